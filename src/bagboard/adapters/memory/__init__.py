@@ -1,0 +1,1 @@
+"""In-memory adapters for every port: fast tests and library use without a database."""

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from bagboard.domain.errors import AlreadyExists
+from bagboard.domain.model import Library
+from bagboard.ports.library_store import LibraryStore
+
+
+class MemoryLibraryStore(LibraryStore):
+    def __init__(self) -> None:
+        self._libraries: dict[int, Library] = {}
+        self._lock = threading.Lock()
+
+    def add(self, name: str, root: str) -> Library:
+        with self._lock:
+            if self.get_by_root(root) is not None:
+                raise AlreadyExists("that folder is already a library")
+            library = Library(id=len(self._libraries) + 1, name=name, root=root)
+            self._libraries[library.id] = library
+            return library
+
+    def get(self, library_id: int) -> Library | None:
+        return self._libraries.get(library_id)
+
+    def get_by_root(self, root: str) -> Library | None:
+        return next((lib for lib in self._libraries.values() if lib.root == root), None)
+
+    def list(self, *, enabled_only: bool = False) -> list[Library]:
+        return [
+            lib
+            for lib in sorted(self._libraries.values(), key=lambda lib: lib.id)
+            if lib.enabled or not enabled_only
+        ]
+
+    def set_enabled(self, library_id: int, enabled: bool) -> Library | None:
+        with self._lock:
+            library = self._libraries.get(library_id)
+            if library is None:
+                return None
+            library = replace(library, enabled=enabled)
+            self._libraries[library_id] = library
+            return library

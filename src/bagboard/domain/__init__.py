@@ -1,0 +1,1 @@
+"""The domain: model, rules and services. Imports only the standard library and ``ports``."""

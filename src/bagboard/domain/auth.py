@@ -1,0 +1,57 @@
+"""The API gate: who is calling, or why nobody may."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+from bagboard.domain.errors import ApiDisabled, Unauthorized
+from bagboard.domain.model import User
+from bagboard.domain.tokens import hash_secret, parse_bearer
+from bagboard.ports.clock import Clock
+from bagboard.ports.token_store import TokenStore
+from bagboard.ports.user_store import UserStore
+
+# A read must not become a write on every request: last_used_at moves at most this often.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class Authenticator:
+    """Turns request credentials into a ``User`` (contract §2)."""
+
+    def __init__(self, users: UserStore, tokens: TokenStore, clock: Clock) -> None:
+        self._users = users
+        self._tokens = tokens
+        self._clock = clock
+
+    def authenticate(self, authorization: str | None, api_key: str | None = None) -> User:
+        """Return the token's user.
+
+        Raises ``ApiDisabled`` when no token was ever created (whatever the request carries) and
+        ``Unauthorized`` for a missing, malformed, unknown or revoked token.
+        """
+        secret = parse_bearer(authorization)
+        if secret is None and api_key is not None:
+            secret = api_key.strip() or None
+        user = self._user_for(secret) if secret is not None else None
+        if user is not None:
+            return user
+        if not self._tokens.exists_any():
+            raise ApiDisabled(
+                "The API is disabled until a token exists: run `bagboard token create`."
+            )
+        raise Unauthorized("A valid API token is required (Authorization: Bearer <token>).")
+
+    def _user_for(self, secret: str) -> User | None:
+        digest = hash_secret(secret)
+        token = self._tokens.find_by_hash(digest)
+        # The lookup is by digest already; the explicit constant-time comparison keeps it
+        # that way should a store ever match by prefix or collation.
+        if token is None or not hmac.compare_digest(token.token_hash, digest):
+            return None
+        if not token.is_active:
+            return None
+        now = self._clock.now()
+        if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
+            self._tokens.touch(token.id, now)
+        return self._users.get(token.user_id)

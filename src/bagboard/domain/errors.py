@@ -1,0 +1,98 @@
+"""The domain error hierarchy.
+
+Every error carries a stable machine ``code`` (the wire ``error`` string) and a human message.
+The HTTP adapter maps error classes to statuses in one table (``adapters/http/errors.py``).
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code: str = "error"
+
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        super().__init__(message or self.__class__.__doc__ or self.code)
+        if code is not None:
+            self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class NotFound(DomainError):
+    """The requested item does not exist or is not visible to this user."""
+
+    code = "not_found"
+
+
+class ComicNotFound(NotFound):
+    """No such comic, or the user may not see it."""
+
+
+class UserNotFound(NotFound):
+    """No user of that name or id."""
+
+
+class LibraryNotFound(NotFound):
+    """No library at that path or with that id."""
+
+
+class TokenNotFound(NotFound):
+    """No token with that id."""
+
+
+class AlreadyExists(DomainError):
+    """Something with that name or path already exists."""
+
+    code = "already_exists"
+
+
+class InvalidInput(DomainError):
+    """A request value is malformed or out of range."""
+
+    code = "invalid_input"
+
+
+class InvalidMode(InvalidInput):
+    """The browse mode is neither ``metadata`` nor ``filesystem``."""
+
+    code = "invalid_mode"
+
+
+class InvalidPath(InvalidInput):
+    """A path is malformed, climbs out with ``..``, or lies outside every enabled library."""
+
+    code = "invalid_path"
+
+
+class ApiDisabled(DomainError):
+    """No API token exists yet, so the API is switched off."""
+
+    code = "api_disabled"
+
+
+class Unauthorized(DomainError):
+    """The request carries no valid, unrevoked API token."""
+
+    code = "unauthorized"
+
+
+class ArchiveUnreadable(DomainError):
+    """A comic archive is corrupt, truncated, hostile or in an unsupported format."""
+
+    code = "archive_unreadable"
+
+
+class StaleProgress(DomainError):
+    """A progress write is older than the one already stored."""
+
+    code = "stale"
+
+
+class StorageUnavailable(DomainError):
+    """The database is locked or unreachable; the request may be retried."""
+
+    code = "storage_unavailable"

@@ -1,0 +1,51 @@
+"""The configured library roots."""
+
+from __future__ import annotations
+
+import posixpath
+
+from bagboard.domain.errors import AlreadyExists, InvalidInput, LibraryNotFound
+from bagboard.domain.model import Library
+from bagboard.ports.library_store import LibraryStore
+
+
+def normalise_root(path: str) -> str:
+    """An absolute, normalised POSIX path without a trailing slash (the root stays ``/``)."""
+    if not path or "\x00" in path:
+        raise InvalidInput("a library path must be a non-empty path")
+    if not posixpath.isabs(path):
+        raise InvalidInput("a library path must be absolute")
+    return posixpath.normpath(path)
+
+
+class LibraryService:
+    def __init__(self, libraries: LibraryStore) -> None:
+        self._libraries = libraries
+
+    def add(self, root: str, name: str | None = None) -> Library:
+        root = normalise_root(root)
+        if self._libraries.get_by_root(root) is not None:
+            raise AlreadyExists("that folder is already a library")
+        label = (name or "").strip() or posixpath.basename(root) or root
+        return self._libraries.add(label, root)
+
+    def ensure(self, root: str, name: str | None = None) -> Library:
+        """The library at ``root``, added when new (``serve --library`` uses this)."""
+        existing = self._libraries.get_by_root(normalise_root(root))
+        return existing if existing is not None else self.add(root, name)
+
+    def list(self, *, enabled_only: bool = False) -> list[Library]:
+        return self._libraries.list(enabled_only=enabled_only)
+
+    def get(self, root: str) -> Library:
+        library = self._libraries.get_by_root(normalise_root(root))
+        if library is None:
+            raise LibraryNotFound("no library at that path")
+        return library
+
+    def set_enabled(self, root: str, enabled: bool) -> Library:
+        library = self.get(root)
+        updated = self._libraries.set_enabled(library.id, enabled)
+        if updated is None:
+            raise LibraryNotFound("no library at that path")
+        return updated

@@ -1,0 +1,26 @@
+"""Server-wide settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bagboard.domain.errors import InvalidMode
+from bagboard.domain.model import BrowseMode, ServerSettings
+from bagboard.ports.settings_store import SettingsStore
+
+
+class SettingsService:
+    def __init__(self, store: SettingsStore) -> None:
+        self._store = store
+
+    def current(self) -> ServerSettings:
+        return self._store.load()
+
+    def set_browse_mode(self, raw: str) -> ServerSettings:
+        if not raw.strip():
+            raise InvalidMode("mode must be 'metadata' or 'filesystem'")
+        settings = replace(
+            self._store.load(), browse_mode=BrowseMode.parse(raw, default=BrowseMode.METADATA)
+        )
+        self._store.save(settings)
+        return settings

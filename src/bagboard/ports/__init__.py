@@ -1,0 +1,1 @@
+"""Ports: one ``typing.Protocol`` per I/O boundary, speaking domain types only."""
