@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs bagboard into ./.venv, plus the RAR tool where this user may install system packages.
+#   scripts/setup.sh          the server
+#   scripts/setup.sh --dev    the server and everything the tests and linters need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+for arg in "$@"; do
+  case "$arg" in
+    --dev) extras="[dev]" ;;
+    *) echo "usage: scripts/setup.sh [--dev]" >&2; exit 2 ;;
+  esac
+done
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "bagboard needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi
+}
+
+# Debian and Ubuntu ship venv separately from Python itself.
+if ! "$PYTHON" -m venv --help >/dev/null 2>&1 || ! "$PYTHON" -c 'import ensurepip' 2>/dev/null; then
+  as_root apt-get install -y -qq python3-venv >/dev/null || {
+    echo "python3 -m venv is unavailable: install the python3-venv package" >&2
+    exit 1
+  }
+fi
+
+bash scripts/install-unrar.sh || echo "warning: the RAR tool could not be installed; compressed CBR files will be unreadable" >&2
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+echo "bagboard installed in $(pwd)/.venv" >&2

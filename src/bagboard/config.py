@@ -1,0 +1,54 @@
+"""Settings, read once from the command line and the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bagboard.domain.errors import InvalidInput
+
+DEFAULT_DATA_DIR = "./bagboard-data"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(
+    *,
+    data_dir: str | None = None,
+    database_url: str | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
+    env = os.environ if environ is None else environ
+    folder = Path(data_dir or env.get("BAGBOARD_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
+    folder = folder.absolute()
+    url = database_url or env.get("BAGBOARD_DATABASE_URL") or f"sqlite:///{folder / 'bagboard.db'}"
+    if port is None:
+        raw_port = env.get("BAGBOARD_PORT") or str(DEFAULT_PORT)
+        if not raw_port.isdigit():
+            raise InvalidInput(f"BAGBOARD_PORT must be a port number, not {raw_port!r}")
+        port = int(raw_port)
+    if not 0 < port < 65536:
+        raise InvalidInput(f"port must be between 1 and 65535, not {port}")
+    return Settings(
+        data_dir=folder,
+        database_url=url,
+        host=host or env.get("BAGBOARD_HOST") or DEFAULT_HOST,
+        port=port,
+    )
