@@ -1,0 +1,83 @@
+"""The Litestar application factory: the only place services meet ``Provide``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.types import ControllerRouterHandler
+
+from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
+from bagboard.adapters.http.controllers import API_CONTROLLERS
+from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
+from bagboard.adapters.http.routing import drop_head_body
+from bagboard.domain.auth import Authenticator
+from bagboard.domain.settings import SettingsService
+
+API_PREFIX = "/api/v1"
+
+# No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
+MAX_REQUEST_BODY = 1024 * 1024
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpServices:
+    """Ready-made service factories, one per domain service the API uses.
+
+    Each factory is called once per request that needs its service, so it may hand out a fresh
+    object bound to a fresh unit of work. Factories must be cheap and do no I/O (they run on the
+    event loop); the services' methods run in worker threads.
+    """
+
+    authenticator: Callable[[], Authenticator]
+    settings: Callable[[], SettingsService]
+    version: str
+
+
+def _provider(factory: Callable[[], T]) -> Provide:
+    # Litestar inspects a dependency's signature; a bare zero-argument wrapper keeps whatever the
+    # composition root passes (a bound method, a container provider) out of that inspection.
+    def provide() -> T:
+        return factory()
+
+    return Provide(provide, sync_to_thread=False)
+
+
+def _constant(value: T) -> Provide:
+    return Provide(lambda: value, sync_to_thread=False, use_cache=True)
+
+
+def create_app(
+    services: HttpServices,
+    *,
+    debug: bool = False,
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
+) -> Litestar:
+    """Build the app. ``extra_route_handlers`` are mounted under ``/api/v1``, behind the gate."""
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[*API_CONTROLLERS, *extra_route_handlers],
+        middleware=[DefineMiddleware(TokenAuthMiddleware, authenticator=services.authenticator)],
+    )
+    return Litestar(
+        route_handlers=[api],
+        dependencies={
+            "current_user": Provide(current_user, sync_to_thread=False),
+            "version": _constant(services.version),
+            "settings": _provider(services.settings),
+        },
+        exception_handlers=dict(EXCEPTION_HANDLERS),
+        before_send=[drop_head_body],
+        request_max_body_size=MAX_REQUEST_BODY,
+        # Logging belongs to the process that serves the app, not to the framework.
+        logging_config=None,
+        # The documentation routes arrive with their own endpoint; no default /schema meanwhile.
+        openapi_config=None,
+        debug=debug,
+    )

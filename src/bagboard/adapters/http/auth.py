@@ -1,0 +1,60 @@
+"""The ``/api/v1`` gate (contract §2): every request carries a token, or is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from litestar import Request
+from litestar.concurrency import sync_to_thread
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
+
+from bagboard.domain.auth import Authenticator
+from bagboard.domain.model import User
+
+# Paths (full, anchored) that need no token and never answer 503: the API documents itself.
+PUBLIC_PATHS: Final[tuple[str, ...]] = (
+    r"^/api/v1/docs/?$",
+    r"^/api/v1/openapi\.json$",
+)
+
+# A route handler declared with ``opt={PUBLIC_OPT_KEY: True}`` is public too, wherever it lives.
+PUBLIC_OPT_KEY: Final = "public"
+
+
+def _authenticate(
+    authenticator: Callable[[], Authenticator], authorization: str | None, api_key: str | None
+) -> User:
+    return authenticator().authenticate(authorization, api_key)
+
+
+class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Resolves the caller to a ``User`` stored as ``request.user``.
+
+    The domain ``Authenticator`` decides everything (503 before 401, scheme rules, trimming,
+    ``last_used_at``); its ``ApiDisabled``/``Unauthorized`` propagate to the error table.
+    """
+
+    def __init__(self, app: ASGIApp, authenticator: Callable[[], Authenticator]) -> None:
+        super().__init__(app, exclude=list(PUBLIC_PATHS), exclude_from_auth_key=PUBLIC_OPT_KEY)
+        self._authenticator = authenticator
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        headers = connection.headers
+        # The token lookup is blocking store I/O (SQLite, PostgreSQL): keep it off the loop.
+        user = await sync_to_thread(
+            _authenticate,
+            self._authenticator,
+            headers.get("authorization"),
+            headers.get("x-api-key"),
+        )
+        return AuthenticationResult(user=user, auth=None)
+
+
+def current_user(request: Request[User, None, Any]) -> User:
+    """Dependency ``current_user``: the caller the gate let through."""
+    return request.user

@@ -1,0 +1,9 @@
+"""One controller per resource, all mounted under ``/api/v1`` behind the token gate."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from bagboard.adapters.http.controllers.auth import AuthController
+
+API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (AuthController,)

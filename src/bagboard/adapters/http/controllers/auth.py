@@ -1,0 +1,20 @@
+"""``/auth``: token checks."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+from bagboard.adapters.http.routing import get
+from bagboard.adapters.http.schemas import PingResponse
+from bagboard.domain.settings import SettingsService
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+
+    @get("/ping", sync_to_thread=True)
+    def ping(self, settings: SettingsService, version: str) -> PingResponse:
+        """Verify the token and report the server version and the saved browse mode."""
+        mode = settings.current().browse_mode
+        return PingResponse(ok=True, version=version, browse_mode=mode.value)
