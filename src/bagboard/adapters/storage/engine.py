@@ -1,0 +1,46 @@
+"""Engine construction, tuned per database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+# Long enough to ride out a concurrent writer (a scan committing a batch), short enough that
+# an HTTP request fails with a retryable error rather than hanging.
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``).
+
+    ``busy_timeout_ms`` only applies to SQLite: how long a write waits for another writer's lock
+    before giving up. The folder holding a SQLite file must already exist.
+    """
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, busy_timeout_ms)
+    # A server restart or an idle-connection reaper leaves dead connections in the pool;
+    # pinging on checkout turns that into a transparent reconnect instead of a failed request.
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            # WAL lets readers proceed while a scan writes; NORMAL is durable enough in WAL mode
+            # (a power cut may lose the last commits, never corrupt the file) and much faster.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            # SQLite leaves foreign keys off unless each connection asks for them.
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        finally:
+            cursor.close()
+
+    return engine
