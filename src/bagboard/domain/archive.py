@@ -1,0 +1,135 @@
+"""Rules for the inside of a comic archive: which members are pages, their order, the metadata file.
+
+These rules are shared by every ``ArchiveReader`` so the same archive yields the same pages
+whichever adapter reads it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.naturalsort import natural_path_key
+
+# A page is decoded whole into memory to be served or thumbnailed; no real scan comes near
+# this, while a zip bomb goes far past it.
+MAX_PAGE_BYTES = 256 * 1024 * 1024
+# ComicInfo.xml is a few kilobytes; anything bigger is a mistake or an attack.
+MAX_COMICINFO_BYTES = 1024 * 1024
+
+# AVIF is included because Pillow (used for covers) decodes it; JPEG XL is not, as Pillow cannot.
+PAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".avif"})
+
+COMICINFO_NAME = "comicinfo.xml"
+
+# Folders that archivers and operating systems add and that never hold pages.
+_JUNK_SEGMENTS = frozenset({"__macosx"})
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class ArchiveFormat(StrEnum):
+    ZIP = "zip"
+    RAR = "rar"
+    SEVEN_ZIP = "7z"
+    TAR = "tar"
+
+
+# Keys of ``ArchiveReader.formats()``: one per container, plus compressed RAR, which needs an
+# external tool that may be missing (stored RAR members are readable without it).
+RAR_COMPRESSED = "rar_compressed"
+FORMAT_KEYS = (
+    ArchiveFormat.ZIP.value,
+    ArchiveFormat.RAR.value,
+    RAR_COMPRESSED,
+    ArchiveFormat.SEVEN_ZIP.value,
+    ArchiveFormat.TAR.value,
+)
+
+_EXTENSION_FORMATS = {
+    ".cbz": ArchiveFormat.ZIP,
+    ".zip": ArchiveFormat.ZIP,
+    ".cbr": ArchiveFormat.RAR,
+    ".rar": ArchiveFormat.RAR,
+    ".cb7": ArchiveFormat.SEVEN_ZIP,
+    ".7z": ArchiveFormat.SEVEN_ZIP,
+    ".cbt": ArchiveFormat.TAR,
+    ".tar": ArchiveFormat.TAR,
+}
+COMIC_EXTENSIONS = frozenset(_EXTENSION_FORMATS)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSummary:
+    """What one opening of an archive tells: its real format, its pages and its metadata."""
+
+    format: ArchiveFormat
+    # Member names in reading order; page ``i`` of the comic is ``pages[i]``.
+    pages: tuple[str, ...]
+    comic_info: ComicInfo | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def format_for_name(name: str) -> ArchiveFormat | None:
+    """The format a file name claims by its extension (the content may disagree)."""
+    return _EXTENSION_FORMATS.get(posixpath.splitext(name.casefold())[1])
+
+
+def _segments(name: str) -> list[str]:
+    # Windows-made zips sometimes use backslashes; "." segments come from `tar -cf x.cbt .`.
+    return [part for part in re.split(r"[/\\]", name) if part not in ("", ".")]
+
+
+def is_safe_member_name(name: str) -> bool:
+    """False for names that would climb out of a folder if anyone ever used them as a path.
+
+    Members are only ever read into memory, but such names are refused outright so no
+    consumer of a page name can be tricked later.
+    """
+    if not name or "\x00" in name or name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return False
+    return ".." not in _segments(name)
+
+
+def is_junk_member(name: str) -> bool:
+    """Hidden files and folders, macOS resource forks (``._x``, ``__MACOSX/``) at any depth."""
+    segments = _segments(name)
+    return not segments or any(
+        segment.startswith(".") or segment.casefold() in _JUNK_SEGMENTS for segment in segments
+    )
+
+
+def is_page_image(name: str) -> bool:
+    """True for a member that is a page: a safe, visible image file (``Thumbs.db`` and the like
+    fall out because they are not images)."""
+    if name.endswith(("/", "\\")) or not is_safe_member_name(name) or is_junk_member(name):
+        return False
+    return posixpath.splitext(name.casefold())[1] in PAGE_EXTENSIONS
+
+
+def page_order(names: Iterable[str]) -> tuple[str, ...]:
+    """The page members of an archive in reading order: natural sort of the full member path."""
+    return tuple(sorted({name for name in names if is_page_image(name)}, key=natural_path_key))
+
+
+def find_comicinfo(names: Iterable[str]) -> str | None:
+    """The ComicInfo.xml member, matched case-insensitively by base name.
+
+    The one at the archive root wins; otherwise the shallowest, ties broken in natural order.
+    """
+    candidates = [
+        name
+        for name in names
+        if is_safe_member_name(name)
+        and not is_junk_member(name)
+        and _segments(name)[-1].casefold() == COMICINFO_NAME
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda name: (len(_segments(name)), natural_path_key(name)))

@@ -1,0 +1,61 @@
+"""Natural ("human") ordering of names: ``page2`` before ``page10``, case-insensitively.
+
+Keys are built from uniform ``(kind, length, text, raw)`` tuples, so comparing a number run with
+a text run never compares an ``int`` with a ``str``; the order is total and stable whatever mix
+of letters and digits two names hold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Digits are matched as ASCII only: ``int()`` would accept other Unicode digits, and the
+# comparison below works on the digit strings themselves.
+_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+_SEPARATORS = re.compile(r"[/\\]")
+
+_NUMBER = 0
+_TEXT = 1
+
+# One run of a name: numbers compare by magnitude (significant-digit count, then the digits),
+# then by their raw spelling so "01" and "1" still have a fixed order; text compares casefolded.
+Part = tuple[int, int, str, str]
+NaturalKey = tuple[tuple[Part, ...], str]
+NaturalPathKey = tuple[tuple[tuple[Part, ...], ...], str]
+
+
+def _part(run: str) -> Part:
+    if "0" <= run[0] <= "9":
+        # Comparing digit strings by length first avoids int(): a 5,000-digit run would make
+        # int() raise ValueError (CPython's int max-digits guard) or cost quadratic time.
+        significant = run.lstrip("0") or "0"
+        return (_NUMBER, len(significant), significant, run)
+    return (_TEXT, 0, run.casefold(), "")
+
+
+def _parts(text: str) -> tuple[Part, ...]:
+    return tuple(_part(run) for run in _RUNS.findall(text))
+
+
+def natural_key(text: str) -> NaturalKey:
+    """Sort key for one name; the raw text breaks ties so distinct names never compare equal."""
+    return (_parts(text), text)
+
+
+def natural_path_key(path: str) -> NaturalPathKey:
+    """Sort key for a slash- or backslash-separated path, comparing segment by segment.
+
+    Comparing per segment keeps a folder's contents together: ``ch 1/p1`` sorts before
+    ``ch 1 extra/p1``, which a flat comparison would invert (a space sorts before ``/``).
+    """
+    segments = tuple(_parts(segment) for segment in _SEPARATORS.split(path))
+    return (segments, path)
+
+
+def natural_sorted(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=natural_key)
+
+
+def natural_sorted_paths(paths: Iterable[str]) -> list[str]:
+    return sorted(paths, key=natural_path_key)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from bagboard.domain.archive import ArchiveSummary
+
+
+class ArchiveReader(Protocol):
+    """Read-only access to comic archives (CBZ, CBR, CB7, CBT) by file path.
+
+    Nothing is ever extracted to disk: members are read into memory, each one capped in size.
+    Every failure, whatever its cause (missing file, corrupt or truncated data, a password,
+    an unsupported format, a missing external tool, a member that is absent or too large),
+    raises ``ArchiveUnreadable``; no library exception escapes.
+    """
+
+    def inspect(self, path: str) -> ArchiveSummary:
+        """Open the archive once: its real format, its pages in reading order, its ComicInfo.
+
+        An archive without images is not an error (its page tuple is empty). A ComicInfo.xml
+        that is malformed, hostile or too large is ignored (``comic_info`` is ``None``) rather
+        than failing the whole comic.
+        """
+        ...
+
+    def read_member(self, path: str, name: str) -> bytes:
+        """The bytes of one member, usually a page name taken from ``inspect``."""
+        ...
+
+    def formats(self) -> dict[str, bool]:
+        """Which formats this reader can decode right now, keyed by ``FORMAT_KEYS``.
+
+        ``rar`` covers stored (uncompressed) RAR members; ``rar_compressed`` is true only when
+        a working unrar tool was found.
+        """
+        ...
