@@ -118,14 +118,17 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 
 def _validation_message(exc: ValidationException) -> str:
-    # Litestar lists offending parameters as {"key", "message", "source"}; its detail echoes
-    # the request line, so rebuild a sentence from the parts that describe the client's input.
+    # Litestar lists offending parameters as {"key", "message", "source"} and echoes the request
+    # line in its detail; keep only what describes the client's input.
     problems = [
         f"{item['key']}: {item['message']}" if item.get("key") else str(item["message"])
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict) and "message" in item
     ]
-    return "Invalid request: " + "; ".join(problems) if problems else "Invalid request"
+    if problems:
+        return "Invalid request: " + "; ".join(problems)
+    detail = exc.detail.split(" for path ", 1)[0]
+    return "Invalid request" if detail.startswith("Validation failed for ") else detail
 
 
 EXCEPTION_HANDLERS: Final[ExceptionHandlersMap] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller
+from litestar.di import NamedDependency
 
 from bagboard.adapters.http.routing import get
 from bagboard.adapters.http.schemas import PingResponse
@@ -14,7 +15,9 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @get("/ping", sync_to_thread=True)
-    def ping(self, settings: SettingsService, version: str) -> PingResponse:
+    def ping(
+        self, settings: NamedDependency[SettingsService], version: NamedDependency[str]
+    ) -> PingResponse:
         """Verify the token and report the server version and the saved browse mode."""
         mode = settings.current().browse_mode
         return PingResponse(ok=True, version=version, browse_mode=mode.value)

@@ -1,0 +1,128 @@
+"""A hand-wired HTTP app on memory adapters, plus a few routes that exist only in tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.testing import TestClient
+
+from bagboard.adapters.http import HttpServices, create_app
+from bagboard.adapters.http.routing import get
+from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.memory.settings import MemorySettingsStore
+from bagboard.adapters.memory.tokens import MemoryTokenStore
+from bagboard.adapters.memory.users import MemoryUserStore
+from bagboard.domain import errors
+from bagboard.domain.accounts import AccountService
+from bagboard.domain.auth import Authenticator
+from bagboard.domain.model import ServerSettings, User
+from bagboard.domain.settings import SettingsService
+from bagboard.ports.settings_store import SettingsStore
+
+VERSION = "9.8.7-test"
+
+
+@get("/_test/whoami", sync_to_thread=False)
+def whoami(current_user: NamedDependency[User]) -> dict[str, Any]:
+    return {"id": current_user.id, "name": current_user.name}
+
+
+@post("/_test/echo", sync_to_thread=False)
+def echo(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+    return {"keys": len(data)}
+
+
+@get("/_test/number", sync_to_thread=False)
+def number(n: FromQuery[int]) -> dict[str, Any]:
+    return {"n": n}
+
+
+@get("/_test/raise/{name:str}", sync_to_thread=False)
+def raise_domain_error(name: FromPath[str]) -> None:
+    raise getattr(errors, name)(f"{name} happened")
+
+
+TEST_ROUTES = [whoami, echo, number, raise_domain_error]
+
+
+class FailingSettingsStore(SettingsStore):
+    """A settings store whose every read fails with the given exception."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def load(self) -> ServerSettings:
+        raise self.error
+
+    def save(self, settings: ServerSettings) -> None:
+        raise self.error
+
+
+class FailingTokenStore(MemoryTokenStore):
+    """Tokens can be created, but looking them up fails (a locked database)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def find_by_hash(self, token_hash: str) -> None:
+        raise self.error
+
+    def exists_any(self) -> bool:
+        raise self.error
+
+
+@dataclass
+class Api:
+    client: TestClient[Any]
+    users: MemoryUserStore
+    tokens: MemoryTokenStore
+    settings_store: SettingsStore
+    clock: ManualClock
+    accounts: AccountService
+    settings: SettingsService
+
+    def token(self, user_name: str | None = None) -> str:
+        """Create a token (for the owner by default) and return its secret."""
+        return self.accounts.create_token(user_name).secret
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@contextmanager
+def running_api(
+    *,
+    settings_store: SettingsStore | None = None,
+    tokens: MemoryTokenStore | None = None,
+    settings_factory: Callable[[], SettingsService] | None = None,
+    debug: bool = False,
+) -> Iterator[Api]:
+    users = MemoryUserStore()
+    token_store = tokens if tokens is not None else MemoryTokenStore()
+    store = settings_store if settings_store is not None else MemorySettingsStore()
+    clock = ManualClock()
+    settings = SettingsService(store)
+    services = HttpServices(
+        authenticator=lambda: Authenticator(users, token_store, clock),
+        settings=settings_factory or (lambda: settings),
+        version=VERSION,
+    )
+    app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
+    with TestClient(app) as client:
+        yield Api(
+            client=client,
+            users=users,
+            tokens=token_store,
+            settings_store=store,
+            clock=clock,
+            accounts=AccountService(users, token_store, clock),
+            settings=settings,
+        )

@@ -1,0 +1,96 @@
+"""``GET /api/v1/auth/ping``, HEAD support and the app's construction."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+
+import pytest
+from litestar.routes import HTTPRoute
+
+from bagboard.adapters.http import HttpServices, create_app
+from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.memory.settings import MemorySettingsStore
+from bagboard.adapters.memory.tokens import MemoryTokenStore
+from bagboard.adapters.memory.users import MemoryUserStore
+from bagboard.domain.auth import Authenticator
+from bagboard.domain.settings import SettingsService
+from tests.unit.http_support import TEST_ROUTES, VERSION, Api, bearer, running_api
+
+PING = "/api/v1/auth/ping"
+
+
+@pytest.fixture
+def api() -> Iterator[Api]:
+    with running_api() as api:
+        yield api
+
+
+def plain_services() -> HttpServices:
+    users, tokens, clock = MemoryUserStore(), MemoryTokenStore(), ManualClock()
+    settings = SettingsService(MemorySettingsStore())
+    return HttpServices(
+        authenticator=lambda: Authenticator(users, tokens, clock),
+        settings=lambda: settings,
+        version="1.0.0",
+    )
+
+
+def test_ping_answers_exactly_ok_version_and_browse_mode(api: Api) -> None:
+    response = api.client.get(PING, headers=bearer(api.token()))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"ok": True, "version": VERSION, "browse_mode": "metadata"}
+
+
+def test_ping_reports_the_saved_browse_mode(api: Api) -> None:
+    api.settings.set_browse_mode("Filesystem")
+    response = api.client.get(PING, headers=bearer(api.token()))
+    assert response.json()["browse_mode"] == "filesystem"
+
+
+def test_head_ping_answers_headers_without_a_body(api: Api) -> None:
+    headers = bearer(api.token())
+    got = api.client.get(PING, headers=headers)
+    head = api.client.head(PING, headers=headers)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == "application/json"
+    assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def test_every_get_route_also_answers_head() -> None:
+    app = create_app(plain_services(), extra_route_handlers=TEST_ROUTES)
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and "GET" in route.methods:
+            assert "HEAD" in route.methods, route.path
+
+
+def test_every_api_route_lives_under_api_v1() -> None:
+    app = create_app(plain_services())
+    paths = [route.path for route in app.routes]
+    assert paths
+    assert all(path.startswith("/api/v1/") for path in paths), paths
+
+
+def test_app_builds_without_framework_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        create_app(plain_services(), extra_route_handlers=TEST_ROUTES)
+
+
+def test_service_factories_run_per_request_and_never_for_refused_ones() -> None:
+    settings = SettingsService(MemorySettingsStore())
+    calls: list[SettingsService] = []
+
+    def factory() -> SettingsService:
+        calls.append(settings)
+        return settings
+
+    with running_api(settings_factory=factory) as api:
+        assert api.client.get(PING).status_code == 503
+        assert calls == []
+        headers = bearer(api.token())
+        api.client.get(PING, headers=headers)
+        api.client.get(PING, headers=headers)
+    assert len(calls) == 2
