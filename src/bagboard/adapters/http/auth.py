@@ -15,7 +15,7 @@ from bagboard.domain.auth import Authenticator
 from bagboard.domain.model import User
 
 # Paths (full, anchored) that need no token and never answer 503: the API documents itself.
-PUBLIC_PATHS: Final[tuple[str, ...]] = (
+PUBLIC_PATH_PATTERNS: Final[tuple[str, ...]] = (
     r"^/api/v1/docs/?$",
     r"^/api/v1/openapi\.json$",
 )
@@ -38,7 +38,9 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
     """
 
     def __init__(self, app: ASGIApp, authenticator: Callable[[], Authenticator]) -> None:
-        super().__init__(app, exclude=list(PUBLIC_PATHS), exclude_from_auth_key=PUBLIC_OPT_KEY)
+        super().__init__(
+            app, exclude=list(PUBLIC_PATH_PATTERNS), exclude_from_auth_key=PUBLIC_OPT_KEY
+        )
         self._authenticator = authenticator
 
     async def authenticate_request(
