@@ -1,0 +1,37 @@
+"""ZIP members (.cbz, .zip) through the standard library's zipfile."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+
+from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
+from bagboard.domain.errors import ArchiveUnreadable
+
+_ENCRYPTED = 0x1
+
+
+def _is_regular(info: zipfile.ZipInfo) -> bool:
+    # Unix zips record the file type in the high 16 bits; a symlink's "content" is its target.
+    return not info.is_dir() and not stat.S_ISLNK(info.external_attr >> 16)
+
+
+class ZipSource(MemberSource):
+    def __init__(self, path: str) -> None:
+        self._zip = zipfile.ZipFile(path)
+
+    def names(self) -> list[str]:
+        return [info.filename for info in self._zip.infolist() if _is_regular(info)]
+
+    def check_readable(self, name: str) -> None:
+        if self._zip.getinfo(name).flag_bits & _ENCRYPTED:
+            raise ArchiveUnreadable("the archive is password-protected")
+
+    def read(self, name: str, limit: int) -> bytes:
+        info = self._zip.getinfo(name)
+        check_declared_size(info.file_size, limit)
+        with self._zip.open(info) as stream:
+            return read_capped(stream, limit)
+
+    def close(self) -> None:
+        self._zip.close()

@@ -1,0 +1,143 @@
+"""``FileArchiveReader``: the ``ArchiveReader`` for comic files on disk, any container format."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bagboard.adapters.archive.cbr import RarSource, find_unrar
+from bagboard.adapters.archive.cbt import TarSource
+from bagboard.adapters.archive.cbz import ZipSource
+from bagboard.adapters.archive.comicinfo import parse_comicinfo
+from bagboard.adapters.archive.sniff import detect_format
+from bagboard.adapters.archive.source import MemberSource, MemberTooLarge
+from bagboard.domain.archive import (
+    MAX_COMICINFO_BYTES,
+    MAX_PAGE_BYTES,
+    RAR_COMPRESSED,
+    ArchiveFormat,
+    ArchiveSummary,
+    find_comicinfo,
+    is_safe_member_name,
+    page_order,
+)
+from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.errors import ArchiveUnreadable
+from bagboard.ports.archive_reader import ArchiveReader
+
+UNREADABLE = "the archive is corrupt, truncated or in an unsupported format"
+
+
+def _seven_zip_available() -> bool:
+    # py7zr leans on several compiled codec packages; a platform without wheels for them
+    # should lose 7z support, not the whole reader, so the 7z source is imported lazily.
+    try:
+        importlib.import_module("bagboard.adapters.archive.cb7")
+    except ImportError:
+        return False
+    return True
+
+
+class FileArchiveReader(ArchiveReader):
+    """Reads CBZ/ZIP, CBR/RAR, CB7/7Z and CBT/TAR files, choosing the format by content.
+
+    ``has_unrar`` forces the answer to "is unrar installed?"; by default it is probed once,
+    on the first compressed RAR member or ``formats()`` call.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_member_bytes: int = MAX_PAGE_BYTES,
+        max_comicinfo_bytes: int = MAX_COMICINFO_BYTES,
+        has_unrar: bool | None = None,
+    ) -> None:
+        self._max_member_bytes = max_member_bytes
+        self._max_comicinfo_bytes = max_comicinfo_bytes
+        self._unrar = has_unrar
+
+    def inspect(self, path: str) -> ArchiveSummary:
+        with self._open(path) as (archive_format, source):
+            names = source.names()
+            pages = page_order(names)
+            # Fail here, once, rather than on every page request later.
+            for page in pages:
+                source.check_readable(page)
+            return ArchiveSummary(archive_format, pages, self._comic_info(source, names))
+
+    def read_member(self, path: str, name: str) -> bytes:
+        if not is_safe_member_name(name):
+            raise ArchiveUnreadable("no such page in the archive")
+        with self._open(path) as (_, source):
+            if name not in source.names():
+                raise ArchiveUnreadable("no such page in the archive")
+            try:
+                return source.read(name, self._max_member_bytes)
+            except MemberTooLarge:
+                raise ArchiveUnreadable(
+                    f"the page is larger than {self._max_member_bytes} bytes"
+                ) from None
+
+    def formats(self) -> dict[str, bool]:
+        return {
+            ArchiveFormat.ZIP.value: True,
+            ArchiveFormat.RAR.value: True,
+            RAR_COMPRESSED: self._has_unrar(),
+            ArchiveFormat.SEVEN_ZIP.value: _seven_zip_available(),
+            ArchiveFormat.TAR.value: True,
+        }
+
+    def _has_unrar(self) -> bool:
+        if self._unrar is None:
+            self._unrar = find_unrar()
+        return self._unrar
+
+    def _comic_info(self, source: MemberSource, names: list[str]) -> ComicInfo | None:
+        name = find_comicinfo(names)
+        if name is None:
+            return None
+        try:
+            source.check_readable(name)
+            data = source.read(name, self._max_comicinfo_bytes)
+        except (ArchiveUnreadable, MemberTooLarge):
+            # Metadata that cannot be had (oversized, encrypted) leaves the pages usable.
+            return None
+        return parse_comicinfo(data, max_bytes=self._max_comicinfo_bytes)
+
+    def _source(self, archive_format: ArchiveFormat, path: str) -> MemberSource:
+        if archive_format is ArchiveFormat.ZIP:
+            return ZipSource(path)
+        if archive_format is ArchiveFormat.RAR:
+            return RarSource(path, self._has_unrar)
+        if archive_format is ArchiveFormat.SEVEN_ZIP:
+            from bagboard.adapters.archive.cb7 import SevenZipSource
+
+            return SevenZipSource(path)
+        return TarSource(path)
+
+    @contextmanager
+    def _open(self, path: str) -> Iterator[tuple[ArchiveFormat, MemberSource]]:
+        """Open ``path`` and turn every failure inside the block into ``ArchiveUnreadable``."""
+        try:
+            path = os.fspath(path)
+            archive_format = detect_format(path)
+            source = self._source(archive_format, path)
+            try:
+                yield archive_format, source
+            finally:
+                source.close()
+        except ArchiveUnreadable:
+            raise
+        except FileNotFoundError as exc:
+            raise ArchiveUnreadable("the archive file does not exist") from exc
+        except (IsADirectoryError, PermissionError) as exc:
+            raise ArchiveUnreadable("the archive file cannot be opened") from exc
+        except Exception as exc:
+            # The archive libraries are parsers of untrusted bytes: besides their own error
+            # types (BadZipFile, rarfile.Error, Bad7zFile, TarError) hostile input makes them
+            # raise EOFError, zlib/lzma errors, struct.error, IndexError, RuntimeError for
+            # encryption, NotImplementedError for unknown methods... Whatever it is, the
+            # archive cannot be read, and no library exception may cross the port.
+            raise ArchiveUnreadable(UNREADABLE) from exc
