@@ -33,13 +33,14 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
+            # First, so that the pragmas below already wait no longer than asked.
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             # WAL lets readers proceed while a scan writes; NORMAL is durable enough in WAL mode
             # (a power cut may lose the last commits, never corrupt the file) and much faster.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             # SQLite leaves foreign keys off unless each connection asks for them.
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         finally:
             cursor.close()
 

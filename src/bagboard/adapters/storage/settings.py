@@ -19,9 +19,8 @@ class SqlSettingsStore(SettingsStore):
 
     def load(self) -> ServerSettings:
         with translate_errors(), self._engine.connect() as conn:
-            stored = dict(
-                conn.execute(select(settings_table.c.key, settings_table.c.value)).tuples().all()
-            )
+            rows = conn.execute(select(settings_table.c.key, settings_table.c.value))
+            stored = {str(key): str(value) for key, value in rows}
         return _decode(stored)
 
     def save(self, settings: ServerSettings) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, Engine, RowMapping, exists, select, true
 
 from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.tables import api_tokens
-from bagboard.domain.errors import UserNotFound
+from bagboard.domain.errors import AlreadyExists, UserNotFound
 from bagboard.domain.model import ApiToken
 from bagboard.ports.token_store import TokenStore
 
@@ -27,7 +27,10 @@ class SqlTokenStore(TokenStore):
 
     def add(self, user_id: int, name: str, token_hash: str, created_at: datetime) -> ApiToken:
         with (
-            translate_errors(missing=UserNotFound(f"no user with id {user_id}")),
+            translate_errors(
+                duplicate=AlreadyExists("a token with that hash already exists"),
+                missing=UserNotFound(f"no user with id {user_id}"),
+            ),
             self._engine.begin() as conn,
         ):
             row = (

@@ -1,0 +1,72 @@
+"""The shipped migrations, on every SQL backend: idempotent, reversible, matching tables.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Engine, Integer, MetaData, inspect
+
+from bagboard.adapters.storage import SqlLibraryStore, make_engine, upgrade
+from bagboard.adapters.storage.migrate import alembic_config
+from bagboard.adapters.storage.tables import metadata
+
+
+def head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_diff(engine: Engine, target: MetaData) -> list[Any]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, target))
+
+
+def test_the_migrated_schema_matches_tables_py(sql_engine: Engine) -> None:
+    assert current(sql_engine) == head()
+    assert schema_diff(sql_engine, metadata) == []
+
+
+def test_the_schema_check_notices_drift(sql_engine: Engine) -> None:
+    drifted = MetaData()
+    for table in metadata.sorted_tables:
+        table.to_metadata(drifted)
+    drifted.tables["users"].append_column(Column("nickname", Integer))
+    assert [diff[0] for diff in schema_diff(sql_engine, drifted)] == ["add_column"]
+
+
+def test_upgrade_is_idempotent(sql_engine: Engine) -> None:
+    libraries = SqlLibraryStore(sql_engine)
+    comics = libraries.add("Comics", "/srv/comics")
+    upgrade(sql_engine)
+    upgrade(sql_engine)
+    assert current(sql_engine) == head()
+    assert libraries.list() == [comics]
+
+
+def test_downgrade_to_base_and_back(sql_engine: Engine) -> None:
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "base")
+    assert set(inspect(sql_engine).get_table_names()) <= {"alembic_version"}
+    upgrade(sql_engine)
+    assert schema_diff(sql_engine, metadata) == []
+
+
+def test_upgrade_accepts_a_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        assert current(engine) == head()
+        assert set(inspect(engine).get_table_names()) >= set(metadata.tables)
+    finally:
+        engine.dispose()
