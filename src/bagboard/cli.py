@@ -1,0 +1,300 @@
+"""The ``bagboard`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bagboard import __version__
+from bagboard.bootstrap import Bagboard, build
+from bagboard.config import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, load_settings
+from bagboard.domain.errors import DomainError, InvalidInput
+from bagboard.domain.model import Role
+
+Handler = Callable[[Bagboard, argparse.Namespace], int]
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _folder(raw: str) -> str:
+    path = Path(raw).expanduser()
+    if not path.is_dir():
+        raise InvalidInput(f"not a folder: {raw}")
+    return str(path.resolve())
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
+    import uvicorn  # imported here so the other commands start fast
+
+    app.prepare_storage()
+    for raw in args.library or []:
+        library = app.libraries().ensure(_folder(raw))
+        _err(f"library: {library.name} ({library.root})")
+    if not app.libraries().list(enabled_only=True):
+        _err("no library yet: add one with `bagboard library add PATH` or `serve --library PATH`")
+    if not app.accounts().list_tokens():
+        _err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
+    settings = app.settings
+    _err(f"bagboard {__version__} on http://{settings.host}:{settings.port}/api/v1")
+    uvicorn.run(
+        app.create_app(),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        server_header=False,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_db_upgrade(app: Bagboard, args: argparse.Namespace) -> int:
+    app.prepare_storage()
+    _err("database is up to date")
+    return 0
+
+
+def cmd_library_add(app: Bagboard, args: argparse.Namespace) -> int:
+    library = app.libraries().add(_folder(args.path), args.name)
+    _out(f"added library {library.id}: {library.name} ({library.root})")
+    return 0
+
+
+def cmd_library_list(app: Bagboard, args: argparse.Namespace) -> int:
+    libraries = app.libraries().list()
+    if not libraries:
+        _err("no libraries")
+    for lib in libraries:
+        state = "enabled" if lib.enabled else "disabled"
+        _out(f"{lib.id}\t{state}\t{lib.name}\t{lib.root}")
+    return 0
+
+
+def _set_library_enabled(enabled: bool) -> Handler:
+    def run(app: Bagboard, args: argparse.Namespace) -> int:
+        root = str(Path(args.path).expanduser().resolve())
+        library = app.libraries().set_enabled(root, enabled)
+        _out(f"{'enabled' if enabled else 'disabled'} library {library.id}: {library.root}")
+        return 0
+
+    return run
+
+
+def cmd_user_add(app: Bagboard, args: argparse.Namespace) -> int:
+    library_ids = None
+    if args.library:
+        library_ids = [
+            app.libraries().get(str(Path(p).expanduser().resolve())).id for p in args.library
+        ]
+    user = app.accounts().add_user(args.name, Role.parse(args.role), library_ids)
+    _out(f"added user {user.id}: {user.name} ({user.role})")
+    return 0
+
+
+def cmd_user_list(app: Bagboard, args: argparse.Namespace) -> int:
+    libraries = {lib.id: lib.root for lib in app.libraries().list()}
+    for user in app.accounts().list_users():
+        if user.library_ids is None:
+            scope = "all libraries"
+        else:
+            scope = ", ".join(libraries.get(i, str(i)) for i in sorted(user.library_ids)) or "none"
+        _out(f"{user.id}\t{user.name}\t{user.role}\t{scope}")
+    return 0
+
+
+def cmd_token_create(app: Bagboard, args: argparse.Namespace) -> int:
+    issued = app.accounts().create_token(args.user, args.name or "")
+    # The secret alone goes to stdout so that TOKEN=$(bagboard token create) works.
+    _out(issued.secret)
+    _err(f"token {issued.token.id} ({issued.token.name}) created; it is shown only this once")
+    return 0
+
+
+def cmd_token_list(app: Bagboard, args: argparse.Namespace) -> int:
+    accounts = app.accounts()
+    names = {u.id: u.name for u in accounts.list_users()}
+    _out("id\tuser\tname\tcreated\tlast used\trevoked")
+    for t in accounts.list_tokens(args.user):
+        _out(
+            f"{t.id}\t{names.get(t.user_id, t.user_id)}\t{t.name}\t{_when(t.created_at)}"
+            f"\t{_when(t.last_used_at)}\t{_when(t.revoked_at)}"
+        )
+    return 0
+
+
+def cmd_token_revoke(app: Bagboard, args: argparse.Namespace) -> int:
+    token = app.accounts().revoke_token(args.id)
+    _out(f"revoked token {token.id} ({token.name})")
+    return 0
+
+
+def cmd_settings_set(app: Bagboard, args: argparse.Namespace) -> int:
+    if args.key != "browse-mode":
+        raise InvalidInput(f"unknown setting {args.key!r} (known: browse-mode)")
+    settings = app.settings_service().set_browse_mode(args.value)
+    _out(f"browse-mode = {settings.browse_mode}")
+    return 0
+
+
+def cmd_settings_show(app: Bagboard, args: argparse.Namespace) -> int:
+    _out(f"browse-mode = {app.settings_service().current().browse_mode}")
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def _storage_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("storage")
+    group.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder for the database and caches "
+        f"(env BAGBOARD_DATA_DIR, default {DEFAULT_DATA_DIR})",
+    )
+    group.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
+        "(env BAGBOARD_DATABASE_URL, default SQLite in the data folder)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _storage_options()
+    parser = argparse.ArgumentParser(
+        prog="bagboard",
+        description="Self-hosted comic library server speaking the /api/v1 reader API.",
+    )
+    parser.add_argument("--version", action="version", version=f"bagboard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def leaf(
+        group: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        handler: Handler,
+        text: str,
+    ) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, parents=[common], help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = leaf(commands, "serve", cmd_serve, "run the HTTP server")
+    serve.add_argument(
+        "--library",
+        action="append",
+        metavar="PATH",
+        help="a comic folder to serve (added if new; repeatable)",
+    )
+    serve.add_argument(
+        "--host", help=f"address to listen on (env BAGBOARD_HOST, default {DEFAULT_HOST})"
+    )
+    serve.add_argument(
+        "--port", type=int, help=f"port to listen on (env BAGBOARD_PORT, default {DEFAULT_PORT})"
+    )
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", metavar="ACTION", required=True
+    )
+    leaf(db, "upgrade", cmd_db_upgrade, "create the database or apply pending migrations")
+
+    lib = commands.add_parser("library", help="manage library folders").add_subparsers(
+        dest="library_command", metavar="ACTION", required=True
+    )
+    add = leaf(lib, "add", cmd_library_add, "add a comic folder as a library")
+    add.add_argument("path", metavar="PATH")
+    add.add_argument("--name", help="display name (default: the folder name)")
+    leaf(lib, "list", cmd_library_list, "list libraries")
+    leaf(
+        lib, "disable", _set_library_enabled(False), "hide a library without forgetting it"
+    ).add_argument("path", metavar="PATH")
+    leaf(lib, "enable", _set_library_enabled(True), "serve a disabled library again").add_argument(
+        "path", metavar="PATH"
+    )
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="user_command", metavar="ACTION", required=True
+    )
+    uadd = leaf(user, "add", cmd_user_add, "add a user")
+    uadd.add_argument("name", metavar="NAME")
+    uadd.add_argument(
+        "--role", default="reader", choices=["owner", "reader"], help="default: reader"
+    )
+    uadd.add_argument(
+        "--library",
+        action="append",
+        metavar="PATH",
+        help="limit the user to this library (repeatable; default: every library)",
+    )
+    leaf(user, "list", cmd_user_list, "list users")
+
+    token = commands.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="token_command", metavar="ACTION", required=True
+    )
+    tcreate = leaf(
+        token,
+        "create",
+        cmd_token_create,
+        "create a token and print it alone on stdout (shown only once)",
+    )
+    tcreate.add_argument(
+        "--user", help="owner of the token (default: the first owner, created if none)"
+    )
+    tcreate.add_argument("--name", help="a label, e.g. the device it is for")
+    tlist = leaf(token, "list", cmd_token_list, "list tokens (never shows the secrets)")
+    tlist.add_argument("--user", help="only this user's tokens")
+    leaf(token, "revoke", cmd_token_revoke, "revoke a token by id").add_argument(
+        "id", type=int, metavar="ID"
+    )
+
+    conf = commands.add_parser("settings", help="server settings").add_subparsers(
+        dest="settings_command", metavar="ACTION", required=True
+    )
+    sset = leaf(conf, "set", cmd_settings_set, "change a setting: browse-mode metadata|filesystem")
+    sset.add_argument("key", metavar="KEY", choices=["browse-mode"])
+    sset.add_argument("value", metavar="VALUE")
+    leaf(conf, "show", cmd_settings_show, "show the settings")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(
+            data_dir=args.data_dir,
+            database_url=args.database_url,
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+        )
+        app = build(settings)
+        try:
+            handler: Handler = args.handler
+            return handler(app, args)
+        finally:
+            app.close()
+    except DomainError as exc:
+        _err(f"bagboard: error: {exc.message}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
