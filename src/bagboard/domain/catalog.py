@@ -1,0 +1,160 @@
+"""The library index: what a scan knows about every folder and comic below the library roots.
+
+Paths are absolute POSIX paths as found on disk (below a library root, symlinks resolved).
+Modification times are integer nanoseconds (``st_mtime_ns``) so comparisons are exact.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.comicinfo import ComicInfo
+
+THUMBNAIL_NAMES = frozenset(
+    {"folder.jpg", "folder.jpeg", "folder.png", "folder.gif", "folder.webp"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FolderEntry:
+    """A folder as a scan observed it. ``depth`` is 0 for the library root, 1 for a publisher
+    folder, 2 for a series folder, 3 for a volume folder."""
+
+    path: str
+    depth: int
+    mtime_ns: int
+    has_thumbnail: bool = False
+    # Comics anywhere below this folder, every supported format.
+    comic_count: int = 0
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path) or self.path
+
+    @property
+    def parent_path(self) -> str | None:
+        return None if self.depth == 0 else posixpath.dirname(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class ComicEntry:
+    """A comic file as a scan observed and read it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    fingerprint: str
+    format: ArchiveFormat | None
+    page_count: int = 0
+    comic_info: ComicInfo | None = None
+    # Why the file could not be read; such a comic stays indexed and is retried when it changes.
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+    @property
+    def folder_path(self) -> str:
+        return posixpath.dirname(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFolder:
+    id: int
+    path: str
+    depth: int
+    mtime_ns: int
+    has_thumbnail: bool
+    comic_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class KnownComic:
+    """What the incremental scan needs to know about an indexed comic."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    fingerprint: str
+    error: str | None = None
+
+    @property
+    def folder_path(self) -> str:
+        return posixpath.dirname(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSnapshot:
+    """Everything indexed for one library, keyed by path."""
+
+    folders: dict[str, KnownFolder]
+    comics: dict[str, KnownComic]
+    # None until the library's first scan completed: that scan dates comics by file mtime.
+    last_scan_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComicMove:
+    """An indexed comic found under a new path with the same content: it keeps its id."""
+
+    comic_id: int
+    entry: ComicEntry
+
+
+@dataclass(slots=True)
+class IndexChanges:
+    """One batch of index writes, applied atomically by ``LibraryIndex.apply``.
+
+    Folders are upserted by path (parents before children), comics reference their folder by
+    path, and removals come last so a comic can move out of a folder that disappears.
+    """
+
+    folders: list[FolderEntry] = field(default_factory=list)
+    added: list[tuple[ComicEntry, datetime]] = field(default_factory=list)  # with added_at
+    changed: list[tuple[int, ComicEntry]] = field(default_factory=list)
+    moved: list[ComicMove] = field(default_factory=list)
+    removed_comics: list[int] = field(default_factory=list)
+    removed_folders: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.folders
+            or self.added
+            or self.changed
+            or self.moved
+            or self.removed_comics
+            or self.removed_folders
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedComic:
+    """A comic as the rest of the application sees it."""
+
+    id: int
+    library_id: int
+    path: str
+    size: int
+    mtime_ns: int
+    format: ArchiveFormat | None
+    added_at: datetime
+    page_count: int
+    comic_info: ComicInfo | None
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+    @property
+    def has_comicinfo(self) -> bool:
+        return self.comic_info is not None
+
+    @property
+    def folder_path(self) -> str:
+        return posixpath.dirname(self.path)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+
+class ChangeWatcher(Protocol):
+    """Notices changes below some folders, so the index follows the disk without a restart."""
+
+    def watch(self, roots: Sequence[str], stop: threading.Event) -> Iterator[frozenset[str]]:
+        """Yield the paths that changed below ``roots``, a batch at a time, until ``stop`` is set.
+
+        A batch is yielded once changes have settled. An empty batch is yielded at least every
+        few seconds even when nothing changed, so the caller can do timed work and notice
+        ``stop``. Roots that do not exist are ignored.
+        """
+        ...

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bagboard.domain.catalog import IndexChanges, IndexedComic, IndexSnapshot
+
+
+class LibraryIndex(Protocol):
+    """The persistent index of folders and comics, written by the scanner.
+
+    Ids are assigned by the index and never reused for another comic; a moved comic keeps its
+    id. Removed comics are recorded with their removal time so a sync feed can report them.
+    """
+
+    def snapshot(self, library_id: int) -> IndexSnapshot:
+        """Every indexed folder and comic of a library, for the incremental scan to compare."""
+        ...
+
+    def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
+        """Write one batch atomically: all of it or nothing. ``at`` is the write time."""
+        ...
+
+    def finish_scan(self, library_id: int, at: datetime) -> None:
+        """Record that a complete scan of the library ended at ``at``."""
+        ...
+
+    def comic(self, comic_id: int) -> IndexedComic | None: ...
+
+    def comic_at(self, path: str) -> IndexedComic | None: ...

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import NamedTuple
+
+import pytest
+
+from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.watch import MemoryWatcher
+from bagboard.domain.errors import InvalidPath
+from bagboard.domain.model import Library
+from bagboard.domain.monitor import LibraryMonitor, libraries_touched
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.fail: set[str] = set()
+        self.lock = threading.Lock()
+
+    def __call__(self, library: Library) -> object:
+        with self.lock:
+            self.calls.append(library.name)
+        if library.name in self.fail:
+            raise InvalidPath("library folder is missing")
+        return None
+
+    def snapshot(self) -> list[str]:
+        with self.lock:
+            return list(self.calls)
+
+
+@pytest.fixture
+def setup() -> Iterator[
+    tuple[MemoryLibraryStore, MemoryWatcher, Recorder, ManualClock, LibraryMonitor]
+]:
+    store = MemoryLibraryStore()
+    store.add("a", "/lib/a")
+    store.add("b", "/lib/b")
+    watcher = MemoryWatcher(tick_seconds=0.01)
+    recorder = Recorder()
+    clock = ManualClock()
+    monitor = LibraryMonitor(store, watcher, recorder, clock, rescan_interval=timedelta(hours=6))
+    stop = threading.Event()
+    thread = threading.Thread(target=monitor.run, args=(stop,), daemon=True)
+    thread.start()
+    yield Rig(store, watcher, recorder, clock, monitor)
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_scans_everything_at_start_then_only_what_changed(setup: Rig) -> None:
+    _, watcher, recorder, _, _ = setup
+    wait_until(lambda: recorder.snapshot() == ["a", "b"])
+    watcher.notify(["/lib/b/Marvel/x.cbz"])
+    wait_until(lambda: recorder.snapshot() == ["a", "b", "b"])
+    watcher.notify(["/elsewhere/y.cbz"])
+    time.sleep(0.1)
+    assert recorder.snapshot() == ["a", "b", "b"]
+
+
+def test_interval_triggers_a_full_rescan(setup: Rig) -> None:
+    _, _, recorder, clock, _ = setup
+    wait_until(lambda: len(recorder.snapshot()) == 2)
+    clock.advance(timedelta(hours=6, seconds=1))
+    wait_until(lambda: recorder.snapshot()[:4] == ["a", "b", "a", "b"])
+
+
+def test_new_library_is_scanned_and_watched(setup: Rig) -> None:
+    store, watcher, recorder, _, _ = setup
+    wait_until(lambda: len(recorder.snapshot()) == 2)
+    store.add("c", "/lib/c")
+    wait_until(lambda: recorder.snapshot()[2:5] == ["a", "b", "c"])
+    watcher.notify(["/lib/c/new.cbz"])
+    wait_until(lambda: recorder.snapshot()[-1:] == ["c"] and len(recorder.snapshot()) == 6)
+
+
+def test_a_failing_library_does_not_stop_the_others(setup: Rig) -> None:
+    _, watcher, recorder, _, monitor = setup
+    wait_until(lambda: len(recorder.snapshot()) == 2)
+    recorder.fail.add("a")
+    watcher.notify(["/lib/a/x.cbz", "/lib/b/y.cbz"])
+    wait_until(lambda: recorder.snapshot()[2:] == ["a", "b"])
+    assert monitor.scans_completed >= 4
+
+
+def test_libraries_touched() -> None:
+    libs = [Library(1, "a", "/lib/a"), Library(2, "ab", "/lib/ab")]
+    assert libraries_touched(libs, ["/lib/ab/x.cbz"]) == [libs[1]]
+    assert libraries_touched(libs, ["/lib/a"]) == [libs[0]]
+    assert libraries_touched(libs, []) == []
