@@ -42,10 +42,16 @@ class Recorder:
             return list(self.calls)
 
 
+class Rig(NamedTuple):
+    store: MemoryLibraryStore
+    watcher: MemoryWatcher
+    recorder: Recorder
+    clock: ManualClock
+    monitor: LibraryMonitor
+
+
 @pytest.fixture
-def setup() -> Iterator[
-    tuple[MemoryLibraryStore, MemoryWatcher, Recorder, ManualClock, LibraryMonitor]
-]:
+def setup() -> Iterator[Rig]:
     store = MemoryLibraryStore()
     store.add("a", "/lib/a")
     store.add("b", "/lib/b")
