@@ -506,7 +506,7 @@ def _image_pool(
         folder = image.resize(thumb, Image.Resampling.BILINEAR) if index < COVER_POOL else None
         return _jpeg(image, quality), b"" if folder is None else _jpeg(folder, quality)
 
-    # Pillow releases the GIL while resizing and encoding, so threads use every core.
+    # Pillow releases the GIL while resizing and encoding, so threads can use a second core.
     with ThreadPoolExecutor() as pool:
         images = list(pool.map(render, range(COVER_POOL + PAGE_POOL)))
     pages = tuple(page for page, _ in images)
