@@ -1,0 +1,147 @@
+"""Measure indexing speed: fresh import, no-change rescan, rescan after touching 1% of files.
+
+    .venv/bin/python bench/scan.py [--comics 10000 100000] [--work DIR] [--runs 3]
+        [--database-url URL]
+
+For each size it writes (or reuses) a synthetic library with bench/make_library.py's generator,
+then runs ``bagboard scan`` in a fresh process for every measurement so peak RSS is the scan's
+own. Prints a Markdown table of medians over ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bagboard.demo_library import make_library
+
+
+@dataclass
+class Run:
+    seconds: float
+    files: int
+    rss_mib: float
+    report: dict[str, object]
+
+
+def _scan(data_dir: Path, library: Path, database_url: str | None, *extra: str) -> Run:
+    command = [
+        sys.executable,
+        "-m",
+        "bagboard.cli",
+        "scan",
+        "--json",
+        "--data-dir",
+        str(data_dir),
+        "--library",
+        str(library),
+        *extra,
+    ]
+    if database_url:
+        command += ["--database-url", database_url]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"scan failed ({done.returncode}):\n{done.stderr}")
+    reports = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    report = reports[-1]
+    files = sum(
+        int(report.get(k, 0)) for k in ("new", "changed", "moved", "unchanged", "unreadable")
+    )
+    return Run(seconds, files, float(str(report.get("peak_rss_mib", 0))), report)
+
+
+def _reset_database(data_dir: Path, database_url: str | None) -> None:
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if database_url:
+        _drop_postgres_tables(database_url)
+
+
+def _drop_postgres_tables(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _touch_one_percent(library: Path) -> int:
+    files = sorted(p for p in library.rglob("*.cbz"))
+    step = 100
+    now = time.time()
+    touched = 0
+    for path in files[::step]:
+        os.utime(path, (now, now))
+        touched += 1
+    return touched
+
+
+def measure(size: int, work: Path, runs: int, database_url: str | None) -> dict[str, float]:
+    library = work / f"library-{size}"
+    started = time.perf_counter()
+    summary = make_library(library, size, seed=1)
+    print(
+        f"library of {summary.comics} comics ready in {time.perf_counter() - started:.1f}s",
+        file=sys.stderr,
+    )
+    fresh, rescan, touched, rss = [], [], [], []
+    for index in range(runs):
+        data_dir = work / f"data-{size}"
+        _reset_database(data_dir, database_url)
+        first = _scan(data_dir, library, database_url)
+        fresh.append(first.files / first.seconds)
+        rss.append(first.rss_mib)
+        again = _scan(data_dir, library, database_url)
+        rescan.append(again.files / again.seconds)
+        count = _touch_one_percent(library)
+        after = _scan(data_dir, library, database_url)
+        touched.append(after.seconds)
+        print(
+            f"run {index + 1}: fresh {first.seconds:.1f}s, rescan {again.seconds:.2f}s, "
+            f"after touching {count}: {after.seconds:.2f}s ({after.report.get('changed')} changed)",
+            file=sys.stderr,
+        )
+    return {
+        "comics": float(size),
+        "fresh": statistics.median(fresh),
+        "rescan": statistics.median(rescan),
+        "touched": statistics.median(touched),
+        "rss": max(rss),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comics", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bagboard-bench"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    rows = [measure(n, args.work, args.runs, args.database_url) for n in args.comics]
+    print(f"\nbagboard scan, median of {args.runs} runs, {os.cpu_count()} CPUs\n")
+    print(
+        "| comics | fresh import (comics/s) | no-change rescan (files/s) "
+        "| rescan after touching 1% (s) | peak RSS (MiB) |"
+    )
+    print("|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(
+            f"| {int(row['comics']):,} | {row['fresh']:,.0f} | {row['rescan']:,.0f} "
+            f"| {row['touched']:.2f} | {row['rss']:.0f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
