@@ -582,6 +582,17 @@ def test_encrypted_zip_is_reported_as_password_protected(tmp_path: Path) -> None
         FileArchiveReader().inspect(str(path))
 
 
+def test_unsupported_zip_method_is_reported_at_inspection(tmp_path: Path) -> None:
+    path = write_archive(ArchiveFormat.ZIP, tmp_path / "d64.cbz", {"p.jpg": jpeg((0, 0, 0))})
+    # Method 9 is Deflate64, which zipfile cannot decode.
+    data = bytearray(path.read_bytes())
+    data[8] = 9
+    data[data.rfind(b"PK\x01\x02") + 10] = 9
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArchiveUnreadable, match="compression method"):
+        FileArchiveReader().inspect(str(path))
+
+
 @pytest.mark.parametrize("header_encryption", [False, True], ids=["data", "header"])
 def test_encrypted_7z_is_unreadable(tmp_path: Path, header_encryption: bool) -> None:
     path = tmp_path / "locked.cb7"

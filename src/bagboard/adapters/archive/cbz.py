@@ -9,6 +9,10 @@ from bagboard.adapters.archive.source import MemberSource, check_declared_size, 
 from bagboard.domain.errors import ArchiveUnreadable
 
 _ENCRYPTED = 0x1
+# What zipfile can decode; Deflate64 and PPMd zips exist in the wild and cannot be read.
+_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
 
 
 def _is_regular(info: zipfile.ZipInfo) -> bool:
@@ -24,8 +28,11 @@ class ZipSource(MemberSource):
         return [info.filename for info in self._zip.infolist() if _is_regular(info)]
 
     def check_readable(self, name: str) -> None:
-        if self._zip.getinfo(name).flag_bits & _ENCRYPTED:
+        info = self._zip.getinfo(name)
+        if info.flag_bits & _ENCRYPTED:
             raise ArchiveUnreadable("the archive is password-protected")
+        if info.compress_type not in _METHODS:
+            raise ArchiveUnreadable("the archive uses a compression method that is not supported")
 
     def read(self, name: str, limit: int) -> bytes:
         info = self._zip.getinfo(name)
