@@ -112,6 +112,8 @@ class FileArchiveReader(ArchiveReader):
         if archive_format is ArchiveFormat.RAR:
             return RarSource(path, self._has_unrar)
         if archive_format is ArchiveFormat.SEVEN_ZIP:
+            if not _seven_zip_available():
+                raise ArchiveUnreadable("7z support is not installed (py7zr)")
             from bagboard.adapters.archive.cb7 import SevenZipSource
 
             return SevenZipSource(path)
