@@ -1,0 +1,207 @@
+"""``MemoryLibraryIndex``: the library index held in dictionaries."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from bagboard.domain.catalog import (
+    ComicEntry,
+    FolderEntry,
+    IndexChanges,
+    IndexedComic,
+    IndexSnapshot,
+    KnownComic,
+    KnownFolder,
+)
+from bagboard.ports.library_index import LibraryIndex
+
+
+class RemovedComic(NamedTuple):
+    comic_id: int
+    library_id: int
+    path: str
+    removed_at: datetime
+
+
+@dataclass(slots=True)
+class _State:
+    folders: dict[str, KnownFolder] = field(default_factory=dict)
+    folder_library: dict[str, int] = field(default_factory=dict)
+    comics: dict[int, IndexedComic] = field(default_factory=dict)
+    fingerprints: dict[int, str] = field(default_factory=dict)
+    comic_paths: dict[str, int] = field(default_factory=dict)
+    removed: list[RemovedComic] = field(default_factory=list)
+    last_scan: dict[int, datetime] = field(default_factory=dict)
+    next_folder_id: int = 1
+    next_comic_id: int = 1
+
+    def copy(self) -> _State:
+        # Shallow copies are enough: every stored value is a frozen dataclass.
+        return _State(
+            folders=dict(self.folders),
+            folder_library=dict(self.folder_library),
+            comics=dict(self.comics),
+            fingerprints=dict(self.fingerprints),
+            comic_paths=dict(self.comic_paths),
+            removed=list(self.removed),
+            last_scan=dict(self.last_scan),
+            next_folder_id=self.next_folder_id,
+            next_comic_id=self.next_comic_id,
+        )
+
+
+class MemoryLibraryIndex(LibraryIndex):
+    """Keeps the same rules as the SQL index, so a scanner bug fails here too: a folder's
+    parent and a comic's folder must be indexed first, paths are unique, and a folder that
+    still holds anything cannot be removed. A batch that breaks a rule raises ``ValueError``
+    and leaves the index as it was."""
+
+    def __init__(self) -> None:
+        self._state = _State()
+        self._lock = threading.Lock()
+
+    @property
+    def removed(self) -> list[RemovedComic]:
+        """Every removal so far, oldest first."""
+        with self._lock:
+            return list(self._state.removed)
+
+    def snapshot(self, library_id: int) -> IndexSnapshot:
+        with self._lock:
+            state = self._state
+            folders = {
+                path: folder
+                for path, folder in state.folders.items()
+                if state.folder_library[path] == library_id
+            }
+            comics = {
+                comic.path: KnownComic(
+                    id=comic.id,
+                    path=comic.path,
+                    size=comic.size,
+                    mtime_ns=comic.mtime_ns,
+                    fingerprint=state.fingerprints[comic.id],
+                    error=comic.error,
+                )
+                for comic in state.comics.values()
+                if comic.library_id == library_id
+            }
+            return IndexSnapshot(folders, comics, state.last_scan.get(library_id))
+
+    def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
+        with self._lock:
+            # Work on a copy and swap it in at the end: all of the batch or none of it.
+            state = self._state.copy()
+            for folder in changes.folders:
+                _upsert_folder(state, library_id, folder)
+            for move in changes.moved:
+                _replace_comic(state, library_id, move.comic_id, move.entry)
+            for comic_id, entry in changes.changed:
+                _replace_comic(state, library_id, comic_id, entry)
+            for entry, added_at in changes.added:
+                comic_id = state.next_comic_id
+                state.next_comic_id += 1
+                _store_comic(state, _indexed(comic_id, library_id, entry, added_at), entry)
+            for comic_id in changes.removed_comics:
+                _remove_comic(state, library_id, comic_id, at)
+            for path in changes.removed_folders:
+                _remove_folder(state, library_id, path)
+            self._state = state
+
+    def finish_scan(self, library_id: int, at: datetime) -> None:
+        with self._lock:
+            self._state.last_scan[library_id] = at
+
+    def comic(self, comic_id: int) -> IndexedComic | None:
+        with self._lock:
+            return self._state.comics.get(comic_id)
+
+    def comic_at(self, path: str) -> IndexedComic | None:
+        with self._lock:
+            comic_id = self._state.comic_paths.get(path)
+            return None if comic_id is None else self._state.comics[comic_id]
+
+
+def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: datetime) -> IndexedComic:
+    return IndexedComic(
+        id=comic_id,
+        library_id=library_id,
+        path=entry.path,
+        size=entry.size,
+        mtime_ns=entry.mtime_ns,
+        format=entry.format,
+        added_at=added_at,
+        page_count=entry.page_count,
+        comic_info=entry.comic_info,
+        error=entry.error,
+    )
+
+
+def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
+    parent = folder.parent_path
+    if parent is not None and state.folder_library.get(parent) != library_id:
+        raise ValueError(f"folder {folder.path!r} comes before its parent")
+    known = state.folders.get(folder.path)
+    if known is not None and state.folder_library[folder.path] != library_id:
+        raise ValueError(f"folder {folder.path!r} belongs to another library")
+    if known is None:
+        folder_id = state.next_folder_id
+        state.next_folder_id += 1
+    else:
+        folder_id = known.id
+    state.folders[folder.path] = KnownFolder(
+        id=folder_id,
+        path=folder.path,
+        depth=folder.depth,
+        mtime_ns=folder.mtime_ns,
+        has_thumbnail=folder.has_thumbnail,
+        comic_count=folder.comic_count,
+    )
+    state.folder_library[folder.path] = library_id
+
+
+def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
+    if state.folder_library.get(entry.folder_path) != comic.library_id:
+        raise ValueError(f"comic {entry.path!r} comes before its folder")
+    holder = state.comic_paths.get(entry.path)
+    if holder is not None and holder != comic.id:
+        raise ValueError(f"another comic is indexed at {entry.path!r}")
+    state.comics[comic.id] = comic
+    state.fingerprints[comic.id] = entry.fingerprint
+    state.comic_paths[entry.path] = comic.id
+
+
+def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEntry) -> None:
+    """A changed or moved comic: new content or place, same id and ``added_at``."""
+    old = state.comics.get(comic_id)
+    if old is None or old.library_id != library_id:
+        raise ValueError(f"no comic {comic_id} in library {library_id}")
+    if state.comic_paths.get(old.path) == comic_id:
+        del state.comic_paths[old.path]
+    _store_comic(state, _indexed(comic_id, library_id, entry, old.added_at), entry)
+
+
+def _remove_comic(state: _State, library_id: int, comic_id: int, at: datetime) -> None:
+    comic = state.comics.get(comic_id)
+    if comic is None or comic.library_id != library_id:
+        return  # already gone: removal is idempotent
+    del state.comics[comic_id]
+    del state.fingerprints[comic_id]
+    if state.comic_paths.get(comic.path) == comic_id:
+        del state.comic_paths[comic.path]
+    state.removed.append(RemovedComic(comic_id, library_id, comic.path, at))
+
+
+def _remove_folder(state: _State, library_id: int, path: str) -> None:
+    if state.folder_library.get(path) != library_id:
+        return
+    prefix = path.rstrip("/") + "/"
+    if any(p.startswith(prefix) for p in state.folders) or any(
+        p.startswith(prefix) for p in state.comic_paths
+    ):
+        raise ValueError(f"folder {path!r} still holds folders or comics")
+    del state.folders[path]
+    del state.folder_library[path]

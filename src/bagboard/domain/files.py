@@ -1,0 +1,110 @@
+"""What a scan sees of the disk: folder listings, file stats, content fingerprints.
+
+These rules are shared by every ``FileTree`` adapter so a real disk and an in-memory tree
+list, skip and fingerprint the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass
+
+from bagboard.domain.archive import COMIC_EXTENSIONS
+from bagboard.domain.catalog import THUMBNAIL_NAMES
+
+# A fingerprint reads this much from each end of a file: enough to tell comics apart (zip
+# central directories and the first page's header live there), cheap on a slow NAS.
+FINGERPRINT_EDGE_BYTES = 64 * 1024
+
+# Folders that NAS boxes and operating systems create and that never hold comics; hidden
+# entries (a leading ".") are skipped as well.
+IGNORED_NAMES = frozenset(
+    name.casefold() for name in ("@eaDir", "#recycle", "$RECYCLE.BIN", "System Volume Information")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComicFile:
+    """A comic file as a listing or a stat found it (its content unread)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class FolderListing:
+    """One folder's direct content, as far as a scan cares.
+
+    ``folders`` and ``comics`` hold absolute paths. An entry reached through a symbolic link
+    inside the library carries its target's path, which then does not lie in this folder.
+    """
+
+    path: str
+    mtime_ns: int
+    folders: tuple[str, ...] = ()
+    comics: tuple[ComicFile, ...] = ()
+    has_thumbnail: bool = False
+
+
+def is_ignored_name(name: str) -> bool:
+    """True for hidden entries and NAS/OS housekeeping folders, which a scan never enters,
+    and for names that are not valid Unicode (undecodable bytes on disk): such a path could
+    be neither stored nor sent to a client."""
+    if not name or name.startswith(".") or name.casefold() in IGNORED_NAMES:
+        return True
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def is_comic_name(name: str) -> bool:
+    return posixpath.splitext(name.casefold())[1] in COMIC_EXTENSIONS
+
+
+def is_thumbnail_name(name: str) -> bool:
+    return name.casefold() in THUMBNAIL_NAMES
+
+
+def library_path(real_target: str, real_root: str, root: str) -> str | None:
+    """Where a link target lies in the library: ``root`` joined with its place below the
+    real root, or None when it lies outside the root or inside an ignored folder."""
+    if real_target == real_root:
+        return root
+    prefix = real_root.rstrip("/") + "/"
+    if not real_target.startswith(prefix):
+        return None
+    relative = real_target[len(prefix) :]
+    if any(is_ignored_name(part) for part in relative.split("/")):
+        return None
+    return posixpath.join(root, relative)
+
+
+def fingerprint_sample(data: bytes) -> bytes:
+    """The part of a whole file's content that its fingerprint hashes."""
+    if len(data) <= 2 * FINGERPRINT_EDGE_BYTES:
+        return data
+    return data[:FINGERPRINT_EDGE_BYTES] + data[-FINGERPRINT_EDGE_BYTES:]
+
+
+def fingerprint(size: int, sample: bytes) -> str:
+    """A content fingerprint: the size plus a hash of the first and last 64 KiB (the whole
+    file when it is smaller than 128 KiB).
+
+    It survives renames and moves (nothing of the path or mtime enters it), which is how a
+    scan recognises a moved comic; it reads two small blocks instead of a whole archive.
+    """
+    return f"{size}:{hashlib.sha256(sample).hexdigest()[:32]}"
