@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -42,6 +43,9 @@ def _when(moment: datetime | None) -> str:
 def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
     import uvicorn  # imported here so the other commands start fast
 
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app.prepare_storage()
     for raw in args.library or []:
         library = app.libraries().ensure(_folder(raw))
