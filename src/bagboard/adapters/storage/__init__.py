@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from bagboard.adapters.storage.engine import make_engine
+from bagboard.adapters.storage.index import SqlLibraryIndex
 from bagboard.adapters.storage.libraries import SqlLibraryStore
 from bagboard.adapters.storage.migrate import upgrade
 from bagboard.adapters.storage.settings import SqlSettingsStore
@@ -14,6 +15,7 @@ from bagboard.adapters.storage.tokens import SqlTokenStore
 from bagboard.adapters.storage.users import SqlUserStore
 
 __all__ = [
+    "SqlLibraryIndex",
     "SqlLibraryStore",
     "SqlSettingsStore",
     "SqlTokenStore",

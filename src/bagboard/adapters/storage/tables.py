@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     CHAR,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.types import TypeDecorator
+
+from bagboard.domain.comicinfo import TEXT_FIELDS
 
 # Explicit constraint names: Alembic's batch mode on SQLite rebuilds tables and can only
 # recreate or drop constraints it can name.
@@ -130,4 +133,117 @@ settings = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+
+# --- The library index -------------------------------------------------------------------
+
+# ComicInfo's text fields, one column each, named as in ``ComicInfo``.
+COMICINFO_TEXT_COLUMNS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
+
+
+def _sort_key(name: str) -> Column[str]:
+    """A natural sort key column (see ``index_rows.sort_key``), compared bytewise everywhere.
+
+    SQLite's default BINARY collation already compares bytes; PostgreSQL's default collation
+    would apply the locale's rules (ignoring spaces and punctuation under glibc), so the
+    column uses "C" there. The variant keeps the collation off SQLite, which has no "C".
+    """
+    return Column(name, Text().with_variant(Text(collation="C"), "postgresql"), nullable=False)
+
+
+def _info_text(name: str) -> Column[str]:
+    return Column(name, Text, nullable=False, server_default="")
+
+
+# Folders below a library root, the root included (depth 0, no parent).
+folders = Table(
+    "folders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    # No ON DELETE action: a folder is removed only after its children, and the check runs at
+    # the end of the statement so deleting a whole library still cascades cleanly.
+    Column("parent_id", Integer, ForeignKey("folders.id"), nullable=True),
+    Column("path", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    _sort_key("name_sort"),
+    Column("depth", Integer, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("has_thumbnail", Boolean, nullable=False),
+    Column("comic_count", Integer, nullable=False),  # recursive
+    Column("indexed_at", UtcDateTime(), nullable=False),
+    Index("ix_folders_path", "path", unique=True),
+    Index("ix_folders_library_id_depth_name_sort", "library_id", "depth", "name_sort"),
+    Index("ix_folders_parent_id_name_sort", "parent_id", "name_sort"),
+)
+
+comics = Table(
+    "comics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    # NO ACTION rather than RESTRICT: both refuse to drop a folder that still holds comics,
+    # but RESTRICT checks before the library's cascade has removed those comics.
+    Column("folder_id", Integer, ForeignKey("folders.id"), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    _sort_key("name_sort"),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("format", Text, nullable=True),
+    Column("added_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("page_count", Integer, nullable=False),
+    Column("has_comicinfo", Boolean, nullable=False),
+    Column("error", Text, nullable=True),
+    # Derived keys for metadata browsing, computed on write so queries can use indexes.
+    Column("publisher_key", Text, nullable=False, server_default=""),
+    Column("series_key", Text, nullable=False, server_default=""),
+    _sort_key("number_sort"),
+    Column("year_int", Integer, nullable=True),
+    *(_info_text(name) for name in COMICINFO_TEXT_COLUMNS if name != "summary"),
+    Column("info_page_count", Integer, nullable=True),
+    Column("front_cover", Integer, nullable=True),
+    # The long values last: SQLite spills the end of a large row to overflow pages, and
+    # nothing but the comic's own page reads these two.
+    _info_text("summary"),
+    # The <Pages> list as JSON (see index_rows): only covers and readers use it.
+    Column("pages_json", Text, nullable=False, server_default="[]"),
+    Index("ix_comics_path", "path", unique=True),
+    Index("ix_comics_folder_id_name_sort", "folder_id", "name_sort"),
+    Index(
+        "ix_comics_library_id_publisher_key_series_key", "library_id", "publisher_key", "series_key"
+    ),
+    Index("ix_comics_series_key_number_sort", "series_key", "number_sort"),
+    Index("ix_comics_library_id_added_at", "library_id", "added_at"),
+    Index("ix_comics_fingerprint", "fingerprint"),
+    # Ids are never handed out again once a comic is removed (clients keep them in progress
+    # and sync state); PostgreSQL sequences already behave so, SQLite needs AUTOINCREMENT.
+    sqlite_autoincrement=True,
+)
+
+# A comic's removal, for a sync feed to report; no foreign key since the comic is gone.
+comic_removals = Table(
+    "comic_removals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comic_id", Integer, nullable=False),
+    Column("library_id", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("removed_at", UtcDateTime(), nullable=False),
+    Index("ix_comic_removals_removed_at", "removed_at"),
+)
+
+library_scans = Table(
+    "library_scans",
+    metadata,
+    Column(
+        "library_id",
+        Integer,
+        ForeignKey("libraries.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("last_scan_at", UtcDateTime(), nullable=False),
 )

@@ -1,0 +1,98 @@
+"""The library index on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bagboard.adapters.storage.errors import translate_errors
+from bagboard.adapters.storage.index_rows import indexed_comic
+from bagboard.adapters.storage.index_write import apply_changes
+from bagboard.adapters.storage.tables import comics, folders, library_scans
+from bagboard.domain.catalog import (
+    IndexChanges,
+    IndexedComic,
+    IndexSnapshot,
+    KnownComic,
+    KnownFolder,
+)
+from bagboard.domain.errors import InvalidInput
+from bagboard.ports.library_index import LibraryIndex
+
+# Only what the incremental scan compares: at 100,000 comics the snapshot must stay a
+# fraction of a second, so it never touches the metadata columns.
+_KNOWN_FOLDERS = select(
+    folders.c.id,
+    folders.c.path,
+    folders.c.depth,
+    folders.c.mtime_ns,
+    folders.c.has_thumbnail,
+    folders.c.comic_count,
+)
+_KNOWN_COMICS = select(
+    comics.c.id,
+    comics.c.path,
+    comics.c.size,
+    comics.c.mtime_ns,
+    comics.c.fingerprint,
+    comics.c.error,
+)
+_COMIC = select(comics)
+
+
+class SqlLibraryIndex(LibraryIndex):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def snapshot(self, library_id: int) -> IndexSnapshot:
+        # No shared read transaction: the scanner that asks is the index's only writer.
+        with translate_errors(), self._engine.connect() as conn:
+            folder_rows = conn.execute(
+                _KNOWN_FOLDERS.where(folders.c.library_id == library_id)
+            ).all()
+            comic_rows = conn.execute(_KNOWN_COMICS.where(comics.c.library_id == library_id)).all()
+            last_scan_at = conn.execute(
+                select(library_scans.c.last_scan_at).where(library_scans.c.library_id == library_id)
+            ).scalar_one_or_none()
+        return IndexSnapshot(
+            folders={row[1]: KnownFolder(*row) for row in folder_rows},
+            comics={row[1]: KnownComic(*row) for row in comic_rows},
+            last_scan_at=last_scan_at,
+        )
+
+    def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
+        if not changes:
+            return
+        # Both mean the scanner sent an inconsistent batch (a path indexed twice, a folder
+        # removed while it still holds something); InvalidInput, as the memory index raises.
+        duplicate = InvalidInput("a folder or comic with that path is already indexed")
+        missing = InvalidInput("a folder still holds comics or folders")
+        with (
+            translate_errors(duplicate=duplicate, missing=missing),
+            self._engine.begin() as conn,
+        ):
+            apply_changes(conn, library_id, changes, at)
+
+    def finish_scan(self, library_id: int, at: datetime) -> None:
+        with translate_errors(), self._engine.begin() as conn:
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(library_scans).values(library_id=library_id, last_scan_at=at)
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[library_scans.c.library_id],
+                    set_={"last_scan_at": statement.excluded.last_scan_at},
+                )
+            )
+
+    def comic(self, comic_id: int) -> IndexedComic | None:
+        return self._first(comics.c.id == comic_id)
+
+    def comic_at(self, path: str) -> IndexedComic | None:
+        return self._first(comics.c.path == path)
+
+    def _first(self, criterion: ColumnElement[bool]) -> IndexedComic | None:
+        with translate_errors(), self._engine.connect() as conn:
+            row = conn.execute(_COMIC.where(criterion)).mappings().first()
+        return None if row is None else indexed_comic(row)
