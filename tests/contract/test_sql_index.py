@@ -210,6 +210,13 @@ def test_a_path_is_indexed_once(
     assert len(index.snapshot(library_id).comics) == 1
 
 
+def test_a_folder_listed_twice_is_written_once(index: SqlLibraryIndex, library_id: int) -> None:
+    twice = [*tree(f"{ROOT}/A"), FolderEntry(f"{ROOT}/A", 1, mtime_ns=7, comic_count=3)]
+    index.apply(library_id, IndexChanges(folders=twice), AT)
+    folder = index.snapshot(library_id).folders[f"{ROOT}/A"]
+    assert (folder.mtime_ns, folder.comic_count) == (7, 3)
+
+
 def test_a_move_keeps_the_id_and_the_metadata(index: SqlLibraryIndex, library_id: int) -> None:
     old, new = f"{ROOT}/A/a.cbz", f"{ROOT}/B/renamed.cbz"
     add(index, library_id, comic(old, info=ComicInfo(series="A")))

@@ -91,6 +91,8 @@ def _upsert_folders(
     """Insert or update ``entries``; returns the id of every folder written or looked up."""
     if not entries:
         return {}
+    # A path listed twice is upserted once, with its last entry, as repeated upserts would.
+    entries = list({entry.path: entry for entry in entries}.values())
     paths = {entry.path for entry in entries}
     parents = {entry.parent_path for entry in entries if entry.parent_path is not None}
     ids = _folder_ids(conn, library_id, paths | parents)
