@@ -6,21 +6,30 @@ database engine (and its migrations) is created on first use.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
 from bagboard import __version__
+from bagboard.adapters.archive import FileArchiveReader
+from bagboard.adapters.archive.tree import LocalFileTree
+from bagboard.adapters.archive.watch import WatchfilesWatcher
 from bagboard.adapters.http.app import HttpServices, create_app
 from bagboard.adapters.memory.clock import SystemClock
+from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.adapters.storage.engine import make_engine
+from bagboard.adapters.storage.index import SqlLibraryIndex
 from bagboard.adapters.storage.libraries import SqlLibraryStore
 from bagboard.adapters.storage.migrate import upgrade
 from bagboard.adapters.storage.settings import SqlSettingsStore
@@ -30,10 +39,19 @@ from bagboard.config import Settings
 from bagboard.domain.accounts import AccountService
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.libraries import LibraryService
+from bagboard.domain.model import Library
+from bagboard.domain.monitor import LibraryMonitor
+from bagboard.domain.scanner import InspectMap, Scanner
 from bagboard.domain.settings import SettingsService
 
 MEMORY = "memory"
 SQL = "sql"
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
+
+# Below this many files a pool costs more (pickling, start-up) than it saves.
+POOL_THRESHOLD = 32
 
 
 def _migrated_engine(database_url: str) -> Iterator[Engine]:
@@ -46,6 +64,39 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def _inspect_pool(workers: int) -> Iterator[Executor | None]:
+    """A process pool sized to the CPUs for reading archives; ``workers=0`` reads serially.
+
+    Reading ComicInfo and page lists is CPU work under the GIL, so processes (not threads) are
+    what scale it. ``forkserver`` keeps the server's threads out of the children.
+    """
+    if workers <= 0:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class PoolMap:
+    """``InspectMap`` over an optional pool: small batches run inline, big ones in the pool."""
+
+    def __init__(self, pool: Callable[[], Executor | None]) -> None:
+        self._pool = pool
+
+    def __call__(self, fn: Callable[[_A], _R], items: Iterable[_A], /) -> Iterator[_R]:
+        work = list(items)
+        if len(work) < POOL_THRESHOLD:
+            return map(fn, work)
+        pool = self._pool()
+        if pool is None:
+            return map(fn, work)
+        return pool.map(fn, work, chunksize=8)
 
 
 class Container(containers.DeclarativeContainer):
@@ -74,6 +125,16 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemorySettingsStore),
         sql=providers.Singleton(SqlSettingsStore, engine),
     )
+
+    library_index = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryLibraryIndex),
+        sql=providers.Singleton(SqlLibraryIndex, engine),
+    )
+    archive_reader = providers.Singleton(FileArchiveReader)
+    file_tree = providers.Singleton(LocalFileTree)
+    watcher = providers.Singleton(WatchfilesWatcher)
+    inspect_pool = providers.Resource(_inspect_pool, config.workers)
 
     accounts = providers.Factory(AccountService, users, tokens, clock)
     authenticator = providers.Singleton(Authenticator, users, tokens, clock)
@@ -104,6 +165,42 @@ class Bagboard:
         service: SettingsService = self._container.settings_service()
         return service
 
+    def scanner(self) -> Scanner:
+        container = self._container
+
+        def pool() -> Executor | None:
+            executor: Executor | None = container.inspect_pool()
+            return executor
+
+        inspect_map: InspectMap = PoolMap(pool)
+        return Scanner(
+            container.library_index(),
+            container.file_tree(),
+            container.archive_reader(),
+            container.clock(),
+            inspect_map=inspect_map,
+        )
+
+    def formats(self) -> dict[str, bool]:
+        """Which archive formats can be read on this machine."""
+        reader: FileArchiveReader = self._container.archive_reader()
+        return reader.formats()
+
+    def monitor(self, rescan_interval: timedelta) -> LibraryMonitor:
+        scanner = self.scanner()
+
+        def scan(library: Library) -> object:
+            return scanner.scan(library)
+
+        container = self._container
+        return LibraryMonitor(
+            container.libraries(),
+            container.watcher(),
+            scan,
+            container.clock(),
+            rescan_interval=rescan_interval,
+        )
+
     def prepare_storage(self) -> None:
         """Create the database and apply migrations now rather than on the first request."""
         if self._container.config.storage() == SQL:
@@ -132,14 +229,21 @@ class Bagboard:
         self._container.shutdown_resources()
 
 
-def build(settings: Settings, *, memory: bool = False, **overrides: object) -> Bagboard:
+def build(
+    settings: Settings, *, memory: bool = False, workers: int | None = None, **overrides: object
+) -> Bagboard:
     """Wire bagboard for ``settings``; ``memory=True`` swaps every store for its memory twin.
 
+    ``workers`` sizes the archive-reading process pool (default: one per CPU; 0 reads serially).
     ``overrides`` replace any provider by name with a ready object (``clock=ManualClock()``).
     """
     container = Container()
     container.config.from_dict(
-        {"storage": MEMORY if memory else SQL, "database_url": settings.database_url}
+        {
+            "storage": MEMORY if memory else SQL,
+            "database_url": settings.database_url,
+            "workers": (os.cpu_count() or 1) if workers is None else workers,
+        }
     )
     for name, value in overrides.items():
         provider = getattr(container, name, None)

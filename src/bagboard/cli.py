@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import resource
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bagboard import __version__
 from bagboard.bootstrap import Bagboard, build
 from bagboard.config import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, load_settings
+from bagboard.console import ProgressBar, describe_formats, describe_report, parse_duration
 from bagboard.domain.errors import DomainError, InvalidInput
 from bagboard.domain.model import Role
 
@@ -40,31 +44,128 @@ def _when(moment: datetime | None) -> str:
 # --- commands -------------------------------------------------------------------------------
 
 
-def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
+def _serve(app: Bagboard, rescan_interval: str) -> int:
     import uvicorn  # imported here so the other commands start fast
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    app.prepare_storage()
-    for raw in args.library or []:
-        library = app.libraries().ensure(_folder(raw))
-        _err(f"library: {library.name} ({library.root})")
+    interval = parse_duration(rescan_interval)
+    if not interval:
+        interval = timedelta.max  # 0 turns the periodic rescan off; watching goes on
     if not app.libraries().list(enabled_only=True):
         _err("no library yet: add one with `bagboard library add PATH` or `serve --library PATH`")
     if not app.accounts().list_tokens():
         _err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
+    _err(describe_formats(app.formats()))
     settings = app.settings
     _err(f"bagboard {__version__} on http://{settings.host}:{settings.port}/api/v1")
-    uvicorn.run(
-        app.create_app(),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        server_header=False,
-        proxy_headers=False,
+
+    # The index is scanned and then watched in the background; the API serves what is
+    # indexed meanwhile.
+    stop = threading.Event()
+    monitor = threading.Thread(
+        target=app.monitor(interval).run, args=(stop,), name="library-monitor", daemon=True
     )
+    monitor.start()
+    try:
+        uvicorn.run(
+            app.create_app(),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            server_header=False,
+            proxy_headers=False,
+        )
+    finally:
+        stop.set()
+        monitor.join(timeout=30)
     return 0
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
+    _logging()
+    app.prepare_storage()
+    for raw in args.library or []:
+        library = app.libraries().ensure(_folder(raw))
+        _err(f"library: {library.name} ({library.root})")
+    return _serve(app, args.rescan_interval)
+
+
+def cmd_demo(app: Bagboard, args: argparse.Namespace) -> int:
+    from bagboard.demo_library import make_library
+
+    _logging()
+    app.prepare_storage()
+    root = app.settings.data_dir / "demo-library"
+    _err(f"writing a demo library of {args.comics} comics to {root} ...")
+    summary = make_library(root, args.comics)
+    _err(summary.describe())
+    library = app.libraries().ensure(str(root.resolve()), "Demo")
+    report = app.scanner().scan(library)
+    _err(describe_report(library.name, report))
+    issued = app.accounts().create_token(token_name="demo")  # noqa: S106 (a label)
+    base = f"http://{app.settings.host}:{app.settings.port}"
+    _out(f"TOKEN={issued.secret}")
+    _out(f'curl -H "Authorization: Bearer $TOKEN" {base}/api/v1/auth/ping')
+    return _serve(app, args.rescan_interval)
+
+
+def _peak_rss_mib() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def cmd_scan(app: Bagboard, args: argparse.Namespace) -> int:
+    app.prepare_storage()
+    _err(describe_formats(app.formats()))
+    if args.library:
+        libraries = [app.libraries().ensure(_folder(raw)) for raw in args.library]
+    else:
+        libraries = app.libraries().list(enabled_only=True)
+    if not libraries:
+        raise InvalidInput("no library to scan: add one with `bagboard library add PATH`")
+    scanner = app.scanner()
+    status = 0
+    results = []
+    for library in libraries:
+        bar = ProgressBar(library.name) if sys.stderr.isatty() else None
+        try:
+            report = scanner.scan(library, full=args.full, progress=bar)
+        except DomainError as exc:
+            _err(f"bagboard: error: {library.name}: {exc.message}")
+            status = 1
+            continue
+        finally:
+            if bar is not None:
+                bar.close()
+        _err(describe_report(library.name, report))
+        results.append((library, report))
+    app.close()  # ends the worker pool, so its peak memory is counted below
+    if args.json:
+        own, workers = _peak_rss_mib()
+        for library, report in results:
+            line = {
+                "library": library.root,
+                "new": report.new,
+                "changed": report.changed,
+                "moved": report.moved,
+                "removed": report.removed,
+                "unreadable": report.unreadable,
+                "unchanged": report.unchanged,
+                "folders": report.folders,
+                "elapsed": report.elapsed,
+                "files_per_second": report.files_per_second,
+                "peak_rss_mib": round(own, 1),
+                "worker_peak_rss_mib": round(workers, 1),
+            }
+            _out(json.dumps(line))
+    return status
 
 
 def cmd_db_upgrade(app: Bagboard, args: argparse.Namespace) -> int:
@@ -213,6 +314,41 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, help=f"port to listen on (env BAGBOARD_PORT, default {DEFAULT_PORT})"
     )
+    serve.add_argument(
+        "--rescan-interval",
+        default="6h",
+        metavar="DURATION",
+        help="full rescan every DURATION (e.g. 30m, 6h; 0 = never), besides watching for changes",
+    )
+
+    demo = leaf(
+        commands,
+        "demo",
+        cmd_demo,
+        "write a small synthetic library into the data folder, index it and serve it",
+    )
+    demo.add_argument("--comics", type=int, default=200, help="how many comics (default 200)")
+    demo.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
+    demo.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT})")
+    demo.add_argument("--rescan-interval", default="6h", metavar="DURATION", help="as for serve")
+
+    scan = leaf(commands, "scan", cmd_scan, "index the libraries now, in the foreground")
+    scan.add_argument(
+        "--library",
+        action="append",
+        metavar="PATH",
+        help="scan only this folder (added as a library if new; repeatable)",
+    )
+    scan.add_argument(
+        "--full", action="store_true", help="list every folder again, trusting no folder mtime"
+    )
+    scan.add_argument("--json", action="store_true", help="also print a JSON report per library")
+    scan.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes reading archives (default: one per CPU; 0 = none)",
+    )
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
@@ -287,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
         )
-        app = build(settings)
+        app = build(settings, workers=getattr(args, "workers", None))
         try:
             handler: Handler = args.handler
             return handler(app, args)

@@ -1,0 +1,86 @@
+"""Terminal output of the command line: a progress bar and human-friendly numbers."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from datetime import timedelta
+from typing import TextIO
+
+from bagboard.domain.errors import InvalidInput
+from bagboard.domain.scanner import ScanProgress, ScanReport
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(raw: str) -> timedelta:
+    """``90``, ``90s``, ``15m``, ``6h`` or ``1d``."""
+    match = _DURATION.match(raw)
+    if match is None:
+        raise InvalidInput(f"not a duration: {raw!r} (use e.g. 90s, 15m, 6h)")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+class ProgressBar:
+    """Redraws one line on a terminal at most a few times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self._label = label
+        self._stream = stream or sys.stderr
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, progress: ScanProgress) -> None:
+        now = time.monotonic()
+        done = progress.fraction is not None and progress.opened == progress.to_open
+        if now - self._last < 0.2 and not done:
+            return
+        self._last = now
+        fraction = progress.fraction
+        if fraction is None:
+            text = f"{progress.phase}: {progress.folders:,} folders, {progress.files:,} files"
+        else:
+            filled = int(fraction * self.WIDTH)
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            text = (
+                f"[{bar}] {fraction:4.0%} {progress.phase} {progress.opened:,}/{progress.to_open:,}"
+            )
+        self._stream.write(f"\r{self._label}: {text}\033[K")
+        self._stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def describe_report(name: str, report: ScanReport) -> str:
+    return (
+        f"{name}: {report.new:,} new, {report.changed:,} changed, {report.moved:,} moved, "
+        f"{report.removed:,} removed, {report.unreadable:,} unreadable, "
+        f"{report.unchanged:,} unchanged in {report.elapsed:.1f}s "
+        f"({report.files_per_second:,.0f} files/s)"
+    )
+
+
+def describe_formats(formats: dict[str, bool]) -> str:
+    labels = {
+        "zip": "CBZ",
+        "rar": "CBR (stored)",
+        "rar_compressed": "CBR (compressed)",
+        "7z": "CB7",
+        "tar": "CBT",
+    }
+    ready = [labels.get(key, key) for key, ok in formats.items() if ok]
+    missing = [labels.get(key, key) for key, ok in formats.items() if not ok]
+    text = "formats: " + ", ".join(ready)
+    if missing:
+        text += " — unavailable: " + ", ".join(missing)
+        if not formats.get("rar_compressed", True):
+            text += " (install unrar: scripts/install-unrar.sh)"
+    return text
