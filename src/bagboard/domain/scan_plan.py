@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 from bagboard.domain.catalog import FolderEntry, KnownComic, KnownFolder
 from bagboard.domain.files import ComicFile
 
+# Above this many candidate pairs for one fingerprint, moves are paired by path order alone.
+_MAX_RANKED_PAIRS = 250_000
+
 
 @dataclass(frozen=True, slots=True)
 class SeenFolder:
@@ -54,8 +57,12 @@ def match_moves(
     new: Iterable[tuple[str, str]], missing: Iterable[KnownComic]
 ) -> dict[str, KnownComic]:
     """Pair new files ``(path, fingerprint)`` with missing comics of the same fingerprint,
-    one to one: a pair sharing its base name first (a folder was renamed), then the rest in
-    path order (a file was renamed). Returns ``{new path: the comic that moved there}``."""
+    one to one, returning ``{new path: the comic that moved there}``.
+
+    Among identical files the pairs that share the most trailing path parts go first: the
+    same name in a folder of the same name (``v1963/asm 001.cbz`` after its series folder
+    was renamed), then the same name; the rest pair up in path order (renamed files).
+    """
     pools: dict[str, list[KnownComic]] = defaultdict(list)
     for comic in sorted(missing, key=lambda comic: comic.path):
         if comic.fingerprint:
@@ -66,18 +73,40 @@ def match_moves(
             arrivals[fingerprint].append(path)
     moves: dict[str, KnownComic] = {}
     for fingerprint, paths in arrivals.items():
-        pool = pools[fingerprint]
-        unpaired: list[str] = []
-        for path in paths:
-            name = posixpath.basename(path)
-            same = next((c for c in pool if posixpath.basename(c.path) == name), None)
-            if same is None:
-                unpaired.append(path)
-            else:
-                moves[path] = same
-                pool.remove(same)
-        moves.update(zip(unpaired, pool, strict=False))
+        moves.update(_pair(paths, pools[fingerprint]))
     return moves
+
+
+def _pair(paths: list[str], pool: list[KnownComic]) -> Iterable[tuple[str, KnownComic]]:
+    if len(paths) * len(pool) > _MAX_RANKED_PAIRS:
+        # Thousands of identical files (empty ones, say) moving at once: path order will do.
+        return zip(paths, pool, strict=False)
+    ranked = sorted(
+        (
+            (-_shared_tail(path, comic.path), path, comic.path, index)
+            for path in paths
+            for index, comic in enumerate(pool)
+        ),
+    )
+    taken_paths: set[str] = set()
+    taken_comics: set[int] = set()
+    pairs: list[tuple[str, KnownComic]] = []
+    for _, path, _, index in ranked:
+        if path not in taken_paths and index not in taken_comics:
+            taken_paths.add(path)
+            taken_comics.add(index)
+            pairs.append((path, pool[index]))
+    return pairs
+
+
+def _shared_tail(a: str, b: str) -> int:
+    """How many trailing path parts two paths have in common."""
+    shared = 0
+    for left, right in zip(reversed(a.split("/")), reversed(b.split("/")), strict=False):
+        if left != right:
+            break
+        shared += 1
+    return shared
 
 
 def added_at(mtime_ns: int, now: datetime, *, first_scan: bool) -> datetime:

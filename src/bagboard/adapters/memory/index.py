@@ -16,6 +16,7 @@ from bagboard.domain.catalog import (
     KnownComic,
     KnownFolder,
 )
+from bagboard.domain.errors import InvalidInput
 from bagboard.ports.library_index import LibraryIndex
 
 
@@ -56,8 +57,9 @@ class _State:
 class MemoryLibraryIndex(LibraryIndex):
     """Keeps the same rules as the SQL index, so a scanner bug fails here too: a folder's
     parent and a comic's folder must be indexed first, paths are unique, and a folder that
-    still holds anything cannot be removed. A batch that breaks a rule raises ``ValueError``
-    and leaves the index as it was."""
+    still holds anything cannot be removed. A batch that breaks a rule raises
+    ``InvalidInput`` and leaves the index as it was. Like the SQL index, a change or move of
+    an id the library does not hold, or the removal of one, does nothing."""
 
     def __init__(self) -> None:
         self._state = _State()
@@ -95,8 +97,11 @@ class MemoryLibraryIndex(LibraryIndex):
         with self._lock:
             # Work on a copy and swap it in at the end: all of the batch or none of it.
             state = self._state.copy()
-            for folder in changes.folders:
+            for folder in sorted(changes.folders, key=lambda folder: folder.depth):
                 _upsert_folder(state, library_id, folder)
+            # Removed comics first, so an added or moved comic may take a freed path.
+            for comic_id in changes.removed_comics:
+                _remove_comic(state, library_id, comic_id, at)
             for move in changes.moved:
                 _replace_comic(state, library_id, move.comic_id, move.entry)
             for comic_id, entry in changes.changed:
@@ -105,9 +110,8 @@ class MemoryLibraryIndex(LibraryIndex):
                 comic_id = state.next_comic_id
                 state.next_comic_id += 1
                 _store_comic(state, _indexed(comic_id, library_id, entry, added_at), entry)
-            for comic_id in changes.removed_comics:
-                _remove_comic(state, library_id, comic_id, at)
-            for path in changes.removed_folders:
+            # Children first: a child's path is longer than its parent's.
+            for path in sorted(set(changes.removed_folders), key=len, reverse=True):
                 _remove_folder(state, library_id, path)
             self._state = state
 
@@ -143,10 +147,10 @@ def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: dateti
 def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
     parent = folder.parent_path
     if parent is not None and state.folder_library.get(parent) != library_id:
-        raise ValueError(f"folder {folder.path!r} comes before its parent")
+        raise InvalidInput(f"folder {folder.path!r} comes before its parent")
     known = state.folders.get(folder.path)
     if known is not None and state.folder_library[folder.path] != library_id:
-        raise ValueError(f"folder {folder.path!r} belongs to another library")
+        raise InvalidInput(f"folder {folder.path!r} belongs to another library")
     if known is None:
         folder_id = state.next_folder_id
         state.next_folder_id += 1
@@ -165,10 +169,10 @@ def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
 
 def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
     if state.folder_library.get(entry.folder_path) != comic.library_id:
-        raise ValueError(f"comic {entry.path!r} comes before its folder")
+        raise InvalidInput(f"comic {entry.path!r} comes before its folder")
     holder = state.comic_paths.get(entry.path)
     if holder is not None and holder != comic.id:
-        raise ValueError(f"another comic is indexed at {entry.path!r}")
+        raise InvalidInput(f"another comic is indexed at {entry.path!r}")
     state.comics[comic.id] = comic
     state.fingerprints[comic.id] = entry.fingerprint
     state.comic_paths[entry.path] = comic.id
@@ -178,7 +182,7 @@ def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEn
     """A changed or moved comic: new content or place, same id and ``added_at``."""
     old = state.comics.get(comic_id)
     if old is None or old.library_id != library_id:
-        raise ValueError(f"no comic {comic_id} in library {library_id}")
+        return
     if state.comic_paths.get(old.path) == comic_id:
         del state.comic_paths[old.path]
     _store_comic(state, _indexed(comic_id, library_id, entry, old.added_at), entry)
@@ -202,6 +206,6 @@ def _remove_folder(state: _State, library_id: int, path: str) -> None:
     if any(p.startswith(prefix) for p in state.folders) or any(
         p.startswith(prefix) for p in state.comic_paths
     ):
-        raise ValueError(f"folder {path!r} still holds folders or comics")
+        raise InvalidInput(f"folder {path!r} still holds folders or comics")
     del state.folders[path]
     del state.folder_library[path]
