@@ -344,9 +344,14 @@ def test_a_pool_can_open_the_archives(
     for n in range(6):
         write_cbz(lib.root / f"S/s {n}.cbz")
     (lib.root / "S/bad.cbz").write_bytes(b"garbage")
-    with pool(max_workers=2) as executor:
+    with pool(max_workers=2) as executor, ThreadPoolExecutor(2) as threads:
         scanner = Scanner(
-            lib.index, LocalFileTree(), FileArchiveReader(), lib.clock, inspect_map=executor.map
+            lib.index,
+            LocalFileTree(),
+            FileArchiveReader(),
+            lib.clock,
+            inspect_map=executor.map,
+            fingerprint_map=threads.map,
         )
         report = scanner.scan(lib.library)
     assert (report.new, report.unreadable) == (7, 1)

@@ -81,11 +81,12 @@ class Scanner:
     unchanged are not listed again. New files are fingerprinted first, so a moved or renamed
     comic keeps its id, its ``added_at`` and the reading progress tied to them.
 
-    Files are read through ``inspect_map``: the builtin ``map`` (serial) by default, or a
-    pool's ``Executor.map``. It receives ``FileTree.fingerprint`` and ``inspect_archive``
-    bound to the reader, so for a process pool the tree and the reader must pickle (the file
-    adapters do). Per-file problems never raise; the index is written in batches of
-    ``batch_size`` comics.
+    Archives are opened through ``inspect_map``: the builtin ``map`` (serial) by default, or
+    a pool's ``Executor.map``, which receives the module-level ``inspect_archive`` bound to
+    the reader (so for a process pool the reader must pickle; the file reader does).
+    Fingerprints, which only read two small blocks, go through ``fingerprint_map``: serial
+    by default; a thread pool's ``map`` hides the latency of a network share. Per-file
+    problems never raise; the index is written in batches of ``batch_size`` comics.
     """
 
     def __init__(
@@ -96,6 +97,7 @@ class Scanner:
         clock: Clock,
         *,
         inspect_map: InspectMap | None = None,
+        fingerprint_map: InspectMap | None = None,
         batch_size: int = 500,
     ) -> None:
         self._index = index
@@ -103,6 +105,7 @@ class Scanner:
         self._reader = reader
         self._clock = clock
         self._map: InspectMap = inspect_map or map
+        self._fingerprint_map: InspectMap = fingerprint_map or map
         self._batch_size = max(1, batch_size)
 
     def scan(
@@ -162,7 +165,7 @@ class Scanner:
         """Fingerprint new and changed files and pair new ones with missing comics."""
         reading = [file.path for file in found.new] + [file.path for _, file in found.changed]
         tracker.start(ScanPhase.FINGERPRINTING, len(reading))
-        fingerprints = tracker.each(self._map(self._tree.fingerprint, reading))
+        fingerprints = tracker.each(self._fingerprint_map(self._tree.fingerprint, reading))
         prints = dict(zip(reading, fingerprints, strict=True))
 
         missing = list(found.missing)
