@@ -27,6 +27,7 @@ from bagboard.demo_library import make_library
 @dataclass
 class Run:
     seconds: float
+    wall: float
     files: int
     rss_mib: float
     report: dict[str, object]
@@ -57,7 +58,10 @@ def _scan(data_dir: Path, library: Path, database_url: str | None, *extra: str) 
     files = sum(
         int(report.get(k, 0)) for k in ("new", "changed", "moved", "unchanged", "unreadable")
     )
-    return Run(seconds, files, float(str(report.get("peak_rss_mib", 0))), report)
+    # Rates use the scan's own elapsed time; process start-up (imports, migrations) is
+    # reported separately as wall time.
+    scan_seconds = float(str(report.get("elapsed", seconds))) or seconds
+    return Run(scan_seconds, seconds, files, float(str(report.get("peak_rss_mib", 0))), report)
 
 
 def _reset_database(data_dir: Path, database_url: str | None) -> None:
@@ -95,20 +99,22 @@ def measure(size: int, work: Path, runs: int, database_url: str | None) -> dict[
         f"library of {summary.comics} comics ready in {time.perf_counter() - started:.1f}s",
         file=sys.stderr,
     )
-    fresh, rescan, touched, rss = [], [], [], []
+    fresh, rescan, touched, rss, wall = [], [], [], [], []
     for index in range(runs):
         data_dir = work / f"data-{size}"
         _reset_database(data_dir, database_url)
         first = _scan(data_dir, library, database_url)
         fresh.append(first.files / first.seconds)
         rss.append(first.rss_mib)
+        wall.append(first.wall)
         again = _scan(data_dir, library, database_url)
         rescan.append(again.files / again.seconds)
         count = _touch_one_percent(library)
         after = _scan(data_dir, library, database_url)
         touched.append(after.seconds)
         print(
-            f"run {index + 1}: fresh {first.seconds:.1f}s, rescan {again.seconds:.2f}s, "
+            f"run {index + 1}: fresh {first.seconds:.1f}s (process {first.wall:.1f}s), "
+            f"rescan {again.seconds:.2f}s, "
             f"after touching {count}: {after.seconds:.2f}s ({after.report.get('changed')} changed)",
             file=sys.stderr,
         )
@@ -118,6 +124,7 @@ def measure(size: int, work: Path, runs: int, database_url: str | None) -> dict[
         "rescan": statistics.median(rescan),
         "touched": statistics.median(touched),
         "rss": max(rss),
+        "wall": statistics.median(wall),
     }
 
 
@@ -131,14 +138,14 @@ def main() -> int:
     rows = [measure(n, args.work, args.runs, args.database_url) for n in args.comics]
     print(f"\nbagboard scan, median of {args.runs} runs, {os.cpu_count()} CPUs\n")
     print(
-        "| comics | fresh import (comics/s) | no-change rescan (files/s) "
-        "| rescan after touching 1% (s) | peak RSS (MiB) |"
+        "| comics | fresh import (comics/s) | fresh import, whole command (s) "
+        "| no-change rescan (files/s) | rescan after touching 1% (s) | peak RSS (MiB) |"
     )
-    print("|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(
-            f"| {int(row['comics']):,} | {row['fresh']:,.0f} | {row['rescan']:,.0f} "
-            f"| {row['touched']:.2f} | {row['rss']:.0f} |"
+            f"| {int(row['comics']):,} | {row['fresh']:,.0f} | {row['wall']:.1f} "
+            f"| {row['rescan']:,.0f} | {row['touched']:.2f} | {row['rss']:.0f} |"
         )
     return 0
 
