@@ -55,9 +55,8 @@ def _scan(data_dir: Path, library: Path, database_url: str | None, *extra: str) 
         raise SystemExit(f"scan failed ({done.returncode}):\n{done.stderr}")
     reports = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     report = reports[-1]
-    files = sum(
-        int(report.get(k, 0)) for k in ("new", "changed", "moved", "unchanged", "unreadable")
-    )
+    # Unreadable files are already counted among the new or changed ones.
+    files = sum(int(str(report.get(k, 0))) for k in ("new", "changed", "moved", "unchanged"))
     # Rates use the scan's own elapsed time; process start-up (imports, migrations) is
     # reported separately as wall time.
     scan_seconds = float(str(report.get("elapsed", seconds))) or seconds
@@ -91,7 +90,9 @@ def _touch_one_percent(library: Path) -> int:
     return touched
 
 
-def measure(size: int, work: Path, runs: int, database_url: str | None) -> dict[str, float]:
+def measure(
+    size: int, work: Path, runs: int, database_url: str | None, extra: tuple[str, ...] = ()
+) -> dict[str, float]:
     library = work / f"library-{size}"
     started = time.perf_counter()
     summary = make_library(library, size, seed=1)
@@ -103,14 +104,14 @@ def measure(size: int, work: Path, runs: int, database_url: str | None) -> dict[
     for index in range(runs):
         data_dir = work / f"data-{size}"
         _reset_database(data_dir, database_url)
-        first = _scan(data_dir, library, database_url)
+        first = _scan(data_dir, library, database_url, *extra)
         fresh.append(first.files / first.seconds)
         rss.append(first.rss_mib)
         wall.append(first.wall)
-        again = _scan(data_dir, library, database_url)
+        again = _scan(data_dir, library, database_url, *extra)
         rescan.append(again.files / again.seconds)
         count = _touch_one_percent(library)
-        after = _scan(data_dir, library, database_url)
+        after = _scan(data_dir, library, database_url, *extra)
         touched.append(after.seconds)
         print(
             f"run {index + 1}: fresh {first.seconds:.1f}s (process {first.wall:.1f}s), "
@@ -134,8 +135,10 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/bagboard-bench"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--workers", default=None, help="passed to bagboard scan --workers")
     args = parser.parse_args()
-    rows = [measure(n, args.work, args.runs, args.database_url) for n in args.comics]
+    extra = ("--workers", args.workers) if args.workers is not None else ()
+    rows = [measure(n, args.work, args.runs, args.database_url, extra) for n in args.comics]
     print(f"\nbagboard scan, median of {args.runs} runs, {os.cpu_count()} CPUs\n")
     print(
         "| comics | fresh import (comics/s) | fresh import, whole command (s) "
