@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -40,7 +40,7 @@ def comics(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(tmp_path: Path, comics: Path) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path / "data"
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
