@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bagboard.bootstrap import POOL_THRESHOLD
 from bagboard.cli import main
 from bagboard.console import parse_duration
 from bagboard.domain.errors import InvalidInput
@@ -41,17 +42,17 @@ def _scan(
 def test_scan_indexes_then_finds_nothing_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str
 ) -> None:
-    # 40 comics is above the pool threshold, so workers=2 really goes through the processes.
-    library = _library(tmp_path / "comics", 40)
+    # Above the pool threshold, so workers=2 really goes through the processes.
+    library = _library(tmp_path / "comics", POOL_THRESHOLD + 10)
     code, reports, err = _scan(
         capsys, tmp_path / "data", "--library", str(library), "--workers", workers
     )
     assert code == 0, err
-    assert reports[0]["new"] == 41 and reports[0]["unreadable"] == 1
-    assert "formats: CBZ" in err and "41 new" in err
+    assert reports[0]["new"] == POOL_THRESHOLD + 11 and reports[0]["unreadable"] == 1
+    assert "formats: CBZ" in err and f"{POOL_THRESHOLD + 11:,} new" in err
     code, reports, _ = _scan(capsys, tmp_path / "data", "--workers", workers)
     assert code == 0
-    assert (reports[0]["new"], reports[0]["unchanged"]) == (0, 41)
+    assert (reports[0]["new"], reports[0]["unchanged"]) == (0, POOL_THRESHOLD + 11)
 
 
 def test_scan_without_any_library_is_an_error(
