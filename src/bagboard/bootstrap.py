@@ -6,10 +6,11 @@ database engine (and its migrations) is created on first use.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,14 +82,19 @@ def _inspect_pool(workers: int) -> Iterator[Executor | None]:
     try:
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        with contextlib.suppress(OSError):  # a broken pool may fail to close its pipes
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class PoolMap:
-    """``InspectMap`` over an optional pool: small batches run inline, big ones in the pool."""
+    """``InspectMap`` over an optional pool: small batches run inline, big ones in the pool.
 
-    def __init__(self, pool: Callable[[], Executor | None]) -> None:
+    A pool that breaks (a worker killed) is discarded, so the next batch gets a fresh one.
+    """
+
+    def __init__(self, pool: Callable[[], Executor | None], reset: Callable[[], object]) -> None:
         self._pool = pool
+        self._reset = reset
 
     def __call__(self, fn: Callable[[_A], _R], items: Iterable[_A], /) -> Iterator[_R]:
         work = list(items)
@@ -97,7 +103,14 @@ class PoolMap:
         pool = self._pool()
         if pool is None:
             return map(fn, work)
-        return pool.map(fn, work, chunksize=8)
+        return self._guarded(pool.map(fn, work, chunksize=8))
+
+    def _guarded(self, results: Iterator[_R]) -> Iterator[_R]:
+        try:
+            yield from results
+        except BrokenExecutor:
+            self._reset()
+            raise
 
 
 class Container(containers.DeclarativeContainer):
@@ -166,20 +179,27 @@ class Bagboard:
         service: SettingsService = self._container.settings_service()
         return service
 
-    def scanner(self) -> Scanner:
+    def inspect_map(self) -> InspectMap:
+        """How the scanner reads archives: through the process pool, made on first need."""
         container = self._container
 
         def pool() -> Executor | None:
             executor: Executor | None = container.inspect_pool()
             return executor
 
-        inspect_map: InspectMap = PoolMap(pool)
+        def reset() -> None:
+            container.inspect_pool.shutdown()
+
+        return PoolMap(pool, reset)
+
+    def scanner(self) -> Scanner:
+        container = self._container
         return Scanner(
             container.library_index(),
             container.file_tree(),
             container.archive_reader(),
             container.clock(),
-            inspect_map=inspect_map,
+            inspect_map=self.inspect_map(),
         )
 
     def formats(self) -> dict[str, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from bagboard.ports.file_tree import FileTree
 from bagboard.ports.library_index import LibraryIndex
 
 __all__ = ["InspectMap", "ScanPhase", "ScanProgress", "ScanReport", "Scanner"]
+
+log = logging.getLogger(__name__)
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -189,4 +192,18 @@ class Scanner:
         return _Plan(work, removed, changed=changed, moved=len(moves))
 
     def _inspect(self, tracker: ProgressTracker, paths: list[str]) -> Iterator[Inspection]:
-        return tracker.each(self._map(partial(inspect_archive, self._reader), paths))
+        return tracker.each(self._read(paths))
+
+    def _read(self, paths: list[str]) -> Iterator[Inspection]:
+        read = partial(inspect_archive, self._reader)
+        done = 0
+        try:
+            for result in self._map(read, paths):
+                done += 1
+                yield result
+        except Exception as exc:
+            # The pool itself failed (a worker killed by the OOM killer, say): read the rest of
+            # the batch here rather than abandon the scan. Per-file errors never get this far.
+            log.warning("archive reading pool failed (%s); reading in-process", exc)
+            for path in paths[done:]:
+                yield read(path)
