@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bagboard.domain.browse import ComicRow, Facet, Sort
+from bagboard.domain.pagination import Page, PageRequest
+
+
+class MetadataBrowser(Protocol):
+    """Metadata-mode reads: comics grouped by ComicInfo publisher and series.
+
+    Keys are ``browse.grouping_key`` of the field (comics with an empty field belong to no
+    group). Group names are the most common spelling (``browse.display_name``). Every order
+    ends with a unique tie-break, so pages never overlap.
+    """
+
+    def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
+        """``alpha``: by key in natural order; ``count``: largest first."""
+        ...
+
+    def series(
+        self,
+        library_ids: Sequence[int],
+        publisher_key: str | None,
+        query: str | None,
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Facet]:
+        """Series groups, optionally of one publisher, optionally only those holding a comic
+        whose series, title or file name contains ``query`` (case-insensitive, literally).
+        ``year``: earliest year first; ``recent``: most recently added first; each Facet
+        carries ``year`` (earliest) and ``publisher`` (most common spelling)."""
+        ...
+
+    def issues(
+        self,
+        library_ids: Sequence[int],
+        series_key: str,
+        publisher_key: str | None,
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[ComicRow]:
+        """``alpha``: issue number in natural order; ``year``: newest year first; ``recent``:
+        most recently added first."""
+        ...
+
+    def recent(
+        self, library_ids: Sequence[int], since: datetime, page: PageRequest
+    ) -> Page[ComicRow]:
+        """Comics first indexed at or after ``since``, newest first."""
+        ...
