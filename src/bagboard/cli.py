@@ -44,7 +44,7 @@ def _when(moment: datetime | None) -> str:
 # --- commands -------------------------------------------------------------------------------
 
 
-def _serve(app: Bagboard, rescan_interval: str) -> int:
+def _serve(app: Bagboard, rescan_interval: str, *, watch: bool = True) -> int:
     import uvicorn  # imported here so the other commands start fast
 
     interval = parse_duration(rescan_interval)
@@ -64,7 +64,10 @@ def _serve(app: Bagboard, rescan_interval: str) -> int:
     monitor = threading.Thread(
         target=app.monitor(interval).run, args=(stop,), name="library-monitor", daemon=True
     )
-    monitor.start()
+    if watch:
+        monitor.start()
+    else:
+        _err("not scanning or watching: serving the index as it is")
     try:
         uvicorn.run(
             app.create_app(),
@@ -76,7 +79,8 @@ def _serve(app: Bagboard, rescan_interval: str) -> int:
         )
     finally:
         stop.set()
-        monitor.join(timeout=30)
+        if monitor.is_alive():
+            monitor.join(timeout=30)
     return 0
 
 
@@ -92,7 +96,7 @@ def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
     for raw in args.library or []:
         library = app.libraries().ensure(_folder(raw))
         _err(f"library: {library.name} ({library.root})")
-    return _serve(app, args.rescan_interval)
+    return _serve(app, args.rescan_interval, watch=not args.no_watch)
 
 
 def cmd_demo(app: Bagboard, args: argparse.Namespace) -> int:
@@ -330,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="6h",
         metavar="DURATION",
         help="full rescan every DURATION (e.g. 30m, 6h; 0 = never), besides watching for changes",
+    )
+    serve.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="neither scan at start nor watch the folders: serve the index as it is",
     )
 
     demo = leaf(

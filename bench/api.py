@@ -1,0 +1,229 @@
+"""Load-test every browse endpoint of a real ``bagboard serve`` at library scale.
+
+    .venv/bin/python bench/api.py [--comics 100000] [--work DIR] [--database-url URL]
+        [--duration 10] [--connections 8] [--threads 2]
+
+Writes (or reuses) a synthetic library, indexes it with ``bagboard scan``, starts ``bagboard
+serve --no-watch`` on 127.0.0.1 and drives each URL with wrk (Debian package ``wrk``) for a
+fixed time from ``--connections`` connections, then prints req/s and p50/p95/p99 latency per
+endpoint as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bagboard.demo_library import make_library
+
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %d %f\\n",
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.duration / 1e6))
+end
+"""
+
+
+def _bagboard(*args: str, data: Path, url: str | None) -> str:
+    command = [sys.executable, "-m", "bagboard.cli", *args, "--data-dir", str(data)]
+    if url:
+        command += ["--database-url", url]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(base: str, token: str, path: str, **params: str) -> dict[str, object]:
+    query = urllib.parse.urlencode(params)
+    request = urllib.request.Request(
+        f"{base}{path}?{query}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        data: dict[str, object] = json.loads(answer.read())
+        return data
+
+
+def _targets(base: str, token: str) -> list[tuple[str, str]]:
+    """(label, path+query) for every list endpoint, with names discovered from the server."""
+
+    def first(path: str, key: str, **params: str) -> str:
+        items = _get(base, token, path, **params)["items"]
+        assert isinstance(items, list) and items, f"{path} returned nothing"
+        return str(items[0][key])
+
+    q = urllib.parse.urlencode
+    fs_pub = first("/api/v1/library/publishers", "value", mode="filesystem")
+    fs_series = first("/api/v1/library/series", "value", mode="filesystem", publisher=fs_pub)
+    meta_pub = first("/api/v1/library/publishers", "value", mode="metadata")
+    meta_series = first("/api/v1/library/series", "value", mode="metadata", publisher=meta_pub)
+    return [
+        ("auth/ping", "/api/v1/auth/ping"),
+        ("publishers, filesystem", "/api/v1/library/publishers?mode=filesystem"),
+        ("publishers, metadata", "/api/v1/library/publishers?mode=metadata"),
+        ("publishers, metadata by count", "/api/v1/library/publishers?mode=metadata&sort=count"),
+        (
+            "series, filesystem",
+            "/api/v1/library/series?" + q({"mode": "filesystem", "publisher": fs_pub}),
+        ),
+        (
+            "series, filesystem, deep page",
+            "/api/v1/library/series?"
+            + q({"mode": "filesystem", "publisher": fs_pub, "page": "5", "page_size": "100"}),
+        ),
+        ("series, metadata", "/api/v1/library/series?mode=metadata"),
+        (
+            "series, metadata, deep page",
+            "/api/v1/library/series?mode=metadata&page=20&page_size=200",
+        ),
+        ("series, metadata, search", "/api/v1/library/series?mode=metadata&q=the"),
+        ("series, metadata, recent", "/api/v1/library/series?mode=metadata&sort=recent"),
+        (
+            "issues, filesystem",
+            "/api/v1/library/issues?"
+            + q({"mode": "filesystem", "publisher": fs_pub, "series": fs_series}),
+        ),
+        (
+            "issues, metadata",
+            "/api/v1/library/issues?" + q({"mode": "metadata", "series": meta_series}),
+        ),
+        ("recent", "/api/v1/library/recent"),
+        ("recent, deep page", "/api/v1/library/recent?page=50&page_size=200"),
+        ("favorites", "/api/v1/library/favorites"),
+        ("to-read", "/api/v1/library/to-read"),
+    ]
+
+
+def _wrk(url: str, token: str, args: argparse.Namespace, script: str) -> dict[str, float]:
+    done = subprocess.run(
+        [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "-s",
+            script,
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    requests, non2xx, socket_errors, p50, p95, p99, seconds = line.split()[1:]
+    return {
+        "rps": int(requests) / float(seconds),
+        "p50": int(p50) / 1000,
+        "p95": int(p95) / 1000,
+        "p99": int(p99) / 1000,
+        "errors": int(non2xx) + int(socket_errors),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comics", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bagboard-bench-api"))
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    library = args.work / f"library-{args.comics}"
+    summary = make_library(library, args.comics, seed=1)
+    print(summary.describe(), file=sys.stderr)
+    backend = "postgresql" if args.database_url else "sqlite"
+    data = args.work / f"data-{args.comics}-{backend}"
+    started = time.perf_counter()
+    _bagboard("scan", "--library", str(library), data=data, url=args.database_url)
+    print(f"indexed in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    token = _bagboard("token", "create", "--name", "bench", data=data, url=args.database_url)
+    token = token.strip()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "bagboard.cli", "serve", "--no-watch", "--port", str(port),
+        "--data-dir", str(data),
+    ]  # fmt: skip
+    if args.database_url:
+        command += ["--database-url", args.database_url]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                _get(base, token, "/api/v1/auth/ping")
+                break
+            except OSError:
+                time.sleep(0.1)
+        for path in ("/api/v1/library/favorites", "/api/v1/library/to-read"):
+            # A few shelf entries, so those lists have something to serialise.
+            publishers = _get(base, token, "/api/v1/library/publishers", mode="filesystem")
+            for item in list(publishers["items"])[:5]:  # type: ignore[call-overload]
+                body = json.dumps({"path": item["path"]}).encode()
+                method = "PUT" if path.endswith("favorites") else "POST"
+                request = urllib.request.Request(
+                    base + path,
+                    data=body,
+                    method=method,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                )
+                urllib.request.urlopen(request, timeout=30).close()
+        targets = _targets(base, token)
+        rows = []
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(LUA)
+        try:
+            for label, path in targets:
+                result = _wrk(base + path, token, args, lua.name)
+                rows.append((label, result))
+                print(
+                    f"{label}: {result['rps']:.0f} req/s, p95 {result['p95']:.1f} ms",
+                    file=sys.stderr,
+                )
+        finally:
+            Path(lua.name).unlink()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(
+        f"\nbagboard serve on {backend}, {args.comics:,} comics, wrk {args.threads} threads / "
+        f"{args.connections} connections / {args.duration}s per URL, {os.cpu_count()} CPUs\n"
+    )
+    print("| endpoint | req/s | p50 (ms) | p95 (ms) | p99 (ms) | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, r in rows:
+        print(
+            f"| {label} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} "
+            f"| {int(r['errors'])} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
