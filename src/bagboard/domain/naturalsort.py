@@ -18,6 +18,15 @@ _SEPARATORS = re.compile(r"[/\\]")
 _NUMBER = 0
 _TEXT = 1
 
+# natural_sort_text(): wide enough for any 64-bit number, so dates, ISBNs and catalogue numbers
+# compare by value. Number runs start with a byte below every printable character: natural_key()
+# puts a number before any text at the same position ("2000 AD" before "'Mazing Man"), and a
+# plain digit would sort after spaces and most punctuation. Runs too long for the fixed width get
+# a higher marker, then their length, so they still follow every shorter number in magnitude order.
+_TEXT_NUMBER_WIDTH = 20
+_TEXT_NUMBER = "\x01"
+_TEXT_LONG_NUMBER = "\x02"
+
 # One run of a name: numbers compare by magnitude (significant-digit count, then the digits),
 # then by their raw spelling so "01" and "1" still have a fixed order; text compares casefolded.
 Part = tuple[int, int, str, str]
@@ -51,6 +60,27 @@ def natural_path_key(path: str) -> NaturalPathKey:
     """
     segments = tuple(_parts(segment) for segment in _SEPARATORS.split(path))
     return (segments, path)
+
+
+def natural_sort_text(text: str) -> str:
+    """A string that orders like ``natural_key`` under plain code-point (bytewise) comparison.
+
+    Text is casefolded and every ASCII digit run becomes a marker and the zero-padded number,
+    so a database comparing bytes (SQLite's BINARY, PostgreSQL's ``COLLATE "C"``) gives natural
+    order from a stored column. Equal texts ("01" and "1", "A" and "a") are left for the caller
+    to break, by the raw name.
+    """
+    parts: list[str] = []
+    for run in _RUNS.findall(text):
+        if "0" <= run[0] <= "9":
+            digits = run.lstrip("0") or "0"
+            if len(digits) <= _TEXT_NUMBER_WIDTH:
+                parts.append(_TEXT_NUMBER + digits.rjust(_TEXT_NUMBER_WIDTH, "0"))
+            else:
+                parts.append(f"{_TEXT_LONG_NUMBER}{len(digits):08d}{digits}")
+        else:
+            parts.append(run.casefold())
+    return "".join(parts)
 
 
 def natural_sorted(names: Iterable[str]) -> list[str]:

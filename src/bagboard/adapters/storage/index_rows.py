@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
@@ -12,38 +11,10 @@ from sqlalchemy import RowMapping
 
 from bagboard.adapters.storage.tables import COMICINFO_TEXT_COLUMNS
 from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.browse import grouping_key
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexedComic
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
-
-_RUNS = re.compile(r"[0-9]+|[^0-9]+")
-# Wide enough for any 64-bit number, so dates, ISBNs and catalogue numbers compare by value.
-_NUMBER_WIDTH = 20
-# Number runs start with a byte below every printable character: natural_key() puts a number
-# before any text at the same position ("2000 AD" before "'Mazing Man"), and a plain digit
-# would sort after spaces and most punctuation. Runs too long for the fixed width get a higher
-# marker, then their length, so they still follow every shorter number in magnitude order.
-_NUMBER = "\x01"
-_LONG_NUMBER = "\x02"
-
-
-def sort_key(text: str) -> str:
-    """A string that orders like ``naturalsort.natural_key`` under bytewise comparison.
-
-    Text is casefolded and every ASCII digit run becomes a marker and the zero-padded number,
-    so ``ORDER BY`` on SQLite (BINARY) and on PostgreSQL (``COLLATE "C"``) gives natural order.
-    Equal keys ("01" and "1", "A" and "a") are left for the caller to break, by the raw name.
-    """
-    parts: list[str] = []
-    for run in _RUNS.findall(text):
-        if "0" <= run[0] <= "9":
-            digits = run.lstrip("0") or "0"
-            if len(digits) <= _NUMBER_WIDTH:
-                parts.append(_NUMBER + digits.rjust(_NUMBER_WIDTH, "0"))
-            else:
-                parts.append(f"{_LONG_NUMBER}{len(digits):08d}{digits}")
-        else:
-            parts.append(run.casefold())
-    return "".join(parts)
+from bagboard.domain.naturalsort import natural_sort_text as sort_key  # the stored format
 
 
 def folder_row(folder: FolderEntry, library_id: int, at: datetime) -> dict[str, Any]:
@@ -89,8 +60,8 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
         info_page_count=info.page_count,
         front_cover=info.front_cover_index,
         pages_json=_pages_json(info.pages),
-        publisher_key=info.publisher.casefold(),
-        series_key=info.series.casefold(),
+        publisher_key=grouping_key(info.publisher),
+        series_key=grouping_key(info.series),
         number_sort=sort_key(info.number),
         year_int=_year(info.year),
     )
