@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from litestar import Litestar, Router
 from litestar.di import Provide
@@ -16,6 +16,7 @@ from bagboard.adapters.http.controllers import API_CONTROLLERS
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.domain.auth import Authenticator
+from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.settings import SettingsService
 
 API_PREFIX = "/api/v1"
@@ -38,6 +39,9 @@ class HttpServices:
     authenticator: Callable[[], Authenticator]
     settings: Callable[[], SettingsService]
     version: str
+    # Optional only so apps built for tests of other endpoints need not wire browsing; the
+    # composition root always passes it. Without it the browse routes answer 500.
+    browse: Callable[[], BrowseService] | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -47,6 +51,13 @@ def _provider(factory: Callable[[], T]) -> Provide:
         return factory()
 
     return Provide(provide, sync_to_thread=False)
+
+
+def _unavailable(name: str) -> Callable[[], Any]:
+    def fail() -> Any:
+        raise RuntimeError(f"create_app was given no {name} service")
+
+    return fail
 
 
 def _constant(value: T) -> Provide:
@@ -71,6 +82,7 @@ def create_app(
             "current_user": Provide(current_user, sync_to_thread=False),
             "version": _constant(services.version),
             "settings": _provider(services.settings),
+            "browse": _provider(services.browse or _unavailable("browse")),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],

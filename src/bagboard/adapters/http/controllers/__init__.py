@@ -5,5 +5,11 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.controllers.auth import AuthController
+from bagboard.adapters.http.controllers.library import LibraryController
+from bagboard.adapters.http.controllers.shelves import ShelvesController
 
-API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (AuthController,)
+API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
+    AuthController,
+    LibraryController,
+    ShelvesController,
+)

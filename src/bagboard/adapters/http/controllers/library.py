@@ -1,0 +1,107 @@
+"""``/library``: browsing by publisher, series and issue in either mode, and recent additions."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+
+from bagboard.adapters.http.browse_json import (
+    issues_body,
+    publishers_body,
+    recent_body,
+    series_body,
+)
+from bagboard.adapters.http.etag import IfNoneMatch, cached_json
+from bagboard.adapters.http.routing import get
+from bagboard.domain.browse_service import BrowseService
+from bagboard.domain.model import User
+from bagboard.domain.pagination import PageRequest
+
+# Every query value is taken as an optional string: the service decides what a bad value means
+# (a default, or its own 400), so the framework never answers a type error of its own.
+
+
+class LibraryController(Controller):
+    path = "/library"
+    tags = ["library"]
+
+    @get("/publishers", sync_to_thread=True)
+    def publishers(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        if_none_match: IfNoneMatch = None,
+        mode: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        page: FromQuery[str | None] = None,
+        page_size: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """Publishers: ComicInfo publishers, or the folders directly under each library root."""
+        request = PageRequest.from_raw(page, page_size)
+        listing = browse.publishers(current_user, mode=mode, sort=sort, page=request)
+        return cached_json(publishers_body(listing), if_none_match)
+
+    @get("/series", sync_to_thread=True)
+    def series(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        if_none_match: IfNoneMatch = None,
+        mode: FromQuery[str | None] = None,
+        publisher: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        search: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        page: FromQuery[str | None] = None,
+        page_size: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """Series of a publisher (a folder name or path in filesystem mode); ``q`` searches."""
+        listing = browse.series(
+            current_user,
+            mode=mode,
+            publisher=publisher,
+            query=q if q is not None else search,
+            sort=sort,
+            page=PageRequest.from_raw(page, page_size),
+        )
+        return cached_json(series_body(listing), if_none_match)
+
+    @get("/issues", sync_to_thread=True)
+    def issues(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        if_none_match: IfNoneMatch = None,
+        mode: FromQuery[str | None] = None,
+        publisher: FromQuery[str | None] = None,
+        series: FromQuery[str | None] = None,
+        volume: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        page: FromQuery[str | None] = None,
+        page_size: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """Issues of a series (and volume), with the caller's reading progress."""
+        listing = browse.issues(
+            current_user,
+            mode=mode,
+            publisher=publisher,
+            series=series,
+            volume=volume,
+            sort=sort,
+            page=PageRequest.from_raw(page, page_size),
+        )
+        return cached_json(issues_body(listing), if_none_match)
+
+    @get("/recent", sync_to_thread=True)
+    def recent(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        if_none_match: IfNoneMatch = None,
+        page: FromQuery[str | None] = None,
+        page_size: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """Comics first indexed in the last 30 days, newest first."""
+        items = browse.recent(current_user, PageRequest.from_raw(page, page_size))
+        return cached_json(recent_body(items), if_none_match)
