@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     func,
 )
 from sqlalchemy.types import TypeDecorator
@@ -246,4 +247,96 @@ library_scans = Table(
         primary_key=True,
     ),
     Column("last_scan_at", UtcDateTime(), nullable=False),
+)
+
+
+# --- Shelves, reading progress and read marks --------------------------------------------
+
+
+def _user_fk() -> Column[int]:
+    return Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+
+
+# Favorites and want-to-read. ``path`` is where the item was when added; a file entry also
+# points at its comic, whose current path is what a listing shows, and leaves the shelf with it.
+shelf_entries = Table(
+    "shelf_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _user_fk(),
+    Column("shelf", String(16), nullable=False),  # Shelf: favorites, to_read
+    Column("kind", String(16), nullable=False),  # ShelfKind: file, folder
+    Column("path", Text, nullable=False),
+    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="CASCADE"), nullable=True),
+    _sort_key("name_sort"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_shelf_entries_user_id_shelf_path", "user_id", "shelf", "path", unique=True),
+    Index("ix_shelf_entries_user_id_shelf_name_sort", "user_id", "shelf", "name_sort", "id"),
+    Index("ix_shelf_entries_user_id_shelf_created_at", "user_id", "shelf", "created_at", "id"),
+)
+# A comic is on a shelf once, whatever path it was added under.
+Index(
+    "ix_shelf_entries_user_id_shelf_comic_id",
+    shelf_entries.c.user_id,
+    shelf_entries.c.shelf,
+    shelf_entries.c.comic_id,
+    unique=True,
+    sqlite_where=shelf_entries.c.comic_id.is_not(None),
+    postgresql_where=shelf_entries.c.comic_id.is_not(None),
+)
+
+# A user's position in a comic. Rows are found by comic id while the comic is indexed, so the
+# position follows it through moves; ``comic_path`` is where it was first read (or the path a
+# client sent for a file the index does not know). When the comic leaves the index the row
+# stays, keyed by that path, and a comic indexed there again takes it over: positions survive
+# rebuilds. Both keys are unique, so neither lookup can find two rows, and SET NULL on a
+# removal never collides (it only clears ``comic_id``). A cleared position stays as a
+# tombstone (``deleted``) so the sync feed can report it.
+reading_progress = Table(
+    "reading_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _user_fk(),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
+    Column("comic_path", Text, nullable=False),
+    Column("page_number", Integer, nullable=False),
+    Column("total_pages", Integer, nullable=True),
+    Column("time_spent", Integer, nullable=False, server_default="0"),  # seconds
+    Column("updated_at", UtcDateTime(), nullable=False),  # server time: the feed's order
+    Column("client_updated_at", BigInteger, nullable=True),  # unix seconds, the client's clock
+    Column("deleted", Boolean, nullable=False, server_default=false()),
+    Index("ix_reading_progress_user_id_comic_path", "user_id", "comic_path", unique=True),
+    # The sync feed's order: a user's changes since a time, ties by id.
+    Index("ix_reading_progress_user_id_updated_at", "user_id", "updated_at", "id"),
+)
+Index(
+    "ix_reading_progress_user_id_comic_id",
+    reading_progress.c.user_id,
+    reading_progress.c.comic_id,
+    unique=True,
+    sqlite_where=reading_progress.c.comic_id.is_not(None),
+    postgresql_where=reading_progress.c.comic_id.is_not(None),
+)
+
+# "I have read this": keyed like reading_progress, and following moves the same way.
+read_marks = Table(
+    "read_marks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _user_fk(),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
+    Column("comic_path", Text, nullable=False),
+    Column("page_count", Integer, nullable=True),
+    Column("time_spent", Integer, nullable=False, server_default="0"),  # seconds
+    Column("read_at", UtcDateTime(), nullable=False),
+    Index("ix_read_marks_user_id_comic_path", "user_id", "comic_path", unique=True),
+)
+Index(
+    "ix_read_marks_user_id_comic_id",
+    read_marks.c.user_id,
+    read_marks.c.comic_id,
+    unique=True,
+    sqlite_where=read_marks.c.comic_id.is_not(None),
+    postgresql_where=read_marks.c.comic_id.is_not(None),
 )
