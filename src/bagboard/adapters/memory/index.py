@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import NamedTuple
 
 from bagboard.domain.catalog import (
@@ -25,6 +27,14 @@ class RemovedComic(NamedTuple):
     library_id: int
     path: str
     removed_at: datetime
+
+
+class IndexContents(NamedTuple):
+    """A read-only view of the whole index at one instant, for the browse adapters."""
+
+    folders: Mapping[str, KnownFolder]  # by path
+    folder_library: Mapping[str, int]  # folder path -> library id
+    comics: Mapping[int, IndexedComic]  # by id
 
 
 @dataclass(slots=True)
@@ -70,6 +80,20 @@ class MemoryLibraryIndex(LibraryIndex):
         """Every removal so far, oldest first."""
         with self._lock:
             return list(self._state.removed)
+
+    def contents(self) -> IndexContents:
+        """Every folder and comic, consistent with one another.
+
+        ``apply`` builds a new state and swaps it in whole, so the mappings of a state already
+        published never change: read-only proxies of them are a consistent view without a copy.
+        """
+        with self._lock:
+            state = self._state
+            return IndexContents(
+                MappingProxyType(state.folders),
+                MappingProxyType(state.folder_library),
+                MappingProxyType(state.comics),
+            )
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         with self._lock:
