@@ -23,22 +23,30 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.archive.tree import LocalFileTree
 from bagboard.adapters.archive.watch import WatchfilesWatcher
 from bagboard.adapters.http.app import HttpServices, create_app
+from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import SystemClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.adapters.memory.settings import MemorySettingsStore
+from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
+from bagboard.adapters.storage.browse_folders import SqlFolderBrowser
+from bagboard.adapters.storage.browse_metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.engine import make_engine
 from bagboard.adapters.storage.index import SqlLibraryIndex
 from bagboard.adapters.storage.libraries import SqlLibraryStore
 from bagboard.adapters.storage.migrate import upgrade
+from bagboard.adapters.storage.reading import SqlReadingStates
 from bagboard.adapters.storage.settings import SqlSettingsStore
+from bagboard.adapters.storage.shelves import SqlShelves
 from bagboard.adapters.storage.tokens import SqlTokenStore
 from bagboard.adapters.storage.users import SqlUserStore
 from bagboard.config import Settings
 from bagboard.domain.accounts import AccountService
 from bagboard.domain.auth import Authenticator
+from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor
@@ -145,6 +153,26 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryLibraryIndex),
         sql=providers.Singleton(SqlLibraryIndex, engine),
     )
+    folder_browser = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryFolderBrowser, library_index),
+        sql=providers.Singleton(SqlFolderBrowser, engine),
+    )
+    metadata_browser = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryMetadataBrowser, library_index),
+        sql=providers.Singleton(SqlMetadataBrowser, engine),
+    )
+    shelves = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryShelves, library_index),
+        sql=providers.Singleton(SqlShelves, engine),
+    )
+    reading_states = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryReadingStates, library_index),
+        sql=providers.Singleton(SqlReadingStates, engine),
+    )
     archive_reader = providers.Singleton(FileArchiveReader)
     file_tree = providers.Singleton(LocalFileTree)
     watcher = providers.Singleton(WatchfilesWatcher)
@@ -154,6 +182,17 @@ class Container(containers.DeclarativeContainer):
     authenticator = providers.Singleton(Authenticator, users, tokens, clock)
     library_service = providers.Factory(LibraryService, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
+    browse_service = providers.Factory(
+        BrowseService,
+        folder_browser,
+        metadata_browser,
+        reading_states,
+        shelves,
+        library_index,
+        libraries,
+        settings_store,
+        clock,
+    )
 
 
 class Bagboard:
@@ -177,6 +216,10 @@ class Bagboard:
 
     def settings_service(self) -> SettingsService:
         service: SettingsService = self._container.settings_service()
+        return service
+
+    def browse(self) -> BrowseService:
+        service: BrowseService = self._container.browse_service()
         return service
 
     def inspect_map(self) -> InspectMap:
@@ -240,7 +283,13 @@ class Bagboard:
             service: SettingsService = container.settings_service()
             return service
 
-        return HttpServices(authenticator=authenticator, settings=settings, version=__version__)
+        def browse() -> BrowseService:
+            service: BrowseService = container.browse_service()
+            return service
+
+        return HttpServices(
+            authenticator=authenticator, settings=settings, version=__version__, browse=browse
+        )
 
     def create_app(self, *, debug: bool = False) -> Any:
         return create_app(self.http_services(), debug=debug)
