@@ -183,6 +183,7 @@ def test_metadata_series_filter_by_publisher_case_insensitively(world: World) ->
         ({"q": "zzz"}, []),
         ({"q": "   "}, ALL_SERIES),
         ({"q": "batman", "search": "saga"}, ["Batman"]),
+        ({"q": "", "search": "saga"}, ["Saga"]),
     ],
 )
 def test_metadata_series_search(world: World, params: dict[str, str], expected: list[str]) -> None:

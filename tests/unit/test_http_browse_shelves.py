@@ -166,6 +166,16 @@ def test_to_read_is_idempotent_and_per_user(world: World) -> None:
     assert items(world, TO_READ, reader) == []
 
 
+def test_paths_are_used_exactly_as_decoded_once(world: World) -> None:
+    reader = world.new_reader()
+    path = f"{world.a}/Oddities/100% Pure/100% Pure 01.cbz"
+    assert want(world, reader, {"path": path}).json() == OK
+    assert [row["path"] for row in items(world, TO_READ, reader)] == [path]
+    # A client encodes the literal "%" as %25; it must not be decoded a second time.
+    assert remove(world, TO_READ, reader, path).json() == OK
+    assert items(world, TO_READ, reader) == []
+
+
 @pytest.mark.parametrize(
     ("relative", "kind"),
     [("DC Comics/Batman", "file"), ("DC Comics/Batman/Batman 001.cbz", "folder")],

@@ -61,7 +61,7 @@ class LibraryController(Controller):
             current_user,
             mode=mode,
             publisher=publisher,
-            query=q if q is not None else search,
+            query=q or search,
             sort=sort,
             page=PageRequest.from_raw(page, page_size),
         )
