@@ -200,6 +200,17 @@ def test_items_show_the_callers_progress_and_read_marks(world: World) -> None:
     assert not any(item["has_progress"] or item["is_read"] for item in theirs.values())
 
 
+def test_the_etag_changes_when_the_users_progress_does(world: World) -> None:
+    reader = world.new_reader()
+    before = world.get(URL, reader, series="Batman")
+    comic = world.comic_id(f"{world.a}/DC Comics/Batman/Batman 001.cbz")
+    world.app._container.reading_states().save_page(world.user_id(reader), comic, 3, world.now)
+    headers = {**auth(reader), "If-None-Match": before.headers["etag"]}
+    after = world.client.get(URL, params={"series": "Batman"}, headers=headers)
+    assert after.status_code == 200
+    assert after.json()["items"][0]["last_page"] == 3
+
+
 def test_enrichment_costs_the_same_queries_whatever_the_page_size(world: World) -> None:
     engine = world.app._container.engine()
     statements: list[str] = []
