@@ -180,7 +180,7 @@ class World:
         return self.app.authenticator().authenticate(f"Bearer {token}", None).id
 
     def comic_id(self, path: str) -> int:
-        comic = self.app._container.library_index().comic_at(path)
+        comic = self.app.library_index().comic_at(path)
         assert comic is not None, path
         return int(comic.id)
 

@@ -52,6 +52,8 @@ from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor
 from bagboard.domain.scanner import InspectMap, Scanner
 from bagboard.domain.settings import SettingsService
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.reading_states import ReadingStates
 
 MEMORY = "memory"
 SQL = "sql"
@@ -264,6 +266,21 @@ class Bagboard:
             container.clock(),
             rescan_interval=rescan_interval,
         )
+
+    def library_index(self) -> LibraryIndex:
+        index: LibraryIndex = self._container.library_index()
+        return index
+
+    def reading_states(self) -> ReadingStates:
+        states: ReadingStates = self._container.reading_states()
+        return states
+
+    def engine(self) -> Engine:
+        """The SQL engine (created and migrated on first use); only with SQL storage."""
+        if self._container.config.storage() != SQL:
+            raise RuntimeError("this bagboard keeps its data in memory")
+        engine: Engine = self._container.engine()
+        return engine
 
     def prepare_storage(self) -> None:
         """Create the database and apply migrations now rather than on the first request."""

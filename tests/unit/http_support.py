@@ -14,18 +14,39 @@ from litestar.testing import TestClient
 
 from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.http.routing import get
+from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.memory.index import MemoryLibraryIndex
+from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.adapters.memory.settings import MemorySettingsStore
+from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain import errors
 from bagboard.domain.accounts import AccountService
 from bagboard.domain.auth import Authenticator
+from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.model import ServerSettings, User
 from bagboard.domain.settings import SettingsService
 from bagboard.ports.settings_store import SettingsStore
 
 VERSION = "9.8.7-test"
+
+
+def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
+    """Browsing over an empty in-memory library, for apps that test other endpoints."""
+    index = MemoryLibraryIndex()
+    return BrowseService(
+        MemoryFolderBrowser(index),
+        MemoryMetadataBrowser(index),
+        MemoryReadingStates(index),
+        MemoryShelves(index),
+        index,
+        MemoryLibraryStore(),
+        settings,
+        clock,
+    )
 
 
 @get("/_test/whoami", sync_to_thread=False)
@@ -110,10 +131,12 @@ def running_api(
     store = settings_store if settings_store is not None else MemorySettingsStore()
     clock = ManualClock()
     settings = SettingsService(store)
+    browse = empty_browse(store, clock)
     services = HttpServices(
         authenticator=lambda: Authenticator(users, token_store, clock),
         settings=settings_factory or (lambda: settings),
         version=VERSION,
+        browse=lambda: browse,
     )
     app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
     with TestClient(app) as client:

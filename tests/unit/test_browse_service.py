@@ -129,10 +129,8 @@ def test_climbing_or_foreign_paths_are_invalid(setup: Setup, publisher: str) -> 
 
 def test_issues_are_enriched_with_the_users_reading_state(setup: Setup) -> None:
     app = setup.app
-    comic = app._container.library_index().comic_at(
-        f"{setup.lib_a.root}/{ASM}/Amazing Spider-Man #2.cbz"
-    )
-    states = app._container.reading_states()
+    comic = app.library_index().comic_at(f"{setup.lib_a.root}/{ASM}/Amazing Spider-Man #2.cbz")
+    states = app.reading_states()
     states.save_page(setup.kid.id, comic.id, 4, datetime.now(UTC))
     listing = app.browse().issues(
         setup.kid,

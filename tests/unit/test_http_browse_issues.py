@@ -103,7 +103,14 @@ def test_unknown_folders_are_empty(world: World, params: dict[str, str], series:
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"publisher": "DC Comics"}, {"series": "Batman"}, {"series": ""}]
+    "params",
+    [
+        {},
+        {"publisher": "DC Comics"},
+        {"series": "Batman"},
+        {"series": ""},
+        {"publisher": " ", "series": "Batman"},
+    ],
 )
 def test_filesystem_issues_need_publisher_and_series(world: World, params: dict[str, str]) -> None:
     response = world.get(URL, mode="filesystem", **params)
@@ -180,7 +187,7 @@ def test_metadata_issues_need_a_series(world: World, params: dict[str, str]) -> 
 
 def test_items_show_the_callers_progress_and_read_marks(world: World) -> None:
     reader, other = world.new_reader(), world.new_reader()
-    states = world.app._container.reading_states()
+    states = world.app.reading_states()
     second = world.comic_id(f"{world.a}/{ASM}/Amazing Spider-Man #2.cbz")
     tenth = world.comic_id(f"{world.a}/{ASM}/Amazing Spider-Man #10.cbz")
     states.save_page(world.user_id(reader), second, 5, world.now)
@@ -204,7 +211,7 @@ def test_the_etag_changes_when_the_users_progress_does(world: World) -> None:
     reader = world.new_reader()
     before = world.get(URL, reader, series="Batman")
     comic = world.comic_id(f"{world.a}/DC Comics/Batman/Batman 001.cbz")
-    world.app._container.reading_states().save_page(world.user_id(reader), comic, 3, world.now)
+    world.app.reading_states().save_page(world.user_id(reader), comic, 3, world.now)
     headers = {**auth(reader), "If-None-Match": before.headers["etag"]}
     after = world.client.get(URL, params={"series": "Batman"}, headers=headers)
     assert after.status_code == 200
@@ -212,7 +219,7 @@ def test_the_etag_changes_when_the_users_progress_does(world: World) -> None:
 
 
 def test_enrichment_costs_the_same_queries_whatever_the_page_size(world: World) -> None:
-    engine = world.app._container.engine()
+    engine = world.app.engine()
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

@@ -81,7 +81,7 @@ def test_a_name_found_in_several_libraries_lists_them_all(world: World) -> None:
     )
 
 
-@pytest.mark.parametrize("params", [{}, {"publisher": ""}])
+@pytest.mark.parametrize("params", [{}, {"publisher": ""}, {"publisher": "  "}])
 def test_filesystem_series_need_a_publisher(world: World, params: dict[str, str]) -> None:
     response = world.get(URL, mode="filesystem", **params)
     assert response.status_code == 400

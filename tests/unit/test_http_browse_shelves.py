@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from tests.browse_support import ASM, BACKENDS, SWAMP, World, auth, browse_world
 
@@ -145,7 +146,7 @@ def test_to_read_file_rows_show_progress(world: World) -> None:
     reader = world.new_reader()
     issue = f"{world.a}/DC Comics/Batman/Batman 001.cbz"
     want(world, reader, {"path": issue, "type": "file"})
-    states = world.app._container.reading_states()
+    states = world.app.reading_states()
     states.save_page(world.user_id(reader), world.comic_id(issue), 7, world.now)
     (row,) = items(world, TO_READ, reader)
     assert (row["has_progress"], row["last_page"]) == (True, 7)
@@ -242,3 +243,27 @@ def test_shelf_lists_have_etags_and_answer_head(world: World, url: str) -> None:
         url, headers={**auth(world.owner), "If-None-Match": got.headers["etag"]}
     )
     assert cached.status_code == 304
+
+
+def test_to_read_costs_the_same_queries_for_one_folder_row_or_many(world: World) -> None:
+    engine = world.app.engine()
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    def queries(token: str) -> int:
+        world.json(TO_READ, token)  # the token's last_used_at is written on first use
+        statements.clear()
+        world.json(TO_READ, token)
+        return len(statements)
+
+    one, many = world.new_reader(), world.new_reader()
+    want(world, one, {"path": f"{world.a}/{SWAMP}"})
+    for folder in (SWAMP, f"{SWAMP}/v1985", f"{SWAMP}/v1972", "Image", ASM):
+        want(world, many, {"path": f"{world.a}/{folder}"})
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert queries(one) == queries(many)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -15,7 +15,7 @@ from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.settings import SettingsService
-from tests.unit.http_support import TEST_ROUTES, VERSION, Api, bearer, running_api
+from tests.unit.http_support import TEST_ROUTES, VERSION, Api, bearer, empty_browse, running_api
 
 PING = "/api/v1/auth/ping"
 
@@ -28,11 +28,14 @@ def api() -> Iterator[Api]:
 
 def plain_services() -> HttpServices:
     users, tokens, clock = MemoryUserStore(), MemoryTokenStore(), ManualClock()
-    settings = SettingsService(MemorySettingsStore())
+    store = MemorySettingsStore()
+    settings = SettingsService(store)
+    browse = empty_browse(store, clock)
     return HttpServices(
         authenticator=lambda: Authenticator(users, tokens, clock),
         settings=lambda: settings,
         version="1.0.0",
+        browse=lambda: browse,
     )
 
 

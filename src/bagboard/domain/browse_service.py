@@ -17,6 +17,7 @@ from bagboard.domain.browse import (
     ComicRow,
     Facet,
     FolderRow,
+    FolderShape,
     ReadingState,
     Scope,
     Sort,
@@ -76,6 +77,11 @@ class ShelfView:
     volumes: tuple[str, ...] | None = None  # a multi-volume series folder
     series: str | None = None  # a volume folder of a multi-volume series: its series
     volume: str | None = None  # ... and its own name
+
+
+def _given(raw: str | None) -> str | None:
+    """A parameter's value, or None when it is missing or blank."""
+    return raw if raw is not None and raw.strip() else None
 
 
 def _missing(message: str) -> InvalidInput:
@@ -140,6 +146,7 @@ class BrowseService:
     ) -> Listing[FolderItem] | Listing[Facet]:
         effective = self.mode(mode)
         scope = self.scope(user)
+        publisher = _given(publisher)
         if effective is BrowseMode.FILESYSTEM:
             if not publisher:
                 raise _missing(MISSING_PUBLISHER)
@@ -171,6 +178,7 @@ class BrowseService:
     ) -> Listing[IssueItem]:
         effective = self.mode(mode)
         scope = self.scope(user)
+        publisher, series, volume = _given(publisher), _given(series), _given(volume)
         if effective is BrowseMode.FILESYSTEM:
             if not publisher or not series:
                 raise _missing(MISSING_PUBLISHER_OR_SERIES)
@@ -201,7 +209,11 @@ class BrowseService:
         entries = self._shelves.list(user.id, shelf, self.scope(user).library_ids, page)
         comic_ids = [e.comic_id for e in entries.items if e.comic_id is not None]
         states = self._reading.states(user.id, comic_ids) if comic_ids else {}
-        views = [self._view(entry, states) for entry in entries.items]
+        folder_paths = [e.path for e in entries.items if e.kind is ShelfKind.FOLDER]
+        parents = [posixpath.dirname(path) for path in folder_paths]
+        # One lookup for every folder row and its parent, whatever the page holds.
+        shapes = self._folders.shapes([*folder_paths, *parents]) if folder_paths else {}
+        views = [self._view(entry, states, shapes) for entry in entries.items]
         return Page(views, entries.total, entries.request)
 
     def add_to_shelf(self, user: User, shelf: Shelf, path: str, kind: str | None = None) -> None:
@@ -262,13 +274,17 @@ class BrowseService:
                 return ShelfItem(ShelfKind.FILE, comic.path, comic.library_id, comic.id)
         raise NotFound("no such comic or folder")
 
-    def _view(self, entry: ShelfEntry, states: dict[int, ReadingState]) -> ShelfView:
+    def _view(
+        self,
+        entry: ShelfEntry,
+        states: dict[int, ReadingState],
+        shapes: dict[str, FolderShape],
+    ) -> ShelfView:
         if entry.kind is ShelfKind.FILE:
             reading = states.get(entry.comic_id, NO_READING) if entry.comic_id else NO_READING
             return ShelfView(entry, entry.name, reading=reading)
         parent_path = posixpath.dirname(entry.path)
         parent_name = posixpath.basename(parent_path)
-        shapes = self._folders.shapes([entry.path, parent_path])
         own, parent = shapes.get(entry.path), shapes.get(parent_path)
         parent_volumes = volumes(parent) if parent is not None else None
         if parent_volumes and entry.name in parent_volumes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from litestar import Litestar, Router
 from litestar.di import Provide
@@ -39,9 +39,7 @@ class HttpServices:
     authenticator: Callable[[], Authenticator]
     settings: Callable[[], SettingsService]
     version: str
-    # Optional only so apps built for tests of other endpoints need not wire browsing; the
-    # composition root always passes it. Without it the browse routes answer 500.
-    browse: Callable[[], BrowseService] | None = None
+    browse: Callable[[], BrowseService]
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -51,13 +49,6 @@ def _provider(factory: Callable[[], T]) -> Provide:
         return factory()
 
     return Provide(provide, sync_to_thread=False)
-
-
-def _unavailable(name: str) -> Callable[[], Any]:
-    def fail() -> Any:
-        raise RuntimeError(f"create_app was given no {name} service")
-
-    return fail
 
 
 def _constant(value: T) -> Provide:
@@ -82,7 +73,7 @@ def create_app(
             "current_user": Provide(current_user, sync_to_thread=False),
             "version": _constant(services.version),
             "settings": _provider(services.settings),
-            "browse": _provider(services.browse or _unavailable("browse")),
+            "browse": _provider(services.browse),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],
