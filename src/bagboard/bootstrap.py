@@ -47,6 +47,7 @@ from bagboard.config import Settings
 from bagboard.domain.accounts import AccountService
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
+from bagboard.domain.cached_stores import CachedLibraryStore, CachedSettingsStore
 from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor
@@ -57,6 +58,10 @@ from bagboard.ports.reading_states import ReadingStates
 
 MEMORY = "memory"
 SQL = "sql"
+
+# How long a server trusts what it read of tokens, libraries and settings: a change made with
+# the `bagboard` command while the server runs applies within this many seconds.
+REQUEST_CACHE_SECONDS = 2
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -139,15 +144,22 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryTokenStore),
         sql=providers.Singleton(SqlTokenStore, engine),
     )
-    libraries = providers.Selector(
+    _library_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryLibraryStore),
         sql=providers.Singleton(SqlLibraryStore, engine),
     )
-    settings_store = providers.Selector(
+    # Read on every request: remembered briefly (see domain/cached_stores.py).
+    libraries = providers.Singleton(
+        CachedLibraryStore, _library_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
+    )
+    _settings_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemorySettingsStore),
         sql=providers.Singleton(SqlSettingsStore, engine),
+    )
+    settings_store = providers.Singleton(
+        CachedSettingsStore, _settings_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
     )
 
     library_index = providers.Selector(
@@ -181,10 +193,13 @@ class Container(containers.DeclarativeContainer):
     inspect_pool = providers.Resource(_inspect_pool, config.workers)
 
     accounts = providers.Factory(AccountService, users, tokens, clock)
-    authenticator = providers.Singleton(Authenticator, users, tokens, clock)
+    # Singletons so their short-lived caches serve every request (see domain/recent_cache.py).
+    authenticator = providers.Singleton(
+        Authenticator, users, tokens, clock, cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS)
+    )
     library_service = providers.Factory(LibraryService, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
-    browse_service = providers.Factory(
+    browse_service = providers.Singleton(
         BrowseService,
         folder_browser,
         metadata_browser,

@@ -113,7 +113,8 @@ class BrowseService:
     # --- who sees what -------------------------------------------------------------------
 
     def scope(self, user: User) -> Scope:
-        visible = [lib for lib in self._libraries.list(enabled_only=True) if user.may_see(lib.id)]
+        enabled = self._libraries.list(enabled_only=True)
+        visible = [lib for lib in enabled if user.may_see(lib.id)]
         return Scope(tuple(lib.id for lib in visible), tuple(lib.root for lib in visible))
 
     def mode(self, raw: str | None) -> BrowseMode:
