@@ -44,7 +44,9 @@ def _when(moment: datetime | None) -> str:
 # --- commands -------------------------------------------------------------------------------
 
 
-def _serve(app: Bagboard, rescan_interval: str, *, watch: bool = True) -> int:
+def _serve(
+    app: Bagboard, rescan_interval: str, *, watch: bool = True, access_log: bool = False
+) -> int:
     import uvicorn  # imported here so the other commands start fast
 
     interval = parse_duration(rescan_interval)
@@ -74,6 +76,8 @@ def _serve(app: Bagboard, rescan_interval: str, *, watch: bool = True) -> int:
             host=settings.host,
             port=settings.port,
             log_level="info",
+            # A line per request costs more than a whole cached list response.
+            access_log=access_log,
             server_header=False,
             proxy_headers=False,
         )
@@ -96,7 +100,7 @@ def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
     for raw in args.library or []:
         library = app.libraries().ensure(_folder(raw))
         _err(f"library: {library.name} ({library.root})")
-    return _serve(app, args.rescan_interval, watch=not args.no_watch)
+    return _serve(app, args.rescan_interval, watch=not args.no_watch, access_log=args.access_log)
 
 
 def cmd_demo(app: Bagboard, args: argparse.Namespace) -> int:
@@ -334,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="6h",
         metavar="DURATION",
         help="full rescan every DURATION (e.g. 30m, 6h; 0 = never), besides watching for changes",
+    )
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request (off by default: it is slow)"
     )
     serve.add_argument(
         "--no-watch",
