@@ -216,6 +216,17 @@ def test_series_paginate_without_overlap(metadata_browser: MetadataBrowser) -> N
         assert [key for page in pages for key in keys(page)] == full
         assert [len(page.items) for page in pages] == [4, 4, 1]
         assert {page.total for page in pages} == {9}
+        beyond = metadata_browser.series([1], None, None, sort, PageRequest(4, 4))
+        assert (list(beyond.items), beyond.total, beyond.has_more) == ([], 9, False)
+    searched = [
+        metadata_browser.series([1], None, "a", Sort.ALPHA, PageRequest(n, 2)) for n in (1, 2, 9)
+    ]
+    assert [keys(page) for page in searched] == [
+        ["100% mutant", "amazing spider-man"],
+        ["astérix", "batman"],
+        [],
+    ]
+    assert {page.total for page in searched} == {6}
 
 
 @pytest.mark.parametrize(

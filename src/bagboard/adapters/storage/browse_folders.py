@@ -76,15 +76,20 @@ def folder_row(row: RowMapping) -> FolderRow:
 
 
 def paged(
-    conn: Connection, statement: Select[Any], page: PageRequest, make: Callable[[RowMapping], T]
+    conn: Connection,
+    statement: Select[Any],
+    page: PageRequest,
+    make: Callable[[RowMapping], T],
+    count: Select[Any] | None = None,
 ) -> Page[T]:
-    """One page of an ordered ``statement``, counted only when the page alone cannot tell."""
+    """One page of an ordered ``statement``, counted (by ``count`` when given, a cheaper
+    equivalent) only when the page alone cannot tell the total."""
     rows = conn.execute(statement.limit(page.limit).offset(page.offset)).mappings().all()
-    if (rows and len(rows) < page.limit) or (not rows and page.offset == 0):
-        total = page.offset + len(rows)
-    else:
-        counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        total = conn.execute(counted).scalar_one()
+    total = page.offset + len(rows)
+    if (rows and len(rows) == page.limit) or (not rows and page.offset > 0):
+        if count is None:
+            count = select(func.count()).select_from(statement.order_by(None).subquery())
+        total = conn.execute(count).scalar_one()
     return Page([make(row) for row in rows], total, page)
 
 

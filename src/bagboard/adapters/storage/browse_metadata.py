@@ -1,13 +1,14 @@
 """Metadata-mode browsing: comics grouped by their stored ``publisher_key`` and ``series_key``.
 
 The keys are ``browse.grouping_key`` of the ComicInfo fields, written by the index, so grouping
-is a plain ``GROUP BY`` on an indexed column. A page of groups is one query; the display names
-of just that page's groups come from one more (``GROUP BY key, spelling``).
+is a plain ``GROUP BY`` over a covering index (migration 0004). A page of groups is one query;
+the display names of just that page's groups come from one more (``GROUP BY key, spelling``).
 
 Search: the series is matched on ``series_key`` (Unicode-casefolded on write, so any letter
-matches in any case); title and file name are matched on ``lower()`` of the column against the
-lowercased query. SQLite's ``lower()`` only folds ASCII, so there an upper-case non-ASCII letter
-in a title or file name matches only when the query spells it in upper case too. ``%``, ``_``
+matches in any case); title and file name case-insensitively against the lowercased query:
+``ILIKE`` on PostgreSQL, plain ``LIKE`` on SQLite, which already ignores case but only for
+ASCII letters. So on SQLite an upper-case non-ASCII letter in a title or file name ("É") is
+found only by a query spelling it the same way; the series name has no such gap. ``%``, ``_``
 and ``\\`` in the query are escaped, so they match literally.
 """
 
@@ -16,9 +17,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Engine, RowMapping, UnaryExpression, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    RowMapping,
+    Select,
+    UnaryExpression,
+    case,
+    func,
+    or_,
+    select,
+)
 
 from bagboard.adapters.storage.browse_folders import COMIC, bytewise, comic_row, empty, paged
 from bagboard.adapters.storage.errors import translate_errors
@@ -39,13 +51,53 @@ def _contains(text: str) -> str:
     return f"%{text}%"
 
 
-def _matches(query: str) -> ColumnElement[bool]:
+def _matches(query: str, dialect: str) -> ColumnElement[bool]:
     by_text = _contains(query.lower())
-    return or_(
-        _series_key.like(_contains(grouping_key(query)), escape=_ESCAPE),
-        func.lower(comics.c.title).like(by_text, escape=_ESCAPE),
-        func.lower(comics.c.name).like(by_text, escape=_ESCAPE),
+    # lower() on every row would double the cost of a search on SQLite, whose LIKE already
+    # folds exactly the letters its lower() folds (ASCII).
+    fields = (comics.c.title, comics.c.name)
+    if dialect == "postgresql":
+        by_field = [field.ilike(by_text, escape=_ESCAPE) for field in fields]
+    else:
+        by_field = [field.like(by_text, escape=_ESCAPE) for field in fields]
+    return or_(_series_key.like(_contains(grouping_key(query)), escape=_ESCAPE), *by_field)
+
+
+def _windowed(conn: Connection, statement: Select[Any], page: PageRequest) -> Page[RowMapping]:
+    """A page of groups sorted by an aggregate or filtered by HAVING: every group is computed
+    before the page is cut anyway, so the total rides along as a window count rather than a
+    second pass (which only a page past the end needs)."""
+    with_total = statement.add_columns(func.count().over().label("total"))
+    rows = conn.execute(with_total.limit(page.limit).offset(page.offset)).mappings().all()
+    if rows:
+        return Page(rows, rows[0]["total"], page)
+    if page.offset == 0:
+        return Page(rows, 0, page)
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    return Page(rows, conn.execute(counted).scalar_one(), page)
+
+
+class _Spellings(NamedTuple):
+    names: dict[str, Counter[str]]  # series key -> series spelling -> comics
+    publishers: dict[str, dict[str, Counter[str]]]  # series key -> publisher key -> spellings
+
+
+def _series_spellings(
+    conn: Connection, where: Sequence[ColumnElement[bool]], keys: list[str]
+) -> _Spellings:
+    """How the comics of these series (and no others) spell their series and publisher."""
+    spellings = _Spellings(defaultdict(Counter), defaultdict(lambda: defaultdict(Counter)))
+    if not keys:
+        return spellings
+    columns = (_series_key, comics.c.series, _publisher_key, comics.c.publisher)
+    statement = (
+        select(*columns, func.count()).where(*where, _series_key.in_(keys)).group_by(*columns)
     )
+    for key, series, publisher_key, publisher, n in conn.execute(statement):
+        spellings.names[key][series] += n
+        if publisher_key:
+            spellings.publishers[key][publisher_key][publisher] += n
+    return spellings
 
 
 def _facet_row(row: RowMapping) -> RowMapping:
@@ -123,37 +175,24 @@ class SqlMetadataBrowser(MetadataBrowser):
         )
         if query:
             # A group is listed when any of its comics matches; its count stays the whole group.
-            statement = statement.having(func.max(case((_matches(query), 1), else_=0)) == 1)
+            hit = case((_matches(query, self._dialect), 1), else_=0)
+            statement = statement.having(func.max(hit) == 1)
         with translate_errors(), self._engine.connect() as conn:
-            groups = paged(conn, statement, page, _facet_row)
-            keys = [row["key"] for row in groups.items]
-            series_names: dict[str, Counter[str]] = defaultdict(Counter)
-            publishers: dict[str, dict[str, Counter[str]]] = defaultdict(
-                lambda: defaultdict(Counter)
-            )
-            if keys:
-                spellings = (
-                    select(
-                        _series_key,
-                        comics.c.series,
-                        _publisher_key,
-                        comics.c.publisher,
-                        func.count(),
-                    )
-                    .where(*where, _series_key.in_(keys))
-                    .group_by(_series_key, comics.c.series, _publisher_key, comics.c.publisher)
-                )
-                for key, series, pkey, publisher, n in conn.execute(spellings):
-                    series_names[key][series] += n
-                    if pkey:
-                        publishers[key][pkey][publisher] += n
+            if sort is Sort.ALPHA and not query:
+                # Groups stream out of the index in key order and the scan stops at the page;
+                # the total is one DISTINCT count over the same index.
+                distinct = select(func.count(func.distinct(_series_key))).where(*where)
+                groups = paged(conn, statement, page, _facet_row, distinct)
+            else:
+                groups = _windowed(conn, statement, page)
+            spellings = _series_spellings(conn, where, [row["key"] for row in groups.items])
         items = [
             Facet(
                 key=row["key"],
-                name=_most_common(series_names[row["key"]]),
+                name=_most_common(spellings.names[row["key"]]),
                 count=row["count"],
                 year=row["year"],
-                publisher=_publisher_name(publishers[row["key"]]),
+                publisher=_publisher_name(spellings.publishers[row["key"]]),
             )
             for row in groups.items
         ]

@@ -214,8 +214,25 @@ comics = Table(
     Column("pages_json", Text, nullable=False, server_default="[]"),
     Index("ix_comics_path", "path", unique=True),
     Index("ix_comics_folder_id_name_sort", "folder_id", "name_sort"),
+    # Covering indexes for metadata browsing (migration 0004): grouping all visible comics by
+    # publisher or series reads only these entries, never the rows.
     Index(
-        "ix_comics_library_id_publisher_key_series_key", "library_id", "publisher_key", "series_key"
+        "ix_comics_publisher_browse",
+        "library_id",
+        "publisher_key",
+        "publisher",
+        "series_key",
+        "year_int",
+        "added_at",
+    ),
+    Index(
+        "ix_comics_series_browse",
+        "library_id",
+        "series_key",
+        "year_int",
+        "added_at",
+        "title",
+        "name",
     ),
     Index("ix_comics_series_key_number_sort", "series_key", "number_sort"),
     Index("ix_comics_library_id_added_at", "library_id", "added_at"),
