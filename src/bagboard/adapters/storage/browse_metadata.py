@@ -23,16 +23,18 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Integer,
     RowMapping,
     Select,
     UnaryExpression,
     case,
+    cast,
     func,
     or_,
     select,
 )
 
-from bagboard.adapters.storage.browse_folders import COMIC, bytewise, comic_row, empty, paged
+from bagboard.adapters.storage.browse_folders import COMIC, comic_row, empty, paged
 from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import ComicRow, Facet, Sort, display_name, grouping_key
@@ -125,32 +127,56 @@ class SqlMetadataBrowser(MetadataBrowser):
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:
             return empty(page)
-        where = (comics.c.library_id.in_(library_ids), _publisher_key != "")
-        count = func.count()
-        by_key = bytewise(_publisher_key, self._dialect)
-        order = (count.desc(), by_key) if sort is Sort.COUNT else (by_key,)
+        # One scan of the publisher index counts every spelling; the page of groups is cut
+        # from those counts and joined back to its own spellings, all in one statement, which
+        # costs half of a group query followed by a spelling query over the page's keys.
+        spellings = (
+            select(
+                _publisher_key.label("key"),
+                comics.c.publisher.label("spelling"),
+                func.count().label("n"),
+            )
+            .where(comics.c.library_id.in_(library_ids), _publisher_key != "")
+            .group_by(_publisher_key, comics.c.publisher)
+            .cte("spellings")
+        )
+        count = cast(func.sum(spellings.c.n), Integer)
+        order = (count.desc(), spellings.c.key) if sort is Sort.COUNT else (spellings.c.key,)
+        position = func.row_number().over(order_by=order).label("position")
+        groups = (
+            select(
+                spellings.c.key,
+                count.label("count"),
+                func.count().over().label("total"),
+                position,
+            )
+            .group_by(spellings.c.key)
+            .order_by(position)
+            .limit(page.limit)
+            .offset(page.offset)
+            .subquery("groups")
+        )
         statement = (
-            select(_publisher_key.label("key"), count.label("count"))
-            .where(*where)
-            .group_by(_publisher_key)
-            .order_by(*order)
+            select(
+                groups.c.key, groups.c.count, groups.c.total, spellings.c.spelling, spellings.c.n
+            )
+            .join_from(groups, spellings, spellings.c.key == groups.c.key)
+            .order_by(groups.c.position)
         )
         with translate_errors(), self._engine.connect() as conn:
-            groups = paged(conn, statement, page, _facet_row)
-            keys = [row["key"] for row in groups.items]
-            names: dict[str, Counter[str]] = defaultdict(Counter)
-            if keys:
-                spellings = (
-                    select(_publisher_key, comics.c.publisher, func.count())
-                    .where(*where, _publisher_key.in_(keys))
-                    .group_by(_publisher_key, comics.c.publisher)
-                )
-                for key, spelling, n in conn.execute(spellings):
-                    names[key][spelling] += n
-        items = [
-            Facet(row["key"], _most_common(names[row["key"]]), row["count"]) for row in groups.items
-        ]
-        return Page(items, groups.total, page)
+            rows = conn.execute(statement).mappings().all()
+            if rows:
+                total = rows[0]["total"]
+            elif page.offset == 0:
+                total = 0
+            else:  # past the end: only a count can tell how far
+                distinct = select(func.count(func.distinct(spellings.c.key)))
+                total = conn.execute(distinct).scalar_one()
+        facets: dict[str, tuple[int, Counter[str]]] = {}
+        for row in rows:
+            facets.setdefault(row["key"], (row["count"], Counter()))[1][row["spelling"]] += row["n"]
+        items = [Facet(key, _most_common(names), n) for key, (n, names) in facets.items()]
+        return Page(items, total, page)
 
     def series(
         self,
@@ -171,7 +197,7 @@ class SqlMetadataBrowser(MetadataBrowser):
             select(_series_key.label("key"), count.label("count"), year.label("year"))
             .where(*where)
             .group_by(_series_key)
-            .order_by(*self._series_order(sort, count, year))
+            .order_by(*_series_order(sort, count, year))
         )
         if query:
             # A group is listed when any of its comics matches; its count stays the whole group.
@@ -180,9 +206,8 @@ class SqlMetadataBrowser(MetadataBrowser):
         with translate_errors(), self._engine.connect() as conn:
             if sort is Sort.ALPHA and not query:
                 # Groups stream out of the index in key order and the scan stops at the page;
-                # the total is one DISTINCT count over the same index.
-                distinct = select(func.count(func.distinct(_series_key))).where(*where)
-                groups = paged(conn, statement, page, _facet_row, distinct)
+                # the total is one more pass over the same index.
+                groups = paged(conn, statement, page, _facet_row, self._count_series(where))
             else:
                 groups = _windowed(conn, statement, page)
             spellings = _series_spellings(conn, where, [row["key"] for row in groups.items])
@@ -234,15 +259,24 @@ class SqlMetadataBrowser(MetadataBrowser):
         with translate_errors(), self._engine.connect() as conn:
             return paged(conn, statement, page, comic_row)
 
-    def _series_order(
-        self, sort: Sort, count: ColumnElement[int], year: ColumnElement[int]
-    ) -> tuple[ColumnElement[Any] | UnaryExpression[Any], ...]:
-        # The key is unique among groups: the final tie-break.
-        by_key = bytewise(_series_key, self._dialect)
-        if sort is Sort.COUNT:
-            return (count.desc(), by_key)
-        if sort is Sort.YEAR:
-            return (year.asc().nulls_last(), by_key)
-        if sort is Sort.RECENT:
-            return (func.max(comics.c.added_at).desc(), by_key)
-        return (by_key,)
+    def _count_series(self, where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+        if self._dialect == "postgresql":
+            # PostgreSQL sorts for count(DISTINCT); hashing the groups is three times faster.
+            groups = select(_series_key).where(*where).group_by(_series_key).subquery()
+            return select(func.count()).select_from(groups)
+        # SQLite counts distinct values of an ordered index in one pass, faster than grouping.
+        return select(func.count(func.distinct(_series_key))).where(*where)
+
+
+def _series_order(
+    sort: Sort, count: ColumnElement[int], year: ColumnElement[int]
+) -> tuple[ColumnElement[Any] | UnaryExpression[Any], ...]:
+    # The key is unique among groups: the final tie-break. Key columns compare bytewise on
+    # every database (see tables.py), the order the memory adapter gives too.
+    if sort is Sort.COUNT:
+        return (count.desc(), _series_key)
+    if sort is Sort.YEAR:
+        return (year.asc().nulls_last(), _series_key)
+    if sort is Sort.RECENT:
+        return (func.max(comics.c.added_at).desc(), _series_key)
+    return (_series_key,)

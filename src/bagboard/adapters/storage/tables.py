@@ -143,6 +143,11 @@ settings = Table(
 COMICINFO_TEXT_COLUMNS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
 
 
+# Text compared by code point everywhere: BINARY is SQLite's default, "C" must be asked for on
+# PostgreSQL. The variant keeps the collation off SQLite, which has no "C".
+_BYTEWISE_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 def _sort_key(name: str) -> Column[str]:
     """A natural sort key column (see ``index_rows.sort_key``), compared bytewise everywhere.
 
@@ -200,8 +205,10 @@ comics = Table(
     Column("has_comicinfo", Boolean, nullable=False),
     Column("error", Text, nullable=True),
     # Derived keys for metadata browsing, computed on write so queries can use indexes.
-    Column("publisher_key", Text, nullable=False, server_default=""),
-    Column("series_key", Text, nullable=False, server_default=""),
+    # Compared bytewise like the sort keys (migration 0004), so PostgreSQL can list groups
+    # in key order straight from an index.
+    Column("publisher_key", _BYTEWISE_TEXT, nullable=False, server_default=""),
+    Column("series_key", _BYTEWISE_TEXT, nullable=False, server_default=""),
     _sort_key("number_sort"),
     Column("year_int", Integer, nullable=True),
     *(_info_text(name) for name in COMICINFO_TEXT_COLUMNS if name != "summary"),
