@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from litestar import Request
-from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
@@ -47,9 +46,8 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         headers = connection.headers
-        # The token lookup is blocking store I/O (SQLite, PostgreSQL): keep it off the loop.
-        user = await sync_to_thread(
-            _authenticate,
+        # Run on the loop, like every handler that only reads the index: see app.py.
+        user = _authenticate(
             self._authenticator,
             headers.get("authorization"),
             headers.get("x-api-key"),

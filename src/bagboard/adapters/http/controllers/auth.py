@@ -14,7 +14,7 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @get("/ping", sync_to_thread=True)
+    @get("/ping", sync_to_thread=False)
     def ping(
         self, settings: NamedDependency[SettingsService], version: NamedDependency[str]
     ) -> PingResponse:

@@ -26,7 +26,7 @@ class LibraryController(Controller):
     path = "/library"
     tags = ["library"]
 
-    @get("/publishers", sync_to_thread=True)
+    @get("/publishers", sync_to_thread=False)
     def publishers(
         self,
         browse: NamedDependency[BrowseService],
@@ -42,7 +42,7 @@ class LibraryController(Controller):
         listing = browse.publishers(current_user, mode=mode, sort=sort, page=request)
         return cached_json(publishers_body(listing), if_none_match)
 
-    @get("/series", sync_to_thread=True)
+    @get("/series", sync_to_thread=False)
     def series(
         self,
         browse: NamedDependency[BrowseService],
@@ -67,7 +67,7 @@ class LibraryController(Controller):
         )
         return cached_json(series_body(listing), if_none_match)
 
-    @get("/issues", sync_to_thread=True)
+    @get("/issues", sync_to_thread=False)
     def issues(
         self,
         browse: NamedDependency[BrowseService],
@@ -93,7 +93,7 @@ class LibraryController(Controller):
         )
         return cached_json(issues_body(listing), if_none_match)
 
-    @get("/recent", sync_to_thread=True)
+    @get("/recent", sync_to_thread=False)
     def recent(
         self,
         browse: NamedDependency[BrowseService],
