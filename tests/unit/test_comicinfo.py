@@ -234,3 +234,14 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
 def test_arbitrary_text_inside_a_field_never_raises(text: str) -> None:
     info = parse_comicinfo(f"<ComicInfo><Title>{text}</Title></ComicInfo>".encode())
     assert info is None or isinstance(info.title, str)
+
+
+def test_overlong_fields_are_cut_to_what_an_index_can_hold() -> None:
+    from bagboard.domain.comicinfo import INDEXED_FIELD_LIMIT, ComicInfo
+
+    info = ComicInfo(series="S" * 5000, title="T" * 300, writer="W" * 5000, summary="x" * 50_000)
+    assert len(info.series) == INDEXED_FIELD_LIMIT
+    assert len(info.title) == INDEXED_FIELD_LIMIT
+    assert len(info.writer) == 2_000
+    assert len(info.summary) == 20_000
+    assert ComicInfo(series="  Saga  ").series == "Saga"

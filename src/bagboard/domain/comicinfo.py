@@ -33,6 +33,19 @@ TEXT_FIELDS = (
 )
 
 
+# Fields the index sorts and groups by are kept short: a database index entry has a size limit
+# (about 2.7 KB on PostgreSQL, for all columns of the entry together) and no real title, series
+# or publisher comes near 200 characters. Free-text fields get more room.
+INDEXED_FIELD_LIMIT = 200
+DEFAULT_FIELD_LIMIT = 2_000
+FIELD_LIMITS = {
+    **dict.fromkeys(
+        ("title", "series", "number", "count", "volume", "year", "publisher"), INDEXED_FIELD_LIMIT
+    ),
+    "summary": 20_000,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ComicPageInfo:
     """One ``<Page>`` entry: ``image`` is the 0-based index of the page in reading order."""
@@ -89,7 +102,8 @@ class ComicInfo:
         for field in fields(self):
             value = getattr(self, field.name)
             if isinstance(value, str):
-                object.__setattr__(self, field.name, value.strip())
+                limit = FIELD_LIMITS.get(field.name, DEFAULT_FIELD_LIMIT)
+                object.__setattr__(self, field.name, value.strip()[:limit].strip())
         if self.page_count is not None and self.page_count < 0:
             object.__setattr__(self, "page_count", None)
         object.__setattr__(self, "pages", tuple(self.pages))

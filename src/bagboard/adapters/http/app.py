@@ -41,8 +41,8 @@ class HttpServices:
     """Ready-made service factories, one per domain service the API uses.
 
     Each factory is called once per request that needs its service, so it may hand out a fresh
-    object bound to a fresh unit of work. Factories must be cheap and do no I/O (they run on the
-    event loop), and so do the services' methods (see the module docstring).
+    object bound to a fresh unit of work. Factories must be cheap and do no I/O; they and the
+    services' methods run on the event loop (see the module docstring).
     """
 
     authenticator: Callable[[], Authenticator]
