@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bagboard import __version__
 from bagboard.bootstrap import Bagboard, build
@@ -45,7 +47,12 @@ def _when(moment: datetime | None) -> str:
 
 
 def _serve(
-    app: Bagboard, rescan_interval: str, *, watch: bool = True, access_log: bool = False
+    app: Bagboard,
+    rescan_interval: str,
+    *,
+    watch: bool = True,
+    access_log: bool = False,
+    workers: int = 1,
 ) -> int:
     import uvicorn  # imported here so the other commands start fast
 
@@ -71,16 +78,22 @@ def _serve(
     else:
         _err("not scanning or watching: serving the index as it is")
     try:
-        uvicorn.run(
-            app.create_app(),
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
+        options: dict[str, Any] = {
+            "host": settings.host,
+            "port": settings.port,
+            "log_level": "info",
             # A line per request costs more than a whole cached list response.
-            access_log=access_log,
-            server_header=False,
-            proxy_headers=False,
-        )
+            "access_log": access_log,
+            "server_header": False,
+            "proxy_headers": False,
+        }
+        if workers > 1:
+            # Worker processes build their own app from the environment (bagboard.asgi).
+            os.environ["BAGBOARD_DATA_DIR"] = str(settings.data_dir)
+            os.environ["BAGBOARD_DATABASE_URL"] = settings.database_url
+            uvicorn.run("bagboard.asgi:create", factory=True, workers=workers, **options)
+        else:
+            uvicorn.run(app.create_app(), **options)
     finally:
         stop.set()
         if monitor.is_alive():
@@ -338,6 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="6h",
         metavar="DURATION",
         help="full rescan every DURATION (e.g. 30m, 6h; 0 = never), besides watching for changes",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        dest="http_workers",
+        help="HTTP worker processes (default 1; more use more CPUs)",
     )
     serve.add_argument(
         "--access-log", action="store_true", help="log every request (off by default: it is slow)"

@@ -52,3 +52,39 @@ def test_the_readme_walkthrough(server: tuple[str, Path]) -> None:
     while httpx.get(ping, headers={"X-API-Key": second}).json()["browse_mode"] != "filesystem":
         assert time.monotonic() < deadline, "the saved mode never reached the server"
         time.sleep(0.2)
+
+
+def test_several_worker_processes_serve_the_same_index(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.system.conftest import free_port
+
+    data_dir = tmp_path / "data"
+    token = bagboard("token", "create", data_dir=data_dir).stdout.strip()
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bagboard.cli", "serve", "--workers", "2", "--no-watch",
+         "--data-dir", str(data_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "BAGBOARD_DATA_DIR": "", "BAGBOARD_DATABASE_URL": ""},
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/auth/ping"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(url, headers={"Authorization": f"Bearer {token}"})
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert answer.status_code == 200
+        for _ in range(20):  # requests spread over both processes all authenticate
+            again = httpx.get(url, headers={"Authorization": f"Bearer {token}"})
+            assert again.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
