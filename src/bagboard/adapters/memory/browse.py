@@ -3,7 +3,7 @@
 Each call takes one consistent view of the index and works on it in Python. The orders, keys
 and search rules are those of the SQL adapters (the contract suite runs both): natural order is
 ``natural_sort_text`` of the name, then the raw name, then the id; groups are keyed by
-``grouping_key`` and listed by key in code-point order.
+``grouping_key`` and listed in natural order of their key, then by the key itself.
 """
 
 from __future__ import annotations
@@ -198,12 +198,16 @@ def _publisher_name(group: Sequence[_Tagged]) -> str:
     return display_name(by_key[key].items())
 
 
-# Series are listed with the time their newest comic came; the key is the final tie-break.
+def _natural_key(facet: Facet) -> tuple[str, str]:
+    return (natural_sort_text(facet.key), facet.key)  # the key breaks ties ("01", "1")
+
+
+# Series are listed with the time their newest comic came; natural order breaks ties.
 _SERIES_ORDER: dict[Sort, Callable[[tuple[Facet, int]], Any]] = {
-    Sort.ALPHA: lambda item: item[0].key,
-    Sort.COUNT: lambda item: (-item[0].count, item[0].key),
-    Sort.YEAR: lambda item: (item[0].year is None, item[0].year or 0, item[0].key),
-    Sort.RECENT: lambda item: (-item[1], item[0].key),
+    Sort.ALPHA: lambda item: _natural_key(item[0]),
+    Sort.COUNT: lambda item: (-item[0].count, *_natural_key(item[0])),
+    Sort.YEAR: lambda item: (item[0].year is None, item[0].year or 0, *_natural_key(item[0])),
+    Sort.RECENT: lambda item: (-item[1], *_natural_key(item[0])),
 }
 
 
@@ -232,8 +236,8 @@ class MemoryMetadataBrowser(MetadataBrowser):
                 groups[c.publisher_key][c.info.publisher] += 1
         facets = [Facet(key, display_name(sp.items()), sp.total()) for key, sp in groups.items()]
         if sort is Sort.COUNT:
-            return _page(facets, lambda f: (-f.count, f.key), page)
-        return _page(facets, lambda f: f.key, page)
+            return _page(facets, lambda f: (-f.count, *_natural_key(f)), page)
+        return _page(facets, _natural_key, page)
 
     def series(
         self,

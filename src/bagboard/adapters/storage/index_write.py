@@ -13,6 +13,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from bagboard.adapters.storage.facets import (
+    FacetChanges,
+    GroupKeys,
+    group_keys,
+    rebuild_series,
+    shift_publishers,
+)
 from bagboard.adapters.storage.index_rows import comic_row, folder_row, location_row
 from bagboard.adapters.storage.tables import comic_removals, comics, folders
 from bagboard.domain.catalog import FolderEntry, IndexChanges
@@ -28,8 +35,22 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
     """Write ``changes`` on ``conn``; the caller owns the transaction.
 
     Removed comics go first so an added or moved comic may take a freed path; removed folders
-    go last so comics can move out of them first.
+    go last so comics can move out of them first. The facets follow at the end (``facets``).
     """
+    removed = set(changes.removed_comics)
+    # A comic listed twice is written twice, the last entry winning; one listed as removed
+    # too is gone before its update, which then finds nothing.
+    changed_entries = {
+        comic_id: entry for comic_id, entry in changes.changed if comic_id not in removed
+    }
+    moved_ids = {move.comic_id for move in changes.moved}
+    # The groups these comics leave, read before they are rewritten or deleted.
+    before = _group_keys(conn, library_id, [*removed, *changed_entries, *moved_ids])
+    facets = FacetChanges()
+    for comic_id in removed & before.keys():
+        facets.lose(before[comic_id])
+    for comic_id in moved_ids & before.keys():
+        facets.rename(before[comic_id])
     folder_ids = _upsert_folders(conn, library_id, changes.folders, at)
     if changes.removed_comics:
         _remove_comics(conn, library_id, changes.removed_comics, at)
@@ -56,7 +77,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
             for move in changes.moved
         ]
         _update_by_id(conn, library_id, moved)
-    if changes.changed:
+    if changed_entries:
         changed = [
             {
                 "b_id": comic_id,
@@ -64,25 +85,30 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
                 "folder_id": folder_of(entry.folder_path),
                 "updated_at": at,
             }
-            for comic_id, entry in changes.changed
+            for comic_id, entry in changed_entries.items()
         ]
         _update_by_id(conn, library_id, changed)
+        for row in changed:
+            if row["b_id"] in before:  # else not this library's comic: nothing was written
+                facets.lose(before[row["b_id"]])
+                facets.gain(_keys(row))
     if changes.added:
-        conn.execute(
-            insert(comics),
-            [
-                {
-                    **comic_row(entry),
-                    "library_id": library_id,
-                    "folder_id": folder_of(entry.folder_path),
-                    "added_at": added_at,
-                    "updated_at": at,
-                }
-                for entry, added_at in changes.added
-            ],
-        )
+        added = [
+            {
+                **comic_row(entry),
+                "library_id": library_id,
+                "folder_id": folder_of(entry.folder_path),
+                "added_at": added_at,
+                "updated_at": at,
+            }
+            for entry, added_at in changes.added
+        ]
+        conn.execute(insert(comics), added)
+        for row in added:
+            facets.gain(_keys(row))
     if changes.removed_folders:
         _remove_folders(conn, library_id, changes.removed_folders)
+    _write_facets(conn, library_id, facets)
 
 
 def _upsert_folders(
@@ -174,6 +200,23 @@ def _remove_folders(conn: Connection, library_id: int, paths: list[str]) -> None
         ),
         [{"b_path": path} for path in ordered],
     )
+
+
+def _keys(row: dict[str, Any]) -> GroupKeys:
+    return (row["publisher_key"], row["series_key"], row["publisher"])
+
+
+def _group_keys(conn: Connection, library_id: int, ids: list[int]) -> dict[int, GroupKeys]:
+    found: dict[int, GroupKeys] = {}
+    for chunk in _chunks(ids):
+        found.update(group_keys(conn, library_id, chunk))
+    return found
+
+
+def _write_facets(conn: Connection, library_id: int, facets: FacetChanges) -> None:
+    for chunk in _chunks(sorted(facets.series_keys)):
+        rebuild_series(conn, library_id, chunk)
+    shift_publishers(conn, library_id, facets.publishers)
 
 
 def _chunks(items: Sequence[T]) -> Iterator[list[T]]:

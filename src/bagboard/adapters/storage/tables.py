@@ -6,76 +6,33 @@ without a migration (or the reverse) fails the build.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
     CHAR,
     BigInteger,
     Boolean,
     Column,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     false,
-    func,
 )
-from sqlalchemy.types import TypeDecorator
 
+# The facet tables live in their own module; importing it here registers them on ``metadata``
+# for whatever reads the schema from this module (Alembic, the schema test).
+from bagboard.adapters.storage import facet_tables as facet_tables
+from bagboard.adapters.storage.columns import (
+    BYTEWISE_TEXT,
+    UtcDateTime,
+    created_at,
+    library_fk,
+    sort_key,
+    user_fk,
+)
+from bagboard.adapters.storage.columns import metadata as metadata
 from bagboard.domain.comicinfo import TEXT_FIELDS
-
-# Explicit constraint names: Alembic's batch mode on SQLite rebuilds tables and can only
-# recreate or drop constraints it can name.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware datetimes in, timezone-aware UTC datetimes out, on every database.
-
-    PostgreSQL keeps the offset (timestamptz) but answers in the session time zone; SQLite
-    keeps a naive string. Both are normalised to UTC here. Naive values are refused: they
-    would be silently reinterpreted.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetimes cannot be stored; attach a time zone")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def _created_at() -> Column[datetime]:
-    return Column(
-        "created_at", UtcDateTime(), nullable=False, server_default=func.current_timestamp()
-    )
-
 
 users = Table(
     "users",
@@ -88,7 +45,7 @@ users = Table(
     Column("role", String(16), nullable=False),
     # False means "only the libraries listed in user_libraries", possibly none at all.
     Column("all_libraries", Boolean, nullable=False),
-    _created_at(),
+    created_at(),
     Index("ix_users_name_key", "name_key", unique=True),
 )
 
@@ -99,7 +56,7 @@ libraries = Table(
     Column("name", Text, nullable=False),
     Column("root", Text, nullable=False),
     Column("enabled", Boolean, nullable=False),
-    _created_at(),
+    created_at(),
     Index("ix_libraries_root", "root", unique=True),
 )
 
@@ -107,22 +64,17 @@ user_libraries = Table(
     "user_libraries",
     metadata,
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "library_id",
-        Integer,
-        ForeignKey("libraries.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    library_fk(primary_key=True),
 )
 
 api_tokens = Table(
     "api_tokens",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    user_fk(),
     Column("name", Text, nullable=False),
     Column("token_hash", CHAR(64), nullable=False),  # hex SHA-256
-    _created_at(),
+    created_at(),
     Column("last_used_at", UtcDateTime(), nullable=True),
     Column("revoked_at", UtcDateTime(), nullable=True),
     Index("ix_api_tokens_token_hash", "token_hash", unique=True),
@@ -143,21 +95,6 @@ settings = Table(
 COMICINFO_TEXT_COLUMNS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
 
 
-# Text compared by code point everywhere: BINARY is SQLite's default, "C" must be asked for on
-# PostgreSQL. The variant keeps the collation off SQLite, which has no "C".
-_BYTEWISE_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
-
-
-def _sort_key(name: str) -> Column[str]:
-    """A natural sort key column (see ``index_rows.sort_key``), compared bytewise everywhere.
-
-    SQLite's default BINARY collation already compares bytes; PostgreSQL's default collation
-    would apply the locale's rules (ignoring spaces and punctuation under glibc), so the
-    column uses "C" there. The variant keeps the collation off SQLite, which has no "C".
-    """
-    return Column(name, Text().with_variant(Text(collation="C"), "postgresql"), nullable=False)
-
-
 def _info_text(name: str) -> Column[str]:
     return Column(name, Text, nullable=False, server_default="")
 
@@ -167,13 +104,13 @@ folders = Table(
     "folders",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    library_fk(),
     # No ON DELETE action: a folder is removed only after its children, and the check runs at
     # the end of the statement so deleting a whole library still cascades cleanly.
     Column("parent_id", Integer, ForeignKey("folders.id"), nullable=True),
     Column("path", Text, nullable=False),
     Column("name", Text, nullable=False),
-    _sort_key("name_sort"),
+    sort_key("name_sort"),
     Column("depth", Integer, nullable=False),
     Column("mtime_ns", BigInteger, nullable=False),
     Column("has_thumbnail", Boolean, nullable=False),
@@ -188,13 +125,13 @@ comics = Table(
     "comics",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    library_fk(),
     # NO ACTION rather than RESTRICT: both refuse to drop a folder that still holds comics,
     # but RESTRICT checks before the library's cascade has removed those comics.
     Column("folder_id", Integer, ForeignKey("folders.id"), nullable=False),
     Column("path", Text, nullable=False),
     Column("name", Text, nullable=False),
-    _sort_key("name_sort"),
+    sort_key("name_sort"),
     Column("size", BigInteger, nullable=False),
     Column("mtime_ns", BigInteger, nullable=False),
     Column("fingerprint", Text, nullable=False),
@@ -207,9 +144,9 @@ comics = Table(
     # Derived keys for metadata browsing, computed on write so queries can use indexes.
     # Compared bytewise like the sort keys (migration 0004), so PostgreSQL can list groups
     # in key order straight from an index.
-    Column("publisher_key", _BYTEWISE_TEXT, nullable=False, server_default=""),
-    Column("series_key", _BYTEWISE_TEXT, nullable=False, server_default=""),
-    _sort_key("number_sort"),
+    Column("publisher_key", BYTEWISE_TEXT, nullable=False, server_default=""),
+    Column("series_key", BYTEWISE_TEXT, nullable=False, server_default=""),
+    sort_key("number_sort"),
     Column("year_int", Integer, nullable=True),
     *(_info_text(name) for name in COMICINFO_TEXT_COLUMNS if name != "summary"),
     Column("info_page_count", Integer, nullable=True),
@@ -264,21 +201,12 @@ comic_removals = Table(
 library_scans = Table(
     "library_scans",
     metadata,
-    Column(
-        "library_id",
-        Integer,
-        ForeignKey("libraries.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    library_fk(primary_key=True),
     Column("last_scan_at", UtcDateTime(), nullable=False),
 )
 
 
 # --- Shelves, reading progress and read marks --------------------------------------------
-
-
-def _user_fk() -> Column[int]:
-    return Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
 
 
 # Favorites and want-to-read. ``path`` is where the item was when added; a file entry also
@@ -287,13 +215,13 @@ shelf_entries = Table(
     "shelf_entries",
     metadata,
     Column("id", Integer, primary_key=True),
-    _user_fk(),
+    user_fk(),
     Column("shelf", String(16), nullable=False),  # Shelf: favorites, to_read
     Column("kind", String(16), nullable=False),  # ShelfKind: file, folder
     Column("path", Text, nullable=False),
-    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    library_fk(),
     Column("comic_id", Integer, ForeignKey("comics.id", ondelete="CASCADE"), nullable=True),
-    _sort_key("name_sort"),
+    sort_key("name_sort"),
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_shelf_entries_user_id_shelf_path", "user_id", "shelf", "path", unique=True),
     Index("ix_shelf_entries_user_id_shelf_name_sort", "user_id", "shelf", "name_sort", "id"),
@@ -321,7 +249,7 @@ reading_progress = Table(
     "reading_progress",
     metadata,
     Column("id", Integer, primary_key=True),
-    _user_fk(),
+    user_fk(),
     Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
     Column("comic_path", Text, nullable=False),
     Column("page_number", Integer, nullable=False),
@@ -348,7 +276,7 @@ read_marks = Table(
     "read_marks",
     metadata,
     Column("id", Integer, primary_key=True),
-    _user_fk(),
+    user_fk(),
     Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
     Column("comic_path", Text, nullable=False),
     Column("page_count", Integer, nullable=True),

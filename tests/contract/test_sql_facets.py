@@ -1,0 +1,186 @@
+"""The facet tables on every SQL backend: after any sequence of index writes, and after the
+migration that creates them, they hold exactly what grouping the comics from scratch gives."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, Table, delete, func, select
+
+from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, upgrade
+from bagboard.adapters.storage.facet_tables import (
+    SEARCH_SEPARATOR,
+    UNKNOWN_YEAR,
+    publisher_facets,
+    publisher_series_facets,
+    series_facets,
+)
+from bagboard.adapters.storage.migrate import alembic_config
+from bagboard.adapters.storage.tables import comics, libraries
+from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.browse import display_name
+from bagboard.domain.catalog import ComicEntry, ComicMove, FolderEntry, IndexChanges
+from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.naturalsort import natural_sort_text
+
+AT = datetime(2026, 3, 1, tzinfo=UTC)
+SERIES = ["Saga", "SAGA", "saga", "Batman", "batman", "Batman 2", "Batman 10", "Astérix", ""]
+PUBLISHERS = ["Image", "IMAGE", "DC", "dc", "Marvel", ""]
+YEARS = ["", "1990", "2001", "c. 2000"]
+TITLES = ["", "One", "Two", "L'ÉTÉ", "Un/deux"]
+
+
+def _expected(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
+    """The three facet tables, grouped from the comics in the plainest way."""
+    c = comics.c
+    columns = (c.library_id, c.publisher_key, c.series_key, c.series, c.publisher)
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns, c.title, c.name, c.year_int, c.added_at)).all()
+    publishers: Counter[tuple[int, str, str]] = Counter()
+    split: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
+    for row in rows:
+        library_id, publisher_key, series_key, _, publisher = row[:5]
+        if publisher_key:
+            publishers[library_id, publisher_key, publisher] += 1
+        if series_key:
+            split[library_id, series_key, publisher_key].append(row)
+    whole: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for (library_id, series_key, _), members in split.items():
+        whole[library_id, series_key].extend(members)
+
+    def facet(members: list[Any], publisher_members: list[Any]) -> tuple[Any, ...]:
+        years = [row.year_int for row in members if row.year_int is not None]
+        year = min(years) if years else None
+        return (
+            display_name(Counter(row.series for row in members).items()),
+            display_name(Counter(row.publisher for row in publisher_members).items()),
+            len(members),
+            year,
+            max(row.added_at for row in members),
+            natural_sort_text(members[0].series_key),
+            -len(members),
+            UNKNOWN_YEAR if year is None else year,
+        )
+
+    def largest_publisher(library_id: int, series_key: str) -> list[Any]:
+        named = [(k[2], m) for k, m in split.items() if k[:2] == (library_id, series_key) and k[2]]
+        return min(named, key=lambda item: (-len(item[1]), item[0]))[1] if named else []
+
+    def texts(members: list[Any]) -> str:
+        found = {row.title.lower() for row in members if row.title}
+        return SEARCH_SEPARATOR.join(sorted(found | {row.name.lower() for row in members}))
+
+    return {
+        "publisher_facets": {(*key, n, natural_sort_text(key[1])) for key, n in publishers.items()},
+        "publisher_series_facets": {
+            (*key, *facet(members, members), texts(members)) for key, members in split.items()
+        },
+        "series_facets": {
+            (*key, *facet(members, largest_publisher(*key))) for key, members in whole.items()
+        },
+    }
+
+
+def _stored(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
+    orders: dict[str, tuple[Table, tuple[str, ...]]] = {
+        "publisher_facets": (publisher_facets, ()),
+        "publisher_series_facets": (publisher_series_facets, ("search_text",)),
+        "series_facets": (series_facets, ()),
+    }
+    stored = {}
+    with engine.connect() as conn:
+        for name, (table, last) in orders.items():
+            first = [column for column in table.c if column.name not in last]
+            columns = [*first, *(table.c[name] for name in last)]
+            stored[name] = {tuple(row) for row in conn.execute(select(*columns))}
+    return stored
+
+
+class Shelf:
+    """Random batches for one library, remembering which comics it holds."""
+
+    def __init__(self, engine: Engine, name: str, rng: random.Random) -> None:
+        self.library_id = SqlLibraryStore(engine).add(name, f"/srv/{name}").id
+        self.root = f"/srv/{name}"
+        self.index = SqlLibraryIndex(engine)
+        self.rng = rng
+        self.made = 0
+        folders = [FolderEntry(self.root, 0, 1), FolderEntry(f"{self.root}/x", 1, 1)]
+        self.index.apply(self.library_id, IndexChanges(folders=folders), AT)
+
+    def _entry(self, path: str | None = None, info: ComicInfo | None = None) -> ComicEntry:
+        self.made += 1
+        rng = self.rng
+        if path is None:
+            folder = rng.choice([self.root, f"{self.root}/x"])
+            path = f"{folder}/{rng.choice(['Issue', 'ISSUE', 'Tome'])} {self.made}.cbz"
+        if info is None and rng.random() < 0.9:
+            info = ComicInfo(
+                series=rng.choice(SERIES),
+                number=str(self.made),
+                publisher=rng.choice(PUBLISHERS),
+                year=rng.choice(YEARS),
+                title=rng.choice(TITLES),
+            )
+        return ComicEntry(path, 1, 1, f"{self.library_id}:{self.made}", ArchiveFormat.ZIP, 1, info)
+
+    def batch(self) -> None:
+        rng = self.rng
+        held = self.index.snapshot(self.library_id).comics
+        ids = [comic.id for comic in held.values()]
+        rng.shuffle(ids)
+        removed, changed, moved = ids[:2], ids[2:5], ids[5:7]
+        paths = {comic.id: path for path, comic in held.items()}
+        moves = []
+        for comic_id in moved:
+            current = self.index.comic(comic_id)
+            assert current is not None
+            moves.append(ComicMove(comic_id, self._entry(info=current.comic_info)))
+        added_at = AT - timedelta(days=rng.randint(0, 900))
+        changes = IndexChanges(
+            added=[(self._entry(), added_at) for _ in range(rng.randint(0, 12))],
+            changed=[(comic_id, self._entry(paths[comic_id])) for comic_id in changed],
+            moved=moves,
+            removed_comics=removed,
+        )
+        self.index.apply(self.library_id, changes, AT)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_facets_follow_every_batch(sql_engine: Engine, seed: int) -> None:
+    rng = random.Random(seed)
+    shelves = [Shelf(sql_engine, name, rng) for name in ("comics", "manga")]
+    for _ in range(15):
+        rng.choice(shelves).batch()
+        assert _stored(sql_engine) == _expected(sql_engine)
+    assert _expected(sql_engine)["series_facets"]  # the batches did build groups
+
+
+def test_the_migration_fills_facets_from_the_comics_already_indexed(sql_engine: Engine) -> None:
+    rng = random.Random(7)
+    shelves = [Shelf(sql_engine, name, rng) for name in ("comics", "manga")]
+    for _ in range(8):
+        rng.choice(shelves).batch()
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0004")
+    upgrade(sql_engine)
+    assert _stored(sql_engine) == _expected(sql_engine)
+
+
+def test_facets_leave_with_their_library(sql_engine: Engine) -> None:
+    rng = random.Random(11)
+    shelves = [Shelf(sql_engine, name, rng) for name in ("comics", "manga")]
+    for shelf in shelves:
+        shelf.batch()
+        shelf.batch()
+    with sql_engine.begin() as conn:
+        conn.execute(delete(libraries).where(libraries.c.id == shelves[0].library_id))
+    assert _stored(sql_engine) == _expected(sql_engine)
+    with sql_engine.connect() as conn:
+        left = conn.execute(select(func.count()).select_from(series_facets)).scalar_one()
+    assert left > 0
