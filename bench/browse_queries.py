@@ -9,7 +9,7 @@ few publisher spellings in another case, years 1960-2024, ~5% of comics added in
 days. Then times each ``SqlFolderBrowser``/``SqlMetadataBrowser`` call alone (median, p95) and
 under ``--threads`` concurrent callers (p95 per call), and with ``--plans`` prints SQLite's
 ``EXPLAIN QUERY PLAN`` of every statement. No web layer: this is the storage's share of a
-request.
+request. A build reports the throughput of ``SqlLibraryIndex.apply`` alone as well.
 """
 
 from __future__ import annotations
@@ -56,9 +56,11 @@ WORDS = [
 PER_SERIES = 20
 
 
-def build(engine: Engine, total: int) -> None:
+def build(engine: Engine, total: int) -> float:
+    """Index ``total`` comics; returns the seconds spent in ``apply`` alone."""
     library = SqlLibraryStore(engine).add("Comics", ROOT)
     index = SqlLibraryIndex(engine)
+    applying = 0.0
     rng = random.Random(1)
     series_count = total // PER_SERIES
     per_publisher = series_count // len(PUBLISHERS)
@@ -98,8 +100,11 @@ def build(engine: Engine, total: int) -> None:
                 days = rng.uniform(0, 29) if recent else rng.uniform(31, 900)
                 added.append((entry, NOW - timedelta(days=days)))
         if len(added) >= 1000 or s == series_count - 1:
+            started = time.perf_counter()
             index.apply(library.id, batch, NOW)
+            applying += time.perf_counter() - started
             batch = IndexChanges()
+    return applying
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -109,7 +114,10 @@ def percentile(values: list[float], q: float) -> float:
 
 def cases(engine: Engine) -> dict[str, Callable[[], Any]]:
     fb, mb = SqlFolderBrowser(engine), SqlMetadataBrowser(engine)
-    lib = [1]
+    lib, every, some = [1], [1, 2], [1, 3]
+    store = SqlLibraryStore(engine)
+    if store.get(2) is None:
+        store.add("Manga", "/srv/manga")
     marvel = fb.at(lib, f"{ROOT}/Marvel")
     assert marvel is not None
     first_series = fb.children([marvel.id], PageRequest(1, 50)).items
@@ -138,6 +146,22 @@ def cases(engine: Engine) -> dict[str, Callable[[], Any]]:
         "md series of publisher": lambda: mb.series(lib, "marvel", None, Sort.ALPHA, p1),
         "md series search 'knight'": lambda: mb.series(lib, None, "knight", Sort.ALPHA, p1),
         "md series search 'zzz'": lambda: mb.series(lib, None, "zzz", Sort.ALPHA, p1),
+        "md series search of publisher": lambda: mb.series(lib, "marvel", "knight", Sort.ALPHA, p1),
+        # Every library (the second one is empty): the same groups, from the rows kept over
+        # every library.
+        "md publishers count, all libraries": lambda: mb.publishers(every, Sort.COUNT, p1),
+        "md series alpha p1, all libraries": lambda: mb.series(every, None, None, Sort.ALPHA, p1),
+        "md series count p1, all libraries": lambda: mb.series(every, None, None, Sort.COUNT, p1),
+        "md series of publisher, all libraries": lambda: mb.series(
+            every, "marvel", None, Sort.COUNT, p1
+        ),
+        # Some libraries but not all (an unknown id and not the empty one): summed per request.
+        "md series alpha p1, some libraries": lambda: mb.series(some, None, None, Sort.ALPHA, p1),
+        "md series count p1, some libraries": lambda: mb.series(some, None, None, Sort.COUNT, p1),
+        "md series recent p1, some libraries": lambda: mb.series(some, None, None, Sort.RECENT, p1),
+        "md series of publisher, some libraries": lambda: mb.series(
+            some, "marvel", None, Sort.COUNT, p1
+        ),
         "md issues alpha": lambda: mb.issues(lib, series_key, None, Sort.ALPHA, p1),
         "md issues year": lambda: mb.issues(lib, series_key, None, Sort.YEAR, p1),
         "md recent p1": lambda: mb.recent(lib, since, p1),
@@ -191,8 +215,11 @@ def main() -> None:
         filled = built and conn.execute(select(func.count()).select_from(comics)).scalar_one()
     if filled != args.comics:
         started = time.perf_counter()
-        build(engine, args.comics)
-        print(f"built {args.comics} comics in {time.perf_counter() - started:.1f} s")
+        applying = build(engine, args.comics)
+        print(
+            f"built {args.comics} comics in {time.perf_counter() - started:.1f} s, "
+            f"{applying:.1f} s of it in apply ({args.comics / applying:,.0f} comics/s)"
+        )
     calls = cases(engine)
     if args.plans:
         show_plans(engine, calls)

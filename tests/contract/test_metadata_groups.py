@@ -14,6 +14,7 @@ from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.model import Library
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.metadata_browser import MetadataBrowser
 from tests.contract import browse_fixtures
 from tests.contract.browse_fixtures import AT, Comic, add_comics, info, later
@@ -184,3 +185,64 @@ def test_search_folds_every_letter_and_never_joins_two_titles(
     add_comics(library_index, comics_library, tagged(comics_library, *titles))
     page = metadata_browser.series([1, 2], None, query, Sort.ALPHA, ALL)
     assert (keys(page), page.total) == (found, len(found))
+
+
+def test_lists_over_some_libraries_but_not_all(
+    library_index: LibraryIndex,
+    library_store: LibraryStore,
+    metadata_browser: MetadataBrowser,
+    comics_library: Library,
+    manga_library: Library,
+) -> None:
+    hidden = library_store.add("BD", "/srv/bd")
+
+    def comic(path: str, series: str, publisher: str, year: str, minutes: int) -> Comic:
+        return Comic(path, info(series, "1", publisher=publisher, year=year), later(minutes))
+
+    add_comics(
+        library_index,
+        comics_library,
+        [
+            comic("s1.cbz", "SAGA", "IMAGE", "2012", 1),
+            comic("s2.cbz", "SAGA", "IMAGE", "2013", 2),
+            comic("b1.cbz", "Batman", "DC", "1940", 3),
+        ],
+    )
+    add_comics(
+        library_index,
+        manga_library,
+        [
+            *(comic(f"s{n}.cbz", "Saga", "Image", "2014", 3 + n) for n in (1, 2, 3)),
+            comic("a1.cbz", "Akira", "Kodansha", "1982", 10),
+        ],
+    )
+    add_comics(
+        library_index,
+        hidden,
+        [comic(f"x{n}.cbz", "SAGA", "IMAGE", "1999", 20 + n) for n in range(5)],
+    )
+    seen = [comics_library.id, manga_library.id]
+
+    def listed(sort: Sort, page: PageRequest = ALL, publisher: str | None = None) -> Page[Facet]:
+        return metadata_browser.series(seen, publisher, None, sort, page)
+
+    saga = Facet("saga", "Saga", 5, 2012, "Image")  # "Saga" 3 to 2, over both libraries
+    assert listed(Sort.ALPHA).items == [
+        Facet("akira", "Akira", 1, 1982, "Kodansha"),
+        Facet("batman", "Batman", 1, 1940, "DC"),
+        saga,
+    ]
+    assert keys(listed(Sort.COUNT)) == ["saga", "akira", "batman"]
+    assert keys(listed(Sort.YEAR)) == ["batman", "akira", "saga"]
+    assert keys(listed(Sort.RECENT)) == ["akira", "saga", "batman"]
+    second = listed(Sort.COUNT, PageRequest(2, 2))
+    assert (keys(second), second.total) == (["batman"], 3)
+    assert listed(Sort.ALPHA, publisher="image").items == [saga]
+    found = metadata_browser.series(seen, None, "akira", Sort.ALPHA, ALL)
+    assert (keys(found), found.total) == (["akira"], 1)
+    publishers = metadata_browser.publishers(seen, Sort.COUNT, ALL)
+    assert [(f.key, f.name, f.count) for f in publishers.items] == [
+        ("image", "Image", 5),
+        ("dc", "DC", 1),
+        ("kodansha", "Kodansha", 1),
+    ]

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, Table, delete, func, select
+from sqlalchemy import Engine, delete, select
 
-from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, upgrade
+from bagboard.adapters.storage import (
+    SqlLibraryIndex,
+    SqlLibraryStore,
+    SqlMetadataBrowser,
+    upgrade,
+)
 from bagboard.adapters.storage.facet_tables import (
     SEARCH_SEPARATOR,
     UNKNOWN_YEAR,
+    all_publisher_series_facets,
+    all_series_facets,
+    facet_sources,
     publisher_facets,
     publisher_series_facets,
     series_facets,
@@ -23,10 +32,11 @@ from bagboard.adapters.storage.facet_tables import (
 from bagboard.adapters.storage.migrate import alembic_config
 from bagboard.adapters.storage.tables import comics, libraries
 from bagboard.domain.archive import ArchiveFormat
-from bagboard.domain.browse import display_name
+from bagboard.domain.browse import Sort, display_name
 from bagboard.domain.catalog import ComicEntry, ComicMove, FolderEntry, IndexChanges
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.naturalsort import natural_sort_text
+from bagboard.domain.pagination import PageRequest
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 SERIES = ["Saga", "SAGA", "saga", "Batman", "batman", "Batman 2", "Batman 10", "Astérix", ""]
@@ -35,69 +45,100 @@ YEARS = ["", "1990", "2001", "c. 2000"]
 TITLES = ["", "One", "Two", "L'ÉTÉ", "Un/deux"]
 
 
+def _facet(members: list[Any], publisher_members: list[Any]) -> tuple[Any, ...]:
+    years = [row.year_int for row in members if row.year_int is not None]
+    year = min(years) if years else None
+    return (
+        display_name(Counter(row.series for row in members).items()),
+        display_name(Counter(row.publisher for row in publisher_members).items()),
+        len(members),
+        year,
+        max(row.added_at for row in members),
+        natural_sort_text(members[0].series_key),
+        -len(members),
+        UNKNOWN_YEAR if year is None else year,
+    )
+
+
+def _texts(members: list[Any]) -> str:
+    found = {row.title.lower() for row in members if row.title}
+    return SEARCH_SEPARATOR.join(sorted(found | {row.name.lower() for row in members}))
+
+
+def _series(
+    rows: list[Any], scope: Callable[[Any], tuple[Any, ...]], search: bool
+) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """Whole series and series split by publisher key, keyed by ``scope`` of a comic."""
+    split: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for row in rows:
+        if row.series_key:
+            split[*scope(row), row.series_key, row.publisher_key].append(row)
+    whole: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for key, members in split.items():
+        whole[key[:-1]].extend(members)
+
+    def largest_publisher(key: tuple[Any, ...]) -> list[Any]:
+        named = [(k[-1], m) for k, m in split.items() if k[:-1] == key and k[-1]]
+        return min(named, key=lambda item: (-len(item[1]), item[0]))[1] if named else []
+
+    return (
+        {(*key, *_facet(members, largest_publisher(key))) for key, members in whole.items()},
+        {
+            (*key, *_facet(members, members), *([_texts(members)] if search else []))
+            for key, members in split.items()
+        },
+    )
+
+
 def _expected(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
-    """The three facet tables, grouped from the comics in the plainest way."""
+    """The facet tables, grouped from the comics in the plainest way."""
     c = comics.c
     columns = (c.library_id, c.publisher_key, c.series_key, c.series, c.publisher)
     with engine.connect() as conn:
         rows = conn.execute(select(*columns, c.title, c.name, c.year_int, c.added_at)).all()
-    publishers: Counter[tuple[int, str, str]] = Counter()
-    split: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
-    for row in rows:
-        library_id, publisher_key, series_key, _, publisher = row[:5]
-        if publisher_key:
-            publishers[library_id, publisher_key, publisher] += 1
-        if series_key:
-            split[library_id, series_key, publisher_key].append(row)
-    whole: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    for (library_id, series_key, _), members in split.items():
-        whole[library_id, series_key].extend(members)
-
-    def facet(members: list[Any], publisher_members: list[Any]) -> tuple[Any, ...]:
-        years = [row.year_int for row in members if row.year_int is not None]
-        year = min(years) if years else None
-        return (
-            display_name(Counter(row.series for row in members).items()),
-            display_name(Counter(row.publisher for row in publisher_members).items()),
-            len(members),
-            year,
-            max(row.added_at for row in members),
-            natural_sort_text(members[0].series_key),
-            -len(members),
-            UNKNOWN_YEAR if year is None else year,
-        )
-
-    def largest_publisher(library_id: int, series_key: str) -> list[Any]:
-        named = [(k[2], m) for k, m in split.items() if k[:2] == (library_id, series_key) and k[2]]
-        return min(named, key=lambda item: (-len(item[1]), item[0]))[1] if named else []
-
-    def texts(members: list[Any]) -> str:
-        found = {row.title.lower() for row in members if row.title}
-        return SEARCH_SEPARATOR.join(sorted(found | {row.name.lower() for row in members}))
-
+    publishers = Counter(
+        (row.library_id, row.publisher_key, row.publisher) for row in rows if row.publisher_key
+    )
+    whole, split = _series(rows, lambda row: (row.library_id,), search=True)
+    all_whole, all_split = _series(rows, lambda row: (), search=False)
     return {
         "publisher_facets": {(*key, n, natural_sort_text(key[1])) for key, n in publishers.items()},
-        "publisher_series_facets": {
-            (*key, *facet(members, members), texts(members)) for key, members in split.items()
-        },
-        "series_facets": {
-            (*key, *facet(members, largest_publisher(*key))) for key, members in whole.items()
-        },
+        "series_facets": whole,
+        "publisher_series_facets": split,
+        "all_series_facets": all_whole,
+        "all_publisher_series_facets": all_split,
     }
+
+
+def _sources_are_complete(engine: Engine) -> bool:
+    """Every library the rows over every library count is listed, and no other library."""
+    with engine.connect() as conn:
+        sources = set(conn.execute(select(facet_sources.c.library_id)).scalars())
+        known = set(conn.execute(select(libraries.c.id)).scalars())
+        counted = conn.execute(
+            select(comics.c.library_id).where(comics.c.series_key != "").distinct()
+        )
+        return set(counted.scalars()) <= sources <= known
 
 
 def _stored(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
-    orders: dict[str, tuple[Table, tuple[str, ...]]] = {
-        "publisher_facets": (publisher_facets, ()),
-        "publisher_series_facets": (publisher_series_facets, ("search_text",)),
-        "series_facets": (series_facets, ()),
-    }
+    tables = (
+        publisher_facets,
+        series_facets,
+        publisher_series_facets,
+        all_series_facets,
+        all_publisher_series_facets,
+    )
     stored = {}
     with engine.connect() as conn:
-        for name, (table, last) in orders.items():
-            first = [column for column in table.c if column.name not in last]
-            columns = [*first, *(table.c[name] for name in last)]
-            stored[name] = {tuple(row) for row in conn.execute(select(*columns))}
+        for table in tables:
+            # Keys first, then the values in table order, search_text last.
+            keys = [column for column in table.primary_key.columns]
+            rest = [
+                column for column in table.c if column not in keys and column.name != "search_text"
+            ]
+            last = [table.c.search_text] if "search_text" in table.c else []
+            stored[table.name] = {tuple(row) for row in conn.execute(select(*keys, *rest, *last))}
     return stored
 
 
@@ -158,6 +199,7 @@ def test_facets_follow_every_batch(sql_engine: Engine, seed: int) -> None:
     for _ in range(15):
         rng.choice(shelves).batch()
         assert _stored(sql_engine) == _expected(sql_engine)
+        assert _sources_are_complete(sql_engine)
     assert _expected(sql_engine)["series_facets"]  # the batches did build groups
 
 
@@ -170,17 +212,29 @@ def test_the_migration_fills_facets_from_the_comics_already_indexed(sql_engine: 
         command.downgrade(alembic_config(conn), "0004")
     upgrade(sql_engine)
     assert _stored(sql_engine) == _expected(sql_engine)
+    assert _sources_are_complete(sql_engine)
 
 
-def test_facets_leave_with_their_library(sql_engine: Engine) -> None:
+def test_a_deleted_library_leaves_the_lists_and_the_next_write_heals_the_rest(
+    sql_engine: Engine,
+) -> None:
     rng = random.Random(11)
-    shelves = [Shelf(sql_engine, name, rng) for name in ("comics", "manga")]
+    shelves = [Shelf(sql_engine, name, rng) for name in ("comics", "manga", "bd")]
     for shelf in shelves:
         shelf.batch()
         shelf.batch()
     with sql_engine.begin() as conn:
         conn.execute(delete(libraries).where(libraries.c.id == shelves[0].library_id))
+    expected = _expected(sql_engine)
+    stored = _stored(sql_engine)
+    for table in ("publisher_facets", "series_facets", "publisher_series_facets"):
+        assert stored[table] == expected[table]  # cascaded
+    # The rows over every library still count the deleted one: the lists must not use them.
+    left = [shelf.library_id for shelf in shelves[1:]]
+    browser = SqlMetadataBrowser(sql_engine)
+    listed = browser.series(left, None, None, Sort.ALPHA, PageRequest(1, 200))
+    counts = {row[0]: row[3] for row in expected["all_series_facets"]}
+    assert {facet.key: facet.count for facet in listed.items} == counts
+    shelves[1].batch()
     assert _stored(sql_engine) == _expected(sql_engine)
-    with sql_engine.connect() as conn:
-        left = conn.execute(select(func.count()).select_from(series_facets)).scalar_one()
-    assert left > 0
+    assert _sources_are_complete(sql_engine)

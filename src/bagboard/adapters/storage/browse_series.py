@@ -1,10 +1,11 @@
 """Series lists read from the facet tables (``facet_tables``), one page at a time.
 
-With one library visible, each facet row is a group: a page is read straight from the index of
-its order and the total is a count of the library's rows. With several, rows of the same
-series are summed first; natural order still streams from an index, the other orders sort every
-group. Names come with the rows; when libraries disagree on a spelling, the page's own comics
-settle it (``spellings``).
+A request that sees one library reads that library's rows; one that sees every library reads
+the rows kept over all of them. Either way each row is a group, so a page comes straight from
+the index of its order, and the total is a count of rows. A request that sees some libraries
+but not all sums their rows per series: natural order still streams from an index, the other
+orders rank every group first (a pass over the visible rows); only the page's groups are then
+read in full. Lists of one publisher's series use the ``publisher_series`` tables alike.
 
 Search narrows the groups to the keys ``series_search`` finds.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,15 +29,21 @@ from sqlalchemy import (
 )
 
 from bagboard.adapters.storage.browse_folders import paged
-from bagboard.adapters.storage.facet_tables import publisher_series_facets, series_facets
+from bagboard.adapters.storage.facet_tables import (
+    all_publisher_series_facets,
+    all_series_facets,
+    facet_sources,
+    publisher_series_facets,
+    series_facets,
+)
 from bagboard.adapters.storage.series_search import matching_series
-from bagboard.adapters.storage.tables import comics
+from bagboard.adapters.storage.tables import comics, libraries
 from bagboard.domain.browse import Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
 
 Order = Callable[[Table], tuple[Any, ...]]
 
-# One library: each sort is the order of an index (see facet_tables).
+# Rows that are groups: each sort is the order of an index (see facet_tables).
 _ROW_ORDER: dict[Sort, Order] = {
     Sort.ALPHA: lambda t: (t.c.series_sort, t.c.series_key),
     Sort.COUNT: lambda t: (t.c.count_sort, t.c.series_sort, t.c.series_key),
@@ -44,13 +51,21 @@ _ROW_ORDER: dict[Sort, Order] = {
     Sort.RECENT: lambda t: (t.c.max_added_at.desc(), t.c.series_sort, t.c.series_key),
 }
 
-# Several libraries: the same orders over the summed groups.
+# Rows summed over some libraries: the same orders over the groups.
 _GROUP_ORDER: dict[Sort, Order] = {
     Sort.ALPHA: lambda t: (t.c.series_sort, t.c.series_key),
     Sort.COUNT: lambda t: (func.sum(t.c.comics).desc(), t.c.series_sort, t.c.series_key),
     Sort.YEAR: lambda t: (func.min(t.c.year_sort), t.c.series_sort, t.c.series_key),
     Sort.RECENT: lambda t: (func.max(t.c.max_added_at).desc(), t.c.series_sort, t.c.series_key),
 }
+
+
+class _Rows(NamedTuple):
+    """Where a request's groups are: a table, and which of its rows."""
+
+    table: Table
+    where: list[ColumnElement[bool]]
+    summed: bool  # several rows per group, one per visible library
 
 
 def series_page(
@@ -61,57 +76,100 @@ def series_page(
     sort: Sort,
     page: PageRequest,
 ) -> Page[Facet]:
-    table = series_facets if publisher_key is None else publisher_series_facets
-    single = len(library_ids) == 1
-    where: list[ColumnElement[bool]] = [
-        table.c.library_id == library_ids[0] if single else table.c.library_id.in_(library_ids)
-    ]
-    if publisher_key is not None:
-        where.append(table.c.publisher_key == publisher_key)
+    rows = _rows_for(conn, library_ids, publisher_key)
+    table, where = rows.table, rows.where
     if query:
         found = matching_series(conn.dialect.name, library_ids, publisher_key, query)
         where.append(table.c.series_key.in_(found))
-    statement: Select[Any]
-    count: Select[Any]
-    if single:
-        statement = _rows(table, where).order_by(*_ROW_ORDER[sort](table))
-        count = select(func.count()).select_from(table).where(*where)
-    else:
-        statement = _grouped(table, where).order_by(*_GROUP_ORDER[sort](table))
-        count = select(func.count()).select_from(statement.order_by(None).subquery())
-    if query or not (single or sort is Sort.ALPHA):
-        # Every group is computed before the page is cut anyway: count them on the way.
-        groups = windowed(conn, statement, page)
-    else:
-        # The page streams out of an index; the total is a cheap pass of its own.
-        groups = paged(conn, statement, page, _row, count)
-    if single:
-        items = [
-            Facet(r["key"], r["name"], r["count"], r["year"], r["publisher"]) for r in groups.items
-        ]
-    else:
-        items = _named(conn, library_ids, publisher_key, groups.items)
-    return Page(items, groups.total, page)
-
-
-def _row(row: RowMapping) -> RowMapping:
-    return row
-
-
-def _rows(table: Table, where: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    return select(
+    if rows.summed:
+        return _summed_page(conn, rows, library_ids, publisher_key, sort, page, bool(query))
+    statement = select(
         table.c.series_key.label("key"),
         table.c.series.label("name"),
         table.c.comics.label("count"),
         table.c.min_year.label("year"),
         table.c.publisher,
     ).where(*where)
+    statement = statement.order_by(*_ROW_ORDER[sort](table))
+    if query:
+        # The search reads every candidate anyway: count the groups on the way.
+        found_rows = windowed(conn, statement, page)
+        items = [_facet(row) for row in found_rows.items]
+        return Page(items, found_rows.total, page)
+    count = select(func.count()).select_from(table).where(*where)
+    return paged(conn, statement, page, _facet, count)
+
+
+def _facet(row: RowMapping) -> Facet:
+    return Facet(row["key"], row["name"], row["count"], row["year"], row["publisher"])
+
+
+def _rows_for(conn: Connection, library_ids: Sequence[int], publisher_key: str | None) -> _Rows:
+    split = publisher_key is not None
+    if len(library_ids) == 1:
+        table = publisher_series_facets if split else series_facets
+        rows = _Rows(table, [table.c.library_id == library_ids[0]], summed=False)
+    elif _sees_every_library(conn, library_ids):
+        rows = _Rows(all_publisher_series_facets if split else all_series_facets, [], summed=False)
+    else:
+        table = publisher_series_facets if split else series_facets
+        library: ColumnElement[int] = table.c.library_id
+        if conn.dialect.name == "sqlite":
+            # Without statistics SQLite would look the libraries up one by one and sort all
+            # their groups; "+ 0" keeps it on the index that yields groups in natural order.
+            library = library + 0
+        rows = _Rows(table, [library.in_(library_ids)], summed=True)
+    if split:
+        rows.where.append(rows.table.c.publisher_key == publisher_key)
+    return rows
+
+
+def _sees_every_library(conn: Connection, library_ids: Sequence[int]) -> bool:
+    """Whether the rows over every library are exactly the visible ones: no library is
+    hidden, and none they count is gone (``facet_sources``)."""
+    hidden = select(libraries.c.id).where(libraries.c.id.not_in(library_ids))
+    gone = select(facet_sources.c.library_id).where(facet_sources.c.library_id.not_in(library_ids))
+    return conn.execute(hidden.union_all(gone).limit(1)).first() is None
+
+
+def _summed_page(
+    conn: Connection,
+    rows: _Rows,
+    library_ids: Sequence[int],
+    publisher_key: str | None,
+    sort: Sort,
+    page: PageRequest,
+    searched: bool,
+) -> Page[Facet]:
+    table = rows.table
+    groups = (
+        select(table.c.series_key.label("key"))
+        .where(*rows.where)
+        .group_by(table.c.series_sort, table.c.series_key)
+    )
+    ranked = groups.order_by(*_GROUP_ORDER[sort](table))
+    keys: Page[Any]
+    if searched:
+        keys = windowed(conn, ranked, page)
+    else:
+        count = select(func.count()).select_from(groups.subquery())
+        keys = paged(conn, ranked, page, lambda row: row, count)
+    wanted = [row["key"] for row in keys.items]
+    where: list[ColumnElement[bool]] = [
+        table.c.library_id.in_(library_ids),
+        table.c.series_key.in_(wanted),
+    ]
+    if publisher_key is not None:
+        where.append(table.c.publisher_key == publisher_key)
+    found = {row["key"]: row for row in conn.execute(_grouped(table, where)).mappings()}
+    items = _named(conn, library_ids, publisher_key, [found[key] for key in wanted])
+    return Page(items, keys.total, page)
 
 
 def _grouped(table: Table, where: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    """The groups of several libraries' rows, with the range of their spellings: when the
-    smallest and largest agree, every library's most common spelling is the same one, which
-    is then the most common of all (and likewise for the publisher)."""
+    """Groups summed over several libraries' rows, with the range of their spellings: when
+    the smallest and largest agree, every library's most common spelling is the same one,
+    which is then the most common of all (and likewise for the publisher)."""
     return (
         select(
             table.c.series_key.label("key"),
@@ -123,7 +181,7 @@ def _grouped(table: Table, where: Sequence[ColumnElement[bool]]) -> Select[Any]:
             func.max(table.c.publisher).label("publisher_max"),
         )
         .where(*where)
-        .group_by(table.c.series_sort, table.c.series_key)
+        .group_by(table.c.series_key)
     )
 
 
@@ -144,20 +202,6 @@ def _named(
         name, publisher = settled.get(row["key"], (row["name"], row["publisher"]))
         items.append(Facet(row["key"], name, row["count"], row["year"], publisher))
     return items
-
-
-def windowed(conn: Connection, statement: Select[Any], page: PageRequest) -> Page[RowMapping]:
-    """A page of groups when every group is computed before the page is cut anyway: the
-    total rides along as a window count rather than a second pass (which only a page past the
-    end needs)."""
-    with_total = statement.add_columns(func.count().over().label("total"))
-    rows = conn.execute(with_total.limit(page.limit).offset(page.offset)).mappings().all()
-    if rows:
-        return Page(rows, rows[0]["total"], page)
-    if page.offset == 0:
-        return Page(rows, 0, page)
-    counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    return Page(rows, conn.execute(counted).scalar_one(), page)
 
 
 def _spellings(
@@ -186,6 +230,20 @@ def _spellings(
     for key in keys:
         by_group = publishers[key]
         largest = min(by_group, key=lambda k: (-by_group[k].total(), k), default=None)
-        spellings = Counter() if largest is None else by_group[largest]
+        spellings: Counter[str] = Counter() if largest is None else by_group[largest]
         settled[key] = (display_name(names[key].items()), display_name(spellings.items()))
     return settled
+
+
+def windowed(conn: Connection, statement: Select[Any], page: PageRequest) -> Page[RowMapping]:
+    """A page of groups when every group is computed before the page is cut anyway: the
+    total rides along as a window count rather than a second pass (which only a page past the
+    end needs)."""
+    with_total = statement.add_columns(func.count().over().label("total"))
+    rows = conn.execute(with_total.limit(page.limit).offset(page.offset)).mappings().all()
+    if rows:
+        return Page(rows, rows[0]["total"], page)
+    if page.offset == 0:
+        return Page(rows, 0, page)
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    return Page(rows, conn.execute(counted).scalar_one(), page)

@@ -1,26 +1,26 @@
 """Metadata-browsing groups, precomputed from ``comics`` by every index write (``facets.py``).
 
 Listing publishers or series used to group every visible comic on each request; these tables
-hold one row per group and library instead, so a list reads a few rows in index order.
+hold one row per group instead, so a list reads a page of rows in the order of an index.
 
-- ``series_facets``: a series (non-empty ``series_key``) in one library, all its comics;
-  for the unfiltered series list.
+- ``series_facets``: a series (non-empty ``series_key``) in one library, all its comics.
 - ``publisher_series_facets``: the same split by publisher key (``""`` for comics without
-  one); for the series of one publisher, for search (``search_text``) and for the publisher a
-  series is shown with.
-- ``publisher_facets``: comics per library, publisher key and spelling; for the publisher list.
-  Spellings are kept apart so the most common one is exact across libraries.
+  one): the series of one publisher, and search (``search_text``).
+- ``all_series_facets``, ``all_publisher_series_facets``: the same over every library, for
+  the usual request that sees them all. ``facet_sources`` lists the libraries they count.
+- ``publisher_facets``: comics per library, publisher key and spelling, for the publisher
+  list. Spellings are kept apart so the most common one is exact over several libraries.
 
 ``series`` and ``publisher`` in the series tables are the most common spellings among the
-row's comics (``browse.display_name``); a series row's ``publisher`` is that of its largest
-publisher group (ties: the smaller key), as ``MetadataBrowser.series`` shows it.
+row's comics (``browse.display_name``); a whole series shows the publisher of its largest
+publisher group (ties: the smaller key), as ``MetadataBrowser.series`` does.
 
-Every list order has an index that yields it directly for one library, so a page costs its
-own rows: ``series_sort`` is ``natural_sort_text(series_key)``; ``count_sort`` is ``-comics``
-(an ascending index gives "most comics first, then natural order", which a descending scan
-of ``comics`` would break on ties); ``year_sort`` is ``min_year``, or ``UNKNOWN_YEAR`` so
-series without a year come last (SQLite puts NULL first). Ties on ``max_added_at`` are few,
-so the "recent" index is read backwards and only each run of equal times is sorted.
+Every list order has an index: ``series_sort`` is ``natural_sort_text(series_key)``;
+``count_sort`` is ``-comics`` (an ascending index then gives "most comics first, then natural
+order", which a descending scan of ``comics`` would break on ties); ``year_sort`` is
+``min_year``, or ``UNKNOWN_YEAR`` so series without a year come last (SQLite puts NULL first).
+Ties on ``max_added_at`` are few, so that index is read backwards and only runs of equal times
+are sorted.
 """
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ from bagboard.adapters.storage.columns import (
 
 # Above every year the index stores as a number (at most four digits, see index_rows).
 UNKNOWN_YEAR = 10_000
+
+# A query without the separator can only match inside one title or name. Queries holding it
+# are answered from ``comics`` instead; a control character (XML forbids it in ComicInfo) makes
+# that all but unreachable.
+SEARCH_SEPARATOR = "\x1f"
+
+_NATURAL = ("series_sort", "series_key")
+# Requests that see a few libraries but not all sum their rows of each series: the "merge"
+# indexes hold those rows side by side in natural order, with what ranking the sums reads.
+_MERGED = ("library_id", "comics", "year_sort", "max_added_at")
 
 
 def _key(name: str) -> Column[str]:
@@ -60,16 +70,11 @@ def _series_columns() -> list[Column[Any]]:
 
 
 def _order_indexes(table: str, *scope: str) -> list[Index]:
-    """The count, year and recent orders within ``scope`` (one library, maybe one publisher),
-    each ending with the natural order of the key."""
-    natural = ("series_sort", "series_key")
+    """Each list order within ``scope`` (a library, a publisher, both or neither)."""
+    orders = (("count", "count_sort"), ("year", "year_sort"), ("recent", "max_added_at"))
     return [
-        Index(f"ix_{table}_{name}", *scope, first, *natural)
-        for name, first in (
-            ("count", "count_sort"),
-            ("year", "year_sort"),
-            ("recent", "max_added_at"),
-        )
+        Index(f"ix_{table}_alpha", *scope, *_NATURAL),
+        *(Index(f"ix_{table}_{name}", *scope, first, *_NATURAL) for name, first in orders),
     ]
 
 
@@ -80,9 +85,8 @@ series_facets = Table(
     _key("series_key"),
     *_series_columns(),
     PrimaryKeyConstraint("library_id", "series_key"),
-    # Natural order over any set of libraries: groups stream out already sorted.
-    Index("ix_series_facets_alpha", "series_sort", "series_key", "library_id"),
     *_order_indexes("series_facets", "library_id"),
+    Index("ix_series_facets_merge", *_NATURAL, *_MERGED),
 )
 
 publisher_series_facets = Table(
@@ -97,14 +101,27 @@ publisher_series_facets = Table(
     Column("search_text", Text, nullable=False),
     # Series key first: index writes replace every row of a series at once.
     PrimaryKeyConstraint("library_id", "series_key", "publisher_key"),
-    Index(
-        "ix_publisher_series_facets_alpha",
-        "publisher_key",
-        "series_sort",
-        "series_key",
-        "library_id",
-    ),
     *_order_indexes("publisher_series_facets", "library_id", "publisher_key"),
+    Index("ix_publisher_series_facets_merge", "publisher_key", *_NATURAL, *_MERGED),
+)
+
+all_series_facets = Table(
+    "all_series_facets",
+    metadata,
+    _key("series_key"),
+    *_series_columns(),
+    PrimaryKeyConstraint("series_key"),
+    *_order_indexes("all_series_facets"),
+)
+
+all_publisher_series_facets = Table(
+    "all_publisher_series_facets",
+    metadata,
+    _key("series_key"),
+    _key("publisher_key"),
+    *_series_columns(),
+    PrimaryKeyConstraint("series_key", "publisher_key"),
+    *_order_indexes("all_publisher_series_facets", "publisher_key"),
 )
 
 publisher_facets = Table(
@@ -116,10 +133,14 @@ publisher_facets = Table(
     Column("comics", Integer, nullable=False),
     sort_key("publisher_sort"),
     PrimaryKeyConstraint("library_id", "publisher_key", "publisher"),
-    Index("ix_publisher_facets_alpha", "publisher_sort", "publisher_key"),
 )
 
-# A query without the separator can only match inside one title or name. Queries holding it
-# are answered from ``comics`` instead; a control character (XML forbids it in ComicInfo) makes
-# that all but unreachable.
-SEARCH_SEPARATOR = "\x1f"
+# The libraries whose comics the all_* tables count. No foreign key on purpose: a row that
+# outlives its library (bagboard never deletes one, but a hand can) tells readers that those
+# tables are stale, and the next index write rebuilds them.
+facet_sources = Table(
+    "facet_sources",
+    metadata,
+    Column("library_id", Integer, nullable=False),
+    PrimaryKeyConstraint("library_id"),
+)

@@ -1,11 +1,12 @@
 """Keeping the facet tables (``facet_tables``) in step with ``comics``, inside each index write.
 
 A batch names the groups it touches: the keys its comics had before (read before they are
-rewritten or deleted) and the keys they have now. Series rows of those series keys are rebuilt
-from their comics, which is exact whatever changed (the earliest year and the latest date cannot
-be taken back incrementally) and costs the comics of those series only. Publisher spellings are
-shifted by the batch's own counts instead: a publisher holds a large share of the library, and
-recounting it on every batch would make a first scan quadratic.
+rewritten or deleted) and the keys they have now. Series rows of those series keys, the
+library's and those over every library, are rebuilt from their comics: exact whatever changed
+(the earliest year and the latest date cannot be taken back incrementally), at the cost of the
+comics of those series only. Publisher spellings are shifted by the batch's own counts instead:
+a publisher holds a large share of the library, and recounting it on every batch would make a
+first scan quadratic.
 
 A move keeps every grouped column (``index_rows.location_row``) but the file name, which search
 reads: its series is rebuilt, its publisher count stays.
@@ -18,17 +19,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.facet_tables import (
     SEARCH_SEPARATOR,
     UNKNOWN_YEAR,
+    all_publisher_series_facets,
+    all_series_facets,
+    facet_sources,
     publisher_facets,
     publisher_series_facets,
     series_facets,
 )
-from bagboard.adapters.storage.tables import comics
+from bagboard.adapters.storage.tables import comics, libraries
 from bagboard.domain.browse import display_name
 from bagboard.domain.naturalsort import natural_sort_text
 
@@ -73,26 +77,33 @@ class _Group:
 
     __slots__ = ("added", "comics", "names", "publishers", "texts", "year")
 
-    def __init__(self) -> None:
+    def __init__(self, texts: bool) -> None:
         self.comics = 0
         self.names: Counter[str] = Counter()
         self.publishers: Counter[str] = Counter()
         self.year: int | None = None
         self.added: datetime | None = None
-        self.texts: set[str] = set()
+        # Only a library's own rows are searched (series_search).
+        self.texts: set[str] | None = set() if texts else None
 
-    def add(self, series: str, publisher: str, title: str, name: str, year: int | None) -> None:
+    def add(self, row: Sequence[Any]) -> None:
+        series, publisher, title, name, year, added = row
         self.comics += 1
         self.names[series] += 1
         self.publishers[publisher] += 1
         if year is not None and (self.year is None or year < self.year):
             self.year = year
-        if title:
-            self.texts.add(title.lower())
-        self.texts.add(name.lower())
+        if self.added is None or added > self.added:
+            self.added = added
+        if self.texts is not None:
+            if title:
+                self.texts.add(title.lower())
+            self.texts.add(name.lower())
 
 
+# The library, the group keys, then what _Group.add takes.
 _SERIES_INPUT = (
+    comics.c.library_id,
     comics.c.series_key,
     comics.c.publisher_key,
     comics.c.series,
@@ -103,52 +114,77 @@ _SERIES_INPUT = (
     comics.c.added_at,
 )
 
+_BySeries = dict[str, dict[str, _Group]]  # series key -> publisher key -> group
 
-def rebuild_series(conn: Connection, library_id: int, keys: Sequence[str]) -> None:
-    """Recompute the series rows of these series keys from the comics written now."""
-    rows = conn.execute(
-        select(*_SERIES_INPUT).where(
-            comics.c.library_id == library_id, comics.c.series_key.in_(keys)
-        )
-    ).all()
+
+def rebuild_series(conn: Connection, library_id: int | None, keys: Sequence[str]) -> None:
+    """Recompute the rows of these series keys over every library and, unless ``library_id``
+    is None, in that library, from the comics as they are now written."""
+    rows = conn.execute(select(*_SERIES_INPUT).where(comics.c.series_key.in_(keys))).all()
+    for table in (all_series_facets, all_publisher_series_facets):
+        conn.execute(delete(table).where(table.c.series_key.in_(keys)))
+    everywhere = _accumulate(rows, texts=False)
+    _insert(conn, all_series_facets, all_publisher_series_facets, everywhere, {})
+    if library_id is None:
+        return
     for table in (series_facets, publisher_series_facets):
         conn.execute(
             delete(table).where(table.c.library_id == library_id, table.c.series_key.in_(keys))
         )
-    by_series = _accumulate(rows)
+    own = _accumulate((row for row in rows if row[0] == library_id), texts=True)
+    _insert(conn, series_facets, publisher_series_facets, own, {"library_id": library_id})
+
+
+def count_library(conn: Connection, library_id: int) -> None:
+    """Record that the rows over every library count this library's comics."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(facet_sources).values(library_id=library_id)
+    conn.execute(statement.on_conflict_do_nothing(index_elements=[facet_sources.c.library_id]))
+
+
+def drop_stale_everywhere(conn: Connection) -> list[str]:
+    """When the rows over every library still count a library that is gone, drop them all
+    and return every series key, to be rebuilt (``rebuild_series(conn, None, keys)``)."""
+    gone = facet_sources.c.library_id.not_in(select(libraries.c.id))
+    if conn.execute(select(facet_sources.c.library_id).where(gone).limit(1)).first() is None:
+        return []
+    conn.execute(delete(facet_sources).where(gone))
+    for table in (all_series_facets, all_publisher_series_facets):
+        conn.execute(delete(table))
+    keys = select(comics.c.series_key).where(comics.c.series_key != "").distinct()
+    return sorted(conn.execute(keys).scalars())
+
+
+def _accumulate(rows: Iterable[Sequence[Any]], *, texts: bool) -> _BySeries:
+    by_series: _BySeries = {}
+    for row in rows:
+        groups = by_series.setdefault(row[1], {})
+        group = groups.get(row[2])
+        if group is None:
+            group = groups[row[2]] = _Group(texts)
+        group.add(row[3:])
+    return by_series
+
+
+def _insert(
+    conn: Connection, whole: Table, split: Table, by_series: _BySeries, scope: dict[str, int]
+) -> None:
     if not by_series:
         return
-    conn.execute(
-        insert(publisher_series_facets),
-        [
-            {
-                **_facet_row(library_id, series_key, [group], group.publishers),
-                "publisher_key": publisher_key,
-                "search_text": SEARCH_SEPARATOR.join(sorted(group.texts)),
-            }
-            for series_key, groups in by_series.items()
-            for publisher_key, group in groups.items()
-        ],
-    )
-    conn.execute(
-        insert(series_facets),
-        [
-            _facet_row(library_id, series_key, groups.values(), _main_publisher(groups))
-            for series_key, groups in by_series.items()
-        ],
-    )
-
-
-def _accumulate(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, _Group]]:
-    by_series: dict[str, dict[str, _Group]] = {}
-    for series_key, publisher_key, series, publisher, title, name, year, added in rows:
-        group = by_series.setdefault(series_key, {}).get(publisher_key)
-        if group is None:
-            group = by_series[series_key][publisher_key] = _Group()
-        group.add(series, publisher, title, name, year)
-        if group.added is None or added > group.added:
-            group.added = added
-    return by_series
+    split_rows = []
+    for series_key, groups in by_series.items():
+        for publisher_key, group in groups.items():
+            row = {**scope, **_facet_row(series_key, [group], group.publishers)}
+            row["publisher_key"] = publisher_key
+            if group.texts is not None:
+                row["search_text"] = SEARCH_SEPARATOR.join(sorted(group.texts))
+            split_rows.append(row)
+    conn.execute(insert(split), split_rows)
+    whole_rows = [
+        {**scope, **_facet_row(series_key, groups.values(), _main_publisher(groups))}
+        for series_key, groups in by_series.items()
+    ]
+    conn.execute(insert(whole), whole_rows)
 
 
 def _main_publisher(groups: dict[str, _Group]) -> Counter[str]:
@@ -161,8 +197,8 @@ def _main_publisher(groups: dict[str, _Group]) -> Counter[str]:
 
 
 def _facet_row(
-    library_id: int, series_key: str, groups: Iterable[_Group], publishers: Counter[str]
-) -> dict[str, object]:
+    series_key: str, groups: Iterable[_Group], publishers: Counter[str]
+) -> dict[str, Any]:
     groups = list(groups)
     names: Counter[str] = Counter()
     for group in groups:
@@ -171,7 +207,6 @@ def _facet_row(
     years = [group.year for group in groups if group.year is not None]
     year = min(years) if years else None
     return {
-        "library_id": library_id,
         "series_key": series_key,
         "series": display_name(names.items()),
         "publisher": display_name(publishers.items()),

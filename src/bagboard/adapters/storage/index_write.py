@@ -16,6 +16,8 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from bagboard.adapters.storage.facets import (
     FacetChanges,
     GroupKeys,
+    count_library,
+    drop_stale_everywhere,
     group_keys,
     rebuild_series,
     shift_publishers,
@@ -214,6 +216,10 @@ def _group_keys(conn: Connection, library_id: int, ids: list[int]) -> dict[int, 
 
 
 def _write_facets(conn: Connection, library_id: int, facets: FacetChanges) -> None:
+    for chunk in _chunks(drop_stale_everywhere(conn)):
+        rebuild_series(conn, None, chunk)
+    if facets.series_keys:
+        count_library(conn, library_id)
     for chunk in _chunks(sorted(facets.series_keys)):
         rebuild_series(conn, library_id, chunk)
     shift_publishers(conn, library_id, facets.publishers)

@@ -1,9 +1,9 @@
 """Metadata facets: publisher and series groups precomputed from the comics.
 
-Creates ``series_facets``, ``publisher_series_facets`` and ``publisher_facets`` (see
-``facet_tables``) and fills them from the comics already indexed, so an existing database lists
-the same groups right after the upgrade. The fill is spelled out here rather than imported, so
-this revision does the same thing whatever later versions of the index writer do.
+Creates the facet tables (see ``facet_tables``) and fills them from the comics already
+indexed, so an existing database lists the same groups right after the upgrade. The fill is
+spelled out here rather than imported, so this revision does the same thing whatever later
+versions of the index writer do.
 
 Revision ID: 0005
 Revises: 0004
@@ -13,9 +13,8 @@ Create Date: 2026-01-05
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +30,8 @@ depends_on: str | Sequence[str] | None = None
 _UNKNOWN_YEAR = 10_000
 _SEPARATOR = "\x1f"
 _CHUNK = 500
+# Covered by the indexes that rank groups summed over a few libraries (facet_tables).
+_MERGED = ("library_id", "comics", "year_sort", "max_added_at")
 
 
 def _bytewise(name: str) -> sa.Column[str]:
@@ -66,8 +67,10 @@ def _series_columns() -> list[sa.Column[Any]]:
 
 
 def _order_indexes(table: str, *scope: str) -> None:
+    natural = ["series_sort", "series_key"]
+    op.create_index(f"ix_{table}_alpha", table, [*scope, *natural])
     for name, first in (("count", "count_sort"), ("year", "year_sort"), ("recent", "max_added_at")):
-        op.create_index(f"ix_{table}_{name}", table, [*scope, first, "series_sort", "series_key"])
+        op.create_index(f"ix_{table}_{name}", table, [*scope, first, *natural])
 
 
 def upgrade() -> None:
@@ -78,10 +81,10 @@ def upgrade() -> None:
         *_series_columns(),
         sa.PrimaryKeyConstraint("library_id", "series_key", name="pk_series_facets"),
     )
-    op.create_index(
-        "ix_series_facets_alpha", "series_facets", ["series_sort", "series_key", "library_id"]
-    )
     _order_indexes("series_facets", "library_id")
+    op.create_index(
+        "ix_series_facets_merge", "series_facets", ["series_sort", "series_key", *_MERGED]
+    )
 
     table = "publisher_series_facets"
     op.create_table(
@@ -93,10 +96,28 @@ def upgrade() -> None:
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("library_id", "series_key", "publisher_key", name=f"pk_{table}"),
     )
-    op.create_index(
-        f"ix_{table}_alpha", table, ["publisher_key", "series_sort", "series_key", "library_id"]
-    )
     _order_indexes(table, "library_id", "publisher_key")
+    op.create_index(
+        f"ix_{table}_merge", table, ["publisher_key", "series_sort", "series_key", *_MERGED]
+    )
+
+    op.create_table(
+        "all_series_facets",
+        _bytewise("series_key"),
+        *_series_columns(),
+        sa.PrimaryKeyConstraint("series_key", name="pk_all_series_facets"),
+    )
+    _order_indexes("all_series_facets")
+
+    table = "all_publisher_series_facets"
+    op.create_table(
+        table,
+        _bytewise("series_key"),
+        _bytewise("publisher_key"),
+        *_series_columns(),
+        sa.PrimaryKeyConstraint("series_key", "publisher_key", name=f"pk_{table}"),
+    )
+    _order_indexes(table, "publisher_key")
 
     op.create_table(
         "publisher_facets",
@@ -109,37 +130,27 @@ def upgrade() -> None:
             "library_id", "publisher_key", "publisher", name="pk_publisher_facets"
         ),
     )
-    op.create_index(
-        "ix_publisher_facets_alpha", "publisher_facets", ["publisher_sort", "publisher_key"]
+    op.create_table(
+        "facet_sources",
+        sa.Column("library_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("library_id", name="pk_facet_sources"),
     )
     _fill(op.get_bind())
 
 
 def downgrade() -> None:
-    for table in ("publisher_facets", "publisher_series_facets", "series_facets"):
+    for table in (
+        "facet_sources",
+        "publisher_facets",
+        "all_publisher_series_facets",
+        "all_series_facets",
+        "publisher_series_facets",
+        "series_facets",
+    ):
         op.drop_table(table)
 
 
 # --- Filling the facets from the comics already indexed ------------------------------------
-
-_comics = sa.table(
-    "comics",
-    *(
-        sa.column(name)
-        for name in (
-            "library_id",
-            "publisher_key",
-            "series_key",
-            "series",
-            "publisher",
-            "title",
-            "name",
-            "year_int",
-        )
-    ),
-    sa.column("added_at", sa.DateTime(timezone=True)),
-)
-_c = _comics.c
 
 
 def _table(name: str, *columns: str) -> sa.TableClause:
@@ -147,14 +158,20 @@ def _table(name: str, *columns: str) -> sa.TableClause:
     return sa.table(
         name,
         *(
-            sa.column(column, sa.DateTime(timezone=True) if column == "max_added_at" else None)
+            sa.column(column, sa.DateTime(timezone=True) if column.endswith("added_at") else None)
             for column in columns
         ),
     )
 
 
+_c = _table(
+    "comics",
+    *("library_id", "publisher_key", "series_key", "series", "publisher", "title", "name"),
+    *("year_int", "added_at"),
+).c
+
+
 _SERIES = (
-    "library_id",
     "series_key",
     "series",
     "publisher",
@@ -173,46 +190,31 @@ def _fill(conn: sa.Connection) -> None:
         .where(_c.publisher_key != "")
         .group_by(_c.library_id, _c.publisher_key, _c.publisher)
     ).all()
-    if publishers:
-        conn.execute(
-            sa.insert(
-                _table(
-                    "publisher_facets",
-                    "library_id",
-                    "publisher_key",
-                    "publisher",
-                    "comics",
-                    "publisher_sort",
-                )
-            ),
-            [
-                {
-                    "library_id": library_id,
-                    "publisher_key": key,
-                    "publisher": publisher,
-                    "comics": n,
-                    "publisher_sort": natural_sort_text(key),
-                }
-                for library_id, key, publisher, n in publishers
-            ],
-        )
-    keys = conn.execute(
-        sa.select(_c.library_id, _c.series_key).where(_c.series_key != "").distinct()
-    ).all()
-    for library_id, chunk in _chunked(sorted(keys)):
-        _fill_series(conn, library_id, chunk)
+    names = ("library_id", "publisher_key", "publisher", "comics")
+    rows = [
+        {**dict(zip(names, row, strict=True)), "publisher_sort": natural_sort_text(row[1])}
+        for row in publishers
+    ]
+    if rows:
+        conn.execute(sa.insert(_table("publisher_facets", *rows[0])), rows)
+    sources = sa.select(_c.library_id).where(_c.series_key != "").distinct()
+    conn.execute(
+        sa.insert(_table("facet_sources", "library_id")).from_select(["library_id"], sources)
+    )
+    found = conn.execute(sa.select(_c.series_key).where(_c.series_key != "").distinct())
+    ordered = sorted(found.scalars())
+    for start in range(0, len(ordered), _CHUNK):
+        _fill_series(conn, ordered[start : start + _CHUNK])
 
 
-def _chunked(keys: list[Any]) -> Iterator[tuple[int, list[str]]]:
-    for library_id, rows in groupby(keys, key=lambda row: row[0]):
-        series = [row[1] for row in rows]
-        for start in range(0, len(series), _CHUNK):
-            yield library_id, series[start : start + _CHUNK]
+# A comic as the fill reads it: (series, publisher, title, name, year, added_at).
+_Comic = tuple[Any, ...]
 
 
-def _fill_series(conn: sa.Connection, library_id: int, keys: list[str]) -> None:
+def _fill_series(conn: sa.Connection, keys: list[str]) -> None:
     rows = conn.execute(
         sa.select(
+            _c.library_id,
             _c.series_key,
             _c.publisher_key,
             _c.series,
@@ -221,30 +223,48 @@ def _fill_series(conn: sa.Connection, library_id: int, keys: list[str]) -> None:
             _c.name,
             _c.year_int,
             _c.added_at,
-        ).where(_c.library_id == library_id, _c.series_key.in_(keys))
+        ).where(_c.series_key.in_(keys))
     ).all()
-    # series key -> publisher key -> (series, publisher, title, name, year, added_at) per comic
-    by_series: dict[str, dict[str, list[tuple[Any, ...]]]] = defaultdict(lambda: defaultdict(list))
-    for series_key, publisher_key, *values in rows:
-        by_series[series_key][publisher_key].append(tuple(values))
-    split = []
+    # scope (a library id, or None for every library) -> series key -> publisher key -> comics
+    scopes: dict[int | None, dict[str, dict[str, list[_Comic]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for library_id, series_key, publisher_key, *comic in rows:
+        for scope in (library_id, None):
+            scopes[scope][series_key][publisher_key].append(tuple(comic))
+    for scope, by_series in scopes.items():
+        whole, split = _rows(by_series, searchable=scope is not None)
+        if scope is not None:
+            for row in (*whole, *split):
+                row["library_id"] = scope
+        prefix = "all_" if scope is None else ""
+        library = () if scope is None else ("library_id",)
+        conn.execute(sa.insert(_table(f"{prefix}series_facets", *library, *_SERIES)), whole)
+        split_columns = (*library, *_SERIES, "publisher_key")
+        if scope is not None:
+            split_columns += ("search_text",)
+        conn.execute(sa.insert(_table(f"{prefix}publisher_series_facets", *split_columns)), split)
+
+
+def _rows(
+    by_series: dict[str, dict[str, list[_Comic]]], *, searchable: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     whole = []
+    split = []
     for series_key, parts in by_series.items():
         for publisher_key, members in parts.items():
-            row = _series_row(library_id, series_key, members, members)
-            texts = {title.lower() for _, _, title, *_ in members if title}
-            texts |= {name.lower() for _, _, _, name, *_ in members}
+            row = _series_row(series_key, members, members)
             row["publisher_key"] = publisher_key
-            row["search_text"] = _SEPARATOR.join(sorted(texts))
+            if searchable:
+                texts = {title.lower() for _, _, title, *_ in members if title}
+                texts |= {name.lower() for _, _, _, name, *_ in members}
+                row["search_text"] = _SEPARATOR.join(sorted(texts))
             split.append(row)
         named = [(key, members) for key, members in parts.items() if key]
         main = min(named, key=lambda item: (-len(item[1]), item[0]))[1] if named else []
         every = [member for members in parts.values() for member in members]
-        whole.append(_series_row(library_id, series_key, every, main))
-    series_table = _table("series_facets", *_SERIES)
-    conn.execute(sa.insert(series_table), whole)
-    split_table = _table("publisher_series_facets", *_SERIES, "publisher_key", "search_text")
-    conn.execute(sa.insert(split_table), split)
+        whole.append(_series_row(series_key, every, main))
+    return whole, split
 
 
 def _most_common(spellings: list[str]) -> str:
@@ -256,7 +276,6 @@ def _most_common(spellings: list[str]) -> str:
 
 
 def _series_row(
-    library_id: int,
     series_key: str,
     members: list[tuple[Any, ...]],
     publisher_members: list[tuple[Any, ...]],
@@ -265,7 +284,6 @@ def _series_row(
     added: list[datetime] = [added_at for *_, added_at in members]
     year = min(years) if years else None
     return {
-        "library_id": library_id,
         "series_key": series_key,
         "series": _most_common([series for series, *_ in members]),
         "publisher": _most_common([publisher for _, publisher, *_ in publisher_members]),
