@@ -21,6 +21,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     RowMapping,
+    ScalarSelect,
     Select,
     Table,
     cast,
@@ -78,11 +79,14 @@ def series_page(
 ) -> Page[Facet]:
     rows = _rows_for(conn, library_ids, publisher_key)
     table, where = rows.table, rows.where
+    total: ScalarSelect[int] | None = None
     if query:
-        found = matching_series(conn.dialect.name, library_ids, publisher_key, query)
-        where.append(table.c.series_key.in_(found))
+        # Searched once per request: the page and the total both read the keys found.
+        found = matching_series(conn.dialect.name, library_ids, publisher_key, query).cte("found")
+        where.append(table.c.series_key.in_(select(found.c.series_key)))
+        total = select(func.count(func.distinct(found.c.series_key))).scalar_subquery()
     if rows.summed:
-        return _summed_page(conn, rows, library_ids, publisher_key, sort, page, bool(query))
+        return _summed_page(conn, rows, library_ids, publisher_key, sort, page, total)
     statement = select(
         table.c.series_key.label("key"),
         table.c.series.label("name"),
@@ -91,11 +95,9 @@ def series_page(
         table.c.publisher,
     ).where(*where)
     statement = statement.order_by(*_ROW_ORDER[sort](table))
-    if query:
-        # The search reads every candidate anyway: count the groups on the way.
-        found_rows = windowed(conn, statement, page)
-        items = [_facet(row) for row in found_rows.items]
-        return Page(items, found_rows.total, page)
+    if total is not None:
+        found_rows = counted(conn, statement, total, page)
+        return Page([_facet(row) for row in found_rows.items], found_rows.total, page)
     count = select(func.count()).select_from(table).where(*where)
     return paged(conn, statement, page, _facet, count)
 
@@ -139,7 +141,7 @@ def _summed_page(
     publisher_key: str | None,
     sort: Sort,
     page: PageRequest,
-    searched: bool,
+    total: ScalarSelect[int] | None,
 ) -> Page[Facet]:
     table = rows.table
     groups = (
@@ -149,8 +151,8 @@ def _summed_page(
     )
     ranked = groups.order_by(*_GROUP_ORDER[sort](table))
     keys: Page[Any]
-    if searched:
-        keys = windowed(conn, ranked, page)
+    if total is not None:
+        keys = counted(conn, ranked, total, page)
     else:
         count = select(func.count()).select_from(groups.subquery())
         keys = paged(conn, ranked, page, lambda row: row, count)
@@ -235,15 +237,13 @@ def _spellings(
     return settled
 
 
-def windowed(conn: Connection, statement: Select[Any], page: PageRequest) -> Page[RowMapping]:
-    """A page of groups when every group is computed before the page is cut anyway: the
-    total rides along as a window count rather than a second pass (which only a page past the
-    end needs)."""
-    with_total = statement.add_columns(func.count().over().label("total"))
+def counted(
+    conn: Connection, statement: Select[Any], total: ScalarSelect[int], page: PageRequest
+) -> Page[RowMapping]:
+    """A page of ``statement`` with ``total`` (a count known apart from the page) riding
+    along; only a page past the end asks for it alone."""
+    with_total = statement.add_columns(total.label("total"))
     rows = conn.execute(with_total.limit(page.limit).offset(page.offset)).mappings().all()
     if rows:
         return Page(rows, rows[0]["total"], page)
-    if page.offset == 0:
-        return Page(rows, 0, page)
-    counted = select(func.count()).select_from(statement.order_by(None).subquery())
-    return Page(rows, conn.execute(counted).scalar_one(), page)
+    return Page(rows, conn.execute(select(total)).scalar_one(), page)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -77,14 +77,13 @@ class _Group:
 
     __slots__ = ("added", "comics", "names", "publishers", "texts", "year")
 
-    def __init__(self, texts: bool) -> None:
+    def __init__(self) -> None:
         self.comics = 0
         self.names: Counter[str] = Counter()
         self.publishers: Counter[str] = Counter()
         self.year: int | None = None
         self.added: datetime | None = None
-        # Only a library's own rows are searched (series_search).
-        self.texts: set[str] | None = set() if texts else None
+        self.texts: set[str] = set()  # lower-cased titles and file names
 
     def add(self, row: Sequence[Any]) -> None:
         series, publisher, title, name, year, added = row
@@ -95,10 +94,9 @@ class _Group:
             self.year = year
         if self.added is None or added > self.added:
             self.added = added
-        if self.texts is not None:
-            if title:
-                self.texts.add(title.lower())
-            self.texts.add(name.lower())
+        if title:
+            self.texts.add(title.lower())
+        self.texts.add(name.lower())
 
 
 # The library, the group keys, then what _Group.add takes.
@@ -123,16 +121,27 @@ def rebuild_series(conn: Connection, library_id: int | None, keys: Sequence[str]
     rows = conn.execute(select(*_SERIES_INPUT).where(comics.c.series_key.in_(keys))).all()
     for table in (all_series_facets, all_publisher_series_facets):
         conn.execute(delete(table).where(table.c.series_key.in_(keys)))
-    everywhere = _accumulate(rows, texts=False)
-    _insert(conn, all_series_facets, all_publisher_series_facets, everywhere, {})
+    own = [] if library_id is None else [row for row in rows if row[0] == library_id]
+    # Usually a series lives in one library: its rows there are its rows everywhere.
+    everywhere = _rows(_accumulate(own if len(own) == len(rows) else rows))
+    _put(conn, all_series_facets, everywhere.whole)
+    _put(conn, all_publisher_series_facets, everywhere.split)
     if library_id is None:
         return
     for table in (series_facets, publisher_series_facets):
         conn.execute(
             delete(table).where(table.c.library_id == library_id, table.c.series_key.in_(keys))
         )
-    own = _accumulate((row for row in rows if row[0] == library_id), texts=True)
-    _insert(conn, series_facets, publisher_series_facets, own, {"library_id": library_id})
+    mine = everywhere if len(own) == len(rows) else _rows(_accumulate(own))
+    scope = {"library_id": library_id}
+    _put(conn, series_facets, [{**row, **scope} for row in mine.whole])
+    split = zip(mine.split, mine.texts, strict=True)
+    _put(conn, publisher_series_facets, [{**row, **scope, "search_text": t} for row, t in split])
+
+
+def _put(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if rows:  # an empty executemany would insert one row of defaults
+        conn.execute(insert(table), rows)
 
 
 def count_library(conn: Connection, library_id: int) -> None:
@@ -155,36 +164,33 @@ def drop_stale_everywhere(conn: Connection) -> list[str]:
     return sorted(conn.execute(keys).scalars())
 
 
-def _accumulate(rows: Iterable[Sequence[Any]], *, texts: bool) -> _BySeries:
+def _accumulate(rows: Iterable[Sequence[Any]]) -> _BySeries:
     by_series: _BySeries = {}
     for row in rows:
         groups = by_series.setdefault(row[1], {})
         group = groups.get(row[2])
         if group is None:
-            group = groups[row[2]] = _Group(texts)
+            group = groups[row[2]] = _Group()
         group.add(row[3:])
     return by_series
 
 
-def _insert(
-    conn: Connection, whole: Table, split: Table, by_series: _BySeries, scope: dict[str, int]
-) -> None:
-    if not by_series:
-        return
-    split_rows = []
+class _Rows(NamedTuple):
+    whole: list[dict[str, Any]]  # one per series
+    split: list[dict[str, Any]]  # one per series and publisher key
+    texts: list[str]  # the search text of each split row
+
+
+def _rows(by_series: _BySeries) -> _Rows:
+    rows = _Rows([], [], [])
     for series_key, groups in by_series.items():
+        rows.whole.append(_facet_row(series_key, groups.values(), _main_publisher(groups)))
         for publisher_key, group in groups.items():
-            row = {**scope, **_facet_row(series_key, [group], group.publishers)}
+            row = _facet_row(series_key, [group], group.publishers)
             row["publisher_key"] = publisher_key
-            if group.texts is not None:
-                row["search_text"] = SEARCH_SEPARATOR.join(sorted(group.texts))
-            split_rows.append(row)
-    conn.execute(insert(split), split_rows)
-    whole_rows = [
-        {**scope, **_facet_row(series_key, groups.values(), _main_publisher(groups))}
-        for series_key, groups in by_series.items()
-    ]
-    conn.execute(insert(whole), whole_rows)
+            rows.split.append(row)
+            rows.texts.append(SEARCH_SEPARATOR.join(sorted(group.texts)))
+    return rows
 
 
 def _main_publisher(groups: dict[str, _Group]) -> Counter[str]:

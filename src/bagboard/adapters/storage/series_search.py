@@ -41,7 +41,12 @@ def matching_series(
     if SEARCH_SEPARATOR in text:
         return _matching_comics(dialect, library_ids, publisher_key, query)
     table = publisher_series_facets
-    where: list[ColumnElement[bool]] = [table.c.library_id.in_(library_ids)]
+    library: ColumnElement[int] = table.c.library_id
+    if dialect == "sqlite":
+        # Every row's text is read anyway: in table order that is twice as fast as in the
+        # order of an index on the library, which SQLite would otherwise pick.
+        library = library + 0
+    where: list[ColumnElement[bool]] = [library.in_(library_ids)]
     if publisher_key is not None:
         where.append(table.c.publisher_key == publisher_key)
     hit = or_(
