@@ -110,3 +110,12 @@ def test_scope_contains() -> None:
     assert not scope.contains("/data/comics-old/DC")
     assert not scope.contains("/data")
     assert not Scope((), ()).contains("/data/comics")
+
+
+def test_scope_depth() -> None:
+    scope = Scope((1,), ("/data/comics",))
+    assert scope.depth("/data/comics") == 0
+    assert scope.depth("/data/comics/DC") == 1
+    assert scope.depth("/data/comics/DC/Batman") == 2
+    assert scope.depth("/data/comics/DC/Batman/v2016") == 3
+    assert scope.depth("/elsewhere/DC") is None

@@ -47,7 +47,17 @@ class Scope:
     roots: tuple[str, ...]
 
     def contains(self, path: str) -> bool:
-        return any(path == root or path.startswith(root.rstrip("/") + "/") for root in self.roots)
+        return self.depth(path) is not None
+
+    def depth(self, path: str) -> int | None:
+        """How far below its library root ``path`` lies (0 for the root), None outside."""
+        for root in self.roots:
+            base = root.rstrip("/")
+            if path in (root, base):
+                return 0
+            if path.startswith(base + "/"):
+                return path[len(base) + 1 :].strip("/").count("/") + 1
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from bagboard.domain.browse import (
     NO_READING,
     PUBLISHER_SORTS,
     RECENT_WINDOW_DAYS,
+    SERIES_DEPTH,
     SERIES_SORTS,
     ComicRow,
     Facet,
@@ -207,13 +208,22 @@ class BrowseService:
     # --- shelves -------------------------------------------------------------------------------
 
     def shelf(self, user: User, shelf: Shelf, page: PageRequest) -> Page[ShelfView]:
-        entries = self._shelves.list(user.id, shelf, self.scope(user).library_ids, page)
+        scope = self.scope(user)
+        entries = self._shelves.list(user.id, shelf, scope.library_ids, page)
         comic_ids = [e.comic_id for e in entries.items if e.comic_id is not None]
         states = self._reading.states(user.id, comic_ids) if comic_ids else {}
-        folder_paths = [e.path for e in entries.items if e.kind is ShelfKind.FOLDER]
-        parents = [posixpath.dirname(path) for path in folder_paths]
-        # One lookup for every folder row and its parent, whatever the page holds.
-        shapes = self._folders.shapes([*folder_paths, *parents]) if folder_paths else {}
+        # Volume details concern series folders and their volume folders only: one lookup
+        # for just those, whatever the page holds (a publisher folder's shape is costly).
+        wanted: list[str] = []
+        if shelf is Shelf.TO_READ:
+            for entry in entries.items:
+                if entry.kind is ShelfKind.FOLDER:
+                    depth = scope.depth(entry.path)
+                    if depth == SERIES_DEPTH:
+                        wanted.append(entry.path)
+                    elif depth == SERIES_DEPTH + 1:
+                        wanted.append(posixpath.dirname(entry.path))
+        shapes = self._folders.shapes(wanted) if wanted else {}
         views = [self._view(entry, states, shapes) for entry in entries.items]
         return Page(views, entries.total, entries.request)
 
