@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 
 from bagboard.adapters.storage import (
     SqlLibraryIndex,
@@ -91,16 +91,20 @@ def _series(
 
 
 def _expected(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
-    """The facet tables, grouped from the comics in the plainest way."""
+    """The facet tables, grouped from the comics in the plainest way; the rows over every
+    library only while two libraries or more hold series (``_sources_are_complete``)."""
     c = comics.c
     columns = (c.library_id, c.publisher_key, c.series_key, c.series, c.publisher)
     with engine.connect() as conn:
         rows = conn.execute(select(*columns, c.title, c.name, c.year_int, c.added_at)).all()
+        sources = conn.execute(select(func.count()).select_from(facet_sources)).scalar_one()
     publishers = Counter(
         (row.library_id, row.publisher_key, row.publisher) for row in rows if row.publisher_key
     )
     whole, split = _series(rows, lambda row: (row.library_id,), search=True)
     all_whole, all_split = _series(rows, lambda row: (), search=False)
+    if sources < 2:
+        all_whole, all_split = set(), set()
     return {
         "publisher_facets": {(*key, n, natural_sort_text(key[1])) for key, n in publishers.items()},
         "series_facets": whole,
@@ -238,3 +242,13 @@ def test_a_deleted_library_leaves_the_lists_and_the_next_write_heals_the_rest(
     shelves[1].batch()
     assert _stored(sql_engine) == _expected(sql_engine)
     assert _sources_are_complete(sql_engine)
+    # One library left with series: the rows over every library go, its own rows serve.
+    with sql_engine.begin() as conn:
+        conn.execute(delete(libraries).where(libraries.c.id == shelves[2].library_id))
+    shelves[1].batch()
+    assert _stored(sql_engine) == _expected(sql_engine)
+    assert not _stored(sql_engine)["all_series_facets"]
+    listed = browser.series(left, None, None, Sort.ALPHA, PageRequest(1, 200))
+    assert {facet.key for facet in listed.items} == {
+        row[1] for row in _stored(sql_engine)["series_facets"]
+    }

@@ -31,7 +31,6 @@ _series_key = comics.c.series_key
 class SqlMetadataBrowser(MetadataBrowser):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._dialect = engine.dialect.name
 
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:

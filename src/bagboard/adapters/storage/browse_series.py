@@ -1,11 +1,12 @@
 """Series lists read from the facet tables (``facet_tables``), one page at a time.
 
-A request that sees one library reads that library's rows; one that sees every library reads
-the rows kept over all of them. Either way each row is a group, so a page comes straight from
-the index of its order, and the total is a count of rows. A request that sees some libraries
-but not all sums their rows per series: natural order still streams from an index, the other
-orders rank every group first (a pass over the visible rows); only the page's groups are then
-read in full. Lists of one publisher's series use the ``publisher_series`` tables alike.
+Only libraries that hold series count (``facet_sources``). A request that sees one of them
+reads that library's rows; one that sees them all reads the rows kept over every library.
+Either way each row is a group, so a page comes straight from the index of its order, and the
+total is a count of rows. A request that sees some but not all sums their rows per series:
+natural order still streams from an index, the other orders rank every group first (a pass
+over the visible rows); only the page's groups are then read in full. Lists of one
+publisher's series use the ``publisher_series`` tables alike.
 
 Search narrows the groups to the keys ``series_search`` finds.
 """
@@ -38,7 +39,7 @@ from bagboard.adapters.storage.facet_tables import (
     series_facets,
 )
 from bagboard.adapters.storage.series_search import matching_series
-from bagboard.adapters.storage.tables import comics, libraries
+from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
 
@@ -77,16 +78,21 @@ def series_page(
     sort: Sort,
     page: PageRequest,
 ) -> Page[Facet]:
-    rows = _rows_for(conn, library_ids, publisher_key)
+    sources = set(conn.execute(select(facet_sources.c.library_id)).scalars())
+    # Libraries without series add nothing, whether visible or not.
+    visible = sorted(sources.intersection(library_ids))
+    if not visible:
+        return Page([], 0, page)
+    rows = _rows_for(conn.dialect.name, visible, len(visible) == len(sources), publisher_key)
     table, where = rows.table, rows.where
     total: ScalarSelect[int] | None = None
     if query:
         # Searched once per request: the page and the total both read the keys found.
-        found = matching_series(conn.dialect.name, library_ids, publisher_key, query).cte("found")
+        found = matching_series(conn.dialect.name, visible, publisher_key, query).cte("found")
         where.append(table.c.series_key.in_(select(found.c.series_key)))
         total = select(func.count(func.distinct(found.c.series_key))).scalar_subquery()
     if rows.summed:
-        return _summed_page(conn, rows, library_ids, publisher_key, sort, page, total)
+        return _summed_page(conn, rows, visible, publisher_key, sort, page, total)
     statement = select(
         table.c.series_key.label("key"),
         table.c.series.label("name"),
@@ -106,32 +112,27 @@ def _facet(row: RowMapping) -> Facet:
     return Facet(row["key"], row["name"], row["count"], row["year"], row["publisher"])
 
 
-def _rows_for(conn: Connection, library_ids: Sequence[int], publisher_key: str | None) -> _Rows:
+def _rows_for(
+    dialect: str, visible: list[int], every_source: bool, publisher_key: str | None
+) -> _Rows:
+    """``visible``: the visible libraries that hold series (``facet_sources``);
+    ``every_source``: they are all such libraries."""
     split = publisher_key is not None
-    if len(library_ids) == 1:
-        table = publisher_series_facets if split else series_facets
-        rows = _Rows(table, [table.c.library_id == library_ids[0]], summed=False)
-    elif _sees_every_library(conn, library_ids):
+    table = publisher_series_facets if split else series_facets
+    if len(visible) == 1:
+        rows = _Rows(table, [table.c.library_id == visible[0]], summed=False)
+    elif every_source:
         rows = _Rows(all_publisher_series_facets if split else all_series_facets, [], summed=False)
     else:
-        table = publisher_series_facets if split else series_facets
         library: ColumnElement[int] = table.c.library_id
-        if conn.dialect.name == "sqlite":
+        if dialect == "sqlite":
             # Without statistics SQLite would look the libraries up one by one and sort all
             # their groups; "+ 0" keeps it on the index that yields groups in natural order.
             library = library + 0
-        rows = _Rows(table, [library.in_(library_ids)], summed=True)
+        rows = _Rows(table, [library.in_(visible)], summed=True)
     if split:
         rows.where.append(rows.table.c.publisher_key == publisher_key)
     return rows
-
-
-def _sees_every_library(conn: Connection, library_ids: Sequence[int]) -> bool:
-    """Whether the rows over every library are exactly the visible ones: no library is
-    hidden, and none they count is gone (``facet_sources``)."""
-    hidden = select(libraries.c.id).where(libraries.c.id.not_in(library_ids))
-    gone = select(facet_sources.c.library_id).where(facet_sources.c.library_id.not_in(library_ids))
-    return conn.execute(hidden.union_all(gone).limit(1)).first() is None
 
 
 def _summed_page(

@@ -7,7 +7,8 @@ hold one row per group instead, so a list reads a page of rows in the order of a
 - ``publisher_series_facets``: the same split by publisher key (``""`` for comics without
   one): the series of one publisher, and search (``search_text``).
 - ``all_series_facets``, ``all_publisher_series_facets``: the same over every library, for
-  the usual request that sees them all. ``facet_sources`` lists the libraries they count.
+  the usual request that sees them all; kept only while two libraries or more hold series
+  (``facet_sources``): with one, its own rows serve.
 - ``publisher_facets``: comics per library, publisher key and spelling, for the publisher
   list. Spellings are kept apart so the most common one is exact over several libraries.
 
@@ -135,9 +136,9 @@ publisher_facets = Table(
     PrimaryKeyConstraint("library_id", "publisher_key", "publisher"),
 )
 
-# The libraries whose comics the all_* tables count. No foreign key on purpose: a row that
-# outlives its library (bagboard never deletes one, but a hand can) tells readers that those
-# tables are stale, and the next index write rebuilds them.
+# The libraries that hold series (or once did): those the all_* tables count. No foreign key on
+# purpose: a row that outlives its library (bagboard never deletes one, but a hand can) tells
+# readers that those tables are stale, and the next index write rebuilds them.
 facet_sources = Table(
     "facet_sources",
     metadata,

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from bagboard.adapters.storage.facet_rows import build_series, rebuild_series
 from bagboard.adapters.storage.facets import (
     FacetChanges,
     GroupKeys,
-    count_library,
-    drop_stale_everywhere,
     group_keys,
-    rebuild_series,
+    lock_everywhere,
+    plan_everywhere,
     shift_publishers,
 )
 from bagboard.adapters.storage.index_rows import comic_row, folder_row, location_row
@@ -107,7 +107,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
         ]
         conn.execute(insert(comics), added)
         for row in added:
-            facets.gain(_keys(row))
+            facets.arrive(row)
     if changes.removed_folders:
         _remove_folders(conn, library_id, changes.removed_folders)
     _write_facets(conn, library_id, facets)
@@ -216,12 +216,22 @@ def _group_keys(conn: Connection, library_id: int, ids: list[int]) -> dict[int, 
 
 
 def _write_facets(conn: Connection, library_id: int, facets: FacetChanges) -> None:
-    for chunk in _chunks(drop_stale_everywhere(conn)):
-        rebuild_series(conn, None, chunk)
-    if facets.series_keys:
-        count_library(conn, library_id)
-    for chunk in _chunks(sorted(facets.series_keys)):
-        rebuild_series(conn, library_id, chunk)
+    lock_everywhere(conn)
+    touched = facets.series_keys | facets.arrivals.keys()
+    whole = plan_everywhere(conn, library_id, bool(touched))
+    everywhere = whole is not None
+    rebuild = set(facets.series_keys)
+    if whole:
+        for chunk in _chunks(whole):
+            rebuild_series(conn, None, chunk, everywhere=True)
+        rebuild = touched  # their rows over every library were just written
+    for chunk in _chunks(sorted(touched - rebuild)):
+        alone = facets.arrived_alone(conn, chunk)
+        arrived = [comic for key in alone for comic in facets.arrivals[key]]
+        build_series(conn, library_id, arrived, everywhere=everywhere)
+        rebuild |= set(chunk) - set(alone)
+    for chunk in _chunks(sorted(rebuild)):
+        rebuild_series(conn, library_id, chunk, everywhere=everywhere)
     shift_publishers(conn, library_id, facets.publishers)
 
 

@@ -201,17 +201,19 @@ def _fill(conn: sa.Connection) -> None:
     conn.execute(
         sa.insert(_table("facet_sources", "library_id")).from_select(["library_id"], sources)
     )
+    # The rows over every library are kept only while two libraries or more hold series.
+    everywhere = len(conn.execute(sources).all()) >= 2
     found = conn.execute(sa.select(_c.series_key).where(_c.series_key != "").distinct())
     ordered = sorted(found.scalars())
     for start in range(0, len(ordered), _CHUNK):
-        _fill_series(conn, ordered[start : start + _CHUNK])
+        _fill_series(conn, ordered[start : start + _CHUNK], everywhere)
 
 
 # A comic as the fill reads it: (series, publisher, title, name, year, added_at).
 _Comic = tuple[Any, ...]
 
 
-def _fill_series(conn: sa.Connection, keys: list[str]) -> None:
+def _fill_series(conn: sa.Connection, keys: list[str], everywhere: bool) -> None:
     rows = conn.execute(
         sa.select(
             _c.library_id,
@@ -230,7 +232,7 @@ def _fill_series(conn: sa.Connection, keys: list[str]) -> None:
         lambda: defaultdict(lambda: defaultdict(list))
     )
     for library_id, series_key, publisher_key, *comic in rows:
-        for scope in (library_id, None):
+        for scope in (library_id, None) if everywhere else (library_id,):
             scopes[scope][series_key][publisher_key].append(tuple(comic))
     for scope, by_series in scopes.items():
         whole, split = _rows(by_series, searchable=scope is not None)
