@@ -6,11 +6,12 @@
 Builds (or reuses) an index of ``--comics`` comics written through ``SqlLibraryIndex.apply`` as
 a scan would: 10 publishers, 20 comics per series (a fifth split into two volume folders), a
 few publisher spellings in another case, years 1960-2024, ~5% of comics added in the last 30
-days. Then times each ``SqlFolderBrowser``/``SqlMetadataBrowser`` call alone (median, p95) and
-under ``--threads`` concurrent callers (p95 per call), and with ``--plans`` prints the plan of
-every statement (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``). PostgreSQL is
-vacuumed and analyzed first, as autovacuum would after a scan. No web layer: this is the
-storage's share of a request. A build also reports the throughput of ``SqlLibraryIndex.apply``.
+days; and two smaller libraries sharing some of its series. Then times each
+``SqlFolderBrowser``/``SqlMetadataBrowser`` call alone (median, p95) and under ``--threads``
+concurrent callers (p95 per call), and with ``--plans`` prints the plan of every statement
+(SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``). PostgreSQL is vacuumed and
+analyzed first, as autovacuum would after a scan. No web layer: this is the storage's share of
+a request. A build also reports the throughput of ``SqlLibraryIndex.apply`` (main library).
 """
 
 from __future__ import annotations
@@ -57,24 +58,39 @@ WORDS = [
 PER_SERIES = 20
 
 
+# Two smaller libraries beside the main one, so that lists over several libraries are timed
+# too; the same seed gives them the main library's first series, as a second shelf of them.
+EXTRA_LIBRARIES = {"Manga": "/srv/manga", "BD": "/srv/bd"}
+EXTRA_COMICS = 2000
+
+
 def build(engine: Engine, total: int) -> float:
-    """Index ``total`` comics; returns the seconds spent in ``apply`` alone."""
-    library = SqlLibraryStore(engine).add("Comics", ROOT)
+    """Index ``total`` comics in "Comics", then ``EXTRA_COMICS`` in each extra library;
+    returns the seconds the main library spent in ``apply``."""
+    applying = _fill(engine, "Comics", ROOT, total)
+    for name, root in EXTRA_LIBRARIES.items():
+        _fill(engine, name, root, EXTRA_COMICS)
+    return applying
+
+
+def _fill(engine: Engine, name: str, root_path: str, total: int) -> float:
+    library = SqlLibraryStore(engine).add(name, root_path)
     index = SqlLibraryIndex(engine)
     applying = 0.0
     rng = random.Random(1)
     series_count = total // PER_SERIES
     per_publisher = series_count // len(PUBLISHERS)
-    root = [FolderEntry(ROOT, 0, 1, comic_count=total)]
+    root = [FolderEntry(root_path, 0, 1, comic_count=total)]
     root += [
-        FolderEntry(f"{ROOT}/{p}", 1, 1, comic_count=per_publisher * PER_SERIES) for p in PUBLISHERS
+        FolderEntry(f"{root_path}/{p}", 1, 1, comic_count=per_publisher * PER_SERIES)
+        for p in PUBLISHERS
     ]
     index.apply(library.id, IndexChanges(folders=root), NOW)
     batch = IndexChanges()
     for s in range(series_count):
         publisher = PUBLISHERS[s % len(PUBLISHERS)]
         name = f"{' '.join(rng.sample(WORDS, 2))} {s}"
-        series_path = f"{ROOT}/{publisher}/{name}"
+        series_path = f"{root_path}/{publisher}/{name}"
         volumes = ["v1990", "v2005"] if s % 5 == 0 else [""]
         folders, added = batch.folders, batch.added
         folders.append(FolderEntry(series_path, 2, 1, comic_count=PER_SERIES))
@@ -115,10 +131,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def cases(engine: Engine) -> dict[str, Callable[[], Any]]:
     fb, mb = SqlFolderBrowser(engine), SqlMetadataBrowser(engine)
-    lib, every, some = [1], [1, 2], [1, 3]
-    store = SqlLibraryStore(engine)
-    if store.get(2) is None:
-        store.add("Manga", "/srv/manga")
+    lib, every, some = [1], [1, 2, 3], [1, 2]
     marvel = fb.at(lib, f"{ROOT}/Marvel")
     assert marvel is not None
     first_series = fb.children([marvel.id], PageRequest(1, 50)).items
@@ -148,15 +161,14 @@ def cases(engine: Engine) -> dict[str, Callable[[], Any]]:
         "md series search 'knight'": lambda: mb.series(lib, None, "knight", Sort.ALPHA, p1),
         "md series search 'zzz'": lambda: mb.series(lib, None, "zzz", Sort.ALPHA, p1),
         "md series search of publisher": lambda: mb.series(lib, "marvel", "knight", Sort.ALPHA, p1),
-        # Every library (the second one is empty): the same groups, from the rows kept over
-        # every library.
+        # Every library: from the rows kept over all of them.
         "md publishers count, all libraries": lambda: mb.publishers(every, Sort.COUNT, p1),
         "md series alpha p1, all libraries": lambda: mb.series(every, None, None, Sort.ALPHA, p1),
         "md series count p1, all libraries": lambda: mb.series(every, None, None, Sort.COUNT, p1),
         "md series of publisher, all libraries": lambda: mb.series(
             every, "marvel", None, Sort.COUNT, p1
         ),
-        # Some libraries but not all (an unknown id and not the empty one): summed per request.
+        # Some libraries but not all: their rows summed per request.
         "md series alpha p1, some libraries": lambda: mb.series(some, None, None, Sort.ALPHA, p1),
         "md series count p1, some libraries": lambda: mb.series(some, None, None, Sort.COUNT, p1),
         "md series recent p1, some libraries": lambda: mb.series(some, None, None, Sort.RECENT, p1),
@@ -214,7 +226,7 @@ def main() -> None:
     with engine.connect() as conn:
         built = inspect(conn).has_table("comics")
         filled = built and conn.execute(select(func.count()).select_from(comics)).scalar_one()
-    if filled != args.comics:
+    if filled != args.comics + EXTRA_COMICS * len(EXTRA_LIBRARIES):
         started = time.perf_counter()
         applying = build(engine, args.comics)
         print(

@@ -78,12 +78,16 @@ def series_page(
     sort: Sort,
     page: PageRequest,
 ) -> Page[Facet]:
-    sources = set(conn.execute(select(facet_sources.c.library_id)).scalars())
-    # Libraries without series add nothing, whether visible or not.
-    visible = sorted(sources.intersection(library_ids))
+    if len(library_ids) == 1:
+        visible, every_source = list(library_ids), False
+    else:
+        sources = set(conn.execute(select(facet_sources.c.library_id)).scalars())
+        # Libraries without series add nothing, whether visible or not.
+        visible = sorted(sources.intersection(library_ids))
+        every_source = len(visible) == len(sources)
     if not visible:
         return Page([], 0, page)
-    rows = _rows_for(conn.dialect.name, visible, len(visible) == len(sources), publisher_key)
+    rows = _rows_for(conn.dialect.name, visible, every_source, publisher_key)
     table, where = rows.table, rows.where
     total: ScalarSelect[int] | None = None
     if query:
@@ -101,11 +105,12 @@ def series_page(
         table.c.publisher,
     ).where(*where)
     statement = statement.order_by(*_ROW_ORDER[sort](table))
-    if total is not None:
-        found_rows = counted(conn, statement, total, page)
-        return Page([_facet(row) for row in found_rows.items], found_rows.total, page)
-    count = select(func.count()).select_from(table).where(*where)
-    return paged(conn, statement, page, _facet, count)
+    if total is None:
+        # Each row is a group: the total is a count of rows, read along with the page.
+        count = select(func.count()).select_from(table).where(*where).correlate(None)
+        total = count.scalar_subquery()
+    found_rows = counted(conn, statement, total, page)
+    return Page([_facet(row) for row in found_rows.items], found_rows.total, page)
 
 
 def _facet(row: RowMapping) -> Facet:
