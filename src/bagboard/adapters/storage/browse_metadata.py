@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Integer, cast, func, select
+from sqlalchemy import Engine, Integer, Select, bindparam, cast, func, select
 
 from bagboard.adapters.storage.browse_folders import COMIC, comic_row, empty, paged
 from bagboard.adapters.storage.browse_series import series_page
@@ -35,60 +35,23 @@ class SqlMetadataBrowser(MetadataBrowser):
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:
             return empty(page)
-        # The page of groups is cut from the visible spellings' counts and joined back to its
-        # own spellings, in one statement; a library holds few publishers, so the counts are
-        # few rows whatever the number of comics.
-        facets = publisher_facets.c
-        spellings = (
-            select(
-                facets.publisher_key.label("key"),
-                facets.publisher_sort.label("sort"),
-                facets.publisher.label("spelling"),
-                cast(func.sum(facets.comics), Integer).label("n"),
-            )
-            .where(facets.library_id.in_(library_ids))
-            .group_by(facets.publisher_sort, facets.publisher_key, facets.publisher)
-            .cte("spellings")
-        )
-        count = cast(func.sum(spellings.c.n), Integer)
-        natural = (spellings.c.sort, spellings.c.key)
-        order = (count.desc(), *natural) if sort is Sort.COUNT else natural
-        position = func.row_number().over(order_by=order).label("position")
-        groups = (
-            select(
-                spellings.c.key,
-                count.label("count"),
-                func.count().over().label("total"),
-                position,
-            )
-            .group_by(*natural)
-            .order_by(position)
-            .limit(page.limit)
-            .offset(page.offset)
-            .subquery("groups")
-        )
-        statement = (
-            select(
-                groups.c.key, groups.c.count, groups.c.total, spellings.c.spelling, spellings.c.n
-            )
-            .join_from(groups, spellings, spellings.c.key == groups.c.key)
-            .order_by(groups.c.position)
-        )
+        statement, distinct = _PUBLISHERS[Sort.COUNT if sort is Sort.COUNT else Sort.ALPHA]
+        values = {"libraries": list(library_ids), "limit": page.limit, "offset": page.offset}
         with translate_errors(), self._engine.connect() as conn:
-            rows = conn.execute(statement).mappings().all()
+            rows = conn.execute(statement, values).mappings().all()
             if rows:
                 total = rows[0]["total"]
             elif page.offset == 0:
                 total = 0
             else:  # past the end: only a count can tell how far
-                distinct = select(func.count(func.distinct(spellings.c.key)))
-                total = conn.execute(distinct).scalar_one()
-        facets_by_key: dict[str, tuple[int, Counter[str]]] = {}
+                total = conn.execute(distinct, values).scalar_one()
+        spellings: dict[str, tuple[int, Counter[str]]] = {}
         for row in rows:
-            count_and_names = facets_by_key.setdefault(row["key"], (row["count"], Counter()))
-            count_and_names[1][row["spelling"]] += row["n"]
+            spellings.setdefault(row["key"], (row["count"], Counter()))[1][row["spelling"]] += row[
+                "n"
+            ]
         items = [
-            Facet(key, display_name(names.items()), n) for key, (n, names) in facets_by_key.items()
+            Facet(key, display_name(names.items()), n) for key, (n, names) in spellings.items()
         ]
         return Page(items, total, page)
 
@@ -140,3 +103,46 @@ class SqlMetadataBrowser(MetadataBrowser):
         ).order_by(comics.c.added_at.desc(), comics.c.id.desc())
         with translate_errors(), self._engine.connect() as conn:
             return paged(conn, statement, page, comic_row)
+
+
+def _publisher_statements(sort: Sort) -> tuple[Select[Any], Select[Any]]:
+    """A page of publishers and their count, for ``libraries``, ``limit`` and ``offset``.
+
+    The page of groups is cut from the visible spellings' counts and joined back to its own
+    spellings, in one statement; a library holds few publishers, so the counts are few rows
+    whatever the number of comics. Built once: on a statement this small, building it again
+    on every request would cost several times what running it does.
+    """
+    facets = publisher_facets.c
+    spellings = (
+        select(
+            facets.publisher_key.label("key"),
+            facets.publisher_sort.label("sort"),
+            facets.publisher.label("spelling"),
+            cast(func.sum(facets.comics), Integer).label("n"),
+        )
+        .where(facets.library_id.in_(bindparam("libraries", expanding=True)))
+        .group_by(facets.publisher_sort, facets.publisher_key, facets.publisher)
+        .cte("spellings")
+    )
+    count = cast(func.sum(spellings.c.n), Integer)
+    natural = (spellings.c.sort, spellings.c.key)
+    order = (count.desc(), *natural) if sort is Sort.COUNT else natural
+    position = func.row_number().over(order_by=order).label("position")
+    groups = (
+        select(spellings.c.key, count.label("count"), func.count().over().label("total"), position)
+        .group_by(*natural)
+        .order_by(position)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("groups")
+    )
+    page = (
+        select(groups.c.key, groups.c.count, groups.c.total, spellings.c.spelling, spellings.c.n)
+        .join_from(groups, spellings, spellings.c.key == groups.c.key)
+        .order_by(groups.c.position)
+    )
+    return page, select(func.count(func.distinct(spellings.c.key)))
+
+
+_PUBLISHERS = {sort: _publisher_statements(sort) for sort in (Sort.ALPHA, Sort.COUNT)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -25,12 +26,12 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     Table,
+    bindparam,
     cast,
     func,
     select,
 )
 
-from bagboard.adapters.storage.browse_folders import paged
 from bagboard.adapters.storage.facet_tables import (
     all_publisher_series_facets,
     all_series_facets,
@@ -63,10 +64,11 @@ _GROUP_ORDER: dict[Sort, Order] = {
 
 
 class _Rows(NamedTuple):
-    """Where a request's groups are: a table, and which of its rows."""
+    """Where a request's groups are: a table, and which of its rows (bound by ``values``)."""
 
     table: Table
     where: list[ColumnElement[bool]]
+    values: dict[str, Any]
     summed: bool  # several rows per group, one per visible library
 
 
@@ -88,29 +90,50 @@ def series_page(
     if not visible:
         return Page([], 0, page)
     rows = _rows_for(conn.dialect.name, visible, every_source, publisher_key)
+    if not query and not rows.summed:
+        statement, count = _group_page(rows.table, sort, tuple(rows.values))
+        found = run_page(conn, statement, count, page, rows.values)
+        return Page([_facet(row) for row in found.items], found.total, page)
     table, where = rows.table, rows.where
     total: ScalarSelect[int] | None = None
     if query:
         # Searched once per request: the page and the total both read the keys found.
-        found = matching_series(conn.dialect.name, visible, publisher_key, query).cte("found")
-        where.append(table.c.series_key.in_(select(found.c.series_key)))
-        total = select(func.count(func.distinct(found.c.series_key))).scalar_subquery()
+        hits = matching_series(conn.dialect.name, visible, publisher_key, query).cte("found")
+        where.append(table.c.series_key.in_(select(hits.c.series_key)))
+        total = select(func.count(func.distinct(hits.c.series_key))).scalar_subquery()
     if rows.summed:
         return _summed_page(conn, rows, visible, publisher_key, sort, page, total)
-    statement = select(
+    statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
+    assert total is not None  # searched: unsearched pages of groups took the path above
+    found = counted(conn, statement, total, page, rows.values)
+    return Page([_facet(row) for row in found.items], found.total, page)
+
+
+def _facets(table: Table) -> Select[Any]:
+    return select(
         table.c.series_key.label("key"),
         table.c.series.label("name"),
         table.c.comics.label("count"),
         table.c.min_year.label("year"),
         table.c.publisher,
-    ).where(*where)
-    statement = statement.order_by(*_ROW_ORDER[sort](table))
-    if total is None:
-        # Each row is a group: the total is a count of rows, read along with the page.
-        count = select(func.count()).select_from(table).where(*where).correlate(None)
-        total = count.scalar_subquery()
-    found_rows = counted(conn, statement, total, page)
-    return Page([_facet(row) for row in found_rows.items], found_rows.total, page)
+    )
+
+
+@cache
+def _group_page(
+    table: Table, sort: Sort, bound: tuple[str, ...]
+) -> tuple[Select[Any], ScalarSelect[int]]:
+    """A page of rows that are groups, with their total; built once per table, order and
+    bound parameters: on statements this small, building them again on every request would
+    cost more than running them."""
+    where = [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
+    statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
+    count = select(func.count()).select_from(table).where(*where).correlate(None)
+    total = count.scalar_subquery()
+    return paginated(statement, total), total
+
+
+_BOUND_COLUMNS = {"library": "library_id", "publisher": "publisher_key"}
 
 
 def _facet(row: RowMapping) -> Facet:
@@ -125,18 +148,21 @@ def _rows_for(
     split = publisher_key is not None
     table = publisher_series_facets if split else series_facets
     if len(visible) == 1:
-        rows = _Rows(table, [table.c.library_id == visible[0]], summed=False)
+        rows = _Rows(
+            table, [table.c.library_id == bindparam("library")], {"library": visible[0]}, False
+        )
     elif every_source:
-        rows = _Rows(all_publisher_series_facets if split else all_series_facets, [], summed=False)
+        rows = _Rows(all_publisher_series_facets if split else all_series_facets, [], {}, False)
     else:
         library: ColumnElement[int] = table.c.library_id
         if dialect == "sqlite":
             # Without statistics SQLite would look the libraries up one by one and sort all
             # their groups; "+ 0" keeps it on the index that yields groups in natural order.
             library = library + 0
-        rows = _Rows(table, [library.in_(visible)], summed=True)
+        rows = _Rows(table, [library.in_(visible)], {}, summed=True)
     if split:
-        rows.where.append(rows.table.c.publisher_key == publisher_key)
+        rows.where.append(rows.table.c.publisher_key == bindparam("publisher"))
+        rows.values["publisher"] = publisher_key
     return rows
 
 
@@ -156,12 +182,9 @@ def _summed_page(
         .group_by(table.c.series_sort, table.c.series_key)
     )
     ranked = groups.order_by(*_GROUP_ORDER[sort](table))
-    keys: Page[Any]
-    if total is not None:
-        keys = counted(conn, ranked, total, page)
-    else:
-        count = select(func.count()).select_from(groups.subquery())
-        keys = paged(conn, ranked, page, lambda row: row, count)
+    if total is None:
+        total = select(func.count()).select_from(groups.subquery()).scalar_subquery()
+    keys = counted(conn, ranked, total, page, rows.values)
     wanted = [row["key"] for row in keys.items]
     where: list[ColumnElement[bool]] = [
         table.c.library_id.in_(library_ids),
@@ -244,12 +267,33 @@ def _spellings(
 
 
 def counted(
-    conn: Connection, statement: Select[Any], total: ScalarSelect[int], page: PageRequest
+    conn: Connection,
+    statement: Select[Any],
+    total: ScalarSelect[int],
+    page: PageRequest,
+    values: dict[str, Any],
 ) -> Page[RowMapping]:
     """A page of ``statement`` with ``total`` (a count known apart from the page) riding
     along; only a page past the end asks for it alone."""
+    return run_page(conn, paginated(statement, total), total, page, values)
+
+
+def paginated(statement: Select[Any], total: ScalarSelect[int]) -> Select[Any]:
+    """``statement`` with its ``total`` as a column, cut at bound ``limit`` and ``offset``."""
     with_total = statement.add_columns(total.label("total"))
-    rows = conn.execute(with_total.limit(page.limit).offset(page.offset)).mappings().all()
+    return with_total.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def run_page(
+    conn: Connection,
+    statement: Select[Any],
+    total: ScalarSelect[int],
+    page: PageRequest,
+    values: dict[str, Any],
+) -> Page[RowMapping]:
+    """Run a ``paginated`` statement for ``page``."""
+    bound = {**values, "limit": page.limit, "offset": page.offset}
+    rows = conn.execute(statement, bound).mappings().all()
     if rows:
         return Page(rows, rows[0]["total"], page)
-    return Page(rows, conn.execute(select(total)).scalar_one(), page)
+    return Page(rows, conn.execute(select(total), values).scalar_one(), page)
