@@ -40,7 +40,9 @@ class SqlReadingStates(ReadingStates):
                     _progress.deleted == false(),
                 )
                 marked = select(_marks.comic_id, null(), true()).where(
-                    _marks.user_id == user_id, _marks.comic_id.in_(chunk)
+                    _marks.user_id == user_id,
+                    _marks.comic_id.in_(chunk),
+                    _marks.deleted == false(),
                 )
                 for comic_id, page_number, is_mark in conn.execute(saved.union_all(marked)):
                     if is_mark:
@@ -59,7 +61,8 @@ class SqlReadingStates(ReadingStates):
 
     def mark_read(self, user_id: int, comic_id: int, at: datetime) -> None:
         with translate_errors(), self._engine.begin() as conn:
-            _upsert(conn, read_marks, user_id, comic_id, {"read_at": at})
+            values = {"read_at": at, "updated_at": at, "deleted": False}
+            _upsert(conn, read_marks, user_id, comic_id, values)
 
 
 def _upsert(

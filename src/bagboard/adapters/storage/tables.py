@@ -271,7 +271,8 @@ Index(
     postgresql_where=reading_progress.c.comic_id.is_not(None),
 )
 
-# "I have read this": keyed like reading_progress, and following moves the same way.
+# "I have read this": keyed like reading_progress, and following moves the same way. An unmark
+# stays as a tombstone (``deleted``) so the sync feed can report it.
 read_marks = Table(
     "read_marks",
     metadata,
@@ -282,7 +283,10 @@ read_marks = Table(
     Column("page_count", Integer, nullable=True),
     Column("time_spent", Integer, nullable=False, server_default="0"),  # seconds
     Column("read_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),  # server time: the feed's order
+    Column("deleted", Boolean, nullable=False, server_default=false()),  # unmarked
     Index("ix_read_marks_user_id_comic_path", "user_id", "comic_path", unique=True),
+    Index("ix_read_marks_user_id_updated_at", "user_id", "updated_at", "id"),
 )
 Index(
     "ix_read_marks_user_id_comic_id",
