@@ -20,9 +20,10 @@ from sqlalchemy import (
     false,
 )
 
-# The facet tables live in their own module; importing it here registers them on ``metadata``
-# for whatever reads the schema from this module (Alembic, the schema test).
+# The facet and page-list tables live in their own modules; importing them here registers them
+# on ``metadata`` for whatever reads the schema from this module (Alembic, the schema test).
 from bagboard.adapters.storage import facet_tables as facet_tables
+from bagboard.adapters.storage import page_tables as page_tables
 from bagboard.adapters.storage.columns import (
     BYTEWISE_TEXT,
     UtcDateTime,
