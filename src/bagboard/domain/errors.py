@@ -96,3 +96,21 @@ class StorageUnavailable(DomainError):
     """The database is locked or unreachable; the request may be retried."""
 
     code = "storage_unavailable"
+
+
+class CoverUnavailable(NotFound):
+    """The comic holds no image to make a cover from."""
+
+    code = "cover_unavailable"
+
+
+class ImageUnreadable(ArchiveUnreadable):
+    """A page image is corrupt, in a format that cannot be decoded, or too large to decode."""
+
+    code = "image_unreadable"
+
+
+class CoverFailed(ArchiveUnreadable):
+    """The cover could not be made: the archive or its cover image is unreadable."""
+
+    code = "cover_failed"

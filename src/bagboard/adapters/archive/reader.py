@@ -11,6 +11,7 @@ from bagboard.adapters.archive.cbr import RarSource, find_unrar
 from bagboard.adapters.archive.cbt import TarSource
 from bagboard.adapters.archive.cbz import ZipSource
 from bagboard.adapters.archive.comicinfo import parse_comicinfo
+from bagboard.adapters.archive.open_archives import OpenArchives
 from bagboard.adapters.archive.sniff import detect_format
 from bagboard.adapters.archive.source import MemberSource, MemberTooLarge
 from bagboard.domain.archive import (
@@ -44,7 +45,8 @@ class FileArchiveReader(ArchiveReader):
     """Reads CBZ/ZIP, CBR/RAR, CB7/7Z and CBT/TAR files, choosing the format by content.
 
     ``has_unrar`` forces the answer to "is unrar installed?"; by default it is probed once,
-    on the first compressed RAR member or ``formats()`` call.
+    on the first compressed RAR member or ``formats()`` call. ``open_handles`` keeps that many
+    archives open between calls (see ``open_archives.py``): for serving pages, not for scans.
     """
 
     def __init__(
@@ -53,10 +55,12 @@ class FileArchiveReader(ArchiveReader):
         max_member_bytes: int = MAX_PAGE_BYTES,
         max_comicinfo_bytes: int = MAX_COMICINFO_BYTES,
         has_unrar: bool | None = None,
+        open_handles: int = 0,
     ) -> None:
         self._max_member_bytes = max_member_bytes
         self._max_comicinfo_bytes = max_comicinfo_bytes
         self._unrar = has_unrar
+        self.handles = OpenArchives(open_handles, self._open_source) if open_handles else None
 
     def inspect(self, path: str) -> ArchiveSummary:
         with self._open(path) as (archive_format, source):
@@ -119,13 +123,20 @@ class FileArchiveReader(ArchiveReader):
             return SevenZipSource(path)
         return TarSource(path)
 
+    def _open_source(self, path: str) -> tuple[ArchiveFormat, MemberSource]:
+        archive_format = detect_format(path)
+        return archive_format, self._source(archive_format, path)
+
     @contextmanager
     def _open(self, path: str) -> Iterator[tuple[ArchiveFormat, MemberSource]]:
         """Open ``path`` and turn every failure inside the block into ``ArchiveUnreadable``."""
         try:
             path = os.fspath(path)
-            archive_format = detect_format(path)
-            source = self._source(archive_format, path)
+            if self.handles is not None:
+                with self.handles.use(path) as opened:
+                    yield opened
+                return
+            archive_format, source = self._open_source(path)
             try:
                 yield archive_format, source
             finally:

@@ -1,0 +1,216 @@
+"""Serving a file from disk: whole, one range, or several (``multipart/byteranges``).
+
+The file is opened once in a worker thread (``open_file``), so its size and date come from the
+very descriptor the body is read from; the body is read in chunks with ``pread`` in worker
+threads, never whole, and never on the event loop. What to send is decided by ``ranges.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from hashlib import blake2b
+from typing import Final
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import MediaType, Response
+from litestar.response import Stream
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_206_PARTIAL_CONTENT,
+    HTTP_304_NOT_MODIFIED,
+    HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+)
+
+from bagboard.adapters.http.ranges import (
+    ByteRange,
+    Unsatisfiable,
+    http_date,
+    if_range_allows,
+    not_modified,
+    parse_range,
+)
+from bagboard.adapters.http.schemas import ErrorBody
+
+# Large enough that the thread hop per chunk is noise, small enough to stay cache-friendly.
+CHUNK_BYTES: Final = 1024 * 1024
+DOWNLOAD_CACHE_CONTROL: Final = "private, no-cache"
+_RFC5987_SAFE = "!#$&+-.^_`|~"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedFile:
+    """A file opened for reading; whoever holds it must ``close`` it (the streams do)."""
+
+    fd: int
+    size: int
+    mtime_ns: int
+
+    @property
+    def etag(self) -> str:
+        digest = blake2b(f"{self.size}:{self.mtime_ns}".encode(), digest_size=12).hexdigest()
+        return f'"{digest}"'
+
+    @property
+    def last_modified(self) -> datetime:
+        return datetime.fromtimestamp(self.mtime_ns // 1_000_000_000, tz=UTC)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def open_file(path: str) -> OpenedFile:
+    """Open ``path`` for reading (blocking: call it from a worker thread)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    return OpenedFile(fd, info.st_size, info.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """The request headers that shape a file response."""
+
+    range: str | None = None
+    if_range: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    head: bool = False
+
+
+def content_disposition(name: str) -> str:
+    """RFC 6266 ``attachment``: an ASCII ``filename`` always, ``filename*`` when it differs."""
+    fallback = "".join(
+        char if 0x20 <= ord(char) < 0x7F and char not in '"\\' else "_" for char in name
+    )
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe=_RFC5987_SAFE)}"
+    return header
+
+
+def file_response(
+    file: OpenedFile, conditions: Conditions, *, media_type: str, filename: str
+) -> Response[bytes] | Stream:
+    """The response for ``file``; the descriptor is closed once the response is done with it."""
+    etag, modified = file.etag, file.last_modified
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(modified),
+        "Cache-Control": DOWNLOAD_CACHE_CONTROL,
+        "Accept-Ranges": "bytes",
+    }
+    if not_modified(conditions.if_none_match, conditions.if_modified_since, etag, modified):
+        file.close()
+        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    wanted = (
+        parse_range(conditions.range, file.size)
+        if if_range_allows(conditions.if_range, etag, modified)
+        else None
+    )
+    if isinstance(wanted, Unsatisfiable):
+        file.close()
+        body = ErrorBody(error="range_not_satisfiable", message="no requested range is in the file")
+        headers["Content-Range"] = f"bytes */{file.size}"
+        return Response(
+            body,  # type: ignore[arg-type]
+            status_code=HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+            headers=headers,
+            media_type=MediaType.JSON,
+        )
+    headers["Content-Disposition"] = content_disposition(filename)
+    if wanted is None:
+        return _send(
+            file,
+            [(b"", ByteRange(0, file.size - 1))],
+            HTTP_200_OK,
+            headers,
+            media_type,
+            conditions.head,
+            file.size,
+        )
+    if len(wanted) == 1:
+        headers["Content-Range"] = wanted[0].content_range(file.size)
+        return _send(
+            file,
+            [(b"", wanted[0])],
+            HTTP_206_PARTIAL_CONTENT,
+            headers,
+            media_type,
+            conditions.head,
+            wanted[0].length,
+        )
+    boundary = secrets.token_hex(16)
+    parts = [
+        (
+            (
+                f"\r\n--{boundary}\r\nContent-Type: {media_type}\r\n"
+                f"Content-Range: {part.content_range(file.size)}\r\n\r\n"
+            ).encode(),
+            part,
+        )
+        for part in wanted
+    ]
+    closing = f"\r\n--{boundary}--\r\n".encode()
+    length = sum(len(head) + part.length for head, part in parts) + len(closing)
+    return _send(
+        file,
+        parts,
+        HTTP_206_PARTIAL_CONTENT,
+        headers,
+        f"multipart/byteranges; boundary={boundary}",
+        conditions.head,
+        length,
+        closing,
+    )
+
+
+def _send(
+    file: OpenedFile,
+    parts: Sequence[tuple[bytes, ByteRange]],
+    status: int,
+    headers: dict[str, str],
+    media_type: str,
+    head: bool,
+    length: int,
+    closing: bytes = b"",
+) -> Response[bytes] | Stream:
+    headers["Content-Length"] = str(length)
+    if head:
+        file.close()
+        return Response(b"", status_code=status, headers=headers, media_type=media_type)
+    return Stream(
+        _chunks(file, parts, closing), status_code=status, headers=headers, media_type=media_type
+    )
+
+
+async def _chunks(
+    file: OpenedFile, parts: Sequence[tuple[bytes, ByteRange]], closing: bytes
+) -> AsyncIterator[bytes]:
+    try:
+        for head, part in parts:
+            if head:
+                yield head
+            position, end = part.start, part.end + 1
+            while position < end:
+                count = min(CHUNK_BYTES, end - position)
+                chunk = await anyio.to_thread.run_sync(os.pread, file.fd, count, position)
+                if not chunk:
+                    # The file shrank under us; the promised length cannot be met. Ending the
+                    # stream early lets the client see a short body and retry with a Range.
+                    return
+                position += len(chunk)
+                yield chunk
+        if closing:
+            yield closing
+    finally:
+        file.close()

@@ -1,0 +1,108 @@
+"""Covers and page images: requested sizes, rendition keys, page descriptions (contract §5).
+
+A rendition is a JPEG made from one page of one version of a comic file at one size. Sizes
+are snapped down to a short list so a cache of renditions stays bounded whatever clients ask,
+and the long edge never exceeds what was asked.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from hashlib import blake2b
+
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.errors import InvalidInput
+
+DEFAULT_COVER_SIZE = 400
+MIN_SIZE = 64
+MAX_SIZE = 2000
+SNAP_SIZES = (64, 96, 128, 160, 200, 256, 320, 400, 480, 600, 800, 1000, 1200, 1600, 2000)
+# Bump when the rendering changes, so cached renditions and client ETags are renewed.
+RENDER_VERSION = 1
+
+_INTEGER = re.compile(r"^\s*[+-]?\d{1,9}\s*$")
+
+
+def requested_size(raw: str | None, default: int = DEFAULT_COVER_SIZE) -> int:
+    """A ``?size=`` value: an integer clamped to 64..2000, ``default`` when missing or blank."""
+    if raw is None or not raw.strip():
+        return default
+    if not _INTEGER.match(raw):
+        raise InvalidInput("size must be an integer")
+    return max(MIN_SIZE, min(MAX_SIZE, int(raw)))
+
+
+def snapped_size(size: int) -> int:
+    """The largest cached size not above ``size`` (so the long edge stays ≤ what was asked)."""
+    return SNAP_SIZES[max(0, bisect_right(SNAP_SIZES, size) - 1)]
+
+
+def parse_id(raw: str) -> int | None:
+    """A comic id from a URL: plain decimal digits only, else None (answered as not found)."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """Which version of a comic file something was made from: its size and modification time."""
+
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, comic: IndexedComic) -> FileStamp:
+        return cls(comic.size, comic.mtime_ns)
+
+    @property
+    def token(self) -> str:
+        return f"{self.size:x}-{self.mtime_ns:x}"
+
+
+COVER = 0  # ``RenditionKey.page`` of a cover; pages are numbered from 1
+ORIGINAL = 0  # ``RenditionKey.size`` of a page served as stored in the archive
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionKey:
+    comic_id: int
+    stamp: FileStamp
+    page: int  # COVER, or a 1-based page number
+    size: int  # long edge, one of SNAP_SIZES; ORIGINAL for a page's own bytes
+
+    @property
+    def etag(self) -> str:
+        """A strong entity tag: the same bytes are served for as long as the key holds."""
+        text = f"{self.comic_id}:{self.stamp.token}:{self.page}:{self.size}:{RENDER_VERSION}"
+        return '"' + blake2b(text.encode(), digest_size=12).hexdigest() + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class Rendition:
+    key: RenditionKey
+    data: bytes
+    media_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """What an image header says, without decoding the pixels."""
+
+    width: int
+    height: int
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """One page as ``/issue/<id>/pages`` lists it; ``name`` is its member in the archive."""
+
+    number: int  # 1-based
+    name: str
+    width: int
+    height: int
+    size: int  # bytes
+    media_type: str
