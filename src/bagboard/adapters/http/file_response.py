@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import blake2b
@@ -36,6 +36,7 @@ from bagboard.adapters.http.ranges import (
     parse_range,
 )
 from bagboard.adapters.http.schemas import ErrorBody
+from bagboard.domain.errors import ComicNotFound
 
 # Large enough that the thread hop per chunk is noise, small enough to stay cache-friendly.
 CHUNK_BYTES: Final = 1024 * 1024
@@ -65,9 +66,13 @@ class OpenedFile:
             os.close(self.fd)
 
 
-def open_file(path: str) -> OpenedFile:
-    """Open ``path`` for reading (blocking: call it from a worker thread)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+def open_comic_file(path: str) -> OpenedFile:
+    """Open ``path`` for reading (blocking: call it from a worker thread); a file that vanished
+    since it was indexed is ``ComicNotFound``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+        raise ComicNotFound("the comic file is no longer on disk") from exc
     try:
         info = os.fstat(fd)
     except OSError:
@@ -85,6 +90,16 @@ class Conditions:
     if_none_match: str | None = None
     if_modified_since: str | None = None
     head: bool = False
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str], *, head: bool = False) -> Conditions:
+        return cls(
+            range=headers.get("range"),
+            if_range=headers.get("if-range"),
+            if_none_match=headers.get("if-none-match"),
+            if_modified_since=headers.get("if-modified-since"),
+            head=head,
+        )
 
 
 def content_disposition(name: str) -> str:

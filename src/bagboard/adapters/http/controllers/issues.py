@@ -1,0 +1,104 @@
+"""``/issue/<id>``: one comic's detail, cover, file and pages (contract §5).
+
+The id is taken as a string: a non-integer id is a 404 like any unknown one, never a 400.
+Index lookups run on the event loop; opening archives, decoding images and reading the file
+run in worker threads (``sync_to_thread=True`` or ``anyio.to_thread``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, Response
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Stream
+
+from bagboard.adapters.http.etag import IfNoneMatch, cached_json
+from bagboard.adapters.http.file_response import Conditions, file_response, open_comic_file
+from bagboard.adapters.http.issue_json import (
+    comic_media_type,
+    image_response,
+    issue_body,
+    not_modified,
+    pages_body,
+)
+from bagboard.adapters.http.ranges import weak_match
+from bagboard.adapters.http.routing import get
+from bagboard.domain.issues import IssueService
+from bagboard.domain.model import User
+
+
+class IssueController(Controller):
+    path = "/issue"
+    tags = ["issues"]
+
+    @get("/{issue_id:str}", sync_to_thread=False)
+    def detail(
+        self,
+        issues: NamedDependency[IssueService],
+        current_user: NamedDependency[User],
+        issue_id: str,
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[bytes]:
+        """Metadata, reading progress, page count and format of one comic."""
+        return cached_json(issue_body(issues.detail(current_user, issue_id)), if_none_match)
+
+    @get("/{issue_id:str}/cover")
+    async def cover(
+        self,
+        issues: NamedDependency[IssueService],
+        current_user: NamedDependency[User],
+        issue_id: str,
+        if_none_match: IfNoneMatch = None,
+        size: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The cover as a JPEG, long edge at most ``size`` (default 400, 64..2000)."""
+        key = issues.cover_key(current_user, issue_id, size)
+        if weak_match(if_none_match, key.etag):
+            return not_modified(key.etag)
+        rendition = issues.hot(key)
+        if rendition is None:
+            rendition = await anyio.to_thread.run_sync(issues.rendition, current_user, key)
+        return image_response(rendition, None)
+
+    @get("/{issue_id:str}/download")
+    async def download(
+        self,
+        request: Request[Any, Any, Any],
+        issues: NamedDependency[IssueService],
+        current_user: NamedDependency[User],
+        issue_id: str,
+    ) -> Response[bytes] | Stream:
+        """The comic file, with Range, If-Range and conditional requests."""
+        comic = issues.comic(current_user, issue_id)
+        opened = await anyio.to_thread.run_sync(open_comic_file, comic.path)
+        conditions = Conditions.of(request.headers, head=request.method == "HEAD")
+        return file_response(
+            opened, conditions, media_type=comic_media_type(comic), filename=comic.name
+        )
+
+    @get("/{issue_id:str}/pages", sync_to_thread=True)
+    def pages(
+        self,
+        issues: NamedDependency[IssueService],
+        current_user: NamedDependency[User],
+        issue_id: str,
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[bytes]:
+        """Every page with its dimensions, byte size and media type."""
+        return cached_json(pages_body(issues.pages(current_user, issue_id)), if_none_match)
+
+    @get("/{issue_id:str}/page/{number:str}", sync_to_thread=True)
+    def page(
+        self,
+        issues: NamedDependency[IssueService],
+        current_user: NamedDependency[User],
+        issue_id: str,
+        number: str,
+        if_none_match: IfNoneMatch = None,
+        size: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """Page ``number`` (from 1) as stored, or with ``size`` a JPEG of that long edge."""
+        return image_response(issues.page(current_user, issue_id, number, size), if_none_match)

@@ -1,0 +1,229 @@
+"""One comic: its detail, its cover, its file and its pages (contract §5).
+
+Methods that only read the index (``comic``, ``detail``, ``cover_key``, ``hot``) are cheap and
+may run on the event loop; those marked *blocking* open archives or decode images and must run
+in a worker thread. A comic outside the user's libraries is ``ComicNotFound``, exactly like a
+missing one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from bagboard.domain.browse import NO_READING, ReadingState
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.errors import (
+    ArchiveUnreadable,
+    ComicNotFound,
+    CoverFailed,
+    CoverUnavailable,
+    ImageUnreadable,
+    NotFound,
+)
+from bagboard.domain.images import (
+    COVER,
+    ORIGINAL,
+    FileStamp,
+    ImageInfo,
+    PageInfo,
+    Rendition,
+    RenditionKey,
+    parse_id,
+    requested_size,
+    snapped_size,
+)
+from bagboard.domain.model import User
+from bagboard.ports.archive_reader import ArchiveReader
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.page_catalog import PageCatalog
+from bagboard.ports.page_images import PageImages
+from bagboard.ports.reading_states import ReadingStates
+from bagboard.ports.rendition_cache import RenditionCache
+
+logger = logging.getLogger("bagboard.covers")
+
+# Failed covers remembered (so a corrupt archive is logged once and not reopened on every
+# request); a full memo starts over.
+_MAX_FAILURES = 10_000
+_MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "bmp": "image/bmp",
+    "avif": "image/avif",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IssueDetail:
+    comic: IndexedComic
+    reading: ReadingState
+
+
+def media_type_for_name(name: str) -> str:
+    return _MEDIA_TYPES.get(name.rsplit(".", 1)[-1].casefold(), "application/octet-stream")
+
+
+class IssueService:
+    def __init__(
+        self,
+        index: LibraryIndex,
+        libraries: LibraryStore,
+        reading: ReadingStates,
+        archives: ArchiveReader,
+        images: PageImages,
+        hot: RenditionCache,
+        disk: RenditionCache,
+        catalog: PageCatalog,
+    ) -> None:
+        self._index = index
+        self._libraries = libraries
+        self._reading = reading
+        self._archives = archives
+        self._images = images
+        self._hot = hot
+        self._disk = disk
+        self._catalog = catalog
+        self._failures: dict[tuple[int, FileStamp], str] = {}
+        self._lock = threading.Lock()
+
+    # --- cheap: the index only ----------------------------------------------------------------
+
+    def comic(self, user: User, raw_id: str) -> IndexedComic:
+        """The comic with that id if this user may see it; else ``ComicNotFound``."""
+        comic_id = parse_id(raw_id)
+        comic = None if comic_id is None else self._index.comic(comic_id)
+        if comic is None or not user.may_see(comic.library_id):
+            raise ComicNotFound("no such comic")
+        if not any(lib.id == comic.library_id for lib in self._libraries.list(enabled_only=True)):
+            raise ComicNotFound("no such comic")
+        return comic
+
+    def detail(self, user: User, raw_id: str) -> IssueDetail:
+        comic = self.comic(user, raw_id)
+        states = self._reading.states(user.id, [comic.id])
+        return IssueDetail(comic, states.get(comic.id, NO_READING))
+
+    def cover_key(self, user: User, raw_id: str, raw_size: str | None) -> RenditionKey:
+        """What ``?size=`` asks for, snapped; a non-integer size is ``InvalidInput``."""
+        size = snapped_size(requested_size(raw_size))
+        comic = self.comic(user, raw_id)
+        return RenditionKey(comic.id, FileStamp.of(comic), COVER, size)
+
+    def hot(self, key: RenditionKey) -> Rendition | None:
+        """A rendition already in memory, or None (then ask ``rendition``)."""
+        data = self._hot.get(key)
+        return None if data is None else Rendition(key, data)
+
+    # --- blocking: archives, images, the disk cache --------------------------------------------
+
+    def rendition(self, user: User, key: RenditionKey) -> Rendition:
+        """*Blocking.* The cover or resized page ``key`` names, from the caches or made now."""
+        comic = self.comic(user, str(key.comic_id))
+        return self._rendition(comic, key)
+
+    def warm_cover(self, comic_id: int, size: int) -> bool:
+        """*Blocking.* Make sure the cover is cached; False when it cannot be made."""
+        comic = self._index.comic(comic_id)
+        if comic is None:
+            return False
+        key = RenditionKey(comic.id, FileStamp.of(comic), COVER, snapped_size(size))
+        if self._disk.get(key) is not None:
+            return True
+        try:
+            self._rendition(comic, key, keep_hot=False)
+        except (CoverUnavailable, CoverFailed):
+            return False
+        return True
+
+    def pages(self, user: User, raw_id: str) -> tuple[PageInfo, ...]:
+        """*Blocking the first time.* Every page with its dimensions, measured once per file."""
+        return self._page_list(self.comic(user, raw_id))
+
+    def page(self, user: User, raw_id: str, raw_number: str, raw_size: str | None) -> Rendition:
+        """*Blocking.* A page's own bytes, or with ``?size=`` a JPEG of that long edge."""
+        comic = self.comic(user, raw_id)
+        size = None if raw_size is None or not raw_size.strip() else requested_size(raw_size)
+        number = parse_id(raw_number)
+        pages = self._page_list(comic)
+        if number is None or not 1 <= number <= len(pages):
+            raise NotFound("no such page")
+        stamp = FileStamp.of(comic)
+        if size is not None:
+            return self._rendition(comic, RenditionKey(comic.id, stamp, number, snapped_size(size)))
+        page = pages[number - 1]
+        data = self._archives.read_member(comic.path, page.name)
+        return Rendition(RenditionKey(comic.id, stamp, number, ORIGINAL), data, page.media_type)
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _rendition(
+        self, comic: IndexedComic, key: RenditionKey, *, keep_hot: bool = True
+    ) -> Rendition:
+        data = self._hot.get(key) or self._disk.get(key)
+        if data is None:
+            data = self._make_cover(comic, key) if key.page == COVER else self._resize(comic, key)
+            self._disk.put(key, data)
+        if keep_hot:
+            self._hot.put(key, data)
+        return Rendition(key, data)
+
+    def _resize(self, comic: IndexedComic, key: RenditionKey) -> bytes:
+        page = self._page_list(comic)[key.page - 1]
+        return self._images.thumbnail(self._archives.read_member(comic.path, page.name), key.size)
+
+    def _make_cover(self, comic: IndexedComic, key: RenditionKey) -> bytes:
+        failure = (comic.id, key.stamp)
+        with self._lock:
+            known = self._failures.get(failure)
+        if known is not None:
+            raise CoverFailed(known)
+        if comic.error is not None:
+            raise self._failed(failure, comic, comic.error)
+        try:
+            summary = self._archives.inspect(comic.path)
+            if not summary.pages:
+                raise CoverUnavailable("this comic has no image to make a cover from")
+            marked = summary.comic_info.front_cover_index if summary.comic_info else None
+            index = marked if marked is not None and marked < len(summary.pages) else 0
+            page = self._archives.read_member(comic.path, summary.pages[index])
+            return self._images.thumbnail(page, key.size)
+        except ArchiveUnreadable as exc:
+            raise self._failed(failure, comic, exc.message) from exc
+
+    def _failed(self, failure: tuple[int, FileStamp], comic: IndexedComic, why: str) -> CoverFailed:
+        with self._lock:
+            if len(self._failures) >= _MAX_FAILURES:
+                self._failures.clear()
+            first = failure not in self._failures
+            self._failures[failure] = "the cover could not be made: " + why
+        if first:
+            logger.warning("no cover for comic %s (%s): %s", comic.id, comic.path, why)
+        return CoverFailed(self._failures.get(failure, why))
+
+    def _page_list(self, comic: IndexedComic) -> tuple[PageInfo, ...]:
+        stamp = FileStamp.of(comic)
+        stored = self._catalog.pages(comic.id, stamp)
+        if stored is not None:
+            return stored
+        if comic.error is not None:
+            raise ArchiveUnreadable(comic.error)
+        summary = self._archives.inspect(comic.path)
+        pages = []
+        for number, name in enumerate(summary.pages, start=1):
+            data = self._archives.read_member(comic.path, name)
+            try:
+                info = self._images.probe(data)
+            except ImageUnreadable:
+                # One broken page must not hide the others; it lists without dimensions.
+                info = ImageInfo(0, 0, media_type_for_name(name))
+            pages.append(
+                PageInfo(number, name, info.width, info.height, len(data), info.media_type)
+            )
+        self._catalog.save(comic.id, stamp, pages)
+        return tuple(pages)
