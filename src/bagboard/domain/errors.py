@@ -6,6 +6,11 @@ The HTTP adapter maps error classes to statuses in one table (``adapters/http/er
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bagboard.domain.progress import ReadingProgress
+
 
 class DomainError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -87,9 +92,14 @@ class ArchiveUnreadable(DomainError):
 
 
 class StaleProgress(DomainError):
-    """A progress write is older than the one already stored."""
+    """A progress write is older than the one already stored; ``current`` is the stored
+    position (None when it was cleared), so the client can adopt it."""
 
     code = "stale"
+
+    def __init__(self, message: str = "", *, current: ReadingProgress | None = None) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 class StorageUnavailable(DomainError):

@@ -1,63 +1,259 @@
-"""``MemoryReadingStates``: saved pages and read marks held in dictionaries."""
+"""``MemoryReadingStates``: positions and read marks held in dictionaries.
+
+One object serves both ports over the same rows, as the SQL adapters share their tables, so
+what the progress API writes shows in list enrichment.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import count
 
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.errors import ComicNotFound
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.progress import (
+    ComicKey,
+    ProgressChange,
+    ReadingProgress,
+    apply_change,
+    clear,
+    next_change_time,
+)
+from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem, Source
 from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.reading_states import ReadingStates
 
 
-@dataclass(frozen=True, slots=True)
-class _Progress:
-    page_number: int
+@dataclass(slots=True)
+class _Row:
+    """A row of either kind; ``path`` is the one it was last written under, as in SQL."""
+
+    id: int
+    user_id: int
+    comic_id: int | None
+    path: str
     updated_at: datetime
+    deleted: bool = False
+    page_number: int = 0
+    total_pages: int | None = None
+    time_spent: int = 0
+    client_updated_at: int | None = None
+    page_count: int | None = None
 
 
-class MemoryReadingStates(ReadingStates):
-    """Keyed by comic id, as the SQL adapter finds its rows, so a moved comic keeps its state.
+class MemoryReadingStates(ReadingStates, ProgressStore):
+    """Rows are found by comic id while the comic is indexed, so a moved comic keeps them.
 
-    With ``index``, comics the index no longer holds are left out of ``states`` (the SQL rows
-    lose their comic id) and writing for one raises ``ComicNotFound``. Without one, every id
-    is taken as an indexed comic.
+    With ``index``, a comic the index no longer holds leaves its rows keyed by path (as the
+    SQL rows lose their comic id), and writing by id for one raises ``ComicNotFound``. Without
+    one, every id is taken as an indexed comic.
     """
 
     def __init__(self, index: LibraryIndex | None = None) -> None:
         self._index = index
-        self._progress: dict[tuple[int, int], _Progress] = {}
-        self._read: dict[tuple[int, int], datetime] = {}
+        self._rows: dict[Source, dict[int, _Row]] = {Source.POSITION: {}, Source.MARK: {}}
+        self._ids = count(1)
         self._lock = threading.Lock()
 
+    # --- ReadingStates ---------------------------------------------------------------------
+
     def states(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingState]:
-        found: dict[int, ReadingState] = {}
+        wanted = set(comic_ids)
+        pages: dict[int, int] = {}
+        read: set[int] = set()
         with self._lock:
-            for comic_id in set(comic_ids):
-                progress = self._progress.get((user_id, comic_id))
-                is_read = (user_id, comic_id) in self._read
-                if (progress is None and not is_read) or not self._indexed(comic_id):
-                    continue
-                last_page = None if progress is None else progress.page_number
-                found[comic_id] = ReadingState(last_page=last_page, is_read=is_read)
-        return found
+            for source, rows in self._rows.items():
+                for row in self._mine(rows, user_id):
+                    if row.deleted or row.comic_id not in wanted or not self._linked(row):
+                        continue
+                    if source is Source.MARK:
+                        read.add(row.comic_id)
+                    else:
+                        pages[row.comic_id] = row.page_number
+        return {
+            comic_id: ReadingState(last_page=pages.get(comic_id), is_read=comic_id in read)
+            for comic_id in pages.keys() | read
+        }
 
     def save_page(self, user_id: int, comic_id: int, page_number: int, at: datetime) -> None:
         with self._lock:
-            self._require(comic_id)
-            self._progress[user_id, comic_id] = _Progress(page_number, at)
+            row = self._row(Source.POSITION, user_id, self._key(comic_id), at)
+            row.page_number, row.updated_at, row.deleted = page_number, at, False
 
     def mark_read(self, user_id: int, comic_id: int, at: datetime) -> None:
         with self._lock:
-            self._require(comic_id)
-            self._read[user_id, comic_id] = at
+            row = self._row(Source.MARK, user_id, self._key(comic_id), at)
+            row.updated_at, row.deleted = at, False
+
+    # --- ProgressStore ---------------------------------------------------------------------
+
+    def position(self, user_id: int, key: ComicKey) -> ReadingProgress | None:
+        with self._lock:
+            row = self._find(Source.POSITION, user_id, key)
+            return None if row is None else self._progress(row, key)
+
+    def save(
+        self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+    ) -> ReadingProgress:
+        with self._lock:
+            at = self._next_time(user_id, now)
+            found = self._find(Source.POSITION, user_id, key)
+            current = None if found is None else self._progress(found, key)
+            saved = apply_change(current, change, key.path, at)
+            row = self._row(Source.POSITION, user_id, key, at)
+            row.page_number, row.total_pages = saved.page_number, saved.total_pages
+            row.time_spent, row.updated_at = saved.time_spent, saved.updated_at
+            row.client_updated_at, row.deleted = saved.client_updated_at, False
+        return saved
+
+    def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
+        with self._lock:
+            row = self._find(Source.POSITION, user_id, key)
+            if row is None or row.deleted:
+                return False
+            tombstone = clear(self._progress(row, key), self._next_time(user_id, now))
+            row.deleted, row.updated_at = True, tombstone.updated_at
+            row.client_updated_at = tombstone.client_updated_at
+            self._relink(Source.POSITION, row, key)
+        return True
+
+    def set_read(
+        self,
+        user_id: int,
+        key: ComicKey,
+        read: bool,
+        now: datetime,
+        *,
+        page_count: int | None = None,
+        time_spent: int | None = None,
+    ) -> None:
+        with self._lock:
+            found = self._find(Source.MARK, user_id, key)
+            if not read:
+                if found is not None and not found.deleted:
+                    found.deleted, found.updated_at = True, self._next_time(user_id, now)
+                    self._relink(Source.MARK, found, key)
+                return
+            at = self._next_time(user_id, now)
+            live = found is not None and not found.deleted
+            row = self._row(Source.MARK, user_id, key, at)
+            if page_count is not None or not live:
+                row.page_count = page_count
+            if time_spent is not None or not live:
+                row.time_spent = time_spent or 0
+            row.updated_at, row.deleted = at, False
+
+    def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
+        with self._lock:
+            found = sorted(
+                (item.cursor, item) for item in self._items(user_id) if item.cursor > after
+            )
+        items = [item for _, item in found[page.offset : page.offset + page.limit]]
+        return Page(items, len(found), page)
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def _items(self, user_id: int) -> Iterator[FeedItem]:
+        for source, rows in self._rows.items():
+            for row in self._mine(rows, user_id):
+                cursor = FeedCursor(row.updated_at, source, row.id)
+                path = self._current_path(row)
+                if source is Source.MARK:
+                    if row.deleted:
+                        yield FeedItem(ChangeKind.UNREAD, path, cursor)
+                    else:
+                        yield FeedItem(
+                            ChangeKind.READ,
+                            path,
+                            cursor,
+                            time_spent=row.time_spent,
+                            page_count=row.page_count,
+                        )
+                elif row.deleted:
+                    yield FeedItem(ChangeKind.CLEARED, path, cursor)
+                else:
+                    yield FeedItem(
+                        ChangeKind.POSITION,
+                        path,
+                        cursor,
+                        page_number=row.page_number,
+                        total_pages=row.total_pages,
+                        time_spent=row.time_spent,
+                    )
+
+    @staticmethod
+    def _mine(rows: dict[int, _Row], user_id: int) -> Iterator[_Row]:
+        return (row for row in rows.values() if row.user_id == user_id)
+
+    def _find(self, source: Source, user_id: int, key: ComicKey) -> _Row | None:
+        rows = list(self._mine(self._rows[source], user_id))
+        if key.comic_id is not None:
+            for row in rows:
+                if row.comic_id == key.comic_id and self._linked(row):
+                    return row
+        for row in rows:
+            if row.path == key.path and not self._linked(row):
+                return row
+        return None
+
+    def _row(self, source: Source, user_id: int, key: ComicKey, at: datetime) -> _Row:
+        """The key's row, linked to its comic and path, made when there is none."""
+        if key.comic_id is not None and not self._indexed(key.comic_id):
+            raise ComicNotFound("that comic is not in the library")
+        row = self._find(source, user_id, key)
+        if row is None:
+            row = _Row(next(self._ids), user_id, key.comic_id, key.path, at)
+            self._rows[source][row.id] = row
+        self._relink(source, row, key)
+        return row
+
+    def _relink(self, source: Source, row: _Row, key: ComicKey) -> None:
+        rows = self._rows[source]
+        if key.comic_id is not None:
+            # An orphan still at the comic's path is superseded by the comic's own row.
+            for other in [r for r in self._mine(rows, row.user_id) if r is not row]:
+                if other.path == key.path and not self._linked(other):
+                    del rows[other.id]
+            row.comic_id = key.comic_id
+        row.path = key.path
+
+    def _next_time(self, user_id: int, now: datetime) -> datetime:
+        times = [
+            row.updated_at for rows in self._rows.values() for row in self._mine(rows, user_id)
+        ]
+        return next_change_time(now, max(times, default=None))
+
+    def _key(self, comic_id: int) -> ComicKey:
+        comic = None if self._index is None else self._index.comic(comic_id)
+        if self._index is not None and comic is None:
+            raise ComicNotFound("that comic is not in the library")
+        return ComicKey(str(comic_id) if comic is None else comic.path, comic_id)
+
+    def _progress(self, row: _Row, key: ComicKey) -> ReadingProgress:
+        return ReadingProgress(
+            path=self._current_path(row) if self._linked(row) else key.path,
+            page_number=row.page_number,
+            total_pages=row.total_pages,
+            time_spent=row.time_spent,
+            updated_at=row.updated_at,
+            client_updated_at=row.client_updated_at,
+            cleared=row.deleted,
+        )
+
+    def _current_path(self, row: _Row) -> str:
+        if row.comic_id is not None and self._index is not None:
+            comic = self._index.comic(row.comic_id)
+            if comic is not None:
+                return comic.path
+        return row.path
+
+    def _linked(self, row: _Row) -> bool:
+        return row.comic_id is not None and self._indexed(row.comic_id)
 
     def _indexed(self, comic_id: int) -> bool:
         return self._index is None or self._index.comic(comic_id) is not None
-
-    def _require(self, comic_id: int) -> None:
-        if not self._indexed(comic_id):
-            raise ComicNotFound("that comic is not in the library")

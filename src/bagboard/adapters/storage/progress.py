@@ -1,0 +1,217 @@
+"""Positions and read marks written through the progress API, on SQLite or PostgreSQL.
+
+The rows are the ones ``reading.py`` reads for list enrichment (see ``tables.py`` on how they
+are keyed). Every write first takes a lock on the user's row, then reads what it changes: one
+user's writes run one at a time (no lost update, no insert race on the unique keys), and a
+write's server time, taken under that lock, orders the sync feed in commit order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, Table, delete, func, select
+from sqlalchemy import update as sql_update
+
+from bagboard.adapters.storage.errors import translate_errors
+from bagboard.adapters.storage.moved_paths import PathHolder, free_path
+from bagboard.adapters.storage.progress_feed import count_changes, select_changes
+from bagboard.adapters.storage.tables import comics, read_marks, reading_progress, users
+from bagboard.domain.errors import ComicNotFound
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.progress import (
+    ComicKey,
+    ProgressChange,
+    ReadingProgress,
+    apply_change,
+    clear,
+    next_change_time,
+)
+from bagboard.domain.progress_feed import FeedCursor, FeedItem
+from bagboard.ports.progress_store import ProgressStore
+
+_p = reading_progress.c
+_m = read_marks.c
+
+
+class SqlProgressStore(ProgressStore):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def position(self, user_id: int, key: ComicKey) -> ReadingProgress | None:
+        with translate_errors(), self._engine.connect() as conn:
+            row = _find(conn, reading_progress, user_id, key)
+        return None if row is None else _progress(row, key.path)
+
+    def save(
+        self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+    ) -> ReadingProgress:
+        with translate_errors(), self._engine.begin() as conn:
+            at = _lock_user(conn, user_id, now)
+            row = _find(conn, reading_progress, user_id, key)
+            current = None if row is None else _progress(row, key.path)
+            saved = apply_change(current, change, key.path, at)
+            values = {
+                "page_number": saved.page_number,
+                "total_pages": saved.total_pages,
+                "time_spent": saved.time_spent,
+                "updated_at": saved.updated_at,
+                "client_updated_at": saved.client_updated_at,
+                "deleted": False,
+            }
+            _write(conn, reading_progress, user_id, key, row, values)
+        return saved
+
+    def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
+        with translate_errors(), self._engine.begin() as conn:
+            at = _lock_user(conn, user_id, now)
+            row = _find(conn, reading_progress, user_id, key)
+            if row is None or row.deleted:
+                return False
+            tombstone = clear(_progress(row, key.path), at)
+            values = {
+                "deleted": True,
+                "updated_at": tombstone.updated_at,
+                "client_updated_at": tombstone.client_updated_at,
+            }
+            _write(conn, reading_progress, user_id, key, row, values)
+        return True
+
+    def set_read(
+        self,
+        user_id: int,
+        key: ComicKey,
+        read: bool,
+        now: datetime,
+        *,
+        page_count: int | None = None,
+        time_spent: int | None = None,
+    ) -> None:
+        with translate_errors(), self._engine.begin() as conn:
+            at = _lock_user(conn, user_id, now)
+            row = _find(conn, read_marks, user_id, key)
+            if not read:
+                if row is not None and not row.deleted:
+                    values = {"deleted": True, "updated_at": at}
+                    _write(conn, read_marks, user_id, key, row, values)
+                return
+            values = {"read_at": at, "updated_at": at, "deleted": False}
+            values["page_count"] = _given(page_count, row, "page_count")
+            values["time_spent"] = _given(time_spent, row, "time_spent") or 0
+            _write(conn, read_marks, user_id, key, row, values)
+
+    def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
+        with translate_errors(), self._engine.connect() as conn:
+            total = count_changes(conn, user_id, after)
+            items = select_changes(conn, user_id, after, page) if total > page.offset else []
+        return Page(items, total, page)
+
+
+def _given(value: int | None, row: Row[Any] | None, name: str) -> int | None:
+    """``value``, or when left out what the live row holds."""
+    if value is not None:
+        return value
+    return None if row is None or row.deleted else getattr(row, name)
+
+
+def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
+    """Serialise this user's writes and return the server time of this one.
+
+    SQLite takes its single write lock with the first write of a transaction, so a no-op write
+    comes first (a read first would start a snapshot that a concurrent commit invalidates);
+    PostgreSQL locks the user's row.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+    else:
+        conn.execute(sql_update(users).where(users.c.id == user_id).values(id=users.c.id))
+    latest = conn.execute(
+        select(
+            select(func.max(_p.updated_at)).where(_p.user_id == user_id).scalar_subquery(),
+            select(func.max(_m.updated_at)).where(_m.user_id == user_id).scalar_subquery(),
+        )
+    ).one()
+    return next_change_time(now, max((t for t in latest if t is not None), default=None))
+
+
+def _current_path(table: Table) -> Any:
+    return func.coalesce(comics.c.path, table.c.comic_path)
+
+
+def _find(conn: Connection, table: Table, user_id: int, key: ComicKey) -> Row[Any] | None:
+    """The row for ``key``: the comic's own row, else one left at the path by a comic no longer
+    indexed (or written for the path while it was not indexed)."""
+    columns = table.c
+    base = select(table, _current_path(table).label("current_path")).select_from(
+        table.outerjoin(comics, comics.c.id == columns.comic_id)
+    )
+    mine = columns.user_id == user_id
+    if key.comic_id is not None:
+        row = conn.execute(base.where(mine, columns.comic_id == key.comic_id)).first()
+        if row is not None:
+            return row
+    return conn.execute(
+        base.where(mine, columns.comic_path == key.path, columns.comic_id.is_(None))
+    ).first()
+
+
+def _write(
+    conn: Connection,
+    table: Table,
+    user_id: int,
+    key: ComicKey,
+    row: Row[Any] | None,
+    values: Mapping[str, Any],
+) -> None:
+    """Store ``values`` in ``row`` (linking it to the key's comic and path), or a new row."""
+    columns = table.c
+    scope = (columns.user_id == user_id,)
+    if row is not None:
+        moved = row.comic_path != key.path
+        if moved and _take_path(conn, table, scope, key, row.id) is PathHolder.LINKED:
+            moved = False  # keep the old path: another comic's row holds this one
+        path = {"comic_path": key.path} if moved else {}
+        conn.execute(
+            sql_update(table)
+            .where(columns.id == row.id)
+            .values(comic_id=key.comic_id, **path, **values)
+        )
+        return
+    if _take_path(conn, table, scope, key, None) is PathHolder.LINKED:
+        raise ComicNotFound("that comic is not in the library")
+    conn.execute(
+        table.insert().values(user_id=user_id, comic_id=key.comic_id, comic_path=key.path, **values)
+    )
+
+
+def _take_path(
+    conn: Connection, table: Table, scope: tuple[Any, ...], key: ComicKey, own_id: int | None
+) -> PathHolder:
+    """Free ``key.path`` for the key's row: stale rows move on; an orphan still holding it is
+    superseded by the comic's own row and dropped."""
+    holder = free_path(conn, table, table.c.comic_path, scope, key.path)
+    if holder is PathHolder.UNLINKED and key.comic_id is not None:
+        conn.execute(
+            delete(table).where(
+                *scope,
+                table.c.comic_path == key.path,
+                table.c.comic_id.is_(None),
+                table.c.id != (own_id if own_id is not None else -1),
+            )
+        )
+        return PathHolder.NONE
+    return holder
+
+
+def _progress(row: Row[Any], path: str) -> ReadingProgress:
+    return ReadingProgress(
+        path=row.current_path if row.comic_id is not None else path,
+        page_number=row.page_number,
+        total_pages=row.total_pages,
+        time_spent=row.time_spent,
+        updated_at=row.updated_at,
+        client_updated_at=row.client_updated_at,
+        cleared=row.deleted,
+    )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress
+from bagboard.domain.progress_feed import FeedCursor, FeedItem
+
+
+class ProgressStore(Protocol):
+    """Each user's positions and read marks, written and read by comic, and their changes.
+
+    A key with a comic id finds the row of that comic wherever it has moved, or else the row
+    left at the comic's path by an earlier comic (a rebuild gave it a new id), which it then
+    takes over. A key without one finds the row kept for that exact path.
+
+    Writes of one user are serialised, and each gets a server time strictly after the user's
+    previous change (``progress.next_change_time``), so ``changes`` pages in commit order.
+    """
+
+    def position(self, user_id: int, key: ComicKey) -> ReadingProgress | None:
+        """The stored position, a cleared one (a tombstone) included; None if never written."""
+        ...
+
+    def save(
+        self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+    ) -> ReadingProgress:
+        """Apply ``change`` under ``progress.apply_change`` atomically and return the result;
+        ``StaleProgress`` (nothing written) when it is older than the stored position."""
+        ...
+
+    def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
+        """Delete the position, leaving a tombstone for the feed; False if there was none."""
+        ...
+
+    def set_read(
+        self,
+        user_id: int,
+        key: ComicKey,
+        read: bool,
+        now: datetime,
+        *,
+        page_count: int | None = None,
+        time_spent: int | None = None,
+    ) -> None:
+        """Mark the comic read (again: a new read time) or, with ``read=False``, unmark it."""
+        ...
+
+    def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
+        """The user's changes after ``after``, oldest first; ``total`` counts all of them."""
+        ...

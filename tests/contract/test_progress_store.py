@@ -1,0 +1,285 @@
+"""The ProgressStore contract, run against every adapter.
+
+The store shares its rows with ``ReadingStates`` (list enrichment), so both are built over the
+same backend here; comics move or leave through ``LibraryIndex.apply`` as a scan would.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.storage import SqlReadingStates
+from bagboard.adapters.storage.progress import SqlProgressStore
+from bagboard.domain.browse import ReadingState
+from bagboard.domain.catalog import ComicMove, IndexChanges
+from bagboard.domain.errors import StaleProgress
+from bagboard.domain.model import Library, User
+from bagboard.domain.pagination import PageRequest
+from bagboard.domain.progress import ComicKey, ProgressChange
+from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.progress_store import ProgressStore
+from bagboard.ports.reading_states import ReadingStates
+from tests.contract import index_fixtures
+from tests.contract.conftest import Backend
+from tests.contract.test_library_index import entry, folders_for
+from tests.contract.test_reading_states import alice, bob, index_comics
+
+library_index = index_fixtures.library_index
+comics_library = index_fixtures.comics_library
+alice = alice  # re-exported fixtures
+bob = bob
+
+T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+EVERYTHING = FeedCursor.start(datetime(2000, 1, 1, tzinfo=UTC))
+ALL = PageRequest(1, 200)
+
+
+@pytest.fixture
+def stores(backend: Backend, library_index: LibraryIndex) -> tuple[ProgressStore, ReadingStates]:
+    if backend.engine is None:
+        memory = MemoryReadingStates(library_index)
+        return memory, memory
+    return SqlProgressStore(backend.engine), SqlReadingStates(backend.engine)
+
+
+@pytest.fixture
+def store(stores: tuple[ProgressStore, ReadingStates]) -> ProgressStore:
+    return stores[0]
+
+
+@pytest.fixture
+def states(stores: tuple[ProgressStore, ReadingStates]) -> ReadingStates:
+    return stores[1]
+
+
+def key_of(index: LibraryIndex, library: Library, relative: str) -> ComicKey:
+    (comic_id,) = index_comics(index, library, relative)
+    return ComicKey(f"{library.root}/{relative}", comic_id)
+
+
+def feed(store: ProgressStore, user: User, after: FeedCursor = EVERYTHING) -> list[FeedItem]:
+    return list(store.changes(user.id, after, ALL).items)
+
+
+def test_nothing_stored_reads_none_and_a_save_reads_back(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    assert store.position(alice.id, key) is None
+    saved = store.save(alice.id, key, ProgressChange(5, 32, 120, client_time=1000), T0)
+    assert (saved.path, saved.page_number, saved.total_pages, saved.time_spent) == (
+        key.path,
+        5,
+        32,
+        120,
+    )
+    assert (saved.updated_at, saved.client_updated_at, saved.cleared) == (T0, 1000, False)
+    assert store.position(alice.id, key) == saved
+
+
+def test_fields_left_out_keep_their_stored_values(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    store.save(alice.id, key, ProgressChange(5, 32, 120), T0)
+    saved = store.save(alice.id, key, ProgressChange(page_number=6), T0 + timedelta(seconds=1))
+    assert (saved.page_number, saved.total_pages, saved.time_spent) == (6, 32, 120)
+    assert store.position(alice.id, key) == saved
+
+
+def test_an_older_timed_write_is_refused_and_changes_nothing(
+    store: ProgressStore,
+    states: ReadingStates,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    newer = store.save(alice.id, key, ProgressChange(12, client_time=200), T0)
+    with pytest.raises(StaleProgress) as refused:
+        store.save(alice.id, key, ProgressChange(30, client_time=100), T0 + timedelta(hours=1))
+    assert refused.value.current == newer
+    assert store.position(alice.id, key) == newer
+    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(12)}
+    assert [item.page_number for item in feed(store, alice)] == [12]
+
+
+def test_each_user_has_their_own_positions(
+    store: ProgressStore,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    store.save(alice.id, key, ProgressChange(3, client_time=500), T0)
+    # Bob's older time is no conflict: the rule compares a user's own writes only.
+    store.save(bob.id, key, ProgressChange(9, client_time=100), T0)
+    assert store.position(alice.id, key).page_number == 3  # type: ignore[union-attr]
+    assert store.position(bob.id, key).page_number == 9  # type: ignore[union-attr]
+    assert [i.page_number for i in feed(store, bob)] == [9]
+
+
+def test_a_path_that_is_not_indexed_is_kept_and_taken_over_once_indexed(
+    store: ProgressStore,
+    states: ReadingStates,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    path = f"{comics_library.root}/later.cbz"
+    store.save(alice.id, ComicKey(path), ProgressChange(4, 20), T0)
+    assert store.position(alice.id, ComicKey(path)).page_number == 4  # type: ignore[union-attr]
+    key = key_of(library_index, comics_library, "later.cbz")
+    assert store.position(alice.id, key).page_number == 4  # type: ignore[union-attr]
+    store.save(alice.id, key, ProgressChange(page_number=5), T0 + timedelta(minutes=1))
+    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(5)}
+    assert [(i.path, i.page_number, i.total_pages) for i in feed(store, alice)] == [(path, 5, 20)]
+
+
+def test_a_position_follows_its_comic_when_moved(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "Incoming/x.cbz")
+    store.save(alice.id, key, ProgressChange(7), T0)
+    new = f"{comics_library.root}/Marvel/x 001.cbz"
+    changes = IndexChanges(
+        folders=folders_for(comics_library, new), moved=[ComicMove(key.comic_id or 0, entry(new))]
+    )
+    library_index.apply(comics_library.id, changes, T0)
+
+    moved = ComicKey(new, key.comic_id)
+    assert store.position(alice.id, moved).page_number == 7  # type: ignore[union-attr]
+    assert store.position(alice.id, ComicKey(key.path)) is None  # the old path is free
+    assert [i.path for i in feed(store, alice)] == [new]
+    saved = store.save(alice.id, moved, ProgressChange(8), T0 + timedelta(minutes=1))
+    assert saved.path == new
+
+
+def test_a_position_survives_its_comic_being_indexed_again(
+    store: ProgressStore,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    old = key_of(library_index, comics_library, "x.cbz")
+    store.save(alice.id, old, ProgressChange(30, 40, client_time=100), T0)
+    library_index.apply(comics_library.id, IndexChanges(removed_comics=[old.comic_id or 0]), T0)
+    assert store.position(alice.id, ComicKey(old.path)).page_number == 30  # type: ignore[union-attr]
+    new = key_of(library_index, comics_library, "x.cbz")
+    assert new.comic_id != old.comic_id
+
+    assert store.position(alice.id, new).page_number == 30  # type: ignore[union-attr]
+    with pytest.raises(StaleProgress):
+        store.save(alice.id, new, ProgressChange(2, client_time=50), T0)
+    saved = store.save(alice.id, new, ProgressChange(31), T0 + timedelta(minutes=1))
+    assert (saved.page_number, saved.total_pages) == (31, 40)
+    assert len(feed(store, alice)) == 1
+
+
+def test_clearing_leaves_a_tombstone_reported_once(
+    store: ProgressStore,
+    states: ReadingStates,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    assert store.clear(alice.id, key, T0) is False
+    store.save(alice.id, key, ProgressChange(9, client_time=100), T0)
+    assert store.clear(alice.id, key, T0 + timedelta(minutes=1)) is True
+    assert store.clear(alice.id, key, T0 + timedelta(minutes=2)) is False
+
+    position = store.position(alice.id, key)
+    assert position is not None and position.cleared
+    assert states.states(alice.id, [key.comic_id or 0]) == {}
+    (item,) = feed(store, alice)
+    assert (item.kind, item.path, item.page_number) == (ChangeKind.CLEARED, key.path, None)
+    # Cleared at server time T0+1min: a replay timed before that is refused, with no current.
+    with pytest.raises(StaleProgress) as refused:
+        store.save(alice.id, key, ProgressChange(30, client_time=100), T0)
+    assert refused.value.current is None
+    # A new position starts from nothing: fields left out are empty, not the cleared ones.
+    saved = store.save(alice.id, key, ProgressChange(page_number=1), T0 + timedelta(hours=1))
+    assert (saved.page_number, saved.total_pages, saved.time_spent) == (1, None, 0)
+
+
+def test_read_marks_and_unmarks_show_in_states_and_feed(
+    store: ProgressStore,
+    states: ReadingStates,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    comic_id = key.comic_id or 0
+    store.set_read(alice.id, key, True, T0, page_count=32, time_spent=1800)
+    assert states.states(alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
+    assert states.states(bob.id, [comic_id]) == {}
+    (item,) = feed(store, alice)
+    assert (item.kind, item.page_count, item.time_spent) == (ChangeKind.READ, 32, 1800)
+
+    store.set_read(alice.id, key, False, T0 + timedelta(minutes=1))
+    assert states.states(alice.id, [comic_id]) == {}
+    (item,) = feed(store, alice)
+    assert item.kind is ChangeKind.UNREAD
+    store.set_read(alice.id, key, False, T0 + timedelta(minutes=2))  # nothing to unmark
+    assert feed(store, alice) == [item]
+
+    store.set_read(alice.id, ComicKey("/not/indexed.cbz"), True, T0 + timedelta(minutes=3))
+    store.set_read(alice.id, key, True, T0 + timedelta(minutes=4))
+    assert states.states(alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
+    assert [(i.kind, i.path) for i in feed(store, alice)] == [
+        (ChangeKind.READ, "/not/indexed.cbz"),
+        (ChangeKind.READ, key.path),
+    ]
+
+
+def test_the_feed_pages_by_time_then_id_and_resumes_after_a_cursor(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    keys = [key_of(library_index, comics_library, f"{n}.cbz") for n in range(5)]
+    # The same clock reading for every write, then a clock step back: times still increase.
+    for n, key in enumerate(keys):
+        store.save(alice.id, key, ProgressChange(n), T0)
+    store.set_read(alice.id, keys[0], True, T0 - timedelta(hours=1))
+    store.save(alice.id, keys[1], ProgressChange(10), T0 - timedelta(hours=2))
+
+    items = feed(store, alice)
+    assert [(i.path, i.kind, i.page_number) for i in items] == [
+        (keys[0].path, ChangeKind.POSITION, 0),
+        (keys[2].path, ChangeKind.POSITION, 2),
+        (keys[3].path, ChangeKind.POSITION, 3),
+        (keys[4].path, ChangeKind.POSITION, 4),
+        (keys[0].path, ChangeKind.READ, None),
+        (keys[1].path, ChangeKind.POSITION, 10),
+    ]
+    times = [i.updated_at for i in items]
+    assert times == sorted(times) and len(set(times)) == len(times)
+    assert times[0] == T0
+
+    second = store.changes(alice.id, EVERYTHING, PageRequest(2, 4))
+    assert (second.total, [i.cursor for i in second.items]) == (6, [i.cursor for i in items[4:]])
+    rest = store.changes(alice.id, items[2].cursor, PageRequest(1, 2))
+    assert (rest.total, list(rest.items)) == (3, items[3:5])
+    assert feed(store, alice, items[-1].cursor) == []
+    # A start time is inclusive.
+    assert feed(store, alice, FeedCursor.start(items[1].updated_at)) == items[1:]
+
+
+def test_a_write_after_a_cursor_comes_after_it(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    first, second = (key_of(library_index, comics_library, f"{n}.cbz") for n in range(2))
+    store.save(alice.id, first, ProgressChange(1), T0)
+    store.save(alice.id, second, ProgressChange(1), T0)
+    seen = feed(store, alice)
+    # The first row changes again: it reappears after the cursor, once.
+    store.save(alice.id, first, ProgressChange(2), T0)
+    later = feed(store, alice, seen[-1].cursor)
+    assert [(i.path, i.page_number) for i in later] == [(first.path, 2)]

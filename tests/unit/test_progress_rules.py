@@ -1,0 +1,198 @@
+"""The conflict rule and the feed order, as pure functions (``domain/progress*.py``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bagboard.domain.errors import InvalidInput, StaleProgress
+from bagboard.domain.progress import (
+    TICK,
+    ProgressChange,
+    ReadingProgress,
+    apply_change,
+    change_stamp,
+    clear,
+    is_stale,
+    next_change_time,
+)
+from bagboard.domain.progress_feed import FeedCursor, Source
+
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+NOW_UNIX = int(NOW.timestamp())
+PATH = "/comics/a.cbz"
+
+
+def stored(client_time: int | None = 200, *, cleared: bool = False) -> ReadingProgress:
+    return ReadingProgress(PATH, 12, 40, 300, NOW - timedelta(hours=1), client_time, cleared)
+
+
+# --- is_stale: every combination --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change_time", "stored_time", "stale"),
+    [
+        (None, None, False),  # neither side timed
+        (None, 200, False),  # an untimed write always applies (the reference's behaviour)
+        (100, None, False),  # nothing timed stored: the timed write applies
+        (199, 200, True),  # older: refused
+        (200, 200, False),  # the same time: a replay of itself, applies
+        (201, 200, False),  # newer: applies
+        (0, 1, True),
+    ],
+)
+def test_is_stale(change_time: int | None, stored_time: int | None, stale: bool) -> None:
+    assert is_stale(change_time, stored_time) is stale
+
+
+@pytest.mark.parametrize(
+    ("change_time", "stored_time", "expected"),
+    [
+        (150, 200, 150),  # only reached when allowed; the device's own time is kept
+        (300, 200, 300),
+        (300, None, 300),
+        (None, None, NOW_UNIX),  # untimed: counts as made now
+        (None, 100, NOW_UNIX),
+        (None, NOW_UNIX + 999, NOW_UNIX + 999),  # never earlier than what it replaced
+    ],
+)
+def test_change_stamp(change_time: int | None, stored_time: int | None, expected: int) -> None:
+    assert change_stamp(change_time, stored_time, NOW) == expected
+
+
+# --- apply_change ------------------------------------------------------------------------
+
+
+def test_a_first_write_needs_a_page_and_starts_other_fields_empty() -> None:
+    saved = apply_change(None, ProgressChange(page_number=3), PATH, NOW)
+    assert saved == ReadingProgress(PATH, 3, None, 0, NOW, NOW_UNIX)
+    with pytest.raises(InvalidInput):
+        apply_change(None, ProgressChange(total_pages=5), PATH, NOW)
+
+
+def test_fields_left_out_keep_the_stored_values() -> None:
+    saved = apply_change(stored(), ProgressChange(client_time=250), PATH, NOW)
+    assert (saved.page_number, saved.total_pages, saved.time_spent) == (12, 40, 300)
+    assert (saved.updated_at, saved.client_updated_at) == (NOW, 250)
+    saved = apply_change(stored(), ProgressChange(13, 41, 301, 250), "/moved.cbz", NOW)
+    assert saved == ReadingProgress("/moved.cbz", 13, 41, 301, NOW, 250)
+
+
+def test_an_older_write_raises_with_the_stored_position_and_a_cleared_one_with_none() -> None:
+    with pytest.raises(StaleProgress) as refused:
+        apply_change(stored(200), ProgressChange(30, client_time=100), PATH, NOW)
+    assert refused.value.current == stored(200)
+    assert refused.value.code == "stale"
+    with pytest.raises(StaleProgress) as refused:
+        apply_change(stored(200, cleared=True), ProgressChange(30, client_time=100), PATH, NOW)
+    assert refused.value.current is None
+
+
+def test_a_write_after_a_clear_starts_afresh() -> None:
+    saved = apply_change(stored(200, cleared=True), ProgressChange(2, client_time=300), PATH, NOW)
+    assert saved == ReadingProgress(PATH, 2, None, 0, NOW, 300)
+
+
+def test_clearing_stamps_now_so_older_replays_lose() -> None:
+    tombstone = clear(stored(100), NOW)
+    assert tombstone.cleared and tombstone.updated_at == NOW
+    assert tombstone.client_updated_at == NOW_UNIX
+    assert is_stale(NOW_UNIX - 1, tombstone.client_updated_at)
+
+
+def test_negative_numbers_are_refused() -> None:
+    for field in ("page_number", "total_pages", "time_spent", "client_time"):
+        with pytest.raises(InvalidInput):
+            ProgressChange(**{field: -1})
+
+
+# --- server times and cursors ---------------------------------------------------------------
+
+
+def test_change_times_always_move_forward() -> None:
+    assert next_change_time(NOW, None) == NOW
+    assert next_change_time(NOW, NOW - TICK) == NOW
+    assert next_change_time(NOW, NOW) == NOW + TICK
+    assert next_change_time(NOW - timedelta(hours=1), NOW) == NOW + TICK
+
+
+def test_cursor_round_trip_and_order() -> None:
+    cursor = FeedCursor(NOW + timedelta(microseconds=7), Source.MARK, 42)
+    assert FeedCursor.decode(cursor.encode()) == cursor
+    start = FeedCursor.since_unix(NOW_UNIX)
+    assert start == FeedCursor.start(NOW)
+    assert start < FeedCursor(NOW, Source.POSITION, 1) < FeedCursor(NOW, Source.MARK, 1)
+    assert FeedCursor(NOW, Source.MARK, 1) < FeedCursor(NOW + TICK, Source.POSITION, 0)
+
+
+@pytest.mark.parametrize("garbage", ["", "x", "bm90IGEgY3Vyc29y", "MS4yLjM0LjU", "LTEuMC4w"])
+def test_a_forged_cursor_is_invalid_input(garbage: str) -> None:
+    with pytest.raises(InvalidInput):
+        FeedCursor.decode(garbage)
+
+
+# --- properties ------------------------------------------------------------------------------
+
+# A write: (device, client time, page). Times are unique: "the newest write" is then defined.
+writes = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.integers(0, 500)),
+    min_size=1,
+    max_size=30,
+    unique_by=lambda w: w[1],
+)
+
+
+def replay(order: list[tuple[int, int, int]]) -> ReadingProgress | None:
+    state: ReadingProgress | None = None
+    for n, (_device, client_time, page) in enumerate(order):
+        at = NOW + timedelta(seconds=n)
+        try:
+            state = apply_change(state, ProgressChange(page, client_time=client_time), PATH, at)
+        except StaleProgress as refused:
+            assert refused.current == state
+    return state
+
+
+@given(st.data(), writes)
+def test_any_replay_order_ends_in_the_newest_write(
+    data: st.DataObject, batch: list[tuple[int, int, int]]
+) -> None:
+    order = data.draw(st.permutations(batch))
+    final = replay(order)
+    newest = max(batch, key=lambda w: w[1])
+    assert final is not None
+    assert (final.page_number, final.client_updated_at) == (newest[2], newest[1])
+
+
+@given(st.data(), writes)
+def test_devices_replaying_their_own_queues_in_any_interleaving_agree(
+    data: st.DataObject, batch: list[tuple[int, int, int]]
+) -> None:
+    # Each device sends its own writes in its own order (offline queues), interleaved at random.
+    queues = {device: [w for w in batch if w[0] == device] for device in range(4)}
+    for device, queue in queues.items():
+        queues[device] = data.draw(st.permutations(queue))
+    interleaved: list[tuple[int, int, int]] = []
+    while any(queues.values()):
+        device = data.draw(st.sampled_from([d for d, q in queues.items() if q]))
+        interleaved.append(queues[device].pop(0))
+    final = replay(interleaved)
+    newest = max(batch, key=lambda w: w[1])
+    assert final is not None
+    assert (final.page_number, final.client_updated_at) == (newest[2], newest[1])
+
+
+@given(writes)
+def test_the_stored_client_time_never_goes_back(batch: list[tuple[int, int, int]]) -> None:
+    state: ReadingProgress | None = None
+    for client_time, page in ((w[1], w[2]) for w in batch):
+        before = None if state is None else state.client_updated_at
+        try:
+            state = apply_change(state, ProgressChange(page, client_time=client_time), PATH, NOW)
+        except StaleProgress:
+            continue
+        assert before is None or (state.client_updated_at or 0) >= before
