@@ -272,6 +272,14 @@ Index(
     postgresql_where=reading_progress.c.comic_id.is_not(None),
 )
 
+# Rows kept by path alone, for the index to link when a comic appears at their path.
+Index(
+    "ix_reading_progress_unlinked_path",
+    reading_progress.c.comic_path,
+    sqlite_where=reading_progress.c.comic_id.is_(None),
+    postgresql_where=reading_progress.c.comic_id.is_(None),
+)
+
 # "I have read this": keyed like reading_progress, and following moves the same way. An unmark
 # stays as a tombstone (``deleted``) so the sync feed can report it.
 read_marks = Table(
@@ -296,4 +304,10 @@ Index(
     unique=True,
     sqlite_where=read_marks.c.comic_id.is_not(None),
     postgresql_where=read_marks.c.comic_id.is_not(None),
+)
+Index(
+    "ix_read_marks_unlinked_path",
+    read_marks.c.comic_path,
+    sqlite_where=read_marks.c.comic_id.is_(None),
+    postgresql_where=read_marks.c.comic_id.is_(None),
 )
