@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 
 from bagboard import __version__
 from bagboard.adapters.archive import FileArchiveReader
+from bagboard.adapters.archive.images import PillowImages
+from bagboard.adapters.archive.renditions import DiskRenditionCache
 from bagboard.adapters.archive.tree import LocalFileTree
 from bagboard.adapters.archive.watch import WatchfilesWatcher
 from bagboard.adapters.http.app import HttpServices, create_app
@@ -27,7 +29,9 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.clock import SystemClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.renditions import MemoryRenditionCache
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -38,6 +42,7 @@ from bagboard.adapters.storage.engine import make_engine
 from bagboard.adapters.storage.index import SqlLibraryIndex
 from bagboard.adapters.storage.libraries import SqlLibraryStore
 from bagboard.adapters.storage.migrate import upgrade
+from bagboard.adapters.storage.pages import SqlPageCatalog
 from bagboard.adapters.storage.reading import SqlReadingStates
 from bagboard.adapters.storage.settings import SqlSettingsStore
 from bagboard.adapters.storage.shelves import SqlShelves
@@ -48,6 +53,7 @@ from bagboard.domain.accounts import AccountService
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.cached_stores import CachedLibraryStore, CachedSettingsStore
+from bagboard.domain.issues import IssueService
 from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor
@@ -65,6 +71,13 @@ REQUEST_CACHE_SECONDS = 2
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
+
+# Rendered covers and resized pages: on disk in the data folder, and the most recent in memory
+# so a cover asked for again is answered without a thread or a disk read.
+RENDITION_CACHE_BYTES = 1024 * 1024 * 1024
+HOT_RENDITION_BYTES = 64 * 1024 * 1024
+# Archives kept open between page requests (see adapters/archive/open_archives.py).
+OPEN_ARCHIVES = 16
 
 # Below this many files a pool costs more than it saves: starting the worker processes takes
 # about as long as reading a few hundred comics inline (bench/scan.py, "touching 1%" row).
@@ -188,6 +201,19 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlReadingStates, engine),
     )
     archive_reader = providers.Singleton(FileArchiveReader)
+    page_reader = providers.Singleton(FileArchiveReader, open_handles=OPEN_ARCHIVES)
+    page_images = providers.Singleton(PillowImages)
+    page_catalog = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryPageCatalog, library_index),
+        sql=providers.Singleton(SqlPageCatalog, engine),
+    )
+    hot_renditions = providers.Singleton(MemoryRenditionCache, HOT_RENDITION_BYTES)
+    renditions = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryRenditionCache, RENDITION_CACHE_BYTES),
+        sql=providers.Singleton(DiskRenditionCache, config.rendition_dir, RENDITION_CACHE_BYTES),
+    )
     file_tree = providers.Singleton(LocalFileTree)
     watcher = providers.Singleton(WatchfilesWatcher)
     inspect_pool = providers.Resource(_inspect_pool, config.workers)
@@ -199,6 +225,18 @@ class Container(containers.DeclarativeContainer):
     )
     library_service = providers.Factory(LibraryService, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
+    # A singleton: it remembers which covers failed, so each is logged and tried once.
+    issue_service = providers.Singleton(
+        IssueService,
+        library_index,
+        libraries,
+        reading_states,
+        page_reader,
+        page_images,
+        hot_renditions,
+        renditions,
+        page_catalog,
+    )
     browse_service = providers.Singleton(
         BrowseService,
         folder_browser,
@@ -237,6 +275,10 @@ class Bagboard:
 
     def browse(self) -> BrowseService:
         service: BrowseService = self._container.browse_service()
+        return service
+
+    def issues(self) -> IssueService:
+        service: IssueService = self._container.issue_service()
         return service
 
     def inspect_map(self) -> InspectMap:
@@ -319,8 +361,16 @@ class Bagboard:
             service: BrowseService = container.browse_service()
             return service
 
+        def issues() -> IssueService:
+            service: IssueService = container.issue_service()
+            return service
+
         return HttpServices(
-            authenticator=authenticator, settings=settings, version=__version__, browse=browse
+            authenticator=authenticator,
+            settings=settings,
+            version=__version__,
+            browse=browse,
+            issues=issues,
         )
 
     def create_app(self, *, debug: bool = False) -> Any:
@@ -345,6 +395,7 @@ def build(
             "storage": MEMORY if memory else SQL,
             "database_url": settings.database_url,
             "workers": (os.cpu_count() or 1) if workers is None else workers,
+            "rendition_dir": settings.data_dir / "renditions",
         }
     )
     for name, value in overrides.items():

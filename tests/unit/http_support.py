@@ -12,13 +12,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.testing import TestClient
 
+from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.http.routing import get
+from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.renditions import MemoryRenditionCache
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -27,11 +31,27 @@ from bagboard.domain import errors
 from bagboard.domain.accounts import AccountService
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
+from bagboard.domain.issues import IssueService
 from bagboard.domain.model import ServerSettings, User
 from bagboard.domain.settings import SettingsService
 from bagboard.ports.settings_store import SettingsStore
 
 VERSION = "9.8.7-test"
+
+
+def empty_issues() -> IssueService:
+    """Issue endpoints over an empty in-memory library, for apps that test other endpoints."""
+    index = MemoryLibraryIndex()
+    return IssueService(
+        index,
+        MemoryLibraryStore(),
+        MemoryReadingStates(index),
+        MemoryArchiveReader(),
+        PillowImages(),
+        MemoryRenditionCache(1 << 20),
+        MemoryRenditionCache(1 << 20),
+        MemoryPageCatalog(index),
+    )
 
 
 def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
@@ -137,6 +157,7 @@ def running_api(
         settings=settings_factory or (lambda: settings),
         version=VERSION,
         browse=lambda: browse,
+        issues=empty_issues,
     )
     app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
     with TestClient(app) as client:

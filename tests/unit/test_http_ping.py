@@ -15,7 +15,15 @@ from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.settings import SettingsService
-from tests.unit.http_support import TEST_ROUTES, VERSION, Api, bearer, empty_browse, running_api
+from tests.unit.http_support import (
+    TEST_ROUTES,
+    VERSION,
+    Api,
+    bearer,
+    empty_browse,
+    empty_issues,
+    running_api,
+)
 
 PING = "/api/v1/auth/ping"
 
@@ -36,6 +44,7 @@ def plain_services() -> HttpServices:
         settings=lambda: settings,
         version="1.0.0",
         browse=lambda: browse,
+        issues=empty_issues,
     )
 
 

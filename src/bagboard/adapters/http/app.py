@@ -26,6 +26,7 @@ from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
+from bagboard.domain.issues import IssueService
 from bagboard.domain.settings import SettingsService
 
 API_PREFIX = "/api/v1"
@@ -49,6 +50,7 @@ class HttpServices:
     settings: Callable[[], SettingsService]
     version: str
     browse: Callable[[], BrowseService]
+    issues: Callable[[], IssueService]
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -83,6 +85,7 @@ def create_app(
             "version": _constant(services.version),
             "settings": _provider(services.settings),
             "browse": _provider(services.browse),
+            "issues": _provider(services.issues),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],

@@ -12,7 +12,7 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
@@ -39,7 +39,7 @@ class IssueController(Controller):
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: str,
+        issue_id: FromPath[str],
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         """Metadata, reading progress, page count and format of one comic."""
@@ -50,7 +50,7 @@ class IssueController(Controller):
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: str,
+        issue_id: FromPath[str],
         if_none_match: IfNoneMatch = None,
         size: FromQuery[str | None] = None,
     ) -> Response[bytes]:
@@ -69,7 +69,7 @@ class IssueController(Controller):
         request: Request[Any, Any, Any],
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: str,
+        issue_id: FromPath[str],
     ) -> Response[bytes] | Stream:
         """The comic file, with Range, If-Range and conditional requests."""
         comic = issues.comic(current_user, issue_id)
@@ -84,7 +84,7 @@ class IssueController(Controller):
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: str,
+        issue_id: FromPath[str],
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         """Every page with its dimensions, byte size and media type."""
@@ -95,8 +95,8 @@ class IssueController(Controller):
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: str,
-        number: str,
+        issue_id: FromPath[str],
+        number: FromPath[str],
         if_none_match: IfNoneMatch = None,
         size: FromQuery[str | None] = None,
     ) -> Response[bytes]:
