@@ -16,9 +16,11 @@ from typing import Any
 
 from bagboard import __version__
 from bagboard.bootstrap import Bagboard, build
+from bagboard.cli_covers import add_covers_commands, warm_with_bar
 from bagboard.config import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, load_settings
 from bagboard.console import ProgressBar, describe_formats, describe_report, parse_duration
 from bagboard.domain.errors import DomainError, InvalidInput
+from bagboard.domain.images import DEFAULT_COVER_SIZE
 from bagboard.domain.model import Role
 
 Handler = Callable[[Bagboard, argparse.Namespace], int]
@@ -178,6 +180,8 @@ def cmd_scan(app: Bagboard, args: argparse.Namespace) -> int:
                 bar.close()
         _err(describe_report(library.name, report))
         results.append((library, report))
+    if args.warm_covers:
+        warm_with_bar(app, [library for library, _ in results], DEFAULT_COVER_SIZE)
     app.close()  # ends the worker pool, so its peak memory is counted below
     if args.json:
         own, workers = _peak_rss_mib()
@@ -391,6 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--json", action="store_true", help="also print a JSON report per library")
     scan.add_argument(
+        "--warm-covers", action="store_true", help="then render the covers of those libraries"
+    )
+    scan.add_argument(
         "--workers",
         type=int,
         metavar="N",
@@ -401,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="db_command", metavar="ACTION", required=True
     )
     leaf(db, "upgrade", cmd_db_upgrade, "create the database or apply pending migrations")
+
+    add_covers_commands(commands, leaf)
 
     lib = commands.add_parser("library", help="manage library folders").add_subparsers(
         dest="library_command", metavar="ACTION", required=True

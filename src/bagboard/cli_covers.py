@@ -1,0 +1,150 @@
+"""``bagboard covers warm`` and ``bagboard scan --warm-covers``: render covers ahead of time.
+
+Covers are rendered by a pool of threads: Pillow releases the GIL while it decodes, resizes
+and encodes, so threads use every CPU without the start-up cost of processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TextIO
+
+from bagboard.bootstrap import Bagboard
+from bagboard.domain.images import DEFAULT_COVER_SIZE, MAX_SIZE, MIN_SIZE
+from bagboard.domain.model import Library
+
+Handler = Callable[[Bagboard, argparse.Namespace], int]
+Leaf = Callable[..., argparse.ArgumentParser]
+
+
+@dataclass(frozen=True, slots=True)
+class WarmReport:
+    comics: int
+    ready: int  # rendered now or already cached
+    failed: int  # no image, or an unreadable archive
+    elapsed: float
+
+    @property
+    def per_second(self) -> float:
+        return self.comics / self.elapsed if self.elapsed > 0 else 0.0
+
+
+class CountBar:
+    """``covers: [#####.....] 50% 1,234/2,468``, redrawn at most five times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
+        self._label, self._total = label, total
+        self._stream = stream or sys.stderr
+        self._last = 0.0
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.2 and done < self._total:
+            return
+        self._last = now
+        fraction = done / self._total if self._total else 1.0
+        bar = "#" * int(fraction * self.WIDTH)
+        text = f"[{bar:.<{self.WIDTH}}] {fraction:4.0%} {done:,}/{self._total:,}"
+        self._stream.write(f"\r{self._label}: {text}\033[K")
+        self._stream.flush()
+
+    def close(self) -> None:
+        self._stream.write("\n")
+        self._stream.flush()
+
+
+def warm_covers(
+    app: Bagboard,
+    libraries: Sequence[Library],
+    *,
+    size: int = DEFAULT_COVER_SIZE,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> WarmReport:
+    """Render the cover of every indexed comic of ``libraries`` that is not cached yet."""
+    started = time.monotonic()
+    index = app.library_index()
+    ids = [
+        comic.id for library in libraries for comic in index.snapshot(library.id).comics.values()
+    ]
+    issues = app.issues()
+    ready = failed = 0
+    with ThreadPoolExecutor(threads or os.cpu_count() or 1) as pool:
+        for done, ok in enumerate(pool.map(lambda i: issues.warm_cover(i, size), ids), start=1):
+            ready, failed = ready + ok, failed + (not ok)
+            if progress is not None:
+                progress(done)
+    return WarmReport(len(ids), ready, failed, time.monotonic() - started)
+
+
+def describe_warm(report: WarmReport) -> str:
+    return (
+        f"covers: {report.ready:,} ready, {report.failed:,} without a cover, "
+        f"in {report.elapsed:.1f}s ({report.per_second:,.0f} comics/s)"
+    )
+
+
+def warm_with_bar(app: Bagboard, libraries: Sequence[Library], size: int) -> WarmReport:
+    total = sum(len(app.library_index().snapshot(lib.id).comics) for lib in libraries)
+    bar = CountBar("covers", total) if sys.stderr.isatty() else None
+    try:
+        report = warm_covers(app, libraries, size=size, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    sys.stderr.write(describe_warm(report) + "\n")
+    return report
+
+
+def _size(raw: str) -> int:
+    value = int(raw)
+    if not MIN_SIZE <= value <= MAX_SIZE:
+        raise argparse.ArgumentTypeError(f"size must be between {MIN_SIZE} and {MAX_SIZE}")
+    return value
+
+
+def cmd_covers_warm(app: Bagboard, args: argparse.Namespace) -> int:
+    app.prepare_storage()
+    libraries = app.libraries().list(enabled_only=True)
+    if args.library:
+        wanted = {os.path.realpath(raw) for raw in args.library}
+        libraries = [lib for lib in libraries if lib.root in wanted]
+    warm_with_bar(app, libraries, args.size)
+    return 0
+
+
+def add_covers_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], leaf: Leaf
+) -> None:
+    covers = commands.add_parser("covers", help="the cover cache").add_subparsers(
+        dest="covers_command", metavar="ACTION", required=True
+    )
+    warm = leaf(
+        covers,
+        "warm",
+        cmd_covers_warm,
+        "render the cover of every indexed comic into the cache, with a progress bar",
+    )
+    warm.add_argument(
+        "--library", action="append", metavar="PATH", help="only this library (repeatable)"
+    )
+    add_size_option(warm)
+
+
+def add_size_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cover-size",
+        dest="size",
+        type=_size,
+        default=DEFAULT_COVER_SIZE,
+        metavar="N",
+        help=f"long edge of the covers to render (default {DEFAULT_COVER_SIZE})",
+    )
