@@ -136,6 +136,7 @@ def test_a_path_that_is_not_indexed_is_kept_and_taken_over_once_indexed(
     assert store.position(alice.id, ComicKey(path)).page_number == 4  # type: ignore[union-attr]
     key = key_of(library_index, comics_library, "later.cbz")
     assert store.position(alice.id, key).page_number == 4  # type: ignore[union-attr]
+    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
     store.save(alice.id, key, ProgressChange(page_number=5), T0 + timedelta(minutes=1))
     assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(5)}
     assert [(i.path, i.page_number, i.total_pages) for i in feed(store, alice)] == [(path, 5, 20)]
@@ -283,3 +284,47 @@ def test_a_write_after_a_cursor_comes_after_it(
     store.save(alice.id, first, ProgressChange(2), T0)
     later = feed(store, alice, seen[-1].cursor)
     assert [(i.path, i.page_number) for i in later] == [(first.path, 2)]
+
+
+def test_a_comic_moved_onto_a_kept_path_takes_its_row_unless_it_has_its_own(
+    store: ProgressStore,
+    states: ReadingStates,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    target = f"{comics_library.root}/Sorted/y.cbz"
+    store.save(alice.id, ComicKey(target), ProgressChange(6), T0)
+    store.save(bob.id, ComicKey(target), ProgressChange(1), T0)
+    key = key_of(library_index, comics_library, "Incoming/y.cbz")
+    store.save(bob.id, key, ProgressChange(9), T0)  # Bob has a row for the comic itself
+    comic_id = key.comic_id or 0
+    changes = IndexChanges(
+        folders=folders_for(comics_library, target), moved=[ComicMove(comic_id, entry(target))]
+    )
+    library_index.apply(comics_library.id, changes, T0)
+
+    assert states.states(alice.id, [comic_id]) == {comic_id: ReadingState(6)}
+    assert states.states(bob.id, [comic_id]) == {comic_id: ReadingState(9)}
+    assert store.position(bob.id, ComicKey(target, comic_id)).page_number == 9  # type: ignore[union-attr]
+
+
+def test_a_path_written_while_its_comic_was_hidden_is_linked_by_the_next_write(
+    store: ProgressStore,
+    states: ReadingStates,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    key = key_of(library_index, comics_library, "hidden.cbz")
+    # The service names a comic the user may not see by its path alone.
+    store.save(alice.id, ComicKey(key.path), ProgressChange(3, 9), T0)
+    assert states.states(alice.id, [key.comic_id or 0]) == {}
+    assert store.position(alice.id, ComicKey(key.path)).page_number == 3  # type: ignore[union-attr]
+    # Once the user may see it, the comic's key finds the row kept at its path and takes it.
+    assert store.position(alice.id, key).page_number == 3  # type: ignore[union-attr]
+    saved = store.save(alice.id, key, ProgressChange(4), T0 + timedelta(minutes=1))
+    assert (saved.page_number, saved.total_pages) == (4, 9)
+    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
+    assert len(feed(store, alice)) == 1

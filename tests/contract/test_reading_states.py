@@ -171,20 +171,20 @@ def test_a_comic_that_left_the_index_has_no_state_and_takes_no_writes(
     assert reading.states(alice.id, [gone, kept, UNKNOWN]) == {kept: ReadingState(2, True)}
 
 
-def test_a_comic_indexed_again_at_the_same_path_starts_afresh(
+def test_a_comic_indexed_again_at_the_same_path_takes_the_state_left_there(
     reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
+    # A rebuild: the comic leaves the index and comes back under a new id.
     (old,) = index_comics(library_index, comics_library, "x.cbz")
     reading.save_page(alice.id, old, 30, T0)
     reading.mark_read(alice.id, old, T0)
     library_index.apply(comics_library.id, IndexChanges(removed_comics=[old]), T0)
+    assert reading.states(alice.id, [old]) == {}
     (new,) = index_comics(library_index, comics_library, "x.cbz")
     assert new != old
 
-    assert reading.states(alice.id, [old, new]) == {}
+    assert reading.states(alice.id, [old, new]) == {new: ReadingState(30, True)}
     reading.save_page(alice.id, new, 2, T0 + timedelta(hours=1))
-    assert reading.states(alice.id, [old, new]) == {new: ReadingState(last_page=2)}
-    reading.mark_read(alice.id, new, T0 + timedelta(hours=1))
     assert reading.states(alice.id, [old, new]) == {new: ReadingState(2, True)}
 
 

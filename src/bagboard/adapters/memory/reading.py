@@ -44,6 +44,8 @@ class _Row:
     time_spent: int = 0
     client_updated_at: int | None = None
     page_count: int | None = None
+    # Written for a path whose comic the user may not see: not that comic's row.
+    not_for: int | None = None
 
 
 class MemoryReadingStates(ReadingStates, ProgressStore):
@@ -52,6 +54,12 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
     With ``index``, a comic the index no longer holds leaves its rows keyed by path (as the
     SQL rows lose their comic id), and writing by id for one raises ``ComicNotFound``. Without
     one, every id is taken as an indexed comic.
+
+    The SQL index links rows kept by path to a comic when it arrives at their path
+    (``storage/reading_links.py``); this adapter cannot see arrivals, so every access first
+    links such rows to whatever comic is at their path now. The two differ only for a row
+    whose comic moved away, another took its old path, and then its own comic was removed:
+    SQL leaves that row alone, this links it.
     """
 
     def __init__(self, index: LibraryIndex | None = None) -> None:
@@ -67,6 +75,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
         pages: dict[int, int] = {}
         read: set[int] = set()
         with self._lock:
+            self._link_arrivals()
             for source, rows in self._rows.items():
                 for row in self._mine(rows, user_id):
                     if row.deleted or row.comic_id not in wanted or not self._linked(row):
@@ -82,11 +91,13 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
 
     def save_page(self, user_id: int, comic_id: int, page_number: int, at: datetime) -> None:
         with self._lock:
+            self._link_arrivals()
             row = self._row(Source.POSITION, user_id, self._key(comic_id), at)
             row.page_number, row.updated_at, row.deleted = page_number, at, False
 
     def mark_read(self, user_id: int, comic_id: int, at: datetime) -> None:
         with self._lock:
+            self._link_arrivals()
             row = self._row(Source.MARK, user_id, self._key(comic_id), at)
             row.updated_at, row.deleted = at, False
 
@@ -94,6 +105,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
 
     def position(self, user_id: int, key: ComicKey) -> ReadingProgress | None:
         with self._lock:
+            self._link_arrivals()
             row = self._find(Source.POSITION, user_id, key)
             return None if row is None else self._progress(row, key)
 
@@ -101,6 +113,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
         with self._lock:
+            self._link_arrivals()
             at = self._next_time(user_id, now)
             found = self._find(Source.POSITION, user_id, key)
             current = None if found is None else self._progress(found, key)
@@ -113,6 +126,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with self._lock:
+            self._link_arrivals()
             row = self._find(Source.POSITION, user_id, key)
             if row is None or row.deleted:
                 return False
@@ -133,6 +147,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
         time_spent: int | None = None,
     ) -> None:
         with self._lock:
+            self._link_arrivals()
             found = self._find(Source.MARK, user_id, key)
             if not read:
                 if found is not None and not found.deleted:
@@ -150,6 +165,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
         with self._lock:
+            self._link_arrivals()
             found = sorted(
                 (item.cursor, item) for item in self._items(user_id) if item.cursor > after
             )
@@ -186,6 +202,20 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
                         time_spent=row.time_spent,
                     )
 
+    def _link_arrivals(self) -> None:
+        if self._index is None:
+            return
+        for rows in self._rows.values():
+            for row in rows.values():
+                if self._linked(row):
+                    continue
+                comic = self._index.comic_at(row.path)
+                if comic is None or comic.id == row.not_for:
+                    continue
+                mine = self._mine(rows, row.user_id)
+                if not any(other.comic_id == comic.id and self._linked(other) for other in mine):
+                    row.comic_id, row.not_for = comic.id, None
+
     @staticmethod
     def _mine(rows: dict[int, _Row], user_id: int) -> Iterator[_Row]:
         return (row for row in rows.values() if row.user_id == user_id)
@@ -208,6 +238,9 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
         row = self._find(source, user_id, key)
         if row is None:
             row = _Row(next(self._ids), user_id, key.comic_id, key.path, at)
+            if key.comic_id is None and self._index is not None:
+                hidden = self._index.comic_at(key.path)
+                row.not_for = None if hidden is None else hidden.id
             self._rows[source][row.id] = row
         self._relink(source, row, key)
         return row

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.index_rows import indexed_comic
 from bagboard.adapters.storage.index_write import apply_changes
+from bagboard.adapters.storage.reading_links import link_rows_at
 from bagboard.adapters.storage.tables import comics, folders, library_scans
 from bagboard.domain.catalog import (
     IndexChanges,
@@ -74,6 +75,8 @@ class SqlLibraryIndex(LibraryIndex):
             self._engine.begin() as conn,
         ):
             apply_changes(conn, library_id, changes, at)
+            arrived = [entry.path for entry, _ in changes.added]
+            link_rows_at(conn, arrived + [move.entry.path for move in changes.moved])
 
     def finish_scan(self, library_id: int, at: datetime) -> None:
         with translate_errors(), self._engine.begin() as conn:
