@@ -21,6 +21,7 @@ import pytest
 from litestar.testing import TestClient
 from PIL import Image
 
+from bagboard.adapters.memory.clock import ManualClock
 from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.archive import ArchiveFormat
@@ -130,12 +131,17 @@ def corrupt_after_scan(path: Path) -> None:
 
 
 @contextmanager
-def issue_world(kind: str, tmp: pytest.TempPathFactory) -> Iterator[IssueWorld]:
+def issue_world(
+    kind: str, tmp: pytest.TempPathFactory, *, clock: ManualClock | None = None
+) -> Iterator[IssueWorld]:
+    """``clock`` replaces the system clock, for tests that let the two-second caches expire."""
     base = tmp.mktemp(f"issues-{kind}")
     root_a, root_b = write_library(base)
     with database_url(kind, base) as url:
         data_dir = base / "data"
-        app = build(load_settings(data_dir=str(data_dir), database_url=url), workers=0)
+        overrides = {} if clock is None else {"clock": clock}
+        settings = load_settings(data_dir=str(data_dir), database_url=url)
+        app = build(settings, workers=0, **overrides)
         try:
             lib_a = app.libraries().add(str(root_a), "A")
             lib_b = app.libraries().add(str(root_b), "B")

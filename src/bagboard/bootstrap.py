@@ -236,6 +236,8 @@ class Container(containers.DeclarativeContainer):
         hot_renditions,
         renditions,
         page_catalog,
+        clock,
+        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
     browse_service = providers.Singleton(
         BrowseService,

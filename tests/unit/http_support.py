@@ -51,6 +51,7 @@ def empty_issues() -> IssueService:
         MemoryRenditionCache(1 << 20),
         MemoryRenditionCache(1 << 20),
         MemoryPageCatalog(index),
+        ManualClock(),
     )
 
 

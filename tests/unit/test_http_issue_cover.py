@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 
+from bagboard.adapters.memory.clock import ManualClock
 from bagboard.domain.images import SNAP_SIZES
 from tests.archive_factory import write_cbz
 from tests.browse_support import BACKENDS
@@ -124,7 +126,8 @@ def test_covers_are_cached_on_disk_with_a_strong_etag_and_304(world: IssueWorld)
 def test_a_changed_file_gets_a_new_cover(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    with issue_world("sqlite", tmp_path_factory) as world:
+    clock = ManualClock(datetime.now(UTC))
+    with issue_world("sqlite", tmp_path_factory, clock=clock) as world:
         relative = "Acme/Plain/Plain 01.cbz"
         url = world.url(relative, "/cover")
         before = world.get(url)
@@ -133,6 +136,7 @@ def test_a_changed_file_gets_a_new_cover(
         write_cbz(path, {"p01.jpg": jpeg_page(GREEN, (900, 600))})
         library = world.app.libraries().list()[0]
         world.app.scanner().scan(library)
+        clock.advance(timedelta(seconds=3))  # what a running server read expires
         after = world.get(url, headers={"If-None-Match": before.headers["etag"]})
         assert after.status_code == 200
         assert after.headers["etag"] != before.headers["etag"]

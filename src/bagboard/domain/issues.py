@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bagboard.domain.browse import NO_READING, ReadingState
 from bagboard.domain.catalog import IndexedComic
@@ -35,7 +36,9 @@ from bagboard.domain.images import (
     snapped_size,
 )
 from bagboard.domain.model import User
+from bagboard.domain.recent_cache import RecentCache
 from bagboard.ports.archive_reader import ArchiveReader
+from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.page_catalog import PageCatalog
@@ -80,6 +83,9 @@ class IssueService:
         hot: RenditionCache,
         disk: RenditionCache,
         catalog: PageCatalog,
+        clock: Clock,
+        *,
+        cache_ttl: timedelta = timedelta(0),
     ) -> None:
         self._index = index
         self._libraries = libraries
@@ -89,6 +95,11 @@ class IssueService:
         self._hot = hot
         self._disk = disk
         self._catalog = catalog
+        # Covers of a grid are asked for again and again: the index row of a comic is
+        # remembered for ``cache_ttl`` (a running server trusts what it read for two seconds).
+        self._comics: RecentCache[int, IndexedComic | None] | None = (
+            RecentCache(clock, cache_ttl) if cache_ttl > timedelta(0) else None
+        )
         self._failures: dict[tuple[int, FileStamp], str] = {}
         self._lock = threading.Lock()
 
@@ -97,7 +108,7 @@ class IssueService:
     def comic(self, user: User, raw_id: str) -> IndexedComic:
         """The comic with that id if this user may see it; else ``ComicNotFound``."""
         comic_id = parse_id(raw_id)
-        comic = None if comic_id is None else self._index.comic(comic_id)
+        comic = None if comic_id is None else self._lookup(comic_id)
         if comic is None or not user.may_see(comic.library_id):
             raise ComicNotFound("no such comic")
         if not any(lib.id == comic.library_id for lib in self._libraries.list(enabled_only=True)):
@@ -161,6 +172,11 @@ class IssueService:
         return Rendition(RenditionKey(comic.id, stamp, number, ORIGINAL), data, page.media_type)
 
     # --- helpers ---------------------------------------------------------------------------------
+
+    def _lookup(self, comic_id: int) -> IndexedComic | None:
+        if self._comics is None:
+            return self._index.comic(comic_id)
+        return self._comics.get(comic_id, lambda: self._index.comic(comic_id))
 
     def _rendition(
         self, comic: IndexedComic, key: RenditionKey, *, keep_hot: bool = True
