@@ -16,11 +16,12 @@ from sqlalchemy import (
     Engine,
     RowMapping,
     Select,
+    bindparam,
     func,
     select,
 )
 
-from bagboard.adapters.storage.errors import translate_errors
+from bagboard.adapters.storage.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.tables import comics, folders
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
 from bagboard.domain.naturalsort import natural_sort_text
@@ -93,79 +94,120 @@ def paged(
     return Page([make(row) for row in rows], total, page)
 
 
+class PagedStatement:
+    """An ordered statement cut into pages on the lean path, with its count."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self._page = Prepared(statement.limit(bindparam("limit")).offset(bindparam("offset")))
+        self._count = Prepared(
+            select(func.count()).select_from(statement.order_by(None).subquery())
+        )
+
+    def page(
+        self, conn: LeanConnection, page: PageRequest, make: Callable[..., T], **values: Any
+    ) -> Page[T]:
+        """One page, counted only when the page alone cannot tell the total."""
+        rows = conn.all(self._page, limit=page.limit, offset=page.offset, **values)
+        total = page.offset + len(rows)
+        if (rows and len(rows) == page.limit) or (not rows and page.offset > 0):
+            total = conn.scalar(self._count, **values)
+        return Page([make(*row) for row in rows], total, page)
+
+
 def empty(page: PageRequest) -> Page[Any]:
     return Page([], 0, page)
 
 
 class SqlFolderBrowser(FolderBrowser):
+    """Each statement is built once, for this engine's dialect, and run on the lean path
+    (``lean``): a listing runs three to five of them, and building them again on every
+    request cost more than running them."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         dialect = engine.dialect.name
-        self._folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
-        self._comic_order = (comics.c.name_sort, bytewise(comics.c.name, dialect), comics.c.id)
+        folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
+        comic_order = (comics.c.name_sort, bytewise(comics.c.name, dialect), comics.c.id)
+        libraries = folders.c.library_id.in_(bindparam("libraries", expanding=True))
+        parents = folders.c.parent_id.in_(bindparam("parents", expanding=True))
+        publishers = (libraries, folders.c.depth == 1)
+        self._publishers = PagedStatement(_FOLDER.where(*publishers).order_by(*folder_order))
+        # The sort key narrows a name lookup to one entry of the (parent, name_sort) or
+        # (library, depth, name_sort) index; the raw name makes the match exact.
+        same_name = (
+            folders.c.name_sort == bindparam("name_sort"),
+            folders.c.name == bindparam("name"),
+            libraries,
+        )
+        self._named_publisher = Prepared(
+            _FOLDER.where(*same_name, folders.c.depth == 1).order_by(*folder_order)
+        )
+        self._named_child = Prepared(_FOLDER.where(*same_name, parents).order_by(*folder_order))
+        self._at = Prepared(_FOLDER.where(folders.c.path == bindparam("path"), libraries))
+        self._children = PagedStatement(_FOLDER.where(parents).order_by(*folder_order))
+        self._own_shapes = Prepared(
+            select(
+                folders.c.id, folders.c.path, folders.c.depth, _direct_count(folders.c.id)
+            ).where(folders.c.path.in_(bindparam("paths", expanding=True)))
+        )
+        child = folders.alias("child")
+        self._child_shapes = Prepared(
+            select(child.c.parent_id, child.c.name, child.c.comic_count, _direct_count(child.c.id))
+            .where(child.c.parent_id.in_(bindparam("parents", expanding=True)))
+            .order_by(child.c.parent_id, child.c.name_sort, child.c.name, child.c.id)
+        )
+        self._comics = PagedStatement(
+            COMIC.where(comics.c.folder_id.in_(bindparam("folders", expanding=True))).order_by(
+                *comic_order
+            )
+        )
 
     def publishers(self, library_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
         if not library_ids:
             return empty(page)
-        statement = _FOLDER.where(
-            folders.c.library_id.in_(library_ids), folders.c.depth == 1
-        ).order_by(*self._folder_order)
-        with translate_errors(), self._engine.connect() as conn:
-            return paged(conn, statement, page, folder_row)
+        with lean(self._engine) as conn:
+            return self._publishers.page(conn, page, FolderRow, libraries=library_ids)
 
     def named(
         self, library_ids: Sequence[int], parent_ids: Sequence[int] | None, name: str
     ) -> list[FolderRow]:
         if not library_ids or (parent_ids is not None and not parent_ids):
             return []
-        under = folders.c.depth == 1 if parent_ids is None else folders.c.parent_id.in_(parent_ids)
-        statement = _FOLDER.where(
-            # The sort key narrows the lookup to one entry of the (parent, name_sort) or
-            # (library, depth, name_sort) index; the raw name makes the match exact.
-            folders.c.name_sort == natural_sort_text(name),
-            folders.c.name == name,
-            folders.c.library_id.in_(library_ids),
-            under,
-        ).order_by(*self._folder_order)
-        with translate_errors(), self._engine.connect() as conn:
-            return [folder_row(row) for row in conn.execute(statement).mappings()]
+        values: dict[str, Any] = {
+            "name_sort": natural_sort_text(name),
+            "name": name,
+            "libraries": library_ids,
+        }
+        with lean(self._engine) as conn:
+            if parent_ids is None:
+                rows = conn.all(self._named_publisher, **values)
+            else:
+                rows = conn.all(self._named_child, parents=parent_ids, **values)
+        return [FolderRow(*row) for row in rows]
 
     def at(self, library_ids: Sequence[int], path: str) -> FolderRow | None:
         if not library_ids:
             return None
-        statement = _FOLDER.where(folders.c.path == path, folders.c.library_id.in_(library_ids))
-        with translate_errors(), self._engine.connect() as conn:
-            row = conn.execute(statement).mappings().first()
-        return None if row is None else folder_row(row)
+        with lean(self._engine) as conn:
+            row = conn.first(self._at, path=path, libraries=library_ids)
+        return None if row is None else FolderRow(*row)
 
     def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
         if not parent_ids:
             return empty(page)
-        statement = _FOLDER.where(folders.c.parent_id.in_(parent_ids)).order_by(*self._folder_order)
-        with translate_errors(), self._engine.connect() as conn:
-            return paged(conn, statement, page, folder_row)
+        with lean(self._engine) as conn:
+            return self._children.page(conn, page, FolderRow, parents=parent_ids)
 
     def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:
         if not paths:
             return {}
         # Two queries whatever the number of paths: the folders with their direct counts,
         # then all their children with theirs (each count an index-only lookup).
-        with translate_errors(), self._engine.connect() as conn:
-            own = conn.execute(
-                select(
-                    folders.c.id, folders.c.path, folders.c.depth, _direct_count(folders.c.id)
-                ).where(folders.c.path.in_(set(paths)))
-            ).all()
+        with lean(self._engine) as conn:
+            own = conn.all(self._own_shapes, paths=sorted(set(paths)))
             if not own:
                 return {}
-            child = folders.alias("child")
-            rows = conn.execute(
-                select(
-                    child.c.parent_id, child.c.name, child.c.comic_count, _direct_count(child.c.id)
-                )
-                .where(child.c.parent_id.in_([row.id for row in own]))
-                .order_by(child.c.parent_id, child.c.name_sort, child.c.name, child.c.id)
-            ).all()
+            rows = conn.all(self._child_shapes, parents=[row[0] for row in own])
         children: dict[int, list[tuple[str, int, int]]] = {}
         for parent_id, name, count, direct in rows:
             children.setdefault(parent_id, []).append((name, count, direct))
@@ -177,9 +219,8 @@ class SqlFolderBrowser(FolderBrowser):
     def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
         if not folder_ids:
             return empty(page)
-        statement = COMIC.where(comics.c.folder_id.in_(folder_ids)).order_by(*self._comic_order)
-        with translate_errors(), self._engine.connect() as conn:
-            return paged(conn, statement, page, comic_row)
+        with lean(self._engine) as conn:
+            return self._comics.page(conn, page, ComicRow, folders=folder_ids)
 
 
 def _direct_count(folder_id: ColumnElement[int]) -> ColumnElement[int]:
