@@ -26,7 +26,7 @@ from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.model import Role
-from tests.archive_factory import comicinfo_xml, write_archive, write_cbz
+from tests.archive_factory import comicinfo_xml, truncate, write_archive, write_cbz
 from tests.browse_support import auth, database_url
 
 CBR_DATA = Path(__file__).parent / "data" / "cbr"
@@ -68,7 +68,8 @@ COMICS: dict[str, tuple[ArchiveFormat, dict[str, bytes]]] = {
 }
 CBR_STORED = "Acme/Rar/Rar stored.cbr"
 CBR_COMPRESSED = "Acme/Rar/Rar compressed.cbr"
-CORRUPT = "Acme/Broken/Broken 01.cbz"
+CORRUPT = "Acme/Broken/Broken 01.cbz"  # damaged after the scan: the index trusts it
+TRUNCATED = "Acme/Broken/Truncated 01.cbz"  # damaged before: indexed as unreadable
 HIDDEN = "Secret/Hidden/Hidden 01.cbz"
 
 
@@ -114,6 +115,7 @@ def write_library(base: Path) -> tuple[Path, Path]:
     broken = root_a / CORRUPT
     broken.parent.mkdir(parents=True)
     write_cbz(broken, dict(PAGES))
+    truncate(write_cbz(root_a / TRUNCATED, dict(PAGES)))
     hidden = root_b / HIDDEN
     hidden.parent.mkdir(parents=True)
     write_cbz(hidden, dict(PAGES))

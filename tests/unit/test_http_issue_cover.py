@@ -20,6 +20,7 @@ from tests.issue_support import (
     CORRUPT,
     GREEN,
     RED,
+    TRUNCATED,
     IssueWorld,
     issue_world,
     jpeg_page,
@@ -149,6 +150,15 @@ def test_no_image_is_cover_unavailable(world: IssueWorld) -> None:
     response = world.get(world.url("Acme/Empty/Empty 01.cbz", "/cover"))
     assert response.status_code == 404
     assert response.json()["error"] == "cover_unavailable"
+
+
+def test_a_comic_indexed_as_unreadable_is_422_cover_failed(world: IssueWorld) -> None:
+    for suffix in ("/cover", "/pages", "/page/1"):
+        response = world.get(world.url(TRUNCATED, suffix))
+        assert response.status_code == 422, suffix
+        assert response.json()["error"] == (
+            "cover_failed" if suffix == "/cover" else "archive_unreadable"
+        )
 
 
 def test_a_corrupt_archive_is_422_cover_failed_and_logged_once(
