@@ -8,7 +8,8 @@ MB, indexes them, starts ``bagboard serve --no-watch`` and measures:
 
 - cold covers: every comic's 400 px cover requested once (nothing cached), from as many
   client threads as the machine has CPUs; covers/s overall and per CPU;
-- warm covers: wrk (Debian package ``wrk``) cycling over the same cover URLs, now cached;
+- warm covers: wrk (Debian package ``wrk``) cycling over the same cover URLs, now cached,
+  and ``/auth/ping`` under the same load for reference (the machine's ceiling at that moment);
 - download: the big comic fetched whole with curl to /dev/null, MB/s (and a second time, so
   the file is in the page cache as it would be for a popular comic).
 """
@@ -171,6 +172,13 @@ def main() -> int:
         line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
         requests, errors, p95, seconds = line.split()[1:]
         warm = int(requests) / float(seconds)
+        # The same load on the cheapest endpoint: what this machine allows at all right now.
+        done = subprocess.run(
+            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s",
+             "-H", f"Authorization: Bearer {token}", f"{base}/api/v1/auth/ping"],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        ping = float(next(x for x in done.stdout.splitlines() if "Requests/sec" in x).split()[1])
         print(f"warm: {warm:,.0f} covers/s, p95 {int(p95) / 1000:.1f} ms, "
               f"non-2xx {errors}", file=sys.stderr)  # fmt: skip
 
@@ -200,6 +208,7 @@ def main() -> int:
     print("|---|---:|")
     print(f"| cold covers (nothing cached) | {cold:,.1f} covers/s ({cold / cpus:,.1f} per CPU) |")
     print(f"| warm covers (wrk, {args.connections} connections) | {warm:,.0f} covers/s |")
+    print(f"| auth/ping, same load, for reference | {ping:,.0f} req/s |")
     print(f"| download of {big.stat().st_size / 1e6:,.0f} MB (curl) | {max(rates):,.0f} MB/s |")
     return 0
 

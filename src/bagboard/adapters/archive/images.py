@@ -52,7 +52,7 @@ class PillowImages(PageImages):
                 flat = _flatten(ImageOps.exif_transpose(image) or image)
                 if scale < 1.0:
                     # exif_transpose may have swapped the edges; fit the box, keep the ratio.
-                    flat.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+                    flat.thumbnail((long_edge, long_edge), Image.Resampling.BICUBIC)
                 out = io.BytesIO()
                 flat.save(out, format="JPEG", quality=self._quality)
                 return out.getvalue()
