@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Integer, Select, bindparam, cast, func, select
+from sqlalchemy import Engine, Integer, bindparam, cast, func, select
 
-from bagboard.adapters.storage.browse_folders import COMIC, comic_row, empty, paged
+from bagboard.adapters.storage.browse_folders import COMIC, PagedStatement, empty
 from bagboard.adapters.storage.browse_series import series_page
-from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.facet_tables import publisher_facets
+from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
@@ -36,20 +36,17 @@ class SqlMetadataBrowser(MetadataBrowser):
         if not library_ids:
             return empty(page)
         statement, distinct = _PUBLISHERS[Sort.COUNT if sort is Sort.COUNT else Sort.ALPHA]
-        values = {"libraries": list(library_ids), "limit": page.limit, "offset": page.offset}
-        with translate_errors(), self._engine.connect() as conn:
-            rows = conn.execute(statement, values).mappings().all()
+        with lean(self._engine) as conn:
+            rows = conn.all(statement, libraries=library_ids, limit=page.limit, offset=page.offset)
             if rows:
-                total = rows[0]["total"]
+                total = rows[0][2]
             elif page.offset == 0:
                 total = 0
             else:  # past the end: only a count can tell how far
-                total = conn.execute(distinct, values).scalar_one()
+                total = conn.scalar(distinct, libraries=library_ids)
         spellings: dict[str, tuple[int, Counter[str]]] = {}
-        for row in rows:
-            spellings.setdefault(row["key"], (row["count"], Counter()))[1][row["spelling"]] += row[
-                "n"
-            ]
+        for key, count, _, spelling, n in rows:
+            spellings.setdefault(key, (count, Counter()))[1][spelling] += n
         items = [
             Facet(key, display_name(names.items()), n) for key, (n, names) in spellings.items()
         ]
@@ -65,8 +62,7 @@ class SqlMetadataBrowser(MetadataBrowser):
     ) -> Page[Facet]:
         if not library_ids or publisher_key == "":
             return empty(page)
-        with translate_errors(), self._engine.connect() as conn:
-            return series_page(conn, library_ids, publisher_key, query, sort, page)
+        return series_page(self._engine, library_ids, publisher_key, query, sort, page)
 
     def issues(
         self,
@@ -79,33 +75,23 @@ class SqlMetadataBrowser(MetadataBrowser):
         # Comics with an empty key belong to no group, so an empty key finds nothing.
         if not library_ids or not series_key or publisher_key == "":
             return empty(page)
-        statement = COMIC.where(comics.c.library_id.in_(library_ids), _series_key == series_key)
+        values: dict[str, Any] = {"libraries": library_ids, "series": series_key}
         if publisher_key is not None:
-            statement = statement.where(_publisher_key == publisher_key)
-        natural = (comics.c.number_sort, comics.c.name_sort, comics.c.id)
-        order: tuple[Any, ...]
-        if sort is Sort.RECENT:
-            order = (comics.c.added_at.desc(), comics.c.id.desc())
-        elif sort is Sort.YEAR:
-            order = (comics.c.year_int.desc().nulls_last(), *natural)
-        else:
-            order = natural
-        with translate_errors(), self._engine.connect() as conn:
-            return paged(conn, statement.order_by(*order), page, comic_row)
+            values["publisher"] = publisher_key
+        statement = _ISSUES[sort if sort in _ISSUE_ORDER else Sort.ALPHA, publisher_key is not None]
+        with lean(self._engine) as conn:
+            return statement.page(conn, page, ComicRow, **values)
 
     def recent(
         self, library_ids: Sequence[int], since: datetime, page: PageRequest
     ) -> Page[ComicRow]:
         if not library_ids:
             return empty(page)
-        statement = COMIC.where(
-            comics.c.library_id.in_(library_ids), comics.c.added_at >= since
-        ).order_by(comics.c.added_at.desc(), comics.c.id.desc())
-        with translate_errors(), self._engine.connect() as conn:
-            return paged(conn, statement, page, comic_row)
+        with lean(self._engine) as conn:
+            return _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since)
 
 
-def _publisher_statements(sort: Sort) -> tuple[Select[Any], Select[Any]]:
+def _publisher_statements(sort: Sort) -> tuple[Prepared, Prepared]:
     """A page of publishers and their count, for ``libraries``, ``limit`` and ``offset``.
 
     The page of groups is cut from the visible spellings' counts and joined back to its own
@@ -142,7 +128,31 @@ def _publisher_statements(sort: Sort) -> tuple[Select[Any], Select[Any]]:
         .join_from(groups, spellings, spellings.c.key == groups.c.key)
         .order_by(groups.c.position)
     )
-    return page, select(func.count(func.distinct(spellings.c.key)))
+    return Prepared(page), Prepared(select(func.count(func.distinct(spellings.c.key))))
 
 
 _PUBLISHERS = {sort: _publisher_statements(sort) for sort in (Sort.ALPHA, Sort.COUNT)}
+
+
+_LIBRARIES = comics.c.library_id.in_(bindparam("libraries", expanding=True))
+_NATURAL = (comics.c.number_sort, comics.c.name_sort, comics.c.id)
+_ISSUE_ORDER: dict[Sort, tuple[Any, ...]] = {
+    Sort.ALPHA: _NATURAL,
+    Sort.RECENT: (comics.c.added_at.desc(), comics.c.id.desc()),
+    Sort.YEAR: (comics.c.year_int.desc().nulls_last(), *_NATURAL),
+}
+
+
+def _issues(sort: Sort, by_publisher: bool) -> PagedStatement:
+    statement = COMIC.where(_LIBRARIES, _series_key == bindparam("series"))
+    if by_publisher:
+        statement = statement.where(_publisher_key == bindparam("publisher"))
+    return PagedStatement(statement.order_by(*_ISSUE_ORDER[sort]))
+
+
+_ISSUES = {(sort, split): _issues(sort, split) for sort in _ISSUE_ORDER for split in (False, True)}
+_RECENT = PagedStatement(
+    COMIC.where(
+        _LIBRARIES, comics.c.added_at >= bindparam("since", type_=comics.c.added_at.type)
+    ).order_by(comics.c.added_at.desc(), comics.c.id.desc())
+)

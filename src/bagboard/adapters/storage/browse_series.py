@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     Integer,
     RowMapping,
     ScalarSelect,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 
+from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.facet_tables import (
     all_publisher_series_facets,
     all_series_facets,
@@ -39,6 +41,7 @@ from bagboard.adapters.storage.facet_tables import (
     publisher_series_facets,
     series_facets,
 )
+from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.series_search import matching_series
 from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import Facet, Sort, display_name
@@ -73,27 +76,44 @@ class _Rows(NamedTuple):
 
 
 def series_page(
-    conn: Connection,
+    engine: Engine,
     library_ids: Sequence[int],
     publisher_key: str | None,
     query: str | None,
     sort: Sort,
     page: PageRequest,
 ) -> Page[Facet]:
-    if len(library_ids) == 1:
-        visible, every_source = list(library_ids), False
-    else:
-        sources = set(conn.execute(select(facet_sources.c.library_id)).scalars())
-        # Libraries without series add nothing, whether visible or not.
-        visible = sorted(sources.intersection(library_ids))
-        every_source = len(visible) == len(sources)
-    if not visible:
-        return Page([], 0, page)
-    rows = _rows_for(conn.dialect.name, visible, every_source, publisher_key)
-    if not query and not rows.summed:
-        statement, count = _group_page(rows.table, sort, tuple(rows.values))
-        found = run_page(conn, statement, count, page, rows.values)
-        return Page([_facet(row) for row in found.items], found.total, page)
+    """One page of series. The usual request (no search, rows that are groups) runs on the
+    lean path; the others build their statements for the request."""
+    with lean(engine) as fast:
+        if len(library_ids) == 1:
+            visible, every_source = list(library_ids), False
+        else:
+            sources = {row[0] for row in fast.all(_SOURCES)}
+            # Libraries without series add nothing, whether visible or not.
+            visible = sorted(sources.intersection(library_ids))
+            every_source = len(visible) == len(sources)
+        if not visible:
+            return Page([], 0, page)
+        rows = _rows_for(engine.dialect.name, visible, every_source, publisher_key)
+        if not query and not rows.summed:
+            statement, count = _lean_group_page(rows.table, sort, tuple(rows.values))
+            found = fast.all(statement, limit=page.limit, offset=page.offset, **rows.values)
+            total = found[0][-1] if found else fast.scalar(count, **rows.values)
+            return Page([Facet(*row[:-1]) for row in found], total, page)
+    with translate_errors(), engine.connect() as conn:
+        return _built_page(conn, visible, publisher_key, query, sort, page, rows)
+
+
+def _built_page(
+    conn: Connection,
+    visible: list[int],
+    publisher_key: str | None,
+    query: str | None,
+    sort: Sort,
+    page: PageRequest,
+    rows: _Rows,
+) -> Page[Facet]:
     table, where = rows.table, rows.where
     total: ScalarSelect[int] | None = None
     if query:
@@ -120,17 +140,19 @@ def _facets(table: Table) -> Select[Any]:
 
 
 @cache
-def _group_page(
+def _lean_group_page(
     table: Table, sort: Sort, bound: tuple[str, ...]
-) -> tuple[Select[Any], ScalarSelect[int]]:
-    """A page of rows that are groups, with their total; built once per table, order and
-    bound parameters: on statements this small, building them again on every request would
-    cost more than running them."""
+) -> tuple[Prepared, Prepared]:
+    """A page of rows that are groups with their total as a last column, and the total
+    alone; built once per table, order and bound parameters (``lean``)."""
     where = [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
     statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
     count = select(func.count()).select_from(table).where(*where).correlate(None)
     total = count.scalar_subquery()
-    return paginated(statement, total), total
+    return Prepared(paginated(statement, total)), Prepared(select(total))
+
+
+_SOURCES = Prepared(select(facet_sources.c.library_id))
 
 
 _BOUND_COLUMNS = {"library": "library_id", "publisher": "publisher_key"}
