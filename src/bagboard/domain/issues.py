@@ -136,7 +136,10 @@ class IssueService:
     def rendition(self, user: User, key: RenditionKey) -> Rendition:
         """*Blocking.* The cover or resized page ``key`` names, from the caches or made now."""
         comic = self.comic(user, str(key.comic_id))
-        return self._rendition(comic, key)
+        stamp = FileStamp.of(comic)
+        # The comic may have changed since the key was made: render what is there now.
+        fresh = key if key.stamp == stamp else RenditionKey(comic.id, stamp, key.page, key.size)
+        return self._rendition(comic, fresh)
 
     def warm_cover(self, comic_id: int, size: int) -> bool:
         """*Blocking.* Make sure the cover is cached; False when it cannot be made."""

@@ -1,15 +1,16 @@
 """Serving a file from disk: whole, one range, or several (``multipart/byteranges``).
 
-The file is opened once in a worker thread (``open_file``), so its size and date come from the
-very descriptor the body is read from; the body is read in chunks with ``pread`` in worker
-threads, never whole, and never on the event loop. What to send is decided by ``ranges.py``.
+The file is stat'ed in a worker thread (``stat_comic_file``) for the headers, then opened when
+the body starts and checked to be the same version; the body is read in chunks with ``pread``
+in worker threads, never whole, and never on the event loop. What to send is decided by
+``ranges.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
+import stat
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,10 +46,11 @@ _RFC5987_SAFE = "!#$&+-.^_`|~"
 
 
 @dataclass(frozen=True, slots=True)
-class OpenedFile:
-    """A file opened for reading; whoever holds it must ``close`` it (the streams do)."""
+class FileVersion:
+    """A file as stat'ed before answering: its headers describe this version, and the body is
+    read only while the file still is this version."""
 
-    fd: int
+    path: str
     size: int
     mtime_ns: int
 
@@ -61,24 +63,30 @@ class OpenedFile:
     def last_modified(self) -> datetime:
         return datetime.fromtimestamp(self.mtime_ns // 1_000_000_000, tz=UTC)
 
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
 
-
-def open_comic_file(path: str) -> OpenedFile:
-    """Open ``path`` for reading (blocking: call it from a worker thread); a file that vanished
-    since it was indexed is ``ComicNotFound``."""
+def stat_comic_file(path: str) -> FileVersion:
+    """The file's current version (blocking: call it from a worker thread); a file that
+    vanished since it was indexed is ``ComicNotFound``."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+        info = os.stat(path)  # noqa: PTH116 - a plain path string is the index's currency
+    except (FileNotFoundError, NotADirectoryError) as exc:
         raise ComicNotFound("the comic file is no longer on disk") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ComicNotFound("the comic file is no longer on disk")
+    return FileVersion(path, info.st_size, info.st_mtime_ns)
+
+
+def _open_version(version: FileVersion) -> int | None:
+    """A descriptor on ``version``, or None when the file changed or went since its stat."""
     try:
-        info = os.fstat(fd)
+        fd = os.open(version.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
+        return None
+    info = os.fstat(fd)
+    if (info.st_size, info.st_mtime_ns) != (version.size, version.mtime_ns):
         os.close(fd)
-        raise
-    return OpenedFile(fd, info.st_size, info.st_mtime_ns)
+        return None
+    return fd
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +122,7 @@ def content_disposition(name: str) -> str:
 
 
 def file_response(
-    file: OpenedFile, conditions: Conditions, *, media_type: str, filename: str
+    file: FileVersion, conditions: Conditions, *, media_type: str, filename: str
 ) -> Response[bytes] | Stream:
     """The response for ``file``; the descriptor is closed once the response is done with it."""
     etag, modified = file.etag, file.last_modified
@@ -125,7 +133,6 @@ def file_response(
         "Accept-Ranges": "bytes",
     }
     if not_modified(conditions.if_none_match, conditions.if_modified_since, etag, modified):
-        file.close()
         return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
     wanted = (
         parse_range(conditions.range, file.size)
@@ -133,7 +140,6 @@ def file_response(
         else None
     )
     if isinstance(wanted, Unsatisfiable):
-        file.close()
         body = ErrorBody(error="range_not_satisfiable", message="no requested range is in the file")
         headers["Content-Range"] = f"bytes */{file.size}"
         return Response(
@@ -190,7 +196,7 @@ def file_response(
 
 
 def _send(
-    file: OpenedFile,
+    file: FileVersion,
     parts: Sequence[tuple[bytes, ByteRange]],
     status: int,
     headers: dict[str, str],
@@ -201,7 +207,6 @@ def _send(
 ) -> Response[bytes] | Stream:
     headers["Content-Length"] = str(length)
     if head:
-        file.close()
         return Response(b"", status_code=status, headers=headers, media_type=media_type)
     return Stream(
         _chunks(file, parts, closing), status_code=status, headers=headers, media_type=media_type
@@ -209,8 +214,14 @@ def _send(
 
 
 async def _chunks(
-    file: OpenedFile, parts: Sequence[tuple[bytes, ByteRange]], closing: bytes
+    file: FileVersion, parts: Sequence[tuple[bytes, ByteRange]], closing: bytes
 ) -> AsyncIterator[bytes]:
+    # Opened here, not before: a stream that never starts (the client left) holds nothing.
+    fd = await anyio.to_thread.run_sync(_open_version, file)
+    if fd is None:
+        # The file changed since its headers were sent: the promised bytes no longer exist.
+        # A short body makes the client retry, and its If-Range then gets the new file.
+        return
     try:
         for head, part in parts:
             if head:
@@ -218,14 +229,12 @@ async def _chunks(
             position, end = part.start, part.end + 1
             while position < end:
                 count = min(CHUNK_BYTES, end - position)
-                chunk = await anyio.to_thread.run_sync(os.pread, file.fd, count, position)
+                chunk = await anyio.to_thread.run_sync(os.pread, fd, count, position)
                 if not chunk:
-                    # The file shrank under us; the promised length cannot be met. Ending the
-                    # stream early lets the client see a short body and retry with a Range.
-                    return
+                    return  # truncated in place while being read: end short, as above
                 position += len(chunk)
                 yield chunk
         if closing:
             yield closing
     finally:
-        file.close()
+        os.close(fd)

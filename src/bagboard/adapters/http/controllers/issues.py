@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
-from bagboard.adapters.http.file_response import Conditions, file_response, open_comic_file
+from bagboard.adapters.http.file_response import Conditions, file_response, stat_comic_file
 from bagboard.adapters.http.issue_json import (
     comic_media_type,
     image_response,
@@ -73,10 +73,10 @@ class IssueController(Controller):
     ) -> Response[bytes] | Stream:
         """The comic file, with Range, If-Range and conditional requests."""
         comic = issues.comic(current_user, issue_id)
-        opened = await anyio.to_thread.run_sync(open_comic_file, comic.path)
+        version = await anyio.to_thread.run_sync(stat_comic_file, comic.path)
         conditions = Conditions.of(request.headers, head=request.method == "HEAD")
         return file_response(
-            opened, conditions, media_type=comic_media_type(comic), filename=comic.name
+            version, conditions, media_type=comic_media_type(comic), filename=comic.name
         )
 
     @get("/{issue_id:str}/pages", sync_to_thread=True)
