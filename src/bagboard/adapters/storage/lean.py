@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine, Select, exc
+from sqlalchemy import Engine, SelectBase, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.pool import PoolProxiedConnection
@@ -47,7 +47,7 @@ class Prepared:
     each length of its list parameters (``bindparam(name, expanding=True)``, passed as
     sequences). Safe to share between threads."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: SelectBase) -> None:
         self._statement = statement
         self._lists = frozenset(
             name for name, bind in statement.compile().binds.items() if bind.expanding

@@ -7,10 +7,23 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, false, null, or_, select, true, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    false,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
+from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.moved_paths import free_path
 from bagboard.adapters.storage.tables import comics, read_marks, reading_progress
 from bagboard.domain.browse import ReadingState
@@ -24,6 +37,23 @@ _progress = reading_progress.c
 _marks = read_marks.c
 
 
+def _states() -> Prepared:
+    """A user's saved pages and read marks of some comics, both tables in one statement: one
+    round trip per page of a list."""
+    user: BindParameter[int] = bindparam("user")
+    wanted: BindParameter[list[int]] = bindparam("comics", expanding=True)
+    saved = select(_progress.comic_id, _progress.page_number, false()).where(
+        _progress.user_id == user, _progress.comic_id.in_(wanted), _progress.deleted == false()
+    )
+    marked = select(_marks.comic_id, null(), true()).where(
+        _marks.user_id == user, _marks.comic_id.in_(wanted), _marks.deleted == false()
+    )
+    return Prepared(saved.union_all(marked))
+
+
+_STATES = _states()
+
+
 class SqlReadingStates(ReadingStates):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -31,20 +61,9 @@ class SqlReadingStates(ReadingStates):
     def states(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingState]:
         pages: dict[int, int] = {}
         read: set[int] = set()
-        with translate_errors(), self._engine.connect() as conn:
+        with lean(self._engine) as conn:
             for chunk in _chunks(sorted(set(comic_ids))):
-                # Both tables in one statement: one round trip per page of a list.
-                saved = select(_progress.comic_id, _progress.page_number, false()).where(
-                    _progress.user_id == user_id,
-                    _progress.comic_id.in_(chunk),
-                    _progress.deleted == false(),
-                )
-                marked = select(_marks.comic_id, null(), true()).where(
-                    _marks.user_id == user_id,
-                    _marks.comic_id.in_(chunk),
-                    _marks.deleted == false(),
-                )
-                for comic_id, page_number, is_mark in conn.execute(saved.union_all(marked)):
+                for comic_id, page_number, is_mark in conn.all(_STATES, user=user_id, comics=chunk):
                     if is_mark:
                         read.add(comic_id)
                     else:
