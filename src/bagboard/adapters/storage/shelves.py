@@ -6,10 +6,11 @@ import posixpath
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Engine, delete, func, or_, select
+from sqlalchemy import ColumnElement, Engine, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
+from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.moved_paths import PathHolder, free_path
 from bagboard.adapters.storage.tables import comics, shelf_entries
 from bagboard.domain.errors import ComicNotFound
@@ -32,6 +33,22 @@ _ORDER = {
 _LIST = select(
     _entries.id, _entries.kind, _CURRENT_PATH, _entries.created_at, _entries.comic_id
 ).select_from(shelf_entries.outerjoin(comics, comics.c.id == _entries.comic_id))
+
+
+def _lists(shelf: Shelf) -> tuple[Prepared, Prepared]:
+    """The count and a page of one user's shelf within some libraries. An entry whose comic
+    left the index went with it (ON DELETE CASCADE), so counting needs no join."""
+    where = (
+        _entries.user_id == bindparam("user"),
+        _entries.shelf == bindparam("shelf"),
+        _entries.library_id.in_(bindparam("libraries", expanding=True)),
+    )
+    count = select(func.count()).select_from(shelf_entries).where(*where)
+    page = _LIST.where(*where).order_by(*_ORDER[shelf])
+    return Prepared(count), Prepared(page.limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+_LISTS = {shelf: _lists(shelf) for shelf in Shelf}
 
 
 class SqlShelves(Shelves):
@@ -82,14 +99,14 @@ class SqlShelves(Shelves):
     ) -> Page[ShelfEntry]:
         if not library_ids:
             return Page([], 0, page)
-        # An entry whose comic left the index went with it (ON DELETE CASCADE), so counting
-        # needs no join.
-        where = (*_scope(user_id, shelf), _entries.library_id.in_(library_ids))
-        count = select(func.count()).select_from(shelf_entries).where(*where)
-        query = _LIST.where(*where).order_by(*_ORDER[shelf]).limit(page.limit).offset(page.offset)
-        with translate_errors(), self._engine.connect() as conn:
-            total = conn.execute(count).scalar_one()
-            rows = conn.execute(query).all() if total > page.offset else []
+        count, query = _LISTS[shelf]
+        values = {"user": user_id, "shelf": shelf.value, "libraries": library_ids}
+        with lean(self._engine) as conn:
+            total = conn.scalar(count, **values)
+            if total > page.offset:
+                rows = conn.all(query, limit=page.limit, offset=page.offset, **values)
+            else:
+                rows = []
         items = [
             ShelfEntry(
                 id=row_id,
