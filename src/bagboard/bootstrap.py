@@ -43,6 +43,7 @@ from bagboard.adapters.storage.index import SqlLibraryIndex
 from bagboard.adapters.storage.libraries import SqlLibraryStore
 from bagboard.adapters.storage.migrate import upgrade
 from bagboard.adapters.storage.pages import SqlPageCatalog
+from bagboard.adapters.storage.progress import SqlProgressStore
 from bagboard.adapters.storage.reading import SqlReadingStates
 from bagboard.adapters.storage.settings import SqlSettingsStore
 from bagboard.adapters.storage.shelves import SqlShelves
@@ -57,6 +58,7 @@ from bagboard.domain.issues import IssueService
 from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor
+from bagboard.domain.progress_service import ProgressService
 from bagboard.domain.scanner import InspectMap, Scanner
 from bagboard.domain.settings import SettingsService
 from bagboard.ports.library_index import LibraryIndex
@@ -200,6 +202,12 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryReadingStates, library_index),
         sql=providers.Singleton(SqlReadingStates, engine),
     )
+    # In memory one object holds positions and marks for both ports, as the tables do in SQL.
+    progress_store = providers.Selector(
+        config.storage,
+        memory=reading_states,
+        sql=providers.Singleton(SqlProgressStore, engine),
+    )
     archive_reader = providers.Singleton(FileArchiveReader)
     page_reader = providers.Singleton(FileArchiveReader, open_handles=OPEN_ARCHIVES)
     page_images = providers.Singleton(PillowImages)
@@ -250,6 +258,9 @@ class Container(containers.DeclarativeContainer):
         settings_store,
         clock,
     )
+    progress_service = providers.Factory(
+        ProgressService, progress_store, library_index, libraries, clock
+    )
 
 
 class Bagboard:
@@ -277,6 +288,10 @@ class Bagboard:
 
     def browse(self) -> BrowseService:
         service: BrowseService = self._container.browse_service()
+        return service
+
+    def progress(self) -> ProgressService:
+        service: ProgressService = self._container.progress_service()
         return service
 
     def issues(self) -> IssueService:
@@ -367,12 +382,17 @@ class Bagboard:
             service: IssueService = container.issue_service()
             return service
 
+        def progress() -> ProgressService:
+            service: ProgressService = container.progress_service()
+            return service
+
         return HttpServices(
             authenticator=authenticator,
             settings=settings,
             version=__version__,
             browse=browse,
             issues=issues,
+            progress=progress,
         )
 
     def create_app(self, *, debug: bool = False) -> Any:

@@ -6,6 +6,8 @@ same backend here; comics move or leave through ``LibraryIndex.apply`` as a scan
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -328,3 +330,38 @@ def test_a_path_written_while_its_comic_was_hidden_is_linked_by_the_next_write(
     assert (saved.page_number, saved.total_pages) == (4, 9)
     assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
     assert len(feed(store, alice)) == 1
+
+
+def test_concurrent_writers_lose_nothing_and_the_newest_timed_write_wins(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    shared = key_of(library_index, comics_library, "shared.cbz")
+    own = [key_of(library_index, comics_library, f"own {n}.cbz") for n in range(8)]
+    start = threading.Barrier(len(own))
+    failures: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            start.wait()
+            for k in range(10):
+                stamp = 1000 + k * len(own) + n
+                with contextlib.suppress(StaleProgress):
+                    store.save(alice.id, shared, ProgressChange(stamp, client_time=stamp), T0)
+                store.save(alice.id, own[n], ProgressChange(k + 1), T0)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(len(own))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    newest = 1000 + 9 * len(own) + len(own) - 1
+    assert store.position(alice.id, shared).page_number == newest  # type: ignore[union-attr]
+    assert [store.position(alice.id, key).page_number for key in own] == [10] * len(own)  # type: ignore[union-attr]
+    items = feed(store, alice)
+    assert len(items) == len(own) + 1
+    times = [item.updated_at for item in items]
+    assert len(set(times)) == len(times)

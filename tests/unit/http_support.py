@@ -33,6 +33,7 @@ from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.issues import IssueService
 from bagboard.domain.model import ServerSettings, User
+from bagboard.domain.progress_service import ProgressService
 from bagboard.domain.settings import SettingsService
 from bagboard.ports.settings_store import SettingsStore
 
@@ -53,6 +54,12 @@ def empty_issues() -> IssueService:
         MemoryPageCatalog(index),
         ManualClock(),
     )
+
+
+def empty_progress(clock: ManualClock) -> ProgressService:
+    """Positions and marks in memory, over an empty index."""
+    index = MemoryLibraryIndex()
+    return ProgressService(MemoryReadingStates(index), index, MemoryLibraryStore(), clock)
 
 
 def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
@@ -153,12 +160,14 @@ def running_api(
     clock = ManualClock()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
+    progress = empty_progress(clock)
     services = HttpServices(
         authenticator=lambda: Authenticator(users, token_store, clock),
         settings=settings_factory or (lambda: settings),
         version=VERSION,
         browse=lambda: browse,
         issues=empty_issues,
+        progress=lambda: progress,
     )
     app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
     with TestClient(app) as client:

@@ -65,7 +65,6 @@ def test_every_domain_error_has_a_status(cls: type[DomainError]) -> None:
         ("ApiDisabled", 503, "api_disabled"),
         ("Unauthorized", 401, "unauthorized"),
         ("ArchiveUnreadable", 422, "archive_unreadable"),
-        ("StaleProgress", 409, "stale"),
         ("StorageUnavailable", 503, "storage_unavailable"),
     ],
 )
@@ -74,6 +73,16 @@ def test_domain_errors_map_to_status_and_code(
 ) -> None:
     body = error_body(api.client.get(f"/api/v1/_test/raise/{name}", headers=auth), status)
     assert body == {"error": code, "message": f"{name} happened"}
+
+
+def test_a_stale_write_also_carries_the_current_position(api: Api, auth: dict[str, str]) -> None:
+    response = api.client.get("/api/v1/_test/raise/StaleProgress", headers=auth)
+    assert (response.status_code, response.headers["content-type"]) == (409, "application/json")
+    assert response.json() == {
+        "error": "stale",
+        "message": "StaleProgress happened",
+        "current": None,
+    }
 
 
 def test_the_table_lists_the_contract_statuses() -> None:

@@ -22,6 +22,7 @@ from tests.unit.http_support import (
     bearer,
     empty_browse,
     empty_issues,
+    empty_progress,
     running_api,
 )
 
@@ -39,12 +40,14 @@ def plain_services() -> HttpServices:
     store = MemorySettingsStore()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
+    progress = empty_progress(clock)
     return HttpServices(
         authenticator=lambda: Authenticator(users, tokens, clock),
         settings=lambda: settings,
         version="1.0.0",
         browse=lambda: browse,
         issues=empty_issues,
+        progress=lambda: progress,
     )
 
 

@@ -27,6 +27,7 @@ from bagboard.adapters.http.routing import drop_head_body
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.issues import IssueService
+from bagboard.domain.progress_service import ProgressService
 from bagboard.domain.settings import SettingsService
 
 API_PREFIX = "/api/v1"
@@ -51,6 +52,7 @@ class HttpServices:
     version: str
     browse: Callable[[], BrowseService]
     issues: Callable[[], IssueService]
+    progress: Callable[[], ProgressService]
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -86,6 +88,7 @@ def create_app(
             "settings": _provider(services.settings),
             "browse": _provider(services.browse),
             "issues": _provider(services.issues),
+            "progress": _provider(services.progress),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],

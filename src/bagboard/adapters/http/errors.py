@@ -16,6 +16,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from bagboard.adapters.http.progress_json import StaleJson, stale_json
 from bagboard.adapters.http.schemas import ErrorBody
 from bagboard.domain.errors import (
     AlreadyExists,
@@ -99,6 +100,17 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
     return error_response(status, body, _headers_for(exc))
 
 
+def handle_stale_progress(
+    request: Request[Any, Any, Any], exc: StaleProgress
+) -> Response[StaleJson]:
+    # The one error whose body carries data: the stored position the client lost to.
+    return Response(
+        content=stale_json(exc.message, exc.current),
+        status_code=DOMAIN_ERROR_STATUS[StaleProgress],
+        media_type=MediaType.JSON,
+    )
+
+
 def handle_http_exception(
     request: Request[Any, Any, Any], exc: HTTPException
 ) -> Response[ErrorBody]:
@@ -133,6 +145,7 @@ def _validation_message(exc: ValidationException) -> str:
 
 EXCEPTION_HANDLERS: Final[ExceptionHandlersMap] = {
     DomainError: handle_domain_error,
+    StaleProgress: handle_stale_progress,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }

@@ -7,11 +7,13 @@ from litestar.types import ControllerRouterHandler
 from bagboard.adapters.http.controllers.auth import AuthController
 from bagboard.adapters.http.controllers.issues import IssueController
 from bagboard.adapters.http.controllers.library import LibraryController
+from bagboard.adapters.http.controllers.progress import ProgressController
 from bagboard.adapters.http.controllers.shelves import ShelvesController
 
 API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     AuthController,
     IssueController,
     LibraryController,
+    ProgressController,
     ShelvesController,
 )

@@ -1,0 +1,85 @@
+"""Reading positions and read marks as the API names them: by path, for one user.
+
+A path that names an indexed comic the user may see is stored against that comic's id, so the
+position follows the comic through moves and renames; any other path is kept as given (a
+client may report a comic before the index has it). A comic the user may not see is treated
+like a path that is not indexed, so nothing here tells them it exists.
+"""
+
+from __future__ import annotations
+
+from bagboard.domain.errors import InvalidInput
+from bagboard.domain.model import User
+from bagboard.domain.pagination import PageRequest
+from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress
+from bagboard.domain.progress_feed import Feed, FeedCursor
+from bagboard.ports.clock import Clock
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.progress_store import ProgressStore
+
+# Paths are unique keys of the progress tables; an index entry must stay well inside what
+# PostgreSQL's B-tree accepts (about 2,700 bytes). No real comic path comes near it.
+MAX_PATH_BYTES = 2048
+
+
+class ProgressService:
+    def __init__(
+        self, store: ProgressStore, index: LibraryIndex, libraries: LibraryStore, clock: Clock
+    ) -> None:
+        self._store = store
+        self._index = index
+        self._libraries = libraries
+        self._clock = clock
+
+    def position(self, user: User, path: str) -> ReadingProgress | None:
+        """The live position at ``path``; None when never saved or cleared."""
+        found = self._store.position(user.id, self._key(user, path))
+        return None if found is None or found.cleared else found
+
+    def save(self, user: User, path: str, change: ProgressChange) -> ReadingProgress:
+        """Store a position; ``StaleProgress`` when the change is older than the stored one."""
+        return self._store.save(user.id, self._key(user, path), change, self._clock.now())
+
+    def clear(self, user: User, path: str) -> None:
+        self._store.clear(user.id, self._key(user, path), self._clock.now())
+
+    def mark_read(
+        self, user: User, path: str, *, page_count: int | None, time_spent: int | None
+    ) -> None:
+        for name, value in (("page_count", page_count), ("time_spent", time_spent)):
+            if value is not None and value < 0:
+                raise InvalidInput(f"{name} must not be negative")
+        key = self._key(user, path)
+        now = self._clock.now()
+        self._store.set_read(user.id, key, True, now, page_count=page_count, time_spent=time_spent)
+
+    def unmark(self, user: User, path: str) -> None:
+        self._store.set_read(user.id, self._key(user, path), False, self._clock.now())
+
+    def since(self, user: User, *, ts: int, cursor: str | None, page: PageRequest) -> Feed:
+        """Changes at or after unix time ``ts``, or, given a ``cursor``, right after it (its
+        first page; the cursor is where the client stopped)."""
+        now = self._clock.now()
+        if cursor:
+            after = FeedCursor.decode(cursor)
+            page = PageRequest(1, page.page_size)
+        else:
+            after = FeedCursor.since_unix(ts)
+        found = self._store.changes(user.id, after, page)
+        last = found.items[-1].cursor if found.items else after
+        return Feed(found, last, now)
+
+    def _key(self, user: User, path: str) -> ComicKey:
+        if (
+            not path
+            or "\x00" in path
+            or len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES
+        ):
+            raise InvalidInput("path must be a comic's path")
+        comic = self._index.comic_at(path)
+        if comic is None or not user.may_see(comic.library_id):
+            return ComicKey(path)
+        if comic.library_id not in {lib.id for lib in self._libraries.list(enabled_only=True)}:
+            return ComicKey(path)
+        return ComicKey(comic.path, comic.id)
