@@ -115,7 +115,13 @@ def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
     for raw in args.library or []:
         library = app.libraries().ensure(_folder(raw))
         _err(f"library: {library.name} ({library.root})")
-    return _serve(app, args.rescan_interval, watch=not args.no_watch, access_log=args.access_log)
+    return _serve(
+        app,
+        args.rescan_interval,
+        watch=not args.no_watch,
+        access_log=args.access_log,
+        workers=args.http_workers or 1,
+    )
 
 
 def cmd_demo(app: Bagboard, args: argparse.Namespace) -> int:
