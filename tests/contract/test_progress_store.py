@@ -17,7 +17,7 @@ from bagboard.adapters.storage import SqlReadingStates
 from bagboard.adapters.storage.progress import SqlProgressStore
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
-from bagboard.domain.errors import StaleProgress
+from bagboard.domain.errors import ComicNotFound, StaleProgress
 from bagboard.domain.model import Library, User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress import ComicKey, ProgressChange
@@ -365,3 +365,19 @@ def test_concurrent_writers_lose_nothing_and_the_newest_timed_write_wins(
     assert len(items) == len(own) + 1
     times = [item.updated_at for item in items]
     assert len(set(times)) == len(times)
+
+
+def test_writing_for_a_comic_removed_meanwhile_is_comic_not_found(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    # The service looked the path up just before a scan removed the comic.
+    gone, fresh = (key_of(library_index, comics_library, f"{n}.cbz") for n in ("gone", "new"))
+    store.save(alice.id, gone, ProgressChange(3), T0)
+    removed = IndexChanges(removed_comics=[gone.comic_id or 0, fresh.comic_id or 0])
+    library_index.apply(comics_library.id, removed, T0)
+    for key in (gone, fresh):
+        with pytest.raises(ComicNotFound):
+            store.save(alice.id, key, ProgressChange(4), T0)
+        with pytest.raises(ComicNotFound):
+            store.set_read(alice.id, key, True, T0)
+    assert store.position(alice.id, ComicKey(gone.path)).page_number == 3  # type: ignore[union-attr]

@@ -61,18 +61,6 @@ class ProgressChange:
                 raise InvalidInput(f"{name} must not be negative")
 
 
-@dataclass(frozen=True, slots=True)
-class ReadMark:
-    """ "I have read this": when, and what the reader reported. ``cleared`` after an unmark."""
-
-    path: str
-    page_count: int | None
-    time_spent: int
-    read_at: datetime
-    updated_at: datetime
-    cleared: bool = False
-
-
 def is_stale(change_time: int | None, stored_time: int | None) -> bool:
     """The conflict rule: a timed change older than the stored time loses. Equal times apply
     (a device replaying its own write changes nothing); an untimed side never conflicts."""

@@ -36,6 +36,11 @@ _p = reading_progress.c
 _m = read_marks.c
 
 
+def _gone() -> ComicNotFound:
+    # A comic removed by a scan between the lookup of its path and the write.
+    return ComicNotFound("that comic is not in the library")
+
+
 class SqlProgressStore(ProgressStore):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -48,7 +53,7 @@ class SqlProgressStore(ProgressStore):
     def save(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
-        with translate_errors(), self._engine.begin() as conn:
+        with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at = _lock_user(conn, user_id, now)
             row = _find(conn, reading_progress, user_id, key)
             current = None if row is None else _progress(row, key.path)
@@ -65,7 +70,7 @@ class SqlProgressStore(ProgressStore):
         return saved
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
-        with translate_errors(), self._engine.begin() as conn:
+        with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at = _lock_user(conn, user_id, now)
             row = _find(conn, reading_progress, user_id, key)
             if row is None or row.deleted:
@@ -89,7 +94,7 @@ class SqlProgressStore(ProgressStore):
         page_count: int | None = None,
         time_spent: int | None = None,
     ) -> None:
-        with translate_errors(), self._engine.begin() as conn:
+        with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at = _lock_user(conn, user_id, now)
             row = _find(conn, read_marks, user_id, key)
             if not read:
