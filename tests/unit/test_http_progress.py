@@ -393,6 +393,28 @@ def test_a_position_follows_its_comic_through_a_rename(world: World) -> None:
     assert stale.status_code == 409
 
 
+def test_a_position_survives_its_comic_leaving_the_index_and_coming_back(
+    world: World, tmp_path: Path
+) -> None:
+    reader = world.new_reader()
+    path = f"{world.a}/Vol 10 Press/Thing/Thing 01.cbz"
+    saved(world, reader, path=path, page_number=2, total_pages=2, time_spent=60)
+    world.client.post(READ, json={"path": path, "page_count": 2}, headers=auth(reader))
+    old_id = world.comic_id(path)
+    Path(path).rename(tmp_path / "away.cbz")
+    world.app.scanner().scan(world.lib_a)
+    assert world.app.library_index().comic_at(path) is None
+    assert position(world, reader, path)["page_number"] == 2  # kept by its path meanwhile
+    (tmp_path / "away.cbz").rename(path)
+    world.app.scanner().scan(world.lib_a)
+    assert world.comic_id(path) != old_id
+
+    assert position(world, reader, path)["time_spent"] == 60
+    listed = world.json(ISSUES, reader, mode="filesystem", publisher="Vol 10 Press", series="Thing")
+    (item,) = listed["items"]
+    assert (item["last_page"], item["is_read"]) == (2, True)
+
+
 def test_positions_and_marks_are_per_user(world: World) -> None:
     alice, bob = world.new_reader(), world.new_reader()
     path = f"{world.a}/{ASM}/Amazing Spider-Man #1.5.cbz"
