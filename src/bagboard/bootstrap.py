@@ -239,6 +239,7 @@ class Container(containers.DeclarativeContainer):
         library_index,
         libraries,
         reading_states,
+        progress_store,
         page_reader,
         page_images,
         hot_renditions,

@@ -43,10 +43,12 @@ VERSION = "9.8.7-test"
 def empty_issues() -> IssueService:
     """Issue endpoints over an empty in-memory library, for apps that test other endpoints."""
     index = MemoryLibraryIndex()
+    reading = MemoryReadingStates(index)
     return IssueService(
         index,
         MemoryLibraryStore(),
-        MemoryReadingStates(index),
+        reading,
+        reading,
         MemoryArchiveReader(),
         PillowImages(),
         MemoryRenditionCache(1 << 20),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
 from bagboard.domain.model import Role
+from bagboard.domain.progress import ProgressChange
 from tests.browse_support import BACKENDS
 from tests.issue_support import CBR_STORED, HIDDEN, IssueWorld, issue_world
 
@@ -64,18 +65,25 @@ def test_untagged_comics_have_every_metadata_key_empty(world: IssueWorld) -> Non
 
 def test_progress_and_read_mark_of_the_caller_only(world: IssueWorld) -> None:
     relative = "Acme/Plain/Plain 01.cbz"
-    comic_id = world.id_of(relative)
+    path = str(world.root_a / relative)
     reader = world.app.accounts().add_user("detail-reader", Role.READER)
     token = world.app.accounts().create_token(reader.name).secret
-    states = world.app.reading_states()
-    states.save_page(reader.id, comic_id, 2, datetime(2026, 5, 1, tzinfo=UTC))
-    states.mark_read(reader.id, comic_id, datetime(2026, 5, 2, tzinfo=UTC))
+    progress = world.app.progress()
+    progress.save(reader, path, ProgressChange(page_number=2, total_pages=3, time_spent=75))
+    progress.mark_read(reader, path, page_count=3, time_spent=90)
     mine = world.get(world.url(relative), token).json()
-    assert mine["progress"]["page_number"] == 2
+    assert {key: mine["progress"][key] for key in ("page_number", "total_pages", "time_spent")} == {
+        "page_number": 2,
+        "total_pages": 3,
+        "time_spent": 75,
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", mine["progress"]["updated_at"])
     assert mine["is_read"] is True
     theirs = world.get(world.url(relative)).json()
     assert theirs["progress"] is None
     assert theirs["is_read"] is False
+    progress.clear(reader, path)
+    assert world.get(world.url(relative), token).json()["progress"] is None
 
 
 @pytest.mark.parametrize("raw", ["999999", "abc", "1.5", "-1", "%2B1", "0x1", " 1"])

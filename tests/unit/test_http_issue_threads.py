@@ -59,9 +59,10 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
     comic = index.comic_at(PATH)
     assert comic is not None
     archives = MemoryArchiveReader({PATH: {"p1.jpg": jpeg((1, 2, 3))}})
+    reading = MemoryReadingStates(index)
     images = SlowImages()
     issues = IssueService(
-        index, libraries, MemoryReadingStates(index), archives, images,
+        index, libraries, reading, reading, archives, images,
         MemoryRenditionCache(1 << 20), MemoryRenditionCache(1 << 20), MemoryPageCatalog(index),
         clock,
     )  # fmt: skip

@@ -36,6 +36,7 @@ from bagboard.domain.images import (
     snapped_size,
 )
 from bagboard.domain.model import User
+from bagboard.domain.progress import ComicKey, ReadingProgress
 from bagboard.domain.recent_cache import RecentCache
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.clock import Clock
@@ -43,6 +44,7 @@ from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.page_catalog import PageCatalog
 from bagboard.ports.page_images import PageImages
+from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.reading_states import ReadingStates
 from bagboard.ports.rendition_cache import RenditionCache
 
@@ -65,7 +67,8 @@ _MEDIA_TYPES = {
 @dataclass(frozen=True, slots=True)
 class IssueDetail:
     comic: IndexedComic
-    reading: ReadingState
+    reading: ReadingState  # the read mark
+    progress: ReadingProgress | None  # the saved position, None when there is none
 
 
 def media_type_for_name(name: str) -> str:
@@ -78,6 +81,7 @@ class IssueService:
         index: LibraryIndex,
         libraries: LibraryStore,
         reading: ReadingStates,
+        progress: ProgressStore,
         archives: ArchiveReader,
         images: PageImages,
         hot: RenditionCache,
@@ -90,6 +94,7 @@ class IssueService:
         self._index = index
         self._libraries = libraries
         self._reading = reading
+        self._progress = progress
         self._archives = archives
         self._images = images
         self._hot = hot
@@ -118,7 +123,9 @@ class IssueService:
     def detail(self, user: User, raw_id: str) -> IssueDetail:
         comic = self.comic(user, raw_id)
         states = self._reading.states(user.id, [comic.id])
-        return IssueDetail(comic, states.get(comic.id, NO_READING))
+        position = self._progress.position(user.id, ComicKey(comic.path, comic.id))
+        live = None if position is None or position.cleared else position
+        return IssueDetail(comic, states.get(comic.id, NO_READING), live)
 
     def cover_key(self, user: User, raw_id: str, raw_size: str | None) -> RenditionKey:
         """What ``?size=`` asks for, snapped; a non-integer size is ``InvalidInput``."""

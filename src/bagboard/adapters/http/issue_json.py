@@ -8,6 +8,7 @@ import msgspec
 from litestar import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
+from bagboard.adapters.http.progress_json import ProgressJson, progress_json
 from bagboard.adapters.http.ranges import weak_match
 from bagboard.domain.archive import ArchiveFormat, format_for_name
 from bagboard.domain.catalog import IndexedComic
@@ -26,13 +27,6 @@ COMIC_MEDIA_TYPES: Final = {
     ArchiveFormat.TAR: "application/x-cbt",
 }
 _EMPTY_INFO: Final = ComicInfo()
-
-
-class ProgressJson(msgspec.Struct, frozen=True):
-    page_number: int
-    total_pages: int | None
-    updated_at: str | None
-    time_spent: int
 
 
 class IssueDetailJson(msgspec.Struct, frozen=True):
@@ -65,10 +59,6 @@ class PagesBody(msgspec.Struct, frozen=True):
 def issue_body(detail: IssueDetail) -> IssueDetailJson:
     comic, reading = detail.comic, detail.reading
     info = comic.comic_info or _EMPTY_INFO
-    progress = None
-    if reading.last_page is not None:
-        # List enrichment knows the saved page only; the page count stands for the total.
-        progress = ProgressJson(reading.last_page, comic.page_count or None, None, 0)
     return IssueDetailJson(
         id=comic.id,
         name=comic.name,
@@ -77,7 +67,7 @@ def issue_body(detail: IssueDetail) -> IssueDetailJson:
         modified_at=comic.mtime_ns // 1_000_000_000,
         has_comicinfo=comic.has_comicinfo,
         metadata={field: getattr(info, field) for field in TEXT_FIELDS},
-        progress=progress,
+        progress=progress_json(detail.progress),
         page_count=comic.page_count,
         is_read=reading.is_read,
         format=comic.format.value if comic.format is not None else None,
