@@ -27,12 +27,14 @@ from bagboard.adapters.storage.facet_tables import (
     facet_sources,
     publisher_facets,
     publisher_series_facets,
+    search_id,
     series_facets,
 )
 from bagboard.adapters.storage.migrate import alembic_config
+from bagboard.adapters.storage.series_search import matching_series
 from bagboard.adapters.storage.tables import comics, libraries
 from bagboard.domain.archive import ArchiveFormat
-from bagboard.domain.browse import Sort, display_name
+from bagboard.domain.browse import Sort, display_name, grouping_key
 from bagboard.domain.catalog import ComicEntry, ComicMove, FolderEntry, IndexChanges
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.naturalsort import natural_sort_text
@@ -136,14 +138,49 @@ def _stored(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
     stored = {}
     with engine.connect() as conn:
         for table in tables:
-            # Keys first, then the values in table order, search_text last.
+            # Keys first, then the values in table order, search_text last; search_id apart.
             keys = [column for column in table.primary_key.columns]
             rest = [
-                column for column in table.c if column not in keys and column.name != "search_text"
+                column
+                for column in table.c
+                if column not in keys and column.name not in ("search_text", "search_id")
             ]
             last = [table.c.search_text] if "search_text" in table.c else []
             stored[table.name] = {tuple(row) for row in conn.execute(select(*keys, *rest, *last))}
+        ids = conn.execute(
+            select(
+                publisher_series_facets.c.library_id,
+                publisher_series_facets.c.publisher_key,
+                publisher_series_facets.c.series_key,
+                publisher_series_facets.c.search_id,
+            )
+        ).all()
+    assert all(row[3] == search_id(*row[:3]) for row in ids)
     return stored
+
+
+def _search_finds_what_the_rows_hold(engine: Engine, rng: random.Random) -> None:
+    """The search index (``SERIES_SEARCH``) agrees with the rows as they are now: a query
+    finds exactly the series whose key or text holds it."""
+    facets = publisher_series_facets.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(facets.library_id, facets.series_key, facets.search_text)).all()
+        library_ids = sorted({row.library_id for row in rows})
+        texts = [row.series_key for row in rows] + [row.search_text for row in rows]
+        queries = ["zzzq", "Ba"]
+        for text in rng.sample(texts, min(6, len(texts))):
+            start = rng.randrange(max(1, len(text) - 3))
+            piece = text[start : start + rng.randint(3, 8)]
+            if SEARCH_SEPARATOR not in piece:
+                queries.append(piece.upper())
+        for query in queries:
+            found = set(conn.execute(matching_series(conn.dialect.name, library_ids, None, query)))
+            expected = {
+                row.series_key
+                for row in rows
+                if grouping_key(query) in row.series_key or query.lower() in row.search_text
+            }
+            assert {key for (key,) in found} == expected, query
 
 
 class Shelf:
@@ -204,6 +241,7 @@ def test_facets_follow_every_batch(sql_engine: Engine, seed: int) -> None:
         rng.choice(shelves).batch()
         assert _stored(sql_engine) == _expected(sql_engine)
         assert _sources_are_complete(sql_engine)
+        _search_finds_what_the_rows_hold(sql_engine, rng)
     assert _expected(sql_engine)["series_facets"]  # the batches did build groups
 
 
@@ -216,6 +254,7 @@ def test_the_migration_fills_facets_from_the_comics_already_indexed(sql_engine: 
         command.downgrade(alembic_config(conn), "0004")
     upgrade(sql_engine)
     assert _stored(sql_engine) == _expected(sql_engine)
+    _search_finds_what_the_rows_hold(sql_engine, rng)
     assert _sources_are_complete(sql_engine)
 
 

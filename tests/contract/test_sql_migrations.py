@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, inspect
 
 from bagboard.adapters.storage import SqlLibraryStore, make_engine, upgrade
+from bagboard.adapters.storage.facet_tables import SERIES_SEARCH
 from bagboard.adapters.storage.migrate import alembic_config
 from bagboard.adapters.storage.tables import metadata
 
@@ -27,7 +28,12 @@ def current(engine: Engine) -> str | None:
 
 def schema_diff(engine: Engine, target: MetaData) -> list[Any]:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The search index lives beside the tables, outside tables.py (see facet_tables).
+        opts = {
+            "compare_type": True,
+            "include_name": lambda name, kind, parent: not (name or "").startswith(SERIES_SEARCH),
+        }
+        context = MigrationContext.configure(conn, opts=opts)
         return list(compare_metadata(context, target))
 
 

@@ -20,6 +20,7 @@ from bagboard.adapters.storage.facet_tables import (
     all_publisher_series_facets,
     all_series_facets,
     publisher_series_facets,
+    search_id,
     series_facets,
 )
 from bagboard.adapters.storage.tables import comics
@@ -106,8 +107,16 @@ def build_series(
     mine = whole if whole is not None and len(own) == len(rows) else _rows(_accumulate(own))
     scope = {"library_id": library_id}
     _put(conn, series_facets, [{**row, **scope} for row in mine.whole])
-    split = zip(mine.split, mine.texts, strict=True)
-    _put(conn, publisher_series_facets, [{**row, **scope, "search_text": t} for row, t in split])
+    split = [
+        {
+            **row,
+            **scope,
+            "search_text": text,
+            "search_id": search_id(library_id, row["publisher_key"], row["series_key"]),
+        }
+        for row, text in zip(mine.split, mine.texts, strict=True)
+    ]
+    _put(conn, publisher_series_facets, split)
 
 
 def _put(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -26,9 +26,10 @@ are sorted.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, PrimaryKeyConstraint, Table, Text
 
 from bagboard.adapters.storage.columns import (
     BYTEWISE_TEXT,
@@ -100,10 +101,21 @@ publisher_series_facets = Table(
     # Lower-cased titles and file names of the row's comics, each once, sorted, joined by
     # SEARCH_SEPARATOR: one string to search per row instead of one row per comic.
     Column("search_text", Text, nullable=False),
+    # The row's entry in the SQLite search index (``SERIES_SEARCH``): ``search_id``.
+    Column("search_id", BigInteger, nullable=False),
     # Series key first: index writes replace every row of a series at once.
     PrimaryKeyConstraint("library_id", "series_key", "publisher_key"),
     *_order_indexes("publisher_series_facets", "library_id", "publisher_key"),
     Index("ix_publisher_series_facets_merge", "publisher_key", *_NATURAL, *_MERGED),
+    # Search finds rows by id and needs only their keys: an index-only lookup per hit.
+    Index(
+        "ix_publisher_series_facets_search_id",
+        "search_id",
+        "library_id",
+        "publisher_key",
+        "series_key",
+        unique=True,
+    ),
 )
 
 all_series_facets = Table(
@@ -145,3 +157,19 @@ facet_sources = Table(
     Column("library_id", Integer, nullable=False),
     PrimaryKeyConstraint("library_id"),
 )
+
+
+# Search runs on an index of substrings (trigrams) kept beside ``publisher_series_facets`` by
+# the migrations: on SQLite the FTS5 table ``SERIES_SEARCH`` (rowid: ``search_id``, columns
+# ``series_key`` and ``search_text``), kept in step by triggers; on PostgreSQL pg_trgm GIN
+# indexes on the same two columns. Neither is part of ``metadata``: every name starts with
+# ``SERIES_SEARCH``, so a schema comparison can leave them out.
+SERIES_SEARCH = "series_search"
+
+
+def search_id(library_id: int, publisher_key: str, series_key: str) -> int:
+    """A stable 63-bit id of a ``publisher_series_facets`` row, from its primary key: the
+    same row gets the same id in every process and after any rebuild."""
+    key = f"{library_id}{SEARCH_SEPARATOR}{publisher_key}{SEARCH_SEPARATOR}{series_key}"
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1

@@ -7,6 +7,11 @@ lower-cased by Python, against ``query.lower()``: the same rule on every databas
 memory adapter, non-ASCII letters included. ``%``, ``_`` and ``\\`` in the query match
 literally.
 
+Both read an index of substrings (``facet_tables.SERIES_SEARCH``): SQLite matches the query as
+a phrase in its FTS5 trigram table, which finds exactly the rows holding that substring;
+PostgreSQL serves the same ``LIKE`` from pg_trgm indexes. Trigrams need three characters, so
+shorter queries (which match most series anyway) read every row.
+
 A query holding ``SEARCH_SEPARATOR`` could match across two titles joined in ``search_text``;
 it is answered from the comics instead, case-insensitively as each database can: ``ILIKE`` on
 PostgreSQL, ``LIKE`` on SQLite, which folds ASCII letters only.
@@ -17,9 +22,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, column, literal_column, or_, select
+from sqlalchemy import table as table_clause
 
-from bagboard.adapters.storage.facet_tables import SEARCH_SEPARATOR, publisher_series_facets
+from bagboard.adapters.storage.facet_tables import (
+    SEARCH_SEPARATOR,
+    SERIES_SEARCH,
+    publisher_series_facets,
+)
 from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import grouping_key
 
@@ -40,6 +50,9 @@ def matching_series(
     text = query.lower()
     if SEARCH_SEPARATOR in text:
         return _matching_comics(dialect, library_ids, publisher_key, query)
+    key = grouping_key(query)
+    if dialect == "sqlite" and min(len(text), len(key)) >= _TRIGRAM:
+        return _matching_rows(library_ids, publisher_key, key, text)
     table = publisher_series_facets
     library: ColumnElement[int] = table.c.library_id
     if dialect == "sqlite":
@@ -54,6 +67,34 @@ def matching_series(
         table.c.search_text.like(_contains(text), escape=_ESCAPE),
     )
     return select(table.c.series_key).where(*where, hit)
+
+
+_TRIGRAM = 3
+_SEARCH = table_clause(SERIES_SEARCH, column("rowid"))
+_MATCH: ColumnElement[str] = literal_column(SERIES_SEARCH)
+
+
+def _phrase(column: str, text: str) -> str:
+    """An FTS5 query for ``text`` as a substring of ``column``."""
+    return f'{column} : "{text.replace(chr(34), chr(34) * 2)}"'
+
+
+def _matching_rows(
+    library_ids: Sequence[int], publisher_key: str | None, key: str, text: str
+) -> Select[Any]:
+    facets = publisher_series_facets
+    phrases = f"{_phrase('series_key', key)} OR {_phrase('search_text', text)}"
+    # A subquery, so the index is searched once; as a join, SQLite would search it again
+    # for every row of the library. Rows are then found by id: "+ 0" keeps SQLite off the
+    # library's index, which would read every row of the library (and its long text).
+    hits = select(_SEARCH.c.rowid).where(_MATCH.op("MATCH")(phrases))
+    where: list[ColumnElement[bool]] = [
+        facets.c.search_id.in_(hits),
+        (facets.c.library_id + 0).in_(library_ids),
+    ]
+    if publisher_key is not None:
+        where.append(facets.c.publisher_key == publisher_key)
+    return select(facets.c.series_key).where(*where)
 
 
 def _matching_comics(
