@@ -9,19 +9,27 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from PIL import Image
 
 from tests.archive_factory import jpeg, write_cbz
 from tests.system.conftest import bagboard
 
 
-def test_a_cover_and_a_download_resumed_over_the_network(
-    server: tuple[str, Path], comics: Path
-) -> None:
-    base, data_dir = server
+@pytest.fixture
+def comic(comics: Path) -> Path:
+    """Written before the server starts (requested first), so its first scan finds it."""
     path = comics / "Pub" / "Series" / "Issue 001.cbz"
     path.parent.mkdir(parents=True)
     write_cbz(path, {"p1.jpg": jpeg((200, 10, 10), (900, 1350)), "blob.bin": os.urandom(5 << 20)})
+    return path
+
+
+def test_a_cover_and_a_download_resumed_over_the_network(
+    comic: Path, server: tuple[str, Path]
+) -> None:
+    base, data_dir = server
+    path = comic
     token = bagboard("token", "create", data_dir=data_dir).stdout.strip()
     headers = {"Authorization": f"Bearer {token}"}
     issues = base + "/api/v1/library/issues"
