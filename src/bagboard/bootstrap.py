@@ -76,7 +76,6 @@ _R = TypeVar("_R")
 
 # Rendered covers and resized pages: on disk in the data folder, and the most recent in memory
 # so a cover asked for again is answered without a thread or a disk read.
-RENDITION_CACHE_BYTES = 1024 * 1024 * 1024
 HOT_RENDITION_BYTES = 64 * 1024 * 1024
 # Archives kept open between page requests (see adapters/archive/open_archives.py).
 OPEN_ARCHIVES = 16
@@ -219,8 +218,8 @@ class Container(containers.DeclarativeContainer):
     hot_renditions = providers.Singleton(MemoryRenditionCache, HOT_RENDITION_BYTES)
     renditions = providers.Selector(
         config.storage,
-        memory=providers.Singleton(MemoryRenditionCache, RENDITION_CACHE_BYTES),
-        sql=providers.Singleton(DiskRenditionCache, config.rendition_dir, RENDITION_CACHE_BYTES),
+        memory=providers.Singleton(MemoryRenditionCache, config.rendition_bytes),
+        sql=providers.Singleton(DiskRenditionCache, config.rendition_dir, config.rendition_bytes),
     )
     file_tree = providers.Singleton(LocalFileTree)
     watcher = providers.Singleton(WatchfilesWatcher)
@@ -419,6 +418,7 @@ def build(
             "database_url": settings.database_url,
             "workers": (os.cpu_count() or 1) if workers is None else workers,
             "rendition_dir": settings.data_dir / "renditions",
+            "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }
     )
     for name, value in overrides.items():

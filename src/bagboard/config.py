@@ -12,6 +12,7 @@ from bagboard.domain.errors import InvalidInput
 DEFAULT_DATA_DIR = "./bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_COVER_CACHE_MB = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,8 @@ class Settings:
     database_url: str
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    # The on-disk cache of rendered covers and resized pages, in megabytes.
+    cover_cache_mb: int = DEFAULT_COVER_CACHE_MB
 
     @property
     def is_sqlite(self) -> bool:
@@ -46,9 +49,15 @@ def load_settings(
         port = int(raw_port)
     if not 0 < port < 65536:
         raise InvalidInput(f"port must be between 1 and 65535, not {port}")
+    raw_cache = env.get("BAGBOARD_COVER_CACHE_MB") or str(DEFAULT_COVER_CACHE_MB)
+    if not raw_cache.isdigit() or not int(raw_cache):
+        raise InvalidInput(
+            f"BAGBOARD_COVER_CACHE_MB must be a number of megabytes, not {raw_cache!r}"
+        )
     return Settings(
         data_dir=folder,
         database_url=url,
         host=host or env.get("BAGBOARD_HOST") or DEFAULT_HOST,
         port=port,
+        cover_cache_mb=int(raw_cache),
     )

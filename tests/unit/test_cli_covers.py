@@ -10,6 +10,7 @@ from PIL import Image
 
 from bagboard.cli import main
 from bagboard.cli_covers import CountBar
+from bagboard.config import load_settings
 from tests.archive_factory import jpeg, write_cbz
 
 
@@ -71,3 +72,34 @@ def test_the_count_bar_draws_progress() -> None:
     bar.close()
     assert "100% 4/4" in out.getvalue()
     assert "#" * CountBar.WIDTH in out.getvalue()
+
+
+def test_the_cover_cache_size_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert load_settings(environ={}).cover_cache_mb == 1024
+    assert load_settings(environ={"BAGBOARD_COVER_CACHE_MB": "64"}).cover_cache_mb == 64
+    monkeypatch.setenv("BAGBOARD_COVER_CACHE_MB", "lots")
+    assert main(["covers", "warm", "--data-dir", str(tmp_path)]) == 1
+    assert "BAGBOARD_COVER_CACHE_MB" in capsys.readouterr().err
+
+
+def test_the_disk_cache_keeps_to_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = _library(tmp_path / "comics", 3)
+    data = tmp_path / "data"
+    assert main(["scan", "--workers", "0", "--data-dir", str(data), "--library", str(library)]) == 0
+    monkeypatch.setenv("BAGBOARD_COVER_CACHE_MB", "1")
+    # Covers of noise at full size weigh about 400 KB each: 1 MB cannot keep all three.
+    for number, path in enumerate(sorted(library.rglob("Issue *.cbz"))):
+        noise = Image.effect_noise((600, 900), 90).convert("RGB")
+        out = io.BytesIO()
+        noise.save(out, format="JPEG", quality=95)
+        write_cbz(path, {"p1.jpg": out.getvalue() + bytes([number])})
+    assert main(["scan", "--workers", "0", "--data-dir", str(data)]) == 0
+    assert main(["covers", "warm", "--data-dir", str(data), "--cover-size", "2000"]) == 0
+    capsys.readouterr()
+    kept = list((data / "renditions").rglob("*.jpg"))
+    assert 0 < len(kept) < 3
+    assert sum(path.stat().st_size for path in kept) <= 1024 * 1024
