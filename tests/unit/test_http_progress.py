@@ -244,6 +244,8 @@ def test_the_feed_envelope_and_items(world: World) -> None:
     # ts is inclusive, and anything later than every change finds nothing.
     assert feed(world, reader, ts=first["updated_at_unix"] + 3600)["items"] == []
     assert feed(world, reader, ts="")["total"] == 2
+    assert feed(world, reader, ts="-5")["total"] == 2
+    assert feed(world, reader, ts="99999999999999999999")["items"] == []
 
 
 @pytest.mark.parametrize("ts", ["soon", "1.5", "1e3"])

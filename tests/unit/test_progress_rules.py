@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -127,6 +128,14 @@ def test_cursor_round_trip_and_order() -> None:
     assert start == FeedCursor.start(NOW)
     assert start < FeedCursor(NOW, Source.POSITION, 1) < FeedCursor(NOW, Source.MARK, 1)
     assert FeedCursor(NOW, Source.MARK, 1) < FeedCursor(NOW + TICK, Source.POSITION, 0)
+
+
+def test_times_past_year_9999_are_clamped_or_refused() -> None:
+    assert FeedCursor.since_unix(10**20).at.year == 9999
+    far = FeedCursor(datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC), Source.MARK, 1)
+    assert FeedCursor.decode(far.encode()) == far
+    with pytest.raises(InvalidInput):
+        FeedCursor.decode(base64.urlsafe_b64encode(b"253402300800000000.0.1").decode())
 
 
 @pytest.mark.parametrize("garbage", ["", "x", "bm90IGEgY3Vyc29y", "MS4yLjM0LjU", "LTEuMC4w"])

@@ -19,8 +19,9 @@ from bagboard.domain.errors import InvalidInput
 from bagboard.domain.pagination import Page
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Far beyond any real time; keeps a forged cursor from overflowing datetime arithmetic.
-_MAX_MICROS = 253_402_300_799_999_999 - 62_135_596_800_000_000
+# The last microsecond of year 9999 since the epoch: no cursor or ``ts`` goes past it, so
+# nothing a client sends can overflow datetime arithmetic.
+_MAX_MICROS = 253_402_300_799_999_999
 
 
 class Source(IntEnum):
