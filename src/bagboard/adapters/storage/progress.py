@@ -131,7 +131,9 @@ def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
     if conn.dialect.name == "postgresql":
         conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
     else:
-        conn.execute(sql_update(users).where(users.c.id == user_id).values(id=users.c.id))
+        # A column no key or foreign key involves: SQLite would check every referencing table
+        # on a write to ``id``, even one that keeps its value.
+        conn.execute(sql_update(users).where(users.c.id == user_id).values(name=users.c.name))
     latest = conn.execute(
         select(
             select(func.max(_p.updated_at)).where(_p.user_id == user_id).scalar_subquery(),
