@@ -373,6 +373,7 @@ def test_writing_for_a_comic_removed_meanwhile_is_comic_not_found(
     # The service looked the path up just before a scan removed the comic.
     gone, fresh = (key_of(library_index, comics_library, f"{n}.cbz") for n in ("gone", "new"))
     store.save(alice.id, gone, ProgressChange(3), T0)
+    store.set_read(alice.id, gone, True, T0)
     removed = IndexChanges(removed_comics=[gone.comic_id or 0, fresh.comic_id or 0])
     library_index.apply(comics_library.id, removed, T0)
     for key in (gone, fresh):
@@ -380,4 +381,9 @@ def test_writing_for_a_comic_removed_meanwhile_is_comic_not_found(
             store.save(alice.id, key, ProgressChange(4), T0)
         with pytest.raises(ComicNotFound):
             store.set_read(alice.id, key, True, T0)
+    with pytest.raises(ComicNotFound):
+        store.clear(alice.id, gone, T0)
+    with pytest.raises(ComicNotFound):
+        store.set_read(alice.id, gone, False, T0)
     assert store.position(alice.id, ComicKey(gone.path)).page_number == 3  # type: ignore[union-attr]
+    assert [item.kind for item in feed(store, alice)] == [ChangeKind.POSITION, ChangeKind.READ]

@@ -130,6 +130,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             row = self._find(Source.POSITION, user_id, key)
             if row is None or row.deleted:
                 return False
+            self._require(key)
             tombstone = clear(self._progress(row, key), self._next_time(user_id, now))
             row.deleted, row.updated_at = True, tombstone.updated_at
             row.client_updated_at = tombstone.client_updated_at
@@ -151,6 +152,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             found = self._find(Source.MARK, user_id, key)
             if not read:
                 if found is not None and not found.deleted:
+                    self._require(key)
                     found.deleted, found.updated_at = True, self._next_time(user_id, now)
                     self._relink(Source.MARK, found, key)
                 return
@@ -233,8 +235,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
 
     def _row(self, source: Source, user_id: int, key: ComicKey, at: datetime) -> _Row:
         """The key's row, linked to its comic and path, made when there is none."""
-        if key.comic_id is not None and not self._indexed(key.comic_id):
-            raise ComicNotFound("that comic is not in the library")
+        self._require(key)
         row = self._find(source, user_id, key)
         if row is None:
             row = _Row(next(self._ids), user_id, key.comic_id, key.path, at)
@@ -244,6 +245,11 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             self._rows[source][row.id] = row
         self._relink(source, row, key)
         return row
+
+    def _require(self, key: ComicKey) -> None:
+        # As the SQL foreign key does for a comic removed since the caller looked it up.
+        if key.comic_id is not None and not self._indexed(key.comic_id):
+            raise ComicNotFound("that comic is not in the library")
 
     def _relink(self, source: Source, row: _Row, key: ComicKey) -> None:
         rows = self._rows[source]
