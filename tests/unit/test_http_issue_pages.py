@@ -107,3 +107,14 @@ def test_a_corrupt_archive_is_422_never_500(world: IssueWorld) -> None:
     response = world.get(world.url(CORRUPT, "/pages"))
     assert response.status_code == 422
     assert str(world.root_a) not in response.text
+
+
+def test_a_revalidated_page_is_answered_without_reading_the_archive(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with issue_world("sqlite", tmp_path_factory) as world:
+        url = world.url(MARKED, "/page/2")
+        etag = world.get(url).headers["etag"]
+        (world.root_a / MARKED).unlink()  # gone from disk, not yet from the index
+        assert world.get(url, headers={"If-None-Match": etag}).status_code == 304
+        assert world.get(url).status_code == 422

@@ -166,20 +166,31 @@ class IssueService:
         """*Blocking the first time.* Every page with its dimensions, measured once per file."""
         return self._page_list(self.comic(user, raw_id))
 
-    def page(self, user: User, raw_id: str, raw_number: str, raw_size: str | None) -> Rendition:
-        """*Blocking.* A page's own bytes, or with ``?size=`` a JPEG of that long edge."""
+    def page_key(
+        self, user: User, raw_id: str, raw_number: str, raw_size: str | None
+    ) -> RenditionKey:
+        """*Blocking the first time* (it needs the page list). Which page, at which size
+        (``ORIGINAL`` without ``?size=``): enough to answer a revalidation without reading it."""
         comic = self.comic(user, raw_id)
         size = None if raw_size is None or not raw_size.strip() else requested_size(raw_size)
         number = parse_id(raw_number)
-        pages = self._page_list(comic)
-        if number is None or not 1 <= number <= len(pages):
+        if number is None or not 1 <= number <= len(self._page_list(comic)):
             raise NotFound("no such page")
+        snapped = ORIGINAL if size is None else snapped_size(size)
+        return RenditionKey(comic.id, FileStamp.of(comic), number, snapped)
+
+    def page(self, user: User, key: RenditionKey) -> Rendition:
+        """*Blocking.* The page ``key`` names: its own bytes, or a JPEG of ``key.size``."""
+        comic = self.comic(user, str(key.comic_id))
+        pages = self._page_list(comic)
+        if not 1 <= key.page <= len(pages):
+            raise NotFound("no such page")  # the file changed since the key was made
         stamp = FileStamp.of(comic)
-        if size is not None:
-            return self._rendition(comic, RenditionKey(comic.id, stamp, number, snapped_size(size)))
-        page = pages[number - 1]
-        data = self._archives.read_member(comic.path, page.name)
-        return Rendition(RenditionKey(comic.id, stamp, number, ORIGINAL), data, page.media_type)
+        fresh = key if key.stamp == stamp else RenditionKey(comic.id, stamp, key.page, key.size)
+        if fresh.size != ORIGINAL:
+            return self._rendition(comic, fresh)
+        page = pages[fresh.page - 1]
+        return Rendition(fresh, self._archives.read_member(comic.path, page.name), page.media_type)
 
     # --- helpers ---------------------------------------------------------------------------------
 

@@ -101,4 +101,7 @@ class IssueController(Controller):
         size: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """Page ``number`` (from 1) as stored, or with ``size`` a JPEG of that long edge."""
-        return image_response(issues.page(current_user, issue_id, number, size), if_none_match)
+        key = issues.page_key(current_user, issue_id, number, size)
+        if weak_match(if_none_match, key.etag):
+            return not_modified(key.etag)
+        return image_response(issues.page(current_user, key), None)
