@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -106,6 +108,7 @@ class IssueService:
             RecentCache(clock, cache_ttl) if cache_ttl > timedelta(0) else None
         )
         self._failures: dict[tuple[int, FileStamp], str] = {}
+        self._inflight: dict[RenditionKey, tuple[threading.Lock, list[int]]] = {}
         self._lock = threading.Lock()
 
     # --- cheap: the index only ----------------------------------------------------------------
@@ -204,11 +207,35 @@ class IssueService:
     ) -> Rendition:
         data = self._hot.get(key) or self._disk.get(key)
         if data is None:
-            data = self._make_cover(comic, key) if key.page == COVER else self._resize(comic, key)
-            self._disk.put(key, data)
+            with self._rendering(key):
+                # Whoever waited here finds what the first request rendered.
+                data = self._disk.get(key)
+                if data is None:
+                    data = (
+                        self._make_cover(comic, key)
+                        if key.page == COVER
+                        else self._resize(comic, key)
+                    )
+                    self._disk.put(key, data)
         if keep_hot:
             self._hot.put(key, data)
         return Rendition(key, data)
+
+    @contextmanager
+    def _rendering(self, key: RenditionKey) -> Iterator[None]:
+        """One render per key at a time: a grid of covers asked for by two devices at once, or
+        a retried request, decodes each image once."""
+        with self._lock:
+            entry = self._inflight.setdefault(key, (threading.Lock(), [0]))
+            entry[1][0] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1][0] -= 1
+                if not entry[1][0]:
+                    del self._inflight[key]
 
     def _resize(self, comic: IndexedComic, key: RenditionKey) -> bytes:
         page = self._page_list(comic)[key.page - 1]
