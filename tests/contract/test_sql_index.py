@@ -7,7 +7,7 @@ import posixpath
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, select, text
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore
 from bagboard.adapters.storage.index_rows import sort_key
@@ -24,6 +24,7 @@ from bagboard.domain.catalog import (
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.naturalsort import natural_key
+from tests.contract.conftest import POSTGRES_URL
 
 ROOT = "/srv/comics"
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -264,3 +265,28 @@ def test_the_snapshot_holds_what_was_applied(index: SqlLibraryIndex, library_id:
     }
     assert isinstance(snapshot.folders[ROOT], KnownFolder)
     assert index.snapshot(library_id + 1).comics == {}
+
+
+if POSTGRES_URL:
+
+    def test_a_large_scan_leaves_postgresql_with_statistics(postgresql_engine: Engine) -> None:
+        index = SqlLibraryIndex(postgresql_engine)
+        library_id = SqlLibraryStore(postgresql_engine).add("Comics", ROOT).id
+        # ANALYZE sets the planner's estimate of a table's rows (-1 before the first).
+        estimate = text("SELECT reltuples FROM pg_class WHERE relname = :name")
+
+        def estimates() -> tuple[float, float]:
+            with postgresql_engine.connect() as conn:
+                return tuple(  # type: ignore[return-value]
+                    conn.execute(estimate, {"name": name}).scalar_one()
+                    for name in ("comics", "folders")
+                )
+
+        add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:03}.cbz") for n in range(300)))
+        assert estimates() == (-1, -1)
+        index.finish_scan(library_id, AT)
+        assert estimates() == (300, 2)  # the root and its Saga folder
+        # A rescan that changed a few rows leaves the statistics alone.
+        add(index, library_id, comic(f"{ROOT}/Saga/Saga 999.cbz"))
+        index.finish_scan(library_id, AT)
+        assert estimates() == (300, 2)

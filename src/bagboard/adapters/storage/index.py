@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy import ColumnElement, Connection, Engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
@@ -43,9 +43,40 @@ _KNOWN_COMICS = select(
 _COMIC = select(comics)
 
 
+# What the browse queries read; PostgreSQL plans them from these tables' statistics.
+_PLANNED = (
+    "comics",
+    "folders",
+    "series_facets",
+    "publisher_series_facets",
+    "all_series_facets",
+    "all_publisher_series_facets",
+    "publisher_facets",
+)
+# The planner's estimate of the comics' number: -1 until the table is first analysed.
+_ESTIMATE = text("SELECT reltuples FROM pg_class WHERE oid = CAST('comics' AS regclass)")
+
+
+def refresh_statistics(conn: Connection, written: int) -> bool:
+    """Analyse the browsed tables when ``written`` rows changed them by a tenth or more (plus
+    50 rows: autovacuum's default rule), or they were never analysed. Says whether it did.
+
+    Without statistics PostgreSQL plans the lists after a large import blind: a folder listing
+    at 100,000 comics took 600 ms instead of a few. Servers often run with autovacuum off or
+    slow to start, so a scan does not wait for it.
+    """
+    estimate = conn.execute(_ESTIMATE).scalar_one()
+    if written <= 0 or (estimate >= 0 and written <= 50 + 0.1 * estimate):
+        return False
+    for name in _PLANNED:
+        conn.execute(text(f'ANALYZE "{name}"'))
+    return True
+
+
 class SqlLibraryIndex(LibraryIndex):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._written = 0  # rows changed by this process since statistics were refreshed
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         # No shared read transaction: the scanner that asks is the index's only writer.
@@ -77,6 +108,14 @@ class SqlLibraryIndex(LibraryIndex):
             apply_changes(conn, library_id, changes, at)
             arrived = [entry.path for entry, _ in changes.added]
             link_rows_at(conn, arrived + [move.entry.path for move in changes.moved])
+        self._written += (
+            len(changes.folders)
+            + len(changes.added)
+            + len(changes.changed)
+            + len(changes.moved)
+            + len(changes.removed_comics)
+            + len(changes.removed_folders)
+        )
 
     def finish_scan(self, library_id: int, at: datetime) -> None:
         with translate_errors(), self._engine.begin() as conn:
@@ -88,6 +127,8 @@ class SqlLibraryIndex(LibraryIndex):
                     set_={"last_scan_at": statement.excluded.last_scan_at},
                 )
             )
+            if conn.dialect.name == "postgresql" and refresh_statistics(conn, self._written):
+                self._written = 0
 
     def comic(self, comic_id: int) -> IndexedComic | None:
         return self._first(comics.c.id == comic_id)
