@@ -140,9 +140,7 @@ def _facets(table: Table) -> Select[Any]:
 
 
 @cache
-def _lean_group_page(
-    table: Table, sort: Sort, bound: tuple[str, ...]
-) -> tuple[Prepared, Prepared]:
+def _lean_group_page(table: Table, sort: Sort, bound: tuple[str, ...]) -> tuple[Prepared, Prepared]:
     """A page of rows that are groups with their total as a last column, and the total
     alone; built once per table, order and bound parameters (``lean``)."""
     where = [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
