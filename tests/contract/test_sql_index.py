@@ -282,11 +282,17 @@ if POSTGRES_URL:
                     for name in ("comics", "folders")
                 )
 
-        add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:03}.cbz") for n in range(300)))
         assert estimates() == (-1, -1)
+        # Tables never analysed are, even by a process that wrote nothing.
+        SqlLibraryIndex(postgresql_engine).finish_scan(library_id, AT)
+        assert estimates() == (0, 0)
+        add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:03}.cbz") for n in range(300)))
         index.finish_scan(library_id, AT)
         assert estimates() == (300, 2)  # the root and its Saga folder
-        # A rescan that changed a few rows leaves the statistics alone.
+        # A rescan that changed a few rows leaves the statistics alone; many rows, not.
         add(index, library_id, comic(f"{ROOT}/Saga/Saga 999.cbz"))
         index.finish_scan(library_id, AT)
         assert estimates() == (300, 2)
+        add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:04}.cbz") for n in range(90)))
+        index.finish_scan(library_id, AT)
+        assert estimates() == (391, 2)

@@ -58,15 +58,16 @@ _ESTIMATE = text("SELECT reltuples FROM pg_class WHERE oid = CAST('comics' AS re
 
 
 def refresh_statistics(conn: Connection, written: int) -> bool:
-    """Analyse the browsed tables when ``written`` rows changed them by a tenth or more (plus
-    50 rows: autovacuum's default rule), or they were never analysed. Says whether it did.
+    """Analyse the browsed tables when they were never analysed (a database indexed before
+    this existed included), or when ``written`` rows changed them by a tenth or more (plus 50
+    rows: autovacuum's default rule). Says whether it did.
 
     Without statistics PostgreSQL plans the lists after a large import blind: a folder listing
     at 100,000 comics took 600 ms instead of a few. Servers often run with autovacuum off or
     slow to start, so a scan does not wait for it.
     """
     estimate = conn.execute(_ESTIMATE).scalar_one()
-    if written <= 0 or (estimate >= 0 and written <= 50 + 0.1 * estimate):
+    if estimate >= 0 and written <= 50 + 0.1 * estimate:
         return False
     for name in _PLANNED:
         conn.execute(text(f'ANALYZE "{name}"'))
