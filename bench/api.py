@@ -73,6 +73,8 @@ def _targets(base: str, token: str) -> list[tuple[str, str]]:
     fs_series = first("/api/v1/library/series", "value", mode="filesystem", publisher=fs_pub)
     meta_pub = first("/api/v1/library/publishers", "value", mode="metadata")
     meta_series = first("/api/v1/library/series", "value", mode="metadata", publisher=meta_pub)
+    # A word a reader might type: the longest word of a series name.
+    word = max(meta_series.split(), key=len).lower()
     return [
         ("auth/ping", "/api/v1/auth/ping"),
         ("publishers, filesystem", "/api/v1/library/publishers?mode=filesystem"),
@@ -92,7 +94,14 @@ def _targets(base: str, token: str) -> list[tuple[str, str]]:
             "series, metadata, deep page",
             "/api/v1/library/series?mode=metadata&page=20&page_size=200",
         ),
-        ("series, metadata, search", "/api/v1/library/series?mode=metadata&q=the"),
+        (
+            f"series, metadata, search '{word}'",
+            "/api/v1/library/series?" + q({"mode": "metadata", "q": word}),
+        ),
+        (
+            "series, metadata, search 'the' (most series match)",
+            "/api/v1/library/series?mode=metadata&q=the",
+        ),
         ("series, metadata, recent", "/api/v1/library/series?mode=metadata&sort=recent"),
         (
             "issues, filesystem",
