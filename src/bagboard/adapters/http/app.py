@@ -4,8 +4,9 @@ Handlers that answer from the database run on the event loop (``sync_to_thread=F
 in worker threads. Their queries take well under a millisecond on an indexed store, and
 Python threads contend for the GIL around every row SQLite or psycopg hands back: measured
 with wrk on 2 CPUs, moving them onto the loop took /auth/ping from 1,730 to 2,740 req/s and a
-folder listing from 400 to 950 req/s. Work that can take long (decoding images, streaming
-files) still runs in threads. A server uses its other CPUs with more processes
+folder listing from 400 to 950 req/s. Work that can take long still runs in threads: decoding
+images, streaming files, and every write, which on SQLite may wait seconds for a scan's commit
+while the loop goes on answering reads. A server uses its other CPUs with more processes
 (``bagboard serve --workers``).
 """
 

@@ -42,7 +42,7 @@ class ProgressController(Controller):
         # Litestar sends an empty body for a bare None; the contract wants the literal null.
         return Response(content=progress_json(found), media_type=MediaType.JSON)
 
-    @put("/progress", sync_to_thread=False)
+    @put("/progress", sync_to_thread=True)
     def save(
         self,
         progress: NamedDependency[ProgressService],
@@ -54,7 +54,7 @@ class ProgressController(Controller):
         path, change = progress_request(body)
         return progress_json(progress.save(current_user, path, change))
 
-    @delete("/progress", sync_to_thread=False, status_code=200)
+    @delete("/progress", sync_to_thread=True, status_code=200)
     def clear(
         self,
         progress: NamedDependency[ProgressService],
@@ -81,7 +81,7 @@ class ProgressController(Controller):
         feed = progress.since(current_user, ts=since_ts(ts), cursor=cursor, page=request)
         return feed_body(feed)
 
-    @post("/issues/read", sync_to_thread=False, status_code=200)
+    @post("/issues/read", sync_to_thread=True, status_code=200)
     def mark_read(
         self,
         progress: NamedDependency[ProgressService],
@@ -95,7 +95,7 @@ class ProgressController(Controller):
         )
         return OK
 
-    @delete("/issues/read", sync_to_thread=False, status_code=200)
+    @delete("/issues/read", sync_to_thread=True, status_code=200)
     def unmark(
         self,
         progress: NamedDependency[ProgressService],

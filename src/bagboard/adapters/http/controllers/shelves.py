@@ -41,7 +41,7 @@ class ShelvesController(Controller):
         listed = browse.shelf(current_user, Shelf.FAVORITES, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.FAVORITES, listed), if_none_match)
 
-    @put("/favorites", sync_to_thread=False)
+    @put("/favorites", sync_to_thread=True)
     def add_favorite(
         self,
         browse: NamedDependency[BrowseService],
@@ -52,7 +52,7 @@ class ShelvesController(Controller):
         browse.add_to_shelf(current_user, Shelf.FAVORITES, shelf_request(body).path)
         return OK
 
-    @delete("/favorites", sync_to_thread=False, status_code=200)
+    @delete("/favorites", sync_to_thread=True, status_code=200)
     def remove_favorite(
         self,
         browse: NamedDependency[BrowseService],
@@ -76,7 +76,7 @@ class ShelvesController(Controller):
         listed = browse.shelf(current_user, Shelf.TO_READ, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.TO_READ, listed), if_none_match)
 
-    @post("/to-read", sync_to_thread=False, status_code=200)
+    @post("/to-read", sync_to_thread=True, status_code=200)
     def add_to_read(
         self,
         browse: NamedDependency[BrowseService],
@@ -88,7 +88,7 @@ class ShelvesController(Controller):
         browse.add_to_shelf(current_user, Shelf.TO_READ, wanted.path, wanted.type)
         return OK
 
-    @delete("/to-read", sync_to_thread=False, status_code=200)
+    @delete("/to-read", sync_to_thread=True, status_code=200)
     def remove_to_read(
         self,
         browse: NamedDependency[BrowseService],
