@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bagboard.bootstrap import Bagboard
+from bagboard.domain.errors import InvalidInput
 from bagboard.domain.images import DEFAULT_COVER_SIZE, MAX_SIZE, MIN_SIZE
 from bagboard.domain.model import Library
 
@@ -116,6 +117,9 @@ def cmd_covers_warm(app: Bagboard, args: argparse.Namespace) -> int:
     libraries = app.libraries().list(enabled_only=True)
     if args.library:
         wanted = {os.path.realpath(raw) for raw in args.library}
+        unknown = wanted - {lib.root for lib in libraries}
+        if unknown:
+            raise InvalidInput(f"not an enabled library: {', '.join(sorted(unknown))}")
         libraries = [lib for lib in libraries if lib.root in wanted]
     warm_with_bar(app, libraries, args.size)
     return 0

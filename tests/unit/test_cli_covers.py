@@ -65,6 +65,21 @@ def test_covers_warm_refuses_a_size_out_of_range(tmp_path: Path) -> None:
         main(["covers", "warm", "--data-dir", str(tmp_path), "--cover-size", "5"])
 
 
+def test_covers_warm_of_one_library_and_of_a_folder_that_is_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one, two = _library(tmp_path / "one", 2), _library(tmp_path / "two", 3)
+    data = tmp_path / "data"
+    for library in (one, two):
+        args = ["scan", "--workers", "0", "--data-dir", str(data), "--library", str(library)]
+        assert main(args) == 0
+    capsys.readouterr()
+    assert main(["covers", "warm", "--data-dir", str(data), "--library", str(two)]) == 0
+    assert "covers: 3 ready, 1 without a cover" in capsys.readouterr().err
+    assert main(["covers", "warm", "--data-dir", str(data), "--library", str(tmp_path)]) == 1
+    assert "not an enabled library" in capsys.readouterr().err
+
+
 def test_the_count_bar_draws_progress() -> None:
     out = io.StringIO()
     bar = CountBar("covers", 4, out)
