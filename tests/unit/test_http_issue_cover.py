@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -187,3 +188,20 @@ def test_head_answers_headers_only(world: IssueWorld) -> None:
     assert response.status_code == 200
     assert response.content == b""
     assert response.headers["etag"]
+
+
+def test_a_file_missing_from_disk_is_not_found_until_it_comes_back(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with issue_world("sqlite", tmp_path_factory) as world:
+        relative = "Acme/Seven/Seven 01.cb7"
+        path = world.root_a / relative
+        data, stat = path.read_bytes(), path.stat()
+        path.unlink()  # an unmounted share: the index still holds the comic
+        for suffix in ("/cover", "/pages", "/page/1?size=200"):
+            response = world.get(world.url(relative, suffix))
+            assert response.status_code == 404, suffix
+            assert response.json()["error"] == "not_found"
+        path.write_bytes(data)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert world.get(world.url(relative, "/cover")).status_code == 200

@@ -117,4 +117,6 @@ def test_a_revalidated_page_is_answered_without_reading_the_archive(
         etag = world.get(url).headers["etag"]
         (world.root_a / MARKED).unlink()  # gone from disk, not yet from the index
         assert world.get(url, headers={"If-None-Match": etag}).status_code == 304
-        assert world.get(url).status_code == 422
+        missing = world.get(url)
+        assert missing.status_code == 404
+        assert missing.json()["error"] == "not_found"

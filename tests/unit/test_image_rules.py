@@ -11,11 +11,11 @@ from bagboard.domain.images import (
     SNAP_SIZES,
     FileStamp,
     RenditionKey,
+    media_type_for_name,
     parse_id,
     requested_size,
     snapped_size,
 )
-from bagboard.domain.issues import media_type_for_name
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,11 @@ class CoverUnavailable(NotFound):
     code = "cover_unavailable"
 
 
+class ArchiveMissing(ArchiveUnreadable):
+    """The archive file is not on disk: moved or deleted since it was indexed, or on a share
+    that is not mounted right now."""
+
+
 class ImageUnreadable(ArchiveUnreadable):
     """A page image is corrupt, in a format that cannot be decoded, or too large to decode."""
 

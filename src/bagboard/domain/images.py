@@ -106,3 +106,18 @@ class PageInfo:
     height: int
     size: int  # bytes
     media_type: str
+
+
+_PAGE_MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "bmp": "image/bmp",
+    "avif": "image/avif",
+}
+
+
+def media_type_for_name(name: str) -> str:
+    return _PAGE_MEDIA_TYPES.get(name.rsplit(".", 1)[-1].casefold(), "application/octet-stream")

@@ -18,6 +18,7 @@ from datetime import timedelta
 from bagboard.domain.browse import NO_READING, ReadingState
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import (
+    ArchiveMissing,
     ArchiveUnreadable,
     ComicNotFound,
     CoverFailed,
@@ -33,6 +34,7 @@ from bagboard.domain.images import (
     PageInfo,
     Rendition,
     RenditionKey,
+    media_type_for_name,
     parse_id,
     requested_size,
     snapped_size,
@@ -55,15 +57,6 @@ logger = logging.getLogger("bagboard.covers")
 # Failed covers remembered (so a corrupt archive is logged once and not reopened on every
 # request); a full memo starts over.
 _MAX_FAILURES = 10_000
-_MEDIA_TYPES = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "bmp": "image/bmp",
-    "avif": "image/avif",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +66,13 @@ class IssueDetail:
     progress: ReadingProgress | None  # the saved position, None when there is none
 
 
-def media_type_for_name(name: str) -> str:
-    return _MEDIA_TYPES.get(name.rsplit(".", 1)[-1].casefold(), "application/octet-stream")
+@contextmanager
+def _on_disk() -> Iterator[None]:
+    """A comic whose file is gone from disk is not found, like one gone from the index."""
+    try:
+        yield
+    except ArchiveMissing as exc:
+        raise ComicNotFound("the comic file is not on disk") from exc
 
 
 class IssueService:
@@ -193,7 +191,9 @@ class IssueService:
         if fresh.size != ORIGINAL:
             return self._rendition(comic, fresh)
         page = pages[fresh.page - 1]
-        return Rendition(fresh, self._archives.read_member(comic.path, page.name), page.media_type)
+        with _on_disk():
+            data = self._archives.read_member(comic.path, page.name)
+        return Rendition(fresh, data, page.media_type)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -239,7 +239,9 @@ class IssueService:
 
     def _resize(self, comic: IndexedComic, key: RenditionKey) -> bytes:
         page = self._page_list(comic)[key.page - 1]
-        return self._images.thumbnail(self._archives.read_member(comic.path, page.name), key.size)
+        with _on_disk():
+            data = self._archives.read_member(comic.path, page.name)
+        return self._images.thumbnail(data, key.size)
 
     def _make_cover(self, comic: IndexedComic, key: RenditionKey) -> bytes:
         failure = (comic.id, key.stamp)
@@ -257,6 +259,9 @@ class IssueService:
             index = marked if marked is not None and marked < len(summary.pages) else 0
             page = self._archives.read_member(comic.path, summary.pages[index])
             return self._images.thumbnail(page, key.size)
+        except ArchiveMissing as exc:
+            # Not remembered: the file may come back (a share mounted again) unchanged.
+            raise ComicNotFound("the comic file is not on disk") from exc
         except ArchiveUnreadable as exc:
             raise self._failed(failure, comic, exc.message) from exc
 
@@ -277,10 +282,12 @@ class IssueService:
             return stored
         if comic.error is not None:
             raise ArchiveUnreadable(comic.error)
-        summary = self._archives.inspect(comic.path)
+        with _on_disk():
+            summary = self._archives.inspect(comic.path)
         pages = []
         for number, name in enumerate(summary.pages, start=1):
-            data = self._archives.read_member(comic.path, name)
+            with _on_disk():
+                data = self._archives.read_member(comic.path, name)
             try:
                 info = self._images.probe(data)
             except ImageUnreadable:

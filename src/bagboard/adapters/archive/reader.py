@@ -25,7 +25,7 @@ from bagboard.domain.archive import (
     page_order,
 )
 from bagboard.domain.comicinfo import ComicInfo
-from bagboard.domain.errors import ArchiveUnreadable
+from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
 from bagboard.ports.archive_reader import ArchiveReader
 
 UNREADABLE = "the archive is corrupt, truncated or in an unsupported format"
@@ -144,7 +144,7 @@ class FileArchiveReader(ArchiveReader):
         except ArchiveUnreadable:
             raise
         except FileNotFoundError as exc:
-            raise ArchiveUnreadable("the archive file does not exist") from exc
+            raise ArchiveMissing("the archive file does not exist") from exc
         except (IsADirectoryError, PermissionError) as exc:
             raise ArchiveUnreadable("the archive file cannot be opened") from exc
         except Exception as exc:

@@ -16,7 +16,7 @@ from bagboard.domain.archive import (
     page_order,
 )
 from bagboard.domain.comicinfo import ComicInfo
-from bagboard.domain.errors import ArchiveUnreadable
+from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
 from bagboard.ports.archive_reader import ArchiveReader
 
 ComicInfoParser = Callable[[bytes], ComicInfo | None]
@@ -99,7 +99,7 @@ class MemoryArchiveReader(ArchiveReader):
 
     def _get(self, path: str) -> _Archive:
         if path not in self._archives:
-            raise ArchiveUnreadable("the archive file does not exist")
+            raise ArchiveMissing("the archive file does not exist")
         archive = self._archives[path]
         if archive is None:
             raise ArchiveUnreadable("the archive is corrupt, truncated or in an unsupported format")
