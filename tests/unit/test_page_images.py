@@ -7,7 +7,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image
+from PIL import Image, JpegImagePlugin
 
 from bagboard.adapters.archive.images import PillowImages
 from bagboard.domain.errors import ImageUnreadable
@@ -123,3 +123,18 @@ def test_a_truncated_jpeg_is_image_unreadable() -> None:
     data = encode(Image.effect_noise((600, 900), 60).convert("RGB"), "JPEG")
     with pytest.raises(ImageUnreadable):
         images.thumbnail(data[: len(data) // 3], 400)
+
+
+def test_jpeg_pages_are_decoded_at_reduced_scale(monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[tuple[int, int]] = []
+    original = JpegImagePlugin.JpegImageFile.load
+
+    def spy(self: JpegImagePlugin.JpegImageFile) -> object:
+        decoded.append(self.size)  # the size the decoder is set up to produce
+        return original(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", spy)
+    source = encode(Image.new("RGB", (2000, 3000), (10, 200, 10)), "JPEG")
+    thumb = decode(images.thumbnail(source, 400))
+    assert thumb.size == (267, 400)
+    assert decoded and decoded[0] == (500, 750)  # 1/4 scale, still above the target
