@@ -42,7 +42,7 @@ from bagboard.adapters.storage.facet_tables import (
     series_facets,
 )
 from bagboard.adapters.storage.lean import Prepared, lean
-from bagboard.adapters.storage.series_search import matching_series
+from bagboard.adapters.storage.series_search import hits, matching_series, search_for
 from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
@@ -96,10 +96,24 @@ def series_page(
         if not visible:
             return Page([], 0, page)
         rows = _rows_for(engine.dialect.name, visible, every_source, publisher_key)
-        if not query and not rows.summed:
-            statement, count = _lean_group_page(rows.table, sort, tuple(rows.values))
-            found = fast.all(statement, limit=page.limit, offset=page.offset, **rows.values)
-            total = found[0][-1] if found else fast.scalar(count, **rows.values)
+        lean_page: tuple[Prepared, Prepared] | None = None
+        values = dict(rows.values)
+        if not rows.summed and not query:
+            lean_page = _lean_group_page(rows.table, sort, tuple(rows.values))
+        elif not rows.summed and query:
+            search = search_for(engine.dialect.name, query)
+            if search.kind != "comics":
+                lean_page = _lean_search_page(
+                    rows.table,
+                    sort,
+                    tuple(rows.values),
+                    (engine.dialect.name, search.kind, publisher_key is not None),
+                )
+                values.update(search.values, search_libraries=visible)
+        if lean_page is not None:
+            statement, count = lean_page
+            found = fast.all(statement, limit=page.limit, offset=page.offset, **values)
+            total = found[0][-1] if found else fast.scalar(count, **values)
             return Page([Facet(*row[:-1]) for row in found], total, page)
     with translate_errors(), engine.connect() as conn:
         return _built_page(conn, visible, publisher_key, query, sort, page, rows)
@@ -147,6 +161,21 @@ def _lean_group_page(table: Table, sort: Sort, bound: tuple[str, ...]) -> tuple[
     statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
     count = select(func.count()).select_from(table).where(*where).correlate(None)
     total = count.scalar_subquery()
+    return Prepared(paginated(statement, total)), Prepared(select(total))
+
+
+@cache
+def _lean_search_page(
+    table: Table, sort: Sort, bound: tuple[str, ...], search: tuple[str, str, bool]
+) -> tuple[Prepared, Prepared]:
+    """Like ``_lean_group_page``, narrowed to the series a search of this kind finds
+    (``series_search.hits``: dialect, kind, within a publisher); searched once per request,
+    the page and the total both read the keys found."""
+    where = [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
+    found = hits(*search).cte("found")
+    where.append(table.c.series_key.in_(select(found.c.series_key)))
+    total = select(func.count(func.distinct(found.c.series_key))).scalar_subquery()
+    statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
     return Prepared(paginated(statement, total)), Prepared(select(total))
 
 

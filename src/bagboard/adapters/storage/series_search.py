@@ -20,9 +20,19 @@ PostgreSQL, ``LIKE`` on SQLite, which folds ASCII letters only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, column, literal_column, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    column,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy import table as table_clause
 
 from bagboard.adapters.storage.facet_tables import (
@@ -43,28 +53,62 @@ def _contains(text: str) -> str:
     return f"%{text}%"
 
 
+class Search(NamedTuple):
+    """How one query is answered: a statement of the series keys it finds (a key may come
+    more than once), with bound parameters ``search_libraries``, ``publisher`` when the
+    search is within one publisher, and ``values``."""
+
+    kind: str
+    values: dict[str, Any]
+
+
+def search_for(dialect: str, query: str) -> Search:
+    text = query.lower()
+    key = grouping_key(query)
+    if SEARCH_SEPARATOR in text:
+        return Search("comics", {})
+    if dialect == "sqlite" and min(len(text), len(key)) >= _TRIGRAM:
+        phrases = f"{_phrase('series_key', key)} OR {_phrase('search_text', text)}"
+        return Search("index", {"match": phrases})
+    return Search("scan", {"key_pattern": _contains(key), "text_pattern": _contains(text)})
+
+
+@cache
+def hits(dialect: str, kind: str, by_publisher: bool) -> Select[Any]:
+    """The statement of a ``Search`` of this kind; built once."""
+    if kind == "index":
+        return _matching_rows(by_publisher)
+    if kind == "scan":
+        return _scanned_rows(dialect, by_publisher)
+    raise ValueError(kind)
+
+
 def matching_series(
     dialect: str, library_ids: Sequence[int], publisher_key: str | None, query: str
 ) -> Select[Any]:
-    """The series keys ``query`` finds, as a subquery (a key may come more than once)."""
-    text = query.lower()
-    if SEARCH_SEPARATOR in text:
+    """The series keys ``query`` finds, as a statement with every value bound."""
+    search = search_for(dialect, query)
+    if search.kind == "comics":
         return _matching_comics(dialect, library_ids, publisher_key, query)
-    key = grouping_key(query)
-    if dialect == "sqlite" and min(len(text), len(key)) >= _TRIGRAM:
-        return _matching_rows(library_ids, publisher_key, key, text)
+    values = {**search.values, "search_libraries": list(library_ids)}
+    if publisher_key is not None:
+        values["publisher"] = publisher_key
+    return hits(dialect, search.kind, publisher_key is not None).params(**values)
+
+
+def _scanned_rows(dialect: str, by_publisher: bool) -> Select[Any]:
     table = publisher_series_facets
     library: ColumnElement[int] = table.c.library_id
     if dialect == "sqlite":
         # Every row's text is read anyway: in table order that is twice as fast as in the
         # order of an index on the library, which SQLite would otherwise pick.
         library = library + 0
-    where: list[ColumnElement[bool]] = [library.in_(library_ids)]
-    if publisher_key is not None:
-        where.append(table.c.publisher_key == publisher_key)
+    where: list[ColumnElement[bool]] = [library.in_(_LIBRARIES)]
+    if by_publisher:
+        where.append(table.c.publisher_key == bindparam("publisher"))
     hit = or_(
-        table.c.series_key.like(_contains(grouping_key(query)), escape=_ESCAPE),
-        table.c.search_text.like(_contains(text), escape=_ESCAPE),
+        table.c.series_key.like(bindparam("key_pattern"), escape=_ESCAPE),
+        table.c.search_text.like(bindparam("text_pattern"), escape=_ESCAPE),
     )
     return select(table.c.series_key).where(*where, hit)
 
@@ -72,6 +116,7 @@ def matching_series(
 _TRIGRAM = 3
 _SEARCH = table_clause(SERIES_SEARCH, column("rowid"))
 _MATCH: ColumnElement[str] = literal_column(SERIES_SEARCH)
+_LIBRARIES: BindParameter[list[int]] = bindparam("search_libraries", expanding=True)
 
 
 def _phrase(column: str, text: str) -> str:
@@ -79,21 +124,18 @@ def _phrase(column: str, text: str) -> str:
     return f'{column} : "{text.replace(chr(34), chr(34) * 2)}"'
 
 
-def _matching_rows(
-    library_ids: Sequence[int], publisher_key: str | None, key: str, text: str
-) -> Select[Any]:
+def _matching_rows(by_publisher: bool) -> Select[Any]:
     facets = publisher_series_facets
-    phrases = f"{_phrase('series_key', key)} OR {_phrase('search_text', text)}"
     # A subquery, so the index is searched once; as a join, SQLite would search it again
     # for every row of the library. Rows are then found by id: "+ 0" keeps SQLite off the
     # library's index, which would read every row of the library (and its long text).
-    hits = select(_SEARCH.c.rowid).where(_MATCH.op("MATCH")(phrases))
+    found = select(_SEARCH.c.rowid).where(_MATCH.op("MATCH")(bindparam("match")))
     where: list[ColumnElement[bool]] = [
-        facets.c.search_id.in_(hits),
-        (facets.c.library_id + 0).in_(library_ids),
+        facets.c.search_id.in_(found),
+        (facets.c.library_id + 0).in_(_LIBRARIES),
     ]
-    if publisher_key is not None:
-        where.append(facets.c.publisher_key == publisher_key)
+    if by_publisher:
+        where.append(facets.c.publisher_key == bindparam("publisher"))
     return select(facets.c.series_key).where(*where)
 
 
