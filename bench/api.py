@@ -1,12 +1,12 @@
 """Load-test every browse endpoint of a real ``bagboard serve`` at library scale.
 
     .venv/bin/python bench/api.py [--comics 100000] [--work DIR] [--database-url URL]
-        [--duration 10] [--connections 8] [--threads 2]
+        [--duration 10] [--connections 8] [--threads 2] [--workers 1]
 
 Writes (or reuses) a synthetic library, indexes it with ``bagboard scan``, starts ``bagboard
-serve --no-watch`` on 127.0.0.1 and drives each URL with wrk (Debian package ``wrk``) for a
-fixed time from ``--connections`` connections, then prints req/s and p50/p95/p99 latency per
-endpoint as a Markdown table.
+serve --no-watch`` on 127.0.0.1 (``--workers`` processes, one by default) and drives each URL
+with wrk (Debian package ``wrk``) for a fixed time from ``--connections`` connections, then
+prints req/s and p50/p95/p99 latency per endpoint as a Markdown table.
 """
 
 from __future__ import annotations
@@ -155,6 +155,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -174,7 +175,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "bagboard.cli", "serve", "--no-watch", "--port", str(port),
-        "--data-dir", str(data),
+        "--data-dir", str(data), "--workers", str(args.workers),
     ]  # fmt: skip
     if args.database_url:
         command += ["--database-url", args.database_url]
@@ -221,7 +222,8 @@ def main() -> int:
         server.wait(timeout=30)
 
     print(
-        f"\nbagboard serve on {backend}, {args.comics:,} comics, wrk {args.threads} threads / "
+        f"\nbagboard serve ({args.workers} process{'es' if args.workers > 1 else ''}) on "
+        f"{backend}, {args.comics:,} comics, wrk {args.threads} threads / "
         f"{args.connections} connections / {args.duration}s per URL, {os.cpu_count()} CPUs\n"
     )
     print("| endpoint | req/s | p50 (ms) | p95 (ms) | p99 (ms) | non-2xx |")
