@@ -206,6 +206,16 @@ library_scans = Table(
     Column("last_scan_at", UtcDateTime(), nullable=False),
 )
 
+# One row whose value every index write raises (``index_write``), so any process can tell
+# whether what it derived from the index (remembered search results) is still current,
+# whichever process wrote.
+index_generation = Table(
+    "index_generation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
 
 # --- Shelves, reading progress and read marks --------------------------------------------
 

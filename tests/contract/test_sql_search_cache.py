@@ -1,0 +1,69 @@
+"""Remembered series searches never outlive the index they were read from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, select
+
+from bagboard.adapters.storage import (
+    SqlLibraryIndex,
+    SqlLibraryStore,
+    SqlMetadataBrowser,
+    make_engine,
+)
+from bagboard.adapters.storage.tables import index_generation
+from bagboard.domain.browse import Sort
+from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.pagination import PageRequest
+from tests.contract.test_sql_index import ROOT, add, comic
+
+FIRST_PAGE = PageRequest(1, 50)
+
+
+@pytest.fixture
+def other_process(sql_engine: Engine) -> Iterator[Engine]:
+    """A second engine on the same database, as another process would open it."""
+    engine = make_engine(sql_engine.url.render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+
+
+def _names(browser: SqlMetadataBrowser, library_id: int, query: str) -> list[str]:
+    found = browser.series([library_id], None, query, Sort.ALPHA, FIRST_PAGE)
+    return [facet.name for facet in found.items]
+
+
+def test_a_search_sees_what_another_process_indexed_since(
+    sql_engine: Engine, other_process: Engine
+) -> None:
+    library_id = SqlLibraryStore(sql_engine).add("Comics", ROOT).id
+    writer = SqlLibraryIndex(sql_engine)
+    add(writer, library_id, comic(f"{ROOT}/DC/Batman 001.cbz", info=ComicInfo(series="Batman")))
+    browser = SqlMetadataBrowser(other_process)
+    assert _names(browser, library_id, "bat") == ["Batman"]
+    assert _names(browser, library_id, "bat") == ["Batman"]  # asked again: the same
+
+    add(writer, library_id, comic(f"{ROOT}/DC/Batgirl 001.cbz", info=ComicInfo(series="Batgirl")))
+    assert _names(browser, library_id, "bat") == ["Batgirl", "Batman"]
+
+    changes_title = comic(
+        f"{ROOT}/DC/Batman 002.cbz", info=ComicInfo(series="Robin", title="The Bat Signal")
+    )
+    add(writer, library_id, changes_title)
+    assert _names(browser, library_id, "bat") == ["Batgirl", "Batman", "Robin"]
+
+
+def test_every_index_write_moves_the_generation_on(sql_engine: Engine) -> None:
+    library_id = SqlLibraryStore(sql_engine).add("Comics", ROOT).id
+    index = SqlLibraryIndex(sql_engine)
+
+    def generation() -> int | None:
+        with sql_engine.connect() as conn:
+            return conn.execute(select(index_generation.c.value)).scalar()
+
+    before = generation() or 0
+    add(index, library_id, comic(f"{ROOT}/DC/Batman 001.cbz"))
+    add(index, library_id, comic(f"{ROOT}/DC/Batman 002.cbz"))
+    assert generation() == before + 2
