@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
 )
 
+from bagboard.adapters.storage.generation import GenerationCache, current_generation
 from bagboard.adapters.storage.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.tables import comics, folders
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
@@ -29,6 +30,8 @@ from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.folder_browser import FolderBrowser
 
 T = TypeVar("T")
+
+_SHAPES_KEPT = 512  # pages of series folders
 
 # Named as the fields of the row dataclasses, so a result row maps straight onto one.
 _FOLDER = select(
@@ -125,6 +128,7 @@ class SqlFolderBrowser(FolderBrowser):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         dialect = engine.dialect.name
         folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
         comic_order = (comics.c.name_sort, bytewise(comics.c.name, dialect), comics.c.id)
@@ -201,20 +205,26 @@ class SqlFolderBrowser(FolderBrowser):
     def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:
         if not paths:
             return {}
+        wanted = tuple(sorted(set(paths)))
         # Two queries whatever the number of paths: the folders with their direct counts,
-        # then all their children with theirs (each count an index-only lookup).
+        # then all their children with theirs. They count many index entries for a few
+        # numbers, so the shapes are kept for as long as the index stays the same.
         with lean(self._engine) as conn:
-            own = conn.all(self._own_shapes, paths=sorted(set(paths)))
-            if not own:
-                return {}
-            rows = conn.all(self._child_shapes, parents=[row[0] for row in own])
+            generation = current_generation(conn)
+            kept = self._kept_shapes.get(wanted, generation)
+            if kept is not None:
+                return kept
+            own = conn.all(self._own_shapes, paths=wanted)
+            rows = conn.all(self._child_shapes, parents=[row[0] for row in own]) if own else []
         children: dict[int, list[tuple[str, int, int]]] = {}
         for parent_id, name, count, direct in rows:
             children.setdefault(parent_id, []).append((name, count, direct))
-        return {
+        shapes = {
             path: FolderShape(depth, direct, tuple(children.get(folder_id, ())))
             for folder_id, path, depth, direct in own
         }
+        self._kept_shapes.put(wanted, generation, shapes)
+        return shapes
 
     def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
         if not folder_ids:

@@ -8,24 +8,22 @@ through its indexes.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
-from threading import Lock
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import Engine, Integer, bindparam, cast, func, select
 
 from bagboard.adapters.storage.browse_folders import COMIC, PagedStatement, empty
 from bagboard.adapters.storage.browse_series import series_page
 from bagboard.adapters.storage.facet_tables import publisher_facets
+from bagboard.adapters.storage.generation import GenerationCache, current_generation
 from bagboard.adapters.storage.lean import Prepared, lean
-from bagboard.adapters.storage.tables import comics, index_generation
+from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.metadata_browser import MetadataBrowser
-
-V = TypeVar("V")
 
 _publisher_key = comics.c.publisher_key
 _series_key = comics.c.series_key
@@ -73,7 +71,7 @@ class SqlMetadataBrowser(MetadataBrowser):
         # moves it on), so paging through results or asking again costs one small read.
         key = (tuple(library_ids), publisher_key, query, sort, page)
         with lean(self._engine) as conn:
-            generation = conn.scalar(_GENERATION)
+            generation = current_generation(conn)
         found = self._searches.get(key, generation)
         if found is None:
             found = series_page(self._engine, library_ids, publisher_key, query, sort, page)
@@ -150,34 +148,7 @@ def _publisher_statements(sort: Sort) -> tuple[Prepared, Prepared]:
 _PUBLISHERS = {sort: _publisher_statements(sort) for sort in (Sort.ALPHA, Sort.COUNT)}
 
 
-_GENERATION = Prepared(select(index_generation.c.value))
 _SEARCHES_KEPT = 256
-
-
-class GenerationCache(Generic[V]):
-    """The last ``size`` values by key, each valid for one index generation only."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, tuple[int, V]] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: Hashable, generation: int | None) -> V | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or generation is None or entry[0] != generation:
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: Hashable, generation: int | None, value: V) -> None:
-        if generation is None:  # no generation row: nothing tells when to forget
-            return
-        with self._lock:
-            self._entries[key] = (generation, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
 
 
 _LIBRARIES = comics.c.library_id.in_(bindparam("libraries", expanding=True))

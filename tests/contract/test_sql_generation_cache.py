@@ -1,4 +1,4 @@
-"""Remembered series searches never outlive the index they were read from."""
+"""Values remembered from the index (series searches, folder shapes) never outlive it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bagboard.adapters.storage import (
+    SqlFolderBrowser,
     SqlLibraryIndex,
     SqlLibraryStore,
     SqlMetadataBrowser,
@@ -67,3 +68,22 @@ def test_every_index_write_moves_the_generation_on(sql_engine: Engine) -> None:
     add(index, library_id, comic(f"{ROOT}/DC/Batman 001.cbz"))
     add(index, library_id, comic(f"{ROOT}/DC/Batman 002.cbz"))
     assert generation() == before + 2
+
+
+def test_folder_shapes_follow_what_another_process_indexed_since(
+    sql_engine: Engine, other_process: Engine
+) -> None:
+    library_id = SqlLibraryStore(sql_engine).add("Comics", ROOT).id
+    writer = SqlLibraryIndex(sql_engine)
+    series = f"{ROOT}/DC/Batman"
+    add(writer, library_id, comic(f"{series}/Batman 001.cbz"))
+    browser = SqlFolderBrowser(other_process)
+    shape = browser.shapes([series])[series]
+    assert (shape.direct_count, shape.children) == (1, ())
+    assert browser.shapes([series]) == {series: shape}  # asked again: the same
+
+    add(writer, library_id, comic(f"{series}/v1985/Batman 001.cbz"))
+    add(writer, library_id, comic(f"{series}/Batman 002.cbz"))
+    shape = browser.shapes([series])[series]
+    # (name, recursive count as the scan reported it: none here, direct count)
+    assert (shape.direct_count, shape.children) == (2, (("v1985", 0, 1),))
