@@ -39,6 +39,7 @@ from bagboard.domain.images import (
     requested_size,
     snapped_size,
 )
+from bagboard.domain.libraries import sees_library
 from bagboard.domain.model import User
 from bagboard.domain.progress import ComicKey, ReadingProgress
 from bagboard.domain.recent_cache import RecentCache
@@ -115,9 +116,7 @@ class IssueService:
         """The comic with that id if this user may see it; else ``ComicNotFound``."""
         comic_id = parse_id(raw_id)
         comic = None if comic_id is None else self._lookup(comic_id)
-        if comic is None or not user.may_see(comic.library_id):
-            raise ComicNotFound("no such comic")
-        if not any(lib.id == comic.library_id for lib in self._libraries.list(enabled_only=True)):
+        if comic is None or not sees_library(self._libraries, user, comic.library_id):
             raise ComicNotFound("no such comic")
         return comic
 

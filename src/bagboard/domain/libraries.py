@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from bagboard.domain.errors import AlreadyExists, InvalidInput, LibraryNotFound
-from bagboard.domain.model import Library
+from bagboard.domain.model import Library, User
 from bagboard.ports.library_store import LibraryStore
 
 
@@ -16,6 +16,13 @@ def normalise_root(path: str) -> str:
     if not posixpath.isabs(path):
         raise InvalidInput("a library path must be absolute")
     return posixpath.normpath(path)
+
+
+def sees_library(libraries: LibraryStore, user: User, library_id: int) -> bool:
+    """Whether ``user`` may see what lies in that library now: it is enabled and theirs."""
+    if not user.may_see(library_id):
+        return False
+    return any(lib.id == library_id for lib in libraries.list(enabled_only=True))
 
 
 class LibraryService:

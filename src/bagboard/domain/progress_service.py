@@ -9,6 +9,7 @@ like a path that is not indexed, so nothing here tells them it exists.
 from __future__ import annotations
 
 from bagboard.domain.errors import InvalidInput
+from bagboard.domain.libraries import sees_library
 from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress
@@ -78,8 +79,6 @@ class ProgressService:
         ):
             raise InvalidInput("path must be a comic's path")
         comic = self._index.comic_at(path)
-        if comic is None or not user.may_see(comic.library_id):
-            return ComicKey(path)
-        if comic.library_id not in {lib.id for lib in self._libraries.list(enabled_only=True)}:
+        if comic is None or not sees_library(self._libraries, user, comic.library_id):
             return ComicKey(path)
         return ComicKey(comic.path, comic.id)
