@@ -7,14 +7,23 @@ runs ``bagboard serve``, never to these workers.
 
 from __future__ import annotations
 
-from litestar import Litestar
+import os
+
+from litestar.types import ASGIApp
 
 from bagboard.bootstrap import build
 from bagboard.config import load_settings
+from bagboard.logs import configure
 
 
-def create() -> Litestar:
+def create() -> ASGIApp:
+    """Also reads ``BAGBOARD_LOG_LEVEL``, ``BAGBOARD_LOG_FORMAT`` and ``BAGBOARD_ACCESS_LOG``
+    (any non-empty value turns the access log on), which ``serve`` sets for its workers."""
+    configure(
+        os.environ.get("BAGBOARD_LOG_LEVEL") or "info",
+        os.environ.get("BAGBOARD_LOG_FORMAT") or "text",
+    )
     app = build(load_settings())
     app.prepare_storage()
-    built: Litestar = app.create_app()
+    built: ASGIApp = app.create_app(access_log=bool(os.environ.get("BAGBOARD_ACCESS_LOG")))
     return built

@@ -24,6 +24,7 @@ from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.archive.renditions import DiskRenditionCache
 from bagboard.adapters.archive.tree import LocalFileTree
 from bagboard.adapters.archive.watch import WatchfilesWatcher
+from bagboard.adapters.http.access_log import AccessLogMiddleware
 from bagboard.adapters.http.app import HttpServices, create_app
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import SystemClock
@@ -395,8 +396,11 @@ class Bagboard:
             progress=progress,
         )
 
-    def create_app(self, *, debug: bool = False) -> Any:
-        return create_app(self.http_services(), debug=debug)
+    def create_app(self, *, debug: bool = False, access_log: bool = False) -> Any:
+        """The ASGI app; with ``access_log``, wrapped so that every request is logged, whatever
+        answers it (the access log sits outside the framework's error handling)."""
+        app = create_app(self.http_services(), debug=debug)
+        return AccessLogMiddleware(app) if access_log else app
 
     def close(self) -> None:
         """Release the database engine, if one was opened."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import resource
 import sys
@@ -22,6 +21,7 @@ from bagboard.console import ProgressBar, describe_formats, describe_report, par
 from bagboard.domain.errors import DomainError, InvalidInput
 from bagboard.domain.images import DEFAULT_COVER_SIZE
 from bagboard.domain.model import Role
+from bagboard.logs import FORMATS, LEVELS, configure
 
 Handler = Callable[[Bagboard, argparse.Namespace], int]
 
@@ -83,9 +83,11 @@ def _serve(
         options: dict[str, Any] = {
             "host": settings.host,
             "port": settings.port,
-            "log_level": "info",
-            # A line per request costs more than a whole cached list response.
-            "access_log": access_log,
+            # Logging is configured already (``logs``); uvicorn's goes through it. The access
+            # log is bagboard's own (``adapters/http/access_log``): a line per request costs
+            # more than a whole cached list response, so it is off unless asked for.
+            "log_config": None,
+            "access_log": False,
             "server_header": False,
             "proxy_headers": False,
         }
@@ -93,9 +95,10 @@ def _serve(
             # Worker processes build their own app from the environment (bagboard.asgi).
             os.environ["BAGBOARD_DATA_DIR"] = str(settings.data_dir)
             os.environ["BAGBOARD_DATABASE_URL"] = settings.database_url
+            os.environ["BAGBOARD_ACCESS_LOG"] = "1" if access_log else ""
             uvicorn.run("bagboard.asgi:create", factory=True, workers=workers, **options)
         else:
-            uvicorn.run(app.create_app(), **options)
+            uvicorn.run(app.create_app(access_log=access_log), **options)
     finally:
         stop.set()
         if monitor.is_alive():
@@ -103,14 +106,17 @@ def _serve(
     return 0
 
 
-def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _logging(args: argparse.Namespace) -> None:
+    """Configure logging from the options, else ``BAGBOARD_LOG_*``, and pass the choice on to
+    worker processes through those variables."""
+    level = args.log_level or os.environ.get("BAGBOARD_LOG_LEVEL") or "info"
+    fmt = args.log_format or os.environ.get("BAGBOARD_LOG_FORMAT") or "text"
+    configure(level, fmt)
+    os.environ["BAGBOARD_LOG_LEVEL"], os.environ["BAGBOARD_LOG_FORMAT"] = level, fmt
 
 
 def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
-    _logging()
+    _logging(args)
     app.prepare_storage()
     for raw in args.library or []:
         library = app.libraries().ensure(_folder(raw))
@@ -127,7 +133,7 @@ def cmd_serve(app: Bagboard, args: argparse.Namespace) -> int:
 def cmd_demo(app: Bagboard, args: argparse.Namespace) -> int:
     from bagboard.demo_library import make_library
 
-    _logging()
+    _logging(args)
     app.prepare_storage()
     root = app.settings.data_dir / "demo-library"
     _err(f"writing a demo library of {args.comics} comics to {root} ...")
@@ -320,6 +326,18 @@ def _storage_options() -> argparse.ArgumentParser:
         metavar="URL",
         help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
         "(env BAGBOARD_DATABASE_URL, default SQLite in the data folder)",
+    )
+    logs = common.add_argument_group("logging")
+    logs.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        help="least important events logged (env BAGBOARD_LOG_LEVEL, default info)",
+    )
+    logs.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        help="one line of text or one JSON object per event (env BAGBOARD_LOG_FORMAT, "
+        "default text)",
     )
     return common
 

@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 
 from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.http import HttpServices, create_app
+from bagboard.adapters.http.access_log import AccessLogMiddleware
 from bagboard.adapters.http.routing import get
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
@@ -155,6 +156,7 @@ def running_api(
     tokens: MemoryTokenStore | None = None,
     settings_factory: Callable[[], SettingsService] | None = None,
     debug: bool = False,
+    access_log: bool = False,
 ) -> Iterator[Api]:
     users = MemoryUserStore()
     token_store = tokens if tokens is not None else MemoryTokenStore()
@@ -172,7 +174,7 @@ def running_api(
         progress=lambda: progress,
     )
     app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
-    with TestClient(app) as client:
+    with TestClient(AccessLogMiddleware(app) if access_log else app) as client:
         yield Api(
             client=client,
             users=users,

@@ -75,7 +75,8 @@ def create_app(
     debug: bool = False,
     extra_route_handlers: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
-    """Build the app. ``extra_route_handlers`` are mounted under ``/api/v1``, behind the gate."""
+    """Build the app. ``extra_route_handlers`` are mounted under ``/api/v1``, behind the gate.
+    Wrap it in ``AccessLogMiddleware`` for a line per request."""
     api = Router(
         path=API_PREFIX,
         route_handlers=[*API_CONTROLLERS, *extra_route_handlers],
