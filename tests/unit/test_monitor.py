@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from bagboard.adapters.memory.watch import MemoryWatcher
 from bagboard.domain.errors import InvalidPath
 from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor, libraries_touched
+from bagboard.domain.scanner import ScanReport
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -108,3 +110,38 @@ def test_libraries_touched() -> None:
     assert libraries_touched(libs, ["/lib/ab/x.cbz"]) == [libs[1]]
     assert libraries_touched(libs, ["/lib/a"]) == [libs[0]]
     assert libraries_touched(libs, []) == []
+
+
+def test_each_scan_and_each_change_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryLibraryStore()
+    store.add("Comics", "/lib/comics")
+    watcher = MemoryWatcher(tick_seconds=0.01)
+    report = ScanReport(
+        new=3, changed=1, moved=0, removed=2, unreadable=1, unchanged=5, folders=4, elapsed=0.5
+    )
+    scanned: list[str] = []
+
+    def scan(library: Library) -> ScanReport:
+        scanned.append(library.name)
+        return report
+
+    monitor = LibraryMonitor(store, watcher, scan, ManualClock())
+    stop = threading.Event()
+    thread = threading.Thread(target=monitor.run, args=(stop,), daemon=True)
+    with caplog.at_level(logging.INFO, logger="bagboard.domain.monitor"):
+        thread.start()
+        wait_until(lambda: len(scanned) == 1)
+        watcher.notify(["/lib/comics/a.cbz", "/lib/comics/b.cbz"])
+        wait_until(lambda: len(scanned) == 2)
+        stop.set()
+        thread.join(timeout=5)
+    records = [r.__dict__ for r in caplog.records if r.name == "bagboard.domain.monitor"]
+    scans = [r for r in records if r["msg"].startswith("scanned")]
+    assert len(scans) == 2
+    assert (scans[0]["library"], scans[0]["new"], scans[0]["removed"], scans[0]["files"]) == (
+        "Comics",
+        3,
+        2,
+        9,
+    )
+    assert [r["paths"] for r in records if r["msg"] == "files changed"] == [2]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from bagboard.domain.errors import DomainError
 from bagboard.domain.model import Library
+from bagboard.domain.scanner import ScanReport
 from bagboard.ports.change_watcher import ChangeWatcher
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_store import LibraryStore
@@ -69,6 +70,7 @@ class LibraryMonitor:
                 if self._clock.now() - last_full >= self._interval:
                     last_full = self._scan_all(current, stop)
                 elif changed:
+                    log.info("files changed", extra={"paths": len(changed)})
                     self._scan_some(libraries_touched(current, changed), stop)
                 self.idle.set()
 
@@ -83,7 +85,9 @@ class LibraryMonitor:
             if stop.is_set():
                 return
             try:
-                self._scan(library)
+                report = self._scan(library)
+                if isinstance(report, ScanReport):
+                    _log_report(library, report)
             except DomainError as exc:
                 # A missing or unreadable root (an unmounted share) must not stop the monitor;
                 # the next change or interval tries again.
@@ -92,3 +96,25 @@ class LibraryMonitor:
                 log.exception("scan of %s crashed", library.name)
             self.scans_completed += 1
         self.idle.set()
+
+
+def _log_report(library: Library, report: ScanReport) -> None:
+    log.info(
+        "scanned %s: %d new, %d changed, %d moved, %d removed in %.1f s",
+        library.name,
+        report.new,
+        report.changed,
+        report.moved,
+        report.removed,
+        report.elapsed,
+        extra={
+            "library": library.name,
+            "new": report.new,
+            "changed": report.changed,
+            "moved": report.moved,
+            "removed": report.removed,
+            "unreadable": report.unreadable,
+            "files": report.files,
+            "seconds": round(report.elapsed, 3),
+        },
+    )
