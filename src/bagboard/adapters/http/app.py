@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from litestar import Litestar, Router
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler
@@ -24,6 +25,7 @@ from litestar.types import ControllerRouterHandler
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.controllers import API_CONTROLLERS
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
+from bagboard.adapters.http.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
@@ -77,27 +79,32 @@ def create_app(
 ) -> Litestar:
     """Build the app. ``extra_route_handlers`` are mounted under ``/api/v1``, behind the gate.
     Wrap it in ``AccessLogMiddleware`` for a line per request."""
+    handlers = [*API_CONTROLLERS, *extra_route_handlers]
+    dependencies = {
+        "current_user": Provide(current_user, sync_to_thread=False),
+        "version": _constant(services.version),
+        "settings": _provider(services.settings),
+        "browse": _provider(services.browse),
+        "issues": _provider(services.issues),
+        "progress": _provider(services.progress),
+    }
     api = Router(
         path=API_PREFIX,
-        route_handlers=[*API_CONTROLLERS, *extra_route_handlers],
+        route_handlers=handlers,
         middleware=[DefineMiddleware(TokenAuthMiddleware, authenticator=services.authenticator)],
     )
+    document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     return Litestar(
         route_handlers=[api],
-        dependencies={
-            "current_user": Provide(current_user, sync_to_thread=False),
-            "version": _constant(services.version),
-            "settings": _provider(services.settings),
-            "browse": _provider(services.browse),
-            "issues": _provider(services.issues),
-            "progress": _provider(services.progress),
-        },
+        dependencies=dependencies,
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
         logging_config=None,
-        # The documentation routes arrive with their own endpoint; no default /schema meanwhile.
+        # No /schema routes of Litestar's own: /api/v1/docs and /api/v1/openapi.json serve the
+        # document built from these same handlers (openapi.py, controllers/docs.py).
         openapi_config=None,
+        state=State({OPENAPI_STATE_KEY: document}),
         debug=debug,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -25,9 +25,13 @@ MISSING_PATH: Final = "Missing 'path'"
 MISSING_PATH_PARAMETER: Final = "Missing 'path' parameter"
 _STAMP: Final = "%Y-%m-%d %H:%M:%S"
 
+T = TypeVar("T")
 
-class ListBody(msgspec.Struct, frozen=True):
-    items: Sequence[Any]
+
+class ListBody(msgspec.Struct, Generic[T], frozen=True):
+    """The pagination envelope (contract §3); ``T`` only documents the items."""
+
+    items: Sequence[T]
     total: int
     page: int
     page_size: int
@@ -133,7 +137,7 @@ def _envelope(
     *,
     mode: str | UnsetType = UNSET,
     scope: str | UnsetType = UNSET,
-) -> ListBody:
+) -> ListBody[Any]:
     return ListBody(
         items=items,
         total=page.total,
@@ -242,27 +246,27 @@ def _shelf_row(shelf: Shelf, view: ShelfView) -> ShelfJson:
     )
 
 
-def publishers_body(listing: Listing[FolderItem] | Listing[Facet]) -> ListBody:
+def publishers_body(listing: Listing[FolderItem] | Listing[Facet]) -> ListBody[Any]:
     items = [_publisher(item) for item in listing.page.items]
     return _envelope(listing.page, items, mode=listing.mode.value)
 
 
-def series_body(listing: Listing[FolderItem] | Listing[Facet]) -> ListBody:
+def series_body(listing: Listing[FolderItem] | Listing[Facet]) -> ListBody[Any]:
     items = [_series(item) for item in listing.page.items]
     return _envelope(listing.page, items, mode=listing.mode.value)
 
 
-def issues_body(listing: Listing[IssueItem]) -> ListBody:
+def issues_body(listing: Listing[IssueItem]) -> ListBody[Any]:
     with_metadata = listing.mode is BrowseMode.METADATA
     items = [_issue(item, with_metadata=with_metadata) for item in listing.page.items]
     return _envelope(listing.page, items, mode=listing.mode.value)
 
 
-def recent_body(page: Page[IssueItem]) -> ListBody:
+def recent_body(page: Page[IssueItem]) -> ListBody[Any]:
     return _envelope(page, [_recent(item) for item in page.items], scope="recent")
 
 
-def shelf_body(shelf: Shelf, page: Page[ShelfView]) -> ListBody:
+def shelf_body(shelf: Shelf, page: Page[ShelfView]) -> ListBody[Any]:
     return _envelope(page, [_shelf_row(shelf, view) for view in page.items], scope=shelf.value)
 
 

@@ -18,3 +18,25 @@ class PingResponse(msgspec.Struct, frozen=True):
     ok: bool
     version: str
     browse_mode: str
+
+
+# Request bodies, for the documentation only: handlers read them by hand (progress_json.py) so
+# that each malformed field gets the reference's own error string.
+
+
+class ProgressWrite(msgspec.Struct, frozen=True):
+    """``PUT /progress``: with ``updated_at`` (device time, unix seconds) an older write is 409."""
+
+    path: str
+    page_number: int
+    total_pages: int | None = None
+    time_spent: int | None = None
+    updated_at: int | None = None
+
+
+class ReadMark(msgspec.Struct, frozen=True):
+    """``POST /issues/read``."""
+
+    path: str
+    page_count: int | None = None
+    time_spent: int | None = None

@@ -12,47 +12,53 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
 from litestar.response import Stream
 
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.file_response import Conditions, file_response, stat_comic_file
 from bagboard.adapters.http.issue_json import (
+    IssueDetailJson,
+    PagesBody,
     comic_media_type,
     image_response,
     issue_body,
     not_modified,
     pages_body,
 )
+from bagboard.adapters.http.openapi import error_statuses, ok
+from bagboard.adapters.http.params import IssueIdParam, PageNumberParam, SizeParam
 from bagboard.adapters.http.ranges import weak_match
 from bagboard.adapters.http.routing import get
 from bagboard.domain.issues import IssueService
 from bagboard.domain.model import User
+
+MISSING = error_statuses({404: "`not_found`: no such comic, or not in the caller's libraries."})
+UNREADABLE = error_statuses({422: "The archive or the image cannot be read."})
 
 
 class IssueController(Controller):
     path = "/issue"
     tags = ["issues"]
 
-    @get("/{issue_id:str}", sync_to_thread=False)
+    @get("/{issue_id:str}", sync_to_thread=False, responses=ok(IssueDetailJson) | MISSING)
     def detail(
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: FromPath[str],
+        issue_id: IssueIdParam,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         """Metadata, reading progress, page count and format of one comic."""
         return cached_json(issue_body(issues.detail(current_user, issue_id)), if_none_match)
 
-    @get("/{issue_id:str}/cover")
+    @get("/{issue_id:str}/cover", responses=ok(bytes, "JPEG", "image/jpeg") | MISSING | UNREADABLE)
     async def cover(
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: FromPath[str],
+        issue_id: IssueIdParam,
         if_none_match: IfNoneMatch = None,
-        size: FromQuery[str | None] = None,
+        size: SizeParam = None,
     ) -> Response[bytes]:
         """The cover as a JPEG, long edge at most ``size`` (default 400, 64..2000)."""
         key = issues.cover_key(current_user, issue_id, size)
@@ -63,13 +69,17 @@ class IssueController(Controller):
             rendition = await anyio.to_thread.run_sync(issues.rendition, current_user, key)
         return image_response(rendition, None)
 
-    @get("/{issue_id:str}/download")
+    @get(
+        "/{issue_id:str}/download",
+        responses=ok(bytes, "The archive file (206 for a Range)", "application/vnd.comicbook+zip")
+        | MISSING,
+    )
     async def download(
         self,
         request: Request[Any, Any, Any],
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: FromPath[str],
+        issue_id: IssueIdParam,
     ) -> Response[bytes] | Stream:
         """The comic file, with Range, If-Range and conditional requests."""
         comic = issues.comic(current_user, issue_id)
@@ -79,26 +89,34 @@ class IssueController(Controller):
             version, conditions, media_type=comic_media_type(comic), filename=comic.name
         )
 
-    @get("/{issue_id:str}/pages", sync_to_thread=True)
+    @get(
+        "/{issue_id:str}/pages",
+        sync_to_thread=True,
+        responses=ok(PagesBody) | MISSING | UNREADABLE,
+    )
     def pages(
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: FromPath[str],
+        issue_id: IssueIdParam,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         """Every page with its dimensions, byte size and media type."""
         return cached_json(pages_body(issues.pages(current_user, issue_id)), if_none_match)
 
-    @get("/{issue_id:str}/page/{number:str}", sync_to_thread=True)
+    @get(
+        "/{issue_id:str}/page/{number:str}",
+        sync_to_thread=True,
+        responses=ok(bytes, "The page image", "image/jpeg") | MISSING | UNREADABLE,
+    )
     def page(
         self,
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
-        issue_id: FromPath[str],
-        number: FromPath[str],
+        issue_id: IssueIdParam,
+        number: PageNumberParam,
         if_none_match: IfNoneMatch = None,
-        size: FromQuery[str | None] = None,
+        size: SizeParam = None,
     ) -> Response[bytes]:
         """Page ``number`` (from 1) as stored, or with ``size`` a JPEG of that long edge."""
         key = issues.page_key(current_user, issue_id, number, size)

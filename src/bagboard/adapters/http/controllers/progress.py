@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from litestar import Controller, MediaType, Response, delete, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, RawBody
+from litestar.openapi import ResponseSpec
+from litestar.params import RawBody
 
 from bagboard.adapters.http.browse_json import OK, OkBody, required_path
+from bagboard.adapters.http.openapi import json_body
+from bagboard.adapters.http.params import CursorParam, PageParam, PageSizeParam, PathParam, TsParam
 from bagboard.adapters.http.progress_json import (
     FeedBody,
     ProgressJson,
+    StaleJson,
     feed_body,
     progress_json,
     progress_request,
@@ -21,6 +25,7 @@ from bagboard.adapters.http.progress_json import (
     since_ts,
 )
 from bagboard.adapters.http.routing import get
+from bagboard.adapters.http.schemas import ProgressWrite, ReadMark
 from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress_service import ProgressService
@@ -35,14 +40,25 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: FromQuery[str | None] = None,
+        path: PathParam = None,
     ) -> Response[ProgressJson | None]:
         """The saved position in the comic at ``?path=``, or ``null``."""
         found = progress.position(current_user, required_path(path))
         # Litestar sends an empty body for a bare None; the contract wants the literal null.
         return Response(content=progress_json(found), media_type=MediaType.JSON)
 
-    @put("/progress", sync_to_thread=True)
+    @put(
+        "/progress",
+        sync_to_thread=True,
+        opt=json_body(ProgressWrite),
+        responses={
+            409: ResponseSpec(
+                StaleJson,
+                description="`stale`: a newer position is stored; `current` holds it.",
+                generate_examples=False,
+            )
+        },
+    )
     def save(
         self,
         progress: NamedDependency[ProgressService],
@@ -59,7 +75,7 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: FromQuery[str | None] = None,
+        path: PathParam = None,
     ) -> OkBody:
         """Forget the position at ``?path=``; the feed reports it as deleted."""
         progress.clear(current_user, required_path(path))
@@ -70,10 +86,10 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        ts: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
-        page: FromQuery[str | None] = None,
-        page_size: FromQuery[str | None] = None,
+        ts: TsParam = None,
+        cursor: CursorParam = None,
+        page: PageParam = None,
+        page_size: PageSizeParam = None,
     ) -> FeedBody:
         """Positions and read marks changed at or after ``?ts=``, oldest first; or, with
         ``?cursor=``, those changed after the cursor a previous page handed out."""
@@ -81,7 +97,7 @@ class ProgressController(Controller):
         feed = progress.since(current_user, ts=since_ts(ts), cursor=cursor, page=request)
         return feed_body(feed)
 
-    @post("/issues/read", sync_to_thread=True, status_code=200)
+    @post("/issues/read", sync_to_thread=True, status_code=200, opt=json_body(ReadMark))
     def mark_read(
         self,
         progress: NamedDependency[ProgressService],
@@ -100,7 +116,7 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: FromQuery[str | None] = None,
+        path: PathParam = None,
     ) -> OkBody:
         """Remove the read mark of the comic at ``?path=``."""
         progress.unmark(current_user, required_path(path))

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 from litestar import Controller, Response, delete, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, RawBody
+from litestar.params import RawBody
 
 from bagboard.adapters.http.browse_json import (
     OK,
+    ListBody,
     OkBody,
+    ShelfJson,
+    ShelfRequest,
     required_path,
     shelf_body,
     shelf_request,
 )
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
+from bagboard.adapters.http.openapi import json_body, ok
+from bagboard.adapters.http.params import PageParam, PageSizeParam, PathParam
 from bagboard.adapters.http.routing import get
 from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.model import User
@@ -28,20 +33,20 @@ class ShelvesController(Controller):
     path = "/library"
     tags = ["shelves"]
 
-    @get("/favorites", sync_to_thread=False)
+    @get("/favorites", sync_to_thread=False, responses=ok(ListBody[ShelfJson]))
     def favorites(
         self,
         browse: NamedDependency[BrowseService],
         current_user: NamedDependency[User],
         if_none_match: IfNoneMatch = None,
-        page: FromQuery[str | None] = None,
-        page_size: FromQuery[str | None] = None,
+        page: PageParam = None,
+        page_size: PageSizeParam = None,
     ) -> Response[bytes]:
         """Favourite folders, by name."""
         listed = browse.shelf(current_user, Shelf.FAVORITES, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.FAVORITES, listed), if_none_match)
 
-    @put("/favorites", sync_to_thread=True)
+    @put("/favorites", sync_to_thread=True, opt=json_body(ShelfRequest))
     def add_favorite(
         self,
         browse: NamedDependency[BrowseService],
@@ -57,26 +62,26 @@ class ShelvesController(Controller):
         self,
         browse: NamedDependency[BrowseService],
         current_user: NamedDependency[User],
-        path: FromQuery[str | None] = None,
+        path: PathParam = None,
     ) -> OkBody:
         """Unfavourite the folder at ``?path=``."""
         browse.remove_from_shelf(current_user, Shelf.FAVORITES, required_path(path))
         return OK
 
-    @get("/to-read", sync_to_thread=False)
+    @get("/to-read", sync_to_thread=False, responses=ok(ListBody[ShelfJson]))
     def to_read(
         self,
         browse: NamedDependency[BrowseService],
         current_user: NamedDependency[User],
         if_none_match: IfNoneMatch = None,
-        page: FromQuery[str | None] = None,
-        page_size: FromQuery[str | None] = None,
+        page: PageParam = None,
+        page_size: PageSizeParam = None,
     ) -> Response[bytes]:
         """The want-to-read list: comics and folders, newest first."""
         listed = browse.shelf(current_user, Shelf.TO_READ, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.TO_READ, listed), if_none_match)
 
-    @post("/to-read", sync_to_thread=True, status_code=200)
+    @post("/to-read", sync_to_thread=True, status_code=200, opt=json_body(ShelfRequest))
     def add_to_read(
         self,
         browse: NamedDependency[BrowseService],
@@ -93,7 +98,7 @@ class ShelvesController(Controller):
         self,
         browse: NamedDependency[BrowseService],
         current_user: NamedDependency[User],
-        path: FromQuery[str | None] = None,
+        path: PathParam = None,
     ) -> OkBody:
         """Take the comic or folder at ``?path=`` off the list."""
         browse.remove_from_shelf(current_user, Shelf.TO_READ, required_path(path))

@@ -1,0 +1,309 @@
+"""``GET /api/v1/docs``: the OpenAPI document (``openapi.py``) rendered as one HTML page.
+
+Self-contained on purpose: no script, font, stylesheet or image is fetched, so the page reads the
+same on a machine without internet. Every text taken from the document is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import msgspec
+
+_METHODS: Final = ("get", "head", "post", "put", "patch", "delete")
+_CODE: Final = re.compile(r"``?([^`]+)``?")
+_MAX_DEPTH: Final = 6
+_STYLE: Final = """
+body{font:15px/1.5 system-ui,sans-serif;max-width:62rem;margin:0 auto;padding:1rem 1.5rem;
+color:#1d1d1f;background:#fff}
+h1{font-size:1.7rem}h2{border-bottom:2px solid #ddd;margin-top:2.5rem}
+h3{font-size:1.05rem;margin:0}code,pre{font:13px/1.4 ui-monospace,monospace}
+pre{background:#f4f4f6;padding:.6rem .8rem;overflow-x:auto;border-radius:4px}
+table{border-collapse:collapse;margin:.4rem 0 .8rem}td,th{border:1px solid #ddd;
+padding:.2rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f6}
+.endpoint{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
+.method{display:inline-block;min-width:3.5rem;font-weight:bold;color:#0b5cad}
+"""
+
+# The gate's answers, as openapi.py names them in components.responses.
+GATE_RESPONSES: Final = (("401", "Unauthorized"), ("503", "ApiDisabled"))
+
+Document = Mapping[str, Any]
+
+
+def _text(value: Any) -> str:
+    """Escape, then show `backquoted` words as code."""
+    return _CODE.sub(r"<code>\1</code>", html.escape(str(value)))
+
+
+def _resolve(document: Document, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return schema
+    node: Any = document
+    for part in ref[2:].split("/"):
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
+
+
+def type_name(document: Document, schema: Mapping[str, Any]) -> str:
+    """A short human name for a schema: ``integer``, ``string | null``, ``array of X``."""
+    if "$ref" in schema:
+        target = _resolve(document, schema)
+        return str(target.get("title") or schema["$ref"].rsplit("/", 1)[-1])
+    options = schema.get("oneOf") or schema.get("anyOf")
+    if options:
+        return " | ".join(type_name(document, option) for option in options)
+    kind = schema.get("type")
+    if kind == "array":
+        return "array of " + type_name(document, schema.get("items", {}))
+    if isinstance(kind, list):
+        return " | ".join(str(k) for k in kind)
+    if "enum" in schema and kind is None:
+        return "one of " + ", ".join(repr(v) for v in schema["enum"])
+    return str(kind or "any")
+
+
+def example(document: Document, schema: Mapping[str, Any], depth: int = 0) -> Any:
+    """An example value for a schema: its own example or default, else one built from its
+    type with every property present (optional ones included)."""
+    schema = _resolve(document, schema)
+    for key in ("examples",):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return schema[key][0]
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    if depth > _MAX_DEPTH:
+        return None
+    options = [o for o in schema.get("oneOf") or schema.get("anyOf") or [] if o != {"type": "null"}]
+    if options:
+        return example(document, options[0], depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        return {name: example(document, sub, depth + 1) for name, sub in properties.items()}
+    if kind == "array":
+        return [example(document, schema.get("items", {}), depth + 1)]
+    return {"string": "string", "integer": 1, "number": 1.5, "boolean": True}.get(str(kind))
+
+
+def _pretty(value: Any) -> str:
+    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+
+
+def operations(document: Document) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """``(METHOD, path, operation)`` for every operation, HEAD included, in document order."""
+    for path, item in document.get("paths", {}).items():
+        for method in _METHODS:
+            if method in item:
+                yield method.upper(), path, item[method]
+
+
+def _is_public(operation: Mapping[str, Any]) -> bool:
+    return operation.get("security") == [{}]
+
+
+def curl(
+    document: Document, base_url: str, method: str, path: str, operation: Mapping[str, Any]
+) -> str:
+    """A cURL line for the operation, with example values for its path parameters."""
+    url = path
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "path":
+            value = example(document, parameter.get("schema", {}))
+            url = url.replace("{" + parameter["name"] + "}", str(value))
+    words = ["curl"]
+    if method == "HEAD":
+        words.append("-I")
+    elif method != "GET":
+        words += ["-X", method]
+    if not _is_public(operation):
+        words += ["-H", '"Authorization: Bearer $TOKEN"']
+    body = _body_schema(operation)
+    if body is not None:
+        data = msgspec.json.encode(example(document, body)).decode()
+        words += ["-H", shlex.quote("Content-Type: application/json"), "-d", shlex.quote(data)]
+    words.append(shlex.quote(base_url + url))
+    return " ".join(words)
+
+
+def _body_schema(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    content = operation.get("requestBody", {}).get("content", {})
+    media = content.get("application/json")
+    return None if media is None else media.get("schema", {})
+
+
+def success(
+    document: Document, operation: Mapping[str, Any]
+) -> tuple[str, str, Mapping[str, Any] | None]:
+    """The success status, its media type and its schema (None: no body)."""
+    for status, response in operation.get("responses", {}).items():
+        if status.startswith("2"):
+            response = _resolve(document, response)
+            for media_type, media in (response.get("content") or {}).items():
+                return status, media_type, media.get("schema", {})
+            return status, "", None
+    return "", "", None
+
+
+def _parameters(document: Document, operation: Mapping[str, Any]) -> str:
+    rows = []
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        default = schema.get("default")
+        rows.append(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                html.escape(parameter["name"]),
+                html.escape(parameter.get("in", "")),
+                html.escape(type_name(document, schema)),
+                "" if default is None else f"<code>{html.escape(str(default))}</code>",
+                _text(parameter.get("description") or schema.get("description") or ""),
+            )
+        )
+    if not rows:
+        return "<p>No parameters.</p>"
+    head = "<tr><th>name</th><th>in</th><th>type</th><th>default</th><th>meaning</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _fields(document: Document, schema: Mapping[str, Any]) -> str:
+    target = _resolve(document, schema)
+    required = set(target.get("required", []))
+    rows = [
+        "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>".format(
+            html.escape(name),
+            html.escape(type_name(document, sub)),
+            "required" if name in required else "optional",
+        )
+        for name, sub in target.get("properties", {}).items()
+    ]
+    return f"<table><tr><th>field</th><th>type</th><th></th></tr>{''.join(rows)}</table>"
+
+
+def _responses(document: Document, operation: Mapping[str, Any]) -> str:
+    items = []
+    for status, response in operation.get("responses", {}).items():
+        text = _resolve(document, response).get("description", "")
+        items.append(f"<li><code>{html.escape(status)}</code> {_text(text)}</li>")
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def _endpoint(
+    document: Document, base_url: str, methods: list[str], path: str, op: Mapping[str, Any]
+) -> str:
+    parts = [
+        f'<section class="endpoint" id="{html.escape(methods[0] + path)}">',
+        "<h3>"
+        + " ".join(f'<span class="method">{m}</span>' for m in methods)
+        + f" <code>{html.escape(path)}</code></h3>",
+        f"<p>{_text(op.get('description') or op.get('summary') or '')}</p>",
+        "<h4>Parameters</h4>",
+        _parameters(document, op),
+    ]
+    body = _body_schema(op)
+    if body is not None:
+        parts += [
+            "<h4>Request body (JSON)</h4>",
+            _fields(document, body),
+            f"<pre>{html.escape(_pretty(example(document, body)))}</pre>",
+        ]
+    parts += ["<h4>Responses</h4>", _responses(document, op)]
+    status, media_type, schema = success(document, op)
+    if schema is not None and media_type == "application/json":
+        shown = _pretty(example(document, schema))
+        parts += [
+            f"<h4>Example response ({html.escape(status)})</h4>",
+            f"<pre>{html.escape(shown)}</pre>",
+        ]
+    elif media_type:
+        parts.append(
+            f"<p>Success: <code>{html.escape(status)}</code> {html.escape(media_type)} body.</p>"
+        )
+    line = curl(document, base_url, methods[0], path, op)
+    parts += ["<h4>cURL</h4>", f"<pre>{html.escape(line)}</pre>", "</section>"]
+    return "\n".join(parts)
+
+
+def _grouped(document: Document) -> dict[str, list[tuple[list[str], str, Mapping[str, Any]]]]:
+    """Operations by tag; a HEAD that mirrors a GET is shown with it."""
+    groups: dict[str, list[tuple[list[str], str, Mapping[str, Any]]]] = {}
+    seen: dict[tuple[str, str], list[str]] = {}
+    for method, path, operation in operations(document):
+        key = (path, str(operation.get("description")))
+        if method == "HEAD" and key in seen:
+            seen[key].append(method)
+            continue
+        methods = [method]
+        seen[key] = methods
+        tag = (operation.get("tags") or ["other"])[0]
+        groups.setdefault(tag, []).append((methods, path, operation))
+    return groups
+
+
+def _intro(document: Document) -> str:
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    responses = document.get("components", {}).get("responses", {})
+    auth = [f"<li>{_text(s.get('description', ''))}</li>" for s in schemes.values()]
+    for status, name in GATE_RESPONSES:
+        text = _text(responses.get(name, {}).get("description", ""))
+        auth.append(f"<li><code>{status}</code> {text}</li>")
+    return "\n".join(
+        [
+            '<h2 id="authentication">Authentication</h2>',
+            "<p>Every endpoint except this page and the OpenAPI document needs a token:</p>",
+            f"<ul>{''.join(auth)}</ul>",
+            '<h2 id="pagination">Pagination</h2>',
+            "<p>Every list takes <code>page</code> (from 1, default 1) and "
+            "<code>page_size</code> (default 50, clamped to 1..200) and answers the envelope "
+            "<code>{items, total, page, page_size, total_pages, has_more}</code>: "
+            "<code>total_pages</code> is <code>ceil(total / page_size)</code> (0 when there is "
+            "nothing), <code>has_more</code> is <code>page &lt; total_pages</code>; a page past "
+            "the end has no items and <code>has_more: false</code>.</p>",
+            '<h2 id="errors">Errors</h2>',
+            "<p>Every error, unknown routes and wrong methods included, is a JSON object "
+            '<code>{"error": "&lt;code&gt;", "message": "&lt;text&gt;"}</code>.</p>',
+        ]
+    )
+
+
+def render(document: Document, base_url: str) -> str:
+    """The whole page. ``base_url`` (scheme and host) starts every cURL line."""
+    info = document.get("info", {})
+    title = html.escape(str(info.get("title", "API")))
+    groups = _grouped(document)
+    tags = {t["name"]: t.get("description", "") for t in document.get("tags", [])}
+    toc = []
+    body = []
+    for tag, entries in groups.items():
+        body.append(f'<h2 id="tag-{html.escape(tag)}">{html.escape(tag)}</h2>')
+        body.append(f"<p>{_text(tags.get(tag, ''))}</p>")
+        for methods, path, operation in entries:
+            anchor = html.escape(methods[0] + path)
+            toc.append(f'<li><a href="#{anchor}">{methods[0]} {html.escape(path)}</a></li>')
+            body.append(_endpoint(document, base_url, methods, path, operation))
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{title}</title><style>{_STYLE}</style></head><body>",
+            f"<h1>{title} <small>{html.escape(str(info.get('version', '')))}</small></h1>",
+            f"<p>{_text(info.get('description', ''))}</p>",
+            '<p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>',
+            '<ul><li><a href="#authentication">Authentication</a></li>'
+            '<li><a href="#pagination">Pagination</a></li>'
+            '<li><a href="#errors">Errors</a></li></ul>',
+            f"<ul>{''.join(toc)}</ul>",
+            _intro(document),
+            *body,
+            "</body></html>",
+        ]
+    )
