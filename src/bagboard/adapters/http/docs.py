@@ -11,6 +11,7 @@ import re
 import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
+from urllib.parse import quote, urlencode
 
 import msgspec
 
@@ -116,10 +117,15 @@ def curl(
 ) -> str:
     """A cURL line for the operation, with example values for its path parameters."""
     url = path
+    query: list[tuple[str, str]] = []
     for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
         if parameter.get("in") == "path":
-            value = example(document, parameter.get("schema", {}))
-            url = url.replace("{" + parameter["name"] + "}", str(value))
+            url = url.replace("{" + parameter["name"] + "}", str(example(document, schema)))
+        elif parameter.get("in") == "query" and schema.get("examples"):
+            query.append((parameter["name"], str(schema["examples"][0])))
+    if query:
+        url += "?" + urlencode(query, quote_via=quote)
     words = ["curl"]
     if method == "HEAD":
         words.append("-I")
@@ -127,31 +133,51 @@ def curl(
         words += ["-X", method]
     if not _is_public(operation):
         words += ["-H", '"Authorization: Bearer $TOKEN"']
-    body = _body_schema(operation)
+    body = shown_body(document, operation)
     if body is not None:
-        data = msgspec.json.encode(example(document, body)).decode()
+        data = msgspec.json.encode(body).decode()
         words += ["-H", shlex.quote("Content-Type: application/json"), "-d", shlex.quote(data)]
     words.append(shlex.quote(base_url + url))
     return " ".join(words)
 
 
-def _body_schema(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    content = operation.get("requestBody", {}).get("content", {})
-    media = content.get("application/json")
+def body_schema(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema of the JSON request body, if the operation takes one."""
+    media = _body_media(operation)
     return None if media is None else media.get("schema", {})
+
+
+def _body_media(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    return media if isinstance(media, Mapping) else None
+
+
+def shown_body(document: Document, operation: Mapping[str, Any]) -> Any:
+    """The example request body the page shows (and sends in the cURL line)."""
+    media = _body_media(operation)
+    return None if media is None else shown_answer(document, media)
 
 
 def success(
     document: Document, operation: Mapping[str, Any]
 ) -> tuple[str, str, Mapping[str, Any] | None]:
-    """The success status, its media type and its schema (None: no body)."""
+    """The success status, its media type and its media object (None: no body)."""
     for status, response in operation.get("responses", {}).items():
         if status.startswith("2"):
             response = _resolve(document, response)
             for media_type, media in (response.get("content") or {}).items():
-                return status, media_type, media.get("schema", {})
+                return status, media_type, media
             return status, "", None
     return "", "", None
+
+
+def shown_answer(document: Document, media: Mapping[str, Any]) -> Any:
+    """The example answer the page shows: the one declared with the handler, else one made
+    from the schema."""
+    for declared in (media.get("examples") or {}).values():
+        if "value" in declared:
+            return declared["value"]
+    return example(document, media.get("schema", {}))
 
 
 def _parameters(document: Document, operation: Mapping[str, Any]) -> str:
@@ -208,17 +234,17 @@ def _endpoint(
         "<h4>Parameters</h4>",
         _parameters(document, op),
     ]
-    body = _body_schema(op)
+    body = body_schema(op)
     if body is not None:
         parts += [
             "<h4>Request body (JSON)</h4>",
             _fields(document, body),
-            f"<pre>{html.escape(_pretty(example(document, body)))}</pre>",
+            f"<pre>{html.escape(_pretty(shown_body(document, op)))}</pre>",
         ]
     parts += ["<h4>Responses</h4>", _responses(document, op)]
-    status, media_type, schema = success(document, op)
-    if schema is not None and media_type == "application/json":
-        shown = _pretty(example(document, schema))
+    status, media_type, media = success(document, op)
+    if media is not None and media_type == "application/json":
+        shown = _pretty(shown_answer(document, media))
         parts += [
             f"<h4>Example response ({html.escape(status)})</h4>",
             f"<pre>{html.escape(shown)}</pre>",

@@ -17,7 +17,7 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme, Tag
+from litestar.openapi.spec import Components, Example, SecurityScheme, Tag
 from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
@@ -81,20 +81,55 @@ def openapi_config(version: str) -> OpenAPIConfig:
 
 
 def ok(
-    container: Any, description: str = "Success", media_type: str = "application/json"
+    container: Any,
+    example: Any = None,
+    *,
+    description: str = "Success",
+    media_type: str = "application/json",
 ) -> dict[int, ResponseSpec]:
-    """``responses=`` for a handler whose return annotation does not say what it sends
-    (a pre-encoded ``Response[bytes]``, an image, a file)."""
-    return {
-        200: ResponseSpec(
-            container, description=description, media_type=media_type, generate_examples=False
-        )
-    }
+    """``responses=`` entry for the success answer: what it holds (a handler's return
+    annotation may not say: a pre-encoded ``Response[bytes]``, an image, a file) and the example
+    the documentation shows (``examples.py``)."""
+    examples = None if example is None else [Example(summary="Example", value=_mark(example))]
+    spec = ResponseSpec(
+        container,
+        description=description,
+        media_type=media_type,
+        generate_examples=False,
+        examples=examples,
+    )
+    return {200: spec}
 
 
-def json_body(struct: type[msgspec.Struct]) -> dict[str, Any]:
-    """``opt=`` for a handler that reads a JSON body by hand: the body it documents."""
-    return {BODY_OPT_KEY: struct}
+# Litestar leaves out every None when it writes an example, but a null is part of the answer
+# (``"last_page": null``): a marker carries it through, and _finish puts the null back.
+_NULL: Final = "\x00null"
+
+
+def _mark(value: Any) -> Any:
+    if value is None:
+        return _NULL
+    if isinstance(value, dict):
+        return {key: _mark(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mark(item) for item in value]
+    return value
+
+
+def _unmark(value: Any) -> Any:
+    if value == _NULL:
+        return None
+    if isinstance(value, dict):
+        return {key: _unmark(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unmark(item) for item in value]
+    return value
+
+
+def json_body(struct: type[msgspec.Struct], example: Mapping[str, Any]) -> dict[str, Any]:
+    """``opt=`` for a handler that reads a JSON body by hand: the body it documents, and the
+    example the documentation shows."""
+    return {BODY_OPT_KEY: (struct, dict(example))}
 
 
 class OpenApiSource:
@@ -136,22 +171,25 @@ def api_document(app: Litestar) -> dict[str, Any]:
     return source.document()
 
 
-def _bodies(app: Litestar) -> dict[tuple[str, str], type[msgspec.Struct]]:
-    found: dict[tuple[str, str], type[msgspec.Struct]] = {}
+Body = tuple[type[msgspec.Struct], dict[str, Any]]
+
+
+def _bodies(app: Litestar) -> dict[tuple[str, str], Body]:
+    found: dict[tuple[str, str], Body] = {}
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for method, (handler, _) in route.route_handler_map.items():
-            struct = handler.opt.get(BODY_OPT_KEY)
-            if struct is not None:
-                found[(route.path_format, method.lower())] = struct
+            body = handler.opt.get(BODY_OPT_KEY)
+            if body is not None:
+                found[(route.path_format, method.lower())] = body
     return found
 
 
 def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
     bodies = _bodies(app)
-    structs: list[type[msgspec.Struct]] = [ErrorBody, *bodies.values()]
+    structs: list[type[msgspec.Struct]] = [ErrorBody, *(struct for struct, _ in bodies.values())]
     _, defs = msgspec.json.schema_components(structs, ref_template="#/components/schemas/{name}")
     for name, schema in defs.items():
         schemas.setdefault(name, schema)
@@ -164,14 +202,14 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _fix_operation(operation, bodies.get((path, method)))
-    return document
+    return _unmark(document)  # type: ignore[no-any-return]
 
 
 def _error_response(text: str) -> dict[str, Any]:
     return {"description": text, "content": {"application/json": {"schema": _ERROR_REF}}}
 
 
-def _fix_operation(operation: dict[str, Any], body: type[msgspec.Struct] | None) -> None:
+def _fix_operation(operation: dict[str, Any], body: Body | None) -> None:
     responses: dict[str, Any] = operation["responses"]
     for response in responses.values():
         # Litestar documents its own error shape for invalid parameters; errors.py answers
@@ -181,12 +219,12 @@ def _fix_operation(operation: dict[str, Any], body: type[msgspec.Struct] | None)
             response["content"] = {"application/json": {"schema": dict(_ERROR_REF)}}
             response["description"] = "Invalid input: `error` says which."
     if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}
-            },
+        struct, example = body
+        media = {
+            "schema": {"$ref": f"#/components/schemas/{struct.__name__}"},
+            "examples": {"example": {"summary": "Example", "value": example}},
         }
+        operation["requestBody"] = {"required": True, "content": {"application/json": media}}
     if operation.get("security") != [{}]:
         responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
         responses.setdefault("503", {"$ref": "#/components/responses/ApiDisabled"})

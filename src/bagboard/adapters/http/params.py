@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from litestar.params import Parameter
 
+from bagboard.adapters.http.examples import COMIC_PATH
+
 
 def _query(description: str, **schema: Any) -> Any:
     extra = {"one_of": None, "type": "string", **schema}
@@ -53,16 +55,25 @@ ModeParam = Annotated[
 SortParam = Annotated[str | None, _query("Sort order; the default is by name.")]
 PublisherParam = Annotated[
     str | None,
-    _query("The publisher: its ComicInfo name, or in filesystem mode a folder name or path."),
+    _query(
+        "The publisher: its ComicInfo name, or in filesystem mode a folder name or path.",
+        examples=["Marvel"],
+    ),
 ]
 SeriesParam = Annotated[
-    str | None, _query("The series: its ComicInfo name, or a folder name or path.")
+    str | None,
+    _query(
+        "The series: its ComicInfo name, or a folder name or path.",
+        examples=["Amazing Spider-Man"],
+    ),
 ]
 VolumeParam = Annotated[
     str | None, _query("Filesystem mode: one volume folder of the series (name or path).")
 ]
 SearchParam = Annotated[str | None, _query("Search series names for these words.")]
-PathParam = Annotated[str | None, _query("Absolute path of the comic or folder.")]
+PathParam = Annotated[
+    str | None, _query("Absolute path of the comic or folder.", examples=[COMIC_PATH])
+]
 SizeParam = Annotated[
     str | None, _query("Longest edge in pixels of the JPEG to send (64..2000).", type="integer")
 ]

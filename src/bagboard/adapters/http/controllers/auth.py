@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar import Controller
 from litestar.di import NamedDependency
 
+from bagboard.adapters.http import examples
+from bagboard.adapters.http.openapi import ok
 from bagboard.adapters.http.routing import get
 from bagboard.adapters.http.schemas import PingResponse
 from bagboard.domain.settings import SettingsService
@@ -14,7 +16,7 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @get("/ping", sync_to_thread=False)
+    @get("/ping", sync_to_thread=False, responses=ok(PingResponse, examples.PING))
     def ping(
         self, settings: NamedDependency[SettingsService], version: NamedDependency[str]
     ) -> PingResponse:

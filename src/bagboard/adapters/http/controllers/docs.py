@@ -20,7 +20,12 @@ class DocsController(Controller):
     path = "/"
     tags = ["docs"]
 
-    @get("/docs", sync_to_thread=False, responses=ok(str, "This page", "text/html"), **PUBLIC)
+    @get(
+        "/docs",
+        sync_to_thread=False,
+        responses=ok(str, description="This page", media_type="text/html"),
+        **PUBLIC,
+    )
     def docs(self, request: Request[Any, Any, Any]) -> Response[str]:
         """This page: every endpoint, generated from the routes that serve it."""
         base_url = str(request.base_url).rstrip("/")
@@ -28,7 +33,10 @@ class DocsController(Controller):
         return Response(page, media_type=MediaType.HTML)
 
     @get(
-        "/openapi.json", sync_to_thread=False, responses=ok(dict[str, Any], "OpenAPI 3.1"), **PUBLIC
+        "/openapi.json",
+        sync_to_thread=False,
+        responses=ok(dict[str, Any], description="OpenAPI 3.1"),
+        **PUBLIC,
     )
     def openapi(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """The OpenAPI 3.1 document of this API."""

@@ -14,6 +14,7 @@ from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.response import Stream
 
+from bagboard.adapters.http import examples
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.file_response import Conditions, file_response, stat_comic_file
 from bagboard.adapters.http.issue_json import (
@@ -40,7 +41,11 @@ class IssueController(Controller):
     path = "/issue"
     tags = ["issues"]
 
-    @get("/{issue_id:str}", sync_to_thread=False, responses=ok(IssueDetailJson) | MISSING)
+    @get(
+        "/{issue_id:str}",
+        sync_to_thread=False,
+        responses=ok(IssueDetailJson, examples.ISSUE) | MISSING,
+    )
     def detail(
         self,
         issues: NamedDependency[IssueService],
@@ -51,7 +56,10 @@ class IssueController(Controller):
         """Metadata, reading progress, page count and format of one comic."""
         return cached_json(issue_body(issues.detail(current_user, issue_id)), if_none_match)
 
-    @get("/{issue_id:str}/cover", responses=ok(bytes, "JPEG", "image/jpeg") | MISSING | UNREADABLE)
+    @get(
+        "/{issue_id:str}/cover",
+        responses=ok(bytes, description="JPEG", media_type="image/jpeg") | MISSING | UNREADABLE,
+    )
     async def cover(
         self,
         issues: NamedDependency[IssueService],
@@ -71,7 +79,11 @@ class IssueController(Controller):
 
     @get(
         "/{issue_id:str}/download",
-        responses=ok(bytes, "The archive file (206 for a Range)", "application/vnd.comicbook+zip")
+        responses=ok(
+            bytes,
+            description="The archive file (206 and a part of it for a Range)",
+            media_type="application/vnd.comicbook+zip",
+        )
         | MISSING,
     )
     async def download(
@@ -92,7 +104,7 @@ class IssueController(Controller):
     @get(
         "/{issue_id:str}/pages",
         sync_to_thread=True,
-        responses=ok(PagesBody) | MISSING | UNREADABLE,
+        responses=ok(PagesBody, examples.PAGES) | MISSING | UNREADABLE,
     )
     def pages(
         self,
@@ -107,7 +119,9 @@ class IssueController(Controller):
     @get(
         "/{issue_id:str}/page/{number:str}",
         sync_to_thread=True,
-        responses=ok(bytes, "The page image", "image/jpeg") | MISSING | UNREADABLE,
+        responses=ok(bytes, description="The page image", media_type="image/jpeg")
+        | MISSING
+        | UNREADABLE,
     )
     def page(
         self,

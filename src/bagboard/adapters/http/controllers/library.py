@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Response
 from litestar.di import NamedDependency
 
+from bagboard.adapters.http import examples
 from bagboard.adapters.http.browse_json import (
     FolderJson,
     IssueJson,
@@ -47,7 +48,7 @@ class LibraryController(Controller):
     @get(
         "/publishers",
         sync_to_thread=False,
-        responses=ok(ListBody[FolderJson | PublisherFacetJson]) | BAD_MODE,
+        responses=ok(ListBody[FolderJson | PublisherFacetJson], examples.PUBLISHERS) | BAD_MODE,
     )
     def publishers(
         self,
@@ -67,7 +68,7 @@ class LibraryController(Controller):
     @get(
         "/series",
         sync_to_thread=False,
-        responses=ok(ListBody[FolderJson | SeriesFacetJson]) | BAD_MODE,
+        responses=ok(ListBody[FolderJson | SeriesFacetJson], examples.SERIES) | BAD_MODE,
     )
     def series(
         self,
@@ -93,7 +94,11 @@ class LibraryController(Controller):
         )
         return cached_json(series_body(listing), if_none_match)
 
-    @get("/issues", sync_to_thread=False, responses=ok(ListBody[IssueJson]) | BAD_MODE)
+    @get(
+        "/issues",
+        sync_to_thread=False,
+        responses=ok(ListBody[IssueJson], examples.ISSUES) | BAD_MODE,
+    )
     def issues(
         self,
         browse: NamedDependency[BrowseService],
@@ -119,7 +124,7 @@ class LibraryController(Controller):
         )
         return cached_json(issues_body(listing), if_none_match)
 
-    @get("/recent", sync_to_thread=False, responses=ok(ListBody[RecentJson]))
+    @get("/recent", sync_to_thread=False, responses=ok(ListBody[RecentJson], examples.RECENT))
     def recent(
         self,
         browse: NamedDependency[BrowseService],

@@ -11,8 +11,9 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import RawBody
 
+from bagboard.adapters.http import examples
 from bagboard.adapters.http.browse_json import OK, OkBody, required_path
-from bagboard.adapters.http.openapi import json_body
+from bagboard.adapters.http.openapi import json_body, ok
 from bagboard.adapters.http.params import CursorParam, PageParam, PageSizeParam, PathParam, TsParam
 from bagboard.adapters.http.progress_json import (
     FeedBody,
@@ -35,7 +36,12 @@ class ProgressController(Controller):
     path = "/"
     tags = ["progress"]
 
-    @get("/progress", sync_to_thread=False, media_type=MediaType.JSON)
+    @get(
+        "/progress",
+        sync_to_thread=False,
+        media_type=MediaType.JSON,
+        responses=ok(ProgressJson | None, examples.PROGRESS),
+    )
     def position(
         self,
         progress: NamedDependency[ProgressService],
@@ -50,8 +56,9 @@ class ProgressController(Controller):
     @put(
         "/progress",
         sync_to_thread=True,
-        opt=json_body(ProgressWrite),
-        responses={
+        opt=json_body(ProgressWrite, examples.PROGRESS_WRITE),
+        responses=ok(ProgressJson | None, examples.PROGRESS)
+        | {
             409: ResponseSpec(
                 StaleJson,
                 description="`stale`: a newer position is stored; `current` holds it.",
@@ -70,7 +77,7 @@ class ProgressController(Controller):
         path, change = progress_request(body)
         return progress_json(progress.save(current_user, path, change))
 
-    @delete("/progress", sync_to_thread=True, status_code=200)
+    @delete("/progress", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
     def clear(
         self,
         progress: NamedDependency[ProgressService],
@@ -81,7 +88,7 @@ class ProgressController(Controller):
         progress.clear(current_user, required_path(path))
         return OK
 
-    @get("/progress/since", sync_to_thread=False)
+    @get("/progress/since", sync_to_thread=False, responses=ok(FeedBody, examples.SINCE))
     def since(
         self,
         progress: NamedDependency[ProgressService],
@@ -97,7 +104,13 @@ class ProgressController(Controller):
         feed = progress.since(current_user, ts=since_ts(ts), cursor=cursor, page=request)
         return feed_body(feed)
 
-    @post("/issues/read", sync_to_thread=True, status_code=200, opt=json_body(ReadMark))
+    @post(
+        "/issues/read",
+        sync_to_thread=True,
+        status_code=200,
+        opt=json_body(ReadMark, examples.READ_MARK),
+        responses=ok(OkBody, examples.OK),
+    )
     def mark_read(
         self,
         progress: NamedDependency[ProgressService],
@@ -111,7 +124,7 @@ class ProgressController(Controller):
         )
         return OK
 
-    @delete("/issues/read", sync_to_thread=True, status_code=200)
+    @delete("/issues/read", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
     def unmark(
         self,
         progress: NamedDependency[ProgressService],

@@ -9,6 +9,7 @@ from litestar import Controller, Response, delete, post, put
 from litestar.di import NamedDependency
 from litestar.params import RawBody
 
+from bagboard.adapters.http import examples
 from bagboard.adapters.http.browse_json import (
     OK,
     ListBody,
@@ -33,7 +34,11 @@ class ShelvesController(Controller):
     path = "/library"
     tags = ["shelves"]
 
-    @get("/favorites", sync_to_thread=False, responses=ok(ListBody[ShelfJson]))
+    @get(
+        "/favorites",
+        sync_to_thread=False,
+        responses=ok(ListBody[ShelfJson], examples.FAVORITES),
+    )
     def favorites(
         self,
         browse: NamedDependency[BrowseService],
@@ -46,7 +51,12 @@ class ShelvesController(Controller):
         listed = browse.shelf(current_user, Shelf.FAVORITES, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.FAVORITES, listed), if_none_match)
 
-    @put("/favorites", sync_to_thread=True, opt=json_body(ShelfRequest))
+    @put(
+        "/favorites",
+        sync_to_thread=True,
+        opt=json_body(ShelfRequest, examples.FAVORITE),
+        responses=ok(OkBody, examples.OK),
+    )
     def add_favorite(
         self,
         browse: NamedDependency[BrowseService],
@@ -57,7 +67,7 @@ class ShelvesController(Controller):
         browse.add_to_shelf(current_user, Shelf.FAVORITES, shelf_request(body).path)
         return OK
 
-    @delete("/favorites", sync_to_thread=True, status_code=200)
+    @delete("/favorites", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
     def remove_favorite(
         self,
         browse: NamedDependency[BrowseService],
@@ -68,7 +78,7 @@ class ShelvesController(Controller):
         browse.remove_from_shelf(current_user, Shelf.FAVORITES, required_path(path))
         return OK
 
-    @get("/to-read", sync_to_thread=False, responses=ok(ListBody[ShelfJson]))
+    @get("/to-read", sync_to_thread=False, responses=ok(ListBody[ShelfJson], examples.TO_READ))
     def to_read(
         self,
         browse: NamedDependency[BrowseService],
@@ -81,7 +91,13 @@ class ShelvesController(Controller):
         listed = browse.shelf(current_user, Shelf.TO_READ, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.TO_READ, listed), if_none_match)
 
-    @post("/to-read", sync_to_thread=True, status_code=200, opt=json_body(ShelfRequest))
+    @post(
+        "/to-read",
+        sync_to_thread=True,
+        status_code=200,
+        opt=json_body(ShelfRequest, examples.WANT_TO_READ),
+        responses=ok(OkBody, examples.OK),
+    )
     def add_to_read(
         self,
         browse: NamedDependency[BrowseService],
@@ -93,7 +109,7 @@ class ShelvesController(Controller):
         browse.add_to_shelf(current_user, Shelf.TO_READ, wanted.path, wanted.type)
         return OK
 
-    @delete("/to-read", sync_to_thread=True, status_code=200)
+    @delete("/to-read", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
     def remove_to_read(
         self,
         browse: NamedDependency[BrowseService],
