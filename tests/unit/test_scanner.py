@@ -6,7 +6,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,8 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.archive.tree import LocalFileTree
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.domain.archive import ArchiveFormat
-from bagboard.domain.errors import InvalidPath
+from bagboard.domain.catalog import IndexChanges
+from bagboard.domain.errors import InvalidPath, StorageUnavailable
 from bagboard.domain.model import Library
 from bagboard.domain.scanner import InspectMap, Scanner, ScanPhase, ScanProgress, ScanReport
 from tests.unit.scan_support import (
@@ -318,6 +319,37 @@ def test_batches_write_folders_before_comics_and_removals_last(lib: Setup) -> No
         "/Q2/S",
         "/Q3/S",
     ]
+
+
+class _CutShort(RecordingIndex):
+    """Loses its database after ``batches`` batches, as a scan killed half-way does."""
+
+    def __init__(self, batches: int) -> None:
+        super().__init__()
+        self.left = batches
+
+    def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
+        if self.left == 0:
+            raise StorageUnavailable("the database is gone")
+        self.left -= 1
+        super().apply(library_id, changes, at)
+
+
+def test_the_scan_after_one_cut_short_finds_every_comic(lib: Setup) -> None:
+    write_cbz(lib.root / "Old/S/o.cbz")
+    lib.scan()
+    for n in range(3):  # new comics in a known folder, and in new folders below known ones
+        write_cbz(lib.root / f"Old/S/s {n}.cbz", salt=f"s{n}")
+        write_cbz(lib.root / f"Old/T{n}/t.cbz", salt=f"t{n}")
+    cut = _CutShort(batches=1)
+    cut.inner = lib.index.inner
+    with pytest.raises(StorageUnavailable):
+        Scanner(cut, lib.tree, lib.reader, lib.clock, batch_size=2).scan(lib.library)
+    assert len(lib.index.inner.snapshot(1).comics) == 3  # the first batch was written
+    # The folders the cut-short scan wrote are listed again, not trusted half-written.
+    report = lib.scan()
+    assert (report.new, report.unchanged) == (4, 3)
+    assert len(lib.index.inner.snapshot(1).comics) == 7
 
 
 def test_progress_reports_every_phase(collection: Setup) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bagboard.domain.archive import ArchiveSummary, format_for_name
 from bagboard.domain.catalog import (
@@ -57,6 +57,10 @@ class FileWork:
         return self.moved and self.comic is not None and is_unchanged(self.comic, self.file)
 
 
+# The modification time a folder is written with before its scan has written all of it: no
+# real time, so the next scan lists the folder again rather than trust it.
+UNLISTED_MTIME = -1
+
 # Opens the archives at the given paths, results in the same order.
 Inspector = Callable[[list[str]], Iterator[Inspection]]
 
@@ -66,6 +70,11 @@ class BatchWriter:
 
     Each batch carries the folders its comics need that are not yet written (parents
     first); the last one carries the remaining folders and every removal.
+
+    A folder written before the last batch may hold comics of later batches, and a parent
+    folder subfolders not yet written; it is written with ``UNLISTED_MTIME`` and gets its
+    real time with the last batch. A scan cut short (killed, the database gone) thus leaves
+    those folders to be listed again by the next scan instead of trusted half-written.
     """
 
     def __init__(
@@ -84,6 +93,7 @@ class BatchWriter:
         self._inspect = inspect
         self._pending = {folder.path: folder for folder in folders}
         self._first_scan = first_scan
+        self._unlisted: list[FolderEntry] = []
         self.added = self.unreadable = 0
 
     def write(
@@ -108,8 +118,11 @@ class BatchWriter:
             else:
                 changes.changed.append((work.comic.id, entry))
         changes.folders = self._take_folders(posixpath.dirname(w.file.path) for w in batch)
-        if last:
-            changes.folders += self._take_folders(list(self._pending))
+        if not last:
+            self._unlisted += changes.folders
+            changes.folders = [replace(f, mtime_ns=UNLISTED_MTIME) for f in changes.folders]
+        else:
+            changes.folders += self._take_folders(list(self._pending)) + self._unlisted
             changes.removed_comics = list(removed_comics)
             changes.removed_folders = list(removed_folders)
         if changes:
