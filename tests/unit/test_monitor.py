@@ -12,7 +12,7 @@ import pytest
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.watch import MemoryWatcher
-from bagboard.domain.errors import InvalidPath
+from bagboard.domain.errors import InvalidPath, StorageUnavailable
 from bagboard.domain.model import Library
 from bagboard.domain.monitor import LibraryMonitor, libraries_touched
 from bagboard.domain.scanner import ScanReport
@@ -103,6 +103,40 @@ def test_a_failing_library_does_not_stop_the_others(setup: Rig) -> None:
     watcher.notify(["/lib/a/x.cbz", "/lib/b/y.cbz"])
     wait_until(lambda: recorder.snapshot()[2:] == ["a", "b"])
     assert monitor.scans_completed >= 4
+
+
+class FlakyStore(MemoryLibraryStore):
+    """A library store whose database can be made unreachable."""
+
+    down = False
+
+    def list(self, *, enabled_only: bool = False) -> list[Library]:
+        if self.down:
+            raise StorageUnavailable("the database is unavailable; try again")
+        return super().list(enabled_only=enabled_only)
+
+
+def test_an_unreachable_database_does_not_stop_the_watch() -> None:
+    store = FlakyStore()
+    store.add("a", "/lib/a")
+    watcher = MemoryWatcher(tick_seconds=0.01)
+    recorder = Recorder()
+    monitor = LibraryMonitor(store, watcher, recorder, ManualClock())
+    stop = threading.Event()
+    thread = threading.Thread(target=monitor.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: recorder.snapshot() == ["a"])
+        store.down = True
+        watcher.notify(["/lib/a/x.cbz"])
+        wait_until(lambda: recorder.snapshot() == ["a", "a"])  # scanned as known before
+        store.down = False
+        watcher.notify(["/lib/a/y.cbz"])
+        wait_until(lambda: recorder.snapshot() == ["a", "a", "a"])
+        assert thread.is_alive()
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def test_libraries_touched() -> None:

@@ -61,7 +61,7 @@ class LibraryMonitor:
             for changed in self._watcher.watch(roots, stop):
                 if stop.is_set():
                     return
-                current = self._libraries.list(enabled_only=True)
+                current = self._enabled(libraries)
                 if [lib.root for lib in current] != roots:
                     # A library was added, enabled or disabled: scan the new set and re-arm.
                     libraries = current
@@ -73,6 +73,15 @@ class LibraryMonitor:
                     log.info("files changed", extra={"paths": len(changed)})
                     self._scan_some(libraries_touched(current, changed), stop)
                 self.idle.set()
+
+    def _enabled(self, known: list[Library]) -> list[Library]:
+        """The enabled libraries, or ``known`` while the database cannot tell (its server
+        restarting, say): watching must outlive that, and the next change asks again."""
+        try:
+            return self._libraries.list(enabled_only=True)
+        except DomainError as exc:
+            log.warning("could not read the libraries: %s", exc.message)
+            return known
 
     def _scan_all(self, libraries: list[Library], stop: threading.Event) -> datetime:
         started = self._clock.now()
