@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 from bagboard.adapters.http import docs
 from bagboard.adapters.http.app import API_PREFIX
 from tests.browse_support import World, auth, browse_world
-from tests.unit.http_support import Api, bearer, running_api
+from tests.unit.http_support import Api, running_api
 
 DOCS = "/api/v1/docs"
 OPENAPI = "/api/v1/openapi.json"
@@ -429,4 +429,3 @@ def test_the_page_answers_with_the_server_address_in_curl_lines(api: Api) -> Non
     text = api.client.get(DOCS).text
     assert "curl -H &quot;Authorization: Bearer $TOKEN&quot; http://testserver.local/api/v1" in text
     assert "curl http://testserver.local/api/v1/docs" in text
-    assert bearer("x")  # the same header shape the tests use

@@ -3,7 +3,7 @@
 Litestar writes the paths, parameters and response schemas from the route handlers. What lives
 outside the handlers is added here, once: the token gate (security schemes, 401 and 503 on every
 gated operation), the one error body of ``errors.py`` in place of Litestar's own, and the JSON
-request bodies that handlers read raw (declared on the handler with ``opt={BODY_OPT_KEY: ...}``).
+request bodies that handlers read raw (declared on the handler with ``opt=json_body(...)``).
 """
 
 from __future__ import annotations
