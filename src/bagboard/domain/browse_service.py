@@ -85,6 +85,14 @@ def _given(raw: str | None) -> str | None:
     return raw if raw is not None and raw.strip() else None
 
 
+def _check_filters(*values: str | None) -> None:
+    """Metadata-mode filter values. ComicInfo is XML, which cannot hold a NUL character, so a
+    value with one could match nothing; it is refused before a store sees it (PostgreSQL rejects
+    NUL in text, and SQLite's LIKE stops reading a pattern at it)."""
+    if any(value is not None and "\x00" in value for value in values):
+        raise InvalidInput("a filter must not contain a NUL character")
+
+
 def _missing(message: str) -> InvalidInput:
     # The reference answers these with the sentence itself as the error code.
     return InvalidInput(message, code=message)
@@ -160,6 +168,7 @@ class BrowseService:
                 for row in rows.items
             ]
             return Listing(effective, Page(items, rows.total, rows.request))
+        _check_filters(publisher, query)
         publisher_key = grouping_key(publisher) if publisher else None
         search = (query or "").strip() or None
         facets = self._metadata.series(
@@ -191,6 +200,7 @@ class BrowseService:
         else:
             if not series:
                 raise _missing(MISSING_SERIES)
+            _check_filters(series, publisher)
             comics = self._metadata.issues(
                 scope.library_ids,
                 grouping_key(series),

@@ -17,6 +17,22 @@ from bagboard.domain.errors import InvalidInput, StaleProgress
 # The smallest step of a stored time (both databases keep microseconds).
 TICK = timedelta(microseconds=1)
 
+# The largest page number, page count or number of seconds a position or mark keeps (stores
+# hold them in 32 bits); anything bigger is not a reading, and must not reach a store.
+MAX_COUNT = 2**31 - 1
+# The largest device time (unix seconds) a write may carry: the last second of year 9999.
+MAX_CLIENT_TIME = 253_402_300_799
+
+
+def check_count(name: str, value: int | None, limit: int = MAX_COUNT) -> None:
+    """``InvalidInput`` unless ``value`` is None or within ``0..limit``."""
+    if value is None:
+        return
+    if value < 0:
+        raise InvalidInput(f"{name} must not be negative")
+    if value > limit:
+        raise InvalidInput(f"{name} must not be above {limit}")
+
 
 @dataclass(frozen=True, slots=True)
 class ComicKey:
@@ -55,10 +71,9 @@ class ProgressChange:
     client_time: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("page_number", "total_pages", "time_spent", "client_time"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                raise InvalidInput(f"{name} must not be negative")
+        for name in ("page_number", "total_pages", "time_spent"):
+            check_count(name, getattr(self, name))
+        check_count("client_time", self.client_time, MAX_CLIENT_TIME)
 
 
 def is_stale(change_time: int | None, stored_time: int | None) -> bool:

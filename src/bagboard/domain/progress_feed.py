@@ -22,6 +22,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The last microsecond of year 9999 since the epoch: no cursor or ``ts`` goes past it, so
 # nothing a client sends can overflow datetime arithmetic.
 _MAX_MICROS = 253_402_300_799_999_999
+# Row ids are 32-bit in every store; a larger one in a cursor is forged and must not reach a query.
+_MAX_ROW_ID = 2**31 - 1
 
 
 class Source(IntEnum):
@@ -70,7 +72,7 @@ class FeedCursor:
             cursor = cls(at, Source(int(source)), int(row_id))
         except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError) as exc:
             raise InvalidInput("cursor is not one this server handed out") from exc
-        if not 0 <= int(micros) <= _MAX_MICROS or cursor.row_id < 0:
+        if not 0 <= int(micros) <= _MAX_MICROS or not 0 <= cursor.row_id <= _MAX_ROW_ID:
             raise InvalidInput("cursor is not one this server handed out")
         return cursor
 

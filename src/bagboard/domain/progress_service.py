@@ -12,7 +12,7 @@ from bagboard.domain.errors import InvalidInput
 from bagboard.domain.libraries import sees_library
 from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
-from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress
+from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress, check_count
 from bagboard.domain.progress_feed import Feed, FeedCursor
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
@@ -48,9 +48,8 @@ class ProgressService:
     def mark_read(
         self, user: User, path: str, *, page_count: int | None, time_spent: int | None
     ) -> None:
-        for name, value in (("page_count", page_count), ("time_spent", time_spent)):
-            if value is not None and value < 0:
-                raise InvalidInput(f"{name} must not be negative")
+        check_count("page_count", page_count)
+        check_count("time_spent", time_spent)
         key = self._key(user, path)
         now = self._clock.now()
         self._store.set_read(user.id, key, True, now, page_count=page_count, time_spent=time_spent)

@@ -278,7 +278,7 @@ def shelf_request(body: bytes) -> ShelfRequest:
     ``path`` is answered with the reference's ``Missing 'path'``."""
     try:
         data = msgspec.json.decode(body) if body else None
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):  # not JSON, or not even UTF-8
         data = None
     if not isinstance(data, dict):
         data = {}

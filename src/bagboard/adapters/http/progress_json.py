@@ -7,6 +7,7 @@ are accepted as the reference's ``int()`` would take them (``5``, ``"5"``, ``5.0
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
@@ -21,6 +22,10 @@ from bagboard.domain.progress_feed import ChangeKind, Feed, FeedItem
 
 MISSING_PATH_OR_PAGE: Final = "Missing 'path' or 'page_number'"
 BAD_TS: Final = "ts must be an integer unix timestamp"
+
+# A number sent as a string: ASCII digits only (``int()`` also takes other Unicode digits and
+# refuses runs over 4,300 digits with ValueError); anything longer is out of range anyway.
+_DIGITS: Final = re.compile(r"[+-]?[0-9]{1,30}")
 
 
 class ProgressJson(msgspec.Struct, frozen=True):
@@ -130,7 +135,7 @@ def feed_body(feed: Feed) -> FeedBody:
 def _object(body: bytes) -> Mapping[str, Any] | None:
     try:
         data = msgspec.json.decode(body) if body else None
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):  # not JSON, or not even UTF-8
         return None
     return data if isinstance(data, dict) else None
 
@@ -146,7 +151,7 @@ def _integer(data: Mapping[str, Any], name: str, message: str | None = None) -> 
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+    elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None:
         text = message or f"{name} must be an integer"
@@ -194,6 +199,6 @@ def since_ts(raw: str | None) -> int:
     if raw is None or not raw.strip():
         return 0
     text = raw.strip()
-    if not text.lstrip("+-").isdigit() or len(text) > 20:
+    if not _DIGITS.fullmatch(text) or len(text) > 20:
         raise InvalidInput("ts must be an integer", code=BAD_TS)
     return max(int(text), 0)

@@ -1,0 +1,131 @@
+"""What every answer to hostile input must look like, and a raw ASGI client for what httpx
+cannot send: bytes that are not UTF-8 in a query string or header, and a body that fails
+the test if it is read further than the server's limit allows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+
+from tests.browse_support import World
+
+# What a traceback, an exception's repr or a source location looks like in a body.
+INTERNALS = ("Traceback", 'File "', ".py", "Error(", "sqlalchemy", "psycopg", "sqlite3")
+
+
+def server_paths(world: World) -> list[str]:
+    """Folders no error body may name: the libraries, the folder holding them, the data folder."""
+    base = str(Path(world.a).parent)
+    return [world.a, world.b, base, str(Path(world.app.settings.data_dir).resolve())]
+
+
+def check_answer(
+    world: World, response: httpx.Response, *, method: str = "GET", public: bool = False
+) -> None:
+    """No 5xx; an error is a JSON object with ``error`` and ``message``; no body shows a
+    traceback, and no error body (nor any body of a public route) names a server folder."""
+    status = response.status_code
+    text = response.content.decode("utf-8", "replace")
+    assert status < 500, f"{status}: {text[:300]}"
+    if method == "HEAD" or status == 304:
+        assert response.content == b""
+    for leak in INTERNALS:
+        if status >= 400 or public:
+            assert leak not in text, f"{leak!r} in {text[:300]}"
+    if status >= 400 or public:
+        for folder in server_paths(world):
+            assert folder not in text, f"server folder in {text[:300]}"
+    if status >= 400 and method != "HEAD":
+        assert response.headers["content-type"].startswith("application/json"), text[:300]
+        body = json.loads(text)
+        assert isinstance(body, dict)
+        assert isinstance(body.get("error"), str) and body["error"]
+        assert isinstance(body.get("message"), str)
+
+
+@dataclass
+class RawAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    consumed: int  # request body bytes the app pulled
+
+
+@dataclass
+class _Exchange:
+    chunks: Iterator[bytes]
+    consumed: int = 0
+    done: bool = False
+    finished: bool = False
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+
+def raw_request(
+    world: World,
+    method: str,
+    path: str,
+    *,
+    query: bytes = b"",
+    headers: Sequence[tuple[bytes, bytes]] = (),
+    body: Iterator[bytes] | None = None,
+    token: str | None = None,
+) -> RawAnswer:
+    """One request straight into the ASGI app, byte for byte as given."""
+    all_headers = [(b"host", b"testserver"), *headers]
+    if token is not None:
+        all_headers.append((b"authorization", f"Bearer {token}".encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": all_headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    exchange = _Exchange(body if body is not None else iter(()))
+
+    async def receive() -> dict[str, Any]:
+        if exchange.done:
+            # Like a server: the client goes away only once the response is complete.
+            while not exchange.finished:
+                await anyio.sleep(0.005)
+            return {"type": "http.disconnect"}
+        chunk = next(exchange.chunks, None)
+        if chunk is None:
+            exchange.done = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        exchange.consumed += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        exchange.sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            exchange.finished = True
+
+    async def run() -> None:
+        await world.client.app(scope, receive, send)  # type: ignore[arg-type]
+
+    anyio.run(run)
+    start = next(m for m in exchange.sent if m["type"] == "http.response.start")
+    body_bytes = b"".join(m.get("body", b"") for m in exchange.sent[1:])
+    decoded = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start["headers"]}
+    return RawAnswer(start["status"], decoded, body_bytes, exchange.consumed)
+
+
+def check_raw(world: World, answer: RawAnswer) -> None:
+    """``check_answer`` for a raw ASGI answer."""
+    response = httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+    check_answer(world, response)
