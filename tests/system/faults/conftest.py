@@ -64,30 +64,34 @@ class Site:
 
 @pytest.fixture
 def new_site(site_kind: str, tmp_path: Path) -> Iterator[Callable[[], Site]]:
-    """Makes sites of the kind the test is parametrised with (``site_kind``)."""
-    kind = site_kind
+    """Makes sites of the kind the test is parametrised with (``site_kind``); their
+    PostgreSQL databases are dropped afterwards."""
     databases: list[str] = []
 
     def make() -> Site:
         name = f"bagboard_faults_{secrets.token_hex(6)}"
         data_dir = tmp_path / name
         data_dir.mkdir()
-        if kind == "sqlite":
-            return Site(kind, data_dir, f"sqlite:///{data_dir / 'bagboard.db'}")
-        with admin.connect() as conn:
+        if site_kind == "sqlite":
+            return Site(site_kind, data_dir, f"sqlite:///{data_dir / 'bagboard.db'}")
+        with admin().connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         databases.append(name)
         url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-        return Site(kind, data_dir, url)
+        return Site(site_kind, data_dir, url)
 
-    admin = create_engine(POSTGRES_URL or "sqlite://", isolation_level="AUTOCOMMIT")
-    try:
-        yield make
-    finally:
-        with admin.connect() as conn:
-            for name in databases:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    def admin() -> Engine:
+        return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    yield make
+    if databases:
+        engine = admin()
+        try:
+            with engine.connect() as conn:
+                for name in databases:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=SQL_BACKENDS)
