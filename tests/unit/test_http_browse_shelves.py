@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
+from bagboard.adapters.storage.lean import LeanConnection, Prepared
 from tests.browse_support import ASM, BACKENDS, SWAMP, World, auth, browse_world
 
 FAVORITES = "/api/v1/library/favorites"
@@ -245,18 +246,31 @@ def test_shelf_lists_have_etags_and_answer_head(world: World, url: str) -> None:
     assert cached.status_code == 304
 
 
-def test_to_read_costs_the_same_queries_for_one_folder_row_or_many(world: World) -> None:
+def test_to_read_costs_the_same_queries_for_one_folder_row_or_many(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = world.app.engine()
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
+    # List reads run on the lean path, which SQLAlchemy's events do not see: count those too.
+    run_lean = LeanConnection.all
+
+    def lean_all(self: LeanConnection, statement: Prepared, **values: Any) -> list[Any]:
+        statements.append(str(statement.statement))
+        return run_lean(self, statement, **values)
+
+    monkeypatch.setattr(LeanConnection, "all", lean_all)
+
     def queries(token: str) -> int:
         world.json(TO_READ, token)  # the token's last_used_at is written on first use
         statements.clear()
         world.json(TO_READ, token)
-        return len(statements)
+        # Who is asking is remembered for two seconds; on a slow machine it may be read again.
+        accounts = ("api_tokens", "users", "libraries", "settings")
+        return sum(1 for s in statements if not any(f"FROM {t}" in s for t in accounts))
 
     one, many = world.new_reader(), world.new_reader()
     want(world, one, {"path": f"{world.a}/{SWAMP}"})
@@ -264,6 +278,6 @@ def test_to_read_costs_the_same_queries_for_one_folder_row_or_many(world: World)
         want(world, many, {"path": f"{world.a}/{folder}"})
     event.listen(engine, "before_cursor_execute", count)
     try:
-        assert queries(one) == queries(many)
+        assert queries(one) == queries(many) >= 2  # the shelf's count and its page, at least
     finally:
         event.remove(engine, "before_cursor_execute", count)

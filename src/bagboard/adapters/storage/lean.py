@@ -55,6 +55,10 @@ class Prepared:
         self._plans: dict[tuple[str, tuple[int, ...]], _Plan] = {}
         self._lock = Lock()
 
+    @property
+    def statement(self) -> SelectBase:
+        return self._statement
+
     def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[_Plan, Any]:
         """The compiled form for ``values``, and the driver's parameters."""
         lengths = tuple(len(values[name]) for name in sorted(self._lists))
