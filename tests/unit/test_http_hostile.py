@@ -259,6 +259,10 @@ def test_huge_numbers_in_bodies_are_400_and_store_nothing(
             body["page_number"] = 1
         assert error(world, method, f"{API}{url}", 400, json=body, headers=auth(token)), value
     assert world.json(f"{API}/progress/since", token)["total"] == 0
+    # The message names the field as the client sent it.
+    body = {"path": path, field: 2**63, **({"page_number": 1} if field != "page_number" else {})}
+    answer = call(world, method, f"{API}{url}", json=body, headers=auth(token))
+    assert answer.json()["message"].startswith(f"{field} "), answer.text
 
 
 # --- bodies ----------------------------------------------------------------------------------

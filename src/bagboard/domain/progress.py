@@ -73,7 +73,8 @@ class ProgressChange:
     def __post_init__(self) -> None:
         for name in ("page_number", "total_pages", "time_spent"):
             check_count(name, getattr(self, name))
-        check_count("client_time", self.client_time, MAX_CLIENT_TIME)
+        # Clients send the device time as `updated_at` (contract §6): name it so in the error.
+        check_count("updated_at", self.client_time, MAX_CLIENT_TIME)
 
 
 def is_stale(change_time: int | None, stored_time: int | None) -> bool:
