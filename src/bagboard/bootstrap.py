@@ -64,6 +64,7 @@ from bagboard.domain.scanner import InspectMap, Scanner
 from bagboard.domain.settings import SettingsService
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.reading_states import ReadingStates
+from bagboard.workers import exit_with
 
 MEMORY = "memory"
 SQL = "sql"
@@ -108,7 +109,13 @@ def _inspect_pool(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        # Workers outlive a server killed outright unless they watch it (``workers``).
+        initializer=exit_with,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool
     finally:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
@@ -74,3 +78,28 @@ def test_a_dead_worker_breaks_the_batch_and_the_next_batch_gets_a_new_pool(tmp_p
         assert list(inspect_map(_die_on_poison, items)) == [item.upper() for item in items]
     finally:
         app.close()
+
+
+CHILD = """
+import contextlib, os, time
+from bagboard.bootstrap import _inspect_pool
+with contextlib.contextmanager(_inspect_pool)(2) as pool:
+    pids = {pool.submit(os.getpid).result() for _ in range(20)}
+    print(" ".join(map(str, sorted(pids))), flush=True)
+    time.sleep(120)
+"""
+
+
+def test_pool_workers_exit_when_the_server_is_killed_outright() -> None:
+    child = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        workers = [int(pid) for pid in child.stdout.readline().split()]
+        assert workers and all(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "pool workers outlived the killed process"
+        time.sleep(0.1)
