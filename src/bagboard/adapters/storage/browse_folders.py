@@ -2,7 +2,7 @@
 
 Every list is one indexed ``LIMIT``/``OFFSET`` query in natural order (``name_sort``, then the
 raw name, then the id, so pages never overlap); the total comes free when the page is not full
-and from one ``COUNT`` otherwise. The comic row helpers are shared with ``browse_metadata``.
+and from one ``COUNT`` otherwise (``PagedStatement``, shared with ``browse_metadata``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Engine,
-    RowMapping,
     Select,
     bindparam,
     func,
@@ -69,32 +67,6 @@ def bytewise(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
     knows no collation called "C").
     """
     return column.collate("C") if dialect == "postgresql" else column
-
-
-def comic_row(row: RowMapping) -> ComicRow:
-    return ComicRow(**row)
-
-
-def folder_row(row: RowMapping) -> FolderRow:
-    return FolderRow(**row)
-
-
-def paged(
-    conn: Connection,
-    statement: Select[Any],
-    page: PageRequest,
-    make: Callable[[RowMapping], T],
-    count: Select[Any] | None = None,
-) -> Page[T]:
-    """One page of an ordered ``statement``, counted (by ``count`` when given, a cheaper
-    equivalent) only when the page alone cannot tell the total."""
-    rows = conn.execute(statement.limit(page.limit).offset(page.offset)).mappings().all()
-    total = page.offset + len(rows)
-    if (rows and len(rows) == page.limit) or (not rows and page.offset > 0):
-        if count is None:
-            count = select(func.count()).select_from(statement.order_by(None).subquery())
-        total = conn.execute(count).scalar_one()
-    return Page([make(row) for row in rows], total, page)
 
 
 class PagedStatement:
