@@ -157,11 +157,9 @@ def _facets(table: Table) -> Select[Any]:
 def _lean_group_page(table: Table, sort: Sort, bound: tuple[str, ...]) -> tuple[Prepared, Prepared]:
     """A page of rows that are groups with their total as a last column, and the total
     alone; built once per table, order and bound parameters (``lean``)."""
-    where = [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
-    statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
+    where = _bound(table, bound)
     count = select(func.count()).select_from(table).where(*where).correlate(None)
-    total = count.scalar_subquery()
-    return Prepared(paginated(statement, total)), Prepared(select(total))
+    return _prepared_page(table, sort, where, count.scalar_subquery())
 
 
 @cache
@@ -171,10 +169,22 @@ def _lean_search_page(
     """Like ``_lean_group_page``, narrowed to the series a search of this kind finds
     (``series_search.hits``: dialect, kind, within a publisher); searched once per request,
     the page and the total both read the keys found."""
-    where = [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
     found = hits(*search).cte("found")
-    where.append(table.c.series_key.in_(select(found.c.series_key)))
+    where = [*_bound(table, bound), table.c.series_key.in_(select(found.c.series_key))]
     total = select(func.count(func.distinct(found.c.series_key))).scalar_subquery()
+    return _prepared_page(table, sort, where, total)
+
+
+def _bound(table: Table, bound: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """The rows of one library or publisher, by bound parameters (``_BOUND_COLUMNS``)."""
+    return [table.c[_BOUND_COLUMNS[name]] == bindparam(name) for name in bound]
+
+
+def _prepared_page(
+    table: Table, sort: Sort, where: Sequence[ColumnElement[bool]], total: ScalarSelect[int]
+) -> tuple[Prepared, Prepared]:
+    """A page of facet rows in ``sort`` order with ``total`` as a last column, and the total
+    alone (for a page past the end)."""
     statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
     return Prepared(paginated(statement, total)), Prepared(select(total))
 

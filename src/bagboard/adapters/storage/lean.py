@@ -61,10 +61,10 @@ class Prepared:
 
     def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[_Plan, Any]:
         """The compiled form for ``values``, and the driver's parameters."""
-        lengths = tuple(len(values[name]) for name in sorted(self._lists))
-        plan = self._plans.get((dialect.name, lengths))
+        key = (dialect.name, tuple(len(values[name]) for name in sorted(self._lists)))
+        plan = self._plans.get(key)
         if plan is None:
-            plan = self._compile(dialect, values)
+            plan = self._compile(dialect, values, key)
         flat = dict(plan.constants)
         for name, value in values.items():
             if name in self._lists:
@@ -78,7 +78,9 @@ class Prepared:
             return plan, flat
         return plan, tuple(flat[name] for name in plan.positions)
 
-    def _compile(self, dialect: Dialect, values: Mapping[str, Any]) -> _Plan:
+    def _compile(
+        self, dialect: Dialect, values: Mapping[str, Any], key: tuple[str, tuple[int, ...]]
+    ) -> _Plan:
         if any(not values[name] for name in self._lists):
             raise ValueError("a list parameter needs at least one value")
         compiled = self._statement.params(**values).compile(
@@ -106,9 +108,8 @@ class Prepared:
                 results.append((i, process))
         positions = tuple(compiled.positiontup or ()) if dialect.paramstyle == "qmark" else None
         plan = _Plan(compiled.string, positions, constants, tuple(binds), tuple(results))
-        lengths = tuple(len(values[name]) for name in sorted(self._lists))
         with self._lock:
-            self._plans[(dialect.name, lengths)] = plan
+            self._plans[key] = plan
         return plan
 
 
