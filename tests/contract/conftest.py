@@ -145,3 +145,19 @@ def postgresql_engine(postgresql_session_engine: Engine) -> Engine:
     with postgresql_session_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return postgresql_session_engine
+
+
+@pytest.fixture
+def sqlite_file(tmp_path: Path, sqlite_template: Path) -> Path:
+    """A migrated SQLite database file of the test's own, for tests that lock it."""
+    path = tmp_path / "locked.db"
+    shutil.copyfile(sqlite_template, path)
+    return path
+
+
+@pytest.fixture
+def impatient_engine(sqlite_file: Path) -> Iterator[Engine]:
+    """An engine on ``sqlite_file`` that gives up on a locked database after 50 ms."""
+    engine = make_engine(f"sqlite:///{sqlite_file}", busy_timeout_ms=50)
+    yield engine
+    engine.dispose()

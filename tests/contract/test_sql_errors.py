@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -29,20 +28,6 @@ WRITES: dict[str, Callable[[Engine], object]] = {
     "add user": lambda e: SqlUserStore(e).add("alice", Role.READER, []),
     "save settings": lambda e: SqlSettingsStore(e).save(ServerSettings(BrowseMode.FILESYSTEM)),
 }
-
-
-@pytest.fixture
-def sqlite_file(tmp_path: Path, sqlite_template: Path) -> Path:
-    path = tmp_path / "locked.db"
-    shutil.copyfile(sqlite_template, path)
-    return path
-
-
-@pytest.fixture
-def impatient_engine(sqlite_file: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{sqlite_file}", busy_timeout_ms=20)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

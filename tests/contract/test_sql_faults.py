@@ -4,11 +4,10 @@ behind, and the same adapter's next write goes through."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore, make_engine
+from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore
 from bagboard.adapters.storage.progress import SqlProgressStore
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import StorageUnavailable
@@ -42,20 +41,6 @@ def _feed(store: SqlProgressStore, user_id: int) -> list[object]:
 
 
 # --- SQLite: another process holds the write lock ---------------------------------------------
-
-
-@pytest.fixture
-def sqlite_file(tmp_path: Path, sqlite_template: Path) -> Path:
-    path = tmp_path / "faults.db"
-    shutil.copyfile(sqlite_template, path)
-    return path
-
-
-@pytest.fixture
-def impatient_engine(sqlite_file: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{sqlite_file}", busy_timeout_ms=50)
-    yield engine
-    engine.dispose()
 
 
 def test_a_scan_batch_refused_by_a_locked_sqlite_file_writes_nothing(
