@@ -7,8 +7,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def first_answer(
+    url: str,
+    process: subprocess.Popen[Any],
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+    explain: Callable[[], str] = lambda: "",
+) -> httpx.Response:
+    """The first answer of a server started as ``process`` to a GET of ``url``; fails (with
+    ``explain()``) if the process ends or nothing answers within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(url, headers=headers, timeout=1)
+        except httpx.TransportError:
+            assert process.poll() is None, f"the server stopped: {explain()}"
+            assert time.monotonic() < deadline, f"the server never answered: {explain()}"
+            time.sleep(0.1)
 
 
 def bagboard(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -60,17 +81,11 @@ def server(tmp_path: Path, comics: Path) -> Iterator[tuple[str, Path]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/api/v1/auth/ping", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        process.stderr.read().decode() if process.stderr else ""
-                    ) from None
-                time.sleep(0.1)
+        first_answer(
+            base + "/api/v1/auth/ping",
+            process,
+            explain=lambda: process.stderr.read().decode() if process.stderr else "",
+        )
         yield base, data_dir
     finally:
         process.terminate()

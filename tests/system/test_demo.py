@@ -6,12 +6,9 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
-from tests.system.conftest import free_port
+from tests.system.conftest import first_answer, free_port
 
 
 def test_demo_builds_indexes_and_serves_with_a_working_token(tmp_path: Path) -> None:
@@ -44,17 +41,11 @@ def test_demo_builds_indexes_and_serves_with_a_working_token(tmp_path: Path) -> 
         assert curl_line == (
             f'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{port}/api/v1/auth/ping'
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                answer = httpx.get(
-                    f"http://127.0.0.1:{port}/api/v1/auth/ping",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
+        answer = first_answer(
+            f"http://127.0.0.1:{port}/api/v1/auth/ping",
+            process,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert answer.status_code == 200 and answer.json()["ok"] is True
         db = sqlite3.connect(data_dir / "bagboard.db")
         (count,) = db.execute("select count(*) from comics").fetchone()

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +23,7 @@ from bagboard.bootstrap import build
 from bagboard.config import load_settings
 from tests.archive_factory import jpeg, write_cbz
 from tests.browse_support import BACKENDS, database_url
-from tests.system.conftest import free_port
+from tests.system.conftest import first_answer, free_port
 
 DEVICES = 16
 ROUNDS = 5
@@ -59,16 +58,12 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         process = start(data_dir, url, port)
         base = f"http://127.0.0.1:{port}/api/v1"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(base + "/auth/ping", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        stderr = process.stderr.read().decode() if process.stderr else ""
-                        raise RuntimeError(stderr) from None
-                    time.sleep(0.1)
+            first_answer(
+                base + "/auth/ping",
+                process,
+                timeout=60,
+                explain=lambda: process.stderr.read().decode() if process.stderr else "",
+            )
             yield base, comics.resolve(), tokens
         finally:
             process.terminate()

@@ -9,7 +9,7 @@ import httpx
 
 from bagboard import __version__
 from bagboard.bootstrap import REQUEST_CACHE_SECONDS
-from tests.system.conftest import bagboard
+from tests.system.conftest import bagboard, first_answer
 
 
 def test_the_readme_walkthrough(server: tuple[str, Path]) -> None:
@@ -73,14 +73,7 @@ def test_several_worker_processes_serve_the_same_index(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}/api/v1/auth/ping"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                answer = httpx.get(url, headers={"Authorization": f"Bearer {token}"})
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
+        answer = first_answer(url, process, headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200
         for _ in range(20):  # requests spread over both processes all authenticate
             again = httpx.get(url, headers={"Authorization": f"Bearer {token}"})

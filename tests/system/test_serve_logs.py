@@ -6,12 +6,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
-from tests.system.conftest import bagboard, free_port
+from tests.system.conftest import bagboard, first_answer, free_port
 
 
 def test_json_logs_with_an_access_line_per_request(tmp_path: Path, comics: Path) -> None:
@@ -33,14 +30,7 @@ def test_json_logs_with_an_access_line_per_request(tmp_path: Path, comics: Path)
     )
     base = f"http://127.0.0.1:{port}/api/v1/auth/ping"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                answer = httpx.get(base, headers={"Authorization": f"Bearer {token}"})
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
+        answer = first_answer(base, process, headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200
     finally:
         process.terminate()

@@ -12,7 +12,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from tests.contract.conftest import POSTGRES_URL, SQL_BACKENDS
-from tests.system.conftest import free_port
+from tests.system.conftest import first_answer, free_port
 
 # The environment must not point the commands at another database.
 ENV = {**os.environ, "BAGBOARD_DATA_DIR": "", "BAGBOARD_DATABASE_URL": "", "PYTHONUNBUFFERED": "1"}
@@ -136,15 +135,7 @@ def serving(site: Site) -> Iterator[Server]:
         )
     server = Server(f"http://127.0.0.1:{port}", log, {"Authorization": f"Bearer {token}"})
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(server.base + "/api/v1/auth/ping", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, server.logged()
-                assert time.monotonic() < deadline, "the server never answered"
-                time.sleep(0.1)
+        first_answer(server.base + "/api/v1/auth/ping", process, explain=server.logged)
         yield server
     finally:
         process.terminate()
