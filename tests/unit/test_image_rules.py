@@ -48,7 +48,8 @@ def test_sizes_snap_down_so_the_long_edge_never_exceeds_the_request(
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("42", 42), ("0", 0), ("007", 7), ("-1", None), ("+1", None), ("1.0", None),
-     ("", None), ("٣", None), ("1" * 19, None)],
+     ("", None), ("٣", None), ("1" * 19, None), ("2147483647", 2147483647),
+     ("2147483648", None)],
 )  # fmt: skip
 def test_ids_are_plain_decimal_digits(raw: str, expected: int | None) -> None:
     assert parse_id(raw) == expected

@@ -39,11 +39,16 @@ def snapped_size(size: int) -> int:
     return SNAP_SIZES[max(0, bisect_right(SNAP_SIZES, size) - 1)]
 
 
+# The largest comic id a store holds (PostgreSQL's INTEGER); a larger one names no comic.
+MAX_COMIC_ID = 2**31 - 1
+
+
 def parse_id(raw: str) -> int | None:
     """A comic id from a URL: plain decimal digits only, else None (answered as not found)."""
     if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
         return None
-    return int(raw)
+    value = int(raw)
+    return value if value <= MAX_COMIC_ID else None
 
 
 @dataclass(frozen=True, slots=True)
