@@ -1,12 +1,103 @@
-"""bagboard: a self-hosted comic library server and Python library."""
+"""bagboard: a self-hosted comic library server and Python library.
+
+As a library: ``open_library()`` opens a data folder (or a database, or memory) and gives the
+domain services the server uses, without the server. Everything a program needs to call them
+and read what they return is importable from here; the README's "Use as a library" shows it.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.browse import ComicRow, Facet, FolderRow, ReadingState
+from bagboard.domain.browse_service import FolderItem, IssueItem, Listing, ShelfView
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
+from bagboard.domain.errors import (
+    AlreadyExists,
+    ArchiveMissing,
+    ArchiveUnreadable,
+    ComicNotFound,
+    CoverFailed,
+    CoverUnavailable,
+    DomainError,
+    ImageUnreadable,
+    InvalidInput,
+    InvalidMode,
+    InvalidPath,
+    LibraryNotFound,
+    NotFound,
+    StaleProgress,
+    StorageUnavailable,
+    UserNotFound,
+)
+from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
+from bagboard.domain.issues import IssueDetail
+from bagboard.domain.model import BrowseMode, Library, Role, ServerSettings, User
+from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
+from bagboard.domain.progress import ProgressChange, ReadingProgress
+from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem
+from bagboard.domain.scan_progress import ScanPhase, ScanProgress
+from bagboard.domain.scanner import ScanReport
+from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
+from bagboard.library import ComicLibrary, open_library
+from bagboard.version import __version__
 
-try:
-    __version__ = version("bagboard")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
-
-__all__ = ["__version__"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "AlreadyExists",
+    "ArchiveFormat",
+    "ArchiveMissing",
+    "ArchiveUnreadable",
+    "BrowseMode",
+    "ChangeKind",
+    "ComicInfo",
+    "ComicLibrary",
+    "ComicNotFound",
+    "ComicPageInfo",
+    "ComicRow",
+    "CoverFailed",
+    "CoverUnavailable",
+    "DomainError",
+    "Facet",
+    "Feed",
+    "FeedCursor",
+    "FeedItem",
+    "FileStamp",
+    "FolderItem",
+    "FolderRow",
+    "ImageUnreadable",
+    "IndexedComic",
+    "InvalidInput",
+    "InvalidMode",
+    "InvalidPath",
+    "IssueDetail",
+    "IssueItem",
+    "Library",
+    "LibraryNotFound",
+    "Listing",
+    "NotFound",
+    "Page",
+    "PageInfo",
+    "PageRequest",
+    "ProgressChange",
+    "ReadingProgress",
+    "ReadingState",
+    "Rendition",
+    "RenditionKey",
+    "Role",
+    "ScanPhase",
+    "ScanProgress",
+    "ScanReport",
+    "ServerSettings",
+    "Shelf",
+    "ShelfEntry",
+    "ShelfKind",
+    "ShelfView",
+    "StaleProgress",
+    "StorageUnavailable",
+    "User",
+    "UserNotFound",
+    "__version__",
+    "open_library",
+]

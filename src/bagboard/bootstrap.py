@@ -13,19 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
-from bagboard import __version__
+from bagboard.version import __version__
 from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.archive.renditions import DiskRenditionCache
 from bagboard.adapters.archive.tree import LocalFileTree
 from bagboard.adapters.archive.watch import WatchfilesWatcher
-from bagboard.adapters.http.access_log import AccessLogMiddleware
-from bagboard.adapters.http.app import HttpServices, create_app
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import SystemClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
@@ -65,6 +63,9 @@ from bagboard.domain.settings import SettingsService
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.reading_states import ReadingStates
 from bagboard.workers import exit_with
+
+if TYPE_CHECKING:
+    from bagboard.adapters.http.app import HttpServices
 
 MEMORY = "memory"
 SQL = "sql"
@@ -370,6 +371,10 @@ class Bagboard:
             self._container.engine()
 
     def http_services(self) -> HttpServices:
+        # Imported here, not at the top: a program that uses bagboard as a library never loads
+        # the web framework (tests/unit/test_public_api.py checks it).
+        from bagboard.adapters.http.app import HttpServices
+
         # Plain closures, not bound methods: Litestar deep-copies its handlers' dependencies,
         # and a function is copied by reference while a bound method would drag the container.
         container = self._container
@@ -406,6 +411,9 @@ class Bagboard:
     def create_app(self, *, debug: bool = False, access_log: bool = False) -> Any:
         """The ASGI app; with ``access_log``, wrapped so that every request is logged, whatever
         answers it (the access log sits outside the framework's error handling)."""
+        from bagboard.adapters.http.access_log import AccessLogMiddleware
+        from bagboard.adapters.http.app import create_app
+
         app = create_app(self.http_services(), debug=debug)
         return AccessLogMiddleware(app) if access_log else app
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bagboard import __version__
+from bagboard.version import __version__
 from bagboard.bootstrap import Bagboard, build
 from bagboard.cli_covers import add_covers_commands, warm_with_bar
 from bagboard.config import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, load_settings

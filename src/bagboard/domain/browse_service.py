@@ -29,7 +29,7 @@ from bagboard.domain.browse import (
 )
 from bagboard.domain.errors import InvalidInput, InvalidPath, NotFound
 from bagboard.domain.model import BrowseMode, User
-from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.pagination import FIRST_PAGE, Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfItem, ShelfKind
 from bagboard.ports.clock import Clock
 from bagboard.ports.folder_browser import FolderBrowser
@@ -132,7 +132,12 @@ class BrowseService:
     # --- the three levels --------------------------------------------------------------------
 
     def publishers(
-        self, user: User, *, mode: str | None, sort: str | None, page: PageRequest
+        self,
+        user: User,
+        *,
+        mode: str | None = None,
+        sort: str | None = None,
+        page: PageRequest = FIRST_PAGE,
     ) -> Listing[FolderItem] | Listing[Facet]:
         effective = self.mode(mode)
         scope = self.scope(user)
@@ -148,11 +153,11 @@ class BrowseService:
         self,
         user: User,
         *,
-        mode: str | None,
-        publisher: str | None,
-        query: str | None,
-        sort: str | None,
-        page: PageRequest,
+        mode: str | None = None,
+        publisher: str | None = None,
+        query: str | None = None,
+        sort: str | None = None,
+        page: PageRequest = FIRST_PAGE,
     ) -> Listing[FolderItem] | Listing[Facet]:
         effective = self.mode(mode)
         scope = self.scope(user)
@@ -180,12 +185,12 @@ class BrowseService:
         self,
         user: User,
         *,
-        mode: str | None,
-        publisher: str | None,
-        series: str | None,
-        volume: str | None,
-        sort: str | None,
-        page: PageRequest,
+        mode: str | None = None,
+        publisher: str | None = None,
+        series: str | None = None,
+        volume: str | None = None,
+        sort: str | None = None,
+        page: PageRequest = FIRST_PAGE,
     ) -> Listing[IssueItem]:
         effective = self.mode(mode)
         scope = self.scope(user)
@@ -210,14 +215,14 @@ class BrowseService:
             )
         return Listing(effective, self._enrich(user, comics))
 
-    def recent(self, user: User, page: PageRequest) -> Page[IssueItem]:
+    def recent(self, user: User, page: PageRequest = FIRST_PAGE) -> Page[IssueItem]:
         since = self._clock.now() - timedelta(days=RECENT_WINDOW_DAYS)
         comics = self._metadata.recent(self.scope(user).library_ids, since, page)
         return self._enrich(user, comics)
 
     # --- shelves -------------------------------------------------------------------------------
 
-    def shelf(self, user: User, shelf: Shelf, page: PageRequest) -> Page[ShelfView]:
+    def shelf(self, user: User, shelf: Shelf, page: PageRequest = FIRST_PAGE) -> Page[ShelfView]:
         scope = self.scope(user)
         entries = self._shelves.list(user.id, shelf, scope.library_ids, page)
         comic_ids = [e.comic_id for e in entries.items if e.comic_id is not None]

@@ -67,6 +67,10 @@ class IssueDetail:
     progress: ReadingProgress | None  # the saved position, None when there is none
 
 
+def _text(raw: str | int | None) -> str | None:
+    return None if raw is None else str(raw)
+
+
 @contextmanager
 def _on_disk() -> Iterator[None]:
     """A comic whose file is gone from disk is not found, like one gone from the index."""
@@ -112,24 +116,29 @@ class IssueService:
 
     # --- cheap: the index only ----------------------------------------------------------------
 
-    def comic(self, user: User, raw_id: str) -> IndexedComic:
+    # Ids, page numbers and sizes come as URL text from the server and as ints from Python
+    # callers; both are read by the same rules.
+
+    def comic(self, user: User, raw_id: str | int) -> IndexedComic:
         """The comic with that id if this user may see it; else ``ComicNotFound``."""
-        comic_id = parse_id(raw_id)
+        comic_id = parse_id(str(raw_id))
         comic = None if comic_id is None else self._lookup(comic_id)
         if comic is None or not sees_library(self._libraries, user, comic.library_id):
             raise ComicNotFound("no such comic")
         return comic
 
-    def detail(self, user: User, raw_id: str) -> IssueDetail:
+    def detail(self, user: User, raw_id: str | int) -> IssueDetail:
         comic = self.comic(user, raw_id)
         states = self._reading.states(user.id, [comic.id])
         position = self._progress.position(user.id, ComicKey(comic.path, comic.id))
         live = None if position is None or position.cleared else position
         return IssueDetail(comic, states.get(comic.id, NO_READING), live)
 
-    def cover_key(self, user: User, raw_id: str, raw_size: str | None) -> RenditionKey:
+    def cover_key(
+        self, user: User, raw_id: str | int, raw_size: str | int | None = None
+    ) -> RenditionKey:
         """What ``?size=`` asks for, snapped; a non-integer size is ``InvalidInput``."""
-        size = snapped_size(requested_size(raw_size))
+        size = snapped_size(requested_size(_text(raw_size)))
         comic = self.comic(user, raw_id)
         return RenditionKey(comic.id, FileStamp.of(comic), COVER, size)
 
@@ -162,18 +171,23 @@ class IssueService:
             return False
         return True
 
-    def pages(self, user: User, raw_id: str) -> tuple[PageInfo, ...]:
+    def pages(self, user: User, raw_id: str | int) -> tuple[PageInfo, ...]:
         """*Blocking the first time.* Every page with its dimensions, measured once per file."""
         return self._page_list(self.comic(user, raw_id))
 
     def page_key(
-        self, user: User, raw_id: str, raw_number: str, raw_size: str | None
+        self,
+        user: User,
+        raw_id: str | int,
+        raw_number: str | int,
+        raw_size: str | int | None = None,
     ) -> RenditionKey:
         """*Blocking the first time* (it needs the page list). Which page, at which size
         (``ORIGINAL`` without ``?size=``): enough to answer a revalidation without reading it."""
         comic = self.comic(user, raw_id)
-        size = None if raw_size is None or not raw_size.strip() else requested_size(raw_size)
-        number = parse_id(raw_number)
+        text = _text(raw_size)
+        size = None if text is None or not text.strip() else requested_size(text)
+        number = parse_id(str(raw_number))
         if number is None or not 1 <= number <= len(self._page_list(comic)):
             raise NotFound("no such page")
         snapped = ORIGINAL if size is None else snapped_size(size)
@@ -193,6 +207,20 @@ class IssueService:
         with _on_disk():
             data = self._archives.read_member(comic.path, page.name)
         return Rendition(fresh, data, page.media_type)
+
+    # --- in one call, for Python callers -------------------------------------------------------
+
+    def cover(self, user: User, comic_id: str | int, size: str | int | None = None) -> Rendition:
+        """*Blocking.* The comic's cover as a JPEG whose long edge is at most ``size`` pixels
+        (snapped to a cached size; the default is the API's)."""
+        key = self.cover_key(user, comic_id, size)
+        return self.hot(key) or self.rendition(user, key)
+
+    def page_image(
+        self, user: User, comic_id: str | int, number: int, size: str | int | None = None
+    ) -> Rendition:
+        """*Blocking.* Page ``number`` (1-based): its own bytes, or a JPEG of at most ``size``."""
+        return self.page(user, self.page_key(user, comic_id, number, size))
 
     # --- helpers ---------------------------------------------------------------------------------
 

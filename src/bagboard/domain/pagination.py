@@ -60,6 +60,10 @@ class PageRequest:
         return self.page_size
 
 
+# What a caller that names no page gets: the first, of the default size.
+FIRST_PAGE = PageRequest()
+
+
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
     """One page of results plus the envelope arithmetic."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.libraries import sees_library
 from bagboard.domain.model import User
-from bagboard.domain.pagination import PageRequest
+from bagboard.domain.pagination import FIRST_PAGE, PageRequest
 from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress, check_count
 from bagboard.domain.progress_feed import Feed, FeedCursor
 from bagboard.ports.clock import Clock
@@ -57,7 +57,14 @@ class ProgressService:
     def unmark(self, user: User, path: str) -> None:
         self._store.set_read(user.id, self._key(user, path), False, self._clock.now())
 
-    def since(self, user: User, *, ts: int, cursor: str | None, page: PageRequest) -> Feed:
+    def since(
+        self,
+        user: User,
+        *,
+        ts: int = 0,
+        cursor: str | None = None,
+        page: PageRequest = FIRST_PAGE,
+    ) -> Feed:
         """Changes at or after unix time ``ts``, or, given a ``cursor``, right after it (its
         first page; the cursor is where the client stopped)."""
         now = self._clock.now()
