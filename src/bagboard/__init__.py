@@ -7,9 +7,16 @@ and read what they return is importable from here; the README's "Use as a librar
 
 from __future__ import annotations
 
+from bagboard.domain.accounts import AccountService, IssuedToken
 from bagboard.domain.archive import ArchiveFormat
-from bagboard.domain.browse import ComicRow, Facet, FolderRow, ReadingState
-from bagboard.domain.browse_service import FolderItem, IssueItem, Listing, ShelfView
+from bagboard.domain.browse import ComicRow, Facet, FolderRow, ReadingState, Scope
+from bagboard.domain.browse_service import (
+    BrowseService,
+    FolderItem,
+    IssueItem,
+    Listing,
+    ShelfView,
+)
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
 from bagboard.domain.errors import (
@@ -31,13 +38,16 @@ from bagboard.domain.errors import (
     UserNotFound,
 )
 from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
-from bagboard.domain.issues import IssueDetail
-from bagboard.domain.model import BrowseMode, Library, Role, ServerSettings, User
+from bagboard.domain.issues import IssueDetail, IssueService
+from bagboard.domain.libraries import LibraryService
+from bagboard.domain.model import ApiToken, BrowseMode, Library, Role, ServerSettings, User
 from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
 from bagboard.domain.progress import ProgressChange, ReadingProgress
-from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem
+from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
+from bagboard.domain.progress_service import ProgressService
 from bagboard.domain.scan_progress import ScanPhase, ScanProgress
 from bagboard.domain.scanner import ScanReport
+from bagboard.domain.settings import SettingsService
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
 from bagboard.version import __version__
@@ -45,11 +55,14 @@ from bagboard.version import __version__
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "AccountService",
     "AlreadyExists",
+    "ApiToken",
     "ArchiveFormat",
     "ArchiveMissing",
     "ArchiveUnreadable",
     "BrowseMode",
+    "BrowseService",
     "ChangeKind",
     "ComicInfo",
     "ComicLibrary",
@@ -73,14 +86,18 @@ __all__ = [
     "InvalidPath",
     "IssueDetail",
     "IssueItem",
+    "IssueService",
+    "IssuedToken",
     "Library",
     "LibraryNotFound",
+    "LibraryService",
     "Listing",
     "NotFound",
     "Page",
     "PageInfo",
     "PageRequest",
     "ProgressChange",
+    "ProgressService",
     "ReadingProgress",
     "ReadingState",
     "Rendition",
@@ -89,11 +106,14 @@ __all__ = [
     "ScanPhase",
     "ScanProgress",
     "ScanReport",
+    "Scope",
     "ServerSettings",
+    "SettingsService",
     "Shelf",
     "ShelfEntry",
     "ShelfKind",
     "ShelfView",
+    "Source",
     "StaleProgress",
     "StorageUnavailable",
     "User",

@@ -46,7 +46,12 @@ class ProgressService:
         self._store.clear(user.id, self._key(user, path), self._clock.now())
 
     def mark_read(
-        self, user: User, path: str, *, page_count: int | None, time_spent: int | None
+        self,
+        user: User,
+        path: str,
+        *,
+        page_count: int | None = None,
+        time_spent: int | None = None,
     ) -> None:
         check_count("page_count", page_count)
         check_count("time_spent", time_spent)
