@@ -1,10 +1,11 @@
 """Write a synthetic comic library for benchmarks.
 
     .venv/bin/python bench/make_library.py /tmp/library --comics 20000 [--seed 1] [--pages 4]
-        [--page-size 800x1200] [--quality 80]
+        [--page-size 800x1200] [--quality 80] [--plain]
 
 Same seed and arguments, same bytes; re-running after an interruption finishes the library.
 The generator itself is ``bagboard.demo_library`` (also behind ``bagboard demo``).
+``--plain`` (``make_plain_library``) writes only well-formed CBZ files, each with a ComicInfo.xml.
 """
 
 from __future__ import annotations
@@ -14,8 +15,37 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
-from bagboard.demo_library import make_library
+from bagboard import demo_library
+from bagboard.demo_library import LibrarySummary, make_library
+
+# The generator's shares of everything but a plain CBZ with its ComicInfo.xml, pages at the
+# archive's root and one spelling per publisher. The shape (publishers, series lengths, a fifth
+# of the series in two volume folders) stays that of the full library; the names may differ.
+_PLAIN = {
+    "CBR_SHARE": 0.0,
+    "CB7_SHARE": 0.0,
+    "CORRUPT_SHARE": 0.0,
+    "NO_COMIC_INFO_SHARE": 0.0,
+    "OTHER_CASE_PUBLISHER_SHARE": 0.0,
+    "PAGES_IN_FOLDER_SHARE": 0.0,
+    "PUBLISHER_FOLDER_JPG_SHARE": 0.0,
+    "SERIES_FOLDER_JPG_SHARE": 0.0,
+}
+
+
+def make_plain_library(root: Path, comics: int, **options: Any) -> LibrarySummary:
+    """``make_library`` writing plain CBZ comics only: no CBR, CB7, corrupt files or folder.jpg,
+    every comic with its ComicInfo.xml. Same options as ``make_library``."""
+
+    def no_odd_kinds(rng: object, total: int) -> dict[int, str]:
+        # The generator keeps one corrupt file per 100 comics whatever its share says.
+        return {}
+
+    with mock.patch.multiple(demo_library, **_PLAIN, _assign_kinds=no_odd_kinds):
+        return make_library(root, comics, **options)
 
 
 def _page_size(raw: str) -> tuple[int, int]:
@@ -54,9 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quality", type=int, default=80, help="JPEG quality (default 80)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument(
+        "--plain", action="store_true", help="well-formed CBZ with ComicInfo.xml only"
+    )
     args = parser.parse_args(argv)
+    write = make_plain_library if args.plain else make_library
     try:
-        summary = make_library(
+        summary = write(
             args.root,
             args.comics,
             seed=args.seed,

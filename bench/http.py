@@ -1,0 +1,172 @@
+"""bagboard against the reference figures of CLU 6.3.1 on the same library shape, over HTTP.
+
+    ./scripts/setup.sh --bench && .venv/bin/python bench/http.py [--comics 20000]
+        [--database-url URL] [--runs 1] [--duration 10] [--connections 8] [--threads 2]
+        [--work DIR] [--profile LABEL ...]
+
+1. writes (or reuses, under ``--work``, in a folder named by its parameters) a library of plain
+   CBZ comics shaped like the reference's: 4 JPEG pages of 800x1200 (~35 KB) and a
+   ComicInfo.xml each, ~140 KB a file, 10 publishers for 20,000 comics, a fifth of the series
+   in two ``vYYYY`` volume folders; 200 of them get file times in the last 30 days, so that
+   ``recent`` has something to list;
+2. indexes it with ``bagboard scan`` into a fresh data folder (with ``--database-url``, the
+   PostgreSQL database named there, which must contain "bench", is dropped and created first)
+   and rescans it unchanged: import comics/s and rescan files/s;
+3. starts ``bagboard serve`` with its default settings on a free port of 127.0.0.1, creates a
+   token with the CLI, waits for its start-up scan, and samples its memory (every process of
+   its tree) until the end;
+4. drives each endpoint of the reference table with wrk (``--connections`` connections for
+   ``--duration`` s; the whole pass ``--runs`` times, medians reported), plus page streaming,
+   and sequential progress writes from one connection;
+5. prints a Markdown table (req/s, times CLU's, p50/p95/p99, non-2xx) and the targets missed.
+
+``--profile LABEL`` (a part of a row's label, repeatable) runs that row once more under
+``py-spy record`` and prints where the server's time goes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path, where this file would hide the
+# standard library's ``http`` package (urllib needs it): import that first, look here last.
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
+import http.client  # noqa: E402, F401
+
+sys.path.append(_HERE)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import http_profile  # noqa: E402
+import http_wrk  # noqa: E402
+from http_report import Other, misses, table  # noqa: E402
+from http_server import Server, bagboard, fetch, recreate_database  # noqa: E402
+from http_targets import PUT_LABEL, choose, date_recent, seed_progress  # noqa: E402
+from make_library import make_plain_library  # noqa: E402
+
+
+def _scan(library: Path, data: Path, url: str | None) -> dict[str, float]:
+    out = bagboard("scan", "--json", "--library", str(library), data=data, url=url)
+    report: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return report
+
+
+def _profile(
+    server: Server, label: str, run: Callable[[], http_wrk.Result], work: Path, seconds: int
+) -> None:
+    raw = work / f"profile-{''.join(c if c.isalnum() else '_' for c in label)}.txt"
+    spy = http_profile.start(server.process.pid, seconds, raw)
+    if spy is None:
+        return
+    sampled = run()
+    spy.wait(timeout=seconds + 60)
+    print(f"\n#### py-spy, {label} ({sampled.rps:,.0f} req/s while sampled)\n", flush=True)
+    print("\n".join(["```", *http_profile.summary(raw, top=15), "```"]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comics", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bagboard-bench-http"))
+    parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
+    parser.add_argument("--runs", type=int, default=1, help="passes over every endpoint")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--profile", action="append", default=[], metavar="LABEL")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: ./scripts/setup.sh --bench (or apt-get install wrk)")
+    url = args.database_url
+
+    library = args.work / f"library-plain-{args.comics}-seed{args.seed}-4x800x1200-q80"
+    summary = make_plain_library(library, args.comics, seed=args.seed)
+    print(summary.describe(), file=sys.stderr)
+    date_recent(library)
+    data = args.work / f"data-{args.comics}-{'postgresql' if url else 'sqlite'}"
+    shutil.rmtree(data, ignore_errors=True)
+    if url:
+        recreate_database(url)
+    first = _scan(library, data, url)
+    again = _scan(library, data, url)
+    assert first["new"] == args.comics, first
+    files = sum(again[k] for k in ("new", "changed", "moved", "unchanged"))
+    print(f"import {first['elapsed']:.1f} s, rescan {again['elapsed']:.2f} s", file=sys.stderr)
+    token = bagboard("token", "create", "--name", "bench", data=data, url=url).strip()
+
+    server = Server(data, url, args.work / "serve.log")
+    rows: dict[str, list[http_wrk.Result]] = {}
+    try:
+        server.wait_ready(token)
+        targets = choose(server.base, token)
+        print("; ".join(targets.notes), file=sys.stderr)
+        seed_progress(server.base, token, targets.progress_paths)
+        for _, path in targets.urls:  # warm: the reference's figures are cache-warm too
+            fetch(server.base + path, token)
+        device_time = int(time.time())
+
+        def one(label: str, path: str) -> http_wrk.Result:
+            nonlocal device_time
+            if label == PUT_LABEL:  # one client, one request at a time
+                script = http_wrk.put_progress_script(targets.progress_paths, device_time)
+                result = http_wrk.run(
+                    server.base, token, duration=args.duration, connections=1, threads=1,
+                    script=script,
+                )  # fmt: skip
+                device_time += result.requests + 1
+            else:
+                result = http_wrk.run(
+                    server.base + path, token, duration=args.duration,
+                    connections=args.connections, threads=args.threads,
+                )  # fmt: skip
+            print(f"{label}: {result.rps:,.0f} req/s, p50 {result.p50:.1f} ms, "
+                  f"non-2xx {result.non2xx}", file=sys.stderr, flush=True)  # fmt: skip
+            return result
+
+        everything = [*targets.urls, (PUT_LABEL, "")]
+        for n in range(args.runs):
+            print(f"pass {n + 1} of {args.runs}", file=sys.stderr)
+            for label, path in everything:
+                rows.setdefault(label, []).append(one(label, path))
+        for wanted in args.profile:
+            for label, path in everything:
+                if wanted.lower() in label.lower():
+                    again_once = lambda label=label, path=path: one(label, path)  # noqa: E731
+                    _profile(server, label, again_once, args.work, args.duration)
+    finally:
+        server.stop()
+
+    other = Other(
+        comics=args.comics,
+        import_rate=first["new"] / first["elapsed"],
+        rescan_rate=files / again["elapsed"],
+        scan_rss_mib=float(first.get("peak_rss_mib", 0)),
+        server_rss_mib=server.peak_mib,
+        server_hwm_mib=server.hwm_mib,
+        server_processes=len(server.pids),
+    )
+    print(
+        f"\nbagboard serve (default settings) on {'PostgreSQL' if url else 'SQLite'}, "
+        f"{args.comics:,} comics; wrk {args.threads} threads x {args.connections} connections "
+        f"x {args.duration} s per URL, median of {args.runs} pass{'es' if args.runs > 1 else ''}"
+        f"; {os.cpu_count()} CPUs shared by wrk and the server\n"
+    )
+    print("\n".join(table(rows, other)))
+    print(f"\nserver memory: sampled peak {other.server_rss_mib:.0f} MiB, "
+          f"sum of per-process VmHWM {other.server_hwm_mib:.0f} MiB")  # fmt: skip
+    print("\nmissing a target:" if misses(rows, other) else "\nevery target met")
+    for line in misses(rows, other):
+        print(f"- {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""wrk runs for bench/http.py: one URL repeated, or sequential progress writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# wrk calls ``done`` once at the end: requests, responses >= 400, socket errors, latency
+# percentiles in microseconds and the run's length in microseconds.
+DONE_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %d %d\\n",
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.duration))
+end
+"""
+
+# One PUT /progress per request, cycling over the given comics; ``updated_at`` (the device's
+# clock) rises by one second with every request, so no write is ever refused as stale.
+PUT_PROGRESS_LUA = """
+local heads = {%(heads)s}
+local first = %(first)d
+local n = 0
+-- Extra headers go into wrk.headers: those passed to wrk.format replace the -H ones.
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  n = n + 1
+  local body = heads[(n %% #heads) + 1] .. ', "page_number": ' .. (n %% 4 + 1)
+    .. ', "total_pages": 4, "updated_at": ' .. (first + n) .. '}'
+  return wrk.format("PUT", "/api/v1/progress", nil, body)
+end
+"""
+
+
+@dataclass(frozen=True)
+class Result:
+    requests: int
+    rps: float
+    p50: float  # milliseconds
+    p95: float
+    p99: float
+    non2xx: int  # answers >= 400, as wrk counts them
+    socket_errors: int
+
+
+def run(
+    url: str,
+    token: str,
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    script: str = "",
+) -> Result:
+    """wrk against ``url`` for ``duration`` seconds; ``script`` is Lua put before the done hook."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script + DONE_LUA)
+    try:
+        done = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+             "-s", lua.name, "-H", f"Authorization: Bearer {token}", url],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+    finally:
+        Path(lua.name).unlink()
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    requests, non2xx, errors, p50, p95, p99, micros = map(int, line.split()[1:])
+    return Result(
+        requests=requests,
+        rps=requests / (micros / 1e6),
+        p50=p50 / 1000,
+        p95=p95 / 1000,
+        p99=p99 / 1000,
+        non2xx=non2xx,
+        socket_errors=errors,
+    )
+
+
+def put_progress_script(paths: list[str], first: int) -> str:
+    """Lua for sequential progress writes over ``paths``, device times from ``first + 1`` up
+    (the next run must start above ``first + requests``, or its writes would be stale)."""
+    # json.dumps escapes to ASCII, so no path can end Lua's long bracket.
+    heads = ", ".join("[==[" + '{"path": ' + json.dumps(path) + "]==]" for path in paths)
+    return PUT_PROGRESS_LUA % {"heads": heads, "first": first}
