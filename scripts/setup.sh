@@ -2,14 +2,17 @@
 # Installs bagboard into ./.venv, plus the RAR tool where this user may install system packages.
 #   scripts/setup.sh          the server
 #   scripts/setup.sh --dev    the server and everything the tests and linters need
+#   scripts/setup.sh --bench  the server, wrk (with apt) and py-spy, for bench/http.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
+bench=""
 for arg in "$@"; do
   case "$arg" in
     --dev) extras="[dev]" ;;
-    *) echo "usage: scripts/setup.sh [--dev]" >&2; exit 2 ;;
+    --bench) bench=1 ;;
+    *) echo "usage: scripts/setup.sh [--dev] [--bench]" >&2; exit 2 ;;
   esac
 done
 
@@ -38,4 +41,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+if [ -n "$bench" ]; then
+  if ! command -v wrk >/dev/null; then
+    { as_root apt-get update -qq && as_root apt-get install -y -qq wrk >/dev/null; } || {
+      echo "wrk could not be installed: install the wrk package to run the HTTP benchmarks" >&2
+      exit 1
+    }
+  fi
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check py-spy
+fi
 echo "bagboard installed in $(pwd)/.venv" >&2
