@@ -24,6 +24,12 @@ IGNORED_NAMES = frozenset(
 )
 
 
+def parent_folder(path: str) -> str:
+    """``posixpath.dirname`` of a normalised absolute path, several times faster: a rescan
+    asks it of every known comic and folder."""
+    return path[: path.rfind("/")] or "/"
+
+
 @dataclass(frozen=True, slots=True)
 class FileStat:
     size: int

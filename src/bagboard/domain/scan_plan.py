@@ -3,14 +3,13 @@ new comics are dated. No I/O here; the scanner feeds these with what it found on
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bagboard.domain.catalog import FolderEntry, KnownComic, KnownFolder
-from bagboard.domain.files import ComicFile
+from bagboard.domain.files import ComicFile, parent_folder
 
 # Above this many candidate pairs for one fingerprint, moves are paired by path order alone.
 _MAX_RANKED_PAIRS = 250_000
@@ -141,12 +140,12 @@ def recursive_counts(folders: Iterable[str], comic_paths: Iterable[str]) -> dict
     """
     counts = dict.fromkeys(folders, 0)
     for path in comic_paths:
-        folder = posixpath.dirname(path)
+        folder = parent_folder(path)
         if folder in counts:
             counts[folder] += 1
     # Deepest first, so each folder's total is complete before it is added to its parent.
     for folder in sorted(counts, key=lambda path: path.count("/"), reverse=True):
-        parent = posixpath.dirname(folder)
+        parent = parent_folder(folder)
         if parent != folder and parent in counts:
             counts[parent] += counts[folder]
     return counts

@@ -7,14 +7,13 @@ rewritten in place (that does not touch the folder's mtime) and files that vanis
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bagboard.domain.catalog import IndexSnapshot
 from bagboard.domain.errors import InvalidPath
-from bagboard.domain.files import ComicFile, FolderListing
+from bagboard.domain.files import ComicFile, FolderListing, parent_folder
 from bagboard.domain.scan_plan import SeenFolder
 from bagboard.ports.file_tree import FileTree
 
@@ -54,10 +53,10 @@ def walk_library(
     subfolders: dict[str, list[str]] = defaultdict(list)
     for path, folder in snapshot.folders.items():
         if folder.depth > 0:
-            subfolders[posixpath.dirname(path)].append(path)
+            subfolders[parent_folder(path)].append(path)
     comics_in: dict[str, list[str]] = defaultdict(list)
     for path in snapshot.comics:
-        comics_in[posixpath.dirname(path)].append(path)
+        comics_in[parent_folder(path)].append(path)
 
     walk = Walk()
     queued = {root}
@@ -91,7 +90,7 @@ def walk_library(
             if listing is None:
                 continue  # unreadable or gone: as if it were not there
         _take_listing(walk, listing)
-        enqueue([sub for sub in listing.folders if posixpath.dirname(sub) == path])
+        enqueue([sub for sub in listing.folders if parent_folder(sub) == path])
         _report(progress, walk)
     return walk
 
@@ -102,7 +101,7 @@ def _take_listing(walk: Walk, listing: FolderListing) -> None:
     for comic in listing.comics:
         # A linked file is reported under its real path and indexed where it really lives,
         # so the folder that holds the link does not count it a second time.
-        if posixpath.dirname(comic.path) == listing.path:
+        if parent_folder(comic.path) == listing.path:
             walk.comics[comic.path] = comic
 
 

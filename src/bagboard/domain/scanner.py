@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
 
+from bagboard.domain.gc_pause import collector_paused
 from bagboard.domain.model import Library
 from bagboard.domain.scan_batches import BatchWriter, FileWork, Inspection, inspect_archive
 from bagboard.domain.scan_plan import (
@@ -122,12 +123,13 @@ class Scanner:
         """
         started = self._clock.now()
         root = posixpath.normpath(library.root)
-        snapshot = self._index.snapshot(library.id)
         tracker = ProgressTracker(progress)
-        walk = walk_library(
-            self._tree, root, library.name, snapshot, full=full, progress=tracker.walked
-        )
-        found = compare(walk.comics, snapshot.comics)
+        with collector_paused():  # see gc_pause.py: a fifth of a no-change rescan otherwise
+            snapshot = self._index.snapshot(library.id)
+            walk = walk_library(
+                self._tree, root, library.name, snapshot, full=full, progress=tracker.walked
+            )
+            found = compare(walk.comics, snapshot.comics)
         plan = self._plan(found, tracker)
 
         kept = [*(file.path for file in found.unchanged), *(w.file.path for w in plan.work)]

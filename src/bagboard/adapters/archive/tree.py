@@ -124,7 +124,9 @@ def _linked_entry(entry: os.DirEntry[str], root: str) -> ComicFile | str | bool:
 
 
 def _lstat(path: str) -> os.stat_result | None:
+    # os.stat on the string, not Path(path).stat(): building a Path costs more than the system
+    # call itself, and a rescan of an unchanged library is mostly this call, once per comic.
     try:
-        return Path(path).stat(follow_symlinks=False)
+        return os.stat(path, follow_symlinks=False)  # noqa: PTH116
     except (OSError, ValueError):
         return None

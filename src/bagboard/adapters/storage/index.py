@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Engine, select, text
+from sqlalchemy import ColumnElement, Engine, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.index_rows import indexed_comic
 from bagboard.adapters.storage.index_write import apply_changes
+from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.reading_links import link_rows_at
 from bagboard.adapters.storage.tables import comics, folders, library_scans
 from bagboard.domain.catalog import (
@@ -24,21 +25,32 @@ from bagboard.ports.library_index import LibraryIndex
 
 # Only what the incremental scan compares: at 100,000 comics the snapshot must stay a
 # fraction of a second, so it never touches the metadata columns.
-_KNOWN_FOLDERS = select(
-    folders.c.id,
-    folders.c.path,
-    folders.c.depth,
-    folders.c.mtime_ns,
-    folders.c.has_thumbnail,
-    folders.c.comic_count,
+# Read through the lean path (rows as the driver's tuples): building 100,000 Core rows would
+# cost more than the query.
+_KNOWN_FOLDERS = Prepared(
+    select(
+        folders.c.id,
+        folders.c.path,
+        folders.c.depth,
+        folders.c.mtime_ns,
+        folders.c.has_thumbnail,
+        folders.c.comic_count,
+    ).where(folders.c.library_id == bindparam("library_id"))
 )
-_KNOWN_COMICS = select(
-    comics.c.id,
-    comics.c.path,
-    comics.c.size,
-    comics.c.mtime_ns,
-    comics.c.fingerprint,
-    comics.c.error,
+_KNOWN_COMICS = Prepared(
+    select(
+        comics.c.id,
+        comics.c.path,
+        comics.c.size,
+        comics.c.mtime_ns,
+        comics.c.fingerprint,
+        comics.c.error,
+    ).where(comics.c.library_id == bindparam("library_id"))
+)
+_LAST_SCAN = Prepared(
+    select(library_scans.c.last_scan_at).where(
+        library_scans.c.library_id == bindparam("library_id")
+    )
 )
 _COMIC = select(comics)
 
@@ -85,14 +97,10 @@ class SqlLibraryIndex(LibraryIndex):
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         # No shared read transaction: the scanner that asks is the index's only writer.
-        with translate_errors(), self._engine.connect() as conn:
-            folder_rows = conn.execute(
-                _KNOWN_FOLDERS.where(folders.c.library_id == library_id)
-            ).all()
-            comic_rows = conn.execute(_KNOWN_COMICS.where(comics.c.library_id == library_id)).all()
-            last_scan_at = conn.execute(
-                select(library_scans.c.last_scan_at).where(library_scans.c.library_id == library_id)
-            ).scalar_one_or_none()
+        with lean(self._engine) as conn:
+            folder_rows = conn.all(_KNOWN_FOLDERS, library_id=library_id)
+            comic_rows = conn.all(_KNOWN_COMICS, library_id=library_id)
+            last_scan_at = conn.scalar(_LAST_SCAN, library_id=library_id)
         return IndexSnapshot(
             folders={row[1]: KnownFolder(*row) for row in folder_rows},
             comics={row[1]: KnownComic(*row) for row in comic_rows},
