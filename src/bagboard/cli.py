@@ -15,6 +15,7 @@ from typing import Any
 
 from bagboard.version import __version__
 from bagboard.bootstrap import Bagboard, build
+from bagboard.cli_conformance import add_conformance_command
 from bagboard.cli_covers import add_covers_commands, warm_with_bar
 from bagboard.config import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, load_settings
 from bagboard.console import ProgressBar, describe_formats, describe_report, parse_duration
@@ -434,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     leaf(db, "upgrade", cmd_db_upgrade, "create the database or apply pending migrations")
 
     add_covers_commands(commands, leaf)
+    add_conformance_command(commands)
 
     lib = commands.add_parser("library", help="manage library folders").add_subparsers(
         dest="library_command", metavar="ACTION", required=True

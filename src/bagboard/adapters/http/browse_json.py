@@ -23,6 +23,7 @@ from bagboard.domain.shelves import Shelf, ShelfKind
 
 MISSING_PATH: Final = "Missing 'path'"
 MISSING_PATH_PARAMETER: Final = "Missing 'path' parameter"
+RECENT_SCOPE: Final = "recent"
 _STAMP: Final = "%Y-%m-%d %H:%M:%S"
 
 T = TypeVar("T")
@@ -263,7 +264,7 @@ def issues_body(listing: Listing[IssueItem]) -> ListBody[Any]:
 
 
 def recent_body(page: Page[IssueItem]) -> ListBody[Any]:
-    return _envelope(page, [_recent(item) for item in page.items], scope="recent")
+    return _envelope(page, [_recent(item) for item in page.items], scope=RECENT_SCOPE)
 
 
 def shelf_body(shelf: Shelf, page: Page[ShelfView]) -> ListBody[Any]:

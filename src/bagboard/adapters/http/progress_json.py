@@ -16,12 +16,18 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from bagboard.adapters.http.browse_json import MISSING_PATH, stamp
-from bagboard.domain.errors import InvalidInput
+from bagboard.domain.errors import InvalidInput, StaleProgress
 from bagboard.domain.progress import ProgressChange, ReadingProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedItem
 
 MISSING_PATH_OR_PAGE: Final = "Missing 'path' or 'page_number'"
 BAD_TS: Final = "ts must be an integer unix timestamp"
+
+
+def not_an_integer(name: str) -> str:
+    """The reference's error string (and code) for a body field that is not an integer."""
+    return f"{name} must be an integer"
+
 
 # A number sent as a string: ASCII digits only (``int()`` also takes other Unicode digits and
 # refuses runs over 4,300 digits with ValueError); anything longer is out of range anyway.
@@ -93,7 +99,7 @@ def progress_json(progress: ReadingProgress | None) -> ProgressJson | None:
 
 
 def stale_json(message: str, current: ReadingProgress | None) -> StaleJson:
-    return StaleJson(error="stale", message=message, current=progress_json(current))
+    return StaleJson(error=StaleProgress.code, message=message, current=progress_json(current))
 
 
 def _item(item: FeedItem) -> FeedItemJson:
@@ -154,7 +160,7 @@ def _integer(data: Mapping[str, Any], name: str, message: str | None = None) -> 
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None:
-        text = message or f"{name} must be an integer"
+        text = message or not_an_integer(name)
         raise InvalidInput(text, code=text)
     if number < 0:
         text = f"{name} must not be negative"

@@ -1,0 +1,49 @@
+"""``bagboard conformance``: check a running ``/api/v1`` server, bagboard or another."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bagboard.bootstrap import Bagboard
+from bagboard.conformance import run
+
+
+def cmd_conformance(app: Bagboard, args: argparse.Namespace) -> int:
+    # The local installation (``app``) plays no part: the server under test may be anywhere.
+    def out(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    return run(
+        args.base_url,
+        args.token,
+        allow_writes=args.allow_writes,
+        strict=args.strict,
+        out=out,
+        timeout=args.timeout,
+    )
+
+
+def add_conformance_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    text = "check a running /api/v1 server against the contract (read-only by default)"
+    parser = commands.add_parser("conformance", help=text, description=text)
+    # No storage options: the local data folder and database play no part in a check.
+    parser.set_defaults(handler=cmd_conformance, data_dir=None, database_url=None)
+    parser.add_argument("--base-url", required=True, metavar="URL", help="e.g. http://host:8080")
+    parser.add_argument("--token", required=True, help="an API token of the server under test")
+    parser.add_argument(
+        "--allow-writes",
+        action="store_true",
+        help="also write (then remove) a position and a read mark for a throwaway path",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="count failed extensions (bagboard's better behaviours) toward the exit status",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)"
+    )

@@ -1,0 +1,91 @@
+"""``/issue/<id>``: detail, unknown ids, and the cover (contract §5). Downloads: ``download.py``."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Final
+
+from PIL import Image, UnidentifiedImageError
+
+from bagboard.conformance.answers import describe, expect_error, expect_shape
+from bagboard.conformance.discovery import Context
+from bagboard.conformance.etags import check_strong_etag, check_weak_etag
+from bagboard.conformance.wire import ISSUE_DETAIL
+from bagboard.domain.comicinfo import TEXT_FIELDS
+from bagboard.domain.errors import CoverUnavailable, NotFound
+from bagboard.domain.images import MAX_COMIC_ID, requested_size
+
+# Raw ``?size=`` values and what the long edge may then be at most (None: the default).
+COVER_SIZES: Final = (None, "64", "10", "100000")
+# Issues to try for a cover before concluding that none has one.
+COVER_TRIES: Final = 5
+
+
+def check_detail(ctx: Context) -> None:
+    report, issues = ctx.report, ctx.found.issues
+    if not issues:
+        report.skipped("issue.detail", "the server lists no issue")
+    else:
+        item = issues[0]
+        path = f"/issue/{item['id']}"
+        with report.guard("issue.detail"):
+            detail = expect_shape(ctx, "issue.detail", ctx.client.get(path), ISSUE_DETAIL)
+            if detail is not None:
+                _check_detail_values(ctx, item, detail)
+        check_weak_etag(ctx, "issue.detail", path, {})
+    for label, raw in (("not-an-integer", "abc"), ("unknown", str(MAX_COMIC_ID))):
+        reply = ctx.client.get(f"/issue/{raw}")
+        expect_error(ctx, f"issue.{label}", reply, 404, NotFound.code)
+
+
+def _check_detail_values(ctx: Context, item: dict[str, Any], detail: dict[str, Any]) -> None:
+    report = ctx.report
+    same = {key: detail.get(key) for key in ("id", "name", "path", "size")}
+    listed = {key: item.get(key) for key in same}
+    report.expect("issue.detail.matches-listing", same, listed)
+    metadata = detail.get("metadata")
+    keys = sorted(metadata) if isinstance(metadata, dict) else metadata
+    report.expect("issue.detail.metadata-keys", keys, sorted(TEXT_FIELDS))
+
+
+def check_cover(ctx: Context) -> None:
+    report = ctx.report
+    chosen = None
+    for item in ctx.found.issues[:COVER_TRIES]:
+        reply = ctx.client.get(f"/issue/{item['id']}/cover")
+        if reply.status == 200:
+            chosen = item["id"]
+            break
+        expect_error(ctx, f"issue.cover.missing.{item['id']}", reply, 404, CoverUnavailable.code)
+    if chosen is None:
+        report.skipped("issue.cover", "no issue with a cover among the first listed")
+        return
+    path = f"/issue/{chosen}/cover"
+    for raw in COVER_SIZES:
+        label = "default" if raw is None else raw
+        with report.guard(f"issue.cover.size-{label}"):
+            reply = ctx.client.get(path, {} if raw is None else {"size": raw})
+            _check_jpeg(ctx, f"issue.cover.size-{label}", reply, requested_size(raw))
+    reply = ctx.client.get(path, {"size": "big"})
+    expect_error(ctx, "issue.cover.size-not-an-integer", reply, 400, None)
+    check_strong_etag(ctx, "issue.cover", path, {})
+
+
+def _check_jpeg(ctx: Context, name: str, reply: Any, bound: int) -> None:
+    expected = f"200 image/jpeg, a JPEG with a long edge of at most {bound} px"
+    if reply.status != 200 or reply.media_type != "image/jpeg":
+        ctx.report.failed(name, describe(reply), expected)
+        return
+    try:
+        with Image.open(io.BytesIO(reply.body)) as image:
+            image.load()
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        ctx.report.failed(name, f"an undecodable image ({exc})", expected)
+        return
+    ctx.report.that(
+        name,
+        kind == "JPEG" and max(width, height) <= bound,
+        f"{kind} {width}x{height}",
+        expected,
+    )

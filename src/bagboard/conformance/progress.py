@@ -1,0 +1,165 @@
+"""Reading positions and read marks (contract §6).
+
+Read-only runs check only answers to GETs. With ``--allow-writes`` the kit writes a position
+and a read mark for a throwaway path (a random file name under a library root, naming no
+comic), reads them back, and removes both afterwards whatever happened in between.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from bagboard.adapters.http.browse_json import MISSING_PATH, MISSING_PATH_PARAMETER
+from bagboard.adapters.http.progress_json import BAD_TS, MISSING_PATH_OR_PAGE, not_an_integer
+from bagboard.conformance.answers import describe, expect_error, expect_shape
+from bagboard.conformance.client import BadReply
+from bagboard.conformance.discovery import Context
+from bagboard.conformance.shapes import first_problems
+from bagboard.conformance.wire import FEED_ITEM, OK, PROGRESS
+from bagboard.domain.errors import StaleProgress
+from bagboard.domain.pagination import MAX_PAGE_SIZE
+
+STAMP: Final = "%Y-%m-%d %H:%M:%S"
+# Pages of the feed to search for the position just written before giving up.
+FEED_PAGES: Final = 5
+POSITION: Final = {"page_number": 3, "total_pages": 12, "time_spent": 7}
+
+
+def throwaway_path(root: str) -> str:
+    return posixpath.join(root, f"bagboard-conformance-{secrets.token_hex(8)}.cbz")
+
+
+def check_progress_reads(ctx: Context) -> None:
+    client = ctx.client
+    reply = client.get("/progress")
+    expect_error(ctx, "progress.get.missing-path", reply, 400, MISSING_PATH_PARAMETER)
+    reply = client.get("/progress/since", {"ts": "yesterday"})
+    expect_error(ctx, "progress.since.bad-ts", reply, 400, BAD_TS)
+    root = ctx.found.library_root or "/"
+    with ctx.report.guard("progress.get.unknown-path"):
+        reply = client.get("/progress", {"path": throwaway_path(root)})
+        ctx.report.that(
+            "progress.get.unknown-path",
+            reply.status == 200 and reply.body.strip() == b"null",
+            describe(reply),
+            "200 with the JSON literal null",
+        )
+
+
+def check_writes(ctx: Context) -> None:
+    report = ctx.report
+    if not ctx.allow_writes:
+        report.skipped("writes", "a read-only run; --allow-writes checks progress and read marks")
+        return
+    root = ctx.found.library_root
+    if root is None:
+        report.skipped("writes", "no library root known to put a throwaway path under")
+        return
+    path = throwaway_path(root)
+    try:
+        with report.guard("progress.put"):
+            _round_trip(ctx, path)
+        with report.guard("progress.stale", extension=True):
+            _stale(ctx, path)
+        with report.guard("read.mark"):
+            _mark(ctx, path)
+    finally:
+        _clean_up(ctx, path)
+
+
+def _round_trip(ctx: Context, path: str) -> None:
+    client, report = ctx.client, ctx.report
+    reply = client.request("PUT", "/progress", json={})
+    expect_error(ctx, "progress.put.missing-fields", reply, 400, MISSING_PATH_OR_PAGE)
+    for field in ("page_number", "total_pages"):
+        body = {"path": path, **POSITION, field: "three"}
+        reply = client.request("PUT", "/progress", json=body)
+        expect_error(ctx, f"progress.put.{field}-not-an-integer", reply, 400, not_an_integer(field))
+
+    put = client.request("PUT", "/progress", json={"path": path, **POSITION})
+    saved = expect_shape(ctx, "progress.put", put, PROGRESS)
+    if saved is None:
+        return
+    wanted = {key: POSITION[key] for key in ("page_number", "total_pages")}
+    report.expect("progress.put.values", _values(saved), wanted)
+    got = expect_shape(ctx, "progress.get", client.get("/progress", {"path": path}), PROGRESS)
+    if got is not None:
+        report.expect("progress.get.values", _values(got), wanted)
+    ts = _unix(saved["updated_at"])
+    mine = _feed_items(ctx, path, ts)
+    ok = any(item.get("page_number") == POSITION["page_number"] for item in mine)
+    report.that(
+        "progress.since.contains",
+        ok,
+        f"{len(mine)} item(s) for the path since ts={ts}",
+        f"an item with comic_path {path!r} and page_number {POSITION['page_number']}",
+    )
+    report.problems("progress.since.items", first_problems(mine, FEED_ITEM.compat_problems))
+
+
+def _unix(stamp: str) -> int:
+    try:
+        return int(datetime.strptime(stamp, STAMP).replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        raise BadReply(f"updated_at {stamp!r}", "updated_at as YYYY-MM-DD HH:MM:SS") from None
+
+
+def _values(body: dict[str, Any]) -> dict[str, Any]:
+    return {"page_number": body.get("page_number"), "total_pages": body.get("total_pages")}
+
+
+def _feed_items(ctx: Context, path: str, ts: int) -> list[dict[str, Any]]:
+    """The feed's items for ``path`` changed at or after ``ts``."""
+    found: list[dict[str, Any]] = []
+    for page in range(1, FEED_PAGES + 1):
+        params = {"ts": ts, "page": page, "page_size": MAX_PAGE_SIZE}
+        body = ctx.client.get("/progress/since", params).expect_status(200).object()
+        items = body.get("items")
+        if isinstance(items, list):
+            found += [i for i in items if isinstance(i, dict) and i.get("comic_path") == path]
+        if not body.get("has_more"):
+            break
+    return found
+
+
+def _stale(ctx: Context, path: str) -> None:
+    """A write timed before the stored one is refused with the stored position (better)."""
+    client, later = ctx.client, int(time.time()) + 3600
+    newer = {"path": path, "page_number": 4, "updated_at": later}
+    client.request("PUT", "/progress", json=newer).expect_status(200)
+    older = {"path": path, "page_number": 5, "updated_at": later - 60}
+    reply = client.request("PUT", "/progress", json=older)
+    if expect_error(ctx, "progress.stale", reply, 409, StaleProgress.code, extension=True):
+        current = reply.object().get("current")
+        page = current.get("page_number") if isinstance(current, dict) else current
+        ctx.report.expect("progress.stale.current", page, 4, extension=True)
+
+
+def _mark(ctx: Context, path: str) -> None:
+    client = ctx.client
+    reply = client.request("POST", "/issues/read", json={})
+    expect_error(ctx, "read.mark.missing-path", reply, 400, MISSING_PATH)
+    body = {"path": path, "page_count": 12, "time_spent": 30}
+    marked = expect_shape(ctx, "read.mark", client.request("POST", "/issues/read", json=body), OK)
+    if marked is not None:
+        ctx.report.expect("read.mark.ok", marked.get("ok"), True)
+
+
+def _clean_up(ctx: Context, path: str) -> None:
+    """Unmark and forget the throwaway path (better: the reference has no DELETE for them)."""
+    client, report = ctx.client, ctx.report
+    for name, route in (("cleanup.unmark", "/issues/read"), ("cleanup.progress", "/progress")):
+        reply = client.request("DELETE", route, params={"path": path})
+        report.that(name, reply.status == 200, describe(reply), "200", extension=True)
+    gone = client.get("/progress", {"path": path})
+    report.that(
+        "cleanup.progress-gone",
+        gone.status == 200 and gone.body.strip() == b"null",
+        describe(gone),
+        "200 null",
+        extension=True,
+    )

@@ -1,0 +1,58 @@
+"""One conformance run: discover, run every group of checks, print the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from bagboard.conformance.browse import check_modes, check_resolution, check_traversal
+from bagboard.conformance.client import ApiClient, Unreachable
+from bagboard.conformance.discovery import Context, discover
+from bagboard.conformance.download import check_download
+from bagboard.conformance.gate import check_gate
+from bagboard.conformance.issue import check_cover, check_detail
+from bagboard.conformance.lists import check_lists
+from bagboard.conformance.progress import check_progress_reads, check_writes
+from bagboard.conformance.report import Report
+
+Group = Callable[[Context], None]
+
+GROUPS: Final[tuple[Group, ...]] = (
+    check_gate,
+    check_lists,
+    check_modes,
+    check_resolution,
+    check_traversal,
+    check_detail,
+    check_cover,
+    check_download,
+    check_progress_reads,
+    check_writes,
+)
+
+
+def run(
+    base_url: str,
+    token: str,
+    *,
+    allow_writes: bool = False,
+    strict: bool = False,
+    out: Callable[[str], None] = print,
+    timeout: float = 30.0,
+) -> int:
+    """Check the server at ``base_url``; print a line per check and a summary through
+    ``out``; return the exit status (1 when a counted check failed)."""
+    report = Report(out)
+    with ApiClient(base_url, token.strip(), allow_writes=allow_writes, timeout=timeout) as client:
+        try:
+            found = discover(client)
+            context = Context(client, report, found, allow_writes)
+            for group in GROUPS:
+                # A malformed answer outside a finer guard costs that group, not the run.
+                with report.guard(group.__name__.removeprefix("check_")):
+                    group(context)
+        except Unreachable as exc:
+            report.failed("server.reachable", str(exc), f"an answer from {base_url}")
+    for line in report.summary(strict=strict):
+        out(line)
+    return report.exit_status(strict=strict)
