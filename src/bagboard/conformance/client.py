@@ -88,12 +88,16 @@ class ApiClient:
     token: str
     allow_writes: bool = False
     timeout: float = 30.0
+    # Another way to reach the server (tests hand in an ``httpx.MockTransport``).
+    transport: httpx.BaseTransport | None = None
     sent: list[tuple[str, str]] = field(default_factory=list)
     _http: httpx.Client = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         root = self.base_url.rstrip("/")
-        self._http = httpx.Client(base_url=root + API_PREFIX, timeout=self.timeout)
+        self._http = httpx.Client(
+            base_url=root + API_PREFIX, timeout=self.timeout, transport=self.transport
+        )
 
     def close(self) -> None:
         self._http.close()

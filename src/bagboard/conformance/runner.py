@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+import httpx
+
 from bagboard.conformance.browse import check_modes, check_resolution, check_traversal
 from bagboard.conformance.client import ApiClient, Unreachable
 from bagboard.conformance.discovery import Context, discover
@@ -39,11 +41,13 @@ def run(
     strict: bool = False,
     out: Callable[[str], None] = print,
     timeout: float = 30.0,
+    transport: httpx.BaseTransport | None = None,
 ) -> int:
     """Check the server at ``base_url``; print a line per check and a summary through
     ``out``; return the exit status (1 when a counted check failed)."""
     report = Report(out)
-    with ApiClient(base_url, token.strip(), allow_writes=allow_writes, timeout=timeout) as client:
+    client = ApiClient(base_url, token.strip(), allow_writes, timeout, transport)
+    with client:
         try:
             found = discover(client)
             context = Context(client, report, found, allow_writes)
