@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from bagboard.adapters.http.issue_json import COMIC_MEDIA_TYPES
 from bagboard.adapters.http.ranges import ByteRange, Unsatisfiable, parse_range
 from bagboard.conformance.answers import describe
 from bagboard.conformance.client import Reply
@@ -109,6 +110,13 @@ def _check_unsatisfiable(ctx: Context, path: str, size: int) -> None:
 
 def _check_extensions(ctx: Context, path: str, full: Reply) -> None:
     report, size = ctx.report, len(full.body)
+    report.that(
+        "issue.download.media-type",
+        full.media_type in COMIC_MEDIA_TYPES.values(),
+        full.media_type,
+        f"a comic media type: {', '.join(sorted(COMIC_MEDIA_TYPES.values()))}",
+        extension=True,
+    )
     for label, header in IGNORED.items():
         if parse_range(header, size) is not None:
             raise AssertionError(f"a range bagboard honours: {header}")
