@@ -180,13 +180,14 @@ def test_bagboard_conforms_and_a_read_only_run_changes_nothing(
     served: Served, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Something on every list, so every walk has items to walk.
-    acme, rocket = served.comics / "Acme", served.comics / "Acme" / "Rockets" / "Rockets 002.cbz"
+    # The first issue listed gets a position, so its detail carries one.
+    acme, anvil = served.comics / "Acme", served.comics / "Acme" / "Anvils" / "Anvils 001.cbz"
     served.send("PUT", "/library/favorites", {"path": str(acme)})
     thunder = served.comics / "Bolt Press" / "Thunder"
     for folder in (acme / "Anvils", thunder, thunder / "v1990"):
         served.send("POST", "/library/to-read", {"path": str(folder)})
-    served.send("POST", "/library/to-read", {"path": str(rocket)})
-    served.send("PUT", "/progress", {"path": str(rocket), "page_number": 2, "total_pages": 2})
+    served.send("POST", "/library/to-read", {"path": str(anvil)})
+    served.send("PUT", "/progress", {"path": str(anvil), "page_number": 2, "total_pages": 2})
     before = shelves_and_feed(served)
 
     with Proxy(served.base) as proxy:

@@ -73,6 +73,10 @@ def _to_read_rules(item: Any) -> list[str]:
         return [f"a folder row with {', '.join(sorted(present))}"]
     if kind not in (ShelfKind.FILE.value, ShelfKind.FOLDER.value):
         return [f"type {kind!r}, neither 'file' nor 'folder'"]
+    if ("series" in item) != ("volume" in item):
+        return ["a volume row needs both series and volume"]
+    if item.get("volumes", None) == []:
+        return ["volumes is [] (the key must be absent instead)"]
     return []
 
 

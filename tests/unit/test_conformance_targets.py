@@ -1,0 +1,77 @@
+"""Rules of single list items that the envelope and the wire structs do not express."""
+
+from __future__ import annotations
+
+from bagboard.conformance.discovery import Found
+from bagboard.conformance.targets import ListTarget, list_targets
+
+
+def rules_of(name: str) -> ListTarget:
+    found = Found(fs_publisher={"value": "DC", "name": "DC", "path": "/data/DC"})
+    targets = [t for t in list_targets(found) if isinstance(t, ListTarget) and t.name == name]
+    assert len(targets) == 1
+    return targets[0]
+
+
+def problems(name: str, item: dict[str, object]) -> list[str]:
+    rules = rules_of(name).rules
+    assert rules is not None
+    return rules(item)
+
+
+FILE_ROW = {"type": "file", "id": 1, "has_progress": False, "last_page": None}
+
+
+def test_to_read_file_rows_carry_id_and_progress_and_folder_rows_never() -> None:
+    assert problems("to-read", FILE_ROW) == []
+    assert problems("to-read", {"type": "file", "id": 1}) == [
+        "a file row without has_progress, last_page"
+    ]
+    assert problems("to-read", {"type": "folder"}) == []
+    assert problems("to-read", {"type": "folder", "id": 1}) == ["a folder row with id"]
+    assert problems("to-read", {"type": "comic"}) == ["type 'comic', neither 'file' nor 'folder'"]
+
+
+def test_to_read_volume_rows_carry_series_and_volume_together() -> None:
+    row = {"type": "folder", "series": "Swamp Thing", "volume": "v1985"}
+    assert problems("to-read", row) == []
+    assert problems("to-read", {"type": "folder", "volume": "v1985"}) == [
+        "a volume row needs both series and volume"
+    ]
+    assert problems("to-read", {"type": "folder", "volumes": []}) == [
+        "volumes is [] (the key must be absent instead)"
+    ]
+
+
+def test_folders_echo_their_name_and_never_list_no_volumes() -> None:
+    assert problems("series-filesystem", {"value": "Batman", "name": "Batman"}) == []
+    assert problems("series-filesystem", {"value": "a", "name": "b", "volumes": []}) == [
+        "value differs from name",
+        "volumes is [] (the key must be absent instead)",
+    ]
+
+
+def test_favorites_are_publishers_and_recent_items_files() -> None:
+    assert problems("favorites", {"type": "publisher"}) == []
+    assert problems("favorites", {"type": "folder"}) == ["type 'folder', not 'publisher'"]
+    assert problems("recent", {"type": "folder"}) == ["type 'folder', not 'file'"]
+
+
+def test_orders_judge_neighbours() -> None:
+    order = rules_of("recent").order
+    assert order is not None
+    newest_first, what = order
+    assert what == "added_at descending"
+    assert newest_first({"added_at": "2026-04-20 09:33:11"}, {"added_at": "2026-04-19 00:00:00"})
+    assert not newest_first(
+        {"added_at": "2026-04-19 00:00:00"}, {"added_at": "2026-04-20 00:00:00"}
+    )
+    # a malformed item is the shape check's to report, not the order's
+    assert newest_first({"added_at": None}, {"added_at": "2026-04-20 00:00:00"})
+
+
+def test_lists_discovery_found_nothing_for_are_named_to_skip() -> None:
+    names = [t for t in list_targets(Found()) if isinstance(t, str)]
+    assert names == [
+        "series-filesystem", "issues-filesystem", "issues-metadata", "issues-metadata-by-year",
+    ]  # fmt: skip
