@@ -1,4 +1,10 @@
-"""Checks of one answer that every group needs: an error with its code, a JSON object shape."""
+"""Checks that every group needs: an error with its code, a JSON object of a shape, and
+revalidation with an ETag.
+
+Lists and issue detail carry a weak tag (the hash of the JSON sent), covers a strong one with
+``Cache-Control``; sending the tag back in ``If-None-Match`` must answer 304 with no body (§1,
+§5, better: the reference server sends no validators, so these are extensions).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from bagboard.conformance.client import Reply
+from bagboard.conformance.client import Params, Reply
 from bagboard.conformance.discovery import Context
 from bagboard.conformance.shapes import Shape
 from bagboard.conformance.wire import ERROR
@@ -57,3 +63,35 @@ def expect_shape(
         found = shape.extension_problems(data)
         ctx.report.problems(f"{name}-additions", found, extension=True)
     return data
+
+
+def check_weak_etag(ctx: Context, name: str, path: str, params: Params) -> None:
+    """``name.etag``: a weak tag on a 200, and a 304 when it is sent back."""
+    _check_etag(ctx, f"{name}.etag", path, params, weak=True)
+
+
+def check_strong_etag(ctx: Context, name: str, path: str, params: Params) -> None:
+    """``name.etag``: a strong tag and ``Cache-Control`` on a 200, and a 304 for the tag."""
+    _check_etag(ctx, f"{name}.etag", path, params, weak=False)
+
+
+def _check_etag(ctx: Context, name: str, path: str, params: Params, *, weak: bool) -> None:
+    report = ctx.report
+    with report.guard(name, extension=True):
+        first = ctx.client.get(path, params).expect_status(200)
+        tag = first.headers.get("etag")
+        kind = "a weak ETag (W/...)" if weak else "a strong ETag"
+        if tag is None or tag.startswith("W/") is not weak:
+            report.failed(name, f"ETag {tag!r}", kind, extension=True)
+            return
+        if not weak and "cache-control" not in first.headers:
+            report.failed(name, "no Cache-Control", "Cache-Control beside the ETag", extension=True)
+            return
+        again = ctx.client.get(path, params, headers={"If-None-Match": tag})
+        report.that(
+            name,
+            again.status == 304 and not again.body,
+            f"{again.status} with {len(again.body)} bytes for If-None-Match: {tag}",
+            "304 with an empty body",
+            extension=True,
+        )

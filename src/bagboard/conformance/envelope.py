@@ -44,7 +44,7 @@ def arithmetic(
         "has_more": want.has_more,
         "len(items)": items_on(want),
     }
-    observed = {**{key: body[key] for key in expected if key in body}}
+    observed = {key: body[key] for key in expected if key in body}
     observed["len(items)"] = len(body["items"])
     wrong = [key for key, value in expected.items() if observed.get(key) != value]
     if not wrong:

@@ -7,9 +7,14 @@ from typing import Any, Final
 
 from PIL import Image, UnidentifiedImageError
 
-from bagboard.conformance.answers import describe, expect_error, expect_shape
+from bagboard.conformance.answers import (
+    check_strong_etag,
+    check_weak_etag,
+    describe,
+    expect_error,
+    expect_shape,
+)
 from bagboard.conformance.discovery import Context
-from bagboard.conformance.etags import check_strong_etag, check_weak_etag
 from bagboard.conformance.wire import ISSUE_DETAIL
 from bagboard.domain.comicinfo import TEXT_FIELDS
 from bagboard.domain.errors import CoverUnavailable, NotFound

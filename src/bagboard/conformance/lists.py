@@ -14,10 +14,10 @@ from typing import Any, Final
 
 import msgspec
 
+from bagboard.conformance.answers import check_weak_etag
 from bagboard.conformance.client import BadReply
 from bagboard.conformance.discovery import Context
 from bagboard.conformance.envelope import arithmetic, duplicates, expected_page, walk_size
-from bagboard.conformance.etags import check_weak_etag
 from bagboard.conformance.shapes import Shape, first_problems
 from bagboard.conformance.targets import ListTarget, list_targets
 from bagboard.conformance.wire import ENVELOPE, FEED_ENVELOPE
