@@ -75,3 +75,19 @@ def test_lists_discovery_found_nothing_for_are_named_to_skip() -> None:
     assert names == [
         "series-filesystem", "issues-filesystem", "issues-metadata", "issues-metadata-by-year",
     ]  # fmt: skip
+
+
+def test_file_names_in_natural_order_are_an_extension_and_issue_numbers_core() -> None:
+    found = Found(fs_publisher={"value": "DC", "name": "DC", "path": "/data/DC"})
+    found.fs_series = {"value": "Batman", "name": "Batman", "path": "/data/DC/Batman"}
+    found.meta_series = "Batman"
+    by_name = {t.name: t for t in list_targets(found) if isinstance(t, ListTarget)}
+    files, numbers = by_name["issues-filesystem"], by_name["issues-metadata"]
+    assert files.order is not None and files.order_is_extension
+    assert numbers.order is not None and not numbers.order_is_extension
+    in_files_order, in_numbers_order = files.order[0], numbers.order[0]
+    assert in_files_order({"name": "Batman 2.cbz"}, {"name": "batman 10.cbz"})
+    assert not in_files_order({"name": "Batman 10.cbz"}, {"name": "Batman 2.cbz"})
+    assert in_numbers_order({"number": "1.5"}, {"number": "2"})
+    assert in_numbers_order({"number": "10"}, {"number": "Annual"})
+    assert not in_numbers_order({"number": "10"}, {"number": "9"})

@@ -117,6 +117,7 @@ def _check_first(ctx: Context, target: ListTarget, body: dict[str, Any]) -> None
             not wrong,
             f"items[{wrong[0] - 1}] and items[{wrong[0]}] out of order" if wrong else "",
             describe,
+            extension=target.order_is_extension,
         )
 
 

@@ -26,6 +26,7 @@ from bagboard.conformance.wire import (
     SERIES_FACET,
     SHELF,
 )
+from bagboard.domain.naturalsort import natural_key
 from bagboard.domain.shelves import Shelf, ShelfKind
 
 Rule = Callable[[Any], list[str]]
@@ -43,6 +44,7 @@ class ListTarget:
     feed: bool = False
     rules: Rule | None = None
     order: Order | None = None
+    order_is_extension: bool = False
     light: bool = False
     etag: bool = True
 
@@ -93,6 +95,19 @@ def _in_order(earlier: Any, later: Any, key: str, *, descending: bool) -> bool:
         return True
 
 
+def _natural(key: str) -> Order:
+    """Natural order by the server's own key (``page2`` before ``page10``, case-insensitive);
+    names whose natural parts are equal may come in either order."""
+
+    def ordered(earlier: Any, later: Any) -> bool:
+        a, b = earlier.get(key), later.get(key)
+        if not isinstance(a, str) or not isinstance(b, str):
+            return True  # a malformed item: the shape check reports it
+        return natural_key(a)[0] <= natural_key(b)[0]
+
+    return (ordered, f"{key} in natural order")
+
+
 def _descending(key: str) -> Order:
     return (lambda a, b: _in_order(a, b, key, descending=True), f"{key} descending")
 
@@ -114,6 +129,7 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             {"mode": FS},
             ("mode", FS),
             rules=_folder_rules,
+            order=_natural("name"),
         ),
         ListTarget(
             "publishers-metadata",
@@ -169,15 +185,29 @@ def list_targets(found: Found) -> list[ListTarget | str]:
     if fs_params is None:
         targets.append("issues-filesystem")
     else:
+        # Natural order of file names is better: the reference sorts "#10" before "#2".
         targets.append(
-            ListTarget("issues-filesystem", "/library/issues", ISSUE, fs_params, ("mode", FS))
+            ListTarget(
+                "issues-filesystem",
+                "/library/issues",
+                ISSUE,
+                fs_params,
+                ("mode", FS),
+                order=_natural("name"),
+                order_is_extension=True,
+            )
         )
     if meta_params is None:
         targets += ["issues-metadata", "issues-metadata-by-year"]
     else:
         targets += [
             ListTarget(
-                "issues-metadata", "/library/issues", METADATA_ISSUE, meta_params, ("mode", META)
+                "issues-metadata",
+                "/library/issues",
+                METADATA_ISSUE,
+                meta_params,
+                ("mode", META),
+                order=_natural("number"),
             ),
             ListTarget(
                 "issues-metadata-by-year",
