@@ -20,6 +20,7 @@ from bagboard.domain.browse_service import (
     MISSING_SERIES,
 )
 from bagboard.domain.errors import InvalidMode, InvalidPath
+from bagboard.domain.pagination import MAX_PAGE_SIZE
 
 
 def _empty_list(ctx: Context, name: str, reply: Reply) -> None:
@@ -84,6 +85,27 @@ def check_resolution(ctx: Context) -> None:
         with report.guard("browse.multi-volume-without-volume"):
             reply = client.get("/library/issues", without)
             _empty_list(ctx, "browse.multi-volume-without-volume", reply)
+
+
+def check_search(ctx: Context) -> None:
+    """``q`` finds a series by a case-swapped piece of its name (§4.2, metadata mode)."""
+    series = ctx.found.meta_series
+    if series is None:
+        ctx.report.skipped("browse.search", "the server lists no metadata series")
+        return
+    needle = (series[1:4] if len(series) >= 4 else series).swapcase()
+    with ctx.report.guard("browse.search"):
+        params = {"mode": META, "q": needle, "page_size": str(MAX_PAGE_SIZE)}
+        body = ctx.client.get("/library/series", params).expect_status(200).object()
+        items = body.get("items")
+        listed = items if isinstance(items, list) else []
+        values = [item.get("value") for item in listed if isinstance(item, dict)]
+        ctx.report.that(
+            "browse.search",
+            series in values,
+            f"{values[:5]} for q={needle!r}",
+            f"{series!r} among the series found",
+        )
 
 
 def _total(reply: Reply) -> Any:

@@ -7,7 +7,12 @@ from typing import Final
 
 import httpx
 
-from bagboard.conformance.browse import check_modes, check_resolution, check_traversal
+from bagboard.conformance.browse import (
+    check_modes,
+    check_resolution,
+    check_search,
+    check_traversal,
+)
 from bagboard.conformance.client import ApiClient, Unreachable
 from bagboard.conformance.discovery import Context, discover
 from bagboard.conformance.download import check_download
@@ -24,6 +29,7 @@ GROUPS: Final[tuple[Group, ...]] = (
     check_lists,
     check_modes,
     check_resolution,
+    check_search,
     check_traversal,
     check_detail,
     check_cover,
