@@ -167,3 +167,21 @@ def test_an_unreachable_server_is_one_clear_failure() -> None:
     assert run(f"http://127.0.0.1:{port}", "t", out=lines.append, timeout=2) == 1
     assert lines[0].startswith("FAIL server.reachable: observed GET http://127.0.0.1:")
     assert lines[-1] == "conformance: FAILED"
+
+
+def test_a_page_that_fails_mid_walk_is_blamed_on_the_walk() -> None:
+    correct = fake_list()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page") == "2":
+            return httpx.Response(500, text="boom")
+        return correct(request)
+
+    lines = check(handler)
+    assert "PASS list.publishers-metadata.envelope" in lines
+    walk = [line for line in failures(lines) if ".walk:" in line]
+    assert walk == [
+        "FAIL list.publishers-metadata.walk: observed 500 b'boom' from GET "
+        "http://fake/api/v1/library/publishers?mode=metadata&page=2&page_size=3, "
+        "expected status 200"
+    ]

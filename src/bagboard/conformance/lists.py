@@ -59,24 +59,28 @@ class _Fetch:
 def check_list(ctx: Context, target: ListTarget) -> None:
     report, name = ctx.report, f"list.{target.name}"
     fetch = _Fetch(ctx, target)
+    first: dict[str, Any] | None = None
     with report.guard(f"{name}.envelope"):
         first = fetch.page(1, MAX_PAGE_SIZE)
         report.passed(f"{name}.envelope")
-        _check_first(ctx, target, first)
-        if target.etag:
-            check_weak_etag(ctx, name, target.path, {**target.params, "page_size": "5"})
-        total = first["total"]
-        if total == 0:
-            report.skipped(f"{name}.walk", "the list is empty: nothing to walk")
-        else:
+    if first is None:
+        return
+    _check_first(ctx, target, first)
+    if target.etag:
+        check_weak_etag(ctx, name, target.path, {**target.params, "page_size": "5"})
+    total = first["total"]
+    if total == 0:
+        report.skipped(f"{name}.walk", "the list is empty: nothing to walk")
+    else:
+        with report.guard(f"{name}.walk"):
             _walk(ctx, target, fetch, first)
-        if target.light:
-            return
-        _past_end(ctx, target, fetch, total)
-        for label, page, size in CLAMPS:
-            with report.guard(f"{name}.{label}"):
-                body = fetch.page(page, size)
-                _arithmetic(ctx, f"{name}.{label}", body, page, size)
+    if target.light:
+        return
+    _past_end(ctx, target, fetch, total)
+    for label, page, size in CLAMPS:
+        with report.guard(f"{name}.{label}"):
+            body = fetch.page(page, size)
+            _arithmetic(ctx, f"{name}.{label}", body, page, size)
 
 
 def _arithmetic(ctx: Context, name: str, body: dict[str, Any], page: object, size: object) -> bool:
