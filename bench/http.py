@@ -77,7 +77,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bagboard-bench-http"))
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
-    parser.add_argument("--runs", type=int, default=1, help="passes over every endpoint")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="passes over every endpoint (0: --profile only)"
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -143,6 +145,8 @@ def main() -> int:
                     _profile(server, label, again_once, args.work, args.duration)
     finally:
         server.stop()
+    if not rows:  # --runs 0: profiles only
+        return 0
 
     other = Other(
         comics=args.comics,
