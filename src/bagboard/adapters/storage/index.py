@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, bindparam, select, text
+from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
@@ -52,7 +53,9 @@ _LAST_SCAN = Prepared(
         library_scans.c.library_id == bindparam("library_id")
     )
 )
-_COMIC = select(comics)
+_COMIC_COLUMNS = tuple(column.name for column in comics.columns)
+_COMIC_BY_ID = Prepared(select(comics).where(comics.c.id == bindparam("id")))
+_COMIC_AT = Prepared(select(comics).where(comics.c.path == bindparam("path")))
 
 
 # What the browse queries read; PostgreSQL plans them from these tables' statistics.
@@ -146,12 +149,13 @@ class SqlLibraryIndex(LibraryIndex):
                     self._written = 0
 
     def comic(self, comic_id: int) -> IndexedComic | None:
-        return self._first(comics.c.id == comic_id)
+        return self._first(_COMIC_BY_ID, id=comic_id)
 
     def comic_at(self, path: str) -> IndexedComic | None:
-        return self._first(comics.c.path == path)
+        return self._first(_COMIC_AT, path=path)
 
-    def _first(self, criterion: ColumnElement[bool]) -> IndexedComic | None:
-        with translate_errors(), self._engine.connect() as conn:
-            row = conn.execute(_COMIC.where(criterion)).mappings().first()
-        return None if row is None else indexed_comic(row)
+    def _first(self, statement: Prepared, **values: Any) -> IndexedComic | None:
+        # The lean path: every detail, cover, page and progress request looks a comic up.
+        with lean(self._engine) as conn:
+            row = conn.first(statement, **values)
+        return None if row is None else indexed_comic(dict(zip(_COMIC_COLUMNS, row, strict=True)))

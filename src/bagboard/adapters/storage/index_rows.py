@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
-
-from sqlalchemy import RowMapping
 
 from bagboard.adapters.storage.tables import COMICINFO_TEXT_COLUMNS
 from bagboard.domain.archive import ArchiveFormat
@@ -68,7 +67,7 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
     return row
 
 
-def indexed_comic(row: RowMapping) -> IndexedComic:
+def indexed_comic(row: Mapping[str, Any]) -> IndexedComic:
     info = None
     if row["has_comicinfo"]:
         info = ComicInfo(

@@ -9,10 +9,23 @@ write's server time, taken under that lock, orders the sync feed in commit order
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, delete, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Row,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.errors import translate_errors
@@ -121,6 +134,18 @@ def _given(value: int | None, row: Row[Any] | None, name: str) -> int | None:
     return None if row is None or row.deleted else getattr(row, name)
 
 
+# Built once: a statement made per call costs more to construct and key for SQLAlchemy's
+# compiled cache than SQLite takes to run it, and a write runs four of them.
+_LOCK_ROW = select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update()
+# A column no key or foreign key involves: SQLite would check every referencing table on a
+# write to ``id``, even one that keeps its value.
+_TOUCH_USER = sql_update(users).where(users.c.id == bindparam("user_id")).values(name=users.c.name)
+_LATEST = select(
+    select(func.max(_p.updated_at)).where(_p.user_id == bindparam("user_id")).scalar_subquery(),
+    select(func.max(_m.updated_at)).where(_m.user_id == bindparam("user_id")).scalar_subquery(),
+)
+
+
 def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
     """Serialise this user's writes and return the server time of this one.
 
@@ -128,40 +153,51 @@ def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
     comes first (a read first would start a snapshot that a concurrent commit invalidates);
     PostgreSQL locks the user's row.
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
-    else:
-        # A column no key or foreign key involves: SQLite would check every referencing table
-        # on a write to ``id``, even one that keeps its value.
-        conn.execute(sql_update(users).where(users.c.id == user_id).values(name=users.c.name))
-    latest = conn.execute(
-        select(
-            select(func.max(_p.updated_at)).where(_p.user_id == user_id).scalar_subquery(),
-            select(func.max(_m.updated_at)).where(_m.user_id == user_id).scalar_subquery(),
-        )
-    ).one()
+    lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
+    conn.execute(lock, {"user_id": user_id})
+    latest = conn.execute(_LATEST, {"user_id": user_id}).one()
     return next_change_time(now, max((t for t in latest if t is not None), default=None))
 
 
-def _current_path(table: Table) -> Any:
-    return func.coalesce(comics.c.path, table.c.comic_path)
+@dataclass(frozen=True, slots=True)
+class _Finders:
+    by_comic: Select[Any]
+    by_path: Select[Any]
+    update: Update
+    insert: Insert
+
+
+def _finders(table: Table) -> _Finders:
+    """The row of a user's comic, by the comic's id or by a path no indexed comic holds."""
+    columns = table.c
+    base = select(
+        table, func.coalesce(comics.c.path, columns.comic_path).label("current_path")
+    ).select_from(table.outerjoin(comics, comics.c.id == columns.comic_id))
+    mine = columns.user_id == bindparam("user_id")
+    return _Finders(
+        by_comic=base.where(mine, columns.comic_id == bindparam("comic_id")),
+        by_path=base.where(
+            mine, columns.comic_path == bindparam("path"), columns.comic_id.is_(None)
+        ),
+        # The columns to set are the keys of the parameters given with it.
+        update=sql_update(table).where(columns.id == bindparam("row_id")),
+        insert=table.insert(),
+    )
+
+
+_FINDERS = {table.name: _finders(table) for table in (reading_progress, read_marks)}
 
 
 def _find(conn: Connection, table: Table, user_id: int, key: ComicKey) -> Row[Any] | None:
     """The row for ``key``: the comic's own row, else one left at the path by a comic no longer
     indexed (or written for the path while it was not indexed)."""
-    columns = table.c
-    base = select(table, _current_path(table).label("current_path")).select_from(
-        table.outerjoin(comics, comics.c.id == columns.comic_id)
-    )
-    mine = columns.user_id == user_id
+    finders = _FINDERS[table.name]
     if key.comic_id is not None:
-        row = conn.execute(base.where(mine, columns.comic_id == key.comic_id)).first()
+        found = conn.execute(finders.by_comic, {"user_id": user_id, "comic_id": key.comic_id})
+        row = found.first()
         if row is not None:
             return row
-    return conn.execute(
-        base.where(mine, columns.comic_path == key.path, columns.comic_id.is_(None))
-    ).first()
+    return conn.execute(finders.by_path, {"user_id": user_id, "path": key.path}).first()
 
 
 def _write(
@@ -173,31 +209,26 @@ def _write(
     values: Mapping[str, Any],
 ) -> None:
     """Store ``values`` in ``row`` (linking it to the key's comic and path), or a new row."""
-    columns = table.c
-    scope = (columns.user_id == user_id,)
     if row is not None:
         moved = row.comic_path != key.path
-        if moved and _take_path(conn, table, scope, key, row.id) is PathHolder.LINKED:
+        if moved and _take_path(conn, table, user_id, key, row.id) is PathHolder.LINKED:
             moved = False  # keep the old path: another comic's row holds this one
         path = {"comic_path": key.path} if moved else {}
-        conn.execute(
-            sql_update(table)
-            .where(columns.id == row.id)
-            .values(comic_id=key.comic_id, **path, **values)
-        )
+        changes = {"row_id": row.id, "comic_id": key.comic_id, **path, **values}
+        conn.execute(_FINDERS[table.name].update, changes)
         return
-    if _take_path(conn, table, scope, key, None) is PathHolder.LINKED:
+    if _take_path(conn, table, user_id, key, None) is PathHolder.LINKED:
         raise ComicNotFound("that comic is not in the library")
-    conn.execute(
-        table.insert().values(user_id=user_id, comic_id=key.comic_id, comic_path=key.path, **values)
-    )
+    row_values = {"user_id": user_id, "comic_id": key.comic_id, "comic_path": key.path}
+    conn.execute(_FINDERS[table.name].insert, {**row_values, **values})
 
 
 def _take_path(
-    conn: Connection, table: Table, scope: tuple[Any, ...], key: ComicKey, own_id: int | None
+    conn: Connection, table: Table, user_id: int, key: ComicKey, own_id: int | None
 ) -> PathHolder:
     """Free ``key.path`` for the key's row: stale rows move on; an orphan still holding it is
     superseded by the comic's own row and dropped."""
+    scope = (table.c.user_id == user_id,)
     holder = free_path(conn, table, table.c.comic_path, scope, key.path)
     if holder is PathHolder.UNLINKED and key.comic_id is not None:
         conn.execute(
