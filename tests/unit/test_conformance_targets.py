@@ -91,3 +91,17 @@ def test_file_names_in_natural_order_are_an_extension_and_issue_numbers_core() -
     assert in_numbers_order({"number": "1.5"}, {"number": "2"})
     assert in_numbers_order({"number": "10"}, {"number": "Annual"})
     assert not in_numbers_order({"number": "10"}, {"number": "9"})
+
+
+def test_times_are_utc_stamps_and_the_feed_gives_the_same_second_twice() -> None:
+    recent = {"type": "file", "added_at": "2026-04-20T09:33:11Z"}
+    assert problems("recent", recent) == [
+        "added_at '2026-04-20T09:33:11Z' is not YYYY-MM-DD HH:MM:SS"
+    ]
+    item = {"updated_at": "2023-11-14 22:13:20", "updated_at_unix": 1700000000}
+    assert problems("progress-since", item) == []
+    shifted = {**item, "updated_at": "2023-11-14 23:13:20"}  # local time, not UTC
+    assert problems("progress-since", shifted) == [
+        "updated_at '2023-11-14 23:13:20' but updated_at_unix 1700000000 is "
+        "'2023-11-14 22:13:20' UTC"
+    ]

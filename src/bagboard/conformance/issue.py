@@ -51,6 +51,32 @@ def _check_detail_values(ctx: Context, item: dict[str, Any], detail: dict[str, A
     metadata = detail.get("metadata")
     keys = sorted(metadata) if isinstance(metadata, dict) else metadata
     report.expect("issue.detail.metadata-keys", keys, sorted(TEXT_FIELDS))
+    _check_progress_agrees(ctx, item, detail)
+
+
+def _position(progress: object) -> object:
+    if isinstance(progress, dict):
+        return {key: progress.get(key) for key in ("page_number", "total_pages")}
+    return progress
+
+
+def _check_progress_agrees(ctx: Context, item: dict[str, Any], detail: dict[str, Any]) -> None:
+    """The listing's enrichment, the detail's ``progress`` and ``GET /progress`` tell of the
+    same saved position (§4.3, §5, §6)."""
+    progress = detail.get("progress")
+    listed = {"has_progress": item.get("has_progress"), "last_page": item.get("last_page")}
+    saved = progress.get("page_number") if isinstance(progress, dict) else None
+    ctx.report.expect(
+        "issue.detail.progress-matches-listing",
+        listed,
+        {"has_progress": progress is not None, "last_page": saved},
+    )
+    reply = ctx.client.get("/progress", {"path": item.get("path", "")}).expect_status(200)
+    ctx.report.expect(
+        "issue.detail.progress-matches-position",
+        _position(reply.json()),
+        _position(progress),
+    )
 
 
 def check_cover(ctx: Context) -> None:

@@ -13,7 +13,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from bagboard.adapters.http.browse_json import MISSING_PATH, MISSING_PATH_PARAMETER
+from bagboard.adapters.http.browse_json import (
+    MISSING_PATH,
+    MISSING_PATH_PARAMETER,
+    STAMP_FORMAT,
+)
 from bagboard.adapters.http.progress_json import BAD_TS, MISSING_PATH_OR_PAGE, not_an_integer
 from bagboard.conformance.answers import describe, expect_error, expect_shape
 from bagboard.conformance.client import BadReply
@@ -23,7 +27,6 @@ from bagboard.conformance.wire import FEED_ITEM, OK, PROGRESS
 from bagboard.domain.errors import StaleProgress
 from bagboard.domain.pagination import MAX_PAGE_SIZE
 
-STAMP: Final = "%Y-%m-%d %H:%M:%S"
 # Pages of the feed to search for the position just written before giving up.
 FEED_PAGES: Final = 5
 POSITION: Final = {"page_number": 3, "total_pages": 12, "time_spent": 7}
@@ -103,7 +106,7 @@ def _round_trip(ctx: Context, path: str) -> None:
 
 def _unix(stamp: str) -> int:
     try:
-        return int(datetime.strptime(stamp, STAMP).replace(tzinfo=UTC).timestamp())
+        return int(datetime.strptime(stamp, STAMP_FORMAT).replace(tzinfo=UTC).timestamp())
     except ValueError:
         raise BadReply(f"updated_at {stamp!r}", "updated_at as YYYY-MM-DD HH:MM:SS") from None
 

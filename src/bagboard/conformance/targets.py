@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from bagboard.adapters.http.browse_json import RECENT_SCOPE
+from bagboard.adapters.http.browse_json import RECENT_SCOPE, STAMP_FORMAT
 from bagboard.conformance.discovery import FS, META, Found
 from bagboard.conformance.shapes import Shape
 from bagboard.conformance.wire import (
@@ -82,9 +83,34 @@ def _to_read_rules(item: Any) -> list[str]:
     return []
 
 
+def _stamp_problems(item: Any, key: str) -> list[str]:
+    value = item.get(key) if isinstance(item, dict) else None
+    if not isinstance(value, str):
+        return []  # the shape check reports a missing or mistyped key
+    try:
+        datetime.strptime(value, STAMP_FORMAT)  # noqa: DTZ007 - only the format is checked here
+    except ValueError:
+        return [f"{key} {value!r} is not YYYY-MM-DD HH:MM:SS"]
+    return []
+
+
 def _recent_rules(item: Any) -> list[str]:
     kind = item.get("type") if isinstance(item, dict) else None
-    return [] if kind == "file" else [f"type {kind!r}, not 'file'"]
+    problems = [] if kind == "file" else [f"type {kind!r}, not 'file'"]
+    return problems + _stamp_problems(item, "added_at")
+
+
+def _feed_rules(item: Any) -> list[str]:
+    """``updated_at`` (UTC text) and ``updated_at_unix`` name the same second."""
+    problems = _stamp_problems(item, "updated_at")
+    if problems or not isinstance(item, dict):
+        return problems
+    text, unix = item.get("updated_at"), item.get("updated_at_unix")
+    if isinstance(text, str) and isinstance(unix, int):
+        shown = datetime.fromtimestamp(unix, UTC).strftime(STAMP_FORMAT)
+        if shown != text:
+            return [f"updated_at {text!r} but updated_at_unix {unix} is {shown!r} UTC"]
+    return []
 
 
 def _in_order(earlier: Any, later: Any, key: str, *, descending: bool) -> bool:
@@ -248,6 +274,7 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             FEED_ITEM,
             {"ts": "0"},
             feed=True,
+            rules=_feed_rules,
             order=_ascending("updated_at_unix"),
             etag=False,
         ),

@@ -24,7 +24,8 @@ from bagboard.domain.shelves import Shelf, ShelfKind
 MISSING_PATH: Final = "Missing 'path'"
 MISSING_PATH_PARAMETER: Final = "Missing 'path' parameter"
 RECENT_SCOPE: Final = "recent"
-_STAMP: Final = "%Y-%m-%d %H:%M:%S"
+# How every time is written on the wire (compat): UTC, to the second.
+STAMP_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 
 T = TypeVar("T")
 
@@ -129,7 +130,7 @@ def stamp(moment: datetime) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in UTC; a naive time is taken to be UTC already."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    return moment.strftime(_STAMP)
+    return moment.strftime(STAMP_FORMAT)
 
 
 def _envelope(
