@@ -1,8 +1,8 @@
 """The sync feed's statements read the two tables through their (user, time, id) indexes.
 
-The statements a feed page runs are captured and explained: neither table may be scanned
-whole, whatever the cursor (a start time, a position, a mark). PostgreSQL is told to avoid
-sequential scans, so a filter that no index can serve still shows up as one.
+The statements a feed page runs (on the lean path) are captured and explained: neither table
+may be scanned whole, whatever the cursor (a start time, a position, a mark). PostgreSQL is
+told to avoid sequential scans, so a filter that no index can serve still shows up as one.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 
 from bagboard.adapters.storage import SqlUserStore
+from bagboard.adapters.storage.lean import LeanConnection, Prepared
 from bagboard.adapters.storage.progress import SqlProgressStore
 from bagboard.domain.model import Role
 from bagboard.domain.pagination import PageRequest
@@ -28,17 +29,19 @@ TABLES = ("reading_progress", "read_marks")
 
 
 @contextmanager
-def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+def captured(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL and parameters of every statement run on the lean path meanwhile."""
     statements: list[tuple[str, Any]] = []
+    run = LeanConnection.all
 
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        statements.append((statement, parameters))
+    def spy(self: LeanConnection, statement: Prepared, **values: Any) -> list[Any]:
+        compiled, parameters = statement.bind(self.dialect, values)
+        statements.append((compiled.sql, parameters))
+        return run(self, statement, **values)
 
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(LeanConnection, "all", spy)
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
 
 
 def plan(engine: Engine, statement: str, parameters: Any) -> str:
@@ -60,7 +63,9 @@ def plan(engine: Engine, statement: str, parameters: Any) -> str:
     ],
     ids=["start", "after a position", "after a mark"],
 )
-def test_feed_statements_use_the_time_indexes(sql_engine: Engine, cursor: FeedCursor) -> None:
+def test_feed_statements_use_the_time_indexes(
+    sql_engine: Engine, cursor: FeedCursor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
     store = SqlProgressStore(sql_engine)
     for n in range(20):
@@ -69,7 +74,7 @@ def test_feed_statements_use_the_time_indexes(sql_engine: Engine, cursor: FeedCu
     with sql_engine.begin() as conn:
         conn.execute(text("ANALYZE"))
 
-    with captured(sql_engine) as statements:
+    with captured(monkeypatch) as statements:
         page = store.changes(user.id, cursor, PageRequest(1, 5))
     assert page.items
     assert len(statements) == 2  # the count, then the page

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.errors import translate_errors
+from bagboard.adapters.storage.lean import lean
 from bagboard.adapters.storage.moved_paths import PathHolder, free_path
 from bagboard.adapters.storage.progress_feed import count_changes, select_changes
 from bagboard.adapters.storage.tables import comics, read_marks, reading_progress, users
@@ -121,7 +122,7 @@ class SqlProgressStore(ProgressStore):
             _write(conn, read_marks, user_id, key, row, values)
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
-        with translate_errors(), self._engine.connect() as conn:
+        with lean(self._engine) as conn:
             total = count_changes(conn, user_id, after)
             items = select_changes(conn, user_id, after, page) if total > page.offset else []
         return Page(items, total, page)

@@ -6,15 +6,17 @@ and the two ranges are merged; no filter is computed per row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Integer,
     Select,
     Table,
     and_,
+    bindparam,
     cast,
     func,
     literal,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from bagboard.adapters.storage.lean import LeanConnection, Prepared
 from bagboard.adapters.storage.tables import comics, read_marks, reading_progress
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem, Source
@@ -34,23 +37,22 @@ _SOURCES: tuple[tuple[Table, Source], ...] = (
 )
 
 
-def _after(table: Table, source: Source, cursor: FeedCursor) -> ColumnElement[bool]:
-    """Rows of ``table`` that come after ``cursor`` in (time, source, id) order."""
+def _after(table: Table, source: Source, cursor_source: Source) -> ColumnElement[bool]:
+    """Rows of ``table`` that come after the cursor (``at``, ``cursor_source``, ``row_id``) in
+    (time, source, id) order."""
     at = table.c.updated_at
-    if source.value > cursor.source.value:
-        return at >= cursor.at
-    if source.value < cursor.source.value:
-        return at > cursor.at
-    return and_(at >= cursor.at, or_(at > cursor.at, table.c.id > cursor.row_id))
+    if source.value > cursor_source.value:
+        return at >= bindparam("at")
+    if source.value < cursor_source.value:
+        return at > bindparam("at")
+    return and_(at >= bindparam("at"), or_(at > bindparam("at"), table.c.id > bindparam("row_id")))
 
 
 def _nothing() -> ColumnElement[Any]:
     return cast(null(), Integer)
 
 
-def _range(
-    table: Table, source: Source, user_id: int, cursor: FeedCursor, depth: int
-) -> Select[Any]:
+def _range(table: Table, source: Source, cursor_source: Source) -> Select[Any]:
     c = table.c
     is_position = source is Source.POSITION
     return (
@@ -66,58 +68,89 @@ def _range(
             c.deleted,
         )
         .select_from(table.outerjoin(comics, comics.c.id == c.comic_id))
-        .where(c.user_id == user_id, _after(table, source, cursor))
+        .where(c.user_id == bindparam("user_id"), _after(table, source, cursor_source))
         .order_by(c.updated_at, c.id)
-        .limit(depth)
+        .limit(bindparam("depth"))
     )
 
 
-def select_changes(
-    conn: Connection, user_id: int, after: FeedCursor, page: PageRequest
-) -> list[FeedItem]:
-    depth = page.offset + page.limit
-    ranges = [_range(table, source, user_id, after, depth).subquery() for table, source in _SOURCES]
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    page: Prepared
+    count: Prepared
+
+
+def _queries(cursor_source: Source) -> _Queries:
+    """The page and the count of changes after a cursor of that source; the rest of the cursor,
+    the user and the page are parameters."""
+    ranges = [_range(table, source, cursor_source).subquery() for table, source in _SOURCES]
     merged = union_all(*(select(r) for r in ranges)).subquery()
-    statement = (
+    page = (
         select(merged)
         .order_by(merged.c.updated_at, merged.c.source, merged.c.id)
-        .offset(page.offset)
-        .limit(page.limit)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
     )
-    return [_item(row) for row in conn.execute(statement)]
-
-
-def count_changes(conn: Connection, user_id: int, after: FeedCursor) -> int:
     counts = [
         select(func.count())
         .select_from(table)
-        .where(table.c.user_id == user_id, _after(table, source, after))
+        .where(table.c.user_id == bindparam("user_id"), _after(table, source, cursor_source))
         .scalar_subquery()
         for table, source in _SOURCES
     ]
-    return int(conn.execute(select(counts[0] + counts[1])).scalar_one())
+    return _Queries(Prepared(page), Prepared(select(counts[0] + counts[1])))
 
 
-def _item(row: Any) -> FeedItem:
-    source = Source(row.source)
-    cursor = FeedCursor(row.updated_at, source, row.id)
+# Built once: the sync feed is polled by every device, and building these per request cost
+# several times what the database took to answer them.
+_QUERIES = {source: _queries(source) for source in Source}
+
+
+def _values(user_id: int, after: FeedCursor) -> dict[str, Any]:
+    return {"user_id": user_id, "at": after.at, "row_id": after.row_id}
+
+
+def select_changes(
+    conn: LeanConnection, user_id: int, after: FeedCursor, page: PageRequest
+) -> list[FeedItem]:
+    rows = conn.all(
+        _QUERIES[after.source].page,
+        **_values(user_id, after),
+        depth=page.offset + page.limit,
+        offset=page.offset,
+        limit=page.limit,
+    )
+    return [_item(*row) for row in rows]
+
+
+def count_changes(conn: LeanConnection, user_id: int, after: FeedCursor) -> int:
+    return int(conn.scalar(_QUERIES[after.source].count, **_values(user_id, after)))
+
+
+def _item(
+    source_value: int,
+    row_id: int,
+    updated_at: datetime,
+    path: str,
+    page_number: int | None,
+    total_pages: int | None,
+    time_spent: int | None,
+    page_count: int | None,
+    deleted: bool,
+) -> FeedItem:
+    source = Source(source_value)
+    cursor = FeedCursor(updated_at, source, row_id)
     if source is Source.MARK:
-        if row.deleted:
-            return FeedItem(ChangeKind.UNREAD, row.path, cursor)
-        return FeedItem(
-            ChangeKind.READ,
-            row.path,
-            cursor,
-            time_spent=row.time_spent,
-            page_count=row.page_count,
-        )
-    if row.deleted:
-        return FeedItem(ChangeKind.CLEARED, row.path, cursor)
+        if deleted:
+            return FeedItem(ChangeKind.UNREAD, path, cursor)
+        return FeedItem(ChangeKind.READ, path, cursor, time_spent=time_spent, page_count=page_count)
+    if deleted:
+        return FeedItem(ChangeKind.CLEARED, path, cursor)
     return FeedItem(
         ChangeKind.POSITION,
-        row.path,
+        path,
         cursor,
-        page_number=row.page_number,
-        total_pages=row.total_pages,
-        time_spent=row.time_spent,
+        page_number=page_number,
+        total_pages=total_pages,
+        time_spent=time_spent,
     )
