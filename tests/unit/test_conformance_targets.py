@@ -105,3 +105,16 @@ def test_times_are_utc_stamps_and_the_feed_gives_the_same_second_twice() -> None
         "updated_at '2023-11-14 23:13:20' but updated_at_unix 1700000000 is "
         "'2023-11-14 22:13:20' UTC"
     ]
+
+
+def test_volumes_come_in_natural_order_and_years_are_ints_or_empty() -> None:
+    ordered = {"value": "Thunder", "name": "Thunder", "volumes": ["v2", "v10"]}
+    assert problems("series-filesystem", ordered) == []
+    assert problems("series-filesystem", {**ordered, "volumes": ["v10", "v2"]}) == [
+        "volumes ['v10', 'v2'] not in natural order"
+    ]
+    assert problems("series-metadata", {"year": 1985}) == []
+    assert problems("series-metadata", {"year": ""}) == []
+    assert problems("series-metadata", {"year": "1985"}) == [
+        "year '1985': an int, or \"\" when no issue has one"
+    ]

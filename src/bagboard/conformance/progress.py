@@ -24,7 +24,7 @@ from bagboard.conformance.client import BadReply
 from bagboard.conformance.discovery import Context
 from bagboard.conformance.shapes import first_problems
 from bagboard.conformance.wire import FEED_ITEM, OK, PROGRESS
-from bagboard.domain.errors import StaleProgress
+from bagboard.domain.errors import NotFound, StaleProgress
 from bagboard.domain.pagination import MAX_PAGE_SIZE
 
 # Pages of the feed to search for the position just written before giving up.
@@ -33,7 +33,9 @@ POSITION: Final = {"page_number": 3, "total_pages": 12, "time_spent": 7}
 
 
 def throwaway_path(root: str) -> str:
-    return posixpath.join(root, f"bagboard-conformance-{secrets.token_hex(8)}.cbz")
+    """A random comic path under ``root``; its space, ``%`` and ``+`` must round-trip through
+    a query string decoded exactly once (§6)."""
+    return posixpath.join(root, f"bagboard-conformance-{secrets.token_hex(8)} 100%+.cbz")
 
 
 def check_progress_reads(ctx: Context) -> None:
@@ -70,6 +72,7 @@ def check_writes(ctx: Context) -> None:
             _stale(ctx, path)
         with report.guard("read.mark"):
             _mark(ctx, path)
+        _shelves_outside(ctx, posixpath.dirname(root.rstrip("/")) or "/")
     finally:
         _clean_up(ctx, path)
 
@@ -93,7 +96,13 @@ def _round_trip(ctx: Context, path: str) -> None:
     if got is not None:
         report.expect("progress.get.values", _values(got), wanted)
     ts = _unix(saved["updated_at"])
-    mine = _feed_items(ctx, path, ts)
+    mine, early = _feed_items(ctx, path, ts)
+    report.that(
+        "progress.since.at-or-after",
+        not early,
+        f"updated_at_unix {early[:3]} in the feed since ts={ts}",
+        "only changes at or after ts (inclusive)",
+    )
     ok = any(item.get("page_number") == POSITION["page_number"] for item in mine)
     report.that(
         "progress.since.contains",
@@ -102,6 +111,17 @@ def _round_trip(ctx: Context, path: str) -> None:
         f"an item with comic_path {path!r} and page_number {POSITION['page_number']}",
     )
     report.problems("progress.since.items", first_problems(mine, FEED_ITEM.compat_problems))
+    _better_writes(ctx, path)
+
+
+def _better_writes(ctx: Context, path: str) -> None:
+    """A field left out keeps its stored value; a negative number is refused (§6, better)."""
+    client, report = ctx.client, ctx.report
+    negative = client.request("PUT", "/progress", json={"path": path, "page_number": -1})
+    expect_error(ctx, "progress.put.negative", negative, 400, None, extension=True)
+    partial = client.request("PUT", "/progress", json={"path": path, "page_number": 4})
+    kept = partial.object().get("total_pages") if partial.status == 200 else partial.status
+    report.expect("progress.put.keeps-omitted", kept, POSITION["total_pages"], extension=True)
 
 
 def _unix(stamp: str) -> int:
@@ -115,18 +135,21 @@ def _values(body: dict[str, Any]) -> dict[str, Any]:
     return {"page_number": body.get("page_number"), "total_pages": body.get("total_pages")}
 
 
-def _feed_items(ctx: Context, path: str, ts: int) -> list[dict[str, Any]]:
-    """The feed's items for ``path`` changed at or after ``ts``."""
+def _feed_items(ctx: Context, path: str, ts: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The feed's items for ``path`` since ``ts``, and the times of any item before ``ts``."""
     found: list[dict[str, Any]] = []
+    early: list[Any] = []
     for page in range(1, FEED_PAGES + 1):
         params = {"ts": ts, "page": page, "page_size": MAX_PAGE_SIZE}
         body = ctx.client.get("/progress/since", params).expect_status(200).object()
-        items = body.get("items")
-        if isinstance(items, list):
-            found += [i for i in items if isinstance(i, dict) and i.get("comic_path") == path]
+        raw = body.get("items")
+        items = [i for i in raw if isinstance(i, dict)] if isinstance(raw, list) else []
+        found += [item for item in items if item.get("comic_path") == path]
+        times = [item.get("updated_at_unix") for item in items]
+        early += [t for t in times if isinstance(t, int) and t < ts]
         if not body.get("has_more"):
             break
-    return found
+    return found, early
 
 
 def _stale(ctx: Context, path: str) -> None:
@@ -150,6 +173,17 @@ def _mark(ctx: Context, path: str) -> None:
     marked = expect_shape(ctx, "read.mark", client.request("POST", "/issues/read", json=body), OK)
     if marked is not None:
         ctx.report.expect("read.mark.ok", marked.get("ok"), True)
+
+
+def _shelves_outside(ctx: Context, parent: str) -> None:
+    """A shelf write for a folder outside the libraries changes nothing: 404 (§4.5, better)."""
+    outside = posixpath.join(parent, f"bagboard-conformance-{secrets.token_hex(8)}")
+    for name, method, route in (
+        ("shelves.favorite-outside", "PUT", "/library/favorites"),
+        ("shelves.to-read-outside", "POST", "/library/to-read"),
+    ):
+        reply = ctx.client.request(method, route, json={"path": outside})
+        expect_error(ctx, name, reply, 404, NotFound.code, extension=True)
 
 
 def _clean_up(ctx: Context, path: str) -> None:

@@ -56,9 +56,21 @@ def _folder_rules(item: Any) -> list[str]:
     problems = []
     if item.get("value") != item.get("name"):
         problems.append("value differs from name")
-    if item.get("volumes", None) == []:
+    volumes = item.get("volumes")
+    if volumes == []:
         problems.append("volumes is [] (the key must be absent instead)")
+    elif isinstance(volumes, list) and all(isinstance(v, str) for v in volumes):
+        keys = [natural_key(v)[0] for v in volumes]
+        if keys != sorted(keys):
+            problems.append(f"volumes {volumes} not in natural order")
     return problems
+
+
+def _series_facet_rules(item: Any) -> list[str]:
+    year = item.get("year") if isinstance(item, dict) else None
+    if isinstance(year, str) and year != "":
+        return [f'year {year!r}: an int, or "" when no issue has one']
+    return []
 
 
 def _favorite_rules(item: Any) -> list[str]:
@@ -189,7 +201,12 @@ def list_targets(found: Found) -> list[ListTarget | str]:
         )
     targets += [
         ListTarget(
-            "series-metadata", "/library/series", SERIES_FACET, {"mode": META}, ("mode", META)
+            "series-metadata",
+            "/library/series",
+            SERIES_FACET,
+            {"mode": META},
+            ("mode", META),
+            rules=_series_facet_rules,
         ),
         ListTarget(
             "series-metadata-by-count",
