@@ -8,17 +8,26 @@ items and a walk: ties are common in them, so they exercise the tie-break.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
-from bagboard.adapters.http.browse_json import RECENT_SCOPE, STAMP_FORMAT
+from bagboard.adapters.http.browse_json import RECENT_SCOPE
 from bagboard.conformance.discovery import FS, META, Found
+from bagboard.conformance.rules import (
+    Order,
+    Rule,
+    ascending,
+    descending,
+    favorite_rules,
+    feed_rules,
+    folder_rules,
+    natural,
+    recent_rules,
+    series_facet_rules,
+    to_read_rules,
+)
 from bagboard.conformance.shapes import Shape
 from bagboard.conformance.wire import (
     FEED_ITEM,
-    FILE_ROW_KEYS,
     FOLDER,
     ISSUE,
     METADATA_ISSUE,
@@ -27,12 +36,7 @@ from bagboard.conformance.wire import (
     SERIES_FACET,
     SHELF,
 )
-from bagboard.domain.naturalsort import natural_key
-from bagboard.domain.shelves import Shelf, ShelfKind
-
-Rule = Callable[[Any], list[str]]
-# A predicate on two neighbours (earlier, later) and what it means, for a failure line.
-Order = tuple[Callable[[Any, Any], bool], str]
+from bagboard.domain.shelves import Shelf
 
 
 @dataclass(frozen=True)
@@ -50,113 +54,6 @@ class ListTarget:
     etag: bool = True
 
 
-def _folder_rules(item: Any) -> list[str]:
-    if not isinstance(item, dict):
-        return []
-    problems = []
-    if item.get("value") != item.get("name"):
-        problems.append("value differs from name")
-    volumes = item.get("volumes")
-    if volumes == []:
-        problems.append("volumes is [] (the key must be absent instead)")
-    elif isinstance(volumes, list) and all(isinstance(v, str) for v in volumes):
-        keys = [natural_key(v)[0] for v in volumes]
-        if keys != sorted(keys):
-            problems.append(f"volumes {volumes} not in natural order")
-    return problems
-
-
-def _series_facet_rules(item: Any) -> list[str]:
-    year = item.get("year") if isinstance(item, dict) else None
-    if isinstance(year, str) and year != "":
-        return [f'year {year!r}: an int, or "" when no issue has one']
-    return []
-
-
-def _favorite_rules(item: Any) -> list[str]:
-    kind = item.get("type") if isinstance(item, dict) else None
-    return [] if kind == "publisher" else [f"type {kind!r}, not 'publisher'"]
-
-
-def _to_read_rules(item: Any) -> list[str]:
-    if not isinstance(item, dict):
-        return []
-    kind, present = item.get("type"), FILE_ROW_KEYS & item.keys()
-    if kind == ShelfKind.FILE.value and present != FILE_ROW_KEYS:
-        return [f"a file row without {', '.join(sorted(FILE_ROW_KEYS - present))}"]
-    if kind == ShelfKind.FOLDER.value and present:
-        return [f"a folder row with {', '.join(sorted(present))}"]
-    if kind not in (ShelfKind.FILE.value, ShelfKind.FOLDER.value):
-        return [f"type {kind!r}, neither 'file' nor 'folder'"]
-    if ("series" in item) != ("volume" in item):
-        return ["a volume row needs both series and volume"]
-    if item.get("volumes", None) == []:
-        return ["volumes is [] (the key must be absent instead)"]
-    return []
-
-
-def _stamp_problems(item: Any, key: str) -> list[str]:
-    value = item.get(key) if isinstance(item, dict) else None
-    if not isinstance(value, str):
-        return []  # the shape check reports a missing or mistyped key
-    try:
-        datetime.strptime(value, STAMP_FORMAT)  # noqa: DTZ007 - only the format is checked here
-    except ValueError:
-        return [f"{key} {value!r} is not YYYY-MM-DD HH:MM:SS"]
-    return []
-
-
-def _recent_rules(item: Any) -> list[str]:
-    kind = item.get("type") if isinstance(item, dict) else None
-    problems = [] if kind == "file" else [f"type {kind!r}, not 'file'"]
-    return problems + _stamp_problems(item, "added_at")
-
-
-def _feed_rules(item: Any) -> list[str]:
-    """``updated_at`` (UTC text) and ``updated_at_unix`` name the same second."""
-    problems = _stamp_problems(item, "updated_at")
-    if problems or not isinstance(item, dict):
-        return problems
-    text, unix = item.get("updated_at"), item.get("updated_at_unix")
-    if isinstance(text, str) and isinstance(unix, int):
-        shown = datetime.fromtimestamp(unix, UTC).strftime(STAMP_FORMAT)
-        if shown != text:
-            return [f"updated_at {text!r} but updated_at_unix {unix} is {shown!r} UTC"]
-    return []
-
-
-def _in_order(earlier: Any, later: Any, key: str, *, descending: bool) -> bool:
-    try:
-        a, b = earlier[key], later[key]
-        return bool(a >= b) if descending else bool(a <= b)
-    except (TypeError, KeyError):  # a malformed item: the shape check reports it
-        return True
-
-
-def _natural(key: str) -> Order:
-    """Natural order by the server's own key (``page2`` before ``page10``, case-insensitive);
-    names whose natural parts are equal may come in either order."""
-
-    def ordered(earlier: Any, later: Any) -> bool:
-        a, b = earlier.get(key), later.get(key)
-        if not isinstance(a, str) or not isinstance(b, str):
-            return True  # a malformed item: the shape check reports it
-        return natural_key(a)[0] <= natural_key(b)[0]
-
-    return (ordered, f"{key} in natural order")
-
-
-def _descending(key: str) -> Order:
-    return (lambda a, b: _in_order(a, b, key, descending=True), f"{key} descending")
-
-
-def _ascending(key: str) -> Order:
-    return (
-        lambda a, b: _in_order(a, b, key, descending=False),
-        f"{key} ascending (oldest first)",
-    )
-
-
 def list_targets(found: Found) -> list[ListTarget | str]:
     """The targets, or for a list discovery found no query for, its name (to SKIP)."""
     targets: list[ListTarget | str] = [
@@ -166,8 +63,8 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             FOLDER,
             {"mode": FS},
             ("mode", FS),
-            rules=_folder_rules,
-            order=_natural("name"),
+            rules=folder_rules,
+            order=natural("name"),
         ),
         ListTarget(
             "publishers-metadata",
@@ -181,7 +78,7 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             "/library/publishers",
             PUBLISHER_FACET,
             {"mode": META, "sort": "count"},
-            order=_descending("count"),
+            order=descending("count"),
             light=True,
         ),
     ]
@@ -196,7 +93,7 @@ def list_targets(found: Found) -> list[ListTarget | str]:
                 FOLDER,
                 params,
                 ("mode", FS),
-                rules=_folder_rules,
+                rules=folder_rules,
             )
         )
     targets += [
@@ -206,14 +103,14 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             SERIES_FACET,
             {"mode": META},
             ("mode", META),
-            rules=_series_facet_rules,
+            rules=series_facet_rules,
         ),
         ListTarget(
             "series-metadata-by-count",
             "/library/series",
             SERIES_FACET,
             {"mode": META, "sort": "count"},
-            order=_descending("count"),
+            order=descending("count"),
             light=True,
         ),
         ListTarget(
@@ -236,7 +133,7 @@ def list_targets(found: Found) -> list[ListTarget | str]:
                 ISSUE,
                 fs_params,
                 ("mode", FS),
-                order=_natural("name"),
+                order=natural("name"),
                 order_is_extension=True,
             )
         )
@@ -250,7 +147,7 @@ def list_targets(found: Found) -> list[ListTarget | str]:
                 METADATA_ISSUE,
                 meta_params,
                 ("mode", META),
-                order=_natural("number"),
+                order=natural("number"),
             ),
             ListTarget(
                 "issues-metadata-by-year",
@@ -266,23 +163,23 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             "/library/recent",
             RECENT,
             marker=("scope", RECENT_SCOPE),
-            rules=_recent_rules,
-            order=_descending("added_at"),
+            rules=recent_rules,
+            order=descending("added_at"),
         ),
         ListTarget(
             "favorites",
             "/library/favorites",
             SHELF,
             marker=("scope", Shelf.FAVORITES.value),
-            rules=_favorite_rules,
+            rules=favorite_rules,
         ),
         ListTarget(
             "to-read",
             "/library/to-read",
             SHELF,
             marker=("scope", Shelf.TO_READ.value),
-            rules=_to_read_rules,
-            order=_descending("created_at"),
+            rules=to_read_rules,
+            order=descending("created_at"),
         ),
         # The feed carries server_time, so a validator could never match twice: no ETag.
         ListTarget(
@@ -291,8 +188,8 @@ def list_targets(found: Found) -> list[ListTarget | str]:
             FEED_ITEM,
             {"ts": "0"},
             feed=True,
-            rules=_feed_rules,
-            order=_ascending("updated_at_unix"),
+            rules=feed_rules,
+            order=ascending("updated_at_unix"),
             etag=False,
         ),
     ]
