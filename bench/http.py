@@ -41,6 +41,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
@@ -50,6 +51,18 @@ from http_report import Other, misses, table  # noqa: E402
 from http_server import Server, bagboard, fetch, recreate_database  # noqa: E402
 from http_targets import PUT_LABEL, choose, date_recent, seed_progress  # noqa: E402
 from make_library import make_plain_library  # noqa: E402
+
+
+def _revision() -> str:
+    """The checkout's commit, and whether src/ differs from it: what was measured."""
+    root = Path(_HERE).parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" with changes in src/" if git("status", "--porcelain", "src") else "")
 
 
 def _scan(library: Path, data: Path, url: str | None) -> dict[str, float]:
@@ -88,6 +101,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: ./scripts/setup.sh --bench (or apt-get install wrk)")
     url = args.database_url
+    revision = _revision()
 
     library = args.work / f"library-plain-{args.comics}-seed{args.seed}-4x800x1200-q80"
     summary = make_plain_library(library, args.comics, seed=args.seed)
@@ -161,7 +175,7 @@ def main() -> int:
         f"\nbagboard serve (default settings) on {'PostgreSQL' if url else 'SQLite'}, "
         f"{args.comics:,} comics; wrk {args.threads} threads x {args.connections} connections "
         f"x {args.duration} s per URL, median of {args.runs} pass{'es' if args.runs > 1 else ''}"
-        f"; {os.cpu_count()} CPUs shared by wrk and the server\n"
+        f"; {os.cpu_count()} CPUs shared by wrk and the server; code at {revision}\n"
     )
     print("\n".join(table(rows, other)))
     print(f"\nserver memory: sampled peak {other.server_rss_mib:.0f} MiB, "
