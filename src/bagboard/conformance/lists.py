@@ -9,7 +9,7 @@ final unique tie-break makes that certain), that a page past the end is empty, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 import msgspec
@@ -43,7 +43,6 @@ class _Fetch:
 
     ctx: Context
     target: ListTarget
-    bad: list[str] = field(default_factory=list)
 
     def page(self, page: object, page_size: object) -> dict[str, Any]:
         params = {**self.target.params, "page": str(page), "page_size": str(page_size)}
