@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
-from bagboard.version import __version__
 from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.archive.renditions import DiskRenditionCache
@@ -62,6 +61,7 @@ from bagboard.domain.scanner import InspectMap, Scanner
 from bagboard.domain.settings import SettingsService
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.reading_states import ReadingStates
+from bagboard.version import __version__
 from bagboard.workers import exit_with
 
 if TYPE_CHECKING:

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bagboard.version import __version__
 from bagboard.bootstrap import Bagboard, build
 from bagboard.cli_conformance import add_conformance_command
 from bagboard.cli_covers import add_covers_commands, warm_with_bar
@@ -23,6 +22,7 @@ from bagboard.domain.errors import DomainError, InvalidInput
 from bagboard.domain.images import DEFAULT_COVER_SIZE
 from bagboard.domain.model import Role
 from bagboard.logs import FORMATS, LEVELS, configure
+from bagboard.version import __version__
 
 Handler = Callable[[Bagboard, argparse.Namespace], int]
 
