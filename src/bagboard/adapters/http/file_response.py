@@ -1,9 +1,9 @@
 """Serving a file from disk: whole, one range, or several (``multipart/byteranges``).
 
-The file is stat'ed in a worker thread (``stat_comic_file``) for the headers, then opened when
-the body starts and checked to be the same version; the body is read in chunks with ``pread``
-in worker threads, never whole, and never on the event loop. What to send is decided by
-``ranges.py``.
+The file is stat'ed in a worker thread (``open_comic_file``) for the headers. A small file is
+read whole in that same trip to the thread and sent as one body; a larger one is opened when
+the body starts, checked to be the same version, and read in chunks with ``pread`` in worker
+threads. Nothing is read on the event loop. What to send is decided by ``ranges.py``.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ from bagboard.domain.errors import ComicNotFound
 
 # Large enough that the thread hop per chunk is noise, small enough to stay cache-friendly.
 CHUNK_BYTES: Final = 1024 * 1024
+# Files up to this size are read with their stat and answered as one body: a stream costs two
+# more trips to a worker thread and a task watching for the client leaving, which for a small
+# file took longer than reading it (bench/http.py, "download" row).
+WHOLE_BYTES: Final = CHUNK_BYTES
 DOWNLOAD_CACHE_CONTROL: Final = "private, no-cache"
 _RFC5987_SAFE = "!#$&+-.^_`|~"
 
@@ -74,6 +78,35 @@ def stat_comic_file(path: str) -> FileVersion:
     if not stat.S_ISREG(info.st_mode):
         raise ComicNotFound("the comic file is no longer on disk")
     return FileVersion(path, info.st_size, info.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedFile:
+    version: FileVersion
+    data: bytes | None = None  # the whole file, when it is small enough to read at once
+
+
+def open_comic_file(path: str, *, whole_up_to: int = WHOLE_BYTES) -> OpenedFile:
+    """``stat_comic_file``, and the content too when the file is at most ``whole_up_to``
+    bytes and is still that version once opened (blocking: call it from a worker thread)."""
+    version = stat_comic_file(path)
+    if version.size > whole_up_to:
+        return OpenedFile(version)
+    fd = _open_version(version)
+    if fd is None:
+        return OpenedFile(version)  # changed meanwhile: the stream path re-checks and ends short
+    try:
+        parts = []
+        position = 0
+        while position < version.size:
+            chunk = os.pread(fd, version.size - position, position)
+            if not chunk:
+                return OpenedFile(version)  # truncated while read: as above
+            parts.append(chunk)
+            position += len(chunk)
+    finally:
+        os.close(fd)
+    return OpenedFile(version, b"".join(parts))
 
 
 def _open_version(version: FileVersion) -> int | None:
@@ -122,9 +155,11 @@ def content_disposition(name: str) -> str:
 
 
 def file_response(
-    file: FileVersion, conditions: Conditions, *, media_type: str, filename: str
+    opened: OpenedFile, conditions: Conditions, *, media_type: str, filename: str
 ) -> Response[bytes] | Stream:
-    """The response for ``file``; the descriptor is closed once the response is done with it."""
+    """The response for ``opened``: from its content when it was read whole, else streamed
+    from the file (the descriptor is closed once the response is done with it)."""
+    file = opened.version
     etag, modified = file.etag, file.last_modified
     headers = {
         "ETag": etag,
@@ -151,7 +186,7 @@ def file_response(
     headers["Content-Disposition"] = content_disposition(filename)
     if wanted is None:
         return _send(
-            file,
+            opened,
             [(b"", ByteRange(0, file.size - 1))],
             HTTP_200_OK,
             headers,
@@ -162,7 +197,7 @@ def file_response(
     if len(wanted) == 1:
         headers["Content-Range"] = wanted[0].content_range(file.size)
         return _send(
-            file,
+            opened,
             [(b"", wanted[0])],
             HTTP_206_PARTIAL_CONTENT,
             headers,
@@ -184,7 +219,7 @@ def file_response(
     closing = f"\r\n--{boundary}--\r\n".encode()
     length = sum(len(head) + part.length for head, part in parts) + len(closing)
     return _send(
-        file,
+        opened,
         parts,
         HTTP_206_PARTIAL_CONTENT,
         headers,
@@ -196,7 +231,7 @@ def file_response(
 
 
 def _send(
-    file: FileVersion,
+    opened: OpenedFile,
     parts: Sequence[tuple[bytes, ByteRange]],
     status: int,
     headers: dict[str, str],
@@ -208,8 +243,15 @@ def _send(
     headers["Content-Length"] = str(length)
     if head:
         return Response(b"", status_code=status, headers=headers, media_type=media_type)
+    if opened.data is not None:
+        data = opened.data
+        body = b"".join(head + data[part.start : part.end + 1] for head, part in parts) + closing
+        return Response(body, status_code=status, headers=headers, media_type=media_type)
     return Stream(
-        _chunks(file, parts, closing), status_code=status, headers=headers, media_type=media_type
+        _chunks(opened.version, parts, closing),
+        status_code=status,
+        headers=headers,
+        media_type=media_type,
     )
 
 
