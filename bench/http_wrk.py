@@ -83,6 +83,12 @@ def run(
 def put_progress_script(paths: list[str], first: int) -> str:
     """Lua for sequential progress writes over ``paths``, device times from ``first + 1`` up
     (the next run must start above ``first + requests``, or its writes would be stale)."""
-    # json.dumps escapes to ASCII, so no path can end Lua's long bracket.
-    heads = ", ".join("[==[" + '{"path": ' + json.dumps(path) + "]==]" for path in paths)
+    heads = ", ".join(_lua_string('{"path": ' + json.dumps(path)) for path in paths)
     return PUT_PROGRESS_LUA % {"heads": heads, "first": first}
+
+
+def _lua_string(text: str) -> str:
+    """A Lua literal of ``text``'s UTF-8 bytes: letters and digits as they are, every other
+    byte as a decimal escape, which every Lua reads the same way."""
+    escaped = (chr(b) if chr(b).isalnum() and b < 128 else f"\\{b:03d}" for b in text.encode())
+    return '"' + "".join(escaped) + '"'
