@@ -11,6 +11,7 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import (
     ComicEntry,
     ComicMove,
+    ComicPlace,
     FolderEntry,
     IndexChanges,
     IndexedComic,
@@ -133,6 +134,8 @@ def test_comic_and_comic_at_return_the_indexed_comic(
     assert library_index.comic_at(path) == expected
     assert library_index.comic(ids[path] + 1000) is None
     assert library_index.comic_at(f"{comics_library.root}/nothing.cbz") is None
+    assert library_index.place_at(path) == ComicPlace(ids[path], comics_library.id, path)
+    assert library_index.place_at(f"{comics_library.root}/nothing.cbz") is None
 
 
 def test_an_unreadable_comic_keeps_its_error(
@@ -176,6 +179,8 @@ def test_a_moved_comic_keeps_its_id_and_added_at(
     assert moved is not None
     assert (moved.id, moved.added_at, moved.comic_info) == (ids[old], ADDED, INFO)
     assert library_index.comic_at(old) is None
+    assert library_index.place_at(new) == ComicPlace(ids[old], comics_library.id, new)
+    assert library_index.place_at(old) is None
     assert set(library_index.snapshot(comics_library.id).comics) == {new}
 
 

@@ -295,7 +295,7 @@ class BrowseService:
             if folder is not None:
                 return ShelfItem(ShelfKind.FOLDER, folder.path, folder.library_id)
         if wanted != "folder" and not folders_only:
-            comic = self._index.comic_at(path)
+            comic = self._index.place_at(path)
             if comic is not None and comic.library_id in scope.library_ids:
                 return ShelfItem(ShelfKind.FILE, comic.path, comic.library_id, comic.id)
         raise NotFound("no such comic or folder")

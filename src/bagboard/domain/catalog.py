@@ -133,6 +133,16 @@ class IndexChanges:
 
 
 @dataclass(frozen=True, slots=True)
+class ComicPlace:
+    """Which indexed comic is at a path, and in which library: what keying a position, a read
+    mark or a shelf entry to a comic needs, without reading its metadata."""
+
+    id: int
+    library_id: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class IndexedComic:
     """A comic as the rest of the application sees it."""
 

@@ -89,7 +89,7 @@ class ProgressService:
             or len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES
         ):
             raise InvalidInput("path must be a comic's path")
-        comic = self._index.comic_at(path)
+        comic = self._index.place_at(path)
         if comic is None or not sees_library(self._libraries, user, comic.library_id):
             return ComicKey(path)
         return ComicKey(comic.path, comic.id)

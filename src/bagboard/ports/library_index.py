@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bagboard.domain.catalog import IndexChanges, IndexedComic, IndexSnapshot
+from bagboard.domain.catalog import ComicPlace, IndexChanges, IndexedComic, IndexSnapshot
 
 
 class LibraryIndex(Protocol):
@@ -28,3 +28,8 @@ class LibraryIndex(Protocol):
     def comic(self, comic_id: int) -> IndexedComic | None: ...
 
     def comic_at(self, path: str) -> IndexedComic | None: ...
+
+    def place_at(self, path: str) -> ComicPlace | None:
+        """The comic at ``path`` as ``comic_at`` finds it, without its metadata: cheaper, for
+        the writes that only key something to it."""
+        ...

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from bagboard.domain.catalog import (
     ComicEntry,
+    ComicPlace,
     FolderEntry,
     IndexChanges,
     IndexedComic,
@@ -151,6 +152,10 @@ class MemoryLibraryIndex(LibraryIndex):
         with self._lock:
             comic_id = self._state.comic_paths.get(path)
             return None if comic_id is None else self._state.comics[comic_id]
+
+    def place_at(self, path: str) -> ComicPlace | None:
+        comic = self.comic_at(path)
+        return None if comic is None else ComicPlace(comic.id, comic.library_id, comic.path)
 
 
 def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: datetime) -> IndexedComic:

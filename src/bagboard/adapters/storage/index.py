@@ -15,6 +15,7 @@ from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.reading_links import link_rows_at
 from bagboard.adapters.storage.tables import comics, folders, library_scans
 from bagboard.domain.catalog import (
+    ComicPlace,
     IndexChanges,
     IndexedComic,
     IndexSnapshot,
@@ -56,6 +57,11 @@ _LAST_SCAN = Prepared(
 _COMIC_COLUMNS = tuple(column.name for column in comics.columns)
 _COMIC_BY_ID = Prepared(select(comics).where(comics.c.id == bindparam("id")))
 _COMIC_AT = Prepared(select(comics).where(comics.c.path == bindparam("path")))
+_PLACE_AT = Prepared(
+    select(comics.c.id, comics.c.library_id, comics.c.path).where(
+        comics.c.path == bindparam("path")
+    )
+)
 
 
 # What the browse queries read; PostgreSQL plans them from these tables' statistics.
@@ -153,6 +159,11 @@ class SqlLibraryIndex(LibraryIndex):
 
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)
+
+    def place_at(self, path: str) -> ComicPlace | None:
+        with lean(self._engine) as conn:
+            row = conn.first(_PLACE_AT, path=path)
+        return None if row is None else ComicPlace(*row)
 
     def _first(self, statement: Prepared, **values: Any) -> IndexedComic | None:
         # The lean path: every detail, cover, page and progress request looks a comic up.
