@@ -180,6 +180,8 @@ def main() -> int:
     print("\n".join(table(rows, other)))
     print(f"\nserver memory: sampled peak {other.server_rss_mib:.0f} MiB, "
           f"sum of per-process VmHWM {other.server_hwm_mib:.0f} MiB")  # fmt: skip
+    for child in server.children:
+        print(f"- process {child}")
     print("\nmissing a target:" if misses(rows, other) else "\nevery target met")
     for line in misses(rows, other):
         print(f"- {line}")

@@ -109,6 +109,7 @@ class Server:
         with log.open("w") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
         self.pids: set[int] = {self.process.pid}
+        self.children: list[str] = []  # every other process seen in the tree, and when
         self._peak_kib = 0
         self._hwm: dict[int, int] = {}
         self._stop = threading.Event()
@@ -116,8 +117,16 @@ class Server:
         self._sampler.start()
 
     def _sample(self) -> None:
+        started = time.monotonic()
         while not self._stop.wait(0.1):
             pids = _tree(self.process.pid)
+            for pid in set(pids) - self.pids:
+                try:
+                    line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                except OSError:
+                    continue
+                seen = time.monotonic() - started
+                self.children.append(f"{pid} after {seen:.0f} s: {line.decode()[:120].strip()}")
             self.pids.update(pids)
             self._peak_kib = max(self._peak_kib, sum(_status_kib(p, "VmRSS") for p in pids))
             for pid in pids:
