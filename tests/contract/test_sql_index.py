@@ -300,3 +300,30 @@ if POSTGRES_URL:
         add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:04}.cbz") for n in range(90)))
         index.finish_scan(library_id, AT)
         assert estimates() == (391, 2)
+
+
+def test_a_large_scan_leaves_sqlite_with_statistics(sqlite_engine: Engine) -> None:
+    index = SqlLibraryIndex(sqlite_engine)
+    library_id = SqlLibraryStore(sqlite_engine).add("Comics", ROOT).id
+    rows = text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'comics' AND idx = :index")
+
+    def estimate() -> int | None:
+        with sqlite_engine.connect() as conn:
+            found = conn.execute(rows, {"index": "ix_comics_series_browse"}).scalar_one_or_none()
+        return None if found is None else int(found.split()[0])
+
+    add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:03}.cbz") for n in range(300)))
+    index.finish_scan(library_id, AT)
+    assert estimate() == 300
+    # A rescan that changed a few rows leaves the statistics alone; many rows, not.
+    add(index, library_id, comic(f"{ROOT}/Saga/Saga 999.cbz"))
+    index.finish_scan(library_id, AT)
+    assert estimate() == 300
+    add(index, library_id, *(comic(f"{ROOT}/Saga/Saga {n:04}.cbz") for n in range(90)))
+    index.finish_scan(library_id, AT)
+    assert estimate() == 391
+    # A database that never had statistics gets them from any scan, even one that wrote nothing.
+    with sqlite_engine.begin() as conn:
+        conn.execute(text("DELETE FROM sqlite_stat1"))
+    SqlLibraryIndex(sqlite_engine).finish_scan(library_id, AT)
+    assert estimate() == 391

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
@@ -13,6 +13,7 @@ from bagboard.adapters.storage.index_rows import indexed_comic
 from bagboard.adapters.storage.index_write import apply_changes
 from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.reading_links import link_rows_at
+from bagboard.adapters.storage.statistics import refresh_statistics
 from bagboard.adapters.storage.tables import comics, folders, library_scans
 from bagboard.domain.catalog import (
     ComicPlace,
@@ -62,41 +63,6 @@ _PLACE_AT = Prepared(
         comics.c.path == bindparam("path")
     )
 )
-
-
-# What the browse queries read; PostgreSQL plans them from these tables' statistics.
-_PLANNED = (
-    "comics",
-    "folders",
-    "series_facets",
-    "publisher_series_facets",
-    "all_series_facets",
-    "all_publisher_series_facets",
-    "publisher_facets",
-)
-# The planner's estimate of the comics' number: -1 until the table is first analysed.
-_ESTIMATE = text("SELECT reltuples FROM pg_class WHERE oid = CAST('comics' AS regclass)")
-
-
-def refresh_statistics(engine: Engine, written: int) -> bool:
-    """Vacuum and analyse the browsed tables when they were never analysed (a database indexed
-    before this existed included), or when ``written`` rows changed them by a tenth or more
-    (plus 50 rows: autovacuum's default rule). Says whether it did.
-
-    Without statistics PostgreSQL plans the lists after a large import blind: a folder listing
-    at 100,000 comics took 600 ms instead of a few; without a vacuum its index-only scans
-    still visit the table. Servers often run with autovacuum off or slow to start, so a scan
-    does not wait for it. VACUUM runs outside a transaction and blocks neither reads nor
-    writes.
-    """
-    with engine.connect() as conn:
-        estimate = conn.execute(_ESTIMATE).scalar_one()
-    if estimate >= 0 and written <= 50 + 0.1 * estimate:
-        return False
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for name in _PLANNED:
-            conn.execute(text(f'VACUUM (ANALYZE) "{name}"'))
-    return True
 
 
 class SqlLibraryIndex(LibraryIndex):
@@ -149,10 +115,9 @@ class SqlLibraryIndex(LibraryIndex):
                     set_={"last_scan_at": statement.excluded.last_scan_at},
                 )
             )
-        if self._engine.dialect.name == "postgresql":
-            with translate_errors():
-                if refresh_statistics(self._engine, self._written):
-                    self._written = 0
+        with translate_errors():
+            if refresh_statistics(self._engine, self._written):
+                self._written = 0
 
     def comic(self, comic_id: int) -> IndexedComic | None:
         return self._first(_COMIC_BY_ID, id=comic_id)
