@@ -1,4 +1,4 @@
-"""py-spy profiles of ``bagboard serve`` under a wrk load, for bench/http.py ``--profile``."""
+"""py-spy profiles of ``bagboard serve`` under a wrk load, for bench/clu.py ``--profile``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""bench/http.py's Markdown table against the CLU reference, and the rows missing a target."""
+"""bench/clu.py's Markdown table against the CLU reference, and the rows missing a target."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The bagboard processes bench/http.py drives: the CLI, and ``bagboard serve`` with its memory."""
+"""The bagboard processes bench/clu.py drives: the CLI, and ``bagboard serve`` with its memory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What bench/http.py asks for: the reference rows and URLs chosen from the library itself."""
+"""What bench/clu.py asks for: the reference rows and URLs chosen from the library itself."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""wrk runs for bench/http.py: one URL repeated, or sequential progress writes."""
+"""wrk runs for bench/clu.py: one URL repeated, or sequential progress writes."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 # Installs bagboard into ./.venv, plus the RAR tool where this user may install system packages.
 #   scripts/setup.sh          the server
 #   scripts/setup.sh --dev    the server and everything the tests and linters need
-#   scripts/setup.sh --bench  the server, wrk (with apt) and py-spy, for bench/http.py
+#   scripts/setup.sh --bench  the server, wrk (with apt) and py-spy, for bench/clu.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

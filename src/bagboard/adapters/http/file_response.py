@@ -43,7 +43,7 @@ from bagboard.domain.errors import ComicNotFound
 CHUNK_BYTES: Final = 1024 * 1024
 # Files up to this size are read with their stat and answered as one body: a stream costs two
 # more trips to a worker thread and a task watching for the client leaving, which for a small
-# file took longer than reading it (bench/http.py, "download" row).
+# file took longer than reading it (bench/clu.py, "download" row).
 WHOLE_BYTES: Final = CHUNK_BYTES
 DOWNLOAD_CACHE_CONTROL: Final = "private, no-cache"
 _RFC5987_SAFE = "!#$&+-.^_`|~"

@@ -4,7 +4,7 @@ Both databases choose between the comics' indexes from statistics, and without a
 guess. PostgreSQL then planned a folder listing at 100,000 comics in 600 ms instead of a few;
 SQLite counted a series within a publisher through the publisher's index, reading every comic
 of the publisher (0.4 ms at 20,000 comics rather than 0.07: "issues, metadata" in
-bench/http.py). A scan refreshes them when they were never gathered (a database indexed
+bench/clu.py). A scan refreshes them when they were never gathered (a database indexed
 before this existed included), or when ``written`` rows changed the tables by a tenth or more
 (plus 50 rows: PostgreSQL autovacuum's default rule).
 """

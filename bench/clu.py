@@ -1,6 +1,6 @@
 """bagboard against the reference figures of CLU 6.3.1 on the same library shape, over HTTP.
 
-    ./scripts/setup.sh --bench && .venv/bin/python bench/http.py [--comics 20000]
+    ./scripts/setup.sh --bench && .venv/bin/python bench/clu.py [--comics 20000]
         [--database-url URL] [--runs 1] [--duration 10] [--connections 8] [--threads 2]
         [--work DIR] [--profile LABEL ...]
 
@@ -26,36 +26,27 @@
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import shutil
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where this file would hide the
-# standard library's ``http`` package (urllib needs it): import that first, look here last.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
-import http.client  # noqa: E402, F401
-
-sys.path.append(_HERE)
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-import http_profile  # noqa: E402
-import http_wrk  # noqa: E402
-from http_report import Other, misses, table  # noqa: E402
-from http_server import Server, bagboard, fetch, recreate_database  # noqa: E402
-from http_targets import PUT_LABEL, choose, date_recent, seed_progress  # noqa: E402
-from make_library import make_plain_library  # noqa: E402
+import http_profile
+import http_wrk
+from http_report import Other, misses, table
+from http_server import Server, bagboard, fetch, recreate_database
+from http_targets import PUT_LABEL, choose, date_recent, seed_progress
+from make_library import make_plain_library
 
 
 def _revision() -> str:
     """The checkout's commit, and whether src/ differs from it: what was measured."""
-    root = Path(_HERE).parent
+    root = Path(__file__).resolve().parent.parent
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
