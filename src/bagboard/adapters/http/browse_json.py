@@ -127,10 +127,12 @@ class ShelfRequest(msgspec.Struct, frozen=True):
 
 
 def stamp(moment: datetime) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` in UTC; a naive time is taken to be UTC already."""
-    if moment.tzinfo is not None:
+    """``YYYY-MM-DD HH:MM:SS`` (``STAMP_FORMAT``) in UTC; a naive time is taken to be UTC."""
+    if moment.tzinfo is not UTC and moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    return moment.strftime(STAMP_FORMAT)
+    # The first 19 characters of the ISO form: twice as fast as strftime, and every item of a
+    # list carries a time.
+    return moment.isoformat(" ", "seconds")[:19]
 
 
 def _envelope(

@@ -104,6 +104,7 @@ def _queries(cursor_source: Source) -> _Queries:
 # Built once: the sync feed is polled by every device, and building these per request cost
 # several times what the database took to answer them.
 _QUERIES = {source: _queries(source) for source in Source}
+_SOURCE_OF = {source.value: source for source in Source}
 
 
 def _values(user_id: int, after: FeedCursor) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def _item(
     page_count: int | None,
     deleted: bool,
 ) -> FeedItem:
-    source = Source(source_value)
+    source = _SOURCE_OF[source_value]
     cursor = FeedCursor(updated_at, source, row_id)
     if source is Source.MARK:
         if deleted:
