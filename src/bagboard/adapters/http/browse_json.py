@@ -182,28 +182,38 @@ def _series(item: FolderItem | Facet) -> FolderJson | SeriesFacetJson:
 
 
 def _issue(item: IssueItem, *, with_metadata: bool) -> IssueJson:
+    # Positional, without a dict of extras: a page is fifty of these.
     comic: ComicRow = item.comic
-    extra: dict[str, Any] = {}
-    if with_metadata:
-        extra = {
-            "title": comic.title,
-            "series": comic.series,
-            "number": comic.number,
-            "year": comic.year,
-            "publisher": comic.publisher,
-        }
+    reading = item.reading
+    # An archive that could not be read has no known page count.
+    page_count = comic.page_count or None
+    if not with_metadata:
+        return IssueJson(
+            comic.id,
+            comic.name,
+            comic.path,
+            comic.size,
+            comic.has_comicinfo,
+            reading.last_page is not None,
+            reading.last_page,
+            reading.is_read,
+            page_count,
+        )
     return IssueJson(
-        id=comic.id,
-        name=comic.name,
-        path=comic.path,
-        size=comic.size,
-        has_comicinfo=comic.has_comicinfo,
-        has_progress=item.reading.has_progress,
-        last_page=item.reading.last_page,
-        is_read=item.reading.is_read,
-        # An archive that could not be read has no known page count.
-        page_count=comic.page_count or None,
-        **extra,
+        comic.id,
+        comic.name,
+        comic.path,
+        comic.size,
+        comic.has_comicinfo,
+        reading.last_page is not None,
+        reading.last_page,
+        reading.is_read,
+        page_count,
+        comic.title,
+        comic.series,
+        comic.number,
+        comic.year,
+        comic.publisher,
     )
 
 
