@@ -184,37 +184,22 @@ def _series(item: FolderItem | Facet) -> FolderJson | SeriesFacetJson:
 def _issue(item: IssueItem, *, with_metadata: bool) -> IssueJson:
     # Positional, without a dict of extras: a page is fifty of these.
     comic: ComicRow = item.comic
-    reading = item.reading
-    # An archive that could not be read has no known page count.
-    page_count = comic.page_count or None
-    if not with_metadata:
-        return IssueJson(
-            comic.id,
-            comic.name,
-            comic.path,
-            comic.size,
-            comic.has_comicinfo,
-            reading.last_page is not None,
-            reading.last_page,
-            reading.is_read,
-            page_count,
-        )
-    return IssueJson(
+    last_page = item.reading.last_page
+    common = (
         comic.id,
         comic.name,
         comic.path,
         comic.size,
         comic.has_comicinfo,
-        reading.last_page is not None,
-        reading.last_page,
-        reading.is_read,
-        page_count,
-        comic.title,
-        comic.series,
-        comic.number,
-        comic.year,
-        comic.publisher,
+        last_page is not None,
+        last_page,
+        item.reading.is_read,
+        # An archive that could not be read has no known page count.
+        comic.page_count or None,
     )
+    if not with_metadata:
+        return IssueJson(*common)
+    return IssueJson(*common, comic.title, comic.series, comic.number, comic.year, comic.publisher)
 
 
 def _recent(item: IssueItem) -> RecentJson:
