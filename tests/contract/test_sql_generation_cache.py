@@ -1,8 +1,10 @@
-"""Values remembered from the index (series searches, folder shapes) never outlive it."""
+"""Values remembered from the index (series searches, folder shapes, pages of comics) never
+outlive it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, select
@@ -87,3 +89,32 @@ def test_folder_shapes_follow_what_another_process_indexed_since(
     shape = browser.shapes([series])[series]
     # (name, recursive count as the scan reported it: none here, direct count)
     assert (shape.direct_count, shape.children) == (2, (("v1985", 0, 1),))
+
+
+def test_pages_of_comics_follow_what_another_process_indexed_since(
+    sql_engine: Engine, other_process: Engine
+) -> None:
+    library_id = SqlLibraryStore(sql_engine).add("Comics", ROOT).id
+    writer = SqlLibraryIndex(sql_engine)
+    batman = ComicInfo(series="Batman", publisher="DC")
+    add(writer, library_id, comic(f"{ROOT}/DC/Batman/Batman 001.cbz", info=batman))
+    folders = SqlFolderBrowser(other_process)
+    metadata = SqlMetadataBrowser(other_process)
+    [folder] = folders.named([library_id], None, "DC")
+    [series] = folders.named([library_id], [folder.id], "Batman")
+
+    def listed() -> tuple[list[str], list[str], list[str]]:
+        by_folder = folders.comics([series.id], FIRST_PAGE).items
+        by_series = metadata.issues([library_id], "batman", "dc", Sort.ALPHA, FIRST_PAGE).items
+        since = datetime(2000, 1, 1, tzinfo=UTC)
+        recent = metadata.recent([library_id], since, FIRST_PAGE).items
+        return [c.name for c in by_folder], [c.name for c in by_series], [c.name for c in recent]
+
+    first = (["Batman 001.cbz"], ["Batman 001.cbz"], ["Batman 001.cbz"])
+    assert listed() == first
+    assert listed() == first  # asked again: the same
+
+    add(writer, library_id, comic(f"{ROOT}/DC/Batman/Batman 002.cbz", info=batman))
+    names = ["Batman 001.cbz", "Batman 002.cbz"]
+    by_folder, by_series, recent = listed()
+    assert (by_folder, by_series, sorted(recent)) == (names, names, names)

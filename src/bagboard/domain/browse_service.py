@@ -216,7 +216,11 @@ class BrowseService:
         return Listing(effective, self._enrich(user, comics))
 
     def recent(self, user: User, page: PageRequest = FIRST_PAGE) -> Page[IssueItem]:
-        since = self._clock.now() - timedelta(days=RECENT_WINDOW_DAYS)
+        # To the minute: the same window for a minute, so that a store may keep the page it
+        # read for it (a comic at the very edge of thirty days stays up to a minute longer).
+        since = (self._clock.now() - timedelta(days=RECENT_WINDOW_DAYS)).replace(
+            second=0, microsecond=0
+        )
         comics = self._metadata.recent(self.scope(user).library_ids, since, page)
         return self._enrich(user, comics)
 

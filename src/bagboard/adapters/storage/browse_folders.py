@@ -19,7 +19,7 @@ from sqlalchemy import (
     select,
 )
 
-from bagboard.adapters.storage.generation import GenerationCache, current_generation
+from bagboard.adapters.storage.generation import GenerationCache, current_generation, kept
 from bagboard.adapters.storage.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.tables import comics, folders
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
@@ -30,6 +30,8 @@ from bagboard.ports.folder_browser import FolderBrowser
 T = TypeVar("T")
 
 _SHAPES_KEPT = 512  # pages of series folders
+# Pages of comics kept per browser: about 25 KB each (50 rows), a few megabytes in all.
+PAGES_KEPT = 128
 
 # Named as the fields of the row dataclasses, so a result row maps straight onto one.
 _FOLDER = select(
@@ -101,6 +103,7 @@ class SqlFolderBrowser(FolderBrowser):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
+        self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         dialect = engine.dialect.name
         folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
         comic_order = (comics.c.name_sort, bytewise(comics.c.name, dialect), comics.c.id)
@@ -201,8 +204,14 @@ class SqlFolderBrowser(FolderBrowser):
     def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
         if not folder_ids:
             return empty(page)
+        key = (tuple(folder_ids), page)
         with lean(self._engine) as conn:
-            return self._comics.page(conn, page, ComicRow, folders=folder_ids)
+            return kept(
+                conn,
+                self._kept_pages,
+                key,
+                lambda: self._comics.page(conn, page, ComicRow, folders=folder_ids),
+            )
 
 
 def _direct_count(folder_id: ColumnElement[int]) -> ColumnElement[int]:

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import Engine, Integer, bindparam, cast, func, select
 
-from bagboard.adapters.storage.browse_folders import COMIC, PagedStatement, empty
+from bagboard.adapters.storage.browse_folders import COMIC, PAGES_KEPT, PagedStatement, empty
 from bagboard.adapters.storage.browse_series import series_page
 from bagboard.adapters.storage.facet_tables import publisher_facets
-from bagboard.adapters.storage.generation import GenerationCache, current_generation
+from bagboard.adapters.storage.generation import GenerationCache, current_generation, kept
 from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.tables import comics
 from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
@@ -33,6 +33,7 @@ class SqlMetadataBrowser(MetadataBrowser):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._searches: GenerationCache[Page[Facet]] = GenerationCache(_SEARCHES_KEPT)
+        self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
 
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:
@@ -93,16 +94,28 @@ class SqlMetadataBrowser(MetadataBrowser):
         if publisher_key is not None:
             values["publisher"] = publisher_key
         statement = _ISSUES[sort if sort in _ISSUE_ORDER else Sort.ALPHA, publisher_key is not None]
+        key = ("issues", tuple(library_ids), series_key, publisher_key, sort, page)
         with lean(self._engine) as conn:
-            return statement.page(conn, page, ComicRow, **values)
+            return kept(
+                conn,
+                self._kept_pages,
+                key,
+                lambda: statement.page(conn, page, ComicRow, **values),
+            )
 
     def recent(
         self, library_ids: Sequence[int], since: datetime, page: PageRequest
     ) -> Page[ComicRow]:
         if not library_ids:
             return empty(page)
+        key = ("recent", tuple(library_ids), since, page)
         with lean(self._engine) as conn:
-            return _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since)
+            return kept(
+                conn,
+                self._kept_pages,
+                key,
+                lambda: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since),
+            )
 
 
 def _publisher_statements(sort: Sort) -> tuple[Prepared, Prepared]:

@@ -4,13 +4,14 @@ Every index write raises ``tables.index_generation`` in its own transaction, whi
 writes. A value read from the index while the generation was N is still exact while it is N,
 so a reader may keep it and check that one number instead of reading again: one indexed read
 of one row instead of many. Used for series searches and folder shapes, which read many rows
-to produce little.
+to produce little, and for pages of comics, whose rows cost more to read and build than the
+generation does to check.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -55,3 +56,15 @@ class GenerationCache(Generic[V]):
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+
+def kept(
+    conn: LeanConnection, cache: GenerationCache[V], key: Hashable, read: Callable[[], V]
+) -> V:
+    """The value kept for ``key`` at the current generation, else ``read()`` (then kept)."""
+    generation = current_generation(conn)
+    found = cache.get(key, generation)
+    if found is None:
+        found = read()
+        cache.put(key, generation, found)
+    return found
