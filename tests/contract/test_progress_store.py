@@ -149,6 +149,7 @@ def test_a_position_follows_its_comic_when_moved(
 ) -> None:
     key = key_of(library_index, comics_library, "Incoming/x.cbz")
     store.save(alice.id, key, ProgressChange(7), T0)
+    assert [i.path for i in feed(store, alice)] == [key.path]  # read (and maybe kept) before
     new = f"{comics_library.root}/Marvel/x 001.cbz"
     changes = IndexChanges(
         folders=folders_for(comics_library, new), moved=[ComicMove(key.comic_id or 0, entry(new))]

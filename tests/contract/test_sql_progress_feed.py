@@ -77,16 +77,41 @@ def test_feed_statements_use_the_time_indexes(
     with captured(monkeypatch) as statements:
         page = store.changes(user.id, cursor, PageRequest(1, 5))
     assert page.items
-    assert len(statements) == 2  # the count, then the page
-    for statement, parameters in statements:
+    # The version a kept page is checked against, then (nothing being kept) the count and the
+    # page. All read through the (user, time) indexes.
+    assert len(statements) == 3
+    for n, (statement, parameters) in enumerate(statements):
         explained = plan(sql_engine, statement, parameters)
         for table in TABLES:
             # The index bounds the time too, not only the user: no row before the cursor read.
             assert f"ix_{table}_user_id_updated_at" in explained, explained
             assert f"Seq Scan on {table}" not in explained, explained
             assert f"SCAN {table}" not in explained, explained
+        if n == 0:
+            continue  # the version: the last change of each table, by the same indexes
         if sql_engine.dialect.name == "postgresql":
             bounded = re.findall(r"Index Cond: \(\(user_id = \d+\) AND \(updated_at >", explained)
         else:
             bounded = re.findall(r"\(user_id=\? AND updated_at>", explained)
         assert len(bounded) == len(TABLES), explained
+
+
+def test_a_kept_feed_page_is_read_again_after_any_change(sql_engine: Engine) -> None:
+    user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
+    store = SqlProgressStore(sql_engine)
+    other = SqlProgressStore(sql_engine)  # another process writing
+    store.save(user.id, ComicKey("/x/1.cbz"), ProgressChange(1), T0)
+    start = FeedCursor.start(T0)
+
+    def pages() -> list[int | None]:
+        return [item.page_number for item in store.changes(user.id, start, PageRequest()).items]
+
+    assert pages() == [1]
+    assert pages() == [1]  # kept
+    other.save(user.id, ComicKey("/x/1.cbz"), ProgressChange(2), T0)
+    assert pages() == [2]
+    other.set_read(user.id, ComicKey("/x/1.cbz"), True, T0)
+    kinds = [item.kind for item in store.changes(user.id, start, PageRequest()).items]
+    assert len(kinds) == 2
+    other.clear(user.id, ComicKey("/x/1.cbz"), T0)
+    assert pages() == [None, None]  # the cleared position and the read mark

@@ -32,14 +32,15 @@ def current_generation(conn: LeanConnection) -> int | None:
 
 
 class GenerationCache(Generic[V]):
-    """The last ``size`` values by key, each valid for the generation it was read at."""
+    """The last ``size`` values by key, each valid for the generation it was read at (any
+    hashable version: the index generation, or a tuple that includes it)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[Hashable, tuple[int, V]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Hashable, V]] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: Hashable, generation: int | None) -> V | None:
+    def get(self, key: Hashable, generation: Hashable | None) -> V | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or generation is None or entry[0] != generation:
@@ -47,7 +48,7 @@ class GenerationCache(Generic[V]):
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: Hashable, generation: int | None, value: V) -> None:
+    def put(self, key: Hashable, generation: Hashable | None, value: V) -> None:
         """Keep ``value``, read at ``generation`` (read before the value was)."""
         if generation is None:
             return

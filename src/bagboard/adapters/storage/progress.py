@@ -29,10 +29,17 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.errors import translate_errors
-from bagboard.adapters.storage.lean import lean
+from bagboard.adapters.storage.generation import GenerationCache
+from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.moved_paths import PathHolder, free_path
 from bagboard.adapters.storage.progress_feed import count_changes, select_changes
-from bagboard.adapters.storage.tables import comics, read_marks, reading_progress, users
+from bagboard.adapters.storage.tables import (
+    comics,
+    index_generation,
+    read_marks,
+    reading_progress,
+    users,
+)
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.progress import (
@@ -50,6 +57,16 @@ _p = reading_progress.c
 _m = read_marks.c
 
 
+_FEED_PAGES_KEPT = 256
+_FEED_VERSION = Prepared(
+    select(
+        select(func.max(_p.updated_at)).where(_p.user_id == bindparam("user_id")).scalar_subquery(),
+        select(func.max(_m.updated_at)).where(_m.user_id == bindparam("user_id")).scalar_subquery(),
+        select(index_generation.c.value).scalar_subquery(),
+    )
+)
+
+
 def _gone() -> ComicNotFound:
     # A comic removed by a scan between the lookup of its path and the write.
     return ComicNotFound("that comic is not in the library")
@@ -58,6 +75,7 @@ def _gone() -> ComicNotFound:
 class SqlProgressStore(ProgressStore):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._kept_feed: GenerationCache[Page[FeedItem]] = GenerationCache(_FEED_PAGES_KEPT)
 
     def position(self, user_id: int, key: ComicKey) -> ReadingProgress | None:
         with translate_errors(), self._engine.connect() as conn:
@@ -122,10 +140,20 @@ class SqlProgressStore(ProgressStore):
             _write(conn, read_marks, user_id, key, row, values)
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
+        # Devices poll the feed far more often than anything changes. A page read is kept
+        # under its version: the user's latest change (every change of a user gets a later
+        # time than the one before, tombstones included) and the index generation (a scan
+        # moving a comic changes the path a change shows). One small read checks both.
+        key = (user_id, after, page)
         with lean(self._engine) as conn:
-            total = count_changes(conn, user_id, after)
-            items = select_changes(conn, user_id, after, page) if total > page.offset else []
-        return Page(items, total, page)
+            version = conn.first(_FEED_VERSION, user_id=user_id)
+            found = self._kept_feed.get(key, version)
+            if found is None:
+                total = count_changes(conn, user_id, after)
+                items = select_changes(conn, user_id, after, page) if total > page.offset else []
+                found = Page(items, total, page)
+                self._kept_feed.put(key, version, found)
+        return found
 
 
 def _given(value: int | None, row: Row[Any] | None, name: str) -> int | None:
