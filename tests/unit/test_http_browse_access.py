@@ -3,22 +3,13 @@ and either mode (contract §2); a disabled library disappears for everyone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browse_support import ASM, BACKENDS, World, auth, browse_world
+from tests.browse_support import ASM, World, auth
 
 LIBRARY = "/api/v1/library"
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def listed(world: World, token: str, endpoint: str, **params: str) -> list[dict[str, Any]]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from tests.browse_support import ASM, BACKENDS, World, auth, browse_world
+from tests.browse_support import ASM, World, auth
 
 URL = "/api/v1/library/issues"
 FS_KEYS = {
@@ -24,14 +23,6 @@ FS_KEYS = {
     "page_count",
 }
 METADATA_KEYS = FS_KEYS | {"title", "series", "number", "year", "publisher"}
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def fs(world: World, token: str | None = None, **params: str) -> dict[str, Any]:

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.browse_support import BACKENDS, World, auth, browse_world
+from tests.browse_support import World, auth
 
 URL = "/api/v1/library/publishers"
 FS_ITEM_KEYS = {"value", "name", "path", "has_thumbnail", "count"}
@@ -22,14 +20,6 @@ FS_NAMES = [
     "Vol 2 Press",
     "Vol 10 Press",
 ]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 # --- modes ----------------------------------------------------------------------------------

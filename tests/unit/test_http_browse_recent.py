@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.browse_support import BACKENDS, CBR_PATH, World, browse_world
+from tests.browse_support import CBR_PATH, World
 
 URL = "/api/v1/library/recent"
 RECENT_KEYS = {
@@ -25,14 +22,6 @@ RECENT_KEYS = {
     "last_page",
 }
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def everything(world: World, token: str | None = None) -> list[dict[str, Any]]:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 import pytest
 
-from tests.browse_support import BACKENDS, World, auth, browse_world
+from tests.browse_support import World, auth
 
 URL = "/api/v1/library/series"
 SERIES_KEYS = {"value", "name", "publisher", "count", "year"}
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def fs(world: World, **params: str) -> dict[str, object]:

@@ -6,7 +6,6 @@ Each test writes as a user of its own, so the shared collection stays as built.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -14,20 +13,12 @@ import pytest
 from sqlalchemy import event
 
 from bagboard.adapters.storage.lean import LeanConnection, Prepared
-from tests.browse_support import ASM, BACKENDS, SWAMP, World, auth, browse_world
+from tests.browse_support import ASM, SWAMP, World, auth
 
 FAVORITES = "/api/v1/library/favorites"
 TO_READ = "/api/v1/library/to-read"
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 OK = {"ok": True}
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def favorite(world: World, token: str, body: Any) -> httpx.Response:

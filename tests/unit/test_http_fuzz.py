@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_from_bytes
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.params import HeaderParameter, RawBody
 from litestar.routes import HTTPRoute
 
 from bagboard.adapters.http.auth import PUBLIC_OPT_KEY, PUBLIC_PATH_PATTERNS
-from tests.browse_support import BACKENDS, World, auth, browse_world
+from tests.browse_support import World, auth
 from tests.unit.hostile_support import check_answer
 
 RESERVED = {"request", "scope", "state", "headers", "cookies", "query", "body", "data", "socket"}
@@ -91,14 +89,6 @@ def endpoints(world: World) -> list[Endpoint]:
                     )
                 )
     return found
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def test_the_route_table_is_read(world: World) -> None:

@@ -11,19 +11,11 @@ from urllib.parse import quote
 import pytest
 
 from bagboard.adapters.http.app import MAX_REQUEST_BODY
-from tests.browse_support import BACKENDS, World, auth, browse_world
+from tests.browse_support import World, auth
 from tests.unit.hostile_support import check_answer, check_raw, raw_request
 
 API = "/api/v1"
 SAGA = "Image/Saga/Saga 01.cbz"
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def call(world: World, method: str, url: str, **kwargs: Any) -> Any:

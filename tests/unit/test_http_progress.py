@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from bagboard.domain.model import Role
 from tests.archive_factory import jpeg, write_cbz
-from tests.browse_support import ASM, BACKENDS, World, auth, browse_world
+from tests.browse_support import ASM, World, auth
 
 PROGRESS = "/api/v1/progress"
 SINCE = "/api/v1/progress/since"
@@ -26,14 +25,6 @@ ROW_KEYS = {
     "updated_at_unix",
     "client_updated_at",
 }
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with browse_world(request.param, tmp_path_factory) as built:
-        yield built
 
 
 def put(world: World, token: str, body: Any) -> httpx.Response:
