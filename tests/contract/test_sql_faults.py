@@ -43,6 +43,17 @@ def _feed(store: SqlProgressStore, user_id: int) -> list[object]:
 # --- SQLite: another process holds the write lock ---------------------------------------------
 
 
+def _nothing_lost_and_writable(store: SqlProgressStore, user_id: int, feed: list[object]) -> None:
+    """After a refused write: the position saved before (page 3) and the feed are as they
+    were, and the next write goes through."""
+    position = store.position(user_id, KEY)
+    assert position is not None and position.page_number == 3
+    assert _feed(store, user_id) == feed
+    store.save(user_id, KEY, ProgressChange(page_number=9), NOW + timedelta(minutes=2))
+    position = store.position(user_id, KEY)
+    assert position is not None and position.page_number == 9
+
+
 def test_a_scan_batch_refused_by_a_locked_sqlite_file_writes_nothing(
     impatient_engine: Engine, sqlite_file: Path
 ) -> None:
@@ -80,12 +91,7 @@ def test_a_progress_write_refused_by_a_locked_sqlite_file_writes_nothing(
         holder.rollback()
     finally:
         holder.close()
-    position = store.position(user.id, KEY)
-    assert position is not None and position.page_number == 3
-    assert _feed(store, user.id) == feed
-    store.save(user.id, KEY, ProgressChange(page_number=9), NOW + timedelta(minutes=2))
-    position = store.position(user.id, KEY)
-    assert position is not None and position.page_number == 9
+    _nothing_lost_and_writable(store, user.id, feed)
 
 
 # --- PostgreSQL: the server ends the connection a write is waiting on ---------------------
@@ -165,9 +171,4 @@ if POSTGRES_URL:
                 user.id, KEY, ProgressChange(page_number=7), NOW + timedelta(minutes=1)
             ),
         )
-        position = store.position(user.id, KEY)
-        assert position is not None and position.page_number == 3
-        assert _feed(store, user.id) == feed
-        store.save(user.id, KEY, ProgressChange(page_number=9), NOW + timedelta(minutes=2))
-        position = store.position(user.id, KEY)
-        assert position is not None and position.page_number == 9
+        _nothing_lost_and_writable(store, user.id, feed)
