@@ -185,21 +185,23 @@ class SqlFolderBrowser(FolderBrowser):
         # then all their children with theirs. They count many index entries for a few
         # numbers, so the shapes are kept for as long as the index stays the same.
         with lean(self._engine) as conn:
-            generation = current_generation(conn)
-            kept = self._kept_shapes.get(wanted, generation)
-            if kept is not None:
-                return kept
-            own = conn.all(self._own_shapes, paths=wanted)
-            rows = conn.all(self._child_shapes, parents=[row[0] for row in own]) if own else []
+            return kept(
+                self._kept_shapes,
+                wanted,
+                current_generation(conn),
+                lambda: self._shapes(conn, wanted),
+            )
+
+    def _shapes(self, conn: LeanConnection, wanted: Sequence[str]) -> dict[str, FolderShape]:
+        own = conn.all(self._own_shapes, paths=wanted)
+        rows = conn.all(self._child_shapes, parents=[row[0] for row in own]) if own else []
         children: dict[int, list[tuple[str, int, int]]] = {}
         for parent_id, name, count, direct in rows:
             children.setdefault(parent_id, []).append((name, count, direct))
-        shapes = {
+        return {
             path: FolderShape(depth, direct, tuple(children.get(folder_id, ())))
             for folder_id, path, depth, direct in own
         }
-        self._kept_shapes.put(wanted, generation, shapes)
-        return shapes
 
     def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
         if not folder_ids:
@@ -207,9 +209,9 @@ class SqlFolderBrowser(FolderBrowser):
         key = (tuple(folder_ids), page)
         with lean(self._engine) as conn:
             return kept(
-                conn,
                 self._kept_pages,
                 key,
+                current_generation(conn),
                 lambda: self._comics.page(conn, page, ComicRow, folders=folder_ids),
             )
 

@@ -73,11 +73,12 @@ class SqlMetadataBrowser(MetadataBrowser):
         key = (tuple(library_ids), publisher_key, query, sort, page)
         with lean(self._engine) as conn:
             generation = current_generation(conn)
-        found = self._searches.get(key, generation)
-        if found is None:
-            found = series_page(self._engine, library_ids, publisher_key, query, sort, page)
-            self._searches.put(key, generation, found)
-        return found
+        return kept(
+            self._searches,
+            key,
+            generation,
+            lambda: series_page(self._engine, library_ids, publisher_key, query, sort, page),
+        )
 
     def issues(
         self,
@@ -97,9 +98,9 @@ class SqlMetadataBrowser(MetadataBrowser):
         key = ("issues", tuple(library_ids), series_key, publisher_key, sort, page)
         with lean(self._engine) as conn:
             return kept(
-                conn,
                 self._kept_pages,
                 key,
+                current_generation(conn),
                 lambda: statement.page(conn, page, ComicRow, **values),
             )
 
@@ -111,9 +112,9 @@ class SqlMetadataBrowser(MetadataBrowser):
         key = ("recent", tuple(library_ids), since, page)
         with lean(self._engine) as conn:
             return kept(
-                conn,
                 self._kept_pages,
                 key,
+                current_generation(conn),
                 lambda: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since),
             )
 

@@ -60,12 +60,12 @@ class GenerationCache(Generic[V]):
 
 
 def kept(
-    conn: LeanConnection, cache: GenerationCache[V], key: Hashable, read: Callable[[], V]
+    cache: GenerationCache[V], key: Hashable, version: Hashable | None, read: Callable[[], V]
 ) -> V:
-    """The value kept for ``key`` at the current generation, else ``read()`` (then kept)."""
-    generation = current_generation(conn)
-    found = cache.get(key, generation)
+    """The value kept for ``key`` at ``version`` (read before the value is), else ``read()``,
+    then kept. ``version`` None keeps nothing."""
+    found = cache.get(key, version)
     if found is None:
         found = read()
-        cache.put(key, generation, found)
+        cache.put(key, version, found)
     return found

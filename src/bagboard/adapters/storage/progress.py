@@ -29,8 +29,8 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.errors import translate_errors
-from bagboard.adapters.storage.generation import GenerationCache
-from bagboard.adapters.storage.lean import Prepared, lean
+from bagboard.adapters.storage.generation import GenerationCache, kept
+from bagboard.adapters.storage.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.moved_paths import PathHolder, free_path
 from bagboard.adapters.storage.progress_feed import count_changes, select_changes
 from bagboard.adapters.storage.tables import (
@@ -58,13 +58,13 @@ _m = read_marks.c
 
 
 _FEED_PAGES_KEPT = 256
-_FEED_VERSION = Prepared(
-    select(
-        select(func.max(_p.updated_at)).where(_p.user_id == bindparam("user_id")).scalar_subquery(),
-        select(func.max(_m.updated_at)).where(_m.user_id == bindparam("user_id")).scalar_subquery(),
-        select(index_generation.c.value).scalar_subquery(),
-    )
+# The user's last change in each table: every change of a user gets a later time than the one
+# before (``next_change_time``), so together they stand for everything the user changed.
+_LAST_CHANGES = (
+    select(func.max(_p.updated_at)).where(_p.user_id == bindparam("user_id")).scalar_subquery(),
+    select(func.max(_m.updated_at)).where(_m.user_id == bindparam("user_id")).scalar_subquery(),
 )
+_FEED_VERSION = Prepared(select(*_LAST_CHANGES, select(index_generation.c.value).scalar_subquery()))
 
 
 def _gone() -> ComicNotFound:
@@ -147,13 +147,15 @@ class SqlProgressStore(ProgressStore):
         key = (user_id, after, page)
         with lean(self._engine) as conn:
             version = conn.first(_FEED_VERSION, user_id=user_id)
-            found = self._kept_feed.get(key, version)
-            if found is None:
-                total = count_changes(conn, user_id, after)
-                items = select_changes(conn, user_id, after, page) if total > page.offset else []
-                found = Page(items, total, page)
-                self._kept_feed.put(key, version, found)
-        return found
+            return kept(self._kept_feed, key, version, lambda: _changes(conn, user_id, after, page))
+
+
+def _changes(
+    conn: LeanConnection, user_id: int, after: FeedCursor, page: PageRequest
+) -> Page[FeedItem]:
+    total = count_changes(conn, user_id, after)
+    items = select_changes(conn, user_id, after, page) if total > page.offset else []
+    return Page(items, total, page)
 
 
 def _given(value: int | None, row: Row[Any] | None, name: str) -> int | None:
@@ -169,10 +171,7 @@ _LOCK_ROW = select(users.c.id).where(users.c.id == bindparam("user_id")).with_fo
 # A column no key or foreign key involves: SQLite would check every referencing table on a
 # write to ``id``, even one that keeps its value.
 _TOUCH_USER = sql_update(users).where(users.c.id == bindparam("user_id")).values(name=users.c.name)
-_LATEST = select(
-    select(func.max(_p.updated_at)).where(_p.user_id == bindparam("user_id")).scalar_subquery(),
-    select(func.max(_m.updated_at)).where(_m.user_id == bindparam("user_id")).scalar_subquery(),
-)
+_LATEST = select(*_LAST_CHANGES)
 
 
 def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
