@@ -15,7 +15,7 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 from bagboard.adapters.http import docs
-from bagboard.adapters.http.app import API_PREFIX
+from bagboard.adapters.http.schemas import API_PREFIX
 from tests.browse_support import World, auth, browse_world
 from tests.unit.http_support import Api, running_api
 

@@ -16,7 +16,8 @@ from typing import Any, Final
 import httpx
 import msgspec
 
-API_PREFIX: Final = "/api/v1"
+from bagboard.adapters.http.schemas import API_PREFIX
+
 SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
 
 Params = Mapping[str, str | int]

@@ -27,14 +27,13 @@ from bagboard.adapters.http.controllers import API_CONTROLLERS
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.routing import drop_head_body
+from bagboard.adapters.http.schemas import API_PREFIX
 from bagboard.domain.auth import Authenticator
 from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.issues import IssueService
 from bagboard.domain.model import User
 from bagboard.domain.progress_service import ProgressService
 from bagboard.domain.settings import SettingsService
-
-API_PREFIX = "/api/v1"
 
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
 MAX_REQUEST_BODY = 1024 * 1024

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import msgspec
+
+# Where the API lives (contract §1); the conformance kit asks there too.
+API_PREFIX: Final = "/api/v1"
 
 
 class ErrorBody(msgspec.Struct, frozen=True):
