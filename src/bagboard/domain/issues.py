@@ -213,8 +213,8 @@ class IssueService:
     def cover(self, user: User, comic_id: str | int, size: str | int | None = None) -> Rendition:
         """*Blocking.* The comic's cover as a JPEG whose long edge is at most ``size`` pixels
         (snapped to a cached size; the default is the API's)."""
-        key = self.cover_key(user, comic_id, size)
-        return self.hot(key) or self.rendition(user, key)
+        # ``rendition`` looks in the memory cache first, as the HTTP handler's ``hot`` does.
+        return self.rendition(user, self.cover_key(user, comic_id, size))
 
     def page_image(
         self, user: User, comic_id: str | int, number: int, size: str | int | None = None
