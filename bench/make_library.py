@@ -16,36 +16,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-from bagboard import demo_library
-from bagboard.demo_library import LibrarySummary, make_library
-
-# The generator's shares of everything but a plain CBZ with its ComicInfo.xml, pages at the
-# archive's root and one spelling per publisher. The shape (publishers, series lengths, a fifth
-# of the series in two volume folders) stays that of the full library; the names may differ.
-_PLAIN = {
-    "CBR_SHARE": 0.0,
-    "CB7_SHARE": 0.0,
-    "CORRUPT_SHARE": 0.0,
-    "NO_COMIC_INFO_SHARE": 0.0,
-    "OTHER_CASE_PUBLISHER_SHARE": 0.0,
-    "PAGES_IN_FOLDER_SHARE": 0.0,
-    "PUBLISHER_FOLDER_JPG_SHARE": 0.0,
-    "SERIES_FOLDER_JPG_SHARE": 0.0,
-}
+from bagboard.demo_library import PLAIN, LibrarySummary, make_library
 
 
 def make_plain_library(root: Path, comics: int, **options: Any) -> LibrarySummary:
-    """``make_library`` writing plain CBZ comics only: no CBR, CB7, corrupt files or folder.jpg,
-    every comic with its ComicInfo.xml. Same options as ``make_library``."""
-
-    def no_odd_kinds(rng: object, total: int) -> dict[int, str]:
-        # The generator keeps one corrupt file per 100 comics whatever its share says.
-        return {}
-
-    with mock.patch.multiple(demo_library, **_PLAIN, _assign_kinds=no_odd_kinds):
-        return make_library(root, comics, **options)
+    """``make_library`` writing plain CBZ comics only (``demo_library.PLAIN``): no CBR, CB7,
+    corrupt files or folder.jpg, every comic with its ComicInfo.xml, pages at the archive's
+    root, one spelling per publisher; the folders keep the full library's shape."""
+    return make_library(root, comics, mix=PLAIN, **options)
 
 
 def _page_size(raw: str) -> tuple[int, int]:

@@ -43,17 +43,40 @@ from py7zr.helpers import ArchiveTimestamp
 if TYPE_CHECKING:
     from py7zr.py7zr import FileInfoDict
 
-__all__ = ["LibrarySummary", "make_library"]
+__all__ = ["PLAIN", "VARIED", "LibrarySummary", "Mix", "make_library"]
 
-CBR_SHARE = 0.02
-CB7_SHARE = 0.02
-CORRUPT_SHARE = 0.002
-NO_COMIC_INFO_SHARE = 0.05
-OTHER_CASE_PUBLISHER_SHARE = 0.03
-PAGES_IN_FOLDER_SHARE = 0.05
-VOLUMES_SHARE = 0.2
-PUBLISHER_FOLDER_JPG_SHARE = 0.6
-SERIES_FOLDER_JPG_SHARE = 0.25
+
+@dataclass(frozen=True, slots=True)
+class Mix:
+    """What share of a library's comics, series and folders is each kind of oddity."""
+
+    cbr: float = 0.02
+    cb7: float = 0.02
+    corrupt: float = 0.002
+    no_comic_info: float = 0.05
+    other_case_publisher: float = 0.03
+    pages_in_folder: float = 0.05
+    volumes: float = 0.2  # series split into two volume folders
+    publisher_folder_jpg: float = 0.6
+    series_folder_jpg: float = 0.25
+    # At least one corrupt file from 100 comics on, whatever ``corrupt`` says.
+    corrupt_floor: bool = True
+
+
+# Everything a reader app meets in a real collection.
+VARIED = Mix()
+# Only well-formed CBZ files, each with a ComicInfo.xml, in the same shape of folders.
+PLAIN = Mix(
+    cbr=0.0,
+    cb7=0.0,
+    corrupt=0.0,
+    no_comic_info=0.0,
+    other_case_publisher=0.0,
+    pages_in_folder=0.0,
+    publisher_folder_jpg=0.0,
+    series_folder_jpg=0.0,
+    corrupt_floor=False,
+)
 
 WRITER_THREADS = 4
 COVER_POOL = 12
@@ -172,6 +195,7 @@ def make_library(
     page_size: tuple[int, int] = (800, 1200),
     quality: int = 80,
     progress: Callable[[int, int], None] | None = None,
+    mix: Mix = VARIED,
 ) -> LibrarySummary:
     """Write ``comics`` comics under ``root`` and return what was written.
 
@@ -181,7 +205,7 @@ def make_library(
     if comics < 0 or pages < 1 or min(page_size) < 8 or not 1 <= quality <= 100:
         raise ValueError("need comics >= 0, pages >= 1, page sides >= 8 px and quality 1-100")
     started = time.perf_counter()
-    plan = _plan(comics, seed, pages)
+    plan = _plan(comics, seed, pages, mix)
     wanted = [issue.path for issue in plan.issues] + [image.path for image in plan.folder_images]
     # A finished library needs no page images: skip the second or so that rendering them takes.
     done_already = all((root / path).exists() for path in wanted)
@@ -236,7 +260,7 @@ def make_library(
 # --- planning: every random choice is made here, before anything is written --------------------
 
 
-def _plan(comics: int, seed: int, pages: int) -> _Plan:
+def _plan(comics: int, seed: int, pages: int, mix: Mix) -> _Plan:
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     # Small libraries get shorter series, so even 60 comics span several series and volumes.
     cap = max(1, comics // 8)
@@ -255,19 +279,19 @@ def _plan(comics: int, seed: int, pages: int) -> _Plan:
     )
     rng.shuffle(owners)
     eligible = [index for index, length in enumerate(lengths) if length >= 2]
-    split = set(rng.sample(eligible, min(len(eligible), math.ceil(len(eligible) * VOLUMES_SHARE))))
+    split = set(rng.sample(eligible, min(len(eligible), math.ceil(len(eligible) * mix.volumes))))
 
     issues: list[_Issue] = []
     images: list[_FolderImage] = []
     taken: dict[int, set[str]] = {}
     for publisher in publishers:
-        if rng.random() < PUBLISHER_FOLDER_JPG_SHARE:
+        if rng.random() < mix.publisher_folder_jpg:
             images.append(_FolderImage(f"{publisher}/folder.jpg", rng.randrange(COVER_POOL), 0))
     for index, length in enumerate(lengths):
         owner = owners[index]
         series = _new_series(rng, index, taken.setdefault(owner, set()))
         folder = f"{publishers[owner]}/{series.name}"
-        if rng.random() < SERIES_FOLDER_JPG_SHARE:
+        if rng.random() < mix.series_folder_jpg:
             images.append(_FolderImage(f"{folder}/folder.jpg", rng.randrange(COVER_POOL), 0))
         issues += _series_issues(rng, series, publishers[owner], folder, length, index in split)
     images = [
@@ -275,17 +299,17 @@ def _plan(comics: int, seed: int, pages: int) -> _Plan:
         for image in images
     ]
 
-    kinds = _assign_kinds(rng, len(issues))
-    without_info = set(rng.sample(range(len(issues)), round(len(issues) * NO_COMIC_INFO_SHARE)))
+    kinds = _assign_kinds(rng, len(issues), mix)
+    without_info = set(rng.sample(range(len(issues)), round(len(issues) * mix.no_comic_info)))
     finished = []
     for position, issue in enumerate(issues):
         kind = kinds.get(position, "cbz")
         extension = "cb7" if kind == "cb7" else "cbr" if kind == "cbr" else "cbz"
         publisher = issue.publisher
-        if rng.random() < OTHER_CASE_PUBLISHER_SHARE:
+        if rng.random() < mix.other_case_publisher:
             publisher = publisher.lower() if rng.random() < 0.8 else publisher.upper()
         page_folder = ""
-        if kind == "cbz" and rng.random() < PAGES_IN_FOLDER_SHARE:
+        if kind == "cbz" and rng.random() < mix.pages_in_folder:
             page_folder = f"{issue.series.name} {issue.number:03d}/"
         interiors = (
             rng.sample(range(PAGE_POOL), pages - 1)
@@ -362,10 +386,11 @@ def _series_issues(
     return issues
 
 
-def _assign_kinds(rng: random.Random, total: int) -> dict[int, str]:
+def _assign_kinds(rng: random.Random, total: int, mix: Mix) -> dict[int, str]:
     # Exact counts rather than a coin per comic, so every small library has each format.
-    corrupt = max(1 if total >= 100 else 0, round(total * CORRUPT_SHARE))
-    cbr, cb7 = round(total * CBR_SHARE), round(total * CB7_SHARE)
+    floor = 1 if mix.corrupt_floor and total >= 100 else 0
+    corrupt = max(floor, round(total * mix.corrupt))
+    cbr, cb7 = round(total * mix.cbr), round(total * mix.cb7)
     chosen = rng.sample(range(total), min(total, corrupt + cbr + cb7))
     kinds = [_CORRUPT_KINDS[i % len(_CORRUPT_KINDS)] for i in range(corrupt)]
     kinds += ["cbr"] * cbr + ["cb7"] * cb7

@@ -14,7 +14,13 @@ import py7zr
 import pytest
 from PIL import Image
 
-from bagboard.demo_library import LIBRARY_END, LIBRARY_START, LibrarySummary, make_library
+from bagboard.demo_library import (
+    LIBRARY_END,
+    LIBRARY_START,
+    PLAIN,
+    LibrarySummary,
+    make_library,
+)
 
 SIZE = (120, 180)  # small pages keep the suite fast; one test covers the default size
 COMIC_SUFFIXES = {".cbz", ".cbr", ".cb7"}
@@ -127,6 +133,22 @@ def test_format_mix_at_300_comics(library: tuple[Path, LibrarySummary], tmp_path
         }
         assert_pages(list(members), members)
         assert "ComicInfo.xml" in members or len(members) == 4
+
+
+def test_a_plain_mix_is_well_formed_cbz_with_comic_info_in_the_same_shape(
+    library: tuple[Path, LibrarySummary], tmp_path: Path
+) -> None:
+    _, varied = library
+    root = tmp_path / "plain"
+    plain = make_library(root, 300, seed=7, page_size=SIZE, mix=PLAIN)
+    assert (plain.cbz, plain.cbr, plain.cb7, plain.corrupt) == (300, 0, 0, 0)
+    assert (plain.without_comic_info, plain.folder_images) == (0, 0)
+    assert (plain.publishers, plain.series) == (varied.publishers, varied.series)
+    assert plain.volume_folders > 0
+    for path in comics(root):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        assert "ComicInfo.xml" in names and all("/" not in name for name in names)
 
 
 def test_corrupt_files_are_present_and_unreadable(library: tuple[Path, LibrarySummary]) -> None:
