@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -63,6 +64,16 @@ def test_valid_bearer_token_is_let_through(api: Api) -> None:
 def test_x_api_key_header_is_accepted(api: Api) -> None:
     response = api.client.get(PING, headers={"X-API-Key": api.token()})
     assert response.status_code == 200
+
+
+def test_basic_auth_with_the_token_as_password_is_accepted(api: Api) -> None:
+    secret = api.token()
+    encoded = base64.b64encode(f"any name:{secret}".encode()).decode()
+    response = api.client.get(PING, headers={"Authorization": f"Basic {encoded}"})
+    assert response.status_code == 200
+    wrong = base64.b64encode(f"{secret}:nope".encode()).decode()
+    response = api.client.get(PING, headers={"Authorization": f"Basic {wrong}"})
+    assert_error(response, 401, "unauthorized")
 
 
 def test_whitespace_around_the_token_is_trimmed(api: Api) -> None:

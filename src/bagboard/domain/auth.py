@@ -9,7 +9,7 @@ from datetime import timedelta
 from bagboard.domain.errors import ApiDisabled, Unauthorized
 from bagboard.domain.model import ApiToken, User
 from bagboard.domain.recent_cache import RecentCache
-from bagboard.domain.tokens import hash_secret, parse_bearer
+from bagboard.domain.tokens import hash_secret, parse_credentials
 from bagboard.ports.clock import Clock
 from bagboard.ports.token_store import TokenStore
 from bagboard.ports.user_store import UserStore
@@ -45,9 +45,7 @@ class Authenticator:
         Raises ``ApiDisabled`` when no token was ever created (whatever the request carries) and
         ``Unauthorized`` for a missing, malformed, unknown or revoked token.
         """
-        secret = parse_bearer(authorization)
-        if secret is None and api_key is not None:
-            secret = api_key.strip() or None
+        secret = parse_credentials(authorization, api_key)
         user = self._user_for(secret) if secret is not None else None
         if user is not None:
             return user

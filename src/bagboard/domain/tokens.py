@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import secrets
 
@@ -28,3 +30,31 @@ def parse_bearer(authorization: str | None) -> str | None:
         return None
     token = authorization[len("Bearer ") :].strip()
     return token or None
+
+
+def parse_basic(authorization: str | None) -> str | None:
+    """The token from ``Authorization: Basic base64(<any name>:<token>)``, or None.
+
+    Most OPDS readers (Panels, KOReader, Moon+) only have user and password fields, so the
+    password carries the API token and the user name is ignored. The scheme name is
+    case-insensitive (RFC 7617); anything that does not decode to ``name:secret`` is None.
+    """
+    if authorization is None or authorization[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    _, colon, password = decoded.partition(":")
+    if not colon:
+        return None
+    return password.strip() or None
+
+
+def parse_credentials(authorization: str | None, api_key: str | None = None) -> str | None:
+    """The token a request presents: ``Authorization: Bearer``, else ``Basic`` with the token
+    as password, else ``X-API-Key``; None when it presents none."""
+    secret = parse_bearer(authorization) or parse_basic(authorization)
+    if secret is None and api_key is not None:
+        secret = api_key.strip() or None
+    return secret
