@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -26,6 +27,11 @@ class LibraryIndex(Protocol):
         ...
 
     def comic(self, comic_id: int) -> IndexedComic | None: ...
+
+    def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
+        """``comic`` for many ids at once, in one round trip (a feed page details fifty
+        comics); ids the index does not hold are left out."""
+        ...
 
     def comic_at(self, path: str) -> IndexedComic | None: ...
 

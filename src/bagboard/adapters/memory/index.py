@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -147,6 +147,11 @@ class MemoryLibraryIndex(LibraryIndex):
     def comic(self, comic_id: int) -> IndexedComic | None:
         with self._lock:
             return self._state.comics.get(comic_id)
+
+    def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
+        with self._lock:
+            held = self._state.comics
+            return {comic_id: held[comic_id] for comic_id in ids if comic_id in held}
 
     def comic_at(self, path: str) -> IndexedComic | None:
         with self._lock:

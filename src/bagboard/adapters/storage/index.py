@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
@@ -57,6 +59,9 @@ _LAST_SCAN = Prepared(
 )
 _COMIC_COLUMNS = tuple(column.name for column in comics.columns)
 _COMIC_BY_ID = Prepared(select(comics).where(comics.c.id == bindparam("id")))
+_COMICS_BY_ID = Prepared(select(comics).where(comics.c.id.in_(bindparam("ids", expanding=True))))
+# Far below every driver's bound-parameter limit; a feed page asks for fifty.
+_CHUNK = 1000
 _COMIC_AT = Prepared(select(comics).where(comics.c.path == bindparam("path")))
 _PLACE_AT = Prepared(
     select(comics.c.id, comics.c.library_id, comics.c.path).where(
@@ -122,6 +127,16 @@ class SqlLibraryIndex(LibraryIndex):
     def comic(self, comic_id: int) -> IndexedComic | None:
         return self._first(_COMIC_BY_ID, id=comic_id)
 
+    def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
+        wanted = iter(sorted(set(ids)))
+        found: dict[int, IndexedComic] = {}
+        with lean(self._engine) as conn:
+            while chunk := list(islice(wanted, _CHUNK)):
+                for row in conn.all(_COMICS_BY_ID, ids=chunk):
+                    comic = _indexed(row)
+                    found[comic.id] = comic
+        return found
+
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)
 
@@ -134,4 +149,8 @@ class SqlLibraryIndex(LibraryIndex):
         # The lean path: every detail, cover, page and progress request looks a comic up.
         with lean(self._engine) as conn:
             row = conn.first(statement, **values)
-        return None if row is None else indexed_comic(dict(zip(_COMIC_COLUMNS, row, strict=True)))
+        return None if row is None else _indexed(row)
+
+
+def _indexed(row: tuple[Any, ...]) -> IndexedComic:
+    return indexed_comic(dict(zip(_COMIC_COLUMNS, row, strict=True)))
