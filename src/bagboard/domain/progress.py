@@ -5,6 +5,9 @@ change (its own clock, unix seconds) gets a conditional write: a change older th
 stored for that comic is refused, so a phone replaying yesterday's page never throws the
 reader back. A change without a time applies unconditionally (the reference API has none) and
 counts as made now, so replays older than it are refused in turn.
+
+OPDS page tracking (PSE) reports the page a reader opened, in whatever order the requests
+arrive: its writes are forward-only and move a position on, never back.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ TICK = timedelta(microseconds=1)
 MAX_COUNT = 2**31 - 1
 # The largest device time (unix seconds) a write may carry: the last second of year 9999.
 MAX_CLIENT_TIME = 253_402_300_799
+# The longest device id or name kept: clients name themselves ("KOReader on Kobo Libra 2"),
+# and a store must not hold whatever a client chose to send.
+MAX_DEVICE_TEXT = 200
 
 
 def check_count(name: str, value: int | None, limit: int = MAX_COUNT) -> None:
@@ -44,11 +50,39 @@ class ComicKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Device:
+    """The device that wrote a position, as an OPDS client names itself: shown to the reader's
+    other devices ("continue where you left off on the tablet")."""
+
+    id: str
+    name: str
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidInput("a device needs an id")
+        for field, value in (("id", self.id), ("name", self.name)):
+            if len(value) > MAX_DEVICE_TEXT:
+                raise InvalidInput(f"device {field} must not be longer than {MAX_DEVICE_TEXT}")
+            # Neither a NUL nor a lone surrogate can be stored as text (PostgreSQL refuses both).
+            if "\x00" in value or not _encodes(value):
+                raise InvalidInput(f"device {field} must be text")
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
 class ReadingProgress:
     """A user's stored position in one comic; ``cleared`` when it was deleted (a tombstone).
 
     ``updated_at`` is the server's time of the last change (the sync feed's order);
-    ``client_updated_at`` the device's time of it, which the conflict rule compares.
+    ``client_updated_at`` the device's time of it, which the conflict rule compares;
+    ``device`` the device that made it (None when written through /api/v1, which names none).
     """
 
     path: str
@@ -58,23 +92,37 @@ class ReadingProgress:
     updated_at: datetime
     client_updated_at: int | None = None
     cleared: bool = False
+    device: Device | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ProgressChange:
     """A write of a position. ``None`` leaves a stored field as it is; ``client_time`` is the
-    device's clock when the reader got there (unix seconds), or None for an unconditional write."""
+    device's clock when the reader got there (unix seconds), or None for an unconditional write.
+
+    ``device`` is stored as the position's last writer (None: an /api/v1 client). A
+    ``forward_only`` change (page tracking) only ever moves the position on: behind or at a live
+    stored page it writes nothing. It carries no time, since page requests arrive in any order
+    and their order is not the reader's.
+    """
 
     page_number: int | None = None
     total_pages: int | None = None
     time_spent: int | None = None
     client_time: int | None = None
+    device: Device | None = None
+    forward_only: bool = False
 
     def __post_init__(self) -> None:
         for name in ("page_number", "total_pages", "time_spent"):
             check_count(name, getattr(self, name))
         # Clients send the device time as `updated_at` (contract §6): name it so in the error.
         check_count("updated_at", self.client_time, MAX_CLIENT_TIME)
+        if self.forward_only:
+            if self.client_time is not None:
+                raise InvalidInput("a forward-only change carries no device time")
+            if self.page_number is None:
+                raise InvalidInput("a forward-only change needs a page_number")
 
 
 def is_stale(change_time: int | None, stored_time: int | None) -> bool:
@@ -95,15 +143,31 @@ def change_stamp(change_time: int | None, stored_time: int | None, now: datetime
     return max(_unix(now), stored_time or 0)
 
 
+def holds(current: ReadingProgress | None, change: ProgressChange) -> bool:
+    """Whether the stored position stands against ``change``: a forward-only change to a page
+    at or before the live stored one (a cleared position counts as none)."""
+    return (
+        change.forward_only
+        and current is not None
+        and not current.cleared
+        and change.page_number is not None
+        and current.page_number >= change.page_number
+    )
+
+
 def apply_change(
     current: ReadingProgress | None, change: ProgressChange, path: str, now: datetime
 ) -> ReadingProgress:
     """The position after ``change``, made at server time ``now``.
 
-    Raises ``StaleProgress`` carrying the live position (None when cleared) when the change is
-    older than the stored one. A new position needs a page number; fields a change leaves out
-    keep their stored values, or start empty after a clear.
+    Returns ``current`` itself when the change writes nothing (``holds``): a store then writes
+    nothing either, so no new server time and no feed entry. Raises ``StaleProgress`` carrying
+    the live position (None when cleared) when the change is older than the stored one. A new
+    position needs a page number; fields a change leaves out keep their stored values, or start
+    empty after a clear.
     """
+    if current is not None and holds(current, change):
+        return current
     stored_time = None if current is None else current.client_updated_at
     if is_stale(change.client_time, stored_time):
         live = None if current is None or current.cleared else current
@@ -121,16 +185,19 @@ def apply_change(
         time_spent=_keep(change.time_spent, 0 if base is None else base.time_spent) or 0,
         updated_at=now,
         client_updated_at=change_stamp(change.client_time, stored_time, now),
+        device=change.device,
     )
 
 
 def clear(current: ReadingProgress, now: datetime) -> ReadingProgress:
-    """The tombstone left when a position is deleted; older timed writes stay refused."""
+    """The tombstone left when a position is deleted; older timed writes stay refused. Only
+    /api/v1 deletes, so the last writer is no longer a named device."""
     return replace(
         current,
         cleared=True,
         updated_at=now,
         client_updated_at=change_stamp(None, current.client_updated_at, now),
+        device=None,
     )
 
 

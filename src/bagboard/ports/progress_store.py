@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -23,11 +24,18 @@ class ProgressStore(Protocol):
         """The stored position, a cleared one (a tombstone) included; None if never written."""
         ...
 
+    def positions(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
+        """The live positions of indexed comics, by id, in one read (a page of a list): for
+        each, what ``position`` finds for the comic's key, left out when none or cleared."""
+        ...
+
     def save(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
-        """Apply ``change`` under ``progress.apply_change`` atomically and return the result;
-        ``StaleProgress`` (nothing written) when it is older than the stored position."""
+        """Apply ``change`` under ``progress.apply_change`` atomically and return the result,
+        its device included; ``StaleProgress`` (nothing written) when it is older than the
+        stored position. A forward-only change the stored position ``holds`` against writes
+        nothing (no new server time, no feed entry) and returns the stored position."""
         ...
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:

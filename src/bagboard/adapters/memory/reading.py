@@ -17,6 +17,7 @@ from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.progress import (
     ComicKey,
+    Device,
     ProgressChange,
     ReadingProgress,
     apply_change,
@@ -44,6 +45,7 @@ class _Row:
     time_spent: int = 0
     client_updated_at: int | None = None
     page_count: int | None = None
+    device: Device | None = None
     # Written for a path whose comic the user may not see: not that comic's row.
     not_for: int | None = None
 
@@ -109,6 +111,20 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             row = self._find(Source.POSITION, user_id, key)
             return None if row is None else self._progress(row, key)
 
+    def positions(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
+        found: dict[int, ReadingProgress] = {}
+        with self._lock:
+            self._link_arrivals()
+            for comic_id in set(comic_ids):
+                comic = None if self._index is None else self._index.comic(comic_id)
+                if self._index is not None and comic is None:
+                    continue
+                key = ComicKey(str(comic_id) if comic is None else comic.path, comic_id)
+                row = self._find(Source.POSITION, user_id, key)
+                if row is not None and not row.deleted:
+                    found[comic_id] = self._progress(row, key)
+        return found
+
     def save(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
@@ -118,10 +134,13 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             found = self._find(Source.POSITION, user_id, key)
             current = None if found is None else self._progress(found, key)
             saved = apply_change(current, change, key.path, at)
+            if saved is current:
+                return saved  # a forward-only change behind the stored position
             row = self._row(Source.POSITION, user_id, key, at)
             row.page_number, row.total_pages = saved.page_number, saved.total_pages
             row.time_spent, row.updated_at = saved.time_spent, saved.updated_at
             row.client_updated_at, row.deleted = saved.client_updated_at, False
+            row.device = saved.device
         return saved
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
@@ -133,7 +152,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             self._require(key)
             tombstone = clear(self._progress(row, key), self._next_time(user_id, now))
             row.deleted, row.updated_at = True, tombstone.updated_at
-            row.client_updated_at = tombstone.client_updated_at
+            row.client_updated_at, row.device = tombstone.client_updated_at, tombstone.device
             self._relink(Source.POSITION, row, key)
         return True
 
@@ -282,6 +301,7 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             updated_at=row.updated_at,
             client_updated_at=row.client_updated_at,
             cleared=row.deleted,
+            device=row.device,
         )
 
     def _current_path(self, row: _Row) -> str:

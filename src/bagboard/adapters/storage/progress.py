@@ -8,12 +8,13 @@ write's server time, taken under that lock, orders the sync feed in commit order
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     Engine,
     Insert,
@@ -23,14 +24,17 @@ from sqlalchemy import (
     Update,
     bindparam,
     delete,
+    false,
     func,
     select,
+    true,
 )
 from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.generation import GenerationCache, kept
 from bagboard.adapters.storage.lean import LeanConnection, Prepared, lean
+from bagboard.adapters.storage.lean import Row as LeanRow
 from bagboard.adapters.storage.moved_paths import PathHolder, free_path
 from bagboard.adapters.storage.progress_feed import count_changes, select_changes
 from bagboard.adapters.storage.tables import (
@@ -44,6 +48,7 @@ from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.progress import (
     ComicKey,
+    Device,
     ProgressChange,
     ReadingProgress,
     apply_change,
@@ -82,6 +87,19 @@ class SqlProgressStore(ProgressStore):
             row = _find(conn, reading_progress, user_id, key)
         return None if row is None else _progress(row, key.path)
 
+    def positions(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
+        # As ``_find`` does for each: the comic's own row, else one kept at its current path.
+        own: dict[int, LeanRow] = {}
+        kept_at_path: dict[int, LeanRow] = {}
+        with lean(self._engine) as conn:
+            for chunk in _chunks(sorted(set(comic_ids))):
+                for row in conn.all(_POSITIONS, user_id=user_id, comic_ids=chunk):
+                    (own if row[0] else kept_at_path)[row[1]] = row
+        found = {**kept_at_path, **own}
+        return {
+            comic_id: _lean_progress(row) for comic_id, row in found.items() if not row[_DELETED]
+        }
+
     def save(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
@@ -90,6 +108,8 @@ class SqlProgressStore(ProgressStore):
             row = _find(conn, reading_progress, user_id, key)
             current = None if row is None else _progress(row, key.path)
             saved = apply_change(current, change, key.path, at)
+            if saved is current:
+                return saved  # a forward-only change behind the stored position
             values = {
                 "page_number": saved.page_number,
                 "total_pages": saved.total_pages,
@@ -97,6 +117,7 @@ class SqlProgressStore(ProgressStore):
                 "updated_at": saved.updated_at,
                 "client_updated_at": saved.client_updated_at,
                 "deleted": False,
+                **_device_values(saved.device),
             }
             _write(conn, reading_progress, user_id, key, row, values)
         return saved
@@ -112,6 +133,7 @@ class SqlProgressStore(ProgressStore):
                 "deleted": True,
                 "updated_at": tombstone.updated_at,
                 "client_updated_at": tombstone.client_updated_at,
+                **_device_values(tombstone.device),
             }
             _write(conn, reading_progress, user_id, key, row, values)
         return True
@@ -280,4 +302,75 @@ def _progress(row: Row[Any], path: str) -> ReadingProgress:
         updated_at=row.updated_at,
         client_updated_at=row.client_updated_at,
         cleared=row.deleted,
+        device=_device(row.device_id, row.device_name),
     )
+
+
+def _device_values(device: Device | None) -> dict[str, str | None]:
+    if device is None:
+        return {"device_id": None, "device_name": None}
+    return {"device_id": device.id, "device_name": device.name}
+
+
+def _device(device_id: str | None, name: str | None) -> Device | None:
+    return None if device_id is None else Device(device_id, name or "")
+
+
+def _positions() -> Prepared:
+    """A user's position rows for some comics, each flagged whether it is the comic's own row
+    (linked by id) or one kept at the comic's current path (written while the comic was not
+    indexed or not visible); both kinds in one statement, one round trip per page of a list."""
+    user: BindParameter[int] = bindparam("user_id")
+    wanted: BindParameter[list[int]] = bindparam("comic_ids", expanding=True)
+    fields = (
+        comics.c.path,
+        _p.page_number,
+        _p.total_pages,
+        _p.time_spent,
+        _p.updated_at,
+        _p.client_updated_at,
+        _p.deleted,
+        _p.device_id,
+        _p.device_name,
+    )
+    linked = (
+        select(true(), comics.c.id, *fields)
+        .select_from(reading_progress.join(comics, comics.c.id == _p.comic_id))
+        .where(_p.user_id == user, _p.comic_id.in_(wanted))
+    )
+    at_path = (
+        select(false(), comics.c.id, *fields)
+        .select_from(
+            comics.join(
+                reading_progress,
+                (_p.comic_path == comics.c.path) & _p.comic_id.is_(None) & (_p.user_id == user),
+            )
+        )
+        .where(comics.c.id.in_(wanted))
+    )
+    return Prepared(linked.union_all(at_path))
+
+
+_POSITIONS = _positions()
+_DELETED = 8  # the column of ``deleted`` in a row of ``_POSITIONS``
+# Far below every driver's bound-parameter limit; a list page asks for at most 200.
+_CHUNK = 1000
+
+
+def _lean_progress(row: LeanRow) -> ReadingProgress:
+    _own, _id, path, page, total, spent, updated, client, deleted, device_id, name = row
+    return ReadingProgress(
+        path=path,
+        page_number=page,
+        total_pages=total,
+        time_spent=spent,
+        updated_at=updated,
+        client_updated_at=client,
+        cleared=deleted,
+        device=_device(device_id, name),
+    )
+
+
+def _chunks(items: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(items), _CHUNK):
+        yield list(items[start : start + _CHUNK])

@@ -269,6 +269,9 @@ reading_progress = Table(
     Column("updated_at", UtcDateTime(), nullable=False),  # server time: the feed's order
     Column("client_updated_at", BigInteger, nullable=True),  # unix seconds, the client's clock
     Column("deleted", Boolean, nullable=False, server_default=false()),
+    # The device that wrote last (OPDS clients name theirs); NULL for /api/v1 writes.
+    Column("device_id", Text, nullable=True),
+    Column("device_name", Text, nullable=True),
     Index("ix_reading_progress_user_id_comic_path", "user_id", "comic_path", unique=True),
     # The sync feed's order: a user's changes since a time, ties by id.
     Index("ix_reading_progress_user_id_updated_at", "user_id", "updated_at", "id"),
