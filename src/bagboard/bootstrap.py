@@ -406,6 +406,8 @@ class Bagboard:
             browse=browse,
             issues=issues,
             progress=progress,
+            public_url=self.settings.public_url,
+            trusted_proxies=self.settings.trusted_proxies,
         )
 
     def create_app(self, *, debug: bool = False, access_log: bool = False) -> Any:

@@ -96,6 +96,8 @@ def _serve(
             # Worker processes build their own app from the environment (bagboard.asgi).
             os.environ["BAGBOARD_DATA_DIR"] = str(settings.data_dir)
             os.environ["BAGBOARD_DATABASE_URL"] = settings.database_url
+            os.environ["BAGBOARD_PUBLIC_URL"] = settings.public_url or ""
+            os.environ["BAGBOARD_TRUSTED_PROXIES"] = ",".join(settings.trusted_proxies)
             os.environ["BAGBOARD_ACCESS_LOG"] = "1" if access_log else ""
             uvicorn.run("bagboard.asgi:create", factory=True, workers=workers, **options)
         else:
@@ -388,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="http_workers",
         help="HTTP worker processes (default 1; more use more CPUs)",
     )
+    add_address_options(serve)
     serve.add_argument(
         "--access-log", action="store_true", help="log every request (off by default: it is slow)"
     )
@@ -406,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--comics", type=int, default=200, help="how many comics (default 200)")
     demo.add_argument("--host", help=f"address to listen on (default {DEFAULT_HOST})")
     demo.add_argument("--port", type=int, help=f"port to listen on (default {DEFAULT_PORT})")
+    add_address_options(demo)
     demo.add_argument("--rescan-interval", default="6h", metavar="DURATION", help="as for serve")
 
     scan = leaf(commands, "scan", cmd_scan, "index the libraries now, in the foreground")
@@ -496,6 +500,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_address_options(parser: argparse.ArgumentParser) -> None:
+    """Where readers reach the server: OPDS documents carry absolute links built from it."""
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address readers use, e.g. https://comics.example.org/bagboard (env "
+        "BAGBOARD_PUBLIC_URL; default: the address each request came to)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy whose X-Forwarded-Proto/Host/Port/Prefix headers are believed "
+        "(repeatable; env BAGBOARD_TRUSTED_PROXIES, comma-separated)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -504,6 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             database_url=args.database_url,
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
+            public_url=getattr(args, "public_url", None),
+            trusted_proxies=tuple(getattr(args, "trusted_proxy", None) or ()) or None,
         )
         app = build(settings, workers=getattr(args, "workers", None))
         try:

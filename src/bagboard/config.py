@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bagboard.domain.errors import InvalidInput
 
@@ -23,6 +24,11 @@ class Settings:
     port: int = DEFAULT_PORT
     # The on-disk cache of rendered covers and resized pages, in megabytes.
     cover_cache_mb: int = DEFAULT_COVER_CACHE_MB
+    # The address readers reach the server at (``https://comics.example.org/bagboard``), used
+    # for the absolute links of OPDS documents; None builds them from each request.
+    public_url: str | None = None
+    # Addresses of reverse proxies whose ``X-Forwarded-*`` headers are believed.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -35,6 +41,8 @@ def load_settings(
     database_url: str | None = None,
     host: str | None = None,
     port: int | None = None,
+    public_url: str | None = None,
+    trusted_proxies: tuple[str, ...] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
@@ -60,4 +68,24 @@ def load_settings(
         host=host or env.get("BAGBOARD_HOST") or DEFAULT_HOST,
         port=port,
         cover_cache_mb=int(raw_cache),
+        public_url=check_public_url(public_url or env.get("BAGBOARD_PUBLIC_URL") or None),
+        trusted_proxies=(
+            trusted_proxies
+            if trusted_proxies is not None
+            else tuple(
+                p.strip() for p in env.get("BAGBOARD_TRUSTED_PROXIES", "").split(",") if p.strip()
+            )
+        ),
     )
+
+
+def check_public_url(raw: str | None) -> str | None:
+    """``http(s)://host[:port][/prefix]`` without a trailing slash, query or fragment."""
+    if raw is None or not raw.strip():
+        return None
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput(
+            f"the public URL must look like https://host[:port][/prefix], not {raw!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

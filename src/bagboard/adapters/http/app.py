@@ -25,6 +25,9 @@ from litestar.types import ControllerRouterHandler
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.controllers import API_CONTROLLERS
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
+from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
+from bagboard.adapters.http.opds.context import opds_state
+from bagboard.adapters.http.opds.router import opds_router
 from bagboard.adapters.http.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.adapters.http.schemas import API_PREFIX
@@ -56,6 +59,9 @@ class HttpServices:
     browse: Callable[[], BrowseService]
     issues: Callable[[], IssueService]
     progress: Callable[[], ProgressService]
+    # Where readers reach the server, for OPDS links (``config.Settings``).
+    public_url: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -83,8 +89,9 @@ def create_app(
     debug: bool = False,
     extra_route_handlers: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
-    """Build the app. ``extra_route_handlers`` are mounted under ``/api/v1``, behind the gate.
-    Wrap it in ``AccessLogMiddleware`` for a line per request."""
+    """Build the app: ``/api/v1`` and ``/opds``, each behind the token gate.
+    ``extra_route_handlers`` are mounted under ``/api/v1``. Wrap it in ``AccessLogMiddleware``
+    for a line per request."""
     handlers = [*API_CONTROLLERS, *extra_route_handlers]
     dependencies = {
         "current_user": Provide(current_user, sync_to_thread=False),
@@ -100,8 +107,9 @@ def create_app(
         middleware=[DefineMiddleware(TokenAuthMiddleware, authenticator=services.authenticator)],
     )
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
+    policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
     return Litestar(
-        route_handlers=[api],
+        route_handlers=[api, opds_router(services.authenticator)],
         dependencies=dependencies,
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],
@@ -111,6 +119,6 @@ def create_app(
         # No /schema routes of Litestar's own: /api/v1/docs and /api/v1/openapi.json serve the
         # document built from these same handlers (openapi.py, controllers/docs.py).
         openapi_config=None,
-        state=State({OPENAPI_STATE_KEY: document}),
+        state=State({OPENAPI_STATE_KEY: document, **opds_state(policy)}),
         debug=debug,
     )

@@ -1,0 +1,87 @@
+"""Where readers reach the server, for the absolute links every OPDS document carries.
+
+A configured public URL wins (it may carry a path prefix: ``https://host/comics``). Without
+one the address is the request's own, and ``X-Forwarded-Proto/Host/Port/Prefix`` are believed
+only from the configured trusted proxies: anyone else could point a client's links at a host
+of their choosing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+_SCHEMES = ("http", "https")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _first(value: str | None) -> str | None:
+    """The first of a comma-separated forwarded list (the client-most proxy's view), trimmed."""
+    if value is None:
+        return None
+    head = value.split(",", 1)[0].strip()
+    return head or None
+
+
+def _safe_host(host: str) -> bool:
+    # A Host header goes into every link: nothing that could end the authority or the URL.
+    return bool(host) and not any(c in host for c in "/\\?#@ \t\r\n\"'<>")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestAddress:
+    """What one request says about the address it came to."""
+
+    scheme: str
+    host: str  # with the port when not the scheme's default
+    root_path: str  # the ASGI root path (a prefix the server was told it lives under)
+    client: str | None
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class BaseUrlPolicy:
+    public_url: str | None = None
+    trusted_proxies: frozenset[str] = frozenset()
+
+    def base(self, request: RequestAddress) -> str:
+        """``scheme://host[:port][/prefix]``, never with a trailing slash."""
+        if self.public_url:
+            return self.public_url
+        scheme, host, prefix = request.scheme, request.host, request.root_path
+        if request.client is not None and request.client in self.trusted_proxies:
+            headers = request.headers
+            forwarded_scheme = _first(headers.get("x-forwarded-proto"))
+            if forwarded_scheme and forwarded_scheme.lower() in _SCHEMES:
+                scheme = forwarded_scheme.lower()
+            forwarded_host = _first(headers.get("x-forwarded-host"))
+            if forwarded_host and _safe_host(forwarded_host):
+                host = forwarded_host
+            port = _first(headers.get("x-forwarded-port"))
+            if port and port.isdigit():
+                name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+                host = name if _DEFAULT_PORTS.get(scheme) == port else f"{name}:{port}"
+            forwarded_prefix = _first(headers.get("x-forwarded-prefix"))
+            if forwarded_prefix is not None:
+                prefix = forwarded_prefix
+        if not _safe_host(host):
+            host = "localhost"
+        prefix = "/" + quote(prefix.strip("/"), safe="/-._~") if prefix.strip("/") else ""
+        return f"{scheme}://{host}{prefix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Absolute URLs below one base."""
+
+    base: str
+
+    def to(self, path: str, query: Mapping[str, str | int] | None = None) -> str:
+        """``path`` is absolute from the server root (``/opds/v1.2/catalog``), already escaped
+        where it holds names; ``query`` values are escaped here."""
+        url = self.base + path
+        given = {key: value for key, value in (query or {}).items() if value not in ("", None)}
+        if given:
+            url += "?" + urlencode(given, quote_via=quote)
+        return url

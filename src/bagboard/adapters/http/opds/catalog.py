@@ -1,0 +1,476 @@
+"""The catalog both OPDS versions serve: which feeds exist, what each holds, how they link.
+
+A feed here is protocol-neutral: navigation entries pointing at other feeds (``Target``) and
+publications (a comic with this user's reading state). ``atom.py`` renders it as OPDS 1.2,
+``opds2.py`` as OPDS 2.0, so the two versions can never disagree about what a reader sees.
+Every list reads through the same services as ``/api/v1``, so library scoping applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Final
+from urllib.parse import quote
+
+from bagboard.domain.browse import Facet
+from bagboard.domain.browse_service import BrowseService, FolderItem, IssueItem
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.errors import InvalidInput
+from bagboard.domain.issues import IssueDetail, IssueService
+from bagboard.domain.model import BrowseMode, User
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.shelves import Shelf, ShelfKind
+
+# Entries per feed page; ``?page=`` counts from 1.
+PAGE_SIZE: Final = 50
+# Publications in each group of the OPDS 2 start page.
+GROUP_SIZE: Final = 10
+
+REL_SUBSECTION: Final = "subsection"
+REL_NEW: Final = "http://opds-spec.org/sort/new"
+REL_SHELF: Final = "http://opds-spec.org/shelf"
+
+# Comics whose file time is unknown or absurd still need an Atom ``updated``.
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class Kind(StrEnum):
+    """What a feed holds: links to other feeds, or publications."""
+
+    NAVIGATION = "navigation"
+    ACQUISITION = "acquisition"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A feed of the catalog: its route below the version's root and its query."""
+
+    route: str
+    query: tuple[tuple[str, str], ...] = ()
+
+    def with_page(self, page: int) -> Target:
+        kept = tuple((k, v) for k, v in self.query if k != "page")
+        return Target(self.route, (*kept, ("page", str(page))) if page > 1 else kept)
+
+
+ROOT: Final = Target("catalog")
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    id: str
+    title: str
+    target: Target
+    kind: Kind  # of the target
+    rel: str = REL_SUBSECTION
+    summary: str = ""
+    count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    number: int
+    size: int
+    total: int
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: str
+    title: str
+    target: Target
+    kind: Kind
+    updated: datetime
+    navigation: tuple[NavEntry, ...] = ()
+    publications: tuple[IssueDetail, ...] = ()
+    paging: Paging | None = None
+    up: Target | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A titled row of the OPDS 2 start page, with the feed that lists all of it."""
+
+    title: str
+    target: Target
+    publications: tuple[IssueDetail, ...]
+
+
+def urn(kind: str, *parts: str) -> str:
+    """A stable Atom id: ``urn:bagboard:<kind>:<part>...``, each part percent-escaped."""
+    return ":".join(("urn:bagboard", kind, *(quote(part, safe="") for part in parts)))
+
+
+def file_time(comic: IndexedComic) -> datetime:
+    try:
+        moment = datetime.fromtimestamp(comic.mtime_ns / 1e9, UTC)
+    except (OverflowError, OSError, ValueError):
+        return _EPOCH
+    return max(moment, _EPOCH)
+
+
+def entry_updated(detail: IssueDetail) -> datetime:
+    """When this entry last changed for this user: the file, or their position in it."""
+    moment = file_time(detail.comic)
+    if detail.progress is not None and detail.progress.updated_at > moment:
+        return detail.progress.updated_at
+    return moment
+
+
+def issue_title(comic: IndexedComic) -> str:
+    """``Series #N: Title``, or as much of it as ComicInfo gives, else the file name."""
+    info = comic.comic_info
+    if info is None or not (info.series or info.title):
+        return comic.name
+    head = info.series
+    if info.number:
+        head = f"{head} #{info.number}" if head else f"#{info.number}"
+    if info.title and head:
+        return f"{head}: {info.title}"
+    return head or info.title
+
+
+def authors(comic: IndexedComic) -> tuple[str, ...]:
+    """Writers, one per name of ComicInfo's comma-separated ``Writer``."""
+    info = comic.comic_info
+    if info is None:
+        return ()
+    return tuple(name.strip() for name in info.writer.split(",") if name.strip())
+
+
+def page_number(raw: str | None) -> PageRequest:
+    """``?page=`` as a feed page of ``PAGE_SIZE`` (anything odd is the first page)."""
+    return PageRequest.from_raw(raw, PAGE_SIZE)
+
+
+class Catalog:
+    """The feeds of one user. Cheap to make; every method reads the index once or a few times."""
+
+    def __init__(
+        self, browse: BrowseService, issues: IssueService, user: User, started: datetime
+    ) -> None:
+        self._browse = browse
+        self._issues = issues
+        self._user = user
+        # Feeds without publications have nothing of their own to date them by: they carry the
+        # time the server started, so that the same feed is the same document (and ETag).
+        self._started = started
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def root(self) -> Feed:
+        entries = (
+            NavEntry(
+                "urn:bagboard:publishers",
+                "Publishers",
+                Target("publishers"),
+                Kind.NAVIGATION,
+                summary="Browse by publisher, then series",
+            ),
+            NavEntry(
+                "urn:bagboard:series",
+                "All series",
+                Target("series"),
+                Kind.NAVIGATION,
+                summary="Every series, by name",
+            ),
+            NavEntry(
+                "urn:bagboard:recent",
+                "Recently added",
+                Target("recent"),
+                Kind.ACQUISITION,
+                rel=REL_NEW,
+                summary="Comics added in the last 30 days, newest first",
+            ),
+            NavEntry(
+                "urn:bagboard:keep-reading",
+                "Keep reading",
+                Target("keep-reading"),
+                Kind.ACQUISITION,
+                summary="Comics you have started",
+            ),
+            NavEntry(
+                "urn:bagboard:to-read",
+                "To read",
+                Target("to-read"),
+                Kind.ACQUISITION,
+                rel=REL_SHELF,
+                summary="Your want-to-read list",
+            ),
+            NavEntry(
+                "urn:bagboard:favorites",
+                "Favorites",
+                Target("favorites"),
+                Kind.NAVIGATION,
+                summary="Your favourite folders",
+            ),
+            NavEntry(
+                "urn:bagboard:folders",
+                "Folders",
+                Target("folder"),
+                Kind.ACQUISITION,
+                summary="Browse the library folders as they are on disk",
+            ),
+        )
+        return Feed(
+            "urn:bagboard:catalog", "bagboard", ROOT, Kind.NAVIGATION, self._started, entries
+        )
+
+    def groups(self) -> tuple[Group, ...]:
+        """The OPDS 2 start page's rows: what the user is reading, and what is new."""
+        first = PageRequest(1, GROUP_SIZE)
+        reading = self._details(self._browse.keep_reading(self._user, first).items)
+        recent = self._details(self._browse.recent(self._user, first).items)
+        return (
+            Group("Keep reading", Target("keep-reading"), tuple(reading)),
+            Group("Recently added", Target("recent"), tuple(recent)),
+        )
+
+    def publishers(self, raw_page: str | None) -> Feed:
+        target = Target("publishers")
+        listing = self._browse.publishers(
+            self._user, mode=BrowseMode.METADATA.value, page=page_number(raw_page)
+        )
+        facets = _facets(listing.page)
+        entries = tuple(
+            NavEntry(
+                urn("publisher", facet.key),
+                facet.name,
+                Target("series", (("publisher", facet.name),)),
+                Kind.NAVIGATION,
+                summary=_count_text(facet.count, "comic"),
+                count=facet.count,
+            )
+            for facet in facets.items
+        )
+        return self._navigation("urn:bagboard:publishers", "Publishers", target, facets, entries)
+
+    def series(self, publisher: str | None, raw_page: str | None) -> Feed:
+        publisher = (publisher or "").strip() or None
+        query = (("publisher", publisher),) if publisher else ()
+        target = Target("series", query)
+        listing = self._browse.series(
+            self._user,
+            mode=BrowseMode.METADATA.value,
+            publisher=publisher,
+            page=page_number(raw_page),
+        )
+        facets = _facets(listing.page)
+        entries = tuple(
+            NavEntry(
+                urn("series", facet.publisher.casefold(), facet.key),
+                facet.name,
+                Target(
+                    "issues",
+                    (("series", facet.name),) + ((("publisher", publisher),) if publisher else ()),
+                ),
+                Kind.ACQUISITION,
+                summary=_count_text(facet.count, "issue"),
+                count=facet.count,
+            )
+            for facet in facets.items
+        )
+        title = publisher or "All series"
+        feed_id = urn("publisher", publisher.casefold()) if publisher else "urn:bagboard:series"
+        up = Target("publishers") if publisher else ROOT
+        return self._navigation(feed_id, title, target, facets, entries, up=up)
+
+    def favorites(self, raw_page: str | None) -> Feed:
+        target = Target("favorites")
+        shelf = self._browse.shelf(self._user, Shelf.FAVORITES, page_number(raw_page))
+        entries = tuple(
+            NavEntry(
+                urn("folder", view.entry.path),
+                view.name,
+                Target("folder", (("path", view.entry.path),)),
+                Kind.ACQUISITION,
+            )
+            for view in shelf.items
+        )
+        return self._navigation("urn:bagboard:favorites", "Favorites", target, shelf, entries)
+
+    # --- publications ------------------------------------------------------------------------
+
+    def issues(self, series: str | None, publisher: str | None, raw_page: str | None) -> Feed:
+        series = (series or "").strip()
+        if not series:
+            raise InvalidInput("series is required")
+        publisher = (publisher or "").strip() or None
+        query = (("series", series),) + ((("publisher", publisher),) if publisher else ())
+        listing = self._browse.issues(
+            self._user,
+            mode=BrowseMode.METADATA.value,
+            series=series,
+            publisher=publisher,
+            page=page_number(raw_page),
+        )
+        up = Target("series", (("publisher", publisher),) if publisher else ())
+        feed_id = urn("series", (publisher or "").casefold(), series.casefold())
+        return self._acquisition(feed_id, series, Target("issues", query), listing.page, up=up)
+
+    def recent(self, raw_page: str | None) -> Feed:
+        page = self._browse.recent(self._user, page_number(raw_page))
+        return self._acquisition("urn:bagboard:recent", "Recently added", Target("recent"), page)
+
+    def keep_reading(self, raw_page: str | None) -> Feed:
+        page = self._browse.keep_reading(self._user, page_number(raw_page))
+        return self._acquisition(
+            "urn:bagboard:keep-reading", "Keep reading", Target("keep-reading"), page
+        )
+
+    def search(self, query: str | None, raw_page: str | None) -> Feed:
+        text = (query or "").strip()
+        target = Target("search", (("q", text),))
+        if not text:
+            # A reader may open the search with nothing typed: an empty result, not an error.
+            return Feed(
+                "urn:bagboard:search",
+                "Search",
+                target,
+                Kind.ACQUISITION,
+                self._started,
+                paging=Paging(1, PAGE_SIZE, 0),
+                up=ROOT,
+            )
+        page = self._browse.search(self._user, text, page_number(raw_page))
+        return self._acquisition(urn("search", text), f"Search: {text}", target, page)
+
+    def to_read(self, raw_page: str | None) -> Feed:
+        """Files on the list are publications; folders on it lead to their folder feed."""
+        target = Target("to-read")
+        shelf = self._browse.shelf(self._user, Shelf.TO_READ, page_number(raw_page))
+        folders = tuple(
+            NavEntry(
+                urn("folder", view.entry.path),
+                view.name,
+                Target("folder", (("path", view.entry.path),)),
+                Kind.ACQUISITION,
+            )
+            for view in shelf.items
+            if view.entry.kind is ShelfKind.FOLDER
+        )
+        ids = [
+            view.entry.comic_id
+            for view in shelf.items
+            if view.entry.kind is ShelfKind.FILE and view.entry.comic_id is not None
+        ]
+        details = self._issues.details(self._user, ids)
+        return Feed(
+            "urn:bagboard:to-read",
+            "To read",
+            target,
+            Kind.ACQUISITION,
+            _latest(details, self._started),
+            folders,
+            tuple(details),
+            Paging(shelf.page, shelf.page_size, shelf.total),
+            ROOT,
+        )
+
+    def folder(self, path: str | None, raw_page: str | None) -> Feed:
+        """A folder as on disk: its subfolders, then the comics directly in it."""
+        path = (path or "").strip() or None
+        contents = self._browse.folder(self._user, path, page_number(raw_page))
+        folders = tuple(_folder_entry(item) for item in contents.folders)
+        details = self._issues.details(self._user, [i.comic.id for i in contents.comics.items])
+        here = contents.folder
+        title = here.name if here is not None else "Folders"
+        up = (
+            ROOT
+            if here is None
+            else Target("folder", (("path", _parent(here.path)),) if here.depth > 1 else ())
+        )
+        page = contents.comics
+        return Feed(
+            urn("folder", here.path) if here is not None else "urn:bagboard:folders",
+            title,
+            Target("folder", (("path", here.path),) if here is not None else ()),
+            Kind.ACQUISITION,
+            _latest(details, self._started),
+            folders,
+            tuple(details),
+            Paging(page.page, page.page_size, page.total),
+            up,
+        )
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _details(self, items: Sequence[IssueItem]) -> list[IssueDetail]:
+        return self._issues.details(self._user, [item.comic.id for item in items])
+
+    def _navigation(
+        self,
+        feed_id: str,
+        title: str,
+        target: Target,
+        page: Page[Any],
+        entries: tuple[NavEntry, ...],
+        *,
+        up: Target = ROOT,
+    ) -> Feed:
+        return Feed(
+            feed_id,
+            title,
+            target,
+            Kind.NAVIGATION,
+            self._started,
+            entries,
+            paging=Paging(page.page, page.page_size, page.total),
+            up=up,
+        )
+
+    def _acquisition(
+        self, feed_id: str, title: str, target: Target, page: Page[IssueItem], *, up: Target = ROOT
+    ) -> Feed:
+        details = self._details(page.items)
+        return Feed(
+            feed_id,
+            title,
+            target,
+            Kind.ACQUISITION,
+            _latest(details, self._started),
+            publications=tuple(details),
+            paging=Paging(page.page, page.page_size, page.total),
+            up=up,
+        )
+
+
+def _facets(page: Page[Any]) -> Page[Facet]:
+    # Listings asked for in metadata mode hold facets; anything else is a programming slip.
+    items = [item for item in page.items if isinstance(item, Facet)]
+    return Page(items, page.total, page.request)
+
+
+def _folder_entry(item: FolderItem) -> NavEntry:
+    folder = item.folder
+    return NavEntry(
+        urn("folder", folder.path),
+        folder.name,
+        Target("folder", (("path", folder.path),)),
+        Kind.ACQUISITION,
+        summary=_count_text(folder.comic_count, "comic"),
+        count=folder.comic_count,
+    )
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] or "/"
+
+
+def _count_text(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _latest(details: Sequence[IssueDetail], default: datetime) -> datetime:
+    return max((entry_updated(detail) for detail in details), default=default)

@@ -1,0 +1,58 @@
+"""What every OPDS handler gets: the links of this request, and this user's catalog."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+
+from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAddress
+from bagboard.adapters.http.opds.catalog import Catalog
+from bagboard.domain.browse_service import BrowseService
+from bagboard.domain.issues import IssueService
+from bagboard.domain.model import User
+
+POLICY_STATE_KEY: Final = "opds_base_url"
+STARTED_STATE_KEY: Final = "opds_started"
+
+
+def opds_state(policy: BaseUrlPolicy) -> dict[str, object]:
+    """The app state the OPDS handlers read; ``create_app`` merges it in."""
+    return {POLICY_STATE_KEY: policy, STARTED_STATE_KEY: datetime.now(UTC).replace(microsecond=0)}
+
+
+def links_for(connection: ASGIConnection[Any, Any, Any, Any]) -> Links:
+    state: State = connection.app.state
+    policy: BaseUrlPolicy = state.get(POLICY_STATE_KEY) or BaseUrlPolicy()
+    scope = connection.scope
+    server = scope.get("server")
+    host = connection.headers.get("host") or (f"{server[0]}:{server[1]}" if server else "localhost")
+    client = scope.get("client")
+    address = RequestAddress(
+        scheme=str(scope.get("scheme") or "http"),
+        host=host,
+        root_path=str(scope.get("root_path") or ""),
+        client=client[0] if client else None,
+        headers=connection.headers,
+    )
+    return Links(policy.base(address))
+
+
+def provide_links(request: Request[Any, Any, Any]) -> Links:
+    """Dependency ``links``."""
+    return links_for(request)
+
+
+def provide_catalog(
+    request: Request[Any, Any, Any],
+    browse: NamedDependency[BrowseService],
+    issues: NamedDependency[IssueService],
+    current_user: NamedDependency[User],
+) -> Catalog:
+    """Dependency ``catalog``."""
+    started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
+    return Catalog(browse, issues, current_user, started)

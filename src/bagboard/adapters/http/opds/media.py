@@ -1,0 +1,29 @@
+"""Media types and link relations the OPDS documents use. Comic file types are
+``issue_json.COMIC_MEDIA_TYPES``, shared with ``/api/v1``."""
+
+from __future__ import annotations
+
+from typing import Final
+
+ATOM_NAVIGATION: Final = "application/atom+xml;profile=opds-catalog;kind=navigation"
+ATOM_ACQUISITION: Final = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+OPENSEARCH: Final = "application/opensearchdescription+xml"
+OPDS2_FEED: Final = "application/opds+json"
+DIVINA: Final = "application/divina+json"
+AUTH_DOCUMENT: Final = "application/opds-authentication+json"
+PROGRESSION: Final = "application/opds-progression+json"
+JPEG: Final = "image/jpeg"
+
+REL_ACQUISITION: Final = "http://opds-spec.org/acquisition"
+REL_IMAGE: Final = "http://opds-spec.org/image"
+REL_THUMBNAIL: Final = "http://opds-spec.org/image/thumbnail"
+REL_PSE_STREAM: Final = "http://vaemendis.net/opds-pse/stream"
+REL_AUTH_DOCUMENT: Final = "http://opds-spec.org/auth/document"
+REL_PROGRESSION: Final = "http://opds-spec.org/progression"
+AUTH_BASIC: Final = "http://opds-spec.org/auth/basic"
+
+# Where the versions live, below the server root (and any public prefix).
+OPDS_PREFIX: Final = "/opds"
+V1_PREFIX: Final = "/opds/v1.2"
+V2_PREFIX: Final = "/opds/v2.0"
+AUTH_PATH: Final = "/opds/v2.0/auth"
