@@ -1,0 +1,25 @@
+"""How every OPDS feed is sent: a weak ETag of its bytes, per-user caching, no 406 ever.
+
+Feeds differ per user (shelves, progress, library limits), so caches must key them by the
+credentials (``Vary: Authorization``) and revalidate before reuse. Each URL has exactly one
+representation, whatever ``Accept`` says: readers send odd ones, and a 406 loses them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from litestar import Response
+from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
+
+from bagboard.adapters.http.etag import LIST_CACHE_CONTROL, matches, weak_etag
+
+VARY: Final = "Authorization, X-API-Key"
+
+
+def feed_response(body: bytes, media_type: str, if_none_match: str | None) -> Response[bytes]:
+    etag = weak_etag(body)
+    headers = {"ETag": etag, "Cache-Control": LIST_CACHE_CONTROL, "Vary": VARY}
+    if matches(if_none_match, etag):
+        return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(content=body, status_code=HTTP_200_OK, headers=headers, media_type=media_type)
