@@ -41,6 +41,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+if [ -n "$extras" ]; then
+  # The OPDS acceptance tests drive a real reader, ComicCatcher. Only its Qt-free client layer
+  # is used, so it is installed without its dependencies (PyQt6, PyMuPDF...), then given the
+  # two it needs. Two commands: --no-deps would otherwise also apply to httpx and pydantic.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "comiccatcher==0.7.5"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "httpx>=0.27" "pydantic>=2"
+fi
 if [ -n "$bench" ]; then
   if ! command -v wrk >/dev/null; then
     { as_root apt-get update -qq && as_root apt-get install -y -qq wrk >/dev/null; } || {
