@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +10,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, Integer, MetaData, inspect
+from sqlalchemy import Column, Engine, Integer, MetaData, inspect, select
 
-from bagboard.adapters.storage import SqlLibraryStore, make_engine, upgrade
+from bagboard.adapters.storage import SqlLibraryStore, SqlUserStore, make_engine, upgrade
 from bagboard.adapters.storage.facet_tables import SERIES_SEARCH
 from bagboard.adapters.storage.migrate import alembic_config
-from bagboard.adapters.storage.tables import metadata
+from bagboard.adapters.storage.progress import SqlProgressStore
+from bagboard.adapters.storage.tables import metadata, reading_progress
+from bagboard.domain.model import Role
+from bagboard.domain.progress import ComicKey, Device, ProgressChange
 
 
 def head() -> str | None:
@@ -76,3 +80,23 @@ def test_upgrade_accepts_a_url(tmp_path: Path) -> None:
         assert set(inspect(engine).get_table_names()) >= set(metadata.tables)
     finally:
         engine.dispose()
+
+
+def test_positions_written_before_devices_were_kept_name_none(sql_engine: Engine) -> None:
+    store = SqlProgressStore(sql_engine)
+    user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
+    key = ComicKey("/srv/comics/a.cbz")
+    at = datetime(2026, 4, 1, tzinfo=UTC)
+    store.save(user.id, key, ProgressChange(7, 20, device=Device("tablet", "Tablet")), at)
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0010")
+    columns = {column["name"] for column in inspect(sql_engine).get_columns("reading_progress")}
+    assert not columns & {"device_id", "device_name"}
+    with sql_engine.connect() as conn:
+        pages = conn.execute(select(reading_progress.c.page_number)).scalars().all()
+    assert pages == [7]  # the rows stay
+    upgrade(sql_engine)
+    kept = store.position(user.id, key)
+    assert kept is not None and (kept.page_number, kept.total_pages, kept.device) == (7, 20, None)
+    saved = store.save(user.id, key, ProgressChange(8, device=Device("phone", "")), at)
+    assert store.position(user.id, key) == saved and saved.device == Device("phone", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,12 +12,15 @@ from hypothesis import strategies as st
 
 from bagboard.domain.errors import InvalidInput, StaleProgress
 from bagboard.domain.progress import (
+    MAX_DEVICE_TEXT,
     TICK,
+    Device,
     ProgressChange,
     ReadingProgress,
     apply_change,
     change_stamp,
     clear,
+    holds,
     is_stale,
     next_change_time,
 )
@@ -109,6 +113,94 @@ def test_negative_numbers_are_refused() -> None:
     for field in ("page_number", "total_pages", "time_spent", "client_time"):
         with pytest.raises(InvalidInput):
             ProgressChange(**{field: -1})
+
+
+# --- devices and forward-only changes ----------------------------------------------------
+
+TABLET = Device("tablet-1", "Kobo")
+
+
+def test_a_device_is_named_within_limits() -> None:
+    longest = "x" * MAX_DEVICE_TEXT
+    assert Device(longest, longest) == Device(longest, longest)
+    assert Device("id", "").name == ""
+    for device_id, name in [
+        ("", "Kobo"),  # no id
+        ("x" * (MAX_DEVICE_TEXT + 1), "Kobo"),
+        ("id", "x" * (MAX_DEVICE_TEXT + 1)),
+        ("a\x00b", "Kobo"),
+        ("id", "Ko\x00bo"),
+        ("id", "\ud800"),  # a lone surrogate is no storable text
+    ]:
+        with pytest.raises(InvalidInput):
+            Device(device_id, name)
+
+
+def test_an_applied_change_records_its_device_and_one_without_clears_it() -> None:
+    saved = apply_change(stored(), ProgressChange(13, device=TABLET), PATH, NOW)
+    assert saved.device == TABLET
+    again = apply_change(saved, ProgressChange(14), PATH, NOW)
+    assert again.device is None
+
+
+def test_clearing_forgets_the_device() -> None:
+    tombstone = clear(replace(stored(), device=TABLET), NOW)
+    assert tombstone.cleared and tombstone.device is None
+
+
+def test_a_forward_only_change_is_untimed_and_names_a_page() -> None:
+    with pytest.raises(InvalidInput):
+        ProgressChange(5, client_time=100, forward_only=True)
+    with pytest.raises(InvalidInput):
+        ProgressChange(total_pages=5, forward_only=True)
+    assert ProgressChange(5, forward_only=True).forward_only
+
+
+@pytest.mark.parametrize(
+    ("current", "page", "stands"),
+    [
+        (None, 0, False),  # nothing stored
+        (stored(), 11, True),  # behind the stored page 12
+        (stored(), 12, True),  # at it
+        (stored(), 13, False),  # on from it
+        (stored(cleared=True), 1, False),  # a cleared position counts as none
+    ],
+)
+def test_holds(current: ReadingProgress | None, page: int, stands: bool) -> None:
+    assert holds(current, ProgressChange(page, forward_only=True)) is stands
+    assert holds(current, ProgressChange(page)) is False  # only forward-only changes hold
+
+
+def test_a_held_forward_only_change_returns_the_stored_position_itself() -> None:
+    current = stored(NOW_UNIX + 999)  # even a stored device time ahead of the server
+    assert apply_change(current, ProgressChange(3, forward_only=True), PATH, NOW) is current
+
+
+def test_a_forward_only_change_past_the_stored_page_applies_like_an_untimed_one() -> None:
+    current = stored(NOW_UNIX + 999)
+    change = ProgressChange(20, device=TABLET, forward_only=True)
+    saved = apply_change(current, change, PATH, NOW)
+    untimed = apply_change(current, ProgressChange(20, device=TABLET), PATH, NOW)
+    assert saved == untimed
+    assert (saved.page_number, saved.total_pages, saved.client_updated_at) == (
+        20,
+        40,
+        NOW_UNIX + 999,
+    )
+    after_clear = apply_change(
+        stored(cleared=True), ProgressChange(1, forward_only=True), PATH, NOW
+    )
+    assert (after_clear.page_number, after_clear.cleared) == (1, False)
+
+
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=40))
+def test_forward_only_changes_in_any_order_end_on_the_furthest_page(pages: list[int]) -> None:
+    state: ReadingProgress | None = None
+    for n, page in enumerate(pages):
+        before = None if state is None else state.page_number
+        state = apply_change(state, ProgressChange(page, forward_only=True), PATH, NOW + n * TICK)
+        assert before is None or state.page_number >= before
+    assert state is not None and state.page_number == max(pages)
 
 
 # --- server times and cursors ---------------------------------------------------------------
