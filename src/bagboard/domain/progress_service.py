@@ -1,4 +1,5 @@
-"""Reading positions and read marks as the API names them: by path, for one user.
+"""Reading positions and read marks as the API names them: by path, for one user; and by
+comic id, as OPDS names them (progression, page tracking), over the same rows.
 
 A path that names an indexed comic the user may see is stored against that comic's id, so the
 position follows the comic through moves and renames; any other path is kept as given (a
@@ -8,7 +9,9 @@ like a path that is not indexed, so nothing here tells them it exists.
 
 from __future__ import annotations
 
-from bagboard.domain.errors import InvalidInput
+from collections.abc import Sequence
+
+from bagboard.domain.errors import ComicNotFound, InvalidInput
 from bagboard.domain.libraries import sees_library
 from bagboard.domain.model import User
 from bagboard.domain.pagination import FIRST_PAGE, PageRequest
@@ -41,6 +44,22 @@ class ProgressService:
     def save(self, user: User, path: str, change: ProgressChange) -> ReadingProgress:
         """Store a position; ``StaleProgress`` when the change is older than the stored one."""
         return self._store.save(user.id, self._key(user, path), change, self._clock.now())
+
+    def position_of(self, user: User, comic_id: int) -> ReadingProgress | None:
+        """The live position in an indexed comic; None when never saved or cleared."""
+        found = self._store.position(user.id, self._comic_key(user, comic_id))
+        return None if found is None or found.cleared else found
+
+    def save_comic(self, user: User, comic_id: int, change: ProgressChange) -> ReadingProgress:
+        """Store a position in an indexed comic, as ``save`` does for its path; a forward-only
+        change behind the stored page returns the stored position, writing nothing."""
+        key = self._comic_key(user, comic_id)
+        return self._store.save(user.id, key, change, self._clock.now())
+
+    def positions(self, user: User, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
+        """The live positions of comics the caller lists (so may show the user), by id; one
+        read for a page of a list."""
+        return self._store.positions(user.id, comic_ids)
 
     def clear(self, user: User, path: str) -> None:
         self._store.clear(user.id, self._key(user, path), self._clock.now())
@@ -81,6 +100,14 @@ class ProgressService:
         found = self._store.changes(user.id, after, page)
         last = found.items[-1].cursor if found.items else after
         return Feed(found, last, now)
+
+    def _comic_key(self, user: User, comic_id: int) -> ComicKey:
+        # Callers name comics they have shown the user; checked again, as a comic can leave
+        # the index or its library between the listing and the write.
+        comic = self._index.comic(comic_id)
+        if comic is None or not sees_library(self._libraries, user, comic.library_id):
+            raise ComicNotFound("that comic is not in the library")
+        return ComicKey(comic.path, comic.id)
 
     def _key(self, user: User, path: str) -> ComicKey:
         if (
