@@ -224,6 +224,16 @@ class BrowseService:
         comics = self._metadata.recent(self.scope(user).library_ids, since, page)
         return self._enrich(user, comics)
 
+    def search(self, user: User, query: str, page: PageRequest = FIRST_PAGE) -> Page[IssueItem]:
+        """Comics whose series, title or file name contains ``query`` (as the series search
+        matches), by series, then issue number."""
+        _check_filters(query)
+        text = query.strip()
+        if not text:
+            raise InvalidInput("a search needs some text")
+        comics = self._metadata.search(self.scope(user).library_ids, text, page)
+        return self._enrich(user, comics)
+
     # --- shelves -------------------------------------------------------------------------------
 
     def shelf(self, user: User, shelf: Shelf, page: PageRequest = FIRST_PAGE) -> Page[ShelfView]:

@@ -51,3 +51,10 @@ class MetadataBrowser(Protocol):
     ) -> Page[ComicRow]:
         """Comics first indexed at or after ``since``, newest first."""
         ...
+
+    def search(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
+        """Comics whose series, title or file name contains ``query``, by the rule of the
+        ``series`` search (case-insensitive, literally), comics in no series included.
+        Ordered by series key in natural order (no series first), then as ``issues`` orders
+        ``alpha``: issue number, then file name, in natural order, then id."""
+        ...

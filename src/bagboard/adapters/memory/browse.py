@@ -215,6 +215,10 @@ def _issue_order(c: _Tagged) -> tuple[str, str, int]:
     return (natural_sort_text(c.info.number), natural_sort_text(c.comic.name), c.comic.id)
 
 
+def _search_order(c: _Tagged) -> tuple[str, str, str, str, int]:
+    return (natural_sort_text(c.series_key), c.series_key, *_issue_order(c))
+
+
 _ISSUE_ORDER: dict[Sort, Callable[[_Tagged], Any]] = {
     Sort.YEAR: lambda c: (c.year is None, -(c.year or 0), *_issue_order(c)),
     Sort.RECENT: lambda c: (-_micros(c.comic.added_at), -c.comic.id),
@@ -298,3 +302,7 @@ class MemoryMetadataBrowser(MetadataBrowser):
             if comic.library_id in library_ids and comic.added_at >= since
         )
         return _page(rows, lambda row: (-_micros(row.added_at), -row.id), page)
+
+    def search(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
+        result = _page(filter(_matcher(query), self._visible(library_ids)), _search_order, page)
+        return Page([_comic_row(c.comic) for c in result.items], result.total, page)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, Integer, bindparam, cast, func, select
 
 from bagboard.adapters.storage.browse_folders import COMIC, PAGES_KEPT, PagedStatement, empty
 from bagboard.adapters.storage.browse_series import series_page
+from bagboard.adapters.storage.comic_search import ComicSearch
 from bagboard.adapters.storage.facet_tables import publisher_facets
 from bagboard.adapters.storage.generation import GenerationCache, current_generation, kept
 from bagboard.adapters.storage.lean import Prepared, lean
@@ -34,6 +35,7 @@ class SqlMetadataBrowser(MetadataBrowser):
         self._engine = engine
         self._searches: GenerationCache[Page[Facet]] = GenerationCache(_SEARCHES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
+        self._comic_search = ComicSearch(engine)
 
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:
@@ -117,6 +119,9 @@ class SqlMetadataBrowser(MetadataBrowser):
                 current_generation(conn),
                 lambda: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since),
             )
+
+    def search(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
+        return self._comic_search.page(library_ids, query, page)
 
 
 def _publisher_statements(sort: Sort) -> tuple[Prepared, Prepared]:

@@ -1,0 +1,103 @@
+"""``BrowseService`` reads behind the OPDS catalog (search, keep reading, folders), on the
+shipped memory adapters over a real scanned collection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from bagboard.bootstrap import Bagboard, build
+from bagboard.config import load_settings
+from bagboard.domain.browse_service import IssueItem
+from bagboard.domain.errors import InvalidInput
+from bagboard.domain.model import Library, Role, User
+from bagboard.domain.pagination import Page, PageRequest
+from tests.browse_support import ASM, index_collection, write_collection
+
+ALL = PageRequest(1, 200)
+SPIDER = "Amazing Spider-Man"
+
+
+@dataclass
+class Setup:
+    app: Bagboard
+    owner: User
+    kid: User
+    lib_a: Library
+    lib_b: Library
+
+
+@pytest.fixture
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    # A fresh app per test: the tests save reading positions.
+    base = tmp_path_factory.mktemp("browse-catalog")
+    root_a, root_b = write_collection(base, datetime.now(UTC))
+    app = build(load_settings(data_dir=str(base / "data")), memory=True, workers=0)
+    lib_a, lib_b = index_collection(app, root_a, root_b)
+    accounts = app.accounts()
+    kid = accounts.add_user("kid", Role.READER, [lib_a.id])
+    yield Setup(app, accounts.owner(), kid, lib_a, lib_b)
+    app.close()
+
+
+def comic_id(setup: Setup, relative: str, library: Library | None = None) -> int:
+    comic = setup.app.library_index().comic_at(f"{(library or setup.lib_a).root}/{relative}")
+    assert comic is not None, relative
+    return comic.id
+
+
+def names(page: Page[IssueItem]) -> list[str]:
+    return [item.comic.name for item in page.items]
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def test_search_finds_comics_by_series_title_or_file_name(setup: Setup) -> None:
+    browse = setup.app.browse()
+    found = browse.search(setup.owner, "  SPIDER ", ALL)
+    assert [item.comic.number for item in found.items] == ["1", "1.5", "2", "3", "10", "Annual"]
+    assert found.total == 6
+    assert names(browse.search(setup.owner, "court of owls", ALL)) == ["Batman 001.cbz"]
+    assert names(browse.search(setup.owner, "jughead 01", ALL)) == ["Jughead 01.cbz"]
+    assert browse.search(setup.owner, "nothing like it", ALL).total == 0
+
+
+def test_search_sees_only_the_users_libraries(setup: Setup) -> None:
+    browse = setup.app.browse()
+    assert [item.comic.number for item in browse.search(setup.kid, SPIDER, ALL).items] == [
+        "1",
+        "1.5",
+        "2",
+        "10",
+        "Annual",
+    ]
+    assert browse.search(setup.kid, "hidden", ALL).total == 0
+    assert browse.search(setup.owner, "hidden", ALL).total == 3
+
+
+def test_search_pages(setup: Setup) -> None:
+    browse = setup.app.browse()
+    first = browse.search(setup.owner, SPIDER, PageRequest(1, 4))
+    second = browse.search(setup.owner, SPIDER, PageRequest(2, 4))
+    assert (len(first.items), len(second.items), first.total, first.has_more) == (4, 2, 6, True)
+    assert not set(names(first)) & set(names(second))
+
+
+def test_search_results_carry_the_users_reading_state(setup: Setup) -> None:
+    second = comic_id(setup, f"{ASM}/{SPIDER} #2.cbz")
+    states = setup.app.reading_states()
+    states.save_page(setup.kid.id, second, 4, datetime.now(UTC))
+    states.mark_read(setup.owner.id, second, datetime.now(UTC))
+    items = {item.comic.id: item for item in setup.app.browse().search(setup.kid, SPIDER).items}
+    assert (items[second].reading.last_page, items[second].reading.is_read) == (4, False)
+    assert sum(item.reading.has_progress for item in items.values()) == 1
+
+
+@pytest.mark.parametrize("query", ["", "   ", "bat\x00man"])
+def test_search_refuses_blank_queries_and_nul(setup: Setup, query: str) -> None:
+    with pytest.raises(InvalidInput):
+        setup.app.browse().search(setup.owner, query)
