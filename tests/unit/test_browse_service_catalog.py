@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -101,3 +101,34 @@ def test_search_results_carry_the_users_reading_state(setup: Setup) -> None:
 def test_search_refuses_blank_queries_and_nul(setup: Setup, query: str) -> None:
     with pytest.raises(InvalidInput):
         setup.app.browse().search(setup.owner, query)
+
+
+# --- keep reading -------------------------------------------------------------------------------
+
+
+def test_keep_reading_lists_started_unread_comics_newest_first(setup: Setup) -> None:
+    now = datetime.now(UTC)
+    states = setup.app.reading_states()
+    first, second, annual = (
+        comic_id(setup, f"{ASM}/{SPIDER} {name}.cbz") for name in ("#1", "#2", "Annual")
+    )
+    third = comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b)
+    states.save_page(setup.owner.id, first, 3, now)
+    states.save_page(setup.owner.id, third, 5, now + timedelta(minutes=1))
+    states.save_page(setup.owner.id, second, 9, now + timedelta(minutes=2))
+    states.save_page(setup.owner.id, annual, 2, now + timedelta(minutes=3))
+    states.mark_read(setup.owner.id, annual, now + timedelta(minutes=4))
+    browse = setup.app.browse()
+    page = browse.keep_reading(setup.owner, ALL)
+    assert [item.comic.number for item in page.items] == ["2", "3", "1"]
+    assert [item.reading.last_page for item in page.items] == [9, 5, 3]
+    assert browse.keep_reading(setup.owner, PageRequest(2, 2)).total == 3
+    assert browse.keep_reading(setup.kid).total == 0
+
+
+def test_keep_reading_leaves_out_libraries_the_user_cannot_see(setup: Setup) -> None:
+    states = setup.app.reading_states()
+    now = datetime.now(UTC)
+    states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #1.cbz"), 3, now)
+    states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b), 1, now)
+    assert names(setup.app.browse().keep_reading(setup.kid)) == [f"{SPIDER} #1.cbz"]

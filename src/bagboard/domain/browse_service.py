@@ -234,6 +234,11 @@ class BrowseService:
         comics = self._metadata.search(self.scope(user).library_ids, text, page)
         return self._enrich(user, comics)
 
+    def keep_reading(self, user: User, page: PageRequest = FIRST_PAGE) -> Page[IssueItem]:
+        """Comics the user has started and not marked read, the most recently read first."""
+        comics = self._reading.keep_reading(user.id, self.scope(user).library_ids, page)
+        return self._enrich(user, comics)
+
     # --- shelves -------------------------------------------------------------------------------
 
     def shelf(self, user: User, shelf: Shelf, page: PageRequest = FIRST_PAGE) -> Page[ShelfView]:

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bagboard.domain.browse import ReadingState
+from bagboard.domain.browse import ComicRow, ReadingState
+from bagboard.domain.pagination import Page, PageRequest
 
 
 class ReadingStates(Protocol):
@@ -18,3 +19,10 @@ class ReadingStates(Protocol):
     def save_page(self, user_id: int, comic_id: int, page_number: int, at: datetime) -> None: ...
 
     def mark_read(self, user_id: int, comic_id: int, at: datetime) -> None: ...
+
+    def keep_reading(
+        self, user_id: int, library_ids: Sequence[int], page: PageRequest
+    ) -> Page[ComicRow]:
+        """Comics of ``library_ids`` the user has a saved position in (not cleared) and has
+        not marked read: the most recently saved first, ties by comic id, the larger first."""
+        ...

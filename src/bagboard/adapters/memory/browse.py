@@ -60,7 +60,7 @@ def _folder_row(contents: IndexContents, folder: KnownFolder) -> FolderRow:
     )
 
 
-def _comic_row(comic: IndexedComic) -> ComicRow:
+def comic_row(comic: IndexedComic) -> ComicRow:
     info = comic.comic_info or _NO_INFO
     return ComicRow(
         id=comic.id,
@@ -145,7 +145,7 @@ class MemoryFolderBrowser(FolderBrowser):
         contents = self._index.contents()
         wanted = {folder.path for folder in contents.folders.values() if folder.id in folder_ids}
         rows = (
-            _comic_row(comic) for comic in contents.comics.values() if comic.folder_path in wanted
+            comic_row(comic) for comic in contents.comics.values() if comic.folder_path in wanted
         )
         return _page(rows, _by_name, page)
 
@@ -291,13 +291,13 @@ class MemoryMetadataBrowser(MetadataBrowser):
             and publisher_key in (None, c.publisher_key)
         ]
         result = _page(rows, _ISSUE_ORDER.get(sort, _issue_order), page)
-        return Page([_comic_row(c.comic) for c in result.items], result.total, page)
+        return Page([comic_row(c.comic) for c in result.items], result.total, page)
 
     def recent(
         self, library_ids: Sequence[int], since: datetime, page: PageRequest
     ) -> Page[ComicRow]:
         rows = (
-            _comic_row(comic)
+            comic_row(comic)
             for comic in self._index.contents().comics.values()
             if comic.library_id in library_ids and comic.added_at >= since
         )
@@ -305,4 +305,4 @@ class MemoryMetadataBrowser(MetadataBrowser):
 
     def search(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
         result = _page(filter(_matcher(query), self._visible(library_ids)), _search_order, page)
-        return Page([_comic_row(c.comic) for c in result.items], result.total, page)
+        return Page([comic_row(c.comic) for c in result.items], result.total, page)

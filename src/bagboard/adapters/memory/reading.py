@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
 
-from bagboard.domain.browse import ReadingState
+from bagboard.adapters.memory.browse import comic_row
+from bagboard.domain.browse import ComicRow, ReadingState
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.progress import (
@@ -102,6 +103,33 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
             self._link_arrivals()
             row = self._row(Source.MARK, user_id, self._key(comic_id), at)
             row.updated_at, row.deleted = at, False
+
+    def keep_reading(
+        self, user_id: int, library_ids: Sequence[int], page: PageRequest
+    ) -> Page[ComicRow]:
+        """Without an index there is no comic to list, so nothing is."""
+        if self._index is None:
+            return Page([], 0, page)
+        with self._lock:
+            self._link_arrivals()
+            read = {
+                row.comic_id
+                for row in self._mine(self._rows[Source.MARK], user_id)
+                if not row.deleted and self._linked(row)
+            }
+            started = {
+                row.comic_id: row.updated_at
+                for row in self._mine(self._rows[Source.POSITION], user_id)
+                if row.comic_id is not None
+                and not row.deleted
+                and self._linked(row)
+                and row.comic_id not in read
+            }
+        held = self._index.comics(list(started))
+        visible = [comic for comic in held.values() if comic.library_id in library_ids]
+        visible.sort(key=lambda comic: (started[comic.id], comic.id), reverse=True)
+        rows = [comic_row(comic) for comic in visible[page.offset : page.offset + page.limit]]
+        return Page(rows, len(visible), page)
 
     # --- ProgressStore ---------------------------------------------------------------------
 

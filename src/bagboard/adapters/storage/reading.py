@@ -13,6 +13,7 @@ from sqlalchemy import (
     Engine,
     Table,
     bindparam,
+    exists,
     false,
     null,
     or_,
@@ -22,12 +23,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bagboard.adapters.storage.browse_folders import COMIC, PagedStatement, empty
 from bagboard.adapters.storage.errors import translate_errors
 from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.moved_paths import free_path
 from bagboard.adapters.storage.tables import comics, read_marks, reading_progress
-from bagboard.domain.browse import ReadingState
+from bagboard.domain.browse import ComicRow, ReadingState
 from bagboard.domain.errors import ComicNotFound
+from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.reading_states import ReadingStates
 
 # Far below every driver's bound-parameter limit; a list page asks for at most 200.
@@ -54,6 +57,28 @@ def _states() -> Prepared:
 _STATES = _states()
 
 
+def _keep_reading() -> PagedStatement:
+    """A user's live positions in comics of ``libraries`` they have not marked read, in the
+    order of the (user, updated_at) index."""
+    user: BindParameter[int] = bindparam("user")
+    marked = exists().where(
+        _marks.user_id == user, _marks.comic_id == comics.c.id, _marks.deleted == false()
+    )
+    return PagedStatement(
+        COMIC.join(reading_progress, _progress.comic_id == comics.c.id)
+        .where(
+            _progress.user_id == user,
+            _progress.deleted == false(),
+            comics.c.library_id.in_(bindparam("libraries", expanding=True)),
+            ~marked,
+        )
+        .order_by(_progress.updated_at.desc(), comics.c.id.desc())
+    )
+
+
+_KEEP_READING = _keep_reading()
+
+
 class SqlReadingStates(ReadingStates):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -72,6 +97,16 @@ class SqlReadingStates(ReadingStates):
             comic_id: ReadingState(last_page=pages.get(comic_id), is_read=comic_id in read)
             for comic_id in pages.keys() | read
         }
+
+    def keep_reading(
+        self, user_id: int, library_ids: Sequence[int], page: PageRequest
+    ) -> Page[ComicRow]:
+        if not library_ids:
+            return empty(page)
+        with lean(self._engine) as conn:
+            return _KEEP_READING.page(
+                conn, page, ComicRow, user=user_id, libraries=list(library_ids)
+            )
 
     def save_page(self, user_id: int, comic_id: int, page_number: int, at: datetime) -> None:
         values = {"page_number": page_number, "updated_at": at, "deleted": False}
