@@ -1,22 +1,289 @@
-"""OPDS 2.0 routes."""
+"""OPDS 2.0 routes: the JSON catalog, DiViNa manifests and reading progression.
+
+Every feed route renders the catalog's feed of the same name (as OPDS 1.2 does in Atom), so a
+link either version makes resolves in both. Feeds and manifests go out as their one media
+type whatever ``Accept`` asks for: readers send odd ones, and a 406 would lose them.
+"""
 
 from __future__ import annotations
 
-from litestar import Response
+from functools import partial
+from typing import Annotated, Any, Final
+
+import anyio.to_thread
+from litestar import HttpMethod, Request, Response, route
 from litestar.di import NamedDependency
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import FromQuery, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT, HTTP_409_CONFLICT
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.auth import PUBLIC_OPT_KEY
+from bagboard.adapters.http.etag import IfNoneMatch
+from bagboard.adapters.http.opds import opds2
 from bagboard.adapters.http.opds.auth_document import document_response
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.media import V2_PREFIX
+from bagboard.adapters.http.opds.catalog import Catalog, Feed, Group
+from bagboard.adapters.http.opds.media import DIVINA, OPDS2_FEED, PROGRESSION, V2_PREFIX
+from bagboard.adapters.http.opds.progression import (
+    MAX_BODY,
+    InvalidProgression,
+    parse_write,
+    progression_document,
+)
+from bagboard.adapters.http.opds.responses import VARY, feed_response
+from bagboard.adapters.http.params import IssueIdParam, PageParam
 from bagboard.adapters.http.routing import get
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.errors import StaleProgress
+from bagboard.domain.issues import IssueService
+from bagboard.domain.model import User
+from bagboard.domain.progress import ReadingProgress
+from bagboard.domain.progress_service import ProgressService
+
+# Handler paths are below the ``/opds`` router.
+_HERE: Final = V2_PREFIX.removeprefix("/opds")
+# Positions change with every page turned: never reuse one without asking.
+_NO_STORE: Final = {"Cache-Control": "no-store", "Vary": VARY}
+
+Text = FromQuery[str | None]
+# ``query`` is a name Litestar keeps for the whole query string: the search words arrive as
+# ``?query=`` (what ``{?query}`` expands to) or as the catalog's own ``?q=``.
+SearchWords = Annotated[str | None, QueryParameter(name="query", required=False)]
 
 
-@get(f"{V2_PREFIX.removeprefix('/opds')}/auth", sync_to_thread=False, opt={PUBLIC_OPT_KEY: True})
+def _v2(path: str) -> str:
+    return f"{_HERE}{path}"
+
+
+def _feed(
+    feed: Feed, links: Links, if_none_match: str | None, groups: tuple[Group, ...] = ()
+) -> Response[bytes]:
+    body = opds2.encode(opds2.feed_document(feed, links, groups))
+    return feed_response(body, OPDS2_FEED, if_none_match)
+
+
+@get(_v2("/auth"), sync_to_thread=False, opt={PUBLIC_OPT_KEY: True})
 def authentication(links: NamedDependency[Links]) -> Response[bytes]:
     """The authentication document: public, as the spec requires."""
     return document_response(links)
 
 
-OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (authentication,)
+@get([_HERE, _v2("/"), _v2("/catalog")], sync_to_thread=False)
+def start(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    """The start feed: where to browse, and rows of what the user reads and what is new."""
+    return _feed(catalog.root(), links, if_none_match, catalog.groups())
+
+
+@get(_v2("/publishers"), sync_to_thread=False)
+def publishers(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.publishers(page), links, if_none_match)
+
+
+@get(_v2("/series"), sync_to_thread=False)
+def series(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    publisher: Text = None,
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.series(publisher, page), links, if_none_match)
+
+
+@get(_v2("/issues"), sync_to_thread=False)
+def issues_of_series(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    series: Text = None,
+    publisher: Text = None,
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.issues(series, publisher, page), links, if_none_match)
+
+
+@get(_v2("/recent"), sync_to_thread=False)
+def recent(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.recent(page), links, if_none_match)
+
+
+@get(_v2("/keep-reading"), sync_to_thread=False)
+def keep_reading(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.keep_reading(page), links, if_none_match)
+
+
+@get(_v2("/to-read"), sync_to_thread=False)
+def to_read(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.to_read(page), links, if_none_match)
+
+
+@get(_v2("/favorites"), sync_to_thread=False)
+def favorites(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.favorites(page), links, if_none_match)
+
+
+@get(_v2("/folder"), sync_to_thread=False)
+def folder(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    path: Text = None,
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.folder(path, page), links, if_none_match)
+
+
+@get(_v2("/search"), sync_to_thread=False)
+def search(
+    catalog: NamedDependency[Catalog],
+    links: NamedDependency[Links],
+    words: SearchWords = None,
+    q: Text = None,
+    page: PageParam = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    return _feed(catalog.search(words if words is not None else q, page), links, if_none_match)
+
+
+# --- one issue -----------------------------------------------------------------------------
+
+
+@get(_v2("/issue/{issue_id:str}/manifest"), sync_to_thread=True)
+def issue_manifest(
+    issues: NamedDependency[IssueService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    """*Blocking*: the page list is measured from the archive the first time."""
+    detail = issues.detail(current_user, issue_id)
+    pages = issues.pages(current_user, issue_id)
+    body = opds2.encode(opds2.manifest(detail, pages, links))
+    return feed_response(body, DIVINA, if_none_match)
+
+
+def page_count(issues: IssueService, user: User, comic: IndexedComic) -> int:
+    """*Blocking when the index has no count*: then the archive's page list decides."""
+    return comic.page_count or len(issues.pages(user, comic.id))
+
+
+def _progression(
+    progress: ReadingProgress | None,
+    comic: IndexedComic,
+    count: int,
+    links: Links,
+    status: int = HTTP_200_OK,
+) -> Response[bytes]:
+    if progress is None:
+        return Response(b"", status_code=HTTP_204_NO_CONTENT, headers=_NO_STORE)
+    body = opds2.encode(progression_document(progress, count, comic.id, links))
+    return Response(body, status_code=status, media_type=PROGRESSION, headers=_NO_STORE)
+
+
+@get(_v2("/issue/{issue_id:str}/progression"), sync_to_thread=True)
+def read_progression(
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+) -> Response[bytes]:
+    """The reading position in this issue, or 204 when there is none."""
+    comic = issues.comic(current_user, issue_id)
+    position = progress.position_of(current_user, comic.id)
+    count = page_count(issues, current_user, comic) if position is not None else 0
+    return _progression(position, comic, count, links)
+
+
+@route(
+    _v2("/issue/{issue_id:str}/progression"),
+    http_method=[HttpMethod.PUT],
+    request_max_body_size=MAX_BODY,
+)
+async def save_progression(
+    request: Request[Any, Any, Any],
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+) -> Response[bytes]:
+    """Store the position a reader reports; an older one than stored answers 409 with the
+    stored document, changing nothing."""
+    try:
+        body = await request.body()
+    except RequestEntityTooLarge as exc:
+        raise InvalidProgression("The body is too large for a progression document") from exc
+    save = partial(_save, issues, progress, current_user, links, issue_id, body)
+    return await anyio.to_thread.run_sync(save)
+
+
+def _save(
+    issues: IssueService,
+    progress: ProgressService,
+    user: User,
+    links: Links,
+    issue_id: str,
+    body: bytes,
+) -> Response[bytes]:
+    comic = issues.comic(user, issue_id)
+    count = page_count(issues, user, comic)
+    write = parse_write(body, count)
+    try:
+        stored = progress.save_comic(user, comic.id, write.change(count))
+    except StaleProgress as stale:
+        # The newer position stands; the reader gets it, in the shape it asked in.
+        current = stale.current
+        if current is None:
+            return Response(b"", status_code=HTTP_409_CONFLICT, headers=_NO_STORE)
+        return _progression(current, comic, count, links, HTTP_409_CONFLICT)
+    return _progression(stored, comic, count, links)
+
+
+OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
+    authentication,
+    start,
+    publishers,
+    series,
+    issues_of_series,
+    recent,
+    keep_reading,
+    to_read,
+    favorites,
+    folder,
+    search,
+    issue_manifest,
+    read_progression,
+    save_progression,
+)

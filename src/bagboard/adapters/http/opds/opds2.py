@@ -1,0 +1,316 @@
+"""The catalog as OPDS 2.0 JSON: feeds, publications, and the DiViNa manifest of an issue.
+
+Everything is rendered from ``catalog.py``'s protocol-neutral ``Feed``, so OPDS 1.2 and 2.0
+always list the same things. Readers resolve hrefs against whatever base they like (ComicCatcher
+uses the profile's URL, not the document's), so every href is absolute. Blank values are left
+out rather than sent empty: strict clients validate ``""`` and ``[]`` against the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final
+from urllib.parse import quote
+
+import msgspec
+
+from bagboard.adapters.http.issue_json import comic_media_type
+from bagboard.adapters.http.opds.base_url import Links
+from bagboard.adapters.http.opds.catalog import (
+    ROOT,
+    Feed,
+    Group,
+    NavEntry,
+    Target,
+    authors,
+    entry_updated,
+    issue_title,
+    urn,
+)
+from bagboard.adapters.http.opds.media import (
+    AUTH_DOCUMENT,
+    AUTH_PATH,
+    DIVINA,
+    JPEG,
+    OPDS2_FEED,
+    PROGRESSION,
+    REL_ACQUISITION,
+    REL_AUTH_DOCUMENT,
+    REL_PROGRESSION,
+    V2_PREFIX,
+)
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.images import MAX_SIZE, MIN_SIZE, PageInfo, snapped_size
+from bagboard.domain.issues import IssueDetail
+
+READIUM_CONTEXT: Final = "https://readium.org/webpub-manifest/context.jsonld"
+DIVINA_PROFILE: Final = "https://readium.org/webpub-manifest/profiles/divina"
+COMIC_ISSUE: Final = "http://schema.org/ComicIssue"
+# Cover sizes a publication offers: a thumbnail for lists, a large one for the detail view.
+THUMBNAIL_SIZE: Final = 300
+COVER_SIZE: Final = 1200
+# Page types every DiViNa reader shows; any other page also gets a JPEG alternate.
+DISPLAYABLE: Final = frozenset({"image/jpeg", "image/png", "image/gif"})
+# ComicInfo's value for manga read right to left (case varies between taggers).
+MANGA_RTL: Final = "yesandrighttoleft"
+# The one template ComicCatcher (and others) expand, by plain string replacement.
+SEARCH_TEMPLATE: Final = "{?query}"
+
+_encoder = msgspec.json.Encoder()
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    return _encoder.encode(document)
+
+
+def rfc3339(moment: datetime) -> str:
+    """UTC with a ``Z``, to the second: what every OPDS 2 reader parses."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _pruned(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
+
+
+# --- where things are ----------------------------------------------------------------------
+
+
+def feed_href(links: Links, target: Target) -> str:
+    """A catalog feed's URL under ``/opds/v2.0``. The catalog names the search query ``q``
+    (OPDS 1.2's OpenSearch habit); OPDS 2 readers expand ``{?query}``, so it is sent so."""
+    query = {
+        ("query" if target.route == "search" and key == "q" else key): value
+        for key, value in target.query
+    }
+    return links.to(f"{V2_PREFIX}/{target.route}", query)
+
+
+def manifest_href(links: Links, comic_id: int) -> str:
+    return links.to(f"{V2_PREFIX}/issue/{comic_id}/manifest")
+
+
+def progression_href(links: Links, comic_id: int) -> str:
+    return links.to(f"{V2_PREFIX}/issue/{comic_id}/progression")
+
+
+def page_href(links: Links, comic_id: int, number: int, size: int | None = None) -> str:
+    """A page of ``/api/v1`` (1-based): the readers' page route, shared by every protocol."""
+    return links.to(f"/api/v1/issue/{comic_id}/page/{number}", {"size": size} if size else None)
+
+
+def _link(href: str, rel: str | None, media_type: str, **extra: Any) -> dict[str, Any]:
+    return _pruned({"rel": rel, "href": href, "type": media_type, **extra})
+
+
+def _auth_link(links: Links) -> dict[str, Any]:
+    return _link(links.to(AUTH_PATH), REL_AUTH_DOCUMENT, AUTH_DOCUMENT)
+
+
+def _authenticate(links: Links) -> dict[str, Any]:
+    """The hint that a link needs the catalog's login, so a reader need not find out by 401."""
+    return {"authenticate": {"href": links.to(AUTH_PATH), "type": AUTH_DOCUMENT}}
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+def feed_document(feed: Feed, links: Links, groups: Sequence[Group] = ()) -> dict[str, Any]:
+    """A feed: ``metadata`` with counts, ``links`` (always present, even for readers that need
+    none of them: ComicCatcher refuses a feed without), then what the feed holds."""
+    paging = feed.paging
+    shown = len(feed.navigation) + len(feed.publications)
+    metadata: dict[str, Any] = {
+        "title": feed.title,
+        "numberOfItems": paging.total if paging is not None else shown,
+        "itemsPerPage": paging.size if paging is not None else shown,
+        "currentPage": paging.number if paging is not None else 1,
+        "modified": rfc3339(feed.updated),
+    }
+    document: dict[str, Any] = {"metadata": metadata, "links": _feed_links(feed, links)}
+    if feed.navigation:
+        document["navigation"] = [_navigation(entry, links) for entry in feed.navigation]
+    if groups:
+        document["groups"] = [_group(group, links) for group in groups]
+    if feed.publications or not (feed.navigation or groups):
+        # A feed needs one collection; an empty list says "nothing here" in the usual one.
+        document["publications"] = [publication(detail, links) for detail in feed.publications]
+    return document
+
+
+def _feed_links(feed: Feed, links: Links) -> list[dict[str, Any]]:
+    result = [
+        _link(feed_href(links, feed.target), "self", OPDS2_FEED),
+        _link(feed_href(links, ROOT), "start", OPDS2_FEED),
+    ]
+    if feed.up is not None:
+        result.append(_link(feed_href(links, feed.up), "up", OPDS2_FEED))
+    result.append(
+        _link(
+            links.to(f"{V2_PREFIX}/search") + SEARCH_TEMPLATE,
+            "search",
+            OPDS2_FEED,
+            templated=True,
+        )
+    )
+    result.append(_auth_link(links))
+    paging = feed.paging
+    if paging is not None and paging.last > 1:
+        pages = [("first", 1), ("last", paging.last)]
+        if paging.number > 1:
+            pages.append(("previous", min(paging.number - 1, paging.last)))
+        if paging.number < paging.last:
+            pages.append(("next", paging.number + 1))
+        for rel, number in pages:
+            result.append(_link(feed_href(links, feed.target.with_page(number)), rel, OPDS2_FEED))
+    return result
+
+
+def _navigation(entry: NavEntry, links: Links) -> dict[str, Any]:
+    properties = {"numberOfItems": entry.count} if entry.count is not None else None
+    return _link(
+        feed_href(links, entry.target),
+        entry.rel,
+        OPDS2_FEED,
+        title=entry.title,
+        properties=properties,
+    )
+
+
+def _group(group: Group, links: Links) -> dict[str, Any]:
+    """A row of the start page; its ``self`` link is the "see all" feed."""
+    return {
+        "metadata": {"title": group.title, "numberOfItems": len(group.publications)},
+        "links": [_link(feed_href(links, group.target), "self", OPDS2_FEED, title=group.title)],
+        "publications": [publication(detail, links) for detail in group.publications],
+    }
+
+
+# --- publications ----------------------------------------------------------------------------
+
+
+def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
+    comic = detail.comic
+    return {
+        "metadata": publication_metadata(detail),
+        "links": publication_links(comic, links),
+        "images": [
+            _link(links.to(f"/api/v1/issue/{comic.id}/cover", {"size": size}), None, JPEG)
+            for size in (THUMBNAIL_SIZE, COVER_SIZE)
+        ],
+    }
+
+
+def publication_metadata(detail: IssueDetail) -> dict[str, Any]:
+    comic = detail.comic
+    info = comic.comic_info
+    series = None
+    if info is not None and info.series:
+        series = {"series": [_pruned({"name": info.series, "position": _position(info.number)})]}
+    return _pruned(
+        {
+            "@type": COMIC_ISSUE,
+            "identifier": urn("issue", str(comic.id)),
+            "title": issue_title(comic),
+            "author": [{"name": name} for name in authors(comic)],
+            "publisher": [{"name": info.publisher}]
+            if info is not None and info.publisher
+            else None,
+            "published": info.year if info is not None else None,
+            "modified": rfc3339(entry_updated(detail)),
+            "language": info.language_iso if info is not None else None,
+            "description": info.summary if info is not None else None,
+            "numberOfPages": comic.page_count or None,
+            "belongsTo": series,
+            "conformsTo": DIVINA_PROFILE,
+        }
+    )
+
+
+def _position(number: str) -> float | int | str | None:
+    """The issue number as a number where it is one (``1``, ``1.5``), else as written."""
+    text = number.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if value != value or value in (float("inf"), float("-inf")):
+        return text
+    return int(value) if value.is_integer() else value
+
+
+def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]:
+    """``self`` is the DiViNa manifest (what makes readers open the issue to read), then the
+    file (``size``, not Atom's ``length``) and where the reading position lives."""
+    return [
+        _link(manifest_href(links, comic.id), "self", DIVINA),
+        _link(
+            links.to(f"/opds/issue/{comic.id}/file/{quote(comic.name)}"),
+            REL_ACQUISITION,
+            comic_media_type(comic),
+            size=comic.size,
+        ),
+        _link(
+            progression_href(links, comic.id),
+            REL_PROGRESSION,
+            PROGRESSION,
+            properties=_authenticate(links),
+        ),
+    ]
+
+
+# --- the DiViNa manifest -----------------------------------------------------------------------
+
+
+def manifest(detail: IssueDetail, pages: Iterable[PageInfo], links: Links) -> dict[str, Any]:
+    """The issue as a DiViNa publication: one ``readingOrder`` item per page, in order."""
+    comic = detail.comic
+    metadata = publication_metadata(detail)
+    info = comic.comic_info
+    if info is not None and info.manga.strip().casefold() == MANGA_RTL:
+        metadata["readingProgression"] = "rtl"
+    return {
+        "@context": READIUM_CONTEXT,
+        "metadata": metadata,
+        "links": publication_links(comic, links),
+        "readingOrder": [_page(comic.id, page, links) for page in pages],
+    }
+
+
+def _page(comic_id: int, page: PageInfo, links: Links) -> dict[str, Any]:
+    item = _link(
+        page_href(links, comic_id, page.number),
+        None,
+        page.media_type,
+        width=page.width or None,
+        height=page.height or None,
+    )
+    if page.media_type not in DISPLAYABLE:
+        # WebP, AVIF, JXL...: a JPEG of the same page, for readers that cannot show the original.
+        long_edge = max(page.width, page.height)
+        width, height = jpeg_dimensions(page.width, page.height)
+        item["alternate"] = [
+            _link(
+                page_href(links, comic_id, page.number, long_edge or MAX_SIZE),
+                None,
+                JPEG,
+                width=width or None,
+                height=height or None,
+            )
+        ]
+    return item
+
+
+def jpeg_dimensions(width: int, height: int) -> tuple[int, int]:
+    """What ``/api/v1/issue/<id>/page/<n>?size=<long edge>`` sends back: the size is clamped
+    and snapped down to a cached one, and a page is only ever shrunk, never enlarged."""
+    long_edge = max(width, height)
+    if long_edge <= 0:
+        return 0, 0
+    edge = snapped_size(max(MIN_SIZE, min(MAX_SIZE, long_edge)))
+    if edge >= long_edge:
+        return width, height
+    scale = edge / long_edge
+    return max(1, round(width * scale)), max(1, round(height * scale))
