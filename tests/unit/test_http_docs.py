@@ -429,3 +429,11 @@ def test_the_page_answers_with_the_server_address_in_curl_lines(api: Api) -> Non
     text = api.client.get(DOCS).text
     assert "curl -H &quot;Authorization: Bearer $TOKEN&quot; http://testserver.local/api/v1" in text
     assert "curl http://testserver.local/api/v1/docs" in text
+
+
+def test_the_page_tells_how_opds_readers_connect(api: Api) -> None:
+    text, _ = page(api)
+    assert 'id="opds"' in text
+    for address in ("/opds/v1.2/catalog", "/opds/v2.0/catalog", "/opds/v2.0/auth"):
+        assert f"http://testserver.local{address}" in text
+    assert "the token as the password" in text

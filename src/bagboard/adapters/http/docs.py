@@ -300,6 +300,38 @@ def _intro(document: Document) -> str:
     )
 
 
+def _opds(base_url: str) -> str:
+    """How reader apps that speak OPDS reach the same library (README "Reading with OPDS")."""
+    base = html.escape(base_url)
+    return "\n".join(
+        [
+            '<h2 id="opds">OPDS catalogs</h2>',
+            "<p>Reader apps that speak OPDS use the same tokens, libraries and reading "
+            "progress:</p>",
+            "<table><tr><th>catalog</th><th>address</th><th>readers</th></tr>",
+            f"<tr><td>OPDS 1.2 (Atom, page streaming)</td><td><code>{base}/opds/v1.2/catalog"
+            "</code></td><td>Panels, Chunky, KOReader, Moon+ Reader, Librera, KyBook</td></tr>",
+            f"<tr><td>OPDS 2.0 (JSON, DiViNa, progression)</td><td><code>{base}/opds/v2.0/"
+            "catalog</code></td><td>ComicCatcher, Cantook, Readest</td></tr></table>",
+            "<p>Log in with <strong>any user name</strong> and <strong>the token as the "
+            "password</strong>; <code>Authorization: Bearer</code> and <code>X-API-Key</code> "
+            "work too. Without a login every OPDS address answers 401 with "
+            "<code>WWW-Authenticate: Basic</code> and the authentication document "
+            f"(<code>{base}/opds/v2.0/auth</code>, public).</p>",
+            "<ul><li>OPDS 1.2 page streaming is 0-based and always JPEG; the advertised "
+            "address ends in <code>&amp;track=1</code>, so streaming a page moves your "
+            "position forward, never back. <code>pse:lastRead</code> counts from 1.</li>"
+            "<li>OPDS 2.0 publications link a DiViNa manifest "
+            "(<code>/opds/v2.0/issue/&lt;id&gt;/manifest</code>) whose pages are "
+            "<code>/api/v1/issue/&lt;id&gt;/page/&lt;n&gt;</code>, and a progression document "
+            "(<code>/opds/v2.0/issue/&lt;id&gt;/progression</code>, GET and PUT; an older "
+            "<code>modified</code> than the stored one is refused with 409).</li>"
+            "<li>A position written through <code>/api/v1/progress</code>, OPDS 2 progression "
+            "or page streaming is one stored position, seen by all three.</li></ul>",
+        ]
+    )
+
+
 def render(document: Document, base_url: str) -> str:
     """The whole page. ``base_url`` (scheme and host) starts every cURL line."""
     info = document.get("info", {})
@@ -326,9 +358,11 @@ def render(document: Document, base_url: str) -> str:
             '<p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>',
             '<ul><li><a href="#authentication">Authentication</a></li>'
             '<li><a href="#pagination">Pagination</a></li>'
-            '<li><a href="#errors">Errors</a></li></ul>',
+            '<li><a href="#errors">Errors</a></li>'
+            '<li><a href="#opds">OPDS catalogs</a></li></ul>',
             f"<ul>{''.join(toc)}</ul>",
             _intro(document),
+            _opds(base_url),
             *body,
             "</body></html>",
         ]

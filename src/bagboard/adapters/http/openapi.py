@@ -37,9 +37,13 @@ BEARER_TEXT: Final = (
     "`bagboard token create`). Surrounding whitespace is trimmed."
 )
 API_KEY_TEXT: Final = "The same token in an `X-API-Key: <token>` header, as OPDS clients send it."
+BASIC_TEXT: Final = (
+    "HTTP Basic with the token as the password and any user name, for readers that only have "
+    "user and password fields."
+)
 UNAUTHORIZED_TEXT: Final = (
-    "`unauthorized`: the header is missing, not exactly `Bearer <token>`, or the token is "
-    "unknown or revoked."
+    "`unauthorized`: no credentials, a header that is neither exactly `Bearer <token>` nor "
+    "Basic, or a token that is unknown or revoked."
 )
 DISABLED_TEXT: Final = (
     "`api_disabled`: no token exists yet, so the API is switched off; create one with "
@@ -62,7 +66,7 @@ def openapi_config(version: str) -> OpenAPIConfig:
         version=version,
         description=DESCRIPTION,
         use_handler_docstrings=True,
-        security=[{"bearer": []}, {"apiKey": []}],
+        security=[{"bearer": []}, {"apiKey": []}, {"basic": []}],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", description=BEARER_TEXT),
@@ -72,6 +76,7 @@ def openapi_config(version: str) -> OpenAPIConfig:
                     security_scheme_in="header",
                     description=API_KEY_TEXT,
                 ),
+                "basic": SecurityScheme(type="http", scheme="basic", description=BASIC_TEXT),
             }
         ),
         tags=[Tag(name=name, description=text) for name, text in TAGS],

@@ -7,11 +7,12 @@ download after the last segment of the URL. Whatever that segment says, the id d
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
+from litestar.params import PathParameter
 from litestar.response import Redirect, Stream
 
 from bagboard.adapters.http.auth import PUBLIC_OPT_KEY
@@ -46,7 +47,7 @@ class OpdsFilesController(Controller):
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
         issue_id: IssueIdParam,
-        filename: str,
+        filename: Annotated[str, PathParameter(description="Any name; the id decides.")],
     ) -> Response[bytes] | Stream:
         """The comic file, as ``/api/v1/issue/<id>/download`` serves it (Range included)."""
         del filename
