@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Final
 
 from bagboard.domain.browse import NO_READING, ReadingState
 from bagboard.domain.catalog import IndexedComic
@@ -28,6 +29,7 @@ from bagboard.domain.errors import (
 )
 from bagboard.domain.images import (
     COVER,
+    MIN_SIZE,
     ORIGINAL,
     FileStamp,
     ImageInfo,
@@ -58,6 +60,41 @@ logger = logging.getLogger("bagboard.covers")
 # Failed covers remembered (so a corrupt archive is logged once and not reopened on every
 # request); a full memo starts over.
 _MAX_FAILURES = 10_000
+
+
+JPEG: Final = "image/jpeg"
+# Widths a streaming reader may ask for: its screen's, so anything from a watch to a wall.
+MIN_STREAM_WIDTH: Final = MIN_SIZE
+MAX_STREAM_WIDTH: Final = 16_384
+
+
+def stream_width(raw: str | int | None) -> int | None:
+    """A reader's ``?width=``: None (the page's own width) when missing, not a positive
+    integer, or absurdly large; else clamped to at least ``MIN_STREAM_WIDTH``. Readers fill it
+    in from a template, so nothing here is an error."""
+    value = parse_id(str(raw).strip()) if raw is not None else None
+    if not value or value > MAX_STREAM_WIDTH:
+        return None
+    return max(MIN_STREAM_WIDTH, value)
+
+
+def stream_size(page: PageInfo, raw_width: str | int | None) -> int:
+    """The ``RenditionKey.size`` of a streamed page: minus the width it is served at.
+
+    Streamed pages share the rendition caches (and their bound in bytes) with covers and
+    resized pages, whose sizes are positive long edges and ``ORIGINAL`` (0): a negative size
+    can never name one of those, so the caches, their file names and the ETags stay apart.
+    Widths are not snapped to a few sizes as long edges are: a reader asks for its screen's
+    width on every page, so the one width it uses is what gets cached, and the cache is
+    bounded in bytes all the same. A page of unknown width (it could not be measured) is
+    keyed by the width asked for, else by the largest width; decoding it will most likely fail
+    as it did when measured, and answer so.
+    """
+    width = stream_width(raw_width)
+    own = page.width if page.width > 0 else None
+    if width is None or (own is not None and width >= own):
+        return -(own or width or MAX_STREAM_WIDTH)
+    return -width
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +266,60 @@ class IssueService:
         with _on_disk():
             data = self._archives.read_member(comic.path, page.name)
         return Rendition(fresh, data, page.media_type)
+
+    def stream_key(
+        self,
+        user: User,
+        raw_id: str | int,
+        raw_index: str | int,
+        raw_width: str | int | None = None,
+    ) -> RenditionKey:
+        """*Blocking the first time* (it needs the page list). Page ``raw_index`` counted from
+        **0** (as OPDS page streaming counts) as a JPEG at most ``raw_width`` wide: see
+        ``stream_width``. Out of range or not an integer is ``NotFound``."""
+        comic = self.comic(user, raw_id)
+        pages = self._page_list(comic)
+        index = parse_id(str(raw_index))
+        if index is None or index >= len(pages):
+            raise NotFound("no such page")
+        page = pages[index]
+        return RenditionKey(
+            comic.id, FileStamp.of(comic), page.number, stream_size(page, raw_width)
+        )
+
+    def stream(self, user: User, key: RenditionKey) -> Rendition:
+        """*Blocking.* The page a ``stream_key`` names, always a JPEG: the stored bytes when the
+        page is a JPEG no wider than asked, else decoded and encoded again (transparency on
+        white), fitted to the width. Encoded pages go through the rendition caches."""
+        comic = self.comic(user, str(key.comic_id))
+        pages = self._page_list(comic)
+        if not 1 <= key.page <= len(pages) or key.size >= 0:
+            raise NotFound("no such page")
+        page = pages[key.page - 1]
+        stamp = FileStamp.of(comic)
+        if key.stamp != stamp:
+            key = RenditionKey(comic.id, stamp, key.page, stream_size(page, -key.size))
+        if page.media_type == JPEG and page.width == -key.size:
+            with _on_disk():
+                return Rendition(key, self._archives.read_member(comic.path, page.name))
+        data = self._hot.get(key) or self._disk.get(key)
+        if data is None:
+            with self._rendering(key):
+                # Whoever waited here finds what the first request encoded.
+                data = self._disk.get(key)
+                if data is None:
+                    with _on_disk():
+                        source = self._archives.read_member(comic.path, page.name)
+                    data = self._images.jpeg_fit_width(source, -key.size)
+                    self._disk.put(key, data)
+        self._hot.put(key, data)
+        return Rendition(key, data)
+
+    def stream_page(
+        self, user: User, comic_id: str | int, index: int, max_width: str | int | None = None
+    ) -> Rendition:
+        """*Blocking.* Page ``index`` (from **0**) as a JPEG at most ``max_width`` wide."""
+        return self.stream(user, self.stream_key(user, comic_id, index, max_width))
 
     # --- in one call, for Python callers -------------------------------------------------------
 

@@ -8,7 +8,7 @@ from bagboard.domain.images import ImageInfo
 class PageImages(Protocol):
     """Decoding page images (JPEG, PNG, GIF, WebP, BMP, AVIF) given as bytes.
 
-    Both methods refuse an image whose header claims more pixels than can be decoded safely (a
+    Every method refuses an image whose header claims more pixels than can be decoded safely (a
     decompression bomb) before decoding anything. Every failure raises ``ImageUnreadable``.
     Decoding is CPU work: callers run it off the event loop.
     """
@@ -20,4 +20,11 @@ class PageImages(Protocol):
     def thumbnail(self, data: bytes, long_edge: int) -> bytes:
         """A JPEG whose long edge is at most ``long_edge`` (never enlarged), transparency
         composited on white, any colour mode or bit depth converted to 8-bit RGB or grey."""
+        ...
+
+    def jpeg_fit_width(self, data: bytes, max_width: int | None) -> bytes:
+        """A JPEG no wider than ``max_width`` (None: the image's own width), the aspect ratio
+        kept and never enlarged, flattened as ``thumbnail`` does. For readers that can show
+        only what they announced (OPDS page streaming promises ``image/jpeg``) and ask for
+        the width of their screen."""
         ...

@@ -1,4 +1,4 @@
-"""``PillowImages``: page headers and JPEG thumbnails through Pillow.
+"""``PillowImages``: page headers, JPEG thumbnails and width-fitted JPEG pages through Pillow.
 
 JPEG pages are decoded at reduced scale (``draft``: 1/2, 1/4 or 1/8 of the pixels, chosen so
 the result is still at least the target size) before the final resize, which makes a cover of
@@ -53,13 +53,34 @@ class PillowImages(PageImages):
                 if scale < 1.0:
                     # exif_transpose may have swapped the edges; fit the box, keep the ratio.
                     flat.thumbnail((long_edge, long_edge), Image.Resampling.BICUBIC)
-                out = io.BytesIO()
-                flat.save(out, format="JPEG", quality=self._quality)
-                return out.getvalue()
+                return self._jpeg(flat)
         except ImageUnreadable:
             raise
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
             raise ImageUnreadable("the page image is corrupt or truncated") from exc
+
+    def jpeg_fit_width(self, data: bytes, max_width: int | None) -> bytes:
+        try:
+            with self._open(data) as image:
+                width = image.width if max_width is None else max(1, max_width)
+                if image.format == "JPEG" and width < image.width:
+                    # Orientation is applied after decoding, so the stored width may become
+                    # the height: a draft no smaller than the target in both edges is safe.
+                    image.draft(None, (width, width))
+                flat = _flatten(ImageOps.exif_transpose(image) or image)
+                if flat.width > width:
+                    height = max(1, round(flat.height * width / flat.width))
+                    flat = flat.resize((width, height), Image.Resampling.BICUBIC)
+                return self._jpeg(flat)
+        except ImageUnreadable:
+            raise
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
+            raise ImageUnreadable("the page image is corrupt or truncated") from exc
+
+    def _jpeg(self, image: Image.Image) -> bytes:
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=self._quality)
+        return out.getvalue()
 
     def _open(self, data: bytes) -> Image.Image:
         try:
