@@ -11,11 +11,13 @@ import pytest
 
 from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
-from bagboard.domain.browse_service import IssueItem
-from bagboard.domain.errors import InvalidInput
+from bagboard.domain.browse_service import FolderContents, IssueItem
+from bagboard.domain.naturalsort import natural_sort_text
+from bagboard.domain.errors import InvalidInput, InvalidPath, NotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.pagination import Page, PageRequest
-from tests.browse_support import ASM, index_collection, write_collection
+from tests.archive_factory import jpeg, write_cbz
+from tests.browse_support import ASM, SWAMP, index_collection, write_collection
 
 ALL = PageRequest(1, 200)
 SPIDER = "Amazing Spider-Man"
@@ -132,3 +134,113 @@ def test_keep_reading_leaves_out_libraries_the_user_cannot_see(setup: Setup) -> 
     states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #1.cbz"), 3, now)
     states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b), 1, now)
     assert names(setup.app.browse().keep_reading(setup.kid)) == [f"{SPIDER} #1.cbz"]
+
+
+# --- folders --------------------------------------------------------------------------------------
+
+
+def subfolders(contents: FolderContents) -> list[str]:
+    return [item.folder.name for item in contents.folders]
+
+
+def test_the_top_level_of_one_library_is_its_roots_contents(setup: Setup) -> None:
+    top = setup.app.browse().folder(setup.kid, None, ALL)
+    assert top.folder is None
+    assert subfolders(top) == [
+        "archie",
+        "DC Comics",
+        "Image",
+        "Marvel",
+        "Oddities",
+        "Vol 2 Press",
+        "Vol 10 Press",
+    ]
+    assert top.folders[1].folder.path == f"{setup.lib_a.root}/DC Comics"
+    assert top.comics.total == 0
+
+
+def test_the_top_level_of_several_libraries_lists_their_roots(setup: Setup) -> None:
+    top = setup.app.browse().folder(setup.owner, None)
+    assert top.folder is None
+    assert [item.folder.path for item in top.folders] == [setup.lib_a.root, setup.lib_b.root]
+    assert {item.folder.depth for item in top.folders} == {0}
+    assert (list(top.comics.items), top.comics.total) == ([], 0)
+    root_b = setup.app.browse().folder(setup.owner, setup.lib_b.root)
+    assert root_b.folder is not None and root_b.folder.depth == 0
+    assert subfolders(root_b) == ["Marvel", "Secret Press"]
+
+
+def test_a_folder_lists_its_subfolders_with_volumes_and_its_comics(setup: Setup) -> None:
+    browse = setup.app.browse()
+    dc = browse.folder(setup.kid, f"{setup.lib_a.root}/DC Comics")
+    assert dc.folder is not None and (dc.folder.name, dc.folder.depth) == ("DC Comics", 1)
+    assert subfolders(dc) == ["Batman", "Swamp Thing"]
+    assert [item.volumes for item in dc.folders] == [None, ("v1972", "v1985")]
+    assert dc.comics.total == 0
+    swamp = browse.folder(setup.kid, f"{setup.lib_a.root}/{SWAMP}/")
+    assert subfolders(swamp) == ["v1972", "v1985"]
+    assert all(item.volumes is None for item in swamp.folders)
+
+
+def test_a_folders_comics_come_a_page_at_a_time_in_name_order(setup: Setup) -> None:
+    second = comic_id(setup, f"{ASM}/{SPIDER} #2.cbz")
+    setup.app.reading_states().save_page(setup.kid.id, second, 6, datetime.now(UTC))
+    browse = setup.app.browse()
+    path = f"{setup.lib_a.root}/{ASM}"
+    whole = browse.folder(setup.kid, path, ALL)
+    expected = sorted(
+        (f"{SPIDER} {n}.cbz" for n in ("#1", "#1.5", "#2", "#10", "Annual")),
+        key=lambda name: (natural_sort_text(name), name),
+    )
+    assert (names(whole.comics), whole.folders) == (expected, ())
+    pages = [browse.folder(setup.kid, path, PageRequest(n, 2)).comics for n in (1, 2, 3)]
+    assert [name for page in pages for name in names(page)] == expected
+    assert {page.total for page in pages} == {5}
+    reading = {item.comic.id: item.reading.last_page for item in whole.comics.items}
+    assert reading[second] == 6
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{b}",  # a library the user may not see
+        "{b}/Secret Press",
+        "Marvel",  # not absolute
+        "{a}/Nowhere",  # not indexed
+        "{a}/" + ASM + "/" + SPIDER + " #1.cbz",  # a comic, not a folder
+        "/etc",
+    ],
+)
+def test_folders_out_of_sight_are_not_found(setup: Setup, path: str) -> None:
+    raw = path.format(a=setup.lib_a.root, b=setup.lib_b.root)
+    with pytest.raises(NotFound):
+        setup.app.browse().folder(setup.kid, raw)
+
+
+@pytest.mark.parametrize("path", ["{a}/../comics-b", "{a}/Marvel/..", "..", "{a}\\..\\x"])
+def test_climbing_paths_are_invalid(setup: Setup, path: str) -> None:
+    with pytest.raises(InvalidPath):
+        setup.app.browse().folder(setup.owner, path.format(a=setup.lib_a.root))
+
+
+def test_a_folder_lists_every_subfolder_however_many(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    base = tmp_path_factory.mktemp("many-folders")
+    root = base / "library"
+    page = jpeg((10, 20, 30))
+    count = 230  # more than one page of the folder browser
+    for n in range(count):
+        (root / f"Shelf/Box {n}").mkdir(parents=True)
+        write_cbz(root / f"Shelf/Box {n}/issue.cbz", {"p001.jpg": page})
+    write_cbz(root / "Shelf/loose.cbz", {"p001.jpg": page})
+    app = build(load_settings(data_dir=str(base / "data")), memory=True, workers=0)
+    try:
+        library = app.libraries().add(str(root), "Only")
+        app.scanner().scan(library)
+        owner = app.accounts().owner()
+        shelf = app.browse().folder(owner, f"{library.root}/Shelf", PageRequest(1, 1))
+        assert subfolders(shelf) == [f"Box {n}" for n in range(count)]
+        assert (names(shelf.comics), shelf.comics.total) == (["loose.cbz"], 1)
+    finally:
+        app.close()

@@ -29,7 +29,8 @@ from bagboard.domain.browse import (
 )
 from bagboard.domain.errors import InvalidInput, InvalidPath, NotFound
 from bagboard.domain.model import BrowseMode, User
-from bagboard.domain.pagination import FIRST_PAGE, Page, PageRequest
+from bagboard.domain.naturalsort import natural_sort_text
+from bagboard.domain.pagination import FIRST_PAGE, MAX_PAGE_SIZE, Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfItem, ShelfKind
 from bagboard.ports.clock import Clock
 from bagboard.ports.folder_browser import FolderBrowser
@@ -66,6 +67,17 @@ class FolderItem:
 class IssueItem:
     comic: ComicRow
     reading: ReadingState = NO_READING
+
+
+@dataclass(frozen=True, slots=True)
+class FolderContents:
+    """One folder as browsed by folders: every subfolder, and a page of the comics directly
+    inside. ``folder`` is None at the top level, which lists the library roots when the user
+    sees several libraries and the one root's contents otherwise."""
+
+    folder: FolderRow | None
+    folders: tuple[FolderItem, ...]
+    comics: Page[IssueItem]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +251,27 @@ class BrowseService:
         comics = self._reading.keep_reading(user.id, self.scope(user).library_ids, page)
         return self._enrich(user, comics)
 
+    def folder(
+        self, user: User, path: str | None, page: PageRequest = FIRST_PAGE
+    ) -> FolderContents:
+        """The folder at ``path`` (absolute), or the top level for None. A path outside the
+        user's libraries, or not an indexed folder, is ``NotFound``; ``..`` is ``InvalidPath``."""
+        scope = self.scope(user)
+        if path is None:
+            found = (self._folders.at(scope.library_ids, root) for root in scope.roots)
+            roots = [row for row in found if row is not None]
+            if len(roots) != 1:
+                items = tuple(FolderItem(row) for row in sorted(roots, key=_by_name))
+                return FolderContents(None, items, Page([], 0, page))
+            here, shown = roots[0], None
+        else:
+            row = self._folders.at(scope.library_ids, self._visible_path(scope, path))
+            if row is None:
+                raise NotFound("no such folder")
+            here = shown = row
+        comics = self._folders.comics([here.id], page)
+        return FolderContents(shown, self._subfolders(here), self._enrich(user, comics))
+
     # --- shelves -------------------------------------------------------------------------------
 
     def shelf(self, user: User, shelf: Shelf, page: PageRequest = FIRST_PAGE) -> Page[ShelfView]:
@@ -288,6 +321,23 @@ class BrowseService:
         parent_ids = None if parents is None else [p.id for p in parents]
         return self._folders.named(scope.library_ids, parent_ids, raw)
 
+    def _subfolders(self, parent: FolderRow) -> tuple[FolderItem, ...]:
+        """Every child of ``parent``, a full page at a time; series folders with their
+        volumes, as the series list shows them."""
+        rows: list[FolderRow] = []
+        request = PageRequest(1, MAX_PAGE_SIZE)
+        while True:
+            found = self._folders.children([parent.id], request)
+            rows.extend(found.items)
+            if not found.has_more:
+                break
+            request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
+        shapes = self._folders.shapes([row.path for row in rows if row.depth == SERIES_DEPTH])
+        return tuple(
+            FolderItem(row, volumes(shapes[row.path]) if row.path in shapes else None)
+            for row in rows
+        )
+
     def _enrich(self, user: User, comics: Page[ComicRow]) -> Page[IssueItem]:
         ids = [comic.id for comic in comics.items]
         states = self._reading.states(user.id, ids) if ids else {}
@@ -336,6 +386,11 @@ class BrowseService:
             name = folder_display_name(entry.name, parent_name)
             return ShelfView(entry, name, series=parent_name, volume=entry.name)
         return ShelfView(entry, entry.name, volumes=volumes(own) if own is not None else None)
+
+
+def _by_name(row: FolderRow) -> tuple[str, str, int]:
+    # The folder browser's order: natural, then the raw name, then the id.
+    return (natural_sort_text(row.name), row.name, row.id)
 
 
 def _map(page: Page[FolderRow], make: type[FolderItem]) -> Page[FolderItem]:
