@@ -139,8 +139,11 @@ def feed_document(feed: Feed, links: Links, groups: Sequence[Group] = ()) -> dic
 
 
 def _feed_links(feed: Feed, links: Links) -> list[dict[str, Any]]:
+    paging = feed.paging
+    # The catalog's target names the feed; ``self`` is this page of it.
+    here = feed.target.with_page(paging.number) if paging is not None else feed.target
     result = [
-        _link(feed_href(links, feed.target), "self", OPDS2_FEED),
+        _link(feed_href(links, here), "self", OPDS2_FEED),
         _link(feed_href(links, ROOT), "start", OPDS2_FEED),
     ]
     if feed.up is not None:
@@ -154,7 +157,6 @@ def _feed_links(feed: Feed, links: Links) -> list[dict[str, Any]]:
         )
     )
     result.append(_auth_link(links))
-    paging = feed.paging
     if paging is not None and paging.last > 1:
         pages = [("first", 1), ("last", paging.last)]
         if paging.number > 1:
