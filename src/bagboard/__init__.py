@@ -42,7 +42,7 @@ from bagboard.domain.issues import IssueDetail, IssueService
 from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import ApiToken, BrowseMode, Library, Role, ServerSettings, User
 from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
-from bagboard.domain.progress import ProgressChange, ReadingProgress
+from bagboard.domain.progress import Device, ProgressChange, ReadingProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
 from bagboard.domain.progress_service import ProgressService
 from bagboard.domain.scan_progress import ScanPhase, ScanProgress
@@ -71,6 +71,7 @@ __all__ = [
     "ComicRow",
     "CoverFailed",
     "CoverUnavailable",
+    "Device",
     "DomainError",
     "Facet",
     "Feed",
