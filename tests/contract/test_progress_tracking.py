@@ -259,3 +259,18 @@ def test_positions_prefers_the_comics_own_row_to_one_kept_at_its_path(
     position = store.position(alice.id, ComicKey(target, key.comic_id))
     assert position is not None and position.cleared
     assert store.positions(alice.id, [key.comic_id or 0]) == {}
+
+
+def test_positions_of_more_comics_than_one_statement_takes(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    first, last = (key_of(library_index, comics_library, f"{n}.cbz") for n in ("first", "last"))
+    for key in (first, last):
+        store.save(alice.id, key, ProgressChange(2), T0)
+    # Ids no comic has, ordered before the two so that these land in different statements.
+    unknown = range(-1999, 0)
+    found = store.positions(alice.id, [first.comic_id or 0, *unknown, last.comic_id or 0])
+    assert {comic_id: p.page_number for comic_id, p in found.items()} == {
+        first.comic_id: 2,
+        last.comic_id: 2,
+    }
