@@ -19,6 +19,7 @@ from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.reading_states import ReadingStates
 from tests.contract import test_progress_store as shared
+from tests.contract import test_reading_states
 from tests.contract.test_library_index import entry, folders_for
 from tests.contract.test_progress_store import T0, feed, key_of
 
@@ -27,8 +28,8 @@ comics_library = shared.comics_library
 stores = shared.stores
 store = shared.store
 states = shared.states
-alice = shared.alice
-bob = shared.bob
+alice = test_reading_states.alice
+bob = test_reading_states.bob
 
 TABLET = Device("b1f0c6e2-tablet", "Kobo Libra 2")
 PHONE = Device("phone-7", "Pixel ⑦ — 読書")
