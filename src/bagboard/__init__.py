@@ -12,6 +12,7 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import ComicRow, Facet, FolderRow, ReadingState, Scope
 from bagboard.domain.browse_service import (
     BrowseService,
+    FolderContents,
     FolderItem,
     IssueItem,
     Listing,
@@ -78,6 +79,7 @@ __all__ = [
     "FeedCursor",
     "FeedItem",
     "FileStamp",
+    "FolderContents",
     "FolderItem",
     "FolderRow",
     "ImageUnreadable",
