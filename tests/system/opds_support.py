@@ -23,13 +23,15 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
+from urllib.parse import urljoin
 
 import httpx
+import pytest
 from PIL import Image
 
 from bagboard.bootstrap import build
@@ -212,9 +214,9 @@ def opds_world(base: Path) -> Iterator[OpdsWorld]:
     library_1, library_2 = (base / "library-1").resolve(), (base / "library-2").resolve()
     write_collection(library_1, library_2)
     data_dir = base / "data"
-    bagboard("library", "add", str(library_1), "--name", "One", data_dir=data_dir)
-    bagboard("library", "add", str(library_2), "--name", "Two", data_dir=data_dir)
-    bagboard("scan", "--workers", "0", data_dir=data_dir)
+    # ``scan --library`` adds each folder as a library, then indexes it.
+    folders = ("--library", str(library_1), "--library", str(library_2))
+    bagboard("scan", *folders, "--workers", "0", data_dir=data_dir)
     owner_token = bagboard("token", "create", "--name", "U", data_dir=data_dir).stdout.strip()
     bagboard("user", "add", "V", "--library", str(library_1), data_dir=data_dir)
     reader_token = bagboard("token", "create", "--user", "V", data_dir=data_dir).stdout.strip()
@@ -237,6 +239,24 @@ def opds_world(base: Path) -> Iterator[OpdsWorld]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+_SHARED: Final = pytest.StashKey[OpdsWorld]()
+
+
+def shared_world(request: pytest.FixtureRequest) -> OpdsWorld:
+    """One server for every OPDS acceptance module of the run, stopped when the run ends.
+
+    The modules share it safely: each test that moves a position uses an issue of its own.
+    """
+    stash = request.config.stash
+    if _SHARED not in stash:
+        factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+        comiccatcher(factory.mktemp("comiccatcher"))
+        stack = ExitStack()
+        request.config.add_cleanup(stack.close)
+        stash[_SHARED] = stack.enter_context(opds_world(factory.mktemp("opds")))
+    return stash[_SHARED]
 
 
 # --- the ComicCatcher client ---------------------------------------------------------------
@@ -388,6 +408,21 @@ def publication_titled(feed: Any, title: str) -> Any:
         if publication.metadata.title == title:
             return publication
     raise AssertionError(f"no {title!r} in {[p.metadata.title for p in feed.publications or ()]}")
+
+
+async def series_feed(r: Reader, publisher: str, series: str) -> tuple[Any, str]:
+    """Root → Publishers → ``publisher`` → ``series``, as a reader taps through them."""
+    url = r.api.profile.url
+    feed = await r.opds.get_feed(url)
+    for title in ("Publishers", publisher, series):
+        url = urljoin(url, navigation_to(feed, title).href)
+        feed = await r.opds.get_feed(url)
+    return feed, url
+
+
+async def publication(r: Reader, publisher: str, series: str, title: str) -> tuple[Any, str]:
+    feed, url = await series_feed(r, publisher, series)
+    return publication_titled(feed, title), url
 
 
 def manifest_link(publication: Any) -> Any:

@@ -12,7 +12,6 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,17 +34,17 @@ from tests.system.opds_support import (
     OpdsWorld,
     Reader,
     basic,
-    comiccatcher,
     link_with,
     long_run,
     manifest_link,
     navigation_to,
-    opds_world,
     progression_link,
-    publication_titled,
+    publication,
     reader,
     rels,
+    series_feed,
     sha256,
+    shared_world,
 )
 
 ROOT = "/opds/v2.0/catalog"
@@ -54,25 +53,8 @@ RAR_TITLE = "Fixture Series #7: Rar Test"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpdsWorld]:
-    comiccatcher(tmp_path_factory.mktemp("comiccatcher"))
-    with opds_world(tmp_path_factory.mktemp("opds2")) as running:
-        yield running
-
-
-async def series_feed(r: Reader, publisher: str, series: str) -> tuple[Any, str]:
-    """Root → Publishers → ``publisher`` → ``series``, as a reader taps through them."""
-    url = r.api.profile.url
-    feed = await r.opds.get_feed(url)
-    for title in ("Publishers", publisher, series):
-        url = urljoin(url, navigation_to(feed, title).href)
-        feed = await r.opds.get_feed(url)
-    return feed, url
-
-
-async def publication(r: Reader, publisher: str, series: str, title: str) -> tuple[Any, str]:
-    feed, url = await series_feed(r, publisher, series)
-    return publication_titled(feed, title), url
+def world(request: pytest.FixtureRequest) -> OpdsWorld:
+    return shared_world(request)
 
 
 async def manifest_of(r: Reader, pub: Any, feed_url: str) -> tuple[Any, str]:
