@@ -373,3 +373,51 @@ def test_a_limited_user_never_sees_another_librarys_comics(world: OpdsWorld) -> 
     for href in (link(owner_entry, REL_ACQUISITION).get("href", ""), f"{V1}/issue/{hidden}/pse/0"):
         assert world.get(href).status_code == 200
         assert world.get(href, world.kid).status_code == 404
+
+
+def test_shelves_list_what_the_reader_put_on_them(world: OpdsWorld) -> None:
+    reader = world.new_reader()
+    headers = {"Authorization": f"Bearer {reader}"}
+    saga_folder = str(Path(world.path(SAGA_1)).parent)
+    wanted = {"path": world.path(SAGA_1), "type": "file"}
+    assert (
+        world.client.post("/api/v1/library/to-read", json=wanted, headers=headers).status_code < 300
+    )
+    folder = {"path": saga_folder, "type": "folder"}
+    assert (
+        world.client.post("/api/v1/library/to-read", json=folder, headers=headers).status_code < 300
+    )
+    favorite = {"path": saga_folder}
+    assert (
+        world.client.put("/api/v1/library/favorites", json=favorite, headers=headers).status_code
+        < 300
+    )
+    to_read = world.feed(f"{V1}/to-read", reader)
+    assert link(to_read, "self").get("type") == ACQUISITION
+    entry_of(to_read, world.id_of(SAGA_1))
+    shelved_folder = entry_titled(to_read, "Saga")
+    assert link(shelved_folder, "subsection").get("type") == ACQUISITION
+    favorites = world.feed(f"{V1}/favorites", reader)
+    assert link(favorites, "self").get("type") == NAVIGATION
+    saga = link(entry_titled(favorites, "Saga"), "subsection").get("href", "")
+    assert parse_qs(urlsplit(saga).query) == {"path": [saga_folder]}
+    in_folder = world.feed(saga, reader)
+    assert titles(in_folder) == ["Saga #1: Chapter One", "Saga #2", "Saga #10"]
+    assert entries(world.feed(f"{V1}/to-read", world.new_reader())) == []
+
+
+def test_folders_are_browsed_as_on_disk(world: OpdsWorld) -> None:
+    top = world.feed(f"{V1}/folder")
+    assert top.findtext("a:id", "", NS) == "urn:bagboard:folders"
+    names = titles(top)
+    assert names
+    first = link(entries(top)[0], "subsection")
+    assert first.get("type") == ACQUISITION
+    assert world.get(first.get("href", "")).status_code == 200
+    saga = world.feed(f"{V1}/folder", path=str(Path(world.path(SAGA_1)).parent))
+    assert {entry.findtext("a:id", "", NS) for entry in entries(saga)} == {
+        f"urn:bagboard:issue:{world.id_of(name)}" for name in (SAGA_1, SAGA_2, SAGA_10)
+    }
+    assert link(saga, "up").get("type") == ACQUISITION
+    hidden_folder = str(Path(world.path(HIDDEN, world.root_b)).parent)
+    assert world.get(f"{V1}/folder", world.kid, path=hidden_folder).status_code == 404
