@@ -104,6 +104,15 @@ def test_the_root_feed_links_navigates_and_lays_out_as_a_browse_section(world: O
             assert all(item.type == ItemType.FOLDER for item in browse[0].items)
 
     asyncio.run(scenario())
+    # One representation per address whatever the reader accepts; cached per login.
+    for address in (ROOT, "/opds/v2.0", "/opds/v2.0/"):
+        for accept in ("application/atom+xml", "text/html", "application/xml;q=0.1"):
+            answer = world.get(address, headers={"Accept": accept})
+            assert answer.status_code == 200, (address, accept)
+            assert answer.headers["content-type"].startswith("application/opds+json")
+            assert answer.json()["links"]
+            assert answer.headers["etag"].startswith("W/")
+            assert "Authorization" in answer.headers["vary"]
 
 
 def test_publishers_lead_to_series_and_their_publications(world: OpdsWorld) -> None:

@@ -25,6 +25,7 @@ from tests.system.opds_support import (
     ATOM_NS,
     FLAT_PROGRESSION,
     LONG_RUN_PAGES,
+    PRIVATE,
     PSE_NS,
     RAR,
     SAGA,
@@ -300,6 +301,8 @@ def test_a_position_from_opds_2_is_the_pse_last_read_page(world: OpdsWorld) -> N
     # The literal prefix, declared on the feed itself: older readers look for "pse:".
     head = answer.text[: answer.text.index("<entry")]
     assert f'xmlns:pse="{PSE_NS}"' in head
+    # The stream template's "&" escaped in the attribute, as strict readers need it.
+    assert "&amp;track=1" in answer.text
     stream = stream_attributes(answer.text, world.id(long_run(15)))
     assert stream[pse("count")] == str(LONG_RUN_PAGES)
     assert stream[pse("lastRead")] == "3"
@@ -309,3 +312,27 @@ def test_a_position_from_opds_2_is_the_pse_last_read_page(world: OpdsWorld) -> N
     assert abs((datetime.now(UTC) - moment).total_seconds()) < 120
     unread = stream_attributes(answer.text, world.id(long_run(16)))
     assert pse("lastRead") not in unread and pse("lastReadDate") not in unread
+
+
+def test_a_reader_limited_to_library_1_finds_no_private_comic_in_atom_either(
+    world: OpdsWorld,
+) -> None:
+    async def scenario() -> None:
+        async with reader(world, ROOT, auth_type="basic", token=world.reader_token) as r:
+            root = await r.opds.get_feed(world.url(ROOT))
+            publishers = await r.opds.get_feed(navigation_to(root, "Publishers").href)
+            names = [link.title or "" for link in publishers.navigation or ()]
+            assert any(name.startswith("Image") for name in names)
+            assert not any("Hidden House" in name for name in names)
+            template = next(
+                link.href for link in root.links if "search" in rels(link) and link.templated
+            )
+            found = await r.opds.get_feed(template.replace("{searchTerms}", "private"))
+            assert not found.publications
+            # The owner's search does find it: the empty answer above is about scope.
+        async with basic_reader(world) as owner:
+            found = await owner.opds.get_feed(template.replace("{searchTerms}", "private"))
+            identifiers = [p.metadata.identifier for p in found.publications or ()]
+            assert identifiers == [f"urn:bagboard:issue:{world.id(PRIVATE)}"]
+
+    asyncio.run(scenario())
