@@ -76,6 +76,7 @@ ODD: Final = "Acme/Odd & Ends/Odd & Ends #1 (50%).cbz"
 CBR: Final = "Acme/Rar/Rar 01.cbr"
 LONG: Final = "Acme/Long/Long {:03d}.cbz"
 HIDDEN: Final = "Image/Hidden/Hidden 01.cbz"
+EMPTY: Final = "Acme/Empty/Empty 01.cbz"  # no page at all
 SAGA_PAGES: Final = {"p01.jpg": page(RED), "p02.jpg": page(GREEN), "p03.jpg": page(BLUE)}
 SAGA_INFO: Final = info(
     "Saga",
@@ -103,6 +104,7 @@ def write_library(base: Path) -> tuple[Path, Path]:
             "p.jpg": jpeg(RED),
             "ComicInfo.xml": info("Odd & Ends", "1", "Acme & Sons"),
         },
+        root_a / EMPTY: {"notes.txt": b"-", "ComicInfo.xml": info("Empty", "1", "Acme")},
         root_b / HIDDEN: {"p.jpg": jpeg(RED), "ComicInfo.xml": info("Hidden", "1", "Image")},
     }
     for number in range(1, 61):

@@ -15,6 +15,7 @@ from tests.browse_support import BACKENDS
 from tests.unit.opds_v1_support import (
     ACQUISITION,
     CBR,
+    EMPTY,
     HIDDEN,
     NAVIGATION,
     NS,
@@ -230,6 +231,14 @@ def test_a_cbr_is_offered_with_the_iana_rar_type_and_its_length(world: OpdsWorld
     assert acquisition.get("length") == str(Path(world.path(CBR)).stat().st_size)
     assert acquisition.get("href", "").endswith("/file/Rar%2001.cbr")
     assert pse(link(entry, REL_STREAM), "count") == "3"
+
+
+def test_a_comic_without_pages_has_no_stream_link(world: OpdsWorld) -> None:
+    feed = world.feed(f"{V1}/issues", series="Empty", publisher="Acme")
+    entry = entry_of(feed, world.id_of(EMPTY))
+    assert links(entry, REL_STREAM) == []
+    assert link(entry, REL_ACQUISITION).get("type") == "application/vnd.comicbook+zip"
+    assert world.get(f"{V1}/issue/{world.id_of(EMPTY)}/pse/0").status_code == 404
 
 
 def test_the_file_name_is_escaped_in_the_acquisition_url(world: OpdsWorld) -> None:
