@@ -315,12 +315,6 @@ class IssueService:
         self._hot.put(key, data)
         return Rendition(key, data)
 
-    def stream_page(
-        self, user: User, comic_id: str | int, index: int, max_width: str | int | None = None
-    ) -> Rendition:
-        """*Blocking.* Page ``index`` (from **0**) as a JPEG at most ``max_width`` wide."""
-        return self.stream(user, self.stream_key(user, comic_id, index, max_width))
-
     # --- in one call, for Python callers -------------------------------------------------------
 
     def cover(self, user: User, comic_id: str | int, size: str | int | None = None) -> Rendition:
@@ -334,6 +328,12 @@ class IssueService:
     ) -> Rendition:
         """*Blocking.* Page ``number`` (1-based): its own bytes, or a JPEG of at most ``size``."""
         return self.page(user, self.page_key(user, comic_id, number, size))
+
+    def stream_page(
+        self, user: User, comic_id: str | int, index: int, max_width: str | int | None = None
+    ) -> Rendition:
+        """*Blocking.* Page ``index`` (from **0**) as a JPEG at most ``max_width`` wide."""
+        return self.stream(user, self.stream_key(user, comic_id, index, max_width))
 
     # --- helpers ---------------------------------------------------------------------------------
 
