@@ -41,12 +41,27 @@ def check_answer(
     if status >= 400 or public:
         for folder in server_paths(world):
             assert folder not in text, f"server folder in {text[:300]}"
+    if status == 401 and _path(response).startswith("/opds"):
+        # OPDS readers prompt for a login on the authentication document, not a JSON error.
+        assert response.headers["www-authenticate"].startswith("Basic "), response.headers
+        if method != "HEAD":
+            assert response.headers["content-type"] == "application/opds-authentication+json"
+            document = json.loads(text)
+            assert document["authentication"][0]["type"] == "http://opds-spec.org/auth/basic"
+        return
     if status >= 400 and method != "HEAD":
         assert response.headers["content-type"].startswith("application/json"), text[:300]
         body = json.loads(text)
         assert isinstance(body, dict)
         assert isinstance(body.get("error"), str) and body["error"]
         assert isinstance(body.get("message"), str)
+
+
+def _path(response: httpx.Response) -> str:
+    try:
+        return response.request.url.path
+    except RuntimeError:  # an answer built by hand, with no request attached
+        return ""
 
 
 @dataclass

@@ -81,11 +81,13 @@ def test_every_get_route_also_answers_head() -> None:
             assert "HEAD" in route.methods, route.path
 
 
-def test_every_api_route_lives_under_api_v1() -> None:
+def test_every_route_lives_under_api_v1_or_opds() -> None:
     app = create_app(plain_services())
     paths = [route.path for route in app.routes]
-    assert paths
-    assert all(path.startswith("/api/v1/") for path in paths), paths
+    assert any(path.startswith("/api/v1/") for path in paths)
+    assert any(path.startswith("/opds/v1.2/") for path in paths)
+    assert any(path.startswith("/opds/v2.0/") for path in paths)
+    assert all(path.startswith(("/api/v1/", "/opds")) for path in paths), paths
 
 
 def test_app_builds_without_framework_warnings() -> None:
