@@ -27,7 +27,7 @@ from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final
+from typing import IO, Any, Final
 from urllib.parse import urljoin
 
 import httpx
@@ -185,13 +185,14 @@ class OpdsWorld:
         return body
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(data_dir: Path, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "bagboard.cli", "serve", "--no-watch"]
     command += ["--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port)]
+    # The log goes to a file: a pipe nobody reads would stall a server that talks a lot.
     return subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
 
@@ -225,7 +226,9 @@ def opds_world(base: Path) -> Iterator[OpdsWorld]:
     ids = _comic_ids(data_dir, paths)
 
     port = free_port()
-    process = _serve(data_dir, port)
+    log_path = base / "serve.log"
+    with log_path.open("wb") as log:
+        process = _serve(data_dir, port, log)
     address = f"http://127.0.0.1:{port}"
     try:
         first_answer(
@@ -233,7 +236,7 @@ def opds_world(base: Path) -> Iterator[OpdsWorld]:
             process,
             headers={"Authorization": f"Bearer {owner_token}"},
             timeout=60,
-            explain=lambda: process.stderr.read().decode() if process.stderr else "",
+            explain=lambda: log_path.read_text(errors="replace"),
         )
         yield OpdsWorld(address, library_1, library_2, owner_token, reader_token, ids)
     finally:
@@ -247,7 +250,7 @@ _SHARED: Final = pytest.StashKey[OpdsWorld]()
 def shared_world(request: pytest.FixtureRequest) -> OpdsWorld:
     """One server for every OPDS acceptance module of the run, stopped when the run ends.
 
-    The modules share it safely: each test that moves a position uses an issue of its own.
+    The modules share it safely: each test that checks a position uses an issue of its own.
     """
     stash = request.config.stash
     if _SHARED not in stash:
