@@ -279,7 +279,13 @@ def comiccatcher(scratch: Path) -> ModuleType:
             XDG_DATA_HOME=str(scratch / "data"),
             HOME=str(scratch),
         )
-        package = importlib.import_module("comiccatcher")
+        try:
+            package = importlib.import_module("comiccatcher")
+        except ModuleNotFoundError as missing:
+            # A test dependency, installed by ``scripts/setup.sh --dev``: never a skip.
+            raise AssertionError(
+                "ComicCatcher 0.7.5 is missing: run scripts/setup.sh --dev"
+            ) from missing
         for module in (
             "comiccatcher.config",
             "comiccatcher.api.client",
