@@ -86,11 +86,16 @@ def test_start_feed_links_navigation_and_groups(world: Opds2World) -> None:
         assert item["title"] and item["rel"] and item["type"] == OPDS_JSON
         assert item["href"].startswith(f"{V2}/")
     groups = {group["metadata"]["title"]: group for group in feed["groups"]}
-    assert set(groups) == {"Keep reading", "Recently added"}
     recent = groups["Recently added"]
     assert link(recent, "self")["href"] == f"{V2}/recent"
     assert 0 < len(recent["publications"]) <= 10
-    assert link(groups["Keep reading"], "self")["href"] == f"{V2}/keep-reading"
+    # A row with nothing in it is left out: the feed schema wants publications in a group.
+    started = world.feed(f"{V2}/keep-reading").get("publications", [])
+    if started:
+        assert link(groups["Keep reading"], "self")["href"] == f"{V2}/keep-reading"
+    else:
+        assert set(groups) == {"Recently added"}
+    assert all(group["publications"] for group in feed["groups"])
 
 
 def test_every_navigation_item_leads_to_a_feed(world: Opds2World) -> None:

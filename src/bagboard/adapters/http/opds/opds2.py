@@ -130,9 +130,11 @@ def feed_document(feed: Feed, links: Links, groups: Sequence[Group] = ()) -> dic
     document: dict[str, Any] = {"metadata": metadata, "links": _feed_links(feed, links)}
     if feed.navigation:
         document["navigation"] = [_navigation(entry, links) for entry in feed.navigation]
-    if groups:
-        document["groups"] = [_group(group, links) for group in groups]
-    if feed.publications or not (feed.navigation or groups):
+    # A group holds at least one publication (the feed schema's rule): an empty row is left out.
+    rows = [group for group in groups if group.publications]
+    if rows:
+        document["groups"] = [_group(group, links) for group in rows]
+    if feed.publications or not (feed.navigation or rows):
         # A feed needs one collection; an empty list says "nothing here" in the usual one.
         document["publications"] = [publication(detail, links) for detail in feed.publications]
     return document
