@@ -102,9 +102,11 @@ def _matching_ids(engine: Engine, library_ids: Sequence[int], query: str) -> tup
         for row in rows
         if key in row.series_key or text in row.title.lower() or text in row.name.lower()
     ]
+    # Many matches share a series: its sort text is worked out once.
+    series_sort = {key: natural_sort_text(key) for key in {row.series_key for row in matches}}
     matches.sort(
         key=lambda row: (
-            natural_sort_text(row.series_key),
+            series_sort[row.series_key],
             row.series_key,
             row.number_sort,
             row.name_sort,
