@@ -113,3 +113,13 @@ def test_search_folds_every_letter_in_titles_and_names(
     istanbul = metadata_browser.search([2], "i\u0307stanbul", ALL)
     assert [c.name for c in istanbul.items] == ["x2.cbz"]
     assert metadata_browser.search([2], "plain.CBZ", ALL).total == 1
+
+
+def test_search_sees_comics_indexed_since_the_last_one(
+    metadata_browser: MetadataBrowser, library_index: LibraryIndex, comics_library: Library
+) -> None:
+    add_comics(library_index, comics_library, [Comic("x/1.cbz", info("Hellboy", "1"))])
+    assert metadata_browser.search([1], "hellboy", ALL).total == 1
+    add_comics(library_index, comics_library, [Comic("x/2.cbz", info("Hellboy", "2"))])
+    again = metadata_browser.search([1], "hellboy", ALL)
+    assert ([c.number for c in again.items], again.total) == (["1", "2"], 2)
