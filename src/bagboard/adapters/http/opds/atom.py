@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Final
-from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from bagboard.adapters.http.issue_json import comic_media_type
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.catalog import (
-    ROOT,
-    Feed,
-    Kind,
-    NavEntry,
-    Target,
+from bagboard.adapters.http.opds.entries import (
+    COVER_SIZE,
+    THUMBNAIL_SIZE,
     authors,
+    cover_href,
     entry_updated,
+    file_href,
     issue_title,
+    rfc3339,
 )
+from bagboard.adapters.http.opds.feed import ROOT, Feed, Kind, NavEntry, Target
 from bagboard.adapters.http.opds.media import (
     ATOM_ACQUISITION,
     ATOM_NAVIGATION,
@@ -54,8 +53,6 @@ NAMESPACES: Final = {
 OPENSEARCH_NS: Final = "http://a9.com/-/spec/opensearch/1.1/"
 OPENSEARCH_PATH: Final = f"{V1_PREFIX}/opensearch.xml"
 SEARCH_PATH: Final = f"{V1_PREFIX}/search"
-COVER_SIZE: Final = 1200
-THUMBNAIL_SIZE: Final = 300
 AUTHOR: Final = "bagboard"
 
 # Which kind of feed each route serves: what a link to it says in its ``type``.
@@ -79,11 +76,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def atom_type(kind: Kind) -> str:
     return ATOM_NAVIGATION if kind is Kind.NAVIGATION else ATOM_ACQUISITION
-
-
-def rfc3339(moment: datetime) -> str:
-    """UTC to the second with ``Z``: the form every reader parses."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def feed_url(links: Links, target: Target) -> str:
@@ -174,14 +166,12 @@ def _publication_entry(root: Element, detail: IssueDetail, links: Links) -> None
                 _text(element, tag, value)
         if info.summary:
             _text(element, "summary", info.summary, type="text")
-    cover = f"/api/v1/issue/{comic.id}/cover"
-    _link(element, REL_IMAGE, links.to(cover, {"size": COVER_SIZE}), JPEG)
-    _link(element, REL_THUMBNAIL, links.to(cover, {"size": THUMBNAIL_SIZE}), JPEG)
-    file_name = quote(comic.name, errors="surrogateescape")
+    _link(element, REL_IMAGE, cover_href(links, comic.id, COVER_SIZE), JPEG)
+    _link(element, REL_THUMBNAIL, cover_href(links, comic.id, THUMBNAIL_SIZE), JPEG)
     _link(
         element,
         REL_ACQUISITION,
-        links.to(f"/opds/issue/{comic.id}/file/{file_name}"),
+        file_href(links, comic),
         comic_media_type(comic),
         length=str(comic.size),
     )

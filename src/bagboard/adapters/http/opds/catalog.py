@@ -1,152 +1,37 @@
 """The catalog both OPDS versions serve: which feeds exist, what each holds, how they link.
 
-A feed here is protocol-neutral: navigation entries pointing at other feeds (``Target``) and
-publications (a comic with this user's reading state). ``atom.py`` renders it as OPDS 1.2,
-``opds2.py`` as OPDS 2.0, so the two versions can never disagree about what a reader sees.
-Every list reads through the same services as ``/api/v1``, so library scoping applies.
+Every list reads through the same services as ``/api/v1``, so library scoping applies; every
+feed is a protocol-neutral ``feed.Feed`` that ``atom.py`` and ``opds2.py`` render.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any, Final
-from urllib.parse import quote
+from datetime import datetime
+from typing import Any
 
+from bagboard.adapters.http.opds.entries import entry_updated
+from bagboard.adapters.http.opds.feed import (
+    GROUP_SIZE,
+    PAGE_SIZE,
+    REL_NEW,
+    REL_SHELF,
+    ROOT,
+    Feed,
+    Group,
+    Kind,
+    NavEntry,
+    Paging,
+    Target,
+    urn,
+)
 from bagboard.domain.browse import Facet
 from bagboard.domain.browse_service import BrowseService, FolderItem, IssueItem
-from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.issues import IssueDetail, IssueService
 from bagboard.domain.model import BrowseMode, User
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfKind
-
-# Entries per feed page; ``?page=`` counts from 1.
-PAGE_SIZE: Final = 50
-# Publications in each group of the OPDS 2 start page.
-GROUP_SIZE: Final = 10
-
-REL_SUBSECTION: Final = "subsection"
-REL_NEW: Final = "http://opds-spec.org/sort/new"
-REL_SHELF: Final = "http://opds-spec.org/shelf"
-
-# Comics whose file time is unknown or absurd still need an Atom ``updated``.
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-class Kind(StrEnum):
-    """What a feed holds: links to other feeds, or publications."""
-
-    NAVIGATION = "navigation"
-    ACQUISITION = "acquisition"
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A feed of the catalog: its route below the version's root and its query."""
-
-    route: str
-    query: tuple[tuple[str, str], ...] = ()
-
-    def with_page(self, page: int) -> Target:
-        kept = tuple((k, v) for k, v in self.query if k != "page")
-        return Target(self.route, (*kept, ("page", str(page))) if page > 1 else kept)
-
-
-ROOT: Final = Target("catalog")
-
-
-@dataclass(frozen=True, slots=True)
-class NavEntry:
-    id: str
-    title: str
-    target: Target
-    kind: Kind  # of the target
-    rel: str = REL_SUBSECTION
-    summary: str = ""
-    count: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Paging:
-    number: int
-    size: int
-    total: int
-
-    @property
-    def last(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.size + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    id: str
-    title: str
-    target: Target
-    kind: Kind
-    updated: datetime
-    navigation: tuple[NavEntry, ...] = ()
-    publications: tuple[IssueDetail, ...] = ()
-    paging: Paging | None = None
-    up: Target | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """A titled row of the OPDS 2 start page, with the feed that lists all of it."""
-
-    title: str
-    target: Target
-    publications: tuple[IssueDetail, ...]
-
-
-def urn(kind: str, *parts: str) -> str:
-    """A stable Atom id: ``urn:bagboard:<kind>:<part>...``, each part percent-escaped."""
-    return ":".join(("urn:bagboard", kind, *(quote(part, safe="") for part in parts)))
-
-
-def file_time(comic: IndexedComic) -> datetime:
-    try:
-        moment = datetime.fromtimestamp(comic.mtime_ns / 1e9, UTC)
-    except (OverflowError, OSError, ValueError):
-        return _EPOCH
-    return max(moment, _EPOCH)
-
-
-def entry_updated(detail: IssueDetail) -> datetime:
-    """When this entry last changed for this user: the file, or their position in it."""
-    moment = file_time(detail.comic)
-    if detail.progress is not None and detail.progress.updated_at > moment:
-        return detail.progress.updated_at
-    return moment
-
-
-def issue_title(comic: IndexedComic) -> str:
-    """``Series #N: Title``, or as much of it as ComicInfo gives, else the file name."""
-    info = comic.comic_info
-    if info is None or not (info.series or info.title):
-        return comic.name
-    head = info.series
-    if info.number:
-        head = f"{head} #{info.number}" if head else f"#{info.number}"
-    if info.title and head:
-        return f"{head}: {info.title}"
-    return head or info.title
-
-
-def authors(comic: IndexedComic) -> tuple[str, ...]:
-    """Writers, one per name of ComicInfo's comma-separated ``Writer``."""
-    info = comic.comic_info
-    if info is None:
-        return ()
-    return tuple(name.strip() for name in info.writer.split(",") if name.strip())
 
 
 def page_number(raw: str | None) -> PageRequest:

@@ -9,25 +9,23 @@ out rather than sent empty: strict clients validate ``""`` and ``[]`` against th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final
-from urllib.parse import quote
 
 import msgspec
 
 from bagboard.adapters.http.issue_json import comic_media_type
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.catalog import (
-    ROOT,
-    Feed,
-    Group,
-    NavEntry,
-    Target,
+from bagboard.adapters.http.opds.entries import (
+    COVER_SIZE,
+    THUMBNAIL_SIZE,
     authors,
+    cover_href,
     entry_updated,
+    file_href,
     issue_title,
-    urn,
+    rfc3339,
 )
+from bagboard.adapters.http.opds.feed import ROOT, Feed, Group, NavEntry, Target, urn
 from bagboard.adapters.http.opds.media import (
     AUTH_DOCUMENT,
     AUTH_PATH,
@@ -47,9 +45,6 @@ from bagboard.domain.issues import IssueDetail
 READIUM_CONTEXT: Final = "https://readium.org/webpub-manifest/context.jsonld"
 DIVINA_PROFILE: Final = "https://readium.org/webpub-manifest/profiles/divina"
 COMIC_ISSUE: Final = "http://schema.org/ComicIssue"
-# Cover sizes a publication offers: a thumbnail for lists, a large one for the detail view.
-THUMBNAIL_SIZE: Final = 300
-COVER_SIZE: Final = 1200
 # Page types every DiViNa reader shows; any other page also gets a JPEG alternate.
 DISPLAYABLE: Final = frozenset({"image/jpeg", "image/png", "image/gif"})
 # ComicInfo's value for manga read right to left (case varies between taggers).
@@ -62,11 +57,6 @@ _encoder = msgspec.json.Encoder()
 
 def encode(document: dict[str, Any]) -> bytes:
     return _encoder.encode(document)
-
-
-def rfc3339(moment: datetime) -> str:
-    """UTC with a ``Z``, to the second: what every OPDS 2 reader parses."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _pruned(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +189,7 @@ def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
         "metadata": publication_metadata(detail),
         "links": publication_links(comic, links),
         "images": [
-            _link(links.to(f"/api/v1/issue/{comic.id}/cover", {"size": size}), None, JPEG)
+            _link(cover_href(links, comic.id, size), None, JPEG)
             for size in (THUMBNAIL_SIZE, COVER_SIZE)
         ],
     }
@@ -251,7 +241,7 @@ def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]
     return [
         _link(manifest_href(links, comic.id), "self", DIVINA),
         _link(
-            links.to(f"/opds/issue/{comic.id}/file/{quote(comic.name)}"),
+            file_href(links, comic),
             REL_ACQUISITION,
             comic_media_type(comic),
             size=comic.size,

@@ -22,7 +22,8 @@ from typing import Any, Final
 import msgspec
 
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.opds2 import page_href, rfc3339
+from bagboard.adapters.http.opds.entries import rfc3339
+from bagboard.adapters.http.opds.opds2 import page_href
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import MAX_CLIENT_TIME, Device, ProgressChange, ReadingProgress
 

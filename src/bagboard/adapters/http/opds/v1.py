@@ -16,7 +16,8 @@ from litestar.types import ControllerRouterHandler
 from bagboard.adapters.http.etag import IfNoneMatch
 from bagboard.adapters.http.opds.atom import atom_type, render_feed, render_opensearch
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.catalog import Catalog, Feed
+from bagboard.adapters.http.opds.catalog import Catalog
+from bagboard.adapters.http.opds.feed import Feed
 from bagboard.adapters.http.opds.media import OPENSEARCH, V1_PREFIX
 from bagboard.adapters.http.opds.pse import pse_page
 from bagboard.adapters.http.opds.responses import feed_response

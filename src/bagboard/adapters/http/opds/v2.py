@@ -23,7 +23,8 @@ from bagboard.adapters.http.etag import IfNoneMatch
 from bagboard.adapters.http.opds import opds2
 from bagboard.adapters.http.opds.auth_document import document_response
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.catalog import Catalog, Feed, Group
+from bagboard.adapters.http.opds.catalog import Catalog
+from bagboard.adapters.http.opds.feed import Feed, Group
 from bagboard.adapters.http.opds.media import DIVINA, OPDS2_FEED, PROGRESSION, V2_PREFIX
 from bagboard.adapters.http.opds.progression import (
     MAX_BODY,

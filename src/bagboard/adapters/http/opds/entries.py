@@ -1,0 +1,71 @@
+"""What both OPDS versions say about one comic: its title, authors, dates and addresses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Final
+from urllib.parse import quote
+
+from bagboard.adapters.http.opds.base_url import Links
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.issues import IssueDetail
+
+# Cover sizes an entry offers: a thumbnail for lists, a large one for the detail view.
+THUMBNAIL_SIZE: Final = 300
+COVER_SIZE: Final = 1200
+
+# Comics whose file time is unknown or absurd still need an Atom ``updated``.
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    """UTC to the second with ``Z``: the form every reader parses."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cover_href(links: Links, comic_id: int, size: int) -> str:
+    return links.to(f"/api/v1/issue/{comic_id}/cover", {"size": size})
+
+
+def file_href(links: Links, comic: IndexedComic) -> str:
+    """The comic file, under a URL that ends in its own name (escaped; a name that is not
+    UTF-8 keeps its bytes): readers such as Moon+ and KOReader name the download after it."""
+    name = quote(comic.name, errors="surrogateescape")
+    return links.to(f"/opds/issue/{comic.id}/file/{name}")
+
+
+def file_time(comic: IndexedComic) -> datetime:
+    try:
+        moment = datetime.fromtimestamp(comic.mtime_ns / 1e9, UTC)
+    except (OverflowError, OSError, ValueError):
+        return _EPOCH
+    return max(moment, _EPOCH)
+
+
+def entry_updated(detail: IssueDetail) -> datetime:
+    """When this entry last changed for this user: the file, or their position in it."""
+    moment = file_time(detail.comic)
+    if detail.progress is not None and detail.progress.updated_at > moment:
+        return detail.progress.updated_at
+    return moment
+
+
+def issue_title(comic: IndexedComic) -> str:
+    """``Series #N: Title``, or as much of it as ComicInfo gives, else the file name."""
+    info = comic.comic_info
+    if info is None or not (info.series or info.title):
+        return comic.name
+    head = info.series
+    if info.number:
+        head = f"{head} #{info.number}" if head else f"#{info.number}"
+    if info.title and head:
+        return f"{head}: {info.title}"
+    return head or info.title
+
+
+def authors(comic: IndexedComic) -> tuple[str, ...]:
+    """Writers, one per name of ComicInfo's comma-separated ``Writer``."""
+    info = comic.comic_info
+    if info is None:
+        return ()
+    return tuple(name.strip() for name in info.writer.split(",") if name.strip())
