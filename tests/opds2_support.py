@@ -8,22 +8,16 @@ of WebP pages, and a right-to-left manga; library B holds one comic that the lim
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from litestar.testing import TestClient
 from PIL import Image
 
-from bagboard.bootstrap import Bagboard, build
-from bagboard.config import load_settings
-from bagboard.domain.model import Role
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
-from tests.browse_support import auth, database_url
+from tests.scanned_world import ScannedWorld, scanned_world
 
 BASE = "http://testserver"
 V2 = f"{BASE}/opds/v2.0"
@@ -101,40 +95,9 @@ def write_library(base: Path) -> tuple[Path, Path]:
 
 
 @dataclass
-class Opds2World:
-    app: Bagboard
-    client: TestClient[Any]
-    root_a: Path
-    root_b: Path
-    owner: str
-    kid: str
-
-    def id_of(self, relative: str, root: Path | None = None) -> int:
-        comic = self.app.library_index().comic_at(str((root or self.root_a) / relative))
-        assert comic is not None, relative
-        return int(comic.id)
-
+class Opds2World(ScannedWorld):
     def hidden_id(self) -> int:
         return self.id_of(HIDDEN, self.root_b)
-
-    def get(
-        self, url: str, token: str | None = None, headers: dict[str, str] | None = None
-    ) -> httpx.Response:
-        return self.client.get(url, headers={**auth(token or self.owner), **(headers or {})})
-
-    def put(
-        self,
-        url: str,
-        body: Any = None,
-        token: str | None = None,
-        *,
-        content: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
-        sent = {**auth(token or self.owner), **(headers or {})}
-        if content is not None:
-            return self.client.put(url, content=content, headers=sent)
-        return self.client.put(url, json=body, headers=sent)
 
     def feed(self, url: str, token: str | None = None) -> dict[str, Any]:
         response = self.get(url, token)
@@ -154,22 +117,5 @@ def rels(document: dict[str, Any]) -> set[str]:
     return {item["rel"] for item in document["links"]}
 
 
-@contextmanager
-def opds2_world(kind: str, tmp: pytest.TempPathFactory) -> Iterator[Opds2World]:
-    base = tmp.mktemp(f"opds2-{kind}")
-    root_a, root_b = write_library(base)
-    with database_url(kind, base) as url:
-        settings = load_settings(data_dir=str(base / "data"), database_url=url)
-        app = build(settings, workers=0)
-        try:
-            lib_a = app.libraries().add(str(root_a), "A")
-            lib_b = app.libraries().add(str(root_b), "B")
-            for library in (lib_a, lib_b):
-                app.scanner().scan(library)
-            owner = app.accounts().create_token().secret
-            app.accounts().add_user("kid", Role.READER, [lib_a.id])
-            kid = app.accounts().create_token("kid").secret
-            with TestClient(app.create_app()) as client:
-                yield Opds2World(app, client, root_a, root_b, owner, kid)
-        finally:
-            app.close()
+def opds2_world(kind: str, tmp: pytest.TempPathFactory) -> AbstractContextManager[Opds2World]:
+    return scanned_world(Opds2World, kind, tmp, write_library)

@@ -11,24 +11,17 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import count
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 from xml.etree import ElementTree
 
-import httpx
 import pytest
-from litestar.testing import TestClient
 from PIL import Image
 
-from bagboard.bootstrap import Bagboard, build
-from bagboard.config import load_settings
-from bagboard.domain.model import Role
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
-from tests.browse_support import auth, database_url
+from tests.scanned_world import ScannedWorld, scanned_world
 
 CBR_FIXTURE = Path(__file__).parent.parent / "data" / "cbr" / "rar5-stored.cbr"
 
@@ -121,42 +114,7 @@ def write_library(base: Path) -> tuple[Path, Path]:
 
 
 @dataclass
-class OpdsWorld:
-    app: Bagboard
-    client: TestClient[Any]
-    root_a: Path
-    root_b: Path
-    owner: str
-    kid: str
-    _users: Iterator[int] = field(default_factory=lambda: count(1))
-
-    def path(self, relative: str, root: Path | None = None) -> str:
-        return str((root or self.root_a) / relative)
-
-    def id_of(self, relative: str, root: Path | None = None) -> int:
-        comic = self.app.library_index().comic_at(self.path(relative, root))
-        assert comic is not None, relative
-        return int(comic.id)
-
-    def new_reader(self) -> str:
-        """A token of a new user who sees everything, so tests that save positions never
-        see each other's."""
-        name = f"reader{next(self._users)}"
-        self.app.accounts().add_user(name, Role.READER, None)
-        return self.app.accounts().create_token(name).secret
-
-    def get(
-        self,
-        url: str,
-        token: str | None = None,
-        headers: dict[str, str] | None = None,
-        **params: Any,
-    ) -> httpx.Response:
-        # Without params the URL's own query stands (httpx would replace it with an empty one).
-        return self.client.get(
-            url, params=params or None, headers={**auth(token or self.owner), **(headers or {})}
-        )
-
+class OpdsWorld(ScannedWorld):
     def feed(self, url: str, token: str | None = None, **params: Any) -> ElementTree.Element:
         """The feed at ``url`` (absolute or from the server root), parsed; it must be Atom."""
         response = self.get(url, token, **params)
@@ -165,24 +123,8 @@ class OpdsWorld:
         return ElementTree.fromstring(response.content)
 
 
-@contextmanager
-def opds_world(kind: str, tmp: pytest.TempPathFactory) -> Iterator[OpdsWorld]:
-    base = tmp.mktemp(f"opds-{kind}")
-    root_a, root_b = write_library(base)
-    with database_url(kind, base) as url:
-        app = build(load_settings(data_dir=str(base / "data"), database_url=url), workers=0)
-        try:
-            lib_a = app.libraries().add(str(root_a), "A")
-            lib_b = app.libraries().add(str(root_b), "B")
-            for library in (lib_a, lib_b):
-                app.scanner().scan(library)
-            owner = app.accounts().create_token().secret
-            app.accounts().add_user("kid", Role.READER, [lib_a.id])
-            kid = app.accounts().create_token("kid").secret
-            with TestClient(app.create_app()) as client:
-                yield OpdsWorld(app, client, root_a, root_b, owner, kid)
-        finally:
-            app.close()
+def opds_world(kind: str, tmp: pytest.TempPathFactory) -> AbstractContextManager[OpdsWorld]:
+    return scanned_world(OpdsWorld, kind, tmp, write_library)
 
 
 # --- reading feeds -------------------------------------------------------------------------
