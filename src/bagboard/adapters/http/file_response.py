@@ -280,3 +280,14 @@ async def _chunks(
             yield closing
     finally:
         os.close(fd)
+
+
+async def download(
+    headers: Mapping[str, str], method: str, path: str, *, media_type: str, filename: str
+) -> Response[bytes] | Stream:
+    """The file at ``path`` answering a download request with these headers: read whole in a
+    worker thread when small, else streamed; Range, If-Range and conditional requests apply."""
+    conditions = Conditions.of(headers, head=method == "HEAD")
+    whole_up_to = 0 if conditions.head else WHOLE_BYTES
+    opened = await anyio.to_thread.run_sync(lambda: open_comic_file(path, whole_up_to=whole_up_to))
+    return file_response(opened, conditions, media_type=media_type, filename=filename)

@@ -7,7 +7,6 @@ run in worker threads (``sync_to_thread=True`` or ``anyio.to_thread``).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -17,12 +16,7 @@ from litestar.response import Stream
 
 from bagboard.adapters.http import examples
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
-from bagboard.adapters.http.file_response import (
-    WHOLE_BYTES,
-    Conditions,
-    file_response,
-    open_comic_file,
-)
+from bagboard.adapters.http.file_response import download
 from bagboard.adapters.http.issue_json import (
     IssueDetailJson,
     PagesBody,
@@ -101,13 +95,12 @@ class IssueController(Controller):
     ) -> Response[bytes] | Stream:
         """The comic file, with Range, If-Range and conditional requests."""
         comic = issues.comic(current_user, issue_id)
-        conditions = Conditions.of(request.headers, head=request.method == "HEAD")
-        whole_up_to = 0 if conditions.head else WHOLE_BYTES
-        opened = await anyio.to_thread.run_sync(
-            partial(open_comic_file, comic.path, whole_up_to=whole_up_to)
-        )
-        return file_response(
-            opened, conditions, media_type=comic_media_type(comic), filename=comic.name
+        return await download(
+            request.headers,
+            request.method,
+            comic.path,
+            media_type=comic_media_type(comic),
+            filename=comic.name,
         )
 
     @get(

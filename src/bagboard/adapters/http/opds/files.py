@@ -6,22 +6,15 @@ download after the last segment of the URL. Whatever that segment says, the id d
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 from litestar.response import Redirect, Stream
 
 from bagboard.adapters.http.auth import PUBLIC_OPT_KEY
-from bagboard.adapters.http.file_response import (
-    WHOLE_BYTES,
-    Conditions,
-    file_response,
-    open_comic_file,
-)
+from bagboard.adapters.http.file_response import download
 from bagboard.adapters.http.issue_json import comic_media_type
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.media import V1_PREFIX
@@ -52,11 +45,10 @@ class OpdsFilesController(Controller):
         """The comic file, as ``/api/v1/issue/<id>/download`` serves it (Range included)."""
         del filename
         comic = issues.comic(current_user, issue_id)
-        conditions = Conditions.of(request.headers, head=request.method == "HEAD")
-        whole_up_to = 0 if conditions.head else WHOLE_BYTES
-        opened = await anyio.to_thread.run_sync(
-            partial(open_comic_file, comic.path, whole_up_to=whole_up_to)
-        )
-        return file_response(
-            opened, conditions, media_type=comic_media_type(comic), filename=comic.name
+        return await download(
+            request.headers,
+            request.method,
+            comic.path,
+            media_type=comic_media_type(comic),
+            filename=comic.name,
         )
