@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,35 +59,45 @@ def comics(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def server(tmp_path: Path, comics: Path) -> Iterator[tuple[str, Path]]:
-    data_dir = tmp_path / "data"
+@contextmanager
+def serving(
+    *options: str,
+    data_dir: Path,
+    log: Path,
+    ready: str = "/api/v1/auth/ping",
+    headers: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> Iterator[str]:
+    """A ``bagboard serve`` process on 127.0.0.1 at a free port, with ``options``; yields its
+    address once ``ready`` answers, and stops it afterwards. Its log goes to the file ``log``:
+    a pipe nobody reads would stall a server that talks a lot."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bagboard.cli",
-            "serve",
-            "--library",
-            str(comics),
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    command = [sys.executable, "-m", "bagboard.cli", "serve", *options]
+    command += ["--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         first_answer(
-            base + "/api/v1/auth/ping",
+            base + ready,
             process,
-            explain=lambda: process.stderr.read().decode() if process.stderr else "",
+            headers=headers,
+            timeout=timeout,
+            explain=lambda: log.read_text(errors="replace"),
         )
-        yield base, data_dir
+        yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path: Path, comics: Path) -> Iterator[tuple[str, Path]]:
+    data_dir = tmp_path / "data"
+    with serving("--library", str(comics), data_dir=data_dir, log=tmp_path / "serve.log") as base:
+        yield base, data_dir

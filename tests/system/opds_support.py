@@ -19,7 +19,6 @@ import importlib
 import io
 import os
 import shutil
-import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -27,7 +26,7 @@ from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, Final
+from typing import Any, Final
 from urllib.parse import urljoin
 
 import httpx
@@ -37,7 +36,7 @@ from PIL import Image
 from bagboard.bootstrap import build
 from bagboard.config import load_settings
 from tests.archive_factory import comicinfo_xml, write_cbz
-from tests.system.conftest import bagboard, first_answer, free_port
+from tests.system.conftest import bagboard, serving
 
 CBR_FIXTURE: Final = Path(__file__).parent.parent / "data" / "cbr" / "rar5-stored.cbr"
 
@@ -185,18 +184,6 @@ class OpdsWorld:
         return body
 
 
-def _serve(data_dir: Path, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "bagboard.cli", "serve", "--no-watch"]
-    command += ["--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port)]
-    # The log goes to a file: a pipe nobody reads would stall a server that talks a lot.
-    return subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
 def _comic_ids(data_dir: Path, world_paths: Mapping[str, Path]) -> dict[str, int]:
     app = build(load_settings(data_dir=str(data_dir)), workers=0)
     try:
@@ -225,23 +212,10 @@ def opds_world(base: Path) -> Iterator[OpdsWorld]:
     paths = {name: library_1 / name for name in names} | {PRIVATE: library_2 / PRIVATE}
     ids = _comic_ids(data_dir, paths)
 
-    port = free_port()
-    log_path = base / "serve.log"
-    with log_path.open("wb") as log:
-        process = _serve(data_dir, port, log)
-    address = f"http://127.0.0.1:{port}"
-    try:
-        first_answer(
-            address + "/api/v1/auth/ping",
-            process,
-            headers={"Authorization": f"Bearer {owner_token}"},
-            timeout=60,
-            explain=lambda: log_path.read_text(errors="replace"),
-        )
+    owner = {"Authorization": f"Bearer {owner_token}"}
+    log = base / "serve.log"
+    with serving("--no-watch", data_dir=data_dir, log=log, headers=owner) as address:
         yield OpdsWorld(address, library_1, library_2, owner_token, reader_token, ids)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 _SHARED: Final = pytest.StashKey[OpdsWorld]()

@@ -2,54 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.system.conftest import bagboard, first_answer, free_port
+from tests.system.conftest import bagboard, serving
 
 AUTH = "/opds/v2.0/auth"
 
 
 def _serve(tmp_path: Path, comics: Path, *options: str) -> Iterator[str]:
+    data_dir = tmp_path / "data"
     # With a token in place the OPDS gate answers 401 rather than 503 "api disabled".
-    bagboard("token", "create", data_dir=tmp_path / "data")
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bagboard.cli",
-            "serve",
-            "--library",
-            str(comics),
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--port",
-            str(port),
-            "--no-watch",
-            *options,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        first_answer(
-            base + AUTH,
-            process,
-            explain=lambda: process.stderr.read().decode() if process.stderr else "",
-        )
+    bagboard("token", "create", data_dir=data_dir)
+    log = tmp_path / "serve.log"
+    library = ("--library", str(comics), "--no-watch")
+    with serving(*library, *options, data_dir=data_dir, log=log, ready=AUTH) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
