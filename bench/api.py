@@ -116,6 +116,26 @@ def _targets(base: str, token: str) -> list[tuple[str, str]]:
         ("recent, deep page", "/api/v1/library/recent?page=50&page_size=200"),
         ("favorites", "/api/v1/library/favorites"),
         ("to-read", "/api/v1/library/to-read"),
+        *_opds_targets(base, token, meta_pub, meta_series),
+    ]
+
+
+def _opds_targets(base: str, token: str, publisher: str, series: str) -> list[tuple[str, str]]:
+    """The OPDS feeds a reader walks, over the same publisher and series as the API rows."""
+    q = urllib.parse.urlencode
+    issues = _get(base, token, "/api/v1/library/issues", mode="metadata", series=series)
+    comic_id = issues["items"][0]["id"]  # type: ignore[index]
+    return [
+        ("OPDS 1.2 root", "/opds/v1.2/catalog"),
+        ("OPDS 1.2 publishers", "/opds/v1.2/publishers"),
+        ("OPDS 1.2 series of a publisher", "/opds/v1.2/series?" + q({"publisher": publisher})),
+        ("OPDS 1.2 issues of a series", "/opds/v1.2/issues?" + q({"series": series})),
+        ("OPDS 1.2 recent", "/opds/v1.2/recent"),
+        ("OPDS 1.2 page stream, width 800", f"/opds/v1.2/issue/{comic_id}/pse/0?width=800"),
+        ("OPDS 2.0 start (with groups)", "/opds/v2.0/catalog"),
+        ("OPDS 2.0 issues of a series", "/opds/v2.0/issues?" + q({"series": series})),
+        ("OPDS 2.0 DiViNa manifest", f"/opds/v2.0/issue/{comic_id}/manifest"),
+        ("OPDS 2.0 progression", f"/opds/v2.0/issue/{comic_id}/progression"),
     ]
 
 
