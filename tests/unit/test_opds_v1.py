@@ -436,3 +436,12 @@ def test_folders_are_browsed_as_on_disk(world: OpdsWorld) -> None:
     assert link(saga, "up").get("type") == ACQUISITION
     hidden_folder = str(Path(world.path(HIDDEN, world.root_b)).parent)
     assert world.get(f"{V1}/folder", world.kid, path=hidden_folder).status_code == 404
+
+
+def test_subfolders_are_listed_on_a_folders_first_page_only(world: OpdsWorld) -> None:
+    acme = str(Path(world.path(ODD)).parent.parent)
+    first = world.feed(f"{V1}/folder", path=acme)
+    assert {"Long", "Odd & Ends", "Rar", "Empty"} <= set(titles(first))
+    second = world.feed(f"{V1}/folder", path=acme, page=2)
+    assert entries(second) == []
+    assert second.findtext("os:totalResults", "", NS) == first.findtext("os:totalResults", "", NS)

@@ -264,10 +264,12 @@ class Catalog:
         )
 
     def folder(self, path: str | None, raw_page: str | None) -> Feed:
-        """A folder as on disk: its subfolders, then the comics directly in it."""
+        """A folder as on disk: its subfolders (on the first page), then a page of the comics
+        directly in it."""
         path = (path or "").strip() or None
         contents = self._browse.folder(self._user, path, page_number(raw_page))
-        folders = tuple(_folder_entry(item) for item in contents.folders)
+        first = contents.comics.page == 1
+        folders = tuple(_folder_entry(item) for item in contents.folders) if first else ()
         details = self._issues.details(self._user, [i.comic.id for i in contents.comics.items])
         here = contents.folder
         title = here.name if here is not None else "Folders"
