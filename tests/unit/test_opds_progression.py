@@ -272,3 +272,28 @@ def test_progression_needs_a_login(world: Opds2World) -> None:
     assert world.client.get(url).status_code == 401
     assert world.client.put(url, json={"position": 1}).status_code == 401
     assert world.get(url).status_code == 204
+
+
+def test_the_readium_locator_address_shares_the_position(world: Opds2World) -> None:
+    """Readers that speak only the older Readium locator (Cantook) read and write the same
+    stored position at ``…/progression/readium``."""
+    reader = world.new_reader()
+    flat = url_of(world, 3)
+    readium = flat + "/readium"
+    assert world.get(readium, reader).status_code == 204
+    body = {"modified": "2026-01-01T10:00:00Z", "locator": {"locations": {"position": 3}}}
+    saved = world.put(readium, body, reader)
+    assert saved.status_code == 200
+    assert saved.headers["content-type"] == "application/vnd.readium.progression+json"
+    document = saved.json()
+    assert document["locator"]["locations"]["position"] == 3
+    assert document["locator"]["locations"]["totalProgression"] == 2 / 3
+    assert document["locator"]["href"].endswith("/page/3")
+    assert world.get(flat, reader).json()["position"] == 3
+    # A flat write is seen through the locator address, and an older one is refused there.
+    assert world.put(flat, {"position": 2, "modified": "2026-01-02T10:00:00Z"}, reader).is_success
+    assert world.get(readium, reader).json()["locator"]["locations"]["position"] == 2
+    stale = world.put(readium, {"position": 4, "modified": "2025-12-31T10:00:00Z"}, reader)
+    assert stale.status_code == 409
+    assert stale.json()["locator"]["locations"]["position"] == 2
+    assert world.get(flat, reader).json()["position"] == 2

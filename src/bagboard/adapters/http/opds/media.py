@@ -12,6 +12,7 @@ OPDS2_FEED: Final = "application/opds+json"
 DIVINA: Final = "application/divina+json"
 AUTH_DOCUMENT: Final = "application/opds-authentication+json"
 PROGRESSION: Final = "application/opds-progression+json"
+READIUM_PROGRESSION: Final = "application/vnd.readium.progression+json"
 JPEG: Final = "image/jpeg"
 
 REL_ACQUISITION: Final = "http://opds-spec.org/acquisition"
@@ -20,6 +21,8 @@ REL_THUMBNAIL: Final = "http://opds-spec.org/image/thumbnail"
 REL_PSE_STREAM: Final = "http://vaemendis.net/opds-pse/stream"
 REL_AUTH_DOCUMENT: Final = "http://opds-spec.org/auth/document"
 REL_PROGRESSION: Final = "http://opds-spec.org/progression"
+# The older Readium locator progression, as Cantook and Komga name it.
+REL_READIUM_PROGRESSION: Final = "http://www.cantook.com/api/progression"
 AUTH_BASIC: Final = "http://opds-spec.org/auth/basic"
 
 # Where the versions live, below the server root (and any public prefix).

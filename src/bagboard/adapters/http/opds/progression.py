@@ -3,9 +3,11 @@
 One store serves ``/api/v1/progress``, OPDS 2 progression and PSE page tracking, so what a
 reader reports here shows in every other client. The document out is the flat one of the
 OPDS Progression draft (``progression`` over the whole issue) plus ``position``, the 1-based
-page, which ComicCatcher prefers when present. Readers PUT either that flat shape or the older
-Readium locator (``locator.locations``), and label the body with whatever Content-Type they
-like, so the body is read by hand and only its JSON matters.
+page, which ComicCatcher prefers when present; at ``…/progression/readium`` it is the older
+Readium locator document, for readers that speak only that (Cantook, Komga's clients).
+Readers PUT either shape, the flat one or the locator (``locator.locations``), at either
+address, and label the body with whatever Content-Type they like, so the body is read by hand
+and only its JSON matters.
 
 ``modified`` is the reader's clock when it got there; as for ``/api/v1/progress``, a write
 older than the stored one loses (409 with the current document), an equal one is a replay.
@@ -63,6 +65,29 @@ def progression_document(
         "position": page,
         "title": f"Page {page}",
         "references": [page_href(links, comic_id, max(1, page))],
+    }
+
+
+def locator_document(
+    progress: ReadingProgress, page_count: int, comic_id: int, links: Links
+) -> dict[str, Any]:
+    """The same position as the older Readium locator document (Cantook, Komga's clients):
+    where the reader is, as a locator of the page image."""
+    flat = progression_document(progress, page_count, comic_id, links)
+    page = progress.page_number
+    return {
+        "modified": flat["modified"],
+        "device": flat["device"],
+        "locator": {
+            "href": flat["references"][0],
+            "type": "image/jpeg",
+            "title": flat["title"],
+            "locations": {
+                "position": page,
+                "progression": flat["progression"],
+                "totalProgression": flat["progression"],
+            },
+        },
     }
 
 

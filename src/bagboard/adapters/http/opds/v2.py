@@ -7,6 +7,8 @@ type whatever ``Accept`` asks for: readers send odd ones, and a 406 would lose t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, Final
 
@@ -25,10 +27,17 @@ from bagboard.adapters.http.opds.auth_document import document_response
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.feed import Feed, Group
-from bagboard.adapters.http.opds.media import DIVINA, OPDS2_FEED, PROGRESSION, V2_PREFIX
+from bagboard.adapters.http.opds.media import (
+    DIVINA,
+    OPDS2_FEED,
+    PROGRESSION,
+    READIUM_PROGRESSION,
+    V2_PREFIX,
+)
 from bagboard.adapters.http.opds.progression import (
     MAX_BODY,
     InvalidProgression,
+    locator_document,
     parse_write,
     progression_document,
 )
@@ -199,7 +208,20 @@ def page_count(issues: IssueService, user: User, comic: IndexedComic) -> int:
     return comic.page_count or len(issues.pages(user, comic.id))
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """One way of writing a position down: the draft's flat document or the Readium locator."""
+
+    media_type: str
+    render: Callable[[ReadingProgress, int, int, Links], dict[str, Any]]
+
+
+FLAT: Final = _Shape(PROGRESSION, progression_document)
+LOCATOR: Final = _Shape(READIUM_PROGRESSION, locator_document)
+
+
 def _progression(
+    shape: _Shape,
     progress: ReadingProgress | None,
     comic: IndexedComic,
     count: int,
@@ -208,49 +230,43 @@ def _progression(
 ) -> Response[bytes]:
     if progress is None:
         return Response(b"", status_code=HTTP_204_NO_CONTENT, headers=_NO_STORE)
-    body = opds2.encode(progression_document(progress, count, comic.id, links))
-    return Response(body, status_code=status, media_type=PROGRESSION, headers=_NO_STORE)
+    body = opds2.encode(shape.render(progress, count, comic.id, links))
+    return Response(body, status_code=status, media_type=shape.media_type, headers=_NO_STORE)
 
 
-@get(_v2("/issue/{issue_id:str}/progression"), sync_to_thread=True)
-def read_progression(
-    issues: NamedDependency[IssueService],
-    progress: NamedDependency[ProgressService],
-    current_user: NamedDependency[User],
-    links: NamedDependency[Links],
-    issue_id: IssueIdParam,
+def _read(
+    shape: _Shape,
+    issues: IssueService,
+    progress: ProgressService,
+    user: User,
+    links: Links,
+    issue_id: str,
 ) -> Response[bytes]:
-    """The reading position in this issue, or 204 when there is none."""
-    comic = issues.comic(current_user, issue_id)
-    position = progress.position_of(current_user, comic.id)
-    count = page_count(issues, current_user, comic) if position is not None else 0
-    return _progression(position, comic, count, links)
+    comic = issues.comic(user, issue_id)
+    position = progress.position_of(user, comic.id)
+    count = page_count(issues, user, comic) if position is not None else 0
+    return _progression(shape, position, comic, count, links)
 
 
-@route(
-    _v2("/issue/{issue_id:str}/progression"),
-    http_method=[HttpMethod.PUT],
-    request_max_body_size=MAX_BODY,
-)
-async def save_progression(
+async def _write(
+    shape: _Shape,
     request: Request[Any, Any, Any],
-    issues: NamedDependency[IssueService],
-    progress: NamedDependency[ProgressService],
-    current_user: NamedDependency[User],
-    links: NamedDependency[Links],
-    issue_id: IssueIdParam,
+    issues: IssueService,
+    progress: ProgressService,
+    user: User,
+    links: Links,
+    issue_id: str,
 ) -> Response[bytes]:
-    """Store the position a reader reports; an older one than stored answers 409 with the
-    stored document, changing nothing."""
     try:
         body = await request.body()
     except RequestEntityTooLarge as exc:
         raise InvalidProgression("The body is too large for a progression document") from exc
-    save = partial(_save, issues, progress, current_user, links, issue_id, body)
+    save = partial(_save, shape, issues, progress, user, links, issue_id, body)
     return await anyio.to_thread.run_sync(save)
 
 
 def _save(
+    shape: _Shape,
     issues: IssueService,
     progress: ProgressService,
     user: User,
@@ -268,8 +284,67 @@ def _save(
         current = stale.current
         if current is None:
             return Response(b"", status_code=HTTP_409_CONFLICT, headers=_NO_STORE)
-        return _progression(current, comic, count, links, HTTP_409_CONFLICT)
-    return _progression(stored, comic, count, links)
+        return _progression(shape, current, comic, count, links, HTTP_409_CONFLICT)
+    return _progression(shape, stored, comic, count, links)
+
+
+@get(_v2("/issue/{issue_id:str}/progression"), sync_to_thread=True)
+def read_progression(
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+) -> Response[bytes]:
+    """The reading position in this issue, or 204 when there is none."""
+    return _read(FLAT, issues, progress, current_user, links, issue_id)
+
+
+@route(
+    _v2("/issue/{issue_id:str}/progression"),
+    http_method=[HttpMethod.PUT],
+    request_max_body_size=MAX_BODY,
+)
+async def save_progression(
+    request: Request[Any, Any, Any],
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+) -> Response[bytes]:
+    """Store the position a reader reports; an older one than stored answers 409 with the
+    stored document, changing nothing."""
+    return await _write(FLAT, request, issues, progress, current_user, links, issue_id)
+
+
+@get(_v2("/issue/{issue_id:str}/progression/readium"), sync_to_thread=True)
+def read_locator(
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+) -> Response[bytes]:
+    """The same position as a Readium locator document, or 204 when there is none."""
+    return _read(LOCATOR, issues, progress, current_user, links, issue_id)
+
+
+@route(
+    _v2("/issue/{issue_id:str}/progression/readium"),
+    http_method=[HttpMethod.PUT],
+    request_max_body_size=MAX_BODY,
+)
+async def save_locator(
+    request: Request[Any, Any, Any],
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+) -> Response[bytes]:
+    """As ``PUT …/progression`` (either body shape), answering in the locator shape."""
+    return await _write(LOCATOR, request, issues, progress, current_user, links, issue_id)
 
 
 OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
@@ -287,4 +362,6 @@ OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     issue_manifest,
     read_progression,
     save_progression,
+    read_locator,
+    save_locator,
 )
