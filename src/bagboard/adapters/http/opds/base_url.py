@@ -8,12 +8,16 @@ of their choosing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 _SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# What a query component may hold unescaped (RFC 3986's unreserved characters): a value made
+# only of these is used as it is, which spares ``quote`` for ids, sizes and page numbers.
+_UNRESERVED = re.compile("[A-Za-z0-9_.~-]*")
 
 
 def _first(value: str | None) -> str | None:
@@ -79,9 +83,18 @@ class Links:
 
     def to(self, path: str, query: Mapping[str, str | int] | None = None) -> str:
         """``path`` is absolute from the server root (``/opds/v1.2/catalog``), already escaped
-        where it holds names; ``query`` values are escaped here."""
-        url = self.base + path
-        given = {key: value for key, value in (query or {}).items() if value not in ("", None)}
-        if given:
-            url += "?" + urlencode(given, quote_via=quote)
-        return url
+        where it holds names; ``query`` values are escaped here (as ``urlencode`` with
+        ``quote`` would: everything but the unreserved characters)."""
+        if not query:
+            return self.base + path
+        given = [
+            f"{_component(key)}={_component(value)}"
+            for key, value in query.items()
+            if value not in ("", None)
+        ]
+        return f"{self.base}{path}?{'&'.join(given)}" if given else self.base + path
+
+
+def _component(value: str | int) -> str:
+    text = str(value)
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
