@@ -7,7 +7,9 @@ interpreting them is left to the code that needs a specific meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
 
 from bagboard.domain.errors import InvalidInput
 
@@ -44,6 +46,12 @@ FIELD_LIMITS = {
     ),
     "summary": 20_000,
 }
+# Every text field with its limit, in field order: ``__post_init__`` cleans these by name
+# (``dataclasses.fields`` on every construction cost more than the cleaning itself).
+STRING_FIELDS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
+_STRING_LIMITS = tuple(
+    (name, FIELD_LIMITS.get(name, DEFAULT_FIELD_LIMIT)) for name in STRING_FIELDS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,54 @@ class ComicPageInfo:
         return self.type.casefold() == FRONT_COVER.casefold()
 
 
+class DeferredPages(Sequence[ComicPageInfo]):
+    """A ``<Pages>`` list decoded on first use. A stored comic carries one page entry per image
+    (hundreds in a long comic) that only covers and moves ever read: a feed of fifty comics
+    must not build thousands of ``ComicPageInfo`` to throw them away. Equal to, and hashed
+    like, the tuple of the same pages, so a ``ComicInfo`` read back equals the one written."""
+
+    __slots__ = ("_decode", "_pages")
+
+    def __init__(self, decode: Callable[[], tuple[ComicPageInfo, ...]]) -> None:
+        self._decode = decode
+        self._pages: tuple[ComicPageInfo, ...] | None = None
+
+    def _all(self) -> tuple[ComicPageInfo, ...]:
+        if self._pages is None:
+            # Two threads may both decode; they get equal tuples, and either one is kept.
+            self._pages = self._decode()
+        return self._pages
+
+    @overload
+    def __getitem__(self, index: int) -> ComicPageInfo: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ComicPageInfo, ...]: ...
+    def __getitem__(self, index: int | slice) -> ComicPageInfo | tuple[ComicPageInfo, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[ComicPageInfo]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DeferredPages):
+            return self._all() == other._all()
+        if isinstance(other, tuple):
+            return self._all() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self._all(),)
+
+
 @dataclass(frozen=True, slots=True)
 class ComicInfo:
     title: str = ""
@@ -96,17 +152,36 @@ class ComicInfo:
     manga: str = ""
     language_iso: str = ""
     tags: str = ""
-    pages: tuple[ComicPageInfo, ...] = ()
+    # A tuple, or pages read back from a store and decoded when first used (``stored``).
+    pages: Sequence[ComicPageInfo] = ()
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for name, limit in _STRING_LIMITS:
+            value = getattr(self, name)
             if isinstance(value, str):
-                limit = FIELD_LIMITS.get(field.name, DEFAULT_FIELD_LIMIT)
-                object.__setattr__(self, field.name, value.strip()[:limit].strip())
+                object.__setattr__(self, name, value.strip()[:limit].strip())
         if self.page_count is not None and self.page_count < 0:
             object.__setattr__(self, "page_count", None)
-        object.__setattr__(self, "pages", tuple(self.pages))
+        if not isinstance(self.pages, DeferredPages):
+            object.__setattr__(self, "pages", tuple(self.pages))
+
+    @classmethod
+    def stored(
+        cls,
+        texts: Mapping[str, Any],
+        page_count: int | None,
+        pages: Sequence[ComicPageInfo],
+    ) -> ComicInfo:
+        """A ``ComicInfo`` as a store kept it, taken as it is: ``texts`` holds every one of
+        ``STRING_FIELDS``, each already cleaned by the constructor when it was written.
+        Every list read builds dozens of these, and cleaning again dominated the cost.
+        New input goes through the constructor, which keeps validating everything."""
+        info = object.__new__(cls)
+        for name in STRING_FIELDS:
+            object.__setattr__(info, name, texts[name])
+        object.__setattr__(info, "page_count", page_count)
+        object.__setattr__(info, "pages", pages)
+        return info
 
     @property
     def front_cover_index(self) -> int | None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -12,7 +13,7 @@ from bagboard.adapters.storage.tables import COMICINFO_TEXT_COLUMNS
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import grouping_key
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexedComic
-from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
+from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo, DeferredPages
 from bagboard.domain.naturalsort import natural_sort_text as sort_key  # the stored format
 
 
@@ -68,13 +69,14 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
 
 
 def indexed_comic(row: Mapping[str, Any]) -> IndexedComic:
+    """A comic read back from its row. Its ComicInfo was cleaned when it was written, so it is
+    taken as stored, and its pages are decoded only if something reads them: a feed or list
+    of fifty comics reads neither."""
     info = None
     if row["has_comicinfo"]:
-        info = ComicInfo(
-            **{name: row[name] for name in COMICINFO_TEXT_COLUMNS},
-            page_count=row["info_page_count"],
-            pages=_pages(row["pages_json"]),
-        )
+        text = row["pages_json"]
+        pages = DeferredPages(partial(_pages, text)) if text != "[]" else ()
+        info = ComicInfo.stored(row, page_count=row["info_page_count"], pages=pages)
     return IndexedComic(
         id=row["id"],
         library_id=row["library_id"],
@@ -104,7 +106,7 @@ _PAGE_FIELDS = (
 _page_values = attrgetter(*_PAGE_FIELDS)
 
 
-def _pages_json(pages: tuple[ComicPageInfo, ...]) -> str:
+def _pages_json(pages: Sequence[ComicPageInfo]) -> str:
     if not pages:
         return "[]"
     return json.dumps([_page_values(page) for page in pages], separators=(",", ":"))
