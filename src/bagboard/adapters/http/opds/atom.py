@@ -75,23 +75,31 @@ _FEED_OPEN: Final = "<feed" + "".join(f' {name}="{uri}"' for name, uri in NAMESP
 
 # XML 1.0 cannot carry most control characters nor lone surrogates (file names that are not
 # UTF-8 come to Python as surrogate escapes): they become U+FFFD rather than a broken document.
-# One search finds whether a value needs any work at all; most values do not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# One search tells whether a value needs any work at all; most values need none.
 _NEEDS_ESCAPE = re.compile('[&<>"\x00-\x1f\ufffe\uffff\ud800-\udfff]')
-_ENTITIES: Final = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-# Line breaks and tabs are kept: as themselves in text, as character references in attributes
-# (where a parser would otherwise normalise them to spaces).
-_TEXT_KEPT: Final = {**_ENTITIES, "\n": "\n", "\r": "&#13;", "\t": "\t"}
-_ATTRIBUTE_KEPT: Final = {**_ENTITIES, "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
-def _escape(value: str, kept: Mapping[str, str] = _TEXT_KEPT) -> str:
+def _escape(value: str) -> str:
+    """Text content: line breaks and tabs stay as they are."""
     if _NEEDS_ESCAPE.search(value) is None:
         return value
-    return _NEEDS_ESCAPE.sub(lambda match: kept.get(match.group(), "\ufffd"), value)
+    value = _NOT_XML.sub("\ufffd", value)
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+    )
 
 
 def _attribute(value: str) -> str:
-    return _escape(value, _ATTRIBUTE_KEPT)
+    """An attribute value: line breaks and tabs as references, or a parser would make them
+    spaces."""
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    return _escape(value).replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def atom_type(kind: Kind) -> str:
@@ -219,8 +227,6 @@ def _text(out: list[str], tag: str, value: str) -> None:
 
 
 def _link(out: list[str], rel: str, href: str, media_type: str, **attributes: str) -> None:
-    extra = "".join(f' {key}="{_attribute(value)}"' for key, value in attributes.items())
-    out.append(
-        f'<link rel="{_attribute(rel)}" href="{_attribute(href)}" '
-        f'type="{_attribute(media_type)}"{extra} />'
-    )
+    # ``rel`` and ``type`` are always constants of ``media`` and ``feed``, which need no escape.
+    extra = "".join([f' {key}="{_attribute(value)}"' for key, value in attributes.items()])
+    out.append(f'<link rel="{rel}" href="{_attribute(href)}" type="{media_type}"{extra} />')

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 _SCHEMES = ("http", "https")
@@ -97,4 +98,11 @@ class Links:
 
 def _component(value: str | int) -> str:
     text = str(value)
-    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+    return text if _UNRESERVED.fullmatch(text) else _quoted(text)
+
+
+# ``quote`` works byte by byte in Python, and feeds repeat the same few series and publisher
+# names in every entry and every request. A name that is not UTF-8 keeps its bytes.
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote(text, safe="", errors="surrogateescape")

@@ -1,0 +1,115 @@
+"""One URL of the app called in-process, without a server, HTTP or wrk: time and profile.
+
+    .venv/bin/python bench/asgi_profile.py URL [URL ...] [--data DIR] [--requests 200]
+        [--rounds 5] [--profile tottime|cumulative] [--top 30]
+
+Builds the app on an existing data folder (by default the one ``bench/api.py`` indexed at
+100,000 comics on SQLite), makes a token, and calls the ASGI app directly, the way a server
+would for one request. Prints each URL's status, body size and the median milliseconds per
+request over ``--rounds`` rounds of ``--requests`` (the machines are shared: a median of
+rounds is steadier than one long loop). ``--profile`` adds a cProfile of 100 more requests,
+sorted by that column. What this measures is the application's own work: routing,
+authentication, the queries and the rendering, none of the socket and HTTP parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bagboard.bootstrap import build
+from bagboard.config import load_settings
+
+DEFAULT_DATA = Path("/tmp/bagboard-bench-api/data-100000-sqlite")
+
+Message = dict[str, Any]
+
+
+def _scope(url: str, token: str) -> Message:
+    parts = urlsplit(url)
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": parts.path,
+        "raw_path": parts.path.encode(),
+        "query_string": parts.query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"authorization", f"Bearer {token}".encode())],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+async def _request(app: Any, scope: Message) -> list[Message]:
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(dict(scope), receive, send)
+    return sent
+
+
+async def _measure(app: Any, url: str, token: str, args: argparse.Namespace) -> None:
+    scope = _scope(url, token)
+    sent = await _request(app, scope)
+    size = sum(len(message.get("body", b"")) for message in sent[1:])
+    for _ in range(20):  # warm caches and the interpreter's specialisations
+        await _request(app, scope)
+    rounds = []
+    for _ in range(args.rounds):
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            await _request(app, scope)
+        rounds.append((time.perf_counter() - started) / args.requests * 1000)
+    print(
+        f"{url}: {sent[0]['status']}, {size:,} bytes, {statistics.median(rounds):.2f} ms/request "
+        f"(median of {args.rounds}; {min(rounds):.2f} to {max(rounds):.2f})"
+    )
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(100):
+            await _request(app, scope)
+        profile.disable()
+        pstats.Stats(profile).sort_stats(args.profile).print_stats(args.top)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("urls", nargs="+", help="path and query, e.g. /opds/v1.2/catalog")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", choices=("tottime", "cumulative"), default=None)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        raise SystemExit(f"{args.data} does not exist: run bench/api.py first")
+    bagboard = build(load_settings(data_dir=str(args.data)), workers=0)
+    try:
+        token = bagboard.accounts().create_token(token_name="asgi-profile").secret
+        app = bagboard.create_app()
+        for url in args.urls:
+            asyncio.run(_measure(app, url, token, args))
+    finally:
+        bagboard.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
