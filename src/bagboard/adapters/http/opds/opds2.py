@@ -25,7 +25,7 @@ from bagboard.adapters.http.opds.entries import (
     issue_title,
     rfc3339,
 )
-from bagboard.adapters.http.opds.feed import ROOT, Feed, Group, NavEntry, Target, urn
+from bagboard.adapters.http.opds.feed import ROOT, Feed, Group, NavEntry, Target
 from bagboard.adapters.http.opds.media import (
     AUTH_DOCUMENT,
     AUTH_PATH,
@@ -60,7 +60,13 @@ def encode(document: dict[str, Any]) -> bytes:
 
 
 def _pruned(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
+    # Truth first: most values are non-empty, and ``in (None, "", [], {})`` compares each with
+    # four. What is falsy yet kept: numbers (``0`` items) and ``False``.
+    return {
+        key: value
+        for key, value in mapping.items()
+        if value or (value is not None and not isinstance(value, str | list | dict))
+    }
 
 
 # --- where things are ----------------------------------------------------------------------
@@ -90,7 +96,13 @@ def page_href(links: Links, comic_id: int, number: int, size: int | None = None)
 
 
 def _link(href: str, rel: str | None, media_type: str, **extra: Any) -> dict[str, Any]:
-    return _pruned({"rel": rel, "href": href, "type": media_type, **extra})
+    # Built key by key: a publication holds five links, a feed page fifty publications.
+    link: dict[str, Any] = {"rel": rel} if rel else {}
+    link["href"] = href
+    link["type"] = media_type
+    if extra:
+        link.update(_pruned(extra))
+    return link
 
 
 def _auth_link(links: Links) -> dict[str, Any]:
@@ -196,29 +208,41 @@ def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
 
 
 def publication_metadata(detail: IssueDetail) -> dict[str, Any]:
+    """Blank values are left out (built directly rather than pruned: one per entry of every
+    feed page)."""
     comic = detail.comic
     info = comic.comic_info
-    series = None
+    metadata: dict[str, Any] = {
+        "@type": COMIC_ISSUE,
+        "identifier": f"urn:bagboard:issue:{comic.id}",  # ``feed.urn``: an id needs no escape
+    }
+    title = issue_title(comic)
+    if title:
+        metadata["title"] = title
+    names = authors(comic)
+    if names:
+        metadata["author"] = [{"name": name} for name in names]
+    if info is not None:
+        if info.publisher:
+            metadata["publisher"] = [{"name": info.publisher}]
+        if info.year:
+            metadata["published"] = info.year
+    metadata["modified"] = rfc3339(entry_updated(detail))
+    if info is not None:
+        if info.language_iso:
+            metadata["language"] = info.language_iso
+        if info.summary:
+            metadata["description"] = info.summary
+    if comic.page_count:
+        metadata["numberOfPages"] = comic.page_count
     if info is not None and info.series:
-        series = {"series": [_pruned({"name": info.series, "position": _position(info.number)})]}
-    return _pruned(
-        {
-            "@type": COMIC_ISSUE,
-            "identifier": urn("issue", str(comic.id)),
-            "title": issue_title(comic),
-            "author": [{"name": name} for name in authors(comic)],
-            "publisher": [{"name": info.publisher}]
-            if info is not None and info.publisher
-            else None,
-            "published": info.year if info is not None else None,
-            "modified": rfc3339(entry_updated(detail)),
-            "language": info.language_iso if info is not None else None,
-            "description": info.summary if info is not None else None,
-            "numberOfPages": comic.page_count or None,
-            "belongsTo": series,
-            "conformsTo": DIVINA_PROFILE,
-        }
-    )
+        series: dict[str, Any] = {"name": info.series}
+        position = _position(info.number)
+        if position is not None:
+            series["position"] = position
+        metadata["belongsTo"] = {"series": [series]}
+    metadata["conformsTo"] = DIVINA_PROFILE
+    return metadata
 
 
 def _position(number: str) -> float | int | str | None:
