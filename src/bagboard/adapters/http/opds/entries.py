@@ -27,7 +27,8 @@ def rfc3339(moment: datetime) -> str:
 
 
 def cover_href(links: Links, comic_id: int, size: int) -> str:
-    return links.to(f"/api/v1/issue/{comic_id}/cover", {"size": size})
+    # Numbers only: nothing to escape, so no need for ``Links.to``'s query handling.
+    return f"{links.base}/api/v1/issue/{comic_id}/cover?size={size}"
 
 
 def file_href(links: Links, comic: IndexedComic) -> str:
