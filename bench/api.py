@@ -24,6 +24,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from http_targets import RECENT_COMICS, date_recent
+
 from bagboard.demo_library import make_library
 
 LUA = """
@@ -217,6 +219,12 @@ def main() -> int:
     print(summary.describe(), file=sys.stderr)
     backend = "postgresql" if args.database_url else "sqlite"
     data = args.work / f"data-{args.comics}-{backend}"
+    if not data.exists():
+        # The first scan dates each comic by its file, all 2012-2024: without some files of
+        # the last 30 days the "recent" rows would measure an empty list. A later scan keeps
+        # the dates it has, so this works for a fresh data folder only.
+        date_recent(library)
+        print(f"{RECENT_COMICS} comics dated within the last 30 days", file=sys.stderr)
     started = time.perf_counter()
     _bagboard("scan", "--library", str(library), data=data, url=args.database_url)
     print(f"indexed in {time.perf_counter() - started:.1f}s", file=sys.stderr)
