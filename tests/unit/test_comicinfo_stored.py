@@ -24,7 +24,7 @@ def test_pages_are_decoded_on_first_use_and_once() -> None:
         return PAGES
 
     pages = DeferredPages(decode)
-    info = ComicInfo.stored(dict.fromkeys(STRING_FIELDS, ""), page_count=2, pages=pages)
+    info = ComicInfo.stored([""] * len(STRING_FIELDS), page_count=2, pages=pages)
     assert calls == []
     assert info.front_cover_index == 0
     assert len(info.pages) == 2 and list(info.pages) == list(PAGES) and info.pages[1] == PAGES[1]
@@ -33,7 +33,7 @@ def test_pages_are_decoded_on_first_use_and_once() -> None:
 
 def test_a_stored_comicinfo_equals_the_one_written() -> None:
     written = ComicInfo(series="Saga", number="1", summary="War & love", pages=PAGES)
-    texts = {name: getattr(written, name) for name in STRING_FIELDS}
+    texts = [getattr(written, name) for name in STRING_FIELDS]
     stored = ComicInfo.stored(texts, page_count=None, pages=DeferredPages(lambda: PAGES))
     assert stored == written and written == stored
     assert hash(stored) == hash(written)

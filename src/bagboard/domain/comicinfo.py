@@ -7,7 +7,7 @@ interpreting them is left to the code that needs a specific meaning.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -168,17 +168,17 @@ class ComicInfo:
     @classmethod
     def stored(
         cls,
-        texts: Mapping[str, Any],
+        texts: Sequence[str],
         page_count: int | None,
         pages: Sequence[ComicPageInfo],
     ) -> ComicInfo:
-        """A ``ComicInfo`` as a store kept it, taken as it is: ``texts`` holds every one of
-        ``STRING_FIELDS``, each already cleaned by the constructor when it was written.
-        Every list read builds dozens of these, and cleaning again dominated the cost.
-        New input goes through the constructor, which keeps validating everything."""
+        """A ``ComicInfo`` as a store kept it, taken as it is: ``texts`` are the values of
+        ``STRING_FIELDS`` in that order, each cleaned by the constructor when it was written.
+        Every list read builds dozens of these, and cleaning again dominated the cost. New
+        input goes through the constructor, which keeps validating everything."""
         info = object.__new__(cls)
-        for name in STRING_FIELDS:
-            object.__setattr__(info, name, texts[name])
+        for name, value in zip(STRING_FIELDS, texts, strict=True):
+            object.__setattr__(info, name, value)
         object.__setattr__(info, "page_count", page_count)
         object.__setattr__(info, "pages", pages)
         return info

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.errors import translate_errors
-from bagboard.adapters.storage.index_rows import indexed_comic
+from bagboard.adapters.storage.index_rows import COMIC_READ_COLUMNS, indexed_comic
 from bagboard.adapters.storage.index_write import apply_changes
 from bagboard.adapters.storage.lean import Prepared, lean
 from bagboard.adapters.storage.reading_links import link_rows_at
@@ -57,12 +57,12 @@ _LAST_SCAN = Prepared(
         library_scans.c.library_id == bindparam("library_id")
     )
 )
-_COMIC_COLUMNS = tuple(column.name for column in comics.columns)
-_COMIC_BY_ID = Prepared(select(comics).where(comics.c.id == bindparam("id")))
-_COMICS_BY_ID = Prepared(select(comics).where(comics.c.id.in_(bindparam("ids", expanding=True))))
+_COMIC = select(*(comics.c[name] for name in COMIC_READ_COLUMNS))
+_COMIC_BY_ID = Prepared(_COMIC.where(comics.c.id == bindparam("id")))
+_COMICS_BY_ID = Prepared(_COMIC.where(comics.c.id.in_(bindparam("ids", expanding=True))))
 # Far below every driver's bound-parameter limit; a feed page asks for fifty.
 _CHUNK = 1000
-_COMIC_AT = Prepared(select(comics).where(comics.c.path == bindparam("path")))
+_COMIC_AT = Prepared(_COMIC.where(comics.c.path == bindparam("path")))
 _PLACE_AT = Prepared(
     select(comics.c.id, comics.c.library_id, comics.c.path).where(
         comics.c.path == bindparam("path")
@@ -133,7 +133,7 @@ class SqlLibraryIndex(LibraryIndex):
         with lean(self._engine) as conn:
             while chunk := list(islice(wanted, _CHUNK)):
                 for row in conn.all(_COMICS_BY_ID, ids=chunk):
-                    comic = _indexed(row)
+                    comic = indexed_comic(row)
                     found[comic.id] = comic
         return found
 
@@ -149,8 +149,4 @@ class SqlLibraryIndex(LibraryIndex):
         # The lean path: every detail, cover, page and progress request looks a comic up.
         with lean(self._engine) as conn:
             row = conn.first(statement, **values)
-        return None if row is None else _indexed(row)
-
-
-def _indexed(row: tuple[Any, ...]) -> IndexedComic:
-    return indexed_comic(dict(zip(_COMIC_COLUMNS, row, strict=True)))
+        return None if row is None else indexed_comic(row)

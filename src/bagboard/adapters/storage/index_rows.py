@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from operator import attrgetter
@@ -13,7 +13,7 @@ from bagboard.adapters.storage.tables import COMICINFO_TEXT_COLUMNS
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import grouping_key
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexedComic
-from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo, DeferredPages
+from bagboard.domain.comicinfo import STRING_FIELDS, ComicInfo, ComicPageInfo, DeferredPages
 from bagboard.domain.naturalsort import natural_sort_text as sort_key  # the stored format
 
 
@@ -68,26 +68,68 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
     return row
 
 
-def indexed_comic(row: Mapping[str, Any]) -> IndexedComic:
-    """A comic read back from its row. Its ComicInfo was cleaned when it was written, so it is
-    taken as stored, and its pages are decoded only if something reads them: a feed or list
-    of fifty comics reads neither."""
+# What a comic is read back from, in this order: ``indexed_comic`` takes the row by position
+# (a dict per row cost as much as the rest of the reading), and nothing that only browsing
+# or the scanner uses (sort keys, fingerprint, ``updated_at``) is fetched.
+_COMIC_HEAD = (
+    "id",
+    "library_id",
+    "path",
+    "size",
+    "mtime_ns",
+    "format",
+    "added_at",
+    "page_count",
+    "error",
+    "has_comicinfo",
+    "info_page_count",
+    "pages_json",
+)
+COMIC_READ_COLUMNS = (*_COMIC_HEAD, *STRING_FIELDS)
+_TEXTS_AT = len(_COMIC_HEAD)
+# ArchiveFormat(value) goes through the enum's lookup machinery; a dict is one step.
+_FORMATS: dict[str | None, ArchiveFormat | None] = {None: None}
+_FORMATS.update({archive_format.value: archive_format for archive_format in ArchiveFormat})
+
+
+def _archive_format(value: str | None) -> ArchiveFormat | None:
+    found = _FORMATS.get(value)
+    return found if found is not None or value is None else ArchiveFormat(value)
+
+
+def indexed_comic(row: Sequence[Any]) -> IndexedComic:
+    """A comic from a row of ``COMIC_READ_COLUMNS``. Its ComicInfo was cleaned when it was
+    written, so it is taken as stored, and its pages are decoded only if something reads
+    them: a feed or list of fifty comics reads neither."""
+    (
+        comic_id,
+        library_id,
+        path,
+        size,
+        mtime_ns,
+        archive_format,
+        added_at,
+        page_count,
+        error,
+        has_comicinfo,
+        info_page_count,
+        pages_json,
+    ) = row[:_TEXTS_AT]
     info = None
-    if row["has_comicinfo"]:
-        text = row["pages_json"]
-        pages = DeferredPages(partial(_pages, text)) if text != "[]" else ()
-        info = ComicInfo.stored(row, page_count=row["info_page_count"], pages=pages)
+    if has_comicinfo:
+        pages = DeferredPages(partial(_pages, pages_json)) if pages_json != "[]" else ()
+        info = ComicInfo.stored(row[_TEXTS_AT:], page_count=info_page_count, pages=pages)
     return IndexedComic(
-        id=row["id"],
-        library_id=row["library_id"],
-        path=row["path"],
-        size=row["size"],
-        mtime_ns=row["mtime_ns"],
-        format=None if row["format"] is None else ArchiveFormat(row["format"]),
-        added_at=row["added_at"],
-        page_count=row["page_count"],
+        id=comic_id,
+        library_id=library_id,
+        path=path,
+        size=size,
+        mtime_ns=mtime_ns,
+        format=_archive_format(archive_format),
+        added_at=added_at,
+        page_count=page_count,
         comic_info=info,
-        error=row["error"],
+        error=error,
     )
 
 
