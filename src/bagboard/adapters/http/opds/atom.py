@@ -110,10 +110,11 @@ def feed_url(links: Links, target: Target) -> str:
     return links.to(f"{V1_PREFIX}/{target.route}", dict(target.query))
 
 
-def pse_template(links: Links, comic_id: int) -> str:
-    """The stream link: ``{pageNumber}`` and ``{maxWidth}`` are for the reader to fill in, so
-    they are written as they are (``Links.to`` would escape the braces of a query value)."""
-    return links.to(f"{V1_PREFIX}/issue/{comic_id}/pse/") + "{pageNumber}?width={maxWidth}&track=1"
+# The end of the stream link: ``{pageNumber}`` and ``{maxWidth}`` are for the reader to fill
+# in, so they are written as they are (``Links.to`` would escape the braces of a query value).
+PSE_TAIL: Final = "{pageNumber}?width={maxWidth}&track=1"
+# Escaped once for all, as it would be in every entry's attribute.
+_PSE_TAIL_ATTRIBUTE: Final = PSE_TAIL.replace("&", "&amp;")
 
 
 def render_feed(feed: Feed, links: Links) -> bytes:
@@ -219,7 +220,8 @@ def _publication_entry(
             # 1-based, as PSE 1.1 counts it (the stream template counts from 0).
             last = min(progress.page_number, comic.page_count)
             stream += f' pse:lastRead="{last}" pse:lastReadDate="{rfc3339(progress.updated_at)}"'
-        href = _attribute(pse_template(links, comic_id))
+        stream_base = links.to(f"{V1_PREFIX}/issue/{comic_id}/pse/")
+        href = _attribute(stream_base) + _PSE_TAIL_ATTRIBUTE
         out.append(f'<link rel="{REL_PSE_STREAM}" href="{href}" type="{JPEG}" {stream} />')
     if info is not None and info.series:
         key = (info.series, info.publisher)
