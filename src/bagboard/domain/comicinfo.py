@@ -177,10 +177,8 @@ class ComicInfo:
         Every list read builds dozens of these, and cleaning again dominated the cost. New
         input goes through the constructor, which keeps validating everything."""
         info = object.__new__(cls)
-        for name, value in zip(STRING_FIELDS, texts, strict=True):
-            object.__setattr__(info, name, value)
-        object.__setattr__(info, "page_count", page_count)
-        object.__setattr__(info, "pages", pages)
+        for set_slot, value in zip(_SLOT_SETTERS, (*texts, page_count, pages), strict=True):
+            set_slot(info, value)
         return info
 
     @property
@@ -192,3 +190,10 @@ class ComicInfo:
     def is_empty(self) -> bool:
         """True when the file carried nothing usable (every field blank, no pages)."""
         return self == ComicInfo()
+
+
+# The slots' own setters, in ``stored``'s order: a frozen dataclass refuses ``setattr``, and
+# these cost half as much as ``object.__setattr__``, which looks each name up first.
+_SLOT_SETTERS: tuple[Callable[[ComicInfo, Any], None], ...] = tuple(
+    ComicInfo.__dict__[name].__set__ for name in (*STRING_FIELDS, "page_count", "pages")
+)
