@@ -201,7 +201,7 @@ def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
         "metadata": publication_metadata(detail),
         "links": publication_links(comic, links),
         "images": [
-            _link(cover_href(links, comic.id, size), None, JPEG)
+            {"href": cover_href(links, comic.id, size), "type": JPEG}
             for size in (THUMBNAIL_SIZE, COVER_SIZE)
         ],
     }
@@ -262,20 +262,21 @@ def _position(number: str) -> float | int | str | None:
 def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]:
     """``self`` is the DiViNa manifest (what makes readers open the issue to read), then the
     file (``size``, not Atom's ``length``) and where the reading position lives."""
+    # Literal dicts (nothing in them is ever blank): one set per publication of every page.
     return [
-        _link(manifest_href(links, comic.id), "self", DIVINA),
-        _link(
-            file_href(links, comic),
-            REL_ACQUISITION,
-            comic_media_type(comic),
-            size=comic.size,
-        ),
-        _link(
-            progression_href(links, comic.id),
-            REL_PROGRESSION,
-            PROGRESSION,
-            properties=_authenticate(links),
-        ),
+        {"rel": "self", "href": manifest_href(links, comic.id), "type": DIVINA},
+        {
+            "rel": REL_ACQUISITION,
+            "href": file_href(links, comic),
+            "type": comic_media_type(comic),
+            "size": comic.size,
+        },
+        {
+            "rel": REL_PROGRESSION,
+            "href": progression_href(links, comic.id),
+            "type": PROGRESSION,
+            "properties": _authenticate(links),
+        },
     ]
 
 
