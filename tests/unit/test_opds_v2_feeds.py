@@ -185,6 +185,13 @@ def test_a_publication_carries_metadata_links_and_images(world: Opds2World) -> N
         "href": f"{V2}/auth",
         "type": "application/opds-authentication+json",
     }
+    readium = link(pub, "http://www.cantook.com/api/progression")
+    assert readium["href"] == f"{V2}/issue/{comic_id}/progression/readium"
+    assert readium["type"] == "application/vnd.readium.progression+json"
+    # Readers that know both rels take the first: the draft's flat document comes first.
+    order = [item["rel"] for item in pub["links"]]
+    assert order.index(PROGRESSION) < order.index("http://www.cantook.com/api/progression")
+    assert world.get(readium["href"]).status_code in (200, 204)
     assert pub["images"] == [
         {"href": f"{BASE}/api/v1/issue/{comic_id}/cover?size=300", "type": "image/jpeg"},
         {"href": f"{BASE}/api/v1/issue/{comic_id}/cover?size=1200", "type": "image/jpeg"},

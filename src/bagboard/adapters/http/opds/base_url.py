@@ -89,14 +89,16 @@ class Links:
         if not query:
             return self.base + path
         given = [
-            f"{_component(key)}={_component(value)}"
+            f"{escape_component(key)}={escape_component(value)}"
             for key, value in query.items()
             if value not in ("", None)
         ]
         return f"{self.base}{path}?{'&'.join(given)}" if given else self.base + path
 
 
-def _component(value: str | int) -> str:
+def escape_component(value: str | int) -> str:
+    """``value`` percent-escaped for a URL component (or a URN part): as is when every
+    character is unreserved, else through a cache of escaped names."""
     text = str(value)
     return text if _UNRESERVED.fullmatch(text) else _quoted(text)
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
-from urllib.parse import quote
 
+from bagboard.adapters.http.opds.base_url import escape_component
 from bagboard.domain.issues import IssueDetail
 
 # Entries per feed page; ``?page=`` counts from 1.
@@ -97,4 +97,4 @@ class Group:
 
 def urn(kind: str, *parts: str) -> str:
     """A stable Atom id: ``urn:bagboard:<kind>:<part>...``, each part percent-escaped."""
-    return ":".join(("urn:bagboard", kind, *(quote(part, safe="") for part in parts)))
+    return ":".join(("urn:bagboard", kind, *(escape_component(part) for part in parts)))

@@ -33,9 +33,11 @@ from bagboard.adapters.http.opds.media import (
     JPEG,
     OPDS2_FEED,
     PROGRESSION,
+    READIUM_PROGRESSION,
     REL_ACQUISITION,
     REL_AUTH_DOCUMENT,
     REL_PROGRESSION,
+    REL_READIUM_PROGRESSION,
     V2_PREFIX,
 )
 from bagboard.domain.catalog import IndexedComic
@@ -261,7 +263,8 @@ def _position(number: str) -> float | int | str | None:
 
 def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]:
     """``self`` is the DiViNa manifest (what makes readers open the issue to read), then the
-    file (``size``, not Atom's ``length``) and where the reading position lives."""
+    file (``size``, not Atom's ``length``) and where the reading position lives, in the
+    progression draft's shape and in the Readium locator's."""
     # Literal dicts (nothing in them is ever blank): one set per publication of every page.
     return [
         {"rel": "self", "href": manifest_href(links, comic.id), "type": DIVINA},
@@ -275,6 +278,14 @@ def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]
             "rel": REL_PROGRESSION,
             "href": progression_href(links, comic.id),
             "type": PROGRESSION,
+            "properties": _authenticate(links),
+        },
+        # The same position as a Readium locator, for readers that know only that rel. It comes
+        # after the draft's link: readers that know both (ComicCatcher) take the first.
+        {
+            "rel": REL_READIUM_PROGRESSION,
+            "href": progression_href(links, comic.id) + "/readium",
+            "type": READIUM_PROGRESSION,
             "properties": _authenticate(links),
         },
     ]
