@@ -288,23 +288,33 @@ def _save(
     return _progression(shape, stored, comic, count, links)
 
 
-@get(_v2("/issue/{issue_id:str}/progression"), sync_to_thread=True)
-def read_progression(
+_PROGRESSION = _v2("/issue/{issue_id:str}/progression")
+_LOCATOR = _v2("/issue/{issue_id:str}/progression/readium")
+
+
+def _shape(request: Request[Any, Any, Any]) -> _Shape:
+    """Which document a progression address speaks: ``…/readium`` the locator, else flat."""
+    return LOCATOR if request.url.path.endswith("/readium") else FLAT
+
+
+# Async, handing the read to a thread itself: on Litestar 2.25 a ``sync_to_thread`` handler
+# registered at two paths answered with its wrapper's coroutine, never awaited (a 500).
+@get([_PROGRESSION, _LOCATOR])
+async def read_progression(
+    request: Request[Any, Any, Any],
     issues: NamedDependency[IssueService],
     progress: NamedDependency[ProgressService],
     current_user: NamedDependency[User],
     links: NamedDependency[Links],
     issue_id: IssueIdParam,
 ) -> Response[bytes]:
-    """The reading position in this issue, or 204 when there is none."""
-    return _read(FLAT, issues, progress, current_user, links, issue_id)
+    """The reading position in this issue, or 204 when there is none; at ``…/readium`` as a
+    Readium locator document. *Blocking* when the index has no page count."""
+    read = partial(_read, _shape(request), issues, progress, current_user, links, issue_id)
+    return await anyio.to_thread.run_sync(read)
 
 
-@route(
-    _v2("/issue/{issue_id:str}/progression"),
-    http_method=[HttpMethod.PUT],
-    request_max_body_size=MAX_BODY,
-)
+@route([_PROGRESSION, _LOCATOR], http_method=[HttpMethod.PUT], request_max_body_size=MAX_BODY)
 async def save_progression(
     request: Request[Any, Any, Any],
     issues: NamedDependency[IssueService],
@@ -313,38 +323,10 @@ async def save_progression(
     links: NamedDependency[Links],
     issue_id: IssueIdParam,
 ) -> Response[bytes]:
-    """Store the position a reader reports; an older one than stored answers 409 with the
-    stored document, changing nothing."""
-    return await _write(FLAT, request, issues, progress, current_user, links, issue_id)
-
-
-@get(_v2("/issue/{issue_id:str}/progression/readium"), sync_to_thread=True)
-def read_locator(
-    issues: NamedDependency[IssueService],
-    progress: NamedDependency[ProgressService],
-    current_user: NamedDependency[User],
-    links: NamedDependency[Links],
-    issue_id: IssueIdParam,
-) -> Response[bytes]:
-    """The same position as a Readium locator document, or 204 when there is none."""
-    return _read(LOCATOR, issues, progress, current_user, links, issue_id)
-
-
-@route(
-    _v2("/issue/{issue_id:str}/progression/readium"),
-    http_method=[HttpMethod.PUT],
-    request_max_body_size=MAX_BODY,
-)
-async def save_locator(
-    request: Request[Any, Any, Any],
-    issues: NamedDependency[IssueService],
-    progress: NamedDependency[ProgressService],
-    current_user: NamedDependency[User],
-    links: NamedDependency[Links],
-    issue_id: IssueIdParam,
-) -> Response[bytes]:
-    """As ``PUT …/progression`` (either body shape), answering in the locator shape."""
-    return await _write(LOCATOR, request, issues, progress, current_user, links, issue_id)
+    """Store the position a reader reports (either body shape at either address); an older
+    one than stored answers 409 with the stored document, changing nothing."""
+    shape = _shape(request)
+    return await _write(shape, request, issues, progress, current_user, links, issue_id)
 
 
 OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
@@ -362,6 +344,4 @@ OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     issue_manifest,
     read_progression,
     save_progression,
-    read_locator,
-    save_locator,
 )
