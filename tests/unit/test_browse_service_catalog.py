@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -164,6 +165,9 @@ def test_the_top_level_of_several_libraries_lists_their_roots(setup: Setup) -> N
     assert top.folder is None
     assert [item.folder.path for item in top.folders] == [setup.lib_a.root, setup.lib_b.root]
     assert {item.folder.depth for item in top.folders} == {0}
+    # Each root shows under its library's name, not its folder's.
+    assert subfolders(top) == [setup.lib_a.name, setup.lib_b.name]
+    assert setup.lib_a.name != Path(setup.lib_a.root).name
     assert (list(top.comics.items), top.comics.total) == ([], 0)
     root_b = setup.app.browse().folder(setup.owner, setup.lib_b.root)
     assert root_b.folder is not None and root_b.folder.depth == 0

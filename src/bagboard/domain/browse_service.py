@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Generic, TypeVar
 
@@ -261,7 +261,10 @@ class BrowseService:
             found = (self._folders.at(scope.library_ids, root) for root in scope.roots)
             roots = [row for row in found if row is not None]
             if len(roots) != 1:
-                items = tuple(FolderItem(row) for row in sorted(roots, key=_by_name))
+                # Several libraries: each root under the name it was given, not its folder's.
+                names = {lib.id: lib.name for lib in self._libraries.list(enabled_only=True)}
+                named = [replace(row, name=names.get(row.library_id, row.name)) for row in roots]
+                items = tuple(FolderItem(row) for row in sorted(named, key=_by_name))
                 return FolderContents(None, items, Page([], 0, page))
             here, shown = roots[0], None
         else:
