@@ -1,7 +1,7 @@
 """OPDS 2.0 routes: the JSON catalog, DiViNa manifests and reading progression.
 
-Every feed route renders the catalog's feed of the same name (as OPDS 1.2 does in Atom), so a
-link either version makes resolves in both. Feeds and manifests go out as their one media
+The feed routes are ``feed_routes``' (the same as OPDS 1.2's, rendered as JSON), so a link
+either version makes resolves in both. Feeds and manifests go out as their one media
 type whatever ``Accept`` asks for: readers send odd ones, and a 406 would lose them.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import anyio.to_thread
 from litestar import HttpMethod, Request, Response, route
 from litestar.di import NamedDependency
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
-from litestar.params import FromQuery, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT, HTTP_409_CONFLICT
 from litestar.types import ControllerRouterHandler
 
@@ -27,6 +26,7 @@ from bagboard.adapters.http.opds.auth_document import document_response
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.feed import Feed, Group
+from bagboard.adapters.http.opds.feed_routes import feed_routes
 from bagboard.adapters.http.opds.media import (
     DIVINA,
     OPDS2_FEED,
@@ -42,7 +42,7 @@ from bagboard.adapters.http.opds.progression import (
     progression_document,
 )
 from bagboard.adapters.http.opds.responses import VARY, feed_response
-from bagboard.adapters.http.params import IssueIdParam, PageParam
+from bagboard.adapters.http.params import IssueIdParam
 from bagboard.adapters.http.routing import get
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import StaleProgress
@@ -55,11 +55,6 @@ from bagboard.domain.progress_service import ProgressService
 _HERE: Final = V2_PREFIX.removeprefix("/opds")
 # Positions change with every page turned: never reuse one without asking.
 _NO_STORE: Final = {"Cache-Control": "no-store", "Vary": VARY}
-
-Text = FromQuery[str | None]
-# ``query`` is a name Litestar keeps for the whole query string: the search words arrive as
-# ``?query=`` (what ``{?query}`` expands to) or as the catalog's own ``?q=``.
-SearchWords = Annotated[str | None, QueryParameter(name="query", required=False)]
 
 
 def _v2(path: str) -> str:
@@ -87,102 +82,6 @@ def start(
 ) -> Response[bytes]:
     """The start feed: where to browse, and rows of what the user reads and what is new."""
     return _feed(catalog.root(), links, if_none_match, catalog.groups())
-
-
-@get(_v2("/publishers"), sync_to_thread=False)
-def publishers(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.publishers(page), links, if_none_match)
-
-
-@get(_v2("/series"), sync_to_thread=False)
-def series(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    publisher: Text = None,
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.series(publisher, page), links, if_none_match)
-
-
-@get(_v2("/issues"), sync_to_thread=False)
-def issues_of_series(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    series: Text = None,
-    publisher: Text = None,
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.issues(series, publisher, page), links, if_none_match)
-
-
-@get(_v2("/recent"), sync_to_thread=False)
-def recent(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.recent(page), links, if_none_match)
-
-
-@get(_v2("/keep-reading"), sync_to_thread=False)
-def keep_reading(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.keep_reading(page), links, if_none_match)
-
-
-@get(_v2("/to-read"), sync_to_thread=False)
-def to_read(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.to_read(page), links, if_none_match)
-
-
-@get(_v2("/favorites"), sync_to_thread=False)
-def favorites(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.favorites(page), links, if_none_match)
-
-
-@get(_v2("/folder"), sync_to_thread=False)
-def folder(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    path: Text = None,
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.folder(path, page), links, if_none_match)
-
-
-@get(_v2("/search"), sync_to_thread=False)
-def search(
-    catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
-    words: SearchWords = None,
-    q: Text = None,
-    page: PageParam = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response[bytes]:
-    return _feed(catalog.search(words if words is not None else q, page), links, if_none_match)
 
 
 # --- one issue -----------------------------------------------------------------------------
@@ -332,15 +231,7 @@ async def save_progression(
 OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     authentication,
     start,
-    publishers,
-    series,
-    issues_of_series,
-    recent,
-    keep_reading,
-    to_read,
-    favorites,
-    folder,
-    search,
+    *feed_routes(_HERE, _feed),
     issue_manifest,
     read_progression,
     save_progression,
