@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from bagboard.adapters.http.opds.entries import entry_updated
 from bagboard.adapters.http.opds.feed import (
@@ -16,6 +16,7 @@ from bagboard.adapters.http.opds.feed import (
     PAGE_SIZE,
     REL_NEW,
     REL_SHELF,
+    REL_SUBSECTION,
     ROOT,
     Feed,
     Group,
@@ -39,6 +40,23 @@ def page_number(raw: str | None) -> PageRequest:
     return PageRequest.from_raw(raw, PAGE_SIZE)
 
 
+# The start feed: (id, title, route, kind of the feed it leads to, rel, summary).
+_START: Final = (
+    ("publishers", "Publishers", "publishers", Kind.NAVIGATION, REL_SUBSECTION,
+     "Browse by publisher, then series"),
+    ("series", "All series", "series", Kind.NAVIGATION, REL_SUBSECTION, "Every series, by name"),
+    ("recent", "Recently added", "recent", Kind.ACQUISITION, REL_NEW,
+     "Comics added in the last 30 days, newest first"),
+    ("keep-reading", "Keep reading", "keep-reading", Kind.ACQUISITION, REL_SUBSECTION,
+     "Comics you have started"),
+    ("to-read", "To read", "to-read", Kind.ACQUISITION, REL_SHELF, "Your want-to-read list"),
+    ("favorites", "Favorites", "favorites", Kind.NAVIGATION, REL_SUBSECTION,
+     "Your favourite folders"),
+    ("folders", "Folders", "folder", Kind.ACQUISITION, REL_SUBSECTION,
+     "Browse the library folders as they are on disk"),
+)  # fmt: skip
+
+
 class Catalog:
     """The feeds of one user. Cheap to make; every method reads the index once or a few times."""
 
@@ -55,58 +73,9 @@ class Catalog:
     # --- navigation ----------------------------------------------------------------------
 
     def root(self) -> Feed:
-        entries = (
-            NavEntry(
-                "urn:bagboard:publishers",
-                "Publishers",
-                Target("publishers"),
-                Kind.NAVIGATION,
-                summary="Browse by publisher, then series",
-            ),
-            NavEntry(
-                "urn:bagboard:series",
-                "All series",
-                Target("series"),
-                Kind.NAVIGATION,
-                summary="Every series, by name",
-            ),
-            NavEntry(
-                "urn:bagboard:recent",
-                "Recently added",
-                Target("recent"),
-                Kind.ACQUISITION,
-                rel=REL_NEW,
-                summary="Comics added in the last 30 days, newest first",
-            ),
-            NavEntry(
-                "urn:bagboard:keep-reading",
-                "Keep reading",
-                Target("keep-reading"),
-                Kind.ACQUISITION,
-                summary="Comics you have started",
-            ),
-            NavEntry(
-                "urn:bagboard:to-read",
-                "To read",
-                Target("to-read"),
-                Kind.ACQUISITION,
-                rel=REL_SHELF,
-                summary="Your want-to-read list",
-            ),
-            NavEntry(
-                "urn:bagboard:favorites",
-                "Favorites",
-                Target("favorites"),
-                Kind.NAVIGATION,
-                summary="Your favourite folders",
-            ),
-            NavEntry(
-                "urn:bagboard:folders",
-                "Folders",
-                Target("folder"),
-                Kind.ACQUISITION,
-                summary="Browse the library folders as they are on disk",
-            ),
+        entries = tuple(
+            NavEntry(f"urn:bagboard:{name}", title, Target(route), kind, rel, summary)
+            for name, title, route, kind, rel, summary in _START
         )
         return Feed(
             "urn:bagboard:catalog", "bagboard", ROOT, Kind.NAVIGATION, self._started, entries
