@@ -12,8 +12,13 @@ from PIL import Image
 
 from bagboard.adapters.archive.images import PillowImages
 from bagboard.domain.errors import ImageUnreadable
-from bagboard.domain.images import PageInfo
-from bagboard.domain.issues import MAX_STREAM_WIDTH, MIN_STREAM_WIDTH, stream_size, stream_width
+from bagboard.domain.images import (
+    MAX_STREAM_WIDTH,
+    MIN_STREAM_WIDTH,
+    PageInfo,
+    stream_size,
+    stream_width,
+)
 from tests.browse_support import BACKENDS, auth
 from tests.unit.opds_v1_support import (
     BLUE,

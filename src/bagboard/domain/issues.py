@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
 
 from bagboard.domain.browse import NO_READING, ReadingState
 from bagboard.domain.catalog import IndexedComic
@@ -29,7 +28,7 @@ from bagboard.domain.errors import (
 )
 from bagboard.domain.images import (
     COVER,
-    MIN_SIZE,
+    JPEG,
     ORIGINAL,
     FileStamp,
     ImageInfo,
@@ -40,6 +39,7 @@ from bagboard.domain.images import (
     parse_id,
     requested_size,
     snapped_size,
+    stream_size,
 )
 from bagboard.domain.libraries import sees_library
 from bagboard.domain.model import User
@@ -60,41 +60,6 @@ logger = logging.getLogger("bagboard.covers")
 # Failed covers remembered (so a corrupt archive is logged once and not reopened on every
 # request); a full memo starts over.
 _MAX_FAILURES = 10_000
-
-
-JPEG: Final = "image/jpeg"
-# Widths a streaming reader may ask for: its screen's, so anything from a watch to a wall.
-MIN_STREAM_WIDTH: Final = MIN_SIZE
-MAX_STREAM_WIDTH: Final = 16_384
-
-
-def stream_width(raw: str | int | None) -> int | None:
-    """A reader's ``?width=``: None (the page's own width) when missing, not a positive
-    integer, or absurdly large; else clamped to at least ``MIN_STREAM_WIDTH``. Readers fill it
-    in from a template, so nothing here is an error."""
-    value = parse_id(str(raw).strip()) if raw is not None else None
-    if not value or value > MAX_STREAM_WIDTH:
-        return None
-    return max(MIN_STREAM_WIDTH, value)
-
-
-def stream_size(page: PageInfo, raw_width: str | int | None) -> int:
-    """The ``RenditionKey.size`` of a streamed page: minus the width it is served at.
-
-    Streamed pages share the rendition caches (and their bound in bytes) with covers and
-    resized pages, whose sizes are positive long edges and ``ORIGINAL`` (0): a negative size
-    can never name one of those, so the caches, their file names and the ETags stay apart.
-    Widths are not snapped to a few sizes as long edges are: a reader asks for its screen's
-    width on every page, so the one width it uses is what gets cached, and the cache is
-    bounded in bytes all the same. A page of unknown width (it could not be measured) is
-    keyed by the width asked for, else by the largest width; decoding it will most likely fail
-    as it did when measured, and answer so.
-    """
-    width = stream_width(raw_width)
-    own = page.width if page.width > 0 else None
-    if width is None or (own is not None and width >= own):
-        return -(own or width or MAX_STREAM_WIDTH)
-    return -width
 
 
 @dataclass(frozen=True, slots=True)
