@@ -27,7 +27,7 @@ from bagboard.adapters.http.opds.feed import (
     urn,
 )
 from bagboard.domain.browse import Facet
-from bagboard.domain.browse_service import BrowseService, FolderItem, IssueItem
+from bagboard.domain.browse_service import BrowseService, IssueItem
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.issues import IssueDetail, IssueService
 from bagboard.domain.model import BrowseMode, User
@@ -143,15 +143,7 @@ class Catalog:
     def favorites(self, raw_page: str | None) -> Feed:
         target = Target("favorites")
         shelf = self._browse.shelf(self._user, Shelf.FAVORITES, page_number(raw_page))
-        entries = tuple(
-            NavEntry(
-                urn("folder", view.entry.path),
-                view.name,
-                Target("folder", (("path", view.entry.path),)),
-                Kind.ACQUISITION,
-            )
-            for view in shelf.items
-        )
+        entries = tuple(_folder_entry(view.entry.path, view.name) for view in shelf.items)
         return self._navigation("urn:bagboard:favorites", "Favorites", target, shelf, entries)
 
     # --- publications ------------------------------------------------------------------------
@@ -205,12 +197,7 @@ class Catalog:
         target = Target("to-read")
         shelf = self._browse.shelf(self._user, Shelf.TO_READ, page_number(raw_page))
         folders = tuple(
-            NavEntry(
-                urn("folder", view.entry.path),
-                view.name,
-                Target("folder", (("path", view.entry.path),)),
-                Kind.ACQUISITION,
-            )
+            _folder_entry(view.entry.path, view.name)
             for view in shelf.items
             if view.entry.kind is ShelfKind.FOLDER
         )
@@ -238,7 +225,14 @@ class Catalog:
         path = (path or "").strip() or None
         contents = self._browse.folder(self._user, path, page_number(raw_page))
         first = contents.comics.page == 1
-        folders = tuple(_folder_entry(item) for item in contents.folders) if first else ()
+        folders = (
+            tuple(
+                _folder_entry(item.folder.path, item.folder.name, item.folder.comic_count)
+                for item in contents.folders
+            )
+            if first
+            else ()
+        )
         details = self._issues.details(self._user, [i.comic.id for i in contents.comics.items])
         here = contents.folder
         title = here.name if here is not None else "Folders"
@@ -308,15 +302,16 @@ def _facets(page: Page[Any]) -> Page[Facet]:
     return Page(items, page.total, page.request)
 
 
-def _folder_entry(item: FolderItem) -> NavEntry:
-    folder = item.folder
+def _folder_entry(path: str, name: str, count: int | None = None) -> NavEntry:
+    """A link to the folder feed of ``path``; with its comic count when known (shelf entries
+    do not carry one)."""
     return NavEntry(
-        urn("folder", folder.path),
-        folder.name,
-        Target("folder", (("path", folder.path),)),
+        urn("folder", path),
+        name,
+        Target("folder", (("path", path),)),
         Kind.ACQUISITION,
-        summary=_count_text(folder.comic_count, "comic"),
-        count=folder.comic_count,
+        summary="" if count is None else _count_text(count, "comic"),
+        count=count,
     )
 
 

@@ -147,23 +147,6 @@ def _read(
     return _progression(shape, position, comic, count, links)
 
 
-async def _write(
-    shape: _Shape,
-    request: Request[Any, Any, Any],
-    issues: IssueService,
-    progress: ProgressService,
-    user: User,
-    links: Links,
-    issue_id: str,
-) -> Response[bytes]:
-    try:
-        body = await request.body()
-    except RequestEntityTooLarge as exc:
-        raise InvalidProgression("The body is too large for a progression document") from exc
-    save = partial(_save, shape, issues, progress, user, links, issue_id, body)
-    return await anyio.to_thread.run_sync(save)
-
-
 def _save(
     shape: _Shape,
     issues: IssueService,
@@ -224,8 +207,13 @@ async def save_progression(
 ) -> Response[bytes]:
     """Store the position a reader reports (either body shape at either address); an older
     one than stored answers 409 with the stored document, changing nothing."""
+    try:
+        body = await request.body()
+    except RequestEntityTooLarge as exc:
+        raise InvalidProgression("The body is too large for a progression document") from exc
     shape = _shape(request)
-    return await _write(shape, request, issues, progress, current_user, links, issue_id)
+    save = partial(_save, shape, issues, progress, current_user, links, issue_id, body)
+    return await anyio.to_thread.run_sync(save)
 
 
 OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
