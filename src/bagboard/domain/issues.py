@@ -267,18 +267,7 @@ class IssueService:
         if page.media_type == JPEG and page.width == -key.size:
             with _on_disk():
                 return Rendition(key, self._archives.read_member(comic.path, page.name))
-        data = self._hot.get(key) or self._disk.get(key)
-        if data is None:
-            with self._rendering(key):
-                # Whoever waited here finds what the first request encoded.
-                data = self._disk.get(key)
-                if data is None:
-                    with _on_disk():
-                        source = self._archives.read_member(comic.path, page.name)
-                    data = self._images.jpeg_fit_width(source, -key.size)
-                    self._disk.put(key, data)
-        self._hot.put(key, data)
-        return Rendition(key, data)
+        return self._rendition(comic, key)
 
     # --- in one call, for Python callers -------------------------------------------------------
 
@@ -343,9 +332,13 @@ class IssueService:
                     del self._inflight[key]
 
     def _resize(self, comic: IndexedComic, key: RenditionKey) -> bytes:
+        """A page as a JPEG: of long edge ``key.size``, or for a streamed page (a negative
+        size, see ``images.stream_size``) of width ``-key.size``."""
         page = self._page_list(comic)[key.page - 1]
         with _on_disk():
             data = self._archives.read_member(comic.path, page.name)
+        if key.size < 0:
+            return self._images.jpeg_fit_width(data, -key.size)
         return self._images.thumbnail(data, key.size)
 
     def _make_cover(self, comic: IndexedComic, key: RenditionKey) -> bytes:
