@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Final
-from urllib.parse import quote
 
-from bagboard.adapters.http.opds.base_url import Links
+from bagboard.adapters.http.opds.base_url import Links, escape_component
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.issues import IssueDetail
 
@@ -34,14 +32,7 @@ def cover_href(links: Links, comic_id: int, size: int) -> str:
 def file_href(links: Links, comic: IndexedComic) -> str:
     """The comic file, under a URL that ends in its own name (escaped; a name that is not
     UTF-8 keeps its bytes): readers such as Moon+ and KOReader name the download after it."""
-    return links.to(f"/opds/issue/{comic.id}/file/{_quoted_name(comic.name)}")
-
-
-# ``quote`` works byte by byte in Python; a feed page quotes fifty names, mostly the same ones
-# as the last time it was asked for.
-@lru_cache(maxsize=4096)
-def _quoted_name(name: str) -> str:
-    return quote(name, errors="surrogateescape")
+    return links.to(f"/opds/issue/{comic.id}/file/{escape_component(comic.name)}")
 
 
 def file_time(comic: IndexedComic) -> datetime:
