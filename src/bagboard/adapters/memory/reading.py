@@ -141,11 +141,13 @@ class MemoryReadingStates(ReadingStates, ProgressStore):
 
     def positions(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
         found: dict[int, ReadingProgress] = {}
+        wanted = set(comic_ids)
+        held = None if self._index is None else self._index.comics(list(wanted))
         with self._lock:
             self._link_arrivals()
-            for comic_id in set(comic_ids):
-                comic = None if self._index is None else self._index.comic(comic_id)
-                if self._index is not None and comic is None:
+            for comic_id in wanted:
+                comic = None if held is None else held.get(comic_id)
+                if held is not None and comic is None:
                     continue
                 key = ComicKey(str(comic_id) if comic is None else comic.path, comic_id)
                 row = self._find(Source.POSITION, user_id, key)
