@@ -104,3 +104,20 @@ def scanned_world(
                 yield make(app, client, root_a, root_b, owner, kid)
         finally:
             app.close()
+
+
+@contextmanager
+def served_folder(
+    folder: Path, data_dir: Path, *, public_url: str | None = None
+) -> Iterator[tuple[TestClient[Any], str]]:
+    """``folder`` as the one library of an app on SQLite in ``data_dir``, scanned: a client of
+    the app and the owner's token."""
+    app = build(load_settings(data_dir=str(data_dir), public_url=public_url), workers=0)
+    try:
+        library = app.libraries().add(str(folder), "Lib")
+        app.scanner().scan(library)
+        token = app.accounts().create_token().secret
+        with TestClient(app.create_app()) as client:
+            yield client, token
+    finally:
+        app.close()

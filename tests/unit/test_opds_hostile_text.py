@@ -16,8 +16,6 @@ from litestar.testing import TestClient
 from bagboard.adapters.http.opds.atom import render_feed
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.feed import Feed, Kind, NavEntry, Paging, Target
-from bagboard.bootstrap import build
-from bagboard.config import load_settings
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import IndexedComic
@@ -25,6 +23,7 @@ from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.issues import IssueDetail
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.browse_support import auth
+from tests.scanned_world import served_folder
 from tests.unit.opds_v1_support import NS, REL_ACQUISITION
 
 SERIES = "War & <Peace> \"first\" 'part'"
@@ -46,15 +45,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     )
     write_cbz(folder / "War 01.cbz", {"a.jpg": jpeg((9, 9, 9)), "ComicInfo.xml": info})
     write_cbz(folder / NAME, {"a.jpg": jpeg((1, 2, 3))})
-    app = build(load_settings(data_dir=str(base / "data")), workers=0)
-    try:
-        library = app.libraries().add(str(base / "lib"), "Lib")
-        app.scanner().scan(library)
-        token = app.accounts().create_token().secret
-        with TestClient(app.create_app()) as test_client:
-            yield test_client, token
-    finally:
-        app.close()
+    with served_folder(base / "lib", base / "data") as served:
+        yield served
 
 
 def _feed(client: tuple[TestClient[Any], str], url: str, **params: str) -> ElementTree.Element:

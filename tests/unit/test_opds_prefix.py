@@ -11,10 +11,9 @@ from xml.etree import ElementTree
 import pytest
 from litestar.testing import TestClient
 
-from bagboard.bootstrap import build
-from bagboard.config import load_settings
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.browse_support import auth
+from tests.scanned_world import served_folder
 
 PUBLIC = "https://comics.example.org/lib"
 
@@ -26,16 +25,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     comic = base / "lib" / "Image" / "Saga" / "Saga 01.cbz"
     comic.parent.mkdir(parents=True)
     write_cbz(comic, {"a.jpg": jpeg((9, 9, 9)), "ComicInfo.xml": info})
-    settings = load_settings(data_dir=str(base / "data"), public_url=PUBLIC + "/")
-    app = build(settings, workers=0)
-    try:
-        library = app.libraries().add(str(base / "lib"), "Lib")
-        app.scanner().scan(library)
-        token = app.accounts().create_token().secret
-        with TestClient(app.create_app()) as test_client:
-            yield test_client, token
-    finally:
-        app.close()
+    with served_folder(base / "lib", base / "data", public_url=PUBLIC + "/") as served:
+        yield served
 
 
 def _hrefs(node: Any) -> Iterator[str]:
