@@ -26,7 +26,7 @@ from pathlib import Path
 
 from http_targets import RECENT_COMICS, date_recent
 
-from bagboard.demo_library import make_library
+from bagboard.demo import make_library
 
 LUA = """
 done = function(summary, latency, requests)

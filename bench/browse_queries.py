@@ -37,7 +37,7 @@ from bagboard.adapters.storage import (
     make_engine,
     upgrade,
 )
-from bagboard.adapters.storage.tables import comics
+from bagboard.adapters.storage.db.tables import comics
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import Sort
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges

@@ -153,7 +153,7 @@ class Server:
                     raise SystemExit(f"bagboard serve did not start:\n{log}") from exc
                 time.sleep(0.1)
         deadline = time.monotonic() + scan_timeout
-        while "bagboard.domain.monitor: scanned" not in self.log.read_text():
+        while "bagboard.services.monitor: scanned" not in self.log.read_text():
             if time.monotonic() > deadline:
                 print("warning: no end of the start-up scan logged", file=sys.stderr)
                 return

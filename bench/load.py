@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from api import _bagboard, _free_port  # the sibling benchmark
 
-from bagboard.demo_library import make_library
+from bagboard.demo import make_library
 
 # Relative weights of each kind of request in the mix.
 MIX = {

@@ -4,7 +4,7 @@
         [--page-size 800x1200] [--quality 80] [--plain]
 
 Same seed and arguments, same bytes; re-running after an interruption finishes the library.
-The generator itself is ``bagboard.demo_library`` (also behind ``bagboard demo``).
+The generator itself is ``bagboard.demo`` (also behind ``bagboard demo``).
 ``--plain`` (``make_plain_library``) writes only well-formed CBZ files, each with a ComicInfo.xml.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bagboard.demo_library import PLAIN, LibrarySummary, make_library
+from bagboard.demo import PLAIN, LibrarySummary, make_library
 
 
 def make_plain_library(root: Path, comics: int, **options: Any) -> LibrarySummary:

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bagboard.demo_library import make_library
+from bagboard.demo import make_library
 
 
 @dataclass

@@ -7,17 +7,8 @@ and read what they return is importable from here; the README's "Use as a librar
 
 from __future__ import annotations
 
-from bagboard.domain.accounts import AccountService, IssuedToken
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import ComicRow, Facet, FolderRow, ReadingState, Scope
-from bagboard.domain.browse_service import (
-    BrowseService,
-    FolderContents,
-    FolderItem,
-    IssueItem,
-    Listing,
-    ShelfView,
-)
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
 from bagboard.domain.errors import (
@@ -39,18 +30,27 @@ from bagboard.domain.errors import (
     UserNotFound,
 )
 from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
-from bagboard.domain.issues import IssueDetail, IssueService
-from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import ApiToken, BrowseMode, Library, Role, ServerSettings, User
 from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
 from bagboard.domain.progress import Device, ProgressChange, ReadingProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
-from bagboard.domain.progress_service import ProgressService
-from bagboard.domain.scan_progress import ScanPhase, ScanProgress
-from bagboard.domain.scanner import ScanReport
-from bagboard.domain.settings import SettingsService
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
+from bagboard.services.accounts import AccountService, IssuedToken
+from bagboard.services.browse import (
+    BrowseService,
+    FolderContents,
+    FolderItem,
+    IssueItem,
+    Listing,
+    ShelfView,
+)
+from bagboard.services.issues import IssueDetail, IssueService
+from bagboard.services.libraries import LibraryService
+from bagboard.services.progress import ProgressService
+from bagboard.services.scan.progress import ScanPhase, ScanProgress
+from bagboard.services.scan.scanner import ScanReport
+from bagboard.services.settings import SettingsService
 from bagboard.version import __version__
 
 __all__ = [

@@ -19,48 +19,48 @@ from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
 from bagboard.adapters.archive import FileArchiveReader
-from bagboard.adapters.archive.images import PillowImages
-from bagboard.adapters.archive.renditions import DiskRenditionCache
-from bagboard.adapters.archive.tree import LocalFileTree
-from bagboard.adapters.archive.watch import WatchfilesWatcher
+from bagboard.adapters.filesystem.clock import SystemClock
+from bagboard.adapters.filesystem.renditions import DiskRenditionCache
+from bagboard.adapters.filesystem.tree import LocalFileTree
+from bagboard.adapters.filesystem.watch import WatchfilesWatcher
+from bagboard.adapters.images.memory_cache import MemoryRenditionCache
+from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
-from bagboard.adapters.memory.clock import SystemClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
-from bagboard.adapters.memory.renditions import MemoryRenditionCache
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.adapters.storage.browse_folders import SqlFolderBrowser
-from bagboard.adapters.storage.browse_metadata import SqlMetadataBrowser
-from bagboard.adapters.storage.engine import make_engine
-from bagboard.adapters.storage.index import SqlLibraryIndex
-from bagboard.adapters.storage.libraries import SqlLibraryStore
-from bagboard.adapters.storage.migrate import upgrade
-from bagboard.adapters.storage.pages import SqlPageCatalog
-from bagboard.adapters.storage.progress import SqlProgressStore
-from bagboard.adapters.storage.reading import SqlReadingStates
-from bagboard.adapters.storage.settings import SqlSettingsStore
-from bagboard.adapters.storage.shelves import SqlShelves
-from bagboard.adapters.storage.tokens import SqlTokenStore
-from bagboard.adapters.storage.users import SqlUserStore
+from bagboard.adapters.storage.admin.libraries import SqlLibraryStore
+from bagboard.adapters.storage.admin.settings import SqlSettingsStore
+from bagboard.adapters.storage.admin.tokens import SqlTokenStore
+from bagboard.adapters.storage.admin.users import SqlUserStore
+from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
+from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
+from bagboard.adapters.storage.db.engine import make_engine
+from bagboard.adapters.storage.db.migrate import upgrade
+from bagboard.adapters.storage.index.pages import SqlPageCatalog
+from bagboard.adapters.storage.index.store import SqlLibraryIndex
+from bagboard.adapters.storage.lists.shelves import SqlShelves
+from bagboard.adapters.storage.progress.marks import SqlReadingStates
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
-from bagboard.domain.accounts import AccountService
-from bagboard.domain.auth import Authenticator
-from bagboard.domain.browse_service import BrowseService
-from bagboard.domain.cached_stores import CachedLibraryStore, CachedSettingsStore
-from bagboard.domain.issues import IssueService
-from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import Library
-from bagboard.domain.monitor import LibraryMonitor
-from bagboard.domain.progress_service import ProgressService
-from bagboard.domain.scanner import InspectMap, Scanner
-from bagboard.domain.settings import SettingsService
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.reading_states import ReadingStates
+from bagboard.services.accounts import AccountService
+from bagboard.services.auth import Authenticator
+from bagboard.services.browse import BrowseService
+from bagboard.services.cached_stores import CachedLibraryStore, CachedSettingsStore
+from bagboard.services.issues import IssueService
+from bagboard.services.libraries import LibraryService
+from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.progress import ProgressService
+from bagboard.services.scan.scanner import InspectMap, Scanner
+from bagboard.services.settings import SettingsService
 from bagboard.version import __version__
 from bagboard.workers import exit_with
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from bagboard.domain.errors import InvalidInput
-from bagboard.domain.scanner import ScanProgress, ScanReport
+from bagboard.services.scan.scanner import ScanProgress, ScanReport
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -13,16 +13,16 @@ from types import TracebackType
 
 from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
-from bagboard.domain.accounts import AccountService
-from bagboard.domain.browse_service import BrowseService
 from bagboard.domain.errors import UserNotFound
-from bagboard.domain.issues import IssueService
-from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import Library, User
-from bagboard.domain.progress_service import ProgressService
-from bagboard.domain.scan_progress import ProgressCallback
-from bagboard.domain.scanner import ScanReport
-from bagboard.domain.settings import SettingsService
+from bagboard.services.accounts import AccountService
+from bagboard.services.browse import BrowseService
+from bagboard.services.issues import IssueService
+from bagboard.services.libraries import LibraryService
+from bagboard.services.progress import ProgressService
+from bagboard.services.scan.progress import ProgressCallback
+from bagboard.services.scan.scanner import ScanReport
+from bagboard.services.settings import SettingsService
 
 StrPath = str | os.PathLike[str]
 

@@ -35,7 +35,7 @@ from bagboard.adapters.storage import (
     make_engine,
     upgrade,
 )
-from bagboard.adapters.storage.tables import metadata
+from bagboard.adapters.storage.db.tables import metadata
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.settings_store import SettingsStore
 from bagboard.ports.token_store import TokenStore

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from bagboard.adapters.archive.tree import LocalFileTree
+from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.memory.tree import MemoryFileTree
 from bagboard.domain.files import ComicFile, FileStat, FolderListing
 from bagboard.ports.file_tree import FileTree

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.storage.pages import SqlPageCatalog
+from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.images import FileStamp, PageInfo
 from bagboard.domain.model import Library

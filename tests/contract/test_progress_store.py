@@ -14,7 +14,7 @@ import pytest
 
 from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.adapters.storage import SqlReadingStates
-from bagboard.adapters.storage.progress import SqlProgressStore
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.errors import ComicNotFound, StaleProgress

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bagboard.adapters.archive.renditions import DiskRenditionCache
-from bagboard.adapters.memory.renditions import MemoryRenditionCache
+from bagboard.adapters.filesystem.renditions import DiskRenditionCache
+from bagboard.adapters.images.memory_cache import MemoryRenditionCache
 from bagboard.domain.images import COVER, FileStamp, RenditionKey
 from bagboard.ports.rendition_cache import RenditionCache
 

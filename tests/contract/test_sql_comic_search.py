@@ -7,7 +7,7 @@ import sys
 
 from sqlalchemy import Column, Engine, MetaData, Table, Text, func, not_, select
 
-from bagboard.adapters.storage.comic_search import loose_pattern
+from bagboard.adapters.storage.browse.comic_search import loose_pattern
 
 # Every character that lower() changes, and printable ASCII: the ones folding can touch.
 CHARACTERS = [

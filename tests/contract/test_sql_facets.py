@@ -19,7 +19,8 @@ from bagboard.adapters.storage import (
     SqlMetadataBrowser,
     upgrade,
 )
-from bagboard.adapters.storage.facet_tables import (
+from bagboard.adapters.storage.browse.series_search import matching_series
+from bagboard.adapters.storage.db.facet_tables import (
     SEARCH_SEPARATOR,
     UNKNOWN_YEAR,
     all_publisher_series_facets,
@@ -30,9 +31,8 @@ from bagboard.adapters.storage.facet_tables import (
     search_id,
     series_facets,
 )
-from bagboard.adapters.storage.migrate import alembic_config
-from bagboard.adapters.storage.series_search import matching_series
-from bagboard.adapters.storage.tables import comics, libraries
+from bagboard.adapters.storage.db.migrate import alembic_config
+from bagboard.adapters.storage.db.tables import comics, libraries
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import Sort, display_name, grouping_key
 from bagboard.domain.catalog import ComicEntry, ComicMove, FolderEntry, IndexChanges

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore
-from bagboard.adapters.storage.progress import SqlProgressStore
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import StorageUnavailable
 from bagboard.domain.model import Role

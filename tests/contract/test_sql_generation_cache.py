@@ -16,7 +16,7 @@ from bagboard.adapters.storage import (
     SqlMetadataBrowser,
     make_engine,
 )
-from bagboard.adapters.storage.tables import index_generation
+from bagboard.adapters.storage.db.tables import index_generation
 from bagboard.domain.browse import Sort
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.pagination import PageRequest

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, inspect, select, text
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore
-from bagboard.adapters.storage.index_rows import sort_key
-from bagboard.adapters.storage.tables import comic_removals, comics, folders
+from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
+from bagboard.adapters.storage.index.rows import sort_key
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import (
     ComicEntry,

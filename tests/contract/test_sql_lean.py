@@ -11,8 +11,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from bagboard.adapters.storage import make_engine
-from bagboard.adapters.storage.lean import Prepared, lean
-from bagboard.adapters.storage.tables import libraries
+from bagboard.adapters.storage.db.lean import Prepared, lean
+from bagboard.adapters.storage.db.tables import libraries
 from bagboard.domain.errors import StorageUnavailable
 from tests.contract.conftest import POSTGRES_URL
 

@@ -13,10 +13,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, inspect, select
 
 from bagboard.adapters.storage import SqlLibraryStore, SqlUserStore, make_engine, upgrade
-from bagboard.adapters.storage.facet_tables import SERIES_SEARCH
-from bagboard.adapters.storage.migrate import alembic_config
-from bagboard.adapters.storage.progress import SqlProgressStore
-from bagboard.adapters.storage.tables import metadata, reading_progress
+from bagboard.adapters.storage.db.facet_tables import SERIES_SEARCH
+from bagboard.adapters.storage.db.migrate import alembic_config
+from bagboard.adapters.storage.db.tables import metadata, reading_progress
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role
 from bagboard.domain.progress import ComicKey, Device, ProgressChange
 

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bagboard.adapters.storage import SqlUserStore
-from bagboard.adapters.storage.lean import LeanConnection, Prepared
-from bagboard.adapters.storage.progress import SqlProgressStore
+from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress import ComicKey, ProgressChange

@@ -12,10 +12,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.testing import TestClient
 
-from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.http.access_log import AccessLogMiddleware
 from bagboard.adapters.http.routing import get
+from bagboard.adapters.images.memory_cache import MemoryRenditionCache
+from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import ManualClock
@@ -23,20 +24,19 @@ from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
-from bagboard.adapters.memory.renditions import MemoryRenditionCache
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain import errors
-from bagboard.domain.accounts import AccountService
-from bagboard.domain.auth import Authenticator
-from bagboard.domain.browse_service import BrowseService
-from bagboard.domain.issues import IssueService
 from bagboard.domain.model import ServerSettings, User
-from bagboard.domain.progress_service import ProgressService
-from bagboard.domain.settings import SettingsService
 from bagboard.ports.settings_store import SettingsStore
+from bagboard.services.accounts import AccountService
+from bagboard.services.auth import Authenticator
+from bagboard.services.browse import BrowseService
+from bagboard.services.issues import IssueService
+from bagboard.services.progress import ProgressService
+from bagboard.services.settings import SettingsService
 
 VERSION = "9.8.7-test"
 

@@ -7,7 +7,6 @@ from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.domain.accounts import AccountService
 from bagboard.domain.errors import (
     AlreadyExists,
     InvalidInput,
@@ -16,10 +15,11 @@ from bagboard.domain.errors import (
     TokenNotFound,
     UserNotFound,
 )
-from bagboard.domain.libraries import LibraryService
 from bagboard.domain.model import BrowseMode, Role
-from bagboard.domain.settings import SettingsService
 from bagboard.domain.tokens import hash_secret
+from bagboard.services.accounts import AccountService
+from bagboard.services.libraries import LibraryService
+from bagboard.services.settings import SettingsService
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.domain.accounts import AccountService
-from bagboard.domain.auth import Authenticator
 from bagboard.domain.errors import ApiDisabled, Unauthorized
+from bagboard.services.accounts import AccountService
+from bagboard.services.auth import Authenticator
 
 
 @pytest.fixture

@@ -12,17 +12,17 @@ import pytest
 from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.browse import Facet
-from bagboard.domain.browse_service import (
+from bagboard.domain.errors import InvalidInput, InvalidMode, InvalidPath, NotFound
+from bagboard.domain.model import BrowseMode, Library, Role, User
+from bagboard.domain.pagination import PageRequest
+from bagboard.domain.shelves import Shelf, ShelfKind
+from bagboard.services.browse import (
     MISSING_PUBLISHER,
     MISSING_PUBLISHER_OR_SERIES,
     MISSING_SERIES,
     FolderItem,
     IssueItem,
 )
-from bagboard.domain.errors import InvalidInput, InvalidMode, InvalidPath, NotFound
-from bagboard.domain.model import BrowseMode, Library, Role, User
-from bagboard.domain.pagination import PageRequest
-from bagboard.domain.shelves import Shelf, ShelfKind
 from tests.browse_support import ASM, SWAMP, index_collection, write_collection
 
 ALL = PageRequest(1, 200)

@@ -12,11 +12,11 @@ import pytest
 
 from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
-from bagboard.domain.browse_service import FolderContents, IssueItem
 from bagboard.domain.errors import InvalidInput, InvalidPath, NotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
+from bagboard.services.browse import FolderContents, IssueItem
 from tests.archive_factory import jpeg, write_cbz
 from tests.browse_support import ASM, SWAMP, index_collection, write_collection
 

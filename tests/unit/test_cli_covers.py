@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bagboard.cli import main
-from bagboard.cli_covers import CountBar
+from bagboard.cli.covers import CountBar
 from bagboard.config import load_settings
 from tests.archive_factory import jpeg, write_cbz
 

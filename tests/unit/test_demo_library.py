@@ -14,7 +14,7 @@ import py7zr
 import pytest
 from PIL import Image
 
-from bagboard.demo_library import (
+from bagboard.demo import (
     LIBRARY_END,
     LIBRARY_START,
     PLAIN,
@@ -24,7 +24,7 @@ from bagboard.demo_library import (
 
 SIZE = (120, 180)  # small pages keep the suite fast; one test covers the default size
 COMIC_SUFFIXES = {".cbz", ".cbr", ".cb7"}
-TEMPLATE = Path(__file__).parents[2] / "src" / "bagboard" / "demo_data" / "template-stored.cbr"
+TEMPLATE = Path(__file__).parents[2] / "src" / "bagboard" / "demo" / "data" / "template-stored.cbr"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bagboard.domain.files import parent_folder
-from bagboard.domain.gc_pause import collector_paused
+from bagboard.services.scan.gc_pause import collector_paused
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from bagboard.adapters.storage.lean import LeanConnection, Prepared
+from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
 from tests.browse_support import ASM, SWAMP, World, auth
 
 FAVORITES = "/api/v1/library/favorites"

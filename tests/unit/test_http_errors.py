@@ -11,7 +11,7 @@ import pytest
 from bagboard.adapters.http.errors import DOMAIN_ERROR_STATUS, status_for
 from bagboard.domain import errors
 from bagboard.domain.errors import DomainError, StorageUnavailable
-from bagboard.domain.settings import SettingsService
+from bagboard.services.settings import SettingsService
 from tests.unit.http_support import Api, FailingSettingsStore, bearer, running_api
 
 PING = "/api/v1/auth/ping"

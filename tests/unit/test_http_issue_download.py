@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bagboard.adapters.http import file_response
-from bagboard.adapters.http.ranges import http_date, parse_http_date
+from bagboard.adapters.http.files import download as file_download
+from bagboard.adapters.http.files.ranges import http_date, parse_http_date
 from tests.browse_support import BACKENDS
 from tests.issue_support import CBR_STORED, IssueWorld, issue_world
 
@@ -31,7 +31,7 @@ def world(
 def body_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test on both ways a body is sent: streamed in chunks, or read with the stat."""
     whole_up_to = 0 if request.param == "streamed" else 64 * 1024 * 1024
-    monkeypatch.setattr(file_response, "WHOLE_BYTES", whole_up_to)
+    monkeypatch.setattr(file_download, "WHOLE_BYTES", whole_up_to)
 
 
 def download(world: IssueWorld, relative: str = BIG, **headers: str) -> httpx.Response:

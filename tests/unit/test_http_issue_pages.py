@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
-from bagboard.adapters.storage.pages import SqlPageCatalog
+from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.domain.images import FileStamp
 from tests.browse_support import BACKENDS
 from tests.issue_support import CBR_COMPRESSED, CORRUPT, PAGES, IssueWorld, issue_world

@@ -8,24 +8,24 @@ import time
 import anyio
 import httpx
 
-from bagboard.adapters.archive.images import PillowImages
 from bagboard.adapters.http import HttpServices, create_app
+from bagboard.adapters.images.memory_cache import MemoryRenditionCache
+from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
-from bagboard.adapters.memory.renditions import MemoryRenditionCache
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.domain.accounts import AccountService
 from bagboard.domain.archive import ArchiveFormat
-from bagboard.domain.auth import Authenticator
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
-from bagboard.domain.issues import IssueService
-from bagboard.domain.settings import SettingsService
+from bagboard.services.accounts import AccountService
+from bagboard.services.auth import Authenticator
+from bagboard.services.issues import IssueService
+from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
 from tests.unit.http_support import empty_browse, empty_progress
 

@@ -13,8 +13,8 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.domain.auth import Authenticator
-from bagboard.domain.settings import SettingsService
+from bagboard.services.auth import Authenticator
+from bagboard.services.settings import SettingsService
 from tests.unit.http_support import (
     TEST_ROUTES,
     VERSION,

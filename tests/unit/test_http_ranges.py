@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bagboard.adapters.http.file_response import content_disposition
-from bagboard.adapters.http.ranges import (
+from bagboard.adapters.http.files.download import content_disposition
+from bagboard.adapters.http.files.ranges import (
     MAX_RANGES,
     UNSATISFIABLE,
     ByteRange,

@@ -9,19 +9,19 @@ from dataclasses import dataclass
 
 import pytest
 
-from bagboard.adapters.archive.images import PillowImages
+from bagboard.adapters.images.memory_cache import MemoryRenditionCache
+from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
-from bagboard.adapters.memory.renditions import MemoryRenditionCache
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
 from bagboard.domain.errors import ComicNotFound, CoverFailed, CoverUnavailable
-from bagboard.domain.issues import IssueService
 from bagboard.domain.model import Role, User
+from bagboard.services.issues import IssueService
 from tests.archive_factory import jpeg
 
 ROOT = "/srv/comics"

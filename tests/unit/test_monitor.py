@@ -14,8 +14,8 @@ from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.watch import MemoryWatcher
 from bagboard.domain.errors import InvalidPath, StorageUnavailable
 from bagboard.domain.model import Library
-from bagboard.domain.monitor import LibraryMonitor, libraries_touched
-from bagboard.domain.scanner import ScanReport
+from bagboard.services.monitor import LibraryMonitor, libraries_touched
+from bagboard.services.scan.scanner import ScanReport
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -162,14 +162,14 @@ def test_each_scan_and_each_change_is_logged(caplog: pytest.LogCaptureFixture) -
     monitor = LibraryMonitor(store, watcher, scan, ManualClock())
     stop = threading.Event()
     thread = threading.Thread(target=monitor.run, args=(stop,), daemon=True)
-    with caplog.at_level(logging.INFO, logger="bagboard.domain.monitor"):
+    with caplog.at_level(logging.INFO, logger="bagboard.services.monitor"):
         thread.start()
         wait_until(lambda: len(scanned) == 1)
         watcher.notify(["/lib/comics/a.cbz", "/lib/comics/b.cbz"])
         wait_until(lambda: len(scanned) == 2)
         stop.set()
         thread.join(timeout=5)
-    records = [r.__dict__ for r in caplog.records if r.name == "bagboard.domain.monitor"]
+    records = [r.__dict__ for r in caplog.records if r.name == "bagboard.services.monitor"]
     scans = [r for r in records if r["msg"].startswith("scanned")]
     assert len(scans) == 2
     assert (scans[0]["library"], scans[0]["new"], scans[0]["removed"], scans[0]["files"]) == (

@@ -13,14 +13,14 @@ from xml.etree import ElementTree
 import pytest
 from litestar.testing import TestClient
 
-from bagboard.adapters.http.opds.atom import render_feed
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.feed import Feed, Kind, NavEntry, Paging, Target
+from bagboard.adapters.http.opds.v1.atom import render_feed
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.comicinfo import ComicInfo
-from bagboard.domain.issues import IssueDetail
+from bagboard.services.issues import IssueDetail
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.browse_support import auth
 from tests.scanned_world import served_folder

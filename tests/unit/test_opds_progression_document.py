@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bagboard.adapters.http.opds.base_url import Links
-from bagboard.adapters.http.opds.progression import (
+from bagboard.adapters.http.opds.v2.progression import (
     API_DEVICE,
     InvalidProgression,
     PositionOutOfRange,

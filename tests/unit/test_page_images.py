@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image, JpegImagePlugin
 
-from bagboard.adapters.archive.images import PillowImages
+from bagboard.adapters.images.pillow import PillowImages
 from bagboard.domain.errors import ImageUnreadable
 from bagboard.domain.images import ImageInfo
 

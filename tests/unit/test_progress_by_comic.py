@@ -15,7 +15,7 @@ from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.progress import Device, ProgressChange
-from bagboard.domain.progress_service import ProgressService
+from bagboard.services.progress import ProgressService
 from tests.contract.test_library_index import add, entry
 
 TABLET = Device("tablet-1", "Kobo")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bagboard.adapters.archive.images import PillowImages
+from bagboard.adapters.images.pillow import PillowImages
 from bagboard.domain.errors import ImageUnreadable
 from bagboard.domain.images import (
     MAX_STREAM_WIDTH,

@@ -9,12 +9,12 @@ from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.domain.accounts import AccountService
-from bagboard.domain.auth import Authenticator
-from bagboard.domain.cached_stores import CachedLibraryStore, CachedSettingsStore
 from bagboard.domain.errors import Unauthorized
 from bagboard.domain.model import BrowseMode, ServerSettings
-from bagboard.domain.recent_cache import RecentCache
+from bagboard.services.accounts import AccountService
+from bagboard.services.auth import Authenticator
+from bagboard.services.cached_stores import CachedLibraryStore, CachedSettingsStore
+from bagboard.services.recent_cache import RecentCache
 
 TTL = timedelta(seconds=2)
 

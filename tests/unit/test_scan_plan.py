@@ -17,7 +17,7 @@ from bagboard.domain.files import (
     is_ignored_name,
     library_path,
 )
-from bagboard.domain.scan_plan import (
+from bagboard.services.scan.plan import (
     SeenFolder,
     added_at,
     compare,
@@ -28,8 +28,8 @@ from bagboard.domain.scan_plan import (
     match_moves,
     recursive_counts,
 )
-from bagboard.domain.scan_progress import ScanPhase, ScanProgress
-from bagboard.domain.scanner import ScanReport
+from bagboard.services.scan.progress import ScanPhase, ScanProgress
+from bagboard.services.scan.scanner import ScanReport
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -15,13 +15,13 @@ from typing import TypeVar
 import pytest
 
 from bagboard.adapters.archive import FileArchiveReader
-from bagboard.adapters.archive.tree import LocalFileTree
+from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.bootstrap import POOL_THRESHOLD, build
 from bagboard.config import load_settings
 from bagboard.domain.model import Library
-from bagboard.domain.scanner import Scanner
+from bagboard.services.scan.scanner import Scanner
 from tests.unit.scan_support import write_cbz
 
 A = TypeVar("A")

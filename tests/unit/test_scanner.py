@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from bagboard.adapters.archive import FileArchiveReader
-from bagboard.adapters.archive.tree import LocalFileTree
+from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import InvalidPath, StorageUnavailable
 from bagboard.domain.model import Library
-from bagboard.domain.scanner import InspectMap, Scanner, ScanPhase, ScanProgress, ScanReport
+from bagboard.services.scan.scanner import InspectMap, Scanner, ScanPhase, ScanProgress, ScanReport
 from tests.unit.scan_support import (
     CountingReader,
     CountingTree,

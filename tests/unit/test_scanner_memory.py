@@ -14,8 +14,8 @@ from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.errors import InvalidPath
 from bagboard.domain.files import FileStat, FolderListing
 from bagboard.domain.model import Library
-from bagboard.domain.scanner import Scanner, ScanReport
 from bagboard.ports.file_tree import FileTree
+from bagboard.services.scan.scanner import Scanner, ScanReport
 from tests.unit.scan_support import CountingReader, RecordingIndex, utc
 
 ROOT = "/srv/comics"

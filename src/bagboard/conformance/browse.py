@@ -14,13 +14,13 @@ from bagboard.conformance.answers import describe, expect_error
 from bagboard.conformance.client import Reply
 from bagboard.conformance.discovery import FS, META, Context
 from bagboard.domain.browse import check_path_part
-from bagboard.domain.browse_service import (
+from bagboard.domain.errors import InvalidMode, InvalidPath
+from bagboard.domain.pagination import MAX_PAGE_SIZE
+from bagboard.services.browse import (
     MISSING_PUBLISHER,
     MISSING_PUBLISHER_OR_SERIES,
     MISSING_SERIES,
 )
-from bagboard.domain.errors import InvalidMode, InvalidPath
-from bagboard.domain.pagination import MAX_PAGE_SIZE
 
 
 def _empty_list(ctx: Context, name: str, reply: Reply) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Final
 import httpx
 import msgspec
 
-from bagboard.adapters.http.schemas import API_PREFIX
+from bagboard.adapters.http.api.schemas import API_PREFIX
 
 SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
 

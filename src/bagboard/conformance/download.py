@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bagboard.adapters.http.issue_json import COMIC_MEDIA_TYPES
-from bagboard.adapters.http.ranges import ByteRange, Unsatisfiable, parse_range
+from bagboard.adapters.http.api.issue_json import COMIC_MEDIA_TYPES
+from bagboard.adapters.http.files.ranges import ByteRange, Unsatisfiable, parse_range
 from bagboard.conformance.answers import describe
 from bagboard.conformance.client import Reply
 from bagboard.conformance.discovery import Context

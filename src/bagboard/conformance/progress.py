@@ -13,12 +13,12 @@ import time
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from bagboard.adapters.http.browse_json import (
+from bagboard.adapters.http.api.browse_json import (
     MISSING_PATH,
     MISSING_PATH_PARAMETER,
     STAMP_FORMAT,
 )
-from bagboard.adapters.http.progress_json import BAD_TS, MISSING_PATH_OR_PAGE, not_an_integer
+from bagboard.adapters.http.api.progress_json import BAD_TS, MISSING_PATH_OR_PAGE, not_an_integer
 from bagboard.conformance.answers import describe, expect_error, expect_shape
 from bagboard.conformance.client import BadReply
 from bagboard.conformance.discovery import Context

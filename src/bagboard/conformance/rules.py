@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bagboard.adapters.http.browse_json import STAMP_FORMAT
+from bagboard.adapters.http.api.browse_json import STAMP_FORMAT
 from bagboard.conformance.wire import FILE_ROW_KEYS
 from bagboard.domain.naturalsort import natural_key
 from bagboard.domain.shelves import ShelfKind

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bagboard.adapters.http.browse_json import RECENT_SCOPE
+from bagboard.adapters.http.api.browse_json import RECENT_SCOPE
 from bagboard.conformance.discovery import FS, META, Found
 from bagboard.conformance.rules import (
     Order,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bagboard.adapters.http.browse_json import (
+from bagboard.adapters.http.api.browse_json import (
     FolderJson,
     IssueJson,
     ListBody,
@@ -19,9 +19,9 @@ from bagboard.adapters.http.browse_json import (
     SeriesFacetJson,
     ShelfJson,
 )
-from bagboard.adapters.http.issue_json import IssueDetailJson, PagesBody
-from bagboard.adapters.http.progress_json import FeedBody, FeedItemJson, ProgressJson
-from bagboard.adapters.http.schemas import ErrorBody, PingResponse
+from bagboard.adapters.http.api.issue_json import IssueDetailJson, PagesBody
+from bagboard.adapters.http.api.progress_json import FeedBody, FeedItemJson, ProgressJson
+from bagboard.adapters.http.api.schemas import ErrorBody, PingResponse
 from bagboard.conformance.shapes import Shape
 
 ERROR: Final = Shape("error body", ErrorBody)

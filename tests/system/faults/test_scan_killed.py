@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import DBAPIError
 
-from bagboard.adapters.storage.tables import metadata
+from bagboard.adapters.storage.db.tables import metadata
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.system.faults.conftest import ENV, Site
 

@@ -22,21 +22,21 @@ from litestar.di import NamedDependency, Provide
 from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler
 
+from bagboard.adapters.http.api import API_CONTROLLERS
+from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
-from bagboard.adapters.http.controllers import API_CONTROLLERS
+from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
-from bagboard.adapters.http.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.routing import drop_head_body
-from bagboard.adapters.http.schemas import API_PREFIX
-from bagboard.domain.auth import Authenticator
-from bagboard.domain.browse_service import BrowseService
-from bagboard.domain.issues import IssueService
 from bagboard.domain.model import User
-from bagboard.domain.progress_service import ProgressService
-from bagboard.domain.settings import SettingsService
+from bagboard.services.auth import Authenticator
+from bagboard.services.browse import BrowseService
+from bagboard.services.issues import IssueService
+from bagboard.services.progress import ProgressService
+from bagboard.services.settings import SettingsService
 
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
 MAX_REQUEST_BODY = 1024 * 1024

@@ -10,8 +10,8 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
 
-from bagboard.domain.auth import Authenticator
 from bagboard.domain.model import User
+from bagboard.services.auth import Authenticator
 
 # Paths (full, anchored) that need no token and never answer 503: the API documents itself.
 PUBLIC_PATH_PATTERNS: Final[tuple[str, ...]] = (

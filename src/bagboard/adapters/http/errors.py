@@ -16,8 +16,8 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
-from bagboard.adapters.http.progress_json import StaleJson, stale_json
-from bagboard.adapters.http.schemas import ErrorBody
+from bagboard.adapters.http.api.progress_json import StaleJson, stale_json
+from bagboard.adapters.http.api.schemas import ErrorBody
 from bagboard.domain.errors import (
     AlreadyExists,
     ApiDisabled,

@@ -1,15 +1,10 @@
-"""Clocks: the real one, and a hand-driven one for tests and replays."""
+"""A hand-driven clock for tests and replays."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from bagboard.ports.clock import Clock
-
-
-class SystemClock(Clock):
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class ManualClock(Clock):

@@ -6,17 +6,17 @@
 
 from __future__ import annotations
 
-from bagboard.adapters.storage.browse_folders import SqlFolderBrowser
-from bagboard.adapters.storage.browse_metadata import SqlMetadataBrowser
-from bagboard.adapters.storage.engine import make_engine
-from bagboard.adapters.storage.index import SqlLibraryIndex
-from bagboard.adapters.storage.libraries import SqlLibraryStore
-from bagboard.adapters.storage.migrate import upgrade
-from bagboard.adapters.storage.reading import SqlReadingStates
-from bagboard.adapters.storage.settings import SqlSettingsStore
-from bagboard.adapters.storage.shelves import SqlShelves
-from bagboard.adapters.storage.tokens import SqlTokenStore
-from bagboard.adapters.storage.users import SqlUserStore
+from bagboard.adapters.storage.admin.libraries import SqlLibraryStore
+from bagboard.adapters.storage.admin.settings import SqlSettingsStore
+from bagboard.adapters.storage.admin.tokens import SqlTokenStore
+from bagboard.adapters.storage.admin.users import SqlUserStore
+from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
+from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
+from bagboard.adapters.storage.db.engine import make_engine
+from bagboard.adapters.storage.db.migrate import upgrade
+from bagboard.adapters.storage.index.store import SqlLibraryIndex
+from bagboard.adapters.storage.lists.shelves import SqlShelves
+from bagboard.adapters.storage.progress.marks import SqlReadingStates
 
 __all__ = [
     "SqlFolderBrowser",

@@ -27,12 +27,12 @@ from bagboard.adapters.http.opds.feed import (
     urn,
 )
 from bagboard.domain.browse import Facet
-from bagboard.domain.browse_service import BrowseService, IssueItem
 from bagboard.domain.errors import InvalidInput
-from bagboard.domain.issues import IssueDetail, IssueService
 from bagboard.domain.model import BrowseMode, User
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfKind
+from bagboard.services.browse import BrowseService, IssueItem
+from bagboard.services.issues import IssueDetail, IssueService
 
 
 def page_number(raw: str | None) -> PageRequest:

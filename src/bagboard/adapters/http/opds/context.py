@@ -12,9 +12,9 @@ from litestar.di import NamedDependency
 
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAddress
 from bagboard.adapters.http.opds.catalog import Catalog
-from bagboard.domain.browse_service import BrowseService
-from bagboard.domain.issues import IssueService
 from bagboard.domain.model import User
+from bagboard.services.browse import BrowseService
+from bagboard.services.issues import IssueService
 
 POLICY_STATE_KEY: Final = "opds_base_url"
 STARTED_STATE_KEY: Final = "opds_started"

@@ -7,7 +7,7 @@ from typing import Final
 
 from bagboard.adapters.http.opds.base_url import Links, escape_component
 from bagboard.domain.catalog import IndexedComic
-from bagboard.domain.issues import IssueDetail
+from bagboard.services.issues import IssueDetail
 
 # Cover sizes an entry offers: a thumbnail for lists, a large one for the detail view.
 THUMBNAIL_SIZE: Final = 300

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 from bagboard.adapters.http.opds.base_url import escape_component
-from bagboard.domain.issues import IssueDetail
+from bagboard.services.issues import IssueDetail
 
 # Entries per feed page; ``?page=`` counts from 1.
 PAGE_SIZE: Final = 50

@@ -15,11 +15,11 @@ from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery, QueryParameter
 
+from bagboard.adapters.http.api.params import PageParam
 from bagboard.adapters.http.etag import IfNoneMatch
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.feed import Feed
-from bagboard.adapters.http.params import PageParam
 from bagboard.adapters.http.routing import get
 
 # How a version sends a feed: its rendering, through ``responses.feed_response``.

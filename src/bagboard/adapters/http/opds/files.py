@@ -13,15 +13,15 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter
 from litestar.response import Redirect, Stream
 
+from bagboard.adapters.http.api.issue_json import comic_media_type
+from bagboard.adapters.http.api.params import IssueIdParam
 from bagboard.adapters.http.auth import PUBLIC_OPT_KEY
-from bagboard.adapters.http.file_response import download
-from bagboard.adapters.http.issue_json import comic_media_type
+from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.media import V1_PREFIX
-from bagboard.adapters.http.params import IssueIdParam
 from bagboard.adapters.http.routing import get
-from bagboard.domain.issues import IssueService
 from bagboard.domain.model import User
+from bagboard.services.issues import IssueService
 
 
 class OpdsFilesController(Controller):

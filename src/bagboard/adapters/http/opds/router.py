@@ -19,10 +19,10 @@ from bagboard.adapters.http.opds.auth_document import document_response
 from bagboard.adapters.http.opds.context import links_for, provide_catalog, provide_links
 from bagboard.adapters.http.opds.files import OpdsFilesController
 from bagboard.adapters.http.opds.media import OPDS_PREFIX
-from bagboard.adapters.http.opds.v1 import OPDS_V1_HANDLERS
-from bagboard.adapters.http.opds.v2 import OPDS_V2_HANDLERS
-from bagboard.domain.auth import Authenticator
+from bagboard.adapters.http.opds.v1.routes import OPDS_V1_HANDLERS
+from bagboard.adapters.http.opds.v2.routes import OPDS_V2_HANDLERS
 from bagboard.domain.errors import Unauthorized
+from bagboard.services.auth import Authenticator
 
 
 def _unauthorized(request: Request[Any, Any, Any], exc: Unauthorized) -> Response[bytes]:

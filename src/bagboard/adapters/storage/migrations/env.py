@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from bagboard.adapters.storage.tables import metadata
+from bagboard.adapters.storage.db.tables import metadata
 
 
 def _run(connection: Connection) -> None:
@@ -24,7 +24,7 @@ def _main() -> None:
     connection = context.config.attributes.get("connection")
     if not isinstance(connection, Connection):
         raise RuntimeError(
-            "bagboard migrations run through bagboard.adapters.storage.migrate.upgrade()"
+            "bagboard migrations run through bagboard.adapters.storage.db.migrate.upgrade()"
         )
     _run(connection)
 

@@ -1,0 +1,21 @@
+"""One controller per resource, all mounted under ``/api/v1`` behind the token gate."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from bagboard.adapters.http.api.auth import AuthController
+from bagboard.adapters.http.api.issues import IssueController
+from bagboard.adapters.http.api.library import LibraryController
+from bagboard.adapters.http.api.progress import ProgressController
+from bagboard.adapters.http.api.shelves import ShelvesController
+from bagboard.adapters.http.docs.routes import DocsController
+
+API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
+    AuthController,
+    DocsController,
+    IssueController,
+    LibraryController,
+    ProgressController,
+    ShelvesController,
+)

@@ -1,0 +1,121 @@
+"""``/library/favorites`` and ``/library/to-read``: each user's shelves, read and written.
+
+Writes answer ``{"ok": true}`` whether or not anything changed, so a client may replay them.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, delete, post, put
+from litestar.di import NamedDependency
+from litestar.params import RawBody
+
+from bagboard.adapters.http.api.browse_json import (
+    OK,
+    ListBody,
+    OkBody,
+    ShelfJson,
+    ShelfRequest,
+    required_path,
+    shelf_body,
+    shelf_request,
+)
+from bagboard.adapters.http.api.params import PageParam, PageSizeParam, PathParam
+from bagboard.adapters.http.docs import examples
+from bagboard.adapters.http.docs.openapi import json_body, ok
+from bagboard.adapters.http.etag import IfNoneMatch, cached_json
+from bagboard.adapters.http.routing import get
+from bagboard.domain.model import User
+from bagboard.domain.pagination import PageRequest
+from bagboard.domain.shelves import Shelf
+from bagboard.services.browse import BrowseService
+
+
+class ShelvesController(Controller):
+    path = "/library"
+    tags = ["shelves"]
+
+    @get(
+        "/favorites",
+        sync_to_thread=False,
+        responses=ok(ListBody[ShelfJson], examples.FAVORITES),
+    )
+    def favorites(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        if_none_match: IfNoneMatch = None,
+        page: PageParam = None,
+        page_size: PageSizeParam = None,
+    ) -> Response[bytes]:
+        """Favourite folders, by name."""
+        listed = browse.shelf(current_user, Shelf.FAVORITES, PageRequest.from_raw(page, page_size))
+        return cached_json(shelf_body(Shelf.FAVORITES, listed), if_none_match)
+
+    @put(
+        "/favorites",
+        sync_to_thread=True,
+        opt=json_body(ShelfRequest, examples.FAVORITE),
+        responses=ok(OkBody, examples.OK),
+    )
+    def add_favorite(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        body: RawBody,
+    ) -> OkBody:
+        """Favourite a folder: ``{"path": "<absolute folder path>"}``."""
+        browse.add_to_shelf(current_user, Shelf.FAVORITES, shelf_request(body).path)
+        return OK
+
+    @delete("/favorites", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
+    def remove_favorite(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        path: PathParam = None,
+    ) -> OkBody:
+        """Unfavourite the folder at ``?path=``."""
+        browse.remove_from_shelf(current_user, Shelf.FAVORITES, required_path(path))
+        return OK
+
+    @get("/to-read", sync_to_thread=False, responses=ok(ListBody[ShelfJson], examples.TO_READ))
+    def to_read(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        if_none_match: IfNoneMatch = None,
+        page: PageParam = None,
+        page_size: PageSizeParam = None,
+    ) -> Response[bytes]:
+        """The want-to-read list: comics and folders, newest first."""
+        listed = browse.shelf(current_user, Shelf.TO_READ, PageRequest.from_raw(page, page_size))
+        return cached_json(shelf_body(Shelf.TO_READ, listed), if_none_match)
+
+    @post(
+        "/to-read",
+        sync_to_thread=True,
+        status_code=200,
+        opt=json_body(ShelfRequest, examples.WANT_TO_READ),
+        responses=ok(OkBody, examples.OK),
+    )
+    def add_to_read(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        body: RawBody,
+    ) -> OkBody:
+        """Want to read a comic or folder: ``{"path", "type"?: "file"|"folder"}``."""
+        wanted = shelf_request(body)
+        browse.add_to_shelf(current_user, Shelf.TO_READ, wanted.path, wanted.type)
+        return OK
+
+    @delete("/to-read", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
+    def remove_to_read(
+        self,
+        browse: NamedDependency[BrowseService],
+        current_user: NamedDependency[User],
+        path: PathParam = None,
+    ) -> OkBody:
+        """Take the comic or folder at ``?path=`` off the list."""
+        browse.remove_from_shelf(current_user, Shelf.TO_READ, required_path(path))
+        return OK

@@ -1,0 +1,293 @@
+"""Serving a file from disk: whole, one range, or several (``multipart/byteranges``).
+
+The file is stat'ed in a worker thread (``open_comic_file``) for the headers. A small file is
+read whole in that same trip to the thread and sent as one body; a larger one is opened when
+the body starts, checked to be the same version, and read in chunks with ``pread`` in worker
+threads. Nothing is read on the event loop. What to send is decided by ``ranges.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from hashlib import blake2b
+from typing import Final
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import MediaType, Response
+from litestar.response import Stream
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_206_PARTIAL_CONTENT,
+    HTTP_304_NOT_MODIFIED,
+    HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+)
+
+from bagboard.adapters.http.api.schemas import ErrorBody
+from bagboard.adapters.http.files.ranges import (
+    ByteRange,
+    Unsatisfiable,
+    http_date,
+    if_range_allows,
+    not_modified,
+    parse_range,
+)
+from bagboard.domain.errors import ComicNotFound
+
+# Large enough that the thread hop per chunk is noise, small enough to stay cache-friendly.
+CHUNK_BYTES: Final = 1024 * 1024
+# Files up to this size are read with their stat and answered as one body: a stream costs two
+# more trips to a worker thread and a task watching for the client leaving, which for a small
+# file took longer than reading it (bench/clu.py, "download" row).
+WHOLE_BYTES: Final = CHUNK_BYTES
+DOWNLOAD_CACHE_CONTROL: Final = "private, no-cache"
+_RFC5987_SAFE = "!#$&+-.^_`|~"
+
+
+@dataclass(frozen=True, slots=True)
+class FileVersion:
+    """A file as stat'ed before answering: its headers describe this version, and the body is
+    read only while the file still is this version."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+    @property
+    def etag(self) -> str:
+        digest = blake2b(f"{self.size}:{self.mtime_ns}".encode(), digest_size=12).hexdigest()
+        return f'"{digest}"'
+
+    @property
+    def last_modified(self) -> datetime:
+        return datetime.fromtimestamp(self.mtime_ns // 1_000_000_000, tz=UTC)
+
+
+def stat_comic_file(path: str) -> FileVersion:
+    """The file's current version (blocking: call it from a worker thread); a file that
+    vanished since it was indexed is ``ComicNotFound``."""
+    try:
+        info = os.stat(path)  # noqa: PTH116 - a plain path string is the index's currency
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise ComicNotFound("the comic file is no longer on disk") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ComicNotFound("the comic file is no longer on disk")
+    return FileVersion(path, info.st_size, info.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedFile:
+    version: FileVersion
+    data: bytes | None = None  # the whole file, when it is small enough to read at once
+
+
+def open_comic_file(path: str, *, whole_up_to: int = WHOLE_BYTES) -> OpenedFile:
+    """``stat_comic_file``, and the content too when the file is at most ``whole_up_to``
+    bytes and is still that version once opened (blocking: call it from a worker thread)."""
+    version = stat_comic_file(path)
+    if version.size > whole_up_to:
+        return OpenedFile(version)
+    fd = _open_version(version)
+    if fd is None:
+        return OpenedFile(version)  # changed meanwhile: the stream path re-checks and ends short
+    try:
+        parts = []
+        position = 0
+        while position < version.size:
+            chunk = os.pread(fd, version.size - position, position)
+            if not chunk:
+                return OpenedFile(version)  # truncated while read: as above
+            parts.append(chunk)
+            position += len(chunk)
+    finally:
+        os.close(fd)
+    return OpenedFile(version, b"".join(parts))
+
+
+def _open_version(version: FileVersion) -> int | None:
+    """A descriptor on ``version``, or None when the file changed or went since its stat."""
+    try:
+        fd = os.open(version.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if (info.st_size, info.st_mtime_ns) != (version.size, version.mtime_ns):
+        os.close(fd)
+        return None
+    return fd
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """The request headers that shape a file response."""
+
+    range: str | None = None
+    if_range: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    head: bool = False
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str], *, head: bool = False) -> Conditions:
+        return cls(
+            range=headers.get("range"),
+            if_range=headers.get("if-range"),
+            if_none_match=headers.get("if-none-match"),
+            if_modified_since=headers.get("if-modified-since"),
+            head=head,
+        )
+
+
+def content_disposition(name: str) -> str:
+    """RFC 6266 ``attachment``: an ASCII ``filename`` always, ``filename*`` when it differs."""
+    fallback = "".join(
+        char if 0x20 <= ord(char) < 0x7F and char not in '"\\' else "_" for char in name
+    )
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe=_RFC5987_SAFE)}"
+    return header
+
+
+def file_response(
+    opened: OpenedFile, conditions: Conditions, *, media_type: str, filename: str
+) -> Response[bytes] | Stream:
+    """The response for ``opened``: from its content when it was read whole, else streamed
+    from the file (the descriptor is closed once the response is done with it)."""
+    file = opened.version
+    etag, modified = file.etag, file.last_modified
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(modified),
+        "Cache-Control": DOWNLOAD_CACHE_CONTROL,
+        "Accept-Ranges": "bytes",
+    }
+    if not_modified(conditions.if_none_match, conditions.if_modified_since, etag, modified):
+        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    wanted = (
+        parse_range(conditions.range, file.size)
+        if if_range_allows(conditions.if_range, etag, modified)
+        else None
+    )
+    if isinstance(wanted, Unsatisfiable):
+        body = ErrorBody(error="range_not_satisfiable", message="no requested range is in the file")
+        headers["Content-Range"] = f"bytes */{file.size}"
+        return Response(
+            body,  # type: ignore[arg-type]
+            status_code=HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+            headers=headers,
+            media_type=MediaType.JSON,
+        )
+    headers["Content-Disposition"] = content_disposition(filename)
+    if wanted is None:
+        return _send(
+            opened,
+            [(b"", ByteRange(0, file.size - 1))],
+            HTTP_200_OK,
+            headers,
+            media_type,
+            conditions.head,
+            file.size,
+        )
+    if len(wanted) == 1:
+        headers["Content-Range"] = wanted[0].content_range(file.size)
+        return _send(
+            opened,
+            [(b"", wanted[0])],
+            HTTP_206_PARTIAL_CONTENT,
+            headers,
+            media_type,
+            conditions.head,
+            wanted[0].length,
+        )
+    boundary = secrets.token_hex(16)
+    parts = [
+        (
+            (
+                f"\r\n--{boundary}\r\nContent-Type: {media_type}\r\n"
+                f"Content-Range: {part.content_range(file.size)}\r\n\r\n"
+            ).encode(),
+            part,
+        )
+        for part in wanted
+    ]
+    closing = f"\r\n--{boundary}--\r\n".encode()
+    length = sum(len(head) + part.length for head, part in parts) + len(closing)
+    return _send(
+        opened,
+        parts,
+        HTTP_206_PARTIAL_CONTENT,
+        headers,
+        f"multipart/byteranges; boundary={boundary}",
+        conditions.head,
+        length,
+        closing,
+    )
+
+
+def _send(
+    opened: OpenedFile,
+    parts: Sequence[tuple[bytes, ByteRange]],
+    status: int,
+    headers: dict[str, str],
+    media_type: str,
+    head: bool,
+    length: int,
+    closing: bytes = b"",
+) -> Response[bytes] | Stream:
+    headers["Content-Length"] = str(length)
+    if head:
+        return Response(b"", status_code=status, headers=headers, media_type=media_type)
+    if opened.data is not None:
+        data = opened.data
+        body = b"".join(head + data[part.start : part.end + 1] for head, part in parts) + closing
+        return Response(body, status_code=status, headers=headers, media_type=media_type)
+    return Stream(
+        _chunks(opened.version, parts, closing),
+        status_code=status,
+        headers=headers,
+        media_type=media_type,
+    )
+
+
+async def _chunks(
+    file: FileVersion, parts: Sequence[tuple[bytes, ByteRange]], closing: bytes
+) -> AsyncIterator[bytes]:
+    # Opened here, not before: a stream that never starts (the client left) holds nothing.
+    fd = await anyio.to_thread.run_sync(_open_version, file)
+    if fd is None:
+        # The file changed since its headers were sent: the promised bytes no longer exist.
+        # A short body makes the client retry, and its If-Range then gets the new file.
+        return
+    try:
+        for head, part in parts:
+            if head:
+                yield head
+            position, end = part.start, part.end + 1
+            while position < end:
+                count = min(CHUNK_BYTES, end - position)
+                chunk = await anyio.to_thread.run_sync(os.pread, fd, count, position)
+                if not chunk:
+                    return  # truncated in place while being read: end short, as above
+                position += len(chunk)
+                yield chunk
+        if closing:
+            yield closing
+    finally:
+        os.close(fd)
+
+
+async def download(
+    headers: Mapping[str, str], method: str, path: str, *, media_type: str, filename: str
+) -> Response[bytes] | Stream:
+    """The file at ``path`` answering a download request with these headers: read whole in a
+    worker thread when small, else streamed; Range, If-Range and conditional requests apply."""
+    conditions = Conditions.of(headers, head=method == "HEAD")
+    whole_up_to = 0 if conditions.head else WHOLE_BYTES
+    opened = await anyio.to_thread.run_sync(lambda: open_comic_file(path, whole_up_to=whole_up_to))
+    return file_response(opened, conditions, media_type=media_type, filename=filename)

@@ -1,0 +1,249 @@
+"""A catalog ``Feed`` as OPDS 1.2: an Atom document with the page streaming extension.
+
+The document is written directly as escaped strings rather than through ElementTree: a feed
+page of fifty entries holds about a thousand elements and attributes, and ElementTree's
+Python-level serialiser cost more than everything else of the request together. What it
+guaranteed is kept here: every namespace is declared on ``<feed>`` under a fixed prefix
+(``pse`` above all: older KOReader and other readers look for ``pse:count`` by that literal
+name), every ``&``, ``<``, ``>`` and quote of text and attributes is escaped, and what XML 1.0
+cannot hold is replaced (``_escape``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+from bagboard.adapters.http.api.issue_json import comic_media_type
+from bagboard.adapters.http.opds.base_url import Links
+from bagboard.adapters.http.opds.entries import (
+    COVER_SIZE,
+    THUMBNAIL_SIZE,
+    authors,
+    cover_href,
+    entry_updated,
+    file_href,
+    issue_title,
+    rfc3339,
+)
+from bagboard.adapters.http.opds.feed import ROOT, Feed, Kind, NavEntry, Target
+from bagboard.adapters.http.opds.media import (
+    ATOM_ACQUISITION,
+    ATOM_NAVIGATION,
+    AUTH_DOCUMENT,
+    AUTH_PATH,
+    JPEG,
+    OPENSEARCH,
+    REL_ACQUISITION,
+    REL_AUTH_DOCUMENT,
+    REL_IMAGE,
+    REL_PSE_STREAM,
+    REL_THUMBNAIL,
+    V1_PREFIX,
+)
+from bagboard.services.issues import IssueDetail
+
+NAMESPACES: Final = {
+    "xmlns": "http://www.w3.org/2005/Atom",
+    "xmlns:opds": "http://opds-spec.org/2010/catalog",
+    "xmlns:dcterms": "http://purl.org/dc/terms/",
+    "xmlns:opensearch": "http://a9.com/-/spec/opensearch/1.1/",
+    "xmlns:pse": "http://vaemendis.net/opds-pse/ns",
+}
+OPENSEARCH_NS: Final = "http://a9.com/-/spec/opensearch/1.1/"
+OPENSEARCH_PATH: Final = f"{V1_PREFIX}/opensearch.xml"
+SEARCH_PATH: Final = f"{V1_PREFIX}/search"
+AUTHOR: Final = "bagboard"
+
+# Which kind of feed each route serves: what a link to it says in its ``type``.
+ROUTE_KINDS: Final[Mapping[str, Kind]] = {
+    "catalog": Kind.NAVIGATION,
+    "publishers": Kind.NAVIGATION,
+    "series": Kind.NAVIGATION,
+    "favorites": Kind.NAVIGATION,
+    "issues": Kind.ACQUISITION,
+    "recent": Kind.ACQUISITION,
+    "keep-reading": Kind.ACQUISITION,
+    "to-read": Kind.ACQUISITION,
+    "folder": Kind.ACQUISITION,
+    "search": Kind.ACQUISITION,
+}
+
+_DECLARATION: Final = "<?xml version='1.0' encoding='utf-8'?>\n"
+_FEED_OPEN: Final = "<feed" + "".join(f' {name}="{uri}"' for name, uri in NAMESPACES.items()) + ">"
+
+# XML 1.0 cannot carry most control characters nor lone surrogates (file names that are not
+# UTF-8 come to Python as surrogate escapes): they become U+FFFD rather than a broken document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# One search tells whether a value needs any work at all; most values need none.
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x1f\ufffe\uffff\ud800-\udfff]')
+
+
+def _escape(value: str) -> str:
+    """Text content: line breaks and tabs stay as they are."""
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    value = _NOT_XML.sub("\ufffd", value)
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _attribute(value: str) -> str:
+    """An attribute value: line breaks and tabs as references, or a parser would make them
+    spaces."""
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    return _escape(value).replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def atom_type(kind: Kind) -> str:
+    return ATOM_NAVIGATION if kind is Kind.NAVIGATION else ATOM_ACQUISITION
+
+
+def feed_url(links: Links, target: Target) -> str:
+    return links.to(f"{V1_PREFIX}/{target.route}", dict(target.query))
+
+
+# The end of the stream link: ``{pageNumber}`` and ``{maxWidth}`` are for the reader to fill
+# in, so they are written as they are (``Links.to`` would escape the braces of a query value).
+PSE_TAIL: Final = "{pageNumber}?width={maxWidth}&track=1"
+# Escaped once for all, as it would be in every entry's attribute.
+_PSE_TAIL_ATTRIBUTE: Final = PSE_TAIL.replace("&", "&amp;")
+
+
+def render_feed(feed: Feed, links: Links) -> bytes:
+    out = [_DECLARATION, _FEED_OPEN]
+    updated = rfc3339(feed.updated)
+    _text(out, "id", feed.id)
+    _text(out, "title", feed.title)
+    _text(out, "updated", updated)
+    out.append("<author>")
+    _text(out, "name", AUTHOR)
+    _text(out, "uri", links.to(f"{V1_PREFIX}/catalog"))
+    out.append("</author>")
+    own_type = atom_type(feed.kind)
+    paging = feed.paging
+    self_target = feed.target.with_page(paging.number) if paging is not None else feed.target
+    _link(out, "self", feed_url(links, self_target), own_type)
+    _link(out, "start", feed_url(links, ROOT), ATOM_NAVIGATION)
+    if feed.up is not None:
+        _link(out, "up", feed_url(links, feed.up), atom_type(ROUTE_KINDS[feed.up.route]))
+    _link(out, "search", links.to(OPENSEARCH_PATH), OPENSEARCH, title="Search")
+    _link(out, REL_AUTH_DOCUMENT, links.to(AUTH_PATH), AUTH_DOCUMENT)
+    if paging is not None:
+        pages = {"first": 1, "last": paging.last}
+        if paging.number > 1:
+            pages["previous"] = min(paging.number - 1, paging.last)
+        if paging.number < paging.last:
+            pages["next"] = paging.number + 1
+        for rel, number in pages.items():
+            _link(out, rel, feed_url(links, feed.target.with_page(number)), own_type)
+        _text(out, "opensearch:totalResults", str(paging.total))
+        _text(out, "opensearch:itemsPerPage", str(paging.size))
+        _text(out, "opensearch:startIndex", str(paging.start_index))
+    for entry in feed.navigation:
+        _navigation_entry(out, entry, updated, links)
+    # Entries of one series point at the same series feed: its link is made once per document.
+    collections: dict[tuple[str, str], str] = {}
+    for detail in feed.publications:
+        _publication_entry(out, detail, links, collections)
+    out.append("</feed>")
+    return "".join(out).encode()
+
+
+def render_opensearch(links: Links) -> bytes:
+    """The OpenSearch description: an absolute template, since some readers resolve it
+    against the feed they came from rather than against this document."""
+    out = [_DECLARATION, f'<OpenSearchDescription xmlns="{OPENSEARCH_NS}">']
+    _text(out, "ShortName", "bagboard")
+    _text(out, "Description", "Search comics by title, series, writer or publisher")
+    _text(out, "InputEncoding", "UTF-8")
+    _text(out, "OutputEncoding", "UTF-8")
+    template = links.to(SEARCH_PATH) + "?q={searchTerms}"
+    out.append(f'<Url type="{ATOM_ACQUISITION}" template="{_attribute(template)}" />')
+    out.append("</OpenSearchDescription>")
+    return "".join(out).encode()
+
+
+def _navigation_entry(out: list[str], entry: NavEntry, updated: str, links: Links) -> None:
+    out.append("<entry>")
+    _text(out, "title", entry.title)
+    _text(out, "id", entry.id)
+    _text(out, "updated", updated)
+    # Atom wants content (or an alternate link) in an entry; readers show it as a subtitle.
+    out.append(f'<content type="text">{_escape(entry.summary or entry.title)}</content>')
+    _link(out, entry.rel, feed_url(links, entry.target), atom_type(entry.kind))
+    out.append("</entry>")
+
+
+def _publication_entry(
+    out: list[str], detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
+) -> None:
+    # Written in few, large pieces: this runs fifty times for each feed page. ``rel`` and
+    # ``type`` values are constants; hrefs and text are escaped.
+    comic, progress = detail.comic, detail.progress
+    comic_id = comic.id
+    info = comic.comic_info
+    out.append(
+        f"<entry><title>{_escape(issue_title(comic))}</title>"
+        f"<id>urn:bagboard:issue:{comic_id}</id>"
+        f"<updated>{rfc3339(entry_updated(detail))}</updated>"
+    )
+    for name in authors(comic):
+        out.append(f"<author><name>{_escape(name)}</name></author>")
+    if info is not None:
+        if info.year:
+            out.append(f"<dcterms:issued>{_escape(info.year)}</dcterms:issued>")
+        if info.publisher:
+            out.append(f"<dcterms:publisher>{_escape(info.publisher)}</dcterms:publisher>")
+        if info.language_iso:
+            out.append(f"<dcterms:language>{_escape(info.language_iso)}</dcterms:language>")
+        if info.summary:
+            out.append(f'<summary type="text">{_escape(info.summary)}</summary>')
+    image = _attribute(cover_href(links, comic_id, COVER_SIZE))
+    thumbnail = _attribute(cover_href(links, comic_id, THUMBNAIL_SIZE))
+    out.append(
+        f'<link rel="{REL_IMAGE}" href="{image}" type="{JPEG}" />'
+        f'<link rel="{REL_THUMBNAIL}" href="{thumbnail}" type="{JPEG}" />'
+        f'<link rel="{REL_ACQUISITION}" href="{_attribute(file_href(links, comic))}" '
+        f'type="{comic_media_type(comic)}" length="{comic.size}" />'
+    )
+    if comic.page_count > 0:
+        stream = f'pse:count="{comic.page_count}"'
+        if progress is not None and progress.page_number > 0:
+            # 1-based, as PSE 1.1 counts it (the stream template counts from 0).
+            last = min(progress.page_number, comic.page_count)
+            stream += f' pse:lastRead="{last}" pse:lastReadDate="{rfc3339(progress.updated_at)}"'
+        stream_base = links.to(f"{V1_PREFIX}/issue/{comic_id}/pse/")
+        href = _attribute(stream_base) + _PSE_TAIL_ATTRIBUTE
+        out.append(f'<link rel="{REL_PSE_STREAM}" href="{href}" type="{JPEG}" {stream} />')
+    if info is not None and info.series:
+        key = (info.series, info.publisher)
+        collection = collections.get(key)
+        if collection is None:
+            query: tuple[tuple[str, str], ...] = (("series", info.series),)
+            if info.publisher:
+                query += (("publisher", info.publisher),)
+            href = _attribute(feed_url(links, Target("issues", query)))
+            collection = collections[key] = (
+                f'<link rel="collection" href="{href}" type="{ATOM_ACQUISITION}" '
+                f'title="{_attribute(info.series)}" />'
+            )
+        out.append(collection)
+    out.append("</entry>")
+
+
+def _text(out: list[str], tag: str, value: str) -> None:
+    out.append(f"<{tag}>{_escape(value)}</{tag}>")
+
+
+def _link(out: list[str], rel: str, href: str, media_type: str, **attributes: str) -> None:
+    # ``rel`` and ``type`` are always constants of ``media`` and ``feed``, which need no escape.
+    extra = "".join([f' {key}="{_attribute(value)}"' for key, value in attributes.items()])
+    out.append(f'<link rel="{rel}" href="{_attribute(href)}" type="{media_type}"{extra} />')

@@ -1,0 +1,61 @@
+"""OPDS page streaming: ``/opds/v1.2/issue/<id>/pse/<pageNumber>?width=&track=``.
+
+``pageNumber`` counts from 0, as the stream link's ``{pageNumber}`` does (PSE readers fill in
+0..count-1); ``pse:lastRead`` counts from 1. The answer is always the ``image/jpeg`` the link
+promises, at most ``width`` wide. PSE-only readers have no other way to report where they
+are, so with ``track=1`` (which the advertised template carries) serving a page moves the
+user's position on to it: forward only, since readers fetch a few pages ahead and back in any
+order, and never a conflict, since the request carries no reader's clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from litestar import Request, Response
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+
+from bagboard.adapters.http.api.issue_json import image_response, not_modified
+from bagboard.adapters.http.api.params import IssueIdParam
+from bagboard.adapters.http.etag import IfNoneMatch
+from bagboard.adapters.http.files.ranges import weak_match
+from bagboard.adapters.http.opds.media import V1_PREFIX
+from bagboard.adapters.http.routing import get
+from bagboard.domain.model import User
+from bagboard.domain.progress import Device, ProgressChange
+from bagboard.services.issues import IssueService
+from bagboard.services.progress import ProgressService
+
+# Who moved a position by streaming pages, as other devices are shown it.
+PSE_DEVICE: Final = Device("urn:bagboard:opds-pse", "OPDS page streaming")
+
+
+@get(
+    f"{V1_PREFIX.removeprefix('/opds')}/issue/{{issue_id:str}}/pse/{{page_number:str}}",
+    sync_to_thread=True,
+)
+def pse_page(
+    request: Request[Any, Any, Any],
+    issues: NamedDependency[IssueService],
+    progress: NamedDependency[ProgressService],
+    current_user: NamedDependency[User],
+    issue_id: IssueIdParam,
+    page_number: FromPath[str],
+    width: FromQuery[str | None] = None,
+    track: FromQuery[str | None] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    """*Blocking*: it may open the archive and encode the page, so it runs in a thread."""
+    key = issues.stream_key(current_user, issue_id, page_number, width)
+    if weak_match(if_none_match, key.etag):
+        response = not_modified(key.etag)
+    else:
+        response = image_response(issues.stream(current_user, key), None)
+    if track == "1" and request.method == "GET":
+        count = len(issues.pages(current_user, key.comic_id))
+        change = ProgressChange(
+            page_number=key.page, total_pages=count, forward_only=True, device=PSE_DEVICE
+        )
+        progress.save_comic(current_user, key.comic_id, change)
+    return response

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Engine, RowMapping, select, true
+
+from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.tables import libraries
+from bagboard.domain.errors import AlreadyExists
+from bagboard.domain.model import Library
+from bagboard.ports.library_store import LibraryStore
+
+_SELECT = select(libraries.c.id, libraries.c.name, libraries.c.root, libraries.c.enabled)
+
+
+class SqlLibraryStore(LibraryStore):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, name: str, root: str) -> Library:
+        with (
+            translate_errors(duplicate=AlreadyExists("that folder is already a library")),
+            self._engine.begin() as conn,
+        ):
+            library_id = conn.execute(
+                libraries.insert()
+                .values(name=name, root=root, enabled=True)
+                .returning(libraries.c.id)
+            ).scalar_one()
+            # Built inside the transaction so a root the model rejects leaves no row behind.
+            return Library(id=library_id, name=name, root=root, enabled=True)
+
+    def get(self, library_id: int) -> Library | None:
+        return self._first(libraries.c.id == library_id)
+
+    def get_by_root(self, root: str) -> Library | None:
+        return self._first(libraries.c.root == root)
+
+    def list(self, *, enabled_only: bool = False) -> list[Library]:
+        criterion = libraries.c.enabled.is_(True) if enabled_only else true()
+        with translate_errors(), self._engine.connect() as conn:
+            rows = conn.execute(_SELECT.where(criterion).order_by(libraries.c.id)).mappings()
+            return [_to_library(row) for row in rows]
+
+    def set_enabled(self, library_id: int, enabled: bool) -> Library | None:
+        with translate_errors(), self._engine.begin() as conn:
+            conn.execute(
+                libraries.update().where(libraries.c.id == library_id).values(enabled=enabled)
+            )
+            row = conn.execute(_SELECT.where(libraries.c.id == library_id)).mappings().first()
+            return None if row is None else _to_library(row)
+
+    def _first(self, criterion: ColumnElement[bool]) -> Library | None:
+        with translate_errors(), self._engine.connect() as conn:
+            row = conn.execute(_SELECT.where(criterion)).mappings().first()
+            return None if row is None else _to_library(row)
+
+
+def _to_library(row: RowMapping) -> Library:
+    return Library(id=row["id"], name=row["name"], root=row["root"], enabled=row["enabled"])

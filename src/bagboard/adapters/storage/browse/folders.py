@@ -1,0 +1,220 @@
+"""Filesystem-mode browsing over the ``folders`` and ``comics`` tables.
+
+Every list is one indexed ``LIMIT``/``OFFSET`` query in natural order (``name_sort``, then the
+raw name, then the id, so pages never overlap); the total comes free when the page is not full
+and from one ``COUNT`` otherwise (``PagedStatement``, shared with ``browse_metadata``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    bindparam,
+    func,
+    select,
+)
+
+from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
+from bagboard.adapters.storage.db.tables import comics, folders
+from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
+from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
+from bagboard.domain.naturalsort import natural_sort_text
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.ports.folder_browser import FolderBrowser
+
+T = TypeVar("T")
+
+_SHAPES_KEPT = 512  # pages of series folders
+# Pages of comics kept per browser: about 25 KB each (50 rows), a few megabytes in all.
+PAGES_KEPT = 128
+
+# Named as the fields of the row dataclasses, so a result row maps straight onto one.
+_FOLDER = select(
+    folders.c.id,
+    folders.c.library_id,
+    folders.c.parent_id,
+    folders.c.path,
+    folders.c.name,
+    folders.c.depth,
+    folders.c.has_thumbnail,
+    folders.c.comic_count,
+)
+COMIC = select(
+    comics.c.id,
+    comics.c.library_id,
+    comics.c.path,
+    comics.c.name,
+    comics.c.size,
+    comics.c.has_comicinfo,
+    comics.c.page_count,
+    comics.c.added_at,
+    comics.c.title,
+    comics.c.series,
+    comics.c.number,
+    comics.c.year,
+    comics.c.publisher,
+)
+
+
+def bytewise(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """``column`` compared by code point, as Python compares ``str`` (the memory adapter).
+
+    The ``*_sort`` columns already carry ``COLLATE "C"`` on PostgreSQL; plain text columns
+    would follow the database's locale there. SQLite's default BINARY needs nothing (and
+    knows no collation called "C").
+    """
+    return column.collate("C") if dialect == "postgresql" else column
+
+
+class PagedStatement:
+    """An ordered statement cut into pages on the lean path, with its count."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self._page = Prepared(statement.limit(bindparam("limit")).offset(bindparam("offset")))
+        self._count = Prepared(
+            select(func.count()).select_from(statement.order_by(None).subquery())
+        )
+
+    def page(
+        self, conn: LeanConnection, page: PageRequest, make: Callable[..., T], **values: Any
+    ) -> Page[T]:
+        """One page, counted only when the page alone cannot tell the total."""
+        rows = conn.all(self._page, limit=page.limit, offset=page.offset, **values)
+        total = page.offset + len(rows)
+        if (rows and len(rows) == page.limit) or (not rows and page.offset > 0):
+            total = conn.scalar(self._count, **values)
+        return Page([make(*row) for row in rows], total, page)
+
+
+def empty(page: PageRequest) -> Page[Any]:
+    return Page([], 0, page)
+
+
+class SqlFolderBrowser(FolderBrowser):
+    """Each statement is built once, for this engine's dialect, and run on the lean path
+    (``lean``): a listing runs three to five of them, and building them again on every
+    request cost more than running them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
+        self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
+        dialect = engine.dialect.name
+        folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
+        comic_order = (comics.c.name_sort, bytewise(comics.c.name, dialect), comics.c.id)
+        libraries = folders.c.library_id.in_(bindparam("libraries", expanding=True))
+        parents = folders.c.parent_id.in_(bindparam("parents", expanding=True))
+        publishers = (libraries, folders.c.depth == 1)
+        self._publishers = PagedStatement(_FOLDER.where(*publishers).order_by(*folder_order))
+        # The sort key narrows a name lookup to one entry of the (parent, name_sort) or
+        # (library, depth, name_sort) index; the raw name makes the match exact.
+        same_name = (
+            folders.c.name_sort == bindparam("name_sort"),
+            folders.c.name == bindparam("name"),
+            libraries,
+        )
+        self._named_publisher = Prepared(
+            _FOLDER.where(*same_name, folders.c.depth == 1).order_by(*folder_order)
+        )
+        self._named_child = Prepared(_FOLDER.where(*same_name, parents).order_by(*folder_order))
+        self._at = Prepared(_FOLDER.where(folders.c.path == bindparam("path"), libraries))
+        self._children = PagedStatement(_FOLDER.where(parents).order_by(*folder_order))
+        self._own_shapes = Prepared(
+            select(
+                folders.c.id, folders.c.path, folders.c.depth, _direct_count(folders.c.id)
+            ).where(folders.c.path.in_(bindparam("paths", expanding=True)))
+        )
+        child = folders.alias("child")
+        self._child_shapes = Prepared(
+            select(child.c.parent_id, child.c.name, child.c.comic_count, _direct_count(child.c.id))
+            .where(child.c.parent_id.in_(bindparam("parents", expanding=True)))
+            .order_by(child.c.parent_id, child.c.name_sort, child.c.name, child.c.id)
+        )
+        self._comics = PagedStatement(
+            COMIC.where(comics.c.folder_id.in_(bindparam("folders", expanding=True))).order_by(
+                *comic_order
+            )
+        )
+
+    def publishers(self, library_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
+        if not library_ids:
+            return empty(page)
+        with lean(self._engine) as conn:
+            return self._publishers.page(conn, page, FolderRow, libraries=library_ids)
+
+    def named(
+        self, library_ids: Sequence[int], parent_ids: Sequence[int] | None, name: str
+    ) -> list[FolderRow]:
+        if not library_ids or (parent_ids is not None and not parent_ids):
+            return []
+        values: dict[str, Any] = {
+            "name_sort": natural_sort_text(name),
+            "name": name,
+            "libraries": library_ids,
+        }
+        with lean(self._engine) as conn:
+            if parent_ids is None:
+                rows = conn.all(self._named_publisher, **values)
+            else:
+                rows = conn.all(self._named_child, parents=parent_ids, **values)
+        return [FolderRow(*row) for row in rows]
+
+    def at(self, library_ids: Sequence[int], path: str) -> FolderRow | None:
+        if not library_ids:
+            return None
+        with lean(self._engine) as conn:
+            row = conn.first(self._at, path=path, libraries=library_ids)
+        return None if row is None else FolderRow(*row)
+
+    def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
+        if not parent_ids:
+            return empty(page)
+        with lean(self._engine) as conn:
+            return self._children.page(conn, page, FolderRow, parents=parent_ids)
+
+    def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:
+        if not paths:
+            return {}
+        wanted = tuple(sorted(set(paths)))
+        # Two queries whatever the number of paths: the folders with their direct counts,
+        # then all their children with theirs. They count many index entries for a few
+        # numbers, so the shapes are kept for as long as the index stays the same.
+        with lean(self._engine) as conn:
+            return kept(
+                self._kept_shapes,
+                wanted,
+                current_generation(conn),
+                lambda: self._shapes(conn, wanted),
+            )
+
+    def _shapes(self, conn: LeanConnection, wanted: Sequence[str]) -> dict[str, FolderShape]:
+        own = conn.all(self._own_shapes, paths=wanted)
+        rows = conn.all(self._child_shapes, parents=[row[0] for row in own]) if own else []
+        children: dict[int, list[tuple[str, int, int]]] = {}
+        for parent_id, name, count, direct in rows:
+            children.setdefault(parent_id, []).append((name, count, direct))
+        return {
+            path: FolderShape(depth, direct, tuple(children.get(folder_id, ())))
+            for folder_id, path, depth, direct in own
+        }
+
+    def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        if not folder_ids:
+            return empty(page)
+        key = (tuple(folder_ids), page)
+        with lean(self._engine) as conn:
+            return kept(
+                self._kept_pages,
+                key,
+                current_generation(conn),
+                lambda: self._comics.page(conn, page, ComicRow, folders=folder_ids),
+            )
+
+
+def _direct_count(folder_id: ColumnElement[int]) -> ColumnElement[int]:
+    return select(func.count()).where(comics.c.folder_id == folder_id).scalar_subquery()

@@ -1,0 +1,194 @@
+"""Metadata-mode browsing: comics grouped by their stored ``publisher_key`` and ``series_key``.
+
+Publishers and series are read from the facet tables the index keeps with every write
+(``facet_tables``; series lists in ``browse_series``), so a list costs its page rather than a
+pass over every visible comic. Issues and recent comics are read from ``comics`` itself,
+through its indexes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Integer, bindparam, cast, func, select
+
+from bagboard.adapters.storage.browse.comic_search import ComicSearch
+from bagboard.adapters.storage.browse.folders import COMIC, PAGES_KEPT, PagedStatement, empty
+from bagboard.adapters.storage.browse.series import series_page
+from bagboard.adapters.storage.db.facet_tables import publisher_facets
+from bagboard.adapters.storage.db.lean import Prepared, lean
+from bagboard.adapters.storage.db.tables import comics
+from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
+from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.ports.metadata_browser import MetadataBrowser
+
+_publisher_key = comics.c.publisher_key
+_series_key = comics.c.series_key
+
+
+class SqlMetadataBrowser(MetadataBrowser):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._searches: GenerationCache[Page[Facet]] = GenerationCache(_SEARCHES_KEPT)
+        self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
+        self._comic_search = ComicSearch(engine)
+
+    def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
+        if not library_ids:
+            return empty(page)
+        statement, distinct = _PUBLISHERS[Sort.COUNT if sort is Sort.COUNT else Sort.ALPHA]
+        with lean(self._engine) as conn:
+            rows = conn.all(statement, libraries=library_ids, limit=page.limit, offset=page.offset)
+            if rows:
+                total = rows[0][2]
+            elif page.offset == 0:
+                total = 0
+            else:  # past the end: only a count can tell how far
+                total = conn.scalar(distinct, libraries=library_ids)
+        spellings: dict[str, tuple[int, Counter[str]]] = {}
+        for key, count, _, spelling, n in rows:
+            spellings.setdefault(key, (count, Counter()))[1][spelling] += n
+        items = [
+            Facet(key, display_name(names.items()), n) for key, (n, names) in spellings.items()
+        ]
+        return Page(items, total, page)
+
+    def series(
+        self,
+        library_ids: Sequence[int],
+        publisher_key: str | None,
+        query: str | None,
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Facet]:
+        if not library_ids or publisher_key == "":
+            return empty(page)
+        if not query:
+            return series_page(self._engine, library_ids, publisher_key, query, sort, page)
+        # A search reads an index of substrings and every series it finds: it is remembered
+        # for as long as the index stays the same generation (any write, by any process,
+        # moves it on), so paging through results or asking again costs one small read.
+        key = (tuple(library_ids), publisher_key, query, sort, page)
+        with lean(self._engine) as conn:
+            generation = current_generation(conn)
+        return kept(
+            self._searches,
+            key,
+            generation,
+            lambda: series_page(self._engine, library_ids, publisher_key, query, sort, page),
+        )
+
+    def issues(
+        self,
+        library_ids: Sequence[int],
+        series_key: str,
+        publisher_key: str | None,
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[ComicRow]:
+        # Comics with an empty key belong to no group, so an empty key finds nothing.
+        if not library_ids or not series_key or publisher_key == "":
+            return empty(page)
+        values: dict[str, Any] = {"libraries": library_ids, "series": series_key}
+        if publisher_key is not None:
+            values["publisher"] = publisher_key
+        statement = _ISSUES[sort if sort in _ISSUE_ORDER else Sort.ALPHA, publisher_key is not None]
+        key = ("issues", tuple(library_ids), series_key, publisher_key, sort, page)
+        with lean(self._engine) as conn:
+            return kept(
+                self._kept_pages,
+                key,
+                current_generation(conn),
+                lambda: statement.page(conn, page, ComicRow, **values),
+            )
+
+    def recent(
+        self, library_ids: Sequence[int], since: datetime, page: PageRequest
+    ) -> Page[ComicRow]:
+        if not library_ids:
+            return empty(page)
+        key = ("recent", tuple(library_ids), since, page)
+        with lean(self._engine) as conn:
+            return kept(
+                self._kept_pages,
+                key,
+                current_generation(conn),
+                lambda: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since),
+            )
+
+    def search(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
+        return self._comic_search.page(library_ids, query, page)
+
+
+def _publisher_statements(sort: Sort) -> tuple[Prepared, Prepared]:
+    """A page of publishers and their count, for ``libraries``, ``limit`` and ``offset``.
+
+    The page of groups is cut from the visible spellings' counts and joined back to its own
+    spellings, in one statement; a library holds few publishers, so the counts are few rows
+    whatever the number of comics. Built once: on a statement this small, building it again
+    on every request would cost several times what running it does.
+    """
+    facets = publisher_facets.c
+    spellings = (
+        select(
+            facets.publisher_key.label("key"),
+            facets.publisher_sort.label("sort"),
+            facets.publisher.label("spelling"),
+            cast(func.sum(facets.comics), Integer).label("n"),
+        )
+        .where(facets.library_id.in_(bindparam("libraries", expanding=True)))
+        .group_by(facets.publisher_sort, facets.publisher_key, facets.publisher)
+        .cte("spellings")
+    )
+    count = cast(func.sum(spellings.c.n), Integer)
+    natural = (spellings.c.sort, spellings.c.key)
+    order = (count.desc(), *natural) if sort is Sort.COUNT else natural
+    position = func.row_number().over(order_by=order).label("position")
+    groups = (
+        select(spellings.c.key, count.label("count"), func.count().over().label("total"), position)
+        .group_by(*natural)
+        .order_by(position)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("groups")
+    )
+    page = (
+        select(groups.c.key, groups.c.count, groups.c.total, spellings.c.spelling, spellings.c.n)
+        .join_from(groups, spellings, spellings.c.key == groups.c.key)
+        .order_by(groups.c.position)
+    )
+    return Prepared(page), Prepared(select(func.count(func.distinct(spellings.c.key))))
+
+
+_PUBLISHERS = {sort: _publisher_statements(sort) for sort in (Sort.ALPHA, Sort.COUNT)}
+
+
+_SEARCHES_KEPT = 256
+
+
+_LIBRARIES = comics.c.library_id.in_(bindparam("libraries", expanding=True))
+_NATURAL = (comics.c.number_sort, comics.c.name_sort, comics.c.id)
+_ISSUE_ORDER: dict[Sort, tuple[Any, ...]] = {
+    Sort.ALPHA: _NATURAL,
+    Sort.RECENT: (comics.c.added_at.desc(), comics.c.id.desc()),
+    Sort.YEAR: (comics.c.year_int.desc().nulls_last(), *_NATURAL),
+}
+
+
+def _issues(sort: Sort, by_publisher: bool) -> PagedStatement:
+    statement = COMIC.where(_LIBRARIES, _series_key == bindparam("series"))
+    if by_publisher:
+        statement = statement.where(_publisher_key == bindparam("publisher"))
+    return PagedStatement(statement.order_by(*_ISSUE_ORDER[sort]))
+
+
+_ISSUES = {(sort, split): _issues(sort, split) for sort in _ISSUE_ORDER for split in (False, True)}
+_RECENT = PagedStatement(
+    COMIC.where(
+        _LIBRARIES, comics.c.added_at >= bindparam("since", type_=comics.c.added_at.type)
+    ).order_by(comics.c.added_at.desc(), comics.c.id.desc())
+)

@@ -1,0 +1,326 @@
+"""The schema as SQLAlchemy Core tables, kept identical to what the migrations build.
+
+A contract test compares the migrated database with this metadata, so a column added here
+without a migration (or the reverse) fails the build.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CHAR,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+)
+
+# The facet and page-list tables live in their own modules; importing them here registers them
+# on ``metadata`` for whatever reads the schema from this module (Alembic, the schema test).
+from bagboard.adapters.storage.db import facet_tables as facet_tables
+from bagboard.adapters.storage.db import page_tables as page_tables
+from bagboard.adapters.storage.db.columns import (
+    BYTEWISE_TEXT,
+    UtcDateTime,
+    created_at,
+    library_fk,
+    sort_key,
+    user_fk,
+)
+from bagboard.adapters.storage.db.columns import metadata as metadata
+from bagboard.domain.comicinfo import TEXT_FIELDS
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    # Names are unique case-insensitively; a casefolded copy gives every database the same
+    # rule (collations differ) and an index to look names up by.
+    Column("name_key", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    # False means "only the libraries listed in user_libraries", possibly none at all.
+    Column("all_libraries", Boolean, nullable=False),
+    created_at(),
+    Index("ix_users_name_key", "name_key", unique=True),
+)
+
+libraries = Table(
+    "libraries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("root", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    created_at(),
+    Index("ix_libraries_root", "root", unique=True),
+)
+
+user_libraries = Table(
+    "user_libraries",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    library_fk(primary_key=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    user_fk(),
+    Column("name", Text, nullable=False),
+    Column("token_hash", CHAR(64), nullable=False),  # hex SHA-256
+    created_at(),
+    Column("last_used_at", UtcDateTime(), nullable=True),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+    Index("ix_api_tokens_token_hash", "token_hash", unique=True),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+
+# --- The library index -------------------------------------------------------------------
+
+# ComicInfo's text fields, one column each, named as in ``ComicInfo``.
+COMICINFO_TEXT_COLUMNS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
+
+
+def _info_text(name: str) -> Column[str]:
+    return Column(name, Text, nullable=False, server_default="")
+
+
+# Folders below a library root, the root included (depth 0, no parent).
+folders = Table(
+    "folders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    library_fk(),
+    # No ON DELETE action: a folder is removed only after its children, and the check runs at
+    # the end of the statement so deleting a whole library still cascades cleanly.
+    Column("parent_id", Integer, ForeignKey("folders.id"), nullable=True),
+    Column("path", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    sort_key("name_sort"),
+    Column("depth", Integer, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("has_thumbnail", Boolean, nullable=False),
+    Column("comic_count", Integer, nullable=False),  # recursive
+    Column("indexed_at", UtcDateTime(), nullable=False),
+    Index("ix_folders_path", "path", unique=True),
+    Index("ix_folders_library_id_depth_name_sort", "library_id", "depth", "name_sort"),
+    Index("ix_folders_parent_id_name_sort", "parent_id", "name_sort"),
+)
+
+comics = Table(
+    "comics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    library_fk(),
+    # NO ACTION rather than RESTRICT: both refuse to drop a folder that still holds comics,
+    # but RESTRICT checks before the library's cascade has removed those comics.
+    Column("folder_id", Integer, ForeignKey("folders.id"), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    sort_key("name_sort"),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("format", Text, nullable=True),
+    Column("added_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("page_count", Integer, nullable=False),
+    Column("has_comicinfo", Boolean, nullable=False),
+    Column("error", Text, nullable=True),
+    # Derived keys for metadata browsing, computed on write so queries can use indexes.
+    # Compared bytewise like the sort keys (migration 0004), so PostgreSQL can list groups
+    # in key order straight from an index.
+    Column("publisher_key", BYTEWISE_TEXT, nullable=False, server_default=""),
+    Column("series_key", BYTEWISE_TEXT, nullable=False, server_default=""),
+    sort_key("number_sort"),
+    Column("year_int", Integer, nullable=True),
+    *(_info_text(name) for name in COMICINFO_TEXT_COLUMNS if name != "summary"),
+    Column("info_page_count", Integer, nullable=True),
+    Column("front_cover", Integer, nullable=True),
+    # The long values last: SQLite spills the end of a large row to overflow pages, and
+    # nothing but the comic's own page reads these two.
+    _info_text("summary"),
+    # The <Pages> list as JSON (see index_rows): only covers and readers use it.
+    Column("pages_json", Text, nullable=False, server_default="[]"),
+    Index("ix_comics_path", "path", unique=True),
+    Index("ix_comics_folder_id_name_sort", "folder_id", "name_sort"),
+    # Covering indexes for metadata browsing (migration 0004): grouping all visible comics by
+    # publisher or series reads only these entries, never the rows.
+    Index(
+        "ix_comics_publisher_browse",
+        "library_id",
+        "publisher_key",
+        "publisher",
+        "series_key",
+        "year_int",
+        "added_at",
+    ),
+    Index(
+        "ix_comics_series_browse",
+        "library_id",
+        "series_key",
+        "year_int",
+        "added_at",
+        "title",
+        "name",
+    ),
+    Index("ix_comics_series_key_number_sort", "series_key", "number_sort"),
+    Index("ix_comics_library_id_added_at", "library_id", "added_at"),
+    Index("ix_comics_fingerprint", "fingerprint"),
+    # Ids are never handed out again once a comic is removed (clients keep them in progress
+    # and sync state); PostgreSQL sequences already behave so, SQLite needs AUTOINCREMENT.
+    sqlite_autoincrement=True,
+)
+
+# A comic's removal, for a sync feed to report; no foreign key since the comic is gone.
+comic_removals = Table(
+    "comic_removals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comic_id", Integer, nullable=False),
+    Column("library_id", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("removed_at", UtcDateTime(), nullable=False),
+    Index("ix_comic_removals_removed_at", "removed_at"),
+)
+
+library_scans = Table(
+    "library_scans",
+    metadata,
+    library_fk(primary_key=True),
+    Column("last_scan_at", UtcDateTime(), nullable=False),
+)
+
+# One row whose value every index write raises (``index_write``), so any process can tell
+# whether what it derived from the index (remembered search results) is still current,
+# whichever process wrote.
+index_generation = Table(
+    "index_generation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
+
+# --- Shelves, reading progress and read marks --------------------------------------------
+
+
+# Favorites and want-to-read. ``path`` is where the item was when added; a file entry also
+# points at its comic, whose current path is what a listing shows, and leaves the shelf with it.
+shelf_entries = Table(
+    "shelf_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    user_fk(),
+    Column("shelf", String(16), nullable=False),  # Shelf: favorites, to_read
+    Column("kind", String(16), nullable=False),  # ShelfKind: file, folder
+    Column("path", Text, nullable=False),
+    library_fk(),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="CASCADE"), nullable=True),
+    sort_key("name_sort"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_shelf_entries_user_id_shelf_path", "user_id", "shelf", "path", unique=True),
+    Index("ix_shelf_entries_user_id_shelf_name_sort", "user_id", "shelf", "name_sort", "id"),
+    Index("ix_shelf_entries_user_id_shelf_created_at", "user_id", "shelf", "created_at", "id"),
+)
+# A comic is on a shelf once, whatever path it was added under.
+Index(
+    "ix_shelf_entries_user_id_shelf_comic_id",
+    shelf_entries.c.user_id,
+    shelf_entries.c.shelf,
+    shelf_entries.c.comic_id,
+    unique=True,
+    sqlite_where=shelf_entries.c.comic_id.is_not(None),
+    postgresql_where=shelf_entries.c.comic_id.is_not(None),
+)
+
+# A user's position in a comic. Rows are found by comic id while the comic is indexed, so the
+# position follows it through moves; ``comic_path`` is where it was first read (or the path a
+# client sent for a file the index does not know). When the comic leaves the index the row
+# stays, keyed by that path, and a comic indexed there again takes it over: positions survive
+# rebuilds. Both keys are unique, so neither lookup can find two rows, and SET NULL on a
+# removal never collides (it only clears ``comic_id``). A cleared position stays as a
+# tombstone (``deleted``) so the sync feed can report it.
+reading_progress = Table(
+    "reading_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    user_fk(),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
+    Column("comic_path", Text, nullable=False),
+    Column("page_number", Integer, nullable=False),
+    Column("total_pages", Integer, nullable=True),
+    Column("time_spent", Integer, nullable=False, server_default="0"),  # seconds
+    Column("updated_at", UtcDateTime(), nullable=False),  # server time: the feed's order
+    Column("client_updated_at", BigInteger, nullable=True),  # unix seconds, the client's clock
+    Column("deleted", Boolean, nullable=False, server_default=false()),
+    # The device that wrote last (OPDS clients name theirs); NULL for /api/v1 writes.
+    Column("device_id", Text, nullable=True),
+    Column("device_name", Text, nullable=True),
+    Index("ix_reading_progress_user_id_comic_path", "user_id", "comic_path", unique=True),
+    # The sync feed's order: a user's changes since a time, ties by id.
+    Index("ix_reading_progress_user_id_updated_at", "user_id", "updated_at", "id"),
+)
+Index(
+    "ix_reading_progress_user_id_comic_id",
+    reading_progress.c.user_id,
+    reading_progress.c.comic_id,
+    unique=True,
+    sqlite_where=reading_progress.c.comic_id.is_not(None),
+    postgresql_where=reading_progress.c.comic_id.is_not(None),
+)
+
+# Rows kept by path alone, for the index to link when a comic appears at their path.
+Index(
+    "ix_reading_progress_unlinked_path",
+    reading_progress.c.comic_path,
+    sqlite_where=reading_progress.c.comic_id.is_(None),
+    postgresql_where=reading_progress.c.comic_id.is_(None),
+)
+
+# "I have read this": keyed like reading_progress, and following moves the same way. An unmark
+# stays as a tombstone (``deleted``) so the sync feed can report it.
+read_marks = Table(
+    "read_marks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    user_fk(),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
+    Column("comic_path", Text, nullable=False),
+    Column("page_count", Integer, nullable=True),
+    Column("time_spent", Integer, nullable=False, server_default="0"),  # seconds
+    Column("read_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),  # server time: the feed's order
+    Column("deleted", Boolean, nullable=False, server_default=false()),  # unmarked
+    Index("ix_read_marks_user_id_comic_path", "user_id", "comic_path", unique=True),
+    Index("ix_read_marks_user_id_updated_at", "user_id", "updated_at", "id"),
+)
+Index(
+    "ix_read_marks_user_id_comic_id",
+    read_marks.c.user_id,
+    read_marks.c.comic_id,
+    unique=True,
+    sqlite_where=read_marks.c.comic_id.is_not(None),
+    postgresql_where=read_marks.c.comic_id.is_not(None),
+)
+Index(
+    "ix_read_marks_unlinked_path",
+    read_marks.c.comic_path,
+    sqlite_where=read_marks.c.comic_id.is_(None),
+    postgresql_where=read_marks.c.comic_id.is_(None),
+)

@@ -1,0 +1,71 @@
+"""Values derived from the index, remembered for one index generation.
+
+Every index write raises ``tables.index_generation`` in its own transaction, whichever process
+writes. A value read from the index while the generation was N is still exact while it is N,
+so a reader may keep it and check that one number instead of reading again: one indexed read
+of one row instead of many. Used for series searches and folder shapes, which read many rows
+to produce little, and for pages of comics, whose rows cost more to read and build than the
+generation does to check.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Generic, TypeVar
+
+from sqlalchemy import select
+
+from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
+from bagboard.adapters.storage.db.tables import index_generation
+
+V = TypeVar("V")
+
+_GENERATION = Prepared(select(index_generation.c.value))
+
+
+def current_generation(conn: LeanConnection) -> int | None:
+    """The index generation now; None when its row is missing (nothing can be kept then)."""
+    value = conn.scalar(_GENERATION)
+    return None if value is None else int(value)
+
+
+class GenerationCache(Generic[V]):
+    """The last ``size`` values by key, each valid for the generation it was read at (any
+    hashable version: the index generation, or a tuple that includes it)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[Hashable, tuple[Hashable, V]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: Hashable, generation: Hashable | None) -> V | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or generation is None or entry[0] != generation:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: Hashable, generation: Hashable | None, value: V) -> None:
+        """Keep ``value``, read at ``generation`` (read before the value was)."""
+        if generation is None:
+            return
+        with self._lock:
+            self._entries[key] = (generation, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+def kept(
+    cache: GenerationCache[V], key: Hashable, version: Hashable | None, read: Callable[[], V]
+) -> V:
+    """The value kept for ``key`` at ``version`` (read before the value is), else ``read()``,
+    then kept. ``version`` None keeps nothing."""
+    found = cache.get(key, version)
+    if found is None:
+        found = read()
+        cache.put(key, version, found)
+    return found

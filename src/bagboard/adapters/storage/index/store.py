@@ -1,0 +1,152 @@
+"""The library index on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.lean import Prepared, lean
+from bagboard.adapters.storage.db.tables import comics, folders, library_scans
+from bagboard.adapters.storage.index.rows import COMIC_READ_COLUMNS, indexed_comic
+from bagboard.adapters.storage.index.statistics import refresh_statistics
+from bagboard.adapters.storage.index.write import apply_changes
+from bagboard.adapters.storage.progress.links import link_rows_at
+from bagboard.domain.catalog import (
+    ComicPlace,
+    IndexChanges,
+    IndexedComic,
+    IndexSnapshot,
+    KnownComic,
+    KnownFolder,
+)
+from bagboard.domain.errors import InvalidInput
+from bagboard.ports.library_index import LibraryIndex
+
+# Only what the incremental scan compares: at 100,000 comics the snapshot must stay a
+# fraction of a second, so it never touches the metadata columns.
+# Read through the lean path (rows as the driver's tuples): building 100,000 Core rows would
+# cost more than the query.
+_KNOWN_FOLDERS = Prepared(
+    select(
+        folders.c.id,
+        folders.c.path,
+        folders.c.depth,
+        folders.c.mtime_ns,
+        folders.c.has_thumbnail,
+        folders.c.comic_count,
+    ).where(folders.c.library_id == bindparam("library_id"))
+)
+_KNOWN_COMICS = Prepared(
+    select(
+        comics.c.id,
+        comics.c.path,
+        comics.c.size,
+        comics.c.mtime_ns,
+        comics.c.fingerprint,
+        comics.c.error,
+    ).where(comics.c.library_id == bindparam("library_id"))
+)
+_LAST_SCAN = Prepared(
+    select(library_scans.c.last_scan_at).where(
+        library_scans.c.library_id == bindparam("library_id")
+    )
+)
+_COMIC = select(*(comics.c[name] for name in COMIC_READ_COLUMNS))
+_COMIC_BY_ID = Prepared(_COMIC.where(comics.c.id == bindparam("id")))
+_COMICS_BY_ID = Prepared(_COMIC.where(comics.c.id.in_(bindparam("ids", expanding=True))))
+# Far below every driver's bound-parameter limit; a feed page asks for fifty.
+_CHUNK = 1000
+_COMIC_AT = Prepared(_COMIC.where(comics.c.path == bindparam("path")))
+_PLACE_AT = Prepared(
+    select(comics.c.id, comics.c.library_id, comics.c.path).where(
+        comics.c.path == bindparam("path")
+    )
+)
+
+
+class SqlLibraryIndex(LibraryIndex):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._written = 0  # rows changed by this process since statistics were refreshed
+
+    def snapshot(self, library_id: int) -> IndexSnapshot:
+        # No shared read transaction: the scanner that asks is the index's only writer.
+        with lean(self._engine) as conn:
+            folder_rows = conn.all(_KNOWN_FOLDERS, library_id=library_id)
+            comic_rows = conn.all(_KNOWN_COMICS, library_id=library_id)
+            last_scan_at = conn.scalar(_LAST_SCAN, library_id=library_id)
+        return IndexSnapshot(
+            folders={row[1]: KnownFolder(*row) for row in folder_rows},
+            comics={row[1]: KnownComic(*row) for row in comic_rows},
+            last_scan_at=last_scan_at,
+        )
+
+    def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
+        if not changes:
+            return
+        # Both mean the scanner sent an inconsistent batch (a path indexed twice, a folder
+        # removed while it still holds something); InvalidInput, as the memory index raises.
+        duplicate = InvalidInput("a folder or comic with that path is already indexed")
+        missing = InvalidInput("a folder still holds comics or folders")
+        with (
+            translate_errors(duplicate=duplicate, missing=missing),
+            self._engine.begin() as conn,
+        ):
+            apply_changes(conn, library_id, changes, at)
+            arrived = [entry.path for entry, _ in changes.added]
+            link_rows_at(conn, arrived + [move.entry.path for move in changes.moved])
+        self._written += (
+            len(changes.folders)
+            + len(changes.added)
+            + len(changes.changed)
+            + len(changes.moved)
+            + len(changes.removed_comics)
+            + len(changes.removed_folders)
+        )
+
+    def finish_scan(self, library_id: int, at: datetime) -> None:
+        with translate_errors(), self._engine.begin() as conn:
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(library_scans).values(library_id=library_id, last_scan_at=at)
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[library_scans.c.library_id],
+                    set_={"last_scan_at": statement.excluded.last_scan_at},
+                )
+            )
+        with translate_errors():
+            if refresh_statistics(self._engine, self._written):
+                self._written = 0
+
+    def comic(self, comic_id: int) -> IndexedComic | None:
+        return self._first(_COMIC_BY_ID, id=comic_id)
+
+    def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
+        wanted = iter(sorted(set(ids)))
+        found: dict[int, IndexedComic] = {}
+        with lean(self._engine) as conn:
+            while chunk := list(islice(wanted, _CHUNK)):
+                for row in conn.all(_COMICS_BY_ID, ids=chunk):
+                    comic = indexed_comic(row)
+                    found[comic.id] = comic
+        return found
+
+    def comic_at(self, path: str) -> IndexedComic | None:
+        return self._first(_COMIC_AT, path=path)
+
+    def place_at(self, path: str) -> ComicPlace | None:
+        with lean(self._engine) as conn:
+            row = conn.first(_PLACE_AT, path=path)
+        return None if row is None else ComicPlace(*row)
+
+    def _first(self, statement: Prepared, **values: Any) -> IndexedComic | None:
+        # The lean path: every detail, cover, page and progress request looks a comic up.
+        with lean(self._engine) as conn:
+            row = conn.first(statement, **values)
+        return None if row is None else indexed_comic(row)

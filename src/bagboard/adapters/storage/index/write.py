@@ -1,0 +1,255 @@
+"""The write half of the SQL library index: one ``IndexChanges`` batch inside one transaction.
+
+Every statement is an executemany (or a chunked ``IN``) so a batch of hundreds of comics costs a
+handful of round trips, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from itertools import groupby, islice
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bagboard.adapters.storage.db.tables import comic_removals, comics, folders, index_generation
+from bagboard.adapters.storage.index.facet_rows import build_series, rebuild_series
+from bagboard.adapters.storage.index.facets import (
+    FacetChanges,
+    GroupKeys,
+    group_keys,
+    lock_everywhere,
+    plan_everywhere,
+    shift_publishers,
+)
+from bagboard.adapters.storage.index.rows import comic_row, folder_row, location_row
+from bagboard.domain.catalog import FolderEntry, IndexChanges
+from bagboard.domain.errors import InvalidInput
+
+# Far below every driver's bound-parameter limit (SQLite 32,766, PostgreSQL 65,535).
+_CHUNK = 1000
+
+T = TypeVar("T")
+
+
+def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: datetime) -> None:
+    """Write ``changes`` on ``conn``; the caller owns the transaction.
+
+    Removed comics go first so an added or moved comic may take a freed path; removed folders
+    go last so comics can move out of them first. The facets follow at the end (``facets``).
+    """
+    removed = set(changes.removed_comics)
+    # A comic listed twice is written twice, the last entry winning; one listed as removed
+    # too is gone before its update, which then finds nothing.
+    changed_entries = {
+        comic_id: entry for comic_id, entry in changes.changed if comic_id not in removed
+    }
+    moved_ids = {move.comic_id for move in changes.moved}
+    # The groups these comics leave, read before they are rewritten or deleted.
+    before = _group_keys(conn, library_id, [*removed, *changed_entries, *moved_ids])
+    facets = FacetChanges()
+    for comic_id in removed & before.keys():
+        facets.lose(before[comic_id])
+    for comic_id in moved_ids & before.keys():
+        facets.rename(before[comic_id])
+    folder_ids = _upsert_folders(conn, library_id, changes.folders, at)
+    if changes.removed_comics:
+        _remove_comics(conn, library_id, changes.removed_comics, at)
+    entries = [entry for _, entry in changes.changed]
+    entries += [move.entry for move in changes.moved]
+    entries += [entry for entry, _ in changes.added]
+    wanted = {entry.folder_path for entry in entries} - folder_ids.keys()
+    folder_ids.update(_folder_ids(conn, library_id, wanted))
+
+    def folder_of(path: str) -> int:
+        try:
+            return folder_ids[path]
+        except KeyError:
+            raise InvalidInput("a comic's folder is not indexed") from None
+
+    if changes.moved:
+        moved = [
+            {
+                "b_id": move.comic_id,
+                **location_row(move.entry),
+                "folder_id": folder_of(move.entry.folder_path),
+                "updated_at": at,
+            }
+            for move in changes.moved
+        ]
+        _update_by_id(conn, library_id, moved)
+    if changed_entries:
+        changed = [
+            {
+                "b_id": comic_id,
+                **comic_row(entry),
+                "folder_id": folder_of(entry.folder_path),
+                "updated_at": at,
+            }
+            for comic_id, entry in changed_entries.items()
+        ]
+        _update_by_id(conn, library_id, changed)
+        for row in changed:
+            if row["b_id"] in before:  # else not this library's comic: nothing was written
+                facets.lose(before[row["b_id"]])
+                facets.gain(_keys(row))
+    if changes.added:
+        added = [
+            {
+                **comic_row(entry),
+                "library_id": library_id,
+                "folder_id": folder_of(entry.folder_path),
+                "added_at": added_at,
+                "updated_at": at,
+            }
+            for entry, added_at in changes.added
+        ]
+        conn.execute(insert(comics), added)
+        for row in added:
+            facets.arrive(row)
+    if changes.removed_folders:
+        _remove_folders(conn, library_id, changes.removed_folders)
+    _write_facets(conn, library_id, facets)
+    _next_generation(conn)
+
+
+def _next_generation(conn: Connection) -> None:
+    """Raise the index generation (``tables.index_generation``), making its row if missing."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(index_generation).values(id=1, value=1)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[index_generation.c.id],
+            set_={"value": index_generation.c.value + 1},
+        )
+    )
+
+
+def _upsert_folders(
+    conn: Connection, library_id: int, entries: list[FolderEntry], at: datetime
+) -> dict[str, int]:
+    """Insert or update ``entries``; returns the id of every folder written or looked up."""
+    if not entries:
+        return {}
+    # A path listed twice is upserted once, with its last entry, as repeated upserts would.
+    entries = list({entry.path: entry for entry in entries}.values())
+    paths = {entry.path for entry in entries}
+    parents = {entry.parent_path for entry in entries if entry.parent_path is not None}
+    ids = _folder_ids(conn, library_id, paths | parents)
+    # Parents first: a level's parent ids are known once the level above is written.
+    for _, level in groupby(sorted(entries, key=lambda e: e.depth), key=lambda e: e.depth):
+        new: list[dict[str, Any]] = []
+        known: list[dict[str, Any]] = []
+        for entry in level:
+            row = folder_row(entry, library_id, at)
+            row["parent_id"] = _parent_id(entry, ids)
+            if entry.path in ids:
+                known.append({"b_id": ids[entry.path], **row})
+            else:
+                new.append(row)
+        if known:
+            statement = update(folders).where(
+                folders.c.id == bindparam("b_id"), folders.c.library_id == library_id
+            )
+            conn.execute(statement, known)
+        if new:
+            inserted = conn.execute(insert(folders).returning(folders.c.path, folders.c.id), new)
+            ids.update({path: folder_id for path, folder_id in inserted})
+    return ids
+
+
+def _parent_id(entry: FolderEntry, ids: dict[str, int]) -> int | None:
+    if entry.parent_path is None:
+        return None
+    try:
+        return ids[entry.parent_path]
+    except KeyError:
+        raise InvalidInput("a folder's parent folder is not indexed") from None
+
+
+def _folder_ids(conn: Connection, library_id: int, paths: Iterable[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for chunk in _chunks(sorted(paths)):
+        rows = conn.execute(
+            select(folders.c.path, folders.c.id).where(
+                folders.c.library_id == library_id, folders.c.path.in_(chunk)
+            )
+        )
+        ids.update({path: folder_id for path, folder_id in rows})
+    return ids
+
+
+def _update_by_id(conn: Connection, library_id: int, rows: list[dict[str, Any]]) -> None:
+    # The library condition keeps a stray id from rewriting another library's comic.
+    statement = update(comics).where(
+        comics.c.id == bindparam("b_id"), comics.c.library_id == library_id
+    )
+    conn.execute(statement, rows)
+
+
+def _remove_comics(conn: Connection, library_id: int, ids: list[int], at: datetime) -> None:
+    for chunk in _chunks(ids):
+        gone = conn.execute(
+            delete(comics)
+            .where(comics.c.library_id == library_id, comics.c.id.in_(chunk))
+            .returning(comics.c.id, comics.c.path)
+        ).all()
+        if gone:
+            conn.execute(
+                insert(comic_removals),
+                [
+                    {"comic_id": comic_id, "library_id": library_id, "path": path, "removed_at": at}
+                    for comic_id, path in gone
+                ],
+            )
+
+
+def _remove_folders(conn: Connection, library_id: int, paths: list[str]) -> None:
+    # A child's path is longer than its parent's, so longest first removes children first.
+    # A folder still holding comics or subfolders fails its foreign keys, as it should.
+    ordered = sorted(set(paths), key=len, reverse=True)
+    conn.execute(
+        delete(folders).where(
+            folders.c.path == bindparam("b_path"), folders.c.library_id == library_id
+        ),
+        [{"b_path": path} for path in ordered],
+    )
+
+
+def _keys(row: dict[str, Any]) -> GroupKeys:
+    return (row["publisher_key"], row["series_key"], row["publisher"])
+
+
+def _group_keys(conn: Connection, library_id: int, ids: list[int]) -> dict[int, GroupKeys]:
+    found: dict[int, GroupKeys] = {}
+    for chunk in _chunks(ids):
+        found.update(group_keys(conn, library_id, chunk))
+    return found
+
+
+def _write_facets(conn: Connection, library_id: int, facets: FacetChanges) -> None:
+    lock_everywhere(conn)
+    touched = facets.series_keys | facets.arrivals.keys()
+    whole = plan_everywhere(conn, library_id, bool(touched))
+    everywhere = whole is not None
+    rebuild = set(facets.series_keys)
+    if whole:
+        for chunk in _chunks(whole):
+            rebuild_series(conn, None, chunk, everywhere=True)
+        rebuild = touched  # their rows over every library were just written
+    for chunk in _chunks(sorted(touched - rebuild)):
+        alone = facets.arrived_alone(conn, chunk)
+        arrived = [comic for key in alone for comic in facets.arrivals[key]]
+        build_series(conn, library_id, arrived, everywhere=everywhere)
+        rebuild |= set(chunk) - set(alone)
+    for chunk in _chunks(sorted(rebuild)):
+        rebuild_series(conn, library_id, chunk, everywhere=everywhere)
+    shift_publishers(conn, library_id, facets.publishers)
+
+
+def _chunks(items: Sequence[T]) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk

@@ -1,0 +1,88 @@
+"""The API gate: who is calling, or why nobody may."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import replace
+from datetime import timedelta
+
+from bagboard.domain.errors import ApiDisabled, Unauthorized
+from bagboard.domain.model import ApiToken, User
+from bagboard.domain.tokens import hash_secret, parse_credentials
+from bagboard.ports.clock import Clock
+from bagboard.ports.token_store import TokenStore
+from bagboard.ports.user_store import UserStore
+from bagboard.services.recent_cache import RecentCache
+
+# A read must not become a write on every request: last_used_at moves at most this often.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class Authenticator:
+    """Turns request credentials into a ``User`` (contract §2)."""
+
+    def __init__(
+        self,
+        users: UserStore,
+        tokens: TokenStore,
+        clock: Clock,
+        *,
+        cache_ttl: timedelta = timedelta(0),
+    ) -> None:
+        self._users = users
+        self._tokens = tokens
+        self._clock = clock
+        # A server passes a few seconds: a token revoked by another process (the CLI) is then
+        # refused within that time; ``forget`` makes an in-process revocation immediate.
+        self._cache: RecentCache[str, tuple[ApiToken, User] | None] = RecentCache(clock, cache_ttl)
+        self._caching = cache_ttl > timedelta(0)
+        # Tokens are revoked, never deleted: once one exists the API stays enabled.
+        self._enabled = False
+
+    def authenticate(self, authorization: str | None, api_key: str | None = None) -> User:
+        """Return the token's user.
+
+        Raises ``ApiDisabled`` when no token was ever created (whatever the request carries) and
+        ``Unauthorized`` for a missing, malformed, unknown or revoked token.
+        """
+        secret = parse_credentials(authorization, api_key)
+        user = self._user_for(secret) if secret is not None else None
+        if user is not None:
+            return user
+        if not self._enabled:
+            self._enabled = self._tokens.exists_any()
+        if not self._enabled:
+            raise ApiDisabled(
+                "The API is disabled until a token exists: run `bagboard token create`."
+            )
+        raise Unauthorized("A valid API token is required (Authorization: Bearer <token>).")
+
+    def forget(self) -> None:
+        """Drop every remembered token, so a change made in this process applies at once."""
+        self._cache.forget()
+
+    def _user_for(self, secret: str) -> User | None:
+        digest = hash_secret(secret)
+        if self._caching:
+            found = self._cache.get(digest, lambda: self._lookup(digest))
+        else:
+            found = self._lookup(digest)
+        if found is None:
+            return None
+        token, user = found
+        now = self._clock.now()
+        if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
+            self._tokens.touch(token.id, now)
+            self._cache.put(digest, (replace(token, last_used_at=now), user))
+        return user
+
+    def _lookup(self, digest: str) -> tuple[ApiToken, User] | None:
+        token = self._tokens.find_by_hash(digest)
+        # The lookup is by digest already; the explicit constant-time comparison keeps it
+        # that way should a store ever match by prefix or collation.
+        if token is None or not hmac.compare_digest(token.token_hash, digest):
+            return None
+        if not token.is_active:
+            return None
+        user = self._users.get(token.user_id)
+        return None if user is None else (token, user)

@@ -1,0 +1,122 @@
+"""Reading positions and read marks as the API names them: by path, for one user; and by
+comic id, as OPDS names them (progression, page tracking), over the same rows.
+
+A path that names an indexed comic the user may see is stored against that comic's id, so the
+position follows the comic through moves and renames; any other path is kept as given (a
+client may report a comic before the index has it). A comic the user may not see is treated
+like a path that is not indexed, so nothing here tells them it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bagboard.domain.errors import ComicNotFound, InvalidInput
+from bagboard.domain.model import User
+from bagboard.domain.pagination import FIRST_PAGE, PageRequest
+from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress, check_count
+from bagboard.domain.progress_feed import Feed, FeedCursor
+from bagboard.ports.clock import Clock
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.progress_store import ProgressStore
+from bagboard.services.libraries import sees_library
+
+# Paths are unique keys of the progress tables; an index entry must stay well inside what
+# PostgreSQL's B-tree accepts (about 2,700 bytes). No real comic path comes near it.
+MAX_PATH_BYTES = 2048
+
+
+class ProgressService:
+    def __init__(
+        self, store: ProgressStore, index: LibraryIndex, libraries: LibraryStore, clock: Clock
+    ) -> None:
+        self._store = store
+        self._index = index
+        self._libraries = libraries
+        self._clock = clock
+
+    def position(self, user: User, path: str) -> ReadingProgress | None:
+        """The live position at ``path``; None when never saved or cleared."""
+        found = self._store.position(user.id, self._key(user, path))
+        return None if found is None or found.cleared else found
+
+    def save(self, user: User, path: str, change: ProgressChange) -> ReadingProgress:
+        """Store a position; ``StaleProgress`` when the change is older than the stored one."""
+        return self._store.save(user.id, self._key(user, path), change, self._clock.now())
+
+    def position_of(self, user: User, comic_id: int) -> ReadingProgress | None:
+        """The live position in an indexed comic; None when never saved or cleared."""
+        found = self._store.position(user.id, self._comic_key(user, comic_id))
+        return None if found is None or found.cleared else found
+
+    def save_comic(self, user: User, comic_id: int, change: ProgressChange) -> ReadingProgress:
+        """Store a position in an indexed comic, as ``save`` does for its path; a forward-only
+        change behind the stored page returns the stored position, writing nothing."""
+        key = self._comic_key(user, comic_id)
+        return self._store.save(user.id, key, change, self._clock.now())
+
+    def positions(self, user: User, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
+        """The live positions of comics the caller lists (so may show the user), by id; one
+        read for a page of a list."""
+        return self._store.positions(user.id, comic_ids)
+
+    def clear(self, user: User, path: str) -> None:
+        self._store.clear(user.id, self._key(user, path), self._clock.now())
+
+    def mark_read(
+        self,
+        user: User,
+        path: str,
+        *,
+        page_count: int | None = None,
+        time_spent: int | None = None,
+    ) -> None:
+        check_count("page_count", page_count)
+        check_count("time_spent", time_spent)
+        key = self._key(user, path)
+        now = self._clock.now()
+        self._store.set_read(user.id, key, True, now, page_count=page_count, time_spent=time_spent)
+
+    def unmark(self, user: User, path: str) -> None:
+        self._store.set_read(user.id, self._key(user, path), False, self._clock.now())
+
+    def since(
+        self,
+        user: User,
+        *,
+        ts: int = 0,
+        cursor: str | None = None,
+        page: PageRequest = FIRST_PAGE,
+    ) -> Feed:
+        """Changes at or after unix time ``ts``, or, given a ``cursor``, right after it (its
+        first page; the cursor is where the client stopped)."""
+        now = self._clock.now()
+        if cursor:
+            after = FeedCursor.decode(cursor)
+            page = PageRequest(1, page.page_size)
+        else:
+            after = FeedCursor.since_unix(ts)
+        found = self._store.changes(user.id, after, page)
+        last = found.items[-1].cursor if found.items else after
+        return Feed(found, last, now)
+
+    def _comic_key(self, user: User, comic_id: int) -> ComicKey:
+        # Callers name comics they have shown the user; checked again, as a comic can leave
+        # the index or its library between the listing and the write.
+        comic = self._index.comic(comic_id)
+        if comic is None or not sees_library(self._libraries, user, comic.library_id):
+            raise ComicNotFound("that comic is not in the library")
+        return ComicKey(comic.path, comic.id)
+
+    def _key(self, user: User, path: str) -> ComicKey:
+        if (
+            not path
+            or "\x00" in path
+            or len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES
+        ):
+            raise InvalidInput("path must be a comic's path")
+        comic = self._index.place_at(path)
+        if comic is None or not sees_library(self._libraries, user, comic.library_id):
+            return ComicKey(path)
+        return ComicKey(comic.path, comic.id)

@@ -1,0 +1,195 @@
+"""Writing a scan's results to the index: open what must be opened, one batch at a time."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from bagboard.domain.archive import ArchiveSummary, format_for_name
+from bagboard.domain.catalog import (
+    ComicEntry,
+    ComicMove,
+    FolderEntry,
+    IndexChanges,
+    IndexedComic,
+    KnownComic,
+)
+from bagboard.domain.files import ComicFile
+from bagboard.ports.archive_reader import ArchiveReader
+from bagboard.ports.clock import Clock
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.services.scan.plan import added_at, is_unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """One archive opened: its summary, or why it could not be read."""
+
+    summary: ArchiveSummary | None
+    error: str | None = None
+
+
+def inspect_archive(reader: ArchiveReader, path: str) -> Inspection:
+    """Open one archive; every failure comes back as a result, so a bad file never aborts a
+    batch. Module-level, so a process pool can pickle it (with a picklable reader)."""
+    try:
+        return Inspection(reader.inspect(path))
+    except Exception as exc:
+        # The port promises ArchiveUnreadable, but decoders of hostile bytes fail in ways no
+        # one can list; a file that crashed every scan would keep the library from ever being
+        # indexed, so any failure marks that one file unreadable.
+        return Inspection(None, str(exc) or type(exc).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FileWork:
+    """A file to write: new (``comic`` None), changed, or moved (``comic`` is what it was)."""
+
+    file: ComicFile
+    fingerprint: str
+    comic: KnownComic | None = None
+    moved: bool = False
+
+    @property
+    def trusts_fingerprint(self) -> bool:
+        # A move that kept size and mtime is proven by its fingerprint: nothing to re-read.
+        return self.moved and self.comic is not None and is_unchanged(self.comic, self.file)
+
+
+# The modification time a folder is written with before its scan has written all of it: no
+# real time, so the next scan lists the folder again rather than trust it.
+UNLISTED_MTIME = -1
+
+# Opens the archives at the given paths, results in the same order.
+Inspector = Callable[[list[str]], Iterator[Inspection]]
+
+
+class BatchWriter:
+    """Turns ``FileWork`` into ``IndexChanges`` and applies them, one batch per call.
+
+    Each batch carries the folders its comics need that are not yet written (parents
+    first); the last one carries the remaining folders and every removal.
+
+    A folder written before the last batch may hold comics of later batches, and a parent
+    folder subfolders not yet written; it is written with ``UNLISTED_MTIME`` and gets its
+    real time with the last batch. A scan cut short (killed, the database gone) thus leaves
+    those folders to be listed again by the next scan instead of trusted half-written.
+    """
+
+    def __init__(
+        self,
+        index: LibraryIndex,
+        library_id: int,
+        clock: Clock,
+        inspect: Inspector,
+        folders: Iterable[FolderEntry],
+        *,
+        first_scan: bool,
+    ) -> None:
+        self._index = index
+        self._library_id = library_id
+        self._clock = clock
+        self._inspect = inspect
+        self._pending = {folder.path: folder for folder in folders}
+        self._first_scan = first_scan
+        self._unlisted: list[FolderEntry] = []
+        self.added = self.unreadable = 0
+
+    def write(
+        self,
+        batch: Sequence[FileWork],
+        *,
+        removed_comics: Sequence[int] = (),
+        removed_folders: Sequence[str] = (),
+        last: bool = False,
+    ) -> None:
+        entries = self._entries(batch)
+        now = self._clock.now()
+        changes = IndexChanges()
+        for work in batch:
+            entry = entries[work.file.path]
+            if work.comic is None:
+                when = added_at(work.file.mtime_ns, now, first_scan=self._first_scan)
+                changes.added.append((entry, when))
+                self.added += 1
+            elif work.moved:
+                changes.moved.append(ComicMove(work.comic.id, entry))
+            else:
+                changes.changed.append((work.comic.id, entry))
+        changes.folders = self._take_folders(posixpath.dirname(w.file.path) for w in batch)
+        if not last:
+            self._unlisted += changes.folders
+            changes.folders = [replace(f, mtime_ns=UNLISTED_MTIME) for f in changes.folders]
+        else:
+            changes.folders += self._take_folders(list(self._pending)) + self._unlisted
+            changes.removed_comics = list(removed_comics)
+            changes.removed_folders = list(removed_folders)
+        if changes:
+            self._index.apply(self._library_id, changes, now)
+
+    def _entries(self, batch: Sequence[FileWork]) -> dict[str, ComicEntry]:
+        entries: dict[str, ComicEntry] = {}
+        to_open: list[FileWork] = []
+        for work in batch:
+            known = None
+            if work.comic is not None and work.trusts_fingerprint:
+                known = self._index.comic(work.comic.id)
+            if known is not None:
+                entries[work.file.path] = _carried(work, known)
+            else:
+                to_open.append(work)
+        paths = [work.file.path for work in to_open]
+        for work, result in zip(to_open, self._inspect(paths), strict=True):
+            entries[work.file.path] = _read(work, result)
+            if result.summary is None:
+                self.unreadable += 1
+        return entries
+
+    def _take_folders(self, paths: Iterable[str]) -> list[FolderEntry]:
+        """The pending folders among ``paths`` and their pending ancestors, parents first."""
+        taken: list[FolderEntry] = []
+        for path in paths:
+            while path in self._pending:
+                taken.append(self._pending.pop(path))
+                path = posixpath.dirname(path)
+        return sorted(taken, key=lambda folder: (folder.depth, folder.path))
+
+
+def _read(work: FileWork, result: Inspection) -> ComicEntry:
+    file = work.file
+    if result.summary is None:
+        # Kept in the index so it is not re-read on every scan; retried when it changes.
+        return ComicEntry(
+            file.path,
+            file.size,
+            file.mtime_ns,
+            work.fingerprint,
+            format_for_name(file.name),
+            error=result.error or "unreadable",
+        )
+    summary = result.summary
+    return ComicEntry(
+        file.path,
+        file.size,
+        file.mtime_ns,
+        work.fingerprint,
+        summary.format,
+        summary.page_count,
+        summary.comic_info,
+    )
+
+
+def _carried(work: FileWork, known: IndexedComic) -> ComicEntry:
+    """A moved comic's entry at its new place, with what the index already knew of it."""
+    file = work.file
+    return ComicEntry(
+        file.path,
+        file.size,
+        file.mtime_ns,
+        work.fingerprint,
+        known.format,
+        known.page_count,
+        known.comic_info,
+        known.error,
+    )

@@ -1,0 +1,211 @@
+"""The incremental library scan: bring the index in step with the files on disk."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Protocol, TypeVar
+
+from bagboard.domain.model import Library
+from bagboard.ports.archive_reader import ArchiveReader
+from bagboard.ports.clock import Clock
+from bagboard.ports.file_tree import FileTree
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.services.scan.batches import BatchWriter, FileWork, Inspection, inspect_archive
+from bagboard.services.scan.gc_pause import collector_paused
+from bagboard.services.scan.plan import (
+    Comparison,
+    compare,
+    folder_entries,
+    folders_to_remove,
+    folders_to_write,
+    match_moves,
+)
+from bagboard.services.scan.progress import (
+    ProgressCallback,
+    ProgressTracker,
+    ScanPhase,
+    ScanProgress,
+)
+from bagboard.services.scan.walk import walk_library
+
+__all__ = ["InspectMap", "ScanPhase", "ScanProgress", "ScanReport", "Scanner"]
+
+log = logging.getLogger(__name__)
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
+
+
+class InspectMap(Protocol):
+    """``map`` semantics, as the builtin and ``Executor.map`` offer: results in input order."""
+
+    def __call__(self, fn: Callable[[_A], _R], items: Iterable[_A], /) -> Iterator[_R]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    """What one scan did. ``unreadable`` counts the files it opened and could not read (they
+    are also counted as new or changed); ``folders`` is the size of the folder tree."""
+
+    new: int
+    changed: int
+    moved: int
+    removed: int
+    unreadable: int
+    unchanged: int
+    folders: int
+    elapsed: float  # seconds
+
+    @property
+    def files(self) -> int:
+        """Comic files found on disk."""
+        return self.new + self.changed + self.moved + self.unchanged
+
+    @property
+    def files_per_second(self) -> float:
+        return self.files / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    work: list[FileWork]
+    removed: list[int]
+    changed: int
+    moved: int
+
+
+class Scanner:
+    """Scans one library at a time into the ``LibraryIndex``.
+
+    Files whose size and mtime match the index are never opened, and folders whose mtime is
+    unchanged are not listed again. New files are fingerprinted first, so a moved or renamed
+    comic keeps its id, its ``added_at`` and the reading progress tied to them.
+
+    Archives are opened through ``inspect_map``: the builtin ``map`` (serial) by default, or
+    a pool's ``Executor.map``, which receives the module-level ``inspect_archive`` bound to
+    the reader (so for a process pool the reader must pickle; the file reader does).
+    Fingerprints, which only read two small blocks, go through ``fingerprint_map``: serial
+    by default; a thread pool's ``map`` hides the latency of a network share. Per-file
+    problems never raise; the index is written in batches of ``batch_size`` comics.
+    """
+
+    def __init__(
+        self,
+        index: LibraryIndex,
+        tree: FileTree,
+        reader: ArchiveReader,
+        clock: Clock,
+        *,
+        inspect_map: InspectMap | None = None,
+        fingerprint_map: InspectMap | None = None,
+        batch_size: int = 500,
+    ) -> None:
+        self._index = index
+        self._tree = tree
+        self._reader = reader
+        self._clock = clock
+        self._map: InspectMap = inspect_map or map
+        self._fingerprint_map: InspectMap = fingerprint_map or map
+        self._batch_size = max(1, batch_size)
+
+    def scan(
+        self, library: Library, *, full: bool = False, progress: ProgressCallback | None = None
+    ) -> ScanReport:
+        """Bring the index of ``library`` in step with its folder; ``full`` lists every folder
+        again instead of trusting unchanged folder mtimes.
+
+        Raises ``InvalidPath`` when the library folder is missing, unreadable, or empty while
+        comics are indexed (an unmounted share); the index is then left untouched.
+        """
+        started = self._clock.now()
+        root = posixpath.normpath(library.root)
+        tracker = ProgressTracker(progress)
+        with collector_paused():  # see gc_pause.py: a fifth of a no-change rescan otherwise
+            snapshot = self._index.snapshot(library.id)
+            walk = walk_library(
+                self._tree, root, library.name, snapshot, full=full, progress=tracker.walked
+            )
+            found = compare(walk.comics, snapshot.comics)
+        plan = self._plan(found, tracker)
+
+        kept = [*(file.path for file in found.unchanged), *(w.file.path for w in plan.work)]
+        folders = folder_entries(root, walk.folders, kept)
+        writer = BatchWriter(
+            self._index,
+            library.id,
+            self._clock,
+            partial(self._inspect, tracker),
+            folders_to_write(folders, snapshot.folders),
+            first_scan=snapshot.last_scan_at is None,
+        )
+        tracker.start(ScanPhase.INSPECTING, sum(not w.trusts_fingerprint for w in plan.work))
+        size = self._batch_size
+        batches = [plan.work[i : i + size] for i in range(0, len(plan.work), size)] or [[]]
+        for batch in batches[:-1]:
+            writer.write(batch)
+        writer.write(
+            batches[-1],
+            removed_comics=plan.removed,
+            removed_folders=folders_to_remove(folders, snapshot.folders),
+            last=True,
+        )
+        finished = self._clock.now()
+        self._index.finish_scan(library.id, finished)
+        return ScanReport(
+            new=writer.added,
+            changed=plan.changed,
+            moved=plan.moved,
+            removed=len(plan.removed),
+            unreadable=writer.unreadable,
+            unchanged=len(found.unchanged),
+            folders=len(folders),
+            elapsed=(finished - started).total_seconds(),
+        )
+
+    def _plan(self, found: Comparison, tracker: ProgressTracker) -> _Plan:
+        """Fingerprint new and changed files and pair new ones with missing comics."""
+        reading = [file.path for file in found.new] + [file.path for _, file in found.changed]
+        tracker.start(ScanPhase.FINGERPRINTING, len(reading))
+        fingerprints = tracker.each(self._fingerprint_map(self._tree.fingerprint, reading))
+        prints = dict(zip(reading, fingerprints, strict=True))
+
+        missing = list(found.missing)
+        work: list[FileWork] = []
+        for known, file in found.changed:
+            fingerprint = prints[file.path]
+            if fingerprint is None:
+                missing.append(known)  # unreadable now: as good as gone
+            else:
+                work.append(FileWork(file, fingerprint, known))
+        changed = len(work)
+
+        arrivals = {f.path: fp for f in found.new if (fp := prints[f.path]) is not None}
+        moves = match_moves(arrivals.items(), missing)
+        for file in found.new:
+            if file.path in arrivals:
+                comic = moves.get(file.path)
+                work.append(FileWork(file, arrivals[file.path], comic, moved=comic is not None))
+        moved_ids = {comic.id for comic in moves.values()}
+        removed = [comic.id for comic in missing if comic.id not in moved_ids]
+        return _Plan(work, removed, changed=changed, moved=len(moves))
+
+    def _inspect(self, tracker: ProgressTracker, paths: list[str]) -> Iterator[Inspection]:
+        return tracker.each(self._read(paths))
+
+    def _read(self, paths: list[str]) -> Iterator[Inspection]:
+        read = partial(inspect_archive, self._reader)
+        done = 0
+        try:
+            for result in self._map(read, paths):
+                done += 1
+                yield result
+        except Exception as exc:
+            # The pool itself failed (a worker killed by the OOM killer, say): read the rest of
+            # the batch here rather than abandon the scan. Per-file errors never get this far.
+            log.warning("archive reading pool failed (%s); reading in-process", exc)
+            for path in paths[done:]:
+                yield read(path)
