@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bagboard.bootstrap import build
 from bagboard.config import load_settings
+from bagboard.library import ComicLibrary
 
 DEFAULT_DATA = Path("/tmp/bagboard-bench-api/data-100000-sqlite")
 
@@ -100,9 +100,9 @@ def main() -> int:
     args = parser.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"{args.data} does not exist: run bench/api.py first")
-    bagboard = build(load_settings(data_dir=str(args.data)), workers=0)
+    bagboard = ComicLibrary.from_settings(load_settings(data_dir=str(args.data)), workers=0)
     try:
-        token = bagboard.accounts().create_token(token_name="asgi-profile").secret
+        token = bagboard.accounts.create_token(token_name="asgi-profile").secret
         app = bagboard.create_app()
         for url in args.urls:
             asyncio.run(_measure(app, url, token, args))

@@ -27,9 +27,9 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.model import Library, Role
+from bagboard.library import ComicLibrary
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 
 POSTGRES_URL_ENV = "BAGBOARD_TEST_POSTGRES_URL"
@@ -144,7 +144,7 @@ def database_url(kind: str, folder: Path) -> Iterator[str]:
 
 @dataclass
 class World:
-    app: Bagboard
+    app: ComicLibrary
     client: TestClient[Any]
     lib_a: Library
     lib_b: Library
@@ -173,14 +173,14 @@ class World:
     def new_reader(self, library_ids: list[int] | None = None) -> str:
         """A token of a new user, so tests that write state never see each other's."""
         name = f"reader{next(self._users)}"
-        self.app.accounts().add_user(name, Role.READER, library_ids)
-        return self.app.accounts().create_token(name).secret
+        self.app.accounts.add_user(name, Role.READER, library_ids)
+        return self.app.accounts.create_token(name).secret
 
     def user_id(self, token: str) -> int:
-        return self.app.authenticator().authenticate(f"Bearer {token}", None).id
+        return self.app.authenticator.authenticate(f"Bearer {token}", None).id
 
     def comic_id(self, path: str) -> int:
-        comic = self.app.library_index().comic_at(path)
+        comic = self.app.container.library_index().comic_at(path)
         assert comic is not None, path
         return int(comic.id)
 
@@ -189,10 +189,10 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def index_collection(app: Bagboard, root_a: Path, root_b: Path) -> tuple[Library, Library]:
+def index_collection(app: ComicLibrary, root_a: Path, root_b: Path) -> tuple[Library, Library]:
     """Add both folders as libraries A and B and scan them."""
-    lib_a = app.libraries().add(str(root_a), "A")
-    lib_b = app.libraries().add(str(root_b), "B")
+    lib_a = app.libraries.add(str(root_a), "A")
+    lib_b = app.libraries.add(str(root_b), "B")
     scanner = app.scanner()
     for library in (lib_a, lib_b):
         scanner.scan(library)
@@ -205,12 +205,14 @@ def browse_world(kind: str, tmp: pytest.TempPathFactory) -> Iterator[World]:
     now = datetime.now(UTC)
     root_a, root_b = write_collection(base, now)
     with database_url(kind, base) as url:
-        app = build(load_settings(data_dir=str(base / "data"), database_url=url), workers=0)
+        app = ComicLibrary.from_settings(
+            load_settings(data_dir=str(base / "data"), database_url=url), workers=0
+        )
         try:
             lib_a, lib_b = index_collection(app, root_a, root_b)
-            owner = app.accounts().create_token().secret
-            app.accounts().add_user("kid", Role.READER, [lib_a.id])
-            kid = app.accounts().create_token("kid").secret
+            owner = app.accounts.create_token().secret
+            app.accounts.add_user("kid", Role.READER, [lib_a.id])
+            kid = app.accounts.create_token("kid").secret
             with TestClient(app.create_app()) as client:
                 yield World(app, client, lib_a, lib_b, owner, kid, now)
         finally:

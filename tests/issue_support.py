@@ -22,10 +22,10 @@ from litestar.testing import TestClient
 from PIL import Image
 
 from bagboard.adapters.memory.clock import ManualClock
-from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.model import Role
+from bagboard.library import ComicLibrary
 from tests.archive_factory import comicinfo_xml, truncate, write_archive, write_cbz
 from tests.browse_support import auth, database_url
 
@@ -75,7 +75,7 @@ HIDDEN = "Secret/Hidden/Hidden 01.cbz"
 
 @dataclass
 class IssueWorld:
-    app: Bagboard
+    app: ComicLibrary
     client: TestClient[Any]
     root_a: Path
     root_b: Path
@@ -84,7 +84,7 @@ class IssueWorld:
     data_dir: Path
 
     def id_of(self, relative: str, root: Path | None = None) -> int:
-        comic = self.app.library_index().comic_at(str((root or self.root_a) / relative))
+        comic = self.app.container.library_index().comic_at(str((root or self.root_a) / relative))
         assert comic is not None, relative
         return int(comic.id)
 
@@ -143,16 +143,16 @@ def issue_world(
         data_dir = base / "data"
         overrides = {} if clock is None else {"clock": clock}
         settings = load_settings(data_dir=str(data_dir), database_url=url)
-        app = build(settings, workers=0, **overrides)
+        app = ComicLibrary.from_settings(settings, workers=0, **overrides)
         try:
-            lib_a = app.libraries().add(str(root_a), "A")
-            lib_b = app.libraries().add(str(root_b), "B")
+            lib_a = app.libraries.add(str(root_a), "A")
+            lib_b = app.libraries.add(str(root_b), "B")
             for library in (lib_a, lib_b):
                 app.scanner().scan(library)
             corrupt_after_scan(root_a / CORRUPT)
-            owner = app.accounts().create_token().secret
-            app.accounts().add_user("kid", Role.READER, [lib_a.id])
-            kid = app.accounts().create_token("kid").secret
+            owner = app.accounts.create_token().secret
+            app.accounts.add_user("kid", Role.READER, [lib_a.id])
+            kid = app.accounts.create_token("kid").secret
             with TestClient(app.create_app()) as client:
                 yield IssueWorld(app, client, root_a, root_b, owner, kid, data_dir)
         finally:

@@ -18,15 +18,15 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.model import Role
+from bagboard.library import ComicLibrary
 from tests.browse_support import auth, database_url
 
 
 @dataclass
 class ScannedWorld:
-    app: Bagboard
+    app: ComicLibrary
     client: TestClient[Any]
     root_a: Path
     root_b: Path
@@ -38,7 +38,7 @@ class ScannedWorld:
         return str((root or self.root_a) / relative)
 
     def id_of(self, relative: str, root: Path | None = None) -> int:
-        comic = self.app.library_index().comic_at(self.path(relative, root))
+        comic = self.app.container.library_index().comic_at(self.path(relative, root))
         assert comic is not None, relative
         return int(comic.id)
 
@@ -46,8 +46,8 @@ class ScannedWorld:
         """A token of a new user who sees everything, so tests that save positions never
         see each other's."""
         name = f"reader{next(self._users)}"
-        self.app.accounts().add_user(name, Role.READER, None)
-        return self.app.accounts().create_token(name).secret
+        self.app.accounts.add_user(name, Role.READER, None)
+        return self.app.accounts.create_token(name).secret
 
     def get(
         self,
@@ -91,15 +91,17 @@ def scanned_world(
     base = tmp.mktemp(f"{make.__name__.lower()}-{kind}")
     root_a, root_b = write_library(base)
     with database_url(kind, base) as url:
-        app = build(load_settings(data_dir=str(base / "data"), database_url=url), workers=0)
+        app = ComicLibrary.from_settings(
+            load_settings(data_dir=str(base / "data"), database_url=url), workers=0
+        )
         try:
-            lib_a = app.libraries().add(str(root_a), "A")
-            lib_b = app.libraries().add(str(root_b), "B")
+            lib_a = app.libraries.add(str(root_a), "A")
+            lib_b = app.libraries.add(str(root_b), "B")
             for library in (lib_a, lib_b):
                 app.scanner().scan(library)
-            owner = app.accounts().create_token().secret
-            app.accounts().add_user("kid", Role.READER, [lib_a.id])
-            kid = app.accounts().create_token("kid").secret
+            owner = app.accounts.create_token().secret
+            app.accounts.add_user("kid", Role.READER, [lib_a.id])
+            kid = app.accounts.create_token("kid").secret
             with TestClient(app.create_app()) as client:
                 yield make(app, client, root_a, root_b, owner, kid)
         finally:
@@ -112,11 +114,13 @@ def served_folder(
 ) -> Iterator[tuple[TestClient[Any], str]]:
     """``folder`` as the one library of an app on SQLite in ``data_dir``, scanned: a client of
     the app and the owner's token."""
-    app = build(load_settings(data_dir=str(data_dir), public_url=public_url), workers=0)
+    app = ComicLibrary.from_settings(
+        load_settings(data_dir=str(data_dir), public_url=public_url), workers=0
+    )
     try:
-        library = app.libraries().add(str(folder), "Lib")
+        library = app.libraries.add(str(folder), "Lib")
         app.scanner().scan(library)
-        token = app.accounts().create_token().secret
+        token = app.accounts.create_token().secret
         with TestClient(app.create_app()) as client:
             yield client, token
     finally:

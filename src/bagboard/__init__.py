@@ -7,6 +7,8 @@ and read what they return is importable from here; the README's "Use as a librar
 
 from __future__ import annotations
 
+from bagboard.bootstrap import Container
+from bagboard.config import Settings
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import ComicRow, Facet, FolderRow, ReadingState, Scope
 from bagboard.domain.catalog import IndexedComic
@@ -37,6 +39,7 @@ from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
 from bagboard.services.accounts import AccountService, IssuedToken
+from bagboard.services.auth import Authenticator
 from bagboard.services.browse import (
     BrowseService,
     FolderContents,
@@ -47,9 +50,10 @@ from bagboard.services.browse import (
 )
 from bagboard.services.issues import IssueDetail, IssueService
 from bagboard.services.libraries import LibraryService
+from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
-from bagboard.services.scan.scanner import ScanReport
+from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
 from bagboard.version import __version__
 
@@ -62,6 +66,7 @@ __all__ = [
     "ArchiveFormat",
     "ArchiveMissing",
     "ArchiveUnreadable",
+    "Authenticator",
     "BrowseMode",
     "BrowseService",
     "ChangeKind",
@@ -70,6 +75,7 @@ __all__ = [
     "ComicNotFound",
     "ComicPageInfo",
     "ComicRow",
+    "Container",
     "CoverFailed",
     "CoverUnavailable",
     "Device",
@@ -92,6 +98,7 @@ __all__ = [
     "IssueService",
     "IssuedToken",
     "Library",
+    "LibraryMonitor",
     "LibraryNotFound",
     "LibraryService",
     "Listing",
@@ -109,8 +116,10 @@ __all__ = [
     "ScanPhase",
     "ScanProgress",
     "ScanReport",
+    "Scanner",
     "Scope",
     "ServerSettings",
+    "Settings",
     "SettingsService",
     "Shelf",
     "ShelfEntry",

@@ -10,6 +10,16 @@ from urllib.parse import urlsplit
 
 from bagboard.domain.errors import InvalidInput
 
+__all__ = [
+    "DEFAULT_COVER_CACHE_MB",
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "Settings",
+    "check_public_url",
+    "load_settings",
+]
+
 DEFAULT_DATA_DIR = "./bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -29,6 +39,11 @@ class Settings:
     public_url: str | None = None
     # Addresses of reverse proxies whose ``X-Forwarded-*`` headers are believed.
     trusted_proxies: tuple[str, ...] = ()
+    # How the server and its worker processes log (``logs.configure``), and whether each
+    # request gets a line. Worker processes receive these with the rest of this object.
+    log_level: str = "info"
+    log_format: str = "text"
+    access_log: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -43,6 +58,9 @@ def load_settings(
     port: int | None = None,
     public_url: str | None = None,
     trusted_proxies: tuple[str, ...] | None = None,
+    log_level: str | None = None,
+    log_format: str | None = None,
+    access_log: bool | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
@@ -76,6 +94,9 @@ def load_settings(
                 p.strip() for p in env.get("BAGBOARD_TRUSTED_PROXIES", "").split(",") if p.strip()
             )
         ),
+        log_level=log_level or env.get("BAGBOARD_LOG_LEVEL") or "info",
+        log_format=log_format or env.get("BAGBOARD_LOG_FORMAT") or "text",
+        access_log=bool(env.get("BAGBOARD_ACCESS_LOG")) if access_log is None else access_log,
     )
 
 

@@ -1,28 +1,35 @@
-"""bagboard without the server: open a data folder, a database or memory, and use the domain.
+"""The one facade over a wired bagboard: for Python programs, the CLI and the server alike.
 
 ``open_library`` wires the same services the HTTP server uses (``bootstrap.build``), so a
 script that scans, browses or syncs progress through it sees exactly what reader apps see, and
-may run beside a server on the same data folder. The web framework is never imported.
+may run beside a server on the same data folder. The web framework is imported only by
+``create_app``, which a program using bagboard as a library never calls.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from bagboard.bootstrap import Bagboard, build
-from bagboard.config import load_settings
+from bagboard.bootstrap import SQL, Container, build
+from bagboard.config import Settings, load_settings
 from bagboard.domain.errors import UserNotFound
 from bagboard.domain.model import Library, User
 from bagboard.services.accounts import AccountService
+from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
+from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
 from bagboard.services.scan.progress import ProgressCallback
-from bagboard.services.scan.scanner import ScanReport
+from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
+
+__all__ = ["ComicLibrary", "StrPath", "open_library"]
 
 StrPath = str | os.PathLike[str]
 
@@ -35,38 +42,73 @@ class ComicLibrary:
     objects, ``PageRequest`` and ``Page``. Close it (or use ``with``) to release the database.
     """
 
-    def __init__(self, board: Bagboard) -> None:
-        self._board = board
+    def __init__(self, container: Container, config: Settings) -> None:
+        self._container = container
+        self.config = config
+        """What it was opened with: data folder, database, address, logging."""
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        memory: bool = False,
+        workers: int | None = None,
+        **overrides: object,
+    ) -> ComicLibrary:
+        """Wire a library for ``settings`` (see ``bootstrap.build`` for the other arguments)."""
+        return cls(build(settings, memory=memory, workers=workers, **overrides), settings)
+
+    @property
+    def container(self) -> Container:
+        """The wired container, for what the facade does not cover (tests, maintenance)."""
+        return self._container
+
+    # --- the services -----------------------------------------------------------------------
 
     @property
     def browse(self) -> BrowseService:
         """Publishers, series and issues in both modes, recent comics, the shelves."""
-        return self._board.browse()
+        service: BrowseService = self._container.browse_service()
+        return service
 
     @property
     def issues(self) -> IssueService:
         """One comic: its detail and ComicInfo, its page list, pages and cover images."""
-        return self._board.issues()
+        service: IssueService = self._container.issue_service()
+        return service
 
     @property
     def progress(self) -> ProgressService:
         """Reading positions and read marks by path, and the sync feed."""
-        return self._board.progress()
+        service: ProgressService = self._container.progress_service()
+        return service
 
     @property
     def accounts(self) -> AccountService:
         """Users and API tokens."""
-        return self._board.accounts()
+        service: AccountService = self._container.accounts()
+        return service
+
+    @property
+    def authenticator(self) -> Authenticator:
+        """Who an ``Authorization`` header belongs to, as the server decides it."""
+        service: Authenticator = self._container.authenticator()
+        return service
 
     @property
     def libraries(self) -> LibraryService:
         """The library folders: add, list, enable, disable."""
-        return self._board.libraries()
+        service: LibraryService = self._container.library_service()
+        return service
 
     @property
     def settings(self) -> SettingsService:
         """Server-wide settings, such as the default browse mode."""
-        return self._board.settings_service()
+        service: SettingsService = self._container.settings_service()
+        return service
+
+    # --- steps that take more than one service ----------------------------------------------
 
     def add_folder(self, root: StrPath, name: str | None = None) -> Library:
         """The library at ``root`` (resolved to an absolute path), added when it is new."""
@@ -88,7 +130,7 @@ class ComicLibrary:
             targets = self.libraries.list(enabled_only=True)
         else:
             targets = [self.add_folder(root)]
-        scanner = self._board.scanner()
+        scanner = self.scanner()
         return [scanner.scan(library, full=full, progress=progress) for library in targets]
 
     def user(self, name: str | None = None) -> User:
@@ -101,9 +143,39 @@ class ComicLibrary:
         except UserNotFound:
             return self.accounts.add_user(name)
 
+    # --- running a server -------------------------------------------------------------------
+
+    def scanner(self) -> Scanner:
+        """A scanner that reads big batches of archives through the process pool."""
+        scanner: Scanner = self._container.scanner()
+        return scanner
+
+    def monitor(self, rescan_interval: timedelta) -> LibraryMonitor:
+        """Scans every enabled library, then watches them and rescans every interval."""
+        monitor: LibraryMonitor = self._container.monitor(rescan_interval=rescan_interval)
+        return monitor
+
+    def formats(self) -> dict[str, bool]:
+        """Which archive formats can be read on this machine."""
+        formats: dict[str, bool] = self._container.archive_reader().formats()
+        return formats
+
+    def prepare_storage(self) -> None:
+        """Create the database and apply migrations now rather than on the first request."""
+        if self._container.config.storage() == SQL:
+            self._container.engine()
+
+    def create_app(self, *, debug: bool = False, access_log: bool = False) -> Any:
+        """The ASGI app serving this library; with ``access_log``, every request is logged."""
+        # Imported here, not at the top: a program that uses bagboard as a library never loads
+        # the web framework (tests/unit/test_public_api.py checks it).
+        from bagboard.web import create_app
+
+        return create_app(self._container, self.config, debug=debug, access_log=access_log)
+
     def close(self) -> None:
         """Release the database and the archive-reading processes."""
-        self._board.close()
+        self._container.shutdown_resources()
 
     def __enter__(self) -> ComicLibrary:
         return self
@@ -141,4 +213,4 @@ def open_library(
         database_url=database_url,
         environ={},
     )
-    return ComicLibrary(build(settings, memory=memory, workers=workers))
+    return ComicLibrary.from_settings(settings, memory=memory, workers=workers)

@@ -66,3 +66,6 @@ def configure(level: str = "info", fmt: str = "text", stream: IO[str] | None = N
         server = logging.getLogger(name)
         server.handlers.clear()
         server.propagate = True
+    # Requests are logged by bagboard's own access log (``--access-log``), never by uvicorn's,
+    # whether this runs before uvicorn configures itself (one process) or after (a worker).
+    logging.getLogger("uvicorn.access").propagate = False

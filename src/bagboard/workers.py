@@ -2,7 +2,8 @@
 
 A pool worker waits on its task pipe, which other processes of the pool also hold open: when
 the server is killed outright (SIGKILL, the OOM killer), nothing closes it and the workers would
-wait forever. Each worker therefore watches its parent and exits once it is gone. This module
+wait forever. Each worker (of the archive-reading pool, and each HTTP worker of ``serve
+--workers``) therefore watches its parent and exits once it is gone. This module
 imports nothing heavy, since every worker imports it.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+
+__all__ = ["exit_with"]
 
 CHECK_SECONDS = 1.0
 

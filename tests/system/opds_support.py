@@ -33,8 +33,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from bagboard.bootstrap import build
 from bagboard.config import load_settings
+from bagboard.library import ComicLibrary
 from tests.archive_factory import comicinfo_xml, write_cbz
 from tests.system.conftest import bagboard, serving
 
@@ -185,9 +185,9 @@ class OpdsWorld:
 
 
 def _comic_ids(data_dir: Path, world_paths: Mapping[str, Path]) -> dict[str, int]:
-    app = build(load_settings(data_dir=str(data_dir)), workers=0)
+    app = ComicLibrary.from_settings(load_settings(data_dir=str(data_dir)), workers=0)
     try:
-        index = app.library_index()
+        index = app.container.library_index()
         found = {name: index.comic_at(str(path)) for name, path in world_paths.items()}
     finally:
         app.close()

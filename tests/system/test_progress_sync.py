@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bagboard.bootstrap import build
 from bagboard.config import load_settings
+from bagboard.library import ComicLibrary
 from tests.archive_factory import jpeg, write_cbz
 from tests.browse_support import BACKENDS, database_url
 from tests.system.conftest import first_answer, free_port
@@ -48,10 +48,12 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         write_cbz(comics / f"c{n:02}.cbz", {"p001.jpg": jpeg((n * 10, 20, 30))})
     data_dir = tmp_path / "data"
     with database_url(request.param, tmp_path) as url:
-        app = build(load_settings(data_dir=str(data_dir), database_url=url), workers=0)
+        app = ComicLibrary.from_settings(
+            load_settings(data_dir=str(data_dir), database_url=url), workers=0
+        )
         try:
-            app.scanner().scan(app.libraries().add(str(comics.resolve())))
-            tokens = [app.accounts().create_token().secret for _ in range(DEVICES)]
+            app.scanner().scan(app.libraries.add(str(comics.resolve())))
+            tokens = [app.accounts.create_token().secret for _ in range(DEVICES)]
         finally:
             app.close()
         port = free_port()

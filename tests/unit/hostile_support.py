@@ -22,7 +22,7 @@ INTERNALS = ("Traceback", 'File "', ".py", "Error(", "sqlalchemy", "psycopg", "s
 def server_paths(world: World) -> list[str]:
     """Folders no error body may name: the libraries, the folder holding them, the data folder."""
     base = str(Path(world.a).parent)
-    return [world.a, world.b, base, str(Path(world.app.settings.data_dir).resolve())]
+    return [world.a, world.b, base, str(Path(world.app.config.data_dir).resolve())]
 
 
 def check_answer(

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.browse import Facet
 from bagboard.domain.errors import InvalidInput, InvalidMode, InvalidPath, NotFound
 from bagboard.domain.model import BrowseMode, Library, Role, User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.shelves import Shelf, ShelfKind
+from bagboard.library import ComicLibrary
 from bagboard.services.browse import (
     MISSING_PUBLISHER,
     MISSING_PUBLISHER_OR_SERIES,
@@ -30,7 +30,7 @@ ALL = PageRequest(1, 200)
 
 @dataclass
 class Setup:
-    app: Bagboard
+    app: ComicLibrary
     owner: User
     kid: User
     lib_a: Library
@@ -41,9 +41,11 @@ class Setup:
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     base = tmp_path_factory.mktemp("browse-service")
     root_a, root_b = write_collection(base, datetime.now(UTC))
-    app = build(load_settings(data_dir=str(base / "data")), memory=True, workers=0)
+    app = ComicLibrary.from_settings(
+        load_settings(data_dir=str(base / "data")), memory=True, workers=0
+    )
     lib_a, lib_b = index_collection(app, root_a, root_b)
-    accounts = app.accounts()
+    accounts = app.accounts
     kid = accounts.add_user("kid", Role.READER, [lib_a.id])
     yield Setup(app, accounts.owner(), kid, lib_a, lib_b)
     app.close()
@@ -56,13 +58,13 @@ def folders(items: object) -> list[FolderItem]:
 
 
 def test_scope_is_the_enabled_libraries_the_user_may_see(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     assert browse.scope(setup.owner).library_ids == (setup.lib_a.id, setup.lib_b.id)
     assert browse.scope(setup.kid).roots == (setup.lib_a.root,)
 
 
 def test_mode_parsing(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     assert browse.mode(None) is BrowseMode.METADATA
     assert browse.mode(" Filesystem ") is BrowseMode.FILESYSTEM
     with pytest.raises(InvalidMode):
@@ -70,7 +72,7 @@ def test_mode_parsing(setup: Setup) -> None:
 
 
 def test_filesystem_publishers_and_series(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     listing = browse.publishers(setup.kid, mode="filesystem", sort=None, page=ALL)
     publishers = folders(listing.page.items)
     assert listing.mode is BrowseMode.FILESYSTEM
@@ -86,7 +88,7 @@ def test_filesystem_publishers_and_series(setup: Setup) -> None:
 
 
 def test_metadata_publishers_are_facets(setup: Setup) -> None:
-    listing = setup.app.browse().publishers(setup.owner, mode=None, sort="count", page=ALL)
+    listing = setup.app.browse.publishers(setup.owner, mode=None, sort="count", page=ALL)
     first = listing.page.items[0]
     assert isinstance(first, Facet)
     assert (first.name, first.count) == ("Marvel", 6)
@@ -110,14 +112,14 @@ def test_missing_parameters_carry_the_reference_sentence_as_code(
     if method == "issues":
         params = {**params, "volume": None}
     with pytest.raises(InvalidInput) as raised:
-        getattr(setup.app.browse(), method)(setup.owner, sort=None, page=ALL, **params)
+        getattr(setup.app.browse, method)(setup.owner, sort=None, page=ALL, **params)
     assert raised.value.code == code
 
 
 @pytest.mark.parametrize("publisher", ["..", "a/../b", "..\\x", "/etc", "{b}/Secret Press"])
 def test_climbing_or_foreign_paths_are_invalid(setup: Setup, publisher: str) -> None:
     with pytest.raises(InvalidPath):
-        setup.app.browse().series(
+        setup.app.browse.series(
             setup.kid,
             mode="filesystem",
             publisher=publisher.format(b=setup.lib_b.root),
@@ -129,10 +131,12 @@ def test_climbing_or_foreign_paths_are_invalid(setup: Setup, publisher: str) -> 
 
 def test_issues_are_enriched_with_the_users_reading_state(setup: Setup) -> None:
     app = setup.app
-    comic = app.library_index().comic_at(f"{setup.lib_a.root}/{ASM}/Amazing Spider-Man #2.cbz")
-    states = app.reading_states()
+    comic = app.container.library_index().comic_at(
+        f"{setup.lib_a.root}/{ASM}/Amazing Spider-Man #2.cbz"
+    )
+    states = app.container.reading_states()
     states.save_page(setup.kid.id, comic.id, 4, datetime.now(UTC))
-    listing = app.browse().issues(
+    listing = app.browse.issues(
         setup.kid,
         mode="metadata",
         publisher=None,
@@ -148,14 +152,14 @@ def test_issues_are_enriched_with_the_users_reading_state(setup: Setup) -> None:
 
 
 def test_recent_leaves_out_old_files(setup: Setup) -> None:
-    names = [item.comic.name for item in setup.app.browse().recent(setup.owner, ALL).items]
+    names = [item.comic.name for item in setup.app.browse.recent(setup.owner, ALL).items]
     assert names[0] == "X-Men 001.cbr"
     assert "Saga 01.cbz" not in names
     assert "Hidden 03.cbz" not in names
 
 
 def test_shelves_round_trip_and_refusals(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     root = setup.lib_a.root
     browse.add_to_shelf(setup.kid, Shelf.TO_READ, f"{root}/{SWAMP}/v1985")
     browse.add_to_shelf(setup.kid, Shelf.TO_READ, f"{root}/{ASM}/Amazing Spider-Man #1.cbz")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bagboard.bootstrap import Bagboard, build
 from bagboard.config import load_settings
 from bagboard.domain.errors import InvalidInput, InvalidPath, NotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
+from bagboard.library import ComicLibrary
 from bagboard.services.browse import FolderContents, IssueItem
 from tests.archive_factory import jpeg, write_cbz
 from tests.browse_support import ASM, SWAMP, index_collection, write_collection
@@ -26,7 +26,7 @@ SPIDER = "Amazing Spider-Man"
 
 @dataclass
 class Setup:
-    app: Bagboard
+    app: ComicLibrary
     owner: User
     kid: User
     lib_a: Library
@@ -38,16 +38,20 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     # A fresh app per test: the tests save reading positions.
     base = tmp_path_factory.mktemp("browse-catalog")
     root_a, root_b = write_collection(base, datetime.now(UTC))
-    app = build(load_settings(data_dir=str(base / "data")), memory=True, workers=0)
+    app = ComicLibrary.from_settings(
+        load_settings(data_dir=str(base / "data")), memory=True, workers=0
+    )
     lib_a, lib_b = index_collection(app, root_a, root_b)
-    accounts = app.accounts()
+    accounts = app.accounts
     kid = accounts.add_user("kid", Role.READER, [lib_a.id])
     yield Setup(app, accounts.owner(), kid, lib_a, lib_b)
     app.close()
 
 
 def comic_id(setup: Setup, relative: str, library: Library | None = None) -> int:
-    comic = setup.app.library_index().comic_at(f"{(library or setup.lib_a).root}/{relative}")
+    comic = setup.app.container.library_index().comic_at(
+        f"{(library or setup.lib_a).root}/{relative}"
+    )
     assert comic is not None, relative
     return comic.id
 
@@ -60,7 +64,7 @@ def names(page: Page[IssueItem]) -> list[str]:
 
 
 def test_search_finds_comics_by_series_title_or_file_name(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     found = browse.search(setup.owner, "  SPIDER ", ALL)
     assert [item.comic.number for item in found.items] == ["1", "1.5", "2", "3", "10", "Annual"]
     assert found.total == 6
@@ -70,7 +74,7 @@ def test_search_finds_comics_by_series_title_or_file_name(setup: Setup) -> None:
 
 
 def test_search_sees_only_the_users_libraries(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     assert [item.comic.number for item in browse.search(setup.kid, SPIDER, ALL).items] == [
         "1",
         "1.5",
@@ -83,7 +87,7 @@ def test_search_sees_only_the_users_libraries(setup: Setup) -> None:
 
 
 def test_search_pages(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     first = browse.search(setup.owner, SPIDER, PageRequest(1, 4))
     second = browse.search(setup.owner, SPIDER, PageRequest(2, 4))
     assert (len(first.items), len(second.items), first.total, first.has_more) == (4, 2, 6, True)
@@ -92,10 +96,10 @@ def test_search_pages(setup: Setup) -> None:
 
 def test_search_results_carry_the_users_reading_state(setup: Setup) -> None:
     second = comic_id(setup, f"{ASM}/{SPIDER} #2.cbz")
-    states = setup.app.reading_states()
+    states = setup.app.container.reading_states()
     states.save_page(setup.kid.id, second, 4, datetime.now(UTC))
     states.mark_read(setup.owner.id, second, datetime.now(UTC))
-    items = {item.comic.id: item for item in setup.app.browse().search(setup.kid, SPIDER).items}
+    items = {item.comic.id: item for item in setup.app.browse.search(setup.kid, SPIDER).items}
     assert (items[second].reading.last_page, items[second].reading.is_read) == (4, False)
     assert sum(item.reading.has_progress for item in items.values()) == 1
 
@@ -103,7 +107,7 @@ def test_search_results_carry_the_users_reading_state(setup: Setup) -> None:
 @pytest.mark.parametrize("query", ["", "   ", "bat\x00man"])
 def test_search_refuses_blank_queries_and_nul(setup: Setup, query: str) -> None:
     with pytest.raises(InvalidInput):
-        setup.app.browse().search(setup.owner, query)
+        setup.app.browse.search(setup.owner, query)
 
 
 # --- keep reading -------------------------------------------------------------------------------
@@ -111,7 +115,7 @@ def test_search_refuses_blank_queries_and_nul(setup: Setup, query: str) -> None:
 
 def test_keep_reading_lists_started_unread_comics_newest_first(setup: Setup) -> None:
     now = datetime.now(UTC)
-    states = setup.app.reading_states()
+    states = setup.app.container.reading_states()
     first, second, annual = (
         comic_id(setup, f"{ASM}/{SPIDER} {name}.cbz") for name in ("#1", "#2", "Annual")
     )
@@ -121,7 +125,7 @@ def test_keep_reading_lists_started_unread_comics_newest_first(setup: Setup) -> 
     states.save_page(setup.owner.id, second, 9, now + timedelta(minutes=2))
     states.save_page(setup.owner.id, annual, 2, now + timedelta(minutes=3))
     states.mark_read(setup.owner.id, annual, now + timedelta(minutes=4))
-    browse = setup.app.browse()
+    browse = setup.app.browse
     page = browse.keep_reading(setup.owner, ALL)
     assert [item.comic.number for item in page.items] == ["2", "3", "1"]
     assert [item.reading.last_page for item in page.items] == [9, 5, 3]
@@ -130,11 +134,11 @@ def test_keep_reading_lists_started_unread_comics_newest_first(setup: Setup) -> 
 
 
 def test_keep_reading_leaves_out_libraries_the_user_cannot_see(setup: Setup) -> None:
-    states = setup.app.reading_states()
+    states = setup.app.container.reading_states()
     now = datetime.now(UTC)
     states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #1.cbz"), 3, now)
     states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b), 1, now)
-    assert names(setup.app.browse().keep_reading(setup.kid)) == [f"{SPIDER} #1.cbz"]
+    assert names(setup.app.browse.keep_reading(setup.kid)) == [f"{SPIDER} #1.cbz"]
 
 
 # --- folders --------------------------------------------------------------------------------------
@@ -145,7 +149,7 @@ def subfolders(contents: FolderContents) -> list[str]:
 
 
 def test_the_top_level_of_one_library_is_its_roots_contents(setup: Setup) -> None:
-    top = setup.app.browse().folder(setup.kid, None, ALL)
+    top = setup.app.browse.folder(setup.kid, None, ALL)
     assert top.folder is None
     assert subfolders(top) == [
         "archie",
@@ -161,7 +165,7 @@ def test_the_top_level_of_one_library_is_its_roots_contents(setup: Setup) -> Non
 
 
 def test_the_top_level_of_several_libraries_lists_their_roots(setup: Setup) -> None:
-    top = setup.app.browse().folder(setup.owner, None)
+    top = setup.app.browse.folder(setup.owner, None)
     assert top.folder is None
     assert [item.folder.path for item in top.folders] == [setup.lib_a.root, setup.lib_b.root]
     assert {item.folder.depth for item in top.folders} == {0}
@@ -169,13 +173,13 @@ def test_the_top_level_of_several_libraries_lists_their_roots(setup: Setup) -> N
     assert subfolders(top) == [setup.lib_a.name, setup.lib_b.name]
     assert setup.lib_a.name != Path(setup.lib_a.root).name
     assert (list(top.comics.items), top.comics.total) == ([], 0)
-    root_b = setup.app.browse().folder(setup.owner, setup.lib_b.root)
+    root_b = setup.app.browse.folder(setup.owner, setup.lib_b.root)
     assert root_b.folder is not None and root_b.folder.depth == 0
     assert subfolders(root_b) == ["Marvel", "Secret Press"]
 
 
 def test_a_folder_lists_its_subfolders_with_volumes_and_its_comics(setup: Setup) -> None:
-    browse = setup.app.browse()
+    browse = setup.app.browse
     dc = browse.folder(setup.kid, f"{setup.lib_a.root}/DC Comics")
     assert dc.folder is not None and (dc.folder.name, dc.folder.depth) == ("DC Comics", 1)
     assert subfolders(dc) == ["Batman", "Swamp Thing"]
@@ -188,8 +192,8 @@ def test_a_folder_lists_its_subfolders_with_volumes_and_its_comics(setup: Setup)
 
 def test_a_folders_comics_come_a_page_at_a_time_in_name_order(setup: Setup) -> None:
     second = comic_id(setup, f"{ASM}/{SPIDER} #2.cbz")
-    setup.app.reading_states().save_page(setup.kid.id, second, 6, datetime.now(UTC))
-    browse = setup.app.browse()
+    setup.app.container.reading_states().save_page(setup.kid.id, second, 6, datetime.now(UTC))
+    browse = setup.app.browse
     path = f"{setup.lib_a.root}/{ASM}"
     whole = browse.folder(setup.kid, path, ALL)
     expected = sorted(
@@ -218,13 +222,13 @@ def test_a_folders_comics_come_a_page_at_a_time_in_name_order(setup: Setup) -> N
 def test_folders_out_of_sight_are_not_found(setup: Setup, path: str) -> None:
     raw = path.format(a=setup.lib_a.root, b=setup.lib_b.root)
     with pytest.raises(NotFound):
-        setup.app.browse().folder(setup.kid, raw)
+        setup.app.browse.folder(setup.kid, raw)
 
 
 @pytest.mark.parametrize("path", ["{a}/../comics-b", "{a}/Marvel/..", "..", "{a}\\..\\x"])
 def test_climbing_paths_are_invalid(setup: Setup, path: str) -> None:
     with pytest.raises(InvalidPath):
-        setup.app.browse().folder(setup.owner, path.format(a=setup.lib_a.root))
+        setup.app.browse.folder(setup.owner, path.format(a=setup.lib_a.root))
 
 
 def test_a_folder_lists_every_subfolder_however_many(
@@ -238,12 +242,14 @@ def test_a_folder_lists_every_subfolder_however_many(
         (root / f"Shelf/Box {n}").mkdir(parents=True)
         write_cbz(root / f"Shelf/Box {n}/issue.cbz", {"p001.jpg": page})
     write_cbz(root / "Shelf/loose.cbz", {"p001.jpg": page})
-    app = build(load_settings(data_dir=str(base / "data")), memory=True, workers=0)
+    app = ComicLibrary.from_settings(
+        load_settings(data_dir=str(base / "data")), memory=True, workers=0
+    )
     try:
-        library = app.libraries().add(str(root), "Only")
+        library = app.libraries.add(str(root), "Only")
         app.scanner().scan(library)
-        owner = app.accounts().owner()
-        shelf = app.browse().folder(owner, f"{library.root}/Shelf", PageRequest(1, 1))
+        owner = app.accounts.owner()
+        shelf = app.browse.folder(owner, f"{library.root}/Shelf", PageRequest(1, 1))
         assert subfolders(shelf) == [f"Box {n}" for n in range(count)]
         assert (names(shelf.comics), shelf.comics.total) == (["loose.cbz"], 1)
     finally:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bagboard.bootstrap import POOL_THRESHOLD
 from bagboard.cli import main
 from bagboard.console import parse_duration
 from bagboard.domain.errors import InvalidInput
+from bagboard.pools import POOL_THRESHOLD
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 
 

@@ -126,12 +126,12 @@ def test_a_disabled_library_leaves_every_list_and_shelf(world: World) -> None:
     world.client.put(f"{LIBRARY}/favorites", json={"path": secret}, headers=auth(reader))
     world.client.post(f"{LIBRARY}/to-read", json={"path": secret}, headers=auth(reader))
     assert len(listed(world, reader, "favorites")) == 1
-    world.app.libraries().set_enabled(world.b, False)
+    world.app.libraries.set_enabled(world.b, False)
     try:
         for endpoint, params in LISTS:
             assert not mentions_b(world, listed(world, reader, endpoint, **params))
         assert listed(world, reader, "favorites") == []
         assert listed(world, reader, "to-read") == []
     finally:
-        world.app.libraries().set_enabled(world.b, True)
+        world.app.libraries.set_enabled(world.b, True)
     assert len(listed(world, reader, "favorites")) == 1

@@ -178,7 +178,7 @@ def test_metadata_issues_need_a_series(world: World, params: dict[str, str]) -> 
 
 def test_items_show_the_callers_progress_and_read_marks(world: World) -> None:
     reader, other = world.new_reader(), world.new_reader()
-    states = world.app.reading_states()
+    states = world.app.container.reading_states()
     second = world.comic_id(f"{world.a}/{ASM}/Amazing Spider-Man #2.cbz")
     tenth = world.comic_id(f"{world.a}/{ASM}/Amazing Spider-Man #10.cbz")
     states.save_page(world.user_id(reader), second, 5, world.now)
@@ -202,7 +202,7 @@ def test_the_etag_changes_when_the_users_progress_does(world: World) -> None:
     reader = world.new_reader()
     before = world.get(URL, reader, series="Batman")
     comic = world.comic_id(f"{world.a}/DC Comics/Batman/Batman 001.cbz")
-    world.app.reading_states().save_page(world.user_id(reader), comic, 3, world.now)
+    world.app.container.reading_states().save_page(world.user_id(reader), comic, 3, world.now)
     headers = {**auth(reader), "If-None-Match": before.headers["etag"]}
     after = world.client.get(URL, params={"series": "Batman"}, headers=headers)
     assert after.status_code == 200
@@ -210,7 +210,7 @@ def test_the_etag_changes_when_the_users_progress_does(world: World) -> None:
 
 
 def test_enrichment_costs_the_same_queries_whatever_the_page_size(world: World) -> None:
-    engine = world.app.engine()
+    engine = world.app.container.engine()
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

@@ -36,7 +36,7 @@ def test_mode_overrides_the_saved_one_case_insensitively(world: World, raw: str)
 
 def test_empty_mode_means_the_saved_one(world: World) -> None:
     assert world.json(URL, mode="")["mode"] == "metadata"
-    settings = world.app.settings_service()
+    settings = world.app.settings
     settings.set_browse_mode("filesystem")
     try:
         assert world.json(URL)["mode"] == "filesystem"

@@ -90,7 +90,7 @@ def test_a_rescan_never_makes_old_files_recent_again(world: World) -> None:
 def test_recent_items_show_the_callers_progress(world: World) -> None:
     reader = world.new_reader()
     comic = world.comic_id(f"{world.a}/{CBR_PATH}")
-    states = world.app.reading_states()
+    states = world.app.container.reading_states()
     states.save_page(world.user_id(reader), comic, 2, world.now)
     assert everything(world, reader)[0]["has_progress"] is True
     assert everything(world, reader)[0]["last_page"] == 2

@@ -138,7 +138,7 @@ def test_to_read_file_rows_show_progress(world: World) -> None:
     reader = world.new_reader()
     issue = f"{world.a}/DC Comics/Batman/Batman 001.cbz"
     want(world, reader, {"path": issue, "type": "file"})
-    states = world.app.reading_states()
+    states = world.app.container.reading_states()
     states.save_page(world.user_id(reader), world.comic_id(issue), 7, world.now)
     (row,) = items(world, TO_READ, reader)
     assert (row["has_progress"], row["last_page"]) == (True, 7)
@@ -240,7 +240,7 @@ def test_shelf_lists_have_etags_and_answer_head(world: World, url: str) -> None:
 def test_to_read_costs_the_same_queries_for_one_folder_row_or_many(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = world.app.engine()
+    engine = world.app.container.engine()
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

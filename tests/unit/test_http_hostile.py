@@ -425,7 +425,7 @@ def test_unsatisfiable_ranges_are_416(world: World, header: str) -> None:
     comic = world.comic_id(f"{world.a}/{SAGA}")
     response = call(world, "GET", f"{API}/issue/{comic}/download", headers={"Range": header})
     assert response.status_code == 416
-    size = world.app.library_index().comic(comic)
+    size = world.app.container.library_index().comic(comic)
     assert size is not None
     assert response.headers["content-range"] == f"bytes */{size.size}"
 

@@ -136,7 +136,7 @@ def test_a_changed_file_gets_a_new_cover(
         assert close_to(centre(image_of(before.content)), RED)
         path = world.root_a / relative
         write_cbz(path, {"p01.jpg": jpeg_page(GREEN, (900, 600))})
-        library = world.app.libraries().list()[0]
+        library = world.app.libraries.list()[0]
         world.app.scanner().scan(library)
         clock.advance(timedelta(seconds=3))  # what a running server read expires
         after = world.get(url, headers={"If-None-Match": before.headers["etag"]})

@@ -66,9 +66,9 @@ def test_untagged_comics_have_every_metadata_key_empty(world: IssueWorld) -> Non
 def test_progress_and_read_mark_of_the_caller_only(world: IssueWorld) -> None:
     relative = "Acme/Plain/Plain 01.cbz"
     path = str(world.root_a / relative)
-    reader = world.app.accounts().add_user("detail-reader", Role.READER)
-    token = world.app.accounts().create_token(reader.name).secret
-    progress = world.app.progress()
+    reader = world.app.accounts.add_user("detail-reader", Role.READER)
+    token = world.app.accounts.create_token(reader.name).secret
+    progress = world.app.progress
     progress.save(reader, path, ProgressChange(page_number=2, total_pages=3, time_spent=75))
     progress.mark_read(reader, path, page_count=3, time_spent=90)
     mine = world.get(world.url(relative), token).json()

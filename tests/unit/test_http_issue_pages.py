@@ -51,9 +51,9 @@ def test_pages_list_numbers_dimensions_sizes_and_types(world: IssueWorld, relati
 def test_the_page_list_is_measured_once_and_stored(world: IssueWorld) -> None:
     relative = "Acme/Plain/Plain 01.cbz"
     world.get(world.url(relative, "/pages"))
-    comic = world.app.library_index().comic(world.id_of(relative))
+    comic = world.app.container.library_index().comic(world.id_of(relative))
     assert comic is not None
-    catalog = SqlPageCatalog(world.app.engine())
+    catalog = SqlPageCatalog(world.app.container.engine())
     stored = catalog.pages(comic.id, FileStamp.of(comic))
     assert stored is not None
     assert [page.name for page in stored] == list(PAGES)

@@ -51,8 +51,8 @@ def feed(world: World, token: str, **params: Any) -> dict[str, Any]:
 def devices(world: World) -> tuple[str, str]:
     """Two tokens (two devices) of one new user."""
     first = world.new_reader()
-    name = world.app.authenticator().authenticate(f"Bearer {first}", None).name
-    return first, world.app.accounts().create_token(name).secret
+    name = world.app.authenticator.authenticate(f"Bearer {first}", None).name
+    return first, world.app.accounts.create_token(name).secret
 
 
 # --- GET and PUT /progress -----------------------------------------------------------------
@@ -396,7 +396,7 @@ def test_a_position_survives_its_comic_leaving_the_index_and_coming_back(
     old_id = world.comic_id(path)
     Path(path).rename(tmp_path / "away.cbz")
     world.app.scanner().scan(world.lib_a)
-    assert world.app.library_index().comic_at(path) is None
+    assert world.app.container.library_index().comic_at(path) is None
     assert position(world, reader, path)["page_number"] == 2  # kept by its path meanwhile
     (tmp_path / "away.cbz").rename(path)
     world.app.scanner().scan(world.lib_a)
@@ -430,8 +430,8 @@ def test_positions_and_marks_are_per_user(world: World) -> None:
 def test_a_comic_the_user_may_not_see_is_just_a_path(world: World) -> None:
     path = f"{world.b}/Secret Press/Hidden/Hidden 01.cbz"
     name = "kid2"
-    world.app.accounts().add_user(name, Role.READER, [world.lib_a.id])
-    kid = world.app.accounts().create_token(name).secret
+    world.app.accounts.add_user(name, Role.READER, [world.lib_a.id])
+    kid = world.app.accounts.create_token(name).secret
     saved(world, kid, path=path, page_number=3)
     assert position(world, kid, path)["page_number"] == 3
     owner_reader = world.new_reader()

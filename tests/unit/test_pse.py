@@ -230,7 +230,7 @@ def test_an_encoded_page_is_kept_in_the_rendition_cache(world: OpdsWorld) -> Non
     comic_id = world.id_of(SAGA_10)
     url = stream_url(world, SAGA_10, 0)
     first = world.get(url, width="320")
-    renditions = world.app.settings.data_dir / "renditions"
+    renditions = world.app.config.data_dir / "renditions"
     kept = list(renditions.rglob(f"{comic_id}-1--320.*.jpg"))
     assert [path.read_bytes() for path in kept] == [first.content]
     assert world.get(url, width="320").content == first.content

@@ -18,9 +18,10 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
-from bagboard.bootstrap import POOL_THRESHOLD, build
 from bagboard.config import load_settings
 from bagboard.domain.model import Library
+from bagboard.library import ComicLibrary
+from bagboard.pools import POOL_THRESHOLD
 from bagboard.services.scan.scanner import Scanner
 from tests.unit.scan_support import write_cbz
 
@@ -69,9 +70,9 @@ def _die_on_poison(path: str) -> str:
 
 
 def test_a_dead_worker_breaks_the_batch_and_the_next_batch_gets_a_new_pool(tmp_path: Path) -> None:
-    app = build(load_settings(data_dir=str(tmp_path)), memory=True, workers=1)
+    app = ComicLibrary.from_settings(load_settings(data_dir=str(tmp_path)), memory=True, workers=1)
     try:
-        inspect_map = app.inspect_map()
+        inspect_map = app.container.inspect_map()
         items = [f"item{n}" for n in range(POOL_THRESHOLD)]
         with pytest.raises(BrokenExecutor):
             list(inspect_map(_die_on_poison, [*items, "poison"]))
@@ -82,8 +83,8 @@ def test_a_dead_worker_breaks_the_batch_and_the_next_batch_gets_a_new_pool(tmp_p
 
 CHILD = """
 import contextlib, os, time
-from bagboard.bootstrap import _inspect_pool
-with contextlib.contextmanager(_inspect_pool)(2) as pool:
+from bagboard.pools import inspect_pool
+with contextlib.contextmanager(inspect_pool)(2) as pool:
     pids = {pool.submit(os.getpid).result() for _ in range(20)}
     print(" ".join(map(str, sorted(pids))), flush=True)
     time.sleep(120)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bagboard.bootstrap import Bagboard
 from bagboard.conformance import run
+from bagboard.library import ComicLibrary
 
 
-def cmd_conformance(app: Bagboard, args: argparse.Namespace) -> int:
+def cmd_conformance(app: ComicLibrary, args: argparse.Namespace) -> int:
     # The local installation (``app``) plays no part: the server under test may be anywhere.
     def out(line: str) -> None:
         sys.stdout.write(line + "\n")

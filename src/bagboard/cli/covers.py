@@ -15,12 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TextIO
 
-from bagboard.bootstrap import Bagboard
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.images import DEFAULT_COVER_SIZE, MAX_SIZE, MIN_SIZE
 from bagboard.domain.model import Library
+from bagboard.library import ComicLibrary
 
-Handler = Callable[[Bagboard, argparse.Namespace], int]
+Handler = Callable[[ComicLibrary, argparse.Namespace], int]
 Leaf = Callable[..., argparse.ArgumentParser]
 
 
@@ -63,7 +63,7 @@ class CountBar:
 
 
 def warm_covers(
-    app: Bagboard,
+    app: ComicLibrary,
     libraries: Sequence[Library],
     *,
     size: int = DEFAULT_COVER_SIZE,
@@ -72,11 +72,11 @@ def warm_covers(
 ) -> WarmReport:
     """Render the cover of every indexed comic of ``libraries`` that is not cached yet."""
     started = time.monotonic()
-    index = app.library_index()
+    index = app.container.library_index()
     ids = [
         comic.id for library in libraries for comic in index.snapshot(library.id).comics.values()
     ]
-    issues = app.issues()
+    issues = app.issues
     ready = failed = 0
     with ThreadPoolExecutor(threads or os.cpu_count() or 1) as pool:
         for done, ok in enumerate(pool.map(lambda i: issues.warm_cover(i, size), ids), start=1):
@@ -93,8 +93,8 @@ def describe_warm(report: WarmReport) -> str:
     )
 
 
-def warm_with_bar(app: Bagboard, libraries: Sequence[Library], size: int) -> WarmReport:
-    total = sum(len(app.library_index().snapshot(lib.id).comics) for lib in libraries)
+def warm_with_bar(app: ComicLibrary, libraries: Sequence[Library], size: int) -> WarmReport:
+    total = sum(len(app.container.library_index().snapshot(lib.id).comics) for lib in libraries)
     bar = CountBar("covers", total) if sys.stderr.isatty() else None
     try:
         report = warm_covers(app, libraries, size=size, progress=bar)
@@ -112,9 +112,9 @@ def _size(raw: str) -> int:
     return value
 
 
-def cmd_covers_warm(app: Bagboard, args: argparse.Namespace) -> int:
+def cmd_covers_warm(app: ComicLibrary, args: argparse.Namespace) -> int:
     app.prepare_storage()
-    libraries = app.libraries().list(enabled_only=True)
+    libraries = app.libraries.list(enabled_only=True)
     if args.library:
         wanted = {os.path.realpath(raw) for raw in args.library}
         unknown = wanted - {lib.root for lib in libraries}

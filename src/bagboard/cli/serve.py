@@ -1,0 +1,166 @@
+"""``bagboard serve``: the HTTP server, in this process or in several worker processes.
+
+This process prepares the storage, scans and watches the libraries; with ``--workers N`` it
+binds the socket and starts N processes that serve it. Each worker gets the ``Settings`` object
+itself (pickled by ``multiprocessing``), so nothing is handed over through the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import threading
+from datetime import timedelta
+from typing import Any
+
+from bagboard.cli.common import Commands, Leaf, err, folder
+from bagboard.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+from bagboard.console import describe_formats, parse_duration
+from bagboard.library import ComicLibrary
+from bagboard.logs import configure
+from bagboard.version import __version__
+
+__all__ = ["add_address_options", "add_serve_command", "cmd_serve", "serve"]
+
+
+def serve(app: ComicLibrary, rescan_interval: str, *, watch: bool = True, workers: int = 1) -> int:
+    """Serve ``app`` until interrupted, scanning and watching its libraries meanwhile."""
+    interval = parse_duration(rescan_interval)
+    if not interval:
+        interval = timedelta.max  # 0 turns the periodic rescan off; watching goes on
+    if not app.libraries.list(enabled_only=True):
+        err("no library yet: add one with `bagboard library add PATH` or `serve --library PATH`")
+    if not app.accounts.list_tokens():
+        err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
+    err(describe_formats(app.formats()))
+    settings = app.config
+    err(f"bagboard {__version__} on http://{settings.host}:{settings.port}/api/v1")
+
+    # The index is scanned and then watched in the background; the API serves what is
+    # indexed meanwhile.
+    stop = threading.Event()
+    monitor = threading.Thread(
+        target=app.monitor(interval).run, args=(stop,), name="library-monitor", daemon=True
+    )
+    if watch:
+        monitor.start()
+    else:
+        err("not scanning or watching: serving the index as it is")
+    try:
+        if workers > 1:
+            _run_workers(settings, workers)
+        else:
+            _run_here(app)
+    finally:
+        stop.set()
+        if monitor.is_alive():
+            monitor.join(timeout=30)
+    return 0
+
+
+def _server_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        # Logging is configured already (``logs``); uvicorn's goes through it. The access
+        # log is bagboard's own (``adapters/http/access_log``): a line per request costs
+        # more than a whole cached list response, so it is off unless asked for.
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": False,
+    }
+
+
+def _run_here(app: ComicLibrary) -> None:
+    import uvicorn  # imported here so the other commands start fast
+
+    uvicorn.run(app.create_app(access_log=app.config.access_log), **_server_options(app.config))
+
+
+def _run_workers(settings: Settings, workers: int) -> None:
+    """Serve from ``workers`` processes sharing one listening socket, under uvicorn's
+    supervisor (which restarts a worker that dies and stops them all on SIGINT/SIGTERM)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from bagboard.asgi import worker_app
+
+    # The factory travels to each worker pickled, with the settings bound to it; the workers
+    # also watch this process, so that none outlives it when it is killed outright.
+    factory = functools.partial(worker_app, settings, os.getpid())
+    config = uvicorn.Config(factory, factory=True, workers=workers, **_server_options(settings))
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
+
+
+def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
+    configure(app.config.log_level, app.config.log_format)
+    app.prepare_storage()
+    for raw in args.library or []:
+        library = app.libraries.ensure(folder(raw))
+        err(f"library: {library.name} ({library.root})")
+    return serve(app, args.rescan_interval, watch=not args.no_watch, workers=args.http_workers or 1)
+
+
+def add_serve_command(commands: Commands, leaf: Leaf) -> None:
+    serve_parser = leaf(commands, "serve", cmd_serve, "run the HTTP server")
+    serve_parser.add_argument(
+        "--library",
+        action="append",
+        metavar="PATH",
+        help="a comic folder to serve (added if new; repeatable)",
+    )
+    add_listen_options(serve_parser, env=True)
+    serve_parser.add_argument(
+        "--rescan-interval",
+        default="6h",
+        metavar="DURATION",
+        help="full rescan every DURATION (e.g. 30m, 6h; 0 = never), besides watching for changes",
+    )
+    serve_parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        dest="http_workers",
+        help="HTTP worker processes (default 1; more use more CPUs)",
+    )
+    add_address_options(serve_parser)
+    serve_parser.add_argument(
+        "--access-log", action="store_true", help="log every request (off by default: it is slow)"
+    )
+    serve_parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="neither scan at start nor watch the folders: serve the index as it is",
+    )
+
+
+def add_listen_options(parser: argparse.ArgumentParser, *, env: bool) -> None:
+    """``--host`` and ``--port``; ``env`` names their environment variables in the help."""
+    host_env, port_env = ("env BAGBOARD_HOST, ", "env BAGBOARD_PORT, ") if env else ("", "")
+    parser.add_argument("--host", help=f"address to listen on ({host_env}default {DEFAULT_HOST})")
+    parser.add_argument(
+        "--port", type=int, help=f"port to listen on ({port_env}default {DEFAULT_PORT})"
+    )
+
+
+def add_address_options(parser: argparse.ArgumentParser) -> None:
+    """Where readers reach the server: OPDS documents carry absolute links built from it."""
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address readers use, e.g. https://comics.example.org/bagboard (env "
+        "BAGBOARD_PUBLIC_URL; default: the address each request came to)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy whose X-Forwarded-Proto/Host/Port/Prefix headers are believed "
+        "(repeatable; env BAGBOARD_TRUSTED_PROXIES, comma-separated)",
+    )

@@ -1,0 +1,107 @@
+"""``bagboard user`` and ``bagboard token``: accounts and their API tokens."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bagboard.cli.common import Commands, Leaf, err, out, when
+from bagboard.domain.model import Role
+from bagboard.library import ComicLibrary
+
+__all__ = [
+    "add_token_commands",
+    "add_user_commands",
+    "cmd_token_create",
+    "cmd_token_list",
+    "cmd_token_revoke",
+    "cmd_user_add",
+    "cmd_user_list",
+]
+
+
+def cmd_user_add(app: ComicLibrary, args: argparse.Namespace) -> int:
+    library_ids = None
+    if args.library:
+        library_ids = [
+            app.libraries.get(str(Path(p).expanduser().resolve())).id for p in args.library
+        ]
+    user = app.accounts.add_user(args.name, Role.parse(args.role), library_ids)
+    out(f"added user {user.id}: {user.name} ({user.role})")
+    return 0
+
+
+def cmd_user_list(app: ComicLibrary, args: argparse.Namespace) -> int:
+    libraries = {lib.id: lib.root for lib in app.libraries.list()}
+    for user in app.accounts.list_users():
+        if user.library_ids is None:
+            scope = "all libraries"
+        else:
+            scope = ", ".join(libraries.get(i, str(i)) for i in sorted(user.library_ids)) or "none"
+        out(f"{user.id}\t{user.name}\t{user.role}\t{scope}")
+    return 0
+
+
+def cmd_token_create(app: ComicLibrary, args: argparse.Namespace) -> int:
+    issued = app.accounts.create_token(args.user, args.name or "")
+    # The secret alone goes to stdout so that TOKEN=$(bagboard token create) works.
+    out(issued.secret)
+    err(f"token {issued.token.id} ({issued.token.name}) created; it is shown only this once")
+    return 0
+
+
+def cmd_token_list(app: ComicLibrary, args: argparse.Namespace) -> int:
+    accounts = app.accounts
+    names = {u.id: u.name for u in accounts.list_users()}
+    out("id\tuser\tname\tcreated\tlast used\trevoked")
+    for t in accounts.list_tokens(args.user):
+        out(
+            f"{t.id}\t{names.get(t.user_id, t.user_id)}\t{t.name}\t{when(t.created_at)}"
+            f"\t{when(t.last_used_at)}\t{when(t.revoked_at)}"
+        )
+    return 0
+
+
+def cmd_token_revoke(app: ComicLibrary, args: argparse.Namespace) -> int:
+    token = app.accounts.revoke_token(args.id)
+    out(f"revoked token {token.id} ({token.name})")
+    return 0
+
+
+def add_user_commands(commands: Commands, leaf: Leaf) -> None:
+    user = commands.add_parser("user", help="manage users").add_subparsers(
+        dest="user_command", metavar="ACTION", required=True
+    )
+    uadd = leaf(user, "add", cmd_user_add, "add a user")
+    uadd.add_argument("name", metavar="NAME")
+    uadd.add_argument(
+        "--role", default="reader", choices=["owner", "reader"], help="default: reader"
+    )
+    uadd.add_argument(
+        "--library",
+        action="append",
+        metavar="PATH",
+        help="limit the user to this library (repeatable; default: every library)",
+    )
+    leaf(user, "list", cmd_user_list, "list users")
+
+
+def add_token_commands(commands: Commands, leaf: Leaf) -> None:
+    token = commands.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="token_command", metavar="ACTION", required=True
+    )
+    tcreate = leaf(
+        token,
+        "create",
+        cmd_token_create,
+        "create a token and print it alone on stdout (shown only once)",
+    )
+    tcreate.add_argument(
+        "--user", help="owner of the token (default: the first owner, created if none)"
+    )
+    tcreate.add_argument("--name", help="a label, e.g. the device it is for")
+    tlist = leaf(token, "list", cmd_token_list, "list tokens (never shows the secrets)")
+    tlist.add_argument("--user", help="only this user's tokens")
+    leaf(token, "revoke", cmd_token_revoke, "revoke a token by id").add_argument(
+        "id", type=int, metavar="ID"
+    )

@@ -1,0 +1,69 @@
+"""The HTTP app of a wired container: the services the controllers reach, and the app itself.
+
+Only ``ComicLibrary.create_app`` imports this module, so that a program using bagboard as a
+library never loads the web framework.
+"""
+
+from __future__ import annotations
+
+from litestar.types import ASGIApp
+
+from bagboard.adapters.http.access_log import AccessLogMiddleware
+from bagboard.adapters.http.app import HttpServices
+from bagboard.adapters.http.app import create_app as create_http_app
+from bagboard.bootstrap import Container
+from bagboard.config import Settings
+from bagboard.services.auth import Authenticator
+from bagboard.services.browse import BrowseService
+from bagboard.services.issues import IssueService
+from bagboard.services.progress import ProgressService
+from bagboard.services.settings import SettingsService
+from bagboard.version import __version__
+
+__all__ = ["create_app", "http_services"]
+
+
+def http_services(container: Container, settings: Settings) -> HttpServices:
+    """What the controllers are given: one function per service, and the server's address."""
+
+    # Plain closures, not bound methods: Litestar deep-copies its handlers' dependencies,
+    # and a function is copied by reference while a bound method would drag the container.
+    def authenticator() -> Authenticator:
+        service: Authenticator = container.authenticator()
+        return service
+
+    def settings_service() -> SettingsService:
+        service: SettingsService = container.settings_service()
+        return service
+
+    def browse() -> BrowseService:
+        service: BrowseService = container.browse_service()
+        return service
+
+    def issues() -> IssueService:
+        service: IssueService = container.issue_service()
+        return service
+
+    def progress() -> ProgressService:
+        service: ProgressService = container.progress_service()
+        return service
+
+    return HttpServices(
+        authenticator=authenticator,
+        settings=settings_service,
+        version=__version__,
+        browse=browse,
+        issues=issues,
+        progress=progress,
+        public_url=settings.public_url,
+        trusted_proxies=settings.trusted_proxies,
+    )
+
+
+def create_app(
+    container: Container, settings: Settings, *, debug: bool = False, access_log: bool = False
+) -> ASGIApp:
+    """The ASGI app; with ``access_log``, wrapped so that every request is logged, whatever
+    answers it (the access log sits outside the framework's error handling)."""
+    app = create_http_app(http_services(container, settings), debug=debug)
+    return AccessLogMiddleware(app) if access_log else app
