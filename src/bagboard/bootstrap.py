@@ -49,6 +49,7 @@ from bagboard.adapters.storage.progress.marks import SqlReadingStates
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
 from bagboard.domain.model import Library
+from bagboard.ports.inspect_map import InspectMap
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.reading_states import ReadingStates
 from bagboard.services.accounts import AccountService
@@ -59,7 +60,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
-from bagboard.services.scan.scanner import InspectMap, Scanner
+from bagboard.services.scan.scanner import Scanner
 from bagboard.services.settings import SettingsService
 from bagboard.version import __version__
 from bagboard.workers import exit_with
