@@ -36,6 +36,7 @@ from bagboard.domain.progress import Device, ProgressChange, ReadingProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
+from bagboard.ports.comic_files import FileVersion, OpenComicFile
 from bagboard.services.accounts import AccountService, IssuedToken
 from bagboard.services.browse import (
     BrowseService,
@@ -45,9 +46,11 @@ from bagboard.services.browse import (
     Listing,
     ShelfView,
 )
+from bagboard.services.downloads import ComicDownload
 from bagboard.services.issues import IssueDetail, IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import ScanReport
 from bagboard.services.settings import SettingsService
@@ -65,6 +68,7 @@ __all__ = [
     "BrowseMode",
     "BrowseService",
     "ChangeKind",
+    "ComicDownload",
     "ComicInfo",
     "ComicLibrary",
     "ComicNotFound",
@@ -79,6 +83,7 @@ __all__ = [
     "FeedCursor",
     "FeedItem",
     "FileStamp",
+    "FileVersion",
     "FolderContents",
     "FolderItem",
     "FolderRow",
@@ -96,6 +101,7 @@ __all__ = [
     "LibraryService",
     "Listing",
     "NotFound",
+    "OpenComicFile",
     "Page",
     "PageInfo",
     "PageRequest",
@@ -105,6 +111,8 @@ __all__ = [
     "ReadingState",
     "Rendition",
     "RenditionKey",
+    "RenditionService",
+    "RenditionTarget",
     "Role",
     "ScanPhase",
     "ScanProgress",

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.clock import SystemClock
+from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.filesystem.watch import WatchfilesWatcher
@@ -56,10 +57,12 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.cached_stores import CachedLibraryStore, CachedSettingsStore
+from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.settings import SettingsService
 from bagboard.version import __version__
@@ -232,6 +235,7 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(DiskRenditionCache, config.rendition_dir, config.rendition_bytes),
     )
     file_tree = providers.Singleton(LocalFileTree)
+    comic_files = providers.Singleton(LocalComicFiles)
     watcher = providers.Singleton(WatchfilesWatcher)
     inspect_pool = providers.Resource(_inspect_pool, config.workers)
 
@@ -243,18 +247,18 @@ class Container(containers.DeclarativeContainer):
     library_service = providers.Factory(LibraryService, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
     # A singleton: it remembers which covers failed, so each is logged and tried once.
+    rendition_service = providers.Singleton(
+        RenditionService, page_reader, page_images, page_catalog, hot_renditions, renditions
+    )
     issue_service = providers.Singleton(
         IssueService,
         library_index,
         libraries,
         reading_states,
         progress_store,
-        page_reader,
-        page_images,
-        hot_renditions,
-        renditions,
-        page_catalog,
         clock,
+        renditions=rendition_service,
+        files=comic_files,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
     browse_service = providers.Singleton(
@@ -307,6 +311,13 @@ class Bagboard:
     def issues(self) -> IssueService:
         service: IssueService = self._container.issue_service()
         return service
+
+    def renditions(self) -> RenditionService:
+        service: RenditionService = self._container.rendition_service()
+        return service
+
+    def cover_warmer(self) -> CoverWarmer:
+        return CoverWarmer(self._container.library_index(), self.renditions())
 
     def inspect_map(self) -> InspectMap:
         """How the scanner reads archives: through the process pool, made on first need."""
@@ -400,6 +411,10 @@ class Bagboard:
             service: ProgressService = container.progress_service()
             return service
 
+        def renditions() -> RenditionService:
+            service: RenditionService = container.rendition_service()
+            return service
+
         return HttpServices(
             authenticator=authenticator,
             settings=settings,
@@ -407,6 +422,7 @@ class Bagboard:
             browse=browse,
             issues=issues,
             progress=progress,
+            renditions=renditions,
             public_url=self.settings.public_url,
             trusted_proxies=self.settings.trusted_proxies,
         )

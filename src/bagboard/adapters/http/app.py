@@ -36,6 +36,7 @@ from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
 
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
@@ -59,6 +60,7 @@ class HttpServices:
     browse: Callable[[], BrowseService]
     issues: Callable[[], IssueService]
     progress: Callable[[], ProgressService]
+    renditions: Callable[[], RenditionService]
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
@@ -100,6 +102,7 @@ def create_app(
         "browse": _provider(services.browse),
         "issues": _provider(services.issues),
         "progress": _provider(services.progress),
+        "renditions": _provider(services.renditions),
     }
     api = Router(
         path=API_PREFIX,
