@@ -30,10 +30,13 @@ class IssueWiring:
     files: MemoryComicFiles = field(default_factory=MemoryComicFiles)
     hot: MemoryRenditionCache = field(default_factory=lambda: MemoryRenditionCache(1 << 22))
     disk: MemoryRenditionCache = field(default_factory=lambda: MemoryRenditionCache(1 << 22))
+    # The page catalog forgets lists of comics the index no longer holds; None trusts every id.
+    catalog_checks_index: bool = True
 
     def __post_init__(self) -> None:
+        watched = self.index if self.catalog_checks_index else None
         self.renditions = RenditionService(
-            self.archives, self.images, MemoryPageCatalog(self.index), self.hot, self.disk
+            self.archives, self.images, MemoryPageCatalog(watched), self.hot, self.disk
         )
         reading = MemoryReadingStates(self.index)
         self.issues = IssueService(
