@@ -81,6 +81,17 @@ def _provider(factory: Callable[[], T]) -> Provide:
     return Provide(provide, sync_to_thread=False)
 
 
+def _after_issues(factory: Callable[[], T]) -> Provide:
+    # Every handler that renders takes ``issues`` too (it looks the comic up); depending on it
+    # keeps this service out of that batch, as ``_provider`` explains: a cover request then
+    # resolves user, issues and renditions one after the other, with no task group.
+    def provide(issues: NamedDependency[IssueService]) -> T:
+        del issues
+        return factory()
+
+    return Provide(provide, sync_to_thread=False)
+
+
 def _constant(value: T) -> Provide:
     return Provide(lambda: value, sync_to_thread=False, use_cache=True)
 
@@ -102,7 +113,7 @@ def create_app(
         "browse": _provider(services.browse),
         "issues": _provider(services.issues),
         "progress": _provider(services.progress),
-        "renditions": _provider(services.renditions),
+        "renditions": _after_issues(services.renditions),
     }
     api = Router(
         path=API_PREFIX,
