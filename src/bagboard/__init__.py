@@ -38,6 +38,7 @@ from bagboard.domain.progress import Device, ProgressChange, ReadingProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
+from bagboard.ports.comic_files import FileVersion, OpenComicFile
 from bagboard.services.accounts import AccountService, IssuedToken
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import (
@@ -48,10 +49,13 @@ from bagboard.services.browse import (
     Listing,
     ShelfView,
 )
+from bagboard.services.cover_warming import CoverWarmer, WarmReport
+from bagboard.services.downloads import ComicDownload
 from bagboard.services.issues import IssueDetail, IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
@@ -70,6 +74,7 @@ __all__ = [
     "BrowseMode",
     "BrowseService",
     "ChangeKind",
+    "ComicDownload",
     "ComicInfo",
     "ComicLibrary",
     "ComicNotFound",
@@ -78,6 +83,7 @@ __all__ = [
     "Container",
     "CoverFailed",
     "CoverUnavailable",
+    "CoverWarmer",
     "Device",
     "DomainError",
     "Facet",
@@ -85,6 +91,7 @@ __all__ = [
     "FeedCursor",
     "FeedItem",
     "FileStamp",
+    "FileVersion",
     "FolderContents",
     "FolderItem",
     "FolderRow",
@@ -103,6 +110,7 @@ __all__ = [
     "LibraryService",
     "Listing",
     "NotFound",
+    "OpenComicFile",
     "Page",
     "PageInfo",
     "PageRequest",
@@ -112,6 +120,8 @@ __all__ = [
     "ReadingState",
     "Rendition",
     "RenditionKey",
+    "RenditionService",
+    "RenditionTarget",
     "Role",
     "ScanPhase",
     "ScanProgress",
@@ -130,6 +140,7 @@ __all__ = [
     "StorageUnavailable",
     "User",
     "UserNotFound",
+    "WarmReport",
     "__version__",
     "open_library",
 ]

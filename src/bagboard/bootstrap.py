@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from bagboard import pools
 from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.clock import SystemClock
+from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.filesystem.watch import WatchfilesWatcher
@@ -50,10 +51,12 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.cached_stores import CachedLibraryStore, CachedSettingsStore
+from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.settings import SettingsService
 
@@ -165,6 +168,7 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(DiskRenditionCache, config.rendition_dir, config.rendition_bytes),
     )
     file_tree = providers.Singleton(LocalFileTree)
+    comic_files = providers.Singleton(LocalComicFiles)
     watcher = providers.Singleton(WatchfilesWatcher)
     inspect_pool = providers.Resource(pools.inspect_pool, config.workers)
     # The map holds the pool's provider, not the pool: it starts the pool on the first big
@@ -179,20 +183,21 @@ class Container(containers.DeclarativeContainer):
     library_service = providers.Factory(LibraryService, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
     # A singleton: it remembers which covers failed, so each is logged and tried once.
+    rendition_service = providers.Singleton(
+        RenditionService, page_reader, page_images, page_catalog, hot_renditions, renditions
+    )
     issue_service = providers.Singleton(
         IssueService,
         library_index,
         libraries,
         reading_states,
         progress_store,
-        page_reader,
-        page_images,
-        hot_renditions,
-        renditions,
-        page_catalog,
         clock,
+        renditions=rendition_service,
+        files=comic_files,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
+    cover_warmer = providers.Factory(CoverWarmer, library_index, rendition_service)
     browse_service = providers.Singleton(
         BrowseService,
         folder_browser,

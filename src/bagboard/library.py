@@ -21,10 +21,12 @@ from bagboard.domain.model import Library, User
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
+from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.progress import ProgressCallback
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
@@ -77,6 +79,17 @@ class ComicLibrary:
         """One comic: its detail and ComicInfo, its page list, pages and cover images."""
         service: IssueService = self._container.issue_service()
         return service
+
+    @property
+    def renditions(self) -> RenditionService:
+        """Covers, resized and streamed pages, rendered once and cached."""
+        service: RenditionService = self._container.rendition_service()
+        return service
+
+    def cover_warmer(self) -> CoverWarmer:
+        """Renders the covers of chosen libraries ahead of time (``bagboard covers warm``)."""
+        warmer: CoverWarmer = self._container.cover_warmer()
+        return warmer
 
     @property
     def progress(self) -> ProgressService:

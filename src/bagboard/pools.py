@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
+from bagboard.ports.inspect_map import InspectMap
 from bagboard.workers import exit_with
 
 __all__ = ["POOL_THRESHOLD", "PoolMap", "PoolSource", "inspect_pool"]
@@ -56,7 +57,7 @@ class PoolSource(Protocol):
         """Discard the pool, so that the next call starts a fresh one."""
 
 
-class PoolMap:
+class PoolMap(InspectMap):
     """``InspectMap`` over an optional pool: small batches run inline, big ones in the pool.
 
     A pool that breaks (a worker killed) is discarded, so the next batch gets a fresh one.

@@ -17,6 +17,7 @@ from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
 from bagboard.version import __version__
 
@@ -48,6 +49,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: ProgressService = container.progress_service()
         return service
 
+    def renditions() -> RenditionService:
+        service: RenditionService = container.rendition_service()
+        return service
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -55,6 +60,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         browse=browse,
         issues=issues,
         progress=progress,
+        renditions=renditions,
         public_url=settings.public_url,
         trusted_proxies=settings.trusted_proxies,
     )

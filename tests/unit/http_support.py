@@ -15,14 +15,10 @@ from litestar.testing import TestClient
 from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.http.access_log import AccessLogMiddleware
 from bagboard.adapters.http.routing import get
-from bagboard.adapters.images.memory_cache import MemoryRenditionCache
-from bagboard.adapters.images.pillow import PillowImages
-from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
@@ -36,27 +32,21 @@ from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
+from tests.unit.issue_wiring import IssueWiring
 
 VERSION = "9.8.7-test"
 
 
 def empty_issues() -> IssueService:
     """Issue endpoints over an empty in-memory library, for apps that test other endpoints."""
-    index = MemoryLibraryIndex()
-    reading = MemoryReadingStates(index)
-    return IssueService(
-        index,
-        MemoryLibraryStore(),
-        reading,
-        reading,
-        MemoryArchiveReader(),
-        PillowImages(),
-        MemoryRenditionCache(1 << 20),
-        MemoryRenditionCache(1 << 20),
-        MemoryPageCatalog(index),
-        ManualClock(),
-    )
+    return IssueWiring().issues
+
+
+def empty_renditions() -> RenditionService:
+    """Images of an empty in-memory library, for apps that test other endpoints."""
+    return IssueWiring().renditions
 
 
 def empty_progress(clock: ManualClock) -> ProgressService:
@@ -172,6 +162,7 @@ def running_api(
         browse=lambda: browse,
         issues=empty_issues,
         progress=lambda: progress,
+        renditions=empty_renditions,
     )
     app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
     with TestClient(AccessLogMiddleware(app) if access_log else app) as client:

@@ -6,6 +6,7 @@ import io
 import os
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from PIL import Image
 from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.domain.archive import ArchiveSummary
-from bagboard.domain.catalog import IndexChanges, IndexedComic, IndexSnapshot
+from bagboard.domain.catalog import ComicPlace, IndexChanges, IndexedComic, IndexSnapshot
 from bagboard.domain.files import FileStat, FolderListing
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.file_tree import FileTree
@@ -102,11 +103,12 @@ class CountingTree(FileTree):
 
 
 class RecordingIndex(LibraryIndex):
-    """A memory index that keeps every non-empty batch it was given."""
+    """A memory index that keeps every non-empty batch it was given and counts its reads."""
 
     def __init__(self) -> None:
         self.inner = MemoryLibraryIndex()
         self.batches: list[IndexChanges] = []
+        self.reads: Counter[str] = Counter()
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         return self.inner.snapshot(library_id)
@@ -120,10 +122,20 @@ class RecordingIndex(LibraryIndex):
         self.inner.finish_scan(library_id, at)
 
     def comic(self, comic_id: int) -> IndexedComic | None:
+        self.reads["comic"] += 1
         return self.inner.comic(comic_id)
 
+    def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
+        self.reads["comics"] += 1
+        return self.inner.comics(ids)
+
     def comic_at(self, path: str) -> IndexedComic | None:
+        self.reads["comic_at"] += 1
         return self.inner.comic_at(path)
+
+    def place_at(self, path: str) -> ComicPlace | None:
+        self.reads["place_at"] += 1
+        return self.inner.place_at(path)
 
     def must(self, path: Path | str) -> IndexedComic:
         comic = self.inner.comic_at(str(path))

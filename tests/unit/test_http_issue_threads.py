@@ -9,14 +9,11 @@ import anyio
 import httpx
 
 from bagboard.adapters.http import HttpServices, create_app
-from bagboard.adapters.images.memory_cache import MemoryRenditionCache
 from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
@@ -24,10 +21,10 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
-from bagboard.services.issues import IssueService
 from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
 from tests.unit.http_support import empty_browse, empty_progress
+from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
 PATH = f"{ROOT}/Pub/Series/Slow 01.cbz"
@@ -59,13 +56,8 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
     comic = index.comic_at(PATH)
     assert comic is not None
     archives = MemoryArchiveReader({PATH: {"p1.jpg": jpeg((1, 2, 3))}})
-    reading = MemoryReadingStates(index)
     images = SlowImages()
-    issues = IssueService(
-        index, libraries, reading, reading, archives, images,
-        MemoryRenditionCache(1 << 20), MemoryRenditionCache(1 << 20), MemoryPageCatalog(index),
-        clock,
-    )  # fmt: skip
+    wiring = IssueWiring(index, libraries, archives, images, clock)
     users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
@@ -76,8 +68,9 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
             settings=lambda: settings,
             version="1",
             browse=lambda: browse,
-            issues=lambda: issues,
+            issues=lambda: wiring.issues,
             progress=lambda: progress,
+            renditions=lambda: wiring.renditions,
         )
     )
     secret = AccountService(users, tokens, clock).create_token(None).secret

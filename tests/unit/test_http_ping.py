@@ -23,6 +23,7 @@ from tests.unit.http_support import (
     empty_browse,
     empty_issues,
     empty_progress,
+    empty_renditions,
     running_api,
 )
 
@@ -48,6 +49,7 @@ def plain_services() -> HttpServices:
         browse=lambda: browse,
         issues=empty_issues,
         progress=lambda: progress,
+        renditions=empty_renditions,
     )
 
 

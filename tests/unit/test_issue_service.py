@@ -1,4 +1,5 @@
-"""``IssueService`` on the memory adapters: who sees a comic, renders once, failures remembered."""
+"""``IssueService`` and ``RenditionService`` on the memory adapters: who sees a comic, renders
+once, failures remembered."""
 
 from __future__ import annotations
 
@@ -9,20 +10,19 @@ from dataclasses import dataclass
 
 import pytest
 
-from bagboard.adapters.images.memory_cache import MemoryRenditionCache
 from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
 from bagboard.domain.errors import ComicNotFound, CoverFailed, CoverUnavailable
 from bagboard.domain.model import Role, User
 from bagboard.services.issues import IssueService
+from bagboard.services.renditions import RenditionService
 from tests.archive_factory import jpeg
+from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
 GOOD, BROKEN, EMPTY = (f"{ROOT}/Pub/Series/{name}.cbz" for name in ("good", "broken", "empty"))
@@ -55,6 +55,7 @@ class CountingArchives(MemoryArchiveReader):
 @dataclass
 class Setup:
     service: IssueService
+    renditions: RenditionService
     images: SlowImages
     archives: CountingArchives
     libraries: MemoryLibraryStore
@@ -78,40 +79,36 @@ def setup() -> Setup:
     archives.add(BROKEN, {"p1.jpg": b"not a jpeg at all"})
     archives.add(EMPTY, {"notes.txt": b"-"})
     images = SlowImages()
-    reading = MemoryReadingStates(index)
-    service = IssueService(
-        index, libraries, reading, reading, archives, images, MemoryRenditionCache(1 << 20),
-        MemoryRenditionCache(1 << 20), MemoryPageCatalog(index), clock,
-    )  # fmt: skip
+    wiring = IssueWiring(index, libraries, archives, images, clock)
     ids = {}
     for path in (GOOD, BROKEN, EMPTY):
         comic = index.comic_at(path)
         assert comic is not None
         ids[path] = comic.id
-    return Setup(service, images, archives, libraries, ids)
+    return Setup(wiring.issues, wiring.renditions, images, archives, libraries, ids)
 
 
 def test_concurrent_requests_for_one_cover_render_it_once(setup: Setup) -> None:
-    key = setup.service.cover_key(OWNER, str(setup.ids[GOOD]), None)
+    target = setup.service.cover_target(OWNER, str(setup.ids[GOOD]), None)
     with ThreadPoolExecutor(6) as pool:
-        results = list(pool.map(lambda _: setup.service.rendition(OWNER, key).data, range(6)))
+        results = list(pool.map(lambda _: setup.renditions.render(target).data, range(6)))
     assert len(set(results)) == 1
     assert setup.images.calls == 1
-    assert setup.service.hot(key) is not None
+    assert setup.renditions.hot(target) is not None
 
 
 def test_a_failed_cover_is_remembered_until_the_file_changes(setup: Setup) -> None:
-    key = setup.service.cover_key(OWNER, str(setup.ids[BROKEN]), "200")
+    target = setup.service.cover_target(OWNER, str(setup.ids[BROKEN]), "200")
     for _ in range(3):
         with pytest.raises(CoverFailed):
-            setup.service.rendition(OWNER, key)
+            setup.renditions.render(target)
     assert setup.archives.inspected == 1
 
 
 def test_no_image_is_cover_unavailable(setup: Setup) -> None:
-    key = setup.service.cover_key(OWNER, str(setup.ids[EMPTY]), None)
+    target = setup.service.cover_target(OWNER, str(setup.ids[EMPTY]), None)
     with pytest.raises(CoverUnavailable):
-        setup.service.rendition(OWNER, key)
+        setup.renditions.render(target)
 
 
 def test_limited_users_and_disabled_libraries_see_nothing(setup: Setup) -> None:
@@ -121,7 +118,8 @@ def test_limited_users_and_disabled_libraries_see_nothing(setup: Setup) -> None:
     for call in (
         lambda: setup.service.comic(elsewhere, comic_id),
         lambda: setup.service.detail(elsewhere, comic_id),
-        lambda: setup.service.cover_key(elsewhere, comic_id, None),
+        lambda: setup.service.cover_target(elsewhere, comic_id, None),
+        lambda: setup.service.file(elsewhere, comic_id),
         lambda: setup.service.pages(elsewhere, comic_id),
     ):
         with pytest.raises(ComicNotFound):

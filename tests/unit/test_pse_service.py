@@ -1,4 +1,5 @@
-"""``IssueService.stream_page`` on the memory adapters: which page, which bytes, encoded once."""
+"""Streamed pages (``IssueService.stream_page``, ``RenditionService.stream``) on the memory
+adapters: which page, which bytes, encoded once."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
 from bagboard.domain.errors import ComicNotFound, NotFound
 from bagboard.domain.model import Role, User
 from bagboard.services.issues import IssueService
+from bagboard.services.renditions import RenditionService
+from tests.unit.issue_wiring import IssueWiring
 from tests.unit.opds_v1_support import BLUE, GREEN, RED, alpha_png, decoded, near, page
 
 ROOT = "/srv/comics"
@@ -53,6 +54,7 @@ class CountingImages(PillowImages):
 @dataclass
 class Setup:
     service: IssueService
+    renditions: RenditionService
     images: CountingImages
     hot: MemoryRenditionCache
     disk: MemoryRenditionCache
@@ -72,15 +74,11 @@ def setup() -> Setup:
     archives = MemoryArchiveReader()
     archives.add(MIXED, PAGES)
     images = CountingImages()
-    reading = MemoryReadingStates(index)
     hot, disk = MemoryRenditionCache(1 << 22), MemoryRenditionCache(1 << 22)
-    service = IssueService(
-        index, libraries, reading, reading, archives, images, hot, disk,
-        MemoryPageCatalog(index), clock,
-    )  # fmt: skip
+    wiring = IssueWiring(index, libraries, archives, images, clock, hot=hot, disk=disk)
     comic = index.comic_at(MIXED)
     assert comic is not None
-    return Setup(service, images, hot, disk, comic.id)
+    return Setup(wiring.issues, wiring.renditions, images, hot, disk, comic.id)
 
 
 def test_pages_count_from_zero_and_every_one_is_a_jpeg(setup: Setup) -> None:
@@ -103,7 +101,7 @@ def test_pages_count_from_zero_and_every_one_is_a_jpeg(setup: Setup) -> None:
 @pytest.mark.parametrize("index", [4, 5, -1, "x", "", "1.0"])
 def test_a_page_out_of_range_is_not_found(setup: Setup, index: int | str) -> None:
     with pytest.raises(NotFound):
-        setup.service.stream_key(OWNER, setup.comic_id, index)
+        setup.service.stream_target(OWNER, setup.comic_id, index)
 
 
 def test_a_user_outside_the_library_finds_nothing(setup: Setup) -> None:
@@ -121,7 +119,7 @@ def test_concurrent_requests_for_one_page_encode_it_once_and_keep_it(setup: Setu
     assert len(set(results)) == 1
     assert setup.images.calls == 1
     assert decoded(results[0]).size == (300, 450)
-    key = setup.service.stream_key(OWNER, setup.comic_id, 1, 300)
+    key = setup.service.stream_target(OWNER, setup.comic_id, 1, 300).key
     assert key.size == -300
     assert setup.hot.get(key) == results[0] == setup.disk.get(key)
     # Another width is another rendition; the covers' and pages' keys are never negative.
@@ -131,7 +129,7 @@ def test_concurrent_requests_for_one_page_encode_it_once_and_keep_it(setup: Setu
     assert setup.images.calls == 2
 
 
-def test_a_page_key_is_not_a_stream_key(setup: Setup) -> None:
-    page_key = setup.service.page_key(OWNER, setup.comic_id, 1)
+def test_a_page_target_is_not_a_stream_target(setup: Setup) -> None:
+    page = setup.service.page_target(OWNER, setup.comic_id, 1)
     with pytest.raises(NotFound):
-        setup.service.stream(OWNER, page_key)
+        setup.renditions.stream(page)

@@ -18,7 +18,8 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import InvalidPath, StorageUnavailable
 from bagboard.domain.model import Library
-from bagboard.services.scan.scanner import InspectMap, Scanner, ScanPhase, ScanProgress, ScanReport
+from bagboard.ports.inspect_map import InspectMap
+from bagboard.services.scan.scanner import Scanner, ScanPhase, ScanProgress, ScanReport
 from tests.unit.scan_support import (
     CountingReader,
     CountingTree,

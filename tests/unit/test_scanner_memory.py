@@ -102,6 +102,22 @@ def test_a_move_that_kept_its_mtime_is_not_reopened(lib: Setup) -> None:
     )
 
 
+def test_moves_are_read_from_the_index_in_one_batch_not_one_comic_at_a_time(lib: Setup) -> None:
+    for number in range(12):
+        lib.comic(f"{ROOT}/Inbox/x{number:02}.cbz", pages=number + 1)
+    lib.scan()
+    for number in range(12):
+        lib.disk.move(f"{ROOT}/Inbox/x{number:02}.cbz", f"{ROOT}/Moved/x{number:02}.cbz")
+    lib.index.reads.clear()
+    report = lib.scan()
+    assert (report.moved, report.unreadable) == (12, 0)
+    assert not lib.reader.opened
+    assert lib.index.reads["comic"] == 0
+    assert lib.index.reads["comics"] == len(lib.index.batches)
+    pages = [lib.index.must(f"{ROOT}/Moved/x{n:02}.cbz").page_count for n in range(12)]
+    assert pages == list(range(1, 13))
+
+
 def test_a_move_with_a_new_mtime_is_reopened(lib: Setup) -> None:
     lib.comic(f"{ROOT}/a/x.cbz", content=b"same")
     lib.scan()

@@ -1,8 +1,5 @@
-"""``bagboard covers warm`` and ``bagboard scan --warm-covers``: render covers ahead of time.
-
-Covers are rendered by a pool of threads: Pillow releases the GIL while it decodes, resizes
-and encodes, so threads use every CPU without the start-up cost of processes.
-"""
+"""``bagboard covers warm`` and ``bagboard scan --warm-covers``: render covers ahead of time
+(``services/cover_warming.py`` does the work; this is the command and its progress bar)."""
 
 from __future__ import annotations
 
@@ -11,29 +8,16 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TextIO
 
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.images import DEFAULT_COVER_SIZE, MAX_SIZE, MIN_SIZE
 from bagboard.domain.model import Library
 from bagboard.library import ComicLibrary
+from bagboard.services.cover_warming import WarmReport
 
 Handler = Callable[[ComicLibrary, argparse.Namespace], int]
 Leaf = Callable[..., argparse.ArgumentParser]
-
-
-@dataclass(frozen=True, slots=True)
-class WarmReport:
-    comics: int
-    ready: int  # rendered now or already cached
-    failed: int  # no image, or an unreadable archive
-    elapsed: float
-
-    @property
-    def per_second(self) -> float:
-        return self.comics / self.elapsed if self.elapsed > 0 else 0.0
 
 
 class CountBar:
@@ -71,19 +55,9 @@ def warm_covers(
     progress: Callable[[int], None] | None = None,
 ) -> WarmReport:
     """Render the cover of every indexed comic of ``libraries`` that is not cached yet."""
-    started = time.monotonic()
-    index = app.container.library_index()
-    ids = [
-        comic.id for library in libraries for comic in index.snapshot(library.id).comics.values()
-    ]
-    issues = app.issues
-    ready = failed = 0
-    with ThreadPoolExecutor(threads or os.cpu_count() or 1) as pool:
-        for done, ok in enumerate(pool.map(lambda i: issues.warm_cover(i, size), ids), start=1):
-            ready, failed = ready + ok, failed + (not ok)
-            if progress is not None:
-                progress(done)
-    return WarmReport(len(ids), ready, failed, time.monotonic() - started)
+    return app.cover_warmer().warm(
+        libraries, size=size, threads=threads or os.cpu_count() or 1, progress=progress
+    )
 
 
 def describe_warm(report: WarmReport) -> str:
@@ -94,7 +68,7 @@ def describe_warm(report: WarmReport) -> str:
 
 
 def warm_with_bar(app: ComicLibrary, libraries: Sequence[Library], size: int) -> WarmReport:
-    total = sum(len(app.container.library_index().snapshot(lib.id).comics) for lib in libraries)
+    total = app.cover_warmer().count(libraries)
     bar = CountBar("covers", total) if sys.stderr.isatty() else None
     try:
         report = warm_covers(app, libraries, size=size, progress=bar)

@@ -26,14 +26,21 @@ class LibraryIndex(Protocol):
         """Record that a complete scan of the library ended at ``at``."""
         ...
 
-    def comic(self, comic_id: int) -> IndexedComic | None: ...
+    def comic(self, comic_id: int) -> IndexedComic | None:
+        """The indexed comic with that id, with its metadata and the library it belongs to;
+        None when the index does not hold it (never indexed, or removed). Ids are read as
+        given: checking who may see the comic is the caller's business."""
+        ...
 
     def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
         """``comic`` for many ids at once, in one round trip (a feed page details fifty
         comics); ids the index does not hold are left out."""
         ...
 
-    def comic_at(self, path: str) -> IndexedComic | None: ...
+    def comic_at(self, path: str) -> IndexedComic | None:
+        """The indexed comic whose file is at ``path`` (absolute, as the scan wrote it; no
+        normalisation is applied), or None."""
+        ...
 
     def place_at(self, path: str) -> ComicPlace | None:
         """The comic at ``path`` as ``comic_at`` finds it, without its metadata: cheaper, for

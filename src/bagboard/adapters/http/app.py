@@ -36,6 +36,7 @@ from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
 
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
@@ -59,6 +60,7 @@ class HttpServices:
     browse: Callable[[], BrowseService]
     issues: Callable[[], IssueService]
     progress: Callable[[], ProgressService]
+    renditions: Callable[[], RenditionService]
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
@@ -74,6 +76,17 @@ def _provider(factory: Callable[[], T]) -> Provide:
     # on the user puts the service in a batch of its own, after the user's.
     def provide(current_user: NamedDependency[User]) -> T:
         del current_user
+        return factory()
+
+    return Provide(provide, sync_to_thread=False)
+
+
+def _after_issues(factory: Callable[[], T]) -> Provide:
+    # Every handler that renders takes ``issues`` too (it looks the comic up); depending on it
+    # keeps this service out of that batch, as ``_provider`` explains: a cover request then
+    # resolves user, issues and renditions one after the other, with no task group.
+    def provide(issues: NamedDependency[IssueService]) -> T:
+        del issues
         return factory()
 
     return Provide(provide, sync_to_thread=False)
@@ -100,6 +113,7 @@ def create_app(
         "browse": _provider(services.browse),
         "issues": _provider(services.issues),
         "progress": _provider(services.progress),
+        "renditions": _after_issues(services.renditions),
     }
     api = Router(
         path=API_PREFIX,

@@ -131,10 +131,14 @@ class BatchWriter:
     def _entries(self, batch: Sequence[FileWork]) -> dict[str, ComicEntry]:
         entries: dict[str, ComicEntry] = {}
         to_open: list[FileWork] = []
+        # Every proven move of the batch read in one round trip: a renamed folder of thousands
+        # of comics must not cost a query per comic.
+        trusted = [w.comic.id for w in batch if w.comic is not None and w.trusts_fingerprint]
+        carried = self._index.comics(trusted) if trusted else {}
         for work in batch:
             known = None
             if work.comic is not None and work.trusts_fingerprint:
-                known = self._index.comic(work.comic.id)
+                known = carried.get(work.comic.id)
             if known is not None:
                 entries[work.file.path] = _carried(work, known)
             else:

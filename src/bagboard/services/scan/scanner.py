@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol, TypeVar
 
 from bagboard.domain.model import Library
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.clock import Clock
 from bagboard.ports.file_tree import FileTree
+from bagboard.ports.inspect_map import InspectMap
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.scan.batches import BatchWriter, FileWork, Inspection, inspect_archive
 from bagboard.services.scan.gc_pause import collector_paused
@@ -32,18 +32,9 @@ from bagboard.services.scan.progress import (
 )
 from bagboard.services.scan.walk import walk_library
 
-__all__ = ["InspectMap", "ScanPhase", "ScanProgress", "ScanReport", "Scanner"]
+__all__ = ["ScanPhase", "ScanProgress", "ScanReport", "Scanner"]
 
 log = logging.getLogger(__name__)
-
-_A = TypeVar("_A")
-_R = TypeVar("_R")
-
-
-class InspectMap(Protocol):
-    """``map`` semantics, as the builtin and ``Executor.map`` offer: results in input order."""
-
-    def __call__(self, fn: Callable[[_A], _R], items: Iterable[_A], /) -> Iterator[_R]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """``/issue/<id>``: one comic's detail, cover, file and pages (contract §5).
 
 The id is taken as a string: a non-integer id is a 404 like any unknown one, never a 400.
-Index lookups run on the event loop; opening archives, decoding images and reading the file
-run in worker threads (``sync_to_thread=True`` or ``anyio.to_thread``).
+Each request looks the comic up once (``IssueService``); the target it gets carries the comic
+to ``RenditionService``. Index lookups run on the event loop; opening archives, decoding images
+and reading the file run in worker threads (``sync_to_thread=True`` or ``anyio.to_thread``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bagboard.adapters.http.files.ranges import weak_match
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
+from bagboard.services.renditions import RenditionService
 
 MISSING = error_statuses({404: "`not_found`: no such comic, or not in the caller's libraries."})
 UNREADABLE = error_statuses({422: "The archive or the image cannot be read."})
@@ -63,18 +65,19 @@ class IssueController(Controller):
     async def cover(
         self,
         issues: NamedDependency[IssueService],
+        renditions: NamedDependency[RenditionService],
         current_user: NamedDependency[User],
         issue_id: IssueIdParam,
         if_none_match: IfNoneMatch = None,
         size: SizeParam = None,
     ) -> Response[bytes]:
         """The cover as a JPEG, long edge at most ``size`` (default 400, 64..2000)."""
-        key = issues.cover_key(current_user, issue_id, size)
-        if weak_match(if_none_match, key.etag):
-            return not_modified(key.etag)
-        rendition = issues.hot(key)
+        target = issues.cover_target(current_user, issue_id, size)
+        if weak_match(if_none_match, target.etag):
+            return not_modified(target.etag)
+        rendition = renditions.hot(target)
         if rendition is None:
-            rendition = await anyio.to_thread.run_sync(issues.rendition, current_user, key)
+            rendition = await anyio.to_thread.run_sync(renditions.render, target)
         return image_response(rendition, None)
 
     @get(
@@ -94,13 +97,9 @@ class IssueController(Controller):
         issue_id: IssueIdParam,
     ) -> Response[bytes] | Stream:
         """The comic file, with Range, If-Range and conditional requests."""
-        comic = issues.comic(current_user, issue_id)
+        source = issues.file(current_user, issue_id)
         return await download(
-            request.headers,
-            request.method,
-            comic.path,
-            media_type=comic_media_type(comic),
-            filename=comic.name,
+            request.headers, request.method, source, media_type=comic_media_type(source.comic)
         )
 
     @get(
@@ -128,6 +127,7 @@ class IssueController(Controller):
     def page(
         self,
         issues: NamedDependency[IssueService],
+        renditions: NamedDependency[RenditionService],
         current_user: NamedDependency[User],
         issue_id: IssueIdParam,
         number: PageNumberParam,
@@ -135,7 +135,7 @@ class IssueController(Controller):
         size: SizeParam = None,
     ) -> Response[bytes]:
         """Page ``number`` (from 1) as stored, or with ``size`` a JPEG of that long edge."""
-        key = issues.page_key(current_user, issue_id, number, size)
-        if weak_match(if_none_match, key.etag):
-            return not_modified(key.etag)
-        return image_response(issues.page(current_user, key), None)
+        target = issues.page_target(current_user, issue_id, number, size)
+        if weak_match(if_none_match, target.etag):
+            return not_modified(target.etag)
+        return image_response(renditions.page(target), None)

@@ -1,20 +1,17 @@
 """Serving a file from disk: whole, one range, or several (``multipart/byteranges``).
 
-The file is stat'ed in a worker thread (``open_comic_file``) for the headers. A small file is
-read whole in that same trip to the thread and sent as one body; a larger one is opened when
-the body starts, checked to be the same version, and read in chunks with ``pread`` in worker
-threads. Nothing is read on the event loop. What to send is decided by ``ranges.py``.
+The file is stat'ed in a worker thread (``open_comic_file``) for the headers, through the
+``ComicFiles`` port that ``IssueService.file`` hands over. A small file is read whole in that
+same trip to the thread and sent as one body; a larger one is opened when the body starts,
+checked to be the same version, and read in chunks at offsets in worker threads. Nothing is
+read on the event loop. What to send is decided by ``ranges.py``.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import stat
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from hashlib import blake2b
 from typing import Final
 from urllib.parse import quote
 
@@ -37,7 +34,8 @@ from bagboard.adapters.http.files.ranges import (
     not_modified,
     parse_range,
 )
-from bagboard.domain.errors import ComicNotFound
+from bagboard.ports.comic_files import FileVersion
+from bagboard.services.downloads import ComicDownload
 
 # Large enough that the thread hop per chunk is noise, small enough to stay cache-friendly.
 CHUNK_BYTES: Final = 1024 * 1024
@@ -50,76 +48,20 @@ _RFC5987_SAFE = "!#$&+-.^_`|~"
 
 
 @dataclass(frozen=True, slots=True)
-class FileVersion:
-    """A file as stat'ed before answering: its headers describe this version, and the body is
-    read only while the file still is this version."""
-
-    path: str
-    size: int
-    mtime_ns: int
-
-    @property
-    def etag(self) -> str:
-        digest = blake2b(f"{self.size}:{self.mtime_ns}".encode(), digest_size=12).hexdigest()
-        return f'"{digest}"'
-
-    @property
-    def last_modified(self) -> datetime:
-        return datetime.fromtimestamp(self.mtime_ns // 1_000_000_000, tz=UTC)
-
-
-def stat_comic_file(path: str) -> FileVersion:
-    """The file's current version (blocking: call it from a worker thread); a file that
-    vanished since it was indexed is ``ComicNotFound``."""
-    try:
-        info = os.stat(path)  # noqa: PTH116 - a plain path string is the index's currency
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise ComicNotFound("the comic file is no longer on disk") from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise ComicNotFound("the comic file is no longer on disk")
-    return FileVersion(path, info.st_size, info.st_mtime_ns)
-
-
-@dataclass(frozen=True, slots=True)
 class OpenedFile:
     version: FileVersion
     data: bytes | None = None  # the whole file, when it is small enough to read at once
 
 
-def open_comic_file(path: str, *, whole_up_to: int = WHOLE_BYTES) -> OpenedFile:
-    """``stat_comic_file``, and the content too when the file is at most ``whole_up_to``
-    bytes and is still that version once opened (blocking: call it from a worker thread)."""
-    version = stat_comic_file(path)
+def open_comic_file(source: ComicDownload, *, whole_up_to: int = WHOLE_BYTES) -> OpenedFile:
+    """The file's current version, and its content too when it is at most ``whole_up_to``
+    bytes and still that version once read (blocking: call it from a worker thread). A file
+    that vanished since it was indexed is ``ComicNotFound``."""
+    version = source.stat()
     if version.size > whole_up_to:
         return OpenedFile(version)
-    fd = _open_version(version)
-    if fd is None:
-        return OpenedFile(version)  # changed meanwhile: the stream path re-checks and ends short
-    try:
-        parts = []
-        position = 0
-        while position < version.size:
-            chunk = os.pread(fd, version.size - position, position)
-            if not chunk:
-                return OpenedFile(version)  # truncated while read: as above
-            parts.append(chunk)
-            position += len(chunk)
-    finally:
-        os.close(fd)
-    return OpenedFile(version, b"".join(parts))
-
-
-def _open_version(version: FileVersion) -> int | None:
-    """A descriptor on ``version``, or None when the file changed or went since its stat."""
-    try:
-        fd = os.open(version.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    info = os.fstat(fd)
-    if (info.st_size, info.st_mtime_ns) != (version.size, version.mtime_ns):
-        os.close(fd)
-        return None
-    return fd
+    # None when it changed meanwhile: the stream path re-checks and ends short.
+    return OpenedFile(version, source.read_whole(version))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +97,12 @@ def content_disposition(name: str) -> str:
 
 
 def file_response(
-    opened: OpenedFile, conditions: Conditions, *, media_type: str, filename: str
+    source: ComicDownload,
+    opened: OpenedFile,
+    conditions: Conditions,
+    *,
+    media_type: str,
+    filename: str,
 ) -> Response[bytes] | Stream:
     """The response for ``opened``: from its content when it was read whole, else streamed
     from the file (the descriptor is closed once the response is done with it)."""
@@ -186,6 +133,7 @@ def file_response(
     headers["Content-Disposition"] = content_disposition(filename)
     if wanted is None:
         return _send(
+            source,
             opened,
             [(b"", ByteRange(0, file.size - 1))],
             HTTP_200_OK,
@@ -197,6 +145,7 @@ def file_response(
     if len(wanted) == 1:
         headers["Content-Range"] = wanted[0].content_range(file.size)
         return _send(
+            source,
             opened,
             [(b"", wanted[0])],
             HTTP_206_PARTIAL_CONTENT,
@@ -219,6 +168,7 @@ def file_response(
     closing = f"\r\n--{boundary}--\r\n".encode()
     length = sum(len(head) + part.length for head, part in parts) + len(closing)
     return _send(
+        source,
         opened,
         parts,
         HTTP_206_PARTIAL_CONTENT,
@@ -231,6 +181,7 @@ def file_response(
 
 
 def _send(
+    source: ComicDownload,
     opened: OpenedFile,
     parts: Sequence[tuple[bytes, ByteRange]],
     status: int,
@@ -248,7 +199,7 @@ def _send(
         body = b"".join(head + data[part.start : part.end + 1] for head, part in parts) + closing
         return Response(body, status_code=status, headers=headers, media_type=media_type)
     return Stream(
-        _chunks(opened.version, parts, closing),
+        _chunks(source, opened.version, parts, closing),
         status_code=status,
         headers=headers,
         media_type=media_type,
@@ -256,11 +207,14 @@ def _send(
 
 
 async def _chunks(
-    file: FileVersion, parts: Sequence[tuple[bytes, ByteRange]], closing: bytes
+    source: ComicDownload,
+    file: FileVersion,
+    parts: Sequence[tuple[bytes, ByteRange]],
+    closing: bytes,
 ) -> AsyncIterator[bytes]:
     # Opened here, not before: a stream that never starts (the client left) holds nothing.
-    fd = await anyio.to_thread.run_sync(_open_version, file)
-    if fd is None:
+    handle = await anyio.to_thread.run_sync(source.open, file)
+    if handle is None:
         # The file changed since its headers were sent: the promised bytes no longer exist.
         # A short body makes the client retry, and its If-Range then gets the new file.
         return
@@ -271,7 +225,7 @@ async def _chunks(
             position, end = part.start, part.end + 1
             while position < end:
                 count = min(CHUNK_BYTES, end - position)
-                chunk = await anyio.to_thread.run_sync(os.pread, fd, count, position)
+                chunk = await anyio.to_thread.run_sync(handle.read_at, count, position)
                 if not chunk:
                     return  # truncated in place while being read: end short, as above
                 position += len(chunk)
@@ -279,15 +233,19 @@ async def _chunks(
         if closing:
             yield closing
     finally:
-        os.close(fd)
+        handle.close()
 
 
 async def download(
-    headers: Mapping[str, str], method: str, path: str, *, media_type: str, filename: str
+    headers: Mapping[str, str], method: str, source: ComicDownload, *, media_type: str
 ) -> Response[bytes] | Stream:
-    """The file at ``path`` answering a download request with these headers: read whole in a
-    worker thread when small, else streamed; Range, If-Range and conditional requests apply."""
+    """The comic file answering a download request with these headers: read whole in a worker
+    thread when small, else streamed; Range, If-Range and conditional requests apply."""
     conditions = Conditions.of(headers, head=method == "HEAD")
     whole_up_to = 0 if conditions.head else WHOLE_BYTES
-    opened = await anyio.to_thread.run_sync(lambda: open_comic_file(path, whole_up_to=whole_up_to))
-    return file_response(opened, conditions, media_type=media_type, filename=filename)
+    opened = await anyio.to_thread.run_sync(
+        lambda: open_comic_file(source, whole_up_to=whole_up_to)
+    )
+    return file_response(
+        source, opened, conditions, media_type=media_type, filename=source.comic.name
+    )

@@ -44,11 +44,7 @@ class OpdsFilesController(Controller):
     ) -> Response[bytes] | Stream:
         """The comic file, as ``/api/v1/issue/<id>/download`` serves it (Range included)."""
         del filename
-        comic = issues.comic(current_user, issue_id)
+        source = issues.file(current_user, issue_id)
         return await download(
-            request.headers,
-            request.method,
-            comic.path,
-            media_type=comic_media_type(comic),
-            filename=comic.name,
+            request.headers, request.method, source, media_type=comic_media_type(source.comic)
         )

@@ -26,6 +26,7 @@ from bagboard.domain.model import User
 from bagboard.domain.progress import Device, ProgressChange
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
+from bagboard.services.renditions import RenditionService
 
 # Who moved a position by streaming pages, as other devices are shown it.
 PSE_DEVICE: Final = Device("urn:bagboard:opds-pse", "OPDS page streaming")
@@ -38,6 +39,7 @@ PSE_DEVICE: Final = Device("urn:bagboard:opds-pse", "OPDS page streaming")
 def pse_page(
     request: Request[Any, Any, Any],
     issues: NamedDependency[IssueService],
+    renditions: NamedDependency[RenditionService],
     progress: NamedDependency[ProgressService],
     current_user: NamedDependency[User],
     issue_id: IssueIdParam,
@@ -47,15 +49,17 @@ def pse_page(
     if_none_match: IfNoneMatch = None,
 ) -> Response[bytes]:
     """*Blocking*: it may open the archive and encode the page, so it runs in a thread."""
-    key = issues.stream_key(current_user, issue_id, page_number, width)
-    if weak_match(if_none_match, key.etag):
-        response = not_modified(key.etag)
+    target = issues.stream_target(current_user, issue_id, page_number, width)
+    if weak_match(if_none_match, target.etag):
+        response = not_modified(target.etag)
     else:
-        response = image_response(issues.stream(current_user, key), None)
+        response = image_response(renditions.stream(target), None)
     if track == "1" and request.method == "GET":
-        count = len(issues.pages(current_user, key.comic_id))
         change = ProgressChange(
-            page_number=key.page, total_pages=count, forward_only=True, device=PSE_DEVICE
+            page_number=target.key.page,
+            total_pages=len(target.pages),
+            forward_only=True,
+            device=PSE_DEVICE,
         )
-        progress.save_comic(current_user, key.comic_id, change)
+        progress.save_comic(current_user, target.comic.id, change)
     return response

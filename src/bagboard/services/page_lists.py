@@ -1,0 +1,26 @@
+"""Measuring a comic's pages: name, dimensions, byte size and media type of each."""
+
+from __future__ import annotations
+
+from bagboard.domain.errors import ImageUnreadable
+from bagboard.domain.images import ImageInfo, PageInfo, media_type_for_name
+from bagboard.ports.archive_reader import ArchiveReader
+from bagboard.ports.page_images import PageImages
+
+__all__ = ["measure_pages"]
+
+
+def measure_pages(archives: ArchiveReader, images: PageImages, path: str) -> tuple[PageInfo, ...]:
+    """*Blocking.* Open the archive at ``path`` and probe every page's header; raises what the
+    reader raises (``ArchiveMissing``, ``ArchiveUnreadable``)."""
+    summary = archives.inspect(path)
+    pages = []
+    for number, name in enumerate(summary.pages, start=1):
+        data = archives.read_member(path, name)
+        try:
+            info = images.probe(data)
+        except ImageUnreadable:
+            # One broken page must not hide the others; it lists without dimensions.
+            info = ImageInfo(0, 0, media_type_for_name(name))
+        pages.append(PageInfo(number, name, info.width, info.height, len(data), info.media_type))
+    return tuple(pages)
