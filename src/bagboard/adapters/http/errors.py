@@ -25,10 +25,10 @@ from bagboard.domain.errors import (
     DomainError,
     InvalidInput,
     NotFound,
-    StaleProgress,
     StorageUnavailable,
     Unauthorized,
 )
+from bagboard.domain.progress import StaleProgress
 
 logger = logging.getLogger("bagboard.http")
 
