@@ -39,7 +39,6 @@ BEING_SPLIT = frozenset(
         "adapters/http/opds/v2/documents.py",
         "adapters/memory/browse.py",
         "adapters/memory/reading.py",
-        "adapters/storage/browse/series.py",
         "adapters/storage/progress/store.py",
         "bootstrap.py",
         "cli/__init__.py",
