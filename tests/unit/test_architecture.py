@@ -37,7 +37,6 @@ BEING_SPLIT = frozenset(
     {
         "adapters/http/opds/catalog.py",
         "adapters/http/opds/v2/documents.py",
-        "adapters/memory/browse.py",
         "adapters/memory/reading.py",
         "adapters/storage/progress/store.py",
         "bootstrap.py",
