@@ -10,6 +10,27 @@ nothing from the domain, so every other domain module can import it without a cy
 
 from __future__ import annotations
 
+__all__ = [
+    "AlreadyExists",
+    "ApiDisabled",
+    "ArchiveMissing",
+    "ArchiveUnreadable",
+    "ComicNotFound",
+    "CoverFailed",
+    "CoverUnavailable",
+    "DomainError",
+    "ImageUnreadable",
+    "InvalidInput",
+    "InvalidMode",
+    "InvalidPath",
+    "LibraryNotFound",
+    "NotFound",
+    "StorageUnavailable",
+    "TokenNotFound",
+    "Unauthorized",
+    "UserNotFound",
+]
+
 
 class DomainError(Exception):
     """Base of every error the domain raises on purpose."""

@@ -17,6 +17,25 @@ from datetime import datetime, timedelta
 
 from bagboard.domain.errors import DomainError, InvalidInput
 
+__all__ = [
+    "MAX_CLIENT_TIME",
+    "MAX_COUNT",
+    "MAX_DEVICE_TEXT",
+    "TICK",
+    "ComicKey",
+    "Device",
+    "ProgressChange",
+    "ReadingProgress",
+    "StaleProgress",
+    "apply_change",
+    "change_stamp",
+    "check_count",
+    "clear",
+    "holds",
+    "is_stale",
+    "next_change_time",
+]
+
 # The smallest step of a stored time (both databases keep microseconds).
 TICK = timedelta(microseconds=1)
 

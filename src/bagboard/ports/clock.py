@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+__all__ = ["Clock"]
+
 
 class Clock(Protocol):
     """The source of the current time: always timezone-aware UTC."""

@@ -6,6 +6,8 @@ from typing import Protocol
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
 from bagboard.domain.pagination import Page, PageRequest
 
+__all__ = ["FolderBrowser"]
+
 
 class FolderBrowser(Protocol):
     """Filesystem-mode reads over the index: folders and the comics directly inside them.

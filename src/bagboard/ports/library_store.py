@@ -4,6 +4,8 @@ from typing import Protocol
 
 from bagboard.domain.model import Library
 
+__all__ = ["LibraryStore"]
+
 
 class LibraryStore(Protocol):
     """Persistence of the configured library roots.

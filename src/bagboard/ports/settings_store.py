@@ -4,6 +4,8 @@ from typing import Protocol
 
 from bagboard.domain.model import ServerSettings
 
+__all__ = ["SettingsStore"]
+
 
 class SettingsStore(Protocol):
     """Persistence of server-wide settings; defaults apply until something is saved."""

@@ -5,6 +5,8 @@ from typing import Protocol
 
 from bagboard.domain.model import ApiToken
 
+__all__ = ["TokenStore"]
+
 
 class TokenStore(Protocol):
     """Persistence of API tokens. Only SHA-256 hashes are ever stored.

@@ -5,6 +5,8 @@ from typing import Protocol
 
 from bagboard.domain.model import Role, User
 
+__all__ = ["UserStore"]
+
 
 class UserStore(Protocol):
     """Persistence of users and the libraries each may see.

@@ -38,6 +38,8 @@ from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 from bagboard.services.settings import SettingsService
 
+__all__ = ["MAX_REQUEST_BODY", "HttpServices", "create_app"]
+
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
 MAX_REQUEST_BODY = 1024 * 1024
 
