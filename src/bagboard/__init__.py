@@ -27,14 +27,13 @@ from bagboard.domain.errors import (
     InvalidPath,
     LibraryNotFound,
     NotFound,
-    StaleProgress,
     StorageUnavailable,
     UserNotFound,
 )
 from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
 from bagboard.domain.model import ApiToken, BrowseMode, Library, Role, ServerSettings, User
 from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
-from bagboard.domain.progress import Device, ProgressChange, ReadingProgress
+from bagboard.domain.progress import Device, ProgressChange, ReadingProgress, StaleProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library

@@ -17,10 +17,10 @@ from bagboard.adapters.storage import SqlReadingStates
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
-from bagboard.domain.errors import ComicNotFound, StaleProgress
+from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.model import Library, User
 from bagboard.domain.pagination import PageRequest
-from bagboard.domain.progress import ComicKey, ProgressChange
+from bagboard.domain.progress import ComicKey, ProgressChange, StaleProgress
 from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore

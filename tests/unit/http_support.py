@@ -24,7 +24,7 @@ from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
-from bagboard.domain import errors
+from bagboard.domain import errors, progress
 from bagboard.domain.model import ServerSettings, User
 from bagboard.ports.settings_store import SettingsStore
 from bagboard.services.accounts import AccountService
@@ -87,7 +87,8 @@ def number(n: FromQuery[int]) -> dict[str, Any]:
 
 @get("/_test/raise/{name:str}", sync_to_thread=False)
 def raise_domain_error(name: FromPath[str]) -> None:
-    raise getattr(errors, name)(f"{name} happened")
+    # StaleProgress lives beside the progress rule that raises it, the others in errors.
+    raise (getattr(errors, name, None) or getattr(progress, name))(f"{name} happened")
 
 
 TEST_ROUTES = [whoami, echo, number, raise_domain_error]

@@ -15,6 +15,7 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 from bagboard.adapters.http.api.schemas import API_PREFIX
+from bagboard.adapters.http.docs import operations as docs_operations
 from bagboard.adapters.http.docs import page as docs_page
 from tests.browse_support import World, auth, browse_world
 from tests.unit.http_support import Api, running_api
@@ -89,7 +90,7 @@ def test_openapi_document_is_valid_openapi_3_1(api: Api) -> None:
 
 def test_openapi_document_has_every_served_route(api: Api) -> None:
     document = api.client.get(OPENAPI).json()
-    documented = {(method, path) for method, path, _ in docs_page.operations(document)}
+    documented = {(method, path) for method, path, _ in docs_operations.operations(document)}
     assert documented == served_operations(app_of(api))
 
 
@@ -102,7 +103,7 @@ def test_openapi_document_says_who_needs_a_token(api: Api) -> None:
         "description": schemes["bearer"]["description"],
     }
     assert schemes["apiKey"]["name"] == "X-API-Key"
-    for method, path, operation in docs_page.operations(document):
+    for method, path, operation in docs_operations.operations(document):
         public = path in (DOCS, OPENAPI)
         assert (operation.get("security") == [{}]) is public, (method, path)
         assert ("401" in operation["responses"]) is not public, (method, path)
@@ -122,7 +123,8 @@ def test_openapi_documents_paging_parameters_and_json_bodies(api: Api) -> None:
     assert parameters["page_size"]["default"] == 50
     assert parameters["page_size"]["maximum"] == 200
     progress_write = document["paths"]["/api/v1/progress"]["put"]["requestBody"]
-    schema = docs_page._resolve(document, progress_write["content"]["application/json"]["schema"])
+    body = progress_write["content"]["application/json"]["schema"]
+    schema = docs_operations.resolve(document, body)
     assert set(schema["required"]) == {"path", "page_number"}
     assert "409" in document["paths"]["/api/v1/progress"]["put"]["responses"]
 
@@ -184,7 +186,7 @@ def test_the_page_shows_every_served_route(api: Api) -> None:
 def test_every_endpoint_has_purpose_parameters_responses_and_curl(api: Api) -> None:
     _, parsed = page(api)
     document = api.client.get(OPENAPI).json()
-    operations = {(m, p): op for m, p, op in docs_page.operations(document)}
+    operations = {(m, p): op for m, p, op in docs_operations.operations(document)}
     for section in parsed.found:
         method, path, text = section["methods"][0], section["path"], section["text"]
         operation = operations[(method, path)]
@@ -194,7 +196,7 @@ def test_every_endpoint_has_purpose_parameters_responses_and_curl(api: Api) -> N
             assert parameter["name"] in text, (path, parameter["name"])
         assert "Responses" in text
         assert re.search(r"curl .*" + re.escape(path.split("{")[0]), text), path
-        _, media_type, _ = docs_page.success(document, operation)
+        _, media_type, _ = docs_operations.success(document, operation)
         if media_type == "application/json":
             assert "Example response" in text, path
         if "requestBody" in operation:
@@ -378,14 +380,14 @@ def real_calls(world: World) -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_real_answers_match_the_documented_schemas_and_examples(world: World) -> None:
     document = world.client.get(OPENAPI).json()
-    operations = {(m, p): op for m, p, op in docs_page.operations(document)}
+    operations = {(m, p): op for m, p, op in docs_operations.operations(document)}
     token = world.new_reader()
     called: set[tuple[str, str]] = set()
     for method, path, request in real_calls(world):
         response = world.client.request(method, headers=auth(token), **request)
         assert response.status_code == 200, (method, request["url"], response.text)
         operation = operations[(method, path)]
-        status, media_type, media = docs_page.success(document, operation)
+        status, media_type, media = docs_operations.success(document, operation)
         assert status == "200", (method, path)
         assert response.headers["content-type"].split(";")[0] == media_type, (method, path)
         if media_type == "application/json" and path != OPENAPI:
@@ -393,15 +395,15 @@ def test_real_answers_match_the_documented_schemas_and_examples(world: World) ->
             schema, body = media["schema"], response.json()
             check(document, schema, body)
             # The example answer the page shows passes the same schema, and has the same keys.
-            shown = docs_page.shown_answer(document, media)
+            shown = docs_operations.shown_answer(document, media)
             check(document, schema, shown)
             # The page's examples show metadata mode.
             if "mode=filesystem" not in request["url"]:
                 assert same_shape(shown, body), (method, path, shown, body)
-        body_schema = docs_page.body_schema(operation)
+        body_schema = docs_operations.body_schema(operation)
         if body_schema is not None:
             check(document, body_schema, request["json"])
-            check(document, body_schema, docs_page.shown_body(document, operation))
+            check(document, body_schema, docs_operations.shown_body(document, operation))
         called.add((method, path))
     # Every documented operation (HEAD mirrors GET) was called for real.
     documented = {(m, p) for m, p in operations if m != "HEAD"}
@@ -415,8 +417,8 @@ def test_request_body_examples_shown_are_accepted_by_the_server(world: World) ->
     token = world.new_reader()
     comic = f"{world.a}/DC Comics/Batman/Batman 001.cbz"
     folder = f"{world.a}/Marvel"
-    for method, path, operation in docs_page.operations(document):
-        shown = docs_page.shown_body(document, operation)
+    for method, path, operation in docs_operations.operations(document):
+        shown = docs_operations.shown_body(document, operation)
         if shown is None:
             continue
         assert isinstance(shown, dict) and "path" in shown

@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bagboard.domain.errors import InvalidInput, StaleProgress
+from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import (
     MAX_DEVICE_TEXT,
     TICK,
     Device,
     ProgressChange,
     ReadingProgress,
+    StaleProgress,
     apply_change,
     change_stamp,
     clear,

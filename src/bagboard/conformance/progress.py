@@ -24,8 +24,9 @@ from bagboard.conformance.client import BadReply
 from bagboard.conformance.discovery import Context
 from bagboard.conformance.shapes import first_problems
 from bagboard.conformance.wire import FEED_ITEM, OK, PROGRESS
-from bagboard.domain.errors import NotFound, StaleProgress
+from bagboard.domain.errors import NotFound
 from bagboard.domain.pagination import MAX_PAGE_SIZE
+from bagboard.domain.progress import StaleProgress
 
 # Pages of the feed to search for the position just written before giving up.
 FEED_PAGES: Final = 5

@@ -15,6 +15,24 @@ from enum import StrEnum
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.naturalsort import natural_path_key
 
+__all__ = [
+    "COMICINFO_NAME",
+    "COMIC_EXTENSIONS",
+    "FORMAT_KEYS",
+    "MAX_COMICINFO_BYTES",
+    "MAX_PAGE_BYTES",
+    "PAGE_EXTENSIONS",
+    "RAR_COMPRESSED",
+    "ArchiveFormat",
+    "ArchiveSummary",
+    "find_comicinfo",
+    "format_for_name",
+    "is_junk_member",
+    "is_page_image",
+    "is_safe_member_name",
+    "page_order",
+]
+
 # A page is decoded whole into memory to be served or thumbnailed; no real scan comes near
 # this, while a zip bomb goes far past it.
 MAX_PAGE_BYTES = 256 * 1024 * 1024

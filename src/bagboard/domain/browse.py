@@ -17,6 +17,30 @@ from enum import StrEnum
 from bagboard.domain.errors import InvalidPath
 from bagboard.domain.naturalsort import natural_sorted
 
+__all__ = [
+    "ISSUE_SORTS",
+    "NO_READING",
+    "PUBLISHER_SORTS",
+    "RECENT_WINDOW_DAYS",
+    "SERIES_DEPTH",
+    "SERIES_SORTS",
+    "ComicRow",
+    "Facet",
+    "FolderRow",
+    "FolderShape",
+    "ReadingState",
+    "Scope",
+    "Sort",
+    "check_path_part",
+    "display_name",
+    "folder_display_name",
+    "grouping_key",
+    "is_absolute",
+    "is_volume_name",
+    "normalise_path",
+    "volumes",
+]
+
 RECENT_WINDOW_DAYS = 30
 _VOLUME_NAME = re.compile(r"^v\d{4}$", re.IGNORECASE)
 

@@ -13,6 +13,19 @@ from datetime import datetime
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.comicinfo import ComicInfo
 
+__all__ = [
+    "THUMBNAIL_NAMES",
+    "ComicEntry",
+    "ComicMove",
+    "ComicPlace",
+    "FolderEntry",
+    "IndexChanges",
+    "IndexSnapshot",
+    "IndexedComic",
+    "KnownComic",
+    "KnownFolder",
+]
+
 THUMBNAIL_NAMES = frozenset(
     {"folder.jpg", "folder.jpeg", "folder.png", "folder.gif", "folder.webp"}
 )

@@ -13,6 +13,18 @@ from typing import Any, overload
 
 from bagboard.domain.errors import InvalidInput
 
+__all__ = [
+    "DEFAULT_FIELD_LIMIT",
+    "FIELD_LIMITS",
+    "FRONT_COVER",
+    "INDEXED_FIELD_LIMIT",
+    "STRING_FIELDS",
+    "TEXT_FIELDS",
+    "ComicInfo",
+    "ComicPageInfo",
+    "DeferredPages",
+]
+
 FRONT_COVER = "FrontCover"
 
 # The 15 descriptive fields most readers and servers agree on, in schema order.

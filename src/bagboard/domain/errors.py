@@ -2,14 +2,34 @@
 
 Every error carries a stable machine ``code`` (the wire ``error`` string) and a human message.
 The HTTP adapter maps error classes to statuses in one table (``adapters/http/errors.py``).
+
+``StaleProgress``, the error of the progress conflict rule, lives beside that rule in
+``domain/progress.py``: it carries the stored ``ReadingProgress``, and this module imports
+nothing from the domain, so every other domain module can import it without a cycle.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bagboard.domain.progress import ReadingProgress
+__all__ = [
+    "AlreadyExists",
+    "ApiDisabled",
+    "ArchiveMissing",
+    "ArchiveUnreadable",
+    "ComicNotFound",
+    "CoverFailed",
+    "CoverUnavailable",
+    "DomainError",
+    "ImageUnreadable",
+    "InvalidInput",
+    "InvalidMode",
+    "InvalidPath",
+    "LibraryNotFound",
+    "NotFound",
+    "StorageUnavailable",
+    "TokenNotFound",
+    "Unauthorized",
+    "UserNotFound",
+]
 
 
 class DomainError(Exception):
@@ -89,17 +109,6 @@ class ArchiveUnreadable(DomainError):
     """A comic archive is corrupt, truncated, hostile or in an unsupported format."""
 
     code = "archive_unreadable"
-
-
-class StaleProgress(DomainError):
-    """A progress write is older than the one already stored; ``current`` is the stored
-    position (None when it was cleared), so the client can adopt it."""
-
-    code = "stale"
-
-    def __init__(self, message: str = "", *, current: ReadingProgress | None = None) -> None:
-        super().__init__(message)
-        self.current = current
 
 
 class StorageUnavailable(DomainError):

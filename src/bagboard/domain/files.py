@@ -13,6 +13,21 @@ from dataclasses import dataclass
 from bagboard.domain.archive import COMIC_EXTENSIONS
 from bagboard.domain.catalog import THUMBNAIL_NAMES
 
+__all__ = [
+    "FINGERPRINT_EDGE_BYTES",
+    "IGNORED_NAMES",
+    "ComicFile",
+    "FileStat",
+    "FolderListing",
+    "fingerprint",
+    "fingerprint_sample",
+    "is_comic_name",
+    "is_ignored_name",
+    "is_thumbnail_name",
+    "library_path",
+    "parent_folder",
+]
+
 # A fingerprint reads this much from each end of a file: enough to tell comics apart (zip
 # central directories and the first page's header live there), cheap on a slow NAS.
 FINGERPRINT_EDGE_BYTES = 64 * 1024

@@ -16,6 +16,31 @@ from typing import Final
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import InvalidInput
 
+__all__ = [
+    "COVER",
+    "DEFAULT_COVER_SIZE",
+    "JPEG",
+    "MAX_COMIC_ID",
+    "MAX_SIZE",
+    "MAX_STREAM_WIDTH",
+    "MIN_SIZE",
+    "MIN_STREAM_WIDTH",
+    "ORIGINAL",
+    "RENDER_VERSION",
+    "SNAP_SIZES",
+    "FileStamp",
+    "ImageInfo",
+    "PageInfo",
+    "Rendition",
+    "RenditionKey",
+    "media_type_for_name",
+    "parse_id",
+    "requested_size",
+    "snapped_size",
+    "stream_size",
+    "stream_width",
+]
+
 DEFAULT_COVER_SIZE = 400
 MIN_SIZE = 64
 MAX_SIZE = 2000

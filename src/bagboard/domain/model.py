@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from bagboard.domain.errors import InvalidInput, InvalidMode
 
+__all__ = ["ApiToken", "BrowseMode", "Library", "Role", "ServerSettings", "User"]
+
 
 class Role(StrEnum):
     OWNER = "owner"

@@ -10,6 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+__all__ = [
+    "NaturalKey",
+    "NaturalPathKey",
+    "Part",
+    "natural_key",
+    "natural_path_key",
+    "natural_sort_text",
+    "natural_sorted",
+    "natural_sorted_paths",
+]
+
 # Digits are matched as ASCII only: ``int()`` would accept other Unicode digits, and the
 # comparison below works on the digit strings themselves.
 _RUNS = re.compile(r"[0-9]+|[^0-9]+")

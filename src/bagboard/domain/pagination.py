@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+__all__ = ["DEFAULT_PAGE_SIZE", "FIRST_PAGE", "MAX_PAGE", "MAX_PAGE_SIZE", "Page", "PageRequest"]
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Pages beyond this cannot hold anything in a library of any real size; capping keeps

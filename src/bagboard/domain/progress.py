@@ -15,7 +15,26 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bagboard.domain.errors import InvalidInput, StaleProgress
+from bagboard.domain.errors import DomainError, InvalidInput
+
+__all__ = [
+    "MAX_CLIENT_TIME",
+    "MAX_COUNT",
+    "MAX_DEVICE_TEXT",
+    "TICK",
+    "ComicKey",
+    "Device",
+    "ProgressChange",
+    "ReadingProgress",
+    "StaleProgress",
+    "apply_change",
+    "change_stamp",
+    "check_count",
+    "clear",
+    "holds",
+    "is_stale",
+    "next_change_time",
+]
 
 # The smallest step of a stored time (both databases keep microseconds).
 TICK = timedelta(microseconds=1)
@@ -93,6 +112,17 @@ class ReadingProgress:
     client_updated_at: int | None = None
     cleared: bool = False
     device: Device | None = None
+
+
+class StaleProgress(DomainError):
+    """A progress write is older than the one already stored; ``current`` is the stored
+    position (None when it was cleared), so the client can adopt it."""
+
+    code = "stale"
+
+    def __init__(self, message: str = "", *, current: ReadingProgress | None = None) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from enum import Enum, IntEnum
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.pagination import Page
 
+__all__ = ["ChangeKind", "Feed", "FeedCursor", "FeedItem", "Source"]
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The last microsecond of year 9999 since the epoch: no cursor or ``ts`` goes past it, so
 # nothing a client sends can overflow datetime arithmetic.

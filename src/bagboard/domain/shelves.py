@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+__all__ = ["Shelf", "ShelfEntry", "ShelfItem", "ShelfKind"]
+
 
 class Shelf(StrEnum):
     FAVORITES = "favorites"

@@ -7,6 +7,15 @@ import binascii
 import hashlib
 import secrets
 
+__all__ = [
+    "TOKEN_BYTES",
+    "hash_secret",
+    "new_secret",
+    "parse_basic",
+    "parse_bearer",
+    "parse_credentials",
+]
+
 # 32 random bytes, URL-safe base64: 43 characters, 256 bits of entropy.
 TOKEN_BYTES = 32
 

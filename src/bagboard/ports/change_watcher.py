@@ -4,6 +4,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+__all__ = ["ChangeWatcher"]
+
 
 class ChangeWatcher(Protocol):
     """Notices changes below some folders, so the index follows the disk without a restart."""

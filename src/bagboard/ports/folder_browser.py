@@ -6,6 +6,8 @@ from typing import Protocol
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
 from bagboard.domain.pagination import Page, PageRequest
 
+__all__ = ["FolderBrowser"]
+
 
 class FolderBrowser(Protocol):
     """Filesystem-mode reads over the index: folders and the comics directly inside them.
@@ -15,20 +17,28 @@ class FolderBrowser(Protocol):
     """
 
     def publishers(self, library_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
-        """Folders directly under the library roots (depth 1)."""
+        """Folders directly under the library roots (depth 1), with their counts; an empty
+        page when no library is visible or none holds a folder."""
         ...
 
     def named(
         self, library_ids: Sequence[int], parent_ids: Sequence[int] | None, name: str
     ) -> list[FolderRow]:
-        """Folders called exactly ``name``: under ``parent_ids``, or at depth 1 when None."""
+        """Folders called exactly ``name`` (case-sensitive): under ``parent_ids``, or at depth 1
+        when None; all of them in name order (not paginated). Empty when none matches or
+        ``parent_ids`` is empty."""
         ...
 
     def at(self, library_ids: Sequence[int], path: str) -> FolderRow | None:
-        """The visible folder at this absolute path."""
+        """The visible folder at this absolute path; None when no indexed folder is there or
+        its library is not among ``library_ids``."""
         ...
 
-    def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]: ...
+    def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
+        """The folders directly inside any of ``parent_ids``, merged into one list; an empty
+        page when ``parent_ids`` is empty or unknown. The parents were found through
+        ``library_ids`` already, so visibility is not checked again."""
+        ...
 
     def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:
         """For each indexed folder among ``paths``: the comics it holds directly and its
@@ -36,5 +46,6 @@ class FolderBrowser(Protocol):
         ...
 
     def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
-        """Comics held directly in these folders."""
+        """Comics held directly in these folders (not in their subfolders), merged into one
+        list by file name; an empty page when ``folder_ids`` is empty or unknown."""
         ...

@@ -4,20 +4,36 @@ from typing import Protocol
 
 from bagboard.domain.model import Library
 
+__all__ = ["LibraryStore"]
+
 
 class LibraryStore(Protocol):
-    """Persistence of the configured library roots."""
+    """Persistence of the configured library roots.
+
+    SQL stores raise ``StorageUnavailable`` from any method when the database is locked or
+    unreachable; the request may be retried.
+    """
 
     def add(self, name: str, root: str) -> Library:
-        """Create a library. Raises ``AlreadyExists`` when the root is already configured."""
+        """Create an enabled library with the next id and return it. Raises
+        ``AlreadyExists`` (nothing stored) when a library with exactly this root exists."""
         ...
 
-    def get(self, library_id: int) -> Library | None: ...
+    def get(self, library_id: int) -> Library | None:
+        """The library with this id, enabled or not; None when there is none."""
+        ...
 
-    def get_by_root(self, root: str) -> Library | None: ...
+    def get_by_root(self, root: str) -> Library | None:
+        """The library whose root is exactly ``root`` (compared as stored, not normalised),
+        enabled or not; None when there is none."""
+        ...
 
     def list(self, *, enabled_only: bool = False) -> list[Library]:
-        """Libraries in creation order."""
+        """Libraries in creation (id) order; only the enabled ones with ``enabled_only``.
+        Empty when none is configured."""
         ...
 
-    def set_enabled(self, library_id: int, enabled: bool) -> Library | None: ...
+    def set_enabled(self, library_id: int, enabled: bool) -> Library | None:
+        """Enable or disable a library and return it as stored now (setting the state it
+        already has is no error); None, writing nothing, when there is no such library."""
+        ...

@@ -7,6 +7,8 @@ from typing import Protocol
 from bagboard.domain.browse import ComicRow, Facet, Sort
 from bagboard.domain.pagination import Page, PageRequest
 
+__all__ = ["MetadataBrowser"]
+
 
 class MetadataBrowser(Protocol):
     """Metadata-mode reads: comics grouped by ComicInfo publisher and series.

@@ -5,24 +5,35 @@ from typing import Protocol
 
 from bagboard.domain.model import Role, User
 
+__all__ = ["UserStore"]
+
 
 class UserStore(Protocol):
-    """Persistence of users and the libraries each may see."""
+    """Persistence of users and the libraries each may see.
+
+    SQL stores raise ``StorageUnavailable`` from any method when the database is locked or
+    unreachable; the request may be retried.
+    """
 
     def add(self, name: str, role: Role, library_ids: Iterable[int] | None = None) -> User:
-        """Create a user. Raises ``AlreadyExists`` when the name (case-insensitive) is taken."""
+        """Create a user with the next id and return it. ``library_ids`` None lets the user see
+        every library, present and future; a set limits them to those. Raises
+        ``AlreadyExists`` (nothing stored) when the name is taken, compared case-insensitively;
+        a store that keeps libraries raises ``LibraryNotFound`` for an unknown library id."""
         ...
 
-    def get(self, user_id: int) -> User | None: ...
+    def get(self, user_id: int) -> User | None:
+        """The user with this id; None when there is none."""
+        ...
 
     def get_by_name(self, name: str) -> User | None:
-        """Look a user up by name, case-insensitively."""
+        """The user of this name, compared case-insensitively; None when there is none."""
         ...
 
     def list(self) -> list[User]:
-        """Every user, in creation order."""
+        """Every user, in creation (id) order; empty before the first is added."""
         ...
 
     def first_owner(self) -> User | None:
-        """The earliest-created user with the ``owner`` role, if any."""
+        """The earliest-created user with the ``owner`` role; None when there is none."""
         ...

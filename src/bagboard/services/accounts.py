@@ -12,6 +12,8 @@ from bagboard.ports.clock import Clock
 from bagboard.ports.token_store import TokenStore
 from bagboard.ports.user_store import UserStore
 
+__all__ = ["DEFAULT_OWNER_NAME", "AccountService", "IssuedToken"]
+
 DEFAULT_OWNER_NAME = "owner"
 
 

@@ -14,6 +14,8 @@ from bagboard.ports.token_store import TokenStore
 from bagboard.ports.user_store import UserStore
 from bagboard.services.recent_cache import RecentCache
 
+__all__ = ["TOUCH_INTERVAL", "Authenticator"]
+
 # A read must not become a write on every request: last_used_at moves at most this often.
 TOUCH_INTERVAL = timedelta(minutes=1)
 

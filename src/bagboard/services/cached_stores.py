@@ -15,6 +15,8 @@ from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.settings_store import SettingsStore
 from bagboard.services.recent_cache import RecentCache
 
+__all__ = ["CachedLibraryStore", "CachedSettingsStore"]
+
 
 class CachedLibraryStore(LibraryStore):
     def __init__(self, inner: LibraryStore, clock: Clock, ttl: timedelta) -> None:

@@ -8,6 +8,8 @@ from bagboard.domain.errors import AlreadyExists, InvalidInput, LibraryNotFound
 from bagboard.domain.model import Library, User
 from bagboard.ports.library_store import LibraryStore
 
+__all__ = ["LibraryService", "normalise_root", "sees_library"]
+
 
 def normalise_root(path: str) -> str:
     """An absolute, normalised POSIX path without a trailing slash (the root stays ``/``)."""

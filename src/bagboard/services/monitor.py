@@ -14,6 +14,8 @@ from bagboard.ports.clock import Clock
 from bagboard.ports.library_store import LibraryStore
 from bagboard.services.scan.scanner import ScanReport
 
+__all__ = ["DEFAULT_RESCAN_INTERVAL", "LibraryMonitor", "ScanFunction", "libraries_touched", "log"]
+
 log = logging.getLogger(__name__)
 
 DEFAULT_RESCAN_INTERVAL = timedelta(hours=6)

@@ -15,6 +15,8 @@ from typing import Generic, TypeVar
 
 from bagboard.ports.clock import Clock
 
+__all__ = ["DEFAULT_TTL", "RecentCache"]
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 

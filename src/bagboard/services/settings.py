@@ -8,6 +8,8 @@ from bagboard.domain.errors import InvalidMode
 from bagboard.domain.model import BrowseMode, ServerSettings
 from bagboard.ports.settings_store import SettingsStore
 
+__all__ = ["SettingsService"]
+
 
 class SettingsService:
     def __init__(self, store: SettingsStore) -> None:

@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+__all__ = ["AccessLogMiddleware", "loggable_path"]
+
 logger = logging.getLogger("bagboard.access")
 
 _SECRET_KEYS = frozenset({"token", "api_key", "apikey", "key", "password", "access_token"})

@@ -39,6 +39,8 @@ from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
 
+__all__ = ["MAX_REQUEST_BODY", "HttpServices", "create_app"]
+
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
 MAX_REQUEST_BODY = 1024 * 1024
 

@@ -13,6 +13,8 @@ from litestar.types import ASGIApp
 from bagboard.domain.model import User
 from bagboard.services.auth import Authenticator
 
+__all__ = ["PUBLIC_OPT_KEY", "PUBLIC_PATH_PATTERNS", "TokenAuthMiddleware", "current_user"]
+
 # Paths (full, anchored) that need no token and never answer 503: the API documents itself.
 PUBLIC_PATH_PATTERNS: Final[tuple[str, ...]] = (
     r"^/api/v1/docs/?$",

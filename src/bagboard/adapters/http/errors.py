@@ -25,10 +25,24 @@ from bagboard.domain.errors import (
     DomainError,
     InvalidInput,
     NotFound,
-    StaleProgress,
     StorageUnavailable,
     Unauthorized,
 )
+from bagboard.domain.progress import StaleProgress
+
+__all__ = [
+    "DOMAIN_ERROR_HEADERS",
+    "DOMAIN_ERROR_STATUS",
+    "EXCEPTION_HANDLERS",
+    "HTTP_ERROR_CODES",
+    "INTERNAL_ERROR",
+    "error_response",
+    "handle_domain_error",
+    "handle_http_exception",
+    "handle_stale_progress",
+    "handle_unexpected",
+    "status_for",
+]
 
 logger = logging.getLogger("bagboard.http")
 

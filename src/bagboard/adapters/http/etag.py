@@ -15,6 +15,8 @@ from litestar import MediaType, Response
 from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
+__all__ = ["LIST_CACHE_CONTROL", "IfNoneMatch", "cached_json", "matches", "weak_etag"]
+
 # A header parameter for handlers: ``if_none_match: IfNoneMatch = None``.
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)]
 

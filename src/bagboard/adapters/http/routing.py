@@ -15,6 +15,8 @@ from litestar import HttpMethod, route
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import Message, Scope
 
+__all__ = ["READ_METHODS", "drop_head_body", "get"]
+
 READ_METHODS: tuple[HttpMethod, ...] = (HttpMethod.GET, HttpMethod.HEAD)
 
 

@@ -19,6 +19,8 @@ from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
 from bagboard.ports.archive_reader import ArchiveReader
 
+__all__ = ["ComicInfoParser", "MemoryArchiveReader"]
+
 ComicInfoParser = Callable[[bytes], ComicInfo | None]
 
 

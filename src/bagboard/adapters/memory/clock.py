@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from bagboard.ports.clock import Clock
 
+__all__ = ["ManualClock"]
+
 
 class ManualClock(Clock):
     """A clock that only moves when told to."""

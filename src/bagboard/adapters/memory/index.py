@@ -22,6 +22,8 @@ from bagboard.domain.catalog import (
 from bagboard.domain.errors import InvalidInput
 from bagboard.ports.library_index import LibraryIndex
 
+__all__ = ["IndexContents", "MemoryLibraryIndex", "RemovedComic"]
+
 
 class RemovedComic(NamedTuple):
     comic_id: int

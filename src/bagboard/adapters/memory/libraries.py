@@ -7,6 +7,8 @@ from bagboard.domain.errors import AlreadyExists
 from bagboard.domain.model import Library
 from bagboard.ports.library_store import LibraryStore
 
+__all__ = ["MemoryLibraryStore"]
+
 
 class MemoryLibraryStore(LibraryStore):
     def __init__(self) -> None:

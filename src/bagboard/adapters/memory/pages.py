@@ -9,6 +9,8 @@ from bagboard.domain.images import FileStamp, PageInfo
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.page_catalog import PageCatalog
 
+__all__ = ["MemoryPageCatalog"]
+
 
 class MemoryPageCatalog(PageCatalog):
     """With ``index``, lists of comics the index no longer holds are forgotten, as the SQL

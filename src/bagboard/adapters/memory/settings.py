@@ -3,6 +3,8 @@ from __future__ import annotations
 from bagboard.domain.model import ServerSettings
 from bagboard.ports.settings_store import SettingsStore
 
+__all__ = ["MemorySettingsStore"]
+
 
 class MemorySettingsStore(SettingsStore):
     def __init__(self) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from bagboard.domain.model import ApiToken
 from bagboard.ports.token_store import TokenStore
 
+__all__ = ["MemoryTokenStore"]
+
 
 class MemoryTokenStore(TokenStore):
     def __init__(self) -> None:

@@ -20,6 +20,8 @@ from bagboard.domain.files import (
 )
 from bagboard.ports.file_tree import FileTree
 
+__all__ = ["MemoryFileTree"]
+
 # As many hops as Linux follows before it reports a loop.
 _MAX_LINK_HOPS = 40
 _SECOND_NS = 1_000_000_000

@@ -7,6 +7,8 @@ from bagboard.domain.errors import AlreadyExists
 from bagboard.domain.model import Role, User
 from bagboard.ports.user_store import UserStore
 
+__all__ = ["MemoryUserStore"]
+
 
 class MemoryUserStore(UserStore):
     def __init__(self) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from bagboard.ports.change_watcher import ChangeWatcher
 
+__all__ = ["MemoryWatcher"]
+
 
 class MemoryWatcher(ChangeWatcher):
     """A watcher that reports exactly the changes it is told about with ``notify``."""

@@ -16,8 +16,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from bagboard.adapters.http.api.browse_json import MISSING_PATH, stamp
-from bagboard.domain.errors import InvalidInput, StaleProgress
-from bagboard.domain.progress import ProgressChange, ReadingProgress
+from bagboard.domain.errors import InvalidInput
+from bagboard.domain.progress import ProgressChange, ReadingProgress, StaleProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedItem
 
 MISSING_PATH_OR_PAGE: Final = "Missing 'path' or 'page_number'"

@@ -8,6 +8,26 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+__all__ = [
+    "COMIC_PATH",
+    "FAVORITE",
+    "FAVORITES",
+    "ISSUE",
+    "ISSUES",
+    "OK",
+    "PAGES",
+    "PING",
+    "PROGRESS",
+    "PROGRESS_WRITE",
+    "PUBLISHERS",
+    "READ_MARK",
+    "RECENT",
+    "SERIES",
+    "SINCE",
+    "TO_READ",
+    "WANT_TO_READ",
+]
+
 _ROOT: Final = "/comics"
 _ASM: Final = f"{_ROOT}/Marvel/Amazing Spider-Man"
 COMIC_PATH: Final = f"{_ASM}/Amazing Spider-Man #1.cbz"

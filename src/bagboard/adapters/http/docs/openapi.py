@@ -23,6 +23,26 @@ from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.schemas import ErrorBody
 
+__all__ = [
+    "API_KEY_TEXT",
+    "API_TITLE",
+    "BASIC_TEXT",
+    "BEARER_TEXT",
+    "BODY_OPT_KEY",
+    "DESCRIPTION",
+    "DISABLED_TEXT",
+    "OPENAPI_STATE_KEY",
+    "TAGS",
+    "UNAUTHORIZED_TEXT",
+    "Body",
+    "OpenApiSource",
+    "api_document",
+    "error_statuses",
+    "json_body",
+    "ok",
+    "openapi_config",
+]
+
 API_TITLE: Final = "bagboard /api/v1"
 BODY_OPT_KEY: Final = "json_body"
 OPENAPI_STATE_KEY: Final = "openapi_document"

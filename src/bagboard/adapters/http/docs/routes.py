@@ -12,6 +12,8 @@ from bagboard.adapters.http.docs.openapi import api_document, ok
 from bagboard.adapters.http.docs.page import render
 from bagboard.adapters.http.routing import get
 
+__all__ = ["PUBLIC", "DocsController"]
+
 # An empty requirement: these two need no token, and the gate's 401/503 do not apply.
 PUBLIC = {"security": [{}], "opt": {PUBLIC_OPT_KEY: True}}
 

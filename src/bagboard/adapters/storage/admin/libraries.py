@@ -8,6 +8,8 @@ from bagboard.domain.errors import AlreadyExists
 from bagboard.domain.model import Library
 from bagboard.ports.library_store import LibraryStore
 
+__all__ = ["SqlLibraryStore"]
+
 _SELECT = select(libraries.c.id, libraries.c.name, libraries.c.root, libraries.c.enabled)
 
 

@@ -8,6 +8,8 @@ from bagboard.adapters.storage.db.tables import settings as settings_table
 from bagboard.domain.model import BrowseMode, ServerSettings
 from bagboard.ports.settings_store import SettingsStore
 
+__all__ = ["BROWSE_MODE", "SqlSettingsStore"]
+
 BROWSE_MODE = "browse_mode"
 
 

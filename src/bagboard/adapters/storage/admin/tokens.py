@@ -10,6 +10,8 @@ from bagboard.domain.errors import AlreadyExists, UserNotFound
 from bagboard.domain.model import ApiToken
 from bagboard.ports.token_store import TokenStore
 
+__all__ = ["SqlTokenStore"]
+
 _SELECT = select(
     api_tokens.c.id,
     api_tokens.c.user_id,

@@ -11,6 +11,8 @@ from bagboard.domain.errors import AlreadyExists, LibraryNotFound
 from bagboard.domain.model import Role, User
 from bagboard.ports.user_store import UserStore
 
+__all__ = ["SqlUserStore"]
+
 _COLUMNS = (users.c.id, users.c.name, users.c.role, users.c.all_libraries)
 
 

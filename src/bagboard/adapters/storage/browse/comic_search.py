@@ -34,6 +34,8 @@ from bagboard.domain.browse import ComicRow, grouping_key
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
 
+__all__ = ["ComicSearch", "loose_pattern"]
+
 # Searches kept per browser: each an id per match (a one-letter query may match most of a
 # library), so fewer than series searches.
 _SEARCHES_KEPT = 32

@@ -27,6 +27,8 @@ from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.folder_browser import FolderBrowser
 
+__all__ = ["COMIC", "PAGES_KEPT", "PagedStatement", "SqlFolderBrowser", "bytewise", "empty"]
+
 T = TypeVar("T")
 
 _SHAPES_KEPT = 512  # pages of series folders

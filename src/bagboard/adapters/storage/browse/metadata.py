@@ -26,6 +26,8 @@ from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.metadata_browser import MetadataBrowser
 
+__all__ = ["SqlMetadataBrowser"]
+
 _publisher_key = comics.c.publisher_key
 _series_key = comics.c.series_key
 

@@ -5,15 +5,14 @@ reads that library's rows; one that sees them all reads the rows kept over every
 Either way each row is a group, so a page comes straight from the index of its order, and the
 total is a count of rows. A request that sees some but not all sums their rows per series:
 natural order still streams from an index, the other orders rank every group first (a pass
-over the visible rows); only the page's groups are then read in full. Lists of one
-publisher's series use the ``publisher_series`` tables alike.
+over the visible rows); only the page's groups are then read in full (``series_summed``).
+Lists of one publisher's series use the ``publisher_series`` tables alike.
 
 Search narrows the groups to the keys ``series_search`` finds.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, NamedTuple
@@ -22,18 +21,18 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Integer,
     RowMapping,
     ScalarSelect,
     Select,
     Table,
     bindparam,
-    cast,
     func,
     select,
 )
 
+from bagboard.adapters.storage.browse.counted_pages import counted, paginated
 from bagboard.adapters.storage.browse.series_search import hits, matching_series, search_for
+from bagboard.adapters.storage.browse.series_summed import summed_page
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.facet_tables import (
     all_publisher_series_facets,
@@ -43,9 +42,10 @@ from bagboard.adapters.storage.db.facet_tables import (
     series_facets,
 )
 from bagboard.adapters.storage.db.lean import Prepared, lean
-from bagboard.adapters.storage.db.tables import comics
-from bagboard.domain.browse import Facet, Sort, display_name
+from bagboard.domain.browse import Facet, Sort
 from bagboard.domain.pagination import Page, PageRequest
+
+__all__ = ["series_page"]
 
 Order = Callable[[Table], tuple[Any, ...]]
 
@@ -55,14 +55,6 @@ _ROW_ORDER: dict[Sort, Order] = {
     Sort.COUNT: lambda t: (t.c.count_sort, t.c.series_sort, t.c.series_key),
     Sort.YEAR: lambda t: (t.c.year_sort, t.c.series_sort, t.c.series_key),
     Sort.RECENT: lambda t: (t.c.max_added_at.desc(), t.c.series_sort, t.c.series_key),
-}
-
-# Rows summed over some libraries: the same orders over the groups.
-_GROUP_ORDER: dict[Sort, Order] = {
-    Sort.ALPHA: lambda t: (t.c.series_sort, t.c.series_key),
-    Sort.COUNT: lambda t: (func.sum(t.c.comics).desc(), t.c.series_sort, t.c.series_key),
-    Sort.YEAR: lambda t: (func.min(t.c.year_sort), t.c.series_sort, t.c.series_key),
-    Sort.RECENT: lambda t: (func.max(t.c.max_added_at).desc(), t.c.series_sort, t.c.series_key),
 }
 
 
@@ -136,7 +128,9 @@ def _built_page(
         where.append(table.c.series_key.in_(select(hits.c.series_key)))
         total = select(func.count(func.distinct(hits.c.series_key))).scalar_subquery()
     if rows.summed:
-        return _summed_page(conn, rows, visible, publisher_key, sort, page, total)
+        return summed_page(
+            conn, table, where, rows.values, visible, publisher_key, sort, page, total
+        )
     statement = _facets(table).where(*where).order_by(*_ROW_ORDER[sort](table))
     assert total is not None  # searched: unsearched pages of groups took the path above
     found = counted(conn, statement, total, page, rows.values)
@@ -223,136 +217,3 @@ def _rows_for(
         rows.where.append(rows.table.c.publisher_key == bindparam("publisher"))
         rows.values["publisher"] = publisher_key
     return rows
-
-
-def _summed_page(
-    conn: Connection,
-    rows: _Rows,
-    library_ids: Sequence[int],
-    publisher_key: str | None,
-    sort: Sort,
-    page: PageRequest,
-    total: ScalarSelect[int] | None,
-) -> Page[Facet]:
-    table = rows.table
-    groups = (
-        select(table.c.series_key.label("key"))
-        .where(*rows.where)
-        .group_by(table.c.series_sort, table.c.series_key)
-    )
-    ranked = groups.order_by(*_GROUP_ORDER[sort](table))
-    if total is None:
-        total = select(func.count()).select_from(groups.subquery()).scalar_subquery()
-    keys = counted(conn, ranked, total, page, rows.values)
-    wanted = [row["key"] for row in keys.items]
-    where: list[ColumnElement[bool]] = [
-        table.c.library_id.in_(library_ids),
-        table.c.series_key.in_(wanted),
-    ]
-    if publisher_key is not None:
-        where.append(table.c.publisher_key == publisher_key)
-    found = {row["key"]: row for row in conn.execute(_grouped(table, where)).mappings()}
-    items = _named(conn, library_ids, publisher_key, [found[key] for key in wanted])
-    return Page(items, keys.total, page)
-
-
-def _grouped(table: Table, where: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    """Groups summed over several libraries' rows, with the range of their spellings: when
-    the smallest and largest agree, every library's most common spelling is the same one,
-    which is then the most common of all (and likewise for the publisher)."""
-    return (
-        select(
-            table.c.series_key.label("key"),
-            cast(func.sum(table.c.comics), Integer).label("count"),
-            func.min(table.c.min_year).label("year"),
-            func.min(table.c.series).label("name"),
-            func.max(table.c.series).label("name_max"),
-            func.min(table.c.publisher).label("publisher"),
-            func.max(table.c.publisher).label("publisher_max"),
-        )
-        .where(*where)
-        .group_by(table.c.series_key)
-    )
-
-
-def _named(
-    conn: Connection,
-    library_ids: Sequence[int],
-    publisher_key: str | None,
-    rows: Sequence[RowMapping],
-) -> list[Facet]:
-    unsettled = [
-        row["key"]
-        for row in rows
-        if row["name"] != row["name_max"] or row["publisher"] != row["publisher_max"]
-    ]
-    settled = _spellings(conn, library_ids, publisher_key, unsettled)
-    items = []
-    for row in rows:
-        name, publisher = settled.get(row["key"], (row["name"], row["publisher"]))
-        items.append(Facet(row["key"], name, row["count"], row["year"], publisher))
-    return items
-
-
-def _spellings(
-    conn: Connection, library_ids: Sequence[int], publisher_key: str | None, keys: list[str]
-) -> dict[str, tuple[str, str]]:
-    """The name and publisher of these series from their comics' spellings: the most common
-    series spelling, and the most common spelling of the largest publisher group (ties: the
-    smaller key; comics without a publisher don't count)."""
-    if not keys:
-        return {}
-    where: list[ColumnElement[bool]] = [
-        comics.c.library_id.in_(library_ids),
-        comics.c.series_key.in_(keys),
-    ]
-    if publisher_key is not None:
-        where.append(comics.c.publisher_key == publisher_key)
-    columns = (comics.c.series_key, comics.c.series, comics.c.publisher_key, comics.c.publisher)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    publishers: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    rows = conn.execute(select(*columns, func.count()).where(*where).group_by(*columns))
-    for key, series, group, publisher, n in rows:
-        names[key][series] += n
-        if group:
-            publishers[key][group][publisher] += n
-    settled = {}
-    for key in keys:
-        by_group = publishers[key]
-        largest = min(by_group, key=lambda k: (-by_group[k].total(), k), default=None)
-        spellings: Counter[str] = Counter() if largest is None else by_group[largest]
-        settled[key] = (display_name(names[key].items()), display_name(spellings.items()))
-    return settled
-
-
-def counted(
-    conn: Connection,
-    statement: Select[Any],
-    total: ScalarSelect[int],
-    page: PageRequest,
-    values: dict[str, Any],
-) -> Page[RowMapping]:
-    """A page of ``statement`` with ``total`` (a count known apart from the page) riding
-    along; only a page past the end asks for it alone."""
-    return run_page(conn, paginated(statement, total), total, page, values)
-
-
-def paginated(statement: Select[Any], total: ScalarSelect[int]) -> Select[Any]:
-    """``statement`` with its ``total`` as a column, cut at bound ``limit`` and ``offset``."""
-    with_total = statement.add_columns(total.label("total"))
-    return with_total.limit(bindparam("limit")).offset(bindparam("offset"))
-
-
-def run_page(
-    conn: Connection,
-    statement: Select[Any],
-    total: ScalarSelect[int],
-    page: PageRequest,
-    values: dict[str, Any],
-) -> Page[RowMapping]:
-    """Run a ``paginated`` statement for ``page``."""
-    bound = {**values, "limit": page.limit, "offset": page.offset}
-    rows = conn.execute(statement, bound).mappings().all()
-    if rows:
-        return Page(rows, rows[0]["total"], page)
-    return Page(rows, conn.execute(select(total), values).scalar_one(), page)

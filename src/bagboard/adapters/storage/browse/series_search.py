@@ -43,6 +43,8 @@ from bagboard.adapters.storage.db.facet_tables import (
 from bagboard.adapters.storage.db.tables import comics
 from bagboard.domain.browse import grouping_key
 
+__all__ = ["Search", "hits", "matching_series", "search_for"]
+
 _ESCAPE = "\\"
 
 

@@ -8,6 +8,17 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Dialect, ForeignKey, Integer, MetaData, Text, func
 from sqlalchemy.types import TypeDecorator
 
+__all__ = [
+    "BYTEWISE_TEXT",
+    "NAMING_CONVENTION",
+    "UtcDateTime",
+    "created_at",
+    "library_fk",
+    "metadata",
+    "sort_key",
+    "user_fk",
+]
+
 # Explicit constraint names: Alembic's batch mode on SQLite rebuilds tables and can only
 # recreate or drop constraints it can name.
 NAMING_CONVENTION = {

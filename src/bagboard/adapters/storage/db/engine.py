@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+__all__ = ["DEFAULT_BUSY_TIMEOUT_MS", "make_engine"]
+
 # Long enough to ride out a concurrent writer (a scan committing a batch), short enough that
 # an HTTP request fails with a retryable error rather than hanging.
 DEFAULT_BUSY_TIMEOUT_MS = 5000

@@ -9,6 +9,8 @@ from sqlalchemy import exc as sa_exc
 
 from bagboard.domain.errors import DomainError, StorageUnavailable
 
+__all__ = ["translate_errors"]
+
 # SQLite result codes (sqlite3.Error.sqlite_errorname) that mean "try again later" rather
 # than "this statement is wrong".
 _SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")

@@ -39,6 +39,19 @@ from bagboard.adapters.storage.db.columns import (
     sort_key,
 )
 
+__all__ = [
+    "SEARCH_SEPARATOR",
+    "SERIES_SEARCH",
+    "UNKNOWN_YEAR",
+    "all_publisher_series_facets",
+    "all_series_facets",
+    "facet_sources",
+    "publisher_facets",
+    "publisher_series_facets",
+    "search_id",
+    "series_facets",
+]
+
 # Above every year the index stores as a number (at most four digits, see index_rows).
 UNKNOWN_YEAR = 10_000
 

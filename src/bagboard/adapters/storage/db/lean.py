@@ -27,6 +27,8 @@ from sqlalchemy.pool import PoolProxiedConnection
 
 from bagboard.adapters.storage.db.errors import translate_errors
 
+__all__ = ["LeanConnection", "Prepared", "Row", "lean"]
+
 Row = tuple[Any, ...]
 _Process = Callable[[Any], Any]
 

@@ -11,6 +11,8 @@ from sqlalchemy import Connection, Engine, text
 from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.errors import translate_errors
 
+__all__ = ["MIGRATIONS", "alembic_config", "upgrade"]
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 # Any constant shared by every bagboard process: concurrent start-ups against one PostgreSQL

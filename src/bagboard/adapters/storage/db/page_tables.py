@@ -11,6 +11,8 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Table, Text
 
 from bagboard.adapters.storage.db.columns import metadata
 
+__all__ = ["page_lists"]
+
 page_lists = Table(
     "page_lists",
     metadata,

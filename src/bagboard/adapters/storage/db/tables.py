@@ -35,6 +35,24 @@ from bagboard.adapters.storage.db.columns import (
 from bagboard.adapters.storage.db.columns import metadata as metadata
 from bagboard.domain.comicinfo import TEXT_FIELDS
 
+__all__ = [
+    "COMICINFO_TEXT_COLUMNS",
+    "api_tokens",
+    "comic_removals",
+    "comics",
+    "folders",
+    "index_generation",
+    "libraries",
+    "library_scans",
+    "metadata",
+    "read_marks",
+    "reading_progress",
+    "settings",
+    "shelf_entries",
+    "user_libraries",
+    "users",
+]
+
 users = Table(
     "users",
     metadata,

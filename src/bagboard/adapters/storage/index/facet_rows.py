@@ -27,6 +27,8 @@ from bagboard.adapters.storage.db.tables import comics
 from bagboard.domain.browse import display_name
 from bagboard.domain.naturalsort import natural_sort_text
 
+__all__ = ["SERIES_INPUT", "build_series", "rebuild_series"]
+
 
 class _Group:
     """The comics of one publisher key within one series, accumulated."""

@@ -30,6 +30,15 @@ from bagboard.adapters.storage.db.tables import comics, libraries
 from bagboard.adapters.storage.index.facet_rows import SERIES_INPUT
 from bagboard.domain.naturalsort import natural_sort_text
 
+__all__ = [
+    "FacetChanges",
+    "GroupKeys",
+    "group_keys",
+    "lock_everywhere",
+    "plan_everywhere",
+    "shift_publishers",
+]
+
 # Any constant shared by every bagboard process, apart from migrate.py's.
 _PG_FACETS_LOCK = 0x6262_6661  # "bbfa"
 

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
 from bagboard.adapters.storage.db.tables import index_generation
 
+__all__ = ["GenerationCache", "current_generation", "kept"]
+
 V = TypeVar("V")
 
 _GENERATION = Prepared(select(index_generation.c.value))

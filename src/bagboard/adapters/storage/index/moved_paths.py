@@ -15,6 +15,8 @@ from sqlalchemy import Column, ColumnElement, Connection, Table, delete, select,
 
 from bagboard.adapters.storage.db.tables import comics
 
+__all__ = ["PathHolder", "free_path"]
+
 
 class PathHolder(Enum):
     NONE = "none"  # the path is free

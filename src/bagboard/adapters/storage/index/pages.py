@@ -14,6 +14,8 @@ from bagboard.adapters.storage.db.tables import comics
 from bagboard.domain.images import FileStamp, PageInfo
 from bagboard.ports.page_catalog import PageCatalog
 
+__all__ = ["SqlPageCatalog"]
+
 _c = page_lists.c
 
 

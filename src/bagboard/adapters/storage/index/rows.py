@@ -16,6 +16,15 @@ from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexedComic
 from bagboard.domain.comicinfo import STRING_FIELDS, ComicInfo, ComicPageInfo, DeferredPages
 from bagboard.domain.naturalsort import natural_sort_text as sort_key  # the stored format
 
+__all__ = [
+    "COMIC_READ_COLUMNS",
+    "comic_row",
+    "folder_row",
+    "indexed_comic",
+    "location_row",
+    "sort_key",
+]
+
 
 def folder_row(folder: FolderEntry, library_id: int, at: datetime) -> dict[str, Any]:
     # parent_id is resolved by the writer, which knows which parents already exist.

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
+__all__ = ["PLANNED", "refresh_statistics"]
+
 # What the browse queries read.
 PLANNED = (
     "comics",

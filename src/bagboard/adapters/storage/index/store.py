@@ -28,6 +28,8 @@ from bagboard.domain.catalog import (
 from bagboard.domain.errors import InvalidInput
 from bagboard.ports.library_index import LibraryIndex
 
+__all__ = ["SqlLibraryIndex"]
+
 # Only what the incremental scan compares: at 100,000 comics the snapshot must stay a
 # fraction of a second, so it never touches the metadata columns.
 # Read through the lean path (rows as the driver's tuples): building 100,000 Core rows would

@@ -28,6 +28,8 @@ from bagboard.adapters.storage.index.rows import comic_row, folder_row, location
 from bagboard.domain.catalog import FolderEntry, IndexChanges
 from bagboard.domain.errors import InvalidInput
 
+__all__ = ["apply_changes"]
+
 # Far below every driver's bound-parameter limit (SQLite 32,766, PostgreSQL 65,535).
 _CHUNK = 1000
 

@@ -45,9 +45,8 @@ from bagboard.adapters.http.opds.v2.progression import (
 )
 from bagboard.adapters.http.routing import get
 from bagboard.domain.catalog import IndexedComic
-from bagboard.domain.errors import StaleProgress
 from bagboard.domain.model import User
-from bagboard.domain.progress import ReadingProgress
+from bagboard.domain.progress import ReadingProgress, StaleProgress
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 

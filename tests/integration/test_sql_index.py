@@ -24,7 +24,7 @@ from bagboard.domain.catalog import (
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.naturalsort import natural_key
-from tests.contract.conftest import POSTGRES_URL
+from tests.storage_fixtures import POSTGRES_URL
 
 ROOT = "/srv/comics"
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from bagboard.adapters.storage import make_engine
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import libraries
 from bagboard.domain.errors import StorageUnavailable
-from tests.contract.conftest import POSTGRES_URL
+from tests.storage_fixtures import POSTGRES_URL
 
 _libs = libraries.c
 BY_IDS = Prepared(

@@ -20,7 +20,7 @@ from bagboard.adapters.storage.db.tables import index_generation
 from bagboard.domain.browse import Sort
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.pagination import PageRequest
-from tests.contract.test_sql_index import ROOT, add, comic
+from tests.integration.test_sql_index import ROOT, add, comic
 
 FIRST_PAGE = PageRequest(1, 50)
 

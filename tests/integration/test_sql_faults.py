@@ -23,8 +23,8 @@ from bagboard.domain.model import Role
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress import ComicKey, ProgressChange
 from bagboard.domain.progress_feed import FeedCursor
-from tests.contract.conftest import POSTGRES_URL
-from tests.contract.test_sql_index import ADDED, AT, ROOT, comic, tree
+from tests.integration.test_sql_index import ADDED, AT, ROOT, comic, tree
+from tests.storage_fixtures import POSTGRES_URL
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 KEY = ComicKey(f"{ROOT}/Marvel/X/x 1.cbz")
