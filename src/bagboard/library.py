@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bagboard.adapters.archive.reader import FileArchiveReader
 from bagboard.bootstrap import SQL, Container, build
 from bagboard.config import Settings, load_settings
 from bagboard.domain.errors import UserNotFound
@@ -187,7 +188,9 @@ class ComicLibrary:
         return create_app(self._container, self.config, debug=debug, access_log=access_log)
 
     def close(self) -> None:
-        """Release the database and the archive-reading processes."""
+        """Release the database, the archive-reading processes and the archives kept open."""
+        reader: FileArchiveReader = self._container.page_reader()
+        reader.close()
         self._container.shutdown_resources()
 
     def __enter__(self) -> ComicLibrary:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,8 +23,24 @@ def comic(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return write_archive(container, tmp_path / f"comic.{container.value}", PAGES)
 
 
-def test_pages_read_through_one_open_archive(comic: Path) -> None:
-    reader = FileArchiveReader(open_handles=4)
+@pytest.fixture
+def readers() -> Iterator[Callable[[int], FileArchiveReader]]:
+    """Readers keeping archives open, all closed after the test (as ComicLibrary.close does)."""
+    made: list[FileArchiveReader] = []
+
+    def make(handles: int) -> FileArchiveReader:
+        made.append(FileArchiveReader(open_handles=handles))
+        return made[-1]
+
+    yield make
+    for reader in made:
+        reader.close()
+
+
+def test_pages_read_through_one_open_archive(
+    readers: Callable[[int], FileArchiveReader], comic: Path
+) -> None:
+    reader = readers(4)
     assert reader.handles is not None
     summary = reader.inspect(str(comic))
     for name in summary.pages:
@@ -31,8 +48,10 @@ def test_pages_read_through_one_open_archive(comic: Path) -> None:
     assert reader.handles.opened == 1
 
 
-def test_a_changed_file_is_reopened(comic: Path, tmp_path: Path) -> None:
-    reader = FileArchiveReader(open_handles=4)
+def test_a_changed_file_is_reopened(
+    readers: Callable[[int], FileArchiveReader], comic: Path, tmp_path: Path
+) -> None:
+    reader = readers(4)
     assert reader.read_member(str(comic), "p01.jpg") == PAGES["p01.jpg"]
     replacement = {"p01.jpg": jpeg((1, 2, 3))}
     other = write_archive(ArchiveFormat.ZIP, tmp_path / "other.cbz", replacement)
@@ -41,8 +60,10 @@ def test_a_changed_file_is_reopened(comic: Path, tmp_path: Path) -> None:
     assert reader.handles is not None and reader.handles.opened == 2
 
 
-def test_the_least_recently_used_archive_is_closed(tmp_path: Path) -> None:
-    reader = FileArchiveReader(open_handles=2)
+def test_the_least_recently_used_archive_is_closed(
+    readers: Callable[[int], FileArchiveReader], tmp_path: Path
+) -> None:
+    reader = readers(2)
     paths = [str(write_archive(ArchiveFormat.ZIP, tmp_path / f"c{n}.cbz", PAGES)) for n in range(3)]
     for path in [*paths, paths[2], paths[1]]:
         reader.read_member(path, "p01.jpg")
@@ -51,16 +72,20 @@ def test_the_least_recently_used_archive_is_closed(tmp_path: Path) -> None:
     assert reader.handles.opened == 4
 
 
-def test_a_vanished_file_is_unreadable(comic: Path) -> None:
-    reader = FileArchiveReader(open_handles=2)
+def test_a_vanished_file_is_unreadable(
+    readers: Callable[[int], FileArchiveReader], comic: Path
+) -> None:
+    reader = readers(2)
     reader.read_member(str(comic), "p01.jpg")
     comic.unlink()
     with pytest.raises(ArchiveUnreadable):
         reader.read_member(str(comic), "p01.jpg")
 
 
-def test_concurrent_readers_of_one_archive_get_the_right_bytes(comic: Path) -> None:
-    reader = FileArchiveReader(open_handles=8)
+def test_concurrent_readers_of_one_archive_get_the_right_bytes(
+    readers: Callable[[int], FileArchiveReader], comic: Path
+) -> None:
+    reader = readers(8)
     names = list(PAGES) * 12
 
     def read(name: str) -> bool:

@@ -62,6 +62,11 @@ class FileArchiveReader(ArchiveReader):
         self._unrar = has_unrar
         self.handles = OpenArchives(open_handles, self._open_source) if open_handles else None
 
+    def close(self) -> None:
+        """Close the archives kept open between calls (a reader without any has nothing to do)."""
+        if self.handles is not None:
+            self.handles.close()
+
     def inspect(self, path: str) -> ArchiveSummary:
         with self._open(path) as (archive_format, source):
             names = source.names()
