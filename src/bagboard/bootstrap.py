@@ -29,7 +29,7 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -45,12 +45,11 @@ from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.lists.shelves import SqlShelves
-from bagboard.adapters.storage.progress.marks import SqlReadingStates
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
 from bagboard.domain.model import Library
 from bagboard.ports.library_index import LibraryIndex
-from bagboard.ports.reading_states import ReadingStates
+from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -205,15 +204,9 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryShelves, library_index),
         sql=providers.Singleton(SqlShelves, engine),
     )
-    reading_states = providers.Selector(
-        config.storage,
-        memory=providers.Singleton(MemoryReadingStates, library_index),
-        sql=providers.Singleton(SqlReadingStates, engine),
-    )
-    # In memory one object holds positions and marks for both ports, as the tables do in SQL.
     progress_store = providers.Selector(
         config.storage,
-        memory=reading_states,
+        memory=providers.Singleton(MemoryProgressStore, library_index),
         sql=providers.Singleton(SqlProgressStore, engine),
     )
     archive_reader = providers.Singleton(FileArchiveReader)
@@ -246,7 +239,6 @@ class Container(containers.DeclarativeContainer):
         IssueService,
         library_index,
         libraries,
-        reading_states,
         progress_store,
         page_reader,
         page_images,
@@ -260,7 +252,7 @@ class Container(containers.DeclarativeContainer):
         BrowseService,
         folder_browser,
         metadata_browser,
-        reading_states,
+        progress_store,
         shelves,
         library_index,
         libraries,
@@ -354,9 +346,9 @@ class Bagboard:
         index: LibraryIndex = self._container.library_index()
         return index
 
-    def reading_states(self) -> ReadingStates:
-        states: ReadingStates = self._container.reading_states()
-        return states
+    def progress_store(self) -> ProgressStore:
+        store: ProgressStore = self._container.progress_store()
+        return store
 
     def engine(self) -> Engine:
         """The SQL engine (created and migrated on first use); only with SQL storage."""

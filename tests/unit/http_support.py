@@ -23,7 +23,7 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -44,11 +44,10 @@ VERSION = "9.8.7-test"
 def empty_issues() -> IssueService:
     """Issue endpoints over an empty in-memory library, for apps that test other endpoints."""
     index = MemoryLibraryIndex()
-    reading = MemoryReadingStates(index)
+    reading = MemoryProgressStore(index)
     return IssueService(
         index,
         MemoryLibraryStore(),
-        reading,
         reading,
         MemoryArchiveReader(),
         PillowImages(),
@@ -62,7 +61,7 @@ def empty_issues() -> IssueService:
 def empty_progress(clock: ManualClock) -> ProgressService:
     """Positions and marks in memory, over an empty index."""
     index = MemoryLibraryIndex()
-    return ProgressService(MemoryReadingStates(index), index, MemoryLibraryStore(), clock)
+    return ProgressService(MemoryProgressStore(index), index, MemoryLibraryStore(), clock)
 
 
 def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
@@ -71,7 +70,7 @@ def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
     return BrowseService(
         MemoryFolderBrowser(index),
         MemoryMetadataBrowser(index),
-        MemoryReadingStates(index),
+        MemoryProgressStore(index),
         MemoryShelves(index),
         index,
         MemoryLibraryStore(),

@@ -24,6 +24,7 @@ from bagboard.services.browse import (
     IssueItem,
 )
 from tests.browse_support import ASM, SWAMP, index_collection, write_collection
+from tests.progress_writes import save_page
 
 ALL = PageRequest(1, 200)
 
@@ -130,8 +131,8 @@ def test_climbing_or_foreign_paths_are_invalid(setup: Setup, publisher: str) -> 
 def test_issues_are_enriched_with_the_users_reading_state(setup: Setup) -> None:
     app = setup.app
     comic = app.library_index().comic_at(f"{setup.lib_a.root}/{ASM}/Amazing Spider-Man #2.cbz")
-    states = app.reading_states()
-    states.save_page(setup.kid.id, comic.id, 4, datetime.now(UTC))
+    states = app.progress_store()
+    save_page(states, app.library_index(), setup.kid.id, comic.id, 4, datetime.now(UTC))
     listing = app.browse().issues(
         setup.kid,
         mode="metadata",

@@ -16,7 +16,7 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
@@ -59,10 +59,10 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
     comic = index.comic_at(PATH)
     assert comic is not None
     archives = MemoryArchiveReader({PATH: {"p1.jpg": jpeg((1, 2, 3))}})
-    reading = MemoryReadingStates(index)
+    reading = MemoryProgressStore(index)
     images = SlowImages()
     issues = IssueService(
-        index, libraries, reading, reading, archives, images,
+        index, libraries, reading, archives, images,
         MemoryRenditionCache(1 << 20), MemoryRenditionCache(1 << 20), MemoryPageCatalog(index),
         clock,
     )  # fmt: skip

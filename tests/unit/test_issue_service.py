@@ -16,7 +16,7 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
 from bagboard.domain.errors import ComicNotFound, CoverFailed, CoverUnavailable
@@ -78,9 +78,9 @@ def setup() -> Setup:
     archives.add(BROKEN, {"p1.jpg": b"not a jpeg at all"})
     archives.add(EMPTY, {"notes.txt": b"-"})
     images = SlowImages()
-    reading = MemoryReadingStates(index)
+    reading = MemoryProgressStore(index)
     service = IssueService(
-        index, libraries, reading, reading, archives, images, MemoryRenditionCache(1 << 20),
+        index, libraries, reading, archives, images, MemoryRenditionCache(1 << 20),
         MemoryRenditionCache(1 << 20), MemoryPageCatalog(index), clock,
     )  # fmt: skip
     ids = {}

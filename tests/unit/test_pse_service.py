@@ -16,7 +16,7 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
 from bagboard.domain.errors import ComicNotFound, NotFound
@@ -72,10 +72,10 @@ def setup() -> Setup:
     archives = MemoryArchiveReader()
     archives.add(MIXED, PAGES)
     images = CountingImages()
-    reading = MemoryReadingStates(index)
+    reading = MemoryProgressStore(index)
     hot, disk = MemoryRenditionCache(1 << 22), MemoryRenditionCache(1 << 22)
     service = IssueService(
-        index, libraries, reading, reading, archives, images, hot, disk,
+        index, libraries, reading, archives, images, hot, disk,
         MemoryPageCatalog(index), clock,
     )  # fmt: skip
     comic = index.comic_at(MIXED)

@@ -59,7 +59,12 @@ class ProgressService:
     def positions(self, user: User, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
         """The live positions of comics the caller lists (so may show the user), by id; one
         read for a page of a list."""
-        return self._store.positions(user.id, comic_ids)
+        readings = self._store.readings(user.id, comic_ids)
+        return {
+            comic_id: reading.position
+            for comic_id, reading in readings.items()
+            if reading.position is not None
+        }
 
     def clear(self, user: User, path: str) -> None:
         self._store.clear(user.id, self._key(user, path), self._clock.now())
