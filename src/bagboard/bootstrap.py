@@ -258,6 +258,7 @@ class Container(containers.DeclarativeContainer):
         libraries,
         settings_store,
         clock,
+        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
     progress_service = providers.Factory(
         ProgressService, progress_store, library_index, libraries, clock

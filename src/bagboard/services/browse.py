@@ -37,6 +37,7 @@ from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.settings_store import SettingsStore
 from bagboard.ports.shelves import Shelves
+from bagboard.services.entries import CatalogEntries
 from bagboard.services.filters import (
     MISSING_PUBLISHER,
     MISSING_PUBLISHER_OR_SERIES,
@@ -48,7 +49,7 @@ from bagboard.services.filters import (
 from bagboard.services.issues import IssueDetail
 from bagboard.services.listings import FolderContents, FolderItem, IssueItem, Listing
 from bagboard.services.scope import visible_path, visible_scope
-from bagboard.services.shelves import ShelfService, ShelfView, details
+from bagboard.services.shelves import ShelfService, ShelfView
 
 __all__ = [
     "MISSING_PUBLISHER",
@@ -74,11 +75,14 @@ class BrowseService:
         libraries: LibraryStore,
         settings: SettingsStore,
         clock: Clock,
+        *,
+        cache_ttl: timedelta = timedelta(0),
     ) -> None:
         self._folders = folders
         self._metadata = metadata
         self._progress = progress
         self._shelf_service = ShelfService(folders, progress, shelves, index, libraries, clock)
+        self._entries = CatalogEntries(index, clock, cache_ttl)
         self._index = index
         self._libraries = libraries
         self._settings = settings
@@ -240,10 +244,8 @@ class BrowseService:
     # --- catalog entries -------------------------------------------------------------------
 
     def details(self, items: Sequence[IssueItem | ShelfView]) -> list[IssueDetail]:
-        """The full index rows of listed comics, with the reading each was listed with: one
-        read, for catalogs whose entries show more than a list row. The items were scoped
-        when listed; a comic gone from the index since is left out."""
-        return details(self._index, items)
+        """Listed comics with their full index rows (``CatalogEntries.details``)."""
+        return self._entries.details(items)
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bagboard.domain.browse import SERIES_DEPTH, FolderShape, folder_display_name, volumes
@@ -18,11 +17,9 @@ from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.shelves import Shelves
-from bagboard.services.issues import IssueDetail, issue_detail
-from bagboard.services.listings import IssueItem
 from bagboard.services.scope import visible_path, visible_scope
 
-__all__ = ["ShelfService", "ShelfView", "details"]
+__all__ = ["ShelfService", "ShelfView"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +113,3 @@ def _view(
         name = folder_display_name(entry.name, parent_name)
         return ShelfView(entry, name, series=parent_name, volume=entry.name)
     return ShelfView(entry, entry.name, volumes=volumes(own) if own is not None else None)
-
-
-def details(index: LibraryIndex, items: Sequence[IssueItem | ShelfView]) -> list[IssueDetail]:
-    """The index rows of listed comics (folder entries skipped) in one read, each with the
-    reading it was listed with, in the order given; a comic gone since is left out."""
-    wanted = [
-        (item.comic.id, item.reading)
-        if isinstance(item, IssueItem)
-        else (item.entry.comic_id, item.reading or NOT_READ)
-        for item in items
-    ]
-    found = index.comics([comic_id for comic_id, _ in wanted if comic_id is not None])
-    return [
-        issue_detail(found[comic_id], reading)
-        for comic_id, reading in wanted
-        if comic_id is not None and comic_id in found
-    ]

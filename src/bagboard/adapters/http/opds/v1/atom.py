@@ -27,6 +27,7 @@ from bagboard.adapters.http.opds.entries import (
     issue_title,
     rfc3339,
 )
+from bagboard.adapters.http.opds.entry_cache import EntryCache
 from bagboard.adapters.http.opds.feed import ROOT, Feed, Kind, NavEntry, Target
 from bagboard.adapters.http.opds.media import (
     ATOM_ACQUISITION,
@@ -115,6 +116,7 @@ def feed_url(links: Links, target: Target) -> str:
 PSE_TAIL: Final = "{pageNumber}?width={maxWidth}&track=1"
 # Escaped once for all, as it would be in every entry's attribute.
 _PSE_TAIL_ATTRIBUTE: Final = PSE_TAIL.replace("&", "&amp;")
+_ENTRIES: Final = EntryCache[str]()
 
 
 def render_feed(feed: Feed, links: Links) -> bytes:
@@ -185,8 +187,15 @@ def _navigation_entry(out: list[str], entry: NavEntry, updated: str, links: Link
 def _publication_entry(
     out: list[str], detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
 ) -> None:
+    out.append(_ENTRIES.get(links, detail, lambda: _render_entry(detail, links, collections)))
+
+
+def _render_entry(
+    detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
+) -> str:
     # Written in few, large pieces: this runs fifty times for each feed page. ``rel`` and
     # ``type`` values are constants; hrefs and text are escaped.
+    out: list[str] = []
     comic, progress = detail.comic, detail.progress
     comic_id = comic.id
     info = comic.comic_info
@@ -237,6 +246,7 @@ def _publication_entry(
             )
         out.append(collection)
     out.append("</entry>")
+    return "".join(out)
 
 
 def _text(out: list[str], tag: str, value: str) -> None:

@@ -25,6 +25,7 @@ from bagboard.adapters.http.opds.entries import (
     issue_title,
     rfc3339,
 )
+from bagboard.adapters.http.opds.entry_cache import EntryCache
 from bagboard.adapters.http.opds.feed import ROOT, Feed, Group, NavEntry, Target
 from bagboard.adapters.http.opds.media import (
     AUTH_DOCUMENT,
@@ -50,6 +51,7 @@ COMIC_ISSUE: Final = "http://schema.org/ComicIssue"
 SEARCH_TEMPLATE: Final = "{?query}"
 
 _encoder = msgspec.json.Encoder()
+_PUBLICATIONS: Final = EntryCache[msgspec.Raw]()
 
 
 def encode(document: dict[str, Any]) -> bytes:
@@ -135,7 +137,7 @@ def feed_document(feed: Feed, links: Links, groups: Sequence[Group] = ()) -> dic
         document["groups"] = [_group(group, links) for group in rows]
     if feed.publications or not (feed.navigation or rows):
         # A feed needs one collection; an empty list says "nothing here" in the usual one.
-        document["publications"] = [publication(detail, links) for detail in feed.publications]
+        document["publications"] = [_encoded(detail, links) for detail in feed.publications]
     return document
 
 
@@ -185,11 +187,18 @@ def _group(group: Group, links: Links) -> dict[str, Any]:
     return {
         "metadata": {"title": group.title, "numberOfItems": len(group.publications)},
         "links": [link(feed_href(links, group.target), "self", OPDS2_FEED, title=group.title)],
-        "publications": [publication(detail, links) for detail in group.publications],
+        "publications": [_encoded(detail, links) for detail in group.publications],
     }
 
 
 # --- publications ----------------------------------------------------------------------------
+
+
+def _encoded(detail: IssueDetail, links: Links) -> msgspec.Raw:
+    """A publication as JSON, kept (``EntryCache``) and embedded as it is in the feed."""
+    return _PUBLICATIONS.get(
+        links, detail, lambda: msgspec.Raw(_encoder.encode(publication(detail, links)))
+    )
 
 
 def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
