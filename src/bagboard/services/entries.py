@@ -42,12 +42,12 @@ class CatalogEntries:
         wanted = [
             (item.comic.id, item.reading)
             if isinstance(item, IssueItem)
-            else (item.entry.comic_id, item.reading or NOT_READ)
+            else (item.entry.comic_id, item.reading)
             for item in items
         ]
         found = self._comics([comic_id for comic_id, _ in wanted if comic_id is not None])
         return [
-            issue_detail(found[comic_id], reading)
+            issue_detail(found[comic_id], None if reading is NOT_READ else reading)
             for comic_id, reading in wanted
             if comic_id is not None and comic_id in found
         ]

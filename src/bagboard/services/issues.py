@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bagboard.domain.browse import ReadingState
+from bagboard.domain.browse import NO_READING, ReadingState
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import (
     ArchiveMissing,
@@ -71,7 +71,7 @@ class IssueDetail:
 def issue_detail(comic: IndexedComic, reading: ComicReading | None) -> IssueDetail:
     """A comic with this user's reading of it (None: never touched)."""
     if reading is None:
-        return IssueDetail(comic, ReadingState(), None)
+        return IssueDetail(comic, NO_READING, None)
     return IssueDetail(comic, ReadingState(reading.last_page, reading.is_read), reading.position)
 
 

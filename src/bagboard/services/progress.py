@@ -22,6 +22,9 @@ from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.libraries import sees_library
 
+__all__ = ["MAX_PATH_BYTES", "ProgressService"]
+
+
 # Paths are unique keys of the progress tables; an index entry must stay well inside what
 # PostgreSQL's B-tree accepts (about 2,700 bytes). No real comic path comes near it.
 MAX_PATH_BYTES = 2048

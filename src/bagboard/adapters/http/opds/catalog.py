@@ -28,6 +28,8 @@ from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfKind
 from bagboard.services.browse import BrowseService, IssueItem
 
+__all__ = ["Catalog"]
+
 
 class Catalog:
     """The feeds of one user. Cheap to make; every method reads the index once or a few times."""

@@ -15,6 +15,16 @@ from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.domain.model import User
 from bagboard.services.browse import BrowseService
 
+__all__ = [
+    "POLICY_STATE_KEY",
+    "STARTED_STATE_KEY",
+    "links_for",
+    "opds_state",
+    "provide_catalog",
+    "provide_links",
+]
+
+
 POLICY_STATE_KEY: Final = "opds_base_url"
 STARTED_STATE_KEY: Final = "opds_started"
 

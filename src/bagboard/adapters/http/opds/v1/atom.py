@@ -12,7 +12,7 @@ cannot hold is replaced (``_escape``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Final
 
 from bagboard.adapters.http.api.issue_json import comic_media_type
@@ -44,6 +44,21 @@ from bagboard.adapters.http.opds.media import (
     V1_PREFIX,
 )
 from bagboard.services.issues import IssueDetail
+
+__all__ = [
+    "AUTHOR",
+    "NAMESPACES",
+    "OPENSEARCH_NS",
+    "OPENSEARCH_PATH",
+    "PSE_TAIL",
+    "ROUTE_KINDS",
+    "SEARCH_PATH",
+    "atom_type",
+    "feed_url",
+    "render_feed",
+    "render_opensearch",
+]
+
 
 NAMESPACES: Final = {
     "xmlns": "http://www.w3.org/2005/Atom",
@@ -117,9 +132,13 @@ PSE_TAIL: Final = "{pageNumber}?width={maxWidth}&track=1"
 # Escaped once for all, as it would be in every entry's attribute.
 _PSE_TAIL_ATTRIBUTE: Final = PSE_TAIL.replace("&", "&amp;")
 _ENTRIES: Final = EntryCache[str]()
+# Feed heads by all they show (ids, titles, links, paging): a page asked for again reuses its.
+_HEADS: Final[dict[Hashable, str]] = {}
+_HEADS_KEPT: Final = 4096
 
 
-def render_feed(feed: Feed, links: Links) -> bytes:
+def _head(feed: Feed, links: Links) -> str:
+    """Everything before the entries: the same for every request of the same page."""
     out = [_DECLARATION, _FEED_OPEN]
     updated = rfc3339(feed.updated)
     _text(out, "id", feed.id)
@@ -149,6 +168,28 @@ def render_feed(feed: Feed, links: Links) -> bytes:
         _text(out, "opensearch:totalResults", str(paging.total))
         _text(out, "opensearch:itemsPerPage", str(paging.size))
         _text(out, "opensearch:startIndex", str(paging.start_index))
+    return "".join(out)
+
+
+def render_feed(feed: Feed, links: Links) -> bytes:
+    key = (
+        links.base,
+        feed.id,
+        feed.title,
+        feed.target,
+        feed.kind,
+        feed.updated,
+        feed.paging,
+        feed.up,
+    )
+    head = _HEADS.get(key)
+    if head is None:
+        head = _head(feed, links)
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.clear()  # bounded and simple, as ``EntryCache``
+        _HEADS[key] = head
+    out = [head]
+    updated = rfc3339(feed.updated)
     for entry in feed.navigation:
         _navigation_entry(out, entry, updated, links)
     # Entries of one series point at the same series feed: its link is made once per document.

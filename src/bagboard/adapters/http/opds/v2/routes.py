@@ -51,6 +51,19 @@ from bagboard.domain.progress import ReadingProgress
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 
+__all__ = [
+    "FLAT",
+    "LOCATOR",
+    "OPDS_V2_HANDLERS",
+    "authentication",
+    "issue_manifest",
+    "page_count",
+    "read_progression",
+    "save_progression",
+    "start",
+]
+
+
 # Handler paths are below the ``/opds`` router.
 _HERE: Final = V2_PREFIX.removeprefix("/opds")
 # Positions change with every page turned: never reuse one without asking.
