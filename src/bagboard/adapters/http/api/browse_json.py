@@ -21,32 +21,6 @@ from bagboard.domain.pagination import Page
 from bagboard.domain.shelves import Shelf, ShelfKind
 from bagboard.services.browse import FolderItem, IssueItem, Listing, ShelfView
 
-__all__ = [
-    "MISSING_PATH",
-    "MISSING_PATH_PARAMETER",
-    "OK",
-    "RECENT_SCOPE",
-    "STAMP_FORMAT",
-    "FolderJson",
-    "IssueJson",
-    "ListBody",
-    "OkBody",
-    "PublisherFacetJson",
-    "RecentJson",
-    "SeriesFacetJson",
-    "ShelfJson",
-    "ShelfRequest",
-    "issues_body",
-    "publishers_body",
-    "recent_body",
-    "required_path",
-    "series_body",
-    "shelf_body",
-    "shelf_request",
-    "stamp",
-]
-
-
 MISSING_PATH: Final = "Missing 'path'"
 MISSING_PATH_PARAMETER: Final = "Missing 'path' parameter"
 RECENT_SCOPE: Final = "recent"

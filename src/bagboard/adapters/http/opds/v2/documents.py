@@ -44,24 +44,6 @@ from bagboard.adapters.http.opds.media import (
 from bagboard.domain.catalog import IndexedComic
 from bagboard.services.issues import IssueDetail
 
-__all__ = [
-    "COMIC_ISSUE",
-    "DIVINA_PROFILE",
-    "READIUM_CONTEXT",
-    "SEARCH_TEMPLATE",
-    "encode",
-    "feed_document",
-    "feed_href",
-    "link",
-    "manifest_href",
-    "page_href",
-    "progression_href",
-    "publication",
-    "publication_links",
-    "publication_metadata",
-]
-
-
 READIUM_CONTEXT: Final = "https://readium.org/webpub-manifest/context.jsonld"
 DIVINA_PROFILE: Final = "https://readium.org/webpub-manifest/profiles/divina"
 COMIC_ISSUE: Final = "http://schema.org/ComicIssue"
