@@ -1,7 +1,11 @@
 """Load-test every browse endpoint of a real ``bagboard serve`` at library scale.
 
     .venv/bin/python bench/api.py [--comics 100000] [--work DIR] [--database-url URL]
-        [--duration 10] [--connections 8] [--threads 2] [--workers 1]
+        [--duration 10] [--connections 8] [--threads 2] [--workers 1] [--only TEXT ...]
+
+``--only`` keeps the rows whose label contains one of the texts (e.g. ``--only "issues,
+metadata" "issues of a series"`` for the API list and both OPDS issue feeds of one series), so
+rows to be compared run in the same minute of a shared machine.
 
 Writes (or reuses) a synthetic library, indexes it with ``bagboard scan``, starts ``bagboard
 serve --no-watch`` on 127.0.0.1 (``--workers`` processes, one by default) and drives each URL
@@ -210,6 +214,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--only", nargs="*", default=[], help="rows whose label contains one")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -275,6 +280,8 @@ def main() -> int:
             next(i for i, (label, _) in enumerate(targets) if "search 'the'" in label) + 1,
             (searches, ""),
         )
+        if args.only:
+            targets = [t for t in targets if any(text in t[0] for text in args.only)]
         try:
             for label, path in targets:
                 script = varied.name if label == searches else lua.name

@@ -33,7 +33,13 @@ from bagboard.domain.errors import (
 from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
 from bagboard.domain.model import ApiToken, BrowseMode, Library, Role, ServerSettings, User
 from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
-from bagboard.domain.progress import Device, ProgressChange, ReadingProgress, StaleProgress
+from bagboard.domain.progress import (
+    ComicReading,
+    Device,
+    ProgressChange,
+    ReadingProgress,
+    StaleProgress,
+)
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
@@ -78,6 +84,7 @@ __all__ = [
     "ComicLibrary",
     "ComicNotFound",
     "ComicPageInfo",
+    "ComicReading",
     "ComicRow",
     "Container",
     "CoverFailed",

@@ -28,7 +28,7 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -44,7 +44,6 @@ from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.lists.shelves import SqlShelves
-from bagboard.adapters.storage.progress.marks import SqlReadingStates
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
 from bagboard.services.accounts import AccountService
@@ -142,15 +141,9 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryShelves, library_index),
         sql=providers.Singleton(SqlShelves, engine),
     )
-    reading_states = providers.Selector(
-        config.storage,
-        memory=providers.Singleton(MemoryReadingStates, library_index),
-        sql=providers.Singleton(SqlReadingStates, engine),
-    )
-    # In memory one object holds positions and marks for both ports, as the tables do in SQL.
     progress_store = providers.Selector(
         config.storage,
-        memory=reading_states,
+        memory=providers.Singleton(MemoryProgressStore, library_index),
         sql=providers.Singleton(SqlProgressStore, engine),
     )
     archive_reader = providers.Singleton(FileArchiveReader)
@@ -190,7 +183,6 @@ class Container(containers.DeclarativeContainer):
         IssueService,
         library_index,
         libraries,
-        reading_states,
         progress_store,
         clock,
         renditions=rendition_service,
@@ -202,12 +194,13 @@ class Container(containers.DeclarativeContainer):
         BrowseService,
         folder_browser,
         metadata_browser,
-        reading_states,
+        progress_store,
         shelves,
         library_index,
         libraries,
         settings_store,
         clock,
+        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
     progress_service = providers.Factory(
         ProgressService, progress_store, library_index, libraries, clock

@@ -1,7 +1,7 @@
 """The ProgressStore contract, run against every adapter.
 
-The store shares its rows with ``ReadingStates`` (list enrichment), so both are built over the
-same backend here; comics move or leave through ``LibraryIndex.apply`` as a scan would.
+Comics move or leave through ``LibraryIndex.apply`` as a scan would; ``states`` reads back what a
+list shows of each comic (``ProgressStore.readings``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bagboard.adapters.memory.reading import MemoryReadingStates
-from bagboard.adapters.storage import SqlReadingStates
-from bagboard.adapters.storage.progress.store import SqlProgressStore
+from bagboard.adapters.memory.reading import MemoryProgressStore
+from bagboard.adapters.storage import SqlProgressStore
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.errors import ComicNotFound
@@ -24,11 +23,11 @@ from bagboard.domain.progress import ComicKey, ProgressChange, StaleProgress
 from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore
-from bagboard.ports.reading_states import ReadingStates
 from tests.contract import index_fixtures
 from tests.contract.conftest import Backend
 from tests.contract.test_library_index import entry, folders_for
-from tests.contract.test_reading_states import alice, bob, index_comics
+from tests.contract.test_progress_readings import alice, bob, index_comics
+from tests.progress_writes import states
 
 library_index = index_fixtures.library_index
 comics_library = index_fixtures.comics_library
@@ -41,21 +40,8 @@ ALL = PageRequest(1, 200)
 
 
 @pytest.fixture
-def stores(backend: Backend, library_index: LibraryIndex) -> tuple[ProgressStore, ReadingStates]:
-    if backend.engine is None:
-        memory = MemoryReadingStates(library_index)
-        return memory, memory
-    return SqlProgressStore(backend.engine), SqlReadingStates(backend.engine)
-
-
-@pytest.fixture
-def store(stores: tuple[ProgressStore, ReadingStates]) -> ProgressStore:
-    return stores[0]
-
-
-@pytest.fixture
-def states(stores: tuple[ProgressStore, ReadingStates]) -> ReadingStates:
-    return stores[1]
+def store(backend: Backend, library_index: LibraryIndex) -> ProgressStore:
+    return backend.pick(lambda: MemoryProgressStore(library_index), SqlProgressStore)
 
 
 def key_of(index: LibraryIndex, library: Library, relative: str) -> ComicKey:
@@ -95,7 +81,6 @@ def test_fields_left_out_keep_their_stored_values(
 
 def test_an_older_timed_write_is_refused_and_changes_nothing(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -106,7 +91,7 @@ def test_an_older_timed_write_is_refused_and_changes_nothing(
         store.save(alice.id, key, ProgressChange(30, client_time=100), T0 + timedelta(hours=1))
     assert refused.value.current == newer
     assert store.position(alice.id, key) == newer
-    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(12)}
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(12)}
     assert [item.page_number for item in feed(store, alice)] == [12]
 
 
@@ -128,7 +113,6 @@ def test_each_user_has_their_own_positions(
 
 def test_a_path_that_is_not_indexed_is_kept_and_taken_over_once_indexed(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -138,9 +122,9 @@ def test_a_path_that_is_not_indexed_is_kept_and_taken_over_once_indexed(
     assert store.position(alice.id, ComicKey(path)).page_number == 4  # type: ignore[union-attr]
     key = key_of(library_index, comics_library, "later.cbz")
     assert store.position(alice.id, key).page_number == 4  # type: ignore[union-attr]
-    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
     store.save(alice.id, key, ProgressChange(page_number=5), T0 + timedelta(minutes=1))
-    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(5)}
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(5)}
     assert [(i.path, i.page_number, i.total_pages) for i in feed(store, alice)] == [(path, 5, 20)]
 
 
@@ -187,7 +171,6 @@ def test_a_position_survives_its_comic_being_indexed_again(
 
 def test_clearing_leaves_a_tombstone_reported_once(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -200,7 +183,7 @@ def test_clearing_leaves_a_tombstone_reported_once(
 
     position = store.position(alice.id, key)
     assert position is not None and position.cleared
-    assert states.states(alice.id, [key.comic_id or 0]) == {}
+    assert states(store, alice.id, [key.comic_id or 0]) == {}
     (item,) = feed(store, alice)
     assert (item.kind, item.path, item.page_number) == (ChangeKind.CLEARED, key.path, None)
     # Cleared at server time T0+1min: a replay timed before that is refused, with no current.
@@ -214,7 +197,6 @@ def test_clearing_leaves_a_tombstone_reported_once(
 
 def test_read_marks_and_unmarks_show_in_states_and_feed(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -223,13 +205,13 @@ def test_read_marks_and_unmarks_show_in_states_and_feed(
     key = key_of(library_index, comics_library, "a.cbz")
     comic_id = key.comic_id or 0
     store.set_read(alice.id, key, True, T0, page_count=32, time_spent=1800)
-    assert states.states(alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
-    assert states.states(bob.id, [comic_id]) == {}
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
+    assert states(store, bob.id, [comic_id]) == {}
     (item,) = feed(store, alice)
     assert (item.kind, item.page_count, item.time_spent) == (ChangeKind.READ, 32, 1800)
 
     store.set_read(alice.id, key, False, T0 + timedelta(minutes=1))
-    assert states.states(alice.id, [comic_id]) == {}
+    assert states(store, alice.id, [comic_id]) == {}
     (item,) = feed(store, alice)
     assert item.kind is ChangeKind.UNREAD
     store.set_read(alice.id, key, False, T0 + timedelta(minutes=2))  # nothing to unmark
@@ -237,7 +219,7 @@ def test_read_marks_and_unmarks_show_in_states_and_feed(
 
     store.set_read(alice.id, ComicKey("/not/indexed.cbz"), True, T0 + timedelta(minutes=3))
     store.set_read(alice.id, key, True, T0 + timedelta(minutes=4))
-    assert states.states(alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
     assert [(i.kind, i.path) for i in feed(store, alice)] == [
         (ChangeKind.READ, "/not/indexed.cbz"),
         (ChangeKind.READ, key.path),
@@ -291,7 +273,6 @@ def test_a_write_after_a_cursor_comes_after_it(
 
 def test_a_comic_moved_onto_a_kept_path_takes_its_row_unless_it_has_its_own(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -308,14 +289,13 @@ def test_a_comic_moved_onto_a_kept_path_takes_its_row_unless_it_has_its_own(
     )
     library_index.apply(comics_library.id, changes, T0)
 
-    assert states.states(alice.id, [comic_id]) == {comic_id: ReadingState(6)}
-    assert states.states(bob.id, [comic_id]) == {comic_id: ReadingState(9)}
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(6)}
+    assert states(store, bob.id, [comic_id]) == {comic_id: ReadingState(9)}
     assert store.position(bob.id, ComicKey(target, comic_id)).page_number == 9  # type: ignore[union-attr]
 
 
 def test_a_path_written_while_its_comic_was_hidden_is_linked_by_the_next_write(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -323,13 +303,14 @@ def test_a_path_written_while_its_comic_was_hidden_is_linked_by_the_next_write(
     key = key_of(library_index, comics_library, "hidden.cbz")
     # The service names a comic the user may not see by its path alone.
     store.save(alice.id, ComicKey(key.path), ProgressChange(3, 9), T0)
-    assert states.states(alice.id, [key.comic_id or 0]) == {}
+    # A list shows the position the comic's key finds, as its detail does.
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(3)}
     assert store.position(alice.id, ComicKey(key.path)).page_number == 3  # type: ignore[union-attr]
     # Once the user may see it, the comic's key finds the row kept at its path and takes it.
     assert store.position(alice.id, key).page_number == 3  # type: ignore[union-attr]
     saved = store.save(alice.id, key, ProgressChange(4), T0 + timedelta(minutes=1))
     assert (saved.page_number, saved.total_pages) == (4, 9)
-    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(4)}
     assert len(feed(store, alice)) == 1
 
 

@@ -1,7 +1,7 @@
 """The ProgressStore contract for OPDS clients, run against every adapter: the device kept with
 a position, forward-only page tracking, and positions read for a page of comics at once.
 
-Fixtures come from ``test_progress_store`` (the same stores over the same index).
+Fixtures come from ``test_progress_store`` (the same store over the same index).
 """
 
 from __future__ import annotations
@@ -17,19 +17,17 @@ from bagboard.domain.progress import MAX_CLIENT_TIME, ComicKey, Device, Progress
 from bagboard.domain.progress_feed import ChangeKind
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore
-from bagboard.ports.reading_states import ReadingStates
+from tests.contract import test_progress_readings
 from tests.contract import test_progress_store as shared
-from tests.contract import test_reading_states
 from tests.contract.test_library_index import entry, folders_for
 from tests.contract.test_progress_store import T0, feed, key_of
+from tests.progress_writes import positions, states
 
 library_index = shared.library_index
 comics_library = shared.comics_library
-stores = shared.stores
 store = shared.store
-states = shared.states
-alice = test_reading_states.alice
-bob = test_reading_states.bob
+alice = test_progress_readings.alice
+bob = test_progress_readings.bob
 
 TABLET = Device("b1f0c6e2-tablet", "Kobo Libra 2")
 PHONE = Device("phone-7", "Pixel ⑦ — 読書")
@@ -70,7 +68,7 @@ def test_a_device_with_the_longest_id_and_name_round_trips(
     device = Device("i" * 200, "ñ" * 200)
     store.save(alice.id, key, ProgressChange(1, device=device), T0)
     assert store.position(alice.id, key).device == device  # type: ignore[union-attr]
-    assert store.positions(alice.id, [key.comic_id or 0])[key.comic_id or 0].device == device
+    assert positions(store, alice.id, [key.comic_id or 0])[key.comic_id or 0].device == device
 
 
 def test_clearing_forgets_the_device(
@@ -90,7 +88,6 @@ def test_clearing_forgets_the_device(
 
 def test_forward_only_changes_move_on_and_never_back(
     store: ProgressStore,
-    states: ReadingStates,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
@@ -111,7 +108,7 @@ def test_forward_only_changes_move_on_and_never_back(
     moved = store.save(alice.id, key, track(9, PHONE), later)
     assert (moved.page_number, moved.device, moved.updated_at) == (9, PHONE, later)
     assert store.position(alice.id, key) == moved
-    assert states.states(alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(9)}
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(9)}
     (item,) = feed(store, alice, seen[-1].cursor)
     assert (item.page_number, item.updated_at) == (9, later)
 
@@ -230,15 +227,15 @@ def test_positions_reads_the_live_positions_of_the_comics_asked_for(
     library_index.apply(comics_library.id, changes, T0)
     moved = ComicKey(new_path, moved.comic_id)
 
-    found = store.positions(alice.id, [*ids, 987_654])
+    found = positions(store, alice.id, [*ids, 987_654])
     assert set(found) == {read.comic_id, hidden.comic_id, moved.comic_id}
     for key in (read, hidden, moved):
         assert found[key.comic_id or 0] == store.position(alice.id, key)
     assert found[moved.comic_id or 0].path == new_path
     assert found[read.comic_id or 0].device == TABLET
-    assert store.positions(bob.id, ids) == {others.comic_id: store.position(bob.id, others)}
-    assert store.positions(alice.id, []) == {}
-    assert store.positions(alice.id, [read.comic_id or 0] * 3) == {
+    assert positions(store, bob.id, ids) == {others.comic_id: store.position(bob.id, others)}
+    assert positions(store, alice.id, []) == {}
+    assert positions(store, alice.id, [read.comic_id or 0] * 3) == {
         read.comic_id: found[read.comic_id or 0]
     }
 
@@ -259,7 +256,7 @@ def test_positions_prefers_the_comics_own_row_to_one_kept_at_its_path(
     library_index.apply(comics_library.id, changes, T0)
     position = store.position(alice.id, ComicKey(target, key.comic_id))
     assert position is not None and position.cleared
-    assert store.positions(alice.id, [key.comic_id or 0]) == {}
+    assert positions(store, alice.id, [key.comic_id or 0]) == {}
 
 
 def test_positions_of_more_comics_than_one_statement_takes(
@@ -270,7 +267,7 @@ def test_positions_of_more_comics_than_one_statement_takes(
         store.save(alice.id, key, ProgressChange(2), T0)
     # Ids no comic has, ordered before the two so that these land in different statements.
     unknown = range(-1999, 0)
-    found = store.positions(alice.id, [first.comic_id or 0, *unknown, last.comic_id or 0])
+    found = positions(store, alice.id, [first.comic_id or 0, *unknown, last.comic_id or 0])
     assert {comic_id: p.page_number for comic_id, p in found.items()} == {
         first.comic_id: 2,
         last.comic_id: 2,

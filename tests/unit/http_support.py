@@ -19,7 +19,7 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -52,7 +52,7 @@ def empty_renditions() -> RenditionService:
 def empty_progress(clock: ManualClock) -> ProgressService:
     """Positions and marks in memory, over an empty index."""
     index = MemoryLibraryIndex()
-    return ProgressService(MemoryReadingStates(index), index, MemoryLibraryStore(), clock)
+    return ProgressService(MemoryProgressStore(index), index, MemoryLibraryStore(), clock)
 
 
 def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
@@ -61,7 +61,7 @@ def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
     return BrowseService(
         MemoryFolderBrowser(index),
         MemoryMetadataBrowser(index),
-        MemoryReadingStates(index),
+        MemoryProgressStore(index),
         MemoryShelves(index),
         index,
         MemoryLibraryStore(),

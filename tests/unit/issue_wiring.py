@@ -12,7 +12,7 @@ from bagboard.adapters.memory.comic_files import MemoryComicFiles
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.page_images import PageImages
@@ -38,12 +38,10 @@ class IssueWiring:
         self.renditions = RenditionService(
             self.archives, self.images, MemoryPageCatalog(watched), self.hot, self.disk
         )
-        reading = MemoryReadingStates(self.index)
         self.issues = IssueService(
             self.index,
             self.libraries,
-            reading,
-            reading,
+            MemoryProgressStore(self.index),
             self.clock,
             renditions=self.renditions,
             files=self.files,

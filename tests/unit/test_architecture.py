@@ -31,25 +31,6 @@ DECLARATIVE = frozenset(
 )
 DECLARATIVE_FOLDERS = ("adapters/storage/migrations/versions/",)
 
-# Modules being split by the restructure now in progress (issue 16). This list must be empty
-# before the restructure lands: it exists only so that the check runs meanwhile.
-BEING_SPLIT = frozenset(
-    {
-        "adapters/http/opds/catalog.py",
-        "adapters/http/opds/v2/documents.py",
-        "adapters/memory/reading.py",
-        "adapters/storage/progress/store.py",
-        "services/browse.py",
-    }
-)
-
-# Ports whose methods are being documented by the same restructure; empty it with BEING_SPLIT.
-BEING_DOCUMENTED = frozenset(
-    {
-        "bagboard.ports.reading_states",
-    }
-)
-
 
 # --- import cycles ------------------------------------------------------------------------
 
@@ -182,15 +163,15 @@ def test_no_module_is_over_the_limit() -> None:
     over = {
         name: lines
         for name, lines in module_lengths().items()
-        if lines > MAX_LINES and not is_declarative(name) and name not in BEING_SPLIT
+        if lines > MAX_LINES and not is_declarative(name)
     }
     assert not over, f"modules over {MAX_LINES} lines (split them by concern): {over}"
 
 
-def test_every_exception_to_the_limit_is_still_needed() -> None:
+def test_every_declarative_exception_is_still_needed() -> None:
     lengths = module_lengths()
-    stale = sorted(name for name in DECLARATIVE | BEING_SPLIT if lengths.get(name, 0) <= MAX_LINES)
-    assert not stale, f"within {MAX_LINES} lines (or gone): drop them from the lists: {stale}"
+    stale = sorted(name for name in DECLARATIVE if lengths.get(name, 0) <= MAX_LINES)
+    assert not stale, f"within {MAX_LINES} lines (or gone): drop them from DECLARATIVE: {stale}"
 
 
 # --- documented ports ---------------------------------------------------------------------
@@ -217,15 +198,6 @@ def undocumented(protocol: type) -> Iterator[str]:
             yield f"{protocol.__qualname__}.{name}"
 
 
-def test_every_exception_to_the_documentation_rule_is_still_needed() -> None:
-    documented = {
-        protocol.__module__ for protocol in port_protocols() if not list(undocumented(protocol))
-    }
-    found = {protocol.__module__ for protocol in port_protocols()}
-    stale = sorted(name for name in BEING_DOCUMENTED if name in documented or name not in found)
-    assert not stale, f"documented (or gone): drop them from BEING_DOCUMENTED: {stale}"
-
-
 def test_the_ports_are_found() -> None:
     names = {protocol.__name__ for protocol in port_protocols()}
     assert {"Clock", "LibraryIndex", "UserStore"} <= names
@@ -235,7 +207,6 @@ def test_every_port_and_port_method_states_its_contract() -> None:
     missing = sorted(
         f"{protocol.__module__}: {name}"
         for protocol in port_protocols()
-        if protocol.__module__ not in BEING_DOCUMENTED
         for name in undocumented(protocol)
     )
     assert not missing, "ports without a docstring stating the contract:\n" + "\n".join(missing)

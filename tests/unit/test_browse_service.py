@@ -24,6 +24,7 @@ from bagboard.services.browse import (
     IssueItem,
 )
 from tests.browse_support import ASM, SWAMP, index_collection, write_collection
+from tests.progress_writes import save_page
 
 ALL = PageRequest(1, 200)
 
@@ -134,8 +135,8 @@ def test_issues_are_enriched_with_the_users_reading_state(setup: Setup) -> None:
     comic = app.container.library_index().comic_at(
         f"{setup.lib_a.root}/{ASM}/Amazing Spider-Man #2.cbz"
     )
-    states = app.container.reading_states()
-    states.save_page(setup.kid.id, comic.id, 4, datetime.now(UTC))
+    states = app.container.progress_store()
+    save_page(states, app.container.library_index(), setup.kid.id, comic.id, 4, datetime.now(UTC))
     listing = app.browse.issues(
         setup.kid,
         mode="metadata",

@@ -19,6 +19,7 @@ from bagboard.library import ComicLibrary
 from bagboard.services.browse import FolderContents, IssueItem
 from tests.archive_factory import jpeg, write_cbz
 from tests.browse_support import ASM, SWAMP, index_collection, write_collection
+from tests.progress_writes import mark_read, save_page
 
 ALL = PageRequest(1, 200)
 SPIDER = "Amazing Spider-Man"
@@ -96,9 +97,13 @@ def test_search_pages(setup: Setup) -> None:
 
 def test_search_results_carry_the_users_reading_state(setup: Setup) -> None:
     second = comic_id(setup, f"{ASM}/{SPIDER} #2.cbz")
-    states = setup.app.container.reading_states()
-    states.save_page(setup.kid.id, second, 4, datetime.now(UTC))
-    states.mark_read(setup.owner.id, second, datetime.now(UTC))
+    states = setup.app.container.progress_store()
+    save_page(
+        states, setup.app.container.library_index(), setup.kid.id, second, 4, datetime.now(UTC)
+    )
+    mark_read(
+        states, setup.app.container.library_index(), setup.owner.id, second, datetime.now(UTC)
+    )
     items = {item.comic.id: item for item in setup.app.browse.search(setup.kid, SPIDER).items}
     assert (items[second].reading.last_page, items[second].reading.is_read) == (4, False)
     assert sum(item.reading.has_progress for item in items.values()) == 1
@@ -115,16 +120,43 @@ def test_search_refuses_blank_queries_and_nul(setup: Setup, query: str) -> None:
 
 def test_keep_reading_lists_started_unread_comics_newest_first(setup: Setup) -> None:
     now = datetime.now(UTC)
-    states = setup.app.container.reading_states()
+    states = setup.app.container.progress_store()
     first, second, annual = (
         comic_id(setup, f"{ASM}/{SPIDER} {name}.cbz") for name in ("#1", "#2", "Annual")
     )
     third = comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b)
-    states.save_page(setup.owner.id, first, 3, now)
-    states.save_page(setup.owner.id, third, 5, now + timedelta(minutes=1))
-    states.save_page(setup.owner.id, second, 9, now + timedelta(minutes=2))
-    states.save_page(setup.owner.id, annual, 2, now + timedelta(minutes=3))
-    states.mark_read(setup.owner.id, annual, now + timedelta(minutes=4))
+    save_page(states, setup.app.container.library_index(), setup.owner.id, first, 3, now)
+    save_page(
+        states,
+        setup.app.container.library_index(),
+        setup.owner.id,
+        third,
+        5,
+        now + timedelta(minutes=1),
+    )
+    save_page(
+        states,
+        setup.app.container.library_index(),
+        setup.owner.id,
+        second,
+        9,
+        now + timedelta(minutes=2),
+    )
+    save_page(
+        states,
+        setup.app.container.library_index(),
+        setup.owner.id,
+        annual,
+        2,
+        now + timedelta(minutes=3),
+    )
+    mark_read(
+        states,
+        setup.app.container.library_index(),
+        setup.owner.id,
+        annual,
+        now + timedelta(minutes=4),
+    )
     browse = setup.app.browse
     page = browse.keep_reading(setup.owner, ALL)
     assert [item.comic.number for item in page.items] == ["2", "3", "1"]
@@ -134,10 +166,24 @@ def test_keep_reading_lists_started_unread_comics_newest_first(setup: Setup) -> 
 
 
 def test_keep_reading_leaves_out_libraries_the_user_cannot_see(setup: Setup) -> None:
-    states = setup.app.container.reading_states()
+    states = setup.app.container.progress_store()
     now = datetime.now(UTC)
-    states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #1.cbz"), 3, now)
-    states.save_page(setup.kid.id, comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b), 1, now)
+    save_page(
+        states,
+        setup.app.container.library_index(),
+        setup.kid.id,
+        comic_id(setup, f"{ASM}/{SPIDER} #1.cbz"),
+        3,
+        now,
+    )
+    save_page(
+        states,
+        setup.app.container.library_index(),
+        setup.kid.id,
+        comic_id(setup, f"{ASM}/{SPIDER} #3.cbz", setup.lib_b),
+        1,
+        now,
+    )
     assert names(setup.app.browse.keep_reading(setup.kid)) == [f"{SPIDER} #1.cbz"]
 
 
@@ -192,7 +238,14 @@ def test_a_folder_lists_its_subfolders_with_volumes_and_its_comics(setup: Setup)
 
 def test_a_folders_comics_come_a_page_at_a_time_in_name_order(setup: Setup) -> None:
     second = comic_id(setup, f"{ASM}/{SPIDER} #2.cbz")
-    setup.app.container.reading_states().save_page(setup.kid.id, second, 6, datetime.now(UTC))
+    save_page(
+        setup.app.container.progress_store(),
+        setup.app.container.library_index(),
+        setup.kid.id,
+        second,
+        6,
+        datetime.now(UTC),
+    )
     browse = setup.app.browse
     path = f"{setup.lib_a.root}/{ASM}"
     whole = browse.folder(setup.kid, path, ALL)

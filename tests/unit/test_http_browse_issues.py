@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.browse_support import ASM, World, auth
+from tests.progress_writes import mark_read, save_page
 
 URL = "/api/v1/library/issues"
 FS_KEYS = {
@@ -178,11 +179,13 @@ def test_metadata_issues_need_a_series(world: World, params: dict[str, str]) -> 
 
 def test_items_show_the_callers_progress_and_read_marks(world: World) -> None:
     reader, other = world.new_reader(), world.new_reader()
-    states = world.app.container.reading_states()
+    states = world.app.container.progress_store()
     second = world.comic_id(f"{world.a}/{ASM}/Amazing Spider-Man #2.cbz")
     tenth = world.comic_id(f"{world.a}/{ASM}/Amazing Spider-Man #10.cbz")
-    states.save_page(world.user_id(reader), second, 5, world.now)
-    states.mark_read(world.user_id(reader), tenth, world.now)
+    save_page(
+        states, world.app.container.library_index(), world.user_id(reader), second, 5, world.now
+    )
+    mark_read(states, world.app.container.library_index(), world.user_id(reader), tenth, world.now)
 
     def by_id(token: str) -> dict[int, dict[str, Any]]:
         body = world.json(URL, token, series="Amazing Spider-Man")
@@ -202,7 +205,14 @@ def test_the_etag_changes_when_the_users_progress_does(world: World) -> None:
     reader = world.new_reader()
     before = world.get(URL, reader, series="Batman")
     comic = world.comic_id(f"{world.a}/DC Comics/Batman/Batman 001.cbz")
-    world.app.container.reading_states().save_page(world.user_id(reader), comic, 3, world.now)
+    save_page(
+        world.app.container.progress_store(),
+        world.app.container.library_index(),
+        world.user_id(reader),
+        comic,
+        3,
+        world.now,
+    )
     headers = {**auth(reader), "If-None-Match": before.headers["etag"]}
     after = world.client.get(URL, params={"series": "Batman"}, headers=headers)
     assert after.status_code == 200

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browse_support import CBR_PATH, World
+from tests.progress_writes import save_page
 
 URL = "/api/v1/library/recent"
 RECENT_KEYS = {
@@ -90,8 +91,10 @@ def test_a_rescan_never_makes_old_files_recent_again(world: World) -> None:
 def test_recent_items_show_the_callers_progress(world: World) -> None:
     reader = world.new_reader()
     comic = world.comic_id(f"{world.a}/{CBR_PATH}")
-    states = world.app.container.reading_states()
-    states.save_page(world.user_id(reader), comic, 2, world.now)
+    states = world.app.container.progress_store()
+    save_page(
+        states, world.app.container.library_index(), world.user_id(reader), comic, 2, world.now
+    )
     assert everything(world, reader)[0]["has_progress"] is True
     assert everything(world, reader)[0]["last_page"] == 2
     assert everything(world)[0]["has_progress"] is False

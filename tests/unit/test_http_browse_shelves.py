@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
 from tests.browse_support import ASM, SWAMP, World, auth
+from tests.progress_writes import save_page
 
 FAVORITES = "/api/v1/library/favorites"
 TO_READ = "/api/v1/library/to-read"
@@ -138,8 +139,15 @@ def test_to_read_file_rows_show_progress(world: World) -> None:
     reader = world.new_reader()
     issue = f"{world.a}/DC Comics/Batman/Batman 001.cbz"
     want(world, reader, {"path": issue, "type": "file"})
-    states = world.app.container.reading_states()
-    states.save_page(world.user_id(reader), world.comic_id(issue), 7, world.now)
+    states = world.app.container.progress_store()
+    save_page(
+        states,
+        world.app.container.library_index(),
+        world.user_id(reader),
+        world.comic_id(issue),
+        7,
+        world.now,
+    )
     (row,) = items(world, TO_READ, reader)
     assert (row["has_progress"], row["last_page"]) == (True, 7)
 

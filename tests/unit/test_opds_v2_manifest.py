@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
-from bagboard.adapters.http.opds.v2.documents import jpeg_dimensions
+from bagboard.adapters.http.opds.v2.manifest import jpeg_dimensions
 from tests.browse_support import BACKENDS
 from tests.opds2_support import (
     BASE,

@@ -10,7 +10,7 @@ import pytest
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.reading import MemoryReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.model import Library, Role, User
@@ -29,7 +29,7 @@ class World:
         self.comics = self.libraries.add("Comics", "/srv/comics")
         self.manga = self.libraries.add("Manga", "/srv/manga")
         self.service = ProgressService(
-            MemoryReadingStates(self.index), self.index, self.libraries, self.clock
+            MemoryProgressStore(self.index), self.index, self.libraries, self.clock
         )
         self.alice = User(1, "alice", Role.OWNER)
         # Bob may see the comics library only.

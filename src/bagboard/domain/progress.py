@@ -126,6 +126,26 @@ class StaleProgress(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
+class ComicReading:
+    """One user's reading of one indexed comic, as a list shows it: the read mark and the live
+    position (None when never saved or cleared)."""
+
+    is_read: bool = False
+    position: ReadingProgress | None = None
+
+    @property
+    def last_page(self) -> int | None:
+        return None if self.position is None else self.position.page_number
+
+    @property
+    def has_progress(self) -> bool:
+        return self.position is not None
+
+
+NOT_READ = ComicReading()
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressChange:
     """A write of a position. ``None`` leaves a stored field as it is; ``client_time`` is the
     device's clock when the reader got there (unix seconds), or None for an unconditional write.

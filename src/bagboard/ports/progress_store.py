@@ -4,9 +4,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bagboard.domain.browse import ComicRow
 from bagboard.domain.pagination import Page, PageRequest
-from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress
+from bagboard.domain.progress import ComicKey, ComicReading, ProgressChange, ReadingProgress
 from bagboard.domain.progress_feed import FeedCursor, FeedItem
+
+__all__ = ["ProgressStore"]
 
 
 class ProgressStore(Protocol):
@@ -24,9 +27,18 @@ class ProgressStore(Protocol):
         """The stored position, a cleared one (a tombstone) included; None if never written."""
         ...
 
-    def positions(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
-        """The live positions of indexed comics, by id, in one read (a page of a list): for
-        each, what ``position`` finds for the comic's key, left out when none or cleared."""
+    def readings(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ComicReading]:
+        """The read mark and live position of indexed comics, by id, in one read whatever the
+        number of ids (a page of a list). The position is what ``position`` finds for the
+        comic's key unless cleared; the mark is the comic's own live mark. A comic with
+        neither, not indexed, or unknown is left out; repeated ids count once."""
+        ...
+
+    def keep_reading(
+        self, user_id: int, library_ids: Sequence[int], page: PageRequest
+    ) -> Page[ComicRow]:
+        """Comics of ``library_ids`` the user has a live position of their own in and has
+        not marked read: the most recently saved first, ties by comic id, the larger first."""
         ...
 
     def save(

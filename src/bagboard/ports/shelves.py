@@ -7,6 +7,8 @@ from typing import Protocol
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfItem
 
+__all__ = ["Shelves"]
+
 
 class Shelves(Protocol):
     """Each user's favorites and want-to-read lists."""

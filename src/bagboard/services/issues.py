@@ -19,13 +19,12 @@ from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.images import PageInfo, Rendition, parse_id
 from bagboard.domain.model import User
-from bagboard.domain.progress import ComicKey, ReadingProgress
+from bagboard.domain.progress import ComicReading, ReadingProgress
 from bagboard.ports.clock import Clock
 from bagboard.ports.comic_files import ComicFiles
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
-from bagboard.ports.reading_states import ReadingStates
 from bagboard.services.downloads import ComicDownload
 from bagboard.services.libraries import sees_library
 from bagboard.services.recent_cache import RecentCache
@@ -41,12 +40,18 @@ class IssueDetail:
     progress: ReadingProgress | None  # the saved position, None when there is none
 
 
+def issue_detail(comic: IndexedComic, reading: ComicReading | None) -> IssueDetail:
+    """A comic with this user's reading of it (None: never touched)."""
+    if reading is None:
+        return IssueDetail(comic, NO_READING, None)
+    return IssueDetail(comic, ReadingState(reading.last_page, reading.is_read), reading.position)
+
+
 class IssueService:
     def __init__(
         self,
         index: LibraryIndex,
         libraries: LibraryStore,
-        reading: ReadingStates,
         progress: ProgressStore,
         clock: Clock,
         *,
@@ -56,7 +61,6 @@ class IssueService:
     ) -> None:
         self._index = index
         self._libraries = libraries
-        self._reading = reading
         self._progress = progress
         self._renditions = renditions
         self._files = files
@@ -79,14 +83,12 @@ class IssueService:
 
     def detail(self, user: User, raw_id: str | int) -> IssueDetail:
         comic = self.comic(user, raw_id)
-        states = self._reading.states(user.id, [comic.id])
-        position = self._progress.position(user.id, ComicKey(comic.path, comic.id))
-        live = None if position is None or position.cleared else position
-        return IssueDetail(comic, states.get(comic.id, NO_READING), live)
+        readings = self._progress.readings(user.id, [comic.id])
+        return issue_detail(comic, readings.get(comic.id))
 
     def details(self, user: User, comic_ids: Sequence[int]) -> list[IssueDetail]:
         """The details of many comics in three reads, in the order given; comics that are gone
-        or that this user may not see are left out. What a catalog page of entries needs."""
+        or that this user may not see are left out."""
         found = self._index.comics(comic_ids)
         enabled = {lib.id for lib in self._libraries.list(enabled_only=True)}
         visible = [
@@ -98,13 +100,8 @@ class IssueService:
         ]
         if not visible:
             return []
-        ids = [comic.id for comic in visible]
-        states = self._reading.states(user.id, ids)
-        positions = self._progress.positions(user.id, ids)
-        return [
-            IssueDetail(comic, states.get(comic.id, NO_READING), positions.get(comic.id))
-            for comic in visible
-        ]
+        readings = self._progress.readings(user.id, [comic.id for comic in visible])
+        return [issue_detail(comic, readings.get(comic.id)) for comic in visible]
 
     def pages(self, user: User, raw_id: str | int) -> tuple[PageInfo, ...]:
         """*Blocking the first time.* Every page with its dimensions, measured once per file."""

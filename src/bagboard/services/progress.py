@@ -22,6 +22,9 @@ from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.libraries import sees_library
 
+__all__ = ["MAX_PATH_BYTES", "ProgressService"]
+
+
 # Paths are unique keys of the progress tables; an index entry must stay well inside what
 # PostgreSQL's B-tree accepts (about 2,700 bytes). No real comic path comes near it.
 MAX_PATH_BYTES = 2048
@@ -59,7 +62,12 @@ class ProgressService:
     def positions(self, user: User, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
         """The live positions of comics the caller lists (so may show the user), by id; one
         read for a page of a list."""
-        return self._store.positions(user.id, comic_ids)
+        readings = self._store.readings(user.id, comic_ids)
+        return {
+            comic_id: reading.position
+            for comic_id, reading in readings.items()
+            if reading.position is not None
+        }
 
     def clear(self, user: User, path: str) -> None:
         self._store.clear(user.id, self._key(user, path), self._clock.now())

@@ -14,6 +14,8 @@ from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfItem, ShelfKind
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.shelves import Shelves
 
+__all__ = ["MemoryShelves"]
+
 
 @dataclass(slots=True)
 class _Entry:

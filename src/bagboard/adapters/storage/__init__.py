@@ -16,14 +16,14 @@ from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.lists.shelves import SqlShelves
-from bagboard.adapters.storage.progress.marks import SqlReadingStates
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 
 __all__ = [
     "SqlFolderBrowser",
     "SqlLibraryIndex",
     "SqlLibraryStore",
     "SqlMetadataBrowser",
-    "SqlReadingStates",
+    "SqlProgressStore",
     "SqlSettingsStore",
     "SqlShelves",
     "SqlTokenStore",

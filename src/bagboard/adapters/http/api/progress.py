@@ -37,6 +37,8 @@ from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.services.progress import ProgressService
 
+__all__ = ["ProgressController"]
+
 
 class ProgressController(Controller):
     path = "/"

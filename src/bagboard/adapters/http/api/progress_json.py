@@ -20,6 +20,24 @@ from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import ProgressChange, ReadingProgress, StaleProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedItem
 
+__all__ = [
+    "BAD_TS",
+    "MISSING_PATH_OR_PAGE",
+    "FeedBody",
+    "FeedItemJson",
+    "ProgressJson",
+    "ReadRequest",
+    "StaleJson",
+    "feed_body",
+    "not_an_integer",
+    "progress_json",
+    "progress_request",
+    "read_request",
+    "since_ts",
+    "stale_json",
+]
+
+
 MISSING_PATH_OR_PAGE: Final = "Missing 'path' or 'page_number'"
 BAD_TS: Final = "ts must be an integer unix timestamp"
 

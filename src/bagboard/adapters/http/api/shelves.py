@@ -29,6 +29,8 @@ from bagboard.domain.pagination import PageRequest
 from bagboard.domain.shelves import Shelf
 from bagboard.services.browse import BrowseService
 
+__all__ = ["ShelvesController"]
+
 
 class ShelvesController(Controller):
     path = "/library"

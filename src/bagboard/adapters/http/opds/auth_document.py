@@ -20,6 +20,9 @@ from bagboard.adapters.http.opds.media import (
     REL_AUTH_DOCUMENT,
 )
 
+__all__ = ["REALM", "auth_document", "auth_link_header", "document_response"]
+
+
 REALM: Final = "bagboard"
 
 

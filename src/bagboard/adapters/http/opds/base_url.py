@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
+__all__ = ["BaseUrlPolicy", "Links", "RequestAddress", "escape_component"]
+
+
 _SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 # What a query component may hold unescaped (RFC 3986's unreserved characters): a value made

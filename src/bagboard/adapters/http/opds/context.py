@@ -14,7 +14,16 @@ from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAd
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.domain.model import User
 from bagboard.services.browse import BrowseService
-from bagboard.services.issues import IssueService
+
+__all__ = [
+    "POLICY_STATE_KEY",
+    "STARTED_STATE_KEY",
+    "links_for",
+    "opds_state",
+    "provide_catalog",
+    "provide_links",
+]
+
 
 POLICY_STATE_KEY: Final = "opds_base_url"
 STARTED_STATE_KEY: Final = "opds_started"
@@ -50,9 +59,8 @@ def provide_links(request: Request[Any, Any, Any]) -> Links:
 def provide_catalog(
     request: Request[Any, Any, Any],
     browse: NamedDependency[BrowseService],
-    issues: NamedDependency[IssueService],
     current_user: NamedDependency[User],
 ) -> Catalog:
     """Dependency ``catalog``."""
     started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
-    return Catalog(browse, issues, current_user, started)
+    return Catalog(browse, current_user, started)

@@ -9,6 +9,19 @@ from bagboard.adapters.http.opds.base_url import Links, escape_component
 from bagboard.domain.catalog import IndexedComic
 from bagboard.services.issues import IssueDetail
 
+__all__ = [
+    "COVER_SIZE",
+    "THUMBNAIL_SIZE",
+    "authors",
+    "cover_href",
+    "entry_updated",
+    "file_href",
+    "file_time",
+    "issue_title",
+    "rfc3339",
+]
+
+
 # Cover sizes an entry offers: a thumbnail for lists, a large one for the detail view.
 THUMBNAIL_SIZE: Final = 300
 COVER_SIZE: Final = 1200

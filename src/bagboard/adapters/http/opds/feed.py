@@ -15,6 +15,23 @@ from typing import Final
 from bagboard.adapters.http.opds.base_url import escape_component
 from bagboard.services.issues import IssueDetail
 
+__all__ = [
+    "GROUP_SIZE",
+    "PAGE_SIZE",
+    "REL_NEW",
+    "REL_SHELF",
+    "REL_SUBSECTION",
+    "ROOT",
+    "Feed",
+    "Group",
+    "Kind",
+    "NavEntry",
+    "Paging",
+    "Target",
+    "urn",
+]
+
+
 # Entries per feed page; ``?page=`` counts from 1.
 PAGE_SIZE: Final = 50
 # Publications in each group of the OPDS 2 start page.

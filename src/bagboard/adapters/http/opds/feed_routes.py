@@ -22,6 +22,9 @@ from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.feed import Feed
 from bagboard.adapters.http.routing import get
 
+__all__ = ["SearchWords", "Send", "Text", "feed_routes"]
+
+
 # How a version sends a feed: its rendering, through ``responses.feed_response``.
 Send = Callable[[Feed, Links, str | None], Response[bytes]]
 

@@ -23,6 +23,8 @@ from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
 
+__all__ = ["OpdsFilesController"]
+
 
 class OpdsFilesController(Controller):
     path = "/"

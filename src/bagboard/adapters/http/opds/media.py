@@ -5,6 +5,31 @@ from __future__ import annotations
 
 from typing import Final
 
+__all__ = [
+    "ATOM_ACQUISITION",
+    "ATOM_NAVIGATION",
+    "AUTH_BASIC",
+    "AUTH_DOCUMENT",
+    "AUTH_PATH",
+    "DIVINA",
+    "JPEG",
+    "OPDS2_FEED",
+    "OPDS_PREFIX",
+    "OPENSEARCH",
+    "PROGRESSION",
+    "READIUM_PROGRESSION",
+    "REL_ACQUISITION",
+    "REL_AUTH_DOCUMENT",
+    "REL_IMAGE",
+    "REL_PROGRESSION",
+    "REL_PSE_STREAM",
+    "REL_READIUM_PROGRESSION",
+    "REL_THUMBNAIL",
+    "V1_PREFIX",
+    "V2_PREFIX",
+]
+
+
 ATOM_NAVIGATION: Final = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ATOM_ACQUISITION: Final = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPENSEARCH: Final = "application/opensearchdescription+xml"

@@ -14,6 +14,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
 from bagboard.adapters.http.etag import LIST_CACHE_CONTROL, matches, weak_etag
 
+__all__ = ["VARY", "feed_response"]
+
+
 VARY: Final = "Authorization, X-API-Key"
 
 

@@ -24,6 +24,8 @@ from bagboard.adapters.http.opds.v2.routes import OPDS_V2_HANDLERS
 from bagboard.domain.errors import Unauthorized
 from bagboard.services.auth import Authenticator
 
+__all__ = ["opds_router"]
+
 
 def _unauthorized(request: Request[Any, Any, Any], exc: Unauthorized) -> Response[bytes]:
     del exc

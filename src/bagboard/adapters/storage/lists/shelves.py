@@ -19,6 +19,9 @@ from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfItem, ShelfKind
 from bagboard.ports.shelves import Shelves
 
+__all__ = ["SqlShelves"]
+
+
 _entries = shelf_entries.c
 
 # A file entry shows where its comic is now; the stored path is where it was when added.

@@ -31,6 +31,9 @@ from bagboard.adapters.storage.db.tables import comics, read_marks, reading_prog
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem, Source
 
+__all__ = ["count_changes", "select_changes"]
+
+
 _SOURCES: tuple[tuple[Table, Source], ...] = (
     (reading_progress, Source.POSITION),
     (read_marks, Source.MARK),

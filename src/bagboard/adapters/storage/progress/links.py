@@ -16,6 +16,9 @@ from sqlalchemy import Connection, Table, exists, select, update
 
 from bagboard.adapters.storage.db.tables import comics, read_marks, reading_progress
 
+__all__ = ["link_rows_at"]
+
+
 # Far below every driver's bound-parameter limit.
 _CHUNK = 1000
 

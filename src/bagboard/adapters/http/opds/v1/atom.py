@@ -12,7 +12,7 @@ cannot hold is replaced (``_escape``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Final
 
 from bagboard.adapters.http.api.issue_json import comic_media_type
@@ -27,6 +27,7 @@ from bagboard.adapters.http.opds.entries import (
     issue_title,
     rfc3339,
 )
+from bagboard.adapters.http.opds.entry_cache import EntryCache
 from bagboard.adapters.http.opds.feed import ROOT, Feed, Kind, NavEntry, Target
 from bagboard.adapters.http.opds.media import (
     ATOM_ACQUISITION,
@@ -43,6 +44,21 @@ from bagboard.adapters.http.opds.media import (
     V1_PREFIX,
 )
 from bagboard.services.issues import IssueDetail
+
+__all__ = [
+    "AUTHOR",
+    "NAMESPACES",
+    "OPENSEARCH_NS",
+    "OPENSEARCH_PATH",
+    "PSE_TAIL",
+    "ROUTE_KINDS",
+    "SEARCH_PATH",
+    "atom_type",
+    "feed_url",
+    "render_feed",
+    "render_opensearch",
+]
+
 
 NAMESPACES: Final = {
     "xmlns": "http://www.w3.org/2005/Atom",
@@ -115,9 +131,14 @@ def feed_url(links: Links, target: Target) -> str:
 PSE_TAIL: Final = "{pageNumber}?width={maxWidth}&track=1"
 # Escaped once for all, as it would be in every entry's attribute.
 _PSE_TAIL_ATTRIBUTE: Final = PSE_TAIL.replace("&", "&amp;")
+_ENTRIES: Final = EntryCache[str]()
+# Feed heads by all they show (ids, titles, links, paging): a page asked for again reuses its.
+_HEADS: Final[dict[Hashable, str]] = {}
+_HEADS_KEPT: Final = 4096
 
 
-def render_feed(feed: Feed, links: Links) -> bytes:
+def _head(feed: Feed, links: Links) -> str:
+    """Everything before the entries: the same for every request of the same page."""
     out = [_DECLARATION, _FEED_OPEN]
     updated = rfc3339(feed.updated)
     _text(out, "id", feed.id)
@@ -147,6 +168,28 @@ def render_feed(feed: Feed, links: Links) -> bytes:
         _text(out, "opensearch:totalResults", str(paging.total))
         _text(out, "opensearch:itemsPerPage", str(paging.size))
         _text(out, "opensearch:startIndex", str(paging.start_index))
+    return "".join(out)
+
+
+def render_feed(feed: Feed, links: Links) -> bytes:
+    key = (
+        links.base,
+        feed.id,
+        feed.title,
+        feed.target,
+        feed.kind,
+        feed.updated,
+        feed.paging,
+        feed.up,
+    )
+    head = _HEADS.get(key)
+    if head is None:
+        head = _head(feed, links)
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.clear()  # bounded and simple, as ``EntryCache``
+        _HEADS[key] = head
+    out = [head]
+    updated = rfc3339(feed.updated)
     for entry in feed.navigation:
         _navigation_entry(out, entry, updated, links)
     # Entries of one series point at the same series feed: its link is made once per document.
@@ -185,8 +228,15 @@ def _navigation_entry(out: list[str], entry: NavEntry, updated: str, links: Link
 def _publication_entry(
     out: list[str], detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
 ) -> None:
+    out.append(_ENTRIES.get(links, detail, lambda: _render_entry(detail, links, collections)))
+
+
+def _render_entry(
+    detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
+) -> str:
     # Written in few, large pieces: this runs fifty times for each feed page. ``rel`` and
     # ``type`` values are constants; hrefs and text are escaped.
+    out: list[str] = []
     comic, progress = detail.comic, detail.progress
     comic_id = comic.id
     info = comic.comic_info
@@ -237,6 +287,7 @@ def _publication_entry(
             )
         out.append(collection)
     out.append("</entry>")
+    return "".join(out)
 
 
 def _text(out: list[str], tag: str, value: str) -> None:

@@ -23,6 +23,9 @@ from bagboard.adapters.http.opds.v1.atom import atom_type, render_feed, render_o
 from bagboard.adapters.http.opds.v1.pse import pse_page
 from bagboard.adapters.http.routing import get
 
+__all__ = ["OPDS_V1_HANDLERS", "opensearch", "root"]
+
+
 # Handler paths are below the ``/opds`` router.
 _V1 = V1_PREFIX.removeprefix("/opds")
 

@@ -1,4 +1,4 @@
-"""The catalog as OPDS 2.0 JSON: feeds, publications, and the DiViNa manifest of an issue.
+"""The catalog as OPDS 2.0 JSON: feeds and publications (``manifest.py``: an issue's DiViNa).
 
 Everything is rendered from ``catalog.py``'s protocol-neutral ``Feed``, so OPDS 1.2 and 2.0
 always list the same things. Readers resolve hrefs against whatever base they like (ComicCatcher
@@ -8,7 +8,7 @@ out rather than sent empty: strict clients validate ``""`` and ``[]`` against th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import msgspec
@@ -25,6 +25,7 @@ from bagboard.adapters.http.opds.entries import (
     issue_title,
     rfc3339,
 )
+from bagboard.adapters.http.opds.entry_cache import EntryCache
 from bagboard.adapters.http.opds.feed import ROOT, Feed, Group, NavEntry, Target
 from bagboard.adapters.http.opds.media import (
     AUTH_DOCUMENT,
@@ -41,20 +42,16 @@ from bagboard.adapters.http.opds.media import (
     V2_PREFIX,
 )
 from bagboard.domain.catalog import IndexedComic
-from bagboard.domain.images import MAX_SIZE, MIN_SIZE, PageInfo, snapped_size
 from bagboard.services.issues import IssueDetail
 
 READIUM_CONTEXT: Final = "https://readium.org/webpub-manifest/context.jsonld"
 DIVINA_PROFILE: Final = "https://readium.org/webpub-manifest/profiles/divina"
 COMIC_ISSUE: Final = "http://schema.org/ComicIssue"
-# Page types every DiViNa reader shows; any other page also gets a JPEG alternate.
-DISPLAYABLE: Final = frozenset({"image/jpeg", "image/png", "image/gif"})
-# ComicInfo's value for manga read right to left (case varies between taggers).
-MANGA_RTL: Final = "yesandrighttoleft"
 # The one template ComicCatcher (and others) expand, by plain string replacement.
 SEARCH_TEMPLATE: Final = "{?query}"
 
 _encoder = msgspec.json.Encoder()
+_PUBLICATIONS: Final = EntryCache[msgspec.Raw]()
 
 
 def encode(document: dict[str, Any]) -> bytes:
@@ -97,7 +94,7 @@ def page_href(links: Links, comic_id: int, number: int, size: int | None = None)
     return links.to(f"/api/v1/issue/{comic_id}/page/{number}", {"size": size} if size else None)
 
 
-def _link(href: str, rel: str | None, media_type: str, **extra: Any) -> dict[str, Any]:
+def link(href: str, rel: str | None, media_type: str, **extra: Any) -> dict[str, Any]:
     # Built key by key: a publication holds five links, a feed page fifty publications.
     link: dict[str, Any] = {"rel": rel} if rel else {}
     link["href"] = href
@@ -107,8 +104,8 @@ def _link(href: str, rel: str | None, media_type: str, **extra: Any) -> dict[str
     return link
 
 
-def _auth_link(links: Links) -> dict[str, Any]:
-    return _link(links.to(AUTH_PATH), REL_AUTH_DOCUMENT, AUTH_DOCUMENT)
+def _authlink(links: Links) -> dict[str, Any]:
+    return link(links.to(AUTH_PATH), REL_AUTH_DOCUMENT, AUTH_DOCUMENT)
 
 
 def _authenticate(links: Links) -> dict[str, Any]:
@@ -140,7 +137,7 @@ def feed_document(feed: Feed, links: Links, groups: Sequence[Group] = ()) -> dic
         document["groups"] = [_group(group, links) for group in rows]
     if feed.publications or not (feed.navigation or rows):
         # A feed needs one collection; an empty list says "nothing here" in the usual one.
-        document["publications"] = [publication(detail, links) for detail in feed.publications]
+        document["publications"] = [_encoded(detail, links) for detail in feed.publications]
     return document
 
 
@@ -149,20 +146,20 @@ def _feed_links(feed: Feed, links: Links) -> list[dict[str, Any]]:
     # The catalog's target names the feed; ``self`` is this page of it.
     here = feed.target.with_page(paging.number) if paging is not None else feed.target
     result = [
-        _link(feed_href(links, here), "self", OPDS2_FEED),
-        _link(feed_href(links, ROOT), "start", OPDS2_FEED),
+        link(feed_href(links, here), "self", OPDS2_FEED),
+        link(feed_href(links, ROOT), "start", OPDS2_FEED),
     ]
     if feed.up is not None:
-        result.append(_link(feed_href(links, feed.up), "up", OPDS2_FEED))
+        result.append(link(feed_href(links, feed.up), "up", OPDS2_FEED))
     result.append(
-        _link(
+        link(
             links.to(f"{V2_PREFIX}/search") + SEARCH_TEMPLATE,
             "search",
             OPDS2_FEED,
             templated=True,
         )
     )
-    result.append(_auth_link(links))
+    result.append(_authlink(links))
     if paging is not None and paging.last > 1:
         pages = [("first", 1), ("last", paging.last)]
         if paging.number > 1:
@@ -170,13 +167,13 @@ def _feed_links(feed: Feed, links: Links) -> list[dict[str, Any]]:
         if paging.number < paging.last:
             pages.append(("next", paging.number + 1))
         for rel, number in pages:
-            result.append(_link(feed_href(links, feed.target.with_page(number)), rel, OPDS2_FEED))
+            result.append(link(feed_href(links, feed.target.with_page(number)), rel, OPDS2_FEED))
     return result
 
 
 def _navigation(entry: NavEntry, links: Links) -> dict[str, Any]:
     properties = {"numberOfItems": entry.count} if entry.count is not None else None
-    return _link(
+    return link(
         feed_href(links, entry.target),
         entry.rel,
         OPDS2_FEED,
@@ -189,12 +186,19 @@ def _group(group: Group, links: Links) -> dict[str, Any]:
     """A row of the start page; its ``self`` link is the "see all" feed."""
     return {
         "metadata": {"title": group.title, "numberOfItems": len(group.publications)},
-        "links": [_link(feed_href(links, group.target), "self", OPDS2_FEED, title=group.title)],
-        "publications": [publication(detail, links) for detail in group.publications],
+        "links": [link(feed_href(links, group.target), "self", OPDS2_FEED, title=group.title)],
+        "publications": [_encoded(detail, links) for detail in group.publications],
     }
 
 
 # --- publications ----------------------------------------------------------------------------
+
+
+def _encoded(detail: IssueDetail, links: Links) -> msgspec.Raw:
+    """A publication as JSON, kept (``EntryCache``) and embedded as it is in the feed."""
+    return _PUBLICATIONS.get(
+        links, detail, lambda: msgspec.Raw(_encoder.encode(publication(detail, links)))
+    )
 
 
 def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
@@ -289,58 +293,3 @@ def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]
             "properties": _authenticate(links),
         },
     ]
-
-
-# --- the DiViNa manifest -----------------------------------------------------------------------
-
-
-def manifest(detail: IssueDetail, pages: Iterable[PageInfo], links: Links) -> dict[str, Any]:
-    """The issue as a DiViNa publication: one ``readingOrder`` item per page, in order."""
-    comic = detail.comic
-    metadata = publication_metadata(detail)
-    info = comic.comic_info
-    if info is not None and info.manga.strip().casefold() == MANGA_RTL:
-        metadata["readingProgression"] = "rtl"
-    return {
-        "@context": READIUM_CONTEXT,
-        "metadata": metadata,
-        "links": publication_links(comic, links),
-        "readingOrder": [_page(comic.id, page, links) for page in pages],
-    }
-
-
-def _page(comic_id: int, page: PageInfo, links: Links) -> dict[str, Any]:
-    item = _link(
-        page_href(links, comic_id, page.number),
-        None,
-        page.media_type,
-        width=page.width or None,
-        height=page.height or None,
-    )
-    if page.media_type not in DISPLAYABLE:
-        # WebP, AVIF, JXL...: a JPEG of the same page, for readers that cannot show the original.
-        long_edge = max(page.width, page.height)
-        width, height = jpeg_dimensions(page.width, page.height)
-        item["alternate"] = [
-            _link(
-                page_href(links, comic_id, page.number, long_edge or MAX_SIZE),
-                None,
-                JPEG,
-                width=width or None,
-                height=height or None,
-            )
-        ]
-    return item
-
-
-def jpeg_dimensions(width: int, height: int) -> tuple[int, int]:
-    """What ``/api/v1/issue/<id>/page/<n>?size=<long edge>`` sends back: the size is clamped
-    and snapped down to a cached one, and a page is only ever shrunk, never enlarged."""
-    long_edge = max(width, height)
-    if long_edge <= 0:
-        return 0, 0
-    edge = snapped_size(max(MIN_SIZE, min(MAX_SIZE, long_edge)))
-    if edge >= long_edge:
-        return width, height
-    scale = edge / long_edge
-    return max(1, round(width * scale)), max(1, round(height * scale))

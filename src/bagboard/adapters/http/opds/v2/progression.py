@@ -29,6 +29,19 @@ from bagboard.adapters.http.opds.v2.documents import page_href
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import MAX_CLIENT_TIME, Device, ProgressChange, ReadingProgress
 
+__all__ = [
+    "API_DEVICE",
+    "MAX_BODY",
+    "InvalidProgression",
+    "PositionOutOfRange",
+    "ProgressionWrite",
+    "fraction",
+    "locator_document",
+    "parse_write",
+    "progression_document",
+]
+
+
 # A progression document is a few hundred bytes; anything much bigger is not one.
 MAX_BODY: Final = 64 * 1024
 # Who wrote a position that came through /api/v1, which names no device.

@@ -35,7 +35,7 @@ from bagboard.adapters.http.opds.media import (
     V2_PREFIX,
 )
 from bagboard.adapters.http.opds.responses import VARY, feed_response
-from bagboard.adapters.http.opds.v2 import documents
+from bagboard.adapters.http.opds.v2 import documents, manifest
 from bagboard.adapters.http.opds.v2.progression import (
     MAX_BODY,
     InvalidProgression,
@@ -49,6 +49,19 @@ from bagboard.domain.model import User
 from bagboard.domain.progress import ReadingProgress, StaleProgress
 from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
+
+__all__ = [
+    "FLAT",
+    "LOCATOR",
+    "OPDS_V2_HANDLERS",
+    "authentication",
+    "issue_manifest",
+    "page_count",
+    "read_progression",
+    "save_progression",
+    "start",
+]
+
 
 # Handler paths are below the ``/opds`` router.
 _HERE: Final = V2_PREFIX.removeprefix("/opds")
@@ -97,7 +110,7 @@ def issue_manifest(
     """*Blocking*: the page list is measured from the archive the first time."""
     detail = issues.detail(current_user, issue_id)
     pages = issues.pages(current_user, issue_id)
-    body = documents.encode(documents.manifest(detail, pages, links))
+    body = documents.encode(manifest.manifest(detail, pages, links))
     return feed_response(body, DIVINA, if_none_match)
 
 

@@ -1,4 +1,4 @@
-"""The ReadingStates contract, run against every adapter.
+"""``ProgressStore.readings`` (what lists show of each comic), run against every adapter.
 
 Users, libraries and comics are created through their own ports (the SQL rows refer to them
 by foreign key), and comics move or leave through ``LibraryIndex.apply`` as a scan would.
@@ -10,18 +10,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bagboard.adapters.memory.reading import MemoryReadingStates
-from bagboard.adapters.storage import SqlReadingStates
+from bagboard.adapters.memory.reading import MemoryProgressStore
+from bagboard.adapters.storage import SqlProgressStore
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.ports.library_index import LibraryIndex
-from bagboard.ports.reading_states import ReadingStates
+from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.user_store import UserStore
 from tests.contract import index_fixtures
 from tests.contract.conftest import Backend
 from tests.contract.test_library_index import add, entry, folders_for
+from tests.progress_writes import mark_read, save_page, states
 
 library_index = index_fixtures.library_index
 comics_library = index_fixtures.comics_library
@@ -32,8 +33,8 @@ UNKNOWN = 987_654
 
 
 @pytest.fixture
-def reading(backend: Backend, library_index: LibraryIndex) -> ReadingStates:
-    return backend.pick(lambda: MemoryReadingStates(library_index), SqlReadingStates)
+def reading(backend: Backend, library_index: LibraryIndex) -> ProgressStore:
+    return backend.pick(lambda: MemoryProgressStore(library_index), SqlProgressStore)
 
 
 @pytest.fixture
@@ -53,44 +54,44 @@ def index_comics(index: LibraryIndex, library: Library, *relative: str) -> list[
 
 
 def test_comics_never_touched_are_left_out(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     ids = index_comics(library_index, comics_library, "a.cbz", "b.cbz")
-    assert reading.states(alice.id, ids) == {}
-    assert reading.states(alice.id, []) == {}
+    assert states(reading, alice.id, ids) == {}
+    assert states(reading, alice.id, []) == {}
 
 
 def test_a_saved_page_and_a_read_mark_show_in_the_state(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     paged, read, both = index_comics(library_index, comics_library, "a.cbz", "b.cbz", "c.cbz")
-    reading.save_page(alice.id, paged, 12, T0)
-    reading.mark_read(alice.id, read, T0)
-    reading.save_page(alice.id, both, 3, T0)
-    reading.mark_read(alice.id, both, T0)
+    save_page(reading, library_index, alice.id, paged, 12, T0)
+    mark_read(reading, library_index, alice.id, read, T0)
+    save_page(reading, library_index, alice.id, both, 3, T0)
+    mark_read(reading, library_index, alice.id, both, T0)
 
-    assert reading.states(alice.id, [paged, read, both]) == {
+    assert states(reading, alice.id, [paged, read, both]) == {
         paged: ReadingState(last_page=12, is_read=False),
         read: ReadingState(last_page=None, is_read=True),
         both: ReadingState(last_page=3, is_read=True),
     }
-    assert reading.states(alice.id, [paged])[paged].has_progress
-    assert not reading.states(alice.id, [read])[read].has_progress
+    assert states(reading, alice.id, [paged])[paged].has_progress
+    assert not states(reading, alice.id, [read])[read].has_progress
 
 
 def test_saving_again_replaces_the_page_and_marking_again_changes_nothing(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     (comic,) = index_comics(library_index, comics_library, "a.cbz")
-    reading.save_page(alice.id, comic, 5, T0)
-    reading.save_page(alice.id, comic, 0, T0 + timedelta(minutes=1))
-    reading.mark_read(alice.id, comic, T0)
-    reading.mark_read(alice.id, comic, T0 + timedelta(minutes=2))
-    assert reading.states(alice.id, [comic]) == {comic: ReadingState(last_page=0, is_read=True)}
+    save_page(reading, library_index, alice.id, comic, 5, T0)
+    save_page(reading, library_index, alice.id, comic, 0, T0 + timedelta(minutes=1))
+    mark_read(reading, library_index, alice.id, comic, T0)
+    mark_read(reading, library_index, alice.id, comic, T0 + timedelta(minutes=2))
+    assert states(reading, alice.id, [comic]) == {comic: ReadingState(last_page=0, is_read=True)}
 
 
 def test_many_comics_in_one_call_unknown_and_repeated_ids_included(
-    reading: ReadingStates,
+    reading: ProgressStore,
     library_index: LibraryIndex,
     comics_library: Library,
     manga_library: Library,
@@ -101,111 +102,111 @@ def test_many_comics_in_one_call_unknown_and_repeated_ids_included(
     expected: dict[int, ReadingState] = {}
     for n, comic_id in enumerate(comics + manga):
         if n % 3 == 0:
-            reading.save_page(alice.id, comic_id, n, T0)
+            save_page(reading, library_index, alice.id, comic_id, n, T0)
             expected[comic_id] = ReadingState(last_page=n)
         if n % 4 == 0:
-            reading.mark_read(alice.id, comic_id, T0)
+            mark_read(reading, library_index, alice.id, comic_id, T0)
             expected[comic_id] = ReadingState(
                 expected.get(comic_id, ReadingState()).last_page, True
             )
 
     asked = [*comics, *manga, UNKNOWN, comics[0], -1]
-    assert reading.states(alice.id, asked) == expected
+    assert states(reading, alice.id, asked) == expected
     # Beyond any single statement's parameter budget: still every answer.
-    assert reading.states(alice.id, [*range(UNKNOWN, UNKNOWN + 2500), *comics]) == {
+    assert states(reading, alice.id, [*range(UNKNOWN, UNKNOWN + 2500), *comics]) == {
         comic_id: state for comic_id, state in expected.items() if comic_id in comics
     }
 
 
 def test_each_user_has_their_own_states(
-    reading: ReadingStates,
+    reading: ProgressStore,
     library_index: LibraryIndex,
     comics_library: Library,
     alice: User,
     bob: User,
 ) -> None:
     first, second = index_comics(library_index, comics_library, "a.cbz", "b.cbz")
-    reading.save_page(alice.id, first, 4, T0)
-    reading.mark_read(bob.id, first, T0)
-    reading.save_page(bob.id, second, 9, T0)
+    save_page(reading, library_index, alice.id, first, 4, T0)
+    mark_read(reading, library_index, bob.id, first, T0)
+    save_page(reading, library_index, bob.id, second, 9, T0)
 
-    assert reading.states(alice.id, [first, second]) == {first: ReadingState(last_page=4)}
-    assert reading.states(bob.id, [first, second]) == {
+    assert states(reading, alice.id, [first, second]) == {first: ReadingState(last_page=4)}
+    assert states(reading, bob.id, [first, second]) == {
         first: ReadingState(is_read=True),
         second: ReadingState(last_page=9),
     }
 
 
 def test_a_moved_comic_keeps_its_state(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     (comic,) = index_comics(library_index, comics_library, "Incoming/x.cbz")
-    reading.save_page(alice.id, comic, 7, T0)
-    reading.mark_read(alice.id, comic, T0)
+    save_page(reading, library_index, alice.id, comic, 7, T0)
+    mark_read(reading, library_index, alice.id, comic, T0)
     new = f"{comics_library.root}/Marvel/x 001.cbz"
     changes = IndexChanges(
         folders=folders_for(comics_library, new), moved=[ComicMove(comic, entry(new))]
     )
     library_index.apply(comics_library.id, changes, T0)
 
-    assert reading.states(alice.id, [comic]) == {comic: ReadingState(last_page=7, is_read=True)}
-    reading.save_page(alice.id, comic, 8, T0 + timedelta(minutes=1))
-    assert reading.states(alice.id, [comic]) == {comic: ReadingState(last_page=8, is_read=True)}
+    assert states(reading, alice.id, [comic]) == {comic: ReadingState(last_page=7, is_read=True)}
+    save_page(reading, library_index, alice.id, comic, 8, T0 + timedelta(minutes=1))
+    assert states(reading, alice.id, [comic]) == {comic: ReadingState(last_page=8, is_read=True)}
 
 
 def test_a_comic_that_left_the_index_has_no_state_and_takes_no_writes(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     gone, kept = index_comics(library_index, comics_library, "gone.cbz", "kept.cbz")
     for comic in (gone, kept):
-        reading.save_page(alice.id, comic, 2, T0)
-        reading.mark_read(alice.id, comic, T0)
+        save_page(reading, library_index, alice.id, comic, 2, T0)
+        mark_read(reading, library_index, alice.id, comic, T0)
     library_index.apply(comics_library.id, IndexChanges(removed_comics=[gone]), T0)
 
-    assert reading.states(alice.id, [gone, kept]) == {kept: ReadingState(2, True)}
+    assert states(reading, alice.id, [gone, kept]) == {kept: ReadingState(2, True)}
     for comic_id in (gone, UNKNOWN):
         with pytest.raises(ComicNotFound):
-            reading.save_page(alice.id, comic_id, 1, T0)
+            save_page(reading, library_index, alice.id, comic_id, 1, T0)
         with pytest.raises(ComicNotFound):
-            reading.mark_read(alice.id, comic_id, T0)
-    assert reading.states(alice.id, [gone, kept, UNKNOWN]) == {kept: ReadingState(2, True)}
+            mark_read(reading, library_index, alice.id, comic_id, T0)
+    assert states(reading, alice.id, [gone, kept, UNKNOWN]) == {kept: ReadingState(2, True)}
 
 
 def test_a_comic_indexed_again_at_the_same_path_takes_the_state_left_there(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     # A rebuild: the comic leaves the index and comes back under a new id.
     (old,) = index_comics(library_index, comics_library, "x.cbz")
-    reading.save_page(alice.id, old, 30, T0)
-    reading.mark_read(alice.id, old, T0)
+    save_page(reading, library_index, alice.id, old, 30, T0)
+    mark_read(reading, library_index, alice.id, old, T0)
     library_index.apply(comics_library.id, IndexChanges(removed_comics=[old]), T0)
-    assert reading.states(alice.id, [old]) == {}
+    assert states(reading, alice.id, [old]) == {}
     (new,) = index_comics(library_index, comics_library, "x.cbz")
     assert new != old
 
-    assert reading.states(alice.id, [old, new]) == {new: ReadingState(30, True)}
-    reading.save_page(alice.id, new, 2, T0 + timedelta(hours=1))
-    assert reading.states(alice.id, [old, new]) == {new: ReadingState(2, True)}
+    assert states(reading, alice.id, [old, new]) == {new: ReadingState(30, True)}
+    save_page(reading, library_index, alice.id, new, 2, T0 + timedelta(hours=1))
+    assert states(reading, alice.id, [old, new]) == {new: ReadingState(2, True)}
 
 
 def test_a_comic_may_take_the_path_another_one_left(
-    reading: ReadingStates, library_index: LibraryIndex, comics_library: Library, alice: User
+    reading: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     # a -> b, then the comic at b -> c, then a new comic at a: three rows, three comics.
     first, second = index_comics(library_index, comics_library, "s/a.cbz", "s/b.cbz")
     for page, comic in enumerate((first, second), start=1):
-        reading.save_page(alice.id, comic, page, T0)
-        reading.mark_read(alice.id, comic, T0)
+        save_page(reading, library_index, alice.id, comic, page, T0)
+        mark_read(reading, library_index, alice.id, comic, T0)
     for comic, target in ((second, "s/c.cbz"), (first, "s/b.cbz")):
         new = f"{comics_library.root}/{target}"
         library_index.apply(
             comics_library.id, IndexChanges(moved=[ComicMove(comic, entry(new))]), T0
         )
     (third,) = index_comics(library_index, comics_library, "s/a.cbz")
-    reading.save_page(alice.id, third, 3, T0)
-    reading.mark_read(alice.id, third, T0)
+    save_page(reading, library_index, alice.id, third, 3, T0)
+    mark_read(reading, library_index, alice.id, third, T0)
 
-    assert reading.states(alice.id, [first, second, third]) == {
+    assert states(reading, alice.id, [first, second, third]) == {
         first: ReadingState(1, True),
         second: ReadingState(2, True),
         third: ReadingState(3, True),

@@ -1,0 +1,86 @@
+"""The pieces of catalog feeds that are not publications: the start feed's entries, links
+to folders, facet pages, counts, and a feed's date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from bagboard.adapters.http.opds.entries import entry_updated
+from bagboard.adapters.http.opds.feed import (
+    PAGE_SIZE,
+    REL_NEW,
+    REL_SHELF,
+    REL_SUBSECTION,
+    Kind,
+    NavEntry,
+    Target,
+    urn,
+)
+from bagboard.domain.browse import Facet
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.services.issues import IssueDetail
+
+__all__ = [
+    "START",
+    "count_text",
+    "facets",
+    "folder_entry",
+    "latest",
+    "page_number",
+    "parent",
+]
+
+
+def page_number(raw: str | None) -> PageRequest:
+    """``?page=`` as a feed page of ``PAGE_SIZE`` (anything odd is the first page)."""
+    return PageRequest.from_raw(raw, PAGE_SIZE)
+
+
+# The start feed: (id, title, route, kind of the feed it leads to, rel, summary).
+START: Final = (
+    ("publishers", "Publishers", "publishers", Kind.NAVIGATION, REL_SUBSECTION,
+     "Browse by publisher, then series"),
+    ("series", "All series", "series", Kind.NAVIGATION, REL_SUBSECTION, "Every series, by name"),
+    ("recent", "Recently added", "recent", Kind.ACQUISITION, REL_NEW,
+     "Comics added in the last 30 days, newest first"),
+    ("keep-reading", "Keep reading", "keep-reading", Kind.ACQUISITION, REL_SUBSECTION,
+     "Comics you have started"),
+    ("to-read", "To read", "to-read", Kind.ACQUISITION, REL_SHELF, "Your want-to-read list"),
+    ("favorites", "Favorites", "favorites", Kind.NAVIGATION, REL_SUBSECTION,
+     "Your favourite folders"),
+    ("folders", "Folders", "folder", Kind.ACQUISITION, REL_SUBSECTION,
+     "Browse the library folders as they are on disk"),
+)  # fmt: skip
+
+
+def facets(page: Page[Any]) -> Page[Facet]:
+    # Listings asked for in metadata mode hold facets; anything else is a programming slip.
+    items = [item for item in page.items if isinstance(item, Facet)]
+    return Page(items, page.total, page.request)
+
+
+def folder_entry(path: str, name: str, count: int | None = None) -> NavEntry:
+    """A link to the folder feed of ``path``; with its comic count when known (shelf entries
+    do not carry one)."""
+    return NavEntry(
+        urn("folder", path),
+        name,
+        Target("folder", (("path", path),)),
+        Kind.ACQUISITION,
+        summary="" if count is None else count_text(count, "comic"),
+        count=count,
+    )
+
+
+def parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] or "/"
+
+
+def count_text(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def latest(details: Sequence[IssueDetail], default: datetime) -> datetime:
+    return max((entry_updated(detail) for detail in details), default=default)
