@@ -59,6 +59,16 @@ from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.settings import SettingsService
 
+__all__ = [
+    "HOT_RENDITION_BYTES",
+    "MEMORY",
+    "OPEN_ARCHIVES",
+    "REQUEST_CACHE_SECONDS",
+    "SQL",
+    "Container",
+    "build",
+]
+
 MEMORY = "memory"
 SQL = "sql"
 
@@ -108,7 +118,7 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryLibraryStore),
         sql=providers.Singleton(SqlLibraryStore, engine),
     )
-    # Read on every request: remembered briefly (see domain/cached_stores.py).
+    # Read on every request: remembered briefly (see services/cached_stores.py).
     libraries = providers.Singleton(
         CachedLibraryStore, _library_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
     )
@@ -169,7 +179,7 @@ class Container(containers.DeclarativeContainer):
     inspect_map = providers.Singleton(pools.PoolMap, inspect_pool.provider)
 
     accounts = providers.Factory(AccountService, users, tokens, clock)
-    # Singletons so their short-lived caches serve every request (see domain/recent_cache.py).
+    # Singletons so their short-lived caches serve every request (see services/recent_cache.py).
     authenticator = providers.Singleton(
         Authenticator, users, tokens, clock, cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS)
     )

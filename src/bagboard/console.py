@@ -11,6 +11,8 @@ from typing import TextIO
 from bagboard.domain.errors import InvalidInput
 from bagboard.services.scan.scanner import ScanProgress, ScanReport
 
+__all__ = ["ProgressBar", "describe_formats", "describe_report", "parse_duration"]
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -14,6 +14,8 @@ import sys
 from datetime import UTC, datetime
 from typing import IO, Any
 
+__all__ = ["FORMATS", "LEVELS", "JsonFormatter", "TextFormatter", "configure", "extra_fields"]
+
 LEVELS = ("debug", "info", "warning", "error")
 FORMATS = ("text", "json")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+__all__: list[str] = []
+
 try:
     __version__ = version("bagboard")
 except PackageNotFoundError:  # running from a source tree that was never installed

@@ -8,6 +8,8 @@ import sys
 from bagboard.conformance import run
 from bagboard.library import ComicLibrary
 
+__all__ = ["add_conformance_command", "cmd_conformance"]
+
 
 def cmd_conformance(app: ComicLibrary, args: argparse.Namespace) -> int:
     # The local installation (``app``) plays no part: the server under test may be anywhere.

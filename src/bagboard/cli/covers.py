@@ -16,6 +16,18 @@ from bagboard.domain.model import Library
 from bagboard.library import ComicLibrary
 from bagboard.services.cover_warming import WarmReport
 
+__all__ = [
+    "CountBar",
+    "Handler",
+    "Leaf",
+    "add_covers_commands",
+    "add_size_option",
+    "cmd_covers_warm",
+    "describe_warm",
+    "warm_covers",
+    "warm_with_bar",
+]
+
 Handler = Callable[[ComicLibrary, argparse.Namespace], int]
 Leaf = Callable[..., argparse.ArgumentParser]
 

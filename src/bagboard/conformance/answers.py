@@ -18,6 +18,8 @@ from bagboard.conformance.discovery import Context
 from bagboard.conformance.shapes import Shape
 from bagboard.conformance.wire import ERROR
 
+__all__ = ["check_strong_etag", "check_weak_etag", "describe", "expect_error", "expect_shape"]
+
 
 def describe(reply: Reply) -> str:
     """An answer as a failure line shows it: status, media type and the start of the body."""

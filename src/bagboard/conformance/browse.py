@@ -22,6 +22,14 @@ from bagboard.services.browse import (
     MISSING_SERIES,
 )
 
+__all__ = [
+    "check_modes",
+    "check_resolution",
+    "check_search",
+    "check_traversal",
+    "traversal_samples",
+]
+
 
 def _empty_list(ctx: Context, name: str, reply: Reply) -> None:
     ok = False

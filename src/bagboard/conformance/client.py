@@ -18,6 +18,16 @@ import msgspec
 
 from bagboard.adapters.http.api.schemas import API_PREFIX
 
+__all__ = [
+    "SAFE_METHODS",
+    "ApiClient",
+    "BadReply",
+    "Params",
+    "Reply",
+    "Unreachable",
+    "WriteRefused",
+]
+
 SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
 
 Params = Mapping[str, str | int]

@@ -17,6 +17,8 @@ from bagboard.conformance.report import Report
 from bagboard.domain.model import BrowseMode
 from bagboard.domain.pagination import MAX_PAGE_SIZE
 
+__all__ = ["FS", "META", "TRIES", "Context", "Found", "discover"]
+
 # How many publishers and series to try before concluding that none holds an issue.
 TRIES: Final = 8
 

@@ -12,6 +12,8 @@ from bagboard.conformance.answers import describe
 from bagboard.conformance.client import Reply
 from bagboard.conformance.discovery import Context
 
+__all__ = ["IGNORED", "RANGES", "check_download"]
+
 # Single ranges every server must honour (label → header, with {size} filled in).
 RANGES: Final = {
     "prefix": "bytes=0-9",

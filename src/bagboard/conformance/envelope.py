@@ -14,6 +14,8 @@ from typing import Any
 
 from bagboard.domain.pagination import Page, PageRequest
 
+__all__ = ["Mismatch", "arithmetic", "duplicates", "expected_page", "items_on", "walk_size"]
+
 
 def expected_page(total: int, page: object = None, page_size: object = None) -> Page[Any]:
     """The envelope a server owes for ``?page=&page_size=`` (raw values) over ``total`` items."""

@@ -11,6 +11,8 @@ from bagboard.conformance.discovery import Context
 from bagboard.conformance.wire import PING
 from bagboard.domain.errors import NotFound, Unauthorized
 
+__all__ = ["DOCS_WORDS", "PING_PATH", "check_gate"]
+
 PING_PATH: Final = "/auth/ping"
 # §7: words the docs page must mention.
 DOCS_WORDS: Final = ("Bearer", "total_pages", "has_more", "page_size")

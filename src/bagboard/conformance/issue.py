@@ -20,6 +20,8 @@ from bagboard.domain.comicinfo import TEXT_FIELDS
 from bagboard.domain.errors import CoverUnavailable, NotFound
 from bagboard.domain.images import MAX_COMIC_ID, requested_size
 
+__all__ = ["COVER_SIZES", "COVER_TRIES", "check_cover", "check_detail"]
+
 # Raw ``?size=`` values and what the long edge may then be at most (None: the default).
 COVER_SIZES: Final = (None, "64", "10", "100000")
 # Issues to try for a cover before concluding that none has one.

@@ -23,6 +23,8 @@ from bagboard.conformance.targets import ListTarget, list_targets
 from bagboard.conformance.wire import ENVELOPE, FEED_ENVELOPE
 from bagboard.domain.pagination import MAX_PAGE_SIZE
 
+__all__ = ["CLAMPS", "check_list", "check_lists"]
+
 # Raw (page, page_size) values whose clamping each list must get right, as PageRequest does.
 CLAMPS: Final = (
     ("page-size-0", 1, "0"),

@@ -28,6 +28,8 @@ from bagboard.domain.errors import NotFound
 from bagboard.domain.pagination import MAX_PAGE_SIZE
 from bagboard.domain.progress import StaleProgress
 
+__all__ = ["FEED_PAGES", "POSITION", "check_progress_reads", "check_writes", "throwaway_path"]
+
 # Pages of the feed to search for the position just written before giving up.
 FEED_PAGES: Final = 5
 POSITION: Final = {"page_number": 3, "total_pages": 12, "time_spent": 7}

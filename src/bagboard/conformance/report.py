@@ -16,6 +16,8 @@ from typing import Final
 
 from bagboard.conformance.client import BadReply
 
+__all__ = ["MAX_SHOWN", "Outcome", "Report", "Result", "show"]
+
 # Enough to see what a server sent without flooding the terminal with a page of JSON.
 MAX_SHOWN: Final = 240
 

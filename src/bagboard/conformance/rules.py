@@ -16,6 +16,20 @@ from bagboard.conformance.wire import FILE_ROW_KEYS
 from bagboard.domain.naturalsort import natural_key
 from bagboard.domain.shelves import ShelfKind
 
+__all__ = [
+    "Order",
+    "Rule",
+    "ascending",
+    "descending",
+    "favorite_rules",
+    "feed_rules",
+    "folder_rules",
+    "natural",
+    "recent_rules",
+    "series_facet_rules",
+    "to_read_rules",
+]
+
 Rule = Callable[[Any], list[str]]
 # A predicate on two neighbours (earlier, later) and what it means, for a failure line.
 Order = tuple[Callable[[Any, Any], bool], str]

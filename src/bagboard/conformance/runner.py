@@ -22,6 +22,8 @@ from bagboard.conformance.lists import check_lists
 from bagboard.conformance.progress import check_progress_reads, check_writes
 from bagboard.conformance.report import Report
 
+__all__ = ["GROUPS", "Group", "run"]
+
 Group = Callable[[Context], None]
 
 GROUPS: Final[tuple[Group, ...]] = (

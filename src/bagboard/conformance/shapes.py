@@ -18,6 +18,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import fields
 
+__all__ = ["Shape", "emitted_keys", "first_problems", "type_problems"]
+
 
 def emitted_keys(struct: type[msgspec.Struct]) -> frozenset[str]:
     """The keys an encoded ``struct`` always holds: all but those defaulting to ``UNSET``."""

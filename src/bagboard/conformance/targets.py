@@ -38,6 +38,8 @@ from bagboard.conformance.wire import (
 )
 from bagboard.domain.shelves import Shelf
 
+__all__ = ["ListTarget", "list_targets"]
+
 
 @dataclass(frozen=True)
 class ListTarget:

@@ -17,12 +17,33 @@ from bagboard.adapters.http.api.browse_json import (
     PublisherFacetJson,
     RecentJson,
     SeriesFacetJson,
-    ShelfJson,
 )
 from bagboard.adapters.http.api.issue_json import IssueDetailJson, PagesBody
 from bagboard.adapters.http.api.progress_json import FeedBody, FeedItemJson, ProgressJson
 from bagboard.adapters.http.api.schemas import ErrorBody, PingResponse
+from bagboard.adapters.http.api.shelves_json import ShelfJson
 from bagboard.conformance.shapes import Shape
+
+__all__ = [
+    "ENVELOPE",
+    "ERROR",
+    "FEED_ENVELOPE",
+    "FEED_ITEM",
+    "FILE_ROW_KEYS",
+    "FOLDER",
+    "ISSUE",
+    "ISSUE_DETAIL",
+    "METADATA_ISSUE",
+    "METADATA_ISSUE_KEYS",
+    "OK",
+    "PAGES",
+    "PING",
+    "PROGRESS",
+    "PUBLISHER_FACET",
+    "RECENT",
+    "SERIES_FACET",
+    "SHELF",
+]
 
 ERROR: Final = Shape("error body", ErrorBody)
 PING: Final = Shape("ping", PingResponse)

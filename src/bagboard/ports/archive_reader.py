@@ -4,6 +4,8 @@ from typing import Protocol
 
 from bagboard.domain.archive import ArchiveSummary
 
+__all__ = ["ArchiveReader"]
+
 
 class ArchiveReader(Protocol):
     """Read-only access to comic archives (CBZ, CBR, CB7, CBT) by file path.

@@ -4,6 +4,8 @@ from typing import Protocol
 
 from bagboard.domain.files import FileStat, FolderListing
 
+__all__ = ["FileTree"]
+
 
 class FileTree(Protocol):
     """The folders and comic files below a library root, as a scan reads them.

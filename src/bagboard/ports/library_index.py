@@ -6,6 +6,8 @@ from typing import Protocol
 
 from bagboard.domain.catalog import ComicPlace, IndexChanges, IndexedComic, IndexSnapshot
 
+__all__ = ["LibraryIndex"]
+
 
 class LibraryIndex(Protocol):
     """The persistent index of folders and comics, written by the scanner.

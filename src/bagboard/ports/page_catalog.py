@@ -5,6 +5,8 @@ from typing import Protocol
 
 from bagboard.domain.images import FileStamp, PageInfo
 
+__all__ = ["PageCatalog"]
+
 
 class PageCatalog(Protocol):
     """Each comic's page list with dimensions, computed once per version of the file.

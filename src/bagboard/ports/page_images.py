@@ -4,6 +4,8 @@ from typing import Protocol
 
 from bagboard.domain.images import ImageInfo
 
+__all__ = ["PageImages"]
+
 
 class PageImages(Protocol):
     """Decoding page images (JPEG, PNG, GIF, WebP, BMP, AVIF) given as bytes.

@@ -4,6 +4,8 @@ from typing import Protocol
 
 from bagboard.domain.images import RenditionKey
 
+__all__ = ["RenditionCache"]
+
 
 class RenditionCache(Protocol):
     """Rendered covers and resized pages, bounded in total size.

@@ -17,6 +17,8 @@ from bagboard.adapters.archive.source import (
 )
 from bagboard.domain.errors import ArchiveUnreadable
 
+__all__ = ["SevenZipSource"]
+
 
 class _CappedWriter(py7zr.io.Py7zIO):
     def __init__(self, limit: int) -> None:

@@ -15,6 +15,8 @@ import rarfile
 from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
 from bagboard.domain.errors import ArchiveUnreadable
 
+__all__ = ["NEEDS_UNRAR", "RarSource", "find_unrar"]
+
 NEEDS_UNRAR = "this RAR archive is compressed and the unrar tool is not installed"
 
 

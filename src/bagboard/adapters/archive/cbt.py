@@ -10,6 +10,8 @@ import tarfile
 
 from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
 
+__all__ = ["TarSource"]
+
 
 class TarSource(MemberSource):
     def __init__(self, path: str) -> None:

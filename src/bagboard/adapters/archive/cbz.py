@@ -8,6 +8,8 @@ import zipfile
 from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
 from bagboard.domain.errors import ArchiveUnreadable
 
+__all__ = ["ZipSource"]
+
 _ENCRYPTED = 0x1
 # What zipfile can decode; Deflate64 and PPMd zips exist in the wild and cannot be read.
 _METHODS = frozenset(

@@ -26,6 +26,8 @@ import xmltodict
 from bagboard.domain.archive import MAX_COMICINFO_BYTES
 from bagboard.domain.comicinfo import TEXT_FIELDS, ComicInfo, ComicPageInfo
 
+__all__ = ["parse_comicinfo"]
+
 # Tag (local name, casefolded) -> ComicInfo field, for every text field.
 _TEXT_TAGS = {field: field for field in TEXT_FIELDS} | {
     "summary": "summary",

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from bagboard.adapters.archive.source import MemberSource
 from bagboard.domain.archive import ArchiveFormat
 
+__all__ = ["OpenArchives", "Opened"]
+
 Opened = tuple[ArchiveFormat, MemberSource]
 _Identity = tuple[int, int, int, int]  # device, inode, size, mtime
 

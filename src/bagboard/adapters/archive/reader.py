@@ -28,6 +28,8 @@ from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
 from bagboard.ports.archive_reader import ArchiveReader
 
+__all__ = ["UNREADABLE", "FileArchiveReader"]
+
 UNREADABLE = "the archive is corrupt, truncated or in an unsupported format"
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from bagboard.domain.archive import ArchiveFormat, format_for_name
 from bagboard.domain.errors import ArchiveUnreadable
 
+__all__ = ["HEAD_BYTES", "detect_format", "sniff_format"]
+
 HEAD_BYTES = 512
 
 _MAGIC: tuple[tuple[int, bytes, ArchiveFormat], ...] = (

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
+__all__ = [
+    "CHUNK_BYTES",
+    "CappedBuffer",
+    "MemberSource",
+    "MemberTooLarge",
+    "Readable",
+    "check_declared_size",
+    "read_capped",
+]
+
 # Small enough that overshooting a cap costs little, large enough to keep the loop cheap.
 CHUNK_BYTES = 64 * 1024
 

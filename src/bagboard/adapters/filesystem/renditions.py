@@ -23,6 +23,8 @@ from typing import Final
 from bagboard.domain.images import RenditionKey
 from bagboard.ports.rendition_cache import RenditionCache
 
+__all__ = ["DiskRenditionCache"]
+
 _TOUCH_AFTER_SECONDS: Final = 3600
 _LOW_WATER: Final = 0.9
 _SUFFIX: Final = ".jpg"

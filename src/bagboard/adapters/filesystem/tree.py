@@ -20,6 +20,8 @@ from bagboard.domain.files import (
 )
 from bagboard.ports.file_tree import FileTree
 
+__all__ = ["LocalFileTree"]
+
 
 class LocalFileTree(FileTree):
     """Reads folders with ``os.scandir`` and files with ``os.stat`` and plain reads.

@@ -11,6 +11,8 @@ import watchfiles
 
 from bagboard.ports.change_watcher import ChangeWatcher
 
+__all__ = ["WatchfilesWatcher"]
+
 log = logging.getLogger(__name__)
 
 

@@ -133,7 +133,7 @@ def create_app(
         # Logging belongs to the process that serves the app, not to the framework.
         logging_config=None,
         # No /schema routes of Litestar's own: /api/v1/docs and /api/v1/openapi.json serve the
-        # document built from these same handlers (openapi.py, controllers/docs.py).
+        # document built from these same handlers (docs/openapi.py, docs/routes.py).
         openapi_config=None,
         state=State({OPENAPI_STATE_KEY: document, **opds_state(policy)}),
         debug=debug,

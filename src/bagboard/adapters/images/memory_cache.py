@@ -12,6 +12,8 @@ from collections import OrderedDict
 from bagboard.domain.images import FileStamp, RenditionKey
 from bagboard.ports.rendition_cache import RenditionCache
 
+__all__ = ["MemoryRenditionCache"]
+
 _Slot = tuple[int, int, int]  # comic id, page, size
 
 

@@ -16,6 +16,8 @@ from bagboard.domain.errors import ImageUnreadable
 from bagboard.domain.images import ImageInfo
 from bagboard.ports.page_images import PageImages
 
+__all__ = ["JPEG_QUALITY", "MAX_PIXELS", "PillowImages"]
+
 # Pillow's own ceiling (about 89 megapixels, already far beyond a 600 dpi double-page scan).
 # Checked from the header, before any pixel is decoded.
 MAX_PIXELS: Final = 89_478_485

@@ -21,6 +21,15 @@ from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.scan.plan import added_at, is_unchanged
 
+__all__ = [
+    "UNLISTED_MTIME",
+    "BatchWriter",
+    "FileWork",
+    "Inspection",
+    "Inspector",
+    "inspect_archive",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Inspection:

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+__all__ = ["collector_paused"]
+
 _lock = threading.Lock()
 _holders = 0  # pauses in progress, in any thread
 _was_enabled = False  # the collector's state before the first of them

@@ -11,6 +11,20 @@ from datetime import UTC, datetime
 from bagboard.domain.catalog import FolderEntry, KnownComic, KnownFolder
 from bagboard.domain.files import ComicFile, parent_folder
 
+__all__ = [
+    "Comparison",
+    "SeenFolder",
+    "added_at",
+    "compare",
+    "depth_of",
+    "folder_entries",
+    "folders_to_remove",
+    "folders_to_write",
+    "is_unchanged",
+    "match_moves",
+    "recursive_counts",
+]
+
 # Above this many candidate pairs for one fingerprint, moves are paired by path order alone.
 _MAX_RANKED_PAIRS = 250_000
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+__all__ = ["ProgressCallback", "ProgressTracker", "ScanPhase", "ScanProgress"]
+
 _T = TypeVar("_T")
 
 

@@ -17,6 +17,8 @@ from bagboard.domain.files import ComicFile, FolderListing, parent_folder
 from bagboard.ports.file_tree import FileTree
 from bagboard.services.scan.plan import SeenFolder
 
+__all__ = ["Walk", "WalkProgress", "walk_library"]
+
 # Called with (folders reached, comic files found) as the walk goes.
 WalkProgress = Callable[[int, int], None]
 

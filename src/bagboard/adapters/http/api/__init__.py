@@ -11,6 +11,8 @@ from bagboard.adapters.http.api.progress import ProgressController
 from bagboard.adapters.http.api.shelves import ShelvesController
 from bagboard.adapters.http.docs.routes import DocsController
 
+__all__ = ["API_CONTROLLERS"]
+
 API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     AuthController,
     DocsController,

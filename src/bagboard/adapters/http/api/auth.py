@@ -11,6 +11,8 @@ from bagboard.adapters.http.docs.openapi import ok
 from bagboard.adapters.http.routing import get
 from bagboard.services.settings import SettingsService
 
+__all__ = ["AuthController"]
+
 
 class AuthController(Controller):
     path = "/auth"

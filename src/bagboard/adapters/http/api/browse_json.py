@@ -18,8 +18,29 @@ from bagboard.domain.browse import ComicRow, Facet
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.model import BrowseMode
 from bagboard.domain.pagination import Page
-from bagboard.domain.shelves import Shelf, ShelfKind
-from bagboard.services.browse import FolderItem, IssueItem, Listing, ShelfView
+from bagboard.services.browse import FolderItem, IssueItem, Listing
+
+__all__ = [
+    "MISSING_PATH",
+    "MISSING_PATH_PARAMETER",
+    "OK",
+    "RECENT_SCOPE",
+    "STAMP_FORMAT",
+    "FolderJson",
+    "IssueJson",
+    "ListBody",
+    "OkBody",
+    "PublisherFacetJson",
+    "RecentJson",
+    "SeriesFacetJson",
+    "envelope",
+    "issues_body",
+    "publishers_body",
+    "recent_body",
+    "required_path",
+    "series_body",
+    "stamp",
+]
 
 MISSING_PATH: Final = "Missing 'path'"
 MISSING_PATH_PARAMETER: Final = "Missing 'path' parameter"
@@ -98,32 +119,11 @@ class RecentJson(msgspec.Struct, frozen=True):
     type: str = "file"
 
 
-class ShelfJson(msgspec.Struct, frozen=True):
-    value: str
-    name: str
-    path: str
-    type: str
-    created_at: str
-    # To-read file rows only.
-    id: int | UnsetType = UNSET
-    has_progress: bool | UnsetType = UNSET
-    last_page: int | UnsetType | None = UNSET
-    # To-read folder rows: a multi-volume series, or one volume of it.
-    volumes: list[str] | UnsetType = UNSET
-    series: str | UnsetType = UNSET
-    volume: str | UnsetType = UNSET
-
-
 class OkBody(msgspec.Struct, frozen=True):
     ok: bool
 
 
 OK: Final = OkBody(ok=True)
-
-
-class ShelfRequest(msgspec.Struct, frozen=True):
-    path: str
-    type: str | None = None
 
 
 def stamp(moment: datetime) -> str:
@@ -135,7 +135,7 @@ def stamp(moment: datetime) -> str:
     return moment.isoformat(" ", "seconds")[:19]
 
 
-def _envelope(
+def envelope(
     page: Page[Any],
     items: list[Any],
     *,
@@ -216,78 +216,27 @@ def _recent(item: IssueItem) -> RecentJson:
     )
 
 
-def _shelf_row(shelf: Shelf, view: ShelfView) -> ShelfJson:
-    entry = view.entry
-    common: dict[str, Any] = {
-        "value": view.name,
-        "name": view.name,
-        "path": entry.path,
-        "created_at": stamp(entry.created_at),
-    }
-    if shelf is Shelf.FAVORITES:
-        # The reference only favourites publisher folders and labels every row so.
-        return ShelfJson(type="publisher", **common)
-    if entry.kind is ShelfKind.FILE:
-        reading = view.reading
-        return ShelfJson(
-            type=entry.kind.value,
-            id=UNSET if entry.comic_id is None else entry.comic_id,
-            has_progress=reading is not None and reading.has_progress,
-            last_page=None if reading is None else reading.last_page,
-            **common,
-        )
-    return ShelfJson(
-        type=entry.kind.value,
-        volumes=UNSET if view.volumes is None else list(view.volumes),
-        series=UNSET if view.series is None else view.series,
-        volume=UNSET if view.volume is None else view.volume,
-        **common,
-    )
-
-
 def publishers_body(listing: Listing[FolderItem] | Listing[Facet]) -> ListBody[Any]:
     items = [_publisher(item) for item in listing.page.items]
-    return _envelope(listing.page, items, mode=listing.mode.value)
+    return envelope(listing.page, items, mode=listing.mode.value)
 
 
 def series_body(listing: Listing[FolderItem] | Listing[Facet]) -> ListBody[Any]:
     items = [_series(item) for item in listing.page.items]
-    return _envelope(listing.page, items, mode=listing.mode.value)
+    return envelope(listing.page, items, mode=listing.mode.value)
 
 
 def issues_body(listing: Listing[IssueItem]) -> ListBody[Any]:
     with_metadata = listing.mode is BrowseMode.METADATA
     items = [_issue(item, with_metadata=with_metadata) for item in listing.page.items]
-    return _envelope(listing.page, items, mode=listing.mode.value)
+    return envelope(listing.page, items, mode=listing.mode.value)
 
 
 def recent_body(page: Page[IssueItem]) -> ListBody[Any]:
-    return _envelope(page, [_recent(item) for item in page.items], scope=RECENT_SCOPE)
-
-
-def shelf_body(shelf: Shelf, page: Page[ShelfView]) -> ListBody[Any]:
-    return _envelope(page, [_shelf_row(shelf, view) for view in page.items], scope=shelf.value)
+    return envelope(page, [_recent(item) for item in page.items], scope=RECENT_SCOPE)
 
 
 # --- requests ---------------------------------------------------------------------------------
-
-
-def shelf_request(body: bytes) -> ShelfRequest:
-    """``{"path", "type"?}``; anything that is not a JSON object with a non-empty string
-    ``path`` is answered with the reference's ``Missing 'path'``."""
-    try:
-        data = msgspec.json.decode(body) if body else None
-    except (msgspec.DecodeError, UnicodeDecodeError):  # not JSON, or not even UTF-8
-        data = None
-    if not isinstance(data, dict):
-        data = {}
-    path = data.get("path")
-    if not isinstance(path, str) or not path:
-        raise InvalidInput("The body must be a JSON object with a 'path'", code=MISSING_PATH)
-    kind = data.get("type")
-    if kind is not None and not isinstance(kind, str):
-        raise InvalidInput("type must be 'file' or 'folder'")
-    return ShelfRequest(path=path, type=kind)
 
 
 def required_path(raw: str | None) -> str:

@@ -16,6 +16,19 @@ from bagboard.domain.comicinfo import TEXT_FIELDS, ComicInfo
 from bagboard.domain.images import PageInfo, Rendition
 from bagboard.services.issues import IssueDetail
 
+__all__ = [
+    "COMIC_MEDIA_TYPES",
+    "IMAGE_CACHE_CONTROL",
+    "IssueDetailJson",
+    "PageJson",
+    "PagesBody",
+    "comic_media_type",
+    "image_response",
+    "issue_body",
+    "not_modified",
+    "pages_body",
+]
+
 # A cover or page changes only with its file, and then its ETag changes: a client may keep it
 # a day before asking again, and a revalidation costs a 304.
 IMAGE_CACHE_CONTROL: Final = "private, max-age=86400"

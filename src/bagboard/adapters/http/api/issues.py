@@ -35,6 +35,8 @@ from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
 from bagboard.services.renditions import RenditionService
 
+__all__ = ["MISSING", "UNREADABLE", "IssueController"]
+
 MISSING = error_statuses({404: "`not_found`: no such comic, or not in the caller's libraries."})
 UNREADABLE = error_statuses({422: "The archive or the image cannot be read."})
 

@@ -35,6 +35,8 @@ from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.services.browse import BrowseService
 
+__all__ = ["BAD_MODE", "LibraryController"]
+
 BAD_MODE = error_statuses({400: "`invalid_mode`, or a missing required parameter."})
 
 # Every query value is taken as an optional string: the service decides what a bad value means

@@ -1,4 +1,4 @@
-"""Query and path parameters as the documentation shows them (``openapi.py``, ``docs.py``).
+"""Query and path parameters as the documentation shows them (``docs/openapi.py``, ``page.py``).
 
 Handlers take every value as an optional string: the service decides what a bad value means (a
 default, or its own 400), so the framework never answers a type error of its own. The schema the
@@ -13,6 +13,23 @@ from typing import Annotated, Any
 from litestar.params import Parameter
 
 from bagboard.adapters.http.docs.examples import COMIC_PATH
+
+__all__ = [
+    "CursorParam",
+    "IssueIdParam",
+    "ModeParam",
+    "PageNumberParam",
+    "PageParam",
+    "PageSizeParam",
+    "PathParam",
+    "PublisherParam",
+    "SearchParam",
+    "SeriesParam",
+    "SizeParam",
+    "SortParam",
+    "TsParam",
+    "VolumeParam",
+]
 
 
 def _query(description: str, **schema: Any) -> Any:

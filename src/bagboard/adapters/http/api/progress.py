@@ -1,6 +1,6 @@
 """``/progress``, ``/progress/since`` and ``/issues/read``: each user's positions and marks.
 
-The contract's conflict rule answers 409 through the error table (``errors.py``); writes that
+The contract's conflict rule answers 409 through the error table (``http/errors.py``); writes that
 change nothing still answer 200, so a client may replay them.
 """
 

@@ -6,6 +6,8 @@ from typing import Final
 
 import msgspec
 
+__all__ = ["API_PREFIX", "ErrorBody", "PingResponse", "ProgressWrite", "ReadMark"]
+
 # Where the API lives (contract §1); the conformance kit asks there too.
 API_PREFIX: Final = "/api/v1"
 

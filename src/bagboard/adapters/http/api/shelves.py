@@ -9,17 +9,14 @@ from litestar import Controller, Response, delete, post, put
 from litestar.di import NamedDependency
 from litestar.params import RawBody
 
-from bagboard.adapters.http.api.browse_json import (
-    OK,
-    ListBody,
-    OkBody,
+from bagboard.adapters.http.api.browse_json import OK, ListBody, OkBody, required_path
+from bagboard.adapters.http.api.params import PageParam, PageSizeParam, PathParam
+from bagboard.adapters.http.api.shelves_json import (
     ShelfJson,
     ShelfRequest,
-    required_path,
     shelf_body,
     shelf_request,
 )
-from bagboard.adapters.http.api.params import PageParam, PageSizeParam, PathParam
 from bagboard.adapters.http.docs import examples
 from bagboard.adapters.http.docs.openapi import json_body, ok
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json

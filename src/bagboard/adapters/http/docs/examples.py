@@ -1,4 +1,4 @@
-"""Example answers the documentation shows, one per JSON endpoint (``docs.py``).
+"""Example answers the documentation shows, one per JSON endpoint (``page.py``).
 
 They are written by hand to read well, and kept true by tests/unit/test_http_docs.py, which
 validates each against the documented schema with no undeclared key allowed, beside real answers.

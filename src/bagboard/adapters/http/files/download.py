@@ -37,6 +37,18 @@ from bagboard.adapters.http.files.ranges import (
 from bagboard.ports.comic_files import FileVersion
 from bagboard.services.downloads import ComicDownload
 
+__all__ = [
+    "CHUNK_BYTES",
+    "DOWNLOAD_CACHE_CONTROL",
+    "WHOLE_BYTES",
+    "Conditions",
+    "OpenedFile",
+    "content_disposition",
+    "download",
+    "file_response",
+    "open_comic_file",
+]
+
 # Large enough that the thread hop per chunk is noise, small enough to stay cache-friendly.
 CHUNK_BYTES: Final = 1024 * 1024
 # Files up to this size are read with their stat and answered as one body: a stream costs two

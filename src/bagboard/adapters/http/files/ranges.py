@@ -1,7 +1,7 @@
 """Byte ranges and their validators, per RFC 9110 §13-14: the rules behind resumable downloads.
 
 Litestar's ``File`` response ignores ``Range``; these pure functions decide what to send and
-``adapters/http/file_response.py`` sends it. Positions are inclusive, like ``Content-Range``.
+``files/download.py`` sends it. Positions are inclusive, like ``Content-Range``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,20 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from itertools import pairwise
 from typing import Final
+
+__all__ = [
+    "MAX_RANGES",
+    "UNSATISFIABLE",
+    "ByteRange",
+    "Unsatisfiable",
+    "http_date",
+    "if_range_allows",
+    "not_modified",
+    "parse_http_date",
+    "parse_range",
+    "strong_match",
+    "weak_match",
+]
 
 # More ranges than this in one request is abuse (RFC 9110 §14.2 lets a server ignore it).
 MAX_RANGES: Final = 32

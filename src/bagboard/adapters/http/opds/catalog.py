@@ -1,7 +1,7 @@
 """The catalog both OPDS versions serve: which feeds exist, what each holds, how they link.
 
 Every list reads through the same services as ``/api/v1``, so library scoping applies; every
-feed is a protocol-neutral ``feed.Feed`` that ``atom.py`` and ``opds2.py`` render.
+feed is a protocol-neutral ``feed.Feed`` that ``v1/atom.py`` and ``v2/documents.py`` render.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A catalog feed, whatever the protocol: navigation entries pointing at other feeds and
 publications (a comic with this user's reading state), a page of them.
 
-``catalog.py`` decides what each feed holds; ``atom.py`` renders one as OPDS 1.2 and
-``opds2.py`` as OPDS 2.0, so the two versions can never disagree about what a reader sees.
+``catalog.py`` decides what each feed holds; ``v1/atom.py`` renders one as OPDS 1.2 and
+``v2/documents.py`` as OPDS 2.0, so the two versions can never disagree about what a reader sees.
 """
 
 from __future__ import annotations

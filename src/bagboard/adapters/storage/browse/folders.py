@@ -2,7 +2,7 @@
 
 Every list is one indexed ``LIMIT``/``OFFSET`` query in natural order (``name_sort``, then the
 raw name, then the id, so pages never overlap); the total comes free when the page is not full
-and from one ``COUNT`` otherwise (``PagedStatement``, shared with ``browse_metadata``).
+and from one ``COUNT`` otherwise (``PagedStatement``, shared with ``browse/metadata.py``).
 """
 
 from __future__ import annotations

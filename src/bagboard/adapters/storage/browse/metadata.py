@@ -1,7 +1,7 @@
 """Metadata-mode browsing: comics grouped by their stored ``publisher_key`` and ``series_key``.
 
 Publishers and series are read from the facet tables the index keeps with every write
-(``facet_tables``; series lists in ``browse_series``), so a list costs its page rather than a
+(``facet_tables``; series lists in ``browse/series.py``), so a list costs its page rather than a
 pass over every visible comic. Issues and recent comics are read from ``comics`` itself,
 through its indexes.
 """

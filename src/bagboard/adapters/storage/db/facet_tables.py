@@ -52,7 +52,7 @@ __all__ = [
     "series_facets",
 ]
 
-# Above every year the index stores as a number (at most four digits, see index_rows).
+# Above every year the index stores as a number (at most four digits, see index/rows.py).
 UNKNOWN_YEAR = 10_000
 
 # A query without the separator can only match inside one title or name. Queries holding it

@@ -173,7 +173,7 @@ comics = Table(
     # The long values last: SQLite spills the end of a large row to overflow pages, and
     # nothing but the comic's own page reads these two.
     _info_text("summary"),
-    # The <Pages> list as JSON (see index_rows): only covers and readers use it.
+    # The <Pages> list as JSON (see index/rows.py): only covers and readers use it.
     Column("pages_json", Text, nullable=False, server_default="[]"),
     Index("ix_comics_path", "path", unique=True),
     Index("ix_comics_folder_id_name_sort", "folder_id", "name_sort"),
@@ -224,7 +224,7 @@ library_scans = Table(
     Column("last_scan_at", UtcDateTime(), nullable=False),
 )
 
-# One row whose value every index write raises (``index_write``), so any process can tell
+# One row whose value every index write raises (``index/write.py``), so any process can tell
 # whether what it derived from the index (remembered search results) is still current,
 # whichever process wrote.
 index_generation = Table(

@@ -7,7 +7,7 @@ scan, is built from them without reading them back. Publisher spellings are shif
 batch's own counts instead: a publisher holds a large share of the library, and recounting it
 on every batch would make a first scan quadratic.
 
-A move keeps every grouped column (``index_rows.location_row``) but the file name, which search
+A move keeps every grouped column (``index/rows.location_row``) but the file name, which search
 reads: its series is rebuilt, its publisher count stays.
 """
 

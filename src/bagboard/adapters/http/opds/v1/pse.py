@@ -28,6 +28,8 @@ from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 
+__all__ = ["PSE_DEVICE", "pse_page"]
+
 # Who moved a position by streaming pages, as other devices are shown it.
 PSE_DEVICE: Final = Device("urn:bagboard:opds-pse", "OPDS page streaming")
 

@@ -7,13 +7,8 @@ from typing import Any, Final
 
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.media import JPEG
-from bagboard.adapters.http.opds.v2.documents import (
-    READIUM_CONTEXT,
-    link,
-    page_href,
-    publication_links,
-    publication_metadata,
-)
+from bagboard.adapters.http.opds.v2.hrefs import READIUM_CONTEXT, link, page_href
+from bagboard.adapters.http.opds.v2.publications import publication_links, publication_metadata
 from bagboard.domain.images import MAX_SIZE, MIN_SIZE, PageInfo, snapped_size
 from bagboard.services.issues import IssueDetail
 

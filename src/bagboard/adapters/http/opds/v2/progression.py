@@ -25,7 +25,7 @@ import msgspec
 
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.entries import rfc3339
-from bagboard.adapters.http.opds.v2.documents import page_href
+from bagboard.adapters.http.opds.v2.hrefs import page_href
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import MAX_CLIENT_TIME, Device, ProgressChange, ReadingProgress
 

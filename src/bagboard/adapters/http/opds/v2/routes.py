@@ -36,6 +36,7 @@ from bagboard.adapters.http.opds.media import (
 )
 from bagboard.adapters.http.opds.responses import VARY, feed_response
 from bagboard.adapters.http.opds.v2 import documents, manifest
+from bagboard.adapters.http.opds.v2.hrefs import encode
 from bagboard.adapters.http.opds.v2.progression import (
     MAX_BODY,
     InvalidProgression,
@@ -76,7 +77,7 @@ def _v2(path: str) -> str:
 def _feed(
     feed: Feed, links: Links, if_none_match: str | None, groups: tuple[Group, ...] = ()
 ) -> Response[bytes]:
-    body = documents.encode(documents.feed_document(feed, links, groups))
+    body = encode(documents.feed_document(feed, links, groups))
     return feed_response(body, OPDS2_FEED, if_none_match)
 
 
@@ -110,7 +111,7 @@ def issue_manifest(
     """*Blocking*: the page list is measured from the archive the first time."""
     detail = issues.detail(current_user, issue_id)
     pages = issues.pages(current_user, issue_id)
-    body = documents.encode(manifest.manifest(detail, pages, links))
+    body = encode(manifest.manifest(detail, pages, links))
     return feed_response(body, DIVINA, if_none_match)
 
 
@@ -141,7 +142,7 @@ def _progression(
 ) -> Response[bytes]:
     if progress is None:
         return Response(b"", status_code=HTTP_204_NO_CONTENT, headers=_NO_STORE)
-    body = documents.encode(shape.render(progress, count, comic.id, links))
+    body = encode(shape.render(progress, count, comic.id, links))
     return Response(body, status_code=status, media_type=shape.media_type, headers=_NO_STORE)
 
 

@@ -2,7 +2,7 @@
 
 A row loses its comic when the comic leaves the index, and a row written for a path the index
 does not know never had one. When a comic is indexed at such a path, the index links the rows
-left there to it (``adapters/storage/reading_links.py``); these partial indexes hold only those
+left there to it (``adapters/storage/progress/links.py``); these partial indexes hold only those
 rows, so the lookup costs nothing for the rows that are linked, nearly all of them.
 
 Revision ID: 0008
