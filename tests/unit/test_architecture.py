@@ -1,4 +1,5 @@
-"""Checks that keep the structure: no import cycles, no oversized modules, documented ports.
+"""Checks that keep the structure: no import cycles, no oversized modules, documented ports,
+an ``__all__`` in every public module.
 
 The layer rules themselves (what may import what) are import-linter contracts in
 pyproject.toml; these are the rules a contract cannot state.
@@ -6,6 +7,7 @@ pyproject.toml; these are the rules a contract cannot state.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -210,3 +212,49 @@ def test_every_port_and_port_method_states_its_contract() -> None:
         for name in undocumented(protocol)
     )
     assert not missing, "ports without a docstring stating the contract:\n" + "\n".join(missing)
+
+
+# --- public names ---------------------------------------------------------------------------
+
+
+def public_modules() -> Iterator[tuple[str, Path]]:
+    """Every module another one may import: not ``_private``, not ``__main__``, and not a
+    migration (Alembic loads those by file)."""
+    for path in sorted(SOURCE.rglob("*.py")):
+        name = path.relative_to(SOURCE).as_posix()
+        if path.name.startswith("_") and path.name != "__init__.py":
+            continue
+        if name.startswith(DECLARATIVE_FOLDERS) or "/migrations/" in f"/{name}":
+            continue
+        yield name, path
+
+
+def declared_all(path: Path) -> list[str] | None:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            assert isinstance(value, ast.List | ast.Tuple), f"{path}: __all__ is not a literal"
+            return [ast.literal_eval(item) for item in value.elts]
+    return None
+
+
+def test_every_public_module_declares_what_it_exports() -> None:
+    missing = [name for name, path in public_modules() if declared_all(path) is None]
+    assert not missing, "modules without __all__:\n" + "\n".join(missing)
+
+
+def test_every_exported_name_exists() -> None:
+    unknown = []
+    for name, path in public_modules():
+        module_name = ".".join([PACKAGE, *Path(name).with_suffix("").parts])
+        module_name = module_name.removesuffix(".__init__")
+        if module_name.endswith("__main__"):
+            continue
+        module = importlib.import_module(module_name)
+        unknown += [
+            f"{module_name}.{n}" for n in declared_all(path) or [] if not hasattr(module, n)
+        ]
+    assert not unknown, f"__all__ names that do not exist: {unknown}"
