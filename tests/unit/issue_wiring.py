@@ -16,6 +16,7 @@ from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.page_images import PageImages
+from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.issues import IssueService
 from bagboard.services.renditions import RenditionService
 
@@ -32,6 +33,8 @@ class IssueWiring:
     disk: MemoryRenditionCache = field(default_factory=lambda: MemoryRenditionCache(1 << 22))
     # The page catalog forgets lists of comics the index no longer holds; None trusts every id.
     catalog_checks_index: bool = True
+    # Positions and marks; by default a memory store over ``index``.
+    progress: ProgressStore | None = None
 
     def __post_init__(self) -> None:
         watched = self.index if self.catalog_checks_index else None
@@ -41,7 +44,7 @@ class IssueWiring:
         self.issues = IssueService(
             self.index,
             self.libraries,
-            MemoryProgressStore(self.index),
+            self.progress or MemoryProgressStore(self.index),
             self.clock,
             renditions=self.renditions,
             files=self.files,

@@ -16,6 +16,7 @@ from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
@@ -23,9 +24,10 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import ComicEntry, ComicPlace, FolderEntry, IndexChanges, IndexedComic
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
+from bagboard.services.progress import ProgressService
 from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
-from tests.unit.http_support import empty_browse, empty_progress
+from tests.unit.http_support import empty_browse
 from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
@@ -64,11 +66,14 @@ class World:
     headers: dict[str, str]
     comic_id: int
 
-    def lookups(self, url: str, etag: str | None = None) -> tuple[int, int, str]:
+    def lookups(
+        self, url: str, etag: str | None = None, *, method: str = "GET", body: bytes = b""
+    ) -> tuple[int, int, str]:
         """Index reads made by one request, its status and its ETag."""
         self.index.reads.clear()
         revalidate = {} if etag is None else {"If-None-Match": etag}
-        response = self.client.get(url, headers={**self.headers, **revalidate})
+        headers = {**self.headers, **revalidate}
+        response = self.client.request(method, url, headers=headers, content=body or None)
         return sum(self.index.reads.values()), response.status_code, response.headers.get("etag")
 
 
@@ -83,14 +88,25 @@ def world() -> Iterator[World]:
     index.apply(1, IndexChanges(folders=folders, added=[(entry, clock.now())]), clock.now())
     # No memo of comic rows (the server keeps them two seconds), so every lookup is counted;
     # and a page catalog that does not check the index on its own, as the SQL one does not.
+    plain = MemoryLibraryIndex.__new__(MemoryLibraryIndex)
+    plain.__dict__ = index.__dict__  # the same comics, seen past the counter
+    positions = MemoryProgressStore(plain)
     wiring = IssueWiring(
-        index, library, MemoryArchiveReader({PATH: PAGES}), clock=clock, catalog_checks_index=False
+        index,
+        library,
+        MemoryArchiveReader({PATH: PAGES}),
+        clock=clock,
+        catalog_checks_index=False,
+        progress=positions,
     )
     wiring.files.write(PATH, b"the comic file")
     assert root == ROOT
     users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
     settings = SettingsService(store)
-    browse, progress = empty_browse(store, clock), empty_progress(clock)
+    browse = empty_browse(store, clock)
+    # The services look comics up through the counted index (a tracked page or a progression
+    # counts too); the progress store's own joins read it uncounted, as a SQL join would.
+    progress = ProgressService(positions, index, library, clock)
     app = create_app(
         HttpServices(
             authenticator=lambda: Authenticator(users, tokens, clock),
@@ -135,3 +151,25 @@ def test_a_streamed_page_reads_the_index_once(world: World, query: str) -> None:
         reads, status, etag = world.lookups(url)
         assert (reads, status) == (1, 200)
     assert world.lookups(url, etag)[:2] == (1, 304)
+
+
+def test_a_tracked_streamed_page_reads_the_index_once(world: World) -> None:
+    """Serving the page and moving the position forward share the one lookup."""
+    url = f"/opds/v1.2/issue/{world.comic_id}/pse/2?track=1"
+    assert world.lookups(url)[:2] == (1, 200)
+    progression = f"/opds/v2.0/issue/{world.comic_id}/progression"
+    assert world.client.get(progression, headers=world.headers).json()["position"] == 3
+
+
+def test_a_divina_manifest_reads_the_index_once(world: World) -> None:
+    assert world.lookups(f"/opds/v2.0/issue/{world.comic_id}/manifest")[:2] == (1, 200)
+
+
+@pytest.mark.parametrize("suffix", ["/progression", "/progression/readium"])
+def test_a_progression_read_or_write_reads_the_index_once(world: World, suffix: str) -> None:
+    url = f"/opds/v2.0/issue/{world.comic_id}{suffix}"
+    body = b'{"position": 3, "modified": "2030-01-01T00:00:00Z"}' if suffix.endswith("n") else None
+    if body is not None:
+        assert world.lookups(url, method="PUT", body=body)[:2] == (1, 200)
+    reads, status, _ = world.lookups(url)
+    assert (reads, status) in {(1, 200), (1, 204)}

@@ -107,6 +107,10 @@ class IssueService:
         """*Blocking the first time.* Every page with its dimensions, measured once per file."""
         return self._renditions.page_list(self.comic(user, raw_id))
 
+    def page_list(self, comic: IndexedComic) -> tuple[PageInfo, ...]:
+        """``pages`` of a comic this request has just looked up (``comic``, ``detail``)."""
+        return self._renditions.page_list(comic)
+
     def file(self, user: User, raw_id: str | int) -> ComicDownload:
         """The comic's file, ready to be read for a download (its reads are *blocking*)."""
         comic = self.comic(user, raw_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import ComicNotFound, InvalidInput
 from bagboard.domain.model import User
 from bagboard.domain.pagination import FIRST_PAGE, PageRequest
@@ -50,13 +51,24 @@ class ProgressService:
 
     def position_of(self, user: User, comic_id: int) -> ReadingProgress | None:
         """The live position in an indexed comic; None when never saved or cleared."""
-        found = self._store.position(user.id, self._comic_key(user, comic_id))
-        return None if found is None or found.cleared else found
+        return self._live(self._store.position(user.id, self._comic_key(user, comic_id)))
 
     def save_comic(self, user: User, comic_id: int, change: ProgressChange) -> ReadingProgress:
         """Store a position in an indexed comic, as ``save`` does for its path; a forward-only
         change behind the stored page returns the stored position, writing nothing."""
         key = self._comic_key(user, comic_id)
+        return self._store.save(user.id, key, change, self._clock.now())
+
+    # A request that has just looked the comic up for this user (``IssueService.comic``)
+    # passes it on rather than have it looked up and its library checked a second time.
+
+    def position_in(self, user: User, comic: IndexedComic) -> ReadingProgress | None:
+        """``position_of`` a comic this request has just looked up for ``user``."""
+        return self._live(self._store.position(user.id, ComicKey(comic.path, comic.id)))
+
+    def save_in(self, user: User, comic: IndexedComic, change: ProgressChange) -> ReadingProgress:
+        """``save_comic`` in a comic this request has just looked up for ``user``."""
+        key = ComicKey(comic.path, comic.id)
         return self._store.save(user.id, key, change, self._clock.now())
 
     def positions(self, user: User, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
@@ -108,6 +120,10 @@ class ProgressService:
         found = self._store.changes(user.id, after, page)
         last = found.items[-1].cursor if found.items else after
         return Feed(found, last, now)
+
+    @staticmethod
+    def _live(found: ReadingProgress | None) -> ReadingProgress | None:
+        return None if found is None or found.cleared else found
 
     def _comic_key(self, user: User, comic_id: int) -> ComicKey:
         # Callers name comics they have shown the user; checked again, as a comic can leave

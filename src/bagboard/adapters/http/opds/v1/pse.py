@@ -63,5 +63,5 @@ def pse_page(
             forward_only=True,
             device=PSE_DEVICE,
         )
-        progress.save_comic(current_user, target.comic.id, change)
+        progress.save_in(current_user, target.comic, change)
     return response

@@ -110,14 +110,14 @@ def issue_manifest(
 ) -> Response[bytes]:
     """*Blocking*: the page list is measured from the archive the first time."""
     detail = issues.detail(current_user, issue_id)
-    pages = issues.pages(current_user, issue_id)
+    pages = issues.page_list(detail.comic)
     body = encode(manifest.manifest(detail, pages, links))
     return feed_response(body, DIVINA, if_none_match)
 
 
-def page_count(issues: IssueService, user: User, comic: IndexedComic) -> int:
+def page_count(issues: IssueService, comic: IndexedComic) -> int:
     """*Blocking when the index has no count*: then the archive's page list decides."""
-    return comic.page_count or len(issues.pages(user, comic.id))
+    return comic.page_count or len(issues.page_list(comic))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +155,8 @@ def _read(
     issue_id: str,
 ) -> Response[bytes]:
     comic = issues.comic(user, issue_id)
-    position = progress.position_of(user, comic.id)
-    count = page_count(issues, user, comic) if position is not None else 0
+    position = progress.position_in(user, comic)
+    count = page_count(issues, comic) if position is not None else 0
     return _progression(shape, position, comic, count, links)
 
 
@@ -170,10 +170,10 @@ def _save(
     body: bytes,
 ) -> Response[bytes]:
     comic = issues.comic(user, issue_id)
-    count = page_count(issues, user, comic)
+    count = page_count(issues, comic)
     write = parse_write(body, count)
     try:
-        stored = progress.save_comic(user, comic.id, write.change(count))
+        stored = progress.save_in(user, comic, write.change(count))
     except StaleProgress as stale:
         # The newer position stands; the reader gets it, in the shape it asked in.
         current = stale.current
