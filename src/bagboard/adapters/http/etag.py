@@ -1,16 +1,17 @@
 """Weak ETags on list responses: a client revalidating an unchanged list gets a 304 (§1).
 
 The tag is a hash of the exact bytes sent, so it changes whenever anything in the body does:
-progress, shelves and the index all show up without any version bookkeeping. Hashing a page of
-at most 200 items costs microseconds; the query that produced it is what a 304 cannot save.
+progress, shelves and the index all show up without any version bookkeeping. The hash is
+XXH3-128: not a cryptographic one (a tag only has to tell two versions of one list apart), and
+about fifty times faster than BLAKE2 on a feed page (a microsecond for 50 KB instead of 60).
 """
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from typing import Annotated, Any, Final
 
 import msgspec
+import xxhash
 from litestar import MediaType, Response
 from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
@@ -27,7 +28,7 @@ _encoder = msgspec.json.Encoder()
 
 
 def weak_etag(body: bytes) -> str:
-    return 'W/"' + blake2b(body, digest_size=16).hexdigest() + '"'
+    return 'W/"' + xxhash.xxh3_128_hexdigest(body) + '"'
 
 
 def _opaque(tag: str) -> str:

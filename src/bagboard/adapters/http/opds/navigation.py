@@ -83,4 +83,22 @@ def count_text(count: int, noun: str) -> str:
 
 
 def latest(details: Sequence[IssueDetail], default: datetime) -> datetime:
-    return max((entry_updated(detail) for detail in details), default=default)
+    """The newest ``entry_updated`` of ``details``: the newest file time, unless a position
+    is newer (compared as numbers first: one datetime made per feed, not one per entry)."""
+    if not details:
+        return default
+    newest = entry_updated(max(details, key=_file_ns))
+    for detail in details:
+        if detail.progress is not None and detail.progress.updated_at > newest:
+            newest = detail.progress.updated_at
+    return newest
+
+
+# Past the last second ``datetime`` can hold, ``file_time`` gives up (the epoch): such a time
+# must not win the comparison.
+_LAST_NS = 253_402_300_799 * 10**9
+
+
+def _file_ns(detail: IssueDetail) -> int:
+    ns = detail.comic.mtime_ns
+    return ns if ns < _LAST_NS else -1
