@@ -131,7 +131,7 @@ def feed_url(links: Links, target: Target) -> str:
 PSE_TAIL: Final = "{pageNumber}?width={maxWidth}&track=1"
 # Escaped once for all, as it would be in every entry's attribute.
 _PSE_TAIL_ATTRIBUTE: Final = PSE_TAIL.replace("&", "&amp;")
-_ENTRIES: Final = EntryCache[str]()
+_ENTRIES: Final = EntryCache[bytes]()
 # Feed heads by all they show (ids, titles, links, paging): a page asked for again reuses its.
 _HEADS: Final[dict[Hashable, str]] = {}
 _HEADS_KEPT: Final = 4096
@@ -192,12 +192,14 @@ def render_feed(feed: Feed, links: Links) -> bytes:
     updated = rfc3339(feed.updated)
     for entry in feed.navigation:
         _navigation_entry(out, entry, updated, links)
-    # Entries of one series point at the same series feed: its link is made once per document.
+    # Entries are kept encoded, so the document is joined as bytes and nothing is encoded
+    # twice. Entries of one series point at the same series feed: its link is made once.
+    document = ["".join(out).encode()]
     collections: dict[tuple[str, str], str] = {}
     for detail in feed.publications:
-        _publication_entry(out, detail, links, collections)
-    out.append("</feed>")
-    return "".join(out).encode()
+        document.append(_publication_entry(detail, links, collections))
+    document.append(b"</feed>")
+    return b"".join(document)
 
 
 def render_opensearch(links: Links) -> bytes:
@@ -226,9 +228,9 @@ def _navigation_entry(out: list[str], entry: NavEntry, updated: str, links: Link
 
 
 def _publication_entry(
-    out: list[str], detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
-) -> None:
-    out.append(_ENTRIES.get(links, detail, lambda: _render_entry(detail, links, collections)))
+    detail: IssueDetail, links: Links, collections: dict[tuple[str, str], str]
+) -> bytes:
+    return _ENTRIES.get(links, detail, lambda: _render_entry(detail, links, collections).encode())
 
 
 def _render_entry(
