@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bagboard.adapters.http.opds import navigation as nav
+from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.feed import (
     GROUP_SIZE,
     PAGE_SIZE,
@@ -34,9 +35,12 @@ __all__ = ["Catalog"]
 class Catalog:
     """The feeds of one user. Cheap to make; every method reads the index once or a few times."""
 
-    def __init__(self, browse: BrowseService, user: User, started: datetime) -> None:
+    def __init__(self, browse: BrowseService, user: User, started: datetime, links: Links) -> None:
         self._browse = browse
         self._user = user
+        # Where this request's documents point: handed over with the catalog, so that a feed
+        # route resolves one dependency chain (user, browse, catalog) and no batch of two.
+        self.links = links
         # Feeds without publications have nothing of their own to date them by: they carry the
         # time the server started, so that the same feed is the same document (and ETag).
         self._started = started

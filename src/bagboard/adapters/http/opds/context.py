@@ -63,4 +63,4 @@ def provide_catalog(
 ) -> Catalog:
     """Dependency ``catalog``."""
     started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
-    return Catalog(browse, current_user, started)
+    return Catalog(browse, current_user, started, links_for(request))

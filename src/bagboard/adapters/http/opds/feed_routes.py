@@ -41,89 +41,82 @@ def feed_routes(prefix: str, send: Send) -> tuple[HTTPRouteHandler, ...]:
     @get(f"{prefix}/publishers", sync_to_thread=False)
     def publishers(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.publishers(page), links, if_none_match)
+        return send(catalog.publishers(page), catalog.links, if_none_match)
 
     @get(f"{prefix}/series", sync_to_thread=False)
     def series(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         publisher: Text = None,
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.series(publisher, page), links, if_none_match)
+        return send(catalog.series(publisher, page), catalog.links, if_none_match)
 
     @get(f"{prefix}/issues", sync_to_thread=False)
     def issues(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         series: Text = None,
         publisher: Text = None,
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         """The issues of one series, in number order."""
-        return send(catalog.issues(series, publisher, page), links, if_none_match)
+        return send(catalog.issues(series, publisher, page), catalog.links, if_none_match)
 
     @get(f"{prefix}/recent", sync_to_thread=False)
     def recent(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.recent(page), links, if_none_match)
+        return send(catalog.recent(page), catalog.links, if_none_match)
 
     @get(f"{prefix}/keep-reading", sync_to_thread=False)
     def keep_reading(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.keep_reading(page), links, if_none_match)
+        return send(catalog.keep_reading(page), catalog.links, if_none_match)
 
     @get(f"{prefix}/to-read", sync_to_thread=False)
     def to_read(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.to_read(page), links, if_none_match)
+        return send(catalog.to_read(page), catalog.links, if_none_match)
 
     @get(f"{prefix}/favorites", sync_to_thread=False)
     def favorites(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.favorites(page), links, if_none_match)
+        return send(catalog.favorites(page), catalog.links, if_none_match)
 
     @get(f"{prefix}/folder", sync_to_thread=False)
     def folder(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         path: Text = None,
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.folder(path, page), links, if_none_match)
+        return send(catalog.folder(path, page), catalog.links, if_none_match)
 
     @get(f"{prefix}/search", sync_to_thread=False)
     def search(
         catalog: NamedDependency[Catalog],
-        links: NamedDependency[Links],
         words: SearchWords = None,
         q: Text = None,
         page: PageParam = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        return send(catalog.search(words if words is not None else q, page), links, if_none_match)
+        return send(
+            catalog.search(words if words is not None else q, page), catalog.links, if_none_match
+        )
 
     return (publishers, series, issues, recent, keep_reading, to_read, favorites, folder, search)

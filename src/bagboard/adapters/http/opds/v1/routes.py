@@ -37,11 +37,10 @@ def _send(feed: Feed, links: Links, if_none_match: str | None) -> Response[bytes
 @get([_V1, f"{_V1}/", f"{_V1}/catalog"], sync_to_thread=False)
 def root(
     catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
     if_none_match: IfNoneMatch = None,
 ) -> Response[bytes]:
     """The navigation root."""
-    return _send(catalog.root(), links, if_none_match)
+    return _send(catalog.root(), catalog.links, if_none_match)
 
 
 @get(f"{_V1}/opensearch.xml", sync_to_thread=False)

@@ -90,11 +90,10 @@ def authentication(links: NamedDependency[Links]) -> Response[bytes]:
 @get([_HERE, _v2("/"), _v2("/catalog")], sync_to_thread=False)
 def start(
     catalog: NamedDependency[Catalog],
-    links: NamedDependency[Links],
     if_none_match: IfNoneMatch = None,
 ) -> Response[bytes]:
     """The start feed: where to browse, and rows of what the user reads and what is new."""
-    return _feed(catalog.root(), links, if_none_match, catalog.groups())
+    return _feed(catalog.root(), catalog.links, if_none_match, catalog.groups())
 
 
 # --- one issue -----------------------------------------------------------------------------
