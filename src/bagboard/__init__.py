@@ -52,7 +52,6 @@ from bagboard.services.browse import (
     FolderItem,
     IssueItem,
     Listing,
-    ShelfView,
 )
 from bagboard.services.cover_warming import CoverWarmer, WarmReport
 from bagboard.services.downloads import ComicDownload
@@ -64,6 +63,7 @@ from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
+from bagboard.services.shelves import ShelfService, ShelfView
 from bagboard.version import __version__
 
 __all__ = [
@@ -140,6 +140,7 @@ __all__ = [
     "Shelf",
     "ShelfEntry",
     "ShelfKind",
+    "ShelfService",
     "ShelfView",
     "Source",
     "StaleProgress",

@@ -58,6 +58,7 @@ from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.settings import SettingsService
+from bagboard.services.shelves import ShelfService
 
 __all__ = [
     "HOT_RENDITION_BYTES",
@@ -205,12 +206,14 @@ class Container(containers.DeclarativeContainer):
         folder_browser,
         metadata_browser,
         progress_store,
-        shelves,
         library_index,
         libraries,
         settings_store,
         clock,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
+    )
+    shelf_service = providers.Singleton(
+        ShelfService, folder_browser, progress_store, shelves, library_index, libraries, clock
     )
     progress_service = providers.Factory(
         ProgressService, progress_store, library_index, libraries, clock

@@ -31,6 +31,7 @@ from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.progress import ProgressCallback
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
+from bagboard.services.shelves import ShelfService
 
 __all__ = ["ComicLibrary", "StrPath", "open_library"]
 
@@ -73,6 +74,12 @@ class ComicLibrary:
     def browse(self) -> BrowseService:
         """Publishers, series and issues in both modes, recent comics, the shelves."""
         service: BrowseService = self._container.browse_service()
+        return service
+
+    @property
+    def shelves(self) -> ShelfService:
+        """Each user's favorites and want-to-read list."""
+        service: ShelfService = self._container.shelf_service()
         return service
 
     @property

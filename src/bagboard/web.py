@@ -19,6 +19,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
+from bagboard.services.shelves import ShelfService
 from bagboard.version import __version__
 
 __all__ = ["create_app", "http_services"]
@@ -41,6 +42,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: BrowseService = container.browse_service()
         return service
 
+    def shelves() -> ShelfService:
+        service: ShelfService = container.shelf_service()
+        return service
+
     def issues() -> IssueService:
         service: IssueService = container.issue_service()
         return service
@@ -58,6 +63,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         settings=settings_service,
         version=__version__,
         browse=browse,
+        shelves=shelves,
         issues=issues,
         progress=progress,
         renditions=renditions,

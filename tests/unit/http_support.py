@@ -34,6 +34,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
+from bagboard.services.shelves import ShelfService
 from tests.unit.issue_wiring import IssueWiring
 
 VERSION = "9.8.7-test"
@@ -62,10 +63,22 @@ def empty_browse(settings: SettingsStore, clock: ManualClock) -> BrowseService:
         MemoryFolderBrowser(index),
         MemoryMetadataBrowser(index),
         MemoryProgressStore(index),
-        MemoryShelves(index),
         index,
         MemoryLibraryStore(),
         settings,
+        clock,
+    )
+
+
+def empty_shelves(clock: ManualClock) -> ShelfService:
+    """Shelves over an empty in-memory library, for apps that test other endpoints."""
+    index = MemoryLibraryIndex()
+    return ShelfService(
+        MemoryFolderBrowser(index),
+        MemoryProgressStore(index),
+        MemoryShelves(index),
+        index,
+        MemoryLibraryStore(),
         clock,
     )
 
@@ -155,12 +168,14 @@ def running_api(
     clock = ManualClock()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
+    shelves = empty_shelves(clock)
     progress = empty_progress(clock)
     services = HttpServices(
         authenticator=lambda: Authenticator(users, token_store, clock),
         settings=settings_factory or (lambda: settings),
         version=VERSION,
         browse=lambda: browse,
+        shelves=lambda: shelves,
         issues=empty_issues,
         progress=lambda: progress,
         renditions=empty_renditions,

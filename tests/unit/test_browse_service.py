@@ -160,11 +160,11 @@ def test_recent_leaves_out_old_files(setup: Setup) -> None:
 
 
 def test_shelves_round_trip_and_refusals(setup: Setup) -> None:
-    browse = setup.app.browse
+    shelves = setup.app.shelves
     root = setup.lib_a.root
-    browse.add_to_shelf(setup.kid, Shelf.TO_READ, f"{root}/{SWAMP}/v1985")
-    browse.add_to_shelf(setup.kid, Shelf.TO_READ, f"{root}/{ASM}/Amazing Spider-Man #1.cbz")
-    views = browse.shelf(setup.kid, Shelf.TO_READ, ALL).items
+    shelves.add(setup.kid, Shelf.TO_READ, f"{root}/{SWAMP}/v1985")
+    shelves.add(setup.kid, Shelf.TO_READ, f"{root}/{ASM}/Amazing Spider-Man #1.cbz")
+    views = shelves.shelf(setup.kid, Shelf.TO_READ, ALL).items
     assert [v.entry.kind for v in views] == [ShelfKind.FILE, ShelfKind.FOLDER]
     assert (views[1].name, views[1].series, views[1].volume) == (
         "Swamp Thing v1985",
@@ -173,9 +173,9 @@ def test_shelves_round_trip_and_refusals(setup: Setup) -> None:
     )
     assert views[0].reading is not None
     with pytest.raises(NotFound):
-        browse.add_to_shelf(setup.kid, Shelf.FAVORITES, f"{setup.lib_b.root}/Secret Press")
+        shelves.add(setup.kid, Shelf.FAVORITES, f"{setup.lib_b.root}/Secret Press")
     with pytest.raises(NotFound):
-        browse.add_to_shelf(setup.kid, Shelf.FAVORITES, f"{root}/{ASM}/Amazing Spider-Man #1.cbz")
-    browse.remove_from_shelf(setup.kid, Shelf.TO_READ, f"{root}/{SWAMP}/v1985")
-    assert len(browse.shelf(setup.kid, Shelf.TO_READ, ALL).items) == 1
-    assert browse.shelf(setup.owner, Shelf.TO_READ, ALL).total == 0
+        shelves.add(setup.kid, Shelf.FAVORITES, f"{root}/{ASM}/Amazing Spider-Man #1.cbz")
+    shelves.remove(setup.kid, Shelf.TO_READ, f"{root}/{SWAMP}/v1985")
+    assert len(shelves.shelf(setup.kid, Shelf.TO_READ, ALL).items) == 1
+    assert shelves.shelf(setup.owner, Shelf.TO_READ, ALL).total == 0

@@ -27,7 +27,7 @@ from bagboard.services.auth import Authenticator
 from bagboard.services.progress import ProgressService
 from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
-from tests.unit.http_support import empty_browse
+from tests.unit.http_support import empty_browse, empty_shelves
 from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
@@ -104,6 +104,7 @@ def world() -> Iterator[World]:
     users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
+    shelves = empty_shelves(clock)
     # The services look comics up through the counted index (a tracked page or a progression
     # counts too); the progress store's own joins read it uncounted, as a SQL join would.
     progress = ProgressService(positions, index, library, clock)
@@ -113,6 +114,7 @@ def world() -> Iterator[World]:
             settings=lambda: settings,
             version="1",
             browse=lambda: browse,
+            shelves=lambda: shelves,
             issues=lambda: wiring.issues,
             progress=lambda: progress,
             renditions=lambda: wiring.renditions,

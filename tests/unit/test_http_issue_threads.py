@@ -23,7 +23,7 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
-from tests.unit.http_support import empty_browse, empty_progress
+from tests.unit.http_support import empty_browse, empty_progress, empty_shelves
 from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
@@ -61,6 +61,7 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
     users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
+    shelves = empty_shelves(clock)
     progress = empty_progress(clock)
     app = create_app(
         HttpServices(
@@ -68,6 +69,7 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
             settings=lambda: settings,
             version="1",
             browse=lambda: browse,
+            shelves=lambda: shelves,
             issues=lambda: wiring.issues,
             progress=lambda: progress,
             renditions=lambda: wiring.renditions,

@@ -25,6 +25,7 @@ from tests.unit.http_support import (
     empty_issues,
     empty_progress,
     empty_renditions,
+    empty_shelves,
     running_api,
 )
 
@@ -42,12 +43,14 @@ def plain_services() -> HttpServices:
     store = MemorySettingsStore()
     settings = SettingsService(store)
     browse = empty_browse(store, clock)
+    shelves = empty_shelves(clock)
     progress = empty_progress(clock)
     return HttpServices(
         authenticator=lambda: Authenticator(users, tokens, clock),
         settings=lambda: settings,
         version="1.0.0",
         browse=lambda: browse,
+        shelves=lambda: shelves,
         issues=empty_issues,
         progress=lambda: progress,
         renditions=empty_renditions,

@@ -232,7 +232,7 @@ def test_a_library_scans_browses_and_keeps_progress(
     assert position is not None and position.page_number == 2
     assert opened.progress.position(opened.user(), ember.comic.path) is None  # per user
 
-    opened.browse.add_to_shelf(ann, Shelf.TO_READ, ember.comic.path)
-    shelf = opened.browse.shelf(ann, Shelf.TO_READ)
+    opened.shelves.add(ann, Shelf.TO_READ, ember.comic.path)
+    shelf = opened.shelves.shelf(ann, Shelf.TO_READ)
     assert [view.name for view in shelf.items] == ["Ember 001.cbz"]
     assert shelf.items[0].reading is not None and shelf.items[0].reading.last_page == 2

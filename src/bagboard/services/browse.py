@@ -1,5 +1,5 @@
 """Browsing a library as the reader apps do: by folders or by ComicInfo (the shelves are
-``shelves.py``; ``BrowseService`` hands them on so one service serves a client's lists)."""
+``shelves.py``'s ``ShelfService``)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from bagboard.domain.model import BrowseMode, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import FIRST_PAGE, MAX_PAGE_SIZE, Page, PageRequest
 from bagboard.domain.progress import NOT_READ
-from bagboard.domain.shelves import Shelf
 from bagboard.ports.clock import Clock
 from bagboard.ports.folder_browser import FolderBrowser
 from bagboard.ports.library_index import LibraryIndex
@@ -36,7 +35,6 @@ from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.settings_store import SettingsStore
-from bagboard.ports.shelves import Shelves
 from bagboard.services.entries import CatalogEntries
 from bagboard.services.filters import (
     MISSING_PUBLISHER,
@@ -49,7 +47,7 @@ from bagboard.services.filters import (
 from bagboard.services.issues import IssueDetail
 from bagboard.services.listings import FolderContents, FolderItem, IssueItem, Listing
 from bagboard.services.scope import visible_path, visible_scope
-from bagboard.services.shelves import ShelfService, ShelfView
+from bagboard.services.shelves import ShelfView
 
 __all__ = [
     "MISSING_PUBLISHER",
@@ -60,7 +58,6 @@ __all__ = [
     "FolderItem",
     "IssueItem",
     "Listing",
-    "ShelfView",
 ]
 
 
@@ -70,7 +67,6 @@ class BrowseService:
         folders: FolderBrowser,
         metadata: MetadataBrowser,
         progress: ProgressStore,
-        shelves: Shelves,
         index: LibraryIndex,
         libraries: LibraryStore,
         settings: SettingsStore,
@@ -81,7 +77,6 @@ class BrowseService:
         self._folders = folders
         self._metadata = metadata
         self._progress = progress
-        self._shelf_service = ShelfService(folders, progress, shelves, index, libraries, clock)
         self._entries = CatalogEntries(index, clock, cache_ttl)
         self._index = index
         self._libraries = libraries
@@ -229,17 +224,6 @@ class BrowseService:
             here = shown = row
         comics = self._folders.comics([here.id], page)
         return FolderContents(shown, self._subfolders(here), self._enrich(user, comics))
-
-    # --- shelves ----------------------------------------------------------------------------
-
-    def shelf(self, user: User, shelf: Shelf, page: PageRequest = FIRST_PAGE) -> Page[ShelfView]:
-        return self._shelf_service.shelf(user, shelf, page)
-
-    def add_to_shelf(self, user: User, shelf: Shelf, path: str, kind: str | None = None) -> None:
-        self._shelf_service.add(user, shelf, path, kind)
-
-    def remove_from_shelf(self, user: User, shelf: Shelf, path: str) -> None:
-        self._shelf_service.remove(user, shelf, path)
 
     # --- catalog entries -------------------------------------------------------------------
 

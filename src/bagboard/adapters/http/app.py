@@ -38,6 +38,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
+from bagboard.services.shelves import ShelfService
 
 __all__ = ["MAX_REQUEST_BODY", "HttpServices", "create_app"]
 
@@ -60,6 +61,7 @@ class HttpServices:
     settings: Callable[[], SettingsService]
     version: str
     browse: Callable[[], BrowseService]
+    shelves: Callable[[], ShelfService]
     issues: Callable[[], IssueService]
     progress: Callable[[], ProgressService]
     renditions: Callable[[], RenditionService]
@@ -94,6 +96,16 @@ def _after_issues(factory: Callable[[], T]) -> Provide:
     return Provide(provide, sync_to_thread=False)
 
 
+def _after_browse(factory: Callable[[], T]) -> Provide:
+    # The OPDS catalog takes the shelves beside browsing: after ``browse``, for the same
+    # reason as ``_after_issues``.
+    def provide(browse: NamedDependency[BrowseService]) -> T:
+        del browse
+        return factory()
+
+    return Provide(provide, sync_to_thread=False)
+
+
 def _constant(value: T) -> Provide:
     return Provide(lambda: value, sync_to_thread=False, use_cache=True)
 
@@ -113,6 +125,7 @@ def create_app(
         "version": _constant(services.version),
         "settings": _provider(services.settings),
         "browse": _provider(services.browse),
+        "shelves": _after_browse(services.shelves),
         "issues": _provider(services.issues),
         "progress": _provider(services.progress),
         "renditions": _after_issues(services.renditions),

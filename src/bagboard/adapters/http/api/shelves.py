@@ -24,7 +24,7 @@ from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.shelves import Shelf
-from bagboard.services.browse import BrowseService
+from bagboard.services.shelves import ShelfService
 
 __all__ = ["ShelvesController"]
 
@@ -40,14 +40,14 @@ class ShelvesController(Controller):
     )
     def favorites(
         self,
-        browse: NamedDependency[BrowseService],
+        shelves: NamedDependency[ShelfService],
         current_user: NamedDependency[User],
         if_none_match: IfNoneMatch = None,
         page: PageParam = None,
         page_size: PageSizeParam = None,
     ) -> Response[bytes]:
         """Favourite folders, by name."""
-        listed = browse.shelf(current_user, Shelf.FAVORITES, PageRequest.from_raw(page, page_size))
+        listed = shelves.shelf(current_user, Shelf.FAVORITES, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.FAVORITES, listed), if_none_match)
 
     @put(
@@ -58,36 +58,36 @@ class ShelvesController(Controller):
     )
     def add_favorite(
         self,
-        browse: NamedDependency[BrowseService],
+        shelves: NamedDependency[ShelfService],
         current_user: NamedDependency[User],
         body: RawBody,
     ) -> OkBody:
         """Favourite a folder: ``{"path": "<absolute folder path>"}``."""
-        browse.add_to_shelf(current_user, Shelf.FAVORITES, shelf_request(body).path)
+        shelves.add(current_user, Shelf.FAVORITES, shelf_request(body).path)
         return OK
 
     @delete("/favorites", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
     def remove_favorite(
         self,
-        browse: NamedDependency[BrowseService],
+        shelves: NamedDependency[ShelfService],
         current_user: NamedDependency[User],
         path: PathParam = None,
     ) -> OkBody:
         """Unfavourite the folder at ``?path=``."""
-        browse.remove_from_shelf(current_user, Shelf.FAVORITES, required_path(path))
+        shelves.remove(current_user, Shelf.FAVORITES, required_path(path))
         return OK
 
     @get("/to-read", sync_to_thread=False, responses=ok(ListBody[ShelfJson], examples.TO_READ))
     def to_read(
         self,
-        browse: NamedDependency[BrowseService],
+        shelves: NamedDependency[ShelfService],
         current_user: NamedDependency[User],
         if_none_match: IfNoneMatch = None,
         page: PageParam = None,
         page_size: PageSizeParam = None,
     ) -> Response[bytes]:
         """The want-to-read list: comics and folders, newest first."""
-        listed = browse.shelf(current_user, Shelf.TO_READ, PageRequest.from_raw(page, page_size))
+        listed = shelves.shelf(current_user, Shelf.TO_READ, PageRequest.from_raw(page, page_size))
         return cached_json(shelf_body(Shelf.TO_READ, listed), if_none_match)
 
     @post(
@@ -99,22 +99,22 @@ class ShelvesController(Controller):
     )
     def add_to_read(
         self,
-        browse: NamedDependency[BrowseService],
+        shelves: NamedDependency[ShelfService],
         current_user: NamedDependency[User],
         body: RawBody,
     ) -> OkBody:
         """Want to read a comic or folder: ``{"path", "type"?: "file"|"folder"}``."""
         wanted = shelf_request(body)
-        browse.add_to_shelf(current_user, Shelf.TO_READ, wanted.path, wanted.type)
+        shelves.add(current_user, Shelf.TO_READ, wanted.path, wanted.type)
         return OK
 
     @delete("/to-read", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
     def remove_to_read(
         self,
-        browse: NamedDependency[BrowseService],
+        shelves: NamedDependency[ShelfService],
         current_user: NamedDependency[User],
         path: PathParam = None,
     ) -> OkBody:
         """Take the comic or folder at ``?path=`` off the list."""
-        browse.remove_from_shelf(current_user, Shelf.TO_READ, required_path(path))
+        shelves.remove(current_user, Shelf.TO_READ, required_path(path))
         return OK

@@ -18,7 +18,7 @@ from bagboard.adapters.http.api.browse_json import (
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.pagination import Page
 from bagboard.domain.shelves import Shelf, ShelfKind
-from bagboard.services.browse import ShelfView
+from bagboard.services.shelves import ShelfView
 
 __all__ = ["ShelfJson", "ShelfRequest", "shelf_body", "shelf_request", "shelf_row"]
 

@@ -28,6 +28,7 @@ from bagboard.domain.model import BrowseMode, User
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.shelves import Shelf, ShelfKind
 from bagboard.services.browse import BrowseService, IssueItem
+from bagboard.services.shelves import ShelfService
 
 __all__ = ["Catalog"]
 
@@ -35,8 +36,16 @@ __all__ = ["Catalog"]
 class Catalog:
     """The feeds of one user. Cheap to make; every method reads the index once or a few times."""
 
-    def __init__(self, browse: BrowseService, user: User, started: datetime, links: Links) -> None:
+    def __init__(
+        self,
+        browse: BrowseService,
+        shelves: ShelfService,
+        user: User,
+        started: datetime,
+        links: Links,
+    ) -> None:
         self._browse = browse
+        self._shelves = shelves
         self._user = user
         # Where this request's documents point: handed over with the catalog, so that a feed
         # route resolves one dependency chain (user, browse, catalog) and no batch of two.
@@ -117,7 +126,7 @@ class Catalog:
 
     def favorites(self, raw_page: str | None) -> Feed:
         target = Target("favorites")
-        shelf = self._browse.shelf(self._user, Shelf.FAVORITES, nav.page_number(raw_page))
+        shelf = self._shelves.shelf(self._user, Shelf.FAVORITES, nav.page_number(raw_page))
         entries = tuple(nav.folder_entry(view.entry.path, view.name) for view in shelf.items)
         return self._navigation("urn:bagboard:favorites", "Favorites", target, shelf, entries)
 
@@ -170,7 +179,7 @@ class Catalog:
     def to_read(self, raw_page: str | None) -> Feed:
         """Files on the list are publications; folders on it lead to their folder feed."""
         target = Target("to-read")
-        shelf = self._browse.shelf(self._user, Shelf.TO_READ, nav.page_number(raw_page))
+        shelf = self._shelves.shelf(self._user, Shelf.TO_READ, nav.page_number(raw_page))
         folders = tuple(
             nav.folder_entry(view.entry.path, view.name)
             for view in shelf.items

@@ -14,6 +14,7 @@ from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAd
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.domain.model import User
 from bagboard.services.browse import BrowseService
+from bagboard.services.shelves import ShelfService
 
 __all__ = [
     "POLICY_STATE_KEY",
@@ -59,8 +60,9 @@ def provide_links(request: Request[Any, Any, Any]) -> Links:
 def provide_catalog(
     request: Request[Any, Any, Any],
     browse: NamedDependency[BrowseService],
+    shelves: NamedDependency[ShelfService],
     current_user: NamedDependency[User],
 ) -> Catalog:
     """Dependency ``catalog``."""
     started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
-    return Catalog(browse, current_user, started, links_for(request))
+    return Catalog(browse, shelves, current_user, started, links_for(request))

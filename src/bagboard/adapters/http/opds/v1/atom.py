@@ -192,10 +192,8 @@ def render_feed(feed: Feed, links: Links) -> bytes:
     updated = rfc3339(feed.updated)
     for entry in feed.navigation:
         _navigation_entry(out, entry, updated, links)
-    # Entries are kept encoded, so the document is joined as bytes and nothing is encoded
-    # twice. Entries of one series point at the same series feed: its link is made once.
-    document = ["".join(out).encode()]
-    collections: dict[tuple[str, str], str] = {}
+    # Entries are kept encoded; those of one series share its link, made once per document.
+    document, collections = ["".join(out).encode()], dict[tuple[str, str], str]()
     for detail in feed.publications:
         document.append(_publication_entry(detail, links, collections))
     document.append(b"</feed>")
