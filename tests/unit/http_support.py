@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import post
+from litestar import Litestar, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.testing import TestClient
@@ -81,6 +81,31 @@ def empty_shelves(clock: ManualClock) -> ShelfService:
         MemoryLibraryStore(),
         clock,
     )
+
+
+def issue_app(
+    wiring: IssueWiring, clock: ManualClock, progress: ProgressService | None = None
+) -> tuple[Litestar, dict[str, str]]:
+    """An app serving ``wiring``'s comics (browsing and shelves empty), and the headers of a
+    valid token: for tests of the issue and OPDS routes over their own wiring."""
+    users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
+    settings = SettingsService(store)
+    browse, shelves = empty_browse(store, clock), empty_shelves(clock)
+    positions = progress or empty_progress(clock)
+    app = create_app(
+        HttpServices(
+            authenticator=lambda: Authenticator(users, tokens, clock),
+            settings=lambda: settings,
+            version="1",
+            browse=lambda: browse,
+            shelves=lambda: shelves,
+            issues=lambda: wiring.issues,
+            progress=lambda: positions,
+            renditions=lambda: wiring.renditions,
+        )
+    )
+    secret = AccountService(users, tokens, clock).create_token(None).secret
+    return app, bearer(secret)
 
 
 @get("/_test/whoami", sync_to_thread=False)

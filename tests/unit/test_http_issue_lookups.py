@@ -11,23 +11,16 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.reading import MemoryProgressStore
-from bagboard.adapters.memory.settings import MemorySettingsStore
-from bagboard.adapters.memory.tokens import MemoryTokenStore
-from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import ComicEntry, ComicPlace, FolderEntry, IndexChanges, IndexedComic
-from bagboard.services.accounts import AccountService
-from bagboard.services.auth import Authenticator
 from bagboard.services.progress import ProgressService
-from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
-from tests.unit.http_support import empty_browse, empty_shelves
+from tests.unit.http_support import issue_app
 from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
@@ -101,30 +94,13 @@ def world() -> Iterator[World]:
     )
     wiring.files.write(PATH, b"the comic file")
     assert root == ROOT
-    users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
-    settings = SettingsService(store)
-    browse = empty_browse(store, clock)
-    shelves = empty_shelves(clock)
     # The services look comics up through the counted index (a tracked page or a progression
     # counts too); the progress store's own joins read it uncounted, as a SQL join would.
-    progress = ProgressService(positions, index, library, clock)
-    app = create_app(
-        HttpServices(
-            authenticator=lambda: Authenticator(users, tokens, clock),
-            settings=lambda: settings,
-            version="1",
-            browse=lambda: browse,
-            shelves=lambda: shelves,
-            issues=lambda: wiring.issues,
-            progress=lambda: progress,
-            renditions=lambda: wiring.renditions,
-        )
-    )
-    secret = AccountService(users, tokens, clock).create_token(None).secret
+    app, headers = issue_app(wiring, clock, ProgressService(positions, index, library, clock))
     comic = index.comic_at(PATH)
     assert comic is not None
     with TestClient(app) as client:
-        yield World(client, index, {"Authorization": f"Bearer {secret}"}, comic.id)
+        yield World(client, index, headers, comic.id)
 
 
 @pytest.mark.parametrize(

@@ -8,22 +8,15 @@ import time
 import anyio
 import httpx
 
-from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.archive import MemoryArchiveReader
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
-from bagboard.adapters.memory.settings import MemorySettingsStore
-from bagboard.adapters.memory.tokens import MemoryTokenStore
-from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexChanges
-from bagboard.services.accounts import AccountService
-from bagboard.services.auth import Authenticator
-from bagboard.services.settings import SettingsService
 from tests.archive_factory import jpeg
-from tests.unit.http_support import empty_browse, empty_progress, empty_shelves
+from tests.unit.http_support import issue_app
 from tests.unit.issue_wiring import IssueWiring
 
 ROOT = "/srv/comics"
@@ -58,25 +51,7 @@ def test_a_slow_cover_leaves_the_event_loop_free() -> None:
     archives = MemoryArchiveReader({PATH: {"p1.jpg": jpeg((1, 2, 3))}})
     images = SlowImages()
     wiring = IssueWiring(index, libraries, archives, images, clock)
-    users, tokens, store = MemoryUserStore(), MemoryTokenStore(), MemorySettingsStore()
-    settings = SettingsService(store)
-    browse = empty_browse(store, clock)
-    shelves = empty_shelves(clock)
-    progress = empty_progress(clock)
-    app = create_app(
-        HttpServices(
-            authenticator=lambda: Authenticator(users, tokens, clock),
-            settings=lambda: settings,
-            version="1",
-            browse=lambda: browse,
-            shelves=lambda: shelves,
-            issues=lambda: wiring.issues,
-            progress=lambda: progress,
-            renditions=lambda: wiring.renditions,
-        )
-    )
-    secret = AccountService(users, tokens, clock).create_token(None).secret
-    headers = {"Authorization": f"Bearer {secret}"}
+    app, headers = issue_app(wiring, clock)
     loop_thread: list[int] = []
     finished: dict[str, float] = {}
 
