@@ -57,7 +57,7 @@ def test_valid_bearer_returns_the_owner(auth: Authenticator, accounts: AccountSe
     "make_header",
     [
         lambda s: None,
-        lambda s: f"bearer {s}",
+        lambda s: f"bearer {s}x",
         lambda s: f"Basic {s}",
         lambda s: "Bearer ",
         lambda s: f"Bearer {s}x",

@@ -31,8 +31,10 @@ def test_hash_is_sha256_of_trimmed_secret() -> None:
     [
         ("Bearer abc", "abc"),
         ("Bearer   abc  ", "abc"),
-        ("bearer abc", None),
-        ("BEARER abc", None),
+        ("bearer abc", "abc"),
+        ("BEARER abc", "abc"),
+        ("bEaReR  abc ", "abc"),
+        ("bearer", None),
         ("Basic abc", None),
         ("Bearer", None),
         ("Bearer ", None),

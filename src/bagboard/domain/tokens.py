@@ -32,12 +32,13 @@ def hash_secret(secret: str) -> str:
 def parse_bearer(authorization: str | None) -> str | None:
     """The token from an ``Authorization`` header, or None.
 
-    The scheme must be exactly ``Bearer`` followed by a space (contract §2): ``bearer x`` or
-    ``Basic x`` are refused. Surrounding whitespace of the token is trimmed.
+    The scheme is ``Bearer`` in any case (RFC 9110 §11.1: ``bearer x`` and ``BEARER x`` too;
+    contract §2) followed by a space; ``Basic x`` is not a bearer token. Surrounding
+    whitespace of the token is trimmed.
     """
-    if authorization is None or not authorization.startswith("Bearer "):
+    if authorization is None or authorization[:7].lower() != "bearer ":
         return None
-    token = authorization[len("Bearer ") :].strip()
+    token = authorization[7:].strip()
     return token or None
 
 

@@ -62,8 +62,8 @@ BASIC_TEXT: Final = (
     "user and password fields."
 )
 UNAUTHORIZED_TEXT: Final = (
-    "`unauthorized`: no credentials, a header that is neither exactly `Bearer <token>` nor "
-    "Basic, or a token that is unknown or revoked."
+    "`unauthorized`: no credentials, a header that is neither `Bearer <token>` (the scheme "
+    "in any case) nor Basic, or a token that is unknown or revoked."
 )
 DISABLED_TEXT: Final = (
     "`api_disabled`: no token exists yet, so the API is switched off; create one with "
