@@ -117,3 +117,16 @@ def test_help_documents_every_command(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     for command in ("serve", "db", "library", "user", "token", "settings"):
         assert command in out
+
+
+def test_a_library_inside_another_is_refused_in_one_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "comics" / "Marvel").mkdir(parents=True)
+    assert run("library", "add", str(tmp_path / "comics"))[0] == 0
+    code, out, err = run("library", "add", str(tmp_path / "comics" / "Marvel"))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "inside the library" in err
+    code, _, err = run("library", "add", str(tmp_path))
+    assert code == 1 and "around the library" in err
+    code, out, _ = run("library", "list")
+    assert code == 0 and out.count(str(tmp_path / "comics")) == 1
+    assert str(tmp_path / "comics" / "Marvel") not in out

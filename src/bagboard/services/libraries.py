@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 
-from bagboard.domain.errors import AlreadyExists, InvalidInput, LibraryNotFound
+from bagboard.domain.errors import AlreadyExists, InvalidInput, InvalidPath, LibraryNotFound
+from bagboard.domain.library_roots import overlapping, within
 from bagboard.domain.model import Library, User
 from bagboard.ports.library_store import LibraryStore
 
@@ -35,6 +36,14 @@ class LibraryService:
         root = normalise_root(root)
         if self._libraries.get_by_root(root) is not None:
             raise AlreadyExists("that folder is already a library")
+        existing = {lib.root: lib for lib in self._libraries.list()}
+        other = overlapping(root, existing)
+        if other is not None:
+            where = "inside" if within(root, other) else "around"
+            raise InvalidPath(
+                f"that folder is {where} the library {existing[other].name!r} ({other}): "
+                "a folder can be in one library only"
+            )
         label = (name or "").strip() or posixpath.basename(root) or root
         return self._libraries.add(label, root)
 
