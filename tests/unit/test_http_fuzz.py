@@ -168,6 +168,9 @@ def values(world: World) -> st.SearchStrategy[str]:
     return st.one_of(TEXT, NUMBERS, HOSTILE, real_paths(world))
 
 
+ENCODED = re.compile(r"(?:%[0-9A-F]{2}|[A-Za-z0-9_.~-])*")
+
+
 def raw_query_value() -> st.SearchStrategy[str]:
     """Percent-encoded bytes, most of them not UTF-8."""
     return st.binary(max_size=12).map(lambda raw: quote_from_bytes(raw, safe=""))
@@ -248,9 +251,11 @@ def send(world: World, request: Request) -> Any:
         kwargs["json"] = request.body
     elif request.body is not None:
         kwargs["content"] = request.body
-    # Query values already percent-encoded (raw bytes) go into the URL untouched.
+    # Query values already percent-encoded (``raw_query_value``) go into the URL untouched; any
+    # other text is encoded, a "%" in it included (a bare "%\x1f" is no escape).
     query = "&".join(
-        f"{quote(k)}={v if '%' in v else quote(v, safe='')}" for k, v in request.params.items()
+        f"{quote(k)}={v if ENCODED.fullmatch(v) else quote(v, safe='')}"
+        for k, v in request.params.items()
     )
     url = request.url + (f"?{query}" if query else "")
     return world.client.request(request.method, url, **kwargs)
