@@ -13,7 +13,7 @@ from datetime import timedelta
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.model import Library, User
-from bagboard.domain.progress import MAX_CLIENT_TIME, ComicKey, Device, ProgressChange
+from bagboard.domain.progress import MAX_CLOCK_AHEAD, ComicKey, Device, ProgressChange
 from bagboard.domain.progress_feed import ChangeKind
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore
@@ -117,11 +117,13 @@ def test_a_forward_only_change_keeps_the_other_fields_and_is_never_stale(
     store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
     key = key_of(library_index, comics_library, "a.cbz")
-    # A device clock far ahead: an untimed change still applies, keeping the stored time.
-    store.save(alice.id, key, ProgressChange(4, 40, 600, client_time=MAX_CLIENT_TIME), T0)
+    # A device clock ahead (within the trusted margin): an untimed change still applies,
+    # keeping the stored time.
+    ahead = int(T0.timestamp()) + MAX_CLOCK_AHEAD
+    store.save(alice.id, key, ProgressChange(4, 40, 600, client_time=ahead), T0)
     saved = store.save(alice.id, key, track(6), T0 + timedelta(seconds=1))
     assert (saved.page_number, saved.total_pages, saved.time_spent) == (6, 40, 600)
-    assert saved.client_updated_at == MAX_CLIENT_TIME
+    assert saved.client_updated_at == ahead
     assert store.position(alice.id, key) == saved
     # Behind the stored page it holds, whatever the stored device time.
     assert store.save(alice.id, key, track(2), T0 + timedelta(seconds=2)) == saved

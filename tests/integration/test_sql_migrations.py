@@ -100,3 +100,32 @@ def test_positions_written_before_devices_were_kept_name_none(sql_engine: Engine
     assert kept is not None and (kept.page_number, kept.total_pages, kept.device) == (7, 20, None)
     saved = store.save(user.id, key, ProgressChange(8, device=Device("phone", "")), at)
     assert store.position(user.id, key) == saved and saved.device == Device("phone", "")
+
+
+def test_positions_stored_far_in_the_future_are_brought_back_to_now(sql_engine: Engine) -> None:
+    """0012: a device clock in the year 2100 left times that refused every correct write."""
+    store = SqlProgressStore(sql_engine)
+    user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
+    frozen, fine = ComicKey("/srv/comics/a.cbz"), ComicKey("/srv/comics/b.cbz")
+    at = datetime(2026, 4, 1, tzinfo=UTC)
+    store.save(user.id, frozen, ProgressChange(7, client_time=1_700_000_000), at)
+    store.save(user.id, fine, ProgressChange(3, client_time=1_700_000_000), at)
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0011")
+        year_2100 = int(datetime(2100, 1, 1, tzinfo=UTC).timestamp())
+        conn.execute(
+            reading_progress.update()
+            .where(reading_progress.c.comic_path == frozen.path)
+            .values(client_updated_at=year_2100)
+        )
+    before = int(datetime.now(UTC).timestamp())
+    upgrade(sql_engine)
+    after = int(datetime.now(UTC).timestamp())
+    repaired = store.position(user.id, frozen)
+    assert repaired is not None and before <= (repaired.client_updated_at or 0) <= after
+    kept = store.position(user.id, fine)
+    assert kept is not None and kept.client_updated_at == 1_700_000_000
+    # A correct device's write now applies instead of answering 409 forever.
+    now = datetime.now(UTC)
+    saved = store.save(user.id, frozen, ProgressChange(8, client_time=after + 1), now)
+    assert saved.page_number == 8

@@ -183,6 +183,23 @@ def test_an_older_timed_write_is_409_with_the_current_position(world: World) -> 
     assert saved(world, reader, path=path, page_number=30)["page_number"] == 30
 
 
+def test_a_device_clock_in_the_year_2100_does_not_freeze_syncing(world: World) -> None:
+    """Contract §6: a device time far ahead of the server's is taken as the server's."""
+    reader = world.new_reader()
+    path = f"{world.a}/{ASM}/Amazing Spider-Man #1.cbz"
+    year_2100 = 4_102_444_800
+    wrong = saved(world, reader, path=path, page_number=5, updated_at=year_2100)
+    server_now = wrong["client_updated_at"]
+    assert server_now < year_2100 and server_now == wrong["updated_at_unix"]
+    right = saved(world, reader, path=path, page_number=6, updated_at=server_now + 60)
+    assert (right["page_number"], right["client_updated_at"]) == (6, server_now + 60)
+    # The conflict rule still holds for what is really older.
+    assert (
+        put(world, reader, {"path": path, "page_number": 2, "updated_at": server_now}).status_code
+        == 409
+    )
+
+
 def test_two_devices_one_offline(world: World) -> None:
     """Device A reads offline to page 30 at t=100; B reads online to page 12 at t=200; A comes
     back and replays its write: 409, and the feed tells A that B's page 12 is current."""

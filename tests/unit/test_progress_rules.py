@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import (
+    MAX_CLOCK_AHEAD,
     MAX_DEVICE_TEXT,
     TICK,
     Device,
@@ -24,6 +25,7 @@ from bagboard.domain.progress import (
     holds,
     is_stale,
     next_change_time,
+    trusted_time,
 )
 from bagboard.domain.progress_feed import FeedCursor, Source
 
@@ -178,7 +180,8 @@ def test_a_held_forward_only_change_returns_the_stored_position_itself() -> None
 
 
 def test_a_forward_only_change_past_the_stored_page_applies_like_an_untimed_one() -> None:
-    current = stored(NOW_UNIX + 999)
+    # A stored device time ahead of the server's, yet within the trusted margin, is kept.
+    current = stored(NOW_UNIX + MAX_CLOCK_AHEAD - 1)
     change = ProgressChange(20, device=TABLET, forward_only=True)
     saved = apply_change(current, change, PATH, NOW)
     untimed = apply_change(current, ProgressChange(20, device=TABLET), PATH, NOW)
@@ -186,7 +189,7 @@ def test_a_forward_only_change_past_the_stored_page_applies_like_an_untimed_one(
     assert (saved.page_number, saved.total_pages, saved.client_updated_at) == (
         20,
         40,
-        NOW_UNIX + 999,
+        NOW_UNIX + MAX_CLOCK_AHEAD - 1,
     )
     after_clear = apply_change(
         stored(cleared=True), ProgressChange(1, forward_only=True), PATH, NOW
@@ -298,3 +301,45 @@ def test_the_stored_client_time_never_goes_back(batch: list[tuple[int, int, int]
         except StaleProgress:
             continue
         assert before is None or (state.client_updated_at or 0) >= before
+
+
+# --- a device with a wrong clock (contract §6) ----------------------------------------------
+
+
+def test_a_device_time_far_ahead_of_the_server_is_stored_as_the_server_time() -> None:
+    year_2100 = int(datetime(2100, 1, 1, tzinfo=UTC).timestamp())
+    saved = apply_change(None, ProgressChange(5, client_time=year_2100), PATH, NOW)
+    assert saved.client_updated_at == NOW_UNIX
+    # ...so a correct device writing a minute later is not refused as older.
+    later = NOW + timedelta(minutes=1)
+    fixed = apply_change(saved, ProgressChange(6, client_time=NOW_UNIX + 60), PATH, later)
+    assert (fixed.page_number, fixed.client_updated_at) == (6, NOW_UNIX + 60)
+
+
+def test_a_device_time_within_the_margin_is_trusted_as_sent() -> None:
+    ahead = NOW_UNIX + MAX_CLOCK_AHEAD
+    saved = apply_change(None, ProgressChange(5, client_time=ahead), PATH, NOW)
+    assert saved.client_updated_at == ahead
+    with pytest.raises(StaleProgress):
+        apply_change(saved, ProgressChange(6, client_time=ahead - 1), PATH, NOW)
+
+
+def test_a_stored_time_far_in_the_future_no_longer_refuses_correct_writes() -> None:
+    frozen = stored(NOW_UNIX + 10 * 365 * 86400)  # written before the rule existed
+    saved = apply_change(frozen, ProgressChange(9, client_time=NOW_UNIX - 30), PATH, NOW)
+    assert (saved.page_number, saved.client_updated_at) == (9, NOW_UNIX - 30)
+    assert clear(frozen, NOW).client_updated_at == NOW_UNIX
+
+
+@pytest.mark.parametrize(
+    ("sent", "taken"),
+    [
+        (None, None),
+        (0, 0),
+        (NOW_UNIX, NOW_UNIX),
+        (NOW_UNIX + 300, NOW_UNIX + 300),
+        (NOW_UNIX + 301, NOW_UNIX),
+    ],
+)
+def test_trusted_time(sent: int | None, taken: int | None) -> None:
+    assert trusted_time(sent, NOW) == taken

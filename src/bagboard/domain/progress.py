@@ -19,6 +19,7 @@ from bagboard.domain.errors import DomainError, InvalidInput
 
 __all__ = [
     "MAX_CLIENT_TIME",
+    "MAX_CLOCK_AHEAD",
     "MAX_COUNT",
     "MAX_DEVICE_TEXT",
     "TICK",
@@ -34,6 +35,7 @@ __all__ = [
     "holds",
     "is_stale",
     "next_change_time",
+    "trusted_time",
 ]
 
 # The smallest step of a stored time (both databases keep microseconds).
@@ -47,6 +49,9 @@ MAX_CLIENT_TIME = 253_402_300_799
 # The longest device id or name kept: clients name themselves ("KOReader on Kobo Libra 2"),
 # and a store must not hold whatever a client chose to send.
 MAX_DEVICE_TEXT = 200
+# How far ahead of the server's clock a device's may be before it is taken to be wrong
+# (contract §6): five minutes covers ordinary drift between a phone and a server.
+MAX_CLOCK_AHEAD = 300
 
 
 def check_count(name: str, value: int | None, limit: int = MAX_COUNT) -> None:
@@ -175,6 +180,25 @@ class ProgressChange:
                 raise InvalidInput("a forward-only change needs a page_number")
 
 
+def trusted_time(client_time: int | None, now: datetime) -> int | None:
+    """A device's clock reading as the conflict rule takes it (contract §6): more than
+    ``MAX_CLOCK_AHEAD`` seconds ahead of the server's time ``now``, the clock is wrong and the
+    server's time stands for it, so one device set to the year 2100 cannot freeze syncing."""
+    if client_time is None:
+        return None
+    server = _unix(now)
+    return server if client_time > server + MAX_CLOCK_AHEAD else client_time
+
+
+def _stored_time(current: ReadingProgress | None, now: datetime) -> int | None:
+    # A stored time that is still ahead (written before this rule, or the server's clock has
+    # stepped back) orders nothing: the next write stands, and stores a time that does.
+    stored = None if current is None else current.client_updated_at
+    if stored is not None and stored > _unix(now) + MAX_CLOCK_AHEAD:
+        return None
+    return stored
+
+
 def is_stale(change_time: int | None, stored_time: int | None) -> bool:
     """The conflict rule: a timed change older than the stored time loses. Equal times apply
     (a device replaying its own write changes nothing); an untimed side never conflicts."""
@@ -218,8 +242,9 @@ def apply_change(
     """
     if current is not None and holds(current, change):
         return current
-    stored_time = None if current is None else current.client_updated_at
-    if is_stale(change.client_time, stored_time):
+    stored_time = _stored_time(current, now)
+    change_time = trusted_time(change.client_time, now)
+    if is_stale(change_time, stored_time):
         live = None if current is None or current.cleared else current
         raise StaleProgress("a newer position is stored", current=live)
     base = None if current is None or current.cleared else current
@@ -234,7 +259,7 @@ def apply_change(
         total_pages=_keep(change.total_pages, None if base is None else base.total_pages),
         time_spent=_keep(change.time_spent, 0 if base is None else base.time_spent) or 0,
         updated_at=now,
-        client_updated_at=change_stamp(change.client_time, stored_time, now),
+        client_updated_at=change_stamp(change_time, stored_time, now),
         device=change.device,
     )
 
@@ -246,7 +271,7 @@ def clear(current: ReadingProgress, now: datetime) -> ReadingProgress:
         current,
         cleared=True,
         updated_at=now,
-        client_updated_at=change_stamp(None, current.client_updated_at, now),
+        client_updated_at=change_stamp(None, _stored_time(current, now), now),
         device=None,
     )
 
