@@ -80,8 +80,11 @@ def test_worker_processes_log_as_asked_and_end_with_a_killed_server(
     try:
         headers = {"Authorization": f"Bearer {token}"}
         assert first_answer(url, process, headers=headers).status_code == 200
-        for _ in range(9):
+        for _ in range(8):
             assert httpx.get(url, headers=headers).status_code == 200
+        # A credential in the query string (as some clients send one) never reaches a log.
+        leaky = httpx.get(url, params={"token": token, "api_key": token}, headers=headers)
+        assert leaky.status_code == 200
         workers = [pid for pid in _children(process.pid) if b"spawn_main" in _cmdline(pid)]
         assert len(workers) == 2
     finally:
@@ -98,6 +101,8 @@ def test_worker_processes_log_as_asked_and_end_with_a_killed_server(
     served_by = {e["message"] for e in entries if e["message"].startswith("Started server process")}
     assert len(served_by) == 2  # both workers logged, as JSON
     assert not [e for e in entries if e["logger"] == "uvicorn.access"]  # bagboard's line only
+    assert token not in log.read_text()
+    assert any("token=%2A%2A%2A" in e["path"] for e in access)  # "***", URL-encoded
 
 
 def _cmdline(pid: int) -> bytes:
