@@ -26,7 +26,9 @@ def test_the_readme_walkthrough(server: tuple[str, Path]) -> None:
     assert ok.status_code == 200
     assert ok.json() == {"ok": True, "version": __version__, "browse_mode": "metadata"}
 
-    for header in (f"bearer {token}", f"Bearer {token}x", f"Basic {token}"):
+    # The scheme is matched in any case (RFC 9110); a wrong token or scheme is refused.
+    assert httpx.get(ping, headers={"Authorization": f"bearer {token}"}).status_code == 200
+    for header in (f"Bearer {token}x", f"Basic {token}"):
         refused = httpx.get(ping, headers={"Authorization": header})
         assert refused.status_code == 401
         assert refused.json()["error"] == "unauthorized"
