@@ -1,4 +1,5 @@
-"""The catalog as OPDS 2.0 JSON: feeds and publications (``manifest.py``: an issue's DiViNa).
+"""The catalog as OPDS 2.0 JSON feeds (``publications.py``: one comic in them; ``manifest.py``:
+an issue's DiViNa; ``hrefs.py``: where they point).
 
 Everything is rendered from ``catalog.py``'s protocol-neutral ``Feed``, so OPDS 1.2 and 2.0
 always list the same things. Readers resolve hrefs against whatever base they like (ComicCatcher

@@ -9,9 +9,7 @@ import msgspec
 
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.feed import Target
-from bagboard.adapters.http.opds.media import (
-    V2_PREFIX,
-)
+from bagboard.adapters.http.opds.media import V2_PREFIX
 
 __all__ = [
     "READIUM_CONTEXT",
@@ -25,11 +23,8 @@ __all__ = [
 ]
 
 READIUM_CONTEXT: Final = "https://readium.org/webpub-manifest/context.jsonld"
-
-
 # The one template ComicCatcher (and others) expand, by plain string replacement.
 SEARCH_TEMPLATE: Final = "{?query}"
-
 
 _encoder = msgspec.json.Encoder()
 

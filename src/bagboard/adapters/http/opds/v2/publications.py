@@ -31,7 +31,7 @@ from bagboard.adapters.http.opds.media import (
     REL_PROGRESSION,
     REL_READIUM_PROGRESSION,
 )
-from bagboard.adapters.http.opds.v2.hrefs import manifest_href, progression_href
+from bagboard.adapters.http.opds.v2.hrefs import encode, manifest_href, progression_href
 from bagboard.domain.catalog import IndexedComic
 from bagboard.services.issues import IssueDetail
 
@@ -45,12 +45,8 @@ __all__ = [
 ]
 
 DIVINA_PROFILE: Final = "https://readium.org/webpub-manifest/profiles/divina"
-
-
 COMIC_ISSUE: Final = "http://schema.org/ComicIssue"
 
-
-_ENCODER = msgspec.json.Encoder()
 _PUBLICATIONS: Final = EntryCache[msgspec.Raw]()
 
 
@@ -61,9 +57,7 @@ def _authenticate(links: Links) -> dict[str, Any]:
 
 def encoded(detail: IssueDetail, links: Links) -> msgspec.Raw:
     """A publication as JSON, kept (``EntryCache``) and embedded as it is in the feed."""
-    return _PUBLICATIONS.get(
-        links, detail, lambda: msgspec.Raw(_ENCODER.encode(publication(detail, links)))
-    )
+    return _PUBLICATIONS.get(links, detail, lambda: msgspec.Raw(encode(publication(detail, links))))
 
 
 def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
