@@ -78,7 +78,6 @@ class BrowseService:
         self._metadata = metadata
         self._progress = progress
         self._entries = CatalogEntries(index, clock, cache_ttl)
-        self._index = index
         self._libraries = libraries
         self._settings = settings
         self._clock = clock
