@@ -10,7 +10,6 @@ images and must run in a worker thread. A comic outside the user's libraries is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -85,23 +84,6 @@ class IssueService:
         comic = self.comic(user, raw_id)
         readings = self._progress.readings(user.id, [comic.id])
         return issue_detail(comic, readings.get(comic.id))
-
-    def details(self, user: User, comic_ids: Sequence[int]) -> list[IssueDetail]:
-        """The details of many comics in three reads, in the order given; comics that are gone
-        or that this user may not see are left out."""
-        found = self._index.comics(comic_ids)
-        enabled = {lib.id for lib in self._libraries.list(enabled_only=True)}
-        visible = [
-            found[comic_id]
-            for comic_id in comic_ids
-            if comic_id in found
-            and found[comic_id].library_id in enabled
-            and user.may_see(found[comic_id].library_id)
-        ]
-        if not visible:
-            return []
-        readings = self._progress.readings(user.id, [comic.id for comic in visible])
-        return [issue_detail(comic, readings.get(comic.id)) for comic in visible]
 
     def pages(self, user: User, raw_id: str | int) -> tuple[PageInfo, ...]:
         """*Blocking the first time.* Every page with its dimensions, measured once per file."""
