@@ -107,9 +107,19 @@ def test_metadata_publishers_group_case_insensitively_with_the_common_spelling(
     body = world.json(URL, mode="metadata")
     assert body["mode"] == "metadata"
     names = [item["name"] for item in body["items"]]
-    # The CBR's ComicInfo counts too.
-    assert names == ["DC Comics", "Fixture Comics", "Image", "Marvel", "Oddities", "Secret Press"]
-    marvel = body["items"][3]
+    # The CBR's ComicInfo counts too, and untagged comics take the publisher folder's name.
+    assert names == [
+        "archie",
+        "DC Comics",
+        "Fixture Comics",
+        "Image",
+        "Marvel",
+        "Oddities",
+        "Secret Press",
+        "Vol 2 Press",
+        "Vol 10 Press",
+    ]
+    marvel = body["items"][4]
     # Four "Marvel" and one "marvel" in A, one "Marvel" in B.
     assert marvel == {
         "value": "Marvel",
@@ -123,8 +133,15 @@ def test_metadata_publishers_group_case_insensitively_with_the_common_spelling(
 def test_metadata_publishers_sort_by_count(world: World) -> None:
     body = world.json(URL, mode="metadata", sort="count")
     counts = [(item["name"], item["count"]) for item in body["items"]]
-    assert counts[:4] == [("Marvel", 6), ("DC Comics", 4), ("Oddities", 3), ("Image", 2)]
-    assert sorted(counts[4:]) == [("Fixture Comics", 1), ("Secret Press", 1)]
+    # Image and Secret Press count their untagged comics, grouped by folder.
+    assert counts[:2] == [("Marvel", 6), ("DC Comics", 4)]
+    assert sorted(counts[2:5]) == [("Image", 3), ("Oddities", 3), ("Secret Press", 3)]
+    assert sorted(counts[5:]) == [
+        ("Fixture Comics", 1),
+        ("Vol 10 Press", 1),
+        ("Vol 2 Press", 1),
+        ("archie", 1),
+    ]
     assert world.json(URL, mode="metadata", sort="count")["items"] == body["items"]
 
 

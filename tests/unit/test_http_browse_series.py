@@ -129,9 +129,11 @@ ALL_SERIES = [
     "Fixture Series",
     "Hidden",
     "Invincible",
+    "Jughead",
     "Plain",
     "Saga",
     "Swamp Thing",
+    "Thing",
     "Under_Score",
 ]
 
@@ -183,8 +185,9 @@ def test_metadata_series_search(world: World, params: dict[str, str], expected: 
 
 def test_metadata_series_sort_by_count(world: World) -> None:
     body = world.json(URL, mode="metadata", sort="count")
-    assert [(i["name"], i["count"]) for i in body["items"][:2]] == [
+    assert [(i["name"], i["count"]) for i in body["items"][:3]] == [
         ("Amazing Spider-Man", 6),
+        ("Hidden", 3),  # two of them untagged, named by their file names
         ("Swamp Thing", 3),
     ]
 
@@ -202,7 +205,8 @@ def test_metadata_series_sort_by_year_earliest_first(world: World) -> None:
         "Saga",
         "Batman",
     ]
-    assert names(body)[9:] == ["Invincible"]
+    # No year at all: last, by name.
+    assert names(body)[9:] == ["Invincible", "Jughead", "Thing"]
 
 
 def test_metadata_series_sort_by_recent_addition(world: World) -> None:
@@ -216,6 +220,8 @@ def test_metadata_series_sort_by_recent_addition(world: World) -> None:
         "100% Pure",
         "Under_Score",
         "Plain",
+        "Jughead",
+        "Thing",
         "Hidden",
         "Saga",
     ]

@@ -34,7 +34,7 @@ def test_the_detail_of_a_tagged_comic(world: IssueWorld) -> None:
     body = response.json()
     assert set(body) == {
         "id", "name", "path", "size", "modified_at", "has_comicinfo", "metadata", "progress",
-        "page_count", "is_read", "format",
+        "page_count", "is_read", "format", "metadata_sources",
     }  # fmt: skip
     assert body["id"] == world.id_of(relative)
     assert body["name"] == "Marked 01.cbz"
@@ -46,15 +46,23 @@ def test_the_detail_of_a_tagged_comic(world: IssueWorld) -> None:
     assert body["metadata"]["series"] == "Marked"
     assert body["metadata"]["writer"] == "Ann Author"
     assert body["metadata"]["title"] == ""
+    # ComicInfo gave every field the names could have given, but for what they lack too.
+    assert body["metadata_sources"] == {}
     assert body["progress"] is None
     assert body["page_count"] == 3
     assert body["is_read"] is False
     assert body["format"] == "zip"
 
 
-def test_untagged_comics_have_every_metadata_key_empty(world: IssueWorld) -> None:
+def test_untagged_comics_take_their_metadata_from_their_names(world: IssueWorld) -> None:
     body = world.get(world.url("Acme/Seven/Seven 01.cb7")).json()
-    assert body["metadata"] == dict.fromkeys(TEXT_FIELDS, "")
+    named = {"series": "Seven", "number": "1", "publisher": "Acme"}
+    assert body["metadata"] == dict.fromkeys(TEXT_FIELDS, "") | named
+    assert body["metadata_sources"] == {
+        "series": "file name",
+        "number": "file name",
+        "publisher": "folder",
+    }
     assert body["has_comicinfo"] is False
     assert body["format"] == "7z"
     assert world.get(world.url("Acme/Tape/Tape 01.cbt")).json()["format"] == "tar"

@@ -32,7 +32,8 @@ SUMMARY = 'Line one & two\n\tindented <b>not bold</b> ]]> "quoted"'
 # writer is tested with one below all the same.)
 NAME_BYTES = b"Odd <b> & \"q\" 'a' \x01\x1b\x7f\t.cbz"
 NAME = os.fsdecode(NAME_BYTES)
-SHOWN = "Odd <b> & \"q\" 'a' \ufffd\ufffd\x7f\t.cbz"
+# Untagged: its entry is titled by the series its file name gives, replacements included.
+SHOWN = "Odd <b> & \"q\" 'a' \ufffd\ufffd"
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +98,10 @@ def test_control_characters_in_a_file_name_become_replacements_and_folders_stay_
     client: tuple[TestClient[Any], str],
 ) -> None:
     entries = _walk_folders(client)
-    assert SHOWN in entries, list(entries)
+    shown = [title for title in entries if title.startswith(SHOWN)]
+    assert len(shown) == 1, list(entries)
     acquisition = next(
-        x for x in entries[SHOWN].findall("a:link", NS) if x.get("rel") == REL_ACQUISITION
+        x for x in entries[shown[0]].findall("a:link", NS) if x.get("rel") == REL_ACQUISITION
     )
     # The download URL keeps the file's own bytes, escaped.
     href = acquisition.get("href", "")

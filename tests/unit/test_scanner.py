@@ -99,8 +99,14 @@ def test_a_fresh_import_indexes_every_comic_and_folder(lib: Setup) -> None:
     assert batman.comic_info is not None
     assert (batman.comic_info.series, batman.comic_info.number) == ("Batman", "1")
     broken = lib.index.must(r / "DC/Batman/broken.cbz")
-    assert (broken.format, broken.page_count, broken.comic_info) == (ArchiveFormat.ZIP, 0, None)
+    assert (broken.format, broken.page_count, broken.has_comicinfo) == (ArchiveFormat.ZIP, 0, False)
     assert broken.error
+    # Unreadable or untagged, a comic is still named by its file and folders.
+    assert broken.comic_info is not None
+    assert (broken.comic_info.series, broken.comic_info.publisher) == ("broken", "DC")
+    asm = lib.index.must(r / "Marvel/Spider-Man/v1963/asm 001.cbz").comic_info
+    assert asm is not None
+    assert (asm.series, asm.number, asm.volume, asm.publisher) == ("asm", "1", "1963", "Marvel")
     folders = lib.index.snapshot(1).folders
     assert {p.removeprefix(str(r)): (f.depth, f.has_thumbnail) for p, f in folders.items()} == {
         "": (0, False),

@@ -94,7 +94,7 @@ FEED_ITEM: Final = Shape("progress/since item", FeedItemJson)
 ISSUE_DETAIL: Final = Shape(
     "issue detail",
     IssueDetailJson,
-    extension_keys=frozenset({"page_count", "is_read", "format"}),
+    extension_keys=frozenset({"page_count", "is_read", "format", "metadata_sources"}),
     nested={"progress": PROGRESS},
 )
 PAGES: Final = Shape("pages", PagesBody)

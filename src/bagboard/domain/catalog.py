@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.names import NO_SOURCES, Sources
 
 __all__ = [
     "THUMBNAIL_NAMES",
@@ -54,7 +55,12 @@ class FolderEntry:
 
 @dataclass(frozen=True, slots=True)
 class ComicEntry:
-    """A comic file as a scan observed and read it."""
+    """A comic file as a scan observed and read it.
+
+    ``comic_info`` holds what its ComicInfo.xml says with the blanks filled from its names on
+    disk (``domain.names``); ``sources`` says where each filled value came from, and
+    ``tagged`` whether the file carries a ComicInfo.xml at all.
+    """
 
     path: str
     size: int
@@ -65,6 +71,8 @@ class ComicEntry:
     comic_info: ComicInfo | None = None
     # Why the file could not be read; such a comic stays indexed and is retried when it changes.
     error: str | None = None
+    tagged: bool = True
+    sources: Sources = NO_SOURCES
 
     @property
     def name(self) -> str:
@@ -95,6 +103,9 @@ class KnownComic:
     mtime_ns: int
     fingerprint: str
     error: str | None = None
+    # False for a comic written before blank metadata was filled from names (migration
+    # 0013): the next scan fills it without opening the file.
+    named: bool = True
 
     @property
     def folder_path(self) -> str:
@@ -167,8 +178,11 @@ class IndexedComic:
     format: ArchiveFormat | None
     added_at: datetime
     page_count: int
+    # ComicInfo with its blanks filled from the comic's names, as ``ComicEntry`` has it.
     comic_info: ComicInfo | None
     error: str | None = None
+    tagged: bool = True
+    sources: Sources = NO_SOURCES
 
     @property
     def name(self) -> str:
@@ -176,7 +190,8 @@ class IndexedComic:
 
     @property
     def has_comicinfo(self) -> bool:
-        return self.comic_info is not None
+        """Whether the file carries a ComicInfo.xml (filled values aside)."""
+        return self.tagged and self.comic_info is not None
 
     @property
     def folder_path(self) -> str:

@@ -177,6 +177,8 @@ def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: dateti
         page_count=entry.page_count,
         comic_info=entry.comic_info,
         error=entry.error,
+        tagged=entry.tagged,
+        sources=entry.sources,
     )
 
 

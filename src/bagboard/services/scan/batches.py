@@ -15,7 +15,9 @@ from bagboard.domain.catalog import (
     IndexedComic,
     KnownComic,
 )
+from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.files import ComicFile
+from bagboard.domain.names import fill_info, relative_to_root, tagged_part
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
@@ -95,9 +97,11 @@ class BatchWriter:
         folders: Iterable[FolderEntry],
         *,
         first_scan: bool,
+        root: str,
     ) -> None:
         self._index = index
         self._library_id = library_id
+        self._root = root
         self._clock = clock
         self._inspect = inspect
         self._pending = {folder.path: folder for folder in folders}
@@ -149,12 +153,12 @@ class BatchWriter:
             if work.comic is not None and work.trusts_fingerprint:
                 known = carried.get(work.comic.id)
             if known is not None:
-                entries[work.file.path] = _carried(work, known)
+                entries[work.file.path] = _carried(work, known, self._root)
             else:
                 to_open.append(work)
         paths = [work.file.path for work in to_open]
         for work, result in zip(to_open, self._inspect(paths), strict=True):
-            entries[work.file.path] = _read(work, result)
+            entries[work.file.path] = _read(work, result, self._root)
             if result.summary is None:
                 self.unreadable += 1
         return entries
@@ -169,40 +173,49 @@ class BatchWriter:
         return sorted(taken, key=lambda folder: (folder.depth, folder.path))
 
 
-def _read(work: FileWork, result: Inspection) -> ComicEntry:
+def _read(work: FileWork, result: Inspection, root: str) -> ComicEntry:
     file = work.file
     if result.summary is None:
         # Kept in the index so it is not re-read on every scan; retried when it changes.
-        return ComicEntry(
-            file.path,
-            file.size,
-            file.mtime_ns,
-            work.fingerprint,
-            format_for_name(file.name),
-            error=result.error or "unreadable",
+        return _named(
+            ComicEntry(
+                file.path,
+                file.size,
+                file.mtime_ns,
+                work.fingerprint,
+                format_for_name(file.name),
+                error=result.error or "unreadable",
+            ),
+            None,
+            root,
         )
     summary = result.summary
-    return ComicEntry(
-        file.path,
-        file.size,
-        file.mtime_ns,
-        work.fingerprint,
-        summary.format,
-        summary.page_count,
-        summary.comic_info,
+    entry = ComicEntry(
+        file.path, file.size, file.mtime_ns, work.fingerprint, summary.format, summary.page_count
     )
+    return _named(entry, summary.comic_info, root)
 
 
-def _carried(work: FileWork, known: IndexedComic) -> ComicEntry:
-    """A moved comic's entry at its new place, with what the index already knew of it."""
+def _carried(work: FileWork, known: IndexedComic, root: str) -> ComicEntry:
+    """A moved comic's entry at its new place, with what the index already knew of it: what
+    its ComicInfo said is kept, what its old place said is filled anew from the new one."""
     file = work.file
-    return ComicEntry(
+    entry = ComicEntry(
         file.path,
         file.size,
         file.mtime_ns,
         work.fingerprint,
         known.format,
         known.page_count,
-        known.comic_info,
-        known.error,
+        error=known.error,
     )
+    info = known.comic_info
+    tagged = None if info is None or not known.tagged else tagged_part(info, known.sources)
+    return _named(entry, tagged, root)
+
+
+def _named(entry: ComicEntry, info: ComicInfo | None, root: str) -> ComicEntry:
+    """``entry`` with ``info`` (what the file's ComicInfo says, if it has one) filled from
+    the comic's names below ``root``."""
+    filled, sources = fill_info(info, relative_to_root(entry.path, root))
+    return replace(entry, comic_info=filled, tagged=info is not None, sources=sources)

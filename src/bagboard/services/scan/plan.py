@@ -42,6 +42,8 @@ class Comparison:
     """The files a walk found, sorted against the index snapshot."""
 
     unchanged: list[ComicFile] = field(default_factory=list)
+    # Unchanged, but indexed before blank metadata was filled from names.
+    unnamed: list[tuple[KnownComic, ComicFile]] = field(default_factory=list)
     changed: list[tuple[KnownComic, ComicFile]] = field(default_factory=list)
     new: list[ComicFile] = field(default_factory=list)
     missing: list[KnownComic] = field(default_factory=list)
@@ -58,10 +60,12 @@ def compare(seen: Mapping[str, ComicFile], known: Mapping[str, KnownComic]) -> C
         file, indexed = seen[path], known.get(path)
         if indexed is None:
             result.new.append(file)
-        elif is_unchanged(indexed, file):
+        elif not is_unchanged(indexed, file):
+            result.changed.append((indexed, file))
+        elif indexed.named:
             result.unchanged.append(file)
         else:
-            result.changed.append((indexed, file))
+            result.unnamed.append((indexed, file))
     result.missing = [known[path] for path in sorted(known) if path not in seen]
     return result
 

@@ -132,6 +132,7 @@ class Scanner:
             partial(self._inspect, tracker),
             folders_to_write(folders, snapshot.folders),
             first_scan=snapshot.last_scan_at is None,
+            root=root,
         )
         tracker.start(ScanPhase.INSPECTING, sum(not w.trusts_fingerprint for w in plan.work))
         size = self._batch_size
@@ -173,6 +174,8 @@ class Scanner:
             else:
                 work.append(FileWork(file, fingerprint, known))
         changed = len(work)
+        # Rewritten in place from what the index holds, as a move to the same path would be.
+        work += [FileWork(f, known.fingerprint, known, moved=True) for known, f in found.unnamed]
 
         arrivals = {f.path: fp for f in found.new if (fp := prints[f.path]) is not None}
         moves = match_moves(arrivals.items(), missing)

@@ -51,6 +51,9 @@ class IssueDetailJson(msgspec.Struct, frozen=True):
     has_comicinfo: bool
     metadata: dict[str, str]
     progress: ProgressJson | None
+    # Which ``metadata`` values came from the file name, a folder or a fallback rather than
+    # ComicInfo.xml: ``{"series": "folder"}``; empty when ComicInfo gave them all.
+    metadata_sources: dict[str, str]
     page_count: int
     is_read: bool
     format: str | None
@@ -81,6 +84,7 @@ def issue_body(detail: IssueDetail) -> IssueDetailJson:
         has_comicinfo=comic.has_comicinfo,
         metadata={field: getattr(info, field) for field in TEXT_FIELDS},
         progress=progress_json(detail.progress),
+        metadata_sources=dict(comic.sources),
         page_count=comic.page_count,
         is_read=reading.is_read,
         format=comic.format.value if comic.format is not None else None,

@@ -198,6 +198,9 @@ ISSUE: Final = {
         "characters": "Spider-Man",
     },
     "progress": PROGRESS,
+    # Fields ComicInfo.xml left blank and the file name or folders filled, with where from,
+    # e.g. {"series": "folder"}; empty when ComicInfo gave them.
+    "metadata_sources": {},
     "page_count": 24,
     "is_read": False,
     "format": "zip",

@@ -7,6 +7,7 @@ from typing import Final
 
 from bagboard.adapters.http.opds.base_url import Links, escape_component
 from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.names import Source
 from bagboard.services.issues import IssueDetail
 
 __all__ = [
@@ -65,11 +66,13 @@ def entry_updated(detail: IssueDetail) -> datetime:
 
 
 def issue_title(comic: IndexedComic) -> str:
-    """``Series #N: Title``, or as much of it as ComicInfo gives, else the file name."""
+    """``Series #N: Title``, or as much of it as ComicInfo (or the comic's names) gives,
+    else the file name: a fallback series such as "Unknown series" says less than it."""
     info = comic.comic_info
-    if info is None or not (info.series or info.title):
+    series = "" if info is None or (("series", Source.FALLBACK) in comic.sources) else info.series
+    if info is None or not (series or info.title):
         return comic.name
-    head = info.series
+    head = series
     if info.number:
         head = f"{head} #{info.number}" if head else f"#{info.number}"
     if info.title and head:

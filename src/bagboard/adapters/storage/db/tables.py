@@ -160,6 +160,10 @@ comics = Table(
     Column("page_count", Integer, nullable=False),
     Column("has_comicinfo", Boolean, nullable=False),
     Column("error", Text, nullable=True),
+    # Which ComicInfo fields were filled from the comic's names on disk, and from where, as a
+    # JSON object (``{"series": "folder"}``); "" when ComicInfo gave everything, NULL for a
+    # comic indexed before names filled metadata (migration 0013), until a scan fills it.
+    Column("metadata_sources", Text, nullable=True),
     # Derived keys for metadata browsing, computed on write so queries can use indexes.
     # Compared bytewise like the sort keys (migration 0004), so PostgreSQL can list groups
     # in key order straight from an index.

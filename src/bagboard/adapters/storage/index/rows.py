@@ -14,6 +14,7 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import grouping_key
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexedComic
 from bagboard.domain.comicinfo import STRING_FIELDS, ComicInfo, ComicPageInfo, DeferredPages
+from bagboard.domain.names import NO_SOURCES, Sources
 from bagboard.domain.naturalsort import natural_sort_text as sort_key  # the stored format
 
 __all__ = [
@@ -50,6 +51,8 @@ def location_row(entry: ComicEntry) -> dict[str, Any]:
         "size": entry.size,
         "mtime_ns": entry.mtime_ns,
         "fingerprint": entry.fingerprint,
+        # A move that keeps every grouped column has nothing filled from names.
+        "metadata_sources": _sources_json(entry.sources),
     }
 
 
@@ -60,8 +63,9 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
     row.update(
         format=None if entry.format is None else entry.format.value,
         page_count=entry.page_count,
-        has_comicinfo=info is not None,
+        has_comicinfo=entry.tagged and info is not None,
         error=entry.error,
+        metadata_sources=_sources_json(entry.sources),
     )
     info = info or ComicInfo()
     row.update({name: getattr(info, name) for name in COMICINFO_TEXT_COLUMNS})
@@ -91,6 +95,7 @@ _COMIC_HEAD = (
     "page_count",
     "error",
     "has_comicinfo",
+    "metadata_sources",
     "info_page_count",
     "pages_json",
 )
@@ -121,11 +126,13 @@ def indexed_comic(row: Sequence[Any]) -> IndexedComic:
         page_count,
         error,
         has_comicinfo,
+        metadata_sources,
         info_page_count,
         pages_json,
     ) = row[:_TEXTS_AT]
     info = None
-    if has_comicinfo:
+    sources = _sources(metadata_sources)
+    if has_comicinfo or sources:
         pages = DeferredPages(partial(_pages, pages_json)) if pages_json != "[]" else ()
         info = ComicInfo.stored(row[_TEXTS_AT:], page_count=info_page_count, pages=pages)
     return IndexedComic(
@@ -139,7 +146,19 @@ def indexed_comic(row: Sequence[Any]) -> IndexedComic:
         page_count=page_count,
         comic_info=info,
         error=error,
+        tagged=bool(has_comicinfo),
+        sources=sources,
     )
+
+
+def _sources_json(sources: Sources) -> str:
+    return json.dumps(dict(sources), separators=(",", ":")) if sources else ""
+
+
+def _sources(text: str | None) -> Sources:
+    if not text:
+        return NO_SOURCES
+    return tuple(json.loads(text).items())
 
 
 # Each <Page> is stored as a JSON array in this order: a long comic has hundreds of pages, and

@@ -52,6 +52,7 @@ _KNOWN_COMICS = Prepared(
         comics.c.mtime_ns,
         comics.c.fingerprint,
         comics.c.error,
+        comics.c.metadata_sources.is_not(None),
     ).where(comics.c.library_id == bindparam("library_id"))
 )
 _LAST_SCAN = Prepared(

@@ -48,7 +48,13 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
     changed_entries = {
         comic_id: entry for comic_id, entry in changes.changed if comic_id not in removed
     }
-    moved_ids = {move.comic_id for move in changes.moved}
+    # A comic whose metadata was filled from its names is regrouped when it moves (its folders
+    # may say something else now); any other move keeps every grouped column.
+    for move in changes.moved:
+        if move.entry.sources and move.comic_id not in removed:
+            changed_entries.setdefault(move.comic_id, move.entry)
+    plain_moves = [move for move in changes.moved if not move.entry.sources]
+    moved_ids = {move.comic_id for move in plain_moves}
     # The groups these comics leave, read before they are rewritten or deleted.
     before = _group_keys(conn, library_id, [*removed, *changed_entries, *moved_ids])
     facets = FacetChanges()
@@ -71,7 +77,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
         except KeyError:
             raise InvalidInput("a comic's folder is not indexed") from None
 
-    if changes.moved:
+    if plain_moves:
         moved = [
             {
                 "b_id": move.comic_id,
@@ -79,7 +85,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
                 "folder_id": folder_of(move.entry.folder_path),
                 "updated_at": at,
             }
-            for move in changes.moved
+            for move in plain_moves
         ]
         _update_by_id(conn, library_id, moved)
     if changed_entries:

@@ -1,0 +1,33 @@
+"""Metadata filled from names: which ComicInfo fields of a comic came from its file name or
+folders, and from which (``comics.metadata_sources``, a JSON object).
+
+Comics already indexed get NULL: the next scan of their library fills their blank fields
+from their names through the index writer, which keeps the metadata groups in step, without
+opening the files again.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("comics") as batch:
+        batch.add_column(sa.Column("metadata_sources", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("comics") as batch:
+        batch.drop_column("metadata_sources")
