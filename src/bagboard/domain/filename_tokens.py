@@ -154,7 +154,7 @@ def _labelled(word: str, following: str) -> tuple[Item, int] | None:
         return Item(Kind.ISSUE, word, strip_zeros(found[1])), 1
     if (found := _ISSUE_GLUED.match(word)) and (value := _ISSUE_VALUE.match(word, found.end())):
         return Item(Kind.ISSUE, word, strip_zeros(value[0])), 1
-    if folded in _ISSUE_WORDS and (value := _ISSUE_VALUE.fullmatch(following)):
+    if folded in _ISSUE_WORDS and (value := _ISSUE_VALUE.fullmatch(following.removeprefix("#"))):
         return Item(Kind.ISSUE, word, strip_zeros(value[0])), 2
     return None
 
