@@ -36,13 +36,16 @@ _NUMBER = re.compile(_VALUE)
 # An explicit issue may carry a suffix: "1.MU", "1AU", "12b".
 _ISSUE_VALUE = re.compile(rf"{_VALUE}(?:\.?[A-Za-z][A-Za-z0-9]*)?")
 _DIGITS = re.compile(r"[0-9]+")
+_NUMERAL = re.compile(r"[0-9½¼¾]")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
 _BRACKETED = re.compile(r"[(\[{]([^()\[\]{}]*)[)\]}]")
 _BRACKET = re.compile(r"[()\[\]{}]")
 # A dot becomes a space unless it is a decimal point: a digit on each side, one digit after.
 _DOT = re.compile(r"(?<![0-9])\.|\.(?![0-9](?![0-9]))")
-_HASH = re.compile(r"\s*#\s*(?=-?[0-9½¼¾])")
+# "#" joins the number after it and leaves the word before it: "Series#1", "# 1" -> " #1".
+# (No leading \s*: the split that follows drops extra spaces, and it would rescan runs of them.)
+_HASH = re.compile(r"#\s*(?=-?[0-9½¼¾])")
 
 _GROUP_YEAR = re.compile(
     r"(?:[A-Za-z]{3,9}\.?,?\s+)?((?:19|20)[0-9]{2})"
@@ -141,21 +144,26 @@ def clean_name(name: str) -> Cleaned:
 
 def _labelled(word: str, following: str) -> tuple[Item, int] | None:
     """The item a word starts, with how many words it takes, or None for plain text."""
-    folded = word.casefold()
-    if _DASH.fullmatch(word):
-        return Item(Kind.DASH, word), 1
+    if _NUMERAL.search(word) is None:
+        # Most words: only a dash or a keyword taking the next word is more than text.
+        if _DASH.fullmatch(word):
+            return Item(Kind.DASH, word), 1
+        folded = word.casefold()
+        if folded in _VOLUME_WORDS and _DIGITS.fullmatch(following):
+            return Item(Kind.VOLUME, word, strip_zeros(following)), 2
+        if folded in _ISSUE_WORDS and (
+            value := _ISSUE_VALUE.fullmatch(following.removeprefix("#"))
+        ):
+            return Item(Kind.ISSUE, word, strip_zeros(value[0])), 2
+        return None
     if _NUMBER.fullmatch(word):
         return Item(Kind.NUMBER, word, strip_zeros(word)), 1
     if found := _VOLUME_GLUED.fullmatch(word):
         return Item(Kind.VOLUME, word, strip_zeros(found[1])), 1
-    if folded in _VOLUME_WORDS and _DIGITS.fullmatch(following):
-        return Item(Kind.VOLUME, word, strip_zeros(following)), 2
     if found := _CHAPTER_GLUED.fullmatch(word):
         return Item(Kind.ISSUE, word, strip_zeros(found[1])), 1
     if (found := _ISSUE_GLUED.match(word)) and (value := _ISSUE_VALUE.match(word, found.end())):
         return Item(Kind.ISSUE, word, strip_zeros(value[0])), 1
-    if folded in _ISSUE_WORDS and (value := _ISSUE_VALUE.fullmatch(following.removeprefix("#"))):
-        return Item(Kind.ISSUE, word, strip_zeros(value[0])), 2
     return None
 
 
