@@ -43,6 +43,7 @@ CORPUS: list[tuple[str, P]] = [
     ("Series 001 (1850).cbz", P(series="Series", number="1")),
     ("Series #1 2012.cbz", P(series="Series", number="1", year="2012")),
     ("Series 001 2012 (2011).cbz", P(series="Series", number="1", year="2011")),
+    ("Batman 1989.cbz", P(series="Batman", number="1989")),
     # --- counts ---------------------------------------------------------------------------------
     ("Series 001 (of 12).cbz", P(series="Series", number="1", count="12")),
     ("Series 01 of 12.cbz", P(series="Series", number="1", count="12")),

@@ -22,7 +22,8 @@ so it is pure, never raises, and compiles its patterns once. The rules, in order
    dashes (``" - "``). A part that is one bare number is the issue (``Series - 001 - Title``);
    otherwise the first part holding a number gives its LAST number, so numbers inside a series
    name stay there (``2000 AD 1234``, ``Spider-Man 2099 001``, ``Y - The Last Man 001``). A
-   plausible year (1900-2099) straight after another number is the year (``Saga 001 2012``).
+   plausible year (1900-2099) straight after the issue number, marked or not, is the year
+   (``Saga 001 2012``, ``Series #1 2012``); a lone bare year is an issue (``Batman 1989``).
    A number opening the name and followed by a word is part of the series (``100 Bullets``,
    ``2000 AD``) unless zero-padded (``01 Title`` is issue 1 titled "Title").
 6. **Series and title.** The series is the text before the first number or marker; the title
