@@ -23,8 +23,9 @@ from bagboard.adapters.storage.browse.folder_layout import Layout, LayoutStateme
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders
 from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
-from bagboard.domain.browse import SERIES_DEPTH, ComicRow, FolderRow, FolderShape
+from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
 from bagboard.domain.folder_layout import (
+    PUBLISHER_DEPTH,
     children_window,
     has_own_series,
     lists_children,
@@ -127,6 +128,8 @@ class SqlFolderBrowser(FolderBrowser):
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         self._kept_layouts: GenerationCache[Layout] = GenerationCache(_LAYOUTS_KEPT)
+        # Series lists also read a publisher's own series and its mixed series folders
+        # (``folder_layout.py``), kept while the index stays the same.
         self._layout = layout = LayoutStatements()
         dialect = engine.dialect.name
         folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
@@ -212,7 +215,7 @@ class SqlFolderBrowser(FolderBrowser):
     def series(self, publishers: Sequence[FolderRow], page: PageRequest) -> Page[FolderRow]:
         own_ids = sorted({row.id for row in publishers if has_own_series(row)})
         parents = sorted({row.id for row in publishers if lists_children(row)})
-        tops = sorted({row.id for row in publishers if row.depth == SERIES_DEPTH - 1})
+        tops = sorted({row.id for row in publishers if row.depth == PUBLISHER_DEPTH})
         if not own_ids and not parents:
             return empty(page)
         with lean(self._engine) as conn:
@@ -234,8 +237,9 @@ class SqlFolderBrowser(FolderBrowser):
             return {}
         wanted = tuple(sorted(set(paths)))
         # Two queries whatever the number of paths: the folders with their direct counts,
-        # then all their children with theirs. They count many index entries for a few
-        # numbers, so the shapes are kept for as long as the index stays the same.
+        # then all their children with theirs (and a third when comics lie deeper than the
+        # children of a series folder without comics of its own). They count many index
+        # entries for a few numbers, so the shapes are kept while the index stays the same.
         with lean(self._engine) as conn:
             return kept(
                 self._kept_shapes,
