@@ -63,7 +63,12 @@ def test_display_name_is_the_most_common_spelling() -> None:
         (FolderShape(2, 1, (("v1971", 3, 3),)), None),  # comics directly inside
         (FolderShape(2, 0, ()), None),  # nothing at all
         (FolderShape(2, 0, (("v1971", 3, 3), ("extras", 0, 0))), ("v1971",)),  # empty ignored
-        (FolderShape(2, 0, (("v1971", 3, 3), ("nested", 4, 0))), None),  # comics only deeper
+        # Comics only deeper: the folders holding them are volumes, by their path.
+        (
+            FolderShape(2, 0, (("v1971", 3, 3), ("nested", 4, 0)), ("nested/b", "nested/a 2")),
+            ("nested/a 2", "nested/b", "v1971"),
+        ),
+        (FolderShape(2, 0, (("v2", 1, 1),), ("v2/extra",)), ("v2", "v2/extra")),
         (FolderShape(1, 0, (("Batman", 3, 3), ("Superman", 2, 2))), None),  # a publisher
         (FolderShape(3, 0, (("a", 1, 1),)), None),  # a volume folder
     ],

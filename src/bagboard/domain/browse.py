@@ -102,11 +102,14 @@ SERIES_DEPTH = 2
 @dataclass(frozen=True, slots=True)
 class FolderShape:
     """What volume detection needs of one folder: its depth below the library root, the
-    comics it holds directly, and its children as (name, recursive count, direct count)."""
+    comics it holds directly, its children as (name, recursive count, direct count), and,
+    for a series folder holding no comic directly, the folders further down that hold some,
+    by their path below it (``Arc 1/v2``)."""
 
     depth: int
     direct_count: int
     children: tuple[tuple[str, int, int], ...] = ()
+    deeper: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,19 +171,21 @@ def display_name(spellings: Iterable[tuple[str, int]]) -> str:
 
 
 def volumes(shape: FolderShape) -> tuple[str, ...] | None:
-    """The volume folders of a series folder, or None when it is not a multi-volume series.
+    """The volumes of a series folder, or None when it is not a multi-volume series.
 
-    A multi-volume series holds no comic directly, and every subfolder that holds comics at
-    all holds some directly (contract §4.2). Only series folders (depth 2) qualify: a
-    publisher folder of flat series is not a multi-volume series. ``None`` means the key is
-    left out, never ``[]``.
+    A multi-volume series holds no comic directly; its volumes are the folders below it that
+    hold comics directly: its subfolders in the reference's layout (contract §4.2), paths
+    such as ``Arc 1/v2`` when comics lie deeper (``folder_layout``), in natural order. Only
+    series folders (depth 2) qualify: a publisher folder of flat series is not a multi-volume
+    series. ``None`` means the key is left out, never ``[]``.
     """
     if shape.depth != SERIES_DEPTH or shape.direct_count:
         return None
-    bearing = [(name, direct) for name, count, direct in shape.children if count > 0]
-    if not bearing or any(direct == 0 for _, direct in bearing):
+    holding = [name for name, _count, direct in shape.children if direct > 0]
+    holding += shape.deeper
+    if not holding:
         return None
-    return tuple(natural_sorted(name for name, _ in bearing))
+    return tuple(natural_sorted(holding))
 
 
 def is_volume_name(name: str) -> bool:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -19,11 +18,10 @@ from bagboard.domain.browse import (
     FolderRow,
     Scope,
     Sort,
-    check_path_part,
     grouping_key,
     volumes,
 )
-from bagboard.domain.errors import InvalidInput, InvalidPath, NotFound
+from bagboard.domain.errors import InvalidInput, NotFound
 from bagboard.domain.model import BrowseMode, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import FIRST_PAGE, MAX_PAGE_SIZE, Page, PageRequest
@@ -44,6 +42,7 @@ from bagboard.services.filters import (
     given,
     missing,
 )
+from bagboard.services.folder_paths import FolderPaths
 from bagboard.services.issues import IssueDetail
 from bagboard.services.listings import FolderContents, FolderItem, IssueItem, Listing
 from bagboard.services.scope import visible_path, visible_scope
@@ -75,6 +74,7 @@ class BrowseService:
         cache_ttl: timedelta = timedelta(0),
     ) -> None:
         self._folders = folders
+        self._paths = FolderPaths(folders)
         self._metadata = metadata
         self._progress = progress
         self._entries = CatalogEntries(index, clock, cache_ttl)
@@ -126,9 +126,11 @@ class BrowseService:
         if effective is BrowseMode.FILESYSTEM:
             if not publisher:
                 raise missing(MISSING_PUBLISHER)
-            parents = self._resolve(scope, None, publisher)
-            rows = self._folders.children([p.id for p in parents], page)
-            shapes = self._folders.shapes([row.path for row in rows.items])
+            parents = self._paths.publishers(scope, publisher)
+            rows = self._folders.series(parents, page)
+            shapes = self._folders.shapes(
+                [row.path for row in rows.items if row.depth == SERIES_DEPTH]
+            )
             items = [
                 FolderItem(row, volumes(shapes[row.path]) if row.path in shapes else None)
                 for row in rows.items
@@ -159,9 +161,10 @@ class BrowseService:
         if effective is BrowseMode.FILESYSTEM:
             if not publisher or not series:
                 raise missing(MISSING_PUBLISHER_OR_SERIES)
-            folders = self._resolve(scope, self._resolve(scope, None, publisher), series)
+            publishers = self._paths.publishers(scope, publisher)
+            folders = self._paths.series(scope, publishers, series)
             if volume:
-                folders = self._resolve(scope, folders, volume)
+                folders = self._paths.volumes(scope, folders, volume)
             comics = self._folders.comics([f.id for f in folders], page)
         else:
             if not series:
@@ -231,23 +234,6 @@ class BrowseService:
         return self._entries.details(items)
 
     # --- helpers ---------------------------------------------------------------------------
-
-    def _resolve(
-        self, scope: Scope, parents: Sequence[FolderRow] | None, raw: str
-    ) -> list[FolderRow]:
-        """Folders a name or an absolute path stands for, below ``parents`` (None: the
-        publisher level). An absolute path outside the visible libraries is refused."""
-        check_path_part(raw)
-        if raw.startswith("/"):
-            path = posixpath.normpath(raw)
-            if not scope.contains(path):
-                raise InvalidPath("invalid path")
-            row = self._folders.at(scope.library_ids, path)
-            return [row] if row is not None else []
-        if parents is not None and not parents:
-            return []
-        parent_ids = None if parents is None else [p.id for p in parents]
-        return self._folders.named(scope.library_ids, parent_ids, raw)
 
     def _subfolders(self, parent: FolderRow) -> tuple[FolderItem, ...]:
         """Every child of ``parent``, a full page at a time; series folders with their

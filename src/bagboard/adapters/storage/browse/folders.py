@@ -19,10 +19,18 @@ from sqlalchemy import (
     select,
 )
 
+from bagboard.adapters.storage.browse.folder_layout import Layout, LayoutStatements, direct_count
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders
 from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
+from bagboard.domain.folder_layout import (
+    PUBLISHER_DEPTH,
+    children_window,
+    has_own_series,
+    lists_children,
+    merge_series,
+)
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.folder_browser import FolderBrowser
@@ -32,6 +40,7 @@ __all__ = ["COMIC", "PAGES_KEPT", "PagedStatement", "SqlFolderBrowser", "bytewis
 T = TypeVar("T")
 
 _SHAPES_KEPT = 512  # pages of series folders
+_LAYOUTS_KEPT = 256  # publishers' own series and nested series
 # Pages of comics kept per browser: about 25 KB each (50 rows), a few megabytes in all.
 PAGES_KEPT = 128
 
@@ -86,11 +95,23 @@ class PagedStatement:
         self, conn: LeanConnection, page: PageRequest, make: Callable[..., T], **values: Any
     ) -> Page[T]:
         """One page, counted only when the page alone cannot tell the total."""
-        rows = conn.all(self._page, limit=page.limit, offset=page.offset, **values)
-        total = page.offset + len(rows)
-        if (rows and len(rows) == page.limit) or (not rows and page.offset > 0):
+        rows, total = self.window(conn, page.offset, page.limit, make, **values)
+        return Page(rows, total, page)
+
+    def window(
+        self,
+        conn: LeanConnection,
+        offset: int,
+        limit: int,
+        make: Callable[..., T],
+        **values: Any,
+    ) -> tuple[list[T], int]:
+        """``limit`` rows from ``offset`` on, and the total (counted only when needed)."""
+        rows = conn.all(self._page, limit=limit, offset=offset, **values)
+        total = offset + len(rows)
+        if (rows and len(rows) == limit) or (not rows and offset > 0):
             total = conn.scalar(self._count, **values)
-        return Page([make(*row) for row in rows], total, page)
+        return [make(*row) for row in rows], total
 
 
 def empty(page: PageRequest) -> Page[Any]:
@@ -106,13 +127,19 @@ class SqlFolderBrowser(FolderBrowser):
         self._engine = engine
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
+        self._kept_layouts: GenerationCache[Layout] = GenerationCache(_LAYOUTS_KEPT)
+        # Series lists also read a publisher's own series and its mixed series folders
+        # (``folder_layout.py``), kept while the index stays the same.
+        self._layout = layout = LayoutStatements()
         dialect = engine.dialect.name
         folder_order = (folders.c.name_sort, bytewise(folders.c.name, dialect), folders.c.id)
         comic_order = (comics.c.name_sort, bytewise(comics.c.name, dialect), comics.c.id)
         libraries = folders.c.library_id.in_(bindparam("libraries", expanding=True))
         parents = folders.c.parent_id.in_(bindparam("parents", expanding=True))
-        publishers = (libraries, folders.c.depth == 1)
-        self._publishers = PagedStatement(_FOLDER.where(*publishers).order_by(*folder_order))
+        publishers = (libraries, *layout.is_publisher)
+        self._publishers = PagedStatement(
+            layout.publisher_columns.where(*publishers).order_by(*folder_order)
+        )
         # The sort key narrows a name lookup to one entry of the (parent, name_sort) or
         # (library, depth, name_sort) index; the raw name makes the match exact.
         same_name = (
@@ -121,7 +148,7 @@ class SqlFolderBrowser(FolderBrowser):
             libraries,
         )
         self._named_publisher = Prepared(
-            _FOLDER.where(*same_name, folders.c.depth == 1).order_by(*folder_order)
+            layout.publisher_columns.where(*same_name, *layout.is_publisher).order_by(*folder_order)
         )
         self._named_child = Prepared(_FOLDER.where(*same_name, parents).order_by(*folder_order))
         self._at = Prepared(_FOLDER.where(folders.c.path == bindparam("path"), libraries))
@@ -133,7 +160,13 @@ class SqlFolderBrowser(FolderBrowser):
         )
         child = folders.alias("child")
         self._child_shapes = Prepared(
-            select(child.c.parent_id, child.c.name, child.c.comic_count, _direct_count(child.c.id))
+            select(
+                child.c.parent_id,
+                child.c.name,
+                child.c.comic_count,
+                _direct_count(child.c.id),
+                child.c.id,
+            )
             .where(child.c.parent_id.in_(bindparam("parents", expanding=True)))
             .order_by(child.c.parent_id, child.c.name_sort, child.c.name, child.c.id)
         )
@@ -179,13 +212,34 @@ class SqlFolderBrowser(FolderBrowser):
         with lean(self._engine) as conn:
             return self._children.page(conn, page, FolderRow, parents=parent_ids)
 
+    def series(self, publishers: Sequence[FolderRow], page: PageRequest) -> Page[FolderRow]:
+        own_ids = sorted({row.id for row in publishers if has_own_series(row)})
+        parents = sorted({row.id for row in publishers if lists_children(row)})
+        tops = sorted({row.id for row in publishers if row.depth == PUBLISHER_DEPTH})
+        if not own_ids and not parents:
+            return empty(page)
+        with lean(self._engine) as conn:
+            own, nested = kept(
+                self._kept_layouts,
+                (tuple(own_ids), tuple(tops)),
+                current_generation(conn),
+                lambda: self._layout.own_and_nested(conn, own_ids, tops),
+            )
+            rows: list[FolderRow] = []
+            total = 0
+            start, limit = children_window(len(own), sum(len(n) for _, n in nested.values()), page)
+            if parents:
+                rows, total = self._children.window(conn, start, limit, FolderRow, parents=parents)
+        return merge_series(own, nested, start, rows, total, page)
+
     def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:
         if not paths:
             return {}
         wanted = tuple(sorted(set(paths)))
         # Two queries whatever the number of paths: the folders with their direct counts,
-        # then all their children with theirs. They count many index entries for a few
-        # numbers, so the shapes are kept for as long as the index stays the same.
+        # then all their children with theirs (and a third when comics lie deeper than the
+        # children of a series folder without comics of its own). They count many index
+        # entries for a few numbers, so the shapes are kept while the index stays the same.
         with lean(self._engine) as conn:
             return kept(
                 self._kept_shapes,
@@ -198,10 +252,21 @@ class SqlFolderBrowser(FolderBrowser):
         own = conn.all(self._own_shapes, paths=wanted)
         rows = conn.all(self._child_shapes, parents=[row[0] for row in own]) if own else []
         children: dict[int, list[tuple[str, int, int]]] = {}
-        for parent_id, name, count, direct in rows:
+        # Volume detection looks below the subfolders of a series folder holding no comic
+        # directly, when comics lie deeper than them.
+        deep: dict[int, int] = {}  # subfolder id -> its parent's id
+        for parent_id, name, count, direct, child_id in rows:
             children.setdefault(parent_id, []).append((name, count, direct))
+            if count > direct:
+                deep[child_id] = parent_id
+        deeper = self._layout.deeper(conn, own, deep)
         return {
-            path: FolderShape(depth, direct, tuple(children.get(folder_id, ())))
+            path: FolderShape(
+                depth,
+                direct,
+                tuple(children.get(folder_id, ())),
+                tuple(sorted(deeper.get(path, ()))),
+            )
             for folder_id, path, depth, direct in own
         }
 
@@ -218,5 +283,4 @@ class SqlFolderBrowser(FolderBrowser):
             )
 
 
-def _direct_count(folder_id: ColumnElement[int]) -> ColumnElement[int]:
-    return select(func.count()).where(comics.c.folder_id == folder_id).scalar_subquery()
+_direct_count = direct_count
