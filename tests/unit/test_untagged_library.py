@@ -139,3 +139,24 @@ def test_comics_indexed_before_names_filled_metadata_are_filled_by_the_next_scan
     # Filled once: the scan after that has nothing left to do.
     report = world.app.scanner().scan(world.library)
     assert (report.new, report.changed, report.moved) == (0, 0, 0)
+
+
+def test_every_layout_is_browsable_by_folder(world: Untagged) -> None:
+    def fs(url: str, **params: str) -> list[dict[str, Any]]:
+        return world.items(url, mode="filesystem", **params)
+
+    publishers = {item["name"]: item for item in fs("/library/publishers")}
+    # The root holds a comic: it is a publisher too, named after its folder.
+    assert sorted(publishers) == ["Image", "Monstress", "Saga", "Tagged", "comics"]
+    # A series folder directly under the root is a publisher and its own series.
+    (saga,) = fs("/library/series", publisher="Saga")
+    assert (saga["name"], saga["path"], saga["count"]) == ("Saga", str(world.root / "Saga"), 2)
+    issues = fs("/library/issues", publisher="Saga", series=saga["path"])
+    assert [issue["name"] for issue in issues] == ["Saga 001 (2012).cbz", "Saga 002 (2012).cbz"]
+    # The comic at the root, through the root's own publisher and series.
+    root = publishers["comics"]["path"]
+    (series,) = fs("/library/series", publisher=root)
+    loose = fs("/library/issues", publisher=root, series=series["path"])
+    assert [issue["name"] for issue in loose] == ["Loose One-Shot.cbz"]
+    # And the Publisher/Series layout as before.
+    assert [s["name"] for s in fs("/library/series", publisher="Image")] == ["Paper Girls"]
