@@ -40,7 +40,7 @@ class LibraryStore(Protocol):
 
     def remove(self, library_id: int) -> Library | None:
         """Forget the library and return it as it was; None, writing nothing, when there is
-        none. Its id is never given to another library. What a store keeps of it goes with
+        none. What a store keeps of it goes with
         it: its folders and comics in the index (with their page lists and facets), the
         shelf entries in it, and users' grants of it (a user limited to it alone then sees
         nothing). Reading positions and read marks of its comics stay, keyed by the comic's

@@ -48,7 +48,7 @@ class UserStore(Protocol):
         ...
 
     def remove(self, user_id: int) -> User | None:
-        """Delete the user and return it as it was; None when there is none. Its id is never
-        given to another user. A store that keeps the user's API tokens, shelves, reading
-        positions or read marks deletes them with it."""
+        """Delete the user and return it as it was; None when there is none. A store that
+        keeps the user's API tokens, shelves, reading positions or read marks deletes them
+        with it."""
         ...
