@@ -94,7 +94,7 @@ PROBLEMS: Final = _envelope(
             "id": 57,
             "library": "comics",
             "path": f"{_ASM}/Amazing Spider-Man #2.cbz",
-            "error": "not a comic archive (zip, rar, 7z or tar)",
+            "error": "the archive is corrupt, truncated or in an unsupported format",
             "tried_at": _STAMP,
         }
     ]
