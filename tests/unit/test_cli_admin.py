@@ -234,3 +234,25 @@ def test_a_removed_users_token_is_refused_at_once_here_and_within_the_cache_else
     finally:
         server.close()
         admin.close()
+
+
+def test_in_memory_a_library_removed_and_added_back_keeps_positions_too(comics: Path) -> None:
+    hero = str(comics / "Acme" / "Hero" / "Hero 002.cbz")
+    with open_library(memory=True) as app:
+        app.scan(comics)
+        owner = app.user()
+        kid = app.user("kid")
+        app.update_user("kid", library_ids=[app.find_library(comics).id])
+        app.progress.save(owner, hero, ProgressChange(page_number=3))
+        app.progress.mark_read(owner, hero)
+        before = app.container.library_index().comic_at(hero)
+        removed = app.remove_library(comics)
+        assert [user.name for user in removed.lost_access] == [kid.name]
+        assert app.accounts.user("kid").library_ids == frozenset()
+        assert app.libraries.list() == []
+        app.scan(comics)
+        comic = app.container.library_index().comic_at(hero)
+        assert comic is not None and before is not None and comic.id != before.id
+        detail = app.issues.detail(owner, comic.id)
+        assert detail.progress is not None and detail.progress.page_number == 3
+        assert detail.reading.is_read
