@@ -21,6 +21,7 @@ from bagboard.domain.errors import (
     CoverFailed,
     CoverUnavailable,
     DomainError,
+    Forbidden,
     ImageUnreadable,
     InvalidInput,
     InvalidMode,
@@ -33,6 +34,7 @@ from bagboard.domain.errors import (
 from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
 from bagboard.domain.model import ApiToken, BrowseMode, Library, Role, ServerSettings, User
 from bagboard.domain.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest
+from bagboard.domain.problems import Problem
 from bagboard.domain.progress import (
     ComicReading,
     Device,
@@ -56,8 +58,9 @@ from bagboard.services.browse import (
 from bagboard.services.cover_warming import CoverWarmer, WarmReport
 from bagboard.services.downloads import ComicDownload
 from bagboard.services.issues import IssueDetail, IssueService
-from bagboard.services.libraries import LibraryService
+from bagboard.services.libraries import LibraryService, RemovedLibrary
 from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.problems import ProblemService, ProblemView
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
@@ -101,6 +104,7 @@ __all__ = [
     "FolderContents",
     "FolderItem",
     "FolderRow",
+    "Forbidden",
     "ImageUnreadable",
     "IndexedComic",
     "InvalidInput",
@@ -120,10 +124,14 @@ __all__ = [
     "Page",
     "PageInfo",
     "PageRequest",
+    "Problem",
+    "ProblemService",
+    "ProblemView",
     "ProgressChange",
     "ProgressService",
     "ReadingProgress",
     "ReadingState",
+    "RemovedLibrary",
     "Rendition",
     "RenditionKey",
     "RenditionService",

@@ -28,12 +28,14 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
+from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.adapters.storage.admin.libraries import SqlLibraryStore
+from bagboard.adapters.storage.admin.problems import SqlProblemList
 from bagboard.adapters.storage.admin.settings import SqlSettingsStore
 from bagboard.adapters.storage.admin.tokens import SqlTokenStore
 from bagboard.adapters.storage.admin.users import SqlUserStore
@@ -54,6 +56,7 @@ from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
@@ -104,25 +107,6 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     engine = providers.Resource(_migrated_engine, config.database_url)
 
-    users = providers.Selector(
-        config.storage,
-        memory=providers.Singleton(MemoryUserStore),
-        sql=providers.Singleton(SqlUserStore, engine),
-    )
-    tokens = providers.Selector(
-        config.storage,
-        memory=providers.Singleton(MemoryTokenStore),
-        sql=providers.Singleton(SqlTokenStore, engine),
-    )
-    _library_store = providers.Selector(
-        config.storage,
-        memory=providers.Singleton(MemoryLibraryStore),
-        sql=providers.Singleton(SqlLibraryStore, engine),
-    )
-    # Read on every request: remembered briefly (see services/cached_stores.py).
-    libraries = providers.Singleton(
-        CachedLibraryStore, _library_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
-    )
     _settings_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemorySettingsStore),
@@ -157,6 +141,34 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryProgressStore, library_index),
         sql=providers.Singleton(SqlProgressStore, engine),
     )
+    tokens = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryTokenStore),
+        sql=providers.Singleton(SqlTokenStore, engine),
+    )
+    # The memory stores are told of a removed user or library by the ones removing it, as
+    # SQL cascades (adapters/memory/followers.py); positions before the index they read.
+    users = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryUserStore, tokens, shelves, progress_store),
+        sql=providers.Singleton(SqlUserStore, engine),
+    )
+    _library_store = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(
+            MemoryLibraryStore, progress_store, shelves, users, library_index
+        ),
+        sql=providers.Singleton(SqlLibraryStore, engine),
+    )
+    # Read on every request: remembered briefly (see services/cached_stores.py).
+    libraries = providers.Singleton(
+        CachedLibraryStore, _library_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
+    )
+    problem_list = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryProblemList, library_index),
+        sql=providers.Singleton(SqlProblemList, engine),
+    )
     archive_reader = providers.Singleton(FileArchiveReader)
     page_reader = providers.Singleton(FileArchiveReader, open_handles=OPEN_ARCHIVES)
     page_images = providers.Singleton(PillowImages)
@@ -184,7 +196,8 @@ class Container(containers.DeclarativeContainer):
     authenticator = providers.Singleton(
         Authenticator, users, tokens, clock, cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS)
     )
-    library_service = providers.Factory(LibraryService, libraries)
+    library_service = providers.Factory(LibraryService, libraries, users)
+    problem_service = providers.Factory(ProblemService, problem_list, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
     # A singleton: it remembers which covers failed, so each is logged and tried once.
     rendition_service = providers.Singleton(

@@ -61,10 +61,19 @@ class ProgressBar:
             self._stream.flush()
 
 
-def describe_report(name: str, report: ScanReport) -> str:
+def describe_report(name: str, report: ScanReport, unreadable: int | None = None) -> str:
+    """One line for a finished scan. ``unreadable`` is how many files of the library the
+    index holds as unreadable after it (the scan itself counts only those it opened, and an
+    unreadable file is opened again only when it changes); without it, the scan's count."""
+    if unreadable is None:
+        unreadable_text = f"{report.unreadable:,} unreadable"
+    else:
+        unreadable_text = f"{unreadable:,} unreadable"
+        if unreadable:
+            unreadable_text += " (bagboard problems lists them)"
     return (
         f"{name}: {report.new:,} new, {report.changed:,} changed, {report.moved:,} moved, "
-        f"{report.removed:,} removed, {report.unreadable:,} unreadable, "
+        f"{report.removed:,} removed, {unreadable_text}, "
         f"{report.unchanged:,} unchanged in {report.elapsed:.1f}s "
         f"({report.files_per_second:,.0f} files/s)"
     )

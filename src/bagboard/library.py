@@ -9,6 +9,7 @@ may run beside a server on the same data folder. The web framework is imported o
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
@@ -18,14 +19,15 @@ from bagboard.adapters.archive.reader import FileArchiveReader
 from bagboard.bootstrap import SQL, Container, build
 from bagboard.config import Settings, load_settings
 from bagboard.domain.errors import UserNotFound
-from bagboard.domain.model import Library, User
+from bagboard.domain.model import Library, Role, User
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
-from bagboard.services.libraries import LibraryService
+from bagboard.services.libraries import LibraryService, RemovedLibrary
 from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.progress import ProgressCallback
@@ -124,6 +126,12 @@ class ComicLibrary:
         return service
 
     @property
+    def problems(self) -> ProblemService:
+        """The files the scans could not read, by library."""
+        service: ProblemService = self._container.problem_service()
+        return service
+
+    @property
     def settings(self) -> SettingsService:
         """Server-wide settings, such as the default browse mode."""
         service: SettingsService = self._container.settings_service()
@@ -153,6 +161,42 @@ class ComicLibrary:
             targets = [self.add_folder(root)]
         scanner = self.scanner()
         return [scanner.scan(library, full=full, progress=progress) for library in targets]
+
+    def find_library(self, target: StrPath) -> Library:
+        """The library at ``target``, a path resolved as ``add_folder`` resolves it or taken as
+        given (the folder may be gone from disk), else the library named ``target``."""
+        raw = str(target)
+        path = Path(raw).expanduser()
+        return self.libraries.find(raw, [str(path.resolve()), str(path.absolute())])
+
+    def remove_library(self, target: StrPath) -> RemovedLibrary:
+        """Forget the library ``find_library`` finds, and its index. Reading positions and
+        read marks stay, by path: adding the folder back and scanning it brings them back.
+        Shelf entries in it and users' grants of it go."""
+        return self.libraries.remove(self.find_library(target))
+
+    def update_user(
+        self,
+        name: str,
+        *,
+        role: Role | None = None,
+        library_ids: Iterable[int] | None = None,
+        all_libraries: bool = False,
+    ) -> User:
+        """Change a user's role or library allowance (``AccountService.update_user``); this
+        process's server sees the change at once, another within two seconds."""
+        user = self.accounts.update_user(
+            name, role=role, library_ids=library_ids, all_libraries=all_libraries
+        )
+        self.authenticator.forget()
+        return user
+
+    def remove_user(self, name: str) -> User:
+        """Delete a user, its tokens and its reading state (``AccountService.remove_user``);
+        this process's server refuses its tokens at once, another within two seconds."""
+        user = self.accounts.remove_user(name)
+        self.authenticator.forget()
+        return user
 
     def user(self, name: str | None = None) -> User:
         """The user named ``name``, created (as a reader) when there is none; without a name,

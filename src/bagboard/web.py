@@ -16,6 +16,7 @@ from bagboard.config import Settings
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
@@ -58,6 +59,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: RenditionService = container.rendition_service()
         return service
 
+    def problems() -> ProblemService:
+        service: ProblemService = container.problem_service()
+        return service
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -67,6 +72,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         issues=issues,
         progress=progress,
         renditions=renditions,
+        problems=problems,
         public_url=settings.public_url,
         trusted_proxies=settings.trusted_proxies,
     )

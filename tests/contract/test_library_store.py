@@ -71,3 +71,31 @@ def test_set_enabled_is_idempotent(library_store: LibraryStore) -> None:
 def test_set_enabled_on_an_unknown_library_is_none(library_store: LibraryStore) -> None:
     assert library_store.set_enabled(999_999, False) is None
     assert library_store.list() == []
+
+
+def test_remove_returns_the_library_and_forgets_it(library_store: LibraryStore) -> None:
+    comics = library_store.add("Comics", "/srv/comics")
+    manga = library_store.add("Manga", "/srv/manga")
+    library_store.set_enabled(comics.id, False)
+    removed = library_store.remove(comics.id)
+    assert removed == Library(comics.id, "Comics", "/srv/comics", enabled=False)
+    assert library_store.get(comics.id) is None
+    assert library_store.get_by_root("/srv/comics") is None
+    assert library_store.list() == [manga]
+    assert library_store.remove(comics.id) is None
+
+
+def test_remove_of_an_unknown_library_is_none(library_store: LibraryStore) -> None:
+    comics = library_store.add("Comics", "/srv/comics")
+    assert library_store.remove(999_999) is None
+    assert library_store.list() == [comics]
+
+
+def test_a_removed_root_may_be_added_again(library_store: LibraryStore) -> None:
+    first = library_store.add("Comics", "/srv/comics")
+    other = library_store.add("Manga", "/srv/manga")
+    library_store.remove(first.id)
+    again = library_store.add("Comics", "/srv/comics")
+    assert again.id != other.id
+    assert library_store.get_by_root("/srv/comics") == again
+    assert library_store.get(again.id) == again

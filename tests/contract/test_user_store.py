@@ -112,3 +112,53 @@ def test_restrictions_belong_to_their_own_user(
         User(other.id, "other", Role.READER, None),
     ]
     assert user_store.first_owner() == owner
+
+
+def test_update_sets_the_role_and_replaces_the_allowance(
+    user_store: UserStore, comics: Library, manga: Library
+) -> None:
+    user = user_store.add("kid", Role.READER, [comics.id])
+    other = user_store.add("other", Role.READER, [comics.id])
+    updated = user_store.update(user.id, Role.OWNER, [manga.id])
+    assert updated == User(user.id, "kid", Role.OWNER, frozenset({manga.id}))
+    assert user_store.get(user.id) == updated
+    assert user_store.get_by_name("KID") == updated
+    assert user_store.first_owner() == updated
+    assert user_store.get(other.id) == other  # only that user changed
+
+
+def test_update_lifts_or_empties_the_allowance(user_store: UserStore, comics: Library) -> None:
+    user = user_store.add("kid", Role.READER, [comics.id])
+    lifted = user_store.update(user.id, Role.READER, None)
+    assert lifted is not None and lifted.library_ids is None
+    assert user_store.get(user.id) == lifted
+    emptied = user_store.update(user.id, Role.READER, [])
+    assert emptied is not None and emptied.library_ids == frozenset()
+    assert user_store.list() == [emptied]
+
+
+def test_update_of_an_unknown_user_is_none_and_changes_nothing(user_store: UserStore) -> None:
+    user = user_store.add("kid", Role.READER)
+    assert user_store.update(999_999, Role.OWNER, None) is None
+    assert user_store.list() == [user]
+
+
+def test_remove_returns_the_user_and_forgets_it(user_store: UserStore, comics: Library) -> None:
+    kid = user_store.add("kid", Role.READER, [comics.id])
+    other = user_store.add("other", Role.OWNER)
+    assert user_store.remove(kid.id) == kid
+    assert user_store.get(kid.id) is None
+    assert user_store.get_by_name("kid") is None
+    assert user_store.list() == [other]
+    assert user_store.remove(kid.id) is None
+    assert user_store.remove(999_999) is None
+
+
+def test_a_removed_users_name_is_free_again(user_store: UserStore) -> None:
+    first = user_store.add("a", Role.READER)
+    second = user_store.add("b", Role.READER)
+    user_store.remove(first.id)
+    again = user_store.add("A", Role.READER)
+    assert again.id != second.id
+    assert user_store.get_by_name("a") == again
+    assert user_store.list() == sorted([second, again], key=lambda user: user.id)

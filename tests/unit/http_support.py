@@ -19,6 +19,7 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
@@ -31,6 +32,7 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
@@ -83,6 +85,12 @@ def empty_shelves(clock: ManualClock) -> ShelfService:
     )
 
 
+def empty_problems() -> ProblemService:
+    """The unreadable files of an empty in-memory library, for apps that test other endpoints."""
+    index = MemoryLibraryIndex()
+    return ProblemService(MemoryProblemList(index), MemoryLibraryStore())
+
+
 def issue_app(
     wiring: IssueWiring, clock: ManualClock, progress: ProgressService | None = None
 ) -> tuple[Litestar, dict[str, str]]:
@@ -102,6 +110,7 @@ def issue_app(
             issues=lambda: wiring.issues,
             progress=lambda: positions,
             renditions=lambda: wiring.renditions,
+            problems=empty_problems,
         )
     )
     secret = AccountService(users, tokens, clock).create_token(None).secret
@@ -204,6 +213,7 @@ def running_api(
         issues=empty_issues,
         progress=lambda: progress,
         renditions=empty_renditions,
+        problems=empty_problems,
     )
     app = create_app(services, debug=debug, extra_route_handlers=TEST_ROUTES)
     with TestClient(AccessLogMiddleware(app) if access_log else app) as client:

@@ -23,6 +23,7 @@ from tests.unit.http_support import (
     bearer,
     empty_browse,
     empty_issues,
+    empty_problems,
     empty_progress,
     empty_renditions,
     empty_shelves,
@@ -54,6 +55,7 @@ def plain_services() -> HttpServices:
         issues=empty_issues,
         progress=lambda: progress,
         renditions=empty_renditions,
+        problems=empty_problems,
     )
 
 

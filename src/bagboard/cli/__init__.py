@@ -11,6 +11,7 @@ from bagboard.cli.covers import add_covers_commands
 from bagboard.cli.db import add_db_commands
 from bagboard.cli.demo import add_demo_command
 from bagboard.cli.library import add_library_commands
+from bagboard.cli.problems import add_problems_command
 from bagboard.cli.scan import add_scan_command
 from bagboard.cli.serve import add_serve_command
 from bagboard.cli.settings import add_settings_commands
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_command(commands, leaf)
     add_demo_command(commands, leaf)
     add_scan_command(commands, leaf)
+    add_problems_command(commands, leaf)
     add_db_commands(commands, leaf)
     add_covers_commands(commands, leaf)
     add_conformance_command(commands)

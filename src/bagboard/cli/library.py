@@ -8,7 +8,12 @@ from pathlib import Path
 from bagboard.cli.common import Commands, Handler, Leaf, err, folder, out
 from bagboard.library import ComicLibrary
 
-__all__ = ["add_library_commands", "cmd_library_add", "cmd_library_list"]
+__all__ = [
+    "add_library_commands",
+    "cmd_library_add",
+    "cmd_library_list",
+    "cmd_library_remove",
+]
 
 
 def cmd_library_add(app: ComicLibrary, args: argparse.Namespace) -> int:
@@ -24,6 +29,25 @@ def cmd_library_list(app: ComicLibrary, args: argparse.Namespace) -> int:
     for lib in libraries:
         state = "enabled" if lib.enabled else "disabled"
         out(f"{lib.id}\t{state}\t{lib.name}\t{lib.root}")
+    return 0
+
+
+def cmd_library_remove(app: ComicLibrary, args: argparse.Namespace) -> int:
+    removed = app.remove_library(args.path)
+    lib = removed.library
+    line = (
+        f"removed library {lib.id}: {lib.name} ({lib.root}); its index and shelf entries are "
+        "gone, reading positions and read marks are kept for when it is added back"
+    )
+    if removed.lost_access:
+        names = [
+            f"{user.name} (now sees no library)"
+            if user.library_ids == frozenset({lib.id})
+            else user.name
+            for user in removed.lost_access
+        ]
+        line += f"; lost access to it: {', '.join(names)}"
+    out(line)
     return 0
 
 
@@ -45,6 +69,12 @@ def add_library_commands(commands: Commands, leaf: Leaf) -> None:
     add.add_argument("path", metavar="PATH")
     add.add_argument("--name", help="display name (default: the folder name)")
     leaf(lib, "list", cmd_library_list, "list libraries")
+    leaf(
+        lib,
+        "remove",
+        cmd_library_remove,
+        "forget a library and its index (reading positions are kept, by path)",
+    ).add_argument("path", metavar="PATH", help="the library's folder, or its name")
     leaf(
         lib, "disable", _set_library_enabled(False), "hide a library without forgetting it"
     ).add_argument("path", metavar="PATH")

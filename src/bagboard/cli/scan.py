@@ -59,21 +59,25 @@ def cmd_scan(app: ComicLibrary, args: argparse.Namespace) -> int:
         finally:
             if bar is not None:
                 bar.close()
-        err(describe_report(library.name, report))
-        results.append((library, report))
+        # Counted in the index after the scan: files that failed before and did not change
+        # are not opened again, so the report alone would not count them.
+        unreadable = app.problems.count(library)
+        err(describe_report(library.name, report, unreadable))
+        results.append((library, report, unreadable))
     if args.warm_covers:
-        warm_with_bar(app, [library for library, _ in results], DEFAULT_COVER_SIZE)
+        warm_with_bar(app, [library for library, _, _ in results], DEFAULT_COVER_SIZE)
     app.close()  # ends the worker pool, so its peak memory is counted below
     if args.json:
         own, workers = _peak_rss_mib()
-        for library, report in results:
+        for library, report, unreadable in results:
             line = {
                 "library": library.root,
                 "new": report.new,
                 "changed": report.changed,
                 "moved": report.moved,
                 "removed": report.removed,
-                "unreadable": report.unreadable,
+                "unreadable": unreadable,  # in the library now, as the text line says
+                "unreadable_opened": report.unreadable,  # of the files this scan opened
                 "unchanged": report.unchanged,
                 "folders": report.folders,
                 "elapsed": report.elapsed,

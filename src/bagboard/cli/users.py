@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from bagboard.cli.common import Commands, Leaf, err, out, when
-from bagboard.domain.model import Role
+from bagboard.domain.model import Role, User
 from bagboard.library import ComicLibrary
 
 __all__ = [
@@ -17,6 +17,8 @@ __all__ = [
     "cmd_token_revoke",
     "cmd_user_add",
     "cmd_user_list",
+    "cmd_user_remove",
+    "cmd_user_update",
 ]
 
 
@@ -31,14 +33,43 @@ def cmd_user_add(app: ComicLibrary, args: argparse.Namespace) -> int:
     return 0
 
 
+def _scope(user: User, roots: dict[int, str]) -> str:
+    if user.library_ids is None:
+        return "all libraries"
+    return ", ".join(roots.get(i, str(i)) for i in sorted(user.library_ids)) or "none"
+
+
 def cmd_user_list(app: ComicLibrary, args: argparse.Namespace) -> int:
-    libraries = {lib.id: lib.root for lib in app.libraries.list()}
+    roots = {lib.id: lib.root for lib in app.libraries.list()}
     for user in app.accounts.list_users():
-        if user.library_ids is None:
-            scope = "all libraries"
-        else:
-            scope = ", ".join(libraries.get(i, str(i)) for i in sorted(user.library_ids)) or "none"
-        out(f"{user.id}\t{user.name}\t{user.role}\t{scope}")
+        out(f"{user.id}\t{user.name}\t{user.role}\t{_scope(user, roots)}")
+    return 0
+
+
+def cmd_user_update(app: ComicLibrary, args: argparse.Namespace) -> int:
+    library_ids = None
+    if args.library:
+        library_ids = [app.find_library(raw).id for raw in args.library]
+    user = app.update_user(
+        args.name,
+        role=None if args.role is None else Role.parse(args.role),
+        library_ids=library_ids,
+        all_libraries=args.all_libraries,
+    )
+    roots = {lib.id: lib.root for lib in app.libraries.list()}
+    out(f"updated user {user.id}: {user.name} ({user.role}; {_scope(user, roots)})")
+    return 0
+
+
+def cmd_user_remove(app: ComicLibrary, args: argparse.Namespace) -> int:
+    live = [t for t in app.accounts.list_tokens(args.name) if t.is_active]
+    user = app.remove_user(args.name)
+    tokens = "1 token" if len(live) == 1 else f"{len(live)} tokens"
+    out(
+        f"removed user {user.id}: {user.name} ({user.role}) with {tokens}, its shelves, "
+        "reading positions and read marks; a running server refuses its tokens within "
+        "2 seconds"
+    )
     return 0
 
 
@@ -84,6 +115,25 @@ def add_user_commands(commands: Commands, leaf: Leaf) -> None:
         help="limit the user to this library (repeatable; default: every library)",
     )
     leaf(user, "list", cmd_user_list, "list users")
+    update = leaf(user, "update", cmd_user_update, "change a user's role or libraries")
+    update.add_argument("name", metavar="NAME")
+    update.add_argument("--role", choices=["owner", "reader"], help="default: unchanged")
+    update.add_argument(
+        "--library",
+        action="append",
+        metavar="PATH",
+        help="limit the user to this library, replacing the present limit (repeatable; "
+        "a folder or a library name)",
+    )
+    update.add_argument(
+        "--all-libraries", action="store_true", help="let the user see every library again"
+    )
+    leaf(
+        user,
+        "remove",
+        cmd_user_remove,
+        "delete a user with its tokens, shelves and reading positions",
+    ).add_argument("name", metavar="NAME")
 
 
 def add_token_commands(commands: Commands, leaf: Leaf) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "CoverFailed",
     "CoverUnavailable",
     "DomainError",
+    "Forbidden",
     "ImageUnreadable",
     "InvalidInput",
     "InvalidMode",
@@ -91,6 +92,12 @@ class InvalidPath(InvalidInput):
     """A path is malformed, climbs out with ``..``, or lies outside every enabled library."""
 
     code = "invalid_path"
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this (an owner-only request from a reader)."""
+
+    code = "forbidden"
 
 
 class ApiDisabled(DomainError):

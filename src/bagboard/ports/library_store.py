@@ -37,3 +37,13 @@ class LibraryStore(Protocol):
         """Enable or disable a library and return it as stored now (setting the state it
         already has is no error); None, writing nothing, when there is no such library."""
         ...
+
+    def remove(self, library_id: int) -> Library | None:
+        """Forget the library and return it as it was; None, writing nothing, when there is
+        none. What a store keeps of it goes with
+        it: its folders and comics in the index (with their page lists and facets), the
+        shelf entries in it, and users' grants of it (a user limited to it alone then sees
+        nothing). Reading positions and read marks of its comics stay, keyed by the comic's
+        current path and no longer linked to it, so a comic indexed at that path again (the
+        folder added back and scanned) takes them over."""
+        ...

@@ -37,3 +37,18 @@ class UserStore(Protocol):
     def first_owner(self) -> User | None:
         """The earliest-created user with the ``owner`` role; None when there is none."""
         ...
+
+    def update(
+        self, user_id: int, role: Role, library_ids: Iterable[int] | None = None
+    ) -> User | None:
+        """Set the user's role and the libraries they may see (``library_ids`` as for ``add``,
+        replacing what was allowed before) and return the user as stored now; None, writing
+        nothing, when there is no such user. A store that keeps libraries raises
+        ``LibraryNotFound`` (nothing changed) for an unknown library id."""
+        ...
+
+    def remove(self, user_id: int) -> User | None:
+        """Delete the user and return it as it was; None when there is none. A store that
+        keeps the user's API tokens, shelves, reading positions or read marks deletes them
+        with it."""
+        ...

@@ -50,6 +50,52 @@ class AccountService:
             raise UserNotFound(f"no user named {name!r}")
         return user
 
+    def update_user(
+        self,
+        name: str,
+        *,
+        role: Role | None = None,
+        library_ids: Iterable[int] | None = None,
+        all_libraries: bool = False,
+    ) -> User:
+        """Change a user's role, and the libraries they may see: ``library_ids`` replaces
+        the allowance, ``all_libraries`` lifts it (not both); what is not given is kept.
+        Refuses to demote the last owner."""
+        if library_ids is not None and all_libraries:
+            raise InvalidInput("give either libraries or all libraries, not both")
+        user = self.user(name)
+        new_role = user.role if role is None else role
+        if user.role is Role.OWNER and new_role is not Role.OWNER:
+            self._keep_an_owner(user, "demote")
+        if all_libraries:
+            allowed: Iterable[int] | None = None
+        else:
+            allowed = user.library_ids if library_ids is None else library_ids
+        updated = self._users.update(user.id, new_role, allowed)
+        if updated is None:
+            raise UserNotFound(f"no user named {name!r}")
+        return updated
+
+    def remove_user(self, name: str) -> User:
+        """Delete a user with its tokens, shelves, reading positions and read marks (they
+        belong to nobody else). Refuses to remove the last owner. A running server refuses
+        the user's tokens once its short cache of them lapses (two seconds)."""
+        user = self.user(name)
+        if user.role is Role.OWNER:
+            self._keep_an_owner(user, "remove")
+        removed = self._users.remove(user.id)
+        if removed is None:
+            raise UserNotFound(f"no user named {name!r}")
+        return removed
+
+    def _keep_an_owner(self, user: User, verb: str) -> None:
+        others = [u for u in self._users.list() if u.role is Role.OWNER and u.id != user.id]
+        if not others:
+            raise InvalidInput(
+                f"cannot {verb} {user.name!r}: it is the last owner (make another user "
+                "an owner first)"
+            )
+
     def owner(self) -> User:
         """The first owner, created (named ``owner``) when there is none yet."""
         owner = self._users.first_owner()

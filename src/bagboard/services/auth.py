@@ -38,7 +38,8 @@ class Authenticator:
         # refused within that time; ``forget`` makes an in-process revocation immediate.
         self._cache: RecentCache[str, tuple[ApiToken, User] | None] = RecentCache(clock, cache_ttl)
         self._caching = cache_ttl > timedelta(0)
-        # Tokens are revoked, never deleted: once one exists the API stays enabled.
+        # Once a token exists the API stays enabled in this process; tokens are revoked, and
+        # deleted only with their user (if those were the last, the next start finds none).
         self._enabled = False
 
     def authenticate(self, authorization: str | None, api_key: str | None = None) -> User:

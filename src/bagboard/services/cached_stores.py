@@ -45,6 +45,11 @@ class CachedLibraryStore(LibraryStore):
         self._lists.forget()
         return library
 
+    def remove(self, library_id: int) -> Library | None:
+        library = self._inner.remove(library_id)
+        self._lists.forget()
+        return library
+
 
 class CachedSettingsStore(SettingsStore):
     def __init__(self, inner: SettingsStore, clock: Clock, ttl: timedelta) -> None:

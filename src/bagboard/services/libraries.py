@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bagboard.domain.errors import AlreadyExists, InvalidInput, InvalidPath, LibraryNotFound
 from bagboard.domain.library_roots import overlapping, within
 from bagboard.domain.model import Library, User
 from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.user_store import UserStore
 
-__all__ = ["LibraryService", "normalise_root", "sees_library"]
+__all__ = ["LibraryService", "RemovedLibrary", "normalise_root", "sees_library"]
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLibrary:
+    """A forgotten library, and the users whose allowance named it (they lost it: a user
+    limited to it alone now sees no library)."""
+
+    library: Library
+    lost_access: tuple[User, ...]
 
 
 def normalise_root(path: str) -> str:
@@ -29,8 +41,9 @@ def sees_library(libraries: LibraryStore, user: User, library_id: int) -> bool:
 
 
 class LibraryService:
-    def __init__(self, libraries: LibraryStore) -> None:
+    def __init__(self, libraries: LibraryStore, users: UserStore | None = None) -> None:
         self._libraries = libraries
+        self._users = users
 
     def add(self, root: str, name: str | None = None) -> Library:
         root = normalise_root(root)
@@ -67,3 +80,31 @@ class LibraryService:
         if updated is None:
             raise LibraryNotFound("no library at that path")
         return updated
+
+    def find(self, target: str, roots: Sequence[str] = ()) -> Library:
+        """The library whose root is one of ``roots`` (the forms a path given by a person may
+        take: as typed, resolved), else the one named ``target`` (case-insensitively).
+        Raises ``LibraryNotFound``, or ``InvalidInput`` when several libraries have that name."""
+        for root in roots:
+            if posixpath.isabs(root):
+                found = self._libraries.get_by_root(normalise_root(root))
+                if found is not None:
+                    return found
+        key = target.strip().casefold()
+        named = [lib for lib in self._libraries.list() if lib.name.casefold() == key]
+        if len(named) > 1:
+            where = ", ".join(lib.root for lib in named)
+            raise InvalidInput(f"several libraries are named {target!r} ({where}): give its path")
+        if not named:
+            raise LibraryNotFound(f"no library at {target} or named so")
+        return named[0]
+
+    def remove(self, library: Library) -> RemovedLibrary:
+        """Forget ``library`` and its index (``LibraryStore.remove`` says what goes and what
+        stays: reading positions and read marks stay, by path)."""
+        users = [] if self._users is None else self._users.list()
+        limited = tuple(u for u in users if u.library_ids and library.id in u.library_ids)
+        removed = self._libraries.remove(library.id)
+        if removed is None:
+            raise LibraryNotFound("no library at that path")
+        return RemovedLibrary(removed, limited)

@@ -35,6 +35,7 @@ from bagboard.domain.model import User
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.settings import SettingsService
@@ -65,6 +66,7 @@ class HttpServices:
     issues: Callable[[], IssueService]
     progress: Callable[[], ProgressService]
     renditions: Callable[[], RenditionService]
+    problems: Callable[[], ProblemService]
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
@@ -129,6 +131,7 @@ def create_app(
         "issues": _provider(services.issues),
         "progress": _provider(services.progress),
         "renditions": _after_issues(services.renditions),
+        "problems": _provider(services.problems),
     }
     api = Router(
         path=API_PREFIX,

@@ -47,6 +47,7 @@ class _State:
     comics: dict[int, IndexedComic] = field(default_factory=dict)
     fingerprints: dict[int, str] = field(default_factory=dict)
     comic_paths: dict[str, int] = field(default_factory=dict)
+    written: dict[int, datetime] = field(default_factory=dict)  # a comic's last write time
     removed: list[RemovedComic] = field(default_factory=list)
     last_scan: dict[int, datetime] = field(default_factory=dict)
     next_folder_id: int = 1
@@ -60,6 +61,7 @@ class _State:
             comics=dict(self.comics),
             fingerprints=dict(self.fingerprints),
             comic_paths=dict(self.comic_paths),
+            written=dict(self.written),
             removed=list(self.removed),
             last_scan=dict(self.last_scan),
             next_folder_id=self.next_folder_id,
@@ -140,6 +142,27 @@ class MemoryLibraryIndex(LibraryIndex):
             # Children first: a child's path is longer than its parent's.
             for path in sorted(set(changes.removed_folders), key=len, reverse=True):
                 _remove_folder(state, library_id, path)
+            _note_writes(state, library_id, changes, at)
+            self._state = state
+
+    def written_at(self, comic_id: int) -> datetime | None:
+        """When the comic was last written (added, changed or moved), as ``comics.updated_at``
+        records it; None for a comic not indexed."""
+        with self._lock:
+            return self._state.written.get(comic_id)
+
+    def forget_library(self, library_id: int) -> None:
+        """Drop every folder and comic of the library (the SQL rows cascade with it)."""
+        with self._lock:
+            state = self._state.copy()
+            for path in [p for p, lib in state.folder_library.items() if lib == library_id]:
+                del state.folders[path], state.folder_library[path]
+            for comic in [c for c in state.comics.values() if c.library_id == library_id]:
+                del state.comics[comic.id], state.fingerprints[comic.id]
+                state.written.pop(comic.id, None)
+                if state.comic_paths.get(comic.path) == comic.id:
+                    del state.comic_paths[comic.path]
+            state.last_scan.pop(library_id, None)
             self._state = state
 
     def finish_scan(self, library_id: int, at: datetime) -> None:
@@ -180,6 +203,15 @@ def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: dateti
         tagged=entry.tagged,
         sources=entry.sources,
     )
+
+
+def _note_writes(state: _State, library_id: int, changes: IndexChanges, at: datetime) -> None:
+    ids = [move.comic_id for move in changes.moved] + [cid for cid, _ in changes.changed]
+    ids += [state.comic_paths[entry.path] for entry, _ in changes.added]
+    for comic_id in ids:
+        comic = state.comics.get(comic_id)
+        if comic is not None and comic.library_id == library_id:
+            state.written[comic_id] = at
 
 
 def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
@@ -232,6 +264,7 @@ def _remove_comic(state: _State, library_id: int, comic_id: int, at: datetime) -
         return  # already gone: removal is idempotent
     del state.comics[comic_id]
     del state.fingerprints[comic_id]
+    state.written.pop(comic_id, None)
     if state.comic_paths.get(comic.path) == comic_id:
         del state.comic_paths[comic.path]
     state.removed.append(RemovedComic(comic_id, library_id, comic.path, at))

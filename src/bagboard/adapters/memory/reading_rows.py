@@ -99,6 +99,29 @@ class ReadingRows:
                 if not any(other.comic_id == comic.id and self._linked(other) for other in mine):
                     row.comic_id, row.not_for = comic.id, None
 
+    def forget_user(self, user_id: int) -> None:
+        """A removed user's rows go with it (they cascade in SQL)."""
+        with self._lock:
+            for rows in self._rows.values():
+                for row in list(self._mine(rows, user_id)):
+                    del rows[row.id]
+
+    def forget_library(self, library_id: int) -> None:
+        """Before a library leaves the index: its comics' rows stay, keyed by each comic's
+        current path unless another row of the user holds it (``storage/admin/forget.py``)."""
+        if self._index is None:
+            return
+        with self._lock:
+            for rows in self._rows.values():
+                for row in rows.values():
+                    comic = None if row.comic_id is None else self._index.comic(row.comic_id)
+                    if comic is None or comic.library_id != library_id:
+                        continue
+                    mine = self._mine(rows, row.user_id)
+                    if not any(o is not row and o.path == comic.path for o in mine):
+                        row.path = comic.path
+                    row.comic_id = None
+
     @staticmethod
     def _mine(rows: dict[int, Row], user_id: int) -> Iterator[Row]:
         return (row for row in rows.values() if row.user_id == user_id)

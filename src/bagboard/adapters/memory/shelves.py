@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,6 +90,19 @@ class MemoryShelves(Shelves):
             views.sort(key=lambda v: (v.created_at, v.id), reverse=True)
         items = views[page.offset : page.offset + page.limit]
         return Page(items, len(views), page)
+
+    def forget_user(self, user_id: int) -> None:
+        """A removed user's entries go with it (they cascade in SQL)."""
+        self._forget(lambda entry: entry.user_id == user_id)
+
+    def forget_library(self, library_id: int) -> None:
+        """The entries in a removed library go with it (they cascade in SQL)."""
+        self._forget(lambda entry: entry.library_id == library_id)
+
+    def _forget(self, gone: Callable[[_Entry], bool]) -> None:
+        with self._lock:
+            for entry in [e for e in self._entries.values() if gone(e)]:
+                del self._entries[entry.id]
 
     def _shelf(self, user_id: int, shelf: Shelf) -> Iterable[_Entry]:
         return (e for e in self._entries.values() if e.user_id == user_id and e.shelf is shelf)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import datetime
+from itertools import count
 
 from bagboard.domain.model import ApiToken
 from bagboard.ports.token_store import TokenStore
@@ -13,12 +14,13 @@ __all__ = ["MemoryTokenStore"]
 class MemoryTokenStore(TokenStore):
     def __init__(self) -> None:
         self._tokens: dict[int, ApiToken] = {}
+        self._ids = count(1)
         self._lock = threading.Lock()
 
     def add(self, user_id: int, name: str, token_hash: str, created_at: datetime) -> ApiToken:
         with self._lock:
             token = ApiToken(
-                id=len(self._tokens) + 1,
+                id=next(self._ids),
                 user_id=user_id,
                 name=name,
                 token_hash=token_hash,
@@ -55,3 +57,9 @@ class MemoryTokenStore(TokenStore):
 
     def exists_any(self) -> bool:
         return bool(self._tokens)
+
+    def forget_user(self, user_id: int) -> None:
+        """A removed user's tokens go with it (they cascade in SQL)."""
+        with self._lock:
+            for token_id in [t.id for t in self._tokens.values() if t.user_id == user_id]:
+                del self._tokens[token_id]

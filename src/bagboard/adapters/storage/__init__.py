@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from bagboard.adapters.storage.admin.libraries import SqlLibraryStore
+from bagboard.adapters.storage.admin.problems import SqlProblemList
 from bagboard.adapters.storage.admin.settings import SqlSettingsStore
 from bagboard.adapters.storage.admin.tokens import SqlTokenStore
 from bagboard.adapters.storage.admin.users import SqlUserStore
@@ -23,6 +24,7 @@ __all__ = [
     "SqlLibraryIndex",
     "SqlLibraryStore",
     "SqlMetadataBrowser",
+    "SqlProblemList",
     "SqlProgressStore",
     "SqlSettingsStore",
     "SqlShelves",

@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from bagboard.adapters.http.api.auth import AuthController
 from bagboard.adapters.http.api.issues import IssueController
 from bagboard.adapters.http.api.library import LibraryController
+from bagboard.adapters.http.api.problems import ProblemsController
 from bagboard.adapters.http.api.progress import ProgressController
 from bagboard.adapters.http.api.shelves import ShelvesController
 from bagboard.adapters.http.docs.routes import DocsController
@@ -18,6 +19,7 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     DocsController,
     IssueController,
     LibraryController,
+    ProblemsController,
     ProgressController,
     ShelvesController,
 )

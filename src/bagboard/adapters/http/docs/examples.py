@@ -17,6 +17,7 @@ __all__ = [
     "OK",
     "PAGES",
     "PING",
+    "PROBLEMS",
     "PROGRESS",
     "PROGRESS_WRITE",
     "PUBLISHERS",
@@ -86,6 +87,17 @@ ISSUES: Final = _envelope(
         }
     ],
     mode="metadata",
+)
+PROBLEMS: Final = _envelope(
+    [
+        {
+            "id": 57,
+            "library": "comics",
+            "path": f"{_ASM}/Amazing Spider-Man #2.cbz",
+            "error": "the archive is corrupt, truncated or in an unsupported format",
+            "tried_at": _STAMP,
+        }
+    ]
 )
 RECENT: Final = _envelope(
     [

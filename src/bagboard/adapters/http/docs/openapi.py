@@ -75,6 +75,7 @@ TAGS: Final = (
     ("shelves", "Each user's favourites and want-to-read list."),
     ("issues", "One comic: its detail, cover, pages and file."),
     ("progress", "Each user's reading positions and read marks."),
+    ("problems", "Files the scans could not read (owners only)."),
     ("docs", "This documentation, and the OpenAPI document it is made from."),
 )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Engine, RowMapping, select, true
 
+from bagboard.adapters.storage.admin.forget import keep_reading_rows, next_generation
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.tables import libraries
 from bagboard.domain.errors import AlreadyExists
@@ -49,6 +50,18 @@ class SqlLibraryStore(LibraryStore):
             )
             row = conn.execute(_SELECT.where(libraries.c.id == library_id)).mappings().first()
             return None if row is None else _to_library(row)
+
+    def remove(self, library_id: int) -> Library | None:
+        with translate_errors(), self._engine.begin() as conn:
+            row = conn.execute(_SELECT.where(libraries.c.id == library_id)).mappings().first()
+            if row is None:
+                return None
+            keep_reading_rows(conn, library_id)
+            # Folders, comics (with page lists and facets), scans, shelf entries and grants
+            # cascade; positions and read marks lose their comic id (ON DELETE SET NULL).
+            conn.execute(libraries.delete().where(libraries.c.id == library_id))
+            next_generation(conn)
+            return _to_library(row)
 
     def _first(self, criterion: ColumnElement[bool]) -> Library | None:
         with translate_errors(), self._engine.connect() as conn:

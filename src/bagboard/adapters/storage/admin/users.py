@@ -61,6 +61,42 @@ class SqlUserStore(UserStore):
     def first_owner(self) -> User | None:
         return self._first(users.c.role == Role.OWNER.value)
 
+    def update(
+        self, user_id: int, role: Role, library_ids: Iterable[int] | None = None
+    ) -> User | None:
+        allowed = None if library_ids is None else frozenset(library_ids)
+        with (
+            translate_errors(
+                missing=LibraryNotFound("a user cannot be given a library that does not exist")
+            ),
+            self._engine.begin() as conn,
+        ):
+            changed = conn.execute(
+                users.update()
+                .where(users.c.id == user_id)
+                .values(role=role.value, all_libraries=allowed is None)
+            ).rowcount
+            if not changed:
+                return None
+            conn.execute(user_libraries.delete().where(user_libraries.c.user_id == user_id))
+            if allowed:
+                conn.execute(
+                    user_libraries.insert(),
+                    [{"user_id": user_id, "library_id": lib} for lib in sorted(allowed)],
+                )
+            rows = conn.execute(select(*_COLUMNS).where(users.c.id == user_id)).mappings().all()
+            return _to_users(conn, rows)[0]
+
+    def remove(self, user_id: int) -> User | None:
+        with translate_errors(), self._engine.begin() as conn:
+            rows = conn.execute(select(*_COLUMNS).where(users.c.id == user_id)).mappings().all()
+            if not rows:
+                return None
+            user = _to_users(conn, rows)[0]
+            # Tokens, grants, shelves, positions and read marks cascade (tables.user_fk).
+            conn.execute(users.delete().where(users.c.id == user_id))
+            return user
+
     def _first(self, criterion: ColumnElement[bool]) -> User | None:
         """The earliest-created user matching ``criterion``."""
         query = select(*_COLUMNS).where(criterion).order_by(users.c.id).limit(1)
