@@ -33,7 +33,7 @@ def add_conformance_command(
     text = "check a running /api/v1 server against the contract (read-only by default)"
     parser = commands.add_parser("conformance", help=text, description=text)
     # No storage options: the local data folder and database play no part in a check.
-    parser.set_defaults(handler=cmd_conformance, data_dir=None, database_url=None)
+    parser.set_defaults(handler=cmd_conformance, uses_storage=False)
     parser.add_argument("--base-url", required=True, metavar="URL", help="e.g. http://host:8080")
     parser.add_argument("--token", required=True, help="an API token of the server under test")
     parser.add_argument(
