@@ -79,6 +79,11 @@ def test_a_data_folder_that_cannot_be_written(tmp_path: Path) -> None:
     folder = tmp_path / "a-file" / "data"
     line = one_line_error(bagboard("library", "list", "--data-dir", str(folder), cwd=tmp_path))
     assert f"cannot write to the data folder {folder}" in line
+    # A SQLite file named elsewhere: its folder is checked the same way.
+    url = f"sqlite:///{folder}/bagboard.db"
+    args = ("--data-dir", str(tmp_path / "data"), "--database-url", url)
+    line = one_line_error(bagboard("library", "list", *args, cwd=tmp_path))
+    assert f"cannot write to the database's folder {folder}" in line
 
 
 def test_serve_on_a_busy_port(tmp_path: Path) -> None:

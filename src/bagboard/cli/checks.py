@@ -23,9 +23,13 @@ def check_storage(settings: Settings) -> None:
     check_data_dir(settings.data_dir)
     if not settings.is_sqlite:
         check_database(settings.database_url)
+        return
+    database = settings.database_url.partition(":///")[2]
+    if database and Path(database).parent != settings.data_dir:  # a file elsewhere
+        check_data_dir(Path(database).parent, what="the database's folder")
 
 
-def check_data_dir(folder: Path) -> None:
+def check_data_dir(folder: Path, *, what: str = "the data folder") -> None:
     """``folder`` and its parents created if missing, and a file written to it and removed."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -35,8 +39,8 @@ def check_data_dir(folder: Path) -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(
-            f"cannot write to the data folder {folder}: {reason.lower()} "
-            "(choose another with --data-dir or BAGBOARD_DATA_DIR)"
+            f"cannot write to {what} {folder}: {reason.lower()} "
+            "(choose another with --data-dir, --database-url or their BAGBOARD_ variables)"
         ) from None
 
 
