@@ -12,15 +12,21 @@ from bagboard.domain.errors import InvalidInput
 
 __all__ = [
     "DEFAULT_COVER_CACHE_MB",
-    "DEFAULT_DATA_DIR",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "LEGACY_DATA_DIR",
     "Settings",
+    "check_database_url",
     "check_public_url",
+    "default_data_dir",
+    "demo_data_dir",
     "load_settings",
+    "mask_url",
 ]
 
-DEFAULT_DATA_DIR = "./bagboard-data"
+# The data folder of versions before the per-user default: ``./bagboard-data`` under the
+# folder the command ran in. One found there is still used, with a notice.
+LEGACY_DATA_DIR = "bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_COVER_CACHE_MB = 1024
@@ -44,6 +50,9 @@ class Settings:
     log_level: str = "info"
     log_format: str = "text"
     access_log: bool = False
+    # True when the data folder is an older version's ``./bagboard-data``, found in the
+    # current folder because no folder was named (the command line says how to move it).
+    legacy_data_dir: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,9 +74,15 @@ def load_settings(
 ) -> Settings:
     """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
     env = os.environ if environ is None else environ
-    folder = Path(data_dir or env.get("BAGBOARD_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
-    folder = folder.absolute()
-    url = database_url or env.get("BAGBOARD_DATABASE_URL") or f"sqlite:///{folder / 'bagboard.db'}"
+    named = data_dir or env.get("BAGBOARD_DATA_DIR")
+    legacy = Path(LEGACY_DATA_DIR).absolute()
+    legacy_used = not named and legacy.is_dir()
+    if named:
+        folder = Path(named).expanduser().absolute()
+    else:
+        folder = legacy if legacy_used else default_data_dir()
+    given_url = database_url or env.get("BAGBOARD_DATABASE_URL")
+    url = check_database_url(given_url) if given_url else f"sqlite:///{folder / 'bagboard.db'}"
     if port is None:
         raw_port = env.get("BAGBOARD_PORT") or str(DEFAULT_PORT)
         if not raw_port.isdigit():
@@ -97,7 +112,65 @@ def load_settings(
         log_level=log_level or env.get("BAGBOARD_LOG_LEVEL") or "info",
         log_format=log_format or env.get("BAGBOARD_LOG_FORMAT") or "text",
         access_log=bool(env.get("BAGBOARD_ACCESS_LOG")) if access_log is None else access_log,
+        legacy_data_dir=legacy_used,
     )
+
+
+def default_data_dir() -> Path:
+    """This user's data folder for bagboard, wherever the platform keeps them
+    (``~/.local/share/bagboard`` on Linux, ``~/Library/Application Support/bagboard`` on
+    macOS, ``%LOCALAPPDATA%\\bagboard`` on Windows), so that every command finds the same
+    database whatever folder it runs in."""
+    import platformdirs  # imported here: only a command that names no folder needs it
+
+    return Path(platformdirs.user_data_dir("bagboard", appauthor=False)).absolute()
+
+
+def demo_data_dir() -> Path:
+    """Where ``bagboard demo`` keeps its database and library unless told otherwise: a
+    folder of its own, so that demo comics never mix with a real library."""
+    return default_data_dir() / "demo"
+
+
+def mask_url(url: str) -> str:
+    """``url`` with the password of its user part, if any, replaced by ``***``: fit to print."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    user, at, host = authority.rpartition("@")
+    if not at or ":" not in user:
+        return url
+    return f"{scheme}://{user.split(':', 1)[0]}:***@{host}{slash}{path}"
+
+
+# The SQLAlchemy dialects and drivers bagboard installs; ``postgresql://`` and ``postgres://``
+# name the one PostgreSQL driver it has.
+_SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite")
+_POSTGRES_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
+
+
+def check_database_url(raw: str) -> str:
+    """A SQLite or PostgreSQL URL bagboard can open; ``InvalidInput`` (with any password
+    masked) for anything else."""
+    url = raw.strip()
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if not sep or not scheme:
+        raise InvalidInput(
+            f"not a database URL: {mask_url(url)!r} "
+            "(use sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE)"
+        )
+    if scheme in _POSTGRES_SCHEMES:
+        if not rest.partition("/")[2]:
+            raise InvalidInput(f"the database URL names no database: {mask_url(url)!r}")
+        return f"postgresql+psycopg://{rest}"
+    if scheme not in _SQLITE_SCHEMES:
+        raise InvalidInput(
+            f"bagboard stores its index in SQLite or PostgreSQL, not {scheme!r}: "
+            "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
+        )
+    return url
 
 
 def check_public_url(raw: str | None) -> str | None:

@@ -8,10 +8,18 @@ import time
 from datetime import timedelta
 from typing import TextIO
 
+from bagboard.config import Settings, default_data_dir, mask_url
 from bagboard.domain.errors import InvalidInput
 from bagboard.services.scan.scanner import ScanProgress, ScanReport
 
-__all__ = ["ProgressBar", "describe_formats", "describe_report", "parse_duration"]
+__all__ = [
+    "ProgressBar",
+    "describe_formats",
+    "describe_report",
+    "describe_storage",
+    "legacy_notice",
+    "parse_duration",
+]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -95,3 +103,22 @@ def describe_formats(formats: dict[str, bool]) -> str:
         if not formats.get("rar_compressed", True):
             text += " (install unrar: scripts/install-unrar.sh)"
     return text
+
+
+def describe_storage(settings: Settings) -> str:
+    """Which data folder and database a command uses, any password masked."""
+    if settings.is_sqlite:
+        database = settings.database_url.partition(":///")[2] or settings.database_url
+        database += " (SQLite)"
+    else:
+        database = mask_url(settings.database_url)
+    return f"data folder: {settings.data_dir}; database: {database}"
+
+
+def legacy_notice(settings: Settings) -> str:
+    """The line shown while an older version's ``./bagboard-data`` is in use."""
+    return (
+        f"notice: using {settings.data_dir}, the data folder older versions kept in the current "
+        f"folder; to find it from anywhere, move it: mv '{settings.data_dir}' "
+        f"'{default_data_dir()}' (or keep passing --data-dir)"
+    )

@@ -263,8 +263,10 @@ def open_library(
     memory: bool = False,
     workers: int | None = 0,
 ) -> ComicLibrary:
-    """Open the bagboard kept in ``data_dir`` (default ``./bagboard-data``): its SQLite
-    database, created and migrated on first use, and its cache of rendered covers.
+    """Open the bagboard kept in ``data_dir``: its SQLite database, created and migrated on
+    first use, and its cache of rendered covers. The default is the ``bagboard`` command's:
+    this user's data folder (``~/.local/share/bagboard`` on Linux), or an older version's
+    ``./bagboard-data`` when the current folder has one.
 
     ``database_url`` uses another database (``postgresql+psycopg://...``), as ``bagboard
     --database-url`` does. ``memory=True`` keeps everything in memory (nothing is written;

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bagboard.conformance import run
+from bagboard.domain.errors import InvalidInput
 from bagboard.library import ComicLibrary
 
 __all__ = ["add_conformance_command", "cmd_conformance"]
@@ -19,12 +21,26 @@ def cmd_conformance(app: ComicLibrary, args: argparse.Namespace) -> int:
 
     return run(
         args.base_url,
-        args.token,
+        _token(args.token),
         allow_writes=args.allow_writes,
         strict=args.strict,
         out=out,
         timeout=args.timeout,
     )
+
+
+def _token(given: str | None) -> str:
+    """``--token``, else ``BAGBOARD_TOKEN``, else the first line of standard input when it is
+    not a terminal (``bagboard token create | bagboard conformance ...``): a token on the
+    command line would stay in the shell's history and the process list."""
+    token = (given or os.environ.get("BAGBOARD_TOKEN") or "").strip()
+    if not token and sys.stdin is not None and not sys.stdin.isatty():
+        token = sys.stdin.readline().strip()
+    if not token:
+        raise InvalidInput(
+            "no token: pass --token, set BAGBOARD_TOKEN, or pipe one in on standard input"
+        )
+    return token
 
 
 def add_conformance_command(
@@ -33,9 +49,18 @@ def add_conformance_command(
     text = "check a running /api/v1 server against the contract (read-only by default)"
     parser = commands.add_parser("conformance", help=text, description=text)
     # No storage options: the local data folder and database play no part in a check.
-    parser.set_defaults(handler=cmd_conformance, data_dir=None, database_url=None)
-    parser.add_argument("--base-url", required=True, metavar="URL", help="e.g. http://host:8080")
-    parser.add_argument("--token", required=True, help="an API token of the server under test")
+    parser.set_defaults(handler=cmd_conformance, uses_storage=False)
+    parser.add_argument(
+        "--base-url",
+        required=True,
+        metavar="URL",
+        help="the server's root, e.g. http://host:8080 (the kit adds /api/v1)",
+    )
+    parser.add_argument(
+        "--token",
+        help="an API token of the server under test (default: env BAGBOARD_TOKEN, else the "
+        "first line of standard input when it is not a terminal)",
+    )
     parser.add_argument(
         "--allow-writes",
         action="store_true",

@@ -8,35 +8,60 @@ itself (pickled by ``multiprocessing``), so nothing is handed over through the e
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import functools
 import os
+import socket
 import threading
 from datetime import timedelta
 from typing import Any
 
+from bagboard.cli.banner import banner
 from bagboard.cli.common import Commands, Leaf, err, folder
 from bagboard.config import DEFAULT_HOST, DEFAULT_PORT, Settings
 from bagboard.console import describe_formats, parse_duration
+from bagboard.domain.errors import InvalidInput
 from bagboard.library import ComicLibrary
 from bagboard.logs import configure
-from bagboard.version import __version__
 
-__all__ = ["add_address_options", "add_serve_command", "cmd_serve", "serve"]
+__all__ = ["add_address_options", "add_serve_command", "cmd_serve", "listen", "serve"]
 
 
-def serve(app: ComicLibrary, rescan_interval: str, *, watch: bool = True, workers: int = 1) -> int:
-    """Serve ``app`` until interrupted, scanning and watching its libraries meanwhile."""
+def serve(
+    app: ComicLibrary,
+    rescan_interval: str,
+    *,
+    watch: bool = True,
+    workers: int = 1,
+    sock: socket.socket | None = None,
+) -> int:
+    """Serve ``app`` until interrupted, scanning and watching its libraries meanwhile, on
+    ``sock`` if it is bound already (``listen``)."""
     interval = parse_duration(rescan_interval)
     if not interval:
         interval = timedelta.max  # 0 turns the periodic rescan off; watching goes on
-    if not app.libraries.list(enabled_only=True):
-        err("no library yet: add one with `bagboard library add PATH` or `serve --library PATH`")
-    if not app.accounts.list_tokens():
-        err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
-    err(describe_formats(app.formats()))
     settings = app.config
-    err(f"bagboard {__version__} on http://{settings.host}:{settings.port}/api/v1")
+    # Bound first: a busy port is one line now, not a traceback after the first scan.
+    sock = sock or listen(settings.host, settings.port)
+    try:
+        if not app.libraries.list(enabled_only=True):
+            err(
+                "no library yet: add one with `bagboard library add PATH` or `serve --library PATH`"
+            )
+        if not app.accounts.list_tokens():
+            err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
+        err(describe_formats(app.formats()))
+        for line in banner(settings):
+            err(line)
+        return _serve_on(app, sock, interval, watch=watch, workers=workers)
+    finally:
+        sock.close()
 
+
+def _serve_on(
+    app: ComicLibrary, sock: socket.socket, interval: timedelta, *, watch: bool, workers: int
+) -> int:
     # The index is scanned and then watched in the background; the API serves what is
     # indexed meanwhile.
     stop = threading.Event()
@@ -49,14 +74,33 @@ def serve(app: ComicLibrary, rescan_interval: str, *, watch: bool = True, worker
         err("not scanning or watching: serving the index as it is")
     try:
         if workers > 1:
-            _run_workers(settings, workers)
-        else:
-            _run_here(app)
+            _run_workers(app.config, workers, sock)
+            return 0
+        return 0 if _run_here(app, sock) else 1
     finally:
         stop.set()
         if monitor.is_alive():
             monitor.join(timeout=30)
-    return 0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` as uvicorn would bind it; ``InvalidInput`` in one
+    line when the port is taken or the address is not this machine's."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidInput(
+                f"port {port} on {host} is in use: stop what uses it, or choose another with --port"
+            ) from None
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidInput(f"cannot listen on {host} port {port}: {reason}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _server_options(settings: Settings) -> dict[str, Any]:
@@ -73,13 +117,18 @@ def _server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _run_here(app: ComicLibrary) -> None:
+def _run_here(app: ComicLibrary, sock: socket.socket) -> bool:
+    """Serve from this process until interrupted; False when the app failed to start."""
     import uvicorn  # imported here so the other commands start fast
 
-    uvicorn.run(app.create_app(access_log=app.config.access_log), **_server_options(app.config))
+    asgi = app.create_app(access_log=app.config.access_log)
+    server = uvicorn.Server(uvicorn.Config(asgi, **_server_options(app.config)))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
+    return bool(server.started)
 
 
-def _run_workers(settings: Settings, workers: int) -> None:
+def _run_workers(settings: Settings, workers: int, sock: socket.socket) -> None:
     """Serve from ``workers`` processes sharing one listening socket, under uvicorn's
     supervisor (which restarts a worker that dies and stops them all on SIGINT/SIGTERM)."""
     import uvicorn
@@ -91,20 +140,23 @@ def _run_workers(settings: Settings, workers: int) -> None:
     # also watch this process, so that none outlives it when it is killed outright.
     factory = functools.partial(worker_app, settings, os.getpid())
     config = uvicorn.Config(factory, factory=True, workers=workers, **_server_options(settings))
-    sock = config.bind_socket()
-    try:
-        Multiprocess(config, sockets=[sock]).run()
-    finally:
-        sock.close()
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
-    configure(app.config.log_level, app.config.log_format)
-    app.prepare_storage()
-    for raw in args.library or []:
-        library = app.libraries.ensure(folder(raw))
-        err(f"library: {library.name} ({library.root})")
-    return serve(app, args.rescan_interval, watch=not args.no_watch, workers=args.http_workers or 1)
+    # Bound before anything else, so that a busy port is the only line said.
+    sock = listen(app.config.host, app.config.port)
+    try:
+        configure(app.config.log_level, app.config.log_format)
+        app.prepare_storage()
+        for raw in args.library or []:
+            library = app.libraries.ensure(folder(raw))
+            err(f"library: {library.name} ({library.root})")
+    except BaseException:
+        sock.close()
+        raise
+    workers = args.http_workers or 1
+    return serve(app, args.rescan_interval, watch=not args.no_watch, workers=workers, sock=sock)
 
 
 def add_serve_command(commands: Commands, leaf: Leaf) -> None:

@@ -16,6 +16,7 @@ from bagboard.conformance.browse import (
 from bagboard.conformance.client import ApiClient, Unreachable
 from bagboard.conformance.discovery import Context, discover
 from bagboard.conformance.download import check_download
+from bagboard.conformance.entry import check_base_url, check_token
 from bagboard.conformance.gate import check_gate
 from bagboard.conformance.issue import check_cover, check_detail
 from bagboard.conformance.lists import check_lists
@@ -52,11 +53,14 @@ def run(
     transport: httpx.BaseTransport | None = None,
 ) -> int:
     """Check the server at ``base_url``; print a line per check and a summary through
-    ``out``; return the exit status (1 when a counted check failed)."""
+    ``out``; return the exit status (1 when a counted check failed). A base URL ending in
+    ``/api/v1``, or a token the server refuses, raises ``InvalidInput`` before any check."""
+    check_base_url(base_url)
     report = Report(out)
     client = ApiClient(base_url, token.strip(), allow_writes, timeout, transport)
     with client:
         try:
+            check_token(client)
             found = discover(client)
             context = Context(client, report, found, allow_writes)
             for group in GROUPS:

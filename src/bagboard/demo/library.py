@@ -13,12 +13,15 @@ from pathlib import Path
 from bagboard.demo.archives import comic_bytes
 from bagboard.demo.images import image_pool
 from bagboard.demo.mix import VARIED, Mix
-from bagboard.demo.model import CORRUPT_KINDS, Issue
+from bagboard.demo.model import CORRUPT_KINDS, DAY, Issue
 from bagboard.demo.plan import plan_library
 
 __all__ = ["LibrarySummary", "make_library"]
 
 WRITER_THREADS = 4
+# How far back the file times of ``make_library(recent=...)`` go: well inside the thirty days a
+# server lists as recently added.
+RECENT_SPAN = 14 * DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +74,17 @@ def make_library(
     quality: int = 80,
     progress: Callable[[int, int], None] | None = None,
     mix: Mix = VARIED,
+    recent: int = 0,
+    now: float | None = None,
 ) -> LibrarySummary:
     """Write ``comics`` comics under ``root`` and return what was written.
 
     Files already present are kept (a re-run with the same arguments completes a partial run);
     new files are written under a temporary name and renamed, so none is ever half-written.
+
+    ``recent`` comics (those the plan dates last) get file times in the fortnight before
+    ``now`` (default: the clock) instead of the plan's, so that the first scan of a new demo
+    has something recently added to show; the others keep the plan's reproducible times.
     """
     if comics < 0 or pages < 1 or min(page_size) < 8 or not 1 <= quality <= 100:
         raise ValueError("need comics >= 0, pages >= 1, page sides >= 8 px and quality 1-100")
@@ -89,6 +98,7 @@ def make_library(
     )
     template = resources.files("bagboard").joinpath("demo/data/template-stored.cbr").read_bytes()
     made: set[Path] = set()
+    times = _recent_times(plan.issues, recent, time.time() if now is None else now)
 
     def write(issue: Issue) -> tuple[bool, int]:
         path = root / issue.path
@@ -96,7 +106,7 @@ def make_library(
             return False, path.stat().st_size
         tag = f"bagboard-demo seed={seed} {issue.path}".encode()
         data = comic_bytes(issue, tag, covers, interiors, page_size, template)
-        _write_atomically(path, data, issue.mtime, made)
+        _write_atomically(path, data, times.get(issue.path, issue.mtime), made)
         return True, len(data)
 
     for image in plan.folder_images:
@@ -130,6 +140,14 @@ def make_library(
         elapsed=time.perf_counter() - started,
         corrupt_paths=tuple(root / i.path for i in plan.issues if i.kind in CORRUPT_KINDS),
     )
+
+
+def _recent_times(issues: list[Issue], count: int, now: float) -> dict[str, int]:
+    """File times for the ``count`` issues dated last, newest first, spread over two weeks
+    and never ahead of ``now``."""
+    latest = sorted(issues, key=lambda issue: (issue.mtime, issue.path), reverse=True)[:count]
+    step = RECENT_SPAN // max(count, 1)
+    return {issue.path: int(now) - 60 - n * step for n, issue in enumerate(latest)}
 
 
 def _write_atomically(path: Path, data: bytes, mtime: int, made: set[Path]) -> None:

@@ -27,6 +27,7 @@ from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
+from bagboard.adapters.http.home import home
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
@@ -118,7 +119,8 @@ def create_app(
     debug: bool = False,
     extra_route_handlers: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
-    """Build the app: ``/api/v1`` and ``/opds``, each behind the token gate.
+    """Build the app: ``/api/v1`` and ``/opds``, each behind the token gate, and the public
+    page at ``/`` that links to them.
     ``extra_route_handlers`` are mounted under ``/api/v1``. Wrap it in ``AccessLogMiddleware``
     for a line per request."""
     handlers = [*API_CONTROLLERS, *extra_route_handlers]
@@ -141,7 +143,7 @@ def create_app(
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
     return Litestar(
-        route_handlers=[api, opds_router(services.authenticator)],
+        route_handlers=[api, opds_router(services.authenticator), home],
         dependencies=dependencies,
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],
