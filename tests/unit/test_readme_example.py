@@ -70,7 +70,6 @@ def test_it_tours_a_library_of_other_names(tmp_path: Path) -> None:
     assert any(line.startswith("pages: [(1, 500, 700)") for line in lines)
     assert any(re.fullmatch(r"cover: image/jpeg \(\d+, \d+\)", line) for line in lines)
     assert any(re.fullmatch(r"reading: [12] True", line) for line in lines)
-    assert not any(line.startswith("folder:") for line in lines)  # ComicInfo names the way
     assert lines[-1] == "changes: ['position', 'read']"
 
 
@@ -81,9 +80,10 @@ def test_it_tours_comics_without_comicinfo(tmp_path: Path) -> None:
 
     lines = run_script(tmp_path)
 
-    assert lines[0] == "publishers: []"  # nothing tagged: the folders are walked instead
-    assert lines[1] == "folder: Some Series 2 comics"
-    assert not any(line.startswith("issue:") for line in lines)
+    # Nothing tagged: the folders name the publisher, the file names the series and numbers.
+    assert lines[0] == "publishers: [('Somebody', 2)]"
+    assert lines[1] == "series of Somebody: [('Some Series', 2)]"
+    assert lines[3] == "issue: Some Series 1  by ?"
     assert "pages: [(1, 500, 700), (2, 500, 700), (3, 500, 700)]" in lines  # 001, first
     assert "reading: 2 True" in lines
     assert lines[-1] == "changes: ['position', 'read']"
@@ -98,6 +98,5 @@ def test_it_says_so_when_there_is_nothing_to_tour(tmp_path: Path, contents: str)
 
     assert run_script(tmp_path) == [
         "publishers: []",
-        "folder: (top) 0 comics",
         "no comics yet: put some in my-comics",
     ]
