@@ -22,6 +22,11 @@ def test_new_secret_is_long_random_and_url_safe() -> None:
         assert all(c.isalnum() or c in "-_" for c in secret)
 
 
+def test_no_secret_starts_like_a_command_line_option() -> None:
+    # One in 64 URL-safe strings starts with "-"; in 2,000 draws one would show up.
+    assert not [secret for secret in (new_secret() for _ in range(2_000)) if secret[0] == "-"]
+
+
 def test_hash_is_sha256_of_trimmed_secret() -> None:
     assert hash_secret(" abc \n") == hashlib.sha256(b"abc").hexdigest()
 

@@ -21,7 +21,12 @@ TOKEN_BYTES = 32
 
 
 def new_secret() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """A random URL-safe token that never starts with ``-``: pasted after an option on a
+    command line (``--token -Ab3...``), such a token would be taken for another option."""
+    while True:
+        secret = secrets.token_urlsafe(TOKEN_BYTES)
+        if not secret.startswith("-"):
+            return secret
 
 
 def hash_secret(secret: str) -> str:
