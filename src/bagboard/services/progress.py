@@ -15,7 +15,13 @@ from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import ComicNotFound, InvalidInput
 from bagboard.domain.model import User
 from bagboard.domain.pagination import FIRST_PAGE, PageRequest
-from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress, check_count
+from bagboard.domain.progress import (
+    ComicKey,
+    ComicReading,
+    ProgressChange,
+    ReadingProgress,
+    check_count,
+)
 from bagboard.domain.progress_feed import Feed, FeedCursor
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
@@ -70,6 +76,20 @@ class ProgressService:
         """``save_comic`` in a comic this request has just looked up for ``user``."""
         key = ComicKey(comic.path, comic.id)
         return self._store.save(user.id, key, change, self._clock.now())
+
+    def clear_in(self, user: User, comic: IndexedComic) -> None:
+        """``clear`` the position in a comic this request has just looked up for ``user``."""
+        self._store.clear(user.id, ComicKey(comic.path, comic.id), self._clock.now())
+
+    def set_read_in(self, user: User, comic: IndexedComic, read: bool) -> None:
+        """``mark_read`` (or, with ``read=False``, ``unmark``) a comic this request has just
+        looked up for ``user``."""
+        self._store.set_read(user.id, ComicKey(comic.path, comic.id), read, self._clock.now())
+
+    def readings(self, user: User, comic_ids: Sequence[int]) -> dict[int, ComicReading]:
+        """The read marks and live positions of comics the caller lists, by id, in one read;
+        comics the user never touched are left out."""
+        return self._store.readings(user.id, comic_ids)
 
     def positions(self, user: User, comic_ids: Sequence[int]) -> dict[int, ReadingProgress]:
         """The live positions of comics the caller lists (so may show the user), by id; one
