@@ -19,7 +19,7 @@ with every item decoded as ``Name``) or ``[Name]`` (a JSON array of ``Name``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tests.komga import dto_apple, dto_kotlin
@@ -148,7 +148,7 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-_SCALARS = {
+_SCALARS: dict[str, Callable[[Any], bool]] = {
     "str": lambda v: isinstance(v, str),
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "num": lambda v: isinstance(v, int | float) and not isinstance(v, bool),

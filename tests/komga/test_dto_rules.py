@@ -79,7 +79,7 @@ def test_a_null_required_key_fails_even_where_absence_would_be_fine() -> None:
 
 
 def test_a_datetime_with_a_fraction_fails_for_aidoku_only() -> None:
-    book = {
+    book: dict[str, Any] = {
         "id": "5", "seriesId": "17", "libraryId": "1", "name": "Saga 001",
         "media": {"mediaProfile": "DIVINA", "epubDivinaCompatible": False, "pagesCount": 3},
         "metadata": {"title": "Chapter One", "number": "1", "numberSort": 1.0, "authors": [],
