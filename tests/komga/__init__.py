@@ -1,0 +1,1 @@
+"""Komga clients replayed: the field rules each app decodes with and the calls each app makes."""
