@@ -60,6 +60,7 @@ from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
+from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 
@@ -225,6 +226,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
+    series_catalog = providers.Singleton(SeriesCatalog, libraries)
     shelf_service = providers.Singleton(
         ShelfService, folder_browser, progress_store, shelves, library_index, libraries, clock
     )
