@@ -233,7 +233,9 @@ class Container(containers.DeclarativeContainer):
         clock,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
     )
-    series_catalog = providers.Singleton(SeriesCatalog, libraries)
+    series_catalog = providers.Singleton(
+        SeriesCatalog, libraries, metadata_browser, progress_store, library_index, series_ids
+    )
     shelf_service = providers.Singleton(
         ShelfService, folder_browser, progress_store, shelves, library_index, libraries, clock
     )
