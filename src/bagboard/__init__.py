@@ -47,7 +47,7 @@ from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
 from bagboard.ports.comic_files import FileVersion, OpenComicFile
 from bagboard.services.accounts import AccountService, IssuedToken
-from bagboard.services.auth import Authenticator
+from bagboard.services.auth import Authenticator, Credential
 from bagboard.services.browse import (
     BrowseService,
     FolderContents,
@@ -93,6 +93,7 @@ __all__ = [
     "CoverFailed",
     "CoverUnavailable",
     "CoverWarmer",
+    "Credential",
     "Device",
     "DomainError",
     "Facet",

@@ -30,6 +30,7 @@ from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
+from bagboard.adapters.memory.series_ids import MemorySeriesIds
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
@@ -45,6 +46,7 @@ from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
+from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
@@ -60,6 +62,7 @@ from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
+from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 
@@ -130,6 +133,11 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(MemoryMetadataBrowser, library_index),
         sql=providers.Singleton(SqlMetadataBrowser, engine),
+    )
+    series_ids = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemorySeriesIds),
+        sql=providers.Singleton(SqlSeriesIds, engine),
     )
     shelves = providers.Selector(
         config.storage,
@@ -224,6 +232,9 @@ class Container(containers.DeclarativeContainer):
         settings_store,
         clock,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
+    )
+    series_catalog = providers.Singleton(
+        SeriesCatalog, libraries, metadata_browser, progress_store, library_index, series_ids
     )
     shelf_service = providers.Singleton(
         ShelfService, folder_browser, progress_store, shelves, library_index, libraries, clock

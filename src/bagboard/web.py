@@ -19,6 +19,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
+from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.version import __version__
@@ -37,6 +38,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
 
     def settings_service() -> SettingsService:
         service: SettingsService = container.settings_service()
+        return service
+
+    def komga() -> SeriesCatalog:
+        service: SeriesCatalog = container.series_catalog()
         return service
 
     def browse() -> BrowseService:
@@ -68,6 +73,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         settings=settings_service,
         version=__version__,
         browse=browse,
+        komga=komga,
         shelves=shelves,
         issues=issues,
         progress=progress,

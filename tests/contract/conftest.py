@@ -19,16 +19,19 @@ import pytest
 from sqlalchemy import Engine
 
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
+from bagboard.adapters.memory.series_ids import MemorySeriesIds
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.adapters.storage import (
     SqlLibraryStore,
+    SqlSeriesIds,
     SqlSettingsStore,
     SqlTokenStore,
     SqlUserStore,
 )
 from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.series_ids import SeriesIds
 from bagboard.ports.settings_store import SettingsStore
 from bagboard.ports.token_store import TokenStore
 from bagboard.ports.user_store import UserStore
@@ -76,3 +79,8 @@ def library_store(backend: Backend) -> LibraryStore:
 @pytest.fixture
 def settings_store(backend: Backend) -> SettingsStore:
     return backend.pick(MemorySettingsStore, SqlSettingsStore)
+
+
+@pytest.fixture
+def series_ids(backend: Backend) -> SeriesIds:
+    return backend.pick(MemorySeriesIds, SqlSeriesIds)

@@ -246,6 +246,8 @@ def requests(draw: st.DrawFn, world: World, table: list[Endpoint], token: str | 
 
 
 def send(world: World, request: Request) -> Any:
+    # Each request stands alone: no session cookie (``/komga`` sets one) carries over.
+    world.client.cookies.clear()
     kwargs: dict[str, Any] = {"headers": request.headers}
     if isinstance(request.body, dict):
         kwargs["json"] = request.body

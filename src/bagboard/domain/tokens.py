@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import secrets
 
 __all__ = [
     "TOKEN_BYTES",
+    "basic_user_name",
     "hash_secret",
     "new_secret",
     "parse_basic",
     "parse_bearer",
     "parse_credentials",
+    "session_mac",
 ]
 
 # 32 random bytes, URL-safe base64: 43 characters, 256 bits of entropy.
@@ -64,6 +67,29 @@ def parse_basic(authorization: str | None) -> str | None:
     if not colon:
         return None
     return password.strip() or None
+
+
+def basic_user_name(authorization: str | None) -> str | None:
+    """The user name of an ``Authorization: Basic`` header, exactly as sent; None when the
+    header is not Basic or does not decode to ``name:secret``."""
+    if authorization is None or authorization[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    name, colon, _ = decoded.partition(":")
+    return name if colon else None
+
+
+def session_mac(token_hash: str, token_id: int, key: bytes = b"") -> str:
+    """The proof a session value carries for the token it was issued for.
+
+    Keyed by the token's stored hash (plus an optional server key), so only the server can
+    compute it, and it dies with the token: a session never outlives a revoked token.
+    """
+    message = f"session:{token_id}".encode()
+    return hmac.new(key + token_hash.encode("ascii"), message, hashlib.sha256).hexdigest()
 
 
 def parse_credentials(authorization: str | None, api_key: str | None = None) -> str | None:

@@ -28,6 +28,8 @@ from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.home import home
+from bagboard.adapters.http.komga import komga_router
+from bagboard.adapters.http.komga.errors import komga_aware
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
@@ -39,6 +41,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
+from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 
@@ -68,6 +71,8 @@ class HttpServices:
     progress: Callable[[], ProgressService]
     renditions: Callable[[], RenditionService]
     problems: Callable[[], ProblemService]
+    # The Komga-compatible API (``/komga``); None leaves it unmounted.
+    komga: Callable[[], SeriesCatalog] | None = None
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
@@ -119,8 +124,8 @@ def create_app(
     debug: bool = False,
     extra_route_handlers: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
-    """Build the app: ``/api/v1`` and ``/opds``, each behind the token gate, and the public
-    page at ``/`` that links to them.
+    """Build the app: ``/api/v1``, ``/opds`` and ``/komga``, each behind its gate, and the
+    public page at ``/`` that links to them.
     ``extra_route_handlers`` are mounted under ``/api/v1``. Wrap it in ``AccessLogMiddleware``
     for a line per request."""
     handlers = [*API_CONTROLLERS, *extra_route_handlers]
@@ -140,12 +145,16 @@ def create_app(
         route_handlers=handlers,
         middleware=[DefineMiddleware(TokenAuthMiddleware, authenticator=services.authenticator)],
     )
+    routers: list[ControllerRouterHandler] = [api, opds_router(services.authenticator), home]
+    if services.komga is not None:
+        dependencies["komga"] = _provider(services.komga)
+        routers.append(komga_router(services.authenticator))
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
     return Litestar(
-        route_handlers=[api, opds_router(services.authenticator), home],
+        route_handlers=routers,
         dependencies=dependencies,
-        exception_handlers=dict(EXCEPTION_HANDLERS),
+        exception_handlers=komga_aware(EXCEPTION_HANDLERS),
         before_send=[drop_head_body],
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.

@@ -16,6 +16,7 @@ from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
+from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 
@@ -26,6 +27,7 @@ __all__ = [
     "SqlMetadataBrowser",
     "SqlProblemList",
     "SqlProgressStore",
+    "SqlSeriesIds",
     "SqlSettingsStore",
     "SqlShelves",
     "SqlTokenStore",

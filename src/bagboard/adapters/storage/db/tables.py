@@ -42,6 +42,7 @@ __all__ = [
     "comics",
     "folders",
     "index_generation",
+    "komga_series",
     "libraries",
     "library_scans",
     "metadata",
@@ -77,6 +78,16 @@ libraries = Table(
     Column("enabled", Boolean, nullable=False),
     created_at(),
     Index("ix_libraries_root", "root", unique=True),
+)
+
+# Persistent ids of metadata series per library, for the Komga API (ports/series_ids.py).
+komga_series = Table(
+    "komga_series",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("library_id", Integer, ForeignKey("libraries.id", ondelete="CASCADE"), nullable=False),
+    Column("series_key", Text, nullable=False),
+    Index("ix_komga_series_key", "library_id", "series_key", unique=True),
 )
 
 user_libraries = Table(

@@ -1,0 +1,190 @@
+"""Series and books as Komga DTOs (``wire_books.py``), from ``SeriesCatalog``'s views."""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import UTC, date, datetime
+
+from bagboard.adapters.http.komga.wire import AuthorDto, instant
+from bagboard.adapters.http.komga.wire_books import (
+    BookDto,
+    BookMetadataDto,
+    BooksMetadataDto,
+    MediaDto,
+    ReadProgressDto,
+    SeriesDto,
+    SeriesMetadataDto,
+)
+from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.comicinfo import ComicInfo
+from bagboard.services.series_catalog import BookView, SeriesView
+
+__all__ = ["book_dto", "human_size", "series_dto"]
+
+_MEDIA_TYPES = {
+    ArchiveFormat.ZIP: "application/zip",
+    ArchiveFormat.RAR: "application/x-rar-compressed",
+    ArchiveFormat.SEVEN_ZIP: "application/x-7z-compressed",
+    ArchiveFormat.TAR: "application/x-tar",
+}
+_ROLES = (
+    ("writer", "writer"),
+    ("penciller", "penciller"),
+    ("inker", "inker"),
+    ("colorist", "colorist"),
+    ("letterer", "letterer"),
+    ("coverartist", "cover"),
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
+
+
+def _authors(info: ComicInfo | None) -> list[AuthorDto]:
+    if info is None:
+        return []
+    return [
+        AuthorDto(name=name.strip(), role=role)
+        for field, role in _ROLES
+        for name in getattr(info, field).split(",")
+        if name.strip()
+    ]
+
+
+def _list(text: str) -> list[str]:
+    return sorted({part.strip() for part in text.split(",") if part.strip()})
+
+
+def _release(info: ComicInfo | None) -> date | None:
+    if info is None or not info.year.strip().isdigit():
+        return None
+    try:
+        return date(int(info.year), 1, 1)
+    except ValueError:
+        return None
+
+
+def _mtime(book: BookView) -> datetime:
+    return datetime.fromtimestamp(book.comic.mtime_ns / 1e9, UTC)
+
+
+def book_dto(book: BookView, series: SeriesView) -> BookDto:
+    comic, info = book.comic, book.comic.comic_info
+    name = posixpath.splitext(comic.name)[0]
+    created = instant(comic.added_at)
+    modified = instant(max(comic.added_at, _mtime(book)))
+    released = _release(info)
+    progress = None
+    position = book.reading.position
+    if position is not None or book.reading.is_read:
+        stamp = instant(position.updated_at) if position is not None else modified
+        device = position.device if position is not None else None
+        progress = ReadProgressDto(
+            page=comic.page_count if position is None else position.page_number,
+            completed=book.reading.is_read,
+            read_date=stamp,
+            created=stamp,
+            last_modified=stamp,
+            device_id=device.id if device is not None and device.id else "bagboard",
+            device_name=device.name if device is not None and device.name else "bagboard",
+        )
+    return BookDto(
+        id=str(comic.id),
+        series_id=str(series.id),
+        series_title=series.name,
+        library_id=str(comic.library_id),
+        name=name,
+        url=comic.name,
+        number=book.number,
+        created=created,
+        last_modified=modified,
+        file_last_modified=instant(_mtime(book)),
+        size_bytes=comic.size,
+        size=human_size(comic.size),
+        media=MediaDto(
+            status="ERROR" if comic.error else "READY",
+            media_type=_MEDIA_TYPES.get(comic.format, "application/zip")
+            if comic.format is not None
+            else "application/zip",
+            media_profile="DIVINA",
+            pages_count=comic.page_count,
+            comment="",
+        ),
+        metadata=BookMetadataDto(
+            title=(info.title if info is not None and info.title else name),
+            summary=info.summary if info is not None else "",
+            number=(info.number if info is not None and info.number else str(book.number)),
+            number_sort=book.number_sort,
+            release_date=None if released is None else released.isoformat(),
+            authors=_authors(info),
+            tags=_list(info.tags) if info is not None else [],
+            isbn="",
+            created=created,
+            last_modified=modified,
+        ),
+        read_progress=progress,
+    )
+
+
+def series_dto(series: SeriesView) -> SeriesDto:
+    books = series.books
+    first = books[0].comic if books else None
+    info = first.comic_info if first is not None else None
+    created = min((b.comic.added_at for b in books), default=_EPOCH)
+    modified = max((max(b.comic.added_at, _mtime(b)) for b in books), default=_EPOCH)
+    count = info.count.strip() if info is not None else ""
+    total = int(count) if count.isdigit() else None
+    summary_book = next(
+        (b for b in books if b.comic.comic_info and b.comic.comic_info.summary), None
+    )
+    releases = [r for r in (_release(b.comic.comic_info) for b in books) if r is not None]
+    authors = {(a.name, a.role): a for b in books for a in _authors(b.comic.comic_info)}
+    tags = sorted({t for b in books if b.comic.comic_info for t in _list(b.comic.comic_info.tags)})
+    manga = info.manga.strip().lower() if info is not None else ""
+    read = series.read_count
+    in_progress = series.in_progress_count
+    return SeriesDto(
+        id=str(series.id),
+        library_id=str(series.library_id),
+        name=series.name,
+        created=instant(created),
+        last_modified=instant(modified),
+        file_last_modified=instant(modified),
+        books_count=len(books),
+        books_read_count=read,
+        books_unread_count=len(books) - read - in_progress,
+        books_in_progress_count=in_progress,
+        metadata=SeriesMetadataDto(
+            status="ENDED" if total is not None and len(books) >= total else "ONGOING",
+            title=series.name,
+            title_sort=series.name,
+            summary=summary_book.comic.comic_info.summary
+            if summary_book and summary_book.comic.comic_info
+            else "",
+            reading_direction="RIGHT_TO_LEFT" if manga == "yesandrighttoleft" else "",
+            publisher=series.publisher,
+            age_rating=None,
+            language=info.language_iso if info is not None else "",
+            total_book_count=total,
+            created=instant(created),
+            last_modified=instant(modified),
+            genres=_list(info.genre) if info is not None else [],
+            tags=_list(info.tags) if info is not None else [],
+        ),
+        books_metadata=BooksMetadataDto(
+            authors=list(authors.values()),
+            tags=tags,
+            release_date=min(releases).isoformat() if releases else None,
+            summary="",
+            summary_number="",
+            created=instant(created),
+            last_modified=instant(modified),
+        ),
+    )

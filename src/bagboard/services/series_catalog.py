@@ -1,0 +1,217 @@
+"""Libraries, series and books as Komga's API names them, over the existing stores.
+
+Komga's series are bagboard's metadata-mode series (contract §4) split per library, each with
+a persistent integer id (``SeriesIds``, assigned in bulk as series are listed); its books are
+comics in the series' issue order; its libraries are the user's visible libraries. Scoping
+is ``visible_scope``'s: a library the user may not see, and everything in it, is
+``NotFound``, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bagboard.domain.browse import ComicRow, Facet, Sort, grouping_key
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.errors import NotFound
+from bagboard.domain.images import parse_id
+from bagboard.domain.komga_numbers import number_sorts
+from bagboard.domain.model import Library, User
+from bagboard.domain.naturalsort import natural_sort_text
+from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
+from bagboard.domain.progress import NOT_READ, ComicReading
+from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.metadata_browser import MetadataBrowser
+from bagboard.ports.progress_store import ProgressStore
+from bagboard.ports.series_ids import SeriesIds
+
+__all__ = ["BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesQuery:
+    """What a series list asks for: every filter is OR within, AND across; empty = any."""
+
+    library_ids: tuple[int, ...] = ()
+    search: str = ""
+    publishers: tuple[str, ...] = ()
+    read_status: tuple[str, ...] = ()  # UNREAD, IN_PROGRESS, READ
+    series_ids: tuple[int, ...] = ()
+    sort: str = ""  # name, booksCount, created, lastModified, random
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BookView:
+    comic: IndexedComic
+    number: int  # 1-based position in the series
+    number_sort: float
+    reading: ComicReading
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesView:
+    id: int
+    library_id: int
+    key: str
+    name: str
+    publisher: str
+    books: tuple[BookView, ...]
+
+    @property
+    def read_count(self) -> int:
+        return sum(1 for book in self.books if book.reading.is_read)
+
+    @property
+    def in_progress_count(self) -> int:
+        return sum(1 for b in self.books if not b.reading.is_read and b.reading.has_progress)
+
+    @property
+    def status(self) -> str:
+        if self.books and self.read_count == len(self.books):
+            return "READ"
+        return "IN_PROGRESS" if self.read_count or self.in_progress_count else "UNREAD"
+
+
+class SeriesCatalog:
+    def __init__(
+        self,
+        libraries: LibraryStore,
+        metadata: MetadataBrowser,
+        progress: ProgressStore,
+        index: LibraryIndex,
+        series_ids: SeriesIds,
+    ) -> None:
+        self._libraries = libraries
+        self._metadata = metadata
+        self._progress = progress
+        self._index = index
+        self._ids = series_ids
+
+    def libraries(self, user: User) -> list[Library]:
+        """The enabled libraries this user may see, by id."""
+        return [lib for lib in self._libraries.list(enabled_only=True) if user.may_see(lib.id)]
+
+    def library(self, user: User, raw_id: str) -> Library:
+        """One visible library; ``NotFound`` for a hidden, disabled, missing or non-numeric id."""
+        library_id = parse_id(raw_id)
+        found = next((lib for lib in self.libraries(user) if lib.id == library_id), None)
+        if found is None:
+            raise NotFound("no such library")
+        return found
+
+    # --- series ------------------------------------------------------------------------------
+
+    def series_list(
+        self, user: User, query: SeriesQuery, offset: int, limit: int
+    ) -> tuple[list[SeriesView], int]:
+        """One slice of the series matching ``query`` and the total. Ids are assigned to the
+        whole matching list in one call; books are read for the series shown only, unless a
+        read-status filter or a count sort needs them all."""
+        visible = [lib.id for lib in self.libraries(user)]
+        if query.library_ids:
+            visible = [lib for lib in visible if lib in query.library_ids]
+        found = [
+            (lib, facet)
+            for lib in visible
+            for facet in self._facets(lib, query.search.strip() or None)
+        ]
+        if query.publishers:
+            wanted = {grouping_key(p) for p in query.publishers}
+            found = [row for row in found if grouping_key(row[1].publisher) in wanted]
+        ids = self._ids.ids([(lib, facet.key) for lib, facet in found])
+        if query.series_ids:
+            found = [row for row in found if ids[(row[0], row[1].key)] in query.series_ids]
+        found = _ordered(found, query, ids)
+        if query.read_status or query.sort in {"created", "lastModified"}:
+            views = [self._view(user, ids[(lib, f.key)], lib, f) for lib, f in found]
+            if query.read_status:
+                views = [v for v in views if v.status in query.read_status]
+            if query.sort in {"created", "lastModified"}:
+                views.sort(key=_added, reverse=query.descending)
+            return views[offset : offset + limit], len(views)
+        shown = found[offset : offset + limit]
+        return [self._view(user, ids[(lib, f.key)], lib, f) for lib, f in shown], len(found)
+
+    def series(self, user: User, raw_id: str) -> SeriesView:
+        """One series with its books and this user's readings; ``NotFound`` when hidden."""
+        series_id = parse_id(raw_id)
+        key = None if series_id is None else self._ids.key(series_id)
+        if (
+            key is None
+            or series_id is None
+            or key[0] not in {lib.id for lib in self.libraries(user)}
+        ):
+            raise NotFound("no such series")
+        library_id, series_key = key
+        facet = next((f for f in self._facets(library_id, None) if f.key == series_key), None)
+        if facet is None:
+            raise NotFound("no such series")
+        return self._view(user, series_id, library_id, facet)
+
+    def series_of(self, user: User, comic: IndexedComic) -> SeriesView:
+        """The series a comic (already looked up for ``user``) belongs to."""
+        name = comic.comic_info.series if comic.comic_info is not None else ""
+        key = (comic.library_id, grouping_key(name))
+        series_id = self._ids.ids([key])[key]
+        return self.series(user, str(series_id))
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _facets(self, library_id: int, search: str | None) -> list[Facet]:
+        rows: list[Facet] = []
+        request = PageRequest(1, MAX_PAGE_SIZE)
+        while True:
+            page = self._metadata.series([library_id], None, search, Sort.ALPHA, request)
+            rows.extend(page.items)
+            if not page.has_more:
+                return rows
+            request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
+
+    def _comics(self, library_id: int, key: str) -> list[ComicRow]:
+        rows: list[ComicRow] = []
+        request = PageRequest(1, MAX_PAGE_SIZE)
+        while True:
+            page = self._metadata.issues([library_id], key, None, Sort.ALPHA, request)
+            rows.extend(page.items)
+            if not page.has_more:
+                return rows
+            request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
+
+    def _view(self, user: User, series_id: int, library_id: int, facet: Facet) -> SeriesView:
+        rows = self._comics(library_id, facet.key)
+        ids = [row.id for row in rows]
+        comics = self._index.comics(ids) if ids else {}
+        readings = self._progress.readings(user.id, ids) if ids else {}
+        sorts = number_sorts([row.number for row in rows])
+        books = tuple(
+            BookView(comics[row.id], position, sorts[position - 1], readings.get(row.id, NOT_READ))
+            for position, row in enumerate(rows, start=1)
+            if row.id in comics
+        )
+        return SeriesView(series_id, library_id, facet.key, facet.name, facet.publisher, books)
+
+
+def _added(view: SeriesView) -> float:
+    return max((book.comic.added_at.timestamp() for book in view.books), default=0.0)
+
+
+def _ordered(
+    found: Sequence[tuple[int, Facet]], query: SeriesQuery, ids: dict[tuple[int, str], int]
+) -> list[tuple[int, Facet]]:
+    rows = list(found)
+    if query.sort == "random":
+        # Stable within one request only: a seed drawn per call.
+        random.Random(random.random()).shuffle(rows)  # noqa: S311 (an order, not a secret)
+        return rows
+    if query.sort == "booksCount":
+        rows.sort(key=lambda r: (r[1].count, ids[(r[0], r[1].key)]), reverse=query.descending)
+        return rows
+    rows.sort(
+        key=lambda r: (natural_sort_text(r[1].key), ids[(r[0], r[1].key)]),
+        reverse=query.descending,
+    )
+    return rows
