@@ -220,6 +220,15 @@ comics = Table(
     sqlite_autoincrement=True,
 )
 
+# Comics indexed before names filled their metadata (migration 0013): empty once every library
+# has been scanned since, so a scan's snapshot finds them for nothing.
+Index(
+    "ix_comics_unnamed",
+    comics.c.library_id,
+    sqlite_where=comics.c.metadata_sources.is_(None),
+    postgresql_where=comics.c.metadata_sources.is_(None),
+)
+
 # A comic's removal, for a sync feed to report; no foreign key since the comic is gone.
 comic_removals = Table(
     "comic_removals",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -52,8 +53,13 @@ _KNOWN_COMICS = Prepared(
         comics.c.mtime_ns,
         comics.c.fingerprint,
         comics.c.error,
-        comics.c.metadata_sources.is_not(None),
     ).where(comics.c.library_id == bindparam("library_id"))
+)
+# Through the partial index ix_comics_unnamed: nothing to read once names filled every comic.
+_UNNAMED_COMICS = Prepared(
+    select(comics.c.id).where(
+        comics.c.library_id == bindparam("library_id"), comics.c.metadata_sources.is_(None)
+    )
 )
 _LAST_SCAN = Prepared(
     select(library_scans.c.last_scan_at).where(
@@ -83,10 +89,16 @@ class SqlLibraryIndex(LibraryIndex):
         with lean(self._engine) as conn:
             folder_rows = conn.all(_KNOWN_FOLDERS, library_id=library_id)
             comic_rows = conn.all(_KNOWN_COMICS, library_id=library_id)
+            unnamed = {row[0] for row in conn.all(_UNNAMED_COMICS, library_id=library_id)}
             last_scan_at = conn.scalar(_LAST_SCAN, library_id=library_id)
+        known = {row[1]: KnownComic(*row) for row in comic_rows}
+        if unnamed:
+            for path, comic in known.items():
+                if comic.id in unnamed:
+                    known[path] = replace(comic, named=False)
         return IndexSnapshot(
             folders={row[1]: KnownFolder(*row) for row in folder_rows},
-            comics={row[1]: KnownComic(*row) for row in comic_rows},
+            comics=known,
             last_scan_at=last_scan_at,
         )
 

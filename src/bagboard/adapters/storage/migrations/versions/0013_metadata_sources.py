@@ -23,11 +23,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+_UNNAMED = "metadata_sources IS NULL"
+
+
 def upgrade() -> None:
     with op.batch_alter_table("comics") as batch:
         batch.add_column(sa.Column("metadata_sources", sa.Text(), nullable=True))
+    # What a scan's snapshot reads to find them: empty once every library was scanned again.
+    op.create_index(
+        "ix_comics_unnamed",
+        "comics",
+        ["library_id"],
+        sqlite_where=sa.text(_UNNAMED),
+        postgresql_where=sa.text(_UNNAMED),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_comics_unnamed", table_name="comics")
     with op.batch_alter_table("comics") as batch:
         batch.drop_column("metadata_sources")
