@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -139,3 +140,18 @@ def test_one_trailing_slash_is_tolerated(world: World) -> None:
     _fresh(world)
     response = world.client.get("/komga/api/v1/libraries/", headers={"X-API-Key": world.owner})
     assert response.status_code == 200
+
+
+def test_an_error_names_the_path_as_sent_never_decoded(world: World) -> None:
+    """Spring's ``path`` is the request URI as written: an encoded server folder stays encoded."""
+    _fresh(world)
+    folder = world.lib_a.root
+    for path in (
+        f"/komga/api/v1/series/{quote(folder, safe='')}",
+        f"/komga/api/v1/books/{quote(folder, safe='')}/pages",
+        "/komga/api/v1/series/caf%C3%A9",
+    ):
+        answer = world.client.get(path, headers={"X-API-Key": world.owner})
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["path"] == path
+        assert folder not in answer.text

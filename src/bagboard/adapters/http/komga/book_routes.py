@@ -1,4 +1,5 @@
-"""``/api/v1/books/{id}``: one book, its neighbours, its pages and page images, its cover.
+"""``/api/v1/books/{id}``: one book, its neighbours, its pages, page images and page
+thumbnails, its cover.
 
 Binary answers ignore ``Accept`` (Komelia asks for page images with ``application/json``).
 Pages count from 1, as ``/api/v1``'s do; ``zero_based=true`` counts from 0.
@@ -129,6 +130,24 @@ def book_page(
     return Response(content=image.data, media_type=image.media_type)
 
 
+# Komga renders page thumbnails 300 pixels on the long edge; snapped to a cached size.
+PAGE_THUMBNAIL_SIZE = 300
+
+
+@get("/api/v1/books/{book_id:str}/pages/{number:str}/thumbnail", sync_to_thread=True)
+def book_page_thumbnail(
+    current_user: NamedDependency[User],
+    issues: NamedDependency[IssueService],
+    book_id: FromPath[str],
+    number: FromPath[str],
+) -> Response[bytes]:
+    """Komelia's reader strip: page ``number`` (from 1) as a small JPEG; 404 out of range."""
+    if not number.isascii() or not number.isdigit() or len(number) > 9:
+        raise NotFound("no such page")
+    image = issues.page_image(current_user, book_id, int(number), PAGE_THUMBNAIL_SIZE)
+    return Response(content=image.data, media_type=image.media_type)
+
+
 @get("/api/v1/books/{book_id:str}/thumbnail", sync_to_thread=True)
 def book_thumbnail(
     current_user: NamedDependency[User],
@@ -155,6 +174,7 @@ BOOK_HANDLERS = [
     book_next,
     book_pages,
     book_page,
+    book_page_thumbnail,
     book_thumbnail,
     book_readlists,
 ]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, Final
+from urllib.parse import quote
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -28,6 +29,7 @@ __all__ = [
     "KOMGA_EXCEPTION_HANDLERS",
     "KOMGA_PREFIX",
     "komga_aware",
+    "request_uri",
     "spring_body",
     "spring_response",
 ]
@@ -44,6 +46,16 @@ def spring_body(status: int, message: str, path: str) -> bytes:
     return msgspec.json.encode(body)
 
 
+def request_uri(request: Request[Any, Any, Any]) -> str:
+    """The path as the client wrote it, still percent-encoded: what Spring's ``path`` holds
+    (the servlet's request URI). Decoding it would echo whatever an encoded segment carries,
+    a server folder included, as if the server had said it."""
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes) and raw:
+        return raw.decode("latin-1")
+    return quote(request.url.path, safe="/")
+
+
 def spring_response(
     request: Request[Any, Any, Any],
     status: int,
@@ -51,7 +63,7 @@ def spring_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response[bytes]:
     return Response(
-        content=spring_body(status, message, request.url.path),
+        content=spring_body(status, message, request_uri(request)),
         status_code=status,
         headers=dict(headers or {}),
         media_type=MediaType.JSON,
