@@ -156,7 +156,7 @@ def books_latest(
     return _page(ordered(entries, (SortKey("lastModified", descending=True),)), paging)
 
 
-@get("/api/v1/books/{book_id:str}/file", sync_to_thread=False)
+@get("/api/v1/books/{book_id:str}/file")
 async def book_file(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],

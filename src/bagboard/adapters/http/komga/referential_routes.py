@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -91,15 +92,18 @@ _LISTS: dict[str, Callable[[SeriesCatalog, User, Query], list[str]]] = {
 }
 
 
-@get(list(_LISTS), sync_to_thread=True)
-def referential(
+@get(list(_LISTS))
+async def referential(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
 ) -> list[str]:
+    # Async with an explicit worker thread: Litestar's sync_to_thread does not survive a
+    # handler registered at several paths (it hands back an unawaited coroutine).
     path = request.url.path.rstrip("/")
     route = next(key for key in sorted(_LISTS, key=len, reverse=True) if path.endswith(key))
-    return _LISTS[route](komga, current_user, query_of(request))
+    query = query_of(request)
+    return await anyio.to_thread.run_sync(lambda: _LISTS[route](komga, current_user, query))
 
 
 @get(["/api/v1/age-ratings", "/api/v1/sharing-labels"], sync_to_thread=False)
