@@ -114,6 +114,11 @@ def test_aidoku_chapter_list_native_dialect(world: World, lib_c: Library) -> Non
     books = kjson(world, f"/api/v1/series/{swamp}/books", unpaged="true")["content"]
     assert [b["id"] for b in page["content"]] == [b["id"] for b in reversed(books)]
     assert len(books) == 3 and {b["seriesId"] for b in page["content"]} == {swamp}
+    # Read across every series (no series named), the same books, numbers and numberSorts.
+    every = _post(world, {}, unpaged="true", sort="metadata.numberSort,asc")["content"]
+    across = [b for b in every if b["seriesId"] == swamp]
+    numbered = [(b["id"], b["number"], b["metadata"]["numberSort"]) for b in across]
+    assert numbered == [(b["id"], b["number"], b["metadata"]["numberSort"]) for b in books]
 
 
 def test_type_tagged_dialect_and_any_of(world: World, lib_c: Library) -> None:

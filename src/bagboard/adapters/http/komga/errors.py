@@ -44,6 +44,15 @@ def spring_body(status: int, message: str, path: str) -> bytes:
     return msgspec.json.encode(body)
 
 
+def _echoed_path(request: Request[Any, Any, Any]) -> str:
+    """The path as the client sent it, still percent-encoded: a decoded path parameter may
+    spell a server folder (``%2Fsrv%2Fcomics``), which an error body must never show."""
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes) and raw:
+        return raw.decode("latin-1")
+    return request.url.path
+
+
 def spring_response(
     request: Request[Any, Any, Any],
     status: int,
@@ -51,7 +60,7 @@ def spring_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response[bytes]:
     return Response(
-        content=spring_body(status, message, request.url.path),
+        content=spring_body(status, message, _echoed_path(request)),
         status_code=status,
         headers=dict(headers or {}),
         media_type=MediaType.JSON,
