@@ -21,12 +21,14 @@ from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.model import Library, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from bagboard.domain.progress import NOT_READ, ComicReading
+from bagboard.domain.progress import NOT_READ
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.series_ids import SeriesIds
+from bagboard.services.komga_books import gather_series, series_has
+from bagboard.services.series_views import BookView, SeriesView
 
 __all__ = ["BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
 
@@ -40,40 +42,11 @@ class SeriesQuery:
     publishers: tuple[str, ...] = ()
     read_status: tuple[str, ...] = ()  # UNREAD, IN_PROGRESS, READ
     series_ids: tuple[int, ...] = ()
+    genres: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     sort: str = ""  # name, booksCount, created, lastModified, random
     descending: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class BookView:
-    comic: IndexedComic
-    number: int  # 1-based position in the series
-    number_sort: float
-    reading: ComicReading
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesView:
-    id: int
-    library_id: int
-    key: str
-    name: str
-    publisher: str
-    books: tuple[BookView, ...]
-
-    @property
-    def read_count(self) -> int:
-        return sum(1 for book in self.books if book.reading.is_read)
-
-    @property
-    def in_progress_count(self) -> int:
-        return sum(1 for b in self.books if not b.reading.is_read and b.reading.has_progress)
-
-    @property
-    def status(self) -> str:
-        if self.books and self.read_count == len(self.books):
-            return "READ"
-        return "IN_PROGRESS" if self.read_count or self.in_progress_count else "UNREAD"
 
 
 class SeriesCatalog:
@@ -122,6 +95,15 @@ class SeriesCatalog:
         if query.publishers:
             wanted = {grouping_key(p) for p in query.publishers}
             found = [row for row in found if grouping_key(row[1].publisher) in wanted]
+        if query.genres or query.tags or query.languages:
+            keys = {
+                (view.library_id, view.key)
+                for view in self.all_series(user, visible)
+                if series_has(view, "genre", query.genres)
+                and series_has(view, "tags", query.tags)
+                and series_has(view, "language_iso", query.languages)
+            }
+            found = [row for row in found if (row[0], row[1].key) in keys]
         ids = self._ids.ids([(lib, facet.key) for lib, facet in found])
         if query.series_ids:
             found = [row for row in found if ids[(row[0], row[1].key)] in query.series_ids]
@@ -135,6 +117,16 @@ class SeriesCatalog:
             return views[offset : offset + limit], len(views)
         shown = found[offset : offset + limit]
         return [self._view(user, ids[(lib, f.key)], lib, f) for lib, f in shown], len(found)
+
+    def all_series(self, user: User, library_ids: Sequence[int] = ()) -> list[SeriesView]:
+        """Every series of the visible libraries (of ``library_ids`` among them, when given)
+        with its books, read in a few queries whatever the number of series."""
+        visible = [lib.id for lib in self.libraries(user)]
+        if library_ids:
+            visible = [lib for lib in visible if lib in library_ids]
+        return gather_series(
+            self._metadata, self._index, self._progress, self._ids, user.id, visible
+        )
 
     def series(self, user: User, raw_id: str) -> SeriesView:
         """One series with its books and this user's readings; ``NotFound`` when hidden."""

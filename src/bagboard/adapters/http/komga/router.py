@@ -14,15 +14,23 @@ from litestar import Router
 from litestar.middleware import DefineMiddleware
 
 from bagboard.adapters.http.komga.auth import KomgaAuthMiddleware
+from bagboard.adapters.http.komga.book_list_routes import BOOK_LIST_HANDLERS
 from bagboard.adapters.http.komga.book_routes import BOOK_HANDLERS
 from bagboard.adapters.http.komga.errors import KOMGA_EXCEPTION_HANDLERS, KOMGA_PREFIX
+from bagboard.adapters.http.komga.referential_routes import REFERENTIAL_HANDLERS
 from bagboard.adapters.http.komga.series_routes import SERIES_HANDLERS
 from bagboard.adapters.http.komga.session_routes import SESSION_HANDLERS
 from bagboard.services.auth import Authenticator
 
 __all__ = ["KOMGA_HANDLERS", "komga_router"]
 
-KOMGA_HANDLERS = [*SESSION_HANDLERS, *SERIES_HANDLERS, *BOOK_HANDLERS]
+KOMGA_HANDLERS = [
+    *SESSION_HANDLERS,
+    *SERIES_HANDLERS,
+    *BOOK_HANDLERS,
+    *BOOK_LIST_HANDLERS,
+    *REFERENTIAL_HANDLERS,
+]
 
 
 def komga_router(authenticator: Callable[[], Authenticator]) -> Router:

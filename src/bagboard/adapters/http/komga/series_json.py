@@ -19,7 +19,7 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.services.series_catalog import BookView, SeriesView
 
-__all__ = ["book_dto", "human_size", "series_dto"]
+__all__ = ["authors_of", "book_dto", "human_size", "release_date", "series_dto"]
 
 _MEDIA_TYPES = {
     ArchiveFormat.ZIP: "application/zip",
@@ -47,7 +47,7 @@ def human_size(size: int) -> str:
     return f"{value:.1f} GiB"
 
 
-def _authors(info: ComicInfo | None) -> list[AuthorDto]:
+def authors_of(info: ComicInfo | None) -> list[AuthorDto]:
     if info is None:
         return []
     return [
@@ -62,7 +62,7 @@ def _list(text: str) -> list[str]:
     return sorted({part.strip() for part in text.split(",") if part.strip()})
 
 
-def _release(info: ComicInfo | None) -> date | None:
+def release_date(info: ComicInfo | None) -> date | None:
     if info is None or not info.year.strip().isdigit():
         return None
     try:
@@ -80,7 +80,7 @@ def book_dto(book: BookView, series: SeriesView) -> BookDto:
     name = posixpath.splitext(comic.name)[0]
     created = instant(comic.added_at)
     modified = instant(max(comic.added_at, _mtime(book)))
-    released = _release(info)
+    released = release_date(info)
     progress = None
     position = book.reading.position
     if position is not None or book.reading.is_read:
@@ -123,7 +123,7 @@ def book_dto(book: BookView, series: SeriesView) -> BookDto:
             number=(info.number if info is not None and info.number else str(book.number)),
             number_sort=book.number_sort,
             release_date=None if released is None else released.isoformat(),
-            authors=_authors(info),
+            authors=authors_of(info),
             tags=_list(info.tags) if info is not None else [],
             isbn="",
             created=created,
@@ -144,8 +144,8 @@ def series_dto(series: SeriesView) -> SeriesDto:
     summary_book = next(
         (b for b in books if b.comic.comic_info and b.comic.comic_info.summary), None
     )
-    releases = [r for r in (_release(b.comic.comic_info) for b in books) if r is not None]
-    authors = {(a.name, a.role): a for b in books for a in _authors(b.comic.comic_info)}
+    releases = [r for r in (release_date(b.comic.comic_info) for b in books) if r is not None]
+    authors = {(a.name, a.role): a for b in books for a in authors_of(b.comic.comic_info)}
     tags = sorted({t for b in books if b.comic.comic_info for t in _list(b.comic.comic_info.tags)})
     manga = info.manga.strip().lower() if info is not None else ""
     read = series.read_count

@@ -52,6 +52,9 @@ def _series_query(query: Query, paging: Paging, **more: Any) -> SeriesQuery:
         "search": " ".join(values(query, "search")),
         "publishers": values(query, "publisher"),
         "read_status": tuple(v.upper() for v in values(query, "read_status")),
+        "genres": values(query, "genre"),
+        "tags": values(query, "tag"),
+        "languages": values(query, "language"),
         "sort": sort,
         "descending": descending,
     }
@@ -127,6 +130,9 @@ async def series_search(
         series_ids=_ids(tuple(leaves.get("seriesId", ()))),
         publishers=tuple(leaves.get("publisher", ())),
         read_status=tuple(v.upper() for v in leaves.get("readStatus", ())),
+        genres=tuple(leaves.get("genre", ())),
+        tags=tuple(leaves.get("tag", ())),
+        languages=tuple(leaves.get("language", ())),
         search=str(body.get("fullTextSearch") or ""),
     )
     return _page(komga, current_user, q, paging)

@@ -1,0 +1,176 @@
+"""Book lists across series (``books/list``, ``books``, ``ondeck``, ``latest``), a book's file
+and its page thumbnails.
+
+A list reads every series of the libraries it may show in a few queries
+(``SeriesCatalog.all_series``), then filters, orders and pages in memory; a condition that
+pins the series (Aidoku's chapter list, Komelia's series screen) reads those series only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import anyio.to_thread
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Stream
+
+from bagboard.adapters.http.api.issue_json import comic_media_type
+from bagboard.adapters.http.files.download import download
+from bagboard.adapters.http.komga.book_filters import (
+    Predicate,
+    condition,
+    narrowed,
+    parameters,
+    searched,
+)
+from bagboard.adapters.http.komga.book_order import Entry, on_deck, ordered
+from bagboard.adapters.http.komga.paging import Paging, SortKey, spring_page, values
+from bagboard.adapters.http.komga.series_json import book_dto
+from bagboard.adapters.http.komga.series_routes import query_of
+from bagboard.adapters.http.komga.wire import SpringPage
+from bagboard.adapters.http.komga.wire_books import BookDto
+from bagboard.domain.errors import InvalidInput, NotFound
+from bagboard.domain.images import parse_id
+from bagboard.domain.model import User
+from bagboard.services.issues import IssueService
+from bagboard.services.series_catalog import SeriesCatalog
+from bagboard.services.series_views import SeriesView
+
+__all__ = ["BOOK_LIST_HANDLERS", "search_body"]
+
+
+async def search_body(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """A search body (``{condition, fullTextSearch}``) as a dict; empty is ``{}``."""
+    raw = await request.body()
+    try:
+        body = msgspec.json.decode(raw) if raw.strip() else {}
+    except msgspec.DecodeError:
+        raise InvalidInput("the search body is not JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("the search body must be an object")
+    return body
+
+
+def _ids(raw: Sequence[str]) -> tuple[int, ...]:
+    # A value that is no id matches nothing, rather than everything.
+    return tuple(parse_id(value) or -1 for value in raw)
+
+
+def _entries(
+    komga: SeriesCatalog,
+    user: User,
+    library_ids: Sequence[str] | None,
+    series_ids: Sequence[str] | None,
+) -> list[Entry]:
+    views: list[SeriesView]
+    if series_ids is not None:
+        views = []
+        for raw in sorted(set(series_ids)):
+            try:
+                views.append(komga.series(user, raw))
+            except NotFound:
+                continue
+    elif library_ids is not None:
+        views = komga.all_series(user, _ids(library_ids) or (-1,))
+    else:
+        views = komga.all_series(user)
+    return [(book, view) for view in views for book in view.books]
+
+
+def _page(entries: list[Entry], paging: Paging) -> SpringPage[BookDto]:
+    shown = paging.slice(entries)
+    return spring_page([book_dto(book, series) for book, series in shown], len(entries), paging)
+
+
+def _listed(
+    komga: SeriesCatalog,
+    user: User,
+    body: dict[str, Any],
+    paging: Paging,
+) -> SpringPage[BookDto]:
+    node = body.get("condition")
+    keep: Predicate = condition(node)
+    libraries, series = narrowed(node, "libraryId"), narrowed(node, "seriesId")
+    entries = _entries(
+        komga,
+        user,
+        None if libraries is None else sorted(libraries),
+        None if series is None else sorted(series),
+    )
+    search = str(body.get("fullTextSearch") or "").strip().casefold()
+    kept = [(book, view) for book, view in entries if keep(book, view) and searched(book, search)]
+    return _page(ordered(kept, paging.sorts), paging)
+
+
+@post("/api/v1/books/list", status_code=200)
+async def books_search(
+    request: Request[Any, Any, Any],
+    current_user: NamedDependency[User],
+    komga: NamedDependency[SeriesCatalog],
+) -> SpringPage[BookDto]:
+    body = await search_body(request)
+    paging = Paging.parse(query_of(request))
+    return await anyio.to_thread.run_sync(lambda: _listed(komga, current_user, body, paging))
+
+
+@get("/api/v1/books", sync_to_thread=True)
+def books_list(
+    request: Request[Any, Any, Any],
+    current_user: NamedDependency[User],
+    komga: NamedDependency[SeriesCatalog],
+) -> SpringPage[BookDto]:
+    query = query_of(request)
+    paging = Paging.parse(query)
+    libraries = values(query, "library_id")
+    entries = _entries(komga, current_user, libraries or None, None)
+    keep = parameters(query)
+    return _page(ordered([e for e in entries if keep(*e)], paging.sorts), paging)
+
+
+@get("/api/v1/books/ondeck", sync_to_thread=True)
+def books_on_deck(
+    request: Request[Any, Any, Any],
+    current_user: NamedDependency[User],
+    komga: NamedDependency[SeriesCatalog],
+) -> SpringPage[BookDto]:
+    query = query_of(request)
+    libraries = _ids(values(query, "library_id"))
+    return _page(on_deck(komga.all_series(current_user, libraries)), Paging.parse(query))
+
+
+@get("/api/v1/books/latest", sync_to_thread=True)
+def books_latest(
+    request: Request[Any, Any, Any],
+    current_user: NamedDependency[User],
+    komga: NamedDependency[SeriesCatalog],
+) -> SpringPage[BookDto]:
+    query = query_of(request)
+    paging = Paging.parse(query)
+    entries = _entries(komga, current_user, values(query, "library_id") or None, None)
+    return _page(ordered(entries, (SortKey("lastModified", descending=True),)), paging)
+
+
+@get("/api/v1/books/{book_id:str}/file")
+async def book_file(
+    request: Request[Any, Any, Any],
+    current_user: NamedDependency[User],
+    issues: NamedDependency[IssueService],
+    book_id: FromPath[str],
+) -> Response[bytes] | Stream:
+    source = issues.file(current_user, book_id)
+    return await download(
+        request.headers, request.method, source, media_type=comic_media_type(source.comic)
+    )
+
+
+BOOK_LIST_HANDLERS = [
+    books_search,
+    books_list,
+    books_on_deck,
+    books_latest,
+    book_file,
+]
