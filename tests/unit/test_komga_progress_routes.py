@@ -334,3 +334,12 @@ def test_no_credentials_is_401(world: World) -> None:
         response = call(world, method, path, None, {"page": 1} if method == "PATCH" else None)
         assert response.status_code == 401, (method, path)
         assert response.headers["www-authenticate"].startswith("Basic")
+
+
+def test_an_error_echoes_the_path_as_sent_never_decoded_into_a_folder(world: World) -> None:
+    _, token = reader(world)
+    encoded = world.a.replace("/", "%2F")
+    response = call(world, "PATCH", f"/api/v1/books/{encoded}/read-progress", token, {"page": 1})
+    assert response.status_code == 404
+    assert response.json()["path"] == f"/komga/api/v1/books/{encoded}/read-progress"
+    assert world.a not in response.text
