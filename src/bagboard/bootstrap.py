@@ -8,6 +8,7 @@ engine (and its migrations) and the archive-reading pool are created on first us
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.clock import SystemClock
 from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
+from bagboard.adapters.filesystem.secret_key import KEY_BYTES, load_or_create_key
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.filesystem.watch import WatchfilesWatcher
 from bagboard.adapters.images.memory_cache import MemoryRenditionCache
@@ -63,6 +65,7 @@ from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.series_catalog import SeriesCatalog
+from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 
@@ -201,8 +204,20 @@ class Container(containers.DeclarativeContainer):
 
     accounts = providers.Factory(AccountService, users, tokens, clock)
     # Singletons so their short-lived caches serve every request (see services/recent_cache.py).
+    # Keys the session cookies: kept in the data folder, so sessions survive a restart; a
+    # memory library has its own for the life of the process.
+    session_key = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(secrets.token_bytes, KEY_BYTES),
+        sql=providers.Singleton(load_or_create_key, config.secret_key_path),
+    )
     authenticator = providers.Singleton(
-        Authenticator, users, tokens, clock, cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS)
+        Authenticator,
+        users,
+        tokens,
+        clock,
+        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
+        session_key=session_key,
     )
     library_service = providers.Factory(LibraryService, libraries, users)
     problem_service = providers.Factory(ProblemService, problem_list, libraries)
@@ -242,6 +257,7 @@ class Container(containers.DeclarativeContainer):
     progress_service = providers.Factory(
         ProgressService, progress_store, library_index, libraries, clock
     )
+    series_progress = providers.Factory(SeriesProgressService, progress_service)
     scanner = providers.Factory(
         Scanner, library_index, file_tree, archive_reader, clock, inspect_map=inspect_map
     )
@@ -264,6 +280,7 @@ def build(
             "database_url": settings.database_url,
             "workers": (os.cpu_count() or 1) if workers is None else workers,
             "rendition_dir": settings.data_dir / "renditions",
+            "secret_key_path": settings.data_dir / "secret.key",
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }
     )

@@ -20,6 +20,7 @@ from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.series_catalog import SeriesCatalog
+from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.version import __version__
@@ -42,6 +43,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
 
     def komga() -> SeriesCatalog:
         service: SeriesCatalog = container.series_catalog()
+        return service
+
+    def series_progress() -> SeriesProgressService:
+        service: SeriesProgressService = container.series_progress()
         return service
 
     def browse() -> BrowseService:
@@ -74,6 +79,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         version=__version__,
         browse=browse,
         komga=komga,
+        series_progress=series_progress,
         shelves=shelves,
         issues=issues,
         progress=progress,

@@ -293,4 +293,6 @@ def test_no_request_without_a_valid_token_gets_past_the_gate(
     request = data.draw(requests(world, table, token))
     response = send(world, request)
     check_answer(world, response, method=request.method, public=True)
-    assert response.status_code in (401, 404), response.text
+    # 405: the path names a route without that method (an empty id collapses
+    # ``books//read-progress`` onto ``books/{id}``), refused before the gate, no handler run.
+    assert response.status_code in (401, 404, 405), response.text

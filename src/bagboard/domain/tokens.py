@@ -85,8 +85,9 @@ def basic_user_name(authorization: str | None) -> str | None:
 def session_mac(token_hash: str, token_id: int, key: bytes = b"") -> str:
     """The proof a session value carries for the token it was issued for.
 
-    Keyed by the token's stored hash (plus an optional server key), so only the server can
-    compute it, and it dies with the token: a session never outlives a revoked token.
+    Keyed by the server's secret ``key`` and the token's stored hash: only the server can
+    compute it (reading the database is not enough), and it dies with the token, so a
+    session never outlives a revoked token.
     """
     message = f"session:{token_id}".encode()
     return hmac.new(key + token_hash.encode("ascii"), message, hashlib.sha256).hexdigest()

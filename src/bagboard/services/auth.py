@@ -93,6 +93,12 @@ class Authenticator:
     def session_user(self, value: str) -> User | None:
         """The user of a ``session_value``, or None when it is malformed, forged or its token
         has been revoked (or its user removed)."""
+        found = self.session_credential(value)
+        return None if found is None else found.user
+
+    def session_credential(self, value: str) -> Credential | None:
+        """``session_user``, with the token the session stands for (what a write through the
+        session is attributed to)."""
         parts = value.strip().split(".")
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts[:2]):
             return None
@@ -103,7 +109,7 @@ class Authenticator:
         token, user = found
         if not hmac.compare_digest(session_mac(token.token_hash, token.id, self._session_key), mac):
             return None
-        return user
+        return Credential(token, user)
 
     def _session_lookup(self, user_id: int, token_id: int) -> tuple[ApiToken, User] | None:
         token = next((t for t in self._tokens.list(user_id) if t.id == token_id), None)

@@ -42,6 +42,7 @@ from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.series_catalog import SeriesCatalog
+from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 
@@ -73,6 +74,8 @@ class HttpServices:
     problems: Callable[[], ProblemService]
     # The Komga-compatible API (``/komga``); None leaves it unmounted.
     komga: Callable[[], SeriesCatalog] | None = None
+    # Its read-progress writes and tracker sync (needed with ``komga``).
+    series_progress: Callable[[], SeriesProgressService] | None = None
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
@@ -148,6 +151,8 @@ def create_app(
     routers: list[ControllerRouterHandler] = [api, opds_router(services.authenticator), home]
     if services.komga is not None:
         dependencies["komga"] = _provider(services.komga)
+        if services.series_progress is not None:
+            dependencies["series_progress"] = _provider(services.series_progress)
         routers.append(komga_router(services.authenticator))
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))

@@ -21,6 +21,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from bagboard.domain.errors import Unauthorized
+from bagboard.domain.model import ApiToken
 from bagboard.domain.tokens import basic_user_name
 from bagboard.services.auth import Authenticator
 
@@ -29,6 +30,7 @@ __all__ = [
     "PUBLIC_PATHS",
     "KomgaAuthMiddleware",
     "expired_cookies",
+    "request_token",
     "session_cookies",
 ]
 
@@ -73,8 +75,16 @@ def _cookie(header: str | None) -> str | None:
     return morsel.value if morsel is not None and morsel.value else None
 
 
+def request_token(scope: Scope) -> ApiToken | None:
+    """The token that signed the request in, directly or through its session: progress
+    writes name it as their device."""
+    token = scope.get("auth")
+    return token if isinstance(token, ApiToken) else None
+
+
 class KomgaAuthMiddleware:
-    """Puts the caller in ``scope["user"]`` (what ``current_user`` hands to handlers)."""
+    """Puts the caller in ``scope["user"]`` (what ``current_user`` hands to handlers) and the
+    token it signed in with in ``scope["auth"]`` (``request_token``)."""
 
     def __init__(self, app: ASGIApp, authenticator: Callable[[], Authenticator]) -> None:
         self.app = app
@@ -87,9 +97,10 @@ class KomgaAuthMiddleware:
         headers = Headers.from_scope(scope)
         authenticator = self._authenticator()
         session = (headers.get(SESSION_HEADER) or "").strip() or _cookie(headers.get("cookie"))
-        user = authenticator.session_user(session) if session else None
-        if user is not None:
-            scope["user"] = user
+        found = authenticator.session_credential(session) if session else None
+        if found is not None:
+            scope["user"] = found.user
+            scope["auth"] = found.token
             await self.app(scope, receive, send)
             return
         authorization = headers.get("authorization")
@@ -103,6 +114,7 @@ class KomgaAuthMiddleware:
         if SESSION_HEADER in headers:
             extra.append((SESSION_HEADER.encode(), value.encode("ascii")))
         scope["user"] = credential.user
+        scope["auth"] = credential.token
 
         async def send_with_session(message: Message) -> None:
             if message["type"] == "http.response.start":

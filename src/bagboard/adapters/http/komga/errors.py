@@ -29,7 +29,7 @@ __all__ = [
     "KOMGA_EXCEPTION_HANDLERS",
     "KOMGA_PREFIX",
     "komga_aware",
-    "request_uri",
+    "request_path",
     "spring_body",
     "spring_response",
 ]
@@ -46,14 +46,14 @@ def spring_body(status: int, message: str, path: str) -> bytes:
     return msgspec.json.encode(body)
 
 
-def request_uri(request: Request[Any, Any, Any]) -> str:
-    """The path as the client wrote it, still percent-encoded: what Spring's ``path`` holds
-    (the servlet's request URI). Decoding it would echo whatever an encoded segment carries,
-    a server folder included, as if the server had said it."""
+def request_path(request: Request[Any, Any, Any]) -> str:
+    """The path as the client sent it, still percent-encoded (Spring reports the request URI
+    so): a value the client put in a path segment comes back as it was sent, ``%2F`` and all,
+    never decoded into something that reads like a server folder."""
     raw = request.scope.get("raw_path")
     if isinstance(raw, bytes) and raw:
-        return raw.decode("latin-1")
-    return quote(request.url.path, safe="/")
+        return raw.split(b"?", 1)[0].decode("latin-1")
+    return quote(request.scope["path"], safe="/")
 
 
 def spring_response(
@@ -63,7 +63,7 @@ def spring_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response[bytes]:
     return Response(
-        content=spring_body(status, message, request_uri(request)),
+        content=spring_body(status, message, request_path(request)),
         status_code=status,
         headers=dict(headers or {}),
         media_type=MediaType.JSON,

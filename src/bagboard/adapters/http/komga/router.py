@@ -2,8 +2,8 @@
 
 One router behind ``KomgaAuthMiddleware``, with Spring-shaped errors. Handlers take
 ``current_user`` and the ``komga`` dependency (``SeriesCatalog``) plus the app's shared
-services (``issues``, ``renditions``, ``progress``); add a route by appending its handler to
-``KOMGA_HANDLERS``.
+services (``issues``, ``renditions``, ``progress``, ``series_progress``); add a route by
+appending its handler to ``KOMGA_HANDLERS``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bagboard.adapters.http.komga.auth import KomgaAuthMiddleware
 from bagboard.adapters.http.komga.book_list_routes import BOOK_LIST_HANDLERS
 from bagboard.adapters.http.komga.book_routes import BOOK_HANDLERS
 from bagboard.adapters.http.komga.errors import KOMGA_EXCEPTION_HANDLERS, KOMGA_PREFIX
+from bagboard.adapters.http.komga.progress_routes import PROGRESS_HANDLERS
 from bagboard.adapters.http.komga.referential_routes import REFERENTIAL_HANDLERS
 from bagboard.adapters.http.komga.series_routes import SERIES_HANDLERS
 from bagboard.adapters.http.komga.session_routes import SESSION_HANDLERS
@@ -30,6 +31,7 @@ KOMGA_HANDLERS = [
     *BOOK_HANDLERS,
     *BOOK_LIST_HANDLERS,
     *REFERENTIAL_HANDLERS,
+    *PROGRESS_HANDLERS,
 ]
 
 
