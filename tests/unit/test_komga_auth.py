@@ -79,6 +79,21 @@ def test_the_cookie_alone_signs_the_next_request_in_until_the_token_is_revoked(
     assert world.client.get(ME).status_code == 401
 
 
+def test_credentials_sent_with_a_request_win_over_another_users_session(world: World) -> None:
+    _fresh(world)
+    assert world.client.get(ME, headers={"X-API-Key": world.kid}).json()["email"] == "kid"
+    # The kid's session cookie is still in the jar; the owner's key must speak for the owner.
+    me = world.client.get(ME, headers={"X-API-Key": world.owner})
+    assert me.json()["email"] == owner_name(world)
+    assert any("Path=/komga;" in c for c in me.headers.get_list("set-cookie"))
+    # Sent again with the session it now holds, the same key needs no new cookie.
+    again = world.client.get(ME, headers={"X-API-Key": world.owner})
+    assert again.json()["email"] == owner_name(world)
+    assert "set-cookie" not in again.headers
+    # A wrong key is refused even beside a valid session.
+    assert world.client.get(ME, headers={"X-API-Key": "nope"}).status_code == 401
+
+
 def test_forged_cookie_is_refused(world: World) -> None:
     _fresh(world)
     world.client.get(ME, headers={"X-API-Key": world.kid})

@@ -98,17 +98,25 @@ class KomgaAuthMiddleware:
         authenticator = self._authenticator()
         session = (headers.get(SESSION_HEADER) or "").strip() or _cookie(headers.get("cookie"))
         found = authenticator.session_credential(session) if session else None
-        if found is not None:
+        authorization = headers.get("authorization")
+        api_key = headers.get("x-api-key")
+        # Credentials sent with the request win over a session: a cookie left by another user
+        # of the same app must not speak for this one.
+        if found is not None and not authorization and not api_key:
             scope["user"] = found.user
             scope["auth"] = found.token
             await self.app(scope, receive, send)
             return
-        authorization = headers.get("authorization")
         # Raises Unauthorized (or ApiDisabled), answered as 401 with a challenge.
-        credential = authenticator.credential(authorization, headers.get("x-api-key"))
+        credential = authenticator.credential(authorization, api_key)
         name = basic_user_name(authorization)
         if name is not None and name != credential.user.name:
             raise Unauthorized("The user name does not match the token.")
+        if found is not None and found.token.id == credential.token.id:
+            scope["user"] = credential.user
+            scope["auth"] = credential.token
+            await self.app(scope, receive, send)  # its session is already the right one
+            return
         value = authenticator.session_value(credential.token)
         extra = session_cookies(value)
         if SESSION_HEADER in headers:
