@@ -286,6 +286,17 @@ def test_an_api_v1_write_shows_in_read_progress(world: World) -> None:
     assert progress["completed"] is True
 
 
+def test_an_api_v1_position_outside_the_book_shows_as_a_page_within_it(world: World) -> None:
+    _, token = reader(world)
+    path = f"{world.a}/{BATMAN}"
+    for stored, shown in ((0, 1), (PAGES + 5, PAGES)):
+        saved = world.client.put(
+            "/api/v1/progress", json={"path": path, "page_number": stored}, headers=auth(token)
+        )
+        assert saved.status_code == 200, saved.text
+        assert book(world, batman(world), token)["readProgress"]["page"] == shown
+
+
 def test_a_session_cookie_write_is_attributed_to_the_token_behind_it(world: World) -> None:
     name, token = reader(world, "Mihon")
     world.client.cookies.clear()

@@ -17,6 +17,7 @@ from bagboard.adapters.http.komga.wire_books import (
 )
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.series_progress import komga_page
 from bagboard.services.series_catalog import BookView, SeriesView
 
 __all__ = ["authors_of", "book_dto", "human_size", "release_date", "series_dto"]
@@ -87,7 +88,9 @@ def book_dto(book: BookView, series: SeriesView) -> BookDto:
         stamp = instant(position.updated_at) if position is not None else modified
         device = position.device if position is not None else None
         progress = ReadProgressDto(
-            page=comic.page_count if position is None else position.page_number,
+            page=comic.page_count
+            if position is None
+            else komga_page(position.page_number, comic.page_count),
             completed=book.reading.is_read,
             read_date=stamp,
             created=stamp,
