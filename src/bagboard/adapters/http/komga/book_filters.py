@@ -199,14 +199,36 @@ def _media(book: BookView) -> str:
     return "ERROR" if book.comic.error else "READY"
 
 
+def _authors(raw: Sequence[str]) -> list[tuple[str, str]]:
+    # ``author=<name>,<role>`` repeats; a name may hold commas, so split at the last one.
+    found = []
+    for value in raw:
+        name, comma, role = value.rpartition(",")
+        if not comma:
+            name, role = role, ""
+        if name.strip():
+            found.append((name.strip().casefold(), role.strip().casefold()))
+    return found
+
+
+def _by_any(book: BookView, wanted: list[tuple[str, str]]) -> bool:
+    return any(
+        a.name.casefold() == name and (not role or a.role == role)
+        for a in authors_of(book.comic.comic_info)
+        for name, role in wanted
+    )
+
+
 def parameters(query: Mapping[str, Sequence[str]]) -> Predicate:
-    """``GET /api/v1/books``'s filters: OR within a parameter, AND across."""
+    """The filters of ``GET /api/v1/books`` and ``GET /api/v1/series/{id}/books``: OR within
+    a parameter, AND across."""
     search = (first_value(query, "search") or "").strip().casefold()
     media = {v.upper() for v in values(query, "media_status")}
     status = {v.upper() for v in values(query, "read_status")}
     tags = {v.casefold() for v in values(query, "tag")}
     after = _moment(first_value(query, "released_after") or "")
     deleted = (first_value(query, "deleted") or "").strip().lower() == "true"
+    authors = _authors(query.get("author", ()))
 
     def keep(book: BookView, series: SeriesView) -> bool:
         released = release_date(book.comic.comic_info)
@@ -217,6 +239,7 @@ def parameters(query: Mapping[str, Sequence[str]]) -> Predicate:
             and (not status or book_status(book) in status)
             and (not tags or bool(tags.intersection(_tags(book))))
             and (after is None or (released is not None and released > after))
+            and (not authors or _by_any(book, authors))
         )
 
     return keep

@@ -9,6 +9,8 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from bagboard.adapters.http.komga.book_filters import parameters
+from bagboard.adapters.http.komga.book_order import ordered
 from bagboard.adapters.http.komga.paging import Paging, spring_page, values
 from bagboard.adapters.http.komga.series_json import book_dto, series_dto
 from bagboard.adapters.http.komga.wire import SpringPage
@@ -157,11 +159,10 @@ def series_books(
     query = query_of(request)
     paging = Paging.parse(query)
     series = komga.series(current_user, series_id)
-    books = list(series.books)
-    if any(s.key == "metadata.numberSort" and s.descending for s in paging.sorts):
-        books.reverse()
+    keep = parameters(query)
+    books = ordered([(b, series) for b in series.books if keep(b, series)], paging.sorts)
     shown = paging.slice(books)
-    return spring_page([book_dto(book, series) for book in shown], len(books), paging)
+    return spring_page([book_dto(book, series) for book, _ in shown], len(books), paging)
 
 
 @get("/api/v1/series/{series_id:str}/collections", sync_to_thread=False)
