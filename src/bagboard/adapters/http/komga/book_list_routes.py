@@ -28,7 +28,13 @@ from bagboard.adapters.http.komga.book_filters import (
     searched,
 )
 from bagboard.adapters.http.komga.book_order import Entry, on_deck, ordered
-from bagboard.adapters.http.komga.paging import Paging, SortKey, spring_page, values
+from bagboard.adapters.http.komga.paging import (
+    Paging,
+    SortKey,
+    first_value,
+    spring_page,
+    values,
+)
 from bagboard.adapters.http.komga.series_json import book_dto
 from bagboard.adapters.http.komga.series_routes import query_of
 from bagboard.adapters.http.komga.wire import SpringPage
@@ -103,7 +109,7 @@ def _listed(
     )
     search = str(body.get("fullTextSearch") or "").strip().casefold()
     kept = [(book, view) for book, view in entries if keep(book, view) and searched(book, search)]
-    return _page(ordered(kept, paging.sorts), paging)
+    return _page(ordered(kept, paging.sorts, search), paging)
 
 
 @post("/api/v1/books/list", status_code=200)
@@ -128,7 +134,8 @@ def books_list(
     libraries = values(query, "library_id")
     entries = _entries(komga, current_user, libraries or None, None)
     keep = parameters(query)
-    return _page(ordered([e for e in entries if keep(*e)], paging.sorts), paging)
+    search = first_value(query, "search") or ""
+    return _page(ordered([e for e in entries if keep(*e)], paging.sorts, search), paging)
 
 
 @get("/api/v1/books/ondeck", sync_to_thread=True)

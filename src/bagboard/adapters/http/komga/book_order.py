@@ -2,7 +2,10 @@
 
 ``sort=key[,asc|desc]`` repeats; the first key decides first, unknown keys are ignored, and
 the book id always breaks ties so pages never overlap. Without a sort, books come in series
-order (series name, then the series' own issue order).
+order (series name, then the series' own issue order). ``relevance`` ranks the books by how
+their title (or file name) matches the search (``relevance.py``), best first whatever the
+direction, ties in series order; a search without a known sort key sorts by relevance, and
+``relevance`` without a search is ignored.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from bagboard.adapters.http.komga.book_filters import title_of
 from bagboard.adapters.http.komga.paging import SortKey
+from bagboard.adapters.http.komga.relevance import rank
 from bagboard.adapters.http.komga.series_json import release_date
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.services.series_views import BookView, SeriesView
@@ -56,17 +60,31 @@ _KEYS: dict[str, Callable[[BookView, SeriesView], Any]] = {
 }
 
 
-def ordered(entries: Sequence[Entry], sorts: Sequence[SortKey]) -> list[Entry]:
+def _series_order(entry: Entry) -> tuple[Any, ...]:
+    return (natural_sort_text(entry[1].name), entry[1].id, entry[0].number)
+
+
+def _relevance(folded: str) -> Callable[[Entry], int]:
+    return lambda e: rank(folded, title_of(e[0]), e[0].comic.name.rsplit(".", 1)[0])
+
+
+def ordered(entries: Sequence[Entry], sorts: Sequence[SortKey], search: str = "") -> list[Entry]:
     """The entries in the order the sorts ask for (Python's sort is stable, so applying the
     keys from last to first makes the first decide first)."""
+    folded = search.strip().casefold()
+    extra = {"random", "relevance"} if folded else {"random"}
+    known = [s for s in sorts if s.key.lower() in _KEYS or s.key.lower() in extra]
+    if folded and not known:
+        known = [SortKey("relevance")]
     rows = sorted(entries, key=lambda e: e[0].comic.id)
-    known = [s for s in sorts if s.key.lower() in _KEYS or s.key.lower() == "random"]
-    if not known:
-        rows.sort(key=lambda e: (natural_sort_text(e[1].name), e[1].id, e[0].number))
-        return rows
+    if not known or any(s.key.lower() == "relevance" for s in known):
+        rows.sort(key=_series_order)
     for sort in reversed(known):
         if sort.key.lower() == "random":
             random.Random(random.random()).shuffle(rows)  # noqa: S311 (an order, not a secret)
+            continue
+        if sort.key.lower() == "relevance":
+            rows.sort(key=_relevance(folded))
             continue
         key = _KEYS[sort.key.lower()]
         rows.sort(key=lambda e, key=key: key(*e), reverse=sort.descending)  # type: ignore[misc]

@@ -13,6 +13,7 @@ from bagboard.adapters.http.komga.book_filters import parameters
 from bagboard.adapters.http.komga.book_order import ordered
 from bagboard.adapters.http.komga.paging import Paging, spring_page, values
 from bagboard.adapters.http.komga.series_json import book_dto, series_dto
+from bagboard.adapters.http.komga.series_order import CATALOG_SORTS, reordered, route_sort
 from bagboard.adapters.http.komga.wire import SpringPage
 from bagboard.adapters.http.komga.wire_books import BookDto, SeriesDto
 from bagboard.domain.errors import InvalidInput, NotFound
@@ -24,16 +25,6 @@ from bagboard.services.series_catalog import SeriesCatalog, SeriesQuery
 __all__ = ["SERIES_HANDLERS", "query_of"]
 
 Query = dict[str, list[str]]
-_SORTS = {
-    "metadata.titlesort": "name",
-    "name": "name",
-    "created": "created",
-    "createddate": "created",
-    "lastmodified": "lastModified",
-    "lastmodifieddate": "lastModified",
-    "bookscount": "booksCount",
-    "random": "random",
-}
 
 
 def query_of(request: Request[Any, Any, Any]) -> Query:
@@ -47,8 +38,10 @@ def _ids(raw: tuple[str, ...]) -> tuple[int, ...]:
 
 
 def _series_query(query: Query, paging: Paging, **more: Any) -> SeriesQuery:
-    sort = next((_SORTS[s.key.lower()] for s in paging.sorts if s.key.lower() in _SORTS), "")
-    descending = next((s.descending for s in paging.sorts if s.key.lower() in _SORTS), False)
+    sort = next(
+        (CATALOG_SORTS[s.key.lower()] for s in paging.sorts if s.key.lower() in CATALOG_SORTS), ""
+    )
+    descending = next((s.descending for s in paging.sorts if s.key.lower() in CATALOG_SORTS), False)
     fields: dict[str, Any] = {
         "library_ids": _ids(values(query, "library_id")),
         "search": " ".join(values(query, "search")),
@@ -71,6 +64,18 @@ def _page(
     return spring_page([series_dto(view) for view in views], total, paging)
 
 
+def _sorted_page(
+    komga: SeriesCatalog, user: User, q: SeriesQuery, paging: Paging
+) -> SpringPage[SeriesDto]:
+    """A list whose sort may be one the catalogue does not apply (``series_order``)."""
+    sort = route_sort(paging.sorts, q.search)
+    if sort is None:
+        return _page(komga, user, q, paging)
+    views, total = komga.series_list(user, q, 0, 1 << 62)
+    shown = paging.slice(reordered(views, sort, q.search))
+    return spring_page([series_dto(view) for view in shown], total, paging)
+
+
 @get("/api/v1/series", sync_to_thread=False)
 def series_list(
     request: Request[Any, Any, Any],
@@ -79,7 +84,7 @@ def series_list(
 ) -> SpringPage[SeriesDto]:
     query = query_of(request)
     paging = Paging.parse(query)
-    return _page(komga, current_user, _series_query(query, paging), paging)
+    return _sorted_page(komga, current_user, _series_query(query, paging), paging)
 
 
 @get(["/api/v1/series/new", "/api/v1/series/updated"], sync_to_thread=False)
@@ -137,7 +142,7 @@ async def series_search(
         languages=tuple(leaves.get("language", ())),
         search=str(body.get("fullTextSearch") or ""),
     )
-    return _page(komga, current_user, q, paging)
+    return _sorted_page(komga, current_user, q, paging)
 
 
 @get("/api/v1/series/{series_id:str}", sync_to_thread=False)
