@@ -64,13 +64,13 @@ async def _heartbeats() -> AsyncIterator[bytes]:
     started = last = time.monotonic()
     yield PING
     while not _STOP.is_set():
+        await anyio.sleep(min(_TICK_SECONDS, HEARTBEAT_SECONDS))
         now = time.monotonic()
-        if now - started >= LIFETIME_SECONDS:
-            return
-        if now - last >= HEARTBEAT_SECONDS:
+        if now - last >= HEARTBEAT_SECONDS and not _STOP.is_set():
             last = now
             yield PING
-        await anyio.sleep(min(_TICK_SECONDS, HEARTBEAT_SECONDS))
+        if now - started >= LIFETIME_SECONDS:
+            return
 
 
 @get("/sse/v1/events")
