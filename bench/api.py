@@ -27,6 +27,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from http_targets import RECENT_COMICS, date_recent
 
@@ -56,14 +57,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(base: str, token: str, path: str, **params: str) -> dict[str, object]:
+def _auth(token: str, path: str) -> tuple[str, str]:
+    """The header a client sends: Komga clients send ``X-API-Key``, the rest a bearer token."""
+    if path.startswith("/komga/"):
+        return "X-API-Key", token
+    return "Authorization", f"Bearer {token}"
+
+
+def _get(base: str, token: str, path: str, **params: str) -> Any:
     query = urllib.parse.urlencode(params)
-    request = urllib.request.Request(
-        f"{base}{path}?{query}", headers={"Authorization": f"Bearer {token}"}
-    )
+    header, value = _auth(token, path)
+    request = urllib.request.Request(f"{base}{path}?{query}", headers={header: value})
     with urllib.request.urlopen(request, timeout=30) as answer:
-        data: dict[str, object] = json.loads(answer.read())
-        return data
+        return json.loads(answer.read())
 
 
 def _targets(base: str, token: str) -> list[tuple[str, str]]:
@@ -123,6 +129,7 @@ def _targets(base: str, token: str) -> list[tuple[str, str]]:
         ("favorites", "/api/v1/library/favorites"),
         ("to-read", "/api/v1/library/to-read"),
         *_opds_targets(base, token, meta_pub, meta_series),
+        *_komga_targets(base, token),
     ]
 
 
@@ -142,6 +149,31 @@ def _opds_targets(base: str, token: str, publisher: str, series: str) -> list[tu
         ("OPDS 2.0 issues of a series", "/opds/v2.0/issues?" + q({"series": series})),
         ("OPDS 2.0 DiViNa manifest", f"/opds/v2.0/issue/{comic_id}/manifest"),
         ("OPDS 2.0 progression", f"/opds/v2.0/issue/{comic_id}/progression"),
+    ]
+
+
+def _komga_targets(base: str, token: str) -> list[tuple[str, str]]:
+    """The Komga lists a client opens first: a library's series (Komga's default page of 20)
+    and the books of a series, to be read against "series, metadata" and "issues, metadata".
+
+    The series is the library's with the most books, like the biggest series a reader opens;
+    its name is also asked through ``/api/v1`` ("issues, metadata, Komga's series") so the two
+    lists show the same comics.
+    """
+    libraries = _get(base, token, "/komga/api/v1/libraries")
+    library = str(libraries[0]["id"])
+    biggest = _get(
+        base, token, "/komga/api/v1/series", library_id=library, sort="booksCount,desc", size="1"
+    )["content"][0]
+    q = urllib.parse.urlencode
+    return [
+        ("Komga series of a library", "/komga/api/v1/series?" + q({"library_id": library})),
+        ("Komga books of a series", f"/komga/api/v1/series/{biggest['id']}/books"),
+        ("Komga one series", f"/komga/api/v1/series/{biggest['id']}"),
+        (
+            "issues, metadata, Komga's series",
+            "/api/v1/library/issues?" + q({"mode": "metadata", "series": biggest["name"]}),
+        ),
     ]
 
 
@@ -187,7 +219,7 @@ def _wrk(url: str, token: str, args: argparse.Namespace, script: str) -> dict[st
             "-s",
             script,
             "-H",
-            f"Authorization: Bearer {token}",
+            "{}: {}".format(*_auth(token, urllib.parse.urlsplit(url).path)),
             url,
         ],
         check=True,

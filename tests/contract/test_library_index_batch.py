@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bagboard.domain.archive import ArchiveFormat
-from bagboard.domain.catalog import ComicEntry
+from bagboard.domain.catalog import ComicEntry, IndexChanges
 from bagboard.domain.model import Library
 from bagboard.ports.library_index import LibraryIndex
 from tests.contract import index_fixtures
-from tests.contract.test_library_index import INFO, add, entry
+from tests.contract.test_library_index import INFO, LATER, add, entry
 
 library_index = index_fixtures.library_index
 comics_library = index_fixtures.comics_library
@@ -46,3 +46,25 @@ def test_comics_reads_a_long_list_whole(
     found = library_index.comics(list(ids.values()))
     assert {comic.path for comic in found.values()} == set(paths)
     assert all(found[comic_id].path == path for path, comic_id in ids.items())
+
+
+def test_comics_read_again_after_an_index_write_show_it(
+    library_index: LibraryIndex, comics_library: Library
+) -> None:
+    # Comics may be remembered between reads (SQL adapters keep them for one index
+    # generation): every write must show in the next read, never an earlier state.
+    root = comics_library.root
+    kept, dropped = f"{root}/Marvel/asm 121.cbz", f"{root}/Marvel/asm 122.cbz"
+    ids = add(library_index, comics_library, entry(kept), entry(dropped))
+    before = library_index.comics(list(ids.values()))
+    assert before[ids[kept]].comic_info is None
+    assert library_index.comics(list(ids.values())) == before
+
+    changes = IndexChanges(
+        changed=[(ids[kept], entry(kept, size=2222, info=INFO))], removed_comics=[ids[dropped]]
+    )
+    library_index.apply(comics_library.id, changes, LATER)
+
+    after = library_index.comics(list(ids.values()))
+    assert set(after) == {ids[kept]}
+    assert (after[ids[kept]].size, after[ids[kept]].comic_info) == (2222, INFO)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bagboard.adapters.memory.series_ids import MemorySeriesIds
 from bagboard.domain.model import Library
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.series_ids import SeriesIds
@@ -44,3 +45,20 @@ def test_many_keys_in_one_call(series_ids: SeriesIds, libs: tuple[Library, Libra
     ids = series_ids.ids(keys)
     assert len(set(ids.values())) == 1000
     assert series_ids.ids(keys) == ids
+
+
+def test_a_removed_library_takes_its_ids_along(
+    series_ids: SeriesIds, library_store: LibraryStore, libs: tuple[Library, Library]
+) -> None:
+    # Read twice before the removal: an id remembered by the adapter must not outlive it.
+    if isinstance(series_ids, MemorySeriesIds):
+        pytest.skip("the memory stores are not linked: removing a library leaves its ids")
+    a, b = libs
+    ids = series_ids.ids([(a.id, "saga"), (b.id, "saga")])
+    assert series_ids.ids([(a.id, "saga")]) == {(a.id, "saga"): ids[(a.id, "saga")]}
+    assert series_ids.key(ids[(a.id, "saga")]) == (a.id, "saga")
+
+    library_store.remove(a.id)
+
+    assert series_ids.key(ids[(a.id, "saga")]) is None
+    assert series_ids.key(ids[(b.id, "saga")]) == (b.id, "saga")

@@ -10,10 +10,11 @@ is ``visible_scope``'s: a library the user may not see, and everything in it, is
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bagboard.domain.browse import ComicRow, Facet, Sort, grouping_key
+from bagboard.domain.browse import ComicRow, Facet, Sort, display_name, grouping_key
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import NotFound
 from bagboard.domain.images import parse_id
@@ -21,7 +22,7 @@ from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.model import Library, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from bagboard.domain.progress import NOT_READ
+from bagboard.domain.progress import NOT_READ, ComicReading
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.metadata_browser import MetadataBrowser
@@ -31,6 +32,9 @@ from bagboard.services.komga_books import gather_series, series_has
 from bagboard.services.series_views import BookView, SeriesView
 
 __all__ = ["BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
+
+# Ids per bulk read: far below SQLite's bound on bound parameters.
+_CHUNK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +113,14 @@ class SeriesCatalog:
             found = [row for row in found if ids[(row[0], row[1].key)] in query.series_ids]
         found = _ordered(found, query, ids)
         if query.read_status or query.sort in {"created", "lastModified"}:
-            views = [self._view(user, ids[(lib, f.key)], lib, f) for lib, f in found]
+            views = self._views(user, [(ids[(lib, f.key)], lib, f) for lib, f in found])
             if query.read_status:
                 views = [v for v in views if v.status in query.read_status]
             if query.sort in {"created", "lastModified"}:
                 views.sort(key=_added, reverse=query.descending)
             return views[offset : offset + limit], len(views)
         shown = found[offset : offset + limit]
-        return [self._view(user, ids[(lib, f.key)], lib, f) for lib, f in shown], len(found)
+        return self._views(user, [(ids[(lib, f.key)], lib, f) for lib, f in shown]), len(found)
 
     def all_series(self, user: User, library_ids: Sequence[int] = ()) -> list[SeriesView]:
         """Every series of the visible libraries (of ``library_ids`` among them, when given)
@@ -138,11 +142,13 @@ class SeriesCatalog:
             or key[0] not in {lib.id for lib in self.libraries(user)}
         ):
             raise NotFound("no such series")
+        # The series' own comics name it, as its facet would (the most common spellings),
+        # without listing every series of the library to find that facet.
         library_id, series_key = key
-        facet = next((f for f in self._facets(library_id, None) if f.key == series_key), None)
-        if facet is None:
+        found = self._views(user, [(series_id, library_id, series_key)])
+        if not found:
             raise NotFound("no such series")
-        return self._view(user, series_id, library_id, facet)
+        return found[0]
 
     def series_of(self, user: User, comic: IndexedComic) -> SeriesView:
         """The series a comic (already looked up for ``user``) belongs to."""
@@ -173,18 +179,42 @@ class SeriesCatalog:
                 return rows
             request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
 
-    def _view(self, user: User, series_id: int, library_id: int, facet: Facet) -> SeriesView:
-        rows = self._comics(library_id, facet.key)
-        ids = [row.id for row in rows]
-        comics = self._index.comics(ids) if ids else {}
-        readings = self._progress.readings(user.id, ids) if ids else {}
-        sorts = number_sorts([row.number for row in rows])
-        books = tuple(
-            BookView(comics[row.id], position, sorts[position - 1], readings.get(row.id, NOT_READ))
-            for position, row in enumerate(rows, start=1)
-            if row.id in comics
-        )
-        return SeriesView(series_id, library_id, facet.key, facet.name, facet.publisher, books)
+    def _views(
+        self, user: User, wanted: Sequence[tuple[int, int, str] | tuple[int, int, Facet]]
+    ) -> list[SeriesView]:
+        """(series id, library id, facet or series key) as views, in that order: the issues
+        of each series, then the comics and this user's readings of all of them at once. A
+        series given by its key is named from its comics; one without comics is left out."""
+        listed = [(sid, lib, found, self._comics(lib, _key(found))) for sid, lib, found in wanted]
+        ids = [row.id for *_, rows in listed for row in rows]
+        comics: dict[int, IndexedComic] = {}
+        readings: dict[int, ComicReading] = {}
+        for start in range(0, len(ids), _CHUNK):
+            comics.update(self._index.comics(ids[start : start + _CHUNK]))
+            readings.update(self._progress.readings(user.id, ids[start : start + _CHUNK]))
+        views: list[SeriesView] = []
+        for series_id, library_id, found, rows in listed:
+            if isinstance(found, Facet):
+                name, publisher = found.name, found.publisher
+            elif rows:
+                name = display_name(Counter(row.series.strip() for row in rows).items())
+                publisher = display_name(Counter(row.publisher.strip() for row in rows).items())
+            else:
+                continue
+            sorts = number_sorts([row.number for row in rows])
+            books = tuple(
+                BookView(
+                    comics[row.id], position, sorts[position - 1], readings.get(row.id, NOT_READ)
+                )
+                for position, row in enumerate(rows, start=1)
+                if row.id in comics
+            )
+            views.append(SeriesView(series_id, library_id, _key(found), name, publisher, books))
+        return views
+
+
+def _key(found: str | Facet) -> str:
+    return found.key if isinstance(found, Facet) else found
 
 
 def _added(view: SeriesView) -> float:

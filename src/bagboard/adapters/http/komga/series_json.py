@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from threading import Lock
 
 from bagboard.adapters.http.komga.wire import AuthorDto, instant
 from bagboard.adapters.http.komga.wire_books import (
@@ -16,6 +20,7 @@ from bagboard.adapters.http.komga.wire_books import (
     SeriesMetadataDto,
 )
 from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.series_progress import komga_page
 from bagboard.services.series_catalog import BookView, SeriesView
@@ -136,20 +141,83 @@ def book_dto(book: BookView, series: SeriesView) -> BookDto:
     )
 
 
-def series_dto(series: SeriesView) -> SeriesDto:
-    books = series.books
+@dataclass(frozen=True, slots=True)
+class _BookFacts:
+    """What a series' DTO takes from its books' comics, whoever reads it."""
+
+    created: datetime
+    modified: datetime
+    total: int | None
+    summary: str
+    release: date | None
+    authors: list[AuthorDto]
+    tags: list[str]
+    info: ComicInfo | None
+
+
+def _facts(books: Sequence[BookView]) -> _BookFacts:
     first = books[0].comic if books else None
     info = first.comic_info if first is not None else None
-    created = min((b.comic.added_at for b in books), default=_EPOCH)
-    modified = max((max(b.comic.added_at, _mtime(b)) for b in books), default=_EPOCH)
     count = info.count.strip() if info is not None else ""
-    total = int(count) if count.isdigit() else None
     summary_book = next(
         (b for b in books if b.comic.comic_info and b.comic.comic_info.summary), None
     )
     releases = [r for r in (release_date(b.comic.comic_info) for b in books) if r is not None]
     authors = {(a.name, a.role): a for b in books for a in authors_of(b.comic.comic_info)}
-    tags = sorted({t for b in books if b.comic.comic_info for t in _list(b.comic.comic_info.tags)})
+    return _BookFacts(
+        created=min((b.comic.added_at for b in books), default=_EPOCH),
+        modified=max((max(b.comic.added_at, _mtime(b)) for b in books), default=_EPOCH),
+        total=int(count) if count.isdigit() else None,
+        summary=summary_book.comic.comic_info.summary
+        if summary_book and summary_book.comic.comic_info
+        else "",
+        release=min(releases) if releases else None,
+        authors=list(authors.values()),
+        tags=sorted(
+            {t for b in books if b.comic.comic_info for t in _list(b.comic.comic_info.tags)}
+        ),
+        info=info,
+    )
+
+
+class _KeptFacts:
+    """The facts of recently shown series, valid while their books hold the same comic
+    objects: the index keeps each comic it read as one object until an index write
+    (``KeptComics``), so a series list shown again reuses them instead of walking every
+    book of every series again; a comic read anew is a new object and a miss."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[tuple[IndexedComic, ...], _BookFacts]] = OrderedDict()
+        self._lock = Lock()
+
+    def facts(self, series: SeriesView) -> _BookFacts:
+        comics = tuple(book.comic for book in series.books)
+        with self._lock:
+            entry = self._entries.get(series.id)
+        if (
+            entry is not None
+            and len(entry[0]) == len(comics)
+            and all(a is b for a, b in zip(entry[0], comics, strict=True))
+        ):
+            return entry[1]
+        found = _facts(series.books)
+        with self._lock:
+            self._entries[series.id] = (comics, found)
+            self._entries.move_to_end(series.id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return found
+
+
+_KEPT = _KeptFacts(2000)
+
+
+def series_dto(series: SeriesView) -> SeriesDto:
+    books = series.books
+    facts = _KEPT.facts(series)
+    info, total = facts.info, facts.total
+    created, modified = facts.created, facts.modified
     manga = info.manga.strip().lower() if info is not None else ""
     read = series.read_count
     in_progress = series.in_progress_count
@@ -168,9 +236,7 @@ def series_dto(series: SeriesView) -> SeriesDto:
             status="ENDED" if total is not None and len(books) >= total else "ONGOING",
             title=series.name,
             title_sort=series.name,
-            summary=summary_book.comic.comic_info.summary
-            if summary_book and summary_book.comic.comic_info
-            else "",
+            summary=facts.summary,
             reading_direction="RIGHT_TO_LEFT" if manga == "yesandrighttoleft" else "",
             publisher=series.publisher,
             age_rating=None,
@@ -182,9 +248,9 @@ def series_dto(series: SeriesView) -> SeriesDto:
             tags=_list(info.tags) if info is not None else [],
         ),
         books_metadata=BooksMetadataDto(
-            authors=list(authors.values()),
-            tags=tags,
-            release_date=min(releases).isoformat() if releases else None,
+            authors=list(facts.authors),
+            tags=list(facts.tags),
+            release_date=None if facts.release is None else facts.release.isoformat(),
             summary="",
             summary_number="",
             created=instant(created),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
@@ -14,6 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders, library_scans
+from bagboard.adapters.storage.index.generation import current_generation
+from bagboard.adapters.storage.index.kept_comics import KeptComics
 from bagboard.adapters.storage.index.rows import COMIC_READ_COLUMNS, indexed_comic
 from bagboard.adapters.storage.index.statistics import refresh_statistics
 from bagboard.adapters.storage.index.write import apply_changes
@@ -71,6 +72,8 @@ _COMIC_BY_ID = Prepared(_COMIC.where(comics.c.id == bindparam("id")))
 _COMICS_BY_ID = Prepared(_COMIC.where(comics.c.id.in_(bindparam("ids", expanding=True))))
 # Far below every driver's bound-parameter limit; a feed page asks for fifty.
 _CHUNK = 1000
+# Comics kept for one index generation (``KeptComics``): a few pages of Komga series lists.
+_COMICS_KEPT = 10_000
 _COMIC_AT = Prepared(_COMIC.where(comics.c.path == bindparam("path")))
 _PLACE_AT = Prepared(
     select(comics.c.id, comics.c.library_id, comics.c.path).where(
@@ -83,6 +86,7 @@ class SqlLibraryIndex(LibraryIndex):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._written = 0  # rows changed by this process since statistics were refreshed
+        self._kept = KeptComics(_COMICS_KEPT)
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         # No shared read transaction: the scanner that asks is the index's only writer.
@@ -143,14 +147,17 @@ class SqlLibraryIndex(LibraryIndex):
         return self._first(_COMIC_BY_ID, id=comic_id)
 
     def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
-        wanted = iter(sorted(set(ids)))
-        found: dict[int, IndexedComic] = {}
         with lean(self._engine) as conn:
-            while chunk := list(islice(wanted, _CHUNK)):
-                for row in conn.all(_COMICS_BY_ID, ids=chunk):
-                    comic = indexed_comic(row)
-                    found[comic.id] = comic
-        return found
+
+            def read(wanted: list[int]) -> dict[int, IndexedComic]:
+                found: dict[int, IndexedComic] = {}
+                for start in range(0, len(wanted), _CHUNK):
+                    for row in conn.all(_COMICS_BY_ID, ids=wanted[start : start + _CHUNK]):
+                        comic = indexed_comic(row)
+                        found[comic.id] = comic
+                return found
+
+            return self._kept.comics(ids, current_generation(conn), read)
 
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)

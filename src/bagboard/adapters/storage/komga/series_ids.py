@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from threading import Lock
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.lean import lean
 from bagboard.adapters.storage.db.tables import komga_series
+from bagboard.adapters.storage.index.generation import current_generation
 from bagboard.ports.series_ids import SeriesIds, SeriesKey
 
 __all__ = ["SqlSeriesIds"]
 
 # Keys per statement: far below either database's bound-parameter limit.
 _CHUNK = 400
+# Ids kept in memory (``_Kept``), a few libraries' worth of series.
+_KEPT = 100_000
+
+
+class _Kept:
+    """Ids read at one index generation. An assigned id never changes and is dropped only
+    with its library, whose removal raises the generation (``generation.py``): so an id
+    read while the generation is N is exact while it is N, and a series list, which names
+    every series of a library, checks that one number instead of reading them all again."""
+
+    def __init__(self) -> None:
+        self.generation: int | None = None
+        self.ids: dict[SeriesKey, int] = {}
+        self.keys: dict[int, SeriesKey] = {}
+        self.lock = Lock()
+
+    def at(self, generation: int | None) -> None:
+        """Forget what another generation read (called with ``lock`` held)."""
+        if generation != self.generation or len(self.ids) > _KEPT:
+            self.generation, self.ids, self.keys = generation, {}, {}
+
+    def keep(self, generation: int | None, found: dict[SeriesKey, int]) -> None:
+        with self.lock:
+            if generation is not None and generation == self.generation:
+                self.ids.update(found)
+                self.keys.update((series_id, key) for key, series_id in found.items())
 
 
 class SqlSeriesIds(SeriesIds):
@@ -22,9 +51,24 @@ class SqlSeriesIds(SeriesIds):
         self._engine = engine
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._insert = dialect.insert
+        self._kept = _Kept()
+
+    def _generation(self) -> int | None:
+        with translate_errors(), lean(self._engine) as conn:
+            return current_generation(conn)
 
     def ids(self, keys: Sequence[SeriesKey]) -> dict[SeriesKey, int]:
-        wanted = list(dict.fromkeys(keys))
+        generation = self._generation()
+        kept = self._kept
+        with kept.lock:
+            kept.at(generation)
+            known = {key: kept.ids[key] for key in keys if key in kept.ids}
+        rest = [key for key in dict.fromkeys(keys) if key not in known]
+        found = self._ids(rest) if rest else {}
+        kept.keep(generation, found)
+        return known | found
+
+    def _ids(self, wanted: list[SeriesKey]) -> dict[SeriesKey, int]:
         found: dict[SeriesKey, int] = {}
         with translate_errors(), self._engine.connect() as conn:
             for start in range(0, len(wanted), _CHUNK):
@@ -46,12 +90,23 @@ class SqlSeriesIds(SeriesIds):
         return found
 
     def key(self, series_id: int) -> SeriesKey | None:
+        generation = self._generation()
+        kept = self._kept
+        with kept.lock:
+            kept.at(generation)
+            known = kept.keys.get(series_id)
+        if known is not None:
+            return known
         query = select(komga_series.c.library_id, komga_series.c.series_key).where(
             komga_series.c.id == series_id
         )
         with translate_errors(), self._engine.connect() as conn:
             row = conn.execute(query).first()
-        return None if row is None else (int(row[0]), str(row[1]))
+        if row is None:
+            return None
+        key = (int(row[0]), str(row[1]))
+        kept.keep(generation, {key: series_id})
+        return key
 
 
 def _read(conn: Connection, keys: list[SeriesKey]) -> dict[SeriesKey, int]:
