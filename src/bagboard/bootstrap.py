@@ -167,7 +167,7 @@ class Container(containers.DeclarativeContainer):
     _library_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(
-            MemoryLibraryStore, progress_store, shelves, users, library_index
+            MemoryLibraryStore, progress_store, shelves, users, library_index, series_ids
         ),
         sql=providers.Singleton(SqlLibraryStore, engine),
     )
