@@ -91,6 +91,9 @@ class SeriesCatalog:
         visible = [lib.id for lib in self.libraries(user)]
         if query.library_ids:
             visible = [lib for lib in visible if lib in query.library_ids]
+        page = _facet_page(query, visible, offset, limit)
+        if page is not None:
+            return self._facet_list(user, visible[0], page)
         found = [
             (lib, facet)
             for lib in visible
@@ -169,6 +172,17 @@ class SeriesCatalog:
                 return rows
             request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
 
+    def _facet_list(
+        self, user: User, library_id: int, page: PageRequest
+    ) -> tuple[list[SeriesView], int]:
+        """Komga's default list (one library, by name): one page of the index's series groups,
+        already in the order ``_ordered`` gives, and their total, instead of every series of
+        the library listed, given ids and sorted here for the twenty shown."""
+        facets = self._metadata.series([library_id], None, None, Sort.ALPHA, page)
+        ids = self._ids.ids([(library_id, facet.key) for facet in facets.items])
+        shown = [(ids[(library_id, f.key)], library_id, f) for f in facets.items]
+        return self._views(user, shown), facets.total
+
     def _comics(self, library_id: int, key: str) -> list[ComicRow]:
         rows: list[ComicRow] = []
         request = PageRequest(1, MAX_PAGE_SIZE)
@@ -211,6 +225,20 @@ class SeriesCatalog:
             )
             views.append(SeriesView(series_id, library_id, _key(found), name, publisher, books))
         return views
+
+
+def _facet_page(
+    query: SeriesQuery, visible: Sequence[int], offset: int, limit: int
+) -> PageRequest | None:
+    """The index page that is exactly this slice of a list the index orders as the general
+    path does (one library, natural order of the keys, nothing filtered), else ``None``."""
+    plain = SeriesQuery(library_ids=query.library_ids, sort=query.sort)
+    if query != plain or query.sort not in {"", "name"} or len(visible) != 1:
+        return None
+    if not 0 < limit <= MAX_PAGE_SIZE or offset % limit:
+        return None
+    page = PageRequest(offset // limit + 1, limit)
+    return page if (page.offset, page.page_size) == (offset, limit) else None
 
 
 def _key(found: str | Facet) -> str:
