@@ -12,16 +12,14 @@ served again.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Table, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.db.tables import (
     comics,
-    index_generation,
     read_marks,
     reading_progress,
 )
 
-__all__ = ["keep_reading_rows", "next_generation"]
+__all__ = ["keep_reading_rows"]
 
 
 def keep_reading_rows(conn: Connection, library_id: int) -> None:
@@ -51,16 +49,4 @@ def _rekey(conn: Connection, table: Table, library_id: int) -> None:
         update(table)
         .where(columns.comic_id.in_(in_library), columns.comic_path != current, ~taken)
         .values(comic_path=current)
-    )
-
-
-def next_generation(conn: Connection) -> None:
-    """Raise the index generation (``tables.index_generation``), making its row if missing."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(index_generation).values(id=1, value=1)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[index_generation.c.id],
-            set_={"value": index_generation.c.value + 1},
-        )
     )

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Engine, RowMapping, select, true
 
-from bagboard.adapters.storage.admin.forget import keep_reading_rows, next_generation
+from bagboard.adapters.storage.admin.forget import keep_reading_rows
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.tables import libraries
+from bagboard.adapters.storage.index.generation import next_generation
 from bagboard.domain.errors import AlreadyExists
 from bagboard.domain.model import Library
 from bagboard.ports.library_store import LibraryStore

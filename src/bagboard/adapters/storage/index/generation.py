@@ -15,16 +15,29 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
 from bagboard.adapters.storage.db.tables import index_generation
 
-__all__ = ["GenerationCache", "current_generation", "kept"]
+__all__ = ["GenerationCache", "current_generation", "kept", "next_generation"]
 
 V = TypeVar("V")
 
 _GENERATION = Prepared(select(index_generation.c.value))
+
+
+def next_generation(conn: Connection) -> None:
+    """Raise the index generation (``tables.index_generation``), making its row if missing."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(index_generation).values(id=1, value=1)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[index_generation.c.id],
+            set_={"value": index_generation.c.value + 1},
+        )
+    )
 
 
 def current_generation(conn: LeanConnection) -> int | None:

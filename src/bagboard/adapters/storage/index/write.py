@@ -12,9 +12,8 @@ from itertools import groupby, islice
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bagboard.adapters.storage.db.tables import comic_removals, comics, folders, index_generation
+from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
 from bagboard.adapters.storage.index.facet_rows import build_series, rebuild_series
 from bagboard.adapters.storage.index.facets import (
     FacetChanges,
@@ -24,6 +23,7 @@ from bagboard.adapters.storage.index.facets import (
     plan_everywhere,
     shift_publishers,
 )
+from bagboard.adapters.storage.index.generation import next_generation
 from bagboard.adapters.storage.index.rows import comic_row, folder_row, location_row
 from bagboard.domain.catalog import FolderEntry, IndexChanges
 from bagboard.domain.errors import InvalidInput
@@ -120,19 +120,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
     if changes.removed_folders:
         _remove_folders(conn, library_id, changes.removed_folders)
     _write_facets(conn, library_id, facets)
-    _next_generation(conn)
-
-
-def _next_generation(conn: Connection) -> None:
-    """Raise the index generation (``tables.index_generation``), making its row if missing."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(index_generation).values(id=1, value=1)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[index_generation.c.id],
-            set_={"value": index_generation.c.value + 1},
-        )
-    )
+    next_generation(conn)
 
 
 def _upsert_folders(
