@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bagboard.cli import main
+from tests.unit import cli_support
+from tests.unit.cli_support import Run
 
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main([*args, "--data-dir", str(data_dir)])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+# The shared fixtures, bound here by name.
+data_dir = cli_support.data_dir
+run = cli_support.run
 
 
 def test_token_create_prints_only_the_secret_and_stores_only_its_hash(

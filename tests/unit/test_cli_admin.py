@@ -5,7 +5,7 @@ state is written and read through the same services the server uses."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -14,31 +14,19 @@ import pytest
 
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.bootstrap import REQUEST_CACHE_SECONDS
-from bagboard.cli import main
 from bagboard.config import load_settings
 from bagboard.domain.errors import Unauthorized
 from bagboard.domain.model import Role
 from bagboard.domain.progress import ProgressChange
 from bagboard.domain.shelves import Shelf
 from bagboard.library import ComicLibrary, open_library
+from tests.unit import cli_support
+from tests.unit.cli_support import Run
 from tests.unit.scan_support import write_cbz
 
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main([*args, "--data-dir", str(data_dir)])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+# The shared fixtures, bound here by name.
+data_dir = cli_support.data_dir
+run = cli_support.run
 
 
 @pytest.fixture
