@@ -28,6 +28,7 @@ from typing import Any, Final
 
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.filenames import parse_file_name
+from bagboard.domain.paths import below
 
 __all__ = [
     "FILLED_FIELDS",
@@ -64,10 +65,8 @@ class Source(StrEnum):
 def relative_to_root(path: str, root: str) -> str:
     """``path`` below ``root`` (``"Publisher/Series/issue.cbz"``); the base name when the
     path is not below the root."""
-    base = root.rstrip("/")
-    if path.startswith(base + "/"):
-        return path[len(base) + 1 :]
-    return posixpath.basename(path)
+    relative = below(path, root)
+    return posixpath.basename(path) if relative is None else relative
 
 
 def fill_from_names(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bagboard.domain.paths import below
+
 __all__ = ["Problem"]
 
 
@@ -28,5 +30,4 @@ class Problem:
 
     def relative_to(self, root: str) -> str:
         """The path below ``root`` (its library's root); the whole path if it is not below."""
-        prefix = root if root.endswith("/") else root + "/"
-        return self.path[len(prefix) :] if self.path.startswith(prefix) else self.path
+        return below(self.path, root) or self.path
