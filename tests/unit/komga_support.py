@@ -10,10 +10,35 @@ import httpx
 
 from tests.browse_support import World
 
-__all__ = ["DATE", "INSTANT", "basic", "kget", "kjson", "owner_name"]
+__all__ = [
+    "BOOK_KEYS",
+    "DATE",
+    "INSTANT",
+    "PAGE_KEYS",
+    "SERIES_KEYS",
+    "basic",
+    "kget",
+    "kjson",
+    "owner_name",
+]
 
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# Every key a Spring page, a series and a book carry (research note §5.5).
+PAGE_KEYS = {
+    "content", "pageable", "totalElements", "totalPages", "size", "number",
+    "numberOfElements", "first", "last", "empty", "sort",
+}  # fmt: skip
+SERIES_KEYS = {
+    "id", "libraryId", "name", "url", "created", "lastModified", "fileLastModified",
+    "booksCount", "booksReadCount", "booksUnreadCount", "booksInProgressCount", "deleted",
+    "oneshot", "metadata", "booksMetadata",
+}  # fmt: skip
+BOOK_KEYS = {
+    "id", "seriesId", "seriesTitle", "libraryId", "name", "url", "number", "created",
+    "lastModified", "fileLastModified", "sizeBytes", "size", "fileHash", "deleted", "oneshot",
+    "media", "metadata", "readProgress",
+}  # fmt: skip
 
 
 def basic(name: str, secret: str) -> dict[str, str]:

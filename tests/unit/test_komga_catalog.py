@@ -10,22 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.browse_support import BACKENDS, World, browse_world
-from tests.unit.komga_support import DATE, INSTANT, kget, kjson
-
-PAGE_KEYS = {
-    "content", "pageable", "totalElements", "totalPages", "size", "number",
-    "numberOfElements", "first", "last", "empty", "sort",
-}  # fmt: skip
-SERIES_KEYS = {
-    "id", "libraryId", "name", "url", "created", "lastModified", "fileLastModified",
-    "booksCount", "booksReadCount", "booksUnreadCount", "booksInProgressCount", "deleted",
-    "oneshot", "metadata", "booksMetadata",
-}  # fmt: skip
-BOOK_KEYS = {
-    "id", "seriesId", "seriesTitle", "libraryId", "name", "url", "number", "created",
-    "lastModified", "fileLastModified", "sizeBytes", "size", "fileHash", "deleted", "oneshot",
-    "media", "metadata", "readProgress",
-}  # fmt: skip
+from tests.unit.komga_support import BOOK_KEYS, DATE, INSTANT, PAGE_KEYS, SERIES_KEYS, kget, kjson
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -15,18 +15,8 @@ from PIL import Image
 from bagboard.domain.model import Library, User
 from bagboard.domain.progress import ProgressChange
 from tests.browse_support import BACKENDS, World, browse_world
-from tests.unit.komga_support import kget, kjson
+from tests.unit.komga_support import BOOK_KEYS, PAGE_KEYS, kget, kjson
 from tests.unit.komga_tagged import THIS_YEAR, add_tagged_library
-
-PAGE_KEYS = {
-    "content", "pageable", "totalElements", "totalPages", "size", "number",
-    "numberOfElements", "first", "last", "empty", "sort",
-}  # fmt: skip
-BOOK_KEYS = {
-    "id", "seriesId", "seriesTitle", "libraryId", "name", "url", "number", "created",
-    "lastModified", "fileLastModified", "sizeBytes", "size", "fileHash", "deleted", "oneshot",
-    "media", "metadata", "readProgress",
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
