@@ -300,6 +300,26 @@ def test_issue_sorts_and_filters(metadata_browser: MetadataBrowser) -> None:
     assert metadata_browser.issues((), "batman", None, Sort.ALPHA, ALL).total == 0
 
 
+@pytest.mark.usefixtures("shelf")
+def test_series_issues_are_whole_series_in_issue_order(
+    metadata_browser: MetadataBrowser, library_index: LibraryIndex, comics_library: Library
+) -> None:
+    found = metadata_browser.series_issues(1, ["batman", "saga", "akira", "", "nothing"])
+    assert set(found) == {"batman", "saga"}  # Akira is in library 2; no comics, no key
+    for key, rows in found.items():
+        assert list(rows) == metadata_browser.issues([1], key, None, Sort.ALPHA, ALL).items
+    assert [row.number for row in found["batman"]] == ["1", "1.5", "2", "10", "Annual"]
+    assert metadata_browser.series_issues(2, ["akira"])["akira"][0].library_id == 2
+    assert metadata_browser.series_issues(1, []) == {}
+    # Asked again after an index write, the series shows it.
+    add_comics(library_index, comics_library, [Comic("meta/s3.cbz", info("Saga", "3"), later(40))])
+    assert [r.number for r in metadata_browser.series_issues(1, ["saga"])["saga"]] == [
+        "1",
+        "2",
+        "3",
+    ]
+
+
 def test_recent_lists_comics_added_since_newest_first(
     metadata_browser: MetadataBrowser,
     library_index: LibraryIndex,

@@ -48,6 +48,14 @@ class MetadataBrowser(Protocol):
         most recently added first."""
         ...
 
+    def series_issues(
+        self, library_id: int, series_keys: Sequence[str]
+    ) -> dict[str, tuple[ComicRow, ...]]:
+        """Every comic of each of these series of one library, in ``issues``' ``alpha`` order,
+        in one read whatever the number of series (a page of a series list). A key with no
+        comics (or an empty key) is left out."""
+        ...
+
     def recent(
         self, library_ids: Sequence[int], since: datetime, page: PageRequest
     ) -> Page[ComicRow]:

@@ -10,19 +10,17 @@ The views built here equal ``SeriesCatalog.series``'s for the same series.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
-from bagboard.domain.browse import ComicRow, display_name, grouping_key
+from bagboard.domain.browse import ComicRow, grouping_key
 from bagboard.domain.catalog import IndexedComic
-from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from bagboard.domain.progress import NOT_READ, ComicReading
+from bagboard.domain.progress import ComicReading
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.series_ids import SeriesIds, SeriesKey
-from bagboard.services.series_views import BookView, SeriesView
+from bagboard.services.series_views import SeriesView, series_view
 
 __all__ = ["gather_series"]
 
@@ -69,19 +67,10 @@ def gather_series(
         comics.update(index.comics(chunk))
         readings.update(progress.readings(user_id, chunk))
     assigned = series_ids.ids(list(groups)) if groups else {}
-    views: list[SeriesView] = []
-    for (library_id, key), members in groups.items():
-        sorts = number_sorts([row.number for row in members])
-        books = tuple(
-            BookView(comics[row.id], position, sorts[position - 1], readings.get(row.id, NOT_READ))
-            for position, row in enumerate(members, start=1)
-            if row.id in comics
-        )
-        name = display_name(Counter(row.series.strip() for row in members).items())
-        publisher = display_name(Counter(row.publisher.strip() for row in members).items())
-        views.append(
-            SeriesView(assigned[(library_id, key)], library_id, key, name, publisher, books)
-        )
+    views = [
+        series_view(assigned[(library_id, key)], library_id, key, members, comics, readings)
+        for (library_id, key), members in groups.items()
+    ]
     return views
 
 

@@ -10,26 +10,24 @@ is ``visible_scope``'s: a library the user may not see, and everything in it, is
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bagboard.domain.browse import ComicRow, Facet, Sort, display_name, grouping_key
+from bagboard.domain.browse import Facet, Sort, grouping_key
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import NotFound
 from bagboard.domain.images import parse_id
-from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.model import Library, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from bagboard.domain.progress import NOT_READ, ComicReading
+from bagboard.domain.progress import ComicReading
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.series_ids import SeriesIds
 from bagboard.services.komga_books import gather_series, series_has
-from bagboard.services.series_views import BookView, SeriesView
+from bagboard.services.series_views import BookView, SeriesView, series_view
 
 __all__ = ["BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
 
@@ -183,47 +181,35 @@ class SeriesCatalog:
         shown = [(ids[(library_id, f.key)], library_id, f) for f in facets.items]
         return self._views(user, shown), facets.total
 
-    def _comics(self, library_id: int, key: str) -> list[ComicRow]:
-        rows: list[ComicRow] = []
-        request = PageRequest(1, MAX_PAGE_SIZE)
-        while True:
-            page = self._metadata.issues([library_id], key, None, Sort.ALPHA, request)
-            rows.extend(page.items)
-            if not page.has_more:
-                return rows
-            request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
-
     def _views(
         self, user: User, wanted: Sequence[tuple[int, int, str] | tuple[int, int, Facet]]
     ) -> list[SeriesView]:
         """(series id, library id, facet or series key) as views, in that order: the issues
-        of each series, then the comics and this user's readings of all of them at once. A
-        series given by its key is named from its comics; one without comics is left out."""
-        listed = [(sid, lib, found, self._comics(lib, _key(found))) for sid, lib, found in wanted]
-        ids = [row.id for *_, rows in listed for row in rows]
+        of the series of each library at once, then the comics and this user's readings of
+        all of them at once. A series given by its key is named from its comics; one without
+        comics is left out."""
+        keys: dict[int, list[str]] = {}
+        for _, library_id, found in wanted:
+            keys.setdefault(library_id, []).append(_key(found))
+        members = {
+            (library_id, key): rows
+            for library_id, wanted_keys in keys.items()
+            for key, rows in self._metadata.series_issues(library_id, wanted_keys).items()
+        }
+        ids = [row.id for rows in members.values() for row in rows]
         comics: dict[int, IndexedComic] = {}
         readings: dict[int, ComicReading] = {}
         for start in range(0, len(ids), _CHUNK):
             comics.update(self._index.comics(ids[start : start + _CHUNK]))
             readings.update(self._progress.readings(user.id, ids[start : start + _CHUNK]))
         views: list[SeriesView] = []
-        for series_id, library_id, found, rows in listed:
-            if isinstance(found, Facet):
-                name, publisher = found.name, found.publisher
-            elif rows:
-                name = display_name(Counter(row.series.strip() for row in rows).items())
-                publisher = display_name(Counter(row.publisher.strip() for row in rows).items())
-            else:
+        for series_id, library_id, found in wanted:
+            rows = members.get((library_id, _key(found)), ())
+            if not rows and not isinstance(found, Facet):
                 continue
-            sorts = number_sorts([row.number for row in rows])
-            books = tuple(
-                BookView(
-                    comics[row.id], position, sorts[position - 1], readings.get(row.id, NOT_READ)
-                )
-                for position, row in enumerate(rows, start=1)
-                if row.id in comics
-            )
-            views.append(SeriesView(series_id, library_id, _key(found), name, publisher, books))
+            named = (found.name, found.publisher) if isinstance(found, Facet) else None
+            view = series_view(series_id, library_id, _key(found), rows, comics, readings, named)
+            views.append(view)
         return views
 
 
@@ -246,7 +232,7 @@ def _key(found: str | Facet) -> str:
 
 
 def _added(view: SeriesView) -> float:
-    return max((book.comic.added_at.timestamp() for book in view.books), default=0.0)
+    return max((comic.added_at.timestamp() for comic in view.comics), default=0.0)
 
 
 def _ordered(

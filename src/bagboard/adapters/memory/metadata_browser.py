@@ -168,6 +168,19 @@ class MemoryMetadataBrowser(MetadataBrowser):
         result = page_of(rows, _ISSUE_ORDER.get(sort, _issue_order), page)
         return Page([comic_row(c.comic) for c in result.items], result.total, page)
 
+    def series_issues(
+        self, library_id: int, series_keys: Sequence[str]
+    ) -> dict[str, tuple[ComicRow, ...]]:
+        wanted = {key for key in series_keys if key}
+        groups: dict[str, list[_Tagged]] = {}
+        for c in self._visible([library_id]):
+            if c.series_key in wanted:
+                groups.setdefault(c.series_key, []).append(c)
+        return {
+            key: tuple(comic_row(c.comic) for c in sorted(rows, key=_issue_order))
+            for key, rows in groups.items()
+        }
+
     def recent(
         self, library_ids: Sequence[int], since: datetime, page: PageRequest
     ) -> Page[ComicRow]:

@@ -77,8 +77,12 @@ def release_date(info: ComicInfo | None) -> date | None:
         return None
 
 
+def _comic_mtime(comic: IndexedComic) -> datetime:
+    return datetime.fromtimestamp(comic.mtime_ns / 1e9, UTC)
+
+
 def _mtime(book: BookView) -> datetime:
-    return datetime.fromtimestamp(book.comic.mtime_ns / 1e9, UTC)
+    return _comic_mtime(book.comic)
 
 
 def book_dto(book: BookView, series: SeriesView) -> BookDto:
@@ -155,27 +159,22 @@ class _BookFacts:
     info: ComicInfo | None
 
 
-def _facts(books: Sequence[BookView]) -> _BookFacts:
-    first = books[0].comic if books else None
+def _facts(comics: Sequence[IndexedComic]) -> _BookFacts:
+    first = comics[0] if comics else None
     info = first.comic_info if first is not None else None
     count = info.count.strip() if info is not None else ""
-    summary_book = next(
-        (b for b in books if b.comic.comic_info and b.comic.comic_info.summary), None
-    )
-    releases = [r for r in (release_date(b.comic.comic_info) for b in books) if r is not None]
-    authors = {(a.name, a.role): a for b in books for a in authors_of(b.comic.comic_info)}
+    infos = [c.comic_info for c in comics if c.comic_info is not None]
+    summary = next((i.summary for i in infos if i.summary), "")
+    releases = [r for r in (release_date(i) for i in infos) if r is not None]
+    authors = {(a.name, a.role): a for i in infos for a in authors_of(i)}
     return _BookFacts(
-        created=min((b.comic.added_at for b in books), default=_EPOCH),
-        modified=max((max(b.comic.added_at, _mtime(b)) for b in books), default=_EPOCH),
+        created=min((c.added_at for c in comics), default=_EPOCH),
+        modified=max((max(c.added_at, _comic_mtime(c)) for c in comics), default=_EPOCH),
         total=int(count) if count.isdigit() else None,
-        summary=summary_book.comic.comic_info.summary
-        if summary_book and summary_book.comic.comic_info
-        else "",
+        summary=summary,
         release=min(releases) if releases else None,
         authors=list(authors.values()),
-        tags=sorted(
-            {t for b in books if b.comic.comic_info for t in _list(b.comic.comic_info.tags)}
-        ),
+        tags=sorted({t for i in infos for t in _list(i.tags)}),
         info=info,
     )
 
@@ -192,7 +191,7 @@ class _KeptFacts:
         self._lock = Lock()
 
     def facts(self, series: SeriesView) -> _BookFacts:
-        comics = tuple(book.comic for book in series.books)
+        comics = series.comics
         with self._lock:
             entry = self._entries.get(series.id)
         if (
@@ -201,7 +200,7 @@ class _KeptFacts:
             and all(a is b for a, b in zip(entry[0], comics, strict=True))
         ):
             return entry[1]
-        found = _facts(series.books)
+        found = _facts(comics)
         with self._lock:
             self._entries[series.id] = (comics, found)
             self._entries.move_to_end(series.id)
@@ -214,7 +213,7 @@ _KEPT = _KeptFacts(2000)
 
 
 def series_dto(series: SeriesView) -> SeriesDto:
-    books = series.books
+    books = series.comics
     facts = _KEPT.facts(series)
     info, total = facts.info, facts.total
     created, modified = facts.created, facts.modified

@@ -37,6 +37,7 @@ class SqlMetadataBrowser(MetadataBrowser):
         self._engine = engine
         self._searches: GenerationCache[Page[Facet]] = GenerationCache(_SEARCHES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
+        self._members: GenerationCache[tuple[ComicRow, ...]] = GenerationCache(_MEMBERS_KEPT)
         self._comic_search = ComicSearch(engine)
 
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
@@ -107,6 +108,32 @@ class SqlMetadataBrowser(MetadataBrowser):
                 current_generation(conn),
                 lambda: statement.page(conn, page, ComicRow, **values),
             )
+
+    def series_issues(
+        self, library_id: int, series_keys: Sequence[str]
+    ) -> dict[str, tuple[ComicRow, ...]]:
+        # Komga's lists show whole series, page after page: each series' comics are kept for
+        # the index generation they were read at, so a page seen again reads none of them.
+        wanted = sorted({key for key in series_keys if key})
+        found: dict[str, tuple[ComicRow, ...]] = {}
+        with lean(self._engine) as conn:
+            generation = current_generation(conn)
+            missing = []
+            for key in wanted:
+                kept_rows = self._members.get((library_id, key), generation)
+                if kept_rows is None:
+                    missing.append(key)
+                else:
+                    found[key] = kept_rows
+            for start in range(0, len(missing), _KEYS_PER_READ):
+                keys = missing[start : start + _KEYS_PER_READ]
+                groups: dict[str, list[ComicRow]] = {key: [] for key in keys}
+                for row in conn.all(_MEMBERS, library=library_id, series=keys):
+                    groups[row[0]].append(ComicRow(*row[1:]))
+                for key, rows in groups.items():
+                    found[key] = tuple(rows)
+                    self._members.put((library_id, key), generation, found[key])
+        return {key: rows for key, rows in found.items() if rows}
 
     def recent(
         self, library_ids: Sequence[int], since: datetime, page: PageRequest
@@ -189,6 +216,18 @@ def _issues(sort: Sort, by_publisher: bool) -> PagedStatement:
 
 
 _ISSUES = {(sort, split): _issues(sort, split) for sort in _ISSUE_ORDER for split in (False, True)}
+_MEMBERS = Prepared(
+    select(_series_key, *COMIC.selected_columns)
+    .where(
+        comics.c.library_id == bindparam("library"),
+        _series_key.in_(bindparam("series", expanding=True)),
+    )
+    .order_by(_series_key, *_NATURAL)
+)
+# Series whose comics are kept between requests (a few pages of series lists, whole), and
+# series keys per read (far below the bound on bound parameters).
+_MEMBERS_KEPT = 512
+_KEYS_PER_READ = 500
 _RECENT = PagedStatement(
     COMIC.where(
         _LIBRARIES, comics.c.added_at >= bindparam("since", type_=comics.c.added_at.type)
