@@ -68,6 +68,26 @@ def test_list_parameters_of_any_length_and_converted_bind_values(sql_engine: Eng
         assert conn.first(BY_IDS, ids=[999_999]) is None
 
 
+def test_list_lengths_share_a_compiled_form_per_power_of_two(sql_engine: Engine) -> None:
+    ids = _fill(sql_engine)
+    by_ids = Prepared(
+        select(_libs.id)
+        .where(
+            _libs.id.in_(bindparam("ids", expanding=True)),
+            _libs.created_at >= bindparam("since"),
+            _libs.id.in_(bindparam("also", expanding=True)),
+        )
+        .order_by(_libs.id)
+    )
+    since = datetime(2026, 1, 2, tzinfo=UTC)
+    with lean(sql_engine) as conn:
+        for n in range(1, 6):
+            # Two lists and a converted value between them: each bound where it belongs.
+            found = conn.all(by_ids, ids=ids[:n], since=since, also=ids[::-1])
+            assert [row[0] for row in found] == ids[1:n]
+    assert len(by_ids._plans) == 4  # lengths 1, 2, 3-4, 5 (padded to 8)
+
+
 def test_an_empty_list_parameter_is_refused(sql_engine: Engine) -> None:
     fresh = Prepared(select(_libs.id).where(_libs.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError), lean(sql_engine) as conn:

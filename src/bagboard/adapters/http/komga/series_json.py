@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from threading import Lock
 
+import msgspec
+
 from bagboard.adapters.http.komga.wire import AuthorDto, instant
 from bagboard.adapters.http.komga.wire_books import (
     BookDto,
@@ -179,58 +181,74 @@ def _facts(comics: Sequence[IndexedComic]) -> _BookFacts:
     )
 
 
-class _KeptFacts:
-    """The facts of recently shown series, valid while their books hold the same comic
-    objects: the index keeps each comic it read as one object until an index write
-    (``KeptComics``), so a series list shown again reuses them instead of walking every
-    book of every series again; a comic read anew is a new object and a miss."""
+class _KeptSeries:
+    """The DTOs of recently shown series, read counts aside, valid while the series holds
+    the same comic objects under the same names: the index keeps each comic it read as one
+    object until an index write (``KeptComics``, and the series' issues likewise), so a
+    series list shown again reuses them instead of walking every book of every series and
+    formatting its dates again; a comic read anew is a new object and a miss."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[int, tuple[tuple[IndexedComic, ...], _BookFacts]] = OrderedDict()
+        self._entries: OrderedDict[int, tuple[SeriesView, SeriesDto]] = OrderedDict()
         self._lock = Lock()
 
-    def facts(self, series: SeriesView) -> _BookFacts:
-        comics = series.comics
+    def dto(self, series: SeriesView) -> SeriesDto:
         with self._lock:
             entry = self._entries.get(series.id)
-        if (
-            entry is not None
-            and len(entry[0]) == len(comics)
-            and all(a is b for a, b in zip(entry[0], comics, strict=True))
-        ):
+        if entry is not None and _same_series(entry[0], series):
             return entry[1]
-        found = _facts(comics)
+        found = _series_dto(series, _facts(series.comics))
         with self._lock:
-            self._entries[series.id] = (comics, found)
+            self._entries[series.id] = (series, found)
             self._entries.move_to_end(series.id)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return found
 
 
-_KEPT = _KeptFacts(2000)
+def _same_series(kept: SeriesView, series: SeriesView) -> bool:
+    if (kept.library_id, kept.name, kept.publisher) != (
+        series.library_id,
+        series.name,
+        series.publisher,
+    ):
+        return False
+    a, b = kept.comics, series.comics
+    return a is b or (len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)))
+
+
+_KEPT = _KeptSeries(2000)
 
 
 def series_dto(series: SeriesView) -> SeriesDto:
-    books = series.comics
-    facts = _KEPT.facts(series)
-    info, total = facts.info, facts.total
-    created, modified = facts.created, facts.modified
-    manga = info.manga.strip().lower() if info is not None else ""
     read = series.read_count
     in_progress = series.in_progress_count
+    return msgspec.structs.replace(
+        _KEPT.dto(series),
+        books_read_count=read,
+        books_unread_count=len(series.comics) - read - in_progress,
+        books_in_progress_count=in_progress,
+    )
+
+
+def _series_dto(series: SeriesView, facts: _BookFacts) -> SeriesDto:
+    """The DTO with every book unread (``series_dto`` sets the counts)."""
+    books = series.comics
+    info, total = facts.info, facts.total
+    created, modified = instant(facts.created), instant(facts.modified)
+    manga = info.manga.strip().lower() if info is not None else ""
     return SeriesDto(
         id=str(series.id),
         library_id=str(series.library_id),
         name=series.name,
-        created=instant(created),
-        last_modified=instant(modified),
-        file_last_modified=instant(modified),
+        created=created,
+        last_modified=modified,
+        file_last_modified=modified,
         books_count=len(books),
-        books_read_count=read,
-        books_unread_count=len(books) - read - in_progress,
-        books_in_progress_count=in_progress,
+        books_read_count=0,
+        books_unread_count=len(books),
+        books_in_progress_count=0,
         metadata=SeriesMetadataDto(
             status="ENDED" if total is not None and len(books) >= total else "ONGOING",
             title=series.name,
@@ -241,8 +259,8 @@ def series_dto(series: SeriesView) -> SeriesDto:
             age_rating=None,
             language=info.language_iso if info is not None else "",
             total_book_count=total,
-            created=instant(created),
-            last_modified=instant(modified),
+            created=created,
+            last_modified=modified,
             genres=_list(info.genre) if info is not None else [],
             tags=_list(info.tags) if info is not None else [],
         ),
@@ -252,7 +270,7 @@ def series_dto(series: SeriesView) -> SeriesDto:
             release_date=None if facts.release is None else facts.release.isoformat(),
             summary="",
             summary_number="",
-            created=instant(created),
-            last_modified=instant(modified),
+            created=created,
+            last_modified=modified,
         ),
     )

@@ -38,16 +38,29 @@ class _Plan:
     """One compiled form of a statement: its SQL and how to bind and read it."""
 
     sql: str
-    positions: tuple[str, ...] | None  # qmark order; None for named parameters
+    # qmark drivers: each parameter in order, a list parameter spread whole in one step
+    # (True); None for named parameters.
+    layout: tuple[tuple[str, bool], ...] | None
     constants: dict[str, Any]  # values written into the statement (``depth == 1``)
-    binds: tuple[tuple[str, _Process], ...]  # parameters whose type converts the value
+    binds: dict[str, _Process]  # parameters whose type converts the value (a list: each item)
     results: tuple[tuple[int, _Process], ...]  # columns whose type converts the value
+
+
+def _padded(items: Sequence[Any]) -> Sequence[Any]:
+    """A list parameter grown to the next power of two by repeating its last item: ``IN``
+    finds the same rows, and a statement compiles once per size class instead of once per
+    length (a list of comics of a few series may have any length)."""
+    size = len(items)
+    if size == 0:
+        raise ValueError("a list parameter needs at least one value")
+    bucket = 1 << (size - 1).bit_length()
+    return items if bucket == size else [*items, *([items[-1]] * (bucket - size))]
 
 
 class Prepared:
     """A statement with bound parameters, compiled on first use for each dialect and for
-    each length of its list parameters (``bindparam(name, expanding=True)``, passed as
-    sequences). Safe to share between threads."""
+    each size class of its list parameters (``bindparam(name, expanding=True)``, passed as
+    sequences, and used only with ``IN``: see ``_padded``). Safe to share between threads."""
 
     def __init__(self, statement: SelectBase) -> None:
         self._statement = statement
@@ -63,43 +76,52 @@ class Prepared:
 
     def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[_Plan, Any]:
         """The compiled form for ``values``, and the driver's parameters."""
+        if self._lists:
+            values = {
+                name: _padded(value) if name in self._lists else value
+                for name, value in values.items()
+            }
         key = (dialect.name, tuple(len(values[name]) for name in sorted(self._lists)))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._compile(dialect, values, key)
-        flat = dict(plan.constants)
+        binds, constants = plan.binds, plan.constants
+        if plan.layout is not None:
+            parameters: list[Any] = []
+            for name, spread in plan.layout:
+                process = binds.get(name)
+                if spread:
+                    items = values[name]
+                    parameters.extend(items if process is None else map(process, items))
+                else:
+                    value = constants[name] if name in constants else values[name]
+                    parameters.append(value if process is None else process(value))
+            return plan, tuple(parameters)
+        flat = dict(constants)
         for name, value in values.items():
+            process = binds.get(name)
             if name in self._lists:
                 for i, item in enumerate(value, start=1):
-                    flat[f"{name}_{i}"] = item
+                    flat[f"{name}_{i}"] = item if process is None else process(item)
             else:
-                flat[name] = value
-        for name, process in plan.binds:
-            flat[name] = process(flat[name])
-        if plan.positions is None:
-            return plan, flat
-        return plan, tuple(flat[name] for name in plan.positions)
+                flat[name] = value if process is None else process(value)
+        return plan, flat
 
     def _compile(
         self, dialect: Dialect, values: Mapping[str, Any], key: tuple[str, tuple[int, ...]]
     ) -> _Plan:
-        if any(not values[name] for name in self._lists):
-            raise ValueError("a list parameter needs at least one value")
         compiled = self._statement.params(**values).compile(
             dialect=dialect, compile_kwargs={"render_postcompile": True}
         )
         if dialect.paramstyle not in ("qmark", "pyformat", "named"):
             raise NotImplementedError(f"paramstyle {dialect.paramstyle!r}")
-        binds = []
+        binds: dict[str, _Process] = {}
         constants = {}
         for name, bind in compiled.binds.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if name in self._lists:
+            if name in self._lists or name in values:
                 if process is not None:
-                    binds += [(f"{name}_{i}", process) for i in range(1, len(values[name]) + 1)]
-            elif name in values:
-                if process is not None:
-                    binds.append((name, process))
+                    binds[name] = process
             else:
                 constant = bind.effective_value
                 constants[name] = constant if process is None else process(constant)
@@ -108,11 +130,36 @@ class Prepared:
             process = column.type.dialect_impl(dialect).result_processor(dialect, None)
             if process is not None:
                 results.append((i, process))
-        positions = tuple(compiled.positiontup or ()) if dialect.paramstyle == "qmark" else None
-        plan = _Plan(compiled.string, positions, constants, tuple(binds), tuple(results))
+        layout = None
+        if dialect.paramstyle == "qmark":
+            layout = self._layout(tuple(compiled.positiontup or ()), values)
+            if any(n not in values and n not in constants for n, spread in layout if not spread):
+                raise NotImplementedError("a list parameter rendered out of order")
+        plan = _Plan(compiled.string, layout, constants, binds, tuple(results))
         with self._lock:
             self._plans[key] = plan
         return plan
+
+    def _layout(
+        self, positions: tuple[str, ...], values: Mapping[str, Any]
+    ) -> tuple[tuple[str, bool], ...]:
+        """The qmark parameters in order, each run ``name_1 … name_n`` of a list parameter
+        folded into one spread of that list."""
+        runs = {
+            f"{name}_1": (name, tuple(f"{name}_{i}" for i in range(1, len(values[name]) + 1)))
+            for name in self._lists
+        }
+        layout: list[tuple[str, bool]] = []
+        at = 0
+        while at < len(positions):
+            run = runs.get(positions[at])
+            if run is not None and positions[at : at + len(run[1])] == run[1]:
+                layout.append((run[0], True))
+                at += len(run[1])
+            else:
+                layout.append((positions[at], False))
+                at += 1
+        return tuple(layout)
 
 
 class LeanConnection:
