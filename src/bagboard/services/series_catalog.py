@@ -10,29 +10,71 @@ is ``visible_scope``'s: a library the user may not see, and everything in it, is
 from __future__ import annotations
 
 import random
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
+from threading import Lock
 
-from bagboard.domain.browse import Facet, Sort, grouping_key
+from bagboard.domain.browse import ComicRow, Facet, Sort, display_name, grouping_key
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import NotFound
 from bagboard.domain.images import parse_id
+from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.model import Library, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from bagboard.domain.progress import ComicReading
+from bagboard.domain.progress import NOT_READ, ComicReading
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.series_ids import SeriesIds
 from bagboard.services.komga_books import gather_series, series_has
-from bagboard.services.series_views import BookView, SeriesView, series_view
+from bagboard.services.series_views import (
+    BookPage,
+    BookView,
+    SeriesRef,
+    SeriesView,
+    series_view,
+)
 
-__all__ = ["BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
+__all__ = ["BookOrder", "BookPage", "BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
 
 # Ids per bulk read: far below SQLite's bound on bound parameters.
 _CHUNK = 2000
+# Series whose shape (names, numbers, orders) is kept between requests.
+_SHAPES_KEPT = 512
+
+
+class BookOrder(Enum):
+    ISSUE = "issue"  # the series' issue order (Komga's order without a sort)
+    NUMBER_SORT = "number_sort"  # ``numberSort`` ascending
+    NUMBER_SORT_DESC = "number_sort_desc"
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    rows: tuple[ComicRow, ...]
+    name: str
+    publisher: str
+    sorts: list[float]
+    by_number: list[int]  # positions in ``rows`` by ``numberSort``
+
+    @classmethod
+    def of(cls, rows: tuple[ComicRow, ...]) -> _Shape:
+        sorts = number_sorts([row.number for row in rows])
+        name = display_name(Counter(row.series.strip() for row in rows).items())
+        publisher = display_name(Counter(row.publisher.strip() for row in rows).items())
+        by_number = sorted(range(len(rows)), key=lambda at: (sorts[at], rows[at].id))
+        return cls(rows, name, publisher, sorts, by_number)
+
+    def order(self, order: BookOrder) -> Sequence[int]:
+        if order is BookOrder.NUMBER_SORT:
+            return self.by_number
+        if order is BookOrder.NUMBER_SORT_DESC:
+            return self.by_number[::-1]
+        return range(len(self.rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +107,8 @@ class SeriesCatalog:
         self._progress = progress
         self._index = index
         self._ids = series_ids
+        self._shapes: OrderedDict[tuple[int, str], _Shape] = OrderedDict()
+        self._lock = Lock()
 
     def libraries(self, user: User) -> list[Library]:
         """The enabled libraries this user may see, by id."""
@@ -135,21 +179,35 @@ class SeriesCatalog:
 
     def series(self, user: User, raw_id: str) -> SeriesView:
         """One series with its books and this user's readings; ``NotFound`` when hidden."""
-        series_id = parse_id(raw_id)
-        key = None if series_id is None else self._ids.key(series_id)
-        if (
-            key is None
-            or series_id is None
-            or key[0] not in {lib.id for lib in self.libraries(user)}
-        ):
-            raise NotFound("no such series")
+        series_id, library_id, series_key = self._visible_series(user, raw_id)
         # The series' own comics name it, as its facet would (the most common spellings),
         # without listing every series of the library to find that facet.
-        library_id, series_key = key
         found = self._views(user, [(series_id, library_id, series_key)])
         if not found:
             raise NotFound("no such series")
         return found[0]
+
+    def book_page(
+        self, user: User, raw_id: str, offset: int, limit: int, order: BookOrder
+    ) -> BookPage:
+        """One page of a series' books in issue order or by ``numberSort``, reading the
+        comics and readings of that page only; ``NotFound`` as ``series``."""
+        series_id, library_id, key = self._visible_series(user, raw_id)
+        rows = self._metadata.series_issues(library_id, [key]).get(key)
+        if not rows:
+            raise NotFound("no such series")
+        shape = self._shape(library_id, key, rows)
+        positions = shape.order(order)[offset : offset + limit]
+        ids = [rows[at].id for at in positions]
+        comics = self._index.comics(ids)
+        readings = self._progress.readings(user.id, ids)
+        books = tuple(
+            BookView(comics[row.id], at + 1, shape.sorts[at], readings.get(row.id, NOT_READ))
+            for at in positions
+            if (row := rows[at]).id in comics
+        )
+        ref = SeriesRef(series_id, library_id, key, shape.name, shape.publisher)
+        return BookPage(ref, books, len(rows))
 
     def series_of(self, user: User, comic: IndexedComic) -> SeriesView:
         """The series a comic (already looked up for ``user``) belongs to."""
@@ -159,6 +217,35 @@ class SeriesCatalog:
         return self.series(user, str(series_id))
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def _visible_series(self, user: User, raw_id: str) -> tuple[int, int, str]:
+        """(series id, library id, series key) of a series the user may see, else
+        ``NotFound``."""
+        series_id = parse_id(raw_id)
+        key = None if series_id is None else self._ids.key(series_id)
+        if (
+            key is None
+            or series_id is None
+            or key[0] not in {lib.id for lib in self.libraries(user)}
+        ):
+            raise NotFound("no such series")
+        return series_id, key[0], key[1]
+
+    def _shape(self, library_id: int, key: str, rows: tuple[ComicRow, ...]) -> _Shape:
+        """What a series' issues give, whoever reads them: kept by the identity of ``rows``,
+        which the index hands out again while nothing changed (an immutable tuple: the same
+        object means the same issues, so a kept shape is never wrong, only sometimes missed)."""
+        with self._lock:
+            kept = self._shapes.get((library_id, key))
+        if kept is not None and kept.rows is rows:
+            return kept
+        shape = _Shape.of(rows)
+        with self._lock:
+            self._shapes[(library_id, key)] = shape
+            self._shapes.move_to_end((library_id, key))
+            while len(self._shapes) > _SHAPES_KEPT:
+                self._shapes.popitem(last=False)
+        return shape
 
     def _facets(self, library_id: int, search: str | None) -> list[Facet]:
         rows: list[Facet] = []

@@ -18,7 +18,7 @@ from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.progress import NOT_READ, ComicReading
 
-__all__ = ["BookView", "SeriesView", "series_view"]
+__all__ = ["BookPage", "BookView", "SeriesRef", "SeriesView", "series_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,26 @@ class BookView:
     number: int  # 1-based position in the series
     number_sort: float
     reading: ComicReading
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRef:
+    """A series by name only, for a page of its books."""
+
+    id: int
+    library_id: int
+    key: str
+    name: str
+    publisher: str
+
+
+@dataclass(frozen=True, slots=True)
+class BookPage:
+    """One page of a series' books with this user's readings, and the series' size."""
+
+    series: SeriesRef
+    books: tuple[BookView, ...]
+    total: int
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.series_progress import komga_page
-from bagboard.services.series_catalog import BookView, SeriesView
+from bagboard.services.series_views import BookView, SeriesRef, SeriesView
 
 __all__ = ["authors_of", "book_dto", "human_size", "release_date", "series_dto"]
 
@@ -87,7 +87,7 @@ def _mtime(book: BookView) -> datetime:
     return _comic_mtime(book.comic)
 
 
-def book_dto(book: BookView, series: SeriesView) -> BookDto:
+def book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
     comic, info = book.comic, book.comic.comic_info
     name = posixpath.splitext(comic.name)[0]
     created = instant(comic.added_at)

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 
 from bagboard.adapters.http.komga.book_filters import parameters
 from bagboard.adapters.http.komga.book_order import ordered
-from bagboard.adapters.http.komga.paging import Paging, spring_page, values
+from bagboard.adapters.http.komga.paging import Paging, flag, spring_page, values
 from bagboard.adapters.http.komga.series_json import book_dto, series_dto
 from bagboard.adapters.http.komga.series_order import CATALOG_SORTS, reordered, route_sort
 from bagboard.adapters.http.komga.wire import SpringPage
@@ -20,7 +20,7 @@ from bagboard.domain.errors import InvalidInput, NotFound
 from bagboard.domain.images import parse_id
 from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
-from bagboard.services.series_catalog import SeriesCatalog, SeriesQuery
+from bagboard.services.series_catalog import BookOrder, SeriesCatalog, SeriesQuery
 
 __all__ = ["SERIES_HANDLERS", "query_of"]
 
@@ -154,6 +154,21 @@ def series_one(
     return series_dto(komga.series(current_user, series_id))
 
 
+# The book filters of ``book_filters.parameters``: with none of them and no sort but
+# ``numberSort``, a page of a series' books is read alone (``SeriesCatalog.book_page``).
+_BOOK_FILTERS = ("search", "media_status", "read_status", "tag", "released_after", "author")
+
+
+def _plain_order(query: Query, paging: Paging) -> BookOrder | None:
+    if values(query, *_BOOK_FILTERS) or flag(query, "deleted"):
+        return None
+    if not paging.sorts:
+        return BookOrder.ISSUE
+    if len(paging.sorts) == 1 and paging.sorts[0].key.lower() == "metadata.numbersort":
+        return BookOrder.NUMBER_SORT_DESC if paging.sorts[0].descending else BookOrder.NUMBER_SORT
+    return None
+
+
 @get("/api/v1/series/{series_id:str}/books", sync_to_thread=False)
 def series_books(
     request: Request[Any, Any, Any],
@@ -163,6 +178,11 @@ def series_books(
 ) -> SpringPage[BookDto]:
     query = query_of(request)
     paging = Paging.parse(query)
+    order = _plain_order(query, paging)
+    if order is not None:
+        offset, limit = paging.window(1 << 62)
+        page = komga.book_page(current_user, series_id, offset, limit, order)
+        return spring_page([book_dto(b, page.series) for b in page.books], page.total, paging)
     series = komga.series(current_user, series_id)
     keep = parameters(query)
     books = ordered([(b, series) for b in series.books if keep(b, series)], paging.sorts)
