@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from threading import Lock
+from typing import Any
 
 import msgspec
 
@@ -88,27 +89,62 @@ def _mtime(book: BookView) -> datetime:
 
 
 def book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
+    base = _KEPT_BOOKS.dto(book, series)
+    comic = book.comic
+    position = book.reading.position
+    if position is None and not book.reading.is_read:
+        return base
+    stamp = instant(position.updated_at) if position is not None else base.last_modified
+    device = position.device if position is not None else None
+    progress = ReadProgressDto(
+        page=comic.page_count
+        if position is None
+        else komga_page(position.page_number, comic.page_count),
+        completed=book.reading.is_read,
+        read_date=stamp,
+        created=stamp,
+        last_modified=stamp,
+        device_id=device.id if device is not None and device.id else "bagboard",
+        device_name=device.name if device is not None and device.name else "bagboard",
+    )
+    return msgspec.structs.replace(base, read_progress=progress)
+
+
+class _KeptBooks:
+    """The DTOs of recently shown books, read progress aside, valid while the book is the
+    same comic object at the same place in the same series (see ``_KeptSeries``)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[tuple[Any, ...], BookDto]] = OrderedDict()
+        self._lock = Lock()
+
+    def dto(self, book: BookView, series: SeriesView | SeriesRef) -> BookDto:
+        comic = book.comic
+        stamp = (comic, book.number, book.number_sort, series.id, series.name)
+        with self._lock:
+            entry = self._entries.get(comic.id)
+        if entry is not None and entry[0][0] is comic and entry[0][1:] == stamp[1:]:
+            return entry[1]
+        found = _book_dto(book, series)
+        with self._lock:
+            self._entries[comic.id] = (stamp, found)
+            self._entries.move_to_end(comic.id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return found
+
+
+_KEPT_BOOKS = _KeptBooks(5000)
+
+
+def _book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
+    """The DTO without ``readProgress`` (``book_dto`` adds it)."""
     comic, info = book.comic, book.comic.comic_info
     name = posixpath.splitext(comic.name)[0]
     created = instant(comic.added_at)
     modified = instant(max(comic.added_at, _mtime(book)))
     released = release_date(info)
-    progress = None
-    position = book.reading.position
-    if position is not None or book.reading.is_read:
-        stamp = instant(position.updated_at) if position is not None else modified
-        device = position.device if position is not None else None
-        progress = ReadProgressDto(
-            page=comic.page_count
-            if position is None
-            else komga_page(position.page_number, comic.page_count),
-            completed=book.reading.is_read,
-            read_date=stamp,
-            created=stamp,
-            last_modified=stamp,
-            device_id=device.id if device is not None and device.id else "bagboard",
-            device_name=device.name if device is not None and device.name else "bagboard",
-        )
     return BookDto(
         id=str(comic.id),
         series_id=str(series.id),
@@ -143,7 +179,7 @@ def book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
             created=created,
             last_modified=modified,
         ),
-        read_progress=progress,
+        read_progress=None,
     )
 
 
