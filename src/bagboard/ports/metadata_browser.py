@@ -53,7 +53,10 @@ class MetadataBrowser(Protocol):
     ) -> dict[str, tuple[ComicRow, ...]]:
         """Every comic of each of these series of one library, in ``issues``' ``alpha`` order,
         in one read whatever the number of series (a page of a series list). A key with no
-        comics (or an empty key) is left out."""
+        comics (or an empty key) is left out. An adapter may hand out the same tuple again
+        for a series only while the index is unchanged (no write since), so a caller may
+        keep what it derives from that series' comics for as long as it gets the same
+        object."""
         ...
 
     def recent(

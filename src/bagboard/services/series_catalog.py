@@ -36,7 +36,6 @@ from bagboard.services.series_views import (
     BookView,
     SeriesRef,
     SeriesView,
-    series_view,
 )
 
 __all__ = ["BookOrder", "BookPage", "BookView", "SeriesCatalog", "SeriesQuery", "SeriesView"]
@@ -108,6 +107,9 @@ class SeriesCatalog:
         self._index = index
         self._ids = series_ids
         self._shapes: OrderedDict[tuple[int, str], _Shape] = OrderedDict()
+        self._comics_of: OrderedDict[
+            tuple[int, str], tuple[tuple[ComicRow, ...], tuple[IndexedComic, ...]]
+        ] = OrderedDict()
         self._lock = Lock()
 
     def libraries(self, user: User) -> list[Library]:
@@ -231,6 +233,25 @@ class SeriesCatalog:
             raise NotFound("no such series")
         return series_id, key[0], key[1]
 
+    def _assembled(
+        self, where: tuple[int, str], rows: tuple[ComicRow, ...]
+    ) -> tuple[IndexedComic, ...] | None:
+        """The comics of a series' issues kept with ``_keep_assembled``, while the index hands
+        out the same ``rows`` (``MetadataBrowser.series_issues``: only while unchanged)."""
+        with self._lock:
+            found = self._comics_of.get(where)
+        return found[1] if found is not None and found[0] is rows else None
+
+    def _keep_assembled(
+        self, where: tuple[int, str], rows: tuple[ComicRow, ...], comics: tuple[IndexedComic, ...]
+    ) -> tuple[IndexedComic, ...]:
+        with self._lock:
+            self._comics_of[where] = (rows, comics)
+            self._comics_of.move_to_end(where)
+            while len(self._comics_of) > _SHAPES_KEPT:
+                self._comics_of.popitem(last=False)
+        return comics
+
     def _shape(self, library_id: int, key: str, rows: tuple[ComicRow, ...]) -> _Shape:
         """What a series' issues give, whoever reads them: kept by the identity of ``rows``,
         which the index hands out again while nothing changed (an immutable tuple: the same
@@ -283,20 +304,37 @@ class SeriesCatalog:
             for library_id, wanted_keys in keys.items()
             for key, rows in self._metadata.series_issues(library_id, wanted_keys).items()
         }
-        ids = [row.id for rows in members.values() for row in rows]
+        kept = {where: self._assembled(where, rows) for where, rows in members.items()}
+        missing = [
+            row.id for where, found in kept.items() if found is None for row in members[where]
+        ]
         comics: dict[int, IndexedComic] = {}
+        for start in range(0, len(missing), _CHUNK):
+            comics.update(self._index.comics(missing[start : start + _CHUNK]))
+        for where, held in kept.items():
+            if held is None:
+                rows = members[where]
+                kept[where] = self._keep_assembled(
+                    where, rows, tuple(comics[row.id] for row in rows if row.id in comics)
+                )
+        ids = [comic.id for held in kept.values() if held is not None for comic in held]
         readings: dict[int, ComicReading] = {}
         for start in range(0, len(ids), _CHUNK):
-            comics.update(self._index.comics(ids[start : start + _CHUNK]))
             readings.update(self._progress.readings(user.id, ids[start : start + _CHUNK]))
         views: list[SeriesView] = []
         for series_id, library_id, found in wanted:
-            rows = members.get((library_id, _key(found)), ())
+            key = _key(found)
+            rows = members.get((library_id, key), ())
             if not rows and not isinstance(found, Facet):
                 continue
-            named = (found.name, found.publisher) if isinstance(found, Facet) else None
-            view = series_view(series_id, library_id, _key(found), rows, comics, readings, named)
-            views.append(view)
+            if isinstance(found, Facet):
+                name, publisher = found.name, found.publisher
+            else:
+                shape = self._shape(library_id, key, rows)
+                name, publisher = shape.name, shape.publisher
+            books = kept.get((library_id, key)) or ()
+            mine = {c.id: readings[c.id] for c in books if c.id in readings}
+            views.append(SeriesView(series_id, library_id, key, name, publisher, books, mine))
         return views
 
 
