@@ -11,10 +11,10 @@ from bagboard.domain.progress import ComicKey, ProgressChange, ReadingProgress
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore
 
-__all__ = ["mark_read", "positions", "save_page", "states"]
+__all__ = ["key_of", "mark_read", "positions", "save_page", "states"]
 
 
-def _key(index: LibraryIndex, comic_id: int) -> ComicKey:
+def key_of(index: LibraryIndex, comic_id: int) -> ComicKey:
     comic = index.comic(comic_id)
     # A comic the index does not hold keeps its id: the store refuses it (``ComicNotFound``).
     return ComicKey(f"/not/indexed/{comic_id}.cbz" if comic is None else comic.path, comic_id)
@@ -23,13 +23,13 @@ def _key(index: LibraryIndex, comic_id: int) -> ComicKey:
 def save_page(
     store: ProgressStore, index: LibraryIndex, user_id: int, comic_id: int, page: int, at: datetime
 ) -> None:
-    store.save(user_id, _key(index, comic_id), ProgressChange(page_number=page), at)
+    store.save(user_id, key_of(index, comic_id), ProgressChange(page_number=page), at)
 
 
 def mark_read(
     store: ProgressStore, index: LibraryIndex, user_id: int, comic_id: int, at: datetime
 ) -> None:
-    store.set_read(user_id, _key(index, comic_id), True, at)
+    store.set_read(user_id, key_of(index, comic_id), True, at)
 
 
 def states(store: ProgressStore, user_id: int, comic_ids: Sequence[int]) -> dict[int, ReadingState]:

@@ -22,7 +22,7 @@ from bagboard.ports.user_store import UserStore
 from tests.contract import index_fixtures
 from tests.contract.conftest import Backend
 from tests.contract.test_library_index import add, entry, folders_for
-from tests.progress_writes import mark_read, save_page, states
+from tests.progress_writes import key_of, mark_read, save_page, states
 
 library_index = index_fixtures.library_index
 comics_library = index_fixtures.comics_library
@@ -116,6 +116,37 @@ def test_many_comics_in_one_call_unknown_and_repeated_ids_included(
     assert states(reading, alice.id, [*range(UNKNOWN, UNKNOWN + 2500), *comics]) == {
         comic_id: state for comic_id, state in expected.items() if comic_id in comics
     }
+
+
+def test_a_long_list_asked_again_shows_every_change_since(
+    reading: ProgressStore,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    # Long lists (whole series) may be answered from memory: only while nothing changed.
+    comics = index_comics(library_index, comics_library, *(f"s {n}.cbz" for n in range(150)))
+    first, second = comics[0], comics[1]
+    assert states(reading, alice.id, comics) == {}
+    save_page(reading, library_index, alice.id, first, 3, T0)
+    assert states(reading, alice.id, comics) == {first: ReadingState(last_page=3)}
+    # A write dated earlier than the last one still shows.
+    mark_read(reading, library_index, alice.id, second, T0 - timedelta(days=1))
+    assert states(reading, alice.id, comics) == {
+        first: ReadingState(last_page=3),
+        second: ReadingState(is_read=True),
+    }
+    reading.set_read(alice.id, key_of(library_index, second), False, T0)
+    reading.clear(alice.id, key_of(library_index, first), T0)
+    assert states(reading, alice.id, comics) == {}
+    # Another user's write is not this user's; this user's list asked again stays empty.
+    save_page(reading, library_index, bob.id, first, 9, T0)
+    assert states(reading, alice.id, comics) == {}
+    assert states(reading, bob.id, list(reversed(comics))) == {first: ReadingState(last_page=9)}
+    # An index write (a comic leaving) shows too.
+    library_index.apply(comics_library.id, IndexChanges(removed_comics=[first]), T0)
+    assert states(reading, bob.id, comics) == {}
 
 
 def test_each_user_has_their_own_states(

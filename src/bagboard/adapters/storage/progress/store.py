@@ -49,6 +49,10 @@ _m = read_marks.c
 
 
 _FEED_PAGES_KEPT = 256
+# Readings of long lists of comics (whole series) kept between requests: below ``_KEPT_FROM``
+# comics the read costs less than checking the version.
+_READINGS_KEPT = 256
+_KEPT_FROM = 100
 # The user's last change in each table: every change of a user gets a later time than the one
 # before (``next_change_time``), so together they stand for everything the user changed.
 _LAST_CHANGES = (
@@ -67,6 +71,9 @@ class SqlProgressStore(ProgressStore):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._kept_feed: GenerationCache[Page[FeedItem]] = GenerationCache(_FEED_PAGES_KEPT)
+        self._kept_readings: GenerationCache[dict[int, ComicReading]] = GenerationCache(
+            _READINGS_KEPT
+        )
 
     def position(self, user_id: int, key: ComicKey) -> ReadingProgress | None:
         with translate_errors(), self._engine.connect() as conn:
@@ -74,8 +81,23 @@ class SqlProgressStore(ProgressStore):
         return None if row is None else progress(row, key.path)
 
     def readings(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ComicReading]:
+        # A Komga series list asks for every comic of twenty series, page after page: the
+        # answer is kept under the feed's version (the user's latest change and the index
+        # generation), which any write of the user, or any index write, moves on.
+        wanted = tuple(sorted(set(comic_ids)))
+        if not wanted:
+            return {}
         with lean(self._engine) as conn:
-            return reads.readings(conn, user_id, comic_ids)
+            if len(wanted) < _KEPT_FROM:
+                return reads.readings(conn, user_id, wanted)
+            version = conn.first(_FEED_VERSION, user_id=user_id)
+            found = kept(
+                self._kept_readings,
+                (user_id, wanted),
+                version,
+                lambda: reads.readings(conn, user_id, wanted),
+            )
+        return dict(found)
 
     def keep_reading(
         self, user_id: int, library_ids: Sequence[int], page: PageRequest
