@@ -258,10 +258,13 @@ _KEPT = _KeptSeries(2000)
 
 
 def series_dto(series: SeriesView) -> SeriesDto:
+    base = _KEPT.dto(series)
+    if not series.readings:
+        return base  # every book unread, as kept
     read = series.read_count
     in_progress = series.in_progress_count
     return msgspec.structs.replace(
-        _KEPT.dto(series),
+        base,
         books_read_count=read,
         books_unread_count=len(series.comics) - read - in_progress,
         books_in_progress_count=in_progress,
