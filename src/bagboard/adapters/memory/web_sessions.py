@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import count
 
 from bagboard.domain.errors import AlreadyExists, UserNotFound
@@ -44,9 +44,10 @@ class MemoryWebSessionStore(WebSessionStore):
                 user_id=user_id,
                 secret_hash=secret_hash,
                 csrf_token=csrf_token,
-                created_at=created_at,
-                expires_at=expires_at,
-                last_seen_at=created_at,
+                # Kept in UTC, as the SQL stores give times back.
+                created_at=created_at.astimezone(UTC),
+                expires_at=expires_at.astimezone(UTC),
+                last_seen_at=created_at.astimezone(UTC),
             )
             self._sessions[stored.id] = stored
             return stored
@@ -62,7 +63,7 @@ class MemoryWebSessionStore(WebSessionStore):
         with self._lock:
             stored = self._sessions.get(session_id)
             if stored is not None:
-                self._sessions[session_id] = replace(stored, last_seen_at=at)
+                self._sessions[session_id] = replace(stored, last_seen_at=at.astimezone(UTC))
 
     def remove(self, session_id: int) -> bool:
         with self._lock:
