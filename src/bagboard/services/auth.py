@@ -102,10 +102,10 @@ class Authenticator:
             return Credential(*found)
         # The token lookup failed; a Basic password may be the user's own.
         login = parse_basic_login(authorization)
-        tried = login is not None and self._passwords is not None and self._has_passwords()
-        if tried and login is not None and self._passwords is not None:
+        checker = self._passwords if login is not None and self._has_passwords() else None
+        if checker is not None and login is not None:
             try:
-                return Credential(None, self._passwords.verify(*login, address))
+                return Credential(None, checker.verify(*login, address))
             except Unauthorized:
                 pass
         if not self._enabled:
@@ -114,7 +114,7 @@ class Authenticator:
             raise ApiDisabled(
                 "The API is disabled until a token exists: run `bagboard token create`."
             )
-        if tried:
+        if checker is not None:
             raise Unauthorized(WRONG_CREDENTIALS)
         raise Unauthorized("A valid API token is required (Authorization: Bearer <token>).")
 
@@ -139,12 +139,11 @@ class Authenticator:
         """A value that ``session_user`` accepts for as long as the token is active, or, for a
         password sign-in, until the password changes. It names the token (or the user) and
         proves the server issued it; it never contains a secret."""
-        token = signer.token if isinstance(signer, Credential) else signer
+        token = signer if isinstance(signer, ApiToken) else signer.token
         if token is not None:
             mac = session_mac(token.token_hash, token.id, self._session_key)
             return f"{token.user_id}.{token.id}.{mac}"
-        assert isinstance(signer, Credential)
-        user_id = signer.user.id
+        user_id = signer.user.id if isinstance(signer, Credential) else signer.user_id
         stored = self._password_store.password_hash(user_id) if self._password_store else None
         mac = password_session_mac(stored or "", user_id, self._session_key)
         return f"{user_id}.p.{mac}"
