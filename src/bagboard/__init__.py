@@ -29,6 +29,7 @@ from bagboard.domain.errors import (
     LibraryNotFound,
     NotFound,
     StorageUnavailable,
+    TooManyAttempts,
     UserNotFound,
 )
 from bagboard.domain.images import FileStamp, PageInfo, Rendition, RenditionKey
@@ -67,6 +68,7 @@ from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService, ShelfView
+from bagboard.services.web_sessions import WebSession, WebSessionService
 from bagboard.version import __version__
 
 __all__ = [
@@ -154,9 +156,12 @@ __all__ = [
     "Source",
     "StaleProgress",
     "StorageUnavailable",
+    "TooManyAttempts",
     "User",
     "UserNotFound",
     "WarmReport",
+    "WebSession",
+    "WebSessionService",
     "__version__",
     "open_library",
 ]

@@ -30,6 +30,8 @@ from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataB
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
+from bagboard.adapters.memory.password_hasher import QuickHasher
+from bagboard.adapters.memory.passwords import MemoryPasswordStore
 from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.series_ids import MemorySeriesIds
@@ -37,11 +39,15 @@ from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
+from bagboard.adapters.memory.web_sessions import MemoryWebSessionStore
+from bagboard.adapters.passwords import Argon2Hasher
 from bagboard.adapters.storage.admin.libraries import SqlLibraryStore
+from bagboard.adapters.storage.admin.passwords import SqlPasswordStore
 from bagboard.adapters.storage.admin.problems import SqlProblemList
 from bagboard.adapters.storage.admin.settings import SqlSettingsStore
 from bagboard.adapters.storage.admin.tokens import SqlTokenStore
 from bagboard.adapters.storage.admin.users import SqlUserStore
+from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
 from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
 from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
@@ -60,6 +66,7 @@ from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.passwords import PasswordCheck
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
@@ -68,6 +75,8 @@ from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
+from bagboard.services.sign_in_limits import SignInLimiter
+from bagboard.services.web_sessions import WebSessionService
 
 __all__ = [
     "HOT_RENDITION_BYTES",
@@ -202,7 +211,36 @@ class Container(containers.DeclarativeContainer):
     # batch and discards it when a worker dies (see pools.py).
     inspect_map = providers.Singleton(pools.PoolMap, inspect_pool.provider)
 
+    # Password hashes live in the users' rows (memory: beside the user store, which they
+    # follow); sessions cascade with their user.
+    passwords = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryPasswordStore, users),
+        sql=providers.Singleton(SqlPasswordStore, engine),
+    )
+    web_session_store = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryWebSessionStore, users),
+        sql=providers.Singleton(SqlWebSessionStore, engine),
+    )
+    # argon2id for stored data; a memory library (tests, throwaway use) hashes cheaply.
+    password_hasher = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(QuickHasher),
+        sql=providers.Singleton(Argon2Hasher),
+    )
+
     accounts = providers.Factory(AccountService, users, tokens, clock)
+    # Singletons: the throttle's counts and the remembered password checks serve every
+    # request of this process (services/sign_in_limits.py, services/passwords.py).
+    sign_in_limiter = providers.Singleton(SignInLimiter, clock)
+    password_check = providers.Singleton(
+        PasswordCheck, users, passwords, password_hasher, sign_in_limiter, clock
+    )
+    # A singleton: it holds the first-run setup link of this process.
+    web_sessions = providers.Singleton(
+        WebSessionService, users, passwords, web_session_store, password_check, accounts, clock
+    )
     # Singletons so their short-lived caches serve every request (see services/recent_cache.py).
     # Keys the session cookies: kept in the data folder, so sessions survive a restart; a
     # memory library has its own for the life of the process.
@@ -218,6 +256,8 @@ class Container(containers.DeclarativeContainer):
         clock,
         cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
         session_key=session_key,
+        passwords=password_check,
+        password_store=passwords,
     )
     library_service = providers.Factory(LibraryService, libraries, users)
     problem_service = providers.Factory(ProblemService, problem_list, libraries)

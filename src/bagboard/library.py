@@ -34,6 +34,7 @@ from bagboard.services.scan.progress import ProgressCallback
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
+from bagboard.services.web_sessions import WebSessionService
 
 __all__ = ["ComicLibrary", "StrPath", "open_library"]
 
@@ -117,6 +118,12 @@ class ComicLibrary:
     def authenticator(self) -> Authenticator:
         """Who an ``Authorization`` header belongs to, as the server decides it."""
         service: Authenticator = self._container.authenticator()
+        return service
+
+    @property
+    def web_sessions(self) -> WebSessionService:
+        """Passwords, web sign-in sessions and the first-run setup link."""
+        service: WebSessionService = self._container.web_sessions()
         return service
 
     @property

@@ -23,6 +23,7 @@ from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
+from bagboard.services.web_sessions import WebSessionService
 from bagboard.version import __version__
 
 __all__ = ["create_app", "http_services"]
@@ -73,6 +74,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: ProblemService = container.problem_service()
         return service
 
+    def web_sessions() -> WebSessionService:
+        service: WebSessionService = container.web_sessions()
+        return service
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -87,6 +92,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         problems=problems,
         public_url=settings.public_url,
         trusted_proxies=settings.trusted_proxies,
+        web_sessions=web_sessions,
     )
 
 

@@ -1,6 +1,12 @@
 """What ``serve`` and ``demo`` say when they start: where the server can be reached, and the
 addresses to give a browser or a reader app. Listening on every address (``0.0.0.0``, ``::``)
-lists this machine's addresses on the local network, never an address no client can use."""
+lists this machine's addresses on the local network, never an address no client can use.
+
+On the first run (no owner has a password yet) it adds a one-time link to set the owner's
+password: usable once, for ten minutes, only by a browser at the address it names. That is
+this machine unless ``serve --setup-from ADDRESS`` names another (a headless server set up
+from a laptop): a browser on the server itself connects from loopback, or from the address
+the server listens on when that is a single one."""
 
 from __future__ import annotations
 
@@ -11,9 +17,19 @@ import threading
 
 from bagboard.config import Settings
 from bagboard.console import describe_storage
+from bagboard.domain.web_sessions import SETUP_LINK_LIFETIME
+from bagboard.services.web_sessions import WebSessionService
 from bagboard.version import __version__
 
-__all__ = ["WILDCARD_HOSTS", "banner", "lan_addresses", "server_urls", "start_pages"]
+__all__ = [
+    "WILDCARD_HOSTS",
+    "banner",
+    "lan_addresses",
+    "server_urls",
+    "setup_address",
+    "setup_notice",
+    "start_pages",
+]
 
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 (names, not a bind)
 # The pages a newcomer wants first, by label: the API's docs and each OPDS catalogue's start.
@@ -89,3 +105,54 @@ def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
     base = settings.public_url or urls[-1]
     lines += [f"{label + ':':10}{url}" for label, url in start_pages(base)]
     return lines
+
+
+def setup_address(settings: Settings, setup_from: str | None = None) -> str:
+    """The client address the setup link is for: ``setup_from`` when given, else this
+    machine as it reaches the server (loopback, or the one address the server listens on)."""
+    if setup_from:
+        return setup_from.strip()
+    if settings.host in WILDCARD_HOSTS or _is_loopback(settings.host):
+        return "127.0.0.1"
+    return settings.host
+
+
+def setup_notice(
+    sessions: WebSessionService,
+    settings: Settings,
+    setup_from: str | None = None,
+    *,
+    workers: int = 1,
+    lan: list[str] | None = None,
+) -> list[str]:
+    """The first-run lines: nothing once an owner has a password; else a fresh one-time link
+    (``WebSessionService.issue_setup_link``) at an address the allowed client can reach."""
+    if not sessions.setup_needed():
+        return []
+    if workers > 1:
+        # The link lives in the memory of one process; with several, another may answer.
+        return [
+            "no owner has a password yet: set one with `bagboard user password NAME` "
+            "(the one-time setup link needs a single worker)"
+        ]
+    allowed = setup_address(settings, setup_from)
+    secret = sessions.issue_setup_link(allowed)
+    if _is_loopback(allowed):
+        host = "127.0.0.1" if settings.host in WILDCARD_HOSTS else settings.host
+        base = _url(host, settings.port)
+    else:
+        base = settings.public_url or server_urls(settings, lan)[-1]
+    minutes = int(SETUP_LINK_LIFETIME.total_seconds() // 60)
+    return [
+        "first run: no owner has a password yet; set one at",
+        f"  {base.rstrip('/')}/setup/{secret}",
+        f"  (works once, for {minutes} minutes, only from {allowed}; or run "
+        "`bagboard user password NAME`)",
+    ]
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"

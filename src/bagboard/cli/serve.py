@@ -17,7 +17,7 @@ import threading
 from datetime import timedelta
 from typing import Any
 
-from bagboard.cli.banner import banner
+from bagboard.cli.banner import banner, setup_notice
 from bagboard.cli.common import Commands, Leaf, err, folder
 from bagboard.config import DEFAULT_HOST, DEFAULT_PORT, Settings
 from bagboard.console import describe_formats, parse_duration
@@ -35,9 +35,12 @@ def serve(
     watch: bool = True,
     workers: int = 1,
     sock: socket.socket | None = None,
+    setup_from: str | None = None,
 ) -> int:
     """Serve ``app`` until interrupted, scanning and watching its libraries meanwhile, on
-    ``sock`` if it is bound already (``listen``)."""
+    ``sock`` if it is bound already (``listen``). While no owner has a password, the banner
+    carries a one-time link to set one, for a browser at ``setup_from`` (default: this
+    machine)."""
     interval = parse_duration(rescan_interval)
     if not interval:
         interval = timedelta.max  # 0 turns the periodic rescan off; watching goes on
@@ -52,7 +55,10 @@ def serve(
         if not app.accounts.list_tokens():
             err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
         err(describe_formats(app.formats()))
-        for line in banner(settings):
+        for line in [
+            *banner(settings),
+            *setup_notice(app.web_sessions, settings, setup_from, workers=workers),
+        ]:
             err(line)
         return _serve_on(app, sock, interval, watch=watch, workers=workers)
     finally:
@@ -156,7 +162,14 @@ def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
         sock.close()
         raise
     workers = args.http_workers or 1
-    return serve(app, args.rescan_interval, watch=not args.no_watch, workers=workers, sock=sock)
+    return serve(
+        app,
+        args.rescan_interval,
+        watch=not args.no_watch,
+        workers=workers,
+        sock=sock,
+        setup_from=args.setup_from,
+    )
 
 
 def add_serve_command(commands: Commands, leaf: Leaf) -> None:
@@ -182,6 +195,12 @@ def add_serve_command(commands: Commands, leaf: Leaf) -> None:
         help="HTTP worker processes (default 1; more use more CPUs)",
     )
     add_address_options(serve_parser)
+    serve_parser.add_argument(
+        "--setup-from",
+        metavar="ADDRESS",
+        help="while no owner has a password, the IP address of the browser that may use the "
+        "one-time setup link (default: this machine)",
+    )
     serve_parser.add_argument(
         "--access-log", action="store_true", help="log every request (off by default: it is slow)"
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from pathlib import Path
 
 from bagboard.cli.common import Commands, Leaf, err, out, when
+from bagboard.domain.errors import InvalidInput
 from bagboard.domain.model import Role, User
 from bagboard.library import ComicLibrary
 
@@ -17,6 +20,7 @@ __all__ = [
     "cmd_token_revoke",
     "cmd_user_add",
     "cmd_user_list",
+    "cmd_user_password",
     "cmd_user_remove",
     "cmd_user_update",
 ]
@@ -69,6 +73,41 @@ def cmd_user_remove(app: ComicLibrary, args: argparse.Namespace) -> int:
         f"removed user {user.id}: {user.name} ({user.role}) with {tokens}, its shelves, "
         "reading positions and read marks; a running server refuses its tokens within "
         "2 seconds"
+    )
+    return 0
+
+
+def read_password(name: str) -> str:
+    """The new password: typed twice, unechoed, on a terminal; else the first line of
+    standard input (``echo "$PW" | bagboard user password NAME``), without its line end."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"new password for {name}: ")
+        if getpass.getpass("again: ") != first:
+            raise InvalidInput("the two passwords differ; nothing was changed")
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise InvalidInput("no password on standard input; nothing was changed")
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+def cmd_user_password(app: ComicLibrary, args: argparse.Namespace) -> int:
+    sessions = app.web_sessions
+    if args.clear:
+        had = sessions.clear_password(args.name)
+        app.authenticator.forget()
+        out(
+            f"removed the password of {args.name}; their web sessions are ended"
+            if had
+            else f"{args.name} has no password; nothing to remove"
+        )
+        return 0
+    sessions.has_password(args.name)  # an unknown user is told before a password is asked
+    sessions.set_password(args.name, read_password(args.name))
+    app.authenticator.forget()
+    out(
+        f"set the password of {args.name}; their web sessions are ended, and a running "
+        "server refuses the old password within 2 seconds"
     )
     return 0
 
@@ -127,6 +166,17 @@ def add_user_commands(commands: Commands, leaf: Leaf) -> None:
     )
     update.add_argument(
         "--all-libraries", action="store_true", help="let the user see every library again"
+    )
+    upassword = leaf(
+        user,
+        "password",
+        cmd_user_password,
+        "set a user's password for the web app and OPDS/Komga apps (asked twice on a "
+        "terminal, else read as one line from standard input)",
+    )
+    upassword.add_argument("name", metavar="NAME")
+    upassword.add_argument(
+        "--clear", action="store_true", help="remove the password (tokens keep working)"
     )
     leaf(
         user,

@@ -28,6 +28,7 @@ __all__ = [
     "NotFound",
     "StorageUnavailable",
     "TokenNotFound",
+    "TooManyAttempts",
     "Unauthorized",
     "UserNotFound",
 ]
@@ -110,6 +111,17 @@ class Unauthorized(DomainError):
     """The request carries no valid, unrevoked API token."""
 
     code = "unauthorized"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins from this address or for this user name lately; the caller
+    may try again after ``retry_after`` seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str = "", *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
 
 
 class ArchiveUnreadable(DomainError):

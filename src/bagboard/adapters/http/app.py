@@ -45,6 +45,7 @@ from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
+from bagboard.services.web_sessions import WebSessionService
 
 __all__ = ["MAX_REQUEST_BODY", "HttpServices", "create_app"]
 
@@ -79,6 +80,8 @@ class HttpServices:
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
+    # Passwords and web sign-in sessions, for the web app's pages; None: no web sign-in.
+    web_sessions: Callable[[], WebSessionService] | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:

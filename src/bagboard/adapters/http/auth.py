@@ -26,9 +26,12 @@ PUBLIC_OPT_KEY: Final = "public"
 
 
 def _authenticate(
-    authenticator: Callable[[], Authenticator], authorization: str | None, api_key: str | None
+    authenticator: Callable[[], Authenticator],
+    authorization: str | None,
+    api_key: str | None,
+    address: str | None,
 ) -> User:
-    return authenticator().authenticate(authorization, api_key)
+    return authenticator().authenticate(authorization, api_key, address)
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -53,6 +56,8 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
             self._authenticator,
             headers.get("authorization"),
             headers.get("x-api-key"),
+            # Password failures are throttled per client address as well as per user name.
+            connection.client.host if connection.client else None,
         )
         return AuthenticationResult(user=user, auth=None)
 

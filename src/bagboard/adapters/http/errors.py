@@ -27,6 +27,7 @@ from bagboard.domain.errors import (
     InvalidInput,
     NotFound,
     StorageUnavailable,
+    TooManyAttempts,
     Unauthorized,
 )
 from bagboard.domain.progress import StaleProgress
@@ -59,6 +60,7 @@ DOMAIN_ERROR_STATUS: Final[Mapping[type[DomainError], int]] = {
     ArchiveUnreadable: 422,
     StaleProgress: 409,
     StorageUnavailable: 503,
+    TooManyAttempts: 429,
 }
 
 # A locked or unreachable database usually recovers within moments; tell clients to retry soon.
@@ -100,6 +102,9 @@ def status_for(error: DomainError) -> int | None:
 
 
 def _headers_for(error: DomainError) -> Mapping[str, str] | None:
+    if isinstance(error, TooManyAttempts):
+        # How long this caller must wait is the error's own, not the class's.
+        return {"Retry-After": str(error.retry_after)}
     for cls in type(error).__mro__:
         headers = DOMAIN_ERROR_HEADERS.get(cls)
         if headers is not None:

@@ -108,16 +108,18 @@ class KomgaAuthMiddleware:
             await self.app(scope, receive, send)
             return
         # Raises Unauthorized (or ApiDisabled), answered as 401 with a challenge.
-        credential = authenticator.credential(authorization, api_key)
+        client = scope.get("client")
+        address = client[0] if client else None
+        credential = authenticator.credential(authorization, api_key, address)
         name = basic_user_name(authorization)
         if name is not None and name != credential.user.name:
             raise Unauthorized("The user name does not match the token.")
-        if found is not None and found.token.id == credential.token.id:
+        if found is not None and found.same_signer(credential):
             scope["user"] = credential.user
             scope["auth"] = credential.token
             await self.app(scope, receive, send)  # its session is already the right one
             return
-        value = authenticator.session_value(credential.token)
+        value = authenticator.session_value(credential)
         extra = session_cookies(value)
         if SESSION_HEADER in headers:
             extra.append((SESSION_HEADER.encode(), value.encode("ascii")))

@@ -22,7 +22,7 @@ from litestar.types import ExceptionHandler, ExceptionHandlersMap
 
 from bagboard.adapters.http.errors import status_for
 from bagboard.adapters.http.komga.wire import SpringError, instant
-from bagboard.domain.errors import ApiDisabled, DomainError, Unauthorized
+from bagboard.domain.errors import ApiDisabled, DomainError, TooManyAttempts, Unauthorized
 
 __all__ = [
     "CHALLENGE",
@@ -73,6 +73,8 @@ def spring_response(
 def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[bytes]:
     if isinstance(exc, Unauthorized | ApiDisabled):
         return spring_response(request, 401, exc.message or "Unauthorized", CHALLENGE)
+    if isinstance(exc, TooManyAttempts):
+        return spring_response(request, 429, exc.message, {"Retry-After": str(exc.retry_after)})
     status = status_for(exc)
     if status is None:
         return _unexpected(request, exc)

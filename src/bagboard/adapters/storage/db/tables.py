@@ -52,6 +52,7 @@ __all__ = [
     "shelf_entries",
     "user_libraries",
     "users",
+    "web_sessions",
 ]
 
 users = Table(
@@ -66,6 +67,8 @@ users = Table(
     # False means "only the libraries listed in user_libraries", possibly none at all.
     Column("all_libraries", Boolean, nullable=False),
     created_at(),
+    # A self-describing argon2id hash (ports/password_hasher.py); NULL: no password set.
+    Column("password_hash", Text, nullable=True),
     Index("ix_users_name_key", "name_key", unique=True),
 )
 
@@ -109,6 +112,22 @@ api_tokens = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
     Index("ix_api_tokens_token_hash", "token_hash", unique=True),
     Index("ix_api_tokens_user_id", "user_id"),
+)
+
+# Signed-in browsers (ports/web_session_store.py): the cookie secret's hash, never the secret.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    user_fk(),
+    Column("secret_hash", CHAR(64), nullable=False),  # hex SHA-256
+    Column("csrf_token", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("last_seen_at", UtcDateTime(), nullable=False),
+    Index("ix_web_sessions_secret_hash", "secret_hash", unique=True),
+    Index("ix_web_sessions_user_id", "user_id"),
+    Index("ix_web_sessions_expires_at", "expires_at"),
 )
 
 settings = Table(
