@@ -9,20 +9,13 @@ is ``visible_scope``'s: a library the user may not see, and everything in it, is
 
 from __future__ import annotations
 
-import random
-from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import Enum
-from threading import Lock
 
-from bagboard.domain.browse import ComicRow, Facet, Sort, display_name, grouping_key
+from bagboard.domain.browse import Facet, Sort, grouping_key
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import NotFound
 from bagboard.domain.images import parse_id
-from bagboard.domain.komga_numbers import number_sorts
 from bagboard.domain.model import Library, User
-from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
 from bagboard.domain.progress import NOT_READ, ComicReading
 from bagboard.ports.library_index import LibraryIndex
@@ -31,6 +24,8 @@ from bagboard.ports.metadata_browser import MetadataBrowser
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.series_ids import SeriesIds
 from bagboard.services.komga_books import gather_series, series_has
+from bagboard.services.series_query import SeriesQuery, added, facet_page, ordered
+from bagboard.services.series_shapes import BookOrder, KeptSeries
 from bagboard.services.series_views import (
     BookPage,
     BookView,
@@ -42,54 +37,8 @@ __all__ = ["BookOrder", "BookPage", "BookView", "SeriesCatalog", "SeriesQuery", 
 
 # Ids per bulk read: far below SQLite's bound on bound parameters.
 _CHUNK = 2000
-# Series whose shape (names, numbers, orders) is kept between requests.
-_SHAPES_KEPT = 512
-
-
-class BookOrder(Enum):
-    ISSUE = "issue"  # the series' issue order (Komga's order without a sort)
-    NUMBER_SORT = "number_sort"  # ``numberSort`` ascending
-    NUMBER_SORT_DESC = "number_sort_desc"
-
-
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    rows: tuple[ComicRow, ...]
-    name: str
-    publisher: str
-    sorts: list[float]
-    by_number: list[int]  # positions in ``rows`` by ``numberSort``
-
-    @classmethod
-    def of(cls, rows: tuple[ComicRow, ...]) -> _Shape:
-        sorts = number_sorts([row.number for row in rows])
-        name = display_name(Counter(row.series.strip() for row in rows).items())
-        publisher = display_name(Counter(row.publisher.strip() for row in rows).items())
-        by_number = sorted(range(len(rows)), key=lambda at: (sorts[at], rows[at].id))
-        return cls(rows, name, publisher, sorts, by_number)
-
-    def order(self, order: BookOrder) -> Sequence[int]:
-        if order is BookOrder.NUMBER_SORT:
-            return self.by_number
-        if order is BookOrder.NUMBER_SORT_DESC:
-            return self.by_number[::-1]
-        return range(len(self.rows))
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesQuery:
-    """What a series list asks for: every filter is OR within, AND across; empty = any."""
-
-    library_ids: tuple[int, ...] = ()
-    search: str = ""
-    publishers: tuple[str, ...] = ()
-    read_status: tuple[str, ...] = ()  # UNREAD, IN_PROGRESS, READ
-    series_ids: tuple[int, ...] = ()
-    genres: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    sort: str = ""  # name, booksCount, created, lastModified, random
-    descending: bool = False
+# Series whose shape and comics are kept between requests (``KeptSeries``).
+_SERIES_KEPT = 512
 
 
 class SeriesCatalog:
@@ -106,11 +55,7 @@ class SeriesCatalog:
         self._progress = progress
         self._index = index
         self._ids = series_ids
-        self._shapes: OrderedDict[tuple[int, str], _Shape] = OrderedDict()
-        self._comics_of: OrderedDict[
-            tuple[int, str], tuple[tuple[ComicRow, ...], tuple[IndexedComic, ...]]
-        ] = OrderedDict()
-        self._lock = Lock()
+        self._kept = KeptSeries(_SERIES_KEPT)
 
     def libraries(self, user: User) -> list[Library]:
         """The enabled libraries this user may see, by id."""
@@ -135,7 +80,7 @@ class SeriesCatalog:
         visible = [lib.id for lib in self.libraries(user)]
         if query.library_ids:
             visible = [lib for lib in visible if lib in query.library_ids]
-        page = _facet_page(query, visible, offset, limit)
+        page = facet_page(query, visible, offset, limit)
         if page is not None:
             return self._facet_list(user, visible[0], page)
         found = [
@@ -158,13 +103,13 @@ class SeriesCatalog:
         ids = self._ids.ids([(lib, facet.key) for lib, facet in found])
         if query.series_ids:
             found = [row for row in found if ids[(row[0], row[1].key)] in query.series_ids]
-        found = _ordered(found, query, ids)
+        found = ordered(found, query, ids)
         if query.read_status or query.sort in {"created", "lastModified"}:
             views = self._views(user, [(ids[(lib, f.key)], lib, f) for lib, f in found])
             if query.read_status:
                 views = [v for v in views if v.status in query.read_status]
             if query.sort in {"created", "lastModified"}:
-                views.sort(key=_added, reverse=query.descending)
+                views.sort(key=added, reverse=query.descending)
             return views[offset : offset + limit], len(views)
         shown = found[offset : offset + limit]
         return self._views(user, [(ids[(lib, f.key)], lib, f) for lib, f in shown]), len(found)
@@ -198,7 +143,7 @@ class SeriesCatalog:
         rows = self._metadata.series_issues(library_id, [key]).get(key)
         if not rows:
             raise NotFound("no such series")
-        shape = self._shape(library_id, key, rows)
+        shape = self._kept.shape(library_id, key, rows)
         positions = shape.order(order)[offset : offset + limit]
         ids = [rows[at].id for at in positions]
         comics = self._index.comics(ids)
@@ -232,41 +177,6 @@ class SeriesCatalog:
         ):
             raise NotFound("no such series")
         return series_id, key[0], key[1]
-
-    def _assembled(
-        self, where: tuple[int, str], rows: tuple[ComicRow, ...]
-    ) -> tuple[IndexedComic, ...] | None:
-        """The comics of a series' issues kept with ``_keep_assembled``, while the index hands
-        out the same ``rows`` (``MetadataBrowser.series_issues``: only while unchanged)."""
-        with self._lock:
-            found = self._comics_of.get(where)
-        return found[1] if found is not None and found[0] is rows else None
-
-    def _keep_assembled(
-        self, where: tuple[int, str], rows: tuple[ComicRow, ...], comics: tuple[IndexedComic, ...]
-    ) -> tuple[IndexedComic, ...]:
-        with self._lock:
-            self._comics_of[where] = (rows, comics)
-            self._comics_of.move_to_end(where)
-            while len(self._comics_of) > _SHAPES_KEPT:
-                self._comics_of.popitem(last=False)
-        return comics
-
-    def _shape(self, library_id: int, key: str, rows: tuple[ComicRow, ...]) -> _Shape:
-        """What a series' issues give, whoever reads them: kept by the identity of ``rows``,
-        which the index hands out again while nothing changed (an immutable tuple: the same
-        object means the same issues, so a kept shape is never wrong, only sometimes missed)."""
-        with self._lock:
-            kept = self._shapes.get((library_id, key))
-        if kept is not None and kept.rows is rows:
-            return kept
-        shape = _Shape.of(rows)
-        with self._lock:
-            self._shapes[(library_id, key)] = shape
-            self._shapes.move_to_end((library_id, key))
-            while len(self._shapes) > _SHAPES_KEPT:
-                self._shapes.popitem(last=False)
-        return shape
 
     def _facets(self, library_id: int, search: str | None) -> list[Facet]:
         rows: list[Facet] = []
@@ -304,7 +214,7 @@ class SeriesCatalog:
             for library_id, wanted_keys in keys.items()
             for key, rows in self._metadata.series_issues(library_id, wanted_keys).items()
         }
-        kept = {where: self._assembled(where, rows) for where, rows in members.items()}
+        kept = {where: self._kept.comics(where, rows) for where, rows in members.items()}
         missing = [
             row.id for where, found in kept.items() if found is None for row in members[where]
         ]
@@ -314,7 +224,7 @@ class SeriesCatalog:
         for where, held in kept.items():
             if held is None:
                 rows = members[where]
-                kept[where] = self._keep_assembled(
+                kept[where] = self._kept.keep_comics(
                     where, rows, tuple(comics[row.id] for row in rows if row.id in comics)
                 )
         ids = [comic.id for held in kept.values() if held is not None for comic in held]
@@ -330,7 +240,7 @@ class SeriesCatalog:
             if isinstance(found, Facet):
                 name, publisher = found.name, found.publisher
             else:
-                shape = self._shape(library_id, key, rows)
+                shape = self._kept.shape(library_id, key, rows)
                 name, publisher = shape.name, shape.publisher
             books = kept.get((library_id, key)) or ()
             mine = {c.id: readings[c.id] for c in books if c.id in readings}
@@ -338,41 +248,5 @@ class SeriesCatalog:
         return views
 
 
-def _facet_page(
-    query: SeriesQuery, visible: Sequence[int], offset: int, limit: int
-) -> PageRequest | None:
-    """The index page that is exactly this slice of a list the index orders as the general
-    path does (one library, natural order of the keys, nothing filtered), else ``None``."""
-    plain = SeriesQuery(library_ids=query.library_ids, sort=query.sort)
-    if query != plain or query.sort not in {"", "name"} or len(visible) != 1:
-        return None
-    if not 0 < limit <= MAX_PAGE_SIZE or offset % limit:
-        return None
-    page = PageRequest(offset // limit + 1, limit)
-    return page if (page.offset, page.page_size) == (offset, limit) else None
-
-
 def _key(found: str | Facet) -> str:
     return found.key if isinstance(found, Facet) else found
-
-
-def _added(view: SeriesView) -> float:
-    return max((comic.added_at.timestamp() for comic in view.comics), default=0.0)
-
-
-def _ordered(
-    found: Sequence[tuple[int, Facet]], query: SeriesQuery, ids: dict[tuple[int, str], int]
-) -> list[tuple[int, Facet]]:
-    rows = list(found)
-    if query.sort == "random":
-        # Stable within one request only: a seed drawn per call.
-        random.Random(random.random()).shuffle(rows)  # noqa: S311 (an order, not a secret)
-        return rows
-    if query.sort == "booksCount":
-        rows.sort(key=lambda r: (r[1].count, ids[(r[0], r[1].key)]), reverse=query.descending)
-        return rows
-    rows.sort(
-        key=lambda r: (natural_sort_text(r[1].key), ids[(r[0], r[1].key)]),
-        reverse=query.descending,
-    )
-    return rows

@@ -27,6 +27,7 @@ from bagboard.adapters.http.komga.book_filters import (
     parameters,
     searched,
 )
+from bagboard.adapters.http.komga.book_json import book_dto
 from bagboard.adapters.http.komga.book_order import Entry, on_deck, ordered
 from bagboard.adapters.http.komga.paging import (
     Paging,
@@ -35,7 +36,6 @@ from bagboard.adapters.http.komga.paging import (
     spring_page,
     values,
 )
-from bagboard.adapters.http.komga.series_json import book_dto
 from bagboard.adapters.http.komga.series_routes import query_of
 from bagboard.adapters.http.komga.wire import SpringPage
 from bagboard.adapters.http.komga.wire_books import BookDto

@@ -15,8 +15,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from PIL import Image
 
+from bagboard.adapters.http.komga.book_json import book_dto
 from bagboard.adapters.http.komga.paging import first_value, flag
-from bagboard.adapters.http.komga.series_json import book_dto, human_size
+from bagboard.adapters.http.komga.series_json import human_size
 from bagboard.adapters.http.komga.series_routes import query_of
 from bagboard.adapters.http.komga.wire_books import BookDto, PageDto
 from bagboard.domain.errors import InvalidInput, NotFound

@@ -10,9 +10,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from bagboard.adapters.http.komga.book_filters import parameters
+from bagboard.adapters.http.komga.book_json import book_dto
 from bagboard.adapters.http.komga.book_order import ordered
 from bagboard.adapters.http.komga.paging import Paging, flag, spring_page, values
-from bagboard.adapters.http.komga.series_json import book_dto, series_dto
+from bagboard.adapters.http.komga.series_json import series_dto
 from bagboard.adapters.http.komga.series_order import CATALOG_SORTS, reordered, route_sort
 from bagboard.adapters.http.komga.wire import SpringPage
 from bagboard.adapters.http.komga.wire_books import BookDto, SeriesDto
