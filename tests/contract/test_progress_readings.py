@@ -242,3 +242,38 @@ def test_a_comic_may_take_the_path_another_one_left(
         second: ReadingState(2, True),
         third: ReadingState(3, True),
     }
+
+
+def test_touched_lists_the_comics_a_user_has_read_or_started_in_some_libraries(
+    reading: ProgressStore,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    manga_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    comics = index_comics(library_index, comics_library, *(f"t {n}.cbz" for n in range(8)))
+    (manga,) = index_comics(library_index, manga_library, "m.cbz")
+    assert reading.touched(alice.id, [comics_library.id, manga_library.id]) == []
+    save_page(reading, library_index, alice.id, comics[1], 4, T0)
+    mark_read(reading, library_index, alice.id, comics[5], T0)
+    mark_read(reading, library_index, alice.id, manga, T0)
+    save_page(reading, library_index, alice.id, comics[6], 2, T0)
+    reading.clear(alice.id, key_of(library_index, comics[6]), T0)
+    mark_read(reading, library_index, alice.id, comics[7], T0)
+    reading.set_read(alice.id, key_of(library_index, comics[7]), False, T0)
+    save_page(reading, library_index, bob.id, comics[2], 1, T0)
+
+    both = [comics_library.id, manga_library.id]
+    assert reading.touched(alice.id, both) == sorted([comics[1], comics[5], manga])
+    assert reading.touched(alice.id, [comics_library.id]) == [comics[1], comics[5]]
+    assert reading.touched(alice.id, []) == []
+    assert reading.touched(bob.id, both) == [comics[2]]
+    # Everything ``readings`` finds is touched, among every comic of the libraries.
+    assert set(reading.readings(alice.id, [*comics, manga])) <= set(reading.touched(alice.id, both))
+    # A comic indexed again at the path a position was kept at is touched under its new id.
+    library_index.apply(comics_library.id, IndexChanges(removed_comics=[comics[1]]), T0)
+    assert reading.touched(alice.id, both) == sorted([comics[5], manga])
+    (again,) = index_comics(library_index, comics_library, "t 1.cbz")
+    assert again in reading.touched(alice.id, both)
+    assert again in reading.readings(alice.id, [again])

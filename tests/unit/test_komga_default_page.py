@@ -77,3 +77,39 @@ def test_filtered_and_other_sorts_keep_the_general_path(
         calls.clear()
         kjson(world, "/api/v1/series", library_id=library, **params)
         assert calls == [library], params
+
+
+@pytest.mark.parametrize("path", ["/api/v1/series/new", "/api/v1/series/updated"])
+@pytest.mark.parametrize("size", [1, 2, 3, 20])
+def test_newest_series_pages_are_slices_of_the_general_list(
+    world: World, monkeypatch: pytest.MonkeyPatch, size: int, path: str
+) -> None:
+    for library in (world.lib_a, world.lib_b):
+        whole = kjson(world, path, library_id=library.id, unpaged="true")
+        total = whole["totalElements"]
+        assert total >= 2
+
+        def listed_in_full(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("the newest series listed every series")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(SeriesCatalog, "_facets", listed_in_full)
+            pages = [
+                kjson(world, path, library_id=library.id, page=n, size=size, oneshot="false")
+                for n in range(-(-total // size) + 1)
+            ]
+        shown = [s["id"] for p in pages for s in p["content"]]
+        assert shown == [s["id"] for s in whole["content"]]
+        for number, page in enumerate(pages):
+            assert page["totalElements"] == total
+            assert page["content"] == whole["content"][number * size : (number + 1) * size]
+        # Newest first: the date each is listed by never grows down the list.
+        newest = [max(book["created"] for book in _books(world, s["id"])) for s in whole["content"]]
+        assert newest == sorted(newest, reverse=True)
+
+
+def _books(world: World, series_id: str) -> list[dict[str, Any]]:
+    books: list[dict[str, Any]] = kjson(world, f"/api/v1/series/{series_id}/books", unpaged="true")[
+        "content"
+    ]
+    return books

@@ -34,6 +34,13 @@ class ProgressStore(Protocol):
         neither, not indexed, or unknown is left out; repeated ids count once."""
         ...
 
+    def touched(self, user_id: int, library_ids: Sequence[int]) -> list[int]:
+        """The ids of every indexed comic of ``library_ids`` that ``readings`` may find a
+        mark or a live position for, in ascending order: never one left out, perhaps a few
+        more (a comic whose only position was superseded). What the lists limited to read
+        or started comics narrow to, whatever the size of the libraries."""
+        ...
+
     def keep_reading(
         self, user_id: int, library_ids: Sequence[int], page: PageRequest
     ) -> Page[ComicRow]:

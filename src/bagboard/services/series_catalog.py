@@ -80,9 +80,9 @@ class SeriesCatalog:
         visible = [lib.id for lib in self.libraries(user)]
         if query.library_ids:
             visible = [lib for lib in visible if lib in query.library_ids]
-        page = facet_page(query, visible, offset, limit)
-        if page is not None:
-            return self._facet_list(user, visible[0], page)
+        plain = facet_page(query, visible, offset, limit)
+        if plain is not None:
+            return self._facet_list(user, visible[0], *plain)
         found = [
             (lib, facet)
             for lib in visible
@@ -123,6 +123,26 @@ class SeriesCatalog:
         return gather_series(
             self._metadata, self._index, self._progress, self._ids, user.id, visible
         )
+
+    def touched_series(self, user: User, library_ids: Sequence[int] = ()) -> list[SeriesView]:
+        """Every series of the visible libraries (of ``library_ids`` among them, when given)
+        holding a comic the user has read or started (``ProgressStore.touched``), each with
+        all its books: what lists limited to read or started books, and "on deck", draw
+        from, at a cost that follows the user's reading rather than the libraries' size."""
+        visible = [lib.id for lib in self.libraries(user)]
+        if library_ids:
+            visible = [lib for lib in visible if lib in library_ids]
+        ids = self._progress.touched(user.id, visible)
+        keys: set[tuple[int, str]] = set()
+        for start in range(0, len(ids), _CHUNK):
+            for comic in self._index.comics(ids[start : start + _CHUNK]).values():
+                info = comic.comic_info
+                key = grouping_key(info.series if info is not None else "")
+                if key:
+                    keys.add((comic.library_id, key))
+        wanted = sorted(keys)
+        assigned = self._ids.ids(wanted) if wanted else {}
+        return self._views(user, [(assigned[key], key[0], key[1]) for key in wanted])
 
     def series(self, user: User, raw_id: str) -> SeriesView:
         """One series with its books and this user's readings; ``NotFound`` when hidden."""
@@ -189,12 +209,13 @@ class SeriesCatalog:
             request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
 
     def _facet_list(
-        self, user: User, library_id: int, page: PageRequest
+        self, user: User, library_id: int, page: PageRequest, sort: Sort
     ) -> tuple[list[SeriesView], int]:
-        """Komga's default list (one library, by name): one page of the index's series groups,
-        already in the order ``_ordered`` gives, and their total, instead of every series of
-        the library listed, given ids and sorted here for the twenty shown."""
-        facets = self._metadata.series([library_id], None, None, Sort.ALPHA, page)
+        """Komga's default list (one library, by name) and its newest series: one page of
+        the index's series groups, already in the order the general path gives, and their
+        total, instead of every series of the library listed, given ids and sorted here for
+        the twenty shown."""
+        facets = self._metadata.series([library_id], None, None, sort, page)
         ids = self._ids.ids([(library_id, facet.key) for facet in facets.items])
         shown = [(ids[(library_id, f.key)], library_id, f) for f in facets.items]
         return self._views(user, shown), facets.total

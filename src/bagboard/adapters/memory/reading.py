@@ -126,6 +126,28 @@ class MemoryProgressStore(ReadingRows, ProgressStore):
         items = [item for _, item in found[page.offset : page.offset + page.limit]]
         return Page(items, len(found), page)
 
+    def touched(self, user_id: int, library_ids: Sequence[int]) -> list[int]:
+        if self._index is None:
+            return []
+        ids: set[int] = set()
+        paths: set[str] = set()
+        with self._lock:
+            self._link_arrivals()
+            for source in (Source.MARK, Source.POSITION):
+                for row in self._mine(self._rows[source], user_id):
+                    if row.deleted:
+                        continue
+                    if self._linked(row) and row.comic_id is not None:
+                        ids.add(row.comic_id)
+                    elif source is Source.POSITION and row.comic_id is None:
+                        paths.add(row.path)
+        for path in paths:
+            comic = self._index.comic_at(path)
+            if comic is not None:
+                ids.add(comic.id)
+        held = self._index.comics(sorted(ids))
+        return sorted(c.id for c in held.values() if c.library_id in library_ids)
+
     def keep_reading(
         self, user_id: int, library_ids: Sequence[int], page: PageRequest
     ) -> Page[ComicRow]:

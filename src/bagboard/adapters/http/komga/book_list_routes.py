@@ -3,7 +3,9 @@ and its page thumbnails.
 
 A list reads every series of the libraries it may show in a few queries
 (``SeriesCatalog.all_series``), then filters, orders and pages in memory; a condition that
-pins the series (Aidoku's chapter list, Komelia's series screen) reads those series only.
+pins the series (Aidoku's chapter list, Komelia's series screen) reads those series only, and
+one that keeps read or started books only (Komelia's "keep reading" and "read" shelves), like
+"on deck", reads the series the user has touched only.
 """
 
 from __future__ import annotations
@@ -66,14 +68,29 @@ def _ids(raw: Sequence[str]) -> tuple[int, ...]:
     return tuple(parse_id(value) or -1 for value in raw)
 
 
+# A list whose books must all be read or in progress draws from the series the user has
+# touched (``SeriesCatalog.touched_series``), not from every series of the libraries.
+_STARTED = frozenset({"READ", "IN_PROGRESS"})
+
+
+def _started_only(statuses: set[str] | None) -> bool:
+    return bool(statuses) and {s.strip().upper() for s in statuses or ()} <= _STARTED
+
+
 def _entries(
     komga: SeriesCatalog,
     user: User,
     library_ids: Sequence[str] | None,
     series_ids: Sequence[str] | None,
+    *,
+    started: bool = False,
 ) -> list[Entry]:
     views: list[SeriesView]
-    if series_ids is not None:
+    if series_ids is None and started:
+        views = komga.touched_series(
+            user, () if library_ids is None else _ids(library_ids) or (-1,)
+        )
+    elif series_ids is not None:
         views = []
         for raw in sorted(set(series_ids)):
             try:
@@ -106,6 +123,7 @@ def _listed(
         user,
         None if libraries is None else sorted(libraries),
         None if series is None else sorted(series),
+        started=_started_only(narrowed(node, "readStatus")),
     )
     search = str(body.get("fullTextSearch") or "").strip().casefold()
     kept = [(book, view) for book, view in entries if keep(book, view) and searched(book, search)]
@@ -132,7 +150,8 @@ def books_list(
     query = query_of(request)
     paging = Paging.parse(query)
     libraries = values(query, "library_id")
-    entries = _entries(komga, current_user, libraries or None, None)
+    started = _started_only(set(values(query, "read_status")))
+    entries = _entries(komga, current_user, libraries or None, None, started=started)
     keep = parameters(query)
     search = first_value(query, "search") or ""
     return _page(ordered([e for e in entries if keep(*e)], paging.sorts, search), paging)
@@ -146,7 +165,9 @@ def books_on_deck(
 ) -> SpringPage[BookDto]:
     query = query_of(request)
     libraries = _ids(values(query, "library_id"))
-    return _page(on_deck(komga.all_series(current_user, libraries)), Paging.parse(query))
+    # "On deck" needs a read book in the series: the series the user touched hold them all.
+    series = komga.touched_series(current_user, libraries)
+    return _page(on_deck(series), Paging.parse(query))
 
 
 @get("/api/v1/books/latest", sync_to_thread=True)

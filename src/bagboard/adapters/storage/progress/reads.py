@@ -15,7 +15,7 @@ from bagboard.domain.browse import ComicRow
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.progress import ComicReading, Device, ReadingProgress
 
-__all__ = ["device", "keep_reading", "readings"]
+__all__ = ["device", "keep_reading", "readings", "touched"]
 
 _p = reading_progress.c
 _m = read_marks.c
@@ -89,6 +89,41 @@ def readings(
         comic_id: ComicReading(comic_id in read, positions.get(comic_id))
         for comic_id in positions.keys() | read
     }
+
+
+def _touched() -> Prepared:
+    """The comics of ``libraries`` with a live row of the user: linked positions, positions
+    kept at a comic's path, and marks (the rows ``readings`` reads, from the user's side)."""
+    user: BindParameter[int] = bindparam("user_id")
+    libraries = comics.c.library_id.in_(bindparam("libraries", expanding=True))
+    linked = (
+        select(comics.c.id)
+        .select_from(reading_progress.join(comics, comics.c.id == _p.comic_id))
+        .where(_p.user_id == user, _p.deleted == false(), libraries)
+    )
+    at_path = (
+        select(comics.c.id)
+        .select_from(
+            reading_progress.join(comics, (comics.c.path == _p.comic_path) & _p.comic_id.is_(None))
+        )
+        .where(_p.user_id == user, _p.deleted == false(), libraries)
+    )
+    marked = (
+        select(comics.c.id)
+        .select_from(read_marks.join(comics, comics.c.id == _m.comic_id))
+        .where(_m.user_id == user, _m.deleted == false(), libraries)
+    )
+    return Prepared(linked.union(at_path, marked).order_by(literal_column("1")))
+
+
+_TOUCHED = _touched()
+
+
+def touched(conn: LeanConnection, user_id: int, library_ids: Sequence[int]) -> list[int]:
+    if not library_ids:
+        return []
+    rows = conn.all(_TOUCHED, user_id=user_id, libraries=list(library_ids))
+    return [row[0] for row in rows]
 
 
 def _keep_reading() -> PagedStatement:

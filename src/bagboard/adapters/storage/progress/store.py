@@ -99,6 +99,10 @@ class SqlProgressStore(ProgressStore):
             )
         return dict(found)
 
+    def touched(self, user_id: int, library_ids: Sequence[int]) -> list[int]:
+        with lean(self._engine) as conn:
+            return reads.touched(conn, user_id, library_ids)
+
     def keep_reading(
         self, user_id: int, library_ids: Sequence[int], page: PageRequest
     ) -> Page[ComicRow]:
