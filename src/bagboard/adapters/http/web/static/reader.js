@@ -18,7 +18,8 @@ const SAVE_DELAY = 400;
 const SWIPE = 40;
 
 const prefs = {
-  fit: localStorage.getItem("bagboard.fit") || "width",
+  // A whole page on a landscape screen, the full width on a phone held upright.
+  fit: localStorage.getItem("bagboard.fit") || (innerWidth > innerHeight ? "height" : "width"),
   spread: localStorage.getItem("bagboard.spread") || "single",
 };
 const rtlKey = `bagboard.rtl.${config.id}`;
