@@ -22,6 +22,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.archive_factory import comicinfo_xml, write_cbz
@@ -46,6 +47,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         write_cbz(
             folder / f"Night Owls {n:02}.cbz", members | {"ComicInfo.xml": comicinfo_xml(info)}
         )
+    manga = comics / "Kodo" / "Paper Moon"
+    manga.mkdir(parents=True)
+    info = {
+        "Publisher": "Kodo",
+        "Series": "Paper Moon",
+        "Number": "1",
+        "Manga": "YesAndRightToLeft",
+    }
+    members = {f"p{page:02}.jpg": page_image(4, page) for page in range(1, PAGES + 1)}
+    write_cbz(manga / "Paper Moon 01.cbz", members | {"ComicInfo.xml": comicinfo_xml(info)})
     bagboard("library", "add", str(comics), data_dir=data_dir)
     bagboard("scan", data_dir=data_dir)
     bagboard("user", "add", "alice", "--role", "owner", data_dir=data_dir)
@@ -207,3 +218,37 @@ def test_a_phone_wide_window_never_scrolls_sideways(
         stage, stage.size["width"] // 3, 0
     ).click().perform()
     wait(browser, page_is(2))
+
+
+def test_manga_reads_right_to_left_and_in_spreads(site: dict[str, Any], browser: WebDriver) -> None:
+    url = site["url"]
+    sign_in(browser, url)
+    browser.get(url + "/browse/issues?mode=metadata&publisher=Kodo&series=Paper+Moon")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Paper Moon #1").click()
+    wait(browser, lambda d: d.find_elements(By.LINK_TEXT, "Read"))
+    browser.find_element(By.LINK_TEXT, "Read").click()
+    wait(browser, page_is(1))
+    reader = browser.find_element(By.ID, "reader")
+    assert reader.get_attribute("data-dir") == "rtl"
+    assert browser.find_element(By.ID, "rtl").is_selected()
+    stage = browser.find_element(By.ID, "stage")
+    # Right to left: the left arrow and the left third go forward.
+    stage.send_keys(Keys.ARROW_LEFT)
+    wait(browser, page_is(2))
+    width = stage.size["width"]
+    webdriver.ActionChains(browser).move_to_element_with_offset(
+        stage, -width // 3, 0
+    ).click().perform()
+    wait(browser, page_is(3))
+    # Two pages at a time: the cover alone, then pairs (2-3, 4-5).
+    Select(browser.find_element(By.ID, "spread")).select_by_value("double")
+    wait(browser, page_is(2))
+    assert browser.find_element(By.ID, "right").is_displayed()
+    assert browser.find_element(By.ID, "count").text == "2\u20133 / 6"  # an en dash
+    stage.send_keys(Keys.ARROW_LEFT)
+    wait(browser, page_is(4))
+    # The toggle turns the direction around.
+    browser.find_element(By.ID, "rtl").click()
+    assert reader.get_attribute("data-dir") == "ltr"
+    stage.send_keys(Keys.ARROW_RIGHT)
+    wait(browser, page_is(6))
