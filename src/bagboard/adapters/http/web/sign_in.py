@@ -3,6 +3,10 @@
 ``WebSessionService`` checks passwords, counts attempts and keeps sessions; these handlers
 only carry the form to it and the session secret back, in the cookie ``gate`` names. Password
 hashing is slow on purpose, so the posts run in worker threads.
+
+Unlike the API's controllers, these catch the sign-in errors themselves: a refused form is
+answered with the same form again, its message beside the fields, which only the handler that
+drew the form knows how to do.
 """
 
 from __future__ import annotations
