@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,6 @@ def saved_is(number: int) -> Any:
 def test_sign_in_browse_read_and_resume(site: dict[str, Any], browser: WebDriver) -> None:
     url = site["url"]
     sign_in(browser, url)
-    shoot(browser, "web-home")
     browser.find_element(By.LINK_TEXT, "Browse").click()
     wait(browser, lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "Orbit"))
     browser.find_element(By.PARTIAL_LINK_TEXT, "Orbit").click()
@@ -180,6 +180,12 @@ def test_sign_in_browse_read_and_resume(site: dict[str, Any], browser: WebDriver
     path = str(site["comics"] / "Orbit" / "Night Owls" / "Night Owls 02.cbz")
     stored = httpx.get(url + "/api/v1/progress", params={"path": path}, headers=bearer)
     assert stored.status_code == 200 and stored.json()["page_number"] == 3
+    browser.get(url + "/")
+    keep = browser.find_elements(By.CSS_SELECTOR, "#keep-reading ~ .grid progress")
+    assert [bar.get_attribute("value") for bar in keep] == ["50"]  # page 3 of 6
+    shoot(browser, "web-home")
+    browser.back()
+    wait(browser, page_is(3))
 
     # End goes to the last page, which marks the comic read.
     browser.find_element(By.ID, "stage").send_keys(Keys.END)
@@ -252,3 +258,27 @@ def test_manga_reads_right_to_left_and_in_spreads(site: dict[str, Any], browser:
     assert reader.get_attribute("data-dir") == "ltr"
     stage.send_keys(Keys.ARROW_RIGHT)
     wait(browser, page_is(6))
+
+
+def test_the_first_run_link_sets_the_owner_password(tmp_path: Path, browser: WebDriver) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    with serving(data_dir=data_dir, log=log, ready="/about") as url:
+        links = re.findall(r"http://\S+/setup/(\S+)", log.read_text())
+        assert len(links) == 1
+        browser.get(f"{url}/setup/{links[0]}")
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.find_element(By.ID, "confirm").send_keys(PASSWORD + Keys.ENTER)
+        wait(browser, lambda d: d.find_elements(By.ID, "keep-reading"))
+        # Signed in; signing out and in again takes the new password.
+        browser.find_element(By.CSS_SELECTOR, ".signout button").click()
+        wait(browser, lambda d: "/login" in d.current_url)
+        users = bagboard("user", "list", data_dir=data_dir).stdout.splitlines()
+        owner = next(line.split("\t")[1] for line in users if line.split("\t")[2] == "owner")
+        browser.find_element(By.ID, "name").send_keys(owner)
+        browser.find_element(By.ID, "password").send_keys(PASSWORD + Keys.ENTER)
+        wait(browser, lambda d: d.find_elements(By.ID, "keep-reading"))
+        # The link works once.
+        browser.get(f"{url}/setup/{links[0]}")
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.find_element(By.ID, "confirm").send_keys(PASSWORD + Keys.ENTER)
+        wait(browser, lambda d: "no longer valid" in d.page_source)
