@@ -115,6 +115,17 @@ def sign_in(driver: WebDriver, url: str) -> None:
     wait(driver, lambda d: d.find_elements(By.ID, "keep-reading"))
 
 
+def swipe(driver: WebDriver, start: int, end: int, y: int = 400) -> None:
+    """A one-finger horizontal swipe, as a touch screen reports it."""
+    for kind, x in (("touchStart", start), ("touchMove", (start + end) // 2), ("touchMove", end)):
+        driver.execute_cdp_cmd(  # type: ignore[attr-defined]
+            "Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]}
+        )
+    driver.execute_cdp_cmd(  # type: ignore[attr-defined]
+        "Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []}
+    )
+
+
 def reader_page(driver: WebDriver) -> str:
     return str(driver.find_element(By.ID, "reader").get_attribute("data-page"))
 
@@ -223,6 +234,11 @@ def test_a_phone_wide_window_never_scrolls_sideways(
     webdriver.ActionChains(browser).move_to_element_with_offset(
         stage, stage.size["width"] // 3, 0
     ).click().perform()
+    wait(browser, page_is(2))
+    # A swipe to the left turns forward, to the right back.
+    swipe(browser, 300, 80)
+    wait(browser, page_is(3))
+    swipe(browser, 80, 300)
     wait(browser, page_is(2))
 
 
