@@ -274,6 +274,9 @@ def test_manga_reads_right_to_left_and_in_spreads(site: dict[str, Any], browser:
     assert reader.get_attribute("data-dir") == "ltr"
     stage.send_keys(Keys.ARROW_RIGHT)
     wait(browser, page_is(6))
+    # Escape closes the reader, back to the comic's page.
+    stage.send_keys(Keys.ESCAPE)
+    wait(browser, lambda d: d.find_elements(By.LINK_TEXT, "Download"))
 
 
 def test_the_first_run_link_sets_the_owner_password(tmp_path: Path, browser: WebDriver) -> None:

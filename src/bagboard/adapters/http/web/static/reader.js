@@ -148,6 +148,7 @@ function onKey(event) {
     Home: () => go(0),
     End: () => go(views.length - 1),
     " ": () => (event.shiftKey ? back() : forward()),
+    Escape: () => window.location.assign(config.back),
   };
   const action = actions[event.key];
   if (action && !event.altKey && !event.ctrlKey && !event.metaKey) {
