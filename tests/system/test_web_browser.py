@@ -62,6 +62,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     bagboard("scan", data_dir=data_dir)
     bagboard("user", "add", "alice", "--role", "owner", data_dir=data_dir)
     assert set_password("alice", PASSWORD, data_dir).returncode == 0
+    bagboard("user", "add", "bob", "--role", "reader", data_dir=data_dir)
+    assert set_password("bob", PASSWORD, data_dir).returncode == 0
     token = bagboard("token", "create", "--user", "alice", data_dir=data_dir).stdout.strip()
     with serving("--no-watch", data_dir=data_dir, log=base / "serve.log", ready="/about") as url:
         yield {"url": url, "token": token, "comics": comics.resolve()}
@@ -107,10 +109,10 @@ def page_image(n: int, page: int) -> bytes:
     return buffer.getvalue()
 
 
-def sign_in(driver: WebDriver, url: str) -> None:
+def sign_in(driver: WebDriver, url: str, name: str = "alice") -> None:
     driver.get(url + "/")
     wait(driver, lambda d: "/login" in d.current_url)
-    driver.find_element(By.ID, "name").send_keys("alice")
+    driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(PASSWORD + Keys.ENTER)
     wait(driver, lambda d: d.find_elements(By.ID, "keep-reading"))
 
@@ -301,3 +303,19 @@ def test_the_first_run_link_sets_the_owner_password(tmp_path: Path, browser: Web
         browser.find_element(By.ID, "password").send_keys(PASSWORD)
         browser.find_element(By.ID, "confirm").send_keys(PASSWORD + Keys.ENTER)
         wait(browser, lambda d: "no longer valid" in d.page_source)
+
+
+def test_a_reader_cannot_open_administration_pages(
+    site: dict[str, Any], browser: WebDriver
+) -> None:
+    url = site["url"]
+    sign_in(browser, url, "bob")
+    assert not browser.find_elements(By.LINK_TEXT, "Problems")
+    browser.get(url + "/admin/problems")
+    wait(browser, lambda d: d.find_elements(By.TAG_NAME, "h1"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "403"
+    # An owner has the link, and the page.
+    browser.delete_all_cookies()
+    sign_in(browser, url)
+    browser.find_element(By.LINK_TEXT, "Problems").click()
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Unreadable files")

@@ -85,6 +85,7 @@ def write_libraries(base: Path) -> tuple[Path, Path]:
     _write(a / "Kodo" / "Paper Moon" / "Paper Moon 01.cbz", manga, 4, (40, 40, 200))
     hidden = {"Publisher": HIDDEN_NAMES[0], "Series": HIDDEN_NAMES[1], "Number": "1"}
     _write(b / "Secret Press" / "Hidden Depths" / "Hidden Depths 01.cbz", hidden, 3, (9, 9, 9))
+    (b / "Secret Press" / "Hidden Depths" / "Hidden Depths 02.cbz").write_bytes(b"not a zip")
     return a, b
 
 

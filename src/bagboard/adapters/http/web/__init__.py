@@ -13,6 +13,7 @@ from litestar import Router
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
+from bagboard.adapters.http.web.admin_pages import ADMIN_HANDLERS
 from bagboard.adapters.http.web.assets import static_router
 from bagboard.adapters.http.web.errors import WEB_EXCEPTION_HANDLERS
 from bagboard.adapters.http.web.gate import WebSessionMiddleware, csrf_guard
@@ -29,7 +30,13 @@ __all__ = ["template_config", "web_routers"]
 def web_routers(sessions: Callable[[], WebSessionService]) -> list[Router]:
     pages = Router(
         path="/",
-        route_handlers=[*SIGN_IN_HANDLERS, *PAGE_HANDLERS, *ISSUE_HANDLERS, *IMAGE_HANDLERS],
+        route_handlers=[
+            *SIGN_IN_HANDLERS,
+            *PAGE_HANDLERS,
+            *ISSUE_HANDLERS,
+            *IMAGE_HANDLERS,
+            *ADMIN_HANDLERS,
+        ],
         middleware=[DefineMiddleware(WebSessionMiddleware, sessions=sessions)],
         guards=[csrf_guard],
         exception_handlers=WEB_EXCEPTION_HANDLERS,
