@@ -47,6 +47,12 @@ if [ -n "$extras" ]; then
   # two it needs. Two commands: --no-deps would otherwise also apply to httpx and pydantic.
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "comiccatcher==0.7.5"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "httpx>=0.27" "pydantic>=2"
+  # The web app's browser tests drive Debian's Chromium through its chromedriver (Selenium is
+  # told where both are, so it never downloads a browser of its own).
+  if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
+    { as_root apt-get update -qq && as_root apt-get install -y -qq chromium chromium-driver >/dev/null; } ||
+      echo "warning: chromium and chromium-driver could not be installed; the browser tests (tests/system/test_web_*.py) need them" >&2
+  fi
 fi
 if [ -n "$bench" ]; then
   if ! command -v wrk >/dev/null; then

@@ -116,16 +116,19 @@ def test_the_banner_lists_working_addresses_and_never_the_wildcard(tmp_path: Pat
         process.wait(timeout=20)
 
 
-def test_the_root_page_links_to_the_docs_and_catalogues(tmp_path: Path) -> None:
+def test_the_about_page_links_to_the_docs_and_catalogues(tmp_path: Path) -> None:
     with serving(data_dir=tmp_path / "data", log=tmp_path / "serve.log", ready="/") as base:
-        page = httpx.get(base + "/")
+        # ``/`` is the web app, which sends a browser without a session to sign in.
+        root = httpx.get(base + "/")
+        assert root.status_code == 303 and root.headers["location"] == "/login?next=%2F"
+        page = httpx.get(base + "/about")
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         for path in ("/api/v1/docs", "/opds/v1.2/catalog", "/opds/v2.0/catalog"):
             assert f'href="{base}{path}"' in page.text
         assert "token" in page.text and "bagboard" in page.text
         assert str(tmp_path) not in page.text
-        head = httpx.head(base + "/")
+        head = httpx.head(base + "/about")
         assert head.status_code == 200 and head.content == b""
         assert head.headers["content-length"] == page.headers["content-length"]
         # Still outside the API: its document does not list it.

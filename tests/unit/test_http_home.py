@@ -1,5 +1,5 @@
-"""``GET /``: a public page with the version and the start addresses, at the address readers
-use, and nothing else."""
+"""``GET /about`` (``/`` sends a browser to the web app's sign-in): a public page with the
+version and the start addresses, at the address readers use, and nothing else."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def test_the_page_needs_no_token_and_links_to_the_start_addresses(tmp_path: Path
         open_library(tmp_path, memory=True) as library,
         TestClient(library.create_app(), base_url="http://comics.local:8000") as client,
     ):
-        page = client.get("/")
-        head = client.head("/")
+        page = client.get("/about")
+        head = client.head("/about")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert f"bagboard <small>{__version__}</small>" in page.text
     for path in ("/api/v1/docs", "/opds/v1.2/catalog", "/opds/v2.0/catalog"):
@@ -35,7 +35,7 @@ def test_the_links_follow_the_public_url(tmp_path: Path) -> None:
     )
     library = ComicLibrary.from_settings(settings, memory=True, workers=0)
     with library, TestClient(library.create_app()) as client:
-        text = client.get("/").text
+        text = client.get("/about").text
     assert 'href="https://example.org/comics/opds/v2.0/catalog"' in text
     assert "testserver" not in text
 

@@ -27,13 +27,14 @@ from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
-from bagboard.adapters.http.home import home
+from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
 from bagboard.adapters.http.routing import drop_head_body
+from bagboard.adapters.http.web import template_config, web_routers
 from bagboard.domain.model import User
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -80,7 +81,8 @@ class HttpServices:
     # Where readers reach the server, for OPDS links (``config.Settings``).
     public_url: str | None = None
     trusted_proxies: tuple[str, ...] = ()
-    # Passwords and web sign-in sessions, for the web app's pages; None: no web sign-in.
+    # Passwords and web sign-in sessions, for the web app's pages; None: no web sign-in
+    # (the web app is not mounted and ``/`` is the public page).
     web_sessions: Callable[[], WebSessionService] | None = None
 
 
@@ -151,7 +153,12 @@ def create_app(
         route_handlers=handlers,
         middleware=[DefineMiddleware(TokenAuthMiddleware, authenticator=services.authenticator)],
     )
-    routers: list[ControllerRouterHandler] = [api, opds_router(services.authenticator), home]
+    routers: list[ControllerRouterHandler] = [api, opds_router(services.authenticator)]
+    if services.web_sessions is not None:
+        # The web app takes ``/``; the public page moves to ``/about``, linked from ``/login``.
+        routers += [*web_routers(services.web_sessions), about]
+    else:
+        routers.append(home)
     if services.komga is not None:
         dependencies["komga"] = _provider(services.komga)
         if services.series_progress is not None:
@@ -171,5 +178,6 @@ def create_app(
         # document built from these same handlers (docs/openapi.py, docs/routes.py).
         openapi_config=None,
         state=State({OPENAPI_STATE_KEY: document, **opds_state(policy)}),
+        template_config=template_config(),
         debug=debug,
     )
