@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -44,11 +45,12 @@ end
 """
 
 
-def _bagboard(*args: str, data: Path, url: str | None) -> str:
+def _bagboard(*args: str, data: Path, url: str | None, given: str | None = None) -> str:
     command = [sys.executable, "-m", "bagboard.cli", *args, "--data-dir", str(data)]
     if url:
         command += ["--database-url", url]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(command, check=True, capture_output=True, text=True, input=given)
+    return done.stdout
 
 
 def _free_port() -> int:
@@ -57,11 +59,63 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The web pages' session (``bagboard_session`` cookie), made once the server is up.
+_WEB_SESSION: dict[str, str] = {}
+_WEB_PATHS = ("/browse", "/issue/", "/read/", "/search")
+
+
 def _auth(token: str, path: str) -> tuple[str, str]:
-    """The header a client sends: Komga clients send ``X-API-Key``, the rest a bearer token."""
+    """The header a client sends: Komga clients send ``X-API-Key``, a browser its session
+    cookie, the rest a bearer token."""
     if path.startswith("/komga/"):
         return "X-API-Key", token
+    if path == "/" or path.startswith(_WEB_PATHS):
+        return "Cookie", f"bagboard_session={_WEB_SESSION['secret']}"
     return "Authorization", f"Bearer {token}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _sign_in(base: str, token: str, data: Path, url: str | None) -> None:
+    """Give the token's user a password and sign in to the web app with it, as a browser."""
+    name = str(_get(base, token, "/komga/api/v2/users/me")["email"])
+    password = "bench-password-" + os.urandom(6).hex()
+    _bagboard("user", "password", name, data=data, url=url, given=password + "\n")
+    form = urllib.parse.urlencode({"name": name, "password": password}).encode()
+    request = urllib.request.Request(
+        f"{base}/login", data=form, method="POST", headers={"Origin": base}
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        answer = opener.open(request, timeout=30)
+        headers = answer.headers
+    except urllib.error.HTTPError as redirected:  # the 303 to the home page
+        headers = redirected.headers
+    cookie = next(c for c in headers.get_all("Set-Cookie") or [] if "bagboard_session=" in c)
+    _WEB_SESSION["secret"] = cookie.split("bagboard_session=", 1)[1].split(";", 1)[0]
+
+
+def _web_targets(base: str, token: str, publisher: str, series: str) -> list[tuple[str, str]]:
+    """The pages a browser opens, over the same publisher and series as the API rows."""
+    q = urllib.parse.urlencode
+    issues = _get(base, token, "/api/v1/library/issues", mode="metadata", series=series)
+    comic_id = issues["items"][0]["id"]  # type: ignore[index]
+    word = max(series.split(), key=len).lower()
+    return [
+        ("web home", "/"),
+        ("web publishers", "/browse?mode=metadata"),
+        (
+            "web series of a publisher",
+            "/browse/series?" + q({"mode": "metadata", "publisher": publisher}),
+        ),
+        ("web issues of a series", "/browse/issues?" + q({"mode": "metadata", "series": series})),
+        ("web issue", f"/issue/{comic_id}"),
+        ("web reader", f"/read/{comic_id}"),
+        ("web search", "/search?" + q({"q": word})),
+    ]
 
 
 def _get(base: str, token: str, path: str, **params: str) -> Any:
@@ -130,6 +184,7 @@ def _targets(base: str, token: str) -> list[tuple[str, str]]:
         ("to-read", "/api/v1/library/to-read"),
         *_opds_targets(base, token, meta_pub, meta_series),
         *_komga_targets(base, token),
+        *_web_targets(base, token, meta_pub, meta_series),
     ]
 
 
@@ -300,6 +355,7 @@ def main() -> int:
                     },
                 )
                 urllib.request.urlopen(request, timeout=30).close()
+        _sign_in(base, token, data, args.database_url)
         targets = _targets(base, token)
         rows = []
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:

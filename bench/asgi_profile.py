@@ -4,7 +4,8 @@
         [--rounds 5] [--profile tottime|cumulative] [--top 30]
 
 Builds the app on an existing data folder (by default the one ``bench/api.py`` indexed at
-100,000 comics on SQLite), makes a token, and calls the ASGI app directly, the way a server
+100,000 comics on SQLite), makes a token and a web session (giving the owner a new
+password), and calls the ASGI app directly, the way a server
 would for one request. Prints each URL's status, body size and the median milliseconds per
 request over ``--rounds`` rounds of ``--requests`` (the machines are shared: a median of
 rounds is steadier than one long loop). ``--profile`` adds a cProfile of 100 more requests,
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import secrets
 import statistics
 import time
 from pathlib import Path
@@ -32,8 +34,11 @@ DEFAULT_DATA = Path("/tmp/bagboard-bench-api/data-100000-sqlite")
 Message = dict[str, Any]
 
 
-def _scope(url: str, token: str) -> Message:
+def _scope(url: str, token: str, session: str = "") -> Message:
     parts = urlsplit(url)
+    # A browser's session cookie beside the token: the web pages read the one, the APIs the
+    # other.
+    cookie = f"bagboard_session={session}".encode()
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -44,7 +49,11 @@ def _scope(url: str, token: str) -> Message:
         "raw_path": parts.path.encode(),
         "query_string": parts.query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"authorization", f"Bearer {token}".encode())],
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"cookie", cookie),
+        ],
         "client": ("127.0.0.1", 5000),
         "server": ("127.0.0.1", 8000),
         "state": {},
@@ -64,8 +73,8 @@ async def _request(app: Any, scope: Message) -> list[Message]:
     return sent
 
 
-async def _measure(app: Any, url: str, token: str, args: argparse.Namespace) -> None:
-    scope = _scope(url, token)
+async def _measure(app: Any, url: str, token: str, session: str, args: argparse.Namespace) -> None:
+    scope = _scope(url, token, session)
     sent = await _request(app, scope)
     size = sum(len(message.get("body", b"")) for message in sent[1:])
     for _ in range(20):  # warm caches and the interpreter's specialisations
@@ -103,9 +112,13 @@ def main() -> int:
     bagboard = ComicLibrary.from_settings(load_settings(data_dir=str(args.data)), workers=0)
     try:
         token = bagboard.accounts.create_token(token_name="asgi-profile").secret
+        owner = bagboard.accounts.owner().name
+        password = "asgi-profile-" + secrets.token_hex(8)
+        bagboard.web_sessions.set_password(owner, password)
+        session, _ = bagboard.web_sessions.sign_in(owner, password, "127.0.0.1")
         app = bagboard.create_app()
         for url in args.urls:
-            asyncio.run(_measure(app, url, token, args))
+            asyncio.run(_measure(app, url, token, session, args))
     finally:
         bagboard.close()
     return 0
