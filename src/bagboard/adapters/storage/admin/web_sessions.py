@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, RowMapping, select
+from sqlalchemy import Engine, RowMapping, bindparam, select
 
 from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import web_sessions
 from bagboard.domain.errors import AlreadyExists, UserNotFound
 from bagboard.domain.web_sessions import StoredSession
@@ -21,6 +22,9 @@ _SELECT = select(
     web_sessions.c.expires_at,
     web_sessions.c.last_seen_at,
 )
+
+
+_FIND = Prepared(_SELECT.where(web_sessions.c.secret_hash == bindparam("secret_hash")))
 
 
 class SqlWebSessionStore(WebSessionStore):
@@ -64,10 +68,10 @@ class SqlWebSessionStore(WebSessionStore):
             return _to_session(row)
 
     def find(self, secret_hash: str) -> StoredSession | None:
-        with translate_errors(), self._engine.connect() as conn:
-            query = _SELECT.where(web_sessions.c.secret_hash == secret_hash)
-            row = conn.execute(query).mappings().first()
-            return None if row is None else _to_session(row)
+        # Every web page asks: the lean read path (``db/lean.py``).
+        with lean(self._engine) as conn:
+            row = conn.first(_FIND, secret_hash=secret_hash)
+        return None if row is None else StoredSession(*row)
 
     def touch(self, session_id: int, at: datetime) -> None:
         with translate_errors(), self._engine.begin() as conn:
