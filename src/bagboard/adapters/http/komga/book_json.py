@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-from collections import OrderedDict
 from datetime import datetime
-from threading import Lock
 from typing import Any
 
 import msgspec
 
+from bagboard.adapters.http.komga.kept import Kept
 from bagboard.adapters.http.komga.series_json import (
     authors_of,
     comic_mtime,
@@ -43,7 +42,8 @@ def _mtime(book: BookView) -> datetime:
 
 
 def book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
-    base = _KEPT_BOOKS.dto(book, series)
+    made_of = (book.comic, book.number, book.number_sort, series.id, series.name)
+    base = _KEPT_BOOKS.get(book.comic.id, made_of, lambda: _book_dto(book, series))
     comic = book.comic
     position = book.reading.position
     if position is None and not book.reading.is_read:
@@ -64,32 +64,13 @@ def book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
     return msgspec.structs.replace(base, read_progress=progress)
 
 
-class _KeptBooks:
-    """The DTOs of recently shown books, read progress aside, valid while the book is the
-    same comic object at the same place in the same series (see ``_KeptSeries``)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[int, tuple[tuple[Any, ...], BookDto]] = OrderedDict()
-        self._lock = Lock()
-
-    def dto(self, book: BookView, series: SeriesView | SeriesRef) -> BookDto:
-        comic = book.comic
-        stamp = (comic, book.number, book.number_sort, series.id, series.name)
-        with self._lock:
-            entry = self._entries.get(comic.id)
-        if entry is not None and entry[0][0] is comic and entry[0][1:] == stamp[1:]:
-            return entry[1]
-        found = _book_dto(book, series)
-        with self._lock:
-            self._entries[comic.id] = (stamp, found)
-            self._entries.move_to_end(comic.id)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return found
+def _same_book(kept: tuple[Any, ...], asked: tuple[Any, ...]) -> bool:
+    return kept[0] is asked[0] and kept[1:] == asked[1:]
 
 
-_KEPT_BOOKS = _KeptBooks(5000)
+# The DTOs of recently shown books, read progress aside, valid while the book is the same
+# comic object at the same place in the same series (see ``series_json._KEPT``).
+_KEPT_BOOKS: Kept[int, tuple[Any, ...], BookDto] = Kept(5000, _same_book)
 
 
 def _book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from threading import Lock
 
 import msgspec
 
+from bagboard.adapters.http.komga.kept import Kept
 from bagboard.adapters.http.komga.wire import AuthorDto, instant
 from bagboard.adapters.http.komga.wire_books import (
     BooksMetadataDto,
@@ -104,32 +103,6 @@ def _facts(comics: Sequence[IndexedComic]) -> _BookFacts:
     )
 
 
-class _KeptSeries:
-    """The DTOs of recently shown series, read counts aside, valid while the series holds
-    the same comic objects under the same names: the index keeps each comic it read as one
-    object until an index write (``KeptComics``, and the series' issues likewise), so a
-    series list shown again reuses them instead of walking every book of every series and
-    formatting its dates again; a comic read anew is a new object and a miss."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[int, tuple[SeriesView, SeriesDto]] = OrderedDict()
-        self._lock = Lock()
-
-    def dto(self, series: SeriesView) -> SeriesDto:
-        with self._lock:
-            entry = self._entries.get(series.id)
-        if entry is not None and _same_series(entry[0], series):
-            return entry[1]
-        found = _series_dto(series, _facts(series.comics))
-        with self._lock:
-            self._entries[series.id] = (series, found)
-            self._entries.move_to_end(series.id)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return found
-
-
 def _same_series(kept: SeriesView, series: SeriesView) -> bool:
     if (kept.library_id, kept.name, kept.publisher) != (
         series.library_id,
@@ -141,11 +114,16 @@ def _same_series(kept: SeriesView, series: SeriesView) -> bool:
     return a is b or (len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)))
 
 
-_KEPT = _KeptSeries(2000)
+# The DTOs of recently shown series, read counts aside, valid while the series holds the same
+# comic objects under the same names: the index keeps each comic it read as one object until
+# an index write (``KeptComics``, and the series' issues likewise), so a series list shown
+# again reuses them instead of walking every book of every series and formatting its dates
+# again; a comic read anew is a new object and a miss.
+_KEPT: Kept[int, SeriesView, SeriesDto] = Kept(2000, _same_series)
 
 
 def series_dto(series: SeriesView) -> SeriesDto:
-    base = _KEPT.dto(series)
+    base = _KEPT.get(series.id, series, lambda: _series_dto(series, _facts(series.comics)))
     if not series.readings:
         return base  # every book unread, as kept
     read = series.read_count
