@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
 
-from tests.system.test_web_browser import browser, shoot, sign_in, site, wait
+from tests.system.test_web_browser import browser, sign_in, site, wait
 
 __all__ = ["browser", "site"]  # the fixtures, shared with the other browser tests
 
@@ -44,7 +44,6 @@ def test_an_owner_creates_a_token_that_works_and_revokes_it(
     assert len(secret) >= 40
     qr = browser.find_element(By.CSS_SELECTOR, "figure svg.qr")
     assert qr.size["width"] > 100 and qr.size["width"] == qr.size["height"]
-    shoot(browser, "web-token")
     assert ping(url, secret) == 200
 
     browser.get(url + "/admin/tokens")
@@ -82,4 +81,3 @@ def test_the_administration_pages_fit_a_phone(site: dict[str, Any], browser: Web
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert wide[0] <= wide[1], (path, wide)
-    shoot(browser, "web-users")

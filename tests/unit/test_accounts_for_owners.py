@@ -63,6 +63,8 @@ def test_the_account_rules_still_hold(world: World) -> None:
         accounts.update_user_as(ann, "ann", Role.READER, None)
     with pytest.raises(InvalidInput, match="last owner"):
         accounts.remove_user_as(ann, "ann")
+    with pytest.raises(InvalidInput, match="at most 100"):
+        accounts.add_user_as(ann, "b" * 101, Role.READER, None)
     with pytest.raises(InvalidInput, match="no library with id 99"):
         accounts.add_user_as(ann, "bob", Role.READER, [world.comics.id, 99])
     with pytest.raises(InvalidInput, match="no library with id 99"):

@@ -29,7 +29,8 @@ from bagboard.ports.user_store import UserStore
 __all__ = ["DEFAULT_OWNER_NAME", "AccountService", "IssuedToken", "require_owner"]
 
 DEFAULT_OWNER_NAME = "owner"
-MAX_TOKEN_NAME = 100
+# Names typed in a web form: a user's and a token's.
+MAX_NAME = 100
 MAX_ID = 2**63
 
 
@@ -184,6 +185,8 @@ class AccountService:
     ) -> User:
         """``add_user`` for an owner; ``library_ids`` None means every library."""
         require_owner(actor, "add users")
+        if len(name.strip()) > MAX_NAME:
+            raise InvalidInput(f"a user name has at most {MAX_NAME} characters")
         user = self.add_user(name, role, self._known(library_ids))
         self._changed()
         return user
@@ -220,8 +223,8 @@ class AccountService:
         require_owner(actor, "create API tokens")
         if not user_name.strip():
             raise InvalidInput("choose the user the token is for")
-        if len(token_name.strip()) > MAX_TOKEN_NAME:
-            raise InvalidInput(f"a token name has at most {MAX_TOKEN_NAME} characters")
+        if len(token_name.strip()) > MAX_NAME:
+            raise InvalidInput(f"a token name has at most {MAX_NAME} characters")
         return self.create_token(user_name, token_name)
 
     def revoke_token_as(self, actor: User, token_id: int) -> ApiToken:

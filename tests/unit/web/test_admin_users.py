@@ -210,3 +210,33 @@ def test_every_change_needs_the_csrf_token(world: WebWorld) -> None:
     assert world.library.accounts.user("kid").role is Role.READER
     assert world.sessions.has_password("owner")
     sign_in(world, "owner")
+
+
+def test_odd_forms_get_an_answer_not_a_failure(world: WebWorld) -> None:
+    owner = world.signed_in("owner")
+    token = form(owner, "/admin/users")
+    odd = [
+        ("/admin/users/add", {"name": "x", "role": "reader", "scope": "chosen",
+                              "library-" + "9" * 30: "on"}),
+        ("/admin/users/add", {"name": "x", "role": "reader", "scope": "chosen",
+                              "library-\u0661": "on"}),
+        ("/admin/users/update", {"name": "", "role": "reader"}),
+        ("/admin/users/update", {"name": "nobody", "role": "reader"}),
+        ("/admin/users/password", {"name": "nobody", "password": NEW_PASSWORD}),
+        ("/admin/users/password", {"name": "kid", "password": "x" * 2000}),
+        ("/admin/users/clear-password", {"name": ""}),
+        ("/admin/users/remove", {"name": "nobody"}),
+        ("/admin/users/add", {"name": "n" * 101, "role": "reader"}),
+    ]  # fmt: skip
+    for path, data in odd:
+        answer = change(owner, path, data, token)
+        assert answer.status_code in (400, 404), (path, data, answer.status_code)
+        assert "Traceback" not in answer.text
+    repeated = owner.post(
+        "/admin/users/add",
+        content=f"csrf_token={token}&name=a&name=b&role=reader",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
+    )
+    assert repeated.status_code < 500
+    assert [u.name for u in world.library.accounts.list_users()] == ["owner", "kid"]
