@@ -13,6 +13,7 @@ from bagboard.adapters.http.app import HttpServices
 from bagboard.adapters.http.app import create_app as create_http_app
 from bagboard.bootstrap import Container
 from bagboard.config import Settings
+from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
@@ -78,6 +79,14 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: WebSessionService = container.web_sessions()
         return service
 
+    def accounts() -> AccountService:
+        # With the library list (to name and check grants) and the API gate's cache to drop,
+        # so a revoked token or a changed user is refused by this process at once.
+        service: AccountService = container.accounts(
+            libraries=container.libraries(), on_change=container.authenticator().forget
+        )
+        return service
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -93,6 +102,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         public_url=settings.public_url,
         trusted_proxies=settings.trusted_proxies,
         web_sessions=web_sessions,
+        accounts=accounts,
     )
 
 

@@ -18,6 +18,7 @@ def test_a_plain_host_is_shown_as_it_is(tmp_path: Path) -> None:
     config = load_settings(data_dir=str(tmp_path), host="127.0.0.1", port=8123, environ={})
     lines = banner(config, lan=["192.168.1.20"])
     assert "listening on http://127.0.0.1:8123" in lines
+    assert "Web app:  http://127.0.0.1:8123/" in lines
     assert "API docs: http://127.0.0.1:8123/api/v1/docs" in lines
     assert "OPDS 1.2: http://127.0.0.1:8123/opds/v1.2/catalog" in lines
     assert "OPDS 2.0: http://127.0.0.1:8123/opds/v2.0/catalog" in lines
@@ -38,6 +39,7 @@ def test_every_address_lists_this_machine_and_its_network_addresses(
     assert "  on the local network: http://10.0.0.7:8123" in lines
     # The start pages at an address another device can use.
     assert "OPDS 1.2: http://10.0.0.7:8123/opds/v1.2/catalog" in lines
+    assert "Web app:  http://10.0.0.7:8123/" in lines
     assert server_urls(config, lan=[]) == ["http://127.0.0.1:8123"]
 
 
@@ -50,6 +52,7 @@ def test_a_public_url_is_where_the_start_pages_point(tmp_path: Path) -> None:
     )
     lines = banner(config, lan=["192.168.1.20"])
     assert "readers reach it at https://comics.example.org/bb" in lines
+    assert "Web app:  https://comics.example.org/bb/" in lines
     assert "API docs: https://comics.example.org/bb/api/v1/docs" in lines
     assert "OPDS 2.0: https://comics.example.org/bb/opds/v2.0/catalog" in lines
 

@@ -94,8 +94,9 @@ def start_pages(base: str) -> list[tuple[str, str]]:
 
 
 def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
-    """The start-up lines: version and storage, addresses, and the start pages at the address
-    a reader app should use (the public URL, else a network address, else this machine)."""
+    """The start-up lines: version and storage, addresses, and the web app and the start
+    pages at the address a browser or a reader app should use (the public URL, else a
+    network address, else this machine)."""
     urls = server_urls(settings, lan)
     lines = [f"bagboard {__version__}: {describe_storage(settings)}"]
     lines.append(f"listening on {urls[0]}" + (" (this machine)" if len(urls) > 1 else ""))
@@ -103,6 +104,7 @@ def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
     if settings.public_url:
         lines.append(f"readers reach it at {settings.public_url}")
     base = settings.public_url or urls[-1]
+    lines.append(f"{'Web app:':10}{base.rstrip('/')}/")
     lines += [f"{label + ':':10}{url}" for label, url in start_pages(base)]
     return lines
 

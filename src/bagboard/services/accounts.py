@@ -1,20 +1,37 @@
-"""Users and their API tokens."""
+"""Users and their API tokens.
+
+The ``*_for`` and ``*_as`` methods are the same use cases for a signed-in person (the web
+app's administration pages): they take the acting ``User`` and raise ``Forbidden`` unless it
+is an owner, then apply the same rules as the plain methods (never remove or demote the last
+owner, no duplicate names). ``on_change`` runs after every change a running server must see at
+once (the API gate's short cache of tokens and users).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bagboard.domain.errors import AlreadyExists, InvalidInput, TokenNotFound, UserNotFound
-from bagboard.domain.model import ApiToken, Role, User
+from bagboard.domain.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidInput,
+    TokenNotFound,
+    UserNotFound,
+)
+from bagboard.domain.model import ApiToken, Library, Role, User
 from bagboard.domain.tokens import hash_secret, new_secret
 from bagboard.ports.clock import Clock
+from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.token_store import TokenStore
 from bagboard.ports.user_store import UserStore
 
-__all__ = ["DEFAULT_OWNER_NAME", "AccountService", "IssuedToken"]
+__all__ = ["DEFAULT_OWNER_NAME", "AccountService", "IssuedToken", "require_owner"]
 
 DEFAULT_OWNER_NAME = "owner"
+# Names typed in a web form: a user's and a token's.
+MAX_NAME = 100
+MAX_ID = 2**63
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +42,28 @@ class IssuedToken:
     secret: str
 
 
+def require_owner(actor: User, what: str) -> None:
+    """``Forbidden`` unless ``actor`` is an owner: only owners administer accounts."""
+    if actor.role is not Role.OWNER:
+        raise Forbidden(f"only an owner may {what}")
+
+
 class AccountService:
-    def __init__(self, users: UserStore, tokens: TokenStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        users: UserStore,
+        tokens: TokenStore,
+        clock: Clock,
+        *,
+        libraries: LibraryStore | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self._users = users
         self._tokens = tokens
         self._clock = clock
+        # Optional: without it, library ids are not checked and ``libraries_for`` is empty.
+        self._libraries = libraries
+        self._on_change = on_change
 
     def add_user(
         self, name: str, role: Role = Role.READER, library_ids: Iterable[int] | None = None
@@ -121,7 +155,95 @@ class AccountService:
         return self._tokens.list(user_id)
 
     def revoke_token(self, token_id: int) -> ApiToken:
+        # Ids are positive 64-bit integers in every store; anything else names no token.
+        if not 0 < token_id < MAX_ID:
+            raise TokenNotFound(f"no token with id {token_id}")
         token = self._tokens.revoke(token_id, self._clock.now())
         if token is None:
             raise TokenNotFound(f"no token with id {token_id}")
         return token
+
+    # --- for a signed-in owner --------------------------------------------------------------
+
+    def list_users_for(self, actor: User) -> list[User]:
+        """Every user, for an owner; ``Forbidden`` for anyone else."""
+        require_owner(actor, "list the users")
+        return self.list_users()
+
+    def user_for(self, actor: User, name: str) -> User:
+        """The user named ``name``, for an owner; ``UserNotFound`` when there is none."""
+        require_owner(actor, "see users")
+        return self.user(name)
+
+    def libraries_for(self, actor: User) -> list[Library]:
+        """The libraries a user may be limited to (enabled or not), for an owner."""
+        require_owner(actor, "list the libraries")
+        return [] if self._libraries is None else self._libraries.list()
+
+    def add_user_as(
+        self, actor: User, name: str, role: Role, library_ids: Iterable[int] | None
+    ) -> User:
+        """``add_user`` for an owner; ``library_ids`` None means every library."""
+        require_owner(actor, "add users")
+        if len(name.strip()) > MAX_NAME:
+            raise InvalidInput(f"a user name has at most {MAX_NAME} characters")
+        user = self.add_user(name, role, self._known(library_ids))
+        self._changed()
+        return user
+
+    def update_user_as(
+        self, actor: User, name: str, role: Role, library_ids: Iterable[int] | None
+    ) -> User:
+        """Set a user's role and libraries (None: every library), for an owner. Refuses to
+        demote the last owner."""
+        require_owner(actor, "change users")
+        known = self._known(library_ids)
+        if known is None:
+            user = self.update_user(name, role=role, all_libraries=True)
+        else:
+            user = self.update_user(name, role=role, library_ids=known)
+        self._changed()
+        return user
+
+    def remove_user_as(self, actor: User, name: str) -> User:
+        """``remove_user`` for an owner. Refuses to remove the last owner."""
+        require_owner(actor, "remove users")
+        user = self.remove_user(name)
+        self._changed()
+        return user
+
+    def list_tokens_for(self, actor: User) -> list[ApiToken]:
+        """Every user's tokens, revoked ones included, for an owner."""
+        require_owner(actor, "list the API tokens")
+        return self.list_tokens()
+
+    def create_token_as(self, actor: User, user_name: str, token_name: str) -> IssuedToken:
+        """A token for ``user_name`` (who must exist), for an owner; its secret is in the
+        result and nowhere else."""
+        require_owner(actor, "create API tokens")
+        if not user_name.strip():
+            raise InvalidInput("choose the user the token is for")
+        if len(token_name.strip()) > MAX_NAME:
+            raise InvalidInput(f"a token name has at most {MAX_NAME} characters")
+        return self.create_token(user_name, token_name)
+
+    def revoke_token_as(self, actor: User, token_id: int) -> ApiToken:
+        """``revoke_token`` for an owner; the API refuses the token from now on."""
+        require_owner(actor, "revoke API tokens")
+        token = self.revoke_token(token_id)
+        self._changed()
+        return token
+
+    def _known(self, library_ids: Iterable[int] | None) -> frozenset[int] | None:
+        if library_ids is None:
+            return None
+        wanted = frozenset(library_ids)
+        if self._libraries is not None:
+            unknown = wanted - {lib.id for lib in self._libraries.list()}
+            if unknown:
+                raise InvalidInput(f"no library with id {min(unknown)}")
+        return wanted
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()

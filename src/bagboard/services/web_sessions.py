@@ -37,7 +37,7 @@ from bagboard.ports.clock import Clock
 from bagboard.ports.password_store import PasswordStore
 from bagboard.ports.user_store import UserStore
 from bagboard.ports.web_session_store import WebSessionStore
-from bagboard.services.accounts import AccountService
+from bagboard.services.accounts import AccountService, require_owner
 from bagboard.services.passwords import PasswordCheck
 
 __all__ = ["SETUP_LINK_REFUSED", "WebSession", "WebSessionService", "same_address"]
@@ -143,6 +143,18 @@ class WebSessionService:
         self._check.set(user, None)
         self._sessions.remove_for_user(user.id)
         return had
+
+    def set_password_as(
+        self, actor: User, user_name: str, password: str, *, keep_session: str | None = None
+    ) -> None:
+        """``set_password`` for a signed-in owner (``Forbidden`` for anyone else)."""
+        require_owner(actor, "set passwords")
+        self.set_password(user_name, password, keep_session=keep_session)
+
+    def clear_password_as(self, actor: User, user_name: str) -> bool:
+        """``clear_password`` for a signed-in owner (``Forbidden`` for anyone else)."""
+        require_owner(actor, "clear passwords")
+        return self.clear_password(user_name)
 
     def has_password(self, user_name: str) -> bool:
         """Whether the user has a password; ``UserNotFound`` for an unknown user."""

@@ -36,6 +36,7 @@ from bagboard.adapters.http.opds.router import opds_router
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.adapters.http.web import template_config, web_routers
 from bagboard.domain.model import User
+from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
@@ -84,6 +85,8 @@ class HttpServices:
     # Passwords and web sign-in sessions, for the web app's pages; None: no web sign-in
     # (the web app is not mounted and ``/`` is the public page).
     web_sessions: Callable[[], WebSessionService] | None = None
+    # Users and tokens, for the web app's administration pages (with ``web_sessions``).
+    accounts: Callable[[], AccountService] | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -159,6 +162,8 @@ def create_app(
         routers += [*web_routers(services.web_sessions), about]
     else:
         routers.append(home)
+    if services.accounts is not None:
+        dependencies["accounts"] = _provider(services.accounts)
     if services.komga is not None:
         dependencies["komga"] = _provider(services.komga)
         if services.series_progress is not None:

@@ -14,6 +14,8 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
 from bagboard.adapters.http.web.admin_pages import ADMIN_HANDLERS
+from bagboard.adapters.http.web.admin_tokens import ADMIN_TOKEN_HANDLERS
+from bagboard.adapters.http.web.admin_users import ADMIN_USER_HANDLERS
 from bagboard.adapters.http.web.assets import static_router
 from bagboard.adapters.http.web.errors import WEB_EXCEPTION_HANDLERS
 from bagboard.adapters.http.web.gate import WebSessionMiddleware, csrf_guard
@@ -36,6 +38,8 @@ def web_routers(sessions: Callable[[], WebSessionService]) -> list[Router]:
             *ISSUE_HANDLERS,
             *IMAGE_HANDLERS,
             *ADMIN_HANDLERS,
+            *ADMIN_USER_HANDLERS,
+            *ADMIN_TOKEN_HANDLERS,
         ],
         middleware=[DefineMiddleware(WebSessionMiddleware, sessions=sessions)],
         guards=[csrf_guard],
