@@ -310,12 +310,13 @@ def test_a_reader_cannot_open_administration_pages(
 ) -> None:
     url = site["url"]
     sign_in(browser, url, "bob")
-    assert not browser.find_elements(By.LINK_TEXT, "Problems")
+    assert not browser.find_elements(By.LINK_TEXT, "Admin")
     browser.get(url + "/admin/problems")
     wait(browser, lambda d: d.find_elements(By.TAG_NAME, "h1"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "403"
     # An owner has the link, and the page.
     browser.delete_all_cookies()
     sign_in(browser, url)
+    browser.find_element(By.LINK_TEXT, "Admin").click()
     browser.find_element(By.LINK_TEXT, "Problems").click()
     wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Unreadable files")

@@ -39,11 +39,14 @@ from bagboard.domain.model import User
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
+from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
+from bagboard.services.server_status import ServerStatusService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
@@ -84,6 +87,11 @@ class HttpServices:
     # Passwords and web sign-in sessions, for the web app's pages; None: no web sign-in
     # (the web app is not mounted and ``/`` is the public page).
     web_sessions: Callable[[], WebSessionService] | None = None
+    # The web app's library, scan and status administration pages (owners); each None
+    # leaves the pages that need it answering 404.
+    libraries: Callable[[], LibraryService] | None = None
+    scan_jobs: Callable[[], ScanJobs] | None = None
+    server_status: Callable[[], ServerStatusService] | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -159,6 +167,13 @@ def create_app(
         routers += [*web_routers(services.web_sessions), about]
     else:
         routers.append(home)
+    for name, factory in (
+        ("libraries", services.libraries),
+        ("scan_jobs", services.scan_jobs),
+        ("server_status", services.server_status),
+    ):
+        if factory is not None:
+            dependencies[name] = _provider(factory)
     if services.komga is not None:
         dependencies["komga"] = _provider(services.komga)
         if services.series_progress is not None:
