@@ -130,9 +130,9 @@ class ScanJobs:
             self._ended[library_id] = threading.Event()
             return True
 
-    def _set(self, library_id: int, **changes: object) -> None:
+    def _update(self, library_id: int, change: Callable[[ScanStatus], ScanStatus]) -> None:
         with self._guard:
-            self._status[library_id] = replace(self._status[library_id], **changes)  # type: ignore[arg-type]
+            self._status[library_id] = change(self._status[library_id])
 
     def _run_quietly(self, library: Library) -> None:
         # A background scan has no caller to raise to: its status says how it ended.
@@ -146,20 +146,26 @@ class ScanJobs:
     def _run(self, library: Library) -> ScanReport:
         with self._one_at_a_time:
             try:
-                self._set(library.id, state=ScanState.RUNNING)
+                self._update(library.id, lambda s: replace(s, state=ScanState.RUNNING))
                 report = self._scanner().scan(
-                    library, progress=lambda p: self._set(library.id, progress=p)
+                    library,
+                    progress=lambda p: self._update(library.id, lambda s: replace(s, progress=p)),
                 )
             except DomainError as exc:
-                self._end(library.id, ScanState.FAILED, error=exc.message)
+                self._end(library.id, ScanStatus(ScanState.FAILED, error=exc.message))
                 raise
             except BaseException:
-                self._end(library.id, ScanState.FAILED, error="the scan stopped on an error")
+                self._end(
+                    library.id, ScanStatus(ScanState.FAILED, error="the scan stopped on an error")
+                )
                 raise
-            self._end(library.id, ScanState.DONE, report=report)
+            self._end(library.id, ScanStatus(ScanState.DONE, report=report))
             return report
 
-    def _end(self, library_id: int, state: ScanState, **changes: object) -> None:
-        self._set(library_id, state=state, finished_at=self._clock.now(), **changes)
+    def _end(self, library_id: int, outcome: ScanStatus) -> None:
+        """Record how the scan ended (keeping its last progress) and wake its waiters."""
+        at = self._clock.now()
         with self._guard:
+            last = self._status[library_id].progress
+            self._status[library_id] = replace(outcome, progress=last, finished_at=at)
             self._ended[library_id].set()

@@ -49,15 +49,13 @@ class ServerStatusService:
         require_owner(user, "manage libraries")
         overviews = []
         for library in self._libraries.list():
-            # The scan's own snapshot: one read per library, and what the next scan compares.
-            snapshot = self._index.snapshot(library.id)
-            unreadable = sum(c.error is not None for c in snapshot.comics.values())
+            summary = self._index.summary(library.id)
             overviews.append(
                 LibraryOverview(
                     library,
-                    comics=len(snapshot.comics) - unreadable,
-                    unreadable=unreadable,
-                    last_scan_at=snapshot.last_scan_at,
+                    comics=summary.comics,
+                    unreadable=summary.unreadable,
+                    last_scan_at=summary.last_scan_at,
                 )
             )
         return overviews
