@@ -44,6 +44,7 @@ from bagboard.domain.progress import (
     StaleProgress,
 )
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
+from bagboard.domain.server_status import FolderChoice
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
 from bagboard.ports.comic_files import FileVersion, OpenComicFile
@@ -104,6 +105,7 @@ __all__ = [
     "FeedItem",
     "FileStamp",
     "FileVersion",
+    "FolderChoice",
     "FolderContents",
     "FolderItem",
     "FolderRow",

@@ -22,6 +22,7 @@ from bagboard.adapters.filesystem.clock import SystemClock
 from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
 from bagboard.adapters.filesystem.secret_key import KEY_BYTES, load_or_create_key
+from bagboard.adapters.filesystem.server_folders import LocalServerFolders
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.filesystem.watch import WatchfilesWatcher
 from bagboard.adapters.images.memory_cache import MemoryRenditionCache
@@ -51,6 +52,7 @@ from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
 from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
 from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
+from bagboard.adapters.storage.db.facts import database_probe, memory_database
 from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
@@ -71,8 +73,10 @@ from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
+from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
+from bagboard.services.server_status import ServerStatusService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.sign_in_limits import SignInLimiter
@@ -259,7 +263,8 @@ class Container(containers.DeclarativeContainer):
         passwords=password_check,
         password_store=passwords,
     )
-    library_service = providers.Factory(LibraryService, libraries, users)
+    server_folders = providers.Singleton(LocalServerFolders)
+    library_service = providers.Factory(LibraryService, libraries, users, server_folders)
     problem_service = providers.Factory(ProblemService, problem_list, libraries)
     settings_service = providers.Factory(SettingsService, settings_store)
     # A singleton: it remembers which covers failed, so each is logged and tried once.
@@ -301,8 +306,26 @@ class Container(containers.DeclarativeContainer):
     scanner = providers.Factory(
         Scanner, library_index, file_tree, archive_reader, clock, inspect_map=inspect_map
     )
-    # Called with ``rescan_interval=``; it scans through one scanner for its whole life.
-    monitor = providers.Factory(LibraryMonitor, libraries, watcher, scanner.provided.scan, clock)
+    # A singleton: it runs every scan of the process, the owner's "scan now" and the
+    # monitor's, one library at a time (services/scan_jobs.py).
+    scan_jobs = providers.Singleton(ScanJobs, scanner.provider, libraries, clock)
+    # Called with ``rescan_interval=``.
+    monitor = providers.Factory(LibraryMonitor, libraries, watcher, scan_jobs.provided.scan, clock)
+    database_facts = providers.Selector(
+        config.storage,
+        memory=providers.Object(memory_database),
+        sql=providers.Singleton(database_probe, config.database_url),
+    )
+    server_status = providers.Factory(
+        ServerStatusService,
+        libraries,
+        library_index,
+        metadata_browser,
+        users,
+        tokens,
+        renditions,
+        database_facts,
+    )
 
 
 def build(

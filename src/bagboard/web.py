@@ -17,11 +17,14 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
+from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
+from bagboard.services.server_status import ServerStatusService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
@@ -87,6 +90,18 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         )
         return service
 
+    def libraries() -> LibraryService:
+        service: LibraryService = container.library_service()
+        return service
+
+    def scan_jobs() -> ScanJobs:
+        service: ScanJobs = container.scan_jobs()
+        return service
+
+    def server_status() -> ServerStatusService:
+        service: ServerStatusService = container.server_status()
+        return service
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -103,6 +118,9 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         trusted_proxies=settings.trusted_proxies,
         web_sessions=web_sessions,
         accounts=accounts,
+        libraries=libraries,
+        scan_jobs=scan_jobs,
+        server_status=server_status,
     )
 
 

@@ -15,6 +15,7 @@ from bagboard.domain.catalog import (
     FolderEntry,
     IndexChanges,
     IndexedComic,
+    IndexSummary,
     KnownComic,
     KnownFolder,
 )
@@ -262,6 +263,29 @@ def test_finish_scan_sets_last_scan_at_per_library(
     assert library_index.snapshot(manga_library.id).last_scan_at is None
     library_index.finish_scan(comics_library.id, LATER)
     assert library_index.snapshot(comics_library.id).last_scan_at == LATER
+
+
+def test_the_summary_counts_a_library_without_reading_its_comics(
+    library_index: LibraryIndex, comics_library: Library, manga_library: Library
+) -> None:
+    assert library_index.summary(comics_library.id) == IndexSummary(0, 0, None)
+    root = comics_library.root
+    good = entry(f"{root}/a.cbz")
+    also = entry(f"{root}/b.cbz")
+    bad = ComicEntry(f"{root}/c.cbr", 7, 5, "7:x", ArchiveFormat.RAR, error="corrupt")
+    changes = IndexChanges(
+        folders=[FolderEntry(root, 0, 100, comic_count=3)],
+        added=[(good, ADDED), (also, ADDED), (bad, ADDED)],
+    )
+    library_index.apply(comics_library.id, changes, AT)
+    assert library_index.summary(comics_library.id) == IndexSummary(2, 1, None)
+    library_index.finish_scan(comics_library.id, LATER)
+    assert library_index.summary(comics_library.id) == IndexSummary(2, 1, LATER)
+    assert library_index.summary(manga_library.id) == IndexSummary(0, 0, None)
+    removed = library_index.comic_at(bad.path)
+    assert removed is not None
+    library_index.apply(comics_library.id, IndexChanges(removed_comics=[removed.id]), LATER)
+    assert library_index.summary(comics_library.id) == IndexSummary(2, 0, LATER)
 
 
 def test_libraries_are_indexed_apart(

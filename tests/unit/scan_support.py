@@ -16,7 +16,13 @@ from PIL import Image
 from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.domain.archive import ArchiveSummary
-from bagboard.domain.catalog import ComicPlace, IndexChanges, IndexedComic, IndexSnapshot
+from bagboard.domain.catalog import (
+    ComicPlace,
+    IndexChanges,
+    IndexedComic,
+    IndexSnapshot,
+    IndexSummary,
+)
 from bagboard.domain.files import FileStat, FolderListing
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.file_tree import FileTree
@@ -112,6 +118,9 @@ class RecordingIndex(LibraryIndex):
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         return self.inner.snapshot(library_id)
+
+    def summary(self, library_id: int) -> IndexSummary:
+        return self.inner.summary(library_id)
 
     def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
         if changes:

@@ -22,6 +22,7 @@ __all__ = [
     "FolderEntry",
     "IndexChanges",
     "IndexSnapshot",
+    "IndexSummary",
     "IndexedComic",
     "KnownComic",
     "KnownFolder",
@@ -119,6 +120,16 @@ class IndexSnapshot:
     folders: dict[str, KnownFolder]
     comics: dict[str, KnownComic]
     # None until the library's first scan completed: that scan dates comics by file mtime.
+    last_scan_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSummary:
+    """How much of one library the index holds: readable comics, unreadable files, and when
+    its last complete scan ended (None before the first)."""
+
+    comics: int = 0
+    unreadable: int = 0
     last_scan_at: datetime | None = None
 
 

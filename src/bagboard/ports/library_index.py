@@ -4,7 +4,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bagboard.domain.catalog import ComicPlace, IndexChanges, IndexedComic, IndexSnapshot
+from bagboard.domain.catalog import (
+    ComicPlace,
+    IndexChanges,
+    IndexedComic,
+    IndexSnapshot,
+    IndexSummary,
+)
 
 __all__ = ["LibraryIndex"]
 
@@ -18,6 +24,11 @@ class LibraryIndex(Protocol):
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         """Every indexed folder and comic of a library, for the incremental scan to compare."""
+        ...
+
+    def summary(self, library_id: int) -> IndexSummary:
+        """The library's counts and last scan, without reading its comics (the status
+        pages); all zero and None for a library the index knows nothing of."""
         ...
 
     def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:

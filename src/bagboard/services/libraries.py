@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from bagboard.domain.errors import AlreadyExists, InvalidInput, InvalidPath, LibraryNotFound
 from bagboard.domain.library_roots import overlapping, within
 from bagboard.domain.model import Library, User
+from bagboard.domain.server_status import FolderChoice
 from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.server_folders import ServerFolders
 from bagboard.ports.user_store import UserStore
+from bagboard.services.owners import require_owner
 
 __all__ = ["LibraryService", "RemovedLibrary", "normalise_root", "sees_library"]
 
@@ -41,9 +44,15 @@ def sees_library(libraries: LibraryStore, user: User, library_id: int) -> bool:
 
 
 class LibraryService:
-    def __init__(self, libraries: LibraryStore, users: UserStore | None = None) -> None:
+    def __init__(
+        self,
+        libraries: LibraryStore,
+        users: UserStore | None = None,
+        folders: ServerFolders | None = None,
+    ) -> None:
         self._libraries = libraries
         self._users = users
+        self._folders = folders
 
     def add(self, root: str, name: str | None = None) -> Library:
         root = normalise_root(root)
@@ -108,3 +117,35 @@ class LibraryService:
         if removed is None:
             raise LibraryNotFound("no library at that path")
         return RemovedLibrary(removed, limited)
+
+    # --- the same, for a signed-in person: owners only ---------------------------------------
+
+    def add_for(self, user: User, root: str, name: str | None = None) -> Library:
+        require_owner(user, "add a library")
+        return self.add(root, name)
+
+    def by_id_for(self, user: User, library_id: int) -> Library:
+        require_owner(user, "manage libraries")
+        library = self._libraries.get(library_id)
+        if library is None:
+            raise LibraryNotFound("no such library")
+        return library
+
+    def set_enabled_for(self, user: User, library_id: int, enabled: bool) -> Library:
+        library = self.by_id_for(user, library_id)
+        updated = self._libraries.set_enabled(library.id, enabled)
+        if updated is None:
+            raise LibraryNotFound("no such library")
+        return updated
+
+    def remove_for(self, user: User, library_id: int) -> RemovedLibrary:
+        return self.remove(self.by_id_for(user, library_id))
+
+    def choose_folder_for(self, user: User, path: str | None) -> FolderChoice:
+        """A folder of the server and its subfolders, to pick a library root from; the
+        filesystem root when ``path`` is empty. Raises ``InvalidPath`` for anything but a
+        folder the server can list."""
+        require_owner(user, "browse the server's folders")
+        if self._folders is None:
+            raise InvalidPath("this server cannot list its folders")
+        return self._folders.choose(path or "/")

@@ -7,7 +7,9 @@ from tests.unit.web.support import WebWorld
 
 def test_an_owner_sees_the_unreadable_files(web: WebWorld) -> None:
     client = web.signed_in("owner")
-    assert 'href="/admin/problems"' in client.get("/").text
+    # The header leads to the administration pages, whose own menu lists this one.
+    assert 'href="/admin/libraries"' in client.get("/").text
+    assert 'href="/admin/problems"' in client.get("/admin/libraries").text
     page = client.get("/admin/problems")
     assert page.status_code == 200
     assert "Secret Press/Hidden Depths/Hidden Depths 02.cbz" in page.text

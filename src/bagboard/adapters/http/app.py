@@ -40,11 +40,14 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
+from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
+from bagboard.services.server_status import ServerStatusService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
@@ -87,6 +90,11 @@ class HttpServices:
     web_sessions: Callable[[], WebSessionService] | None = None
     # Users and tokens, for the web app's administration pages (with ``web_sessions``).
     accounts: Callable[[], AccountService] | None = None
+    # The web app's library, scan and status administration pages (owners); each None
+    # leaves the pages that need it answering 404.
+    libraries: Callable[[], LibraryService] | None = None
+    scan_jobs: Callable[[], ScanJobs] | None = None
+    server_status: Callable[[], ServerStatusService] | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -164,6 +172,13 @@ def create_app(
         routers.append(home)
     if services.accounts is not None:
         dependencies["accounts"] = _provider(services.accounts)
+    for name, factory in (
+        ("libraries", services.libraries),
+        ("scan_jobs", services.scan_jobs),
+        ("server_status", services.server_status),
+    ):
+        if factory is not None:
+            dependencies[name] = _provider(factory)
     if services.komga is not None:
         dependencies["komga"] = _provider(services.komga)
         if services.series_progress is not None:

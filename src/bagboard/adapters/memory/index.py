@@ -16,6 +16,7 @@ from bagboard.domain.catalog import (
     IndexChanges,
     IndexedComic,
     IndexSnapshot,
+    IndexSummary,
     KnownComic,
     KnownFolder,
 )
@@ -121,6 +122,15 @@ class MemoryLibraryIndex(LibraryIndex):
                 if comic.library_id == library_id
             }
             return IndexSnapshot(folders, comics, state.last_scan.get(library_id))
+
+    def summary(self, library_id: int) -> IndexSummary:
+        with self._lock:
+            state = self._state
+            errors = [c.error for c in state.comics.values() if c.library_id == library_id]
+            unreadable = sum(error is not None for error in errors)
+            return IndexSummary(
+                len(errors) - unreadable, unreadable, state.last_scan.get(library_id)
+            )
 
     def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
         with self._lock:

@@ -13,7 +13,10 @@ from litestar import Router
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
+from bagboard.adapters.http.web.admin_libraries import LIBRARY_HANDLERS
 from bagboard.adapters.http.web.admin_pages import ADMIN_HANDLERS
+from bagboard.adapters.http.web.admin_settings import SETTINGS_HANDLERS
+from bagboard.adapters.http.web.admin_status import STATUS_HANDLERS
 from bagboard.adapters.http.web.admin_tokens import ADMIN_TOKEN_HANDLERS
 from bagboard.adapters.http.web.admin_users import ADMIN_USER_HANDLERS
 from bagboard.adapters.http.web.assets import static_router
@@ -40,6 +43,9 @@ def web_routers(sessions: Callable[[], WebSessionService]) -> list[Router]:
             *ADMIN_HANDLERS,
             *ADMIN_USER_HANDLERS,
             *ADMIN_TOKEN_HANDLERS,
+            *LIBRARY_HANDLERS,
+            *SETTINGS_HANDLERS,
+            *STATUS_HANDLERS,
         ],
         middleware=[DefineMiddleware(WebSessionMiddleware, sessions=sessions)],
         guards=[csrf_guard],

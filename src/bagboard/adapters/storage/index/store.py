@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.db.errors import translate_errors
@@ -24,6 +24,7 @@ from bagboard.domain.catalog import (
     IndexChanges,
     IndexedComic,
     IndexSnapshot,
+    IndexSummary,
     KnownComic,
     KnownFolder,
 )
@@ -60,6 +61,12 @@ _KNOWN_COMICS = Prepared(
 _UNNAMED_COMICS = Prepared(
     select(comics.c.id).where(
         comics.c.library_id == bindparam("library_id"), comics.c.metadata_sources.is_(None)
+    )
+)
+# COUNT(error) counts the unreadable files: their error is set, everyone else's is NULL.
+_COUNTS = Prepared(
+    select(func.count(), func.count(comics.c.error)).where(
+        comics.c.library_id == bindparam("library_id")
     )
 )
 _LAST_SCAN = Prepared(
@@ -105,6 +112,12 @@ class SqlLibraryIndex(LibraryIndex):
             comics=known,
             last_scan_at=last_scan_at,
         )
+
+    def summary(self, library_id: int) -> IndexSummary:
+        with lean(self._engine) as conn:
+            total, unreadable = conn.all(_COUNTS, library_id=library_id)[0]
+            last_scan_at = conn.scalar(_LAST_SCAN, library_id=library_id)
+        return IndexSummary(total - unreadable, unreadable, last_scan_at)
 
     def apply(self, library_id: int, changes: IndexChanges, at: datetime) -> None:
         if not changes:

@@ -1,0 +1,171 @@
+"""Scans started from the administration pages, run in the background of the server.
+
+One ``ScanJobs`` serves the whole process (a singleton): it runs every scan of this process,
+the ones an owner starts ("scan now") and, through ``scan``, the monitor's, so the two never
+scan one library at once and the page shows the monitor's scans too. Scans run one at a time
+(as the monitor's always did): a library asked for while another scans waits, ``QUEUED``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from bagboard.domain.errors import DomainError, InvalidInput, LibraryNotFound
+from bagboard.domain.model import Library, User
+from bagboard.ports.clock import Clock
+from bagboard.ports.library_store import LibraryStore
+from bagboard.services.owners import require_owner
+from bagboard.services.scan.progress import ScanProgress
+from bagboard.services.scan.scanner import Scanner, ScanReport
+
+__all__ = ["ScanJobs", "ScanState", "ScanStatus", "StartThread"]
+
+log = logging.getLogger(__name__)
+
+# Runs its argument in a new background thread (tests may run it some other way).
+StartThread = Callable[[Callable[[], None]], None]
+
+
+class ScanState(StrEnum):
+    IDLE = "idle"  # no scan of this library since the server started
+    QUEUED = "queued"  # waiting for another library's scan to end
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def busy(self) -> bool:
+        return self in (ScanState.QUEUED, ScanState.RUNNING)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStatus:
+    """The latest scan of one library in this process: where it is, or how it ended."""
+
+    state: ScanState = ScanState.IDLE
+    progress: ScanProgress | None = None
+    report: ScanReport | None = None
+    error: str | None = None  # the domain error's message of a failed scan
+    finished_at: datetime | None = None
+
+
+def _daemon_thread(run: Callable[[], None]) -> None:
+    threading.Thread(target=run, name="library-scan", daemon=True).start()
+
+
+class ScanJobs:
+    def __init__(
+        self,
+        scanner: Callable[[], Scanner],
+        libraries: LibraryStore,
+        clock: Clock,
+        *,
+        start_thread: StartThread = _daemon_thread,
+    ) -> None:
+        self._scanner = scanner
+        self._libraries = libraries
+        self._clock = clock
+        self._start_thread = start_thread
+        self._one_at_a_time = threading.Lock()
+        self._guard = threading.Lock()  # over _status and each library's end event
+        self._status: dict[int, ScanStatus] = {}
+        self._ended: dict[int, threading.Event] = {}
+
+    def start_for(self, user: User, library_id: int) -> bool:
+        """Start scanning the library in the background, for an owner (``Forbidden``
+        otherwise); False, starting nothing, when a scan of it is queued or running already.
+        Raises ``LibraryNotFound``, and ``InvalidInput`` for a disabled library."""
+        require_owner(user, "scan a library")
+        library = self._library(library_id)
+        if not library.enabled:
+            raise InvalidInput("that library is disabled: enable it to scan it")
+        if not self._claim(library.id):
+            return False
+        self._start_thread(lambda: self._run_quietly(library))
+        return True
+
+    def status_for(self, user: User, library_id: int) -> ScanStatus:
+        """How the library's latest scan in this process goes, for an owner."""
+        require_owner(user, "follow a scan")
+        self._library(library_id)
+        with self._guard:
+            return self._status.get(library_id, ScanStatus())
+
+    def scan(self, library: Library) -> ScanReport:
+        """Scan ``library`` now, in the calling thread, after any scan running (the monitor's
+        ``ScanFunction``); a scan of it already queued or running is waited for and not
+        repeated. Raises what the scanner raises."""
+        if not self._claim(library.id):
+            self.wait(library.id)
+            with self._guard:
+                status = self._status[library.id]
+            if status.report is not None:
+                return status.report
+            raise InvalidInput(status.error or "the scan failed")
+        return self._run(library)
+
+    def wait(self, library_id: int, timeout: float | None = None) -> bool:
+        """Block until no scan of the library is queued or running (or ``timeout`` seconds);
+        True when none is."""
+        with self._guard:
+            ended = self._ended.get(library_id)
+        return True if ended is None else ended.wait(timeout)
+
+    def _library(self, library_id: int) -> Library:
+        library = self._libraries.get(library_id)
+        if library is None:
+            raise LibraryNotFound("no such library")
+        return library
+
+    def _claim(self, library_id: int) -> bool:
+        with self._guard:
+            if self._status.get(library_id, ScanStatus()).state.busy:
+                return False
+            self._status[library_id] = ScanStatus(ScanState.QUEUED)
+            self._ended[library_id] = threading.Event()
+            return True
+
+    def _update(self, library_id: int, change: Callable[[ScanStatus], ScanStatus]) -> None:
+        with self._guard:
+            self._status[library_id] = change(self._status[library_id])
+
+    def _run_quietly(self, library: Library) -> None:
+        # A background scan has no caller to raise to: its status says how it ended.
+        try:
+            self._run(library)
+        except DomainError as exc:
+            log.warning("scan of %s failed: %s", library.name, exc.message)
+        except Exception:
+            log.exception("scan of %s crashed", library.name)
+
+    def _run(self, library: Library) -> ScanReport:
+        with self._one_at_a_time:
+            try:
+                self._update(library.id, lambda s: replace(s, state=ScanState.RUNNING))
+                report = self._scanner().scan(
+                    library,
+                    progress=lambda p: self._update(library.id, lambda s: replace(s, progress=p)),
+                )
+            except DomainError as exc:
+                self._end(library.id, ScanStatus(ScanState.FAILED, error=exc.message))
+                raise
+            except BaseException:
+                self._end(
+                    library.id, ScanStatus(ScanState.FAILED, error="the scan stopped on an error")
+                )
+                raise
+            self._end(library.id, ScanStatus(ScanState.DONE, report=report))
+            return report
+
+    def _end(self, library_id: int, outcome: ScanStatus) -> None:
+        """Record how the scan ended (keeping its last progress) and wake its waiters."""
+        at = self._clock.now()
+        with self._guard:
+            last = self._status[library_id].progress
+            self._status[library_id] = replace(outcome, progress=last, finished_at=at)
+            self._ended[library_id].set()
