@@ -95,7 +95,7 @@ def folder_picker(
     path: PathQuery = None,
 ) -> Template:
     choice = libraries.choose_folder_for(current_user, path)
-    context = {"title": "Choose a folder", "choice": choice, "query": query}
+    context = {"title": "Choose a folder", "choice": choice}
     return page("admin_folders.html", request, context)
 
 
