@@ -18,7 +18,7 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -85,7 +85,10 @@ def browser() -> Iterator[WebDriver]:
 
 
 def wait(driver: WebDriver, condition: Any, timeout: float = 15) -> Any:
-    return WebDriverWait(driver, timeout).until(condition)
+    # A page that navigates while the condition reads it leaves stale or missing elements:
+    # ask again, as a reader's eyes would, until the condition holds or time runs out.
+    ignored = (StaleElementReferenceException, NoSuchElementException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def shoot(driver: WebDriver, name: str) -> None:
