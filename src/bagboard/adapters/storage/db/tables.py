@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -38,11 +39,13 @@ from bagboard.domain.comicinfo import TEXT_FIELDS
 __all__ = [
     "COMICINFO_TEXT_COLUMNS",
     "api_tokens",
+    "comic_document_aliases",
     "comic_removals",
     "comics",
     "folders",
     "index_generation",
     "komga_series",
+    "kosync_orphans",
     "libraries",
     "library_scans",
     "metadata",
@@ -69,6 +72,9 @@ users = Table(
     created_at(),
     # A self-describing argon2id hash (ports/password_hasher.py); NULL: no password set.
     Column("password_hash", Text, nullable=True),
+    # The same kind of hash of md5(password) as lowercase hex, which is what KOReader sends
+    # as its key (never the md5 itself: that hex string is the credential on the wire).
+    Column("kosync_key_hash", Text, nullable=True),
     Index("ix_users_name_key", "name_key", unique=True),
 )
 
@@ -209,6 +215,13 @@ comics = Table(
     _info_text("summary"),
     # The <Pages> list as JSON (see index/rows.py): only covers and readers use it.
     Column("pages_json", Text, nullable=False, server_default="[]"),
+    # KOReader's document ids (domain/kosync.py): the partial MD5 of the file's content and
+    # the MD5 of its name; NULL for a comic indexed before migration 0016, until a scan
+    # fills them. ``kosync_pages`` maps KOReader's page order to ours as a JSON list (the
+    # page of ours each of its pages shows, 0 for none), NULL when the two orders agree.
+    Column("kosync_md5", CHAR(32), nullable=True),
+    Column("name_md5", CHAR(32), nullable=True),
+    Column("kosync_pages", Text, nullable=True),
     Index("ix_comics_path", "path", unique=True),
     Index("ix_comics_folder_id_name_sort", "folder_id", "name_sort"),
     # Covering indexes for metadata browsing (migration 0004): grouping all visible comics by
@@ -234,6 +247,8 @@ comics = Table(
     Index("ix_comics_series_key_number_sort", "series_key", "number_sort"),
     Index("ix_comics_library_id_added_at", "library_id", "added_at"),
     Index("ix_comics_fingerprint", "fingerprint"),
+    Index("ix_comics_kosync_md5", "kosync_md5"),
+    Index("ix_comics_name_md5", "name_md5"),
     # Ids are never handed out again once a comic is removed (clients keep them in progress
     # and sync state); PostgreSQL sequences already behave so, SQLite needs AUTOINCREMENT.
     sqlite_autoincrement=True,
@@ -246,6 +261,18 @@ Index(
     comics.c.library_id,
     sqlite_where=comics.c.metadata_sources.is_(None),
     postgresql_where=comics.c.metadata_sources.is_(None),
+)
+
+# Partial MD5s a comic had before its file changed (a ComicInfo rewrite, say). KOReader keeps
+# the id it computed when it first opened a book, so a device may name a comic by any of them.
+comic_document_aliases = Table(
+    "comic_document_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="CASCADE"), nullable=False),
+    Column("digest", CHAR(32), nullable=False),
+    Index("ix_comic_document_aliases_comic_id_digest", "comic_id", "digest", unique=True),
+    Index("ix_comic_document_aliases_digest", "digest"),
 )
 
 # A comic's removal, for a sync feed to report; no foreign key since the comic is gone.
@@ -352,6 +379,24 @@ Index(
     reading_progress.c.comic_path,
     sqlite_where=reading_progress.c.comic_id.is_(None),
     postgresql_where=reading_progress.c.comic_id.is_(None),
+)
+
+# What a KOReader sent for a document no indexed comic matches (a book read from the device's
+# own storage, or a comic not scanned yet), kept per user as sent and answered back, and
+# written to the comic's position when a scan finds it.
+kosync_orphans = Table(
+    "kosync_orphans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    user_fk(),
+    Column("document", Text, nullable=False),
+    Column("progress", Text, nullable=False),
+    Column("percentage", Float, nullable=False),
+    Column("device", Text, nullable=False),
+    Column("device_id", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),  # server time
+    Index("ix_kosync_orphans_user_id_document", "user_id", "document", unique=True),
+    Index("ix_kosync_orphans_document", "document"),
 )
 
 # "I have read this": keyed like reading_progress, and following moves the same way. An unmark
