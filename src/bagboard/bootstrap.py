@@ -32,7 +32,7 @@ from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.password_hasher import QuickHasher
-from bagboard.adapters.memory.passwords import MemoryPasswordStore
+from bagboard.adapters.memory.passwords import MemoryKosyncKeys, MemoryPasswordStore
 from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.series_ids import MemorySeriesIds
@@ -43,7 +43,7 @@ from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.adapters.memory.web_sessions import MemoryWebSessionStore
 from bagboard.adapters.passwords import Argon2Hasher
 from bagboard.adapters.storage.admin.libraries import SqlLibraryStore
-from bagboard.adapters.storage.admin.passwords import SqlPasswordStore
+from bagboard.adapters.storage.admin.passwords import SqlKosyncKeys, SqlPasswordStore
 from bagboard.adapters.storage.admin.problems import SqlProblemList
 from bagboard.adapters.storage.admin.settings import SqlSettingsStore
 from bagboard.adapters.storage.admin.tokens import SqlTokenStore
@@ -238,8 +238,25 @@ class Container(containers.DeclarativeContainer):
     # Singletons: the throttle's counts and the remembered password checks serve every
     # request of this process (services/sign_in_limits.py, services/passwords.py).
     sign_in_limiter = providers.Singleton(SignInLimiter, clock)
+    # KOReader's keys (md5 of the password) are hashed beside the passwords (ports/kosync_keys.py).
+    kosync_keys = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryKosyncKeys, users),
+        sql=providers.Singleton(SqlKosyncKeys, engine),
+    )
     password_check = providers.Singleton(
-        PasswordCheck, users, passwords, password_hasher, sign_in_limiter, clock
+        PasswordCheck,
+        users,
+        passwords,
+        password_hasher,
+        sign_in_limiter,
+        clock,
+        kosync_keys=kosync_keys,
+    )
+    # KOReader's sign-in checks its key as a password, against the key hashes, sharing the
+    # web's throttle (failures of either count together).
+    kosync_key_check = providers.Singleton(
+        PasswordCheck, users, kosync_keys, password_hasher, sign_in_limiter, clock
     )
     # A singleton: it holds the first-run setup link of this process.
     web_sessions = providers.Singleton(

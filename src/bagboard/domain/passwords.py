@@ -13,6 +13,7 @@ __all__ = [
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "check_password",
+    "kosync_key",
     "parse_basic_login",
     "password_session_mac",
 ]
@@ -33,6 +34,13 @@ def check_password(password: str) -> str:
     if any(ch in password for ch in "\r\n\0"):
         raise InvalidInput("the password must not contain a line break or a NUL character")
     return password
+
+
+def kosync_key(password: str) -> str:
+    """What KOReader sends for a password, as its user key: MD5 of the password's UTF-8,
+    32 lowercase hex digits. It is the credential on the wire, so it is stored only as a
+    password hash, never as it is."""
+    return hashlib.md5(password.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 
 def parse_basic_login(authorization: str | None) -> tuple[str, str] | None:

@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 
 from bagboard.domain.errors import Unauthorized
 from bagboard.domain.model import User
-from bagboard.domain.passwords import MAX_PASSWORD_LENGTH, check_password
+from bagboard.domain.passwords import MAX_PASSWORD_LENGTH, check_password, kosync_key
 from bagboard.ports.clock import Clock
+from bagboard.ports.kosync_keys import KosyncKeyStore
 from bagboard.ports.password_hasher import PasswordHasher
 from bagboard.ports.password_store import PasswordStore
 from bagboard.ports.user_store import UserStore
@@ -55,8 +56,12 @@ class PasswordCheck:
         *,
         remember: timedelta = REMEMBER_VERIFIED,
         recheck: timedelta = RECHECK,
+        kosync_keys: KosyncKeyStore | None = None,
     ) -> None:
         self._users = users
+        # KOReader's key (md5 of the password) is hashed beside the password whenever one is
+        # set, and for a password set before, at its first sign-in (only then is it known).
+        self._kosync_keys = kosync_keys
         self._passwords = passwords
         self._hasher = hasher
         self._limiter = limiter
@@ -91,6 +96,8 @@ class PasswordCheck:
         if self._hasher.needs_rehash(stored):
             stored = self._hasher.hash(password)
             self._passwords.set_password_hash(user.id, stored)
+        if self._kosync_keys is not None and self._kosync_keys.password_hash(user.id) is None:
+            self._kosync_keys.set_password_hash(user.id, self._hasher.hash(kosync_key(password)))
         self._remember_verified(key, user, stored)
         return user
 
@@ -99,6 +106,9 @@ class PasswordCheck:
         False when the user no longer exists. Forgets every remembered check of the user."""
         digest = None if password is None else self._hasher.hash(check_password(password))
         stored = self._passwords.set_password_hash(user.id, digest)
+        if self._kosync_keys is not None:
+            key = None if password is None else self._hasher.hash(kosync_key(password))
+            self._kosync_keys.set_password_hash(user.id, key)
         self.forget(user.id)
         return stored
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 
 from bagboard.domain.model import Role
+from bagboard.ports.kosync_keys import KosyncKeyStore
 from bagboard.ports.password_store import PasswordStore
 from bagboard.ports.user_store import UserStore
 
-__all__ = ["MemoryPasswordStore"]
+__all__ = ["MemoryKosyncKeys", "MemoryPasswordStore"]
 
 
 class MemoryPasswordStore(PasswordStore):
@@ -50,3 +51,7 @@ class MemoryPasswordStore(PasswordStore):
     def _drop(self, user_id: int) -> None:
         with self._lock:
             self._hashes.pop(user_id, None)
+
+
+class MemoryKosyncKeys(MemoryPasswordStore, KosyncKeyStore):
+    """KOReader key hashes (``ports.kosync_keys``), kept apart from the passwords."""
