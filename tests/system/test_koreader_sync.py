@@ -1,0 +1,361 @@
+"""KOReader's sync plugin against a real ``bagboard serve``: signing in, the reference
+server's answers, document ids (content and file name, aliases after a rewrite), documents
+bagboard does not have yet, and the server's clock.
+
+Every request is made as KOReader makes it (``koreader_support.KOReader``); document ids
+are computed here from the files' bytes. What crosses into the other protocols is in
+``test_koreader_sync_protocols.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.system.koreader_support import (
+    PASSWORD,
+    PUBLISHER,
+    Comic,
+    KOReader,
+    Served,
+    cbz,
+    expect_position,
+    iso,
+    koreader_filename_md5,
+    koreader_partial_md5,
+    koreader_percentage,
+    md5_key,
+    now,
+    served_collection,
+)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with served_collection(tmp_path_factory.mktemp("kosync")) as running:
+        yield running
+
+
+def error_code(answer: httpx.Response) -> int:
+    assert answer.headers["content-type"] == "application/json", answer.headers
+    body = answer.json()
+    assert isinstance(body.get("message"), str) and body["message"], body
+    return int(body["code"])
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def test_the_document_id_here_is_koreaders(tmp_path: Path) -> None:
+    """The test's own partial MD5 matches the worked examples of KOReader's loop."""
+    vectors = {
+        800: "20e127c7581a467b5d3add57bd12342f",
+        1024: "9ee0a0e0c0bc0f1ff29d663d1fdf0743",
+        5000: "e77dcca7f22a949ae8492c260ca19f32",
+        3_000_000: "da96d9df9e3ed2a4e922f3641ba40600",
+    }
+    for size, digest in vectors.items():
+        path = tmp_path / f"{size}.bin"
+        path.write_bytes(bytes(k % 251 for k in range(size)))
+        assert koreader_partial_md5(path) == digest, size
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    assert koreader_partial_md5(empty) == hashlib.md5(b"").hexdigest()
+    assert koreader_filename_md5(Path("/x/Saga 001 (2012).cbz")) == (
+        "8d17d0bc645d8cd63e09e66fecca73ca"
+    )
+    assert md5_key("secret") == "5ebe2294ecd0e0f08eab7690d2a6ee69"
+
+
+def test_a_user_name_and_the_md5_of_the_web_password_sign_in(served: Served) -> None:
+    answer = served.koreader().authorize()
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {"authorized": "OK"}
+
+
+def test_a_device_token_in_the_user_name_field_signs_in_with_any_password(
+    served: Served,
+) -> None:
+    for key in ("anything", md5_key("whatever")):
+        client = served.koreader_by_token()
+        client.key = key
+        answer = client.authorize()
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"authorized": "OK"}
+
+
+@pytest.mark.parametrize(
+    ("user", "key"),
+    [
+        ("guard", md5_key(PASSWORD + "!")),  # a wrong password
+        ("guard", PASSWORD),  # the password itself, not its MD5
+        ("nobody", md5_key(PASSWORD)),  # no such user
+        ("revoked", "anything"),  # a revoked token in the user field
+    ],
+    ids=["wrong-key", "plain-password", "unknown-user", "revoked-token"],
+)
+def test_wrong_credentials_are_401_with_code_2001(served: Served, user: str, key: str) -> None:
+    name = served.revoked_token if user == "revoked" else user
+    client = KOReader(served.kosync, name, key)
+    answers = [client.authorize(), client.push("0" * 32, 1, 2)]
+    if user != "guard":  # five failures for one name would lock it (the next test's subject)
+        answers.append(client.pull("0" * 32))
+    for answer in answers:
+        assert answer.status_code == 401, answer.text
+        assert error_code(answer) == 2001
+
+
+def test_failed_sign_ins_are_throttled(served: Served) -> None:
+    wrong = KOReader(served.kosync, "locked", md5_key("guess"))
+    for _ in range(5):
+        assert wrong.authorize().status_code == 401
+    right = served.koreader("locked")
+    answer = right.authorize()
+    assert answer.status_code in (401, 429), answer.text
+    assert answer.status_code != 200
+
+
+def test_registration_is_refused_with_402_and_code_2005(served: Served) -> None:
+    client = KOReader(served.kosync, "", "")
+    body = {"username": "newcomer", "password": md5_key("newcomer")}
+    answer = client.call("POST", "/users/create", body=body, signed=False)
+    assert answer.status_code == 402, answer.text
+    assert error_code(answer) == 2005
+    # Nobody was made: the name cannot sign in.
+    assert KOReader(served.kosync, "newcomer", md5_key("newcomer")).authorize().status_code == 401
+
+
+def test_healthcheck(served: Served) -> None:
+    answer = KOReader(served.kosync, "", "").call("GET", "/healthcheck", signed=False)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {"state": "OK"}
+
+
+# --- the reference server's answers -----------------------------------------------------------
+
+
+def test_an_unknown_document_is_200_with_an_empty_object(served: Served) -> None:
+    answer = served.koreader().pull(hashlib.md5(b"no such book").hexdigest())
+    assert answer.status_code == 200, answer.text
+    # Exactly this: several KOReader builds decode no other value.
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {}
+
+
+def test_a_push_answers_200_with_the_document_and_the_servers_time(served: Served) -> None:
+    comic = served.comic("stamped")
+    before = now()
+    answer = served.koreader().push(comic.document, 2, comic.pages)
+    after = now()
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    body = answer.json()
+    assert body["document"] == comic.document
+    assert isinstance(body["timestamp"], int) and before <= body["timestamp"] <= after + 1, body
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"document": None}, 2004),
+        ({"document": ""}, 2004),
+        ({"document": "a:b"}, 2004),
+        ({"percentage": "half"}, 2003),
+        ({"progress": None}, 2003),
+        ({"device": None}, 2003),
+    ],
+    ids=["no-document", "empty-document", "colon", "percentage-text", "no-progress", "no-device"],
+)
+def test_a_malformed_push_is_403_with_the_reference_code(
+    served: Served, change: dict[str, object], code: int
+) -> None:
+    client = served.koreader()
+    body = client.payload(served.comic("stamped").document, 1, 6)
+    for key, value in change.items():
+        if value is None:
+            del body[key]
+        else:
+            body[key] = value
+    answer = client.call("PUT", "/syncs/progress", body=body)
+    assert answer.status_code == 403, answer.text
+    assert error_code(answer) == code
+
+
+def test_an_unknown_route_is_a_404_in_the_error_envelope(served: Served) -> None:
+    answer = served.koreader().call("GET", "/syncs/nothing-here")
+    assert answer.status_code == 404, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    assert {"code", "message"} <= set(answer.json())
+
+
+def test_a_doubled_slash_from_a_trailing_slash_in_the_address_works(served: Served) -> None:
+    comic = served.comic("slashes")
+    # The user typed "http://host:8000/koreader/": KOReader appends "/users/auth".
+    client = served.koreader()
+    client.server = served.kosync + "/"
+    assert client.authorize().status_code == 200
+    assert client.push(comic.document, 4, comic.pages).status_code == 200
+    expect_position(client.pulled(comic.document), comic.document, 4, comic.pages)
+    assert served.api_position(comic)["page_number"] == 4
+
+
+def test_no_accept_header_is_served_too(served: Served) -> None:
+    comic = served.comic("no-accept")
+    client = served.koreader()
+    assert client.authorize(accept=False).status_code == 200
+    assert client.push(comic.document, 3, comic.pages, accept=False).status_code == 200
+    answer = client.pull(comic.document, accept=False)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    expect_position(answer.json(), comic.document, 3, comic.pages)
+
+
+def test_progress_sent_as_a_number_is_read_as_the_page(served: Served) -> None:
+    comic = served.comic("numeric")
+    client = served.koreader()
+    body = client.payload(comic.document, 5, comic.pages) | {"progress": 5}
+    assert client.call("PUT", "/syncs/progress", body=body).status_code == 200
+    assert served.api_position(comic)["page_number"] == 5
+    expect_position(client.pulled(comic.document), comic.document, 5, comic.pages)
+
+
+# --- document ids -----------------------------------------------------------------------------
+
+
+def test_filename_matching_finds_the_comic_by_its_name(served: Served) -> None:
+    comic = served.comic("named")
+    by_name = koreader_filename_md5(comic.path)
+    client = served.koreader()
+    assert client.push(by_name, 3, comic.pages).status_code == 200
+    assert served.api_position(comic)["page_number"] == 3
+    expect_position(client.pulled(by_name), by_name, 3, comic.pages)
+    # The same comic under binary matching: one position.
+    expect_position(client.pulled(comic.document), comic.document, 3, comic.pages)
+
+
+def test_a_rewritten_file_still_answers_to_its_old_digest(served: Served) -> None:
+    comic = served.comic("rewritten")
+    old = comic.document
+    client = served.koreader()
+    assert client.push(old, 4, comic.pages).status_code == 200
+
+    # A tagger rewrites the ComicInfo: a new file replaces the old one.
+    scratch = comic.path.with_name(".rewrite.tmp")
+    cbz(scratch, comic.pages, title="rewritten, now with a much longer title")
+    os.replace(scratch, comic.path)
+    new = koreader_partial_md5(comic.path)
+    assert new != old
+    served.scan()
+
+    # KOReader keeps the digest it computed at the first opening.
+    expect_position(client.pulled(old), old, 4, comic.pages)
+    assert client.push(old, 6, comic.pages).status_code == 200
+    assert served.api_position(comic)["page_number"] == 6
+    # A device opening the new file for the first time sees the same position.
+    expect_position(client.pulled(new), new, 6, comic.pages)
+
+
+def test_an_unknown_document_is_kept_and_attached_when_the_comic_appears(
+    served: Served,
+) -> None:
+    outside = served.comic("later")
+    document = outside.document
+    client = served.koreader()
+    before = now()
+    answer = client.push(document, 5, outside.pages)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["document"] == document
+    body = client.pulled(document)
+    expect_position(body, document, 5, outside.pages, since=before)
+    assert (body["device"], body["device_id"]) == (client.device, client.device_id)
+
+    # The same file is copied into the library and scanned.
+    target = served.collection.root / PUBLISHER / "Later" / outside.path.name
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(outside.path, target)
+    served.scan()
+    arrived = Comic(target, outside.pages)
+    position = served.api_position(arrived)
+    assert position is not None and position["page_number"] == 5, position
+    listed = served.listed(arrived)
+    assert (listed["has_progress"], listed["last_page"]) == (True, 5)
+    expect_position(client.pulled(document), document, 5, outside.pages)
+
+
+def test_a_reflowable_books_position_is_kept_as_sent(served: Served) -> None:
+    """KOReader syncs its EPUBs to the same server: bagboard has no such book, and answers
+    with exactly what was stored."""
+    document = hashlib.md5(b"an EPUB bagboard does not serve").hexdigest()
+    client = served.koreader()
+    body = {
+        "document": document,
+        "progress": "/body/DocFragment[12]/body/div/p[3]/text().42",
+        "percentage": 0.4242,
+        "device": client.device,
+        "device_id": client.device_id,
+    }
+    assert client.call("PUT", "/syncs/progress", body=body).status_code == 200
+    pulled = client.pulled(document)
+    assert {key: pulled.get(key) for key in body} == body
+    assert isinstance(pulled["timestamp"], int)
+
+
+def test_another_users_positions_are_their_own(served: Served) -> None:
+    comic = served.comic("others")
+    assert served.koreader().push(comic.document, 2, comic.pages).status_code == 200
+    other = served.koreader("other", "tr0ub4dor&3")
+    assert other.pulled(comic.document) == {}
+    assert other.push(comic.document, 3, comic.pages).status_code == 200
+    assert served.api_position(comic)["page_number"] == 2
+    expect_position(served.koreader().pulled(comic.document), comic.document, 2, comic.pages)
+
+
+# --- the server's clock -----------------------------------------------------------------------
+
+
+def test_a_client_clock_ahead_never_reaches_koreader(served: Served) -> None:
+    comic = served.comic("ahead")
+    before = now()
+    body = {"path": str(comic.path), "page_number": 4, "updated_at": before + 3600}
+    with served.api() as api:
+        assert api.put("/api/v1/progress", json=body).status_code == 200
+    expect_position(served.koreader().pulled(comic.document), comic.document, 4, comic.pages,
+                    since=before)  # fmt: skip
+
+
+def test_a_client_clock_behind_never_reaches_koreader(served: Served) -> None:
+    comic = served.comic("behind")
+    before = now()
+    body = {"position": 6, "modified": iso(before - 86400), "device": {"id": "urn:x:tablet"}}
+    with served.api() as api:
+        answer = api.put(f"/opds/v2.0/issue/{served.comic_id(comic)}/progression", json=body)
+    assert answer.status_code == 200, answer.text
+    expect_position(served.koreader().pulled(comic.document), comic.document, 6, comic.pages,
+                    since=before)  # fmt: skip
+
+
+def test_a_phone_a_little_behind_may_write_after_koreader(served: Served) -> None:
+    """KOReader's writes are stamped by the server; a phone whose clock lags by seconds still
+    writes after one, one that replays a position from ten minutes ago does not."""
+    comic = served.comic("tolerance")
+    assert served.koreader().push(comic.document, 3, comic.pages).status_code == 200
+    with served.api() as api:
+        stale = {"path": str(comic.path), "page_number": 9, "updated_at": now() - 600}
+        answer = api.put("/api/v1/progress", json=stale)
+        assert answer.status_code == 409, answer.text
+        assert served.api_position(comic)["page_number"] == 3
+        lagging = {"path": str(comic.path), "page_number": 5, "updated_at": now() - 30}
+        answer = api.put("/api/v1/progress", json=lagging)
+        assert answer.status_code == 200, answer.text
+    assert served.api_position(comic)["page_number"] == 5
+    pulled = served.koreader().pulled(comic.document)
+    assert pulled["progress"] == "5"
+    assert pulled["percentage"] == koreader_percentage(5, comic.pages)
