@@ -35,7 +35,7 @@ from typing import Any, Final
 import httpx
 from PIL import Image
 
-from tests.archive_factory import comicinfo_xml, write_cbt, write_cbz
+from tests.archive_factory import comicinfo_xml, write_cb7, write_cbt, write_cbz
 from tests.system.conftest import bagboard, serving
 
 KOSYNC_ACCEPT: Final = "application/vnd.koreader.v1+json"
@@ -213,6 +213,10 @@ class Comic:
         return self.path.parent.name
 
     @property
+    def publisher(self) -> str:
+        return self.path.parent.parent.name
+
+    @property
     def document(self) -> str:
         return koreader_partial_md5(self.path)
 
@@ -239,6 +243,8 @@ SIMPLE: Final = {
     "others": 4,  # another user's positions are their own
     "numeric": 6,  # progress sent as a number, by clients before 2022
     "stamped": 6,
+    "idle": 6,  # a write that changes nothing
+    "unseen": 5,  # outside the library "kid" is limited to
     "cbt": 7,
 }
 
@@ -246,6 +252,7 @@ SIMPLE: Final = {
 @dataclass(frozen=True)
 class Collection:
     root: Path
+    private: Path
     outside: Path
     comics: dict[str, Comic]
 
@@ -257,13 +264,29 @@ def write_collection(base: Path) -> Collection:
     for name, pages in SIMPLE.items():
         path = folder / name.title() / f"{name.title()} 001.cbz"
         if name == "cbt":
+            pages_only = {f"p{n:03}.jpg": jpeg(n) for n in range(1, pages + 1)}
+            cbt(path.with_suffix(".cbt"), pages_only, title=name)
             path = path.with_suffix(".cbt")
-            members = {f"p{n:03}.jpg": jpeg(n) for n in range(1, pages + 1)}
-            cbt(path, members, title=name)
         else:
             cbz(path, pages, title=name)
         comics[name] = Comic(path, pages)
-    # A RAR made by rar itself (stored): page01.jpg..page03.jpg and a ComicInfo.
+    comics |= _odd_archives(folder)
+    comics |= _copies_and_namesakes(folder)
+    # Another library, which the user "kid" is limited to.
+    private = (base / "private").resolve()
+    path = cbz(private / "Hidden House" / "Private" / "Private 001.cbz", 5, title="private")
+    comics["private"] = Comic(path, 5)
+    # Not in a library yet: KOReader reads it first, then it is copied in.
+    outside = (base / "device").resolve()
+    path = cbz(outside / "Later 001.cbz", 11, title="later")
+    comics["later"] = Comic(path, 11)
+    return Collection(root, private, outside, comics)
+
+
+def _odd_archives(folder: Path) -> dict[str, Comic]:
+    """A real RAR, archives whose page lists MuPDF reads otherwise, and a CB7."""
+    comics: dict[str, Comic] = {}
+    # Made by rar itself (stored): page01.jpg..page03.jpg and a ComicInfo.
     rar = folder / "Rar" / "Rar 001.cbr"
     rar.parent.mkdir(parents=True)
     shutil.copyfile(CBR_FIXTURE, rar)
@@ -281,16 +304,34 @@ def write_collection(base: Path) -> Collection:
     path = cbt(folder / "Bsdtar" / "Bsdtar 001.cbt", members, title="bsdtar")
     comics["bsdtar"] = Comic(path, 6)
     # A WebP page, which bagboard shows and MuPDF does not.
-    members = {"p001.jpg": jpeg(1), "p002.webp": webp(2), "p003.jpg": jpeg(3), "p004.jpg": jpeg(4)}
+    pages = {"p001.jpg": jpeg(1), "p002.webp": webp(2), "p003.jpg": jpeg(3), "p004.jpg": jpeg(4)}
     path = folder / "Webby" / "Webby 001.cbz"
     path.parent.mkdir(parents=True)
-    write_cbz(path, {"ComicInfo.xml": info("webby"), **members}, compression=zipfile.ZIP_STORED)
+    write_cbz(path, {"ComicInfo.xml": info("webby"), **pages}, compression=zipfile.ZIP_STORED)
     comics["webby"] = Comic(path, 4)
-    # Not in the library yet: KOReader reads it first, then it is copied in.
-    outside = (base / "device").resolve()
-    path = cbz(outside / "Later 001.cbz", 11, title="later")
-    comics["later"] = Comic(path, 11)
-    return Collection(root, outside, comics)
+    # KOReader does not read a CB7 by page.
+    path = folder / "Seven" / "Seven 001.cb7"
+    path.parent.mkdir(parents=True)
+    seven = {"ComicInfo.xml": info("seven")} | {f"p{n:03}.jpg": jpeg(n) for n in range(1, 6)}
+    write_cb7(path, seven)
+    comics["cb7"] = Comic(path, 5)
+    return comics
+
+
+def _copies_and_namesakes(folder: Path) -> dict[str, Comic]:
+    """One file in two folders under two names; two different files of one name."""
+    twin = cbz(folder / "Twin A" / "Twin A 001.cbz", 8, title="twin")
+    copy = folder / "Twin B" / "Twin B 001.cbz"
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(twin, copy)
+    first = cbz(folder / "Same One" / "Same 001.cbz", 4, title="same, the first")
+    second = cbz(folder / "Same Two" / "Same 001.cbz", 5, title="same, the second")
+    return {
+        "twin-a": Comic(twin, 8),
+        "twin-b": Comic(copy, 8),
+        "same-1": Comic(first, 4),
+        "same-2": Comic(second, 5),
+    }
 
 
 # --- the server and the other protocols ---------------------------------------------------
@@ -302,14 +343,17 @@ class Served:
     ``PASSWORD``, an API token (``api_token``, for /api/v1, OPDS and Komga) and a token
     named for a KOReader (``kobo_token``); ``other`` has ``OTHER_PASSWORD``; ``guard`` has
     ``PASSWORD`` and is the one wrong keys are tried against, ``locked`` the one the sign-in
-    throttle is tried on; ``revoked_token`` was the reader's."""
+    throttle is tried on, ``changer`` the one whose password changes; ``revoked_token`` was
+    the reader's. ``kid`` (``PASSWORD``, ``kid_token``) sees only the private library."""
 
     base: str
     data_dir: Path
+    log: Path
     collection: Collection
     api_token: str
     kobo_token: str
     revoked_token: str
+    kid_token: str
 
     @property
     def kosync(self) -> str:
@@ -326,10 +370,10 @@ class Served:
         """A KOReader signed in Komga's way: a device token as the user name, any password."""
         return KOReader(self.kosync, self.kobo_token, "anything", **more)
 
-    def api(self) -> httpx.Client:
+    def api(self, token: str | None = None) -> httpx.Client:
         return httpx.Client(
             base_url=self.base,
-            headers={"Authorization": f"Bearer {self.api_token}"},
+            headers={"Authorization": f"Bearer {token or self.api_token}"},
             timeout=30,
         )
 
@@ -339,7 +383,7 @@ class Served:
 
     def listed(self, comic: Comic) -> dict[str, Any]:
         """The comic as ``/api/v1/library/issues`` lists it (filesystem mode)."""
-        params = {"mode": "filesystem", "publisher": PUBLISHER, "series": comic.series}
+        params = {"mode": "filesystem", "publisher": comic.publisher, "series": comic.series}
         with self.api() as api:
             answer = api.get("/api/v1/library/issues", params=params)
         assert answer.status_code == 200, answer.text
@@ -350,8 +394,8 @@ class Served:
     def comic_id(self, comic: Comic) -> int:
         return int(self.listed(comic)["id"])
 
-    def api_position(self, comic: Comic) -> Any:
-        with self.api() as api:
+    def api_position(self, comic: Comic, token: str | None = None) -> Any:
+        with self.api(token) as api:
             answer = api.get("/api/v1/progress", params={"path": str(comic.path)})
         assert answer.status_code == 200, answer.text
         return answer.json()
@@ -444,20 +488,24 @@ def token(user: str, name: str, data_dir: Path) -> tuple[str, int]:
 def served_collection(base: Path) -> Iterator[Served]:
     collection = write_collection(base)
     data = base / "data"
-    bagboard("scan", "--library", str(collection.root), "--workers", "0", data_dir=data)
-    for user in ("reader", "other", "guard", "locked"):
+    bagboard("scan", "--library", str(collection.root), "--library", str(collection.private),
+             "--workers", "0", data_dir=data)  # fmt: skip
+    for user in ("reader", "other", "guard", "locked", "changer"):
         bagboard("user", "add", user, data_dir=data)
-    set_password("reader", PASSWORD, data)
+    bagboard("user", "add", "kid", "--library", str(collection.private), data_dir=data)
+    for user in ("reader", "guard", "locked", "changer", "kid"):
+        set_password(user, PASSWORD, data)
     set_password("other", OTHER_PASSWORD, data)
-    set_password("guard", PASSWORD, data)
-    set_password("locked", PASSWORD, data)
     api_token, _ = token("reader", "phone", data)
     kobo_token, _ = token("reader", "KOReader on Kobo", data)
     revoked_token, revoked_id = token("reader", "old e-reader", data)
     bagboard("token", "revoke", str(revoked_id), data_dir=data)
-    with serving("--no-watch", data_dir=data, log=base / "serve.log",
+    kid_token, _ = token("kid", "tablet", data)
+    log = base / "serve.log"
+    with serving("--no-watch", data_dir=data, log=log,
                  headers={"Authorization": f"Bearer {api_token}"}) as address:  # fmt: skip
-        yield Served(address, data, collection, api_token, kobo_token, revoked_token)
+        yield Served(address, data, log, collection, api_token, kobo_token, revoked_token,
+                     kid_token)  # fmt: skip
 
 
 def iso(moment: int) -> str:

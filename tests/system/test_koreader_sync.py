@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from tests.system.koreader_support import (
+    OTHER_PASSWORD,
     PASSWORD,
     PUBLISHER,
     Comic,
@@ -33,6 +35,7 @@ from tests.system.koreader_support import (
     md5_key,
     now,
     served_collection,
+    set_password,
 )
 
 
@@ -137,6 +140,21 @@ def test_healthcheck(served: Served) -> None:
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/json"
     assert answer.json() == {"state": "OK"}
+
+
+def test_the_start_up_lines_give_the_sync_address(served: Served) -> None:
+    assert f"{served.base}/koreader (custom sync server)" in served.log.read_text()
+
+
+def test_a_changed_password_changes_the_key(served: Served) -> None:
+    old, new = served.koreader("changer"), served.koreader("changer", "a new one")
+    assert old.authorize().status_code == 200
+    set_password("changer", "a new one", served.data_dir)
+    assert new.authorize().status_code == 200
+    time.sleep(2.5)  # a server re-reads a remembered key's hash every two seconds
+    answer = old.authorize()
+    assert answer.status_code == 401, answer.text
+    assert error_code(answer) == 2001
 
 
 # --- the reference server's answers -----------------------------------------------------------
@@ -311,11 +329,68 @@ def test_a_reflowable_books_position_is_kept_as_sent(served: Served) -> None:
 def test_another_users_positions_are_their_own(served: Served) -> None:
     comic = served.comic("others")
     assert served.koreader().push(comic.document, 2, comic.pages).status_code == 200
-    other = served.koreader("other", "tr0ub4dor&3")
+    other = served.koreader("other", OTHER_PASSWORD)
     assert other.pulled(comic.document) == {}
     assert other.push(comic.document, 3, comic.pages).status_code == 200
     assert served.api_position(comic)["page_number"] == 2
     expect_position(served.koreader().pulled(comic.document), comic.document, 2, comic.pages)
+
+
+def test_byte_identical_copies_both_take_the_write(served: Served) -> None:
+    first, second = served.comic("twin-a"), served.comic("twin-b")
+    assert first.document == second.document
+    client = served.koreader()
+    assert client.push(first.document, 4, first.pages).status_code == 200
+    assert served.api_position(first)["page_number"] == 4
+    assert served.api_position(second)["page_number"] == 4
+    expect_position(client.pulled(first.document), first.document, 4, first.pages)
+
+
+def test_one_file_name_in_two_folders_names_neither(served: Served) -> None:
+    first, second = served.comic("same-1"), served.comic("same-2")
+    by_name = koreader_filename_md5(first.path)
+    assert by_name == koreader_filename_md5(second.path)
+    client = served.koreader()
+    assert client.push(by_name, 3, 4).status_code == 200
+    assert served.api_position(first) is None
+    assert served.api_position(second) is None
+    # Kept as sent, like any unmatched document.
+    expect_position(client.pulled(by_name), by_name, 3, 4)
+    # By content each is found.
+    assert client.push(second.document, 2, second.pages).status_code == 200
+    assert served.api_position(second)["page_number"] == 2
+
+
+def test_a_cb7_is_not_synced_by_page(served: Served) -> None:
+    comic = served.comic("cb7")
+    client = served.koreader()
+    assert client.push(comic.document, 2, comic.pages).status_code == 200
+    assert served.api_position(comic) is None
+    assert client.pulled(comic.document)["progress"] == "2"
+
+
+def test_a_user_limited_to_a_library_reaches_nothing_outside_it(served: Served) -> None:
+    unseen, private = served.comic("unseen"), served.comic("private")
+    kid = served.koreader("kid")
+    assert kid.push(unseen.document, 2, unseen.pages).status_code == 200
+    assert served.api_position(unseen) is None
+    assert served.koreader().pulled(unseen.document) == {}
+    assert served.api_position(unseen, served.kid_token) is None
+    assert kid.push(private.document, 3, private.pages).status_code == 200
+    assert served.api_position(private, served.kid_token)["page_number"] == 3
+
+
+def test_a_write_that_changes_nothing_keeps_the_time(served: Served) -> None:
+    comic = served.comic("idle")
+    client = served.koreader()
+    assert client.push(comic.document, 3, comic.pages).status_code == 200
+    first = client.pulled(comic.document)["timestamp"]
+    time.sleep(1.2)
+    assert client.push(comic.document, 3, comic.pages).status_code == 200
+    assert client.pulled(comic.document)["timestamp"] == first
+    with served.api() as api:
+        feed = api.get("/api/v1/progress/since", params={"ts": first + 1}).json()
+    assert str(comic.path) not in [item["comic_path"] for item in feed["items"]], feed
 
 
 # --- the server's clock -----------------------------------------------------------------------
