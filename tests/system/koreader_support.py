@@ -8,8 +8,9 @@ the page as a string and KOReader's own percentage rounding. Document ids are co
 from the file bytes with KOReader's loop, independently of bagboard's implementation.
 
 ``served_collection`` builds real archives (each one's bytes unique, so no two comics share
-a partial MD5), indexes them with ``bagboard scan``, makes users, a password and tokens with
-the ``bagboard`` command, and starts ``bagboard serve``.
+a partial MD5 unless meant to), indexes them with ``bagboard scan``, makes users, passwords
+and tokens with the ``bagboard`` command, and starts ``bagboard serve``, on SQLite or on a
+scratch PostgreSQL database (``tests.browse_support.BACKENDS``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import httpx
 from PIL import Image
 
 from tests.archive_factory import comicinfo_xml, write_cb7, write_cbt, write_cbz
+from tests.browse_support import database_url
 from tests.system.conftest import bagboard, serving
 
 KOSYNC_ACCEPT: Final = "application/vnd.koreader.v1+json"
@@ -347,7 +349,7 @@ class Served:
     the reader's. ``kid`` (``PASSWORD``, ``kid_token``) sees only the private library."""
 
     base: str
-    data_dir: Path
+    storage: Storage
     log: Path
     collection: Collection
     api_token: str
@@ -378,8 +380,7 @@ class Served:
         )
 
     def scan(self) -> None:
-        bagboard("scan", "--library", str(self.collection.root), "--workers", "0",
-                 data_dir=self.data_dir)  # fmt: skip
+        self.storage.run("scan", "--library", str(self.collection.root), "--workers", "0")
 
     def listed(self, comic: Comic) -> dict[str, Any]:
         """The comic as ``/api/v1/library/issues`` lists it (filesystem mode)."""
@@ -464,48 +465,57 @@ class WebSession:
                                 follow_redirects=False)  # fmt: skip
 
 
-def set_password(name: str, password: str, data_dir: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bagboard.cli", "user", "password", name, "--data-dir",
-         str(data_dir)],
-        input=password + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+@dataclass(frozen=True)
+class Storage:
+    """Where a server and the ``bagboard`` commands beside it keep their data."""
 
+    data_dir: Path
+    url: str
 
-def token(user: str, name: str, data_dir: Path) -> tuple[str, int]:
-    """A new token's secret and id."""
-    made = bagboard("token", "create", "--user", user, "--name", name, data_dir=data_dir)
-    found = re.search(r"token (\d+) ", made.stderr)
-    assert found, made.stderr
-    return made.stdout.strip(), int(found.group(1))
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return bagboard(*args, "--database-url", self.url, data_dir=self.data_dir)
+
+    def set_password(self, name: str, password: str) -> None:
+        command = [sys.executable, "-m", "bagboard.cli", "user", "password", name]
+        command += ["--data-dir", str(self.data_dir), "--database-url", self.url]
+        done = subprocess.run(
+            command, input=password + "\n", capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+
+    def token(self, user: str, name: str) -> tuple[str, int]:
+        """A new token's secret and id."""
+        made = self.run("token", "create", "--user", user, "--name", name)
+        found = re.search(r"token (\d+) ", made.stderr)
+        assert found, made.stderr
+        return made.stdout.strip(), int(found.group(1))
 
 
 @contextmanager
-def served_collection(base: Path) -> Iterator[Served]:
+def served_collection(base: Path, backend: str) -> Iterator[Served]:
+    """The collection, its users and tokens, served from a fresh ``backend`` database."""
     collection = write_collection(base)
-    data = base / "data"
-    bagboard("scan", "--library", str(collection.root), "--library", str(collection.private),
-             "--workers", "0", data_dir=data)  # fmt: skip
-    for user in ("reader", "other", "guard", "locked", "changer"):
-        bagboard("user", "add", user, data_dir=data)
-    bagboard("user", "add", "kid", "--library", str(collection.private), data_dir=data)
-    for user in ("reader", "guard", "locked", "changer", "kid"):
-        set_password(user, PASSWORD, data)
-    set_password("other", OTHER_PASSWORD, data)
-    api_token, _ = token("reader", "phone", data)
-    kobo_token, _ = token("reader", "KOReader on Kobo", data)
-    revoked_token, revoked_id = token("reader", "old e-reader", data)
-    bagboard("token", "revoke", str(revoked_id), data_dir=data)
-    kid_token, _ = token("kid", "tablet", data)
-    log = base / "serve.log"
-    with serving("--no-watch", data_dir=data, log=log,
-                 headers={"Authorization": f"Bearer {api_token}"}) as address:  # fmt: skip
-        yield Served(address, data, log, collection, api_token, kobo_token, revoked_token,
-                     kid_token)  # fmt: skip
+    with database_url(backend, base) as url:
+        storage = Storage(base / "data", url)
+        storage.run("scan", "--library", str(collection.root), "--library",
+                    str(collection.private), "--workers", "0")  # fmt: skip
+        for user in ("reader", "other", "guard", "locked", "changer"):
+            storage.run("user", "add", user)
+        storage.run("user", "add", "kid", "--library", str(collection.private))
+        for user in ("reader", "guard", "locked", "changer", "kid"):
+            storage.set_password(user, PASSWORD)
+        storage.set_password("other", OTHER_PASSWORD)
+        api_token, _ = storage.token("reader", "phone")
+        kobo_token, _ = storage.token("reader", "KOReader on Kobo")
+        revoked_token, revoked_id = storage.token("reader", "old e-reader")
+        storage.run("token", "revoke", str(revoked_id))
+        kid_token, _ = storage.token("kid", "tablet")
+        log = base / "serve.log"
+        ready = {"Authorization": f"Bearer {api_token}"}
+        with serving("--no-watch", "--database-url", url, data_dir=storage.data_dir, log=log,
+                     headers=ready) as address:  # fmt: skip
+            yield Served(address, storage, log, collection, api_token, kobo_token,
+                         revoked_token, kid_token)  # fmt: skip
 
 
 def iso(moment: int) -> str:

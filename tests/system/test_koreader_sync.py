@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browse_support import BACKENDS
 from tests.system.koreader_support import (
     OTHER_PASSWORD,
     PASSWORD,
@@ -35,13 +36,14 @@ from tests.system.koreader_support import (
     md5_key,
     now,
     served_collection,
-    set_password,
 )
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_collection(tmp_path_factory.mktemp("kosync")) as running:
+@pytest.fixture(scope="module", params=BACKENDS)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    with served_collection(tmp_path_factory.mktemp("kosync"), request.param) as running:
         yield running
 
 
@@ -149,7 +151,7 @@ def test_the_start_up_lines_give_the_sync_address(served: Served) -> None:
 def test_a_changed_password_changes_the_key(served: Served) -> None:
     old, new = served.koreader("changer"), served.koreader("changer", "a new one")
     assert old.authorize().status_code == 200
-    set_password("changer", "a new one", served.data_dir)
+    served.storage.set_password("changer", "a new one")
     assert new.authorize().status_code == 200
     time.sleep(2.5)  # a server re-reads a remembered key's hash every two seconds
     answer = old.authorize()

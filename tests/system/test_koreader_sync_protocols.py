@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.browse_support import BACKENDS
 from tests.system.koreader_support import (
     Comic,
     Served,
@@ -23,9 +24,11 @@ from tests.system.koreader_support import (
 )
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_collection(tmp_path_factory.mktemp("kosync-protocols")) as running:
+@pytest.fixture(scope="module", params=BACKENDS)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    with served_collection(tmp_path_factory.mktemp("kosync-protocols"), request.param) as running:
         yield running
 
 
