@@ -246,6 +246,7 @@ SIMPLE: Final = {
     "numeric": 6,  # progress sent as a number, by clients before 2022
     "stamped": 6,
     "idle": 6,  # a write that changes nothing
+    "moved": 8,  # renamed into another folder
     "unseen": 5,  # outside the library "kid" is limited to
     "cbt": 7,
 }

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.browse_support import BACKENDS
+from tests.system.conftest import bagboard, serving
 from tests.system.koreader_support import (
     OTHER_PASSWORD,
     PASSWORD,
@@ -283,6 +284,24 @@ def test_a_rewritten_file_still_answers_to_its_old_digest(served: Served) -> Non
     expect_position(client.pulled(new), new, 6, comic.pages)
 
 
+def test_a_renamed_file_keeps_its_content_id_and_position(served: Served) -> None:
+    comic = served.comic("moved")
+    document = comic.document
+    client = served.koreader()
+    assert client.push(document, 5, comic.pages).status_code == 200
+    target = served.collection.root / PUBLISHER / "Moved Here" / "Moved #1 (2020).cbz"
+    target.parent.mkdir()
+    os.rename(comic.path, target)
+    served.scan()
+    moved = Comic(target, comic.pages)
+    assert moved.document == document
+    assert served.api_position(moved)["page_number"] == 5
+    expect_position(client.pulled(document), document, 5, comic.pages)
+    # Under Filename matching the new name is the id now.
+    by_name = koreader_filename_md5(target)
+    expect_position(client.pulled(by_name), by_name, 5, comic.pages)
+
+
 def test_an_unknown_document_is_kept_and_attached_when_the_comic_appears(
     served: Served,
 ) -> None:
@@ -436,3 +455,36 @@ def test_a_phone_a_little_behind_may_write_after_koreader(served: Served) -> Non
     pulled = served.koreader().pulled(comic.document)
     assert pulled["progress"] == "5"
     assert pulled["percentage"] == koreader_percentage(5, comic.pages)
+
+
+def test_a_comic_the_running_server_finds_picks_up_its_waiting_position(
+    tmp_path: Path,
+) -> None:
+    """No ``bagboard scan`` by hand: the server watches its library, and a position KOReader
+    sent before the comic arrived is there once the server has indexed it."""
+    library = (tmp_path / "comics").resolve()
+    library.mkdir()
+    cbz(library / "Indie" / "Old" / "Old 001.cbz", 3, title="already there")
+    outside = cbz(tmp_path / "device" / "Arrival 001.cbz", 9, title="arrival")
+    data = tmp_path / "data"
+    bagboard("scan", "--library", str(library), "--workers", "0", data_dir=data)
+    bagboard("user", "add", "reader", data_dir=data)
+    secret = bagboard("token", "create", "--user", "reader", data_dir=data).stdout.strip()
+    with serving(data_dir=data, log=tmp_path / "serve.log",
+                 headers={"Authorization": f"Bearer {secret}"}) as base:  # fmt: skip
+        kobo = KOReader(base + "/koreader", secret, "anything")
+        document = koreader_partial_md5(outside)
+        assert kobo.push(document, 7, 9).status_code == 200
+        target = library / "Indie" / "Arrival" / outside.name
+        target.parent.mkdir()
+        shutil.copyfile(outside, target)
+        deadline = time.monotonic() + 30
+        position = None
+        while position is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+            answer = httpx.get(base + "/api/v1/progress", params={"path": str(target)},
+                               headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+            position = answer.json()
+        assert position is not None, "the waiting position never reached the comic"
+        assert position["page_number"] == 7
+        expect_position(kobo.pulled(document), document, 7, 9)
