@@ -312,6 +312,32 @@ def _odd_archives(folder: Path) -> dict[str, Comic]:
     path.parent.mkdir(parents=True)
     write_cbz(path, {"ComicInfo.xml": info("webby"), **pages}, compression=zipfile.ZIP_STORED)
     comics["webby"] = Comic(path, 4)
+    # Chapters in folders: MuPDF compares whole names (' ' sorts before '/'), bagboard folder
+    # by folder, so "Chapter 1 - Extra" comes first in KOReader and last here.
+    chapters = {
+        "Chapter 1/001.jpg": jpeg(1),
+        "Chapter 1/002.jpg": jpeg(2),
+        "Chapter 1 - Extra/001.jpg": jpeg(3),
+    }
+    path = folder / "Chapters" / "Chapters 001.cbz"
+    path.parent.mkdir(parents=True)
+    write_cbz(path, {"ComicInfo.xml": info("chapters"), **chapters},
+              compression=zipfile.ZIP_STORED)  # fmt: skip
+    comics["chapters"] = Comic(path, 3)
+    # A scanner's credits page: '_' sorts before letters here (case folded to lower case),
+    # after them in MuPDF (folded to upper case).
+    credits = {"p001.jpg": jpeg(1), "p002.jpg": jpeg(2), "_credits.jpg": jpeg(3)}
+    path = folder / "Credits" / "Credits 001.cbz"
+    path.parent.mkdir(parents=True)
+    write_cbz(path, {"ComicInfo.xml": info("credits"), **credits}, compression=zipfile.ZIP_STORED)
+    comics["credits"] = Comic(path, 3)
+    # A WebP last page: KOReader's last page is bagboard's second to last.
+    ending = {"p001.jpg": jpeg(1), "p002.jpg": jpeg(2), "p003.webp": webp(3)}
+    path = folder / "Webp Ending" / "Webp Ending 001.cbz"
+    path.parent.mkdir(parents=True)
+    write_cbz(path, {"ComicInfo.xml": info("webp ending"), **ending},
+              compression=zipfile.ZIP_STORED)  # fmt: skip
+    comics["webp-ending"] = Comic(path, 3)
     # KOReader does not read a CB7 by page.
     path = folder / "Seven" / "Seven 001.cb7"
     path.parent.mkdir(parents=True)

@@ -258,6 +258,65 @@ def test_a_webp_page_koreader_cannot_show_is_skipped(served: Served) -> None:
     assert body["percentage"] == 1.0
 
 
+def test_koreaders_last_real_page_of_a_zip_with_forks_marks_it_read(served: Served) -> None:
+    """In the Finder zip KOReader's pages 7-12 are resource forks: its page 6 is the end."""
+    comic = served.comic("finder")
+    kobo = served.koreader_by_token()
+    assert kobo.push(comic.document, 6, 12).status_code == 200
+    assert is_read(served, comic)
+
+
+def test_chapter_folders_in_another_order(served: Served) -> None:
+    """``Chapter 1/001.jpg 002.jpg``, ``Chapter 1 - Extra/001.jpg``: KOReader shows the extra
+    first, bagboard last."""
+    comic = served.comic("chapters")
+    kobo = served.koreader()
+    assert kobo.push(comic.document, 2, 3).status_code == 200
+    assert served.api_position(comic)["page_number"] == 1
+    api_put(served, comic, 3)
+    expect_position(kobo.pulled(comic.document), comic.document, 1, 3)
+    api_put(served, comic, 2)
+    expect_position(kobo.pulled(comic.document), comic.document, 3, 3)
+
+
+def test_koreader_at_its_first_page_does_not_mark_a_comic_read(served: Served) -> None:
+    """KOReader's page 1 of the chapters comic is bagboard's last image; a reader who has
+    just opened the comic in KOReader (at 33 %) has not finished it."""
+    comic = served.comic("chapters")
+    kobo = served.koreader()
+    assert kobo.push(comic.document, 1, 3).status_code == 200
+    assert served.api_position(comic)["page_number"] == 3
+    assert not is_read(served, comic)
+    assert kobo.push(comic.document, 3, 3).status_code == 200
+    assert is_read(served, comic)
+
+
+def test_a_credits_page_sorted_otherwise(served: Served) -> None:
+    """``p001.jpg p002.jpg _credits.jpg``: the credits lead here and close in KOReader."""
+    comic = served.comic("credits")
+    kobo = served.koreader()
+    assert kobo.push(comic.document, 1, 3).status_code == 200
+    assert served.api_position(comic)["page_number"] == 2
+    api_put(served, comic, 3)
+    body = kobo.pulled(comic.document)
+    expect_position(body, comic.document, 2, 3)
+    assert body["percentage"] == 0.6666
+    # KOReader's last page: finished, though it shows bagboard's first image.
+    assert kobo.push(comic.document, 3, 3).status_code == 200
+    assert is_read(served, comic)
+
+
+def test_koreaders_last_page_before_a_webp_ending_marks_it_read(served: Served) -> None:
+    """``p001.jpg p002.jpg p003.webp``: KOReader ends at page 2 of 2 (100 %)."""
+    comic = served.comic("webp-ending")
+    kobo = served.koreader()
+    assert kobo.push(comic.document, 2, 2).status_code == 200
+    assert is_read(served, comic)
+    body = kobo.pulled(comic.document)
+    expect_position(body, comic.document, 2, 2)
+    assert body["percentage"] == 1.0
+
+
 # --- formats ----------------------------------------------------------------------------------
 
 
