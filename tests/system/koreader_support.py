@@ -228,6 +228,7 @@ SIMPLE: Final = {
     "sixty": 60,  # KOReader's "56" on a sixty-page comic, read everywhere
     "to-api": 12,
     "to-opds": 12,
+    "to-pse": 12,
     "to-komga": 12,
     "to-web": 12,
     "finale": 5,  # KOReader's last page sets the read mark

@@ -1,8 +1,8 @@
 """One reading position across KOReader and every other protocol, over a real
 ``bagboard serve``: what KOReader pushes is what ``/api/v1``, OPDS 2, Komga and the web
-reader read, what they write is what KOReader pulls (the page as KOReader numbers it, its
-percentage, another device, a later time), read marks go both ways, and KOReader's page
-order is translated where MuPDF's differs from bagboard's.
+reader read, what they (and OPDS 1.2 page streams) write is what KOReader pulls (the page as
+KOReader numbers it, its percentage, another device, a later time), read marks go both ways,
+and KOReader's page order is translated where MuPDF's differs from bagboard's.
 """
 
 from __future__ import annotations
@@ -104,6 +104,14 @@ def write_opds(served: Served, comic: Comic, page: int) -> None:
     assert answer.status_code == 200, answer.text
 
 
+def write_pse(served: Served, comic: Comic, page: int) -> None:
+    """An OPDS 1.2 page-streaming reader fetching the page (``{pageNumber}`` counts from 0)."""
+    with served.api() as api:
+        answer = api.get(f"/opds/v1.2/issue/{served.comic_id(comic)}/pse/{page - 1}",
+                         params={"track": "1"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+
+
 def write_komga(served: Served, comic: Comic, page: int) -> None:
     with served.api() as api:
         answer = api.patch(f"/komga/api/v1/books/{served.comic_id(comic)}/read-progress",
@@ -120,6 +128,7 @@ def write_web(served: Served, comic: Comic, page: int) -> None:
 WRITERS: dict[str, Callable[[Served, Comic, int], None]] = {
     "api": write_api,
     "opds": write_opds,
+    "pse": write_pse,
     "komga": write_komga,
     "web": write_web,
 }
