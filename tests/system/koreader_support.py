@@ -369,12 +369,14 @@ def _copies_and_namesakes(folder: Path) -> dict[str, Comic]:
 
 @dataclass(frozen=True)
 class Served:
-    """A running ``bagboard serve`` over the collection. ``reader`` has the web password
-    ``PASSWORD``, an API token (``api_token``, for /api/v1, OPDS and Komga) and a token
-    named for a KOReader (``kobo_token``); ``other`` has ``OTHER_PASSWORD``; ``guard`` has
-    ``PASSWORD`` and is the one wrong keys are tried against, ``locked`` the one the sign-in
-    throttle is tried on, ``changer`` the one whose password changes; ``revoked_token`` was
-    the reader's. ``kid`` (``PASSWORD``, ``kid_token``) sees only the private library."""
+    """A running ``bagboard serve`` over the collection.
+
+    ``reader`` has the web password ``PASSWORD``, an API token (``api_token``, for /api/v1,
+    OPDS and Komga) and a token named for a KOReader (``kobo_token``); ``revoked_token`` was
+    the reader's. ``other`` has ``OTHER_PASSWORD``. ``guard``, ``locked``, ``changer`` and
+    ``upgraded`` have ``PASSWORD``: wrong keys are tried against the first, the sign-in
+    throttle on the second, the third's password changes, the fourth's predates KOReader
+    sync. ``kid`` (``PASSWORD``, ``kid_token``) sees only the private library."""
 
     base: str
     storage: Storage
@@ -527,10 +529,10 @@ def served_collection(base: Path, backend: str) -> Iterator[Served]:
         storage = Storage(base / "data", url)
         storage.run("scan", "--library", str(collection.root), "--library",
                     str(collection.private), "--workers", "0")  # fmt: skip
-        for user in ("reader", "other", "guard", "locked", "changer"):
+        for user in ("reader", "other", "guard", "locked", "changer", "upgraded"):
             storage.run("user", "add", user)
         storage.run("user", "add", "kid", "--library", str(collection.private))
-        for user in ("reader", "guard", "locked", "changer", "kid"):
+        for user in ("reader", "guard", "locked", "changer", "upgraded", "kid"):
             storage.set_password(user, PASSWORD)
         storage.set_password("other", OTHER_PASSWORD)
         api_token, _ = storage.token("reader", "phone")

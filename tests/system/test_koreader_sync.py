@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.browse_support import BACKENDS
 from tests.system.conftest import bagboard, serving
@@ -110,10 +111,10 @@ def test_a_device_token_in_the_user_name_field_signs_in_with_any_password(
 def test_wrong_credentials_are_401_with_code_2001(served: Served, user: str, key: str) -> None:
     name = served.revoked_token if user == "revoked" else user
     client = KOReader(served.kosync, name, key)
-    answers = [client.authorize(), client.push("0" * 32, 1, 2)]
-    if user != "guard":  # five failures for one name would lock it (the next test's subject)
-        answers.append(client.pull("0" * 32))
-    for answer in answers:
+    # Two calls each: five failures for one name would lock it (the next test's subject),
+    # twenty from one address all of them.
+    second = client.push("0" * 32, 1, 2) if user == "guard" else client.pull("0" * 32)
+    for answer in (client.authorize(), second):
         assert answer.status_code == 401, answer.text
         assert error_code(answer) == 2001
 
@@ -158,6 +159,23 @@ def test_a_changed_password_changes_the_key(served: Served) -> None:
     answer = old.authorize()
     assert answer.status_code == 401, answer.text
     assert error_code(answer) == 2001
+
+
+def test_a_password_set_before_kosync_existed_works_after_one_web_sign_in(
+    served: Served,
+) -> None:
+    """Its KOReader key hash is made the first time the password itself is seen."""
+    engine = create_engine(served.storage.url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("update users set kosync_key_hash = null where name = 'upgraded'"))
+    finally:
+        engine.dispose()
+    kobo = served.koreader("upgraded")
+    assert kobo.authorize().status_code == 401
+    with served.web("upgraded"):
+        pass
+    assert kobo.authorize().status_code == 200
 
 
 # --- the reference server's answers -----------------------------------------------------------
