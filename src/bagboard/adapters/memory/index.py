@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import NamedTuple
@@ -21,9 +21,10 @@ from bagboard.domain.catalog import (
     KnownFolder,
 )
 from bagboard.domain.errors import InvalidInput
+from bagboard.domain.kosync import name_md5
 from bagboard.ports.library_index import LibraryIndex
 
-__all__ = ["IndexContents", "MemoryLibraryIndex", "RemovedComic"]
+__all__ = ["DocumentIds", "IndexContents", "MemoryLibraryIndex", "RemovedComic"]
 
 
 class RemovedComic(NamedTuple):
@@ -31,6 +32,15 @@ class RemovedComic(NamedTuple):
     library_id: int
     path: str
     removed_at: datetime
+
+
+class DocumentIds(NamedTuple):
+    """KOReader's ids of one comic, as the SQL index keeps them in ``comics.kosync_md5``,
+    ``comics.name_md5`` and ``comic_document_aliases``: None before a scan filled them."""
+
+    content: str | None
+    name: str | None
+    aliases: frozenset[str] = frozenset()
 
 
 class IndexContents(NamedTuple):
@@ -47,6 +57,7 @@ class _State:
     folder_library: dict[str, int] = field(default_factory=dict)
     comics: dict[int, IndexedComic] = field(default_factory=dict)
     fingerprints: dict[int, str] = field(default_factory=dict)
+    documents: dict[int, DocumentIds] = field(default_factory=dict)
     comic_paths: dict[str, int] = field(default_factory=dict)
     written: dict[int, datetime] = field(default_factory=dict)  # a comic's last write time
     removed: list[RemovedComic] = field(default_factory=list)
@@ -61,6 +72,7 @@ class _State:
             folder_library=dict(self.folder_library),
             comics=dict(self.comics),
             fingerprints=dict(self.fingerprints),
+            documents=dict(self.documents),
             comic_paths=dict(self.comic_paths),
             written=dict(self.written),
             removed=list(self.removed),
@@ -117,6 +129,7 @@ class MemoryLibraryIndex(LibraryIndex):
                     mtime_ns=comic.mtime_ns,
                     fingerprint=state.fingerprints[comic.id],
                     error=comic.error,
+                    digested=state.documents[comic.id].content is not None,
                 )
                 for comic in state.comics.values()
                 if comic.library_id == library_id
@@ -152,6 +165,13 @@ class MemoryLibraryIndex(LibraryIndex):
             # Children first: a child's path is longer than its parent's.
             for path in sorted(set(changes.removed_folders), key=len, reverse=True):
                 _remove_folder(state, library_id, path)
+            for digest in changes.digests:
+                comic = state.comics.get(digest.comic_id)
+                if comic is not None and comic.library_id == library_id:
+                    ids = state.documents[comic.id]
+                    state.documents[comic.id] = ids._replace(
+                        content=digest.kosync_md5, name=name_md5(digest.path)
+                    )
             _note_writes(state, library_id, changes, at)
             self._state = state
 
@@ -161,6 +181,22 @@ class MemoryLibraryIndex(LibraryIndex):
         with self._lock:
             return self._state.written.get(comic_id)
 
+    def documents(self) -> Mapping[int, DocumentIds]:
+        """KOReader's ids of every comic, by comic id (a read-only view, as ``contents``)."""
+        with self._lock:
+            return MappingProxyType(self._state.documents)
+
+    def forget_documents(self, library_id: int) -> None:
+        """Drop KOReader's ids of the library's comics, as an index written before they were
+        stored holds them (the SQL columns NULL, no aliases)."""
+        with self._lock:
+            state = self._state.copy()
+            for comic in state.comics.values():
+                if comic.library_id == library_id:
+                    state.documents[comic.id] = DocumentIds(None, None)
+                    state.comics[comic.id] = replace(comic, kosync_pages=None)
+            self._state = state
+
     def forget_library(self, library_id: int) -> None:
         """Drop every folder and comic of the library (the SQL rows cascade with it)."""
         with self._lock:
@@ -169,6 +205,7 @@ class MemoryLibraryIndex(LibraryIndex):
                 del state.folders[path], state.folder_library[path]
             for comic in [c for c in state.comics.values() if c.library_id == library_id]:
                 del state.comics[comic.id], state.fingerprints[comic.id]
+                del state.documents[comic.id]
                 state.written.pop(comic.id, None)
                 if state.comic_paths.get(comic.path) == comic.id:
                     del state.comic_paths[comic.path]
@@ -212,6 +249,7 @@ def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: dateti
         error=entry.error,
         tagged=entry.tagged,
         sources=entry.sources,
+        kosync_pages=entry.kosync_pages,
     )
 
 
@@ -255,7 +293,21 @@ def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
         raise InvalidInput(f"another comic is indexed at {entry.path!r}")
     state.comics[comic.id] = comic
     state.fingerprints[comic.id] = entry.fingerprint
+    state.documents[comic.id] = _document_ids(state.documents.get(comic.id), entry)
     state.comic_paths[entry.path] = comic.id
+
+
+def _document_ids(known: DocumentIds | None, entry: ComicEntry) -> DocumentIds:
+    """A written comic's ids: its name's from its path; its content's as read, else as known,
+    the content id it had before kept as an alias when they differ."""
+    if known is None:
+        return DocumentIds(entry.kosync_md5, name_md5(entry.path))
+    content = entry.kosync_md5 or known.content
+    aliases = set(known.aliases)
+    if known.content is not None and content != known.content:
+        aliases.add(known.content)
+    aliases.discard(content or "")
+    return DocumentIds(content, name_md5(entry.path), frozenset(aliases))
 
 
 def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEntry) -> None:
@@ -274,6 +326,7 @@ def _remove_comic(state: _State, library_id: int, comic_id: int, at: datetime) -
         return  # already gone: removal is idempotent
     del state.comics[comic_id]
     del state.fingerprints[comic_id]
+    del state.documents[comic_id]
     state.written.pop(comic_id, None)
     if state.comic_paths.get(comic.path) == comic_id:
         del state.comic_paths[comic.path]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import posixpath
 import threading
 from dataclasses import dataclass, field
@@ -9,8 +10,10 @@ from enum import Enum
 
 from bagboard.domain.files import (
     ComicFile,
+    FileDigests,
     FileStat,
     FolderListing,
+    file_digests,
     fingerprint,
     fingerprint_sample,
     is_comic_name,
@@ -18,6 +21,7 @@ from bagboard.domain.files import (
     is_thumbnail_name,
     library_path,
 )
+from bagboard.domain.kosync import partial_md5
 from bagboard.ports.file_tree import FileTree
 
 __all__ = ["MemoryFileTree"]
@@ -160,7 +164,22 @@ class MemoryFileTree(FileTree):
                 return None
             return fingerprint(len(node.data), fingerprint_sample(node.data))
 
+    def digests(self, path: str) -> FileDigests | None:
+        data = self._content(path)
+        return None if data is None else file_digests(io.BytesIO(data), len(data))
+
+    def kosync_md5(self, path: str) -> str | None:
+        data = self._content(path)
+        return None if data is None else partial_md5(io.BytesIO(data))
+
     # --- internals -----------------------------------------------------------------------
+
+    def _content(self, path: str) -> bytes | None:
+        with self._lock:
+            node = self._lstat(path)
+            if node is None or node.kind is not _Kind.FILE or not node.readable:
+                return None
+            return node.data
 
     def _entry(self, real: str, path: str, root: str) -> ComicFile | str | bool:
         """A comic, a subfolder path, True for a folder thumbnail, False for anything else."""
