@@ -42,10 +42,11 @@ VECTORS = [
 
 def test_koreader_samples_from_offset_zero_then_at_powers_of_four_kib() -> None:
     kib = 1024
-    assert SAMPLE_OFFSETS == (
+    expected = (
         *(0, kib, 4 * kib, 16 * kib, 64 * kib, 256 * kib),
         *(kib**2, 4 * kib**2, 16 * kib**2, 64 * kib**2, 256 * kib**2, kib**3),
     )
+    assert expected == SAMPLE_OFFSETS
 
 
 @pytest.mark.parametrize(("size", "digest"), VECTORS)
