@@ -94,3 +94,13 @@ def test_filling_in_ids_touches_nothing_else(
     other = ComicDigest(comic_id, PATH, B)
     index.apply(library_id + 1, IndexChanges(digests=[other]), AT)
     assert ids(sql_engine, comic_id)[0] == A
+
+
+def test_the_snapshot_finds_comics_without_ids_through_the_partial_index(
+    sqlite_engine: Engine,
+) -> None:
+    # What keeps a rescan of a library whose comics all have ids from reading any row.
+    statement = "SELECT id FROM comics WHERE library_id = 1 AND kosync_md5 IS NULL"
+    with sqlite_engine.connect() as conn:
+        plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement))
+    assert "ix_comics_undigested" in plan, plan

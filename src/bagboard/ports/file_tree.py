@@ -39,8 +39,8 @@ class FileTree(Protocol):
         ...
 
     def fingerprint(self, path: str) -> str | None:
-        """The file's content fingerprint (``domain.files.fingerprint``); None when it cannot
-        be read."""
+        """The file's content fingerprint (``domain.files.fingerprint``), as ``digests`` has
+        it; None when it cannot be read."""
         ...
 
     def digests(self, path: str) -> FileDigests | None:

@@ -8,13 +8,11 @@ import stat
 from pathlib import Path
 
 from bagboard.domain.files import (
-    FINGERPRINT_EDGE_BYTES,
     ComicFile,
     FileDigests,
     FileStat,
     FolderListing,
     file_digests,
-    fingerprint,
     is_comic_name,
     is_ignored_name,
     is_thumbnail_name,
@@ -80,22 +78,8 @@ class LocalFileTree(FileTree):
         return FileStat(info.st_size, info.st_mtime_ns)
 
     def fingerprint(self, path: str) -> str | None:
-        # A regular file only: opening a FIFO or a device for reading could block forever.
-        info = _lstat(path)
-        if info is None or not stat.S_ISREG(info.st_mode):
-            return None
-        try:
-            with Path(path).open("rb") as file:
-                size = os.fstat(file.fileno()).st_size
-                if size <= 2 * FINGERPRINT_EDGE_BYTES:
-                    sample = file.read(size)
-                else:
-                    head = file.read(FINGERPRINT_EDGE_BYTES)
-                    file.seek(size - FINGERPRINT_EDGE_BYTES)
-                    sample = head + file.read(FINGERPRINT_EDGE_BYTES)
-        except (OSError, ValueError):
-            return None
-        return fingerprint(size, sample)
+        digests = self.digests(path)
+        return None if digests is None else digests.fingerprint
 
     def digests(self, path: str) -> FileDigests | None:
         if not _is_regular(path):

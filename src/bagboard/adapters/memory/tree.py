@@ -14,8 +14,6 @@ from bagboard.domain.files import (
     FileStat,
     FolderListing,
     file_digests,
-    fingerprint,
-    fingerprint_sample,
     is_comic_name,
     is_ignored_name,
     is_thumbnail_name,
@@ -158,11 +156,8 @@ class MemoryFileTree(FileTree):
             return FileStat(len(node.data), node.mtime_ns)
 
     def fingerprint(self, path: str) -> str | None:
-        with self._lock:
-            node = self._lstat(path)
-            if node is None or node.kind is not _Kind.FILE or not node.readable:
-                return None
-            return fingerprint(len(node.data), fingerprint_sample(node.data))
+        digests = self.digests(path)
+        return None if digests is None else digests.fingerprint
 
     def digests(self, path: str) -> FileDigests | None:
         data = self._content(path)
