@@ -3,15 +3,22 @@ that did not read the file keeps, and what filling ids in for unchanged comics l
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
-from bagboard.adapters.storage import SqlLibraryIndex
+from bagboard.adapters.filesystem.tree import LocalFileTree
+from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore
 from bagboard.adapters.storage.db.tables import comic_document_aliases, comics
 from bagboard.domain.catalog import ComicDigest, ComicMove, IndexChanges
-from bagboard.domain.kosync import name_md5
+from bagboard.domain.kosync import name_md5, partial_md5
+from bagboard.services.scan.scanner import Scanner
+from tests.archive_factory import jpeg, write_cbz
+from tests.contract.test_comic_documents import CountingReader
 from tests.integration import test_sql_index
 from tests.integration.test_sql_index import AT, ROOT, add, comic
 
@@ -104,3 +111,28 @@ def test_the_snapshot_finds_comics_without_ids_through_the_partial_index(
     with sqlite_engine.connect() as conn:
         plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement))
     assert "ix_comics_undigested" in plan, plan
+
+
+def test_a_comic_indexed_before_names_and_ids_gets_both_from_one_small_read(
+    sql_engine: Engine, tmp_path: Path
+) -> None:
+    root = tmp_path / "comics"
+    (root / "Saga").mkdir(parents=True)
+    path = write_cbz(root / "Saga" / "Saga 001.cbz", {"p1.jpg": jpeg((9, 9, 9))})
+    library = SqlLibraryStore(sql_engine).add("Comics", str(root))
+    index = SqlLibraryIndex(sql_engine)
+    reader = CountingReader()
+    scanner = Scanner(index, LocalFileTree(), reader, ManualClock())
+    scanner.scan(library)
+    comic_id = next(iter(index.snapshot(library.id).comics.values())).id
+    with sql_engine.begin() as conn:  # as migrations 0013 and 0016 leave a comic
+        conn.execute(update(comics).values(metadata_sources=None, kosync_md5=None, name_md5=None))
+    known = index.snapshot(library.id).comics[str(path)]
+    assert (known.named, known.digested) == (False, False)
+
+    scanner.scan(library)
+    assert reader.opened == Counter({str(path): 1})  # the first scan only
+    with path.open("rb") as file:
+        assert ids(sql_engine, comic_id) == (partial_md5(file), name_md5("Saga 001.cbz"))
+    comic = index.comic(comic_id)
+    assert comic is not None and comic.sources  # its names filled its metadata again
