@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import NamedTuple
 
+from bagboard.adapters.memory.index_state import (
+    DocumentIds,
+    IndexContents,
+    IndexState,
+    RemovedComic,
+    document_ids,
+)
 from bagboard.domain.catalog import (
     ComicEntry,
     ComicPlace,
@@ -27,61 +33,6 @@ from bagboard.ports.library_index import LibraryIndex
 __all__ = ["DocumentIds", "IndexContents", "MemoryLibraryIndex", "RemovedComic"]
 
 
-class RemovedComic(NamedTuple):
-    comic_id: int
-    library_id: int
-    path: str
-    removed_at: datetime
-
-
-class DocumentIds(NamedTuple):
-    """KOReader's ids of one comic, as the SQL index keeps them in ``comics.kosync_md5``,
-    ``comics.name_md5`` and ``comic_document_aliases``: None before a scan filled them."""
-
-    content: str | None
-    name: str | None
-    aliases: frozenset[str] = frozenset()
-
-
-class IndexContents(NamedTuple):
-    """A read-only view of the whole index at one instant, for the browse adapters."""
-
-    folders: Mapping[str, KnownFolder]  # by path
-    folder_library: Mapping[str, int]  # folder path -> library id
-    comics: Mapping[int, IndexedComic]  # by id
-
-
-@dataclass(slots=True)
-class _State:
-    folders: dict[str, KnownFolder] = field(default_factory=dict)
-    folder_library: dict[str, int] = field(default_factory=dict)
-    comics: dict[int, IndexedComic] = field(default_factory=dict)
-    fingerprints: dict[int, str] = field(default_factory=dict)
-    documents: dict[int, DocumentIds] = field(default_factory=dict)
-    comic_paths: dict[str, int] = field(default_factory=dict)
-    written: dict[int, datetime] = field(default_factory=dict)  # a comic's last write time
-    removed: list[RemovedComic] = field(default_factory=list)
-    last_scan: dict[int, datetime] = field(default_factory=dict)
-    next_folder_id: int = 1
-    next_comic_id: int = 1
-
-    def copy(self) -> _State:
-        # Shallow copies are enough: every stored value is a frozen dataclass.
-        return _State(
-            folders=dict(self.folders),
-            folder_library=dict(self.folder_library),
-            comics=dict(self.comics),
-            fingerprints=dict(self.fingerprints),
-            documents=dict(self.documents),
-            comic_paths=dict(self.comic_paths),
-            written=dict(self.written),
-            removed=list(self.removed),
-            last_scan=dict(self.last_scan),
-            next_folder_id=self.next_folder_id,
-            next_comic_id=self.next_comic_id,
-        )
-
-
 class MemoryLibraryIndex(LibraryIndex):
     """Keeps the same rules as the SQL index, so a scanner bug fails here too: a folder's
     parent and a comic's folder must be indexed first, paths are unique, and a folder that
@@ -90,7 +41,7 @@ class MemoryLibraryIndex(LibraryIndex):
     an id the library does not hold, or the removal of one, does nothing."""
 
     def __init__(self) -> None:
-        self._state = _State()
+        self._state = IndexState()
         self._lock = threading.Lock()
 
     @property
@@ -253,7 +204,7 @@ def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: dateti
     )
 
 
-def _note_writes(state: _State, library_id: int, changes: IndexChanges, at: datetime) -> None:
+def _note_writes(state: IndexState, library_id: int, changes: IndexChanges, at: datetime) -> None:
     ids = [move.comic_id for move in changes.moved] + [cid for cid, _ in changes.changed]
     ids += [state.comic_paths[entry.path] for entry, _ in changes.added]
     for comic_id in ids:
@@ -262,7 +213,7 @@ def _note_writes(state: _State, library_id: int, changes: IndexChanges, at: date
             state.written[comic_id] = at
 
 
-def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
+def _upsert_folder(state: IndexState, library_id: int, folder: FolderEntry) -> None:
     parent = folder.parent_path
     if parent is not None and state.folder_library.get(parent) != library_id:
         raise InvalidInput(f"folder {folder.path!r} comes before its parent")
@@ -285,7 +236,7 @@ def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
     state.folder_library[folder.path] = library_id
 
 
-def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
+def _store_comic(state: IndexState, comic: IndexedComic, entry: ComicEntry) -> None:
     if state.folder_library.get(entry.folder_path) != comic.library_id:
         raise InvalidInput(f"comic {entry.path!r} comes before its folder")
     holder = state.comic_paths.get(entry.path)
@@ -293,24 +244,11 @@ def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
         raise InvalidInput(f"another comic is indexed at {entry.path!r}")
     state.comics[comic.id] = comic
     state.fingerprints[comic.id] = entry.fingerprint
-    state.documents[comic.id] = _document_ids(state.documents.get(comic.id), entry)
+    state.documents[comic.id] = document_ids(state.documents.get(comic.id), entry)
     state.comic_paths[entry.path] = comic.id
 
 
-def _document_ids(known: DocumentIds | None, entry: ComicEntry) -> DocumentIds:
-    """A written comic's ids: its name's from its path; its content's as read, else as known,
-    the content id it had before kept as an alias when they differ."""
-    if known is None:
-        return DocumentIds(entry.kosync_md5, name_md5(entry.path))
-    content = entry.kosync_md5 or known.content
-    aliases = set(known.aliases)
-    if known.content is not None and content != known.content:
-        aliases.add(known.content)
-    aliases.discard(content or "")
-    return DocumentIds(content, name_md5(entry.path), frozenset(aliases))
-
-
-def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEntry) -> None:
+def _replace_comic(state: IndexState, library_id: int, comic_id: int, entry: ComicEntry) -> None:
     """A changed or moved comic: new content or place, same id and ``added_at``."""
     old = state.comics.get(comic_id)
     if old is None or old.library_id != library_id:
@@ -320,7 +258,7 @@ def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEn
     _store_comic(state, _indexed(comic_id, library_id, entry, old.added_at), entry)
 
 
-def _remove_comic(state: _State, library_id: int, comic_id: int, at: datetime) -> None:
+def _remove_comic(state: IndexState, library_id: int, comic_id: int, at: datetime) -> None:
     comic = state.comics.get(comic_id)
     if comic is None or comic.library_id != library_id:
         return  # already gone: removal is idempotent
@@ -333,7 +271,7 @@ def _remove_comic(state: _State, library_id: int, comic_id: int, at: datetime) -
     state.removed.append(RemovedComic(comic_id, library_id, comic.path, at))
 
 
-def _remove_folder(state: _State, library_id: int, path: str) -> None:
+def _remove_folder(state: IndexState, library_id: int, path: str) -> None:
     if state.folder_library.get(path) != library_id:
         return
     prefix = path.rstrip("/") + "/"

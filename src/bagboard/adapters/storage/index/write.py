@@ -12,13 +12,12 @@ from itertools import groupby, islice
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bagboard.adapters.storage.db.tables import (
-    comic_document_aliases,
-    comic_removals,
-    comics,
-    folders,
+from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
+from bagboard.adapters.storage.index.document_writes import (
+    keep_aliases,
+    superseded_digests,
+    write_digests,
 )
 from bagboard.adapters.storage.index.facet_rows import build_series, rebuild_series
 from bagboard.adapters.storage.index.facets import (
@@ -31,9 +30,8 @@ from bagboard.adapters.storage.index.facets import (
 )
 from bagboard.adapters.storage.index.generation import next_generation
 from bagboard.adapters.storage.index.rows import comic_row, folder_row, location_row
-from bagboard.domain.catalog import ComicDigest, FolderEntry, IndexChanges
+from bagboard.domain.catalog import FolderEntry, IndexChanges
 from bagboard.domain.errors import InvalidInput
-from bagboard.domain.kosync import name_md5
 
 __all__ = ["apply_changes"]
 
@@ -54,7 +52,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
     as an alias, since a device goes on naming it by the id it computed first.
     """
     if changes.digests:
-        _write_digests(conn, library_id, changes.digests)
+        write_digests(conn, library_id, changes.digests)
     if not changes.rewrites:
         return
     removed = set(changes.removed_comics)
@@ -72,7 +70,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
     moved_ids = {move.comic_id for move in plain_moves}
     rewritten = {m.comic_id: m.entry.kosync_md5 for m in plain_moves if m.comic_id not in removed}
     rewritten.update({comic_id: entry.kosync_md5 for comic_id, entry in changed_entries.items()})
-    superseded = _superseded_digests(conn, library_id, rewritten)
+    superseded = superseded_digests(conn, library_id, rewritten)
     # The groups these comics leave, read before they are rewritten or deleted.
     before = _group_keys(conn, library_id, [*removed, *changed_entries, *moved_ids])
     facets = FacetChanges()
@@ -122,7 +120,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
                 facets.lose(before[row["b_id"]])
                 facets.gain(_keys(row))
     if superseded:
-        _keep_aliases(conn, superseded)
+        keep_aliases(conn, superseded)
     if changes.added:
         added = [
             {
@@ -208,65 +206,6 @@ def _update_by_id(conn: Connection, library_id: int, rows: list[dict[str, Any]])
     for row in rows:
         row["b_kosync_md5"] = row.pop("kosync_md5")
     conn.execute(statement, rows)
-
-
-def _write_digests(conn: Connection, library_id: int, digests: list[ComicDigest]) -> None:
-    statement = (
-        update(comics)
-        .where(comics.c.id == bindparam("b_id"), comics.c.library_id == library_id)
-        .values(kosync_md5=bindparam("b_kosync_md5"), name_md5=bindparam("b_name_md5"))
-    )
-    conn.execute(
-        statement,
-        [
-            {
-                "b_id": digest.comic_id,
-                "b_kosync_md5": digest.kosync_md5,
-                "b_name_md5": name_md5(digest.path),
-            }
-            for digest in digests
-        ],
-    )
-
-
-def _superseded_digests(
-    conn: Connection, library_id: int, rewritten: dict[int, str | None]
-) -> list[tuple[int, str, str]]:
-    """``(comic id, stored id, new id)`` for each comic about to get another content id."""
-    wanted = [comic_id for comic_id, digest in rewritten.items() if digest is not None]
-    found: list[tuple[int, str, str]] = []
-    for chunk in _chunks(wanted):
-        rows = conn.execute(
-            select(comics.c.id, comics.c.kosync_md5).where(
-                comics.c.library_id == library_id,
-                comics.c.id.in_(chunk),
-                comics.c.kosync_md5.is_not(None),
-            )
-        )
-        for comic_id, stored in rows:
-            new = rewritten[comic_id]
-            if new is not None and stored != new:
-                found.append((comic_id, stored, new))
-    return found
-
-
-def _keep_aliases(conn: Connection, superseded: list[tuple[int, str, str]]) -> None:
-    """Keep each superseded content id as an alias of its comic, and drop an alias the comic's
-    content has come back to (its current id is no alias)."""
-    aliases = comic_document_aliases
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(
-        dialect.insert(aliases).on_conflict_do_nothing(
-            index_elements=[aliases.c.comic_id, aliases.c.digest]
-        ),
-        [{"comic_id": comic_id, "digest": old} for comic_id, old, _ in superseded],
-    )
-    conn.execute(
-        delete(aliases).where(
-            aliases.c.comic_id == bindparam("b_comic_id"), aliases.c.digest == bindparam("b_digest")
-        ),
-        [{"b_comic_id": comic_id, "b_digest": new} for comic_id, _, new in superseded],
-    )
 
 
 def _remove_comics(conn: Connection, library_id: int, ids: list[int], at: datetime) -> None:
