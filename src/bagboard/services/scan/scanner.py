@@ -83,9 +83,10 @@ class Scanner:
     Archives are opened through ``inspect_map``: the builtin ``map`` (serial) by default, or
     a pool's ``Executor.map``, which receives the module-level ``inspect_archive`` bound to
     the reader (so for a process pool the reader must pickle; the file reader does).
-    Fingerprints, which only read two small blocks, go through ``fingerprint_map``: serial
-    by default; a thread pool's ``map`` hides the latency of a network share. Per-file
-    problems never raise; the index is written in batches of ``batch_size`` comics.
+    Fingerprints (two 64 KiB blocks and KOReader's few 1 KiB samples) and the partial MD5s of
+    comics still without one go through ``fingerprint_map``: serial by default; a thread
+    pool's ``map`` hides the latency of a network share. Per-file problems never raise; the
+    index is written in batches of ``batch_size`` comics.
     """
 
     def __init__(

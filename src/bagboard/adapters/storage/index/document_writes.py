@@ -17,6 +17,7 @@ _CHUNK = 1000
 
 
 def write_digests(conn: Connection, library_id: int, digests: list[ComicDigest]) -> None:
+    """Both ids of unchanged comics indexed without them; nothing else of theirs is written."""
     statement = (
         update(comics)
         .where(comics.c.id == bindparam("b_id"), comics.c.library_id == library_id)
