@@ -263,6 +263,15 @@ Index(
     postgresql_where=comics.c.metadata_sources.is_(None),
 )
 
+# Comics indexed before KOReader's ids were stored (migration 0016): empty once every library
+# has been scanned since, so a scan's snapshot finds them for nothing.
+Index(
+    "ix_comics_undigested",
+    comics.c.library_id,
+    sqlite_where=comics.c.kosync_md5.is_(None),
+    postgresql_where=comics.c.kosync_md5.is_(None),
+)
+
 # Partial MD5s a comic had before its file changed (a ComicInfo rewrite, say). KOReader keeps
 # the id it computed when it first opened a book, so a device may name a comic by any of them.
 comic_document_aliases = Table(
