@@ -6,6 +6,16 @@ stored for that comic is refused, so a phone replaying yesterday's page never th
 reader back. A change without a time applies unconditionally (the reference API has none) and
 counts as made now, so replays older than it are refused in turn.
 
+Most writes carry no device clock (Komga, KOReader sync, read marks, OPDS page tracking), so
+they are stamped with the server's time, which a device's clock may lag by a little. A timed
+change is therefore not stale against a stored time the server stamped unless it is more than
+``CLOCK_TOLERANCE`` seconds older than it: a phone a few seconds behind can save right after a
+Komga or KOReader write. Timed changes compare with timed stored times exactly.
+
+A read mark also puts the position at the comic's last page (``read_position``), as Komga
+does, so every reader that syncs positions sees the comic finished; unmarking leaves the
+position where it is.
+
 OPDS page tracking (PSE) reports the page a reader opened, in whatever order the requests
 arrive: its writes are forward-only and move a position on, never back.
 """
@@ -18,6 +28,7 @@ from datetime import datetime, timedelta
 from bagboard.domain.errors import DomainError, InvalidInput
 
 __all__ = [
+    "CLOCK_TOLERANCE",
     "MAX_CLIENT_TIME",
     "MAX_CLOCK_AHEAD",
     "MAX_COUNT",
@@ -35,6 +46,8 @@ __all__ = [
     "holds",
     "is_stale",
     "next_change_time",
+    "read_position",
+    "stamped_by_server",
     "trusted_time",
 ]
 
@@ -52,6 +65,10 @@ MAX_DEVICE_TEXT = 200
 # How far ahead of the server's clock a device's may be before it is taken to be wrong
 # (contract §6): five minutes covers ordinary drift between a phone and a server.
 MAX_CLOCK_AHEAD = 300
+# How far a device's time may be behind a time the server stamped (seconds) and still apply
+# (the KOReader sync notes, §4.6; KMReader allows the same): a phone a little behind the
+# server is not refused right after a write that carried no clock.
+CLOCK_TOLERANCE = 60
 
 
 def check_count(name: str, value: int | None, limit: int = MAX_COUNT) -> None:
@@ -106,7 +123,9 @@ class ReadingProgress:
 
     ``updated_at`` is the server's time of the last change (the sync feed's order);
     ``client_updated_at`` the device's time of it, which the conflict rule compares;
-    ``device`` the device that made it (None when written through /api/v1, which names none).
+    ``device`` the device that made it (None when written through /api/v1, which names none);
+    ``server_stamped`` whether ``client_updated_at`` is the server's time, the change having
+    carried no device clock (it then gets ``CLOCK_TOLERANCE``).
     """
 
     path: str
@@ -117,6 +136,7 @@ class ReadingProgress:
     client_updated_at: int | None = None
     cleared: bool = False
     device: Device | None = None
+    server_stamped: bool = False
 
 
 class StaleProgress(DomainError):
@@ -199,10 +219,17 @@ def _stored_time(current: ReadingProgress | None, now: datetime) -> int | None:
     return stored
 
 
-def is_stale(change_time: int | None, stored_time: int | None) -> bool:
-    """The conflict rule: a timed change older than the stored time loses. Equal times apply
-    (a device replaying its own write changes nothing); an untimed side never conflicts."""
-    return change_time is not None and stored_time is not None and change_time < stored_time
+def is_stale(
+    change_time: int | None, stored_time: int | None, *, server_stamped: bool = False
+) -> bool:
+    """The conflict rule: a timed change older than the stored time loses, or, when the server
+    stamped the stored time (its change carried no clock), more than ``CLOCK_TOLERANCE``
+    seconds older. Equal times apply (a device replaying its own write changes nothing); an
+    untimed side never conflicts."""
+    if change_time is None or stored_time is None:
+        return False
+    slack = CLOCK_TOLERANCE if server_stamped else 0
+    return change_time < stored_time - slack
 
 
 def _unix(moment: datetime) -> int:
@@ -215,6 +242,18 @@ def change_stamp(change_time: int | None, stored_time: int | None, now: datetime
     if change_time is not None:
         return change_time
     return max(_unix(now), stored_time or 0)
+
+
+def stamped_by_server(
+    change_time: int | None, stored_time: int | None, stored_by_server: bool, now: datetime
+) -> bool:
+    """Whether ``change_stamp`` is the server's time: for an untimed change, unless the stored
+    time it kept (one still ahead of now) was a device's."""
+    if change_time is not None:
+        return False
+    if stored_time is not None and stored_time > _unix(now):
+        return stored_by_server
+    return True
 
 
 def holds(current: ReadingProgress | None, change: ProgressChange) -> bool:
@@ -243,8 +282,9 @@ def apply_change(
     if current is not None and holds(current, change):
         return current
     stored_time = _stored_time(current, now)
+    by_server = current is not None and current.server_stamped
     change_time = trusted_time(change.client_time, now)
-    if is_stale(change_time, stored_time):
+    if is_stale(change_time, stored_time, server_stamped=by_server):
         live = None if current is None or current.cleared else current
         raise StaleProgress("a newer position is stored", current=live)
     base = None if current is None or current.cleared else current
@@ -261,18 +301,21 @@ def apply_change(
         updated_at=now,
         client_updated_at=change_stamp(change_time, stored_time, now),
         device=change.device,
+        server_stamped=stamped_by_server(change_time, stored_time, by_server, now),
     )
 
 
 def clear(current: ReadingProgress, now: datetime) -> ReadingProgress:
     """The tombstone left when a position is deleted; older timed writes stay refused. Only
     /api/v1 deletes, so the last writer is no longer a named device."""
+    stored_time = _stored_time(current, now)
     return replace(
         current,
         cleared=True,
         updated_at=now,
-        client_updated_at=change_stamp(None, _stored_time(current, now), now),
+        client_updated_at=change_stamp(None, stored_time, now),
         device=None,
+        server_stamped=stamped_by_server(None, stored_time, current.server_stamped, now),
     )
 
 
@@ -289,3 +332,14 @@ def next_change_time(now: datetime, last: datetime | None) -> datetime:
 
 def _keep(value: int | None, stored: int | None) -> int | None:
     return stored if value is None else value
+
+
+def read_position(page_count: int | None, device: Device | None = None) -> ProgressChange | None:
+    """The position write that goes with a read mark: the last page of ``page_count``, forward
+    only, so a position already there (or past it) is left as it is; None for a comic of no
+    pages, or of a count nobody knows (an unindexed path marked without one)."""
+    if page_count is None or page_count <= 0:
+        return None
+    return ProgressChange(
+        page_number=page_count, total_pages=page_count, device=device, forward_only=True
+    )
