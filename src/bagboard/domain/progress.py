@@ -10,7 +10,8 @@ Most writes carry no device clock (Komga, KOReader sync, read marks, OPDS page t
 they are stamped with the server's time, which a device's clock may lag by a little. A timed
 change is therefore not stale against a stored time the server stamped unless it is more than
 ``CLOCK_TOLERANCE`` seconds older than it: a phone a few seconds behind can save right after a
-Komga or KOReader write. Timed changes compare with timed stored times exactly.
+Komga or KOReader write. Timed changes compare with timed stored times exactly. (The clock
+rules themselves are in ``progress_clock.py``.)
 
 A read mark also puts the position at the comic's last page (``read_position``), as Komga
 does, so every reader that syncs positions sees the comic finished; unmarking leaves the
@@ -23,9 +24,20 @@ arrive: its writes are forward-only and move a position on, never back.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bagboard.domain.errors import DomainError, InvalidInput
+from bagboard.domain.progress_clock import (
+    CLOCK_TOLERANCE,
+    MAX_CLOCK_AHEAD,
+    TICK,
+    change_stamp,
+    is_stale,
+    live_time,
+    next_change_time,
+    stamped_by_server,
+    trusted_time,
+)
 
 __all__ = [
     "CLOCK_TOLERANCE",
@@ -51,9 +63,6 @@ __all__ = [
     "trusted_time",
 ]
 
-# The smallest step of a stored time (both databases keep microseconds).
-TICK = timedelta(microseconds=1)
-
 # The largest page number, page count or number of seconds a position or mark keeps (stores
 # hold them in 32 bits); anything bigger is not a reading, and must not reach a store.
 MAX_COUNT = 2**31 - 1
@@ -62,13 +71,6 @@ MAX_CLIENT_TIME = 253_402_300_799
 # The longest device id or name kept: clients name themselves ("KOReader on Kobo Libra 2"),
 # and a store must not hold whatever a client chose to send.
 MAX_DEVICE_TEXT = 200
-# How far ahead of the server's clock a device's may be before it is taken to be wrong
-# (contract §6): five minutes covers ordinary drift between a phone and a server.
-MAX_CLOCK_AHEAD = 300
-# How far a device's time may be behind a time the server stamped (seconds) and still apply
-# (the KOReader sync notes, §4.6; KMReader allows the same): a phone a little behind the
-# server is not refused right after a write that carried no clock.
-CLOCK_TOLERANCE = 60
 
 
 def check_count(name: str, value: int | None, limit: int = MAX_COUNT) -> None:
@@ -200,60 +202,8 @@ class ProgressChange:
                 raise InvalidInput("a forward-only change needs a page_number")
 
 
-def trusted_time(client_time: int | None, now: datetime) -> int | None:
-    """A device's clock reading as the conflict rule takes it (contract §6): more than
-    ``MAX_CLOCK_AHEAD`` seconds ahead of the server's time ``now``, the clock is wrong and the
-    server's time stands for it, so one device set to the year 2100 cannot freeze syncing."""
-    if client_time is None:
-        return None
-    server = _unix(now)
-    return server if client_time > server + MAX_CLOCK_AHEAD else client_time
-
-
 def _stored_time(current: ReadingProgress | None, now: datetime) -> int | None:
-    # A stored time that is still ahead (written before this rule, or the server's clock has
-    # stepped back) orders nothing: the next write stands, and stores a time that does.
-    stored = None if current is None else current.client_updated_at
-    if stored is not None and stored > _unix(now) + MAX_CLOCK_AHEAD:
-        return None
-    return stored
-
-
-def is_stale(
-    change_time: int | None, stored_time: int | None, *, server_stamped: bool = False
-) -> bool:
-    """The conflict rule: a timed change older than the stored time loses, or, when the server
-    stamped the stored time (its change carried no clock), more than ``CLOCK_TOLERANCE``
-    seconds older. Equal times apply (a device replaying its own write changes nothing); an
-    untimed side never conflicts."""
-    if change_time is None or stored_time is None:
-        return False
-    slack = CLOCK_TOLERANCE if server_stamped else 0
-    return change_time < stored_time - slack
-
-
-def _unix(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def change_stamp(change_time: int | None, stored_time: int | None, now: datetime) -> int:
-    """The client time stored with an applied change: its own, or for an untimed change now
-    (never earlier than what was stored, since the untimed change replaced it)."""
-    if change_time is not None:
-        return change_time
-    return max(_unix(now), stored_time or 0)
-
-
-def stamped_by_server(
-    change_time: int | None, stored_time: int | None, stored_by_server: bool, now: datetime
-) -> bool:
-    """Whether ``change_stamp`` is the server's time: for an untimed change, unless the stored
-    time it kept (one still ahead of now) was a device's."""
-    if change_time is not None:
-        return False
-    if stored_time is not None and stored_time > _unix(now):
-        return stored_by_server
-    return True
+    return live_time(None if current is None else current.client_updated_at, now)
 
 
 def holds(current: ReadingProgress | None, change: ProgressChange) -> bool:
@@ -317,17 +267,6 @@ def clear(current: ReadingProgress, now: datetime) -> ReadingProgress:
         device=None,
         server_stamped=stamped_by_server(None, stored_time, current.server_stamped, now),
     )
-
-
-def next_change_time(now: datetime, last: datetime | None) -> datetime:
-    """The server time of a user's next change: strictly after their previous one.
-
-    The feed pages by (time, id); if a change could land at or before a time a client has
-    already paged past (a clock step back, two changes within one tick) it would be skipped.
-    """
-    if last is None or now > last:
-        return now
-    return last + TICK
 
 
 def _keep(value: int | None, stored: int | None) -> int | None:
