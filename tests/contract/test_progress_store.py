@@ -245,6 +245,7 @@ def test_a_mark_with_a_position_writes_the_position_first_in_the_same_change(
     assert moved is not None and moved == store.position(alice.id, key)
     assert (moved.page_number, moved.total_pages, moved.time_spent) == (32, 32, 120)
     assert (moved.device, moved.server_stamped) == (tablet, True)
+    assert store.readings(alice.id, [comic_id])[comic_id].position == moved
     assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(32, True)}
     position, mark = feed(store, alice)
     assert (position.kind, position.page_number, mark.kind) == (
