@@ -4,7 +4,6 @@ in the one progress store (research note §4.3 to §4.5)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -12,9 +11,10 @@ import pytest
 
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
+from bagboard.adapters.memory.kosync import MemoryKosyncOrphans
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.password_hasher import QuickHasher
-from bagboard.adapters.memory.passwords import MemoryPasswordStore
+from bagboard.adapters.memory.passwords import MemoryKosyncKeys, MemoryPasswordStore
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
@@ -24,7 +24,6 @@ from bagboard.domain.kosync import KosyncPosition, PageMap
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.progress import Device, ProgressChange
 from bagboard.ports.comic_documents import ComicDocuments, DocumentMatches
-from bagboard.ports.kosync_orphans import KosyncOrphans
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.kosync import KosyncService
@@ -57,26 +56,6 @@ class FakeDocuments(ComicDocuments):
         return self.maps.get(comic_id)
 
 
-class FakeOrphans(KosyncOrphans):
-    def __init__(self) -> None:
-        self.kept: dict[tuple[int, str], KosyncPosition] = {}
-
-    def get(self, user_id: int, document: str) -> KosyncPosition | None:
-        return self.kept.get((user_id, document))
-
-    def put(self, user_id: int, position: KosyncPosition) -> None:
-        self.kept[(user_id, position.document)] = position
-
-    def documents(self) -> list[str]:
-        return sorted({document for _, document in self.kept})
-
-    def take(self, document: str) -> Sequence[tuple[int, KosyncPosition]]:
-        taken = [(u, p) for (u, d), p in self.kept.items() if d == document]
-        for user_id, _ in taken:
-            del self.kept[(user_id, document)]
-        return taken
-
-
 @dataclass
 class World:
     clock: ManualClock
@@ -87,7 +66,7 @@ class World:
     comics: Library
     manga: Library
     documents: FakeDocuments
-    orphans: FakeOrphans
+    orphans: MemoryKosyncOrphans
     progress: ProgressService
     web_check: PasswordCheck
     key_check: PasswordCheck
@@ -115,13 +94,13 @@ def world() -> World:
     hasher = QuickHasher()
     limiter = SignInLimiter(clock)
     web_check = PasswordCheck(users, MemoryPasswordStore(users), hasher, limiter, clock)
-    key_check = PasswordCheck(users, MemoryPasswordStore(users), hasher, limiter, clock)
+    key_check = PasswordCheck(users, MemoryKosyncKeys(users), hasher, limiter, clock)
     index = MemoryLibraryIndex()
     libraries = MemoryLibraryStore()
     comics = libraries.add("Comics", "/srv/comics")
     manga = libraries.add("Manga", "/srv/manga")
     progress = ProgressService(MemoryProgressStore(index), index, libraries, clock)
-    documents, orphans = FakeDocuments(), FakeOrphans()
+    documents, orphans = FakeDocuments(), MemoryKosyncOrphans(users)
     service = KosyncService(
         users,
         Authenticator(users, tokens, clock),
@@ -193,7 +172,7 @@ def test_a_page_write_becomes_the_position_every_protocol_reads(world: World) ->
     assert (saved.page_number, saved.total_pages) == (56, 60)
     assert saved.device == Device(KOBO_ID, KOBO)
     assert not world.progress.readings(world.alice, [comic_id])[comic_id].is_read
-    assert world.orphans.kept == {}
+    assert world.orphans.documents() == []
 
 
 def test_an_old_client_sending_a_number_or_no_device_id_is_understood(world: World) -> None:
@@ -261,7 +240,7 @@ def test_comics_out_of_sight_or_not_synced_by_page_are_no_match(world: World) ->
     world.service.push(world.bob, DOC, "5", 0.08, KOBO, KOBO_ID)
     world.service.push(world.bob, COPY_DOC, "5", 0.08, KOBO, KOBO_ID)
     assert world.progress.positions(world.bob, [hidden, seven]) == {}
-    assert {d for _, d in world.orphans.kept} == {DOC, COPY_DOC}
+    assert world.orphans.documents() == sorted([DOC, COPY_DOC])
     pulled = world.service.pull(world.bob, DOC)
     assert pulled is not None and (pulled.progress, pulled.device_id) == ("5", KOBO_ID)
 
@@ -339,7 +318,7 @@ def test_an_orphan_older_than_the_stored_position_is_dropped_unwritten(world: Wo
     world.documents.content[DOC] = (comic_id,)
     assert world.service.attach_orphans() == 0
     assert world.progress.positions(world.alice, [comic_id])[comic_id].page_number == 44
-    assert world.orphans.kept == {}
+    assert world.orphans.documents() == []
 
 
 def test_an_orphan_at_the_last_page_attaches_as_read(world: World) -> None:
