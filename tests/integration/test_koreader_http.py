@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -30,6 +31,7 @@ KEY = hashlib.md5(PASSWORD.encode()).hexdigest()
 SAGA = "Saga/Saga 001 (2012).cbz"  # 60 pages
 SHORT = "Short/Short 01.cbz"  # 3 pages
 LATER = "Later/Later 01.cbz"  # 4 pages, copied in after the first scan
+LATER_TOO = "Later/Later 02.cbz"  # 5 pages, likewise
 UNKNOWN = "0123456789abcdef0123456789abcdef"
 KOREADER_ACCEPT = "application/vnd.koreader.v1+json"
 KOBO, KOBO_ID = "Kobo Libra 2", "5b3d1c0f8a7e4e2d9c6b"
@@ -75,7 +77,8 @@ def world(
 ) -> Iterator[World]:
     base = tmp_path_factory.mktemp(f"koreader-{request.param}")
     root, spare = (base / "comics").resolve(), (base / "spare").resolve()
-    for folder, relative, pages in ((root, SAGA, 60), (root, SHORT, 3), (spare, LATER, 4)):
+    made = ((root, SAGA, 60), (root, SHORT, 3), (spare, LATER, 4), (spare, LATER_TOO, 5))
+    for folder, relative, pages in made:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         write_cbz(folder / relative, _pages(pages))
     with database_url(request.param, base) as url:
@@ -334,18 +337,29 @@ def test_an_unmatched_document_round_trips(world: World) -> None:
     assert pull(world, other.name, UNKNOWN) == {}
 
 
-def test_an_unmatched_document_attaches_when_a_scan_finds_its_comic(world: World) -> None:
+@pytest.mark.parametrize(
+    ("relative", "scan"),
+    [
+        (LATER, lambda world: world.app.scan(str(world.root))),  # `bagboard scan`, a program
+        (LATER_TOO, lambda world: world.app.container.scan_jobs().scan(world.library)),  # serve
+    ],
+    ids=["library", "server"],
+)
+def test_an_unmatched_document_attaches_when_a_scan_finds_its_comic(
+    world: World, relative: str, scan: Callable[[World], object]
+) -> None:
     user, token = world.reader(password=False)
-    with (world.spare / LATER).open("rb") as file:
+    with (world.spare / relative).open("rb") as file:
         document = partial_md5(file)
     assert push(world, token, document, "3", 0.75).status_code == 200
     assert pull(world, token, document)["progress"] == "3"  # kept as sent
-    (world.root / LATER).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(world.spare / LATER, world.root / LATER)
-    world.app.scan(str(world.root))
-    comic_id = world.comic_id(LATER)
+    (world.root / relative).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(world.spare / relative, world.root / relative)
+    scan(world)
+    comic_id = world.comic_id(relative)
     position = world.app.progress.position_of(user, comic_id)
     assert position is not None and position.page_number == 3
     assert position.device is not None and position.device.id == KOBO_ID
     found = pull(world, token, document)
-    assert (found["progress"], found["percentage"]) == ("3", 0.75)
+    pages = 4 if relative == LATER else 5
+    assert (found["progress"], found["percentage"]) == ("3", math.floor(3 / pages * 10000) / 10000)

@@ -202,10 +202,11 @@ def test_the_last_page_marks_read_and_a_stale_replay_never_unmarks(world: World)
 def test_a_write_of_the_stored_page_writes_nothing(world: World) -> None:
     comic_id = world.comic(world.comics, "a.cbz")
     world.documents.content[DOC] = (comic_id,)
-    world.service.push(world.alice, DOC, "7", 0.1166, KOBO, KOBO_ID)
+    stamp = world.service.push(world.alice, DOC, "7", 0.1166, KOBO, KOBO_ID)
     first = world.progress.position_of(world.alice, comic_id)
     world.clock.advance(timedelta(minutes=5))
-    world.service.push(world.alice, DOC, "7", 0.1166, "Other device", "other")
+    again = world.service.push(world.alice, DOC, "7", 0.1166, "Other device", "other")
+    assert again == stamp  # the stored position's time, not a new one
     assert world.progress.position_of(world.alice, comic_id) == first
     assert world.progress.since(world.alice).page.total == 1
 

@@ -15,6 +15,7 @@ queued writes days later, and they look fresh).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import ApiDisabled, Unauthorized
@@ -114,8 +115,9 @@ class KosyncService:
         device_id: str | None = None,
     ) -> int:
         """Store a KOReader position; returns the server time it counts as made (Unix
-        seconds). Written to every comic ``document`` names for ``user`` (byte-identical
-        copies), else kept as the user's unmatched position for ``document``."""
+        seconds; the stored position's when it changes nothing). Written to every comic
+        ``document`` names for ``user`` (byte-identical copies), else kept as the user's
+        unmatched position for ``document``."""
         now = self._clock.now()
         writer = kosync_device(device, device_id)
         comics = self._resolve(user, document)
@@ -126,9 +128,12 @@ class KosyncService:
             self._orphans.put(user.id, kept)
             return int(now.timestamp())
         readings = self._progress.readings(user, [comic.id for comic in comics])
-        for comic in comics:
+        # The time a pull reports next: the stored position's, when the write changed nothing.
+        changed = [
             self._write(user, comic, readings.get(comic.id), progress, percentage, writer)
-        return int(now.timestamp())
+            for comic in comics
+        ]
+        return int(max(changed).timestamp())
 
     def pull(self, user: User, document: str) -> KosyncPosition | None:
         """The position KOReader should see for ``document``: the one stored for the comic
@@ -185,7 +190,9 @@ class KosyncService:
         progress: str | int | float,
         percentage: float,
         writer: Device,
-    ) -> None:
+    ) -> datetime:
+        """Write the position (and the read mark at the last page); returns the position's
+        server time, which is the stored one when nothing changes."""
         page_map = self._documents.page_map(comic.id)
         pages = len(page_map) if page_map is not None else comic.page_count
         page = our_page(page_from_progress(progress, percentage, pages), page_map, comic.page_count)
@@ -193,11 +200,12 @@ class KosyncService:
         was_read = reading is not None and reading.is_read
         stored = None if reading is None else reading.position
         if stored is not None and stored.page_number == page and (was_read or not finished):
-            return  # nothing changes: no new time, no feed entry
+            return stored.updated_at  # nothing changes: no new time, no feed entry
         change = ProgressChange(page_number=page, total_pages=comic.page_count, device=writer)
-        self._progress.save_in(user, comic, change)
+        saved = self._progress.save_in(user, comic, change)
         if finished and not was_read:
             self._progress.set_read_in(user, comic, True)
+        return saved.updated_at
 
     def _position(
         self, document: str, comic: IndexedComic, reading: ComicReading
