@@ -40,7 +40,7 @@ from bagboard.services.auth import Authenticator
 from bagboard.services.passwords import WRONG_CREDENTIALS, PasswordCheck
 from bagboard.services.progress import ProgressService
 
-__all__ = ["BAGBOARD_DEVICE", "KOREADER_DEVICE_PREFIX", "KosyncService"]
+__all__ = ["BAGBOARD_DEVICE", "KOREADER_DEVICE_PREFIX", "KosyncService", "kosync_device"]
 
 # What a pull names as the writer of a position no device named (an /api/v1 write, a read
 # mark): never a KOReader install id, or KOReader would take the position for its own.
