@@ -28,6 +28,7 @@ from bagboard.adapters.filesystem.watch import WatchfilesWatcher
 from bagboard.adapters.images.memory_cache import MemoryRenditionCache
 from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
+from bagboard.adapters.memory.documents import MemoryComicDocuments
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.kosync import MemoryKosyncOrphans
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
@@ -328,7 +329,7 @@ class Container(containers.DeclarativeContainer):
     # sent for documents no comic matched yet.
     comic_documents = providers.Selector(
         config.storage,
-        memory=providers.Object(None),
+        memory=providers.Singleton(MemoryComicDocuments, library_index),
         sql=providers.Singleton(SqlComicDocuments, engine),
     )
     kosync_orphans = providers.Selector(
