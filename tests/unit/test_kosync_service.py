@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.memory.documents import MemoryComicDocuments
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.kosync import MemoryKosyncOrphans
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
@@ -20,10 +21,9 @@ from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.errors import TooManyAttempts, Unauthorized
-from bagboard.domain.kosync import KosyncPosition, PageMap
+from bagboard.domain.kosync import KosyncPosition, PageMap, name_md5
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.progress import Device, ProgressChange
-from bagboard.ports.comic_documents import ComicDocuments, DocumentMatches
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.kosync import KosyncService
@@ -37,23 +37,10 @@ KEY = hashlib.md5(PASSWORD.encode()).hexdigest()
 HOME = "192.0.2.10"
 DOC = "0123456789abcdef0123456789abcdef"
 COPY_DOC = "feedfacefeedfacefeedfacefeedface"
-NAME_DOC = "aaaabbbbccccddddeeeeffff00001111"
+NAME_DOC = name_md5("Saga 001.cbz")
 UNKNOWN = "99999999999999999999999999999999"
 KOBO = "Kobo Libra 2"
 KOBO_ID = "a1b2c3d4"
-
-
-class FakeDocuments(ComicDocuments):
-    def __init__(self) -> None:
-        self.content: dict[str, tuple[int, ...]] = {}
-        self.names: dict[str, tuple[int, ...]] = {}
-        self.maps: dict[int, PageMap] = {}
-
-    def find(self, document: str) -> DocumentMatches:
-        return DocumentMatches(self.content.get(document, ()), self.names.get(document, ()))
-
-    def page_map(self, comic_id: int) -> PageMap | None:
-        return self.maps.get(comic_id)
 
 
 @dataclass
@@ -65,7 +52,6 @@ class World:
     libraries: MemoryLibraryStore
     comics: Library
     manga: Library
-    documents: FakeDocuments
     orphans: MemoryKosyncOrphans
     progress: ProgressService
     web_check: PasswordCheck
@@ -80,9 +66,14 @@ class World:
         relative: str,
         pages: int = 60,
         kind: ArchiveFormat = ArchiveFormat.ZIP,
+        digest: str | None = None,
+        page_map: PageMap | None = None,
     ) -> int:
+        """Index a comic as a scan would, with KOReader's id of its content."""
         path = f"{library.root}/{relative}"
-        made = replace(entry(path), page_count=pages, format=kind)
+        made = replace(
+            entry(path), page_count=pages, format=kind, kosync_md5=digest, kosync_pages=page_map
+        )
         return add(self.index, library, made)[path]
 
 
@@ -100,12 +91,12 @@ def world() -> World:
     comics = libraries.add("Comics", "/srv/comics")
     manga = libraries.add("Manga", "/srv/manga")
     progress = ProgressService(MemoryProgressStore(index), index, libraries, clock)
-    documents, orphans = FakeDocuments(), MemoryKosyncOrphans(users)
+    orphans = MemoryKosyncOrphans(users)
     service = KosyncService(
         users,
         Authenticator(users, tokens, clock),
         key_check,
-        documents,
+        MemoryComicDocuments(index),
         orphans,
         index,
         libraries,
@@ -118,7 +109,7 @@ def world() -> World:
     key_check.set(alice, KEY)
     web_check.set(alice, PASSWORD)
     return World(
-        clock, users, accounts, index, libraries, comics, manga, documents, orphans, progress,
+        clock, users, accounts, index, libraries, comics, manga, orphans, progress,
         web_check, key_check, service, alice, bob,
     )  # fmt: skip
 
@@ -163,8 +154,7 @@ def test_failed_kosync_and_web_sign_ins_are_throttled_together(world: World) -> 
 
 
 def test_a_page_write_becomes_the_position_every_protocol_reads(world: World) -> None:
-    comic_id = world.comic(world.comics, "Saga 001.cbz")
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "Saga 001.cbz", digest=DOC)
     stamp = world.service.push(world.alice, DOC, "56", 0.9333, KOBO, KOBO_ID)
     assert stamp == int(world.clock.now().timestamp())
     saved = world.progress.position_of(world.alice, comic_id)
@@ -176,8 +166,7 @@ def test_a_page_write_becomes_the_position_every_protocol_reads(world: World) ->
 
 
 def test_an_old_client_sending_a_number_or_no_device_id_is_understood(world: World) -> None:
-    comic_id = world.comic(world.comics, "a.cbz")
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "a.cbz", digest=DOC)
     world.service.push(world.alice, DOC, 12, 0.2, KOBO)
     saved = world.progress.position_of(world.alice, comic_id)
     assert saved is not None and saved.page_number == 12
@@ -188,8 +177,7 @@ def test_an_old_client_sending_a_number_or_no_device_id_is_understood(world: Wor
 
 
 def test_the_last_page_marks_read_and_a_stale_replay_never_unmarks(world: World) -> None:
-    comic_id = world.comic(world.comics, "a.cbz")
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "a.cbz", digest=DOC)
     world.service.push(world.alice, DOC, "60", 1.0, KOBO, KOBO_ID)
     reading = world.progress.readings(world.alice, [comic_id])[comic_id]
     assert reading.is_read and reading.last_page == 60
@@ -200,8 +188,7 @@ def test_the_last_page_marks_read_and_a_stale_replay_never_unmarks(world: World)
 
 
 def test_a_write_of_the_stored_page_writes_nothing(world: World) -> None:
-    comic_id = world.comic(world.comics, "a.cbz")
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "a.cbz", digest=DOC)
     stamp = world.service.push(world.alice, DOC, "7", 0.1166, KOBO, KOBO_ID)
     first = world.progress.position_of(world.alice, comic_id)
     world.clock.advance(timedelta(minutes=5))
@@ -212,9 +199,8 @@ def test_a_write_of_the_stored_page_writes_nothing(world: World) -> None:
 
 
 def test_byte_identical_copies_are_all_written(world: World) -> None:
-    one = world.comic(world.comics, "a.cbz")
-    two = world.comic(world.comics, "copy/a.cbz")
-    world.documents.content[COPY_DOC] = (one, two)
+    one = world.comic(world.comics, "a.cbz", digest=COPY_DOC)
+    two = world.comic(world.comics, "copy/a.cbz", digest=COPY_DOC)
     world.service.push(world.alice, COPY_DOC, "3", 0.05, KOBO, KOBO_ID)
     positions = world.progress.positions(world.alice, [one, two])
     assert {comic_id: p.page_number for comic_id, p in positions.items()} == {one: 3, two: 3}
@@ -222,11 +208,9 @@ def test_byte_identical_copies_are_all_written(world: World) -> None:
 
 def test_a_name_match_counts_only_when_it_names_one_comic(world: World) -> None:
     one = world.comic(world.comics, "x/Saga 001.cbz")
-    world.documents.names[NAME_DOC] = (one,)
     world.service.push(world.alice, NAME_DOC, "4", 0.06, KOBO, KOBO_ID)
     assert world.progress.positions(world.alice, [one])[one].page_number == 4
-    two = world.comic(world.comics, "y/Saga 001.cbz")
-    world.documents.names[NAME_DOC] = (one, two)
+    world.comic(world.comics, "y/Saga 001.cbz")  # the same name in another folder
     world.service.push(world.alice, NAME_DOC, "9", 0.15, KOBO, KOBO_ID)
     assert world.progress.positions(world.alice, [one])[one].page_number == 4
     kept = world.orphans.get(world.alice.id, NAME_DOC)
@@ -234,10 +218,8 @@ def test_a_name_match_counts_only_when_it_names_one_comic(world: World) -> None:
 
 
 def test_comics_out_of_sight_or_not_synced_by_page_are_no_match(world: World) -> None:
-    hidden = world.comic(world.manga, "m.cbz")
-    seven = world.comic(world.comics, "b.cb7", kind=ArchiveFormat.SEVEN_ZIP)
-    world.documents.content[DOC] = (hidden,)
-    world.documents.content[COPY_DOC] = (seven,)
+    hidden = world.comic(world.manga, "m.cbz", digest=DOC)
+    seven = world.comic(world.comics, "b.cb7", kind=ArchiveFormat.SEVEN_ZIP, digest=COPY_DOC)
     world.service.push(world.bob, DOC, "5", 0.08, KOBO, KOBO_ID)
     world.service.push(world.bob, COPY_DOC, "5", 0.08, KOBO, KOBO_ID)
     assert world.progress.positions(world.bob, [hidden, seven]) == {}
@@ -248,9 +230,7 @@ def test_comics_out_of_sight_or_not_synced_by_page_are_no_match(world: World) ->
 
 def test_pages_are_translated_where_koreader_orders_them_otherwise(world: World) -> None:
     # KOReader shows four pages: its 1st is a file we do not show, its 2nd..4th are our 3, 1, 2.
-    comic_id = world.comic(world.comics, "a.cbz", pages=3)
-    world.documents.content[DOC] = (comic_id,)
-    world.documents.maps[comic_id] = (0, 3, 1, 2)
+    comic_id = world.comic(world.comics, "a.cbz", pages=3, digest=DOC, page_map=(0, 3, 1, 2))
     world.service.push(world.alice, DOC, "3", 0.75, KOBO, KOBO_ID)
     assert world.progress.positions(world.alice, [comic_id])[comic_id].page_number == 1
     pulled = world.service.pull(world.alice, DOC)
@@ -261,8 +241,7 @@ def test_pages_are_translated_where_koreader_orders_them_otherwise(world: World)
 
 
 def test_a_pull_reports_any_protocol_s_position_in_koreader_s_terms(world: World) -> None:
-    comic_id = world.comic(world.comics, "a.cbz", pages=3)
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "a.cbz", pages=3, digest=DOC)
     assert world.service.pull(world.alice, DOC) is None
     saved = world.progress.save_comic(world.alice, comic_id, ProgressChange(1, 3))
     pulled = world.service.pull(world.alice, DOC)
@@ -275,8 +254,7 @@ def test_a_pull_reports_any_protocol_s_position_in_koreader_s_terms(world: World
 
 
 def test_a_bare_read_mark_pulls_as_the_last_page(world: World) -> None:
-    comic_id = world.comic(world.comics, "a.cbz", pages=3)
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "a.cbz", pages=3, digest=DOC)
     comic = world.index.comic(comic_id)
     assert comic is not None
     world.progress.set_read_in(world.alice, comic, True)
@@ -302,8 +280,7 @@ def test_orphans_attach_when_a_scan_finds_their_comic(world: World) -> None:
     world.service.push(world.alice, DOC, "30", 0.5, KOBO, KOBO_ID)
     world.service.push(world.bob, DOC, "10", 0.1666, KOBO, KOBO_ID)
     assert world.service.attach_orphans() == 0  # nothing names it yet
-    comic_id = world.comic(world.manga, "later.cbz")  # alice may see it, bob may not
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.manga, "later.cbz", digest=DOC)  # alice sees it, bob not
     assert world.service.attach_orphans() == 1
     assert world.progress.positions(world.alice, [comic_id])[comic_id].page_number == 30
     assert world.orphans.get(world.alice.id, DOC) is None
@@ -313,10 +290,9 @@ def test_orphans_attach_when_a_scan_finds_their_comic(world: World) -> None:
 
 def test_an_orphan_older_than_the_stored_position_is_dropped_unwritten(world: World) -> None:
     world.service.push(world.alice, DOC, "30", 0.5, KOBO, KOBO_ID)
-    comic_id = world.comic(world.comics, "a.cbz")
+    comic_id = world.comic(world.comics, "a.cbz", digest=DOC)
     world.clock.advance(timedelta(minutes=1))
     world.progress.save_comic(world.alice, comic_id, ProgressChange(44, 60))
-    world.documents.content[DOC] = (comic_id,)
     assert world.service.attach_orphans() == 0
     assert world.progress.positions(world.alice, [comic_id])[comic_id].page_number == 44
     assert world.orphans.documents() == []
@@ -324,8 +300,7 @@ def test_an_orphan_older_than_the_stored_position_is_dropped_unwritten(world: Wo
 
 def test_an_orphan_at_the_last_page_attaches_as_read(world: World) -> None:
     world.service.push(world.alice, DOC, "60", 1.0, KOBO, KOBO_ID)
-    comic_id = world.comic(world.comics, "a.cbz")
-    world.documents.content[DOC] = (comic_id,)
+    comic_id = world.comic(world.comics, "a.cbz", digest=DOC)
     assert world.service.attach_orphans() == 1
     reading = world.progress.readings(world.alice, [comic_id])[comic_id]
     assert reading.is_read and reading.last_page == 60

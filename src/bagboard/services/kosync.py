@@ -202,10 +202,11 @@ class KosyncService:
         if stored is not None and stored.page_number == page and (was_read or not finished):
             return stored.updated_at  # nothing changes: no new time, no feed entry
         change = ProgressChange(page_number=page, total_pages=comic.page_count, device=writer)
-        saved = self._progress.save_in(user, comic, change)
         if finished and not was_read:
-            self._progress.set_read_in(user, comic, True)
-        return saved.updated_at
+            # The position and the mark in one write, as Komga's "completed" is.
+            marked = self._progress.save_read_in(user, comic, change, True)
+            return self._clock.now() if marked is None else marked.updated_at
+        return self._progress.save_in(user, comic, change).updated_at
 
     def _position(
         self, document: str, comic: IndexedComic, reading: ComicReading
