@@ -363,3 +363,12 @@ def test_an_unmatched_document_attaches_when_a_scan_finds_its_comic(
     found = pull(world, token, document)
     pages = 4 if relative == LATER else 5
     assert (found["progress"], found["percentage"]) == ("3", math.floor(3 / pages * 10000) / 10000)
+
+
+def test_a_comic_marked_read_elsewhere_pulls_as_finished(world: World) -> None:
+    user, token = world.reader(password=False)
+    document = world.document(SHORT)
+    world.app.progress.mark_read(user, f"{world.library.root}/{SHORT}")
+    found = pull(world, token, document)
+    assert (found["progress"], found["percentage"]) == ("3", 1.0)
+    assert found["device_id"] == "bagboard"
