@@ -28,7 +28,9 @@ from bagboard.adapters.filesystem.watch import WatchfilesWatcher
 from bagboard.adapters.images.memory_cache import MemoryRenditionCache
 from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
+from bagboard.adapters.memory.documents import MemoryComicDocuments
 from bagboard.adapters.memory.index import MemoryLibraryIndex
+from bagboard.adapters.memory.kosync import MemoryKosyncOrphans
 from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.pages import MemoryPageCatalog
 from bagboard.adapters.memory.password_hasher import QuickHasher
@@ -54,9 +56,11 @@ from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.facts import database_probe, memory_database
 from bagboard.adapters.storage.db.migrate import upgrade
+from bagboard.adapters.storage.index.documents import SqlComicDocuments
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
+from bagboard.adapters.storage.kosync.orphans import SqlKosyncOrphans
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
@@ -66,6 +70,7 @@ from bagboard.services.browse import BrowseService
 from bagboard.services.cached_stores import CachedLibraryStore, CachedSettingsStore
 from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
+from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.passwords import PasswordCheck
@@ -320,12 +325,42 @@ class Container(containers.DeclarativeContainer):
         ProgressService, progress_store, library_index, libraries, clock
     )
     series_progress = providers.Factory(SeriesProgressService, progress_service)
+    # KOReader sync (services/kosync.py): comics by KOReader's document ids, and what was
+    # sent for documents no comic matched yet.
+    comic_documents = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryComicDocuments, library_index),
+        sql=providers.Singleton(SqlComicDocuments, engine),
+    )
+    kosync_orphans = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryKosyncOrphans, users),
+        sql=providers.Singleton(SqlKosyncOrphans, engine),
+    )
+    kosync_service = providers.Factory(
+        KosyncService,
+        users,
+        authenticator,
+        kosync_key_check,
+        comic_documents,
+        kosync_orphans,
+        library_index,
+        libraries,
+        progress_service,
+        clock,
+    )
     scanner = providers.Factory(
         Scanner, library_index, file_tree, archive_reader, clock, inspect_map=inspect_map
     )
     # A singleton: it runs every scan of the process, the owner's "scan now" and the
     # monitor's, one library at a time (services/scan_jobs.py).
-    scan_jobs = providers.Singleton(ScanJobs, scanner.provider, libraries, clock)
+    scan_jobs = providers.Singleton(
+        ScanJobs,
+        scanner.provider,
+        libraries,
+        clock,
+        after_scan=kosync_service.provided.attach_orphans,
+    )
     # Called with ``rescan_interval=``.
     monitor = providers.Factory(LibraryMonitor, libraries, watcher, scan_jobs.provided.scan, clock)
     database_facts = providers.Selector(

@@ -32,6 +32,7 @@ from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.progress import ProgressCallback
 from bagboard.services.scan.scanner import Scanner, ScanReport
+from bagboard.services.scan_jobs import indexed_new_comics
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
@@ -167,7 +168,14 @@ class ComicLibrary:
         else:
             targets = [self.add_folder(root)]
         scanner = self.scanner()
-        return [scanner.scan(library, full=full, progress=progress) for library in targets]
+        reports = [scanner.scan(library, full=full, progress=progress) for library in targets]
+        self.after_scan(reports)
+        return reports
+
+    def after_scan(self, reports: Iterable[ScanReport]) -> None:
+        """Attach waiting KOReader positions to comics a ``scanner()`` scan found."""
+        if any(indexed_new_comics(report) for report in reports):
+            self._container.kosync_service().attach_orphans()
 
     def find_library(self, target: StrPath) -> Library:
         """The library at ``target``, a path resolved as ``add_folder`` resolves it or taken as

@@ -17,6 +17,7 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
@@ -98,6 +99,10 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: ScanJobs = container.scan_jobs()
         return service
 
+    def kosync() -> KosyncService:
+        service: KosyncService = container.kosync_service()
+        return service
+
     def server_status() -> ServerStatusService:
         service: ServerStatusService = container.server_status()
         return service
@@ -121,6 +126,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         libraries=libraries,
         scan_jobs=scan_jobs,
         server_status=server_status,
+        kosync=kosync,
     )
 
 

@@ -21,6 +21,7 @@ from bagboard.domain.catalog import (
 )
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
 from bagboard.domain.errors import InvalidInput
+from bagboard.domain.kosync import name_md5
 from bagboard.domain.model import Library
 from bagboard.ports.library_index import LibraryIndex
 from tests.contract import index_fixtures
@@ -63,6 +64,7 @@ def entry(path: str, *, size: int = 1000, info: ComicInfo | None = None) -> Comi
         format=ArchiveFormat.ZIP,
         page_count=2,
         comic_info=info,
+        kosync_md5=name_md5(path),  # any 32 hex digits: what a scan reads from the file
     )
 
 
@@ -86,7 +88,15 @@ def test_the_snapshot_returns_what_was_applied(
 ) -> None:
     root = comics_library.root
     good = entry(f"{root}/Marvel/Spider-Man/asm 121.cbz", info=INFO)
-    bad = ComicEntry(f"{root}/Marvel/broken.cbr", 7, 5, "7:x", ArchiveFormat.RAR, error="corrupt")
+    bad = ComicEntry(
+        f"{root}/Marvel/broken.cbr",
+        7,
+        5,
+        "7:x",
+        ArchiveFormat.RAR,
+        error="corrupt",
+        kosync_md5=name_md5("broken.cbr"),
+    )
     folders = [
         FolderEntry(root, 0, 100, comic_count=2),
         FolderEntry(f"{root}/Marvel", 1, 200, has_thumbnail=True, comic_count=2),

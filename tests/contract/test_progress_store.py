@@ -19,7 +19,13 @@ from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.model import Library, User
 from bagboard.domain.pagination import PageRequest
-from bagboard.domain.progress import ComicKey, ProgressChange, StaleProgress
+from bagboard.domain.progress import (
+    ComicKey,
+    Device,
+    ProgressChange,
+    StaleProgress,
+    read_position,
+)
 from bagboard.domain.progress_feed import ChangeKind, FeedCursor, FeedItem
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.progress_store import ProgressStore
@@ -226,6 +232,96 @@ def test_read_marks_and_unmarks_show_in_states_and_feed(
     ]
 
 
+def test_a_mark_with_a_position_writes_the_position_first_in_the_same_change(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    comic_id = key.comic_id or 0
+    store.save(alice.id, key, ProgressChange(5, 32, 120), T0)
+    tablet = Device("tablet", "Kobo")
+    moved = store.set_read(
+        alice.id, key, True, T0 + timedelta(minutes=1), position=read_position(32, tablet)
+    )
+    assert moved is not None and moved == store.position(alice.id, key)
+    assert (moved.page_number, moved.total_pages, moved.time_spent) == (32, 32, 120)
+    assert (moved.device, moved.server_stamped) == (tablet, True)
+    assert store.readings(alice.id, [comic_id])[comic_id].position == moved
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(32, True)}
+    position, mark = feed(store, alice)
+    assert (position.kind, position.page_number, mark.kind) == (
+        ChangeKind.POSITION,
+        32,
+        ChangeKind.READ,
+    )
+    assert position.updated_at == mark.updated_at == T0 + timedelta(minutes=1)
+    assert position.cursor < mark.cursor
+
+    # At (or past) the last page already, a mark moves nothing: only the mark is new.
+    again = store.set_read(
+        alice.id, key, True, T0 + timedelta(minutes=2), position=read_position(32)
+    )
+    assert again == moved
+    assert [i.kind for i in feed(store, alice, mark.cursor)] == [ChangeKind.READ]
+
+    # Unmarking keeps the position.
+    assert store.set_read(alice.id, key, False, T0 + timedelta(minutes=3)) is None
+    assert store.position(alice.id, key) == moved
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(32, False)}
+
+
+def test_a_mark_whose_position_is_refused_writes_neither(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    newer = store.save(alice.id, key, ProgressChange(12, client_time=200), T0)
+    with pytest.raises(StaleProgress):
+        store.set_read(alice.id, key, True, T0, position=ProgressChange(40, client_time=100))
+    assert store.position(alice.id, key) == newer
+    assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(12)}
+    assert [item.kind for item in feed(store, alice)] == [ChangeKind.POSITION]
+
+
+def test_a_mark_of_a_path_not_indexed_may_carry_a_position(
+    store: ProgressStore, comics_library: Library, alice: User
+) -> None:
+    key = ComicKey(f"{comics_library.root}/later.cbz")
+    moved = store.set_read(alice.id, key, True, T0, position=read_position(24))
+    assert moved == store.position(alice.id, key)
+    assert moved is not None and (moved.page_number, moved.total_pages) == (24, 24)
+    assert [(i.kind, i.path) for i in feed(store, alice)] == [
+        (ChangeKind.POSITION, key.path),
+        (ChangeKind.READ, key.path),
+    ]
+
+
+def test_a_device_time_may_lag_a_server_stamped_time_by_the_tolerance_only(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    t0 = int(T0.timestamp())
+    untimed = store.save(alice.id, key, ProgressChange(5), T0)
+    assert (untimed.client_updated_at, untimed.server_stamped) == (t0, True)
+    assert store.position(alice.id, key) == untimed
+    later = T0 + timedelta(seconds=10)
+    lagging = store.save(alice.id, key, ProgressChange(6, client_time=t0 - 30), later)
+    assert (lagging.client_updated_at, lagging.server_stamped) == (t0 - 30, False)
+    assert store.position(alice.id, key) == lagging
+    # Between two device times the rule is exact.
+    with pytest.raises(StaleProgress):
+        store.save(alice.id, key, ProgressChange(7, client_time=t0 - 31), later)
+
+    store.save(alice.id, key, ProgressChange(8), later)  # stamped with the server's time
+    with pytest.raises(StaleProgress):
+        store.save(alice.id, key, ProgressChange(9, client_time=t0 - 90), later)
+    # A tombstone is stamped by the server too.
+    store.clear(alice.id, key, later)
+    cleared = store.position(alice.id, key)
+    assert cleared is not None and cleared.server_stamped
+    with pytest.raises(StaleProgress):
+        store.save(alice.id, key, ProgressChange(9, client_time=t0 - 90), later)
+    assert store.save(alice.id, key, ProgressChange(9, client_time=t0 - 30), later).page_number == 9
+
+
 def test_the_feed_pages_by_time_then_id_and_resumes_after_a_cursor(
     store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
 ) -> None:
@@ -363,6 +459,8 @@ def test_writing_for_a_comic_removed_meanwhile_is_comic_not_found(
             store.save(alice.id, key, ProgressChange(4), T0)
         with pytest.raises(ComicNotFound):
             store.set_read(alice.id, key, True, T0)
+        with pytest.raises(ComicNotFound):
+            store.set_read(alice.id, key, True, T0, position=read_position(10))
     with pytest.raises(ComicNotFound):
         store.clear(alice.id, gone, T0)
     with pytest.raises(ComicNotFound):

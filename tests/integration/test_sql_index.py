@@ -23,6 +23,7 @@ from bagboard.domain.catalog import (
 )
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
 from bagboard.domain.errors import InvalidInput
+from bagboard.domain.kosync import name_md5
 from bagboard.domain.naturalsort import natural_key
 from tests.storage_fixtures import POSTGRES_URL
 
@@ -60,6 +61,7 @@ def comic(path: str, *, info: ComicInfo | None = None, size: int = 100) -> Comic
         format=ArchiveFormat.ZIP,
         page_count=20,
         comic_info=info,
+        kosync_md5=name_md5(path),  # any 32 hex digits: what a scan reads from the file
     )
 
 

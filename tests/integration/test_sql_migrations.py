@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -18,7 +19,7 @@ from bagboard.adapters.storage.db.migrate import alembic_config
 from bagboard.adapters.storage.db.tables import metadata, reading_progress
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role
-from bagboard.domain.progress import ComicKey, Device, ProgressChange
+from bagboard.domain.progress import ComicKey, Device, ProgressChange, StaleProgress
 
 
 def head() -> str | None:
@@ -129,3 +130,28 @@ def test_positions_stored_far_in_the_future_are_brought_back_to_now(sql_engine: 
     now = datetime.now(UTC)
     saved = store.save(user.id, frozen, ProgressChange(8, client_time=after + 1), now)
     assert saved.page_number == 8
+
+
+def test_positions_written_before_server_stamps_were_kept_compare_exactly(
+    sql_engine: Engine,
+) -> None:
+    """0017: whether a stored time is the server's is known only for rows written since."""
+    store = SqlProgressStore(sql_engine)
+    user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
+    key = ComicKey("/srv/comics/a.cbz")
+    at = datetime(2026, 4, 1, tzinfo=UTC)
+    stamp = int(at.timestamp())
+    store.save(user.id, key, ProgressChange(7), at)
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0016")
+    columns = {column["name"] for column in inspect(sql_engine).get_columns("reading_progress")}
+    assert "server_stamped" not in columns
+    upgrade(sql_engine)
+    kept = store.position(user.id, key)
+    assert kept is not None and (kept.page_number, kept.server_stamped) == (7, False)
+    with pytest.raises(StaleProgress):
+        store.save(user.id, key, ProgressChange(8, client_time=stamp - 30), at)
+    untimed = store.save(user.id, key, ProgressChange(9), at)
+    assert untimed.server_stamped and store.position(user.id, key) == untimed
+    lagging = store.save(user.id, key, ProgressChange(10, client_time=stamp - 30), at)
+    assert lagging.page_number == 10

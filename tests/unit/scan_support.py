@@ -23,7 +23,7 @@ from bagboard.domain.catalog import (
     IndexSnapshot,
     IndexSummary,
 )
-from bagboard.domain.files import FileStat, FolderListing
+from bagboard.domain.files import FileDigests, FileStat, FolderListing
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.file_tree import FileTree
 from bagboard.ports.library_index import LibraryIndex
@@ -106,6 +106,14 @@ class CountingTree(FileTree):
     def fingerprint(self, path: str) -> str | None:
         self.fingerprinted[path] += 1
         return self.inner.fingerprint(path)
+
+    def digests(self, path: str) -> FileDigests | None:
+        self.fingerprinted[path] += 1
+        return self.inner.digests(path)
+
+    def kosync_md5(self, path: str) -> str | None:
+        self.fingerprinted[path] += 1
+        return self.inner.kosync_md5(path)
 
 
 class RecordingIndex(LibraryIndex):

@@ -64,7 +64,7 @@ def test_a_library_removed_and_added_back_brings_back_positions_and_marks(
     with opened(data_dir) as app:
         kid = app.accounts.user("kid")
         app.progress.save(kid, hero, ProgressChange(page_number=2, total_pages=3))
-        app.progress.mark_read(kid, hero)
+        app.progress.mark_read(kid, hero)  # moves the position on to the last page, 3
         app.shelves.add(kid, Shelf.TO_READ, hero)
         assert app.shelves.shelf(kid, Shelf.TO_READ).total == 1
 
@@ -80,7 +80,7 @@ def test_a_library_removed_and_added_back_brings_back_positions_and_marks(
     assert rows(data_dir, "select count(*) from user_libraries") == [(0,)]
     # Positions and marks are kept by path, no longer linked; shelf entries are gone.
     assert rows(data_dir, "select comic_id, comic_path, page_number from reading_progress") == [
-        (None, hero, 2)
+        (None, hero, 3)
     ]
     assert rows(data_dir, "select comic_id, comic_path, deleted from read_marks") == [
         (None, hero, 0)
@@ -95,7 +95,7 @@ def test_a_library_removed_and_added_back_brings_back_positions_and_marks(
         comic = app.container.library_index().comic_at(hero)
         assert comic is not None
         detail = app.issues.detail(kid, comic.id)
-        assert detail.progress is not None and detail.progress.page_number == 2
+        assert detail.progress is not None and detail.progress.page_number == 3
         assert detail.reading.is_read
         assert app.shelves.shelf(kid, Shelf.TO_READ).total == 0
 

@@ -22,6 +22,7 @@ def test_a_plain_host_is_shown_as_it_is(tmp_path: Path) -> None:
     assert "API docs: http://127.0.0.1:8123/api/v1/docs" in lines
     assert "OPDS 1.2: http://127.0.0.1:8123/opds/v1.2/catalog" in lines
     assert "OPDS 2.0: http://127.0.0.1:8123/opds/v2.0/catalog" in lines
+    assert "KOReader: http://127.0.0.1:8123/koreader (custom sync server)" in lines
     assert not any("192.168" in line for line in lines)
     assert lines[0].startswith("bagboard ") and f"data folder: {tmp_path}" in lines[0]
 
@@ -55,6 +56,7 @@ def test_a_public_url_is_where_the_start_pages_point(tmp_path: Path) -> None:
     assert "Web app:  https://comics.example.org/bb/" in lines
     assert "API docs: https://comics.example.org/bb/api/v1/docs" in lines
     assert "OPDS 2.0: https://comics.example.org/bb/opds/v2.0/catalog" in lines
+    assert "KOReader: https://comics.example.org/bb/koreader (custom sync server)" in lines
 
 
 def test_an_ipv6_host_is_bracketed(tmp_path: Path) -> None:

@@ -78,10 +78,10 @@ def test_progress_and_read_mark_of_the_caller_only(world: IssueWorld) -> None:
     token = world.app.accounts.create_token(reader.name).secret
     progress = world.app.progress
     progress.save(reader, path, ProgressChange(page_number=2, total_pages=3, time_spent=75))
-    progress.mark_read(reader, path, page_count=3, time_spent=90)
+    progress.mark_read(reader, path, page_count=3, time_spent=90)  # moves on to the last page
     mine = world.get(world.url(relative), token).json()
     assert {key: mine["progress"][key] for key in ("page_number", "total_pages", "time_spent")} == {
-        "page_number": 2,
+        "page_number": 3,
         "total_pages": 3,
         "time_spent": 75,
     }

@@ -200,6 +200,32 @@ def test_a_device_clock_in_the_year_2100_does_not_freeze_syncing(world: World) -
     )
 
 
+def test_a_device_clock_a_little_behind_a_write_without_one_is_not_refused(world: World) -> None:
+    """The KOReader sync notes, §4.6: writes without a device clock (here a read mark and a
+    PUT without ``updated_at``) are stamped with the server's time; a device up to a minute
+    behind it still saves, one further behind is refused."""
+    reader = world.new_reader()
+    path = f"{world.a}/{ASM}/Amazing Spider-Man #10.cbz"
+    world.client.post(READ, json={"path": path}, headers=auth(reader))
+    stamped = position(world, reader, path)["client_updated_at"]
+    row = saved(world, reader, path=path, page_number=1, updated_at=stamped - 30)
+    assert (row["page_number"], row["client_updated_at"]) == (1, stamped - 30)
+
+    stamped = saved(world, reader, path=path, page_number=2)["client_updated_at"]
+    late = put(world, reader, {"path": path, "page_number": 1, "updated_at": stamped - 90})
+    assert late.status_code == 409
+    assert late.json()["current"]["page_number"] == 2
+
+
+def test_between_two_device_clocks_the_comparison_stays_exact(world: World) -> None:
+    reader = world.new_reader()
+    path = f"{world.a}/{ASM}/Amazing Spider-Man #10.cbz"
+    now = int(time.time())
+    saved(world, reader, path=path, page_number=5, updated_at=now)
+    behind = put(world, reader, {"path": path, "page_number": 4, "updated_at": now - 1})
+    assert behind.status_code == 409
+
+
 def test_two_devices_one_offline(world: World) -> None:
     """Device A reads offline to page 30 at t=100; B reads online to page 12 at t=200; A comes
     back and replays its write: 409, and the feed tells A that B's page 12 is current."""
@@ -324,7 +350,7 @@ def test_a_cursor_paged_feed_read_while_writes_continue_sees_every_change_once(
 
 def test_marks_and_unmarks_show_in_lists_and_in_the_feed(world: World) -> None:
     reader, other_device = devices(world)
-    path = f"{world.a}/Image/Saga/Saga 01.cbz"
+    path = f"{world.a}/Image/Saga/Saga 01.cbz"  # two pages
     cursor = feed(world, reader)["next_cursor"]
     body = {"path": path, "page_count": 32, "time_spent": 1800}
     response = world.client.post(READ, json=body, headers=auth(other_device))
@@ -332,7 +358,9 @@ def test_marks_and_unmarks_show_in_lists_and_in_the_feed(world: World) -> None:
     listed = world.json(ISSUES, reader, series="Saga")["items"]
     assert listed[0]["is_read"] is True
     marked = feed(world, reader, cursor=cursor)
-    (item,) = marked["items"]
+    # The position moves to the last page first (the index's count, not the one sent).
+    moved, item = marked["items"]
+    assert (moved["comic_path"], moved["page_number"], moved["total_pages"]) == (path, 2, 2)
     assert (item["comic_path"], item["read"], item["page_count"], item["time_spent"]) == (
         path,
         True,
@@ -345,6 +373,49 @@ def test_marks_and_unmarks_show_in_lists_and_in_the_feed(world: World) -> None:
     assert world.json(ISSUES, reader, series="Saga")["items"][0]["is_read"] is False
     (item,) = feed(world, reader, cursor=marked["next_cursor"])["items"]
     assert (item["comic_path"], item["read"]) == (path, False)
+    assert position(world, reader, path)["page_number"] == 2  # unmarking keeps the position
+
+
+def test_marking_read_puts_the_position_at_the_last_page(world: World) -> None:
+    reader = world.new_reader()
+    path = f"{world.a}/{ASM}/Amazing Spider-Man #2.cbz"  # two pages
+    saved(world, reader, path=path, page_number=1, time_spent=90)
+    before = position(world, reader, path)
+    world.client.post(READ, json={"path": path}, headers=auth(reader))
+    after = position(world, reader, path)
+    assert (after["page_number"], after["total_pages"], after["time_spent"]) == (2, 2, 90)
+    assert after["updated_at_unix"] >= before["updated_at_unix"]
+    # Marking again, with the position already there, writes no new position.
+    world.client.post(READ, json={"path": path}, headers=auth(reader))
+    assert position(world, reader, path) == after
+
+
+def test_marking_read_never_moves_a_later_position_back(world: World) -> None:
+    reader = world.new_reader()
+    path = f"{world.a}/{ASM}/Amazing Spider-Man #2.cbz"  # two pages
+    saved(world, reader, path=path, page_number=7, total_pages=9)
+    world.client.post(READ, json={"path": path}, headers=auth(reader))
+    assert (position(world, reader, path)["page_number"], listed_read(world, reader, path)) == (
+        7,
+        True,
+    )
+
+
+def listed_read(world: World, token: str, path: str) -> bool:
+    read: bool = world.json(f"/api/v1/issue/{world.comic_id(path)}", token)["is_read"]
+    return read
+
+
+def test_marking_a_path_not_indexed_uses_the_page_count_sent(world: World) -> None:
+    reader = world.new_reader()
+    counted, uncounted = f"{world.a}/Nowhere/a.cbz", f"{world.a}/Nowhere/b.cbz"
+    world.client.post(READ, json={"path": counted, "page_count": 24}, headers=auth(reader))
+    world.client.post(READ, json={"path": uncounted}, headers=auth(reader))
+    row = position(world, reader, counted)
+    assert (row["page_number"], row["total_pages"]) == (24, 24)
+    assert position(world, reader, uncounted) is None  # no count, no position
+    kinds = [(item.get("read"), item["comic_path"]) for item in feed(world, reader)["items"]]
+    assert kinds == [(None, counted), (True, counted), (True, uncounted)]
 
 
 @pytest.mark.parametrize(

@@ -298,3 +298,23 @@ def test_the_readium_locator_address_shares_the_position(world: Opds2World) -> N
     assert stale.status_code == 409
     assert stale.json()["locator"]["locations"]["position"] == 2
     assert world.get(flat, reader).json()["position"] == 2
+
+
+def test_a_comic_marked_read_elsewhere_shows_at_its_last_page(world: Opds2World) -> None:
+    """A read mark (here through /api/v1) puts the position at the last page, so an OPDS
+    reader that syncs only positions sees the comic finished; a device clock a little behind
+    the server's time that mark was stamped with still saves after it."""
+    reader = world.new_reader()
+    url = url_of(world, 20)
+    path = str(world.root_a / saga(20))
+    marked = world.client.post(
+        "/api/v1/issues/read", json={"path": path}, headers={"Authorization": f"Bearer {reader}"}
+    )
+    assert marked.status_code == 200
+    finished = world.get(url, reader).json()
+    assert (finished["position"], finished["progression"]) == (SAGA_PAGES, 1.0)
+
+    stamped = datetime.fromisoformat(finished["modified"].replace("Z", "+00:00"))
+    lagging = {"modified": iso(stamped - timedelta(seconds=30)), "position": 2}
+    assert world.put(url, lagging, reader).status_code == 200
+    assert world.get(url, reader).json()["position"] == 2

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import (
+    CLOCK_TOLERANCE,
     MAX_CLOCK_AHEAD,
     MAX_DEVICE_TEXT,
     TICK,
@@ -25,6 +26,8 @@ from bagboard.domain.progress import (
     holds,
     is_stale,
     next_change_time,
+    read_position,
+    stamped_by_server,
     trusted_time,
 )
 from bagboard.domain.progress_feed import FeedCursor, Source
@@ -58,6 +61,40 @@ def test_is_stale(change_time: int | None, stored_time: int | None, stale: bool)
 
 
 @pytest.mark.parametrize(
+    ("change_time", "stored_time", "stale"),
+    [
+        (None, 200, False),
+        (100, None, False),
+        (200 - CLOCK_TOLERANCE - 1, 200, True),  # further behind than any clock lags
+        (200 - CLOCK_TOLERANCE, 200, False),  # a device clock a minute behind the server's
+        (199, 200, False),
+        (201, 200, False),
+    ],
+)
+def test_is_stale_against_a_time_the_server_stamped(
+    change_time: int | None, stored_time: int | None, stale: bool
+) -> None:
+    assert is_stale(change_time, stored_time, server_stamped=True) is stale
+
+
+@pytest.mark.parametrize(
+    ("change_time", "stored_time", "stored_by_server", "expected"),
+    [
+        (150, 200, True, False),  # a timed change stores a device's time
+        (150, None, False, False),
+        (None, None, False, True),  # untimed: the server's time now
+        (None, 100, False, True),
+        (None, NOW_UNIX + 999, False, False),  # a device's time still ahead is kept, as it was
+        (None, NOW_UNIX + 999, True, True),
+    ],
+)
+def test_stamped_by_server(
+    change_time: int | None, stored_time: int | None, stored_by_server: bool, expected: bool
+) -> None:
+    assert stamped_by_server(change_time, stored_time, stored_by_server, NOW) is expected
+
+
+@pytest.mark.parametrize(
     ("change_time", "stored_time", "expected"),
     [
         (150, 200, 150),  # only reached when allowed; the device's own time is kept
@@ -77,7 +114,7 @@ def test_change_stamp(change_time: int | None, stored_time: int | None, expected
 
 def test_a_first_write_needs_a_page_and_starts_other_fields_empty() -> None:
     saved = apply_change(None, ProgressChange(page_number=3), PATH, NOW)
-    assert saved == ReadingProgress(PATH, 3, None, 0, NOW, NOW_UNIX)
+    assert saved == ReadingProgress(PATH, 3, None, 0, NOW, NOW_UNIX, server_stamped=True)
     with pytest.raises(InvalidInput):
         apply_change(None, ProgressChange(total_pages=5), PATH, NOW)
 
@@ -109,7 +146,53 @@ def test_clearing_stamps_now_so_older_replays_lose() -> None:
     tombstone = clear(stored(100), NOW)
     assert tombstone.cleared and tombstone.updated_at == NOW
     assert tombstone.client_updated_at == NOW_UNIX
-    assert is_stale(NOW_UNIX - 1, tombstone.client_updated_at)
+    assert tombstone.server_stamped
+    assert is_stale(NOW_UNIX - CLOCK_TOLERANCE - 1, NOW_UNIX, server_stamped=True)
+
+
+def test_a_timed_write_a_little_behind_an_untimed_one_applies_and_keeps_its_time() -> None:
+    untimed = apply_change(stored(), ProgressChange(page_number=14), PATH, NOW)
+    assert (untimed.client_updated_at, untimed.server_stamped) == (NOW_UNIX, True)
+    later = NOW + timedelta(seconds=5)
+    lagging = ProgressChange(page_number=15, client_time=NOW_UNIX - 30)
+    saved = apply_change(untimed, lagging, PATH, later)
+    assert (saved.page_number, saved.client_updated_at, saved.server_stamped) == (
+        15,
+        NOW_UNIX - 30,
+        False,
+    )
+    with pytest.raises(StaleProgress):
+        apply_change(untimed, ProgressChange(16, client_time=NOW_UNIX - 90), PATH, later)
+    # Against the timed time it stored, comparisons are exact again.
+    with pytest.raises(StaleProgress):
+        apply_change(saved, ProgressChange(16, client_time=NOW_UNIX - 31), PATH, later)
+
+
+def test_a_timed_write_behind_a_timed_one_is_refused_however_close() -> None:
+    timed = apply_change(stored(), ProgressChange(14, client_time=NOW_UNIX), PATH, NOW)
+    assert not timed.server_stamped
+    with pytest.raises(StaleProgress):
+        apply_change(timed, ProgressChange(15, client_time=NOW_UNIX - 1), PATH, NOW)
+
+
+# --- the position a read mark writes ----------------------------------------------------
+
+
+def test_a_read_mark_moves_the_position_on_to_the_last_page_and_never_back() -> None:
+    change = read_position(40, TABLET)
+    assert change == ProgressChange(40, 40, device=TABLET, forward_only=True)
+    moved = apply_change(stored(), change, PATH, NOW)
+    assert (moved.page_number, moved.total_pages, moved.device) == (40, 40, TABLET)
+    assert apply_change(moved, change, PATH, NOW) is moved  # already there: nothing written
+    past = replace(stored(), page_number=45)
+    assert apply_change(past, change, PATH, NOW) is past
+    assert apply_change(None, change, PATH, NOW).page_number == 40
+    assert apply_change(stored(cleared=True), change, PATH, NOW).page_number == 40
+
+
+def test_a_read_mark_of_no_pages_or_an_unknown_count_writes_no_position() -> None:
+    assert read_position(0) is None
+    assert read_position(None) is None
 
 
 def test_negative_numbers_are_refused() -> None:

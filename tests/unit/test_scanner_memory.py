@@ -12,7 +12,7 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.tree import MemoryFileTree
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.errors import InvalidPath
-from bagboard.domain.files import FileStat, FolderListing
+from bagboard.domain.files import FileDigests, FileStat, FolderListing
 from bagboard.domain.model import Library
 from bagboard.ports.file_tree import FileTree
 from bagboard.services.scan.scanner import Scanner, ScanReport
@@ -48,6 +48,12 @@ class FlakyTree(FileTree):
 
     def fingerprint(self, path: str) -> str | None:
         return None if path in self.unreadable else self.inner.fingerprint(path)
+
+    def digests(self, path: str) -> FileDigests | None:
+        return None if path in self.unreadable else self.inner.digests(path)
+
+    def kosync_md5(self, path: str) -> str | None:
+        return None if path in self.unreadable else self.inner.kosync_md5(path)
 
 
 @dataclass

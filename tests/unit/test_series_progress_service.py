@@ -108,11 +108,13 @@ def test_a_komga_page_is_the_api_page_and_the_opds_page(world: World, alice: Use
 
 def test_an_api_position_and_mark_are_what_komga_shows(world: World, alice: User) -> None:
     first, second, third = world.comics("Saga 001", "Saga 002", "Saga 003")
-    world.progress.mark_read(alice, first.path)
+    world.progress.mark_read(alice, first.path)  # the mark also puts the last page
+    marked = world.progress.position(alice, first.path)
     saved = world.progress.save(alice, second.path, ProgressChange(page_number=12))
 
     shown = world.series.progress_of(alice, [first, second, third])
-    assert shown[first.id] == BookProgress(PAGES, True, None, None)
+    assert marked is not None
+    assert shown[first.id] == BookProgress(PAGES, True, marked.updated_at, None)
     assert shown[second.id] == BookProgress(12, False, saved.updated_at, None)
     assert shown[third.id] is None
     assert world.series.counts(alice, [first, second, third]) == ReadCounts(1, 1, 1)
@@ -170,12 +172,23 @@ def test_delete_clears_position_and_mark_and_leaves_tombstones(world: World, ali
 
 def test_a_komga_write_beats_an_older_conditional_api_write(world: World, alice: User) -> None:
     (comic,) = world.comics("Saga 001")
-    before = int(world.clock.now().timestamp())
+    before = int(world.clock.now().timestamp()) - 1  # more than the clock tolerance older
     world.tick()
     world.series.patch_book(alice, comic, 9, None)
     with pytest.raises(StaleProgress):
         world.progress.save(alice, comic.path, ProgressChange(page_number=2, client_time=before))
     assert world.state(alice, comic) == (9, False)
+
+
+def test_a_device_clock_a_little_behind_a_komga_write_still_applies(
+    world: World, alice: User
+) -> None:
+    (comic,) = world.comics("Saga 001")
+    world.series.patch_book(alice, comic, 9, None, device=PHONE)
+    komga_time = int(world.clock.now().timestamp())
+    lagging = ProgressChange(page_number=10, client_time=komga_time - 30)
+    assert world.progress.save(alice, comic.path, lagging).client_updated_at == komga_time - 30
+    assert world.state(alice, comic) == (10, False)
 
 
 def test_tracker_put_marks_up_to_the_number_with_gaps_and_never_unmarks(
@@ -194,7 +207,7 @@ def test_tracker_put_marks_up_to_the_number_with_gaps_and_never_unmarks(
         (PAGES, True),
         (PAGES, True),
         (None, False),
-        (None, True),
+        (PAGES, True),
     ]
     assert world.series.tachiyomi_v2(alice, books) == TachiyomiV2(ReadCounts(4, 0, 1), 5.0, 12.0)
     # A lower value later changes nothing: no unmarking, no new writes.
@@ -226,7 +239,9 @@ def test_mark_all_read_then_unread(world: World, alice: User, bob: User) -> None
     assert world.series.mark_all(alice, comics, True) == 2
     assert world.series.counts(alice, comics) == ReadCounts(3, 0, 0)
     assert world.state(alice, comics[1]) == (PAGES, True)
-    assert world.state(alice, comics[0]) == (None, True)  # already read: left as it was
+    assert world.state(alice, comics[0]) == (PAGES, True)
+    marked = world.progress.position(alice, comics[0].path)
+    assert marked is not None and marked.device is None  # already read: left as it was
 
     world.tick()
     assert world.series.mark_all(alice, comics, False) == 3

@@ -38,6 +38,8 @@ START_PAGES = (
     ("OPDS 1.2", "/opds/v1.2/catalog"),
     ("OPDS 2.0", "/opds/v2.0/catalog"),
 )
+# Addresses a reader app asks for rather than a page: KOReader's "custom sync server".
+SYNC_ADDRESSES = (("KOReader", "/koreader", "custom sync server"),)
 # Asking the system for this machine's addresses may wait on a resolver; never longer than this.
 LOOKUP_SECONDS = 1.0
 # A private address to "connect" a UDP socket to: nothing is sent, but the system picks the
@@ -94,9 +96,9 @@ def start_pages(base: str) -> list[tuple[str, str]]:
 
 
 def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
-    """The start-up lines: version and storage, addresses, and the web app and the start
-    pages at the address a browser or a reader app should use (the public URL, else a
-    network address, else this machine)."""
+    """The start-up lines: version and storage, addresses, and the web app, the start pages
+    and KOReader's sync address at the address a browser or a reader app should use (the
+    public URL, else a network address, else this machine)."""
     urls = server_urls(settings, lan)
     lines = [f"bagboard {__version__}: {describe_storage(settings)}"]
     lines.append(f"listening on {urls[0]}" + (" (this machine)" if len(urls) > 1 else ""))
@@ -106,6 +108,9 @@ def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
     base = settings.public_url or urls[-1]
     lines.append(f"{'Web app:':10}{base.rstrip('/')}/")
     lines += [f"{label + ':':10}{url}" for label, url in start_pages(base)]
+    lines += [
+        f"{label + ':':10}{base.rstrip('/')}{path} ({what})" for label, path, what in SYNC_ADDRESSES
+    ]
     return lines
 
 

@@ -64,6 +64,7 @@ def cmd_scan(app: ComicLibrary, args: argparse.Namespace) -> int:
         unreadable = app.problems.count(library)
         err(describe_report(library.name, report, unreadable))
         results.append((library, report, unreadable))
+    app.after_scan(report for _, report, _ in results)
     if args.warm_covers:
         warm_with_bar(app, [library for library, _, _ in results], DEFAULT_COVER_SIZE)
     app.close()  # ends the worker pool, so its peak memory is counted below

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.kosync import KOSYNC_FORMATS, PageMap, kosync_page_map
 from bagboard.domain.naturalsort import natural_path_key
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "is_junk_member",
     "is_page_image",
     "is_safe_member_name",
+    "kosync_pages",
     "page_order",
 ]
 
@@ -88,6 +90,8 @@ class ArchiveSummary:
     # Member names in reading order; page ``i`` of the comic is ``pages[i]``.
     pages: tuple[str, ...]
     comic_info: ComicInfo | None = None
+    # How KOReader's page order maps to ``pages`` (``kosync_pages``); None when they agree.
+    kosync_pages: PageMap | None = None
 
     @property
     def page_count(self) -> int:
@@ -134,6 +138,17 @@ def is_page_image(name: str) -> bool:
 def page_order(names: Iterable[str]) -> tuple[str, ...]:
     """The page members of an archive in reading order: natural sort of the full member path."""
     return tuple(sorted({name for name in names if is_page_image(name)}, key=natural_path_key))
+
+
+def kosync_pages(
+    archive_format: ArchiveFormat, names: Iterable[str], pages: tuple[str, ...]
+) -> PageMap | None:
+    """How KOReader numbers the pages of an archive holding ``names`` whose pages are
+    ``pages`` (``domain.kosync.kosync_page_map``). None for the formats KOReader does not
+    page through MuPDF (7z), whose progress it never sends as page numbers."""
+    if archive_format.value not in KOSYNC_FORMATS:
+        return None
+    return kosync_page_map(names, pages)
 
 
 def find_comicinfo(names: Iterable[str]) -> str | None:

@@ -12,10 +12,12 @@ from datetime import datetime
 
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.kosync import PageMap
 from bagboard.domain.names import NO_SOURCES, Sources
 
 __all__ = [
     "THUMBNAIL_NAMES",
+    "ComicDigest",
     "ComicEntry",
     "ComicMove",
     "ComicPlace",
@@ -61,6 +63,11 @@ class ComicEntry:
     ``comic_info`` holds what its ComicInfo.xml says with the blanks filled from its names on
     disk (``domain.names``); ``sources`` says where each filled value came from, and
     ``tagged`` whether the file carries a ComicInfo.xml at all.
+
+    ``kosync_md5`` is KOReader's id of the content (``domain.kosync.partial_md5``), None when
+    this write did not read the file and the index keeps what it holds; the id of the name is
+    derived from ``path`` wherever it is stored. ``kosync_pages`` is the archive's
+    ``ArchiveSummary.kosync_pages``.
     """
 
     path: str
@@ -74,6 +81,8 @@ class ComicEntry:
     error: str | None = None
     tagged: bool = True
     sources: Sources = NO_SOURCES
+    kosync_md5: str | None = None
+    kosync_pages: PageMap | None = None
 
     @property
     def name(self) -> str:
@@ -107,6 +116,9 @@ class KnownComic:
     # False for a comic written before blank metadata was filled from names (migration
     # 0013): the next scan fills it without opening the file.
     named: bool = True
+    # False for a comic written before KOReader's ids were stored (migration 0016): the next
+    # scan reads its partial MD5 (at most 12 KiB) without opening the archive.
+    digested: bool = True
 
     @property
     def folder_path(self) -> str:
@@ -141,6 +153,16 @@ class ComicMove:
     entry: ComicEntry
 
 
+@dataclass(frozen=True, slots=True)
+class ComicDigest:
+    """KOReader's id of an unchanged comic's content, read for a comic indexed before such
+    ids were stored; its name's id is derived from ``path``."""
+
+    comic_id: int
+    path: str
+    kosync_md5: str
+
+
 @dataclass(slots=True)
 class IndexChanges:
     """One batch of index writes, applied atomically by ``LibraryIndex.apply``.
@@ -155,8 +177,15 @@ class IndexChanges:
     moved: list[ComicMove] = field(default_factory=list)
     removed_comics: list[int] = field(default_factory=list)
     removed_folders: list[str] = field(default_factory=list)
+    # KOReader's ids of unchanged comics indexed without them; nothing else of theirs changes.
+    digests: list[ComicDigest] = field(default_factory=list)
 
     def __bool__(self) -> bool:
+        return self.rewrites or bool(self.digests)
+
+    @property
+    def rewrites(self) -> bool:
+        """Whether the batch writes more than ``digests``: folders or comics."""
         return bool(
             self.folders
             or self.added
@@ -194,6 +223,8 @@ class IndexedComic:
     error: str | None = None
     tagged: bool = True
     sources: Sources = NO_SOURCES
+    # How KOReader's page order maps to ours (``ArchiveSummary.kosync_pages``).
+    kosync_pages: PageMap | None = None
 
     @property
     def name(self) -> str:

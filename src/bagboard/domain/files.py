@@ -7,18 +7,23 @@ list, skip and fingerprint the same way.
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from bagboard.domain.archive import COMIC_EXTENSIONS
 from bagboard.domain.catalog import THUMBNAIL_NAMES
+from bagboard.domain.kosync import partial_md5
 
 __all__ = [
     "FINGERPRINT_EDGE_BYTES",
     "IGNORED_NAMES",
     "ComicFile",
+    "FileDigests",
     "FileStat",
     "FolderListing",
+    "file_digests",
     "fingerprint",
     "fingerprint_sample",
     "is_comic_name",
@@ -129,3 +134,47 @@ def fingerprint(size: int, sample: bytes) -> str:
     scan recognises a moved comic; it reads two small blocks instead of a whole archive.
     """
     return f"{size}:{hashlib.sha256(sample).hexdigest()[:32]}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileDigests:
+    """What a scan learns from reading a new or changed comic file: its content fingerprint
+    (``fingerprint``) and KOReader's id of its content (``domain.kosync.partial_md5``)."""
+
+    fingerprint: str
+    kosync_md5: str
+
+
+def file_digests(file: BinaryIO, size: int) -> FileDigests:
+    """Both digests of ``file`` (open for reading, ``size`` bytes long), in one opening.
+
+    The fingerprint reads the first and last 64 KiB; KOReader's samples below 64 KiB come
+    from that first read, the few beyond it are read where they lie.
+    """
+    if size <= 2 * FINGERPRINT_EDGE_BYTES:
+        data = file.read(size)
+        return FileDigests(fingerprint(size, data), partial_md5(io.BytesIO(data)))
+    head = file.read(FINGERPRINT_EDGE_BYTES)
+    file.seek(size - FINGERPRINT_EDGE_BYTES)
+    tail = file.read(FINGERPRINT_EDGE_BYTES)
+    return FileDigests(fingerprint(size, head + tail), partial_md5(_HeadFirst(head, file)))
+
+
+class _HeadFirst:
+    """A file whose first bytes were already read: reads within them come from memory."""
+
+    def __init__(self, head: bytes, file: BinaryIO) -> None:
+        self._head = head
+        self._file = file
+        self._offset = 0
+
+    def seek(self, offset: int, /) -> int:
+        self._offset = offset
+        return offset
+
+    def read(self, size: int, /) -> bytes:
+        end = self._offset + size
+        if end <= len(self._head):
+            return self._head[self._offset : end]
+        self._file.seek(self._offset)
+        return self._file.read(size)

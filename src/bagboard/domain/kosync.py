@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cmp_to_key
-from typing import BinaryIO
+from typing import Protocol
 
 __all__ = [
     "KOSYNC_FORMATS",
@@ -28,6 +28,7 @@ __all__ = [
     "SAMPLE_SIZE",
     "KosyncPosition",
     "PageMap",
+    "Seekable",
     "is_valid_document",
     "kosync_page",
     "kosync_page_map",
@@ -80,7 +81,16 @@ _MUPDF_EXTENSIONS = frozenset(
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def partial_md5(file: BinaryIO) -> str:
+class Seekable(Protocol):
+    """What ``partial_md5`` reads through: a binary file opened for reading, or anything that
+    answers the same two calls (a buffer already read, in front of the file)."""
+
+    def seek(self, offset: int, /) -> int: ...
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+def partial_md5(file: Seekable) -> str:
     """KOReader's document id of a file's content, read from ``file`` (seekable, binary).
 
     One MD5 over up to 1024 bytes at each of ``SAMPLE_OFFSETS`` in turn, stopping at the

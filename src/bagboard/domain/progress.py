@@ -6,6 +6,17 @@ stored for that comic is refused, so a phone replaying yesterday's page never th
 reader back. A change without a time applies unconditionally (the reference API has none) and
 counts as made now, so replays older than it are refused in turn.
 
+Most writes carry no device clock (Komga, KOReader sync, read marks, OPDS page tracking), so
+they are stamped with the server's time, which a device's clock may lag by a little. A timed
+change is therefore not stale against a stored time the server stamped unless it is more than
+``CLOCK_TOLERANCE`` seconds older than it: a phone a few seconds behind can save right after a
+Komga or KOReader write. Timed changes compare with timed stored times exactly. (The clock
+rules themselves are in ``progress_clock.py``.)
+
+A read mark also puts the position at the comic's last page (``read_position``), as Komga
+does, so every reader that syncs positions sees the comic finished; unmarking leaves the
+position where it is.
+
 OPDS page tracking (PSE) reports the page a reader opened, in whatever order the requests
 arrive: its writes are forward-only and move a position on, never back.
 """
@@ -13,11 +24,23 @@ arrive: its writes are forward-only and move a position on, never back.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bagboard.domain.errors import DomainError, InvalidInput
+from bagboard.domain.progress_clock import (
+    CLOCK_TOLERANCE,
+    MAX_CLOCK_AHEAD,
+    TICK,
+    change_stamp,
+    is_stale,
+    live_time,
+    next_change_time,
+    stamped_by_server,
+    trusted_time,
+)
 
 __all__ = [
+    "CLOCK_TOLERANCE",
     "MAX_CLIENT_TIME",
     "MAX_CLOCK_AHEAD",
     "MAX_COUNT",
@@ -35,11 +58,10 @@ __all__ = [
     "holds",
     "is_stale",
     "next_change_time",
+    "read_position",
+    "stamped_by_server",
     "trusted_time",
 ]
-
-# The smallest step of a stored time (both databases keep microseconds).
-TICK = timedelta(microseconds=1)
 
 # The largest page number, page count or number of seconds a position or mark keeps (stores
 # hold them in 32 bits); anything bigger is not a reading, and must not reach a store.
@@ -49,9 +71,6 @@ MAX_CLIENT_TIME = 253_402_300_799
 # The longest device id or name kept: clients name themselves ("KOReader on Kobo Libra 2"),
 # and a store must not hold whatever a client chose to send.
 MAX_DEVICE_TEXT = 200
-# How far ahead of the server's clock a device's may be before it is taken to be wrong
-# (contract §6): five minutes covers ordinary drift between a phone and a server.
-MAX_CLOCK_AHEAD = 300
 
 
 def check_count(name: str, value: int | None, limit: int = MAX_COUNT) -> None:
@@ -106,7 +125,9 @@ class ReadingProgress:
 
     ``updated_at`` is the server's time of the last change (the sync feed's order);
     ``client_updated_at`` the device's time of it, which the conflict rule compares;
-    ``device`` the device that made it (None when written through /api/v1, which names none).
+    ``device`` the device that made it (None when written through /api/v1, which names none);
+    ``server_stamped`` whether ``client_updated_at`` is the server's time, the change having
+    carried no device clock (it then gets ``CLOCK_TOLERANCE``).
     """
 
     path: str
@@ -117,6 +138,7 @@ class ReadingProgress:
     client_updated_at: int | None = None
     cleared: bool = False
     device: Device | None = None
+    server_stamped: bool = False
 
 
 class StaleProgress(DomainError):
@@ -180,41 +202,8 @@ class ProgressChange:
                 raise InvalidInput("a forward-only change needs a page_number")
 
 
-def trusted_time(client_time: int | None, now: datetime) -> int | None:
-    """A device's clock reading as the conflict rule takes it (contract §6): more than
-    ``MAX_CLOCK_AHEAD`` seconds ahead of the server's time ``now``, the clock is wrong and the
-    server's time stands for it, so one device set to the year 2100 cannot freeze syncing."""
-    if client_time is None:
-        return None
-    server = _unix(now)
-    return server if client_time > server + MAX_CLOCK_AHEAD else client_time
-
-
 def _stored_time(current: ReadingProgress | None, now: datetime) -> int | None:
-    # A stored time that is still ahead (written before this rule, or the server's clock has
-    # stepped back) orders nothing: the next write stands, and stores a time that does.
-    stored = None if current is None else current.client_updated_at
-    if stored is not None and stored > _unix(now) + MAX_CLOCK_AHEAD:
-        return None
-    return stored
-
-
-def is_stale(change_time: int | None, stored_time: int | None) -> bool:
-    """The conflict rule: a timed change older than the stored time loses. Equal times apply
-    (a device replaying its own write changes nothing); an untimed side never conflicts."""
-    return change_time is not None and stored_time is not None and change_time < stored_time
-
-
-def _unix(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def change_stamp(change_time: int | None, stored_time: int | None, now: datetime) -> int:
-    """The client time stored with an applied change: its own, or for an untimed change now
-    (never earlier than what was stored, since the untimed change replaced it)."""
-    if change_time is not None:
-        return change_time
-    return max(_unix(now), stored_time or 0)
+    return live_time(None if current is None else current.client_updated_at, now)
 
 
 def holds(current: ReadingProgress | None, change: ProgressChange) -> bool:
@@ -243,8 +232,9 @@ def apply_change(
     if current is not None and holds(current, change):
         return current
     stored_time = _stored_time(current, now)
+    by_server = current is not None and current.server_stamped
     change_time = trusted_time(change.client_time, now)
-    if is_stale(change_time, stored_time):
+    if is_stale(change_time, stored_time, server_stamped=by_server):
         live = None if current is None or current.cleared else current
         raise StaleProgress("a newer position is stored", current=live)
     base = None if current is None or current.cleared else current
@@ -261,31 +251,34 @@ def apply_change(
         updated_at=now,
         client_updated_at=change_stamp(change_time, stored_time, now),
         device=change.device,
+        server_stamped=stamped_by_server(change_time, stored_time, by_server, now),
     )
 
 
 def clear(current: ReadingProgress, now: datetime) -> ReadingProgress:
     """The tombstone left when a position is deleted; older timed writes stay refused. Only
     /api/v1 deletes, so the last writer is no longer a named device."""
+    stored_time = _stored_time(current, now)
     return replace(
         current,
         cleared=True,
         updated_at=now,
-        client_updated_at=change_stamp(None, _stored_time(current, now), now),
+        client_updated_at=change_stamp(None, stored_time, now),
         device=None,
+        server_stamped=stamped_by_server(None, stored_time, current.server_stamped, now),
     )
-
-
-def next_change_time(now: datetime, last: datetime | None) -> datetime:
-    """The server time of a user's next change: strictly after their previous one.
-
-    The feed pages by (time, id); if a change could land at or before a time a client has
-    already paged past (a clock step back, two changes within one tick) it would be skipped.
-    """
-    if last is None or now > last:
-        return now
-    return last + TICK
 
 
 def _keep(value: int | None, stored: int | None) -> int | None:
     return stored if value is None else value
+
+
+def read_position(page_count: int | None, device: Device | None = None) -> ProgressChange | None:
+    """The position write that goes with a read mark: the last page of ``page_count``, forward
+    only, so a position already there (or past it) is left as it is; None for a comic of no
+    pages, or of a count nobody knows (an unindexed path marked without one)."""
+    if page_count is None or page_count <= 0:
+        return None
+    return ProgressChange(
+        page_number=page_count, total_pages=page_count, device=device, forward_only=True
+    )

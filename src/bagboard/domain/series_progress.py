@@ -216,7 +216,8 @@ def komga_page(page_number: int, page_count: int) -> int:
 class BookProgress:
     """A book's ``readProgress`` as Komga shows it: ``page`` 1-based, ``completed`` the read
     mark, ``updated_at`` the server time of the position's last change (None for a book
-    marked read without a position: /api/v1 marks keep no page), ``device`` its last writer."""
+    marked read without a position: one of no pages, or marked before marks moved positions),
+    ``device`` its last writer."""
 
     page: int
     completed: bool

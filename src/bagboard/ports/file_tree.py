@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bagboard.domain.files import FileStat, FolderListing
+from bagboard.domain.files import FileDigests, FileStat, FolderListing
 
 __all__ = ["FileTree"]
 
@@ -39,6 +39,16 @@ class FileTree(Protocol):
         ...
 
     def fingerprint(self, path: str) -> str | None:
-        """The file's content fingerprint (``domain.files.fingerprint``); None when it cannot
-        be read."""
+        """The file's content fingerprint (``domain.files.fingerprint``), as ``digests`` has
+        it; None when it cannot be read."""
+        ...
+
+    def digests(self, path: str) -> FileDigests | None:
+        """The file's fingerprint and KOReader's partial MD5 (``domain.files.file_digests``),
+        from one opening of the file; None when it cannot be read."""
+        ...
+
+    def kosync_md5(self, path: str) -> str | None:
+        """KOReader's partial MD5 of the file alone (``domain.kosync.partial_md5``, at most
+        12 KiB read); None when it cannot be read."""
         ...

@@ -15,7 +15,9 @@ class KosyncOrphans(Protocol):
     SQL stores raise ``StorageUnavailable`` when the database is locked or unreachable.
     """
 
-    def get(self, user_id: int, document: str) -> KosyncPosition | None: ...
+    def get(self, user_id: int, document: str) -> KosyncPosition | None:
+        """The user's last write for ``document``; None when there is none."""
+        ...
 
     def put(self, user_id: int, position: KosyncPosition) -> None:
         """Store ``position`` under its document, replacing what was there."""

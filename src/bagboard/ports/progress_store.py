@@ -70,8 +70,15 @@ class ProgressStore(Protocol):
         *,
         page_count: int | None = None,
         time_spent: int | None = None,
-    ) -> None:
-        """Mark the comic read (again: a new read time) or, with ``read=False``, unmark it."""
+        position: ProgressChange | None = None,
+    ) -> ReadingProgress | None:
+        """Mark the comic read (again: a new read time) or, with ``read=False``, unmark it.
+
+        ``position`` is written first, as ``save`` writes it, in the same transaction: a
+        reader polling between the two never sees a read comic at an old page, and neither
+        write happens without the other (``StaleProgress`` leaves both unwritten). Both get
+        the same server time; the sync feed lists the position first. Returns the position
+        ``save`` would have returned, or None without one."""
         ...
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:

@@ -5,6 +5,10 @@ A path that names an indexed comic the user may see is stored against that comic
 position follows the comic through moves and renames; any other path is kept as given (a
 client may report a comic before the index has it). A comic the user may not see is treated
 like a path that is not indexed, so nothing here tells them it exists.
+
+Marking a comic read, by whatever protocol, also moves its position on to the last page
+(``progress.read_position``) in the same write, so a reader that syncs only positions sees it
+finished; unmarking leaves the position as it is.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from bagboard.domain.pagination import FIRST_PAGE, PageRequest
 from bagboard.domain.progress import (
     ComicKey,
     ComicReading,
+    Device,
     ProgressChange,
     ReadingProgress,
     check_count,
+    read_position,
 )
 from bagboard.domain.progress_feed import Feed, FeedCursor
 from bagboard.ports.clock import Clock
@@ -81,10 +87,24 @@ class ProgressService:
         """``clear`` the position in a comic this request has just looked up for ``user``."""
         self._store.clear(user.id, ComicKey(comic.path, comic.id), self._clock.now())
 
-    def set_read_in(self, user: User, comic: IndexedComic, read: bool) -> None:
+    def set_read_in(
+        self, user: User, comic: IndexedComic, read: bool, *, device: Device | None = None
+    ) -> ReadingProgress | None:
         """``mark_read`` (or, with ``read=False``, ``unmark``) a comic this request has just
-        looked up for ``user``."""
-        self._store.set_read(user.id, ComicKey(comic.path, comic.id), read, self._clock.now())
+        looked up for ``user``. A mark returns the position it moved on to the last page (or
+        the one already there or past it), written as ``device``'s; None when it wrote none
+        (an unmark, a comic of no pages)."""
+        change = read_position(comic.page_count, device) if read else None
+        return self.save_read_in(user, comic, change, read)
+
+    def save_read_in(
+        self, user: User, comic: IndexedComic, change: ProgressChange | None, read: bool
+    ) -> ReadingProgress | None:
+        """Write ``change`` (when given), then set or clear the read mark, in one transaction:
+        a write that says both where the reader is and whether they finished (Komga's).
+        Returns what ``save_in`` would for the change (None without one)."""
+        key = ComicKey(comic.path, comic.id)
+        return self._store.set_read(user.id, key, read, self._clock.now(), position=change)
 
     def readings(self, user: User, comic_ids: Sequence[int]) -> dict[int, ComicReading]:
         """The read marks and live positions of comics the caller lists, by id, in one read;
@@ -112,13 +132,25 @@ class ProgressService:
         page_count: int | None = None,
         time_spent: int | None = None,
     ) -> None:
+        """Mark the comic at ``path`` read, moving its position on to the last page: the
+        indexed comic's page count, or for a path not indexed the ``page_count`` given
+        (without one, no position is written)."""
         check_count("page_count", page_count)
         check_count("time_spent", time_spent)
         key = self._key(user, path)
-        now = self._clock.now()
-        self._store.set_read(user.id, key, True, now, page_count=page_count, time_spent=time_spent)
+        last_page = page_count if key.comic_id is None else self._page_count(key.comic_id)
+        self._store.set_read(
+            user.id,
+            key,
+            True,
+            self._clock.now(),
+            page_count=page_count,
+            time_spent=time_spent,
+            position=read_position(last_page),
+        )
 
     def unmark(self, user: User, path: str) -> None:
+        """Remove the read mark at ``path``; the position stays where it is."""
         self._store.set_read(user.id, self._key(user, path), False, self._clock.now())
 
     def since(
@@ -152,6 +184,12 @@ class ProgressService:
         if comic is None or not sees_library(self._libraries, user, comic.library_id):
             raise ComicNotFound("that comic is not in the library")
         return ComicKey(comic.path, comic.id)
+
+    def _page_count(self, comic_id: int) -> int | None:
+        # The key's lookup reads no metadata; a mark is rare enough to read it again. A comic
+        # gone since counts as unknown, and the write then finds it gone.
+        comic = self._index.comic(comic_id)
+        return None if comic is None else comic.page_count
 
     def _key(self, user: User, path: str) -> ComicKey:
         if (

@@ -23,12 +23,22 @@ from bagboard.services.owners import require_owner
 from bagboard.services.scan.progress import ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
 
-__all__ = ["ScanJobs", "ScanState", "ScanStatus", "StartThread"]
+__all__ = [
+    "AfterScan",
+    "ScanJobs",
+    "ScanState",
+    "ScanStatus",
+    "StartThread",
+    "indexed_new_comics",
+]
 
 log = logging.getLogger(__name__)
 
 # Runs its argument in a new background thread (tests may run it some other way).
 StartThread = Callable[[Callable[[], None]], None]
+# Called after each scan that indexed a comic or a name it had not seen (new, changed or
+# moved files): KOReader positions waiting for such a comic attach to it then.
+AfterScan = Callable[[], object]
 
 
 class ScanState(StrEnum):
@@ -54,6 +64,11 @@ class ScanStatus:
     finished_at: datetime | None = None
 
 
+def indexed_new_comics(report: ScanReport) -> bool:
+    """Whether a scan indexed a comic, a content or a name it had not seen."""
+    return bool(report.new or report.changed or report.moved)
+
+
 def _daemon_thread(run: Callable[[], None]) -> None:
     threading.Thread(target=run, name="library-scan", daemon=True).start()
 
@@ -66,11 +81,13 @@ class ScanJobs:
         clock: Clock,
         *,
         start_thread: StartThread = _daemon_thread,
+        after_scan: AfterScan | None = None,
     ) -> None:
         self._scanner = scanner
         self._libraries = libraries
         self._clock = clock
         self._start_thread = start_thread
+        self._after_scan = after_scan
         self._one_at_a_time = threading.Lock()
         self._guard = threading.Lock()  # over _status and each library's end event
         self._status: dict[int, ScanStatus] = {}
@@ -151,6 +168,7 @@ class ScanJobs:
                     library,
                     progress=lambda p: self._update(library.id, lambda s: replace(s, progress=p)),
                 )
+                self._after(library, report)
             except DomainError as exc:
                 self._end(library.id, ScanStatus(ScanState.FAILED, error=exc.message))
                 raise
@@ -161,6 +179,17 @@ class ScanJobs:
                 raise
             self._end(library.id, ScanStatus(ScanState.DONE, report=report))
             return report
+
+    def _after(self, library: Library, report: ScanReport) -> None:
+        if self._after_scan is None or not indexed_new_comics(report):
+            return
+        # The scan itself went well: what follows it must not make it count as failed.
+        try:
+            self._after_scan()
+        except DomainError as exc:
+            log.warning("after the scan of %s: %s", library.name, exc.message)
+        except Exception:
+            log.exception("after the scan of %s", library.name)
 
     def _end(self, library_id: int, outcome: ScanStatus) -> None:
         """Record how the scan ended (keeping its last progress) and wake its waiters."""

@@ -7,8 +7,8 @@ Everything goes through ``ProgressService``, so a page a Komga client writes is 
 
 Callers pass comics they have already looked up for the user (scoping is theirs, as for
 ``ProgressService.save_in``), with each book's ``number_sort`` where order matters. Komga's
-writes carry no client clock: each is stamped with the server's receipt time, so an older
-conditional ``/api/v1`` write loses to it (409).
+writes carry no client clock: each is stamped with the server's receipt time, so a conditional
+``/api/v1`` write more than ``progress.CLOCK_TOLERANCE`` seconds older loses to it (409).
 """
 
 from __future__ import annotations
@@ -183,14 +183,15 @@ class SeriesProgressService:
     def _write(
         self, user: User, comic: IndexedComic, write: PageWrite, device: Device | None
     ) -> None:
-        # The position first: a reader polling between the two writes sees the page move
-        # before the mark, never a read book back at an old page.
+        # The position first, in the mark's transaction: a reader polling the two never sees
+        # a read book back at an old page. Komga writes the page it is given (a completed
+        # book's last page, even over a later one), as its device's.
+        change = None
         if write.page is not None:
             change = ProgressChange(
                 page_number=write.page, total_pages=comic.page_count, device=device
             )
-            self._progress.save_in(user, comic, change)
-        self._progress.set_read_in(user, comic, write.read)
+        self._progress.save_read_in(user, comic, change, write.read)
 
 
 _UNTOUCHED = ComicReading()

@@ -191,6 +191,37 @@ def test_toggles_change_the_shelves_and_marks(web: WebWorld) -> None:
     assert "Mark read" in page and "Want to read" in page and "Favourite this folder" in page
 
 
+def test_marking_read_on_the_issue_page_puts_the_position_at_the_last_page(
+    web: WebWorld,
+) -> None:
+    client = web.signed_in("owner")
+    comic_id = _id(web, NIGHT_OWLS_2)  # five pages
+    path = f"{web.lib_a.root}/{NIGHT_OWLS_2}"
+    bearer = {"Authorization": f"Bearer {web.owner_token}"}
+    token = csrf(client.get(f"/issue/{comic_id}").text)
+    client.post(f"/issue/{comic_id}/read", data={"on": "1", "csrf_token": token})
+    api = client.get("/api/v1/progress", params={"path": path}, headers=bearer).json()
+    assert (api["page_number"], api["total_pages"]) == (5, 5)
+    # Unmarking keeps the position.
+    client.post(f"/issue/{comic_id}/read", data={"on": "0", "csrf_token": token})
+    assert client.get(f"/api/v1/issue/{comic_id}", headers=bearer).json()["is_read"] is False
+    api = client.get("/api/v1/progress", params={"path": path}, headers=bearer).json()
+    assert api["page_number"] == 5
+
+
+def test_the_reader_marking_read_before_the_last_page_moves_the_position_there(
+    web: WebWorld,
+) -> None:
+    client = web.signed_in("owner")
+    comic_id = _id(web, NIGHT_OWLS_2)  # five pages
+    token = csrf(client.get(f"/read/{comic_id}").text)
+    url = f"/web/api/issue/{comic_id}/progress"
+    saved = client.put(url, json={"page": 4, "read": True}, headers={"X-CSRF-Token": token})
+    assert saved.json() == {"page": 5, "is_read": True}
+    config = _reader_config(client.get(f"/read/{comic_id}").text)
+    assert config["start"] == 5
+
+
 def test_home_lists_what_the_user_is_reading(web: WebWorld) -> None:
     client = web.signed_in("owner")
     comic_id = _id(web, "Orbit/Night Owls/Night Owls 01.cbz")

@@ -22,6 +22,7 @@ from bagboard.domain.archive import (
     ArchiveSummary,
     find_comicinfo,
     is_safe_member_name,
+    kosync_pages,
     page_order,
 )
 from bagboard.domain.comicinfo import ComicInfo
@@ -76,7 +77,12 @@ class FileArchiveReader(ArchiveReader):
             # Fail here, once, rather than on every page request later.
             for page in pages:
                 source.check_readable(page)
-            return ArchiveSummary(archive_format, pages, self._comic_info(source, names))
+            return ArchiveSummary(
+                archive_format,
+                pages,
+                self._comic_info(source, names),
+                kosync_pages(archive_format, names, pages),
+            )
 
     def read_member(self, path: str, name: str) -> bytes:
         if not is_safe_member_name(name):

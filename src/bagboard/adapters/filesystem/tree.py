@@ -8,16 +8,17 @@ import stat
 from pathlib import Path
 
 from bagboard.domain.files import (
-    FINGERPRINT_EDGE_BYTES,
     ComicFile,
+    FileDigests,
     FileStat,
     FolderListing,
-    fingerprint,
+    file_digests,
     is_comic_name,
     is_ignored_name,
     is_thumbnail_name,
     library_path,
 )
+from bagboard.domain.kosync import partial_md5
 from bagboard.ports.file_tree import FileTree
 
 __all__ = ["LocalFileTree"]
@@ -77,22 +78,26 @@ class LocalFileTree(FileTree):
         return FileStat(info.st_size, info.st_mtime_ns)
 
     def fingerprint(self, path: str) -> str | None:
-        # A regular file only: opening a FIFO or a device for reading could block forever.
-        info = _lstat(path)
-        if info is None or not stat.S_ISREG(info.st_mode):
+        digests = self.digests(path)
+        return None if digests is None else digests.fingerprint
+
+    def digests(self, path: str) -> FileDigests | None:
+        if not _is_regular(path):
             return None
         try:
             with Path(path).open("rb") as file:
-                size = os.fstat(file.fileno()).st_size
-                if size <= 2 * FINGERPRINT_EDGE_BYTES:
-                    sample = file.read(size)
-                else:
-                    head = file.read(FINGERPRINT_EDGE_BYTES)
-                    file.seek(size - FINGERPRINT_EDGE_BYTES)
-                    sample = head + file.read(FINGERPRINT_EDGE_BYTES)
+                return file_digests(file, os.fstat(file.fileno()).st_size)
         except (OSError, ValueError):
             return None
-        return fingerprint(size, sample)
+
+    def kosync_md5(self, path: str) -> str | None:
+        if not _is_regular(path):
+            return None
+        try:
+            with Path(path).open("rb") as file:
+                return partial_md5(file)
+        except (OSError, ValueError):
+            return None
 
     def _entry(self, entry: os.DirEntry[str], folder: str, root: str) -> ComicFile | str | bool:
         """A comic, a subfolder path, True for a folder thumbnail, False for anything else."""
@@ -123,6 +128,12 @@ def _linked_entry(entry: os.DirEntry[str], root: str) -> ComicFile | str | bool:
     if is_comic_name(posixpath.basename(path)):
         return ComicFile(path, info.st_size, info.st_mtime_ns)
     return is_thumbnail_name(entry.name)
+
+
+def _is_regular(path: str) -> bool:
+    # A regular file only: opening a FIFO or a device for reading could block forever.
+    info = _lstat(path)
+    return info is not None and stat.S_ISREG(info.st_mode)
 
 
 def _lstat(path: str) -> os.stat_result | None:

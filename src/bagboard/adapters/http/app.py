@@ -30,6 +30,7 @@ from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
+from bagboard.adapters.http.koreader import koreader_aware, koreader_router
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
@@ -40,6 +41,7 @@ from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
+from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
@@ -95,6 +97,8 @@ class HttpServices:
     libraries: Callable[[], LibraryService] | None = None
     scan_jobs: Callable[[], ScanJobs] | None = None
     server_status: Callable[[], ServerStatusService] | None = None
+    # KOReader's sync server (``/koreader``); None leaves it unmounted.
+    kosync: Callable[[], KosyncService] | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -143,8 +147,8 @@ def create_app(
     debug: bool = False,
     extra_route_handlers: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
-    """Build the app: ``/api/v1``, ``/opds`` and ``/komga``, each behind its gate, and the
-    public page at ``/`` that links to them.
+    """Build the app: ``/api/v1``, ``/opds``, ``/komga`` and ``/koreader``, each behind its
+    gate, and the public page at ``/`` that links to them.
     ``extra_route_handlers`` are mounted under ``/api/v1``. Wrap it in ``AccessLogMiddleware``
     for a line per request."""
     handlers = [*API_CONTROLLERS, *extra_route_handlers]
@@ -184,12 +188,16 @@ def create_app(
         if services.series_progress is not None:
             dependencies["series_progress"] = _provider(services.series_progress)
         routers.append(komga_router(services.authenticator))
+    exception_handlers = komga_aware(EXCEPTION_HANDLERS)
+    if services.kosync is not None:
+        routers.append(koreader_router(services.kosync))
+        exception_handlers = koreader_aware(exception_handlers)
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
     return Litestar(
         route_handlers=routers,
         dependencies=dependencies,
-        exception_handlers=komga_aware(EXCEPTION_HANDLERS),
+        exception_handlers=exception_handlers,
         before_send=[drop_head_body],
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.

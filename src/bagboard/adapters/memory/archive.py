@@ -13,6 +13,7 @@ from bagboard.domain.archive import (
     find_comicinfo,
     format_for_name,
     is_safe_member_name,
+    kosync_pages,
     page_order,
 )
 from bagboard.domain.comicinfo import ComicInfo
@@ -85,7 +86,13 @@ class MemoryArchiveReader(ArchiveReader):
         if archive.format is None:
             raise ArchiveUnreadable("not a comic archive (zip, rar, 7z or tar)")
         names = list(archive.members)
-        return ArchiveSummary(archive.format, page_order(names), self._comic_info(archive, names))
+        pages = page_order(names)
+        return ArchiveSummary(
+            archive.format,
+            pages,
+            self._comic_info(archive, names),
+            kosync_pages(archive.format, names, pages),
+        )
 
     def read_member(self, path: str, name: str) -> bytes:
         archive = self._get(path)

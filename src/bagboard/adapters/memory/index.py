@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import NamedTuple
 
+from bagboard.adapters.memory.index_state import (
+    DocumentIds,
+    IndexContents,
+    IndexState,
+    RemovedComic,
+    document_ids,
+)
 from bagboard.domain.catalog import (
     ComicEntry,
     ComicPlace,
@@ -21,53 +27,10 @@ from bagboard.domain.catalog import (
     KnownFolder,
 )
 from bagboard.domain.errors import InvalidInput
+from bagboard.domain.kosync import name_md5
 from bagboard.ports.library_index import LibraryIndex
 
-__all__ = ["IndexContents", "MemoryLibraryIndex", "RemovedComic"]
-
-
-class RemovedComic(NamedTuple):
-    comic_id: int
-    library_id: int
-    path: str
-    removed_at: datetime
-
-
-class IndexContents(NamedTuple):
-    """A read-only view of the whole index at one instant, for the browse adapters."""
-
-    folders: Mapping[str, KnownFolder]  # by path
-    folder_library: Mapping[str, int]  # folder path -> library id
-    comics: Mapping[int, IndexedComic]  # by id
-
-
-@dataclass(slots=True)
-class _State:
-    folders: dict[str, KnownFolder] = field(default_factory=dict)
-    folder_library: dict[str, int] = field(default_factory=dict)
-    comics: dict[int, IndexedComic] = field(default_factory=dict)
-    fingerprints: dict[int, str] = field(default_factory=dict)
-    comic_paths: dict[str, int] = field(default_factory=dict)
-    written: dict[int, datetime] = field(default_factory=dict)  # a comic's last write time
-    removed: list[RemovedComic] = field(default_factory=list)
-    last_scan: dict[int, datetime] = field(default_factory=dict)
-    next_folder_id: int = 1
-    next_comic_id: int = 1
-
-    def copy(self) -> _State:
-        # Shallow copies are enough: every stored value is a frozen dataclass.
-        return _State(
-            folders=dict(self.folders),
-            folder_library=dict(self.folder_library),
-            comics=dict(self.comics),
-            fingerprints=dict(self.fingerprints),
-            comic_paths=dict(self.comic_paths),
-            written=dict(self.written),
-            removed=list(self.removed),
-            last_scan=dict(self.last_scan),
-            next_folder_id=self.next_folder_id,
-            next_comic_id=self.next_comic_id,
-        )
+__all__ = ["DocumentIds", "IndexContents", "MemoryLibraryIndex", "RemovedComic"]
 
 
 class MemoryLibraryIndex(LibraryIndex):
@@ -78,7 +41,7 @@ class MemoryLibraryIndex(LibraryIndex):
     an id the library does not hold, or the removal of one, does nothing."""
 
     def __init__(self) -> None:
-        self._state = _State()
+        self._state = IndexState()
         self._lock = threading.Lock()
 
     @property
@@ -117,6 +80,7 @@ class MemoryLibraryIndex(LibraryIndex):
                     mtime_ns=comic.mtime_ns,
                     fingerprint=state.fingerprints[comic.id],
                     error=comic.error,
+                    digested=state.documents[comic.id].content is not None,
                 )
                 for comic in state.comics.values()
                 if comic.library_id == library_id
@@ -152,6 +116,13 @@ class MemoryLibraryIndex(LibraryIndex):
             # Children first: a child's path is longer than its parent's.
             for path in sorted(set(changes.removed_folders), key=len, reverse=True):
                 _remove_folder(state, library_id, path)
+            for digest in changes.digests:
+                comic = state.comics.get(digest.comic_id)
+                if comic is not None and comic.library_id == library_id:
+                    ids = state.documents[comic.id]
+                    state.documents[comic.id] = ids._replace(
+                        content=digest.kosync_md5, name=name_md5(digest.path)
+                    )
             _note_writes(state, library_id, changes, at)
             self._state = state
 
@@ -161,6 +132,22 @@ class MemoryLibraryIndex(LibraryIndex):
         with self._lock:
             return self._state.written.get(comic_id)
 
+    def documents(self) -> Mapping[int, DocumentIds]:
+        """KOReader's ids of every comic, by comic id (a read-only view, as ``contents``)."""
+        with self._lock:
+            return MappingProxyType(self._state.documents)
+
+    def forget_documents(self, library_id: int) -> None:
+        """Drop KOReader's ids of the library's comics, as an index written before they were
+        stored holds them (the SQL columns NULL, no aliases)."""
+        with self._lock:
+            state = self._state.copy()
+            for comic in state.comics.values():
+                if comic.library_id == library_id:
+                    state.documents[comic.id] = DocumentIds(None, None)
+                    state.comics[comic.id] = replace(comic, kosync_pages=None)
+            self._state = state
+
     def forget_library(self, library_id: int) -> None:
         """Drop every folder and comic of the library (the SQL rows cascade with it)."""
         with self._lock:
@@ -169,6 +156,7 @@ class MemoryLibraryIndex(LibraryIndex):
                 del state.folders[path], state.folder_library[path]
             for comic in [c for c in state.comics.values() if c.library_id == library_id]:
                 del state.comics[comic.id], state.fingerprints[comic.id]
+                del state.documents[comic.id]
                 state.written.pop(comic.id, None)
                 if state.comic_paths.get(comic.path) == comic.id:
                     del state.comic_paths[comic.path]
@@ -212,10 +200,11 @@ def _indexed(comic_id: int, library_id: int, entry: ComicEntry, added_at: dateti
         error=entry.error,
         tagged=entry.tagged,
         sources=entry.sources,
+        kosync_pages=entry.kosync_pages,
     )
 
 
-def _note_writes(state: _State, library_id: int, changes: IndexChanges, at: datetime) -> None:
+def _note_writes(state: IndexState, library_id: int, changes: IndexChanges, at: datetime) -> None:
     ids = [move.comic_id for move in changes.moved] + [cid for cid, _ in changes.changed]
     ids += [state.comic_paths[entry.path] for entry, _ in changes.added]
     for comic_id in ids:
@@ -224,7 +213,7 @@ def _note_writes(state: _State, library_id: int, changes: IndexChanges, at: date
             state.written[comic_id] = at
 
 
-def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
+def _upsert_folder(state: IndexState, library_id: int, folder: FolderEntry) -> None:
     parent = folder.parent_path
     if parent is not None and state.folder_library.get(parent) != library_id:
         raise InvalidInput(f"folder {folder.path!r} comes before its parent")
@@ -247,7 +236,7 @@ def _upsert_folder(state: _State, library_id: int, folder: FolderEntry) -> None:
     state.folder_library[folder.path] = library_id
 
 
-def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
+def _store_comic(state: IndexState, comic: IndexedComic, entry: ComicEntry) -> None:
     if state.folder_library.get(entry.folder_path) != comic.library_id:
         raise InvalidInput(f"comic {entry.path!r} comes before its folder")
     holder = state.comic_paths.get(entry.path)
@@ -255,10 +244,11 @@ def _store_comic(state: _State, comic: IndexedComic, entry: ComicEntry) -> None:
         raise InvalidInput(f"another comic is indexed at {entry.path!r}")
     state.comics[comic.id] = comic
     state.fingerprints[comic.id] = entry.fingerprint
+    state.documents[comic.id] = document_ids(state.documents.get(comic.id), entry)
     state.comic_paths[entry.path] = comic.id
 
 
-def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEntry) -> None:
+def _replace_comic(state: IndexState, library_id: int, comic_id: int, entry: ComicEntry) -> None:
     """A changed or moved comic: new content or place, same id and ``added_at``."""
     old = state.comics.get(comic_id)
     if old is None or old.library_id != library_id:
@@ -268,19 +258,20 @@ def _replace_comic(state: _State, library_id: int, comic_id: int, entry: ComicEn
     _store_comic(state, _indexed(comic_id, library_id, entry, old.added_at), entry)
 
 
-def _remove_comic(state: _State, library_id: int, comic_id: int, at: datetime) -> None:
+def _remove_comic(state: IndexState, library_id: int, comic_id: int, at: datetime) -> None:
     comic = state.comics.get(comic_id)
     if comic is None or comic.library_id != library_id:
         return  # already gone: removal is idempotent
     del state.comics[comic_id]
     del state.fingerprints[comic_id]
+    del state.documents[comic_id]
     state.written.pop(comic_id, None)
     if state.comic_paths.get(comic.path) == comic_id:
         del state.comic_paths[comic.path]
     state.removed.append(RemovedComic(comic_id, library_id, comic.path, at))
 
 
-def _remove_folder(state: _State, library_id: int, path: str) -> None:
+def _remove_folder(state: IndexState, library_id: int, path: str) -> None:
     if state.folder_library.get(path) != library_id:
         return
     prefix = path.rstrip("/") + "/"

@@ -63,18 +63,7 @@ class MemoryProgressStore(ReadingRows, ProgressStore):
     ) -> ReadingProgress:
         with self._lock:
             self._link_arrivals()
-            at = self._next_time(user_id, now)
-            found = self._find(Source.POSITION, user_id, key)
-            current = None if found is None else self._progress(found, key)
-            saved = apply_change(current, change, key.path, at)
-            if saved is current:
-                return saved  # a forward-only change behind the stored position
-            row = self._row(Source.POSITION, user_id, key, at)
-            row.page_number, row.total_pages = saved.page_number, saved.total_pages
-            row.time_spent, row.updated_at = saved.time_spent, saved.updated_at
-            row.client_updated_at, row.deleted = saved.client_updated_at, False
-            row.device = saved.device
-        return saved
+            return self._save(user_id, key, change, self._next_time(user_id, now))
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with self._lock:
@@ -86,6 +75,7 @@ class MemoryProgressStore(ReadingRows, ProgressStore):
             tombstone = clear(self._progress(row, key), self._next_time(user_id, now))
             row.deleted, row.updated_at = True, tombstone.updated_at
             row.client_updated_at, row.device = tombstone.client_updated_at, tombstone.device
+            row.server_stamped = tombstone.server_stamped
             self._relink(Source.POSITION, row, key)
         return True
 
@@ -98,17 +88,20 @@ class MemoryProgressStore(ReadingRows, ProgressStore):
         *,
         page_count: int | None = None,
         time_spent: int | None = None,
-    ) -> None:
+        position: ProgressChange | None = None,
+    ) -> ReadingProgress | None:
         with self._lock:
             self._link_arrivals()
+            at = self._next_time(user_id, now)
+            # Both writes check the key's comic alike (``_row``), so neither fails alone.
+            saved = None if position is None else self._save(user_id, key, position, at)
             found = self._find(Source.MARK, user_id, key)
             if not read:
                 if found is not None and not found.deleted:
                     self._require(key)
-                    found.deleted, found.updated_at = True, self._next_time(user_id, now)
+                    found.deleted, found.updated_at = True, at
                     self._relink(Source.MARK, found, key)
-                return
-            at = self._next_time(user_id, now)
+                return saved
             live = found is not None and not found.deleted
             row = self._row(Source.MARK, user_id, key, at)
             if page_count is not None or not live:
@@ -116,6 +109,23 @@ class MemoryProgressStore(ReadingRows, ProgressStore):
             if time_spent is not None or not live:
                 row.time_spent = time_spent or 0
             row.updated_at, row.deleted = at, False
+        return saved
+
+    def _save(
+        self, user_id: int, key: ComicKey, change: ProgressChange, at: datetime
+    ) -> ReadingProgress:
+        """``save`` under ``_lock``, at server time ``at``."""
+        found = self._find(Source.POSITION, user_id, key)
+        current = None if found is None else self._progress(found, key)
+        saved = apply_change(current, change, key.path, at)
+        if saved is current:
+            return saved  # a forward-only change behind the stored position
+        row = self._row(Source.POSITION, user_id, key, at)
+        row.page_number, row.total_pages = saved.page_number, saved.total_pages
+        row.time_spent, row.updated_at = saved.time_spent, saved.updated_at
+        row.client_updated_at, row.deleted = saved.client_updated_at, False
+        row.device, row.server_stamped = saved.device, saved.server_stamped
+        return saved
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
         with self._lock:

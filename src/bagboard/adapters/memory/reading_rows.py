@@ -33,6 +33,7 @@ class Row:
     client_updated_at: int | None = None
     page_count: int | None = None
     device: Device | None = None
+    server_stamped: bool = False
     # Written for a path whose comic the user may not see: not that comic's row.
     not_for: int | None = None
 
@@ -181,6 +182,7 @@ class ReadingRows:
             client_updated_at=row.client_updated_at,
             cleared=row.deleted,
             device=row.device,
+            server_stamped=row.server_stamped,
         )
 
     def _current_path(self, row: Row) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import posixpath
 import threading
 from dataclasses import dataclass, field
@@ -9,15 +10,16 @@ from enum import Enum
 
 from bagboard.domain.files import (
     ComicFile,
+    FileDigests,
     FileStat,
     FolderListing,
-    fingerprint,
-    fingerprint_sample,
+    file_digests,
     is_comic_name,
     is_ignored_name,
     is_thumbnail_name,
     library_path,
 )
+from bagboard.domain.kosync import partial_md5
 from bagboard.ports.file_tree import FileTree
 
 __all__ = ["MemoryFileTree"]
@@ -154,13 +156,25 @@ class MemoryFileTree(FileTree):
             return FileStat(len(node.data), node.mtime_ns)
 
     def fingerprint(self, path: str) -> str | None:
+        digests = self.digests(path)
+        return None if digests is None else digests.fingerprint
+
+    def digests(self, path: str) -> FileDigests | None:
+        data = self._content(path)
+        return None if data is None else file_digests(io.BytesIO(data), len(data))
+
+    def kosync_md5(self, path: str) -> str | None:
+        data = self._content(path)
+        return None if data is None else partial_md5(io.BytesIO(data))
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _content(self, path: str) -> bytes | None:
         with self._lock:
             node = self._lstat(path)
             if node is None or node.kind is not _Kind.FILE or not node.readable:
                 return None
-            return fingerprint(len(node.data), fingerprint_sample(node.data))
-
-    # --- internals -----------------------------------------------------------------------
+            return node.data
 
     def _entry(self, real: str, path: str, root: str) -> ComicFile | str | bool:
         """A comic, a subfolder path, True for a folder thumbnail, False for anything else."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from bagboard.domain.archive import ArchiveSummary, format_for_name
 from bagboard.domain.catalog import (
+    ComicDigest,
     ComicEntry,
     ComicMove,
     FolderEntry,
@@ -55,12 +56,15 @@ def inspect_archive(reader: ArchiveReader, path: str) -> Inspection:
 
 @dataclass(frozen=True, slots=True)
 class FileWork:
-    """A file to write: new (``comic`` None), changed, or moved (``comic`` is what it was)."""
+    """A file to write: new (``comic`` None), changed, or moved (``comic`` is what it was).
+    ``kosync_md5`` is KOReader's id of the file as read now; None when it was not read, and
+    the index keeps the id it holds."""
 
     file: ComicFile
     fingerprint: str
     comic: KnownComic | None = None
     moved: bool = False
+    kosync_md5: str | None = None
 
     @property
     def trusts_fingerprint(self) -> bool:
@@ -141,6 +145,12 @@ class BatchWriter:
         if changes:
             self._index.apply(self._library_id, changes, now)
 
+    def write_digests(self, digests: Sequence[ComicDigest]) -> None:
+        """KOReader's ids of unchanged comics indexed without them, in a batch of their own."""
+        if digests:
+            changes = IndexChanges(digests=list(digests))
+            self._index.apply(self._library_id, changes, self._clock.now())
+
     def _entries(self, batch: Sequence[FileWork]) -> dict[str, ComicEntry]:
         entries: dict[str, ComicEntry] = {}
         to_open: list[FileWork] = []
@@ -185,13 +195,21 @@ def _read(work: FileWork, result: Inspection, root: str) -> ComicEntry:
                 work.fingerprint,
                 format_for_name(file.name),
                 error=result.error or "unreadable",
+                kosync_md5=work.kosync_md5,
             ),
             None,
             root,
         )
     summary = result.summary
     entry = ComicEntry(
-        file.path, file.size, file.mtime_ns, work.fingerprint, summary.format, summary.page_count
+        file.path,
+        file.size,
+        file.mtime_ns,
+        work.fingerprint,
+        summary.format,
+        summary.page_count,
+        kosync_md5=work.kosync_md5,
+        kosync_pages=summary.kosync_pages,
     )
     return _named(entry, summary.comic_info, root)
 
@@ -208,6 +226,8 @@ def _carried(work: FileWork, known: IndexedComic, root: str) -> ComicEntry:
         known.format,
         known.page_count,
         error=known.error,
+        kosync_md5=work.kosync_md5,
+        kosync_pages=known.kosync_pages,
     )
     info = known.comic_info
     tagged = None if info is None or not known.tagged else tagged_part(info, known.sources)

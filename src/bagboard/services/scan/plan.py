@@ -44,6 +44,8 @@ class Comparison:
     unchanged: list[ComicFile] = field(default_factory=list)
     # Unchanged, but indexed before blank metadata was filled from names.
     unnamed: list[tuple[KnownComic, ComicFile]] = field(default_factory=list)
+    # Unchanged and named, but indexed before KOReader's ids were stored (also in ``unchanged``).
+    undigested: list[KnownComic] = field(default_factory=list)
     changed: list[tuple[KnownComic, ComicFile]] = field(default_factory=list)
     new: list[ComicFile] = field(default_factory=list)
     missing: list[KnownComic] = field(default_factory=list)
@@ -64,6 +66,8 @@ def compare(seen: Mapping[str, ComicFile], known: Mapping[str, KnownComic]) -> C
             result.changed.append((indexed, file))
         elif indexed.named:
             result.unchanged.append(file)
+            if not indexed.digested:
+                result.undigested.append(indexed)
         else:
             result.unnamed.append((indexed, file))
     result.missing = [known[path] for path in sorted(known) if path not in seen]

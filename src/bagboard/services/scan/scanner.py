@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from bagboard.domain.catalog import ComicDigest
 from bagboard.domain.model import Library
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.clock import Clock
@@ -67,6 +68,7 @@ class _Plan:
     removed: list[int]
     changed: int
     moved: int
+    digests: list[ComicDigest]
 
 
 class Scanner:
@@ -74,14 +76,17 @@ class Scanner:
 
     Files whose size and mtime match the index are never opened, and folders whose mtime is
     unchanged are not listed again. New files are fingerprinted first, so a moved or renamed
-    comic keeps its id, its ``added_at`` and the reading progress tied to them.
+    comic keeps its id, its ``added_at`` and the reading progress tied to them. The same read
+    yields KOReader's id of the file (``FileTree.digests``); a comic indexed before such ids
+    were stored gets its id from a read of at most 12 KiB, its archive left closed.
 
     Archives are opened through ``inspect_map``: the builtin ``map`` (serial) by default, or
     a pool's ``Executor.map``, which receives the module-level ``inspect_archive`` bound to
     the reader (so for a process pool the reader must pickle; the file reader does).
-    Fingerprints, which only read two small blocks, go through ``fingerprint_map``: serial
-    by default; a thread pool's ``map`` hides the latency of a network share. Per-file
-    problems never raise; the index is written in batches of ``batch_size`` comics.
+    Fingerprints (two 64 KiB blocks and KOReader's few 1 KiB samples) and the partial MD5s of
+    comics still without one go through ``fingerprint_map``: serial by default; a thread
+    pool's ``map`` hides the latency of a network share. Per-file problems never raise; the
+    index is written in batches of ``batch_size`` comics.
     """
 
     def __init__(
@@ -134,8 +139,10 @@ class Scanner:
             first_scan=snapshot.last_scan_at is None,
             root=root,
         )
-        tracker.start(ScanPhase.INSPECTING, sum(not w.trusts_fingerprint for w in plan.work))
         size = self._batch_size
+        for start in range(0, len(plan.digests), size):
+            writer.write_digests(plan.digests[start : start + size])
+        tracker.start(ScanPhase.INSPECTING, sum(not w.trusts_fingerprint for w in plan.work))
         batches = [plan.work[i : i + size] for i in range(0, len(plan.work), size)] or [[]]
         for batch in batches[:-1]:
             writer.write(batch)
@@ -159,33 +166,55 @@ class Scanner:
         )
 
     def _plan(self, found: Comparison, tracker: ProgressTracker) -> _Plan:
-        """Fingerprint new and changed files and pair new ones with missing comics."""
+        """Fingerprint new and changed files and pair new ones with missing comics; read
+        KOReader's id of unchanged comics indexed without one."""
         reading = [file.path for file in found.new] + [file.path for _, file in found.changed]
-        tracker.start(ScanPhase.FINGERPRINTING, len(reading))
-        fingerprints = tracker.each(self._fingerprint_map(self._tree.fingerprint, reading))
-        prints = dict(zip(reading, fingerprints, strict=True))
+        undigested = [*found.undigested, *(k for k, _ in found.unnamed if not k.digested)]
+        tracker.start(ScanPhase.FINGERPRINTING, len(reading) + len(undigested))
+        read = tracker.each(self._fingerprint_map(self._tree.digests, reading))
+        prints = dict(zip(reading, read, strict=True))
+        paths = [known.path for known in undigested]
+        ids = tracker.each(self._fingerprint_map(self._tree.kosync_md5, paths))
+        kosync = dict(zip(paths, ids, strict=True))
 
         missing = list(found.missing)
         work: list[FileWork] = []
         for known, file in found.changed:
-            fingerprint = prints[file.path]
-            if fingerprint is None:
+            digests = prints[file.path]
+            if digests is None:
                 missing.append(known)  # unreadable now: as good as gone
             else:
-                work.append(FileWork(file, fingerprint, known))
+                content = digests.kosync_md5
+                work.append(FileWork(file, digests.fingerprint, known, kosync_md5=content))
         changed = len(work)
         # Rewritten in place from what the index holds, as a move to the same path would be.
-        work += [FileWork(f, known.fingerprint, known, moved=True) for known, f in found.unnamed]
+        work += [
+            FileWork(f, known.fingerprint, known, moved=True, kosync_md5=kosync.get(known.path))
+            for known, f in found.unnamed
+        ]
 
-        arrivals = {f.path: fp for f in found.new if (fp := prints[f.path]) is not None}
-        moves = match_moves(arrivals.items(), missing)
+        arrivals = {f.path: d for f in found.new if (d := prints[f.path]) is not None}
+        moves = match_moves(((path, d.fingerprint) for path, d in arrivals.items()), missing)
         for file in found.new:
-            if file.path in arrivals:
+            if (digests := arrivals.get(file.path)) is not None:
                 comic = moves.get(file.path)
-                work.append(FileWork(file, arrivals[file.path], comic, moved=comic is not None))
+                work.append(
+                    FileWork(
+                        file,
+                        digests.fingerprint,
+                        comic,
+                        moved=comic is not None,
+                        kosync_md5=digests.kosync_md5,
+                    )
+                )
         moved_ids = {comic.id for comic in moves.values()}
         removed = [comic.id for comic in missing if comic.id not in moved_ids]
-        return _Plan(work, removed, changed=changed, moved=len(moves))
+        digested = [
+            ComicDigest(known.id, known.path, md5)
+            for known in found.undigested
+            if (md5 := kosync[known.path]) is not None
+        ]
+        return _Plan(work, removed, changed=changed, moved=len(moves), digests=digested)
 
     def _inspect(self, tracker: ProgressTracker, paths: list[str]) -> Iterator[Inspection]:
         return tracker.each(self._read(paths))

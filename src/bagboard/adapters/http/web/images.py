@@ -80,7 +80,8 @@ def save_position(
     change = ProgressChange(page_number=data.page, total_pages=comic.page_count or None)
     stored = progress.save_in(current_user, comic, change)
     if data.read:
-        progress.set_read_in(current_user, comic, True)
+        # The mark moves the position on to the last page if the page sent was before it.
+        stored = progress.set_read_in(current_user, comic, True) or stored
     return Saved(stored.page_number, data.read)
 
 

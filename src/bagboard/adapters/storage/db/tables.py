@@ -263,6 +263,15 @@ Index(
     postgresql_where=comics.c.metadata_sources.is_(None),
 )
 
+# Comics indexed before KOReader's ids were stored (migration 0016): empty once every library
+# has been scanned since, so a scan's snapshot finds them for nothing.
+Index(
+    "ix_comics_undigested",
+    comics.c.library_id,
+    sqlite_where=comics.c.kosync_md5.is_(None),
+    postgresql_where=comics.c.kosync_md5.is_(None),
+)
+
 # Partial MD5s a comic had before its file changed (a ComicInfo rewrite, say). KOReader keeps
 # the id it computed when it first opened a book, so a device may name a comic by any of them.
 comic_document_aliases = Table(
@@ -360,6 +369,9 @@ reading_progress = Table(
     # The device that wrote last (OPDS clients name theirs); NULL for /api/v1 writes.
     Column("device_id", Text, nullable=True),
     Column("device_name", Text, nullable=True),
+    # Whether client_updated_at is the server's time (the write carried no client clock): a
+    # client's time may then lag it by progress.CLOCK_TOLERANCE and still apply.
+    Column("server_stamped", Boolean, nullable=False, server_default=false()),
     Index("ix_reading_progress_user_id_comic_path", "user_id", "comic_path", unique=True),
     # The sync feed's order: a user's changes since a time, ties by id.
     Index("ix_reading_progress_user_id_updated_at", "user_id", "updated_at", "id"),

@@ -3,12 +3,11 @@ columns and the alias table the index writes with each comic."""
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import Engine, bindparam, select, union
 
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comic_document_aliases, comics
+from bagboard.adapters.storage.index.rows import kosync_pages
 from bagboard.domain.kosync import PageMap
 from bagboard.ports.comic_documents import ComicDocuments, DocumentMatches
 
@@ -43,6 +42,4 @@ class SqlComicDocuments(ComicDocuments):
     def page_map(self, comic_id: int) -> PageMap | None:
         with lean(self._engine) as conn:
             stored = conn.scalar(_PAGE_MAP, id=comic_id)
-        if not stored:
-            return None
-        return tuple(int(page) for page in json.loads(stored))
+        return kosync_pages(stored)

@@ -14,6 +14,7 @@ from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import grouping_key
 from bagboard.domain.catalog import ComicEntry, FolderEntry, IndexedComic
 from bagboard.domain.comicinfo import STRING_FIELDS, ComicInfo, ComicPageInfo, DeferredPages
+from bagboard.domain.kosync import PageMap, name_md5
 from bagboard.domain.names import NO_SOURCES, Sources
 from bagboard.domain.naturalsort import natural_sort_text as sort_key  # the stored format
 
@@ -22,6 +23,7 @@ __all__ = [
     "comic_row",
     "folder_row",
     "indexed_comic",
+    "kosync_pages",
     "location_row",
     "sort_key",
 ]
@@ -43,7 +45,10 @@ def folder_row(folder: FolderEntry, library_id: int, at: datetime) -> dict[str, 
 
 
 def location_row(entry: ComicEntry) -> dict[str, Any]:
-    """What changes when a comic moves with its content unchanged (folder_id aside)."""
+    """What changes when a comic moves with its content unchanged (folder_id aside).
+
+    ``kosync_md5`` is None when the scan did not read the file: an update then keeps the
+    stored value (see ``write.py``)."""
     return {
         "path": entry.path,
         "name": entry.name,
@@ -51,6 +56,8 @@ def location_row(entry: ComicEntry) -> dict[str, Any]:
         "size": entry.size,
         "mtime_ns": entry.mtime_ns,
         "fingerprint": entry.fingerprint,
+        "kosync_md5": entry.kosync_md5,
+        "name_md5": name_md5(entry.name),
         # A move that keeps every grouped column has nothing filled from names.
         "metadata_sources": _sources_json(entry.sources),
     }
@@ -66,6 +73,7 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
         has_comicinfo=entry.tagged and info is not None,
         error=entry.error,
         metadata_sources=_sources_json(entry.sources),
+        kosync_pages=_kosync_pages_json(entry.kosync_pages),
     )
     info = info or ComicInfo()
     row.update({name: getattr(info, name) for name in COMICINFO_TEXT_COLUMNS})
@@ -98,6 +106,7 @@ _COMIC_HEAD = (
     "metadata_sources",
     "info_page_count",
     "pages_json",
+    "kosync_pages",
 )
 COMIC_READ_COLUMNS = (*_COMIC_HEAD, *STRING_FIELDS)
 _TEXTS_AT = len(_COMIC_HEAD)
@@ -129,6 +138,7 @@ def indexed_comic(row: Sequence[Any]) -> IndexedComic:
         metadata_sources,
         info_page_count,
         pages_json,
+        page_map,
     ) = row[:_TEXTS_AT]
     info = None
     sources = _sources(metadata_sources)
@@ -148,7 +158,19 @@ def indexed_comic(row: Sequence[Any]) -> IndexedComic:
         error=error,
         tagged=bool(has_comicinfo),
         sources=sources,
+        kosync_pages=kosync_pages(page_map),
     )
+
+
+def _kosync_pages_json(page_map: PageMap | None) -> str | None:
+    return None if page_map is None else json.dumps(list(page_map), separators=(",", ":"))
+
+
+def kosync_pages(text: str | None) -> PageMap | None:
+    """A stored ``comics.kosync_pages``: NULL (or empty) when KOReader's page order is ours."""
+    if not text:
+        return None
+    return tuple(int(page) for page in json.loads(text))
 
 
 def _sources_json(sources: Sources) -> str:

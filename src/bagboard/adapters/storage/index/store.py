@@ -64,6 +64,12 @@ _UNNAMED_COMICS = Prepared(
     )
 )
 # COUNT(error) counts the unreadable files: their error is set, everyone else's is NULL.
+# Through the partial index ix_comics_undigested, likewise empty once every comic has its ids.
+_UNDIGESTED_COMICS = Prepared(
+    select(comics.c.id).where(
+        comics.c.library_id == bindparam("library_id"), comics.c.kosync_md5.is_(None)
+    )
+)
 _COUNTS = Prepared(
     select(func.count(), func.count(comics.c.error)).where(
         comics.c.library_id == bindparam("library_id")
@@ -101,12 +107,14 @@ class SqlLibraryIndex(LibraryIndex):
             folder_rows = conn.all(_KNOWN_FOLDERS, library_id=library_id)
             comic_rows = conn.all(_KNOWN_COMICS, library_id=library_id)
             unnamed = {row[0] for row in conn.all(_UNNAMED_COMICS, library_id=library_id)}
+            undigested = {row[0] for row in conn.all(_UNDIGESTED_COMICS, library_id=library_id)}
             last_scan_at = conn.scalar(_LAST_SCAN, library_id=library_id)
         known = {row[1]: KnownComic(*row) for row in comic_rows}
-        if unnamed:
+        if unnamed or undigested:
             for path, comic in known.items():
-                if comic.id in unnamed:
-                    known[path] = replace(comic, named=False)
+                if comic.id in unnamed or comic.id in undigested:
+                    named, digested = comic.id not in unnamed, comic.id not in undigested
+                    known[path] = replace(comic, named=named, digested=digested)
         return IndexSnapshot(
             folders={row[1]: KnownFolder(*row) for row in folder_rows},
             comics=known,
@@ -140,6 +148,7 @@ class SqlLibraryIndex(LibraryIndex):
             + len(changes.moved)
             + len(changes.removed_comics)
             + len(changes.removed_folders)
+            + len(changes.digests)
         )
 
     def finish_scan(self, library_id: int, at: datetime) -> None:

@@ -11,9 +11,14 @@ from datetime import datetime
 from itertools import groupby, islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
+from bagboard.adapters.storage.index.document_writes import (
+    keep_aliases,
+    superseded_digests,
+    write_digests,
+)
 from bagboard.adapters.storage.index.facet_rows import build_series, rebuild_series
 from bagboard.adapters.storage.index.facets import (
     FacetChanges,
@@ -41,7 +46,15 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
 
     Removed comics go first so an added or moved comic may take a freed path; removed folders
     go last so comics can move out of them first. The facets follow at the end (``facets``).
+
+    KOReader's ids filled in for unchanged comics (``changes.digests``) touch nothing else:
+    no ``updated_at``, no new generation. A comic whose content id changes keeps the old one
+    as an alias, since a device goes on naming it by the id it computed first.
     """
+    if changes.digests:
+        write_digests(conn, library_id, changes.digests)
+    if not changes.rewrites:
+        return
     removed = set(changes.removed_comics)
     # A comic listed twice is written twice, the last entry winning; one listed as removed
     # too is gone before its update, which then finds nothing.
@@ -55,6 +68,9 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
             changed_entries.setdefault(move.comic_id, move.entry)
     plain_moves = [move for move in changes.moved if not move.entry.sources]
     moved_ids = {move.comic_id for move in plain_moves}
+    rewritten = {m.comic_id: m.entry.kosync_md5 for m in plain_moves if m.comic_id not in removed}
+    rewritten.update({comic_id: entry.kosync_md5 for comic_id, entry in changed_entries.items()})
+    superseded = superseded_digests(conn, library_id, rewritten)
     # The groups these comics leave, read before they are rewritten or deleted.
     before = _group_keys(conn, library_id, [*removed, *changed_entries, *moved_ids])
     facets = FacetChanges()
@@ -103,6 +119,8 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
             if row["b_id"] in before:  # else not this library's comic: nothing was written
                 facets.lose(before[row["b_id"]])
                 facets.gain(_keys(row))
+    if superseded:
+        keep_aliases(conn, superseded)
     if changes.added:
         added = [
             {
@@ -178,10 +196,15 @@ def _folder_ids(conn: Connection, library_id: int, paths: Iterable[str]) -> dict
 
 
 def _update_by_id(conn: Connection, library_id: int, rows: list[dict[str, Any]]) -> None:
-    # The library condition keeps a stray id from rewriting another library's comic.
-    statement = update(comics).where(
-        comics.c.id == bindparam("b_id"), comics.c.library_id == library_id
+    # The library condition keeps a stray id from rewriting another library's comic. A row
+    # whose file was not read this time (kosync_md5 None) keeps the stored id.
+    statement = (
+        update(comics)
+        .where(comics.c.id == bindparam("b_id"), comics.c.library_id == library_id)
+        .values(kosync_md5=func.coalesce(bindparam("b_kosync_md5"), comics.c.kosync_md5))
     )
+    for row in rows:
+        row["b_kosync_md5"] = row.pop("kosync_md5")
     conn.execute(statement, rows)
 
 

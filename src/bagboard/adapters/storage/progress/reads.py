@@ -42,6 +42,7 @@ def _readings() -> Prepared:
         _p.deleted,
         _p.device_id,
         _p.device_name,
+        _p.server_stamped,
     )
     linked = (
         select(literal_column(str(_OWN)), comics.c.id, *fields)
@@ -159,7 +160,7 @@ def device(device_id: str | None, name: str | None) -> Device | None:
 
 
 def _position(row: LeanRow) -> ReadingProgress:
-    _kind, _id, path, page, total, spent, updated, client, deleted, device_id, name = row
+    _kind, _id, path, page, total, spent, updated, client, deleted, device_id, name, by_server = row
     return ReadingProgress(
         path=path,
         page_number=page,
@@ -169,6 +170,7 @@ def _position(row: LeanRow) -> ReadingProgress:
         client_updated_at=client,
         cleared=deleted,
         device=device(device_id, name),
+        server_stamped=by_server,
     )
 
 

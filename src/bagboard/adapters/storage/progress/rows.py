@@ -134,6 +134,7 @@ def progress(row: Row[Any], path: str) -> ReadingProgress:
         client_updated_at=row.client_updated_at,
         cleared=row.deleted,
         device=device(row.device_id, row.device_name),
+        server_stamped=row.server_stamped,
     )
 
 

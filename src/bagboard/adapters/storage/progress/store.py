@@ -114,22 +114,7 @@ class SqlProgressStore(ProgressStore):
     ) -> ReadingProgress:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at = _lock_user(conn, user_id, now)
-            row = find(conn, reading_progress, user_id, key)
-            current = None if row is None else progress(row, key.path)
-            saved = apply_change(current, change, key.path, at)
-            if saved is current:
-                return saved  # a forward-only change behind the stored position
-            values = {
-                "page_number": saved.page_number,
-                "total_pages": saved.total_pages,
-                "time_spent": saved.time_spent,
-                "updated_at": saved.updated_at,
-                "client_updated_at": saved.client_updated_at,
-                "deleted": False,
-                **device_values(saved.device),
-            }
-            write(conn, reading_progress, user_id, key, row, values)
-        return saved
+            return _save(conn, user_id, key, change, at)
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
@@ -142,6 +127,7 @@ class SqlProgressStore(ProgressStore):
                 "deleted": True,
                 "updated_at": tombstone.updated_at,
                 "client_updated_at": tombstone.client_updated_at,
+                "server_stamped": tombstone.server_stamped,
                 **device_values(tombstone.device),
             }
             write(conn, reading_progress, user_id, key, row, values)
@@ -156,19 +142,22 @@ class SqlProgressStore(ProgressStore):
         *,
         page_count: int | None = None,
         time_spent: int | None = None,
-    ) -> None:
+        position: ProgressChange | None = None,
+    ) -> ReadingProgress | None:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at = _lock_user(conn, user_id, now)
+            saved = None if position is None else _save(conn, user_id, key, position, at)
             row = find(conn, read_marks, user_id, key)
             if not read:
                 if row is not None and not row.deleted:
                     values = {"deleted": True, "updated_at": at}
                     write(conn, read_marks, user_id, key, row, values)
-                return
+                return saved
             values = {"read_at": at, "updated_at": at, "deleted": False}
             values["page_count"] = given(page_count, row, "page_count")
             values["time_spent"] = given(time_spent, row, "time_spent") or 0
             write(conn, read_marks, user_id, key, row, values)
+        return saved
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
         # Devices poll the feed far more often than anything changes. A page read is kept
@@ -179,6 +168,29 @@ class SqlProgressStore(ProgressStore):
         with lean(self._engine) as conn:
             version = conn.first(_FEED_VERSION, user_id=user_id)
             return kept(self._kept_feed, key, version, lambda: _changes(conn, user_id, after, page))
+
+
+def _save(
+    conn: Connection, user_id: int, key: ComicKey, change: ProgressChange, at: datetime
+) -> ReadingProgress:
+    """``save`` within a transaction that holds the user's lock, at server time ``at``."""
+    row = find(conn, reading_progress, user_id, key)
+    current = None if row is None else progress(row, key.path)
+    saved = apply_change(current, change, key.path, at)
+    if saved is current:
+        return saved  # a forward-only change behind the stored position
+    values = {
+        "page_number": saved.page_number,
+        "total_pages": saved.total_pages,
+        "time_spent": saved.time_spent,
+        "updated_at": saved.updated_at,
+        "client_updated_at": saved.client_updated_at,
+        "server_stamped": saved.server_stamped,
+        "deleted": False,
+        **device_values(saved.device),
+    }
+    write(conn, reading_progress, user_id, key, row, values)
+    return saved
 
 
 def _changes(

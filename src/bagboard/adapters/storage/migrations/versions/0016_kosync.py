@@ -20,6 +20,8 @@ down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_UNDIGESTED = "kosync_md5 IS NULL"
+
 
 def upgrade() -> None:
     # Plain ALTERs rather than batch mode: batch mode would copy and drop ``users`` and
@@ -30,6 +32,15 @@ def upgrade() -> None:
     op.execute("ALTER TABLE comics ADD COLUMN kosync_pages TEXT")
     op.create_index("ix_comics_kosync_md5", "comics", ["kosync_md5"])
     op.create_index("ix_comics_name_md5", "comics", ["name_md5"])
+    # What a scan's snapshot reads to find the comics whose ids it must still read: every
+    # comic now, none once each library was scanned again.
+    op.create_index(
+        "ix_comics_undigested",
+        "comics",
+        ["library_id"],
+        sqlite_where=sa.text(_UNDIGESTED),
+        postgresql_where=sa.text(_UNDIGESTED),
+    )
     op.create_table(
         "comic_document_aliases",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -80,6 +91,7 @@ def downgrade() -> None:
     op.drop_index("ix_comic_document_aliases_digest", table_name="comic_document_aliases")
     op.drop_index("ix_comic_document_aliases_comic_id_digest", table_name="comic_document_aliases")
     op.drop_table("comic_document_aliases")
+    op.drop_index("ix_comics_undigested", table_name="comics")
     op.drop_index("ix_comics_name_md5", table_name="comics")
     op.drop_index("ix_comics_kosync_md5", table_name="comics")
     for column in ("kosync_pages", "name_md5", "kosync_md5"):
