@@ -479,7 +479,8 @@ def test_a_comic_the_running_server_finds_picks_up_its_waiting_position(
     tmp_path: Path,
 ) -> None:
     """No ``bagboard scan`` by hand: the server watches its library, and a position KOReader
-    sent before the comic arrived is there once the server has indexed it."""
+    sent before the comic arrived is there once the server has indexed it. Two worker
+    processes answer, so what one stored the other must read."""
     library = (tmp_path / "comics").resolve()
     library.mkdir()
     cbz(library / "Indie" / "Old" / "Old 001.cbz", 3, title="already there")
@@ -488,7 +489,7 @@ def test_a_comic_the_running_server_finds_picks_up_its_waiting_position(
     bagboard("scan", "--library", str(library), "--workers", "0", data_dir=data)
     bagboard("user", "add", "reader", data_dir=data)
     secret = bagboard("token", "create", "--user", "reader", data_dir=data).stdout.strip()
-    with serving(data_dir=data, log=tmp_path / "serve.log",
+    with serving("--workers", "2", data_dir=data, log=tmp_path / "serve.log",
                  headers={"Authorization": f"Bearer {secret}"}) as base:  # fmt: skip
         kobo = KOReader(base + "/koreader", secret, "anything")
         document = koreader_partial_md5(outside)
@@ -506,3 +507,6 @@ def test_a_comic_the_running_server_finds_picks_up_its_waiting_position(
         assert position is not None, "the waiting position never reached the comic"
         assert position["page_number"] == 7
         expect_position(kobo.pulled(document), document, 7, 9)
+        for page in (8, 2, 9, 4, 5, 1):
+            assert kobo.push(document, page, 9).status_code == 200
+            expect_position(kobo.pulled(document), document, page, 9)
