@@ -238,6 +238,7 @@ SIMPLE: Final = {
     "replay": 20,  # a stale replay after a read mark
     "named": 7,  # Filename document matching
     "rewritten": 8,  # a rewritten file keeps its old digest as an alias
+    "appended": 8,  # so does one that grew
     "slashes": 6,
     "no-accept": 6,
     "ahead": 10,  # clock skew

@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -300,6 +301,24 @@ def test_a_rewritten_file_still_answers_to_its_old_digest(served: Served) -> Non
     assert served.api_position(comic)["page_number"] == 6
     # A device opening the new file for the first time sees the same position.
     expect_position(client.pulled(new), new, 6, comic.pages)
+
+
+def test_a_file_grown_by_an_appended_member_still_answers_to_its_old_digest(
+    served: Served,
+) -> None:
+    comic = served.comic("appended")
+    old = comic.document
+    client = served.koreader()
+    assert client.push(old, 3, comic.pages).status_code == 200
+    # A tool appends a note: the file grows past KOReader's 16 KiB sample.
+    with zipfile.ZipFile(comic.path, "a") as archive:
+        archive.writestr("notes.txt", os.urandom(20_000))
+    new = koreader_partial_md5(comic.path)
+    assert new != old
+    served.scan()
+    assert served.listed(comic)["page_count"] == comic.pages
+    expect_position(client.pulled(old), old, 3, comic.pages)
+    expect_position(client.pulled(new), new, 3, comic.pages)
 
 
 def test_a_renamed_file_keeps_its_content_id_and_position(served: Served) -> None:
