@@ -56,6 +56,12 @@ def check_answer(
         assert response.headers["content-type"].startswith("application/json"), text[:300]
         body = json.loads(text)
         assert isinstance(body, dict)
+        if _path(response).startswith("/koreader"):
+            # KOReader's sync server's envelope: an application code and a message.
+            assert response.headers["content-type"] == "application/json"
+            assert isinstance(body.get("code"), int) and not isinstance(body["code"], bool)
+            assert isinstance(body.get("message"), str) and body["message"]
+            return
         assert isinstance(body.get("error"), str) and body["error"]
         assert isinstance(body.get("message"), str)
 

@@ -44,6 +44,8 @@ def test_a_created_token_works_until_it_is_revoked(world: WebWorld) -> None:
     found = SECRET.search(made.text)
     assert found, made.text
     secret = found.group(1)
+    # Where KOReader syncs, with the token as its user name.
+    assert "/koreader (the secret as the user name, any password)" in made.text
     api = world.client()
     ping = api.get(PING, headers=bearer(secret))
     assert ping.status_code == 200

@@ -17,6 +17,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from bagboard.adapters.http.api.schemas import API_PREFIX
+from bagboard.adapters.http.koreader.replies import KOREADER_PREFIX
 from bagboard.adapters.http.opds.context import links_for
 from bagboard.adapters.http.opds.media import V1_PREFIX, V2_PREFIX
 from bagboard.adapters.http.routing import get
@@ -65,6 +66,7 @@ def create_token(
         "opds1": links.to(f"{V1_PREFIX}/catalog"),
         "opds2": links.to(f"{V2_PREFIX}/catalog"),
         "api": links.to(API_PREFIX),
+        "koreader": links.to(KOREADER_PREFIX),
     }
     return page(
         "admin_token_created.html",
