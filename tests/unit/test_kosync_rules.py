@@ -16,6 +16,7 @@ from bagboard.domain.kosync import (
     kosync_page,
     kosync_page_map,
     kosync_percentage,
+    last_shown_page,
     mupdf_page_names,
     name_md5,
     our_page,
@@ -202,3 +203,12 @@ def test_pages_are_clamped_to_the_comic() -> None:
     assert page_from_progress("x", 7.0, 60) == 60
     assert page_from_progress("x", -1.0, 60) == 1
     assert page_from_progress("9" * 40, 0.1, 60) == 60
+
+
+def test_koreader_finishes_at_its_last_page_that_is_one_of_ours() -> None:
+    # A credits page sorted last by KOReader, first by us: its page 3 is our page 1.
+    assert last_shown_page((2, 3, 1)) == 3
+    # Resource forks sorted after the pages: its page 2 is the last that shows ours.
+    assert last_shown_page((1, 2, 0, 0)) == 2
+    # Nothing of ours: no page of KOReader's finishes the comic.
+    assert last_shown_page((0, 0)) == 3

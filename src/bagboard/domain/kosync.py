@@ -20,6 +20,8 @@ from datetime import datetime
 from functools import cmp_to_key
 from typing import Protocol
 
+from bagboard.domain.text import is_storable
+
 __all__ = [
     "KOSYNC_FORMATS",
     "MAX_DOCUMENT_LENGTH",
@@ -33,6 +35,7 @@ __all__ = [
     "kosync_page",
     "kosync_page_map",
     "kosync_percentage",
+    "last_shown_page",
     "mupdf_page_names",
     "name_md5",
     "our_page",
@@ -120,17 +123,8 @@ def is_valid_document(document: object) -> bool:
         isinstance(document, str)
         and 0 < len(document) <= MAX_DOCUMENT_LENGTH
         and ":" not in document
-        and "\x00" not in document
-        and _encodes(document)
+        and is_storable(document)
     )
-
-
-def _encodes(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def kosync_percentage(page: int, pages: int) -> float:
@@ -236,6 +230,13 @@ def our_page(kosync_page: int, page_map: PageMap | None, page_count: int) -> int
         return after[0]
     before = [page for page in page_map[:index] if page]
     return before[-1] if before else 1
+
+
+def last_shown_page(page_map: PageMap) -> int:
+    """KOReader's last page that shows a page of ours: reaching it finishes the comic. Past
+    the last page when none does, so that none finishes it."""
+    shown = [number for number, ours in enumerate(page_map, start=1) if ours]
+    return shown[-1] if shown else len(page_map) + 1
 
 
 def kosync_page(page: int, page_map: PageMap | None, page_count: int) -> tuple[int, int]:

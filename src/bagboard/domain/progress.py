@@ -38,6 +38,7 @@ from bagboard.domain.progress_clock import (
     stamped_by_server,
     trusted_time,
 )
+from bagboard.domain.text import is_storable
 
 __all__ = [
     "CLOCK_TOLERANCE",
@@ -107,16 +108,8 @@ class Device:
             if len(value) > MAX_DEVICE_TEXT:
                 raise InvalidInput(f"device {field} must not be longer than {MAX_DEVICE_TEXT}")
             # Neither a NUL nor a lone surrogate can be stored as text (PostgreSQL refuses both).
-            if "\x00" in value or not _encodes(value):
+            if not is_storable(value):
                 raise InvalidInput(f"device {field} must be text")
-
-
-def _encodes(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from bagboard.domain.kosync import (
     is_valid_document,
     kosync_page,
     kosync_percentage,
+    last_shown_page,
     our_page,
     page_from_progress,
 )
@@ -199,7 +200,7 @@ class KosyncService:
         page = our_page(theirs, page_map, comic.page_count)
         # Finished in KOReader's order, not ours: its last page may be a page of ours from
         # the middle (a credits page sorted otherwise), and its first our last.
-        finished = theirs >= _last_shown(page_map) if page_map is not None else page >= pages
+        finished = theirs >= last_shown_page(page_map) if page_map is not None else page >= pages
         was_read = reading is not None and reading.is_read
         stored = None if reading is None else reading.position
         if stored is not None and stored.page_number == page and (was_read or not finished):
@@ -281,12 +282,6 @@ def _newer(reading: ComicReading, than: ComicReading) -> bool:
     if reading.position is None:
         return False
     return than.position is None or reading.position.updated_at > than.position.updated_at
-
-
-def _last_shown(page_map: Sequence[int]) -> int:
-    """KOReader's last page that shows a page of ours (0: none does, so none finishes)."""
-    shown = [number for number, ours in enumerate(page_map, start=1) if ours]
-    return shown[-1] if shown else len(page_map) + 1
 
 
 def _progress_text(progress: str | int | float) -> str:

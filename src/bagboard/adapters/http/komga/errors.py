@@ -18,10 +18,11 @@ from urllib.parse import quote
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
-from litestar.types import ExceptionHandler, ExceptionHandlersMap
+from litestar.types import ExceptionHandlersMap
 
 from bagboard.adapters.http.errors import status_for
 from bagboard.adapters.http.komga.wire import SpringError, instant
+from bagboard.adapters.http.scoped_errors import scoped_handlers
 from bagboard.domain.errors import ApiDisabled, DomainError, TooManyAttempts, Unauthorized
 
 __all__ = [
@@ -106,24 +107,7 @@ KOMGA_EXCEPTION_HANDLERS: Final[ExceptionHandlersMap] = {
 }
 
 
-def _delegating(
-    fallback: ExceptionHandler[Any], komga: ExceptionHandler[Any]
-) -> ExceptionHandler[Any]:
-    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-        path = request.scope["path"]
-        if path == KOMGA_PREFIX or path.startswith(KOMGA_PREFIX + "/"):
-            return komga(request, exc)
-        return fallback(request, exc)
-
-    return handle
-
-
 def komga_aware(handlers: ExceptionHandlersMap) -> ExceptionHandlersMap:
     """The app's handlers, answering in Spring's shape under ``/komga``: what fails before
     any route is found (no such path, wrong method) reaches only the app's handlers."""
-    wrapped: dict[Any, ExceptionHandler[Any]] = dict(handlers)
-    for kind, komga in KOMGA_EXCEPTION_HANDLERS.items():
-        fallback = handlers.get(kind)
-        if fallback is not None:
-            wrapped[kind] = _delegating(fallback, komga)
-    return wrapped
+    return scoped_handlers(handlers, KOMGA_PREFIX, KOMGA_EXCEPTION_HANDLERS)

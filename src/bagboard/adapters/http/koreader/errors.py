@@ -17,10 +17,11 @@ from typing import Any, Final
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.types import ExceptionHandler, ExceptionHandlersMap
+from litestar.types import ExceptionHandlersMap
 
 from bagboard.adapters.http.errors import status_for
 from bagboard.adapters.http.koreader.replies import KOREADER_PREFIX, MAX_BODY, reply
+from bagboard.adapters.http.scoped_errors import scoped_handlers
 from bagboard.domain.errors import ApiDisabled, DomainError, TooManyAttempts, Unauthorized
 
 __all__ = [
@@ -115,24 +116,7 @@ KOREADER_EXCEPTION_HANDLERS: Final[ExceptionHandlersMap] = {
 }
 
 
-def _delegating(
-    fallback: ExceptionHandler[Any], koreader: ExceptionHandler[Any]
-) -> ExceptionHandler[Any]:
-    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-        path = request.scope["path"]
-        if path == KOREADER_PREFIX or path.startswith(KOREADER_PREFIX + "/"):
-            return koreader(request, exc)
-        return fallback(request, exc)
-
-    return handle
-
-
 def koreader_aware(handlers: ExceptionHandlersMap) -> ExceptionHandlersMap:
     """The app's handlers, answering in the reference server's shape under ``/koreader``:
     what fails before a route is found (no such path, wrong method) reaches only these."""
-    wrapped: dict[Any, ExceptionHandler[Any]] = dict(handlers)
-    for kind, koreader in KOREADER_EXCEPTION_HANDLERS.items():
-        fallback = handlers.get(kind)
-        if fallback is not None:
-            wrapped[kind] = _delegating(fallback, koreader)
-    return wrapped
+    return scoped_handlers(handlers, KOREADER_PREFIX, KOREADER_EXCEPTION_HANDLERS)
