@@ -106,3 +106,53 @@ def report_deviations(
         ctx.report.departs(
             deviation, f"{name}.{deviation.check}", not found, "; ".join(found), deviation.document
         )
+
+
+def expect_shape(
+    ctx: Context, name: str, reply: Reply, shape: Shape, *, status: int = 200
+) -> dict[str, Any] | None:
+    """``status`` and a JSON object of ``shape`` (compat keys); the object, or None after a
+    FAIL. The extension keys are checked as ``name-additions`` when the shape has any."""
+    if reply.status != status:
+        ctx.report.failed(name, describe(reply), f"{status} with a {shape.label}")
+        return None
+    data = reply.object()
+    if not ctx.report.problems(name, shape.compat_problems(data)):
+        return None
+    report_deviations(ctx, name, shape, [data], listed=False)
+    if shape.extension_keys:
+        found = shape.extension_problems(data)
+        ctx.report.problems(f"{name}-additions", found, extension=True)
+    return data
+
+
+def check_weak_etag(ctx: Context, name: str, path: str, params: Params) -> None:
+    """``name.etag``: a weak tag on a 200, and a 304 when it is sent back."""
+    _check_etag(ctx, f"{name}.etag", path, params, weak=True)
+
+
+def check_strong_etag(ctx: Context, name: str, path: str, params: Params) -> None:
+    """``name.etag``: a strong tag and ``Cache-Control`` on a 200, and a 304 for the tag."""
+    _check_etag(ctx, f"{name}.etag", path, params, weak=False)
+
+
+def _check_etag(ctx: Context, name: str, path: str, params: Params, *, weak: bool) -> None:
+    report = ctx.report
+    with report.guard(name, extension=True):
+        first = ctx.client.get(path, params).expect_status(200)
+        tag = first.headers.get("etag")
+        kind = "a weak ETag (W/...)" if weak else "a strong ETag"
+        if tag is None or tag.startswith("W/") is not weak:
+            report.failed(name, f"ETag {tag!r}", kind, extension=True)
+            return
+        if not weak and "cache-control" not in first.headers:
+            report.failed(name, "no Cache-Control", "Cache-Control beside the ETag", extension=True)
+            return
+        again = ctx.client.get(path, params, headers={"If-None-Match": tag})
+        report.that(
+            name,
+            again.status == 304 and not again.body,
+            f"{again.status} with {len(again.body)} bytes for If-None-Match: {tag}",
+            "304 with an empty body",
+            extension=True,
+        )

@@ -78,9 +78,7 @@ _HAS_COMICINFO: Final[dict[str, tuple[Any, Deviation]]] = {
 # §4.3: issue items; better: is_read, page_count. Metadata mode adds five string keys.
 _ISSUE_EXTRAS: Final = frozenset({"is_read", "page_count"})
 METADATA_ISSUE_KEYS: Final = frozenset({"title", "series", "number", "year", "publisher"})
-ISSUE: Final = Shape(
-    "issue item", IssueJson, extension_keys=_ISSUE_EXTRAS, lenient=_HAS_COMICINFO
-)
+ISSUE: Final = Shape("issue item", IssueJson, extension_keys=_ISSUE_EXTRAS, lenient=_HAS_COMICINFO)
 METADATA_ISSUE: Final = Shape(
     "metadata issue item",
     IssueJson,
