@@ -177,7 +177,10 @@ def _natural(text: str) -> list[Any]:
 class Reference:
     """The WSGI app: routes under ``/api/v1`` answered as the reference answered them."""
 
-    def __init__(self) -> None:
+    def __init__(self, has_comicinfo: object = None) -> None:
+        # What issues say for has_comicinfo: None for the reference's 1 or 0, or a value to
+        # send for every comic.
+        self.has_comicinfo = has_comicinfo
         self.catalog = Catalog()
         self.routes: list[tuple[re.Pattern[str], Callable[..., Answer]]] = [
             (re.compile(r"/auth/ping"), self.ping),
@@ -280,8 +283,8 @@ class Reference:
         mode, comics = self.mode(query), self.catalog.comics
         grouped = self._facets(comics, lambda c: c.publisher)
         if mode == "filesystem":
-            items = [self._folder(name, f"{ROOT}/{name}", found)
-                     for name, found in sorted(grouped.items(), key=lambda kv: _natural(kv[0]))]  # fmt: skip
+            names = sorted(grouped, key=_natural)
+            items = [self._folder(name, f"{ROOT}/{name}", grouped[name]) for name in names]
         else:
             items = [{"value": n, "name": n, "count": len(found)} for n, found in grouped.items()]
             items.sort(key=lambda item: item["value"].lower())
@@ -318,11 +321,17 @@ class Reference:
             items.sort(key=lambda item: item["year"])
         return _json(_envelope(query, items, mode=mode))
 
+    def flag(self, comic: Comic) -> object:
+        """``has_comicinfo`` as the reference sends it: an integer (``10`` has no ComicInfo)."""
+        if self.has_comicinfo is not None:
+            return self.has_comicinfo
+        return 0 if comic.number == 10 else 1
+
     def _issue(self, comic: Comic, metadata: bool) -> dict[str, Any]:
         saved = self.catalog.progress.get(comic.path)
         item: dict[str, Any] = {
             "id": comic.id, "name": comic.name, "path": comic.path, "size": comic.size,
-            "has_comicinfo": 1, "has_progress": saved is not None,
+            "has_comicinfo": self.flag(comic), "has_progress": saved is not None,
             "last_page": saved[0] if saved else None,
         }  # fmt: skip
         if metadata:
@@ -406,7 +415,8 @@ class Reference:
                      "year": str(comic.year), "publisher": comic.publisher}  # fmt: skip
         return _json({
             "id": comic.id, "name": comic.name, "path": comic.path, "size": comic.size,
-            "modified_at": comic.added_at, "has_comicinfo": 1, "metadata": metadata,
+            "modified_at": comic.added_at, "has_comicinfo": self.flag(comic),
+            "metadata": metadata,
             "progress": self._position(comic.path),
         })  # fmt: skip
 
@@ -471,9 +481,9 @@ class _Quiet(WSGIRequestHandler):
 
 
 @contextmanager
-def serving() -> Iterator[str]:
-    """The recorded reference on a free local port; yields its base URL."""
-    server: WSGIServer = make_server("127.0.0.1", 0, Reference(), handler_class=_Quiet)
+def serving(app: Reference | None = None) -> Iterator[str]:
+    """The recorded reference (or ``app``) on a free local port; yields its base URL."""
+    server: WSGIServer = make_server("127.0.0.1", 0, app or Reference(), handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -481,5 +491,3 @@ def serving() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-

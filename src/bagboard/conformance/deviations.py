@@ -41,7 +41,7 @@ HAS_COMICINFO_INTEGER: Final = Deviation(
 NON_INTEGER_ID_HTML: Final = Deviation(
     "non-integer-id-html",
     "json-error",
-    "an issue id that is not an integer names no file: 404 with a JSON error {'error': 'not_found'}",
+    "an id that is not an integer names no file: 404 with a JSON error {'error': 'not_found'}",
     "the web framework's HTML 404 page",
 )
 COVER_SIZE_IGNORED: Final = Deviation(
