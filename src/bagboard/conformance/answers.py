@@ -36,8 +36,9 @@ __all__ = [
 
 
 def describe(reply: Reply) -> str:
-    """An answer as a failure line shows it: status, media type and the start of the body."""
-    body = reply.body[:160].decode("utf-8", "replace")
+    """An answer as a failure line shows it: status, media type and the start of the body, on
+    one line (an HTML error page has many)."""
+    body = " ".join(reply.body[:160].decode("utf-8", "replace").split())
     return f"{reply.status} {reply.media_type or '(no content type)'} {body}".rstrip()
 
 
