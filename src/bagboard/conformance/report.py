@@ -24,7 +24,7 @@ from typing import Final
 from bagboard.conformance.client import BadReply
 from bagboard.conformance.deviations import KNOWN_DEVIATIONS, Deviation
 
-__all__ = ["MAX_SHOWN", "Kind", "Outcome", "Report", "Result", "show"]
+__all__ = ["HEADINGS", "MAX_SHOWN", "Kind", "Outcome", "Report", "Result", "show"]
 
 # Enough to see what a server sent without flooding the terminal with a page of JSON.
 MAX_SHOWN: Final = 240
