@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bagboard.conformance import wire
+from bagboard.conformance.deviations import HAS_COMICINFO_INTEGER
 from bagboard.conformance.shapes import emitted_keys, first_problems
 from bagboard.domain.comicinfo import TEXT_FIELDS
 
@@ -51,7 +52,9 @@ def test_the_documented_keys_are_the_contracts() -> None:
         "items", "total", "page", "page_size", "total_pages", "has_more",
     }  # fmt: skip
     assert wire.FEED_ENVELOPE.documented == wire.ENVELOPE.documented | {"count"}
-    assert wire.ERROR.documented == {"error", "message"}
+    # The reference sends {"error": ...} alone; the message beside it is bagboard's addition.
+    assert wire.ERROR.documented == {"error"}
+    assert wire.ERROR.complete == {"error", "message"}
 
 
 def test_keys_left_unset_are_not_emitted() -> None:
@@ -129,3 +132,37 @@ def test_first_problems_names_the_faulty_items() -> None:
         "items[1]: issue item: Expected `int`, got `str` - at `$.id`",
         "items[3]: issue item: missing key size",
     ]
+
+
+def test_has_comicinfo_may_be_a_boolean_or_the_references_integer() -> None:
+    for shape in (wire.ISSUE, wire.METADATA_ISSUE):
+        assert shape.lenient.keys() == {"has_comicinfo"}
+    for value in (True, False, 1, 0):
+        assert wire.ISSUE.compat_problems(issue(has_comicinfo=value)) == []
+    for value in (2, "true", None):
+        assert wire.ISSUE.compat_problems(issue(has_comicinfo=value)) != []
+
+
+def test_the_integer_is_a_departure_from_the_document_not_a_core_failure() -> None:
+    assert wire.ISSUE.deviation_problems(issue()) == {}
+    found = wire.ISSUE.deviation_problems(issue(has_comicinfo=1))
+    assert found == {HAS_COMICINFO_INTEGER: ["issue item: has_comicinfo is 1"]}
+    # A value the core check refuses is its to report, not the deviation's twice over.
+    assert wire.ISSUE.deviation_problems(issue(has_comicinfo=...)) == {}
+
+
+def test_issue_detail_takes_the_integer_too() -> None:
+    detail = {
+        "id": 1, "name": "a.cbz", "path": "/data/a.cbz", "size": 3, "modified_at": 0,
+        "has_comicinfo": 0, "metadata": {}, "progress": None,
+    }  # fmt: skip
+    assert wire.ISSUE_DETAIL.compat_problems(detail) == []
+    assert list(wire.ISSUE_DETAIL.deviation_problems(detail)) == [HAS_COMICINFO_INTEGER]
+
+
+def test_an_error_needs_its_code_and_may_carry_more() -> None:
+    clu_like = {"error": "invalid_path", "data_dir": "/data", "received_publisher": ".."}
+    assert wire.ERROR.compat_problems(clu_like) == []
+    assert wire.ERROR.extension_problems(clu_like) == ["error body: missing key message"]
+    assert wire.ERROR.compat_problems({"message": "no code"}) != []
+    assert wire.ERROR.compat_problems({"error": "x", "message": 3}) != []

@@ -26,6 +26,7 @@ def cmd_conformance(app: ComicLibrary, args: argparse.Namespace) -> int:
         strict=args.strict,
         out=out,
         timeout=args.timeout,
+        as_json=args.json,
     )
 
 
@@ -69,7 +70,14 @@ def add_conformance_command(
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="count failed extensions (bagboard's better behaviours) toward the exit status",
+        help="count failed extensions (bagboard's better behaviours) toward the exit status; "
+        "reference deviations never count",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON document (core, reference deviations, extensions, verdict) "
+        "instead of a line per check",
     )
     parser.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)"

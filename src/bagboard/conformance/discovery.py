@@ -75,6 +75,8 @@ class Context:
     report: Report
     found: Found
     allow_writes: bool = False
+    # The checks whose error body had no ``message`` (better, checked once at the end).
+    without_message: list[str] = field(default_factory=list)
 
 
 def _items(client: ApiClient, path: str, params: Params) -> list[dict[str, Any]]:

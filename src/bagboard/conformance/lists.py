@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import msgspec
 
-from bagboard.conformance.answers import check_weak_etag
+from bagboard.conformance.answers import check_weak_etag, report_deviations
 from bagboard.conformance.client import BadReply
 from bagboard.conformance.discovery import Context
 from bagboard.conformance.envelope import arithmetic, duplicates, expected_page, walk_size
@@ -111,6 +111,7 @@ def _check_first(ctx: Context, target: ListTarget, body: dict[str, Any]) -> None
         return shape.compat_problems(item) + (target.rules(item) if target.rules else [])
 
     report.problems(f"{name}.items", first_problems(items, compat))
+    report_deviations(ctx, name, shape, items)
     if shape.extension_keys:
         found = first_problems(items, shape.extension_problems)
         report.problems(f"{name}.item-additions", found, extension=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Final
 
 import httpx
 
+from bagboard.conformance.answers import check_error_messages
 from bagboard.conformance.browse import (
     check_modes,
     check_resolution,
@@ -39,6 +41,7 @@ GROUPS: Final[tuple[Group, ...]] = (
     check_download,
     check_progress_reads,
     check_writes,
+    check_error_messages,
 )
 
 
@@ -51,12 +54,14 @@ def run(
     out: Callable[[str], None] = print,
     timeout: float = 30.0,
     transport: httpx.BaseTransport | None = None,
+    as_json: bool = False,
 ) -> int:
     """Check the server at ``base_url``; print a line per check and a summary through
-    ``out``; return the exit status (1 when a counted check failed). A base URL ending in
-    ``/api/v1``, or a token the server refuses, raises ``InvalidInput`` before any check."""
+    ``out`` (or, ``as_json``, one JSON document at the end); return the exit status (1 when
+    a counted check failed: a core one, or with ``strict`` an extension). A base URL ending
+    in ``/api/v1``, or a token the server refuses, raises ``InvalidInput`` before any check."""
     check_base_url(base_url)
-    report = Report(out)
+    report = Report() if as_json else Report(out)
     client = ApiClient(base_url, token.strip(), allow_writes, timeout, transport)
     with client:
         try:
@@ -69,6 +74,9 @@ def run(
                     group(context)
         except Unreachable as exc:
             report.failed("server.reachable", str(exc), f"an answer from {base_url}")
-    for line in report.summary(strict=strict):
-        out(line)
+    if as_json:
+        out(json.dumps(report.as_json(strict=strict), indent=2, ensure_ascii=False))
+    else:
+        for line in report.summary(strict=strict):
+            out(line)
     return report.exit_status(strict=strict)

@@ -7,7 +7,7 @@ types, so a change to what bagboard sends changes what the kit checks.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, Literal
 
 from bagboard.adapters.http.api.browse_json import (
     FolderJson,
@@ -22,6 +22,7 @@ from bagboard.adapters.http.api.issue_json import IssueDetailJson, PagesBody
 from bagboard.adapters.http.api.progress_json import FeedBody, FeedItemJson, ProgressJson
 from bagboard.adapters.http.api.schemas import ErrorBody, PingResponse
 from bagboard.adapters.http.api.shelves_json import ShelfJson
+from bagboard.conformance.deviations import HAS_COMICINFO_INTEGER, Deviation
 from bagboard.conformance.shapes import Shape
 
 __all__ = [
@@ -45,7 +46,9 @@ __all__ = [
     "SHELF",
 ]
 
-ERROR: Final = Shape("error body", ErrorBody)
+# §1: ``{"error": <code or sentence>}``; the ``message`` beside it is better (the reference
+# sends none).
+ERROR: Final = Shape("error body", ErrorBody, extension_keys=frozenset({"message"}))
 PING: Final = Shape("ping", PingResponse)
 OK: Final = Shape("ok body", OkBody)
 
@@ -67,15 +70,21 @@ PUBLISHER_FACET: Final = Shape(
 )
 SERIES_FACET: Final = Shape("series facet item", SeriesFacetJson)
 
+# The document shows ``has_comicinfo: true``; the reference sends 1 or 0. Core takes either.
+_HAS_COMICINFO: Final[dict[str, tuple[Any, Deviation]]] = {
+    "has_comicinfo": (bool | Literal[0, 1], HAS_COMICINFO_INTEGER),
+}
+
 # §4.3: issue items; better: is_read, page_count. Metadata mode adds five string keys.
 _ISSUE_EXTRAS: Final = frozenset({"is_read", "page_count"})
 METADATA_ISSUE_KEYS: Final = frozenset({"title", "series", "number", "year", "publisher"})
-ISSUE: Final = Shape("issue item", IssueJson, extension_keys=_ISSUE_EXTRAS)
+ISSUE: Final = Shape("issue item", IssueJson, extension_keys=_ISSUE_EXTRAS, lenient=_HAS_COMICINFO)
 METADATA_ISSUE: Final = Shape(
     "metadata issue item",
     IssueJson,
     extension_keys=_ISSUE_EXTRAS,
     also_required=METADATA_ISSUE_KEYS,
+    lenient=_HAS_COMICINFO,
 )
 
 # §4.5: shelves and recent.
@@ -96,5 +105,6 @@ ISSUE_DETAIL: Final = Shape(
     IssueDetailJson,
     extension_keys=frozenset({"page_count", "is_read", "format", "metadata_sources"}),
     nested={"progress": PROGRESS},
+    lenient=_HAS_COMICINFO,
 )
 PAGES: Final = Shape("pages", PagesBody)
