@@ -244,8 +244,9 @@ def _render_entry(
     comic, progress = detail.comic, detail.progress
     comic_id = comic.id
     info = comic.comic_info
+    title = _escape(issue_title(comic))
     out.append(
-        f"<entry><title>{_escape(issue_title(comic))}</title>"
+        f"<entry><title>{title}</title>"
         f"<id>urn:bagboard:issue:{comic_id}</id>"
         f"<updated>{rfc3339(entry_updated(detail))}</updated>"
     )
@@ -262,6 +263,10 @@ def _render_entry(
             out.append(f"<dcterms:language>{_escape(info.language_iso)}</dcterms:language>")
         if info.summary:
             out.append(f'<summary type="text">{_escape(info.summary)}</summary>')
+    # Atom (RFC 4287 §4.1.2) wants content or an alternate link in every entry: the summary,
+    # else the title line, as navigation entries do.
+    description = _escape(info.summary) if info is not None and info.summary else title
+    out.append(f'<content type="text">{description}</content>')
     # An unreadable archive offers its file only: its cover and pages would answer 422.
     can_read = readable(comic)
     if can_read:
