@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from bagboard.adapters.http.opds.entries import publication_date
 from tests import opds_rules as rules
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.opds2_support import PLAIN, V2, Opds2World, saga, write_library
@@ -85,6 +86,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opds2World]:
         progression = f"{V2}/issue/{made.id_of(saga(2))}/progression"
         assert made.put(progression, position).status_code == 200
         yield made
+
+
+def _atom_entries(document: ElementTree.Element) -> list[ElementTree.Element]:
+    return document.findall("a:entry", ATOM_NS)
 
 
 def media_type(response_type: str) -> str:
@@ -177,6 +182,42 @@ def test_every_document_keeps_the_schema_rules(crawled: dict[str, tuple[str, byt
     assert problems == []
 
 
+def _shown_and_counts(kind: str, body: bytes) -> tuple[int, int, int, int, bool] | None:
+    """(entries shown, page number, page size, total, has a next page) of a paged feed."""
+    if kind == "application/opds+json":
+        feed = json.loads(body)
+        metadata = feed["metadata"]
+        shown = len(feed.get("navigation", [])) + len(feed.get("publications", []))
+        more = any(link.get("rel") == "next" for link in feed["links"])
+        page, size = metadata["currentPage"], metadata["itemsPerPage"]
+        return shown, page, size, metadata["numberOfItems"], more
+    if kind in (rules.ATOM_NAVIGATION, rules.ATOM_ACQUISITION):
+        feed = ElementTree.fromstring(body)
+        total = feed.findtext("os:totalResults", None, ATOM_NS)
+        if total is None:
+            return None
+        size = int(feed.findtext("os:itemsPerPage", "", ATOM_NS))
+        start = int(feed.findtext("os:startIndex", "", ATOM_NS))
+        more = any(link.get("rel") == "next" for link in feed.findall("a:link", ATOM_NS))
+        return len(_atom_entries(feed)), (start - 1) // size + 1, size, int(total), more
+    return None
+
+
+def test_every_count_agrees_with_the_pages(crawled: dict[str, tuple[str, bytes]]) -> None:
+    """OpenSearch 1.1 ``totalResults``/``itemsPerPage``/``startIndex`` and OPDS 2
+    ``numberOfItems``/``itemsPerPage``/``currentPage`` describe the pages: no page holds more
+    than a page's worth, and the last one ends exactly at the total."""
+    problems = []
+    for url, (kind, body) in crawled.items():
+        counts = _shown_and_counts(kind, body) if kind else None
+        if counts is None:
+            continue
+        shown, page, size, total, more = counts
+        if shown > size or (not more and (page - 1) * size + shown != total):
+            problems.append(f"{url}: {shown} shown on page {page} of {size}, total {total}")
+    assert problems == []
+
+
 def test_the_authentication_document_and_a_401_keep_the_rules(world: Opds2World) -> None:
     public = world.client.get(AUTH)
     assert public.status_code == 200
@@ -208,8 +249,29 @@ def test_published_is_a_full_date_in_both_versions(world: Opds2World) -> None:
     assert issued == manifest["metadata"]["published"]
 
 
-def _atom_entries(document: ElementTree.Element) -> list[ElementTree.Element]:
-    return document.findall("a:entry", ATOM_NS)
+@pytest.mark.parametrize(
+    ("year", "month", "day", "expected"),
+    [
+        ("1961", "", "", "1961-01-01"),
+        (" 2012 ", "", "", "2012-01-01"),
+        ("2012", "3", "", "2012-03-01"),
+        ("2012", "3", "7", "2012-03-07"),
+        ("2012", "2", "30", "2012-02-01"),  # no such day: the month stands
+        ("2012", "13", "7", "2012-01-01"),  # no such month: the year stands
+        ("812", "", "", "0812-01-01"),
+        ("", "3", "7", None),
+        ("0", "", "", None),
+        ("1961?", "", "", None),
+        ("19611", "", "", None),
+        ("١٩٦١", "", "", None),  # digits, but not ASCII ones
+    ],
+)
+def test_publication_dates_are_full_dates_or_none(
+    year: str, month: str, day: str, expected: str | None
+) -> None:
+    made = publication_date(year, month, day)
+    assert made == expected
+    assert made is None or rules.is_date(made)
 
 
 def test_folder_counts_hold_folders_and_comics_and_pages_agree(world: Opds2World) -> None:
