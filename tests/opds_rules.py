@@ -633,6 +633,19 @@ def check_atom_feed(xml: bytes) -> Problems:
             text = (element.text or "").strip()
             if not text.isdigit() or int(text) < minimum:
                 out.append(f"opensearch.{name} at feed: {text!r} is not an integer >= {minimum}")
+    # OpenSearch 1.1: its response elements live in its namespace; one of those names in any
+    # other namespace (or none) is not an OpenSearch element, and readers will not find it.
+    for element in feed.iter():
+        namespace, _, local = element.tag.rpartition("}")
+        if (
+            local in ("totalResults", "itemsPerPage", "startIndex")
+            and namespace != "{" + OPENSEARCH
+        ):
+            out.append(f"opensearch.namespace at feed: {element.tag} is not in OpenSearch 1.1's")
+    # PSE 1.2 ("Namespace"): a feed using PSE declares it, and under the literal prefix ``pse``
+    # (readers such as older KOReader look attributes up by that name).
+    if PSE.encode() in xml and f'xmlns:pse="{PSE}"'.encode() not in xml:
+        out.append("pse.namespace at feed: the PSE namespace is not declared as xmlns:pse")
     kind = _kind(by_rel.get("self"))
     for index, entry in enumerate(entries):
         _atom_entry(entry, f"entry[{index}]", kind, out)

@@ -552,6 +552,16 @@ def test_the_good_atom_feed_passes() -> None:
         ('pse:lastRead="2" ', "", "pse.lastReadDate"),
         ('type="image/jpeg" pse:count', 'type="image/webp" pse:count', "pse.type"),
         ("</entry></feed>", "</entry>", "xml.wellformed"),
+        (
+            "<opensearch:totalResults>1</opensearch:totalResults>",
+            "<totalResults>1</totalResults>",
+            "opensearch.namespace",
+        ),
+        (
+            f'xmlns:pse="{rules.PSE}"',
+            f'xmlns:p="{rules.PSE}" xmlns:pse="urn:not-pse"',
+            "pse.namespace",
+        ),
     ],
 )
 def test_a_broken_atom_feed_is_rejected(old: str, new: str, family: str) -> None:
