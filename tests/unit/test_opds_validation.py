@@ -23,6 +23,7 @@ import pytest
 from bagboard.adapters.http.opds.entries import publication_date
 from tests import opds_rules as rules
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
+from tests.browse_support import BACKENDS
 from tests.opds2_support import PLAIN, V2, Opds2World, saga, write_library
 from tests.scanned_world import scanned_world
 
@@ -63,10 +64,12 @@ def write_validation_library(base: Path) -> tuple[Path, Path]:
     return root_a, root_b
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opds2World]:
-    # Rendering does not depend on the database: one is enough here.
-    with scanned_world(Opds2World, "sqlite", tmp_path_factory, write_validation_library) as made:
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Opds2World]:
+    kind = request.param
+    with scanned_world(Opds2World, kind, tmp_path_factory, write_validation_library) as made:
         headers = {"Authorization": f"Bearer {made.owner}"}
         client = made.client
         series_folder = str(made.root_a / "Acme" / "Plain")
