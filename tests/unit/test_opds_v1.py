@@ -188,7 +188,8 @@ def test_an_issue_entry_carries_what_readers_need(world: OpdsWorld) -> None:
         "Brian K. Vaughan",
         "Fiona Staples",
     ]
-    assert entry.findtext("dcterms:issued", "", NS) == "2012"
+    # ComicInfo's Year as a full date, the same value OPDS 2 sends as ``published``.
+    assert entry.findtext("dcterms:issued", "", NS) == "2012-01-01"
     assert entry.findtext("dcterms:publisher", "", NS) == "Image"
     assert entry.findtext("dcterms:language", "", NS) == "en"
     image = link(entry, "http://opds-spec.org/image")
@@ -426,14 +427,16 @@ def test_folders_are_browsed_as_on_disk(world: OpdsWorld) -> None:
     assert top.findtext("a:id", "", NS) == "urn:bagboard:folders"
     names = titles(top)
     assert names
+    # Two libraries: the top lists their roots, which hold publisher folders.
+    assert link(top, "self").get("type") == NAVIGATION
     first = link(entries(top)[0], "subsection")
-    assert first.get("type") == ACQUISITION
+    assert first.get("type") == NAVIGATION
     assert world.get(first.get("href", "")).status_code == 200
     saga = world.feed(f"{V1}/folder", path=str(Path(world.path(SAGA_1)).parent))
     assert {entry.findtext("a:id", "", NS) for entry in entries(saga)} == {
         f"urn:bagboard:issue:{world.id_of(name)}" for name in (SAGA_1, SAGA_2, SAGA_10)
     }
-    assert link(saga, "up").get("type") == ACQUISITION
+    assert link(saga, "up").get("type") == NAVIGATION  # Image: a publisher folder
     hidden_folder = str(Path(world.path(HIDDEN, world.root_b)).parent)
     assert world.get(f"{V1}/folder", world.kid, path=hidden_folder).status_code == 404
 

@@ -156,7 +156,8 @@ def test_a_publication_carries_metadata_links_and_images(world: Opds2World) -> N
     assert metadata["title"] == "Plain #1: First light"
     assert metadata["author"] == [{"name": "Ann Author"}, {"name": "Bob Writer"}]
     assert metadata["publisher"] == [{"name": "Acme"}]
-    assert metadata["published"] == PLAIN_INFO["Year"]
+    # A full RFC 3339 date (the Readium metadata's ``format: date``): ComicInfo gives a year.
+    assert metadata["published"] == f"{PLAIN_INFO['Year']}-01-01"
     assert metadata["language"] == "en"
     assert metadata["description"] == PLAIN_INFO["Summary"]
     assert metadata["numberOfPages"] == 3

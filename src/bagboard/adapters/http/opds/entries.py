@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 
 from bagboard.adapters.http.opds.base_url import Links, escape_component
@@ -19,6 +19,8 @@ __all__ = [
     "file_href",
     "file_time",
     "issue_title",
+    "publication_date",
+    "readable",
     "rfc3339",
 ]
 
@@ -36,6 +38,43 @@ def rfc3339(moment: datetime) -> str:
     entry, and ``strftime`` costs several times as much.)"""
     t = moment.astimezone(UTC)
     return f"{t.year:04}-{t.month:02}-{t.day:02}T{t.hour:02}:{t.minute:02}:{t.second:02}Z"
+
+
+def publication_date(year: str, month: str = "", day: str = "") -> str | None:
+    """When the comic came out, as an RFC 3339 full date (``YYYY-MM-DD``), or None without a
+    usable year.
+
+    OPDS 2 (the Readium metadata's ``published``: ``format: date``) wants a full date, and a
+    bare year is not one. A month or day that is missing or impossible counts as the first:
+    that is what comic servers have always sent for a ComicInfo that gives only ``Year``
+    (Komga's release date, for one), so readers that sort or group by date see the same year
+    from every server, and a reader that shows just the year shows the right one. OPDS 1.2's
+    ``dcterms:issued`` carries the same value, so both catalogs date a comic alike."""
+    number = _number(year)
+    if number is None or not 1 <= number <= 9999:
+        return None
+    month_number = _number(month)
+    if month_number is None or not 1 <= month_number <= 12:
+        return f"{number:04}-01-01"
+    day_number = _number(day)
+    try:
+        date(number, month_number, day_number or 0)
+    except ValueError:
+        day_number = 1
+    return f"{number:04}-{month_number:02}-{day_number:02}"
+
+
+def _number(text: str) -> int | None:
+    digits = text.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 4 else None
+
+
+def readable(comic: IndexedComic) -> bool:
+    """Whether the archive could be read when indexed. An unreadable comic stays listed (its
+    file can still be downloaded, and every count and page of the catalog comes from the
+    index, which holds it) but offers nothing that would open it: its cover, pages, page
+    stream and reading position would all answer 422."""
+    return comic.error is None
 
 
 def cover_href(links: Links, comic_id: int, size: int) -> str:

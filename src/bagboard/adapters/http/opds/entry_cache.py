@@ -43,6 +43,7 @@ class EntryCache(Generic[V]):
             comic.mtime_ns,
             comic.format,
             comic.page_count,
+            comic.error,  # an unreadable archive's entry offers less
             None if info is None else _TEXTS(info),
             None if progress is None else (progress.page_number, progress.updated_at),
         )

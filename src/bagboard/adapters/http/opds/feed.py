@@ -101,6 +101,8 @@ class Feed:
     publications: tuple[IssueDetail, ...] = ()
     paging: Paging | None = None
     up: Target | None = None
+    # The kind of ``up``'s feed, where its route alone does not tell (folders).
+    up_kind: Kind | None = None
 
 
 @dataclass(frozen=True, slots=True)

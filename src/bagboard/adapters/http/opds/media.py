@@ -14,8 +14,10 @@ __all__ = [
     "DIVINA",
     "JPEG",
     "OPDS2_FEED",
+    "OPDS2_PUBLICATION",
     "OPDS_PREFIX",
     "OPENSEARCH",
+    "PNG",
     "PROGRESSION",
     "READIUM_PROGRESSION",
     "REL_ACQUISITION",
@@ -25,6 +27,7 @@ __all__ = [
     "REL_PSE_STREAM",
     "REL_READIUM_PROGRESSION",
     "REL_THUMBNAIL",
+    "UNREADABLE_COVER_PATH",
     "V1_PREFIX",
     "V2_PREFIX",
 ]
@@ -34,11 +37,13 @@ ATOM_NAVIGATION: Final = "application/atom+xml;profile=opds-catalog;kind=navigat
 ATOM_ACQUISITION: Final = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPENSEARCH: Final = "application/opensearchdescription+xml"
 OPDS2_FEED: Final = "application/opds+json"
+OPDS2_PUBLICATION: Final = "application/opds-publication+json"
 DIVINA: Final = "application/divina+json"
 AUTH_DOCUMENT: Final = "application/opds-authentication+json"
 PROGRESSION: Final = "application/opds-progression+json"
 READIUM_PROGRESSION: Final = "application/vnd.readium.progression+json"
 JPEG: Final = "image/jpeg"
+PNG: Final = "image/png"
 
 REL_ACQUISITION: Final = "http://opds-spec.org/acquisition"
 REL_IMAGE: Final = "http://opds-spec.org/image"
@@ -55,3 +60,5 @@ OPDS_PREFIX: Final = "/opds"
 V1_PREFIX: Final = "/opds/v1.2"
 V2_PREFIX: Final = "/opds/v2.0"
 AUTH_PATH: Final = "/opds/v2.0/auth"
+# The image an OPDS 2 publication whose archive cannot be read shows (the schema wants one).
+UNREADABLE_COVER_PATH: Final = "/opds/unreadable.png"

@@ -18,7 +18,7 @@ from bagboard.adapters.http.opds.feed import (
     Target,
     urn,
 )
-from bagboard.domain.browse import Facet
+from bagboard.domain.browse import SERIES_DEPTH, Facet
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.services.issues import IssueDetail
 
@@ -27,6 +27,7 @@ __all__ = [
     "count_text",
     "facets",
     "folder_entry",
+    "folder_kind",
     "latest",
     "page_number",
     "parent",
@@ -50,7 +51,8 @@ START: Final = (
     ("to-read", "To read", "to-read", Kind.ACQUISITION, REL_SHELF, "Your want-to-read list"),
     ("favorites", "Favorites", "favorites", Kind.NAVIGATION, REL_SUBSECTION,
      "Your favourite folders"),
-    ("folders", "Folders", "folder", Kind.ACQUISITION, REL_SUBSECTION,
+    # The top of the folders: library roots, or the one root's publisher folders.
+    ("folders", "Folders", "folder", Kind.NAVIGATION, REL_SUBSECTION,
      "Browse the library folders as they are on disk"),
 )  # fmt: skip
 
@@ -61,14 +63,24 @@ def facets(page: Page[Any]) -> Page[Facet]:
     return Page(items, page.total, page.request)
 
 
-def folder_entry(path: str, name: str, count: int | None = None) -> NavEntry:
+def folder_kind(depth: int | None) -> Kind:
+    """What the feed of a folder at ``depth`` below its library root most likely is, for the
+    ``type`` of links to it (the feed itself says what it is by what it holds): library roots
+    and publisher folders hold folders, series folders and below hold comics, as the layout
+    ``Publisher/Series/issue`` has it. A shelved folder, depth unknown, is usually a series."""
+    return Kind.NAVIGATION if depth is not None and depth < SERIES_DEPTH else Kind.ACQUISITION
+
+
+def folder_entry(
+    path: str, name: str, count: int | None = None, *, depth: int | None = None
+) -> NavEntry:
     """A link to the folder feed of ``path``; with its comic count when known (shelf entries
     do not carry one)."""
     return NavEntry(
         urn("folder", path),
         name,
         Target("folder", (("path", path),)),
-        Kind.ACQUISITION,
+        folder_kind(depth),
         summary="" if count is None else count_text(count, "comic"),
         count=count,
     )

@@ -25,6 +25,8 @@ from bagboard.adapters.http.opds.entries import (
     entry_updated,
     file_href,
     issue_title,
+    publication_date,
+    readable,
     rfc3339,
 )
 from bagboard.adapters.http.opds.entry_cache import EntryCache
@@ -154,7 +156,8 @@ def _head(feed: Feed, links: Links) -> str:
     _link(out, "self", feed_url(links, self_target), own_type)
     _link(out, "start", feed_url(links, ROOT), ATOM_NAVIGATION)
     if feed.up is not None:
-        _link(out, "up", feed_url(links, feed.up), atom_type(ROUTE_KINDS[feed.up.route]))
+        up_kind = feed.up_kind or ROUTE_KINDS[feed.up.route]
+        _link(out, "up", feed_url(links, feed.up), atom_type(up_kind))
     _link(out, "search", links.to(OPENSEARCH_PATH), OPENSEARCH, title="Search")
     _link(out, REL_AUTH_DOCUMENT, links.to(AUTH_PATH), AUTH_DOCUMENT)
     if paging is not None:
@@ -181,6 +184,7 @@ def render_feed(feed: Feed, links: Links) -> bytes:
         feed.updated,
         feed.paging,
         feed.up,
+        feed.up_kind,
     )
     head = _HEADS.get(key)
     if head is None:
@@ -240,31 +244,43 @@ def _render_entry(
     comic, progress = detail.comic, detail.progress
     comic_id = comic.id
     info = comic.comic_info
+    title = _escape(issue_title(comic))
     out.append(
-        f"<entry><title>{_escape(issue_title(comic))}</title>"
+        f"<entry><title>{title}</title>"
         f"<id>urn:bagboard:issue:{comic_id}</id>"
         f"<updated>{rfc3339(entry_updated(detail))}</updated>"
     )
     for name in authors(comic):
         out.append(f"<author><name>{_escape(name)}</name></author>")
     if info is not None:
-        if info.year:
-            out.append(f"<dcterms:issued>{_escape(info.year)}</dcterms:issued>")
+        issued = publication_date(info.year)
+        if issued is not None:
+            # The same full date OPDS 2 sends as ``published`` (``entries.publication_date``).
+            out.append(f"<dcterms:issued>{issued}</dcterms:issued>")
         if info.publisher:
             out.append(f"<dcterms:publisher>{_escape(info.publisher)}</dcterms:publisher>")
         if info.language_iso:
             out.append(f"<dcterms:language>{_escape(info.language_iso)}</dcterms:language>")
         if info.summary:
             out.append(f'<summary type="text">{_escape(info.summary)}</summary>')
-    image = _attribute(cover_href(links, comic_id, COVER_SIZE))
-    thumbnail = _attribute(cover_href(links, comic_id, THUMBNAIL_SIZE))
+    # Atom (RFC 4287 §4.1.2) wants content or an alternate link in every entry: the summary,
+    # else the title line, as navigation entries do.
+    description = _escape(info.summary) if info is not None and info.summary else title
+    out.append(f'<content type="text">{description}</content>')
+    # An unreadable archive offers its file only: its cover and pages would answer 422.
+    can_read = readable(comic)
+    if can_read:
+        image = _attribute(cover_href(links, comic_id, COVER_SIZE))
+        thumbnail = _attribute(cover_href(links, comic_id, THUMBNAIL_SIZE))
+        out.append(
+            f'<link rel="{REL_IMAGE}" href="{image}" type="{JPEG}" />'
+            f'<link rel="{REL_THUMBNAIL}" href="{thumbnail}" type="{JPEG}" />'
+        )
     out.append(
-        f'<link rel="{REL_IMAGE}" href="{image}" type="{JPEG}" />'
-        f'<link rel="{REL_THUMBNAIL}" href="{thumbnail}" type="{JPEG}" />'
         f'<link rel="{REL_ACQUISITION}" href="{_attribute(file_href(links, comic))}" '
         f'type="{comic_media_type(comic)}" length="{comic.size}" />'
     )
-    if comic.page_count > 0:
+    if can_read and comic.page_count > 0:
         stream = f'pse:count="{comic.page_count}"'
         if progress is not None and progress.page_number > 0:
             # 1-based, as PSE 1.1 counts it (the stream template counts from 0).

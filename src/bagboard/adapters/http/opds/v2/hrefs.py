@@ -20,6 +20,7 @@ __all__ = [
     "manifest_href",
     "page_href",
     "progression_href",
+    "publication_href",
 ]
 
 READIUM_CONTEXT: Final = "https://readium.org/webpub-manifest/context.jsonld"
@@ -55,6 +56,10 @@ def feed_href(links: Links, target: Target) -> str:
 
 def manifest_href(links: Links, comic_id: int) -> str:
     return links.to(f"{V2_PREFIX}/issue/{comic_id}/manifest")
+
+
+def publication_href(links: Links, comic_id: int) -> str:
+    return links.to(f"{V2_PREFIX}/issue/{comic_id}")
 
 
 def progression_href(links: Links, comic_id: int) -> str:

@@ -17,6 +17,8 @@ from bagboard.adapters.http.opds.entries import (
     entry_updated,
     file_href,
     issue_title,
+    publication_date,
+    readable,
     rfc3339,
 )
 from bagboard.adapters.http.opds.entry_cache import EntryCache
@@ -25,13 +27,21 @@ from bagboard.adapters.http.opds.media import (
     AUTH_PATH,
     DIVINA,
     JPEG,
+    OPDS2_PUBLICATION,
+    PNG,
     PROGRESSION,
     READIUM_PROGRESSION,
     REL_ACQUISITION,
     REL_PROGRESSION,
     REL_READIUM_PROGRESSION,
+    UNREADABLE_COVER_PATH,
 )
-from bagboard.adapters.http.opds.v2.hrefs import encode, manifest_href, progression_href
+from bagboard.adapters.http.opds.v2.hrefs import (
+    encode,
+    manifest_href,
+    progression_href,
+    publication_href,
+)
 from bagboard.domain.catalog import IndexedComic
 from bagboard.services.issues import IssueDetail
 
@@ -65,11 +75,19 @@ def publication(detail: IssueDetail, links: Links) -> dict[str, Any]:
     return {
         "metadata": publication_metadata(detail),
         "links": publication_links(comic, links),
-        "images": [
-            {"href": cover_href(links, comic.id, size), "type": JPEG}
-            for size in (THUMBNAIL_SIZE, COVER_SIZE)
-        ],
+        "images": _images(comic, links),
     }
+
+
+def _images(comic: IndexedComic, links: Links) -> list[dict[str, Any]]:
+    """The cover in two sizes; for an unreadable archive, whose cover would answer 422, the
+    placeholder card instead (the publication schema wants at least one image)."""
+    if not readable(comic):
+        return [{"href": links.to(UNREADABLE_COVER_PATH), "type": PNG}]
+    return [
+        {"href": cover_href(links, comic.id, size), "type": JPEG}
+        for size in (THUMBNAIL_SIZE, COVER_SIZE)
+    ]
 
 
 def publication_metadata(detail: IssueDetail) -> dict[str, Any]:
@@ -90,8 +108,9 @@ def publication_metadata(detail: IssueDetail) -> dict[str, Any]:
     if info is not None:
         if info.publisher:
             metadata["publisher"] = [{"name": info.publisher}]
-        if info.year:
-            metadata["published"] = info.year
+        published = publication_date(info.year)
+        if published is not None:
+            metadata["published"] = published
     metadata["modified"] = rfc3339(entry_updated(detail))
     if info is not None:
         if info.language_iso:
@@ -127,16 +146,19 @@ def _position(number: str) -> float | int | str | None:
 def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]:
     """``self`` is the DiViNa manifest (what makes readers open the issue to read), then the
     file (``size``, not Atom's ``length``) and where the reading position lives, in the
-    progression draft's shape and in the Readium locator's."""
+    progression draft's shape and in the Readium locator's.
+
+    An unreadable archive has no manifest and no position to keep (both would answer 422):
+    its ``self`` is the publication document, and the file is all it offers."""
+    if not readable(comic):
+        return [
+            {"rel": "self", "href": publication_href(links, comic.id), "type": OPDS2_PUBLICATION},
+            _acquisition(comic, links),
+        ]
     # Literal dicts (nothing in them is ever blank): one set per publication of every page.
     return [
         {"rel": "self", "href": manifest_href(links, comic.id), "type": DIVINA},
-        {
-            "rel": REL_ACQUISITION,
-            "href": file_href(links, comic),
-            "type": comic_media_type(comic),
-            "size": comic.size,
-        },
+        _acquisition(comic, links),
         {
             "rel": REL_PROGRESSION,
             "href": progression_href(links, comic.id),
@@ -152,3 +174,12 @@ def publication_links(comic: IndexedComic, links: Links) -> list[dict[str, Any]]
             "properties": _authenticate(links),
         },
     ]
+
+
+def _acquisition(comic: IndexedComic, links: Links) -> dict[str, Any]:
+    return {
+        "rel": REL_ACQUISITION,
+        "href": file_href(links, comic),
+        "type": comic_media_type(comic),
+        "size": comic.size,
+    }

@@ -30,12 +30,13 @@ from bagboard.adapters.http.opds.feed_routes import feed_routes
 from bagboard.adapters.http.opds.media import (
     DIVINA,
     OPDS2_FEED,
+    OPDS2_PUBLICATION,
     PROGRESSION,
     READIUM_PROGRESSION,
     V2_PREFIX,
 )
 from bagboard.adapters.http.opds.responses import VARY, feed_response
-from bagboard.adapters.http.opds.v2 import documents, manifest
+from bagboard.adapters.http.opds.v2 import documents, manifest, publications
 from bagboard.adapters.http.opds.v2.hrefs import encode
 from bagboard.adapters.http.opds.v2.progression import (
     MAX_BODY,
@@ -57,6 +58,7 @@ __all__ = [
     "OPDS_V2_HANDLERS",
     "authentication",
     "issue_manifest",
+    "issue_publication",
     "page_count",
     "read_progression",
     "save_progression",
@@ -97,6 +99,21 @@ def start(
 
 
 # --- one issue -----------------------------------------------------------------------------
+
+
+@get(_v2("/issue/{issue_id:str}"), sync_to_thread=False)
+def issue_publication(
+    issues: NamedDependency[IssueService],
+    current_user: NamedDependency[User],
+    links: NamedDependency[Links],
+    issue_id: IssueIdParam,
+    if_none_match: IfNoneMatch = None,
+) -> Response[bytes]:
+    """One publication as feeds list it: the ``self`` of a comic that cannot be read, which
+    has no manifest. Reads the index only."""
+    detail = issues.detail(current_user, issue_id)
+    body = encode(publications.publication(detail, links))
+    return feed_response(body, OPDS2_PUBLICATION, if_none_match)
 
 
 @get(_v2("/issue/{issue_id:str}/manifest"), sync_to_thread=True)
@@ -232,6 +249,7 @@ OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     authentication,
     start,
     *feed_routes(_HERE, _feed),
+    issue_publication,
     issue_manifest,
     read_progression,
     save_progression,
