@@ -13,6 +13,7 @@ from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 
+from bagboard.adapters.http.auth import PUBLIC_OPT_KEY
 from bagboard.adapters.http.koreader.errors import REGISTRATION_DISABLED, failure_response
 from bagboard.adapters.http.koreader.replies import reply
 from bagboard.adapters.http.koreader.wire import checked_document, parse_update
@@ -35,7 +36,8 @@ def kosync_user(request: Request[Any, Any, Any], kosync: NamedDependency[KosyncS
     return user
 
 
-@post("/users/create", status_code=402, sync_to_thread=False)
+# Both public, as on the reference server: neither reads the credentials.
+@post("/users/create", status_code=402, sync_to_thread=False, opt={PUBLIC_OPT_KEY: True})
 def create_user() -> Response[bytes]:
     """Accounts are made with bagboard's own tools, never over kosync."""
     return failure_response(REGISTRATION_DISABLED)
@@ -84,7 +86,7 @@ def pull_progress(
     )
 
 
-@get("/healthcheck", sync_to_thread=False)
+@get("/healthcheck", sync_to_thread=False, opt={PUBLIC_OPT_KEY: True})
 def healthcheck() -> Response[bytes]:
     return reply({"state": "OK"})
 
