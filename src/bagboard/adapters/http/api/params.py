@@ -1,30 +1,42 @@
-"""Query and path parameters as the documentation shows them (``docs/openapi.py``, ``page.py``).
+"""Query, path and header parameters as the documentation shows them (``docs/openapi.py``).
 
 Handlers take every value as an optional string: the service decides what a bad value means (a
-default, or its own 400), so the framework never answers a type error of its own. The schema the
-documentation shows (type, default, range) is therefore set here, through ``schema_extra``, which
-changes only the document, never the parsing.
+default, a clamp, or its own 400), so the framework never answers a type error of its own. The
+schema the documentation shows (type, default, bounds) is therefore set here, through
+``schema_extra``, which changes only the document, never the parsing.
+
+The document promises only what the server enforces: a value the server clamps has no
+``minimum``/``maximum`` (nothing out of range is refused), and a parameter the server refuses to
+go without is ``required`` there even though the handler takes it as optional, because Litestar
+would otherwise answer its absence with its own error instead of the reference's sentence
+(``required=True`` on an optional ``str | None`` changes the document only).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 
 from bagboard.adapters.http.docs.examples import COMIC_PATH
 
 __all__ = [
+    "FILESYSTEM_PUBLISHER",
+    "NAMED",
     "CursorParam",
+    "IfModifiedSince",
+    "IfRange",
     "IssueIdParam",
+    "IssuesPublisherParam",
     "ModeParam",
     "PageNumberParam",
     "PageParam",
     "PageSizeParam",
-    "PathParam",
-    "PublisherParam",
+    "RangeHeader",
+    "RequiredPathParam",
+    "RequiredSeriesParam",
     "SearchParam",
-    "SeriesParam",
+    "SeriesPublisherParam",
     "SizeParam",
     "SortParam",
     "TsParam",
@@ -32,9 +44,14 @@ __all__ = [
 ]
 
 
-def _query(description: str, **schema: Any) -> Any:
+def _query(description: str, *, required: bool | None = None, **schema: Any) -> Any:
     extra = {"one_of": None, "type": "string", **schema}
-    return Parameter(description=description, schema_extra=extra)
+    return Parameter(description=description, required=required, schema_extra=extra)
+
+
+def _header(name: str, description: str, **schema: Any) -> Any:
+    extra = {"one_of": None, "type": "string", **schema}
+    return HeaderParameter(name=name, required=False, description=description, schema_extra=extra)
 
 
 def _path(description: str, example: int) -> Any:
@@ -42,64 +59,163 @@ def _path(description: str, example: int) -> Any:
     return Parameter(description=description, schema_extra=extra)
 
 
+# A value the browse filters take as given: some character that is neither whitespace nor a
+# control character (a blank value counts as missing, and ComicInfo, being XML, holds no NUL).
+NAMED: Final = r"^[^\x00]*[^\s\x00-\x1f\x85][^\x00]*$"
+_NO_NUL: Final = r"^[^\x00]*$"
+# The 64-bit range of ``ts``: longer numbers are refused as not an integer.
+_INT64_MIN: Final = -(2**63)
+_INT64_MAX: Final = 2**63 - 1
+FILESYSTEM_PUBLISHER: Final = (
+    " In filesystem mode (`mode=filesystem`, or the server's saved mode when `mode` is empty "
+    "or missing) it is required: without it the answer is 400 `Missing 'publisher' parameter`."
+)
+_FOLDER_NOTE: Final = (
+    " A folder part containing a `..` segment, or an absolute path outside the caller's "
+    "libraries, is 400 `invalid_path`; a name that matches no folder gives an empty list."
+)
+
 PageParam = Annotated[
     str | None,
     _query(
-        "Page number, from 1; a missing, non-integer or smaller value means 1.",
+        "Page number, from 1. Never refused: a missing, non-integer or smaller value means 1; "
+        "a page past the end is an empty `items`.",
         type="integer",
         default=1,
-        minimum=1,
     ),
 ]
 PageSizeParam = Annotated[
     str | None,
     _query(
-        "Items per page: a non-integer means 50; clamped to 1..200.",
+        "Items per page. Never refused: a missing or non-integer value means 50, and any "
+        "integer is clamped to 1..200 (the answer's `page_size` says which was used).",
         type="integer",
         default=50,
-        minimum=1,
-        maximum=200,
     ),
 ]
 ModeParam = Annotated[
     str | None,
     _query(
         "Browse by ComicInfo `metadata` or by `filesystem` folders (case-insensitive); empty "
-        "or missing means the server's saved mode.",
+        "or missing means the server's saved mode (`GET /auth/ping` tells it). Any other "
+        "value is 400 `invalid_mode`.",
         enum=["metadata", "filesystem", ""],
     ),
 ]
-SortParam = Annotated[str | None, _query("Sort order; the default is by name.")]
-PublisherParam = Annotated[
+SortParam = Annotated[
+    str | None,
+    _query("Sort order; the default is by name, and an unknown value means the default."),
+]
+SeriesPublisherParam = Annotated[
     str | None,
     _query(
-        "The publisher: its ComicInfo name, or in filesystem mode a folder name or path.",
+        "Metadata mode: an optional filter, the ComicInfo publisher (case-insensitive). "
+        "Filesystem mode: the publisher folder, by name or by the `path` a listing gave."
+        + FILESYSTEM_PUBLISHER
+        + _FOLDER_NOTE,
         examples=["Marvel"],
+        pattern=NAMED,
     ),
 ]
-SeriesParam = Annotated[
+IssuesPublisherParam = Annotated[
     str | None,
     _query(
-        "The series: its ComicInfo name, or a folder name or path.",
+        "Metadata mode: an optional filter, the ComicInfo publisher (case-insensitive). "
+        "Filesystem mode: the publisher folder, by name or path."
+        + FILESYSTEM_PUBLISHER.replace("'publisher' parameter", "'publisher' or 'series' parameter")
+        + _FOLDER_NOTE,
+        examples=["Marvel"],
+        pattern=NAMED,
+    ),
+]
+RequiredSeriesParam = Annotated[
+    str | None,
+    _query(
+        "The series, in either mode: its ComicInfo name (case-insensitive), or in filesystem "
+        "mode its folder, by name or path. Without it the answer is 400 `Missing 'series' "
+        "parameter` (filesystem mode: `Missing 'publisher' or 'series' parameter`).",
+        required=True,
         examples=["Amazing Spider-Man"],
+        pattern=NAMED,
     ),
 ]
 VolumeParam = Annotated[
-    str | None, _query("Filesystem mode: one volume folder of the series (name or path).")
+    str | None,
+    _query(
+        "Filesystem mode: one volume folder of the series (name or path); metadata mode "
+        "ignores it." + _FOLDER_NOTE
+    ),
 ]
-SearchParam = Annotated[str | None, _query("Search series names for these words.")]
-PathParam = Annotated[
-    str | None, _query("Absolute path of the comic or folder.", examples=[COMIC_PATH])
+SearchParam = Annotated[
+    str | None,
+    _query(
+        "Metadata mode: search series names, titles and file names for this text "
+        "(case-insensitive; `%` and `_` are literal). A NUL character is 400.",
+        pattern=_NO_NUL,
+    ),
+]
+RequiredPathParam = Annotated[
+    str | None,
+    _query(
+        "Absolute path of the comic or folder, as listings give it. Required: without it the "
+        "answer is 400 `Missing 'path' parameter`.",
+        required=True,
+        examples=[COMIC_PATH],
+        minLength=1,
+    ),
 ]
 SizeParam = Annotated[
-    str | None, _query("Longest edge in pixels of the JPEG to send (64..2000).", type="integer")
+    str | None,
+    _query(
+        "Longest edge in pixels of the JPEG to send. Any integer is taken and clamped to "
+        "64..2000 (a huge one means 2000); a value that is not an integer is 400.",
+        type="integer",
+    ),
 ]
 TsParam = Annotated[
     str | None,
-    _query("Changes at or after this unix time (seconds); default 0.", type="integer", default=0),
+    _query(
+        "Changes at or after this unix time (seconds); default 0, and a negative one means 0. "
+        "A value that is not a 64-bit integer is 400 `ts must be an integer unix timestamp`.",
+        type="integer",
+        format="int64",
+        default=0,
+        minimum=_INT64_MIN,
+        maximum=_INT64_MAX,
+    ),
 ]
 CursorParam = Annotated[
-    str | None, _query("The `next_cursor` of the previous page: resume right after it.")
+    str | None,
+    _query(
+        "The `next_cursor` of a previous page: resume right after it. It is opaque: a value "
+        "this server did not hand out is 400."
+    ),
 ]
 IssueIdParam = Annotated[str, _path("Comic id, as listings give it; unknown ids are 404.", 42)]
 PageNumberParam = Annotated[str, _path("Page number, from 1.", 1)]
+
+RangeHeader = Annotated[
+    str | None,
+    _header(
+        "Range",
+        "`bytes=A-B`, `A-`, `-N` or several of them: 206 with that part (several: "
+        "`multipart/byteranges`); none inside the file: 416. A malformed value or another "
+        "unit is ignored (200).",
+        examples=["bytes=0-1023"],
+    ),
+]
+IfRange = Annotated[
+    str | None,
+    _header(
+        "If-Range",
+        "An `ETag` or `Last-Modified` of the file: `Range` is honoured only while it still "
+        "holds, else the whole file is sent (200).",
+    ),
+]
+IfModifiedSince = Annotated[
+    str | None,
+    _header(
+        "If-Modified-Since",
+        "An HTTP date: 304 when the file is not newer (ignored when `If-None-Match` is sent).",
+    ),
+]
