@@ -19,10 +19,13 @@ from typing import Annotated, Any, Final
 from litestar.params import HeaderParameter, Parameter
 
 from bagboard.adapters.http.docs.examples import COMIC_PATH
+from bagboard.services.progress import MAX_PATH_BYTES
 
 __all__ = [
     "FILESYSTEM_PUBLISHER",
     "NAMED",
+    "NO_NUL",
+    "ComicPathParam",
     "CursorParam",
     "IfModifiedSince",
     "IfRange",
@@ -59,17 +62,21 @@ def _path(description: str, example: int) -> Any:
     return Parameter(description=description, schema_extra=extra)
 
 
-# A value the browse filters take as given: some character that is neither whitespace nor a
-# control character (a blank value counts as missing, and ComicInfo, being XML, holds no NUL).
-NAMED: Final = r"^[^\x00]*[^\s\x00-\x1f\x85][^\x00]*$"
-_NO_NUL: Final = r"^[^\x00]*$"
-# The 64-bit range of ``ts``: longer numbers are refused as not an integer.
+# A value the server takes as given: some character that is neither NUL nor whitespace as
+# Python's ``str.strip`` sees it (a blank value counts as missing), and no NUL anywhere (no
+# folder name or ComicInfo value holds one: 400).
+_BLANK: Final = (
+    r"\x00\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NAMED: Final = rf"^[^\x00]*[^{_BLANK}][^\x00]*$"
+NO_NUL: Final = r"^[^\x00]*$"
 _INT64_MIN: Final = -(2**63)
 _INT64_MAX: Final = 2**63 - 1
 FILESYSTEM_PUBLISHER: Final = (
     " In filesystem mode (`mode=filesystem`, or the server's saved mode when `mode` is empty "
     "or missing) it is required: without it the answer is 400 `Missing 'publisher' parameter`."
 )
+_NUL_NOTE: Final = " A NUL character is 400 in either mode."
 _FOLDER_NOTE: Final = (
     " A folder part containing a `..` segment, or an absolute path outside the caller's "
     "libraries, is 400 `invalid_path`; a name that matches no folder gives an empty list."
@@ -80,7 +87,7 @@ PageParam = Annotated[
     _query(
         "Page number, from 1. Never refused: a missing, non-integer or smaller value means 1; "
         "a page past the end is an empty `items`.",
-        type="integer",
+        type=["integer", "string"],
         default=1,
     ),
 ]
@@ -89,7 +96,7 @@ PageSizeParam = Annotated[
     _query(
         "Items per page. Never refused: a missing or non-integer value means 50, and any "
         "integer is clamped to 1..200 (the answer's `page_size` says which was used).",
-        type="integer",
+        type=["integer", "string"],
         default=50,
     ),
 ]
@@ -112,9 +119,10 @@ SeriesPublisherParam = Annotated[
         "Metadata mode: an optional filter, the ComicInfo publisher (case-insensitive). "
         "Filesystem mode: the publisher folder, by name or by the `path` a listing gave."
         + FILESYSTEM_PUBLISHER
-        + _FOLDER_NOTE,
+        + _FOLDER_NOTE
+        + _NUL_NOTE,
         examples=["Marvel"],
-        pattern=NAMED,
+        pattern=NO_NUL,
     ),
 ]
 IssuesPublisherParam = Annotated[
@@ -123,9 +131,10 @@ IssuesPublisherParam = Annotated[
         "Metadata mode: an optional filter, the ComicInfo publisher (case-insensitive). "
         "Filesystem mode: the publisher folder, by name or path."
         + FILESYSTEM_PUBLISHER.replace("'publisher' parameter", "'publisher' or 'series' parameter")
-        + _FOLDER_NOTE,
+        + _FOLDER_NOTE
+        + _NUL_NOTE,
         examples=["Marvel"],
-        pattern=NAMED,
+        pattern=NO_NUL,
     ),
 ]
 RequiredSeriesParam = Annotated[
@@ -133,7 +142,8 @@ RequiredSeriesParam = Annotated[
     _query(
         "The series, in either mode: its ComicInfo name (case-insensitive), or in filesystem "
         "mode its folder, by name or path. Without it the answer is 400 `Missing 'series' "
-        "parameter` (filesystem mode: `Missing 'publisher' or 'series' parameter`).",
+        "parameter` (filesystem mode: `Missing 'publisher' or 'series' parameter`); a blank "
+        "value counts as missing." + _FOLDER_NOTE + _NUL_NOTE,
         required=True,
         examples=["Amazing Spider-Man"],
         pattern=NAMED,
@@ -142,26 +152,40 @@ RequiredSeriesParam = Annotated[
 VolumeParam = Annotated[
     str | None,
     _query(
-        "Filesystem mode: one volume folder of the series (name or path); metadata mode "
-        "ignores it." + _FOLDER_NOTE
+        "Filesystem mode: one volume folder of the series (name or path); a NUL character is "
+        "400 there. Metadata mode ignores it." + _FOLDER_NOTE
     ),
 ]
 SearchParam = Annotated[
     str | None,
     _query(
         "Metadata mode: search series names, titles and file names for this text "
-        "(case-insensitive; `%` and `_` are literal). A NUL character is 400.",
-        pattern=_NO_NUL,
+        "(case-insensitive; `%` and `_` are literal); there a NUL character is 400. "
+        "Filesystem mode ignores it.",
     ),
 ]
 RequiredPathParam = Annotated[
     str | None,
     _query(
-        "Absolute path of the comic or folder, as listings give it. Required: without it the "
-        "answer is 400 `Missing 'path' parameter`.",
+        "Absolute path of the comic or folder, as listings give it. Required: without it, or "
+        "empty, the answer is 400 `Missing 'path' parameter`; a NUL character is 400 too.",
         required=True,
         examples=[COMIC_PATH],
         minLength=1,
+        pattern=NO_NUL,
+    ),
+]
+ComicPathParam = Annotated[
+    str | None,
+    _query(
+        "Absolute path of the comic, as listings give it (a path not indexed is kept as "
+        "given). Required: without it, or empty, the answer is 400 `Missing 'path' "
+        "parameter`; a NUL character or more than 2048 bytes of UTF-8 is 400 too.",
+        required=True,
+        examples=[COMIC_PATH],
+        minLength=1,
+        maxLength=MAX_PATH_BYTES,
+        pattern=NO_NUL,
     ),
 ]
 SizeParam = Annotated[

@@ -13,10 +13,10 @@ from litestar.params import RawBody
 
 from bagboard.adapters.http.api.browse_json import OK, OkBody, required_path
 from bagboard.adapters.http.api.params import (
+    ComicPathParam,
     CursorParam,
     PageParam,
     PageSizeParam,
-    RequiredPathParam,
     TsParam,
 )
 from bagboard.adapters.http.api.progress_json import (
@@ -39,7 +39,12 @@ from bagboard.services.progress import ProgressService
 
 __all__ = ["ProgressController"]
 
-NO_PATH = error_statuses({400: "`Missing 'path' parameter`: no `path`, or an empty one."})
+NO_PATH = error_statuses(
+    {
+        400: "`Missing 'path' parameter`: no `path`, or an empty one; `invalid_input`: a NUL "
+        "character in it, or more than 2048 bytes."
+    }
+)
 BAD_WRITE = error_statuses(
     {
         400: "The body is not a JSON object with a non-empty `path` and a `page_number` "
@@ -76,7 +81,7 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: RequiredPathParam = None,
+        path: ComicPathParam = None,
     ) -> Response[ProgressJson | None]:
         """The saved position in the comic at ``?path=``, or ``null``."""
         found = progress.position(current_user, required_path(path))
@@ -118,7 +123,7 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: RequiredPathParam = None,
+        path: ComicPathParam = None,
     ) -> OkBody:
         """Forget the position at ``?path=``; the feed reports it as deleted."""
         progress.clear(current_user, required_path(path))
@@ -174,7 +179,7 @@ class ProgressController(Controller):
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: RequiredPathParam = None,
+        path: ComicPathParam = None,
     ) -> OkBody:
         """Remove the read mark of the comic at ``?path=``."""
         progress.unmark(current_user, required_path(path))

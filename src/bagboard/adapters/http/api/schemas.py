@@ -40,7 +40,10 @@ class PingResponse(msgspec.Struct, frozen=True):
 # that each malformed field gets the reference's own error string. The bounds are the ones the
 # server refuses beyond (domain/progress.py): stores keep counts in 32 bits.
 
-NonEmpty = Annotated[str, Meta(min_length=1)]
+# A path: never empty, never holding NUL; a comic's is at most 2048 bytes (``MAX_PATH_BYTES``
+# of services/progress.py counts UTF-8 bytes; the schema can only count characters).
+NonEmpty = Annotated[str, Meta(min_length=1, pattern="^[^\x00]*$")]
+ComicPath = Annotated[str, Meta(min_length=1, max_length=2048, pattern="^[^\x00]*$")]
 Count = Annotated[int, Meta(ge=0, le=2**31 - 1)]
 # The last second of year 9999 (``MAX_CLIENT_TIME``).
 DeviceTime = Annotated[int, Meta(ge=0, le=253_402_300_799)]
@@ -49,7 +52,7 @@ DeviceTime = Annotated[int, Meta(ge=0, le=253_402_300_799)]
 class ProgressWrite(msgspec.Struct, frozen=True):
     """``PUT /progress``: with ``updated_at`` (device time, unix seconds) an older write is 409."""
 
-    path: NonEmpty
+    path: ComicPath
     page_number: Count
     total_pages: Count | None = None
     time_spent: Count | None = None
@@ -59,7 +62,7 @@ class ProgressWrite(msgspec.Struct, frozen=True):
 class ReadMark(msgspec.Struct, frozen=True):
     """``POST /issues/read``."""
 
-    path: NonEmpty
+    path: ComicPath
     page_count: Count | None = None
     time_spent: Count | None = None
 

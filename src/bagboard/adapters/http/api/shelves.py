@@ -28,11 +28,17 @@ from bagboard.services.shelves import ShelfService
 
 __all__ = ["ShelvesController"]
 
-NO_PATH = error_statuses({400: "`Missing 'path' parameter`: no `path`, or an empty one."})
+NO_PATH = error_statuses(
+    {
+        400: "`Missing 'path' parameter`: no `path`, or an empty one; `invalid_path`: a NUL "
+        "character in it, or a `..` segment."
+    }
+)
 BAD_BODY = error_statuses(
     {
         400: "The body is not a JSON object with a non-empty string `path` (`Missing "
-        "'path'`), or `type` is neither `file` nor `folder` (`invalid_input`)."
+        "'path'`), the path holds a NUL character or a `..` segment (`invalid_path`), or "
+        "`type` is neither `file` nor `folder` (`invalid_input`)."
     }
 )
 NOT_THERE = error_statuses(
