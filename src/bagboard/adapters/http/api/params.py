@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import HeaderParameter, Parameter
 
 from bagboard.adapters.http.docs.examples import COMIC_PATH
@@ -70,8 +71,9 @@ _BLANK: Final = (
 )
 NAMED: Final = rf"^[^\x00]*[^{_BLANK}][^\x00]*$"
 NO_NUL: Final = r"^[^\x00]*$"
-_INT64_MIN: Final = -(2**63)
-_INT64_MAX: Final = 2**63 - 1
+# The integers ``ts`` takes: at most 20 characters, sign included.
+_TS_MIN: Final = -(10**19 - 1)
+_TS_MAX: Final = 10**20 - 1
 FILESYSTEM_PUBLISHER: Final = (
     " In filesystem mode (`mode=filesystem`, or the server's saved mode when `mode` is empty "
     "or missing) it is required: without it the answer is 400 `Missing 'publisher' parameter`."
@@ -198,14 +200,18 @@ SizeParam = Annotated[
 ]
 TsParam = Annotated[
     str | None,
-    _query(
-        "Changes at or after this unix time (seconds); default 0, and a negative one means 0. "
-        "A value that is not a 64-bit integer is 400 `ts must be an integer unix timestamp`.",
-        type="integer",
-        format="int64",
-        default=0,
-        minimum=_INT64_MIN,
-        maximum=_INT64_MAX,
+    Parameter(
+        description="Changes at or after this unix time (seconds). Missing or blank means 0, "
+        "and so does a negative time. A value that is not an integer of at most 20 characters "
+        "is 400 `ts must be an integer unix timestamp`.",
+        schema_extra={
+            "one_of": None,
+            "default": 0,
+            "any_of": [
+                Schema(type=OpenAPIType.INTEGER, minimum=_TS_MIN, maximum=_TS_MAX),
+                Schema(type=OpenAPIType.STRING, pattern=r"^\s*$"),
+            ],
+        },
     ),
 ]
 CursorParam = Annotated[

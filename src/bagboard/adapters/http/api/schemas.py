@@ -42,8 +42,8 @@ class PingResponse(msgspec.Struct, frozen=True):
 
 # A path: never empty, never holding NUL; a comic's is at most 2048 bytes (``MAX_PATH_BYTES``
 # of services/progress.py counts UTF-8 bytes; the schema can only count characters).
-NonEmpty = Annotated[str, Meta(min_length=1, pattern="^[^\x00]*$")]
-ComicPath = Annotated[str, Meta(min_length=1, max_length=2048, pattern="^[^\x00]*$")]
+NonEmpty = Annotated[str, Meta(min_length=1, pattern=r"^[^\x00]*$")]
+ComicPath = Annotated[str, Meta(min_length=1, max_length=2048, pattern=r"^[^\x00]*$")]
 Count = Annotated[int, Meta(ge=0, le=2**31 - 1)]
 # The last second of year 9999 (``MAX_CLIENT_TIME``).
 DeviceTime = Annotated[int, Meta(ge=0, le=253_402_300_799)]
