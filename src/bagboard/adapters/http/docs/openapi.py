@@ -307,8 +307,9 @@ def _fix_operation(operation: dict[str, Any], body: Body | None) -> None:
 def _media(responses: dict[str, Any], table: Mapping[str, Sequence[str]]) -> None:
     for status, types in table.items():
         response = responses[status]
-        content = response.get("content", {})
-        schema = next(iter(content.values()), {}).get("schema", {"type": "string"})
+        content: dict[str, dict[str, Any]] = response.get("content", {})
+        first: dict[str, Any] = next(iter(content.values()), {})
+        schema = first.get("schema", {"type": "string"})
         response["content"] = {media_type: {"schema": dict(schema)} for media_type in types}
 
 
