@@ -35,7 +35,8 @@ from bagboard.adapters.http.api.params import (
     SizeParam,
 )
 from bagboard.adapters.http.docs import examples
-from bagboard.adapters.http.docs.openapi import NOT_MODIFIED, error_statuses, media_types, ok
+from bagboard.adapters.http.docs.answers import NOT_MODIFIED, media_types
+from bagboard.adapters.http.docs.openapi import error_statuses, ok
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.files.ranges import weak_match

@@ -29,7 +29,8 @@ from bagboard.adapters.http.api.params import (
     VolumeParam,
 )
 from bagboard.adapters.http.docs import examples
-from bagboard.adapters.http.docs.openapi import NOT_MODIFIED, error_statuses, ok
+from bagboard.adapters.http.docs.answers import NOT_MODIFIED
+from bagboard.adapters.http.docs.openapi import error_statuses, ok
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User

@@ -5,7 +5,7 @@ outside the handlers is added here, once: the token gate (security schemes, 401 
 gated operation), the one error body of ``errors.py`` in place of Litestar's own, the JSON
 request bodies that handlers read raw (declared on the handler with ``opt=json_body(...)``), and
 the answers a response spec cannot say: one status served in several media types
-(``opt=media_types(...)``) and the headers that go with a status (``RESPONSE_HEADERS``).
+(``opt=media_types(...)``) and the headers that go with a status (both in ``answers.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.schemas import ErrorBody
+from bagboard.adapters.http.docs.answers import MEDIA_OPT_KEY, add_headers, add_media_types
 
 __all__ = [
     "API_KEY_TEXT",
@@ -34,8 +35,6 @@ __all__ = [
     "DESCRIPTION",
     "DISABLED_TEXT",
     "ERROR_SHAPES",
-    "MEDIA_OPT_KEY",
-    "NOT_MODIFIED",
     "OPENAPI_STATE_KEY",
     "TAGS",
     "UNAUTHORIZED_TEXT",
@@ -44,14 +43,12 @@ __all__ = [
     "api_document",
     "error_statuses",
     "json_body",
-    "media_types",
     "ok",
     "openapi_config",
 ]
 
 API_TITLE: Final = "bagboard /api/v1"
 BODY_OPT_KEY: Final = "json_body"
-MEDIA_OPT_KEY: Final = "media_types"
 OPENAPI_STATE_KEY: Final = "openapi_document"
 _ERROR_REF: Final = {"$ref": "#/components/schemas/ErrorBody"}
 
@@ -173,22 +170,6 @@ def _unmark(value: Any) -> Any:
     return value
 
 
-# A 304 has no body; every handler that takes ``If-None-Match`` lists it.
-NOT_MODIFIED: Final = {
-    304: ResponseSpec(
-        None,
-        description="Not modified: `If-None-Match` names the current `ETag`; no body.",
-        generate_examples=False,
-    )
-}
-
-
-def media_types(table: Mapping[int, Sequence[str]]) -> dict[str, Any]:
-    """``opt=`` for a handler whose answer with a status comes in several media types (a
-    comic file is CBZ, CBR, CB7 or CBT): the binary body is documented under each of them."""
-    return {MEDIA_OPT_KEY: {str(status): tuple(types) for status, types in table.items()}}
-
-
 def json_body(struct: type[msgspec.Struct], example: Mapping[str, Any]) -> dict[str, Any]:
     """``opt=`` for a handler that reads a JSON body by hand: the body it documents, and the
     example the documentation shows."""
@@ -235,12 +216,6 @@ def api_document(app: Litestar) -> dict[str, Any]:
 
 
 Body = tuple[type[msgspec.Struct], dict[str, Any]]
-# Headers every answer with that status carries (RFC 9110), documented wherever it is answered.
-RESPONSE_HEADERS: Final[Mapping[str, Mapping[str, str]]] = {
-    "206": {"Content-Range": "`bytes START-END/SIZE` of the part sent (one range)."},
-    "304": {"ETag": "The entity tag the request named."},
-    "416": {"Content-Range": "`bytes */SIZE`: the file's size."},
-}
 
 
 def _opts(app: Litestar, key: str) -> dict[tuple[str, str], Any]:
@@ -274,8 +249,8 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _fix_operation(operation, bodies.get((path, method)))
-            _media(operation["responses"], media.get((path, method), {}))
-            _headers(operation["responses"])
+            add_media_types(operation["responses"], media.get((path, method), {}))
+            add_headers(operation["responses"])
     return _unmark(document)  # type: ignore[no-any-return]
 
 
@@ -302,26 +277,6 @@ def _fix_operation(operation: dict[str, Any], body: Body | None) -> None:
     if operation.get("security") != [{}]:
         responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
         responses.setdefault("503", {"$ref": "#/components/responses/ApiDisabled"})
-
-
-def _media(responses: dict[str, Any], table: Mapping[str, Sequence[str]]) -> None:
-    for status, types in table.items():
-        response = responses[status]
-        content: dict[str, dict[str, Any]] = response.get("content", {})
-        first: dict[str, Any] = next(iter(content.values()), {})
-        schema = first.get("schema", {"type": "string"})
-        response["content"] = {media_type: {"schema": dict(schema)} for media_type in types}
-
-
-def _headers(responses: dict[str, Any]) -> None:
-    for status, headers in RESPONSE_HEADERS.items():
-        response = responses.get(status)
-        if response is None or "$ref" in response:
-            continue
-        response["headers"] = {
-            name: {"description": text, "required": True, "schema": {"type": "string"}}
-            for name, text in headers.items()
-        }
 
 
 def error_statuses(table: Mapping[int, str]) -> dict[int, ResponseSpec]:
