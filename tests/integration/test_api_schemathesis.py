@@ -46,7 +46,7 @@ from tests.browse_support import auth, index_collection, write_collection
 
 OPENAPI = "/api/v1/openapi.json"
 SEED = 20261206
-EXAMPLES_PER_OPERATION = 10
+EXAMPLES_PER_OPERATION = 25
 # See the module docstring: the two browse operations whose 400 depends on the browse mode.
 MODE_DEPENDENT = "^/api/v1/library/(series|issues)$"
 ACCEPTED_WITH_400 = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
