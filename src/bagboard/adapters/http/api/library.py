@@ -43,16 +43,16 @@ BAD_MODE = error_statuses({400: "`invalid_mode`: `mode` is neither `metadata` no
 BAD_SERIES_QUERY = error_statuses(
     {
         400: "`invalid_mode`; in filesystem mode `Missing 'publisher' parameter` (no "
-        "`publisher`) or `invalid_path` (a `..` segment, or a path outside the caller's "
-        "libraries); in metadata mode a filter holding a NUL character."
+        "`publisher`) or `invalid_path` (a `..` segment, a NUL character, or a path outside the "
+        "caller's libraries); in metadata mode a filter holding a NUL character."
     }
 )
 BAD_ISSUES_QUERY = error_statuses(
     {
         400: "`invalid_mode`; `Missing 'series' parameter` (metadata mode) or `Missing "
         "'publisher' or 'series' parameter` (filesystem mode, which needs both); in "
-        "filesystem mode `invalid_path` (a `..` segment, or a path outside the caller's "
-        "libraries); in metadata mode a filter holding a NUL character."
+        "filesystem mode `invalid_path` (a `..` segment, a NUL character, or a path outside the "
+        "caller's libraries); in metadata mode a filter holding a NUL character."
     }
 )
 

@@ -24,7 +24,8 @@ MEDIA_OPT_KEY: Final = "media_types"
 NOT_MODIFIED: Final = {
     304: ResponseSpec(
         None,
-        description="Not modified: `If-None-Match` names the current `ETag`; no body.",
+        description="Not modified: `If-None-Match` names the current `ETag` (for a file, "
+        "`If-Modified-Since` is not older than it, when no `If-None-Match` is sent); no body.",
         generate_examples=False,
     )
 }
