@@ -21,13 +21,15 @@ from bagboard.domain.images import (
 @pytest.mark.parametrize(
     ("raw", "size"),
     [(None, DEFAULT_COVER_SIZE), ("", 400), ("  ", 400), ("300", 300), (" 300 ", 300),
-     ("1", 64), ("0", 64), ("-5", 64), ("2000", 2000), ("99999", 2000), ("+120", 120)],
+     ("1", 64), ("0", 64), ("-5", 64), ("2000", 2000), ("99999", 2000), ("+120", 120),
+     # Any integer, however long, is clamped (never converted whole).
+     ("9" * 12, 2000), ("9" * 5000, 2000), ("-" + "9" * 30, 64), ("0" * 20 + "300", 300)],
 )  # fmt: skip
 def test_requested_sizes_are_clamped(raw: str | None, size: int) -> None:
     assert requested_size(raw) == size
 
 
-@pytest.mark.parametrize("raw", ["abc", "1.5", "4e2", "0x10", "1_000", "9" * 12])
+@pytest.mark.parametrize("raw", ["abc", "1.5", "4e2", "0x10", "1_000", "+-5", "²", "٣"])
 def test_a_non_integer_size_is_invalid(raw: str) -> None:
     with pytest.raises(InvalidInput):
         requested_size(raw)

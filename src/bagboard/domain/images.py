@@ -26,6 +26,7 @@ __all__ = [
     "MIN_SIZE",
     "MIN_STREAM_WIDTH",
     "ORIGINAL",
+    "PAGE_MEDIA_TYPES",
     "RENDER_VERSION",
     "SNAP_SIZES",
     "FileStamp",
@@ -48,16 +49,21 @@ SNAP_SIZES = (64, 96, 128, 160, 200, 256, 320, 400, 480, 600, 800, 1000, 1200, 1
 # Bump when the rendering changes, so cached renditions and client ETags are renewed.
 RENDER_VERSION = 1
 
-_INTEGER = re.compile(r"^\s*[+-]?\d{1,9}\s*$")
+_INTEGER = re.compile(r"^\s*([+-]?)0*([0-9]{1,9}|[0-9]+)\s*$")
 
 
 def requested_size(raw: str | None, default: int = DEFAULT_COVER_SIZE) -> int:
-    """A ``?size=`` value: an integer clamped to 64..2000, ``default`` when missing or blank."""
+    """A ``?size=`` value: any integer, clamped to 64..2000 (a number too long to be a size
+    is taken as far out of range, without converting it); ``default`` when missing or blank."""
     if raw is None or not raw.strip():
         return default
-    if not _INTEGER.match(raw):
+    match = _INTEGER.match(raw)
+    if match is None:
         raise InvalidInput("size must be an integer")
-    return max(MIN_SIZE, min(MAX_SIZE, int(raw)))
+    sign, digits = match.groups()
+    if len(digits) > 9:
+        return MIN_SIZE if sign == "-" else MAX_SIZE
+    return max(MIN_SIZE, min(MAX_SIZE, int(sign + digits)))
 
 
 def snapped_size(size: int) -> int:
@@ -148,6 +154,11 @@ _PAGE_MEDIA_TYPES = {
     "bmp": "image/bmp",
     "avif": "image/avif",
 }
+
+
+# Every media type a page is served in: as stored (by its name, or by what the image turns out
+# to be), or as the JPEG a resize makes.
+PAGE_MEDIA_TYPES: Final = (*dict.fromkeys(_PAGE_MEDIA_TYPES.values()), "application/octet-stream")
 
 
 def media_type_for_name(name: str) -> str:

@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from litestar import Litestar, Router
-from litestar.datastructures import State
+from litestar import HttpMethod, Litestar, Router
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
 from litestar.middleware import DefineMiddleware
-from litestar.types import ControllerRouterHandler
+from litestar.routes import HTTPRoute
+from litestar.types import ControllerRouterHandler, Message, Scope
 
 from bagboard.adapters.http.api import API_CONTROLLERS
 from bagboard.adapters.http.api.schemas import API_PREFIX
@@ -54,7 +55,7 @@ from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
 
-__all__ = ["MAX_REQUEST_BODY", "HttpServices", "create_app"]
+__all__ = ["MAX_REQUEST_BODY", "FullAllow", "HttpServices", "create_app"]
 
 # No endpoint takes more than a small JSON object; refuse anything bigger before reading it whole.
 MAX_REQUEST_BODY = 1024 * 1024
@@ -141,6 +142,38 @@ def _constant(value: T) -> Provide:
     return Provide(lambda: value, sync_to_thread=False, use_cache=True)
 
 
+class FullAllow:
+    """``before_send`` hook: an OPTIONS answer lists every method of its path.
+
+    Litestar 2 answers OPTIONS from one route of a path, so where a path has several handlers
+    (``GET /progress``, ``PUT /progress``, ``DELETE /progress``) its ``Allow`` names only some
+    of them; its 405 answers already list them all. The full set per path is taken from the
+    app's routes once, on the first OPTIONS request.
+    """
+
+    def __init__(self) -> None:
+        self._methods: dict[str, str] | None = None
+
+    def _allow(self, app: Litestar) -> dict[str, str]:
+        if self._methods is None:
+            found: dict[str, set[str]] = {}
+            for route in app.routes:
+                if isinstance(route, HTTPRoute):
+                    found.setdefault(route.path, set()).update(route.methods)
+            self._methods = {path: ", ".join(sorted(methods)) for path, methods in found.items()}
+        return self._methods
+
+    async def __call__(self, message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope.get("method") != HttpMethod.OPTIONS:
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        if "allow" not in headers:
+            return
+        allow = self._allow(scope["app"]).get(scope.get("path_template", ""))
+        if allow is not None:
+            headers["allow"] = allow
+
+
 def create_app(
     services: HttpServices,
     *,
@@ -198,7 +231,7 @@ def create_app(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,
-        before_send=[drop_head_body],
+        before_send=[drop_head_body, FullAllow()],
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
         logging_config=None,

@@ -13,9 +13,11 @@ from typing import Any
 import anyio.to_thread
 from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.response import Stream
 
 from bagboard.adapters.http.api.issue_json import (
+    COMIC_MEDIA_TYPES,
     IssueDetailJson,
     PagesBody,
     comic_media_type,
@@ -24,13 +26,22 @@ from bagboard.adapters.http.api.issue_json import (
     not_modified,
     pages_body,
 )
-from bagboard.adapters.http.api.params import IssueIdParam, PageNumberParam, SizeParam
+from bagboard.adapters.http.api.params import (
+    IfModifiedSince,
+    IfRange,
+    IssueIdParam,
+    PageNumberParam,
+    RangeHeader,
+    SizeParam,
+)
 from bagboard.adapters.http.docs import examples
+from bagboard.adapters.http.docs.answers import NOT_MODIFIED, media_types
 from bagboard.adapters.http.docs.openapi import error_statuses, ok
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.files.ranges import weak_match
 from bagboard.adapters.http.routing import get
+from bagboard.domain.images import JPEG, PAGE_MEDIA_TYPES
 from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
 from bagboard.services.renditions import RenditionService
@@ -39,6 +50,24 @@ __all__ = ["MISSING", "UNREADABLE", "IssueController"]
 
 MISSING = error_statuses({404: "`not_found`: no such comic, or not in the caller's libraries."})
 UNREADABLE = error_statuses({422: "The archive or the image cannot be read."})
+BAD_SIZE = error_statuses({400: "`size must be an integer`: `size` is not an integer."})
+NO_RANGE = error_statuses(
+    {
+        416: "`range_not_satisfiable`: no requested range is inside the file (`Content-Range` "
+        "gives its size)."
+    }
+)
+# Every type ``comic_media_type`` answers: one per archive format, and the generic one for a
+# file whose format is unknown.
+FILE_TYPES = (*COMIC_MEDIA_TYPES.values(), "application/octet-stream")
+PART = {
+    206: ResponseSpec(
+        bytes,
+        description="The part a `Range` asked for (several parts: `multipart/byteranges`).",
+        media_type=FILE_TYPES[0],
+        generate_examples=False,
+    )
+}
 
 
 class IssueController(Controller):
@@ -48,7 +77,7 @@ class IssueController(Controller):
     @get(
         "/{issue_id:str}",
         sync_to_thread=False,
-        responses=ok(IssueDetailJson, examples.ISSUE) | MISSING,
+        responses=ok(IssueDetailJson, examples.ISSUE) | NOT_MODIFIED | MISSING,
     )
     def detail(
         self,
@@ -62,7 +91,11 @@ class IssueController(Controller):
 
     @get(
         "/{issue_id:str}/cover",
-        responses=ok(bytes, description="JPEG", media_type="image/jpeg") | MISSING | UNREADABLE,
+        responses=ok(bytes, description="JPEG", media_type=JPEG)
+        | NOT_MODIFIED
+        | BAD_SIZE
+        | MISSING
+        | UNREADABLE,
     )
     async def cover(
         self,
@@ -73,7 +106,7 @@ class IssueController(Controller):
         if_none_match: IfNoneMatch = None,
         size: SizeParam = None,
     ) -> Response[bytes]:
-        """The cover as a JPEG, long edge at most ``size`` (default 400, 64..2000)."""
+        """The cover as a JPEG, long edge at most ``size`` (default 400, clamped to 64..2000)."""
         target = issues.cover_target(current_user, issue_id, size)
         if weak_match(if_none_match, target.etag):
             return not_modified(target.etag)
@@ -86,10 +119,14 @@ class IssueController(Controller):
         "/{issue_id:str}/download",
         responses=ok(
             bytes,
-            description="The archive file (206 and a part of it for a Range)",
-            media_type="application/vnd.comicbook+zip",
+            description="The comic file, in the media type of its format",
+            media_type=FILE_TYPES[0],
         )
-        | MISSING,
+        | PART
+        | NOT_MODIFIED
+        | MISSING
+        | NO_RANGE,
+        opt=media_types({200: FILE_TYPES, 206: (*FILE_TYPES, "multipart/byteranges")}),
     )
     async def download(
         self,
@@ -97,8 +134,13 @@ class IssueController(Controller):
         issues: NamedDependency[IssueService],
         current_user: NamedDependency[User],
         issue_id: IssueIdParam,
+        if_none_match: IfNoneMatch = None,
+        if_modified_since: IfModifiedSince = None,
+        range_: RangeHeader = None,
+        if_range: IfRange = None,
     ) -> Response[bytes] | Stream:
-        """The comic file, with Range, If-Range and conditional requests."""
+        """The comic file, with Range, If-Range and conditional requests (the header
+        parameters are read by ``files/download.py`` from the request itself)."""
         source = issues.file(current_user, issue_id)
         return await download(
             request.headers, request.method, source, media_type=comic_media_type(source.comic)
@@ -107,7 +149,7 @@ class IssueController(Controller):
     @get(
         "/{issue_id:str}/pages",
         sync_to_thread=True,
-        responses=ok(PagesBody, examples.PAGES) | MISSING | UNREADABLE,
+        responses=ok(PagesBody, examples.PAGES) | NOT_MODIFIED | MISSING | UNREADABLE,
     )
     def pages(
         self,
@@ -122,9 +164,12 @@ class IssueController(Controller):
     @get(
         "/{issue_id:str}/page/{number:str}",
         sync_to_thread=True,
-        responses=ok(bytes, description="The page image", media_type="image/jpeg")
+        responses=ok(bytes, description="The page image", media_type=JPEG)
+        | NOT_MODIFIED
+        | BAD_SIZE
         | MISSING
         | UNREADABLE,
+        opt=media_types({200: PAGE_MEDIA_TYPES}),
     )
     def page(
         self,

@@ -18,16 +18,18 @@ from bagboard.adapters.http.api.browse_json import (
     series_body,
 )
 from bagboard.adapters.http.api.params import (
+    IssuesPublisherParam,
     ModeParam,
     PageParam,
     PageSizeParam,
-    PublisherParam,
+    RequiredSeriesParam,
     SearchParam,
-    SeriesParam,
+    SeriesPublisherParam,
     SortParam,
     VolumeParam,
 )
 from bagboard.adapters.http.docs import examples
+from bagboard.adapters.http.docs.answers import NOT_MODIFIED
 from bagboard.adapters.http.docs.openapi import error_statuses, ok
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.routing import get
@@ -37,7 +39,22 @@ from bagboard.services.browse import BrowseService
 
 __all__ = ["BAD_MODE", "LibraryController"]
 
-BAD_MODE = error_statuses({400: "`invalid_mode`, or a missing required parameter."})
+BAD_MODE = error_statuses({400: "`invalid_mode`: `mode` is neither `metadata` nor `filesystem`."})
+BAD_SERIES_QUERY = error_statuses(
+    {
+        400: "`invalid_mode`; in filesystem mode `Missing 'publisher' parameter` (no "
+        "`publisher`) or `invalid_path` (a `..` segment, a NUL character, or a path outside the "
+        "caller's libraries); in metadata mode a filter holding a NUL character."
+    }
+)
+BAD_ISSUES_QUERY = error_statuses(
+    {
+        400: "`invalid_mode`; `Missing 'series' parameter` (metadata mode) or `Missing "
+        "'publisher' or 'series' parameter` (filesystem mode, which needs both); in "
+        "filesystem mode `invalid_path` (a `..` segment, a NUL character, or a path outside the "
+        "caller's libraries); in metadata mode a filter holding a NUL character."
+    }
+)
 
 # Every query value is taken as an optional string: the service decides what a bad value means
 # (a default, or its own 400), so the framework never answers a type error of its own.
@@ -50,7 +67,9 @@ class LibraryController(Controller):
     @get(
         "/publishers",
         sync_to_thread=False,
-        responses=ok(ListBody[FolderJson | PublisherFacetJson], examples.PUBLISHERS) | BAD_MODE,
+        responses=ok(ListBody[FolderJson | PublisherFacetJson], examples.PUBLISHERS)
+        | NOT_MODIFIED
+        | BAD_MODE,
     )
     def publishers(
         self,
@@ -70,7 +89,9 @@ class LibraryController(Controller):
     @get(
         "/series",
         sync_to_thread=False,
-        responses=ok(ListBody[FolderJson | SeriesFacetJson], examples.SERIES) | BAD_MODE,
+        responses=ok(ListBody[FolderJson | SeriesFacetJson], examples.SERIES)
+        | NOT_MODIFIED
+        | BAD_SERIES_QUERY,
     )
     def series(
         self,
@@ -78,14 +99,15 @@ class LibraryController(Controller):
         current_user: NamedDependency[User],
         if_none_match: IfNoneMatch = None,
         mode: ModeParam = None,
-        publisher: PublisherParam = None,
+        publisher: SeriesPublisherParam = None,
         q: SearchParam = None,
         search: SearchParam = None,
         sort: SortParam = None,
         page: PageParam = None,
         page_size: PageSizeParam = None,
     ) -> Response[bytes]:
-        """Series of a publisher (a folder name or path in filesystem mode); ``q`` searches."""
+        """Series of a publisher (a folder name or path in filesystem mode, where
+        ``publisher`` is required); ``q`` searches."""
         listing = browse.series(
             current_user,
             mode=mode,
@@ -99,7 +121,7 @@ class LibraryController(Controller):
     @get(
         "/issues",
         sync_to_thread=False,
-        responses=ok(ListBody[IssueJson], examples.ISSUES) | BAD_MODE,
+        responses=ok(ListBody[IssueJson], examples.ISSUES) | NOT_MODIFIED | BAD_ISSUES_QUERY,
     )
     def issues(
         self,
@@ -107,14 +129,15 @@ class LibraryController(Controller):
         current_user: NamedDependency[User],
         if_none_match: IfNoneMatch = None,
         mode: ModeParam = None,
-        publisher: PublisherParam = None,
-        series: SeriesParam = None,
+        publisher: IssuesPublisherParam = None,
+        series: RequiredSeriesParam = None,
         volume: VolumeParam = None,
         sort: SortParam = None,
         page: PageParam = None,
         page_size: PageSizeParam = None,
     ) -> Response[bytes]:
-        """Issues of a series (and volume), with the caller's reading progress."""
+        """Issues of a series (and volume), with the caller's reading progress; ``series`` is
+        required, and in filesystem mode ``publisher`` too."""
         listing = browse.issues(
             current_user,
             mode=mode,
@@ -126,7 +149,11 @@ class LibraryController(Controller):
         )
         return cached_json(issues_body(listing), if_none_match)
 
-    @get("/recent", sync_to_thread=False, responses=ok(ListBody[RecentJson], examples.RECENT))
+    @get(
+        "/recent",
+        sync_to_thread=False,
+        responses=ok(ListBody[RecentJson], examples.RECENT) | NOT_MODIFIED,
+    )
     def recent(
         self,
         browse: NamedDependency[BrowseService],

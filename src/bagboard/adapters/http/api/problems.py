@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from bagboard.adapters.http.api.browse_json import ListBody, envelope, stamp
 from bagboard.adapters.http.api.params import PageParam, PageSizeParam
 from bagboard.adapters.http.docs import examples
+from bagboard.adapters.http.docs.answers import NOT_MODIFIED
 from bagboard.adapters.http.docs.openapi import error_statuses, ok
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.routing import get
@@ -54,7 +55,7 @@ class ProblemsController(Controller):
     @get(
         "/",
         sync_to_thread=False,
-        responses=ok(ListBody[ProblemJson], examples.PROBLEMS) | OWNERS_ONLY,
+        responses=ok(ListBody[ProblemJson], examples.PROBLEMS) | NOT_MODIFIED | OWNERS_ONLY,
     )
     def problems(
         self,

@@ -13,10 +13,10 @@ from litestar.params import RawBody
 
 from bagboard.adapters.http.api.browse_json import OK, OkBody, required_path
 from bagboard.adapters.http.api.params import (
+    ComicPathParam,
     CursorParam,
     PageParam,
     PageSizeParam,
-    PathParam,
     TsParam,
 )
 from bagboard.adapters.http.api.progress_json import (
@@ -31,13 +31,40 @@ from bagboard.adapters.http.api.progress_json import (
 )
 from bagboard.adapters.http.api.schemas import ProgressWrite, ReadMark
 from bagboard.adapters.http.docs import examples
-from bagboard.adapters.http.docs.openapi import json_body, ok
+from bagboard.adapters.http.docs.openapi import error_statuses, json_body, ok
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.services.progress import ProgressService
 
 __all__ = ["ProgressController"]
+
+NO_PATH = error_statuses(
+    {
+        400: "`Missing 'path' parameter`: no `path`, or an empty one; `invalid_input`: a NUL "
+        "character in it, or more than 2048 bytes."
+    }
+)
+BAD_WRITE = error_statuses(
+    {
+        400: "The body is not a JSON object with a non-empty `path` and a `page_number` "
+        "(`Missing 'path' or 'page_number'`), or a number in it is not an integer "
+        "(`page_number must be an integer`, ...), is negative (`... must not be negative`) or "
+        "is above 2147483647 (`invalid_input`)."
+    }
+)
+BAD_MARK = error_statuses(
+    {
+        400: "The body is not a JSON object with a non-empty `path` (`Missing 'path'`), or a "
+        "number in it is not an integer, is negative or is above 2147483647."
+    }
+)
+BAD_FEED = error_statuses(
+    {
+        400: "`ts must be an integer unix timestamp`, or a `cursor` this server did not hand "
+        "out (`invalid_input`)."
+    }
+)
 
 
 class ProgressController(Controller):
@@ -48,13 +75,13 @@ class ProgressController(Controller):
         "/progress",
         sync_to_thread=False,
         media_type=MediaType.JSON,
-        responses=ok(ProgressJson | None, examples.PROGRESS),
+        responses=ok(ProgressJson | None, examples.PROGRESS) | NO_PATH,
     )
     def position(
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: PathParam = None,
+        path: ComicPathParam = None,
     ) -> Response[ProgressJson | None]:
         """The saved position in the comic at ``?path=``, or ``null``."""
         found = progress.position(current_user, required_path(path))
@@ -66,6 +93,7 @@ class ProgressController(Controller):
         sync_to_thread=True,
         opt=json_body(ProgressWrite, examples.PROGRESS_WRITE),
         responses=ok(ProgressJson | None, examples.PROGRESS)
+        | BAD_WRITE
         | {
             409: ResponseSpec(
                 StaleJson,
@@ -85,18 +113,27 @@ class ProgressController(Controller):
         path, change = progress_request(body)
         return progress_json(progress.save(current_user, path, change))
 
-    @delete("/progress", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
+    @delete(
+        "/progress",
+        sync_to_thread=True,
+        status_code=200,
+        responses=ok(OkBody, examples.OK) | NO_PATH,
+    )
     def clear(
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: PathParam = None,
+        path: ComicPathParam = None,
     ) -> OkBody:
         """Forget the position at ``?path=``; the feed reports it as deleted."""
         progress.clear(current_user, required_path(path))
         return OK
 
-    @get("/progress/since", sync_to_thread=False, responses=ok(FeedBody, examples.SINCE))
+    @get(
+        "/progress/since",
+        sync_to_thread=False,
+        responses=ok(FeedBody, examples.SINCE) | BAD_FEED,
+    )
     def since(
         self,
         progress: NamedDependency[ProgressService],
@@ -117,7 +154,7 @@ class ProgressController(Controller):
         sync_to_thread=True,
         status_code=200,
         opt=json_body(ReadMark, examples.READ_MARK),
-        responses=ok(OkBody, examples.OK),
+        responses=ok(OkBody, examples.OK) | BAD_MARK,
     )
     def mark_read(
         self,
@@ -132,12 +169,17 @@ class ProgressController(Controller):
         )
         return OK
 
-    @delete("/issues/read", sync_to_thread=True, status_code=200, responses=ok(OkBody, examples.OK))
+    @delete(
+        "/issues/read",
+        sync_to_thread=True,
+        status_code=200,
+        responses=ok(OkBody, examples.OK) | NO_PATH,
+    )
     def unmark(
         self,
         progress: NamedDependency[ProgressService],
         current_user: NamedDependency[User],
-        path: PathParam = None,
+        path: ComicPathParam = None,
     ) -> OkBody:
         """Remove the read mark of the comic at ``?path=``."""
         progress.unmark(current_user, required_path(path))

@@ -2,8 +2,10 @@
 
 Litestar writes the paths, parameters and response schemas from the route handlers. What lives
 outside the handlers is added here, once: the token gate (security schemes, 401 and 503 on every
-gated operation), the one error body of ``errors.py`` in place of Litestar's own, and the JSON
-request bodies that handlers read raw (declared on the handler with ``opt=json_body(...)``).
+gated operation), the one error body of ``errors.py`` in place of Litestar's own, the JSON
+request bodies that handlers read raw (declared on the handler with ``opt=json_body(...)``), and
+the answers a response spec cannot say: one status served in several media types
+(``opt=media_types(...)``) and the headers that go with a status (both in ``answers.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.schemas import ErrorBody
+from bagboard.adapters.http.docs.answers import MEDIA_OPT_KEY, add_headers, add_media_types
 
 __all__ = [
     "API_KEY_TEXT",
@@ -31,6 +34,7 @@ __all__ = [
     "BODY_OPT_KEY",
     "DESCRIPTION",
     "DISABLED_TEXT",
+    "ERROR_SHAPES",
     "OPENAPI_STATE_KEY",
     "TAGS",
     "UNAUTHORIZED_TEXT",
@@ -48,9 +52,23 @@ BODY_OPT_KEY: Final = "json_body"
 OPENAPI_STATE_KEY: Final = "openapi_document"
 _ERROR_REF: Final = {"$ref": "#/components/schemas/ErrorBody"}
 
+ERROR_SHAPES: Final = (
+    "Every error is a JSON object with a string `error` and a string `message` (human text), "
+    "and `error` comes in one of two shapes. Usually it is a stable snake_case code "
+    '(`{"error": "not_found", "message": "..."}`; also `invalid_input`, `invalid_mode`, '
+    "`invalid_path`, `unauthorized`, `api_disabled`, `forbidden`, `method_not_allowed`, "
+    "`range_not_satisfiable`, ...). Where the reference server answers with a sentence, "
+    "`error` is that exact sentence (CLU's wire format): the missing-parameter errors "
+    "(`Missing 'path' parameter`, `Missing 'path'`, `Missing 'path' or 'page_number'`, "
+    "`Missing 'series' parameter`, `Missing 'publisher' parameter`, `Missing 'publisher' or "
+    "'series' parameter`) and the body-number errors (`page_number must be an integer`, "
+    "`total_pages must not be negative`, `ts must be an integer unix timestamp`, ...). "
+    "A 409 `stale` also carries `current`, the stored position."
+)
 DESCRIPTION: Final = (
     "The JSON API of bagboard, the API that offline comic readers speak. Every body is JSON; "
-    'every error is `{"error": code, "message": text}`; HEAD works wherever GET does.'
+    "HEAD works wherever GET does; lists, details, covers, pages and files carry an `ETag` "
+    "and answer `If-None-Match` with 304. " + ERROR_SHAPES
 )
 BEARER_TEXT: Final = (
     "Send `Authorization: Bearer <token>` with every request (a token from "
@@ -200,25 +218,28 @@ def api_document(app: Litestar) -> dict[str, Any]:
 Body = tuple[type[msgspec.Struct], dict[str, Any]]
 
 
-def _bodies(app: Litestar) -> dict[tuple[str, str], Body]:
-    found: dict[tuple[str, str], Body] = {}
+def _opts(app: Litestar, key: str) -> dict[tuple[str, str], Any]:
+    """``handler.opt[key]`` of every operation that has it, by (path, method)."""
+    found: dict[tuple[str, str], Any] = {}
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for method, (handler, _) in route.route_handler_map.items():
-            body = handler.opt.get(BODY_OPT_KEY)
-            if body is not None:
-                found[(route.path_format, method.lower())] = body
+            value = handler.opt.get(key)
+            if value is not None:
+                found[(route.path_format, method.lower())] = value
     return found
 
 
 def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
-    bodies = _bodies(app)
+    bodies: dict[tuple[str, str], Body] = _opts(app, BODY_OPT_KEY)
+    media: dict[tuple[str, str], dict[str, tuple[str, ...]]] = _opts(app, MEDIA_OPT_KEY)
     structs: list[type[msgspec.Struct]] = [ErrorBody, *(struct for struct, _ in bodies.values())]
     _, defs = msgspec.json.schema_components(structs, ref_template="#/components/schemas/{name}")
     for name, schema in defs.items():
         schemas.setdefault(name, schema)
+    schemas["ErrorBody"]["description"] = ERROR_SHAPES
     document.setdefault("components", {})["responses"] = {
         "Unauthorized": _error_response(UNAUTHORIZED_TEXT),
         "ApiDisabled": _error_response(DISABLED_TEXT),
@@ -228,6 +249,8 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _fix_operation(operation, bodies.get((path, method)))
+            add_media_types(operation["responses"], media.get((path, method), {}))
+            add_headers(operation["responses"])
     return _unmark(document)  # type: ignore[no-any-return]
 
 
