@@ -77,8 +77,9 @@ class PublisherFacetJson(msgspec.Struct, frozen=True):
     value: str
     name: str
     count: int
-    has_thumbnail: bool = False
-    path: None = None
+    # Always sent: a facet has neither a folder nor its thumbnail.
+    has_thumbnail: bool
+    path: None
 
 
 class SeriesFacetJson(msgspec.Struct, frozen=True):
@@ -169,7 +170,9 @@ def _folder(item: FolderItem) -> FolderJson:
 def _publisher(item: FolderItem | Facet) -> FolderJson | PublisherFacetJson:
     if isinstance(item, FolderItem):
         return _folder(item)
-    return PublisherFacetJson(value=item.name, name=item.name, count=item.count)
+    return PublisherFacetJson(
+        value=item.name, name=item.name, count=item.count, has_thumbnail=False, path=None
+    )
 
 
 def _series(item: FolderItem | Facet) -> FolderJson | SeriesFacetJson:

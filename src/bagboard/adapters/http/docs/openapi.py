@@ -22,6 +22,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.schemas import ErrorBody
+from bagboard.adapters.http.docs.schema_shapes import shape_components
 
 __all__ = [
     "API_KEY_TEXT",
@@ -228,6 +229,7 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _fix_operation(operation, bodies.get((path, method)))
+    shape_components(document)
     return _unmark(document)  # type: ignore[no-any-return]
 
 
