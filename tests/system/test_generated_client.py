@@ -183,9 +183,9 @@ def test_lists_in_metadata_mode(generated: Generated) -> None:
     issues = generated.call(
         "GET", "/api/v1/library/issues", publisher="Marvel", series="Amazing Spider-Man"
     ).parsed
-    assert isinstance(issues, generated.model("IssueList"))
-    assert issues.mode.value == "metadata"
+    assert isinstance(issues, generated.model("MetadataIssueList"))
     [issue] = issues.items
+    assert isinstance(issue, generated.model("MetadataIssueJson"))
     assert (issue.name, issue.series, issue.number, issue.year, issue.publisher) == (
         "Amazing Spider-Man 001.cbz",
         "Amazing Spider-Man",
@@ -224,12 +224,16 @@ def test_lists_in_filesystem_mode(generated: Generated) -> None:
         issues = generated.call(
             "GET", "/api/v1/library/issues", publisher="DC Comics", series="Batman"
         ).parsed
-        assert isinstance(issues, generated.model("IssueList"))
-        assert issues.mode.value == "filesystem"
+        assert isinstance(issues, generated.model("FilesystemIssueList"))
         [issue] = issues.items
-        assert issue.path == str(comics / "DC Comics" / "Batman" / "Batman 001.cbz")
+        assert isinstance(issue, generated.model("IssueJson"))
+        assert (issue.name, issue.path, issue.page_count) == (
+            "Batman 001.cbz",
+            str(comics / "DC Comics" / "Batman" / "Batman 001.cbz"),
+            2,
+        )
         # Metadata-mode keys are absent, not empty.
-        assert isinstance(issue.series, generated.package.types.Unset)
+        assert issue.additional_properties == {}
     finally:
         generated.set_mode("metadata")
 

@@ -112,7 +112,11 @@ def test_every_operation_shows_an_example_answer(
 
 @pytest.mark.parametrize(
     ("path", "schema"),
-    [("/api/v1/library/publishers", "PublisherList"), ("/api/v1/library/series", "SeriesList")],
+    [
+        ("/api/v1/library/publishers", "PublisherList"),
+        ("/api/v1/library/series", "SeriesList"),
+        ("/api/v1/library/issues", "IssueList"),
+    ],
 )
 def test_lists_that_differ_by_mode_show_an_answer_per_mode(
     served: tuple[dict[str, Any], dict[str, str]], path: str, schema: str

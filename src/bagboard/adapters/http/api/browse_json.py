@@ -21,6 +21,7 @@ from bagboard.domain.pagination import Page
 from bagboard.services.browse import FolderItem, IssueItem, Listing
 
 __all__ = [
+    "ISSUE_METADATA_FIELDS",
     "MISSING_PATH",
     "MISSING_PATH_PARAMETER",
     "OK",
@@ -100,12 +101,16 @@ class IssueJson(msgspec.Struct, frozen=True):
     last_page: int | None
     is_read: bool
     page_count: int | None
-    # Metadata mode only.
+    # Metadata mode only, and then always (ISSUE_METADATA_FIELDS).
     title: str | UnsetType = UNSET
     series: str | UnsetType = UNSET
     number: str | UnsetType = UNSET
     year: str | UnsetType = UNSET
     publisher: str | UnsetType = UNSET
+
+
+# The keys an issue carries in metadata mode only; the documentation gives each mode its schema.
+ISSUE_METADATA_FIELDS: Final = ("title", "series", "number", "year", "publisher")
 
 
 class RecentJson(msgspec.Struct, frozen=True):

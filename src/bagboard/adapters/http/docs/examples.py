@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from bagboard.adapters.http.api.browse_json import ISSUE_METADATA_FIELDS
+
 __all__ = [
     "COMIC_PATH",
     "FAVORITE",
     "FAVORITES",
     "ISSUE",
     "ISSUES",
+    "ISSUE_FILES",
     "OK",
     "OPENAPI",
     "PAGES",
@@ -115,6 +118,10 @@ ISSUES: Final = _envelope(
         }
     ],
     mode="metadata",
+)
+ISSUE_FILES: Final = _envelope(
+    [{key: value for key, value in ISSUES["items"][0].items() if key not in ISSUE_METADATA_FIELDS}],
+    mode="filesystem",
 )
 PROBLEMS: Final = _envelope(
     [

@@ -8,9 +8,9 @@ one-member ``oneOf`` becomes a needless union type. So, once the document is gen
 
 - every list gets a plain name (``PublisherList``) and says which of ``mode`` and ``scope`` it
   always sends, and with which values;
-- a list whose items differ by browse mode (publishers, series) is a ``oneOf`` of one envelope
-  per mode, discriminated by the ``mode`` the envelope carries: that is the one key on the
-  wire that tells them apart, and a client that checks it picks the right one;
+- a list whose items differ by browse mode (publishers, series, issues) is a ``oneOf`` of one
+  envelope per mode, discriminated by the ``mode`` the envelope carries: that is the one key
+  on the wire that tells them apart, and a client that checks it picks the right one;
 - a ``oneOf`` or ``anyOf`` of one member is replaced by that member.
 """
 
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from bagboard.adapters.http.api.browse_json import (
+    ISSUE_METADATA_FIELDS,
     RECENT_SCOPE,
     FolderJson,
     IssueJson,
@@ -39,6 +40,7 @@ _PREFIX: Final = "#/components/schemas/"
 _FILESYSTEM: Final = BrowseMode.FILESYSTEM.value
 _METADATA: Final = BrowseMode.METADATA.value
 _MODES: Final = (_FILESYSTEM, _METADATA)
+_METADATA_ISSUE: Final = "MetadataIssueJson"
 # The envelope's own keys, taken from Litestar's schema of ``ListBody``.
 _PAGING: Final = ("total", "page", "page_size", "total_pages", "has_more")
 
@@ -72,7 +74,13 @@ LISTS: Final[Mapping[tuple[str, ...], ListShape]] = {
         {_FILESYSTEM: FolderJson.__name__, _METADATA: SeriesFacetJson.__name__},
         {_FILESYSTEM: examples.SERIES_FOLDERS, _METADATA: examples.SERIES},
     ),
-    (IssueJson.__name__,): ListShape("IssueList", "mode", _MODES),
+    (IssueJson.__name__,): ListShape(
+        "IssueList",
+        "mode",
+        _MODES,
+        {_FILESYSTEM: IssueJson.__name__, _METADATA: _METADATA_ISSUE},
+        {_FILESYSTEM: examples.ISSUE_FILES, _METADATA: examples.ISSUES},
+    ),
     (RecentJson.__name__,): ListShape("RecentList", "scope", (RECENT_SCOPE,)),
     (ShelfJson.__name__,): ListShape("ShelfList", "scope", tuple(s.value for s in Shelf)),
     # problems.py imports this package's openapi.py, so its struct is named, not imported.
@@ -84,6 +92,7 @@ def shape_components(document: dict[str, Any]) -> None:
     """Reshape the finished document in place (see the module's docstring)."""
     document.update(_without_single_unions(document))
     schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+    _split_issue(schemas)
     renamed: dict[str, str] = {}
     for name, schema in list(schemas.items()):
         items = _list_items(schema)
@@ -94,6 +103,24 @@ def shape_components(document: dict[str, Any]) -> None:
         schemas.update(_list_schemas(shape, schema))
         renamed[_PREFIX + name] = _PREFIX + shape.name
     document.update(_with_refs(document, renamed))
+
+
+def _split_issue(schemas: dict[str, Any]) -> None:
+    """An issue of a metadata-mode list always has its ComicInfo keys, one of a filesystem-mode
+    list never: ``IssueJson`` keeps the keys both have, ``MetadataIssueJson`` requires the
+    others too."""
+    issue = schemas.get(IssueJson.__name__)
+    if issue is None:
+        return
+    properties = issue.get("properties", {})
+    schemas[_METADATA_ISSUE] = {
+        **issue,
+        "title": _METADATA_ISSUE,
+        "required": sorted({*issue.get("required", []), *ISSUE_METADATA_FIELDS}),
+    }
+    issue["properties"] = {
+        key: value for key, value in properties.items() if key not in ISSUE_METADATA_FIELDS
+    }
 
 
 def _without_single_unions(value: Any) -> Any:
