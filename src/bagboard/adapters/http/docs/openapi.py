@@ -188,7 +188,9 @@ class OpenApiSource:
                 openapi_config=openapi_config(self._version),
                 logging_config=None,
             )
-            self._document = _finish(copy.deepcopy(app.openapi_schema.to_schema()), app)
+            self._document = shape_components(
+                _finish(copy.deepcopy(app.openapi_schema.to_schema()), app)
+            )
         return self._document
 
 
@@ -229,7 +231,6 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _fix_operation(operation, bodies.get((path, method)))
-    shape_components(document)
     return _unmark(document)  # type: ignore[no-any-return]
 
 

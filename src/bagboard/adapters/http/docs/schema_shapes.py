@@ -88,8 +88,8 @@ LISTS: Final[Mapping[tuple[str, ...], ListShape]] = {
 }
 
 
-def shape_components(document: dict[str, Any]) -> None:
-    """Reshape the finished document in place (see the module's docstring)."""
+def shape_components(document: dict[str, Any]) -> dict[str, Any]:
+    """The finished document, reshaped in place (see the module's docstring)."""
     document.update(_without_single_unions(document))
     schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
     _split_issue(schemas)
@@ -103,6 +103,7 @@ def shape_components(document: dict[str, Any]) -> None:
         schemas.update(_list_schemas(shape, schema))
         renamed[_PREFIX + name] = _PREFIX + shape.name
     document.update(_with_refs(document, renamed))
+    return document
 
 
 def _split_issue(schemas: dict[str, Any]) -> None:
