@@ -53,6 +53,12 @@ class Generated:
     def model(self, name: str) -> Any:
         return getattr(importlib.import_module(f"{PACKAGE}.models"), name)
 
+    def body(self, method: str, route: str, /, **fields: Any) -> Any:
+        """The generated model of the operation's request body, as the document names it."""
+        operation = self.document["paths"][route][method.lower()]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        return self.model(schema["$ref"].rsplit("/", 1)[1])(**fields)
+
     def set_mode(self, mode: str) -> None:
         """The saved browse mode, as an owner sets it; a running server sees it within
         REQUEST_CACHE_SECONDS."""
@@ -273,11 +279,14 @@ def test_detail_pages_cover_and_download(generated: Generated) -> None:
 
 def test_progress_and_a_stale_write(generated: Generated) -> None:
     path = str(generated.comics / "DC Comics" / "Batman" / "Batman 001.cbz")
-    write = generated.model("ProgressWrite")
+
+    def write(**fields: Any) -> Any:
+        return generated.body("PUT", "/api/v1/progress", path=path, **fields)
+
     saved = generated.call(
         "PUT",
         "/api/v1/progress",
-        body=write(path=path, page_number=2, total_pages=2, time_spent=30, updated_at=2_000_000),
+        body=write(page_number=2, total_pages=2, time_spent=30, updated_at=2_000_000),
     ).parsed
     assert isinstance(saved, generated.model("ProgressJson"))
     assert (saved.page_number, saved.total_pages, saved.client_updated_at) == (2, 2, 2_000_000)
@@ -287,7 +296,7 @@ def test_progress_and_a_stale_write(generated: Generated) -> None:
     assert (read.page_number, read.time_spent) == (2, 30)
 
     stale = generated.call(
-        "PUT", "/api/v1/progress", body=write(path=path, page_number=1, updated_at=1_000_000)
+        "PUT", "/api/v1/progress", body=write(page_number=1, updated_at=1_000_000)
     )
     assert stale.status_code == 409
     assert isinstance(stale.parsed, generated.model("StaleJson"))
@@ -309,13 +318,14 @@ def test_a_conditional_get_is_answered_304(generated: Generated) -> None:
 
 
 def test_shelves(generated: Generated) -> None:
-    request = generated.model("ShelfRequest")
     marvel = str(generated.comics / "Marvel")
     comic = str(generated.comics / "DC Comics" / "Batman" / "Batman 001.cbz")
     favorites = "/api/v1/library/favorites"
     to_read = "/api/v1/library/to-read"
 
-    added = generated.call("PUT", favorites, body=request(path=marvel)).parsed
+    added = generated.call(
+        "PUT", favorites, body=generated.body("PUT", favorites, path=marvel)
+    ).parsed
     assert isinstance(added, generated.model("OkBody")) and added.ok
     shelf = generated.call("GET", favorites).parsed
     assert isinstance(shelf, generated.model("ShelfList"))
@@ -326,7 +336,8 @@ def test_shelves(generated: Generated) -> None:
     assert generated.call("DELETE", favorites, path=marvel).parsed.ok
     assert generated.call("GET", favorites).parsed.items == []
 
-    assert generated.call("POST", to_read, body=request(path=comic, type_="file")).parsed.ok
+    wanted = generated.body("POST", to_read, path=comic, type_="file")
+    assert generated.call("POST", to_read, body=wanted).parsed.ok
     shelf = generated.call("GET", to_read).parsed
     assert shelf.scope.value == "to_read"
     [row] = shelf.items
@@ -340,9 +351,9 @@ def test_shelves(generated: Generated) -> None:
 
 
 def test_a_favorite_of_an_unknown_folder_is_a_documented_404(generated: Generated) -> None:
-    request = generated.model("ShelfRequest")
+    favorites = "/api/v1/library/favorites"
     missing = str(generated.comics / "Nobody")
-    answer = generated.call("PUT", "/api/v1/library/favorites", body=request(path=missing))
+    answer = generated.call("PUT", favorites, body=generated.body("PUT", favorites, path=missing))
     assert answer.status_code == 404
     assert isinstance(answer.parsed, generated.model("ErrorBody"))
     assert answer.parsed.error == "not_found"
