@@ -122,7 +122,8 @@ class RecentJson(msgspec.Struct, frozen=True):
     added_at: str
     has_progress: bool
     last_page: int | None
-    type: str = "file"
+    # Always "file" (a recent addition is a comic); always sent.
+    type: str
 
 
 class OkBody(msgspec.Struct, frozen=True):
@@ -221,6 +222,7 @@ def _recent(item: IssueItem) -> RecentJson:
         added_at=stamp(comic.added_at),
         has_progress=item.reading.has_progress,
         last_page=item.reading.last_page,
+        type="file",
     )
 
 
