@@ -21,6 +21,7 @@ from bagboard.domain.pagination import Page
 from bagboard.services.browse import FolderItem, IssueItem, Listing
 
 __all__ = [
+    "ISSUE_METADATA_FIELDS",
     "MISSING_PATH",
     "MISSING_PATH_PARAMETER",
     "OK",
@@ -77,8 +78,9 @@ class PublisherFacetJson(msgspec.Struct, frozen=True):
     value: str
     name: str
     count: int
-    has_thumbnail: bool = False
-    path: None = None
+    # Always sent: a facet has neither a folder nor its thumbnail.
+    has_thumbnail: bool
+    path: None
 
 
 class SeriesFacetJson(msgspec.Struct, frozen=True):
@@ -99,12 +101,16 @@ class IssueJson(msgspec.Struct, frozen=True):
     last_page: int | None
     is_read: bool
     page_count: int | None
-    # Metadata mode only.
+    # Metadata mode only, and then always (ISSUE_METADATA_FIELDS).
     title: str | UnsetType = UNSET
     series: str | UnsetType = UNSET
     number: str | UnsetType = UNSET
     year: str | UnsetType = UNSET
     publisher: str | UnsetType = UNSET
+
+
+# The keys an issue carries in metadata mode only; the documentation gives each mode its schema.
+ISSUE_METADATA_FIELDS: Final = ("title", "series", "number", "year", "publisher")
 
 
 class RecentJson(msgspec.Struct, frozen=True):
@@ -116,7 +122,8 @@ class RecentJson(msgspec.Struct, frozen=True):
     added_at: str
     has_progress: bool
     last_page: int | None
-    type: str = "file"
+    # Always "file" (a recent addition is a comic); always sent.
+    type: str
 
 
 class OkBody(msgspec.Struct, frozen=True):
@@ -169,7 +176,9 @@ def _folder(item: FolderItem) -> FolderJson:
 def _publisher(item: FolderItem | Facet) -> FolderJson | PublisherFacetJson:
     if isinstance(item, FolderItem):
         return _folder(item)
-    return PublisherFacetJson(value=item.name, name=item.name, count=item.count)
+    return PublisherFacetJson(
+        value=item.name, name=item.name, count=item.count, has_thumbnail=False, path=None
+    )
 
 
 def _series(item: FolderItem | Facet) -> FolderJson | SeriesFacetJson:
@@ -213,6 +222,7 @@ def _recent(item: IssueItem) -> RecentJson:
         added_at=stamp(comic.added_at),
         has_progress=item.reading.has_progress,
         last_page=item.reading.last_page,
+        type="file",
     )
 
 

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from bagboard.adapters.http.api.browse_json import ISSUE_METADATA_FIELDS
+
 __all__ = [
     "COMIC_PATH",
     "FAVORITE",
     "FAVORITES",
     "ISSUE",
     "ISSUES",
+    "ISSUE_FILES",
     "OK",
+    "OPENAPI",
     "PAGES",
     "PING",
     "PROBLEMS",
     "PROGRESS",
     "PROGRESS_WRITE",
     "PUBLISHERS",
+    "PUBLISHER_FOLDERS",
     "READ_MARK",
     "RECENT",
     "SERIES",
+    "SERIES_FOLDERS",
     "SINCE",
     "TO_READ",
     "WANT_TO_READ",
@@ -55,6 +61,18 @@ PUBLISHERS: Final = _envelope(
     [{"value": "Marvel", "name": "Marvel", "count": 12, "has_thumbnail": False, "path": None}],
     mode="metadata",
 )
+PUBLISHER_FOLDERS: Final = _envelope(
+    [
+        {
+            "value": "Marvel",
+            "name": "Marvel",
+            "path": f"{_ROOT}/Marvel",
+            "has_thumbnail": True,
+            "count": 12,
+        }
+    ],
+    mode="filesystem",
+)
 SERIES: Final = _envelope(
     [
         {
@@ -66,6 +84,19 @@ SERIES: Final = _envelope(
         }
     ],
     mode="metadata",
+)
+SERIES_FOLDERS: Final = _envelope(
+    [
+        {
+            "value": "Swamp Thing",
+            "name": "Swamp Thing",
+            "path": f"{_ROOT}/DC Comics/Swamp Thing",
+            "has_thumbnail": True,
+            "count": 40,
+            "volumes": ["v1972", "v1985"],
+        }
+    ],
+    mode="filesystem",
 )
 ISSUES: Final = _envelope(
     [
@@ -87,6 +118,10 @@ ISSUES: Final = _envelope(
         }
     ],
     mode="metadata",
+)
+ISSUE_FILES: Final = _envelope(
+    [{key: value for key, value in ISSUES["items"][0].items() if key not in ISSUE_METADATA_FIELDS}],
+    mode="filesystem",
 )
 PROBLEMS: Final = _envelope(
     [
@@ -224,6 +259,43 @@ PAGES: Final = {
     "total": 1,
 }
 
+# The start of the OpenAPI document itself (``/openapi.json``).
+OPENAPI: Final = {
+    "openapi": "3.1.0",
+    "info": {"title": "bagboard /api/v1", "version": "0.1.0"},
+    "paths": {
+        "/api/v1/auth/ping": {
+            "get": {
+                "tags": ["auth"],
+                "summary": "Ping",
+                "operationId": "ApiV1AuthPingGetPing",
+                "responses": {
+                    "200": {
+                        "description": "Success",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/PingResponse"}
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "PingResponse": {
+                "type": "object",
+                "properties": {
+                    "ok": {"type": "boolean"},
+                    "version": {"type": "string"},
+                    "browse_mode": {"type": "string"},
+                },
+                "required": ["browse_mode", "ok", "version"],
+            }
+        }
+    },
+}
 
 # Request bodies.
 PROGRESS_WRITE: Final = {

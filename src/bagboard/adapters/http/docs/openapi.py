@@ -25,6 +25,7 @@ from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.schemas import ErrorBody
 from bagboard.adapters.http.docs.answers import MEDIA_OPT_KEY, add_headers, add_media_types
+from bagboard.adapters.http.docs.schema_shapes import shape_components
 
 __all__ = [
     "API_KEY_TEXT",
@@ -205,7 +206,9 @@ class OpenApiSource:
                 openapi_config=openapi_config(self._version),
                 logging_config=None,
             )
-            self._document = _finish(copy.deepcopy(app.openapi_schema.to_schema()), app)
+            self._document = shape_components(
+                _finish(copy.deepcopy(app.openapi_schema.to_schema()), app)
+            )
         return self._document
 
 

@@ -21,8 +21,10 @@ __all__ = [
     "example",
     "is_public",
     "operations",
+    "parameter_example",
     "resolve",
     "shown_answer",
+    "shown_answers",
     "shown_body",
     "success",
     "type_name",
@@ -106,15 +108,18 @@ def is_public(operation: Mapping[str, Any]) -> bool:
 def curl(
     document: Document, base_url: str, method: str, path: str, operation: Mapping[str, Any]
 ) -> str:
-    """A cURL line for the operation, with example values for its path parameters."""
+    """A cURL line for the operation, with example values for its path parameters, its
+    required query parameters and those the document gives an example of."""
     url = path
     query: list[tuple[str, str]] = []
     for parameter in operation.get("parameters", []):
-        schema = parameter.get("schema", {})
+        value = parameter_example(document, parameter)
         if parameter.get("in") == "path":
-            url = url.replace("{" + parameter["name"] + "}", str(example(document, schema)))
-        elif parameter.get("in") == "query" and schema.get("examples"):
-            query.append((parameter["name"], str(schema["examples"][0])))
+            url = url.replace("{" + parameter["name"] + "}", str(value))
+        elif parameter.get("in") == "query" and (
+            parameter.get("required") or _declared_example(parameter) is not None
+        ):
+            query.append((parameter["name"], str(value)))
     if query:
         url += "?" + urlencode(query, quote_via=quote)
     words = ["curl"]
@@ -130,6 +135,24 @@ def curl(
         words += ["-H", shlex.quote("Content-Type: application/json"), "-d", shlex.quote(data)]
     words.append(shlex.quote(base_url + url))
     return " ".join(words)
+
+
+def _declared_example(parameter: Mapping[str, Any]) -> Any:
+    for holder in (parameter, parameter.get("schema", {})):
+        if isinstance(holder.get("examples"), list) and holder["examples"]:
+            return holder["examples"][0]
+        if "example" in holder:
+            return holder["example"]
+    return None
+
+
+def parameter_example(document: Document, parameter: Mapping[str, Any]) -> Any:
+    """The value the page sends for a parameter: its declared example, else one made from its
+    schema."""
+    declared = _declared_example(parameter)
+    if declared is not None:
+        return declared
+    return example(document, parameter.get("schema", {}))
 
 
 def body_schema(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -169,3 +192,21 @@ def shown_answer(document: Document, media: Mapping[str, Any]) -> Any:
         if "value" in declared:
             return declared["value"]
     return example(document, media.get("schema", {}))
+
+
+def shown_answers(document: Document, media: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The example answers the page shows, each with a label: one per member of an answer
+    that is a discriminated union whose members carry examples (``mode: filesystem``), else
+    the one of ``shown_answer`` with an empty label."""
+    schema = resolve(document, media.get("schema", {}))
+    discriminator = schema.get("discriminator")
+    if isinstance(discriminator, Mapping):
+        key = discriminator.get("propertyName")
+        shown = []
+        for value, ref in (discriminator.get("mapping") or {}).items():
+            member_examples = resolve(document, {"$ref": ref}).get("examples") or []
+            if member_examples:
+                shown.append((f"{key}: {value}", member_examples[0]))
+        if shown:
+            return shown
+    return [("", shown_answer(document, media))]

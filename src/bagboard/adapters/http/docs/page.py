@@ -20,7 +20,7 @@ from bagboard.adapters.http.docs.operations import (
     curl,
     operations,
     resolve,
-    shown_answer,
+    shown_answers,
     shown_body,
     success,
     type_name,
@@ -39,6 +39,7 @@ table{border-collapse:collapse;margin:.4rem 0 .8rem}td,th{border:1px solid #ddd;
 padding:.2rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f6}
 .endpoint{border:1px solid #ddd;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}
 .method{display:inline-block;min-width:3.5rem;font-weight:bold;color:#0b5cad}
+.required{color:#a4161a;font-weight:bold}
 """
 
 # The gate's answers, as openapi.py names them in components.responses.
@@ -59,9 +60,12 @@ def _parameters(document: Document, operation: Mapping[str, Any]) -> str:
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
         default = schema.get("default")
+        required = '<span class="required">required</span>' if parameter.get("required") else ""
         rows.append(
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td>{}</td></tr>".format(
                 html.escape(parameter["name"]),
+                required,
                 html.escape(parameter.get("in", "")),
                 html.escape(type_name(document, schema)),
                 "" if default is None else f"<code>{html.escape(str(default))}</code>",
@@ -70,7 +74,7 @@ def _parameters(document: Document, operation: Mapping[str, Any]) -> str:
         )
     if not rows:
         return "<p>No parameters.</p>"
-    head = "<tr><th>name</th><th>in</th><th>type</th><th>default</th><th>meaning</th></tr>"
+    head = "<tr><th>name</th><th></th><th>in</th><th>type</th><th>default</th><th>meaning</th></tr>"
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -96,6 +100,33 @@ def _responses(document: Document, operation: Mapping[str, Any]) -> str:
     return f"<ul>{''.join(items)}</ul>"
 
 
+def _example_responses(document: Document, operation: Mapping[str, Any]) -> list[str]:
+    """The success answer: its JSON (one per mode where the answer differs by mode), or for an
+    image, a file or a page, its status line and headers with the body described."""
+    status, media_type, media = success(document, operation)
+    if media is not None and media_type == "application/json":
+        parts = []
+        for label, value in shown_answers(document, media):
+            suffix = f", {label}" if label else ""
+            parts += [
+                f"<h4>Example response ({html.escape(status + suffix)})</h4>",
+                f"<pre>{html.escape(_pretty(value))}</pre>",
+            ]
+        return parts
+    response = resolve(document, operation.get("responses", {}).get(status, {}))
+    lines = [f"HTTP/1.1 {status}"]
+    if media_type:
+        lines.append(f"Content-Type: {media_type}")
+    lines += [f"{name}: …" for name in response.get("headers", {})]
+    if media_type:
+        text = response.get("description") or "body"
+        lines += ["", f"<{text}: the {media_type} bytes>"]
+    return [
+        f"<h4>Example response ({html.escape(status)})</h4>",
+        f"<pre>{html.escape(chr(10).join(lines))}</pre>",
+    ]
+
+
 def _endpoint(
     document: Document, base_url: str, methods: list[str], path: str, op: Mapping[str, Any]
 ) -> str:
@@ -116,17 +147,7 @@ def _endpoint(
             f"<pre>{html.escape(_pretty(shown_body(document, op)))}</pre>",
         ]
     parts += ["<h4>Responses</h4>", _responses(document, op)]
-    status, media_type, media = success(document, op)
-    if media is not None and media_type == "application/json":
-        shown = _pretty(shown_answer(document, media))
-        parts += [
-            f"<h4>Example response ({html.escape(status)})</h4>",
-            f"<pre>{html.escape(shown)}</pre>",
-        ]
-    elif media_type:
-        parts.append(
-            f"<p>Success: <code>{html.escape(status)}</code> {html.escape(media_type)} body.</p>"
-        )
+    parts += _example_responses(document, op)
     line = curl(document, base_url, methods[0], path, op)
     parts += ["<h4>cURL</h4>", f"<pre>{html.escape(line)}</pre>", "</section>"]
     return "\n".join(parts)
