@@ -139,8 +139,8 @@ class IssueController(Controller):
         range_: RangeHeader = None,
         if_range: IfRange = None,
     ) -> Response[bytes] | Stream:
-        """The comic file, with Range, If-Range and conditional requests (the header
-        parameters are read by ``files/download.py`` from the request itself)."""
+        """The comic file as stored, byte for byte: one range or several (``Range``, with
+        ``If-Range``), and conditional requests (``If-None-Match``, ``If-Modified-Since``)."""
         source = issues.file(current_user, issue_id)
         return await download(
             request.headers, request.method, source, media_type=comic_media_type(source.comic)

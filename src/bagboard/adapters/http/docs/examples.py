@@ -18,7 +18,6 @@ __all__ = [
     "ISSUES",
     "ISSUE_FILES",
     "OK",
-    "OPENAPI",
     "PAGES",
     "PING",
     "PROBLEMS",
@@ -257,44 +256,6 @@ PAGES: Final = {
         {"number": 1, "width": 1988, "height": 3056, "size": 1048576, "media_type": "image/jpeg"}
     ],
     "total": 1,
-}
-
-# The start of the OpenAPI document itself (``/openapi.json``).
-OPENAPI: Final = {
-    "openapi": "3.1.0",
-    "info": {"title": "bagboard /api/v1", "version": "0.1.0"},
-    "paths": {
-        "/api/v1/auth/ping": {
-            "get": {
-                "tags": ["auth"],
-                "summary": "Ping",
-                "operationId": "ApiV1AuthPingGetPing",
-                "responses": {
-                    "200": {
-                        "description": "Success",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/PingResponse"}
-                            }
-                        },
-                    }
-                },
-            }
-        }
-    },
-    "components": {
-        "schemas": {
-            "PingResponse": {
-                "type": "object",
-                "properties": {
-                    "ok": {"type": "boolean"},
-                    "version": {"type": "string"},
-                    "browse_mode": {"type": "string"},
-                },
-                "required": ["browse_mode", "ok", "version"],
-            }
-        }
-    },
 }
 
 # Request bodies.

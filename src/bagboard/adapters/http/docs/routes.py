@@ -8,8 +8,8 @@ import msgspec
 from litestar import Controller, MediaType, Request, Response
 
 from bagboard.adapters.http.auth import PUBLIC_OPT_KEY
-from bagboard.adapters.http.docs import examples
 from bagboard.adapters.http.docs.openapi import api_document, ok
+from bagboard.adapters.http.docs.openapi_example import OPENAPI
 from bagboard.adapters.http.docs.page import render
 from bagboard.adapters.http.routing import get
 
@@ -38,7 +38,7 @@ class DocsController(Controller):
     @get(
         "/openapi.json",
         sync_to_thread=False,
-        responses=ok(dict[str, Any], examples.OPENAPI, description="OpenAPI 3.1"),
+        responses=ok(dict[str, Any], OPENAPI, description="OpenAPI 3.1"),
         **PUBLIC,
     )
     def openapi(self, request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -11,7 +11,6 @@ cannot hold is replaced (``_escape``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Mapping
 from typing import Final
 
@@ -44,6 +43,12 @@ from bagboard.adapters.http.opds.media import (
     REL_PSE_STREAM,
     REL_THUMBNAIL,
     V1_PREFIX,
+)
+from bagboard.adapters.http.opds.v1.xml_text import (
+    escape_attribute,
+    escape_text,
+    link_element,
+    text_element,
 )
 from bagboard.services.issues import IssueDetail
 
@@ -91,34 +96,6 @@ ROUTE_KINDS: Final[Mapping[str, Kind]] = {
 _DECLARATION: Final = "<?xml version='1.0' encoding='utf-8'?>\n"
 _FEED_OPEN: Final = "<feed" + "".join(f' {name}="{uri}"' for name, uri in NAMESPACES.items()) + ">"
 
-# XML 1.0 cannot carry most control characters nor lone surrogates (file names that are not
-# UTF-8 come to Python as surrogate escapes): they become U+FFFD rather than a broken document.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# One search tells whether a value needs any work at all; most values need none.
-_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x1f\ufffe\uffff\ud800-\udfff]')
-
-
-def _escape(value: str) -> str:
-    """Text content: line breaks and tabs stay as they are."""
-    if _NEEDS_ESCAPE.search(value) is None:
-        return value
-    value = _NOT_XML.sub("\ufffd", value)
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\r", "&#13;")
-    )
-
-
-def _attribute(value: str) -> str:
-    """An attribute value: line breaks and tabs as references, or a parser would make them
-    spaces."""
-    if _NEEDS_ESCAPE.search(value) is None:
-        return value
-    return _escape(value).replace("\n", "&#10;").replace("\t", "&#9;")
-
 
 def atom_type(kind: Kind) -> str:
     return ATOM_NAVIGATION if kind is Kind.NAVIGATION else ATOM_ACQUISITION
@@ -143,23 +120,23 @@ def _head(feed: Feed, links: Links) -> str:
     """Everything before the entries: the same for every request of the same page."""
     out = [_DECLARATION, _FEED_OPEN]
     updated = rfc3339(feed.updated)
-    _text(out, "id", feed.id)
-    _text(out, "title", feed.title)
-    _text(out, "updated", updated)
+    text_element(out, "id", feed.id)
+    text_element(out, "title", feed.title)
+    text_element(out, "updated", updated)
     out.append("<author>")
-    _text(out, "name", AUTHOR)
-    _text(out, "uri", links.to(f"{V1_PREFIX}/catalog"))
+    text_element(out, "name", AUTHOR)
+    text_element(out, "uri", links.to(f"{V1_PREFIX}/catalog"))
     out.append("</author>")
     own_type = atom_type(feed.kind)
     paging = feed.paging
     self_target = feed.target.with_page(paging.number) if paging is not None else feed.target
-    _link(out, "self", feed_url(links, self_target), own_type)
-    _link(out, "start", feed_url(links, ROOT), ATOM_NAVIGATION)
+    link_element(out, "self", feed_url(links, self_target), own_type)
+    link_element(out, "start", feed_url(links, ROOT), ATOM_NAVIGATION)
     if feed.up is not None:
         up_kind = feed.up_kind or ROUTE_KINDS[feed.up.route]
-        _link(out, "up", feed_url(links, feed.up), atom_type(up_kind))
-    _link(out, "search", links.to(OPENSEARCH_PATH), OPENSEARCH, title="Search")
-    _link(out, REL_AUTH_DOCUMENT, links.to(AUTH_PATH), AUTH_DOCUMENT)
+        link_element(out, "up", feed_url(links, feed.up), atom_type(up_kind))
+    link_element(out, "search", links.to(OPENSEARCH_PATH), OPENSEARCH, title="Search")
+    link_element(out, REL_AUTH_DOCUMENT, links.to(AUTH_PATH), AUTH_DOCUMENT)
     if paging is not None:
         pages = {"first": 1, "last": paging.last}
         if paging.number > 1:
@@ -167,10 +144,10 @@ def _head(feed: Feed, links: Links) -> str:
         if paging.number < paging.last:
             pages["next"] = paging.number + 1
         for rel, number in pages.items():
-            _link(out, rel, feed_url(links, feed.target.with_page(number)), own_type)
-        _text(out, "opensearch:totalResults", str(paging.total))
-        _text(out, "opensearch:itemsPerPage", str(paging.size))
-        _text(out, "opensearch:startIndex", str(paging.start_index))
+            link_element(out, rel, feed_url(links, feed.target.with_page(number)), own_type)
+        text_element(out, "opensearch:totalResults", str(paging.total))
+        text_element(out, "opensearch:itemsPerPage", str(paging.size))
+        text_element(out, "opensearch:startIndex", str(paging.start_index))
     return "".join(out)
 
 
@@ -208,24 +185,24 @@ def render_opensearch(links: Links) -> bytes:
     """The OpenSearch description: an absolute template, since some readers resolve it
     against the feed they came from rather than against this document."""
     out = [_DECLARATION, f'<OpenSearchDescription xmlns="{OPENSEARCH_NS}">']
-    _text(out, "ShortName", "bagboard")
-    _text(out, "Description", "Search comics by title, series, writer or publisher")
-    _text(out, "InputEncoding", "UTF-8")
-    _text(out, "OutputEncoding", "UTF-8")
+    text_element(out, "ShortName", "bagboard")
+    text_element(out, "Description", "Search comics by title, series, writer or publisher")
+    text_element(out, "InputEncoding", "UTF-8")
+    text_element(out, "OutputEncoding", "UTF-8")
     template = links.to(SEARCH_PATH) + "?q={searchTerms}"
-    out.append(f'<Url type="{ATOM_ACQUISITION}" template="{_attribute(template)}" />')
+    out.append(f'<Url type="{ATOM_ACQUISITION}" template="{escape_attribute(template)}" />')
     out.append("</OpenSearchDescription>")
     return "".join(out).encode()
 
 
 def _navigation_entry(out: list[str], entry: NavEntry, updated: str, links: Links) -> None:
     out.append("<entry>")
-    _text(out, "title", entry.title)
-    _text(out, "id", entry.id)
-    _text(out, "updated", updated)
+    text_element(out, "title", entry.title)
+    text_element(out, "id", entry.id)
+    text_element(out, "updated", updated)
     # Atom wants content (or an alternate link) in an entry; readers show it as a subtitle.
-    out.append(f'<content type="text">{_escape(entry.summary or entry.title)}</content>')
-    _link(out, entry.rel, feed_url(links, entry.target), atom_type(entry.kind))
+    out.append(f'<content type="text">{escape_text(entry.summary or entry.title)}</content>')
+    link_element(out, entry.rel, feed_url(links, entry.target), atom_type(entry.kind))
     out.append("</entry>")
 
 
@@ -244,40 +221,40 @@ def _render_entry(
     comic, progress = detail.comic, detail.progress
     comic_id = comic.id
     info = comic.comic_info
-    title = _escape(issue_title(comic))
+    title = escape_text(issue_title(comic))
     out.append(
         f"<entry><title>{title}</title>"
         f"<id>urn:bagboard:issue:{comic_id}</id>"
         f"<updated>{rfc3339(entry_updated(detail))}</updated>"
     )
     for name in authors(comic):
-        out.append(f"<author><name>{_escape(name)}</name></author>")
+        out.append(f"<author><name>{escape_text(name)}</name></author>")
     if info is not None:
         issued = publication_date(info.year)
         if issued is not None:
             # The same full date OPDS 2 sends as ``published`` (``entries.publication_date``).
             out.append(f"<dcterms:issued>{issued}</dcterms:issued>")
         if info.publisher:
-            out.append(f"<dcterms:publisher>{_escape(info.publisher)}</dcterms:publisher>")
+            out.append(f"<dcterms:publisher>{escape_text(info.publisher)}</dcterms:publisher>")
         if info.language_iso:
-            out.append(f"<dcterms:language>{_escape(info.language_iso)}</dcterms:language>")
+            out.append(f"<dcterms:language>{escape_text(info.language_iso)}</dcterms:language>")
         if info.summary:
-            out.append(f'<summary type="text">{_escape(info.summary)}</summary>')
+            out.append(f'<summary type="text">{escape_text(info.summary)}</summary>')
     # Atom (RFC 4287 §4.1.2) wants content or an alternate link in every entry: the summary,
     # else the title line, as navigation entries do.
-    description = _escape(info.summary) if info is not None and info.summary else title
+    description = escape_text(info.summary) if info is not None and info.summary else title
     out.append(f'<content type="text">{description}</content>')
     # An unreadable archive offers its file only: its cover and pages would answer 422.
     can_read = readable(comic)
     if can_read:
-        image = _attribute(cover_href(links, comic_id, COVER_SIZE))
-        thumbnail = _attribute(cover_href(links, comic_id, THUMBNAIL_SIZE))
+        image = escape_attribute(cover_href(links, comic_id, COVER_SIZE))
+        thumbnail = escape_attribute(cover_href(links, comic_id, THUMBNAIL_SIZE))
         out.append(
             f'<link rel="{REL_IMAGE}" href="{image}" type="{JPEG}" />'
             f'<link rel="{REL_THUMBNAIL}" href="{thumbnail}" type="{JPEG}" />'
         )
     out.append(
-        f'<link rel="{REL_ACQUISITION}" href="{_attribute(file_href(links, comic))}" '
+        f'<link rel="{REL_ACQUISITION}" href="{escape_attribute(file_href(links, comic))}" '
         f'type="{comic_media_type(comic)}" length="{comic.size}" />'
     )
     if can_read and comic.page_count > 0:
@@ -287,7 +264,7 @@ def _render_entry(
             last = min(progress.page_number, comic.page_count)
             stream += f' pse:lastRead="{last}" pse:lastReadDate="{rfc3339(progress.updated_at)}"'
         stream_base = links.to(f"{V1_PREFIX}/issue/{comic_id}/pse/")
-        href = _attribute(stream_base) + _PSE_TAIL_ATTRIBUTE
+        href = escape_attribute(stream_base) + _PSE_TAIL_ATTRIBUTE
         out.append(f'<link rel="{REL_PSE_STREAM}" href="{href}" type="{JPEG}" {stream} />')
     if info is not None and info.series:
         key = (info.series, info.publisher)
@@ -296,21 +273,11 @@ def _render_entry(
             query: tuple[tuple[str, str], ...] = (("series", info.series),)
             if info.publisher:
                 query += (("publisher", info.publisher),)
-            href = _attribute(feed_url(links, Target("issues", query)))
+            href = escape_attribute(feed_url(links, Target("issues", query)))
             collection = collections[key] = (
                 f'<link rel="collection" href="{href}" type="{ATOM_ACQUISITION}" '
-                f'title="{_attribute(info.series)}" />'
+                f'title="{escape_attribute(info.series)}" />'
             )
         out.append(collection)
     out.append("</entry>")
     return "".join(out)
-
-
-def _text(out: list[str], tag: str, value: str) -> None:
-    out.append(f"<{tag}>{_escape(value)}</{tag}>")
-
-
-def _link(out: list[str], rel: str, href: str, media_type: str, **attributes: str) -> None:
-    # ``rel`` and ``type`` are always constants of ``media`` and ``feed``, which need no escape.
-    extra = "".join([f' {key}="{_attribute(value)}"' for key, value in attributes.items()])
-    out.append(f'<link rel="{rel}" href="{_attribute(href)}" type="{media_type}"{extra} />')
