@@ -162,6 +162,9 @@ def test_ping(generated: Generated) -> None:
     ping = answer.parsed
     assert isinstance(ping, generated.model("PingResponse"))
     assert (ping.ok, ping.version, ping.browse_mode) == (True, __version__, "metadata")
+    # HEAD answers without a body, and the document says so: the generated call returns.
+    head = generated.call("HEAD", "/api/v1/auth/ping")
+    assert head.status_code == 200 and head.content == b""
 
 
 def test_lists_in_metadata_mode(generated: Generated) -> None:

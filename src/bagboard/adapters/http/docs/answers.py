@@ -1,6 +1,6 @@
 """What a response spec cannot say about an answer, added to the document by ``openapi.py``:
-the 304 of conditional requests, one status served in several media types, and the headers
-every answer with a given status carries (RFC 9110)."""
+the 304 of conditional requests, one status served in several media types, the headers
+every answer with a given status carries (RFC 9110), and that an answer to HEAD has no body."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ __all__ = [
     "RESPONSE_HEADERS",
     "add_headers",
     "add_media_types",
+    "bodiless",
     "media_types",
 ]
 
@@ -70,3 +71,17 @@ def add_headers(responses: dict[str, Any]) -> None:
             name: {"description": text, "required": always, "schema": {"type": "string"}}
             for name, (text, always) in headers.items()
         }
+
+
+def bodiless(responses: Mapping[str, Any], shared: Mapping[str, Any]) -> dict[str, Any]:
+    """A HEAD operation's responses: GET's headers and descriptions, no ``content`` (RFC 9110
+    §9.3.2), so a generated client does not try to decode a body that never comes. A
+    reference to a shared response (``shared``: the document's ``components.responses``) is
+    replaced by its description."""
+    answers: dict[str, Any] = {}
+    for status, response in responses.items():
+        ref = response.get("$ref", "")
+        found = shared.get(ref.rsplit("/", 1)[-1], {}) if ref else response
+        answers[status] = {key: value for key, value in found.items() if key != "content"}
+        answers[status].setdefault("description", "")
+    return answers

@@ -24,7 +24,12 @@ from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.schemas import ErrorBody
-from bagboard.adapters.http.docs.answers import MEDIA_OPT_KEY, add_headers, add_media_types
+from bagboard.adapters.http.docs.answers import (
+    MEDIA_OPT_KEY,
+    add_headers,
+    add_media_types,
+    bodiless,
+)
 from bagboard.adapters.http.docs.schema_shapes import shape_components
 
 __all__ = [
@@ -254,6 +259,9 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             _fix_operation(operation, bodies.get((path, method)))
             add_media_types(operation["responses"], media.get((path, method), {}))
             add_headers(operation["responses"])
+            if method == "head":
+                shared = document["components"]["responses"]
+                operation["responses"] = bodiless(operation["responses"], shared)
     return _unmark(document)  # type: ignore[no-any-return]
 
 
