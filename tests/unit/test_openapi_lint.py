@@ -58,6 +58,10 @@ def test_every_operation_has_an_id_a_summary_and_a_2xx_with_a_schema(
         assert operation.get("operationId"), (method, path)
         assert operation.get("summary"), (method, path)
         ids.append(operation["operationId"])
+        # Named for the method and the path below /api/v1 (a generated client's function
+        # names): ``getIssueByIssueIdPages``, never the prefix or the handler's name again.
+        assert operation["operationId"].startswith(method.lower()), (method, path)
+        assert "ApiV1" not in operation["operationId"], (method, path)
         successes = [
             docs_operations.resolve(document, response)
             for status, response in operation["responses"].items()
@@ -76,6 +80,7 @@ def test_every_operation_has_an_id_a_summary_and_a_2xx_with_a_schema(
         else:
             assert any(r.get("content") for r in successes), (method, path)
     assert len(ids) == len(set(ids))
+    assert "getIssueByIssueIdPages" in ids and "headAuthPing" in ids
 
 
 def test_no_component_is_unused_and_every_reference_resolves(document: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from bagboard.adapters.http.docs.answers import (
     add_media_types,
     bodiless,
 )
+from bagboard.adapters.http.docs.operation_ids import operation_id
 from bagboard.adapters.http.docs.schema_shapes import shape_components
 
 __all__ = [
@@ -111,6 +112,7 @@ def openapi_config(version: str) -> OpenAPIConfig:
         version=version,
         description=DESCRIPTION,
         use_handler_docstrings=True,
+        operation_id_creator=operation_id,
         security=[{"bearer": []}, {"apiKey": []}, {"basic": []}],
         components=Components(
             security_schemes={

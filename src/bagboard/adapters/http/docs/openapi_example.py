@@ -14,7 +14,7 @@ OPENAPI: Final = {
             "get": {
                 "tags": ["auth"],
                 "summary": "Ping",
-                "operationId": "ApiV1AuthPingGetPing",
+                "operationId": "getAuthPing",
                 "responses": {
                     "200": {
                         "description": "Success",
