@@ -1,0 +1,59 @@
+"""Reading lists: ordered lists of comics a user (or everyone) reads across series.
+
+A list comes from a CBL file (ComicBookReadingList XML, as the community shares them) or is
+made by hand. Each entry keeps its position and the book as the list names it (series,
+number, volume, year); it points at an indexed comic once one matches, and stays unresolved
+until then, so a list imported before its comics are scanned fills in by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bagboard.domain.browse import grouping_key
+
+__all__ = ["ListBook", "ReadingList", "ReadingListEntry", "list_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListBook:
+    """A book as a list names it: ``<Book Series= Number= Volume= Year=>`` in a CBL, with the
+    ``<Database Name= Series= Issue=>`` ids some lists carry (``(name, series id, issue id)``)."""
+
+    series: str
+    number: str
+    volume: str | None = None
+    year: int | None = None
+    database_ids: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingListEntry:
+    """One place in a list: 1-based ``position``, the book as named, and the indexed comic it
+    matched (None: unresolved)."""
+
+    position: int
+    book: ListBook
+    comic_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingList:
+    """A list's header. ``owner_id`` None: shared with every user. ``entries`` counts every
+    entry, ``resolved`` those that matched a comic."""
+
+    id: int
+    name: str
+    summary: str
+    owner_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    entries: int = 0
+    resolved: int = 0
+
+
+def list_key(name: str) -> str:
+    """What re-importing a list matches on, with its owner: its name as browsing groups
+    names, so "Civil War (2006)" imported again replaces the list instead of adding one."""
+    return grouping_key(name)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.readlists import ListBook, ReadingList, ReadingListEntry
+
+__all__ = ["ReadingLists"]
+
+
+class ReadingLists(Protocol):
+    """Reading lists and their entries. A user's own lists go with the user; an entry's
+    comic link is cleared (the entry becomes unresolved) when its comic leaves the index.
+
+    SQL stores raise ``StorageUnavailable`` when the database is locked or unreachable.
+    """
+
+    def save(
+        self,
+        owner_id: int | None,
+        name: str,
+        summary: str,
+        books: Sequence[tuple[ListBook, int | None]],
+        now: datetime,
+    ) -> ReadingList:
+        """Create the list, or replace the entries and summary of the owner's list with the
+        same ``domain.readlists.list_key`` (a re-import): one list whatever the number of
+        imports. ``books`` in list order, each with the comic it matched (None: none)."""
+        ...
+
+    def lists(self, user_id: int | None) -> list[ReadingList]:
+        """The lists ``user_id`` owns and the shared ones (None: every list), by name key."""
+        ...
+
+    def get(self, list_id: int) -> ReadingList | None:
+        """The list's header; None when there is no such list."""
+        ...
+
+    def entries(self, list_id: int, page: PageRequest) -> Page[ReadingListEntry]:
+        """A page of the list's entries in position order; empty for an unknown list."""
+        ...
+
+    def remove(self, list_id: int) -> bool:
+        """Delete the list and its entries; False when there was none."""
+        ...
+
+    def unresolved(self) -> list[tuple[int, ReadingListEntry]]:
+        """Every unresolved entry of every list, as ``(list id, entry)``, by list then
+        position: what a scan tries to match again."""
+        ...
+
+    def resolve(self, list_id: int, position: int, comic_id: int) -> None:
+        """Point an entry at the comic that now matches it."""
+        ...
