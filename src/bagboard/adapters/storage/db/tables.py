@@ -50,6 +50,8 @@ __all__ = [
     "library_scans",
     "metadata",
     "read_marks",
+    "reading_list_entries",
+    "reading_lists",
     "reading_progress",
     "settings",
     "shelf_entries",
@@ -441,4 +443,63 @@ Index(
     read_marks.c.comic_path,
     sqlite_where=read_marks.c.comic_id.is_(None),
     postgresql_where=read_marks.c.comic_id.is_(None),
+)
+
+
+# --- Reading lists -----------------------------------------------------------------------
+
+# Ordered lists of comics (domain/readlists.py), owned by a user or shared (``owner_id`` NULL).
+# A re-import finds its list by owner and ``name_key`` (``readlists.list_key``), compared
+# bytewise so both databases list them in the same order as the memory store.
+reading_lists = Table(
+    "reading_lists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", BYTEWISE_TEXT, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    # NULLs are distinct in a unique index, so this holds owned lists only; shared lists
+    # have their own partial index below.
+    Index("ix_reading_lists_owner_id_name_key", "owner_id", "name_key", unique=True),
+)
+Index(
+    "ix_reading_lists_shared_name_key",
+    reading_lists.c.name_key,
+    unique=True,
+    sqlite_where=reading_lists.c.owner_id.is_(None),
+    postgresql_where=reading_lists.c.owner_id.is_(None),
+)
+
+# A list's books in order, as the list names them, each pointing at the comic it matched.
+# A comic leaving the index clears the link (the entry is unresolved again); comics keep
+# their ids when they move, so a moved comic stays linked.
+reading_list_entries = Table(
+    "reading_list_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("position", Integer, nullable=False),  # 1-based
+    Column("series", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("volume", Text, nullable=True),
+    Column("year", Integer, nullable=True),
+    # [[database name, series id, issue id], ...] as a CBL's <Database> elements give them.
+    Column("database_ids", Text, nullable=False),
+    Column("comic_id", Integer, ForeignKey("comics.id", ondelete="SET NULL"), nullable=True),
+    Index("ix_reading_list_entries_list_id_position", "list_id", "position", unique=True),
+    # What a comic's removal looks up to clear its links.
+    Index("ix_reading_list_entries_comic_id", "comic_id"),
+)
+# What a scan reads to match again: only the unresolved entries, in list order.
+Index(
+    "ix_reading_list_entries_unresolved",
+    reading_list_entries.c.list_id,
+    reading_list_entries.c.position,
+    sqlite_where=reading_list_entries.c.comic_id.is_(None),
+    postgresql_where=reading_list_entries.c.comic_id.is_(None),
 )
