@@ -37,6 +37,7 @@ from bagboard.adapters.memory.password_hasher import QuickHasher
 from bagboard.adapters.memory.passwords import MemoryKosyncKeys, MemoryPasswordStore
 from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
+from bagboard.adapters.memory.reading_lists import MemoryReadingLists
 from bagboard.adapters.memory.series_ids import MemorySeriesIds
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
@@ -61,6 +62,7 @@ from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
 from bagboard.adapters.storage.kosync.orphans import SqlKosyncOrphans
+from bagboard.adapters.storage.lists.reading_lists import SqlReadingLists
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
@@ -336,6 +338,13 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(MemoryKosyncOrphans, users),
         sql=providers.Singleton(SqlKosyncOrphans, engine),
+    )
+    # Reading lists (ports/reading_lists.py): in memory, a removed user's lists go and a
+    # removed comic's entries are unresolved again, as the SQL foreign keys do.
+    reading_lists = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryReadingLists, users, library_index),
+        sql=providers.Singleton(SqlReadingLists, engine),
     )
     kosync_service = providers.Factory(
         KosyncService,

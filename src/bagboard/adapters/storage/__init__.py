@@ -17,6 +17,7 @@ from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
+from bagboard.adapters.storage.lists.reading_lists import SqlReadingLists
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 
@@ -27,6 +28,7 @@ __all__ = [
     "SqlMetadataBrowser",
     "SqlProblemList",
     "SqlProgressStore",
+    "SqlReadingLists",
     "SqlSeriesIds",
     "SqlSettingsStore",
     "SqlShelves",

@@ -480,9 +480,7 @@ reading_list_entries = Table(
     "reading_list_entries",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("list_id", Integer, ForeignKey("reading_lists.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False),  # 1-based
     Column("series", Text, nullable=False),
     Column("number", Text, nullable=False),
