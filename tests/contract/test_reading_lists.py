@@ -282,6 +282,8 @@ def test_a_comic_leaving_the_index_unresolves_its_entries(
     ]
     with pytest.raises(ComicNotFound):
         reading_lists.resolve(mine.id, 1, gone)
+    reading_lists.resolve(mine.id, 99, gone)  # no such entry: nothing to refuse
+    reading_lists.resolve(999_999, 1, gone)
     assert links(reading_lists, mine.id) == [None, moved]
 
 

@@ -53,6 +53,8 @@ class MemoryReadingLists(ReadingLists):
     ) -> ReadingList:
         if owner_id is not None and self._users.get(owner_id) is None:
             raise UserNotFound("no such user")
+        if now.tzinfo is None:
+            raise ValueError("naive datetimes cannot be stored; attach a time zone")
         now = now.astimezone(UTC)
         key = list_key(name)
         entries = [
@@ -110,13 +112,13 @@ class MemoryReadingLists(ReadingLists):
             ]
 
     def resolve(self, list_id: int, position: int, comic_id: int) -> None:
-        if self._indexed(comic_id) is None:
-            raise ComicNotFound("that comic is no longer in the library")
         with self._lock:
             self._prune()
             kept = self._lists.get(list_id)
-            if kept is None:
-                return
+            if kept is None or all(entry.position != position for entry in kept.entries):
+                return  # as an UPDATE of no row: not even the comic is checked
+            if self._indexed(comic_id) is None:
+                raise ComicNotFound("that comic is no longer in the library")
             kept.entries = [
                 replace(entry, comic_id=comic_id) if entry.position == position else entry
                 for entry in kept.entries

@@ -28,12 +28,12 @@ _l = reading_lists.c
 _e = reading_list_entries.c
 
 _HEADER = (_l.id, _l.name, _l.summary, _l.owner_id, _l.created_at, _l.updated_at)
-# The counts come with the header: a left join keeps lists without entries, and COUNT of a
-# column skips its NULLs, so the second counts resolved entries only.
-_HEADERS = (
-    select(*_HEADER, func.count(_e.id), func.count(_e.comic_id))
-    .select_from(reading_lists.outerjoin(reading_list_entries, _e.list_id == _l.id))
-    .group_by(*_HEADER)
+# The counts come with the header, each read from the entries' (list, position) index.
+_COUNTED = select(func.count()).select_from(reading_list_entries).where(_e.list_id == _l.id)
+_HEADERS = select(
+    *_HEADER,
+    _COUNTED.scalar_subquery(),
+    _COUNTED.where(_e.comic_id.is_not(None)).scalar_subquery(),
 )
 _BOOK = (_e.position, _e.series, _e.number, _e.volume, _e.year, _e.database_ids, _e.comic_id)
 
