@@ -10,14 +10,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bagboard.adapters.memory.index import MemoryLibraryIndex
+from bagboard.adapters.memory.libraries import MemoryLibraryStore
 from bagboard.adapters.memory.reading_lists import MemoryReadingLists
-from bagboard.adapters.storage import SqlReadingLists
+from bagboard.adapters.memory.users import MemoryUserStore
+from bagboard.adapters.storage import (
+    SqlLibraryIndex,
+    SqlLibraryStore,
+    SqlReadingLists,
+    SqlUserStore,
+)
 from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.errors import ComicNotFound, UserNotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.readlists import ListBook, ReadingList, ReadingListEntry
 from bagboard.ports.library_index import LibraryIndex
+from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.reading_lists import ReadingLists
 from bagboard.ports.user_store import UserStore
 from tests.contract import index_fixtures
@@ -315,3 +324,32 @@ def test_long_and_unicode_names_round_trip(reading_lists: ReadingLists, alice: U
     zebra = reading_lists.save(alice.id, "zebra", "", [], T0)
     apple = reading_lists.save(alice.id, "Apple", "", [], T0)
     assert [r.id for r in reading_lists.lists(alice.id)] == [apple.id, zebra.id, saved.id]
+
+
+def _memory_world() -> tuple[LibraryStore, LibraryIndex, UserStore, ReadingLists]:
+    """The memory stores wired as ``bootstrap`` wires them: the library store tells the index
+    of a removed library, and the lists see its comics gone."""
+    index = MemoryLibraryIndex()
+    users = MemoryUserStore()
+    return MemoryLibraryStore(users, index), index, users, MemoryReadingLists(users, index)
+
+
+def test_a_removed_library_unresolves_the_entries_of_its_comics(backend: Backend) -> None:
+    libraries, index, users, lists = backend.pick(
+        _memory_world,
+        lambda engine: (
+            SqlLibraryStore(engine),
+            SqlLibraryIndex(engine),
+            SqlUserStore(engine),
+            SqlReadingLists(engine),
+        ),
+    )
+    comics, manga = libraries.add("Comics", "/srv/comics"), libraries.add("Manga", "/srv/manga")
+    alice = users.add("alice", Role.OWNER)
+    gone = index_comic(index, comics, "Marvel/gone.cbz")
+    kept = index_comic(index, manga, "Akira/kept.cbz")
+    saved = lists.save(alice.id, "Mixed", "", [(book("A", "1"), gone), (book("B", "1"), kept)], T0)
+    libraries.remove(comics.id)
+    assert links(lists, saved.id) == [None, kept]
+    header = lists.get(saved.id)
+    assert header is not None and (header.entries, header.resolved) == (2, 1)
