@@ -55,7 +55,7 @@ class SqlReadingLists(ReadingLists):
         books: Sequence[tuple[ListBook, int | None]],
         now: datetime,
     ) -> ReadingList:
-        # A foreign-key failure can only be the owner: comics are checked first.
+        # A foreign-key failure can only be the owner's: the comics are checked first.
         with (
             translate_errors(missing=UserNotFound("no such user")),
             self._engine.begin() as conn,
@@ -143,12 +143,20 @@ class SqlReadingLists(ReadingLists):
 
 def _indexed(conn: Connection, comic_ids: Iterable[int | None]) -> set[int]:
     """Which of ``comic_ids`` the index still holds: a comic matched, then removed before the
-    list is saved, leaves its entry unresolved rather than failing the import."""
+    list is saved, leaves its entry unresolved rather than failing the import.
+
+    PostgreSQL keeps the found rows from being deleted until the transaction ends (FOR KEY
+    SHARE, what the foreign key check itself takes), so none can go between this check and
+    the insert; a removal waits, then clears the new links as it would any other. SQLite
+    needs nothing: the transaction already holds the database's only write lock.
+    """
     wanted = sorted({comic_id for comic_id in comic_ids if comic_id is not None})
     found: set[int] = set()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found.update(conn.execute(select(comics.c.id).where(comics.c.id.in_(chunk))).scalars())
+        query = select(comics.c.id).where(comics.c.id.in_(chunk))
+        locked = query.with_for_update(read=True, key_share=True)
+        found.update(conn.execute(locked).scalars())
     return found
 
 
