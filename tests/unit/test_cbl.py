@@ -170,9 +170,10 @@ def test_encodings_case_and_namespaces(encoded: bytes) -> None:
 
 
 def test_non_ascii_names_survive() -> None:
-    data = '<ReadingList><Name>Astérix — l’intégrale</Name><Books><Book Series="Astérix" Number="½"/></Books></ReadingList>'
-    parsed = parse_cbl(data.encode("utf-8"))
-    assert parsed.name == "Astérix — l’intégrale" and parsed.books[0].number == "½"
+    name = "Astérix \u2014 l\u2019intégrale"
+    data = f'<ReadingList><Name>{name}</Name><Books><Book Series="Astérix" Number="½"/></Books>'
+    parsed = parse_cbl(f"{data}</ReadingList>".encode())
+    assert parsed.name == name and parsed.books == (ListBook("Astérix", "½"),)
 
 
 # --- hostile and broken input ---------------------------------------------------------------
@@ -287,11 +288,13 @@ def test_arbitrary_bytes_parse_or_are_refused_cleanly(data: bytes) -> None:
 @given(st.text(max_size=100), st.text(max_size=40))
 def test_arbitrary_text_in_attributes_never_crashes(name: str, number: str) -> None:
     escaped = number.replace('"', "&quot;")
-    data = f'<ReadingList><Name>{name}</Name><Books><Book Series="S" Number="{escaped}"/></Books></ReadingList>'
+    data = f'<ReadingList><Name>{name}</Name><Books><Book Series="S" Number="{escaped}"/></Books>'
     try:
-        parse_cbl(data.encode("utf-8", "surrogatepass"))
-    except InvalidReadingList:
-        pass
+        parsed = parse_cbl(f"{data}</ReadingList>".encode("utf-8", "surrogatepass"))
+    except InvalidReadingList as error:
+        assert error.message
+    else:
+        assert [book.series for book in parsed.books] == ["S"]
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -102,7 +102,10 @@ def write_cbl(name: str, summary: str, books: Iterable[ListBook]) -> bytes:
 
 
 def _book_element(book: ListBook) -> dict[str, Any]:
-    element: dict[str, Any] = {"@Series": clean_text(book.series), "@Number": clean_text(book.number)}
+    element: dict[str, Any] = {
+        "@Series": clean_text(book.series),
+        "@Number": clean_text(book.number),
+    }
     if book.volume is not None:
         element["@Volume"] = clean_text(book.volume)
     if book.year is not None:
