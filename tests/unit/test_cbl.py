@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -132,6 +133,22 @@ def test_database_ids_skip_blank_entries_and_keep_partial_ones() -> None:
 )
 def test_empty_books(data: bytes) -> None:
     assert parse_cbl(data) == ParsedList("Empty", "", ())
+
+
+def test_a_bare_ampersand_is_taken_literally() -> None:
+    data = b'<ReadingList><Name>Cats & Dogs</Name><Books><Book Series="Tom & Jerry" Number="1"/>'
+    parsed = parse_cbl(data + b"</Books></ReadingList>")
+    assert parsed.name == "Cats & Dogs" and parsed.books == (ListBook("Tom & Jerry", "1"),)
+
+
+def test_a_stream_that_hands_out_little_at_a_time_is_read_to_its_end() -> None:
+    class Trickle(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            return super().read(min(7, size if size is not None and size >= 0 else 7))
+
+    assert read_cbl(Trickle(CIVIL_WAR)) == parse_cbl(CIVIL_WAR)
+    with pytest.raises(InvalidReadingList, match="larger than"):
+        read_cbl(Trickle(CIVIL_WAR), max_bytes=100)
 
 
 def test_a_list_without_a_name_has_an_empty_one() -> None:

@@ -57,8 +57,16 @@ def read_cbl(
 ) -> ParsedList:
     """Read a CBL file from ``stream``; more than ``max_bytes`` is refused after reading one
     byte past the cap, never the whole file."""
-    data = stream.read(max_bytes + 1)
-    return parse_cbl(data, max_bytes=max_bytes, max_books=max_books)
+    return parse_cbl(_read_at_most(stream, max_bytes + 1), max_bytes=max_bytes, max_books=max_books)
+
+
+def _read_at_most(stream: IO[bytes], size: int) -> bytes:
+    # A pipe or socket may hand out less than asked before its end.
+    chunks: list[bytes] = []
+    while size > 0 and (chunk := stream.read(size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def parse_cbl(
