@@ -26,8 +26,8 @@ __all__ = [
     "list_key",
 ]
 
-# A list file larger than this is refused unread: the longest shared lists (a publisher's
-# whole event history) are a few hundred kilobytes.
+# A list file larger than this is refused before it is parsed: the longest shared lists (a
+# publisher's whole event history) are a few hundred kilobytes.
 MAX_LIST_FILE_BYTES = 10 * 1024 * 1024
 # The longest shared lists hold a few thousand books; more is a hostile or broken file.
 MAX_LIST_BOOKS = 10_000
