@@ -3,7 +3,8 @@
 A list comes from a CBL file (ComicBookReadingList XML, as the community shares them) or is
 made by hand. Each entry keeps its position and the book as the list names it (series,
 number, volume, year); it points at an indexed comic once one matches, and stays unresolved
-until then, so a list imported before its comics are scanned fills in by itself.
+until then, so a list imported before its comics are scanned fills in by itself. How a book
+finds its comic is ``domain.readlist_matching``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bagboard.domain.browse import grouping_key
+from bagboard.domain.errors import InvalidInput
 
-__all__ = ["ListBook", "ReadingList", "ReadingListEntry", "list_key"]
+__all__ = [
+    "MAX_LIST_BOOKS",
+    "MAX_LIST_FILE_BYTES",
+    "InvalidReadingList",
+    "ListBook",
+    "ParsedList",
+    "ReadingList",
+    "ReadingListEntry",
+    "list_key",
+]
+
+# A list file larger than this is refused before it is parsed: the longest shared lists (a
+# publisher's whole event history) are a few hundred kilobytes.
+MAX_LIST_FILE_BYTES = 10 * 1024 * 1024
+# The longest shared lists hold a few thousand books; more is a hostile or broken file.
+MAX_LIST_BOOKS = 10_000
+
+
+class InvalidReadingList(InvalidInput):
+    """A reading-list file is not one: not XML, hostile, too large, or not a CBL list."""
+
+    code = "invalid_reading_list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +49,16 @@ class ListBook:
     volume: str | None = None
     year: int | None = None
     database_ids: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedList:
+    """A list as a file states it, before any book is matched: books in list order, a book
+    named twice kept twice (its position is its index + 1)."""
+
+    name: str
+    summary: str
+    books: tuple[ListBook, ...]
 
 
 @dataclass(frozen=True, slots=True)
