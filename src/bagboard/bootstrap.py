@@ -78,6 +78,7 @@ from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.passwords import PasswordCheck
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
+from bagboard.services.reading_lists import ReadingListService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.scan_jobs import ScanJobs
@@ -346,6 +347,15 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryReadingLists, users, library_index),
         sql=providers.Singleton(SqlReadingLists, engine),
     )
+    reading_list_service = providers.Factory(
+        ReadingListService,
+        reading_lists,
+        metadata_browser,
+        library_index,
+        libraries,
+        users,
+        clock,
+    )
     kosync_service = providers.Factory(
         KosyncService,
         users,
@@ -368,7 +378,10 @@ class Container(containers.DeclarativeContainer):
         scanner.provider,
         libraries,
         clock,
-        after_scan=kosync_service.provided.attach_orphans,
+        after_scan=providers.List(
+            kosync_service.provided.attach_orphans,
+            reading_list_service.provided.resolve_pending,
+        ),
     )
     # Called with ``rescan_interval=``.
     monitor = providers.Factory(LibraryMonitor, libraries, watcher, scan_jobs.provided.scan, clock)

@@ -20,6 +20,7 @@ from bagboard.bootstrap import SQL, Container, build
 from bagboard.config import Settings, load_settings
 from bagboard.domain.errors import UserNotFound
 from bagboard.domain.model import Library, Role, User
+from bagboard.library_lists import AfterScanSteps
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -32,7 +33,6 @@ from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.progress import ProgressCallback
 from bagboard.services.scan.scanner import Scanner, ScanReport
-from bagboard.services.scan_jobs import indexed_new_comics
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
@@ -42,7 +42,7 @@ __all__ = ["ComicLibrary", "StrPath", "open_library"]
 StrPath = str | os.PathLike[str]
 
 
-class ComicLibrary:
+class ComicLibrary(AfterScanSteps):
     """An opened bagboard: its domain services, and the few steps that take more than one.
 
     Services take a ``User`` first (what they show depends on whose libraries, shelves and
@@ -171,11 +171,6 @@ class ComicLibrary:
         reports = [scanner.scan(library, full=full, progress=progress) for library in targets]
         self.after_scan(reports)
         return reports
-
-    def after_scan(self, reports: Iterable[ScanReport]) -> None:
-        """Attach waiting KOReader positions to comics a ``scanner()`` scan found."""
-        if any(indexed_new_comics(report) for report in reports):
-            self._container.kosync_service().attach_orphans()
 
     def find_library(self, target: StrPath) -> Library:
         """The library at ``target``, a path resolved as ``add_folder`` resolves it or taken as

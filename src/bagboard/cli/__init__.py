@@ -14,6 +14,7 @@ from bagboard.cli.db import add_db_commands
 from bagboard.cli.demo import add_demo_command
 from bagboard.cli.library import add_library_commands, cmd_library_add
 from bagboard.cli.problems import add_problems_command
+from bagboard.cli.readlists import add_readlist_commands
 from bagboard.cli.scan import add_scan_command, cmd_scan
 from bagboard.cli.serve import add_serve_command
 from bagboard.cli.settings import add_settings_commands
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_library_commands(commands, leaf)
     add_user_commands(commands, leaf)
     add_token_commands(commands, leaf)
+    add_readlist_commands(commands, leaf)
     add_settings_commands(commands, leaf)
     return parser
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # Runs its argument in a new background thread (tests may run it some other way).
 StartThread = Callable[[Callable[[], None]], None]
 # Called after each scan that indexed a comic or a name it had not seen (new, changed or
-# moved files): KOReader positions waiting for such a comic attach to it then.
+# moved files): KOReader positions waiting for such a comic attach to it then, and reading
+# list entries waiting for it resolve. Each step runs even when one before it failed.
 AfterScan = Callable[[], object]
 
 
@@ -81,13 +82,19 @@ class ScanJobs:
         clock: Clock,
         *,
         start_thread: StartThread = _daemon_thread,
-        after_scan: AfterScan | None = None,
+        after_scan: AfterScan | Sequence[AfterScan] | None = None,
     ) -> None:
         self._scanner = scanner
         self._libraries = libraries
         self._clock = clock
         self._start_thread = start_thread
-        self._after_scan = after_scan
+        self._after_scan: tuple[AfterScan, ...] = (
+            ()
+            if after_scan is None
+            else (after_scan,)
+            if callable(after_scan)
+            else tuple(after_scan)
+        )
         self._one_at_a_time = threading.Lock()
         self._guard = threading.Lock()  # over _status and each library's end event
         self._status: dict[int, ScanStatus] = {}
@@ -181,15 +188,16 @@ class ScanJobs:
             return report
 
     def _after(self, library: Library, report: ScanReport) -> None:
-        if self._after_scan is None or not indexed_new_comics(report):
+        if not self._after_scan or not indexed_new_comics(report):
             return
         # The scan itself went well: what follows it must not make it count as failed.
-        try:
-            self._after_scan()
-        except DomainError as exc:
-            log.warning("after the scan of %s: %s", library.name, exc.message)
-        except Exception:
-            log.exception("after the scan of %s", library.name)
+        for step in self._after_scan:
+            try:
+                step()
+            except DomainError as exc:
+                log.warning("after the scan of %s: %s", library.name, exc.message)
+            except Exception:
+                log.exception("after the scan of %s", library.name)
 
     def _end(self, library_id: int, outcome: ScanStatus) -> None:
         """Record how the scan ended (keeping its last progress) and wake its waiters."""
