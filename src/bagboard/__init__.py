@@ -44,6 +44,14 @@ from bagboard.domain.progress import (
     StaleProgress,
 )
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedCursor, FeedItem, Source
+from bagboard.domain.readlist_matching import MatchStatus
+from bagboard.domain.readlists import (
+    InvalidReadingList,
+    ListBook,
+    ParsedList,
+    ReadingList,
+    ReadingListEntry,
+)
 from bagboard.domain.server_status import FolderChoice
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
@@ -64,6 +72,12 @@ from bagboard.services.libraries import LibraryService, RemovedLibrary
 from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.problems import ProblemService, ProblemView
 from bagboard.services.progress import ProgressService
+from bagboard.services.reading_lists import (
+    ImportedBook,
+    ImportReport,
+    ReadingListService,
+    ReadingListView,
+)
 from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
@@ -111,10 +125,13 @@ __all__ = [
     "FolderRow",
     "Forbidden",
     "ImageUnreadable",
+    "ImportReport",
+    "ImportedBook",
     "IndexedComic",
     "InvalidInput",
     "InvalidMode",
     "InvalidPath",
+    "InvalidReadingList",
     "IssueDetail",
     "IssueItem",
     "IssueService",
@@ -123,17 +140,24 @@ __all__ = [
     "LibraryMonitor",
     "LibraryNotFound",
     "LibraryService",
+    "ListBook",
     "Listing",
+    "MatchStatus",
     "NotFound",
     "OpenComicFile",
     "Page",
     "PageInfo",
     "PageRequest",
+    "ParsedList",
     "Problem",
     "ProblemService",
     "ProblemView",
     "ProgressChange",
     "ProgressService",
+    "ReadingList",
+    "ReadingListEntry",
+    "ReadingListService",
+    "ReadingListView",
     "ReadingProgress",
     "ReadingState",
     "RemovedLibrary",

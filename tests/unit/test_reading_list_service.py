@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bagboard.config import load_settings
+from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import Forbidden, NotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.pagination import PageRequest
@@ -41,7 +42,9 @@ class World:
         return self.app.reading_lists
 
     def comic_id(self, library: Library, relative: str) -> int:
-        found = self.app.container.library_index().comic_at(f"{library.root}/{relative}")
+        found: IndexedComic | None = self.app.container.library_index().comic_at(
+            f"{library.root}/{relative}"
+        )
         assert found is not None, relative
         return found.id
 
