@@ -32,7 +32,7 @@ def write_world(base: Path) -> tuple[Path, Path]:
     marvel, secret = base / "marvel", base / "secret"
     comic(marvel, "Civil War/Civil War 001.cbz", "Civil War", "1", "2006", "2006")
     comic(marvel, "Civil War/Civil War 002.cbz", "Civil War", "2", "2006", "2006")
-    comic(marvel, "Spider-Man/ASM 532 (b).cbz", "Amazing Spider-Man", "532", "", "2006")
+    comic(marvel, "Spider-Man 2/ASM 532 (b).cbz", "Amazing Spider-Man", "532", "", "2006")
     comic(marvel, "Spider-Man/ASM 532 (a).cbz", "Amazing Spider-Man", "532", "", "2006")
     comic(secret, "Secret Wars/Secret Wars 001.cbz", "Secret Wars", "1", "", "1984")
     return marvel, secret

@@ -82,9 +82,11 @@ def test_import_reports_matched_ambiguous_and_missing_and_links_each(world: Worl
     assert [b.position for b in report.missing] == [3]
     cw1 = world.comic_id(world.marvel, "Civil War/Civil War 001.cbz")
     asm_a = world.comic_id(world.marvel, "Spider-Man/ASM 532 (a).cbz")
-    asm_b = world.comic_id(world.marvel, "Spider-Man/ASM 532 (b).cbz")
-    # Both copies are reported; the first in issue order (file name "(a)") is linked.
+    asm_b = world.comic_id(world.marvel, "Spider-Man 2/ASM 532 (b).cbz")
+    # Both copies are reported; the first in issue order (file name "(a)") is linked, though
+    # "(b)", scanned first, has the smaller id.
     (ambiguous,) = report.ambiguous
+    assert asm_b < asm_a
     assert set(ambiguous.candidates) == {asm_a, asm_b}
     assert ambiguous.comic_id == asm_a
     view = world.service.show(world.owner, report.reading_list.id, ALL)
