@@ -151,6 +151,26 @@ def test_a_list_imported_before_its_comic_is_scanned_resolves_after_the_scan(
     assert world.service.resolve_pending() == 0  # nothing is left to resolve
 
 
+def test_resolve_pending_resolves_every_owners_lists_in_one_pass(world: World) -> None:
+    lists = [
+        world.service.import_list(world.owner, parsed(CW3, name="Own"), shared=False),
+        world.service.import_list(world.owner, parsed(CW3, name="Shared"), shared=True),
+        world.service.import_list(world.kid, parsed(CW3, SECRET, name="Kid's"), shared=False),
+    ]
+    comic(Path(world.marvel.root), "Civil War/Civil War 003.cbz", "Civil War", "3", "2006", "2006")
+    world.app.scanner().scan(world.marvel)  # a scan with no follow-up: nothing resolved yet
+
+    assert world.service.resolve_pending() == 3
+    cw3 = world.comic_id(world.marvel, "Civil War/Civil War 003.cbz")
+    firsts = [
+        world.service.show(world.owner if i < 2 else world.kid, report.reading_list.id, ALL)
+        .entries.items[0]
+        .comic_id
+        for i, report in enumerate(lists)
+    ]
+    assert firsts == [cw3, cw3, cw3]
+
+
 def test_resolve_pending_keeps_a_readers_entries_to_the_readers_libraries(world: World) -> None:
     report = world.service.import_list(world.kid, parsed(SECRET), shared=False)
     assert world.service.resolve_pending() == 0

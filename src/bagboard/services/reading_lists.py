@@ -179,19 +179,23 @@ class ReadingListService:
         return header.name, header.summary, books
 
     def resolve_pending(self) -> int:
-        """Match every unresolved entry again (after a scan); returns how many now link."""
-        pending: dict[int, list[ReadingListEntry]] = {}
+        """Match every unresolved entry again (after a scan); returns how many now link.
+        Candidates are read once per list owner (and once for the shared lists)."""
+        owners: dict[int, int | None] = {}
+        pending: dict[int | None, list[tuple[int, ReadingListEntry]]] = {}
         for list_id, entry in self._lists.unresolved():
-            pending.setdefault(list_id, []).append(entry)
+            if list_id not in owners:
+                header = self._lists.get(list_id)
+                if header is None:
+                    continue  # removed meanwhile
+                owners[list_id] = header.owner_id
+            pending.setdefault(owners[list_id], []).append((list_id, entry))
         resolved = 0
-        for list_id, entries in pending.items():
-            header = self._lists.get(list_id)
-            if header is None:
-                continue
+        for owner_id, entries in pending.items():
             candidates = self._candidates(
-                self._library_ids(header.owner_id), [e.book for e in entries]
+                self._library_ids(owner_id), [entry.book for _, entry in entries]
             )
-            for entry in entries:
+            for list_id, entry in entries:
                 comic_id = candidates.first(candidates.match(entry.book))
                 if comic_id is not None:
                     self._lists.resolve(list_id, entry.position, comic_id)
