@@ -17,6 +17,7 @@ from bagboard.adapters.http.koreader.errors import (
     NOT_JSON,
 )
 from bagboard.domain.kosync import MAX_PROGRESS_LENGTH, is_valid_document
+from bagboard.domain.text import is_storable
 
 __all__ = ["KosyncUpdate", "checked_document", "parse_update"]
 
@@ -80,10 +81,4 @@ def _is_progress(value: object) -> TypeGuard[str | int | float]:
 
 
 def _is_text(value: object) -> TypeGuard[str]:
-    if not isinstance(value, str) or "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return isinstance(value, str) and is_storable(value)
