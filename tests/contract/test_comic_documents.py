@@ -241,6 +241,12 @@ def test_comics_indexed_without_ids_get_them_without_opening_an_archive(world: W
     assert not world.reader.opened
 
 
+def page_map(world: World, comic_id: int) -> tuple[int, ...] | None:
+    indexed = world.index.comic(comic_id)
+    assert indexed is not None
+    return indexed.kosync_pages
+
+
 def test_the_page_map_follows_mupdf_where_it_differs_from_ours(world: World) -> None:
     forked = comic(
         world.root / "Saga" / "Saga 1.cbz",
@@ -255,14 +261,12 @@ def test_the_page_map_follows_mupdf_where_it_differs_from_ours(world: World) -> 
     )
 
     # Ours: p1, p2, p15.webp. KOReader's: p1, p2, the resource fork; no WebP.
-    assert world.documents.page_map(forked_id) == (1, 2, 0)
-    assert world.documents.page_map(plain_id) is None
-    assert world.documents.page_map(seven_id) is None  # KOReader pages no CB7 through MuPDF
-    assert world.documents.page_map(10_000) is None
-    indexed = world.index.comic(forked_id)
-    assert indexed is not None and indexed.kosync_pages == (1, 2, 0)
+    assert page_map(world, forked_id) == (1, 2, 0)
+    assert page_map(world, plain_id) is None
+    assert page_map(world, seven_id) is None  # KOReader pages no CB7 through MuPDF
+    assert world.index.comic(10_000) is None
 
     forked.rename(world.root / "Saga" / "Saga 1 (moved).cbz")  # a trusted move keeps it
     world.scan()
     assert not world.reader.opened
-    assert world.documents.page_map(forked_id) == (1, 2, 0)
+    assert page_map(world, forked_id) == (1, 2, 0)

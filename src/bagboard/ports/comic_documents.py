@@ -3,8 +3,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bagboard.domain.kosync import PageMap
-
 __all__ = ["ComicDocuments", "DocumentMatches"]
 
 
@@ -19,14 +17,10 @@ class DocumentMatches:
 
 
 class ComicDocuments(Protocol):
-    """KOReader's document ids of indexed comics, written by the scan with the comics."""
+    """KOReader's document ids of indexed comics, written by the scan with the comics. (How
+    KOReader's page order maps to a comic's is ``IndexedComic.kosync_pages``.)"""
 
     def find(self, document: str) -> DocumentMatches:
         """The comics ``document`` names, in every library (the caller checks what a user may
         see). Empty for an id no comic has."""
-        ...
-
-    def page_map(self, comic_id: int) -> PageMap | None:
-        """How KOReader's page order maps to the comic's (``domain.kosync.kosync_page_map``);
-        None when the two agree or the comic is unknown."""
         ...

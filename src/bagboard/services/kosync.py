@@ -194,7 +194,7 @@ class KosyncService:
     ) -> datetime:
         """Write the position (and the read mark at the last page); returns the position's
         server time, which is the stored one when nothing changes."""
-        page_map = self._documents.page_map(comic.id)
+        page_map = comic.kosync_pages
         pages = len(page_map) if page_map is not None else comic.page_count
         theirs = page_from_progress(progress, percentage, pages)
         page = our_page(theirs, page_map, comic.page_count)
@@ -217,7 +217,7 @@ class KosyncService:
     ) -> KosyncPosition:
         stored = reading.position
         ours = comic.page_count if stored is None else stored.page_number
-        page, pages = kosync_page(ours, self._documents.page_map(comic.id), comic.page_count)
+        page, pages = kosync_page(ours, comic.kosync_pages, comic.page_count)
         device = None if stored is None else stored.device
         # Only a read mark: the comic's indexing time, a time the mark is surely after, so
         # a device that read since does not take the mark for news.

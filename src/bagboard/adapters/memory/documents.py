@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bagboard.adapters.memory.index import MemoryLibraryIndex
-from bagboard.domain.kosync import PageMap
 from bagboard.ports.comic_documents import ComicDocuments, DocumentMatches
 
 __all__ = ["MemoryComicDocuments"]
@@ -29,7 +28,3 @@ class MemoryComicDocuments(ComicDocuments):
         )
         name = sorted(comic_id for comic_id, ids in documents.items() if ids.name == digest)
         return DocumentMatches(tuple(content), tuple(name))
-
-    def page_map(self, comic_id: int) -> PageMap | None:
-        comic = self._index.comic(comic_id)
-        return None if comic is None else comic.kosync_pages

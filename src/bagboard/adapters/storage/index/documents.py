@@ -7,8 +7,6 @@ from sqlalchemy import Engine, bindparam, select, union
 
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comic_document_aliases, comics
-from bagboard.adapters.storage.index.rows import kosync_pages
-from bagboard.domain.kosync import PageMap
 from bagboard.ports.comic_documents import ComicDocuments, DocumentMatches
 
 __all__ = ["SqlComicDocuments"]
@@ -22,7 +20,6 @@ _BY_CONTENT = Prepared(
     )
 )
 _BY_NAME = Prepared(select(comics.c.id).where(comics.c.name_md5 == bindparam("digest")))
-_PAGE_MAP = Prepared(select(comics.c.kosync_pages).where(comics.c.id == bindparam("id")))
 
 
 class SqlComicDocuments(ComicDocuments):
@@ -38,8 +35,3 @@ class SqlComicDocuments(ComicDocuments):
             content = sorted({row[0] for row in conn.all(_BY_CONTENT, digest=digest)})
             name = sorted(row[0] for row in conn.all(_BY_NAME, digest=digest))
         return DocumentMatches(tuple(content), tuple(name))
-
-    def page_map(self, comic_id: int) -> PageMap | None:
-        with lean(self._engine) as conn:
-            stored = conn.scalar(_PAGE_MAP, id=comic_id)
-        return kosync_pages(stored)

@@ -23,7 +23,6 @@ __all__ = [
     "comic_row",
     "folder_row",
     "indexed_comic",
-    "kosync_pages",
     "location_row",
     "sort_key",
 ]
@@ -158,7 +157,7 @@ def indexed_comic(row: Sequence[Any]) -> IndexedComic:
         error=error,
         tagged=bool(has_comicinfo),
         sources=sources,
-        kosync_pages=kosync_pages(page_map),
+        kosync_pages=_kosync_pages(page_map),
     )
 
 
@@ -166,7 +165,7 @@ def _kosync_pages_json(page_map: PageMap | None) -> str | None:
     return None if page_map is None else json.dumps(list(page_map), separators=(",", ":"))
 
 
-def kosync_pages(text: str | None) -> PageMap | None:
+def _kosync_pages(text: str | None) -> PageMap | None:
     """A stored ``comics.kosync_pages``: NULL (or empty) when KOReader's page order is ours."""
     if not text:
         return None
