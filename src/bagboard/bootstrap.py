@@ -371,17 +371,16 @@ class Container(containers.DeclarativeContainer):
     scanner = providers.Factory(
         Scanner, library_index, file_tree, archive_reader, clock, inspect_map=inspect_map
     )
+    # What follows a scan that indexed new comics, in order, wherever the scan ran: waiting
+    # KOReader positions attach, then waiting reading-list entries resolve.
+    after_scan = providers.List(
+        kosync_service.provided.attach_orphans,
+        reading_list_service.provided.resolve_pending,
+    )
     # A singleton: it runs every scan of the process, the owner's "scan now" and the
     # monitor's, one library at a time (services/scan_jobs.py).
     scan_jobs = providers.Singleton(
-        ScanJobs,
-        scanner.provider,
-        libraries,
-        clock,
-        after_scan=providers.List(
-            kosync_service.provided.attach_orphans,
-            reading_list_service.provided.resolve_pending,
-        ),
+        ScanJobs, scanner.provider, libraries, clock, after_scan=after_scan
     )
     # Called with ``rescan_interval=``.
     monitor = providers.Factory(LibraryMonitor, libraries, watcher, scan_jobs.provided.scan, clock)

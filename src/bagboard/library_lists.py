@@ -25,8 +25,8 @@ class AfterScanSteps:
         return service
 
     def after_scan(self, reports: Iterable[ScanReport]) -> None:
-        """Attach waiting KOReader positions to comics a ``scanner()`` scan found, and resolve
-        the reading-list entries waiting for them."""
+        """Run the container's ``after_scan`` steps (waiting KOReader positions, waiting
+        reading-list entries) when a ``scanner()`` scan found new comics."""
         if any(indexed_new_comics(report) for report in reports):
-            self._container.kosync_service().attach_orphans()
-            self.reading_lists.resolve_pending()
+            for step in self._container.after_scan():
+                step()

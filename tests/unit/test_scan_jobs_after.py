@@ -35,7 +35,7 @@ def _scan(report: ScanReport, after: AfterScan) -> tuple[ScanJobs, ScanReport]:
     store = MemoryLibraryStore()
     library = store.add("a", "/lib/a")
     scanner: Any = FixedScanner(report)
-    jobs = ScanJobs(lambda: scanner, store, ManualClock(), after_scan=after)
+    jobs = ScanJobs(lambda: scanner, store, ManualClock(), after_scan=[after])
     return jobs, jobs.scan(library)
 
 

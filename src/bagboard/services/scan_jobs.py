@@ -82,19 +82,13 @@ class ScanJobs:
         clock: Clock,
         *,
         start_thread: StartThread = _daemon_thread,
-        after_scan: AfterScan | Sequence[AfterScan] | None = None,
+        after_scan: Sequence[AfterScan] = (),
     ) -> None:
         self._scanner = scanner
         self._libraries = libraries
         self._clock = clock
         self._start_thread = start_thread
-        self._after_scan: tuple[AfterScan, ...] = (
-            ()
-            if after_scan is None
-            else (after_scan,)
-            if callable(after_scan)
-            else tuple(after_scan)
-        )
+        self._after_scan = tuple(after_scan)
         self._one_at_a_time = threading.Lock()
         self._guard = threading.Lock()  # over _status and each library's end event
         self._status: dict[int, ScanStatus] = {}
