@@ -40,6 +40,7 @@ from bagboard.ports.user_store import UserStore
 from bagboard.services.auth import Authenticator
 from bagboard.services.passwords import WRONG_CREDENTIALS, PasswordCheck
 from bagboard.services.progress import ProgressService
+from bagboard.services.scope import visible_scope
 
 __all__ = ["BAGBOARD_DEVICE", "KOREADER_DEVICE_PREFIX", "KosyncService", "kosync_device"]
 
@@ -247,11 +248,7 @@ class KosyncService:
     def _syncable(self, user: User, ids: Sequence[int]) -> list[IndexedComic]:
         if not ids:
             return []
-        visible = {
-            library.id
-            for library in self._libraries.list(enabled_only=True)
-            if user.may_see(library.id)
-        }
+        visible = set(visible_scope(self._libraries, user).library_ids)
         comics = self._index.comics(ids)
         return [
             comic
