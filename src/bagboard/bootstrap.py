@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,6 +66,9 @@ from bagboard.adapters.storage.lists.reading_lists import SqlReadingLists
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
+from bagboard.domain.browse import ComicRow
+from bagboard.domain.pagination import Page, PageRequest
+from bagboard.domain.story_arcs import StoryArc
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -79,6 +82,7 @@ from bagboard.services.passwords import PasswordCheck
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.scan_jobs import ScanJobs
@@ -124,6 +128,19 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+class PendingStoryArcs:
+    """No arcs: stands in until the index keeps story arcs (``ports/story_arcs.py``)."""
+
+    def arcs(self, library_ids: Sequence[int], page: PageRequest) -> Page[StoryArc]:
+        return Page([], 0, page)
+
+    def get(self, arc_id: int, library_ids: Sequence[int]) -> StoryArc | None:
+        return None
+
+    def comics(self, arc_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        return Page([], 0, page)
 
 
 class Container(containers.DeclarativeContainer):
@@ -355,6 +372,11 @@ class Container(containers.DeclarativeContainer):
         libraries,
         users,
         clock,
+    )
+    # Story arcs (ports/story_arcs.py), kept by index writes.
+    story_arcs = providers.Singleton(PendingStoryArcs)
+    reading_order_service = providers.Factory(
+        ReadingOrderService, reading_lists, story_arcs, progress_store, libraries, series_catalog
     )
     kosync_service = providers.Factory(
         KosyncService,

@@ -21,6 +21,8 @@ from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
+from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
@@ -107,6 +109,14 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: ServerStatusService = container.server_status()
         return service
 
+    def reading_lists() -> ReadingListService:
+        service: ReadingListService = container.reading_list_service()
+        return service
+
+    def reading_orders() -> ReadingOrderService:
+        service: ReadingOrderService = container.reading_order_service()
+        return service
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -127,6 +137,8 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         scan_jobs=scan_jobs,
         server_status=server_status,
         kosync=kosync,
+        reading_lists=reading_lists,
+        reading_orders=reading_orders,
     )
 
 

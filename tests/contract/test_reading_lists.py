@@ -261,6 +261,39 @@ def test_unresolved_entries_resolve_one_by_one(
     assert links(reading_lists, first.id) == [None, found, later]
 
 
+def test_linked_pages_the_comics_of_some_libraries_in_list_order_each_once(
+    reading_lists: ReadingLists,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    manga = index_fixtures.LIBRARIES[1]
+    third = index_comic(library_index, comics_library, "DC/Crisis 003.cbz")
+    first = index_comic(library_index, comics_library, "DC/Crisis 001.cbz")
+    elsewhere = index_comic(library_index, manga, "Manga/Crisis 002.cbz")
+    books = [
+        (book("Crisis", "1"), first),
+        (book("Crisis", "2"), elsewhere),
+        (book("Crisis", "2.5"), None),
+        (book("Crisis", "3"), third),
+        (book("Crisis", "1"), first),  # named twice: shown at its first place only
+    ]
+    saved = reading_lists.save(alice.id, "Crisis", "", books, T0)
+
+    both = reading_lists.linked(saved.id, [comics_library.id, manga.id], ALL)
+    assert [row.id for row in both.items] == [first, elsewhere, third]
+    assert both.total == 3
+    assert both.items[0].path == f"{comics_library.root}/DC/Crisis 001.cbz"
+    assert both.items[0].name == "Crisis 001.cbz"
+
+    one = reading_lists.linked(saved.id, [comics_library.id], ALL)
+    assert [row.id for row in one.items] == [first, third]
+    second_page = reading_lists.linked(saved.id, [comics_library.id], PageRequest(2, 1))
+    assert ([row.id for row in second_page.items], second_page.total) == ([third], 2)
+    assert reading_lists.linked(saved.id, [], ALL).total == 0
+    assert reading_lists.linked(999_999, [comics_library.id], ALL).total == 0
+
+
 def test_a_comic_leaving_the_index_unresolves_its_entries(
     reading_lists: ReadingLists,
     library_index: LibraryIndex,

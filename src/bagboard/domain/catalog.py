@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.browse import ComicRow
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.kosync import PageMap
 from bagboard.domain.names import NO_SOURCES, Sources
@@ -229,6 +230,25 @@ class IndexedComic:
     @property
     def name(self) -> str:
         return posixpath.basename(self.path)
+
+    def as_row(self) -> ComicRow:
+        """The comic as lists show it."""
+        info = self.comic_info
+        return ComicRow(
+            id=self.id,
+            library_id=self.library_id,
+            path=self.path,
+            name=self.name,
+            size=self.size,
+            has_comicinfo=self.has_comicinfo,
+            page_count=self.page_count,
+            added_at=self.added_at,
+            title=info.title if info is not None else "",
+            series=info.series if info is not None else "",
+            number=info.number if info is not None else "",
+            year=info.year if info is not None else "",
+            publisher=info.publisher if info is not None else "",
+        )
 
     @property
     def has_comicinfo(self) -> bool:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bagboard.domain.browse import ComicRow
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.readlists import ListBook, ReadingList, ReadingListEntry
 
@@ -40,6 +41,12 @@ class ReadingLists(Protocol):
 
     def entries(self, list_id: int, page: PageRequest) -> Page[ReadingListEntry]:
         """A page of the list's entries in position order; empty for an unknown list."""
+        ...
+
+    def linked(self, list_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        """A page of the comics the list links to in ``library_ids``, in list order, each
+        comic once (at its first position): the list as a reader reads it. Unresolved entries
+        and comics of other libraries are left out."""
         ...
 
     def remove(self, list_id: int) -> bool:

@@ -46,6 +46,8 @@ from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
+from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
@@ -98,6 +100,9 @@ class HttpServices:
     libraries: Callable[[], LibraryService] | None = None
     scan_jobs: Callable[[], ScanJobs] | None = None
     server_status: Callable[[], ServerStatusService] | None = None
+    # Reading lists, story arcs and what to read next, for every protocol.
+    reading_lists: Callable[[], ReadingListService] | None = None
+    reading_orders: Callable[[], ReadingOrderService] | None = None
     # KOReader's sync server (``/koreader``); None leaves it unmounted.
     kosync: Callable[[], KosyncService] | None = None
 
@@ -213,6 +218,8 @@ def create_app(
         ("libraries", services.libraries),
         ("scan_jobs", services.scan_jobs),
         ("server_status", services.server_status),
+        ("reading_lists", services.reading_lists),
+        ("reading_orders", services.reading_orders),
     ):
         if factory is not None:
             dependencies[name] = _provider(factory)

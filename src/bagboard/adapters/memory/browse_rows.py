@@ -29,22 +29,7 @@ def natural(name: str, row_id: int) -> tuple[str, str, int]:
 
 
 def comic_row(comic: IndexedComic) -> ComicRow:
-    info = comic.comic_info or NO_INFO
-    return ComicRow(
-        id=comic.id,
-        library_id=comic.library_id,
-        path=comic.path,
-        name=comic.name,
-        size=comic.size,
-        has_comicinfo=comic.has_comicinfo,
-        page_count=comic.page_count,
-        added_at=comic.added_at,
-        title=info.title,
-        series=info.series,
-        number=info.number,
-        year=info.year,
-        publisher=info.publisher,
-    )
+    return comic.as_row()
 
 
 def by_name(row: FolderRow | ComicRow) -> tuple[str, str, int]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import count
 
+from bagboard.adapters.memory.browse_rows import comic_row
+from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound, UserNotFound
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.readlists import ListBook, ReadingList, ReadingListEntry, list_key
@@ -95,6 +97,21 @@ class MemoryReadingLists(ReadingLists):
             kept = self._lists.get(list_id)
             entries = [] if kept is None else list(kept.entries)
         return Page(entries[page.offset : page.offset + page.limit], len(entries), page)
+
+    def linked(self, list_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        with self._lock:
+            self._prune()
+            kept = self._lists.get(list_id)
+            linked = [] if kept is None else [e.comic_id for e in kept.entries if e.comic_id]
+        wanted = set(library_ids)
+        found = self._index.comics(linked) if self._index is not None and linked else {}
+        rows: dict[int, ComicRow] = {}
+        for comic_id in linked:
+            comic = found.get(comic_id)
+            if comic is not None and comic.library_id in wanted and comic_id not in rows:
+                rows[comic_id] = comic_row(comic)
+        shown = list(rows.values())
+        return Page(shown[page.offset : page.offset + page.limit], len(shown), page)
 
     def remove(self, list_id: int) -> bool:
         with self._lock:

@@ -12,11 +12,25 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bagboard.adapters.storage.browse.folders import COMIC, PagedStatement
 from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.lean import lean
 from bagboard.adapters.storage.db.tables import comics, reading_list_entries, reading_lists
+from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound, UserNotFound
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.readlists import ListBook, ReadingList, ReadingListEntry, list_key
@@ -36,6 +50,25 @@ _HEADERS = select(
     _COUNTED.where(_e.comic_id.is_not(None)).scalar_subquery(),
 )
 _BOOK = (_e.position, _e.series, _e.number, _e.volume, _e.year, _e.database_ids, _e.comic_id)
+
+
+def _linked() -> PagedStatement:
+    """A list's linked comics in the given libraries, each at its first position, in order
+    (the entries' (list, position) index finds the list's rows)."""
+    first = (
+        select(_e.comic_id, func.min(_e.position).label("position"))
+        .where(_e.list_id == bindparam("list_id"), _e.comic_id.is_not(None))
+        .group_by(_e.comic_id)
+        .subquery()
+    )
+    return PagedStatement(
+        COMIC.join(first, first.c.comic_id == comics.c.id)
+        .where(comics.c.library_id.in_(bindparam("libraries", expanding=True)))
+        .order_by(first.c.position)
+    )
+
+
+_LINKED = _linked()
 
 # Comic ids checked per statement: far below every driver's limit on parameters.
 _CHUNK = 500
@@ -95,6 +128,12 @@ class SqlReadingLists(ReadingLists):
                 else []
             )
         return Page([_entry(row) for row in rows], total, page)
+
+    def linked(self, list_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        if not library_ids:
+            return Page([], 0, page)
+        with translate_errors(), lean(self._engine) as conn:
+            return _LINKED.page(conn, page, ComicRow, list_id=list_id, libraries=list(library_ids))
 
     def remove(self, list_id: int) -> bool:
         with translate_errors(), self._engine.begin() as conn:

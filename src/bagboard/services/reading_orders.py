@@ -1,0 +1,241 @@
+"""What every protocol shows of reading lists and story arcs, and what to read next.
+
+Reading lists (``services.reading_lists``) and story arcs (``ports.story_arcs``) are both an
+ordered run of comics; protocols show them side by side as ``ComicList``s, told apart by
+``kind`` (and, where one id space must hold both, by ``list_ref``: ``"12"`` for reading list
+12, ``"arc-12"`` for arc 12). Their comics come as the usual issue items, each with the user's
+reading, limited to the libraries the user may see.
+
+"What to read next" is two lists, both most recent activity first:
+
+- **continue reading**: comics the user has started and not marked read;
+- **on deck**: for each series and each reading list the user is in the middle of (a comic of
+  it read, none started and unfinished: that one is in "continue reading"), its first comic
+  not read yet. A comic that is next in several of them shows once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from bagboard.domain.browse import ComicRow
+from bagboard.domain.errors import NotFound
+from bagboard.domain.model import Role, User
+from bagboard.domain.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from bagboard.domain.progress import NOT_READ, ComicReading
+from bagboard.domain.readlists import ReadingList
+from bagboard.domain.story_arcs import StoryArc
+from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.progress_store import ProgressStore
+from bagboard.ports.reading_lists import ReadingLists
+from bagboard.ports.story_arcs import StoryArcs
+from bagboard.services.listings import IssueItem
+from bagboard.services.scope import visible_scope
+from bagboard.services.series_catalog import SeriesCatalog
+
+__all__ = ["ARC_PREFIX", "ComicList", "ListKind", "ReadingOrderService", "list_ref", "parse_ref"]
+
+ARC_PREFIX = "arc-"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ListKind(StrEnum):
+    READING_LIST = "list"
+    STORY_ARC = "arc"
+
+
+@dataclass(frozen=True, slots=True)
+class ComicList:
+    """A reading list or a story arc as one user sees it.
+
+    ``entries``: every entry of a reading list (resolved or not), the visible comics of an
+    arc; ``comics``: the distinct comics the user may see in it; ``cover_comic_id``: the first
+    of them. ``shared``: every user sees it (shared lists, arcs); ``editable``: this user may
+    replace or remove it (their own lists; shared ones for an owner; never an arc).
+    ``updated_at`` is None for arcs (the index keeps them)."""
+
+    kind: ListKind
+    id: int
+    name: str
+    summary: str
+    shared: bool
+    editable: bool
+    entries: int
+    comics: int
+    cover_comic_id: int | None
+    updated_at: datetime | None = None
+
+    @property
+    def ref(self) -> str:
+        return list_ref(self.kind, self.id)
+
+
+def list_ref(kind: ListKind, list_id: int) -> str:
+    """One string id for reading lists and arcs together: ``"12"``, ``"arc-12"``."""
+    return f"{ARC_PREFIX}{list_id}" if kind is ListKind.STORY_ARC else str(list_id)
+
+
+def parse_ref(text: str) -> tuple[ListKind, int] | None:
+    """``list_ref`` read back; None for anything else (a client's guess, a stale id)."""
+    kind = ListKind.READING_LIST
+    if text.startswith(ARC_PREFIX):
+        kind, text = ListKind.STORY_ARC, text[len(ARC_PREFIX) :]
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return kind, int(text)
+
+
+class ReadingOrderService:
+    def __init__(
+        self,
+        lists: ReadingLists,
+        arcs: StoryArcs,
+        progress: ProgressStore,
+        libraries: LibraryStore,
+        series: SeriesCatalog,
+    ) -> None:
+        self._lists = lists
+        self._arcs = arcs
+        self._progress = progress
+        self._libraries = libraries
+        self._series = series
+
+    # --- lists and arcs ----------------------------------------------------------------------
+
+    def reading_lists(self, user: User) -> list[ComicList]:
+        """The user's own reading lists and the shared ones, by name."""
+        visible = self._visible(user)
+        return [self._list_view(user, header, visible) for header in self._lists.lists(user.id)]
+
+    def story_arcs(self, user: User, page: PageRequest) -> Page[ComicList]:
+        """A page of the arcs with comics the user may see, by name."""
+        arcs = self._arcs.arcs(self._visible(user), page)
+        return Page([_arc_view(arc) for arc in arcs.items], arcs.total, arcs.request)
+
+    def get(self, user: User, kind: ListKind, list_id: int) -> ComicList:
+        """One list or arc; ``NotFound`` when the user may not see it."""
+        visible = self._visible(user)
+        if kind is ListKind.STORY_ARC:
+            arc = self._arcs.get(list_id, visible)
+            if arc is None:
+                raise NotFound("no such story arc")
+            return _arc_view(arc)
+        return self._list_view(user, self._readable(user, list_id), visible)
+
+    def issues(
+        self, user: User, kind: ListKind, list_id: int, page: PageRequest
+    ) -> Page[IssueItem]:
+        """A page of the list's (arc's) comics the user may see, in reading order, with the
+        user's readings; ``NotFound`` as ``get``."""
+        visible = self._visible(user)
+        if kind is ListKind.STORY_ARC:
+            comics = self._arcs.comics(list_id, visible, page)
+            if comics.total == 0 and self._arcs.get(list_id, visible) is None:
+                raise NotFound("no such story arc")
+        else:
+            self._readable(user, list_id)
+            comics = self._lists.linked(list_id, visible, page)
+        return self._enrich(user, comics)
+
+    # --- what to read next ---------------------------------------------------------------------
+
+    def continue_reading(self, user: User, page: PageRequest) -> Page[IssueItem]:
+        """Comics the user has started and not marked read, the most recently read first."""
+        return self._enrich(user, self._progress.keep_reading(user.id, self._visible(user), page))
+
+    def on_deck(self, user: User, page: PageRequest) -> Page[IssueItem]:
+        """The next comic of each series and reading list the user is in the middle of, the
+        most recent activity first (ties: the smaller comic id)."""
+        found: list[tuple[datetime, ComicRow, ComicReading]] = []
+        for view in self._series.touched_series(user):
+            rows = [(book.comic.as_row(), book.reading) for book in view.books]
+            found.extend(_next_of(rows))
+        visible = self._visible(user)
+        for header in self._lists.lists(user.id):
+            comics = self._all_linked(header.id, visible)
+            readings = self._progress.readings(user.id, [c.id for c in comics]) if comics else {}
+            found.extend(_next_of([(c, readings.get(c.id, NOT_READ)) for c in comics]))
+        found.sort(key=lambda item: (-item[0].timestamp(), item[1].id))
+        seen: set[int] = set()
+        items: list[IssueItem] = []
+        for _, comic, reading in found:
+            if comic.id not in seen:
+                seen.add(comic.id)
+                items.append(IssueItem(comic, reading))
+        return Page(items[page.offset : page.offset + page.limit], len(items), page)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _visible(self, user: User) -> tuple[int, ...]:
+        return visible_scope(self._libraries, user).library_ids
+
+    def _readable(self, user: User, list_id: int) -> ReadingList:
+        header = self._lists.get(list_id)
+        if header is None or header.owner_id not in (None, user.id):
+            raise NotFound("no such reading list")
+        return header
+
+    def _list_view(self, user: User, header: ReadingList, visible: Sequence[int]) -> ComicList:
+        first = self._lists.linked(header.id, visible, PageRequest(1, 1))
+        shared = header.owner_id is None
+        return ComicList(
+            kind=ListKind.READING_LIST,
+            id=header.id,
+            name=header.name,
+            summary=header.summary,
+            shared=shared,
+            editable=not shared or user.role is Role.OWNER,
+            entries=header.entries,
+            comics=first.total,
+            cover_comic_id=first.items[0].id if first.items else None,
+            updated_at=header.updated_at,
+        )
+
+    def _all_linked(self, list_id: int, visible: Sequence[int]) -> list[ComicRow]:
+        rows: list[ComicRow] = []
+        request = PageRequest(1, MAX_PAGE_SIZE)
+        while True:
+            got = self._lists.linked(list_id, visible, request)
+            rows.extend(got.items)
+            if not got.items or len(rows) >= got.total:
+                return rows
+            request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
+
+    def _enrich(self, user: User, comics: Page[ComicRow]) -> Page[IssueItem]:
+        ids = [comic.id for comic in comics.items]
+        readings = self._progress.readings(user.id, ids) if ids else {}
+        items = [IssueItem(comic, readings.get(comic.id, NOT_READ)) for comic in comics.items]
+        return Page(items, comics.total, comics.request)
+
+
+def _arc_view(arc: StoryArc) -> ComicList:
+    return ComicList(
+        kind=ListKind.STORY_ARC,
+        id=arc.id,
+        name=arc.name,
+        summary="",
+        shared=True,
+        editable=False,
+        entries=arc.comics,
+        comics=arc.comics,
+        cover_comic_id=arc.first_comic_id,
+    )
+
+
+def _next_of(
+    rows: Sequence[tuple[ComicRow, ComicReading]],
+) -> Iterable[tuple[datetime, ComicRow, ComicReading]]:
+    """The first unread comic of a run the user is in the middle of, with the run's latest
+    activity; nothing when none is read, one is started and unfinished, or all are read."""
+    if not any(r.is_read for _, r in rows) or any(
+        r.has_progress and not r.is_read for _, r in rows
+    ):
+        return ()
+    following = next(((c, r) for c, r in rows if not r.is_read), None)
+    if following is None:
+        return ()
+    latest = max((r.position.updated_at for _, r in rows if r.position is not None), default=_EPOCH)
+    return ((latest, following[0], following[1]),)
