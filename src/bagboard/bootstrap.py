@@ -142,6 +142,9 @@ class PendingStoryArcs:
     def comics(self, arc_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
         return Page([], 0, page)
 
+    def arcs_of(self, comic_id: int, library_ids: Sequence[int]) -> list[StoryArc]:
+        return []
+
 
 class Container(containers.DeclarativeContainer):
     """Every adapter and service, one provider each; ``config`` is filled in by ``build``."""
@@ -376,7 +379,13 @@ class Container(containers.DeclarativeContainer):
     # Story arcs (ports/story_arcs.py), kept by index writes.
     story_arcs = providers.Singleton(PendingStoryArcs)
     reading_order_service = providers.Factory(
-        ReadingOrderService, reading_lists, story_arcs, progress_store, libraries, series_catalog
+        ReadingOrderService,
+        reading_lists,
+        story_arcs,
+        progress_store,
+        libraries,
+        series_catalog,
+        library_index,
     )
     kosync_service = providers.Factory(
         KosyncService,

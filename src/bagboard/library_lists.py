@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from bagboard.bootstrap import Container
 from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.scan.scanner import ScanReport
 from bagboard.services.scan_jobs import indexed_new_comics
 
@@ -14,7 +15,8 @@ __all__ = ["AfterScanSteps"]
 
 
 class AfterScanSteps:
-    """Gives ``ComicLibrary`` its ``reading_lists`` service and ``after_scan``."""
+    """Gives ``ComicLibrary`` its ``reading_lists`` and ``reading_orders`` services and
+    ``after_scan``."""
 
     _container: Container
 
@@ -22,6 +24,12 @@ class AfterScanSteps:
     def reading_lists(self) -> ReadingListService:
         """Reading lists: import a parsed CBL file, list, show, remove, export."""
         service: ReadingListService = self._container.reading_list_service()
+        return service
+
+    @property
+    def reading_orders(self) -> ReadingOrderService:
+        """Reading lists and story arcs as readers see them, on deck, continue reading."""
+        service: ReadingOrderService = self._container.reading_order_service()
         return service
 
     def after_scan(self, reports: Iterable[ScanReport]) -> None:

@@ -49,6 +49,11 @@ class ReadingLists(Protocol):
         and comics of other libraries are left out."""
         ...
 
+    def containing(self, comic_id: int) -> list[int]:
+        """The ids of every list (whoever owns it) with an entry linked to the comic, in
+        ascending order."""
+        ...
+
     def remove(self, list_id: int) -> bool:
         """Delete the list and its entries; False when there was none."""
         ...

@@ -36,3 +36,8 @@ class StoryArcs(Protocol):
         unnumbered last), then year (unknown last), then issue number in natural order, then
         comic id."""
         ...
+
+    def arcs_of(self, comic_id: int, library_ids: Sequence[int]) -> list[StoryArc]:
+        """The arcs the comic is part of, by key in natural order, each as ``get`` shows it;
+        empty when the comic is not in ``library_ids`` (or not indexed)."""
+        ...

@@ -28,6 +28,7 @@ from bagboard.domain.pagination import MAX_PAGE_SIZE, Page, PageRequest
 from bagboard.domain.progress import NOT_READ, ComicReading
 from bagboard.domain.readlists import ReadingList
 from bagboard.domain.story_arcs import StoryArc
+from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.reading_lists import ReadingLists
@@ -96,7 +97,9 @@ class ReadingOrderService:
         progress: ProgressStore,
         libraries: LibraryStore,
         series: SeriesCatalog,
+        index: LibraryIndex,
     ) -> None:
+        self._index = index
         self._lists = lists
         self._arcs = arcs
         self._progress = progress
@@ -139,6 +142,22 @@ class ReadingOrderService:
             self._readable(user, list_id)
             comics = self._lists.linked(list_id, visible, page)
         return self._enrich(user, comics)
+
+    def containing(self, user: User, comic_id: int) -> list[ComicList]:
+        """The reading lists (the user's own and shared) and arcs that hold the comic, lists
+        first, each by name; empty when the user may not see the comic."""
+        visible = self._visible(user)
+        comic = self._index.comic(comic_id)
+        if comic is None or comic.library_id not in visible:
+            return []
+        lists = [
+            self._list_view(user, header, visible)
+            for list_id in self._lists.containing(comic_id)
+            if (header := self._lists.get(list_id)) is not None
+            and header.owner_id in (None, user.id)
+        ]
+        lists.sort(key=lambda view: (view.name.casefold(), view.id))
+        return lists + [_arc_view(arc) for arc in self._arcs.arcs_of(comic_id, visible)]
 
     # --- what to read next ---------------------------------------------------------------------
 

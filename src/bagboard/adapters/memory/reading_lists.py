@@ -113,6 +113,15 @@ class MemoryReadingLists(ReadingLists):
         shown = list(rows.values())
         return Page(shown[page.offset : page.offset + page.limit], len(shown), page)
 
+    def containing(self, comic_id: int) -> list[int]:
+        with self._lock:
+            self._prune()
+            return sorted(
+                list_id
+                for list_id, kept in self._lists.items()
+                if any(entry.comic_id == comic_id for entry in kept.entries)
+            )
+
     def remove(self, list_id: int) -> bool:
         with self._lock:
             self._prune()

@@ -135,6 +135,11 @@ class SqlReadingLists(ReadingLists):
         with translate_errors(), lean(self._engine) as conn:
             return _LINKED.page(conn, page, ComicRow, list_id=list_id, libraries=list(library_ids))
 
+    def containing(self, comic_id: int) -> list[int]:
+        query = select(_e.list_id).where(_e.comic_id == comic_id).distinct().order_by(_e.list_id)
+        with translate_errors(), self._engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def remove(self, list_id: int) -> bool:
         with translate_errors(), self._engine.begin() as conn:
             gone = conn.execute(delete(reading_lists).where(_l.id == list_id).returning(_l.id))
