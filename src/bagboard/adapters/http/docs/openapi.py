@@ -3,9 +3,10 @@
 Litestar writes the paths, parameters and response schemas from the route handlers. What lives
 outside the handlers is added here, once: the token gate (security schemes, 401 and 503 on every
 gated operation), the one error body of ``errors.py`` in place of Litestar's own, the JSON
-request bodies that handlers read raw (declared on the handler with ``opt=json_body(...)``), and
-the answers a response spec cannot say: one status served in several media types
-(``opt=media_types(...)``) and the headers that go with a status (both in ``answers.py``).
+request bodies that handlers read raw (declared on the handler with ``opt=json_body(...)``, or
+``opt=file_body(...)`` for a file: ``bodies.py``), and the answers a response spec cannot say:
+one status served in several media types (``opt=media_types(...)``) and the headers that go
+with a status (both in ``answers.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ from bagboard.adapters.http.docs.answers import (
     add_media_types,
     bodiless,
 )
+from bagboard.adapters.http.docs.bodies import (
+    FILE_BODY_OPT_KEY,
+    add_file_body,
+    file_body,
+    mark_nulls,
+    unmark_nulls,
+)
 from bagboard.adapters.http.docs.operation_ids import operation_id
 from bagboard.adapters.http.docs.schema_shapes import shape_components
 
@@ -49,6 +57,7 @@ __all__ = [
     "OpenApiSource",
     "api_document",
     "error_statuses",
+    "file_body",
     "json_body",
     "ok",
     "openapi_config",
@@ -101,6 +110,9 @@ TAGS: Final = (
     ("issues", "One comic: its detail, cover, pages and file."),
     ("progress", "Each user's reading positions and read marks."),
     ("problems", "Files the scans could not read (owners only)."),
+    ("readlists", "Reading lists from CBL files, each user's and shared (bagboard extension)."),
+    ("arcs", "Story arcs, as ComicInfo names them (bagboard extension)."),
+    ("reading", "What to read next: on deck and continue reading (bagboard extension)."),
     ("docs", "This documentation, and the OpenAPI document it is made from."),
 )
 
@@ -138,11 +150,12 @@ def ok(
     *,
     description: str = "Success",
     media_type: str = "application/json",
+    status: int = 200,
 ) -> dict[int, ResponseSpec]:
     """``responses=`` entry for the success answer: what it holds (a handler's return
     annotation may not say: a pre-encoded ``Response[bytes]``, an image, a file) and the example
     the documentation shows (``examples.py``)."""
-    examples = None if example is None else [Example(summary="Example", value=_mark(example))]
+    examples = None if example is None else [Example(summary="Example", value=mark_nulls(example))]
     spec = ResponseSpec(
         container,
         description=description,
@@ -150,32 +163,7 @@ def ok(
         generate_examples=False,
         examples=examples,
     )
-    return {200: spec}
-
-
-# Litestar leaves out every None when it writes an example, but a null is part of the answer
-# (``"last_page": null``): a marker carries it through, and _finish puts the null back.
-_NULL: Final = "\x00null"
-
-
-def _mark(value: Any) -> Any:
-    if value is None:
-        return _NULL
-    if isinstance(value, dict):
-        return {key: _mark(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_mark(item) for item in value]
-    return value
-
-
-def _unmark(value: Any) -> Any:
-    if value == _NULL:
-        return None
-    if isinstance(value, dict):
-        return {key: _unmark(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_unmark(item) for item in value]
-    return value
+    return {status: spec}
 
 
 def json_body(struct: type[msgspec.Struct], example: Mapping[str, Any]) -> dict[str, Any]:
@@ -244,6 +232,7 @@ def _opts(app: Litestar, key: str) -> dict[tuple[str, str], Any]:
 def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
     schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
     bodies: dict[tuple[str, str], Body] = _opts(app, BODY_OPT_KEY)
+    files: dict[tuple[str, str], tuple[str, str]] = _opts(app, FILE_BODY_OPT_KEY)
     media: dict[tuple[str, str], dict[str, tuple[str, ...]]] = _opts(app, MEDIA_OPT_KEY)
     structs: list[type[msgspec.Struct]] = [ErrorBody, *(struct for struct, _ in bodies.values())]
     _, defs = msgspec.json.schema_components(structs, ref_template="#/components/schemas/{name}")
@@ -259,12 +248,13 @@ def _finish(document: dict[str, Any], app: Litestar) -> dict[str, Any]:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _fix_operation(operation, bodies.get((path, method)))
+            add_file_body(operation, files.get((path, method)))
             add_media_types(operation["responses"], media.get((path, method), {}))
             add_headers(operation["responses"])
             if method == "head":
                 shared = document["components"]["responses"]
                 operation["responses"] = bodiless(operation["responses"], shared)
-    return _unmark(document)  # type: ignore[no-any-return]
+    return unmark_nulls(document)  # type: ignore[no-any-return]
 
 
 def _error_response(text: str) -> dict[str, Any]:

@@ -85,6 +85,8 @@ LISTS: Final[Mapping[tuple[str, ...], ListShape]] = {
     (ShelfJson.__name__,): ListShape("ShelfList", "scope", tuple(s.value for s in Shelf)),
     # problems.py imports this package's openapi.py, so its struct is named, not imported.
     ("ProblemJson",): ListShape("ProblemList"),
+    # Reading lists and story arcs (``api/readlists_json.py``), named for the same reason.
+    ("ComicListJson",): ListShape("ComicListList"),
 }
 
 
