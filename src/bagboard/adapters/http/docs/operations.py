@@ -19,6 +19,7 @@ __all__ = [
     "body_schema",
     "curl",
     "example",
+    "file_body",
     "is_public",
     "operations",
     "parameter_example",
@@ -133,6 +134,9 @@ def curl(
     if body is not None:
         data = msgspec.json.encode(body).decode()
         words += ["-H", shlex.quote("Content-Type: application/json"), "-d", shlex.quote(data)]
+    sent_file = file_body(operation)
+    if sent_file is not None:
+        words += ["-H", shlex.quote(f"Content-Type: {sent_file[0]}"), "--data-binary", "@FILE"]
     words.append(shlex.quote(base_url + url))
     return " ".join(words)
 
@@ -164,6 +168,17 @@ def body_schema(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def _body_media(operation: Mapping[str, Any]) -> Mapping[str, Any] | None:
     media = operation.get("requestBody", {}).get("content", {}).get("application/json")
     return media if isinstance(media, Mapping) else None
+
+
+def file_body(operation: Mapping[str, Any]) -> tuple[str, Any] | None:
+    """The media type and example of a request body that is a file, not JSON (a CBL list),
+    if the operation takes one."""
+    content = operation.get("requestBody", {}).get("content", {})
+    for media_type, media in content.items():
+        if media_type != "application/json" and isinstance(media, Mapping):
+            shown = [e.get("value") for e in (media.get("examples") or {}).values()]
+            return media_type, next(iter(shown), None)
+    return None
 
 
 def shown_body(document: Document, operation: Mapping[str, Any]) -> Any:

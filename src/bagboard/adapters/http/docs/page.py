@@ -18,6 +18,7 @@ from bagboard.adapters.http.docs.operations import (
     Document,
     body_schema,
     curl,
+    file_body,
     operations,
     resolve,
     shown_answers,
@@ -146,6 +147,12 @@ def _endpoint(
             _fields(document, body),
             f"<pre>{html.escape(_pretty(shown_body(document, op)))}</pre>",
         ]
+    sent_file = file_body(op)
+    if sent_file is not None:
+        media_type, shown = sent_file
+        parts.append(f"<h4>Request body (a file, {html.escape(media_type)})</h4>")
+        if shown is not None:
+            parts.append(f"<pre>{html.escape(str(shown))}</pre>")
     parts += ["<h4>Responses</h4>", _responses(document, op)]
     parts += _example_responses(document, op)
     line = curl(document, base_url, methods[0], path, op)
