@@ -19,6 +19,11 @@ them, and each is what the document says in words:
   another parameter, so ``required`` cannot express it; the parameter descriptions and the 400
   response of both operations state it. For those two operations only, 400 is an expected
   answer to a schema-valid request (``positive_data_acceptance``); every other check applies.
+- ``POST /readlists`` takes a file, a CBL reading list, which a schema can only call a string
+  of bytes: a body that is not a CBL list (not XML, another root element, a DTD) is a 400
+  ``invalid_reading_list``, as its description and 400 response say. For that operation only,
+  400 is an expected answer to a schema-valid request; the example body, a real list, is
+  imported (201).
 - ``cursor`` of ``/progress/since`` is opaque: only a value the server handed out is valid (a
   made-up one is 400, as documented). The run is given a real one, as a client has one from a
   previous page.
@@ -49,6 +54,8 @@ SEED = 20261206
 EXAMPLES_PER_OPERATION = 25
 # See the module docstring: the two browse operations whose 400 depends on the browse mode.
 MODE_DEPENDENT = "^/api/v1/library/(series|issues)$"
+# See the module docstring: the body is a file, which only the server can tell is a CBL list.
+LIST_FILE = "/api/v1/readlists"
 ACCEPTED_WITH_400 = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
 
 
@@ -112,6 +119,13 @@ def config(served: Served) -> SchemathesisConfig:
             "operations": [
                 {
                     "include-path-regex": MODE_DEPENDENT,
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ACCEPTED_WITH_400}
+                    },
+                },
+                {
+                    "include-path": LIST_FILE,
+                    "include-method": "POST",
                     "checks": {
                         "positive_data_acceptance": {"expected-statuses": ACCEPTED_WITH_400}
                     },

@@ -169,7 +169,7 @@ class FullAllow:
             found: dict[str, set[str]] = {}
             for route in app.routes:
                 if isinstance(route, HTTPRoute):
-                    found.setdefault(route.path, set()).update(route.methods)
+                    found.setdefault(route.path_format, set()).update(route.methods)
             self._methods = {path: ", ".join(sorted(methods)) for path, methods in found.items()}
         return self._methods
 
