@@ -328,6 +328,17 @@ def test_export_is_a_cbl_download_that_reads_back_the_same(world: World) -> None
     )
 
 
+def test_options_names_every_method_of_a_list(world: World) -> None:
+    token = world.user()
+    list_id = world.imported(cbl("Allowed", [CIVIL_WAR[0]]), token)["list"]["id"]
+    for url, methods in (
+        (f"{API}/readlists/{list_id}", {"GET", "HEAD", "DELETE", "OPTIONS"}),
+        (f"{API}/readlists", {"GET", "HEAD", "POST", "OPTIONS"}),
+    ):
+        answer = world.client.options(url, headers=auth(token))
+        assert {m.strip() for m in answer.headers["allow"].split(",")} == methods, url
+
+
 def test_lists_carry_an_etag_and_answer_304(world: World) -> None:
     token = world.user()
     list_id = world.imported(cbl("Tagged", [CIVIL_WAR[0]]), token)["list"]["id"]
