@@ -72,7 +72,8 @@ ERROR_SHAPES: Final = (
     "Every error is a JSON object with a string `error` and a string `message` (human text), "
     "and `error` comes in one of two shapes. Usually it is a stable snake_case code "
     '(`{"error": "not_found", "message": "..."}`; also `invalid_input`, `invalid_mode`, '
-    "`invalid_path`, `unauthorized`, `api_disabled`, `forbidden`, `method_not_allowed`, "
+    "`invalid_path`, `invalid_reading_list`, `unauthorized`, `api_disabled`, `forbidden`, "
+    "`method_not_allowed`, "
     "`range_not_satisfiable`, ...). Where the reference server answers with a sentence, "
     "`error` is that exact sentence (CLU's wire format): the missing-parameter errors "
     "(`Missing 'path' parameter`, `Missing 'path'`, `Missing 'path' or 'page_number'`, "
