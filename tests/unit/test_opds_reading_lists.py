@@ -40,7 +40,7 @@ def world(
         yield built
 
 
-def urns(world: ListsWorld, *comic_ids: int) -> list[str]:
+def urns(*comic_ids: int) -> list[str]:
     return [f"urn:bagboard:issue:{comic_id}" for comic_id in comic_ids]
 
 
@@ -48,15 +48,26 @@ def atom_links(element: ElementTree.Element) -> dict[str, ElementTree.Element]:
     return {found.get("rel", ""): found for found in element.findall("a:link", ATOM_NS)}
 
 
+def atom_entries(feed: ElementTree.Element, field: str, value: str) -> list[ElementTree.Element]:
+    return [e for e in feed.findall("a:entry", ATOM_NS) if e.findtext(field, "", ATOM_NS) == value]
+
+
 def atom_entry(feed: ElementTree.Element, title: str) -> ElementTree.Element:
-    found = [e for e in feed.findall("a:entry", ATOM_NS) if e.findtext("a:title", "", ATOM_NS) == title]
-    assert len(found) == 1, title
-    return found[0]
+    [found] = atom_entries(feed, "a:title", title)
+    return found
+
+
+def atom_titles(feed: ElementTree.Element) -> list[str]:
+    return [e.findtext("a:title", "", ATOM_NS) for e in feed.findall("a:entry", ATOM_NS)]
+
+
+def nav_titles(feed: dict[str, Any]) -> list[str]:
+    return [item["title"] for item in feed.get("navigation", [])]
 
 
 def nav_item(feed: dict[str, Any], title: str) -> dict[str, Any]:
     found = [item for item in feed.get("navigation", []) if item["title"] == title]
-    assert len(found) == 1, [item["title"] for item in feed.get("navigation", [])]
+    assert len(found) == 1, nav_titles(feed)
     return found[0]
 
 
@@ -91,10 +102,7 @@ def test_the_lists_feed_shows_each_list_with_its_summary_count_and_cover(
     cover = f"http://testserver/api/v1/issue/{world.marvel(CW2)}/cover?size=300"
     feed = world.atom(f"{V1}/readlists")
     assert feed.findtext("a:title", "", ATOM_NS) == "Reading lists"
-    assert [e.findtext("a:title", "", ATOM_NS) for e in feed.findall("a:entry", ATOM_NS)] == [
-        "Event",
-        "Mine",
-    ]
+    assert atom_titles(feed) == ["Event", "Mine"]
     event = atom_entry(feed, "Event")
     assert event.findtext("a:id", "", ATOM_NS) == f"urn:bagboard:readlist:{world.event}"
     # Four comics: three of Marvel and Secret Wars; the missing book is no comic, the
@@ -116,9 +124,7 @@ def test_the_lists_feed_shows_each_list_with_its_summary_count_and_cover(
 
 
 def test_a_list_feed_holds_its_comics_in_list_order_each_once(world: ListsWorld) -> None:
-    expected = urns(
-        world, world.marvel(CW2), world.marvel(CW1), world.asm, world.secret(SECRET)
-    )
+    expected = urns(world.marvel(CW2), world.marvel(CW1), world.asm, world.secret(SECRET))
     for list_id, title in ((world.mine, "Mine"), (world.event, "Event")):
         atom = world.atom(f"{V1}/readlists/{list_id}")
         assert atom.findtext("a:title", "", ATOM_NS) == title
@@ -142,7 +148,10 @@ def test_list_entries_are_the_entries_every_other_feed_shows(world: ListsWorld) 
     position = {"modified": "2026-12-01T10:00:00Z", "progression": 0.0, "position": 1}
     assert world.put(progression, position, reader).status_code == 200
     series = "issues?series=Civil%20War&publisher="
-    in_series = {pub["metadata"]["identifier"]: pub for pub in world.feed(f"{V2}/{series}", reader)["publications"]}
+    in_series = {
+        pub["metadata"]["identifier"]: pub
+        for pub in world.feed(f"{V2}/{series}", reader)["publications"]
+    }
     listed = world.feed(f"{V2}/readlists/{world.event}", reader)["publications"]
     for publication in listed[:2]:
         assert publication == in_series[publication["metadata"]["identifier"]]
@@ -151,10 +160,10 @@ def test_list_entries_are_the_entries_every_other_feed_shows(world: ListsWorld) 
     atom_list = world.atom(f"{V1}/readlists/{world.event}", reader)
     for comic_id in (world.marvel(CW1), world.marvel(CW2)):
         urn = f"urn:bagboard:issue:{comic_id}"
-        [mine] = [e for e in atom_list.findall("a:entry", ATOM_NS) if e.findtext("a:id", "", ATOM_NS) == urn]
-        [theirs] = [e for e in atom_series.findall("a:entry", ATOM_NS) if e.findtext("a:id", "", ATOM_NS) == urn]
+        [mine] = atom_entries(atom_list, "a:id", urn)
+        [theirs] = atom_entries(atom_series, "a:id", urn)
         assert ElementTree.tostring(mine) == ElementTree.tostring(theirs)
-    [first] = [e for e in atom_list.findall("a:entry", ATOM_NS) if e.findtext("a:id", "", ATOM_NS) == f"urn:bagboard:issue:{world.marvel(CW1)}"]
+    [first] = atom_entries(atom_list, "a:id", f"urn:bagboard:issue:{world.marvel(CW1)}")
     stream = atom_links(first)[PSE_STREAM]
     assert stream.get(f"{{{ATOM_NS['pse']}}}count") == "1"
     assert stream.get(f"{{{ATOM_NS['pse']}}}lastRead") == "1"
@@ -165,10 +174,10 @@ def test_a_limited_user_sees_shared_lists_without_hidden_comics_and_no_one_elses
 ) -> None:
     hidden = f"urn:bagboard:issue:{world.secret(SECRET)}"
     feed = world.atom(f"{V1}/readlists", world.kid)
-    assert [e.findtext("a:title", "", ATOM_NS) for e in feed.findall("a:entry", ATOM_NS)] == ["Event"]
+    assert atom_titles(feed) == ["Event"]
     assert atom_entry(feed, "Event").findtext("a:content", "", ATOM_NS).endswith("(3 comics)")
-    assert [item["title"] for item in world.feed(f"{V2}/readlists", world.kid)["navigation"]] == ["Event"]
-    expected = urns(world, world.marvel(CW2), world.marvel(CW1), world.asm)
+    assert nav_titles(world.feed(f"{V2}/readlists", world.kid)) == ["Event"]
+    expected = urns(world.marvel(CW2), world.marvel(CW1), world.asm)
     atom = world.get(f"{V1}/readlists/{world.event}", world.kid)
     assert atom_ids(ElementTree.fromstring(atom.content)) == expected
     assert hidden not in atom.text and f"/issue/{world.secret(SECRET)}/" not in atom.text

@@ -171,5 +171,7 @@ def _list_id(kind: ListKind, raw: str) -> int:
     """The id in a list's (arc's) address; anything else names no list of that kind."""
     parsed = parse_ref(raw if kind is ListKind.READING_LIST else f"{ARC_PREFIX}{raw}")
     if parsed is None or parsed[0] is not kind:
-        raise NotFound(f"no such {'reading list' if kind is ListKind.READING_LIST else 'story arc'}")
+        raise NotFound(
+            f"no such {'reading list' if kind is ListKind.READING_LIST else 'story arc'}"
+        )
     return parsed[1]
