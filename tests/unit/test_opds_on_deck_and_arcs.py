@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from litestar.testing import TestClient
 
+from bagboard.adapters.memory.clock import ManualClock
 from bagboard.domain.model import Role
 from tests.browse_support import BACKENDS
 from tests.opds2_support import link
+from tests.unit.http_support import issue_app
+from tests.unit.issue_wiring import IssueWiring
 from tests.unit.opds_lists_support import (
     ATOM_NS,
     CW1,
@@ -66,3 +70,12 @@ def test_the_arcs_feed_is_a_navigation_feed_and_unknown_arcs_are_a_404(
         for raw in ("1", "999999999", "arc-1", "abc", str(world.event)):
             assert world.get(f"{prefix}/arcs/{raw}").status_code == 404, (prefix, raw)
             assert world.get(f"{prefix}/arcs/{raw}", world.kid).status_code == 404
+
+
+def test_an_app_made_without_reading_orders_has_no_such_feeds() -> None:
+    app, headers = issue_app(IssueWiring(), ManualClock())
+    with TestClient(app) as client:
+        assert client.get("/opds/v1.2/catalog", headers=headers).status_code == 200
+        for route in ("readlists", "readlists/1", "arcs", "arcs/1", "on-deck"):
+            for prefix in ("/opds/v1.2", "/opds/v2.0"):
+                assert client.get(f"{prefix}/{route}", headers=headers).status_code == 404

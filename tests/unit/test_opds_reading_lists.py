@@ -66,7 +66,9 @@ def nav_titles(feed: dict[str, Any]) -> list[str]:
 
 
 def nav_item(feed: dict[str, Any], title: str) -> dict[str, Any]:
-    found = [item for item in feed.get("navigation", []) if item["title"] == title]
+    found: list[dict[str, Any]] = [
+        item for item in feed.get("navigation", []) if item["title"] == title
+    ]
     assert len(found) == 1, nav_titles(feed)
     return found[0]
 

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAddress
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.reading_feeds import ReadingFeeds
+from bagboard.domain.errors import NotFound
 from bagboard.domain.model import User
 from bagboard.services.browse import BrowseService
 from bagboard.services.reading_orders import ReadingOrderService
@@ -75,10 +76,13 @@ def provide_reading_feeds(
     request: Request[Any, Any, Any],
     catalog: NamedDependency[Catalog],
     browse: NamedDependency[BrowseService],
-    reading_orders: NamedDependency[ReadingOrderService],
     current_user: NamedDependency[User],
+    reading_orders: NamedDependency[ReadingOrderService | None] = None,
 ) -> ReadingFeeds:
     """Dependency ``reading_feeds``: after ``catalog``, whose links it shares (one dependency
-    chain, as ``Catalog`` explains)."""
+    chain, as ``Catalog`` explains). An app made without reading orders (``HttpServices``
+    leaves them optional) has no such feeds: 404, as for an unknown list."""
+    if reading_orders is None:
+        raise NotFound("this server keeps no reading lists")
     started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
     return ReadingFeeds(reading_orders, browse, current_user, started, catalog.links)
