@@ -11,6 +11,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from bagboard.domain.model import Role
+from bagboard.domain.readlists import ListBook, ParsedList
 from tests.browse_support import BACKENDS
 from tests.opds2_support import link, rels
 from tests.unit.opds_lists_support import (
@@ -209,3 +211,22 @@ def test_list_feeds_revalidate_with_their_etag(world: ListsWorld) -> None:
         assert "Authorization" in first.headers["vary"]
         again = world.get(url, headers={"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304, url
+
+
+def test_list_names_and_summaries_with_markup_come_back_as_written(world: ListsWorld) -> None:
+    name, summary = 'War & <Peace> "one"', "Read <b>this</b> & ]]> that"
+    books = (ListBook("Civil War", "1", "2006", 2006),)
+    user = world.app.accounts.add_user("marker", Role.READER, None)
+    reader = world.app.accounts.create_token("marker").secret
+    report = world.app.reading_lists.import_list(
+        user, ParsedList(name, summary, books), shared=False
+    )
+    feed = world.atom(f"{V1}/readlists", reader)
+    assert atom_titles(feed) == ["Event", name]  # the shared list, then theirs
+    assert atom_entry(feed, name).findtext("a:content", "", ATOM_NS) == f"{summary} (1 comic)"
+    assert nav_titles(world.feed(f"{V2}/readlists", reader)) == ["Event", name]
+    own = f"{V1}/readlists/{report.reading_list.id}"
+    assert world.atom(own, reader).findtext("a:title", "", ATOM_NS) == name
+    assert (
+        world.feed(f"{V2}/readlists/{report.reading_list.id}", reader)["metadata"]["title"] == name
+    )
