@@ -13,6 +13,7 @@ The feeds are protocol-neutral ``feed.Feed``s, rendered by both OPDS versions li
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
@@ -114,16 +115,7 @@ class ReadingFeeds:
         )
         if found.updated_at is not None and found.updated_at > feed.updated:
             # A list changed (reordered, renamed) after its comics: that is its news.
-            return Feed(
-                feed.id,
-                feed.title,
-                feed.target,
-                feed.kind,
-                found.updated_at,
-                publications=feed.publications,
-                paging=feed.paging,
-                up=feed.up,
-            )
+            return replace(feed, updated=found.updated_at)
         return feed
 
     def _acquisition(
