@@ -36,6 +36,9 @@ BROKEN = "Acme/Broken/Broken 01.cbz"
 MIXED = "Acme/Mixed"
 MIXED_ARCS = 3
 MIXED_COMICS = 49  # with the three arcs: 52 entries, two feed pages
+# Two comics of a story arc, numbered in the arc against their issue order.
+CROSSOVER = "Acme/Crossover"
+ARC = "Validation Event"
 ATOM_NS = {"a": rules.ATOM, "os": rules.OPENSEARCH, "dcterms": rules.DCTERMS}
 ACQUISITION_REL = "http://opds-spec.org/acquisition"
 
@@ -68,6 +71,14 @@ def write_validation_library(base: Path) -> tuple[Path, Path]:
         write_cbz(
             root_a / MIXED / f"Mixed {number:03d}.cbz",
             {"01.jpg": jpeg((number, 0, 0)), "ComicInfo.xml": comicinfo_xml(info)},
+        )
+    (root_a / CROSSOVER).mkdir(parents=True)
+    for number, part in ((1, "2"), (2, "1")):
+        info = {"Series": "Crossover", "Number": str(number), "Publisher": "Acme"}
+        arc = {"StoryArc": ARC, "StoryArcNumber": part}
+        write_cbz(
+            root_a / CROSSOVER / f"Crossover {number:02d}.cbz",
+            {"01.jpg": jpeg((0, number, 0)), "ComicInfo.xml": comicinfo_xml(info | arc)},
         )
     return root_a, root_b
 
