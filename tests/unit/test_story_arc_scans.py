@@ -16,6 +16,7 @@ from bagboard.domain.errors import NotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.domain.pagination import PageRequest
 from bagboard.library import ComicLibrary
+from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.reading_orders import ComicList, ListKind, ReadingOrderService
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 
@@ -56,7 +57,8 @@ class World:
         return self.app.reading_orders
 
     def comic(self, library: Library, relative: str) -> IndexedComic:
-        found = self.app.container.library_index().comic_at(f"{library.root}/{relative}")
+        index: LibraryIndex = self.app.container.library_index()
+        found = index.comic_at(f"{library.root}/{relative}")
         assert found is not None, relative
         return found
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, bindparam, func, select
 
 from bagboard.adapters.storage.browse.folders import COMIC, PagedStatement
 from bagboard.adapters.storage.db.errors import translate_errors
@@ -29,7 +29,7 @@ _s = story_arcs.c
 
 # An arc's reading order (``StoryArcs.comics``): PostgreSQL reads it straight from
 # ix_comic_story_arcs_reading_order, whose NULLs sort last as asked here.
-READING_ORDER = (
+_READING_ORDER = (
     _a.number_sort.asc().nulls_last(),
     _a.year_int.asc().nulls_last(),
     _a.issue_sort,
@@ -42,11 +42,11 @@ _ARC_COMICS = PagedStatement(
         _a.arc_id == bindparam("arc_id"),
         _a.library_id.in_(bindparam("libraries", expanding=True)),
     )
-    .order_by(*READING_ORDER)
+    .order_by(*_READING_ORDER)
 )
 
 
-def _visible(libraries: Sequence[int]) -> Any:
+def _visible(libraries: Sequence[int]) -> ColumnElement[bool]:
     return _a.library_id.in_(libraries)
 
 
@@ -109,7 +109,7 @@ def _arcs(conn: Connection, ids: list[int], libraries: list[int]) -> list[StoryA
     for arc_id, name, count in conn.execute(counted):
         spellings[arc_id].append((name, count))
     firsts: dict[int, int] = {arc_id: comic_id for arc_id, comic_id in conn.execute(_first(scope))}
-    order = select(_s.id).where(_s.id.in_(spellings)).order_by(_s.arc_sort, _s.id)
+    order = select(_s.id).where(_s.id.in_(list(spellings))).order_by(_s.arc_sort, _s.id)
     return [
         StoryArc(
             id=arc_id,
@@ -127,7 +127,7 @@ def _first(scope: tuple[Any, ...]) -> Select[Any]:
         select(
             _a.arc_id,
             _a.comic_id,
-            func.row_number().over(partition_by=_a.arc_id, order_by=READING_ORDER).label("rank"),
+            func.row_number().over(partition_by=_a.arc_id, order_by=_READING_ORDER).label("rank"),
         )
         .where(*scope)
         .subquery()

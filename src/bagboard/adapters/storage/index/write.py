@@ -50,7 +50,9 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
 
     KOReader's ids filled in for unchanged comics (``changes.digests``) touch nothing else:
     no ``updated_at``, no new generation. A comic whose content id changes keeps the old one
-    as an alias, since a device goes on naming it by the id it computed first.
+    as an alias, since a device goes on naming it by the id it computed first. Every comic
+    written (added or changed) gets its story arc rows anew (``arc_rows``); a plain move keeps
+    them, as it keeps every grouped column.
     """
     if changes.digests:
         write_digests(conn, library_id, changes.digests)
