@@ -4,22 +4,33 @@ comic what it was (its id, its date, KOReader's ids, its reader's marks) plus it
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from sqlalchemy import Engine, func, select
 
+from bagboard.adapters.storage import (
+    SqlLibraryIndex,
+    SqlLibraryStore,
+    SqlStoryArcs,
+    upgrade,
+)
 from bagboard.adapters.storage.db.migrate import alembic_config
 from bagboard.adapters.storage.db.tables import comic_document_aliases, comics
 from bagboard.config import load_settings
+from bagboard.domain.catalog import IndexChanges
+from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress import ProgressChange
 from bagboard.library import ComicLibrary
 from bagboard.services.reading_orders import ListKind
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
+from tests.contract.test_library_index import add, entry
 
 ALL = PageRequest(1, 200)
+AT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 
 
 def tagged(root: Path, name: str, **fields: str) -> None:
@@ -90,3 +101,25 @@ def test_the_first_scan_after_the_upgrade_reads_the_arcs(tmp_path: Path) -> None
         assert (again.changed, again.unchanged) == (0, 3)
     finally:
         app.close()
+
+
+def test_the_upgrade_marks_only_tagged_comics_for_reading_again(sql_engine: Engine) -> None:
+    library = SqlLibraryStore(sql_engine).add("Comics", "/srv/comics")
+    index = SqlLibraryIndex(sql_engine)
+    info = ComicInfo(series="Civil War", story_arc="Civil War", story_arc_number="1")
+    arced = entry("/srv/comics/cw 1.cbz", info=info)
+    untagged = entry("/srv/comics/plain.cbz")
+    ids = add(index, library, arced, untagged)
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0018")
+    upgrade(sql_engine)
+    known = index.snapshot(library.id).comics
+    assert known[arced.path].mtime_ns == -1
+    assert known[untagged.path].mtime_ns == untagged.mtime_ns
+    arcs = SqlStoryArcs(sql_engine)
+    assert arcs.arcs([library.id], ALL).total == 0
+    # What the next scan writes for the comic it sees as changed.
+    index.apply(library.id, IndexChanges(changed=[(ids[arced.path], arced)]), AT)
+    (arc,) = arcs.arcs([library.id], ALL).items
+    assert (arc.name, arc.comics, arc.first_comic_id) == ("Civil War", 1, ids[arced.path])
+    assert index.snapshot(library.id).comics[arced.path].mtime_ns == arced.mtime_ns
