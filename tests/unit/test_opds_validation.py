@@ -219,6 +219,15 @@ def test_the_reading_order_feeds_are_reached_with_their_comics(
         assert body.index(plain) < body.index(webp) and body.count(plain) == 1
         deck = crawled[f"{prefix}/on-deck"][1].decode()
         assert webp in deck and plain not in deck
+        assert ARC in crawled[f"{prefix}/arcs"][1].decode()
+        [arc_feed] = [url for url in crawled if url.startswith(f"{prefix}/arcs/")]
+        body = crawled[arc_feed][1].decode()
+        # In arc order: the second issue is the arc's first part.
+        first, second = (
+            f"urn:bagboard:issue:{world.id_of(f'{CROSSOVER}/Crossover {n:02d}.cbz')}"
+            for n in (1, 2)
+        )
+        assert body.index(second) < body.index(first)
 
 
 def test_every_document_keeps_the_schema_rules(crawled: dict[str, tuple[str, bytes]]) -> None:
