@@ -84,6 +84,15 @@ LIST_BOOKS: Final = (
 LIST_TITLES: Final = ("Long Run #3", "Saga #1: Chapter One", "Long Run #1", "Private #1")
 
 
+# A story arc read against issue order: Event #2 is its first part, Event #1 its second.
+ARC_NAME: Final = "Big Event"
+ARC_TITLES: Final = ("Event #2", "Event #1")
+
+
+def event(number: int) -> str:
+    return f"Arc House/Event/Event {number:03d}.cbz"
+
+
 def long_run(number: int) -> str:
     return f"Paging Press/Long Run/Long Run {number}.cbz"
 
@@ -143,6 +152,10 @@ def write_collection(library_1: Path, library_2: Path) -> None:
         }
         info = {"Series": "Long Run", "Number": str(number), "Publisher": "Paging Press"}
         cbz(long_run(number), pages, info)
+    for number, part in ((1, "2"), (2, "1")):
+        info = {"Series": "Event", "Number": str(number), "Publisher": "Arc House"}
+        pages = {"e1.jpg": jpeg_bytes((number * 60, 90, 90), (60, 90))}
+        cbz(event(number), pages, info | {"StoryArc": ARC_NAME, "StoryArcNumber": part})
     rar = library_1 / RAR
     rar.parent.mkdir(parents=True)
     shutil.copyfile(CBR_FIXTURE, rar)

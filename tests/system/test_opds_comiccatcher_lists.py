@@ -12,6 +12,8 @@ from urllib.parse import urljoin
 import pytest
 
 from tests.system.opds_support import (
+    ARC_NAME,
+    ARC_TITLES,
     LIST_NAME,
     LIST_TITLES,
     PRIVATE,
@@ -110,3 +112,22 @@ def test_a_reader_limited_to_library_1_sees_the_list_without_the_private_comic(
         assert f"/issue/{private}/" in world.get(url).text
         unknown = url.rsplit("/", 1)[0] + "/999999"
         assert world.get(unknown, token=world.reader_token).status_code == 404
+
+
+def test_a_story_arc_opens_in_arc_order_in_both_catalogs(world: OpdsWorld) -> None:
+    async def scenario() -> None:
+        for start, auth in ((V2_ROOT, "bearer"), (V1_ROOT, "basic")):
+            async with reader(world, start, auth_type=auth) as r:
+                feed, url = await follow(r, world.url(start), "Story arcs", ARC_NAME)
+                assert url.startswith(world.url(f"{start.rsplit('/', 1)[0]}/arcs/"))
+                assert titles(feed) == list(ARC_TITLES)
+                first = feed.publications[0]
+                if start == V2_ROOT:
+                    manifest = await r.opds.get_publication(urljoin(url, manifest_link(first).href))
+                    assert manifest.is_divina and len(manifest.readingOrder) == 1
+                else:
+                    assert len(first.readingOrder) == 1
+                    page = await r.api.get(first.readingOrder[0].href)
+                    assert page.headers["content-type"].startswith("image/jpeg")
+
+    asyncio.run(scenario())
