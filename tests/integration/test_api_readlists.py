@@ -1,101 +1,29 @@
-"""``/api/v1/readlists``, ``/arcs``, ``/library/on-deck``, ``/library/continue-reading`` and
-``/issue/<id>/lists`` over a real app and a scanned library (SQLite, and PostgreSQL when
-``BAGBOARD_TEST_POSTGRES_URL`` is set), with CBL files the tests write.
-
-Library A (Marvel) holds Civil War #1 and #2 (2006) and two copies of Amazing Spider-Man #532;
-library B (Secret) holds Secret Wars #1 (1984). ``kid`` sees library A only. Every test that
-writes acts as users of its own, so tests never see each other's lists or reading.
-"""
+"""``/api/v1/readlists``, ``/library/on-deck``, ``/library/continue-reading`` and
+``/issue/<id>/lists`` over a real app and a scanned library (``readlist_world``), with CBL
+files the tests write."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from itertools import count
 from typing import Any
 
-import httpx
 import pytest
-from litestar.testing import TestClient
 
 from bagboard.adapters.readlists.cbl import read_cbl
-from bagboard.config import load_settings
-from bagboard.domain.model import Library, Role
+from bagboard.domain.model import Role
 from bagboard.domain.readlists import MAX_LIST_FILE_BYTES, ListBook
-from bagboard.library import ComicLibrary
-from tests.browse_support import BACKENDS, auth, database_url
-from tests.readlist_support import cbl, write_world
+from tests import readlist_world
+from tests.browse_support import auth
+from tests.readlist_support import cbl
+from tests.readlist_world import API, World
 
-API = "/api/v1"
+# The shared fixture, bound here by name.
+world = readlist_world.world
+
 CIVIL_WAR = (("Civil War", "1", "2006", "2006"), ("Civil War", "2", "2006", "2006"))
 SPIDEY = ("Amazing Spider-Man", "532", "", "2006")
 SECRET_WARS = ("Secret Wars", "1", "", "1984")
 UNKNOWN = ("Nobody's Series", "9", "", "")
-XML = {"Content-Type": "application/xml"}
-
-
-@dataclass
-class World:
-    app: ComicLibrary
-    client: TestClient[Any]
-    marvel: Library
-    secret: Library
-    owner: str
-    _users: Iterator[int] = field(default_factory=lambda: count(1))
-
-    def user(self, library_ids: list[int] | None = None, role: Role = Role.READER) -> str:
-        """A token of a new user: tests that write never see each other's state."""
-        name = f"user{next(self._users)}"
-        self.app.accounts.add_user(name, role, library_ids)
-        return self.app.accounts.create_token(name).secret
-
-    def comic_id(self, relative: str, library: Library | None = None) -> int:
-        root = (library or self.marvel).root
-        comic = self.app.container.library_index().comic_at(f"{root}/{relative}")
-        assert comic is not None, relative
-        return int(comic.id)
-
-    def get(self, url: str, token: str, **params: Any) -> httpx.Response:
-        return self.client.get(API + url, params=params, headers=auth(token))
-
-    def json(self, url: str, token: str, **params: Any) -> Any:
-        response = self.get(url, token, **params)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def send(self, data: bytes, token: str, **params: Any) -> httpx.Response:
-        headers = {**auth(token), **XML}
-        return self.client.post(f"{API}/readlists", content=data, params=params, headers=headers)
-
-    def imported(self, data: bytes, token: str, **params: Any) -> dict[str, Any]:
-        response = self.send(data, token, **params)
-        assert response.status_code == 201, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    base = tmp_path_factory.mktemp(f"readlists-{request.param}")
-    marvel_root, secret_root = write_world(base)
-    with database_url(request.param, base) as url:
-        app = ComicLibrary.from_settings(
-            load_settings(data_dir=str(base / "data"), database_url=url), workers=0
-        )
-        try:
-            marvel = app.libraries.add(str(marvel_root.resolve()), "Marvel")
-            secret = app.libraries.add(str(secret_root.resolve()), "Secret")
-            scanner = app.scanner()
-            for library in (marvel, secret):
-                scanner.scan(library)
-            owner = app.accounts.create_token().secret
-            with TestClient(app.create_app()) as client:
-                yield World(app, client, marvel, secret, owner)
-        finally:
-            app.close()
 
 
 def books_of(report: dict[str, Any], status: str) -> list[tuple[int, str, str]]:
@@ -397,15 +325,3 @@ def test_the_lists_holding_an_issue(world: World) -> None:
     kid = world.user([world.marvel.id])
     hidden = world.comic_id("Secret Wars/Secret Wars 001.cbz", world.secret)
     assert world.get(f"/issue/{hidden}/lists", kid).status_code == 404
-
-
-# --- story arcs ----------------------------------------------------------------------------------
-
-
-def test_unknown_arcs_are_404(world: World) -> None:
-    token = world.user()
-    arcs = world.json("/arcs", token)
-    assert (arcs["items"], arcs["total"], arcs["has_more"]) == ([], 0, False)
-    for url in ("/arcs/1", "/arcs/1/issues", "/arcs/abc", "/arcs/abc/issues", "/arcs/99999999999"):
-        response = world.get(url, token)
-        assert response.status_code == 404 and response.json()["error"] == "not_found", url
