@@ -10,7 +10,7 @@ client reads them with the code it already has.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-_NO_ISSUE: Final = None
 
 
 class ComicListJson(msgspec.Struct, frozen=True):
@@ -189,9 +188,7 @@ def list_page_body(
     items = []
     for entry in view.entries.items:
         comic = None if entry.comic_id is None else comics.get(entry.comic_id)
-        issue = (
-            _NO_ISSUE if comic is None else _issue(comic.as_row(), readings.get(comic.id, NOT_READ))
-        )
+        issue = None if comic is None else _issue(comic.as_row(), readings.get(comic.id, NOT_READ))
         items.append(
             ListEntryJson(position=entry.position, issue=issue, **_book_fields(entry.book))
         )
