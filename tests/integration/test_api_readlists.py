@@ -169,7 +169,10 @@ def test_a_body_over_ten_mebibytes_is_413_and_saves_nothing(world: World) -> Non
     data = cbl("Too big", [CIVIL_WAR[0]]).replace(b"<Books>", b"<Books>" + padding)
     response = world.send(data, token)
     assert response.status_code == 413, response.text
-    assert response.json()["error"] == "payload_too_large"
+    assert response.json() == {
+        "error": "payload_too_large",
+        "message": "A reading list file may be at most 10 MiB",
+    }
     assert world.json("/readlists", token)["items"] == []
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Any, Final
 
-from litestar import Controller, Response, delete, post
+from litestar import Controller, MediaType, Request, Response, delete, post
 from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
 from litestar.openapi import ResponseSpec
 from litestar.params import RawBody
 
@@ -31,6 +32,7 @@ from bagboard.adapters.http.api.readlist_params import (
     shared_flag,
 )
 from bagboard.adapters.http.api.readlists_json import ImportReportJson, import_report_body
+from bagboard.adapters.http.api.schemas import ErrorBody
 from bagboard.adapters.http.docs import examples, list_examples
 from bagboard.adapters.http.docs.openapi import error_statuses, file_body, ok
 from bagboard.adapters.http.files.download import content_disposition
@@ -62,6 +64,16 @@ BAD_FILE = error_statuses(
 SHARED_OWNERS = error_statuses({403: "`forbidden`: a shared list, and the caller is not an owner."})
 
 
+def too_large(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    """The 413 of an import, saying what the limit is (the app's own names none)."""
+    megabytes = MAX_LIST_FILE_BYTES // (1024 * 1024)
+    body = ErrorBody(
+        error="payload_too_large",
+        message=f"A reading list file may be at most {megabytes} MiB",
+    )
+    return Response(body, status_code=413, media_type=MediaType.JSON)
+
+
 def cbl_file_name(name: str) -> str:
     """A file name for the list: its name without characters file systems refuse."""
     base = _UNSAFE.sub("_", name).strip(" ._")[:_NAME_LIMIT].strip(" ._")
@@ -77,6 +89,7 @@ class ReadingListFilesController(Controller):
         sync_to_thread=True,
         status_code=201,
         request_max_body_size=MAX_LIST_FILE_BYTES,
+        exception_handlers={413: too_large},
         opt=file_body(CBL_MEDIA_TYPE, list_examples.CBL_FILE),
         responses=ok(ImportReportJson, list_examples.IMPORT_REPORT, status=201) | BAD_FILE,
     )
