@@ -91,7 +91,13 @@ class ReadingListFilesController(Controller):
         request_max_body_size=MAX_LIST_FILE_BYTES,
         exception_handlers={413: too_large},
         opt=file_body(CBL_MEDIA_TYPE, list_examples.CBL_FILE),
-        responses=ok(ImportReportJson, list_examples.IMPORT_REPORT, status=201) | BAD_FILE,
+        responses=ok(
+            ImportReportJson,
+            list_examples.IMPORT_REPORT,
+            description="Imported: the saved list, and how each of its books matched",
+            status=201,
+        )
+        | BAD_FILE,
     )
     def import_list(
         self,
