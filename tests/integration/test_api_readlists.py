@@ -121,6 +121,15 @@ def test_importing_a_list_of_the_same_name_replaces_it(world: World) -> None:
     assert [(e["series"], e["number"]) for e in shown["items"]] == [("Civil War", "2")]
 
 
+def test_a_file_naming_no_list_is_imported_under_a_default_name(world: World) -> None:
+    token = world.user()
+    data = b'<ReadingList><Books><Book Series="Civil War" Number="2"/></Books></ReadingList>'
+    header = world.imported(data, token)["list"]
+    assert (header["name"], header["entries"], header["comics"]) == ("Reading list", 1, 1)
+    export = world.get(f"/readlists/{header['id']}/cbl", token)
+    assert export.headers["content-disposition"] == 'attachment; filename="Reading list.cbl"'
+
+
 def test_a_list_body_may_exceed_the_apps_one_mebibyte(world: World) -> None:
     token = world.user()
     padding = b" " * (2 * 1024 * 1024)

@@ -7,13 +7,14 @@ An import takes the file itself as the body, whatever its ``Content-Type``
 whole. The file is read by the CBL reader the app is given (``read_list_file``, hardened XML
 from ``adapters.readlists``): anything that is not a CBL list, entity tricks included, is a
 400 ``invalid_reading_list`` and nothing is saved. Importing a list of the same name again
-replaces it.
+replaces it; a file that names no list is imported as "Reading list".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from litestar import Controller, MediaType, Request, Response, delete, post
@@ -47,6 +48,8 @@ __all__ = ["CBL_MEDIA_TYPE", "ReadingListFilesController", "cbl_file_name"]
 CBL_MEDIA_TYPE: Final = "application/xml"
 _UNSAFE: Final = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _NAME_LIMIT: Final = 100
+# What a list whose file names none is called (as the web app calls one uploaded nameless).
+UNNAMED: Final = "Reading list"
 
 # The CBL reader and writer the app is given (``adapters.readlists``, another adapter's).
 ListReader = Callable[[bytes], ParsedList]
@@ -77,7 +80,7 @@ def too_large(request: Request[Any, Any, Any], exc: HTTPException) -> Response[E
 def cbl_file_name(name: str) -> str:
     """A file name for the list: its name without characters file systems refuse."""
     base = _UNSAFE.sub("_", name).strip(" ._")[:_NAME_LIMIT].strip(" ._")
-    return f"{base or 'reading list'}.cbl"
+    return f"{base or UNNAMED}.cbl"
 
 
 class ReadingListFilesController(Controller):
@@ -112,6 +115,8 @@ class ReadingListFilesController(Controller):
         comics the list's readers may see; a list of the same name is replaced."""
         as_shared = shared_flag(shared)
         parsed = served(read_list_file)(body)
+        if not parsed.name:
+            parsed = replace(parsed, name=UNNAMED)
         report = served(reading_lists).import_list(current_user, parsed, shared=as_shared)
         header = served(reading_orders).get(
             current_user, ListKind.READING_LIST, report.reading_list.id
