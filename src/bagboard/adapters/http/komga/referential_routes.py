@@ -19,7 +19,7 @@ from litestar.params import FromPath
 from bagboard.adapters.http.komga.paging import Paging, spring_page, values
 from bagboard.adapters.http.komga.series_json import authors_of, release_date
 from bagboard.adapters.http.komga.series_routes import query_of
-from bagboard.adapters.http.komga.wire import AuthorDto, CollectionDto, ReadListDto, SpringPage
+from bagboard.adapters.http.komga.wire import AuthorDto, CollectionDto, SpringPage
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.errors import NotFound
 from bagboard.domain.images import parse_id
@@ -151,19 +151,9 @@ def collections(
     return spring_page([], 0, Paging.parse(query_of(request)))
 
 
-@get("/api/v1/readlists", sync_to_thread=False)
-def readlists(
-    request: Request[Any, Any, Any], current_user: NamedDependency[User]
-) -> SpringPage[ReadListDto]:
-    return spring_page([], 0, Paging.parse(query_of(request)))
-
-
-@get(
-    ["/api/v1/readlists/{list_id:str}", "/api/v1/collections/{list_id:str}"],
-    sync_to_thread=False,
-)
-def no_list(current_user: NamedDependency[User], list_id: FromPath[str]) -> None:
-    raise NotFound("no such read list")
+@get("/api/v1/collections/{collection_id:str}", sync_to_thread=False)
+def no_collection(current_user: NamedDependency[User], collection_id: FromPath[str]) -> None:
+    raise NotFound("no such collection")
 
 
 REFERENTIAL_HANDLERS = [
@@ -172,6 +162,5 @@ REFERENTIAL_HANDLERS = [
     authors_v1,
     authors_v2,
     collections,
-    readlists,
-    no_list,
+    no_collection,
 ]

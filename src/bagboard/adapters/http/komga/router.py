@@ -19,6 +19,7 @@ from bagboard.adapters.http.komga.book_routes import BOOK_HANDLERS
 from bagboard.adapters.http.komga.errors import KOMGA_EXCEPTION_HANDLERS, KOMGA_PREFIX
 from bagboard.adapters.http.komga.event_routes import EVENT_HANDLERS
 from bagboard.adapters.http.komga.progress_routes import PROGRESS_HANDLERS
+from bagboard.adapters.http.komga.readlist_routes import READLIST_HANDLERS
 from bagboard.adapters.http.komga.referential_routes import REFERENTIAL_HANDLERS
 from bagboard.adapters.http.komga.series_routes import SERIES_HANDLERS
 from bagboard.adapters.http.komga.session_routes import SESSION_HANDLERS
@@ -32,6 +33,7 @@ KOMGA_HANDLERS = [
     *BOOK_HANDLERS,
     *BOOK_LIST_HANDLERS,
     *REFERENTIAL_HANDLERS,
+    *READLIST_HANDLERS,
     *PROGRESS_HANDLERS,
     *EVENT_HANDLERS,
 ]
