@@ -41,6 +41,7 @@ __all__ = [
     "ReadLists",
     "komga_list_id",
     "list_books",
+    "list_series",
     "parse_list_id",
     "read_list_dto",
 ]
@@ -134,6 +135,15 @@ class ReadLists:
         except NotFound:
             raise NotFound("no such read list") from None
 
+    def members(self, raw_id: str) -> tuple[int, ...]:
+        """The comic ids of a read list's Komga books in list order; none for an id that
+        names no read list the user may see (a search naming it then finds nothing)."""
+        try:
+            found = self.get(raw_id)
+        except NotFound:
+            return ()
+        return tuple(row.id for row in self.books(found))
+
     def containing(self, comic_id: int) -> list[ComicList]:
         return self.orders.containing(self.user, comic_id)
 
@@ -152,10 +162,14 @@ class ReadLists:
             self._rows[key] = rows
         return self._rows[key]
 
+    def books(self, found: ComicList) -> list[ComicRow]:
+        """``rows`` that are Komga books (in a series)."""
+        return [row for row in self.rows(found) if _komga_book(row)]
+
     def read_list(self, found: ComicList, libraries: Collection[int] = ()) -> ReadList:
         """The list with its Komga books, of ``libraries`` only when given."""
         every = self.rows(found)
-        rows = [row for row in every if _komga_book(row)]
+        rows = self.books(found)
         if libraries:
             rows = [row for row in rows if row.library_id in libraries]
         created, modified = self.dates(found)
@@ -205,3 +219,14 @@ def list_books(komga: SeriesCatalog, user: User, rows: Sequence[ComicRow]) -> li
         for book in view.books
     }
     return [where[row.id] for row in rows if row.id in where]
+
+
+def list_series(komga: SeriesCatalog, lists: ReadLists, raw_ids: Collection[str]) -> set[int]:
+    """The ids of the Komga series holding a book of these read lists (unknown ids: none)."""
+    rows: list[ComicRow] = []
+    for raw in sorted(raw_ids):
+        try:
+            rows.extend(lists.books(lists.get(raw)))
+        except NotFound:
+            continue
+    return {series.id for _, series in list_books(komga, lists.user, rows)}
