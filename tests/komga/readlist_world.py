@@ -75,6 +75,10 @@ class ListWorld:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def app_client(self) -> httpx.Client:
+        """A client of its own (cookie jar and all), with the base URL users type."""
+        return TestClient(self.client.app, base_url="http://testserver.local/komga")
+
     def http(self, user: str) -> httpx.Client:
         """The app as a client app reaches it (base URL ``…/komga/``), signed in by API key."""
         http = TestClient(self.client.app, base_url="http://testserver.local/komga/")
