@@ -45,23 +45,16 @@ def _libraries(query: Query) -> frozenset[int]:
     return frozenset(parse_id(value) or -1 for value in values(query, "library_id"))
 
 
-def _sort_keys(lists: ReadLists) -> dict[str, Callable[[ComicList], Any]]:
-    name: Callable[[ComicList], Any] = lambda found: found.name.casefold()  # noqa: E731
-    created: Callable[[ComicList], Any] = lambda found: lists.dates(found)[0]  # noqa: E731
-    modified: Callable[[ComicList], Any] = lambda found: lists.dates(found)[1]  # noqa: E731
-    return {
-        "name": name,
-        "createddate": created,
-        "created": created,
-        "lastmodifieddate": modified,
-        "lastmodified": modified,
-    }
-
-
 def _ordered(lists: ReadLists, found: list[ComicList], sorts: tuple[SortKey, ...]) -> None:
     """By name unless ``sorts`` say otherwise; the Komga id breaks ties (stable sorts, the
     last key first)."""
-    keys = _sort_keys(lists)
+    keys: dict[str, Callable[[ComicList], Any]] = {
+        "name": lambda item: item.name.casefold(),
+        "createddate": lambda item: lists.dates(item)[0],
+        "created": lambda item: lists.dates(item)[0],
+        "lastmodifieddate": lambda item: lists.dates(item)[1],
+        "lastmodified": lambda item: lists.dates(item)[1],
+    }
     found.sort(key=lambda item: int(komga_list_id(item.kind, item.id)))
     known = [sort for sort in sorts if sort.key.casefold() in keys] or [SortKey("name")]
     for sort in reversed(known):

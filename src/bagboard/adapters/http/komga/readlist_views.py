@@ -20,7 +20,7 @@ none, so it takes its books' (the earliest and the latest added), the epoch when
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
 
@@ -104,15 +104,15 @@ def read_list_dto(shown: ReadList) -> ReadListDto:
     )
 
 
-@dataclass
 class ReadLists:
-    """The read lists of one user, for one request (what it reads is kept until then)."""
+    """The read lists of one user, for one request: what it reads is kept until then."""
 
-    orders: ReadingOrderService
-    lists: ReadingListService
-    user: User
-    _rows: dict[tuple[ListKind, int], list[ComicRow]] = field(default_factory=dict)
-    _headers: dict[int, ReadingList] | None = None
+    def __init__(self, orders: ReadingOrderService, lists: ReadingListService, user: User) -> None:
+        self.orders = orders
+        self.lists = lists
+        self.user = user
+        self._rows: dict[tuple[ListKind, int], list[ComicRow]] = {}
+        self._headers: dict[int, ReadingList] | None = None
 
     def all(self) -> list[ComicList]:
         """The user's reading lists (own and shared) by name, then the arcs by name."""
