@@ -91,6 +91,7 @@ def test_read_lists_sort_by_name_and_dates(world: ListWorld) -> None:
     assert _names(world.json("/api/v1/readlists", sort="createdDate,asc"))[0] == "Civil War Event"
     paged = world.json("/api/v1/readlists", page="1", size="1", sort="name,asc")
     assert _names(paged) == ["Everyone's Wars"] and paged["totalElements"] == 2
+    assert _names(world.json("/api/v1/readlists/")) == _names(world.json("/api/v1/readlists"))
 
 
 # --- Mihon's tracker ---------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 One router behind ``KomgaAuthMiddleware``, with Spring-shaped errors. Handlers take
 ``current_user`` and the ``komga`` dependency (``SeriesCatalog``) plus the app's shared
-services (``issues``, ``renditions``, ``progress``, ``series_progress``); add a route by
-appending its handler to ``KOMGA_HANDLERS``.
+services (``issues``, ``renditions``, ``progress``, ``series_progress``, and
+``reading_orders`` with ``reading_lists`` for read lists); add a route by appending its
+handler to ``KOMGA_HANDLERS``.
 """
 
 from __future__ import annotations
