@@ -13,7 +13,7 @@ Lists, imported from CBL files through ``ReadingListService``:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +87,13 @@ class ListWorld:
 
 
 @contextmanager
-def list_world(kind: str, base: Path) -> Iterator[ListWorld]:
+def list_world(
+    kind: str, base: Path, more: Callable[[Path, Path], None] | None = None
+) -> Iterator[ListWorld]:
+    """The world above; ``more(marvel, secret)`` writes more comics before the scan."""
     marvel_root, secret_root = write_world(base)
+    if more is not None:
+        more(marvel_root, secret_root)
     with database_url(kind, base) as url:
         app = ComicLibrary.from_settings(
             load_settings(data_dir=str(base / "data"), database_url=url), workers=0

@@ -1,24 +1,37 @@
-"""Story arcs as Komga read lists: read-only, ids from ``KOMGA_ARC_BASE``, books in arc order,
-scoped like every list; the arcs are fixed by the test (``fixed_arcs.py``) over the real index
-and served through the container's ``story_arcs``. On every SQL backend."""
+"""Story arcs as Komga read lists, from comics whose ComicInfo names them (``StoryArc``,
+``StoryArcNumber``): read-only, ids from ``KOMGA_ARC_BASE``, books in arc order, scoped like
+every list, tracked like every list. On every SQL backend.
+
+Arcs: "Road to War" is Thor #5 (part 1), Iron Man #10 (part 2) in library Marvel and Hulk #1
+(part 3) in library Secret; "Dark Days" is Thor #5 alone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from bagboard.adapters.http.komga.readlist_views import KOMGA_ARC_BASE
+from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.browse_support import BACKENDS
-from tests.komga.fixed_arcs import FixedArcs
 from tests.komga.readlist_world import ListWorld, list_world
 from tests.komga.replay import Replay
 
-CW1, CW2 = "Civil War/Civil War 001.cbz", "Civil War/Civil War 002.cbz"
-SW1 = "Secret Wars/Secret Wars 001.cbz"
-ARC = 7
-ARC_ID = str(KOMGA_ARC_BASE + ARC)
+THOR, IRON_MAN, HULK = "Thor/Thor 005.cbz", "Iron Man/Iron Man 010.cbz", "Hulk/Hulk 001.cbz"
+
+
+def _arc_comics(marvel: Path, secret: Path) -> None:
+    for root, relative, series, number, arcs, parts in (
+        (marvel, THOR, "Thor", "5", "Road to War, Dark Days", "1, 3"),
+        (marvel, IRON_MAN, "Iron Man", "10", "Road to War", "2"),
+        (secret, HULK, "Hulk", "1", "Road to War", "3"),
+    ):
+        fields = {"Series": series, "Number": number, "StoryArc": arcs, "StoryArcNumber": parts}
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_cbz(path, {"ComicInfo.xml": comicinfo_xml(fields), "001.jpg": jpeg((60, 9, 9))})
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -26,59 +39,85 @@ def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ListWorld]:
     base = tmp_path_factory.mktemp(f"komga-arcs-{request.param}")
-    with list_world(request.param, base) as built:
-        order = [int(built.comic_id(path)) for path in (CW2, CW1, SW1)]
-        arcs = FixedArcs(built.app.container.library_index(), {ARC: ("Civil War", order)})
-        built.app.container.story_arcs.override(providers.Object(arcs))
-        try:
-            yield built
-        finally:
-            built.app.container.story_arcs.reset_override()
+    with list_world(request.param, base, _arc_comics) as built:
+        yield built
 
 
-def test_an_arc_is_a_read_only_read_list_in_arc_order(world: ListWorld) -> None:
+def _arcs(page: dict[str, Any]) -> dict[str, str]:
+    return {item["name"]: item["id"] for item in page["content"] if int(item["id"]) >= 10**12}
+
+
+def test_an_arc_is_a_read_list_in_arc_order(world: ListWorld) -> None:
     ext = Replay(world.http("owner"), "EXT", {"User-Agent": "TachiyomiKomga/0.18.0"})
-    page = ext.json(
-        "GET", "api/v1/readlists?search=&page=0&deleted=false&sort=name,asc", "Page<ReadList>"
-    )
-    assert [(item["id"], item["name"]) for item in page["content"]][:2] == [
-        (ARC_ID, "Civil War"),
-        (world.lists["Civil War Event"], "Civil War Event"),
+    browse = "api/v1/readlists?search=&page=0&deleted=false&sort=name,asc"
+    page = ext.json("GET", browse, "Page<ReadList>")
+    assert [item["name"] for item in page["content"]] == [
+        "Civil War Event",
+        "Dark Days",
+        "Everyone's Wars",
+        "Road to War",
     ]
-    order = [world.comic_id(path) for path in (CW2, CW1, SW1)]
-    detail = ext.json("GET", f"api/v1/readlists/{ARC_ID}", "ReadList")
-    assert (detail["bookIds"], detail["filtered"], detail["summary"]) == (order, False, "")
-    books = ext.json("GET", f"api/v1/readlists/{ARC_ID}/books?unpaged=true", "Page<Book>")
+    arcs = _arcs(page)
+    assert all(int(found) > KOMGA_ARC_BASE for found in arcs.values())
+    order = [world.comic_id(path) for path in (THOR, IRON_MAN, HULK)]
+    road = arcs["Road to War"]
+    detail = ext.json("GET", f"api/v1/readlists/{road}", "ReadList")
+    assert (detail["bookIds"], detail["filtered"], detail["ordered"]) == (order, False, True)
+    books = ext.json(
+        "GET", f"api/v1/readlists/{road}/books?unpaged=true&media_status=READY", "Page<Book>"
+    )
     assert [book["id"] for book in books["content"]] == order
-    ext.call("GET", f"api/v1/readlists/{ARC_ID}/thumbnail", image=True)
-    holding = world.json(f"/api/v1/books/{world.comic_id(CW1)}/readlists")
-    assert [item["id"] for item in holding][-1] == ARC_ID
-    step = world.json(f"/api/v1/readlists/{ARC_ID}/books/{order[0]}/next")
-    assert step["id"] == order[1]
+    cover = ext.call("GET", f"api/v1/readlists/{road}/thumbnail", image=True)
+    assert cover.content.startswith(b"\xff\xd8\xff")
+    assert world.json(f"/api/v1/readlists/{road}/books/{order[0]}/next")["id"] == order[1]
+    assert world.get(f"/api/v1/readlists/{road}/books/{order[2]}/next").status_code == 404
+    holding = world.json(f"/api/v1/books/{order[0]}/readlists")
+    assert [item["name"] for item in holding] == ["Dark Days", "Road to War"]
+    searched = {"condition": {"allOf": [{"readListId": {"operator": "is", "value": road}}]}}
+    world.client.cookies.clear()
+    found = world.client.post(
+        "/komga/api/v1/books/list",
+        params={"sort": "readList.number,desc"},
+        json=searched,
+        headers={"X-API-Key": world.tokens["owner"]},
+    ).json()
+    assert [book["id"] for book in found["content"]] == order[::-1]
+
+
+def test_an_arc_cannot_be_deleted(world: ListWorld) -> None:
+    road = _arcs(world.json("/api/v1/readlists"))["Road to War"]
     world.client.cookies.clear()
     refused = world.client.delete(
-        f"/komga/api/v1/readlists/{ARC_ID}", headers={"X-API-Key": world.tokens["owner"]}
+        f"/komga/api/v1/readlists/{road}", headers={"X-API-Key": world.tokens["owner"]}
     )
-    assert refused.status_code == 403
-    assert world.get(f"/api/v1/readlists/{ARC_ID}").status_code == 200
+    assert refused.status_code == 403 and refused.json()["status"] == 403
+    assert world.get(f"/api/v1/readlists/{road}").status_code == 200
 
 
-def test_an_arc_is_scoped_and_tracked(world: ListWorld) -> None:
-    kid = world.json(f"/api/v1/readlists/{ARC_ID}", "kid")
-    assert kid["bookIds"] == [world.comic_id(CW2), world.comic_id(CW1)] and kid["filtered"]
-    url = f"/api/v1/readlists/{ARC_ID}/read-progress/tachiyomi"
+def test_an_arc_is_scoped(world: ListWorld) -> None:
+    arcs = _arcs(world.json("/api/v1/readlists", "kid"))
+    assert set(arcs) == {"Dark Days", "Road to War"}
+    kid = world.json(f"/api/v1/readlists/{arcs['Road to War']}", "kid")
+    assert kid["bookIds"] == [world.comic_id(THOR), world.comic_id(IRON_MAN)]
+    assert kid["filtered"] is True
+    assert world.json(f"/api/v1/readlists/{arcs['Dark Days']}", "kid")["filtered"] is False
+    assert world.get(f"/api/v1/books/{world.comic_id(HULK)}/readlists", "kid").status_code == 404
+    last = max(int(found) for found in arcs.values())
+    assert world.get(f"/api/v1/readlists/{last + 1000}").status_code == 404
+
+
+def test_the_tracker_reads_and_marks_an_arc(world: ListWorld) -> None:
+    road = _arcs(world.json("/api/v1/readlists", "reader"))["Road to War"]
+    url = f"/api/v1/readlists/{road}/read-progress/tachiyomi"
+    assert world.json(url, "reader")["booksUnreadCount"] == 3
     world.client.cookies.clear()
     put = world.client.put(
-        f"/komga{url}", json={"lastBookRead": 1}, headers={"X-API-Key": world.tokens["reader"]}
+        f"/komga{url}", json={"lastBookRead": 2}, headers={"X-API-Key": world.tokens["reader"]}
     )
     assert put.status_code == 204
     state = world.json(url, "reader")
-    assert (state["booksCount"], state["booksReadCount"], state["lastReadContinuousIndex"]) == (
-        3,
-        1,
-        1,
-    )
-    first = world.json(f"/api/v1/books/{world.comic_id(CW2)}", "reader")["readProgress"]
-    assert first is not None and first["completed"] is True
-    for missing in (str(KOMGA_ARC_BASE + ARC + 1), str(KOMGA_ARC_BASE)):
-        assert world.get(f"/api/v1/readlists/{missing}").status_code == 404
+    assert (state["booksReadCount"], state["booksUnreadCount"]) == (2, 1)
+    assert state["lastReadContinuousIndex"] == 2
+    for path, read in ((THOR, True), (IRON_MAN, True), (HULK, False)):
+        progress = world.json(f"/api/v1/books/{world.comic_id(path)}", "reader")["readProgress"]
+        assert (progress is not None and progress["completed"]) is read, path
