@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bagboard.adapters.http.komga import readlist_views
 from bagboard.adapters.readlists import parse_cbl
 from tests.browse_support import BACKENDS
 from tests.komga.readlist_world import ListWorld, list_world
@@ -238,3 +239,16 @@ def test_delete_a_read_list(world: ListWorld) -> None:
     assert gone.status_code == 204
     assert world.get(f"/api/v1/readlists/{list_id}", "reader").status_code == 404
     assert world.get(f"/api/v1/readlists/{shared}", "kid").status_code == 200
+
+
+def test_a_list_over_many_series_reads_its_books_library_wide(
+    world: ListWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = world.lists["Civil War Event"]
+    one_by_one = world.json(f"/api/v1/readlists/{event}/books", unpaged="true")
+    monkeypatch.setattr(readlist_views, "FEW_SERIES", 0)
+    library_wide = world.json(f"/api/v1/readlists/{event}/books", unpaged="true")
+    assert [b["id"] for b in library_wide["content"]] == _event_ids(world)
+    assert library_wide == one_by_one
+    step = world.json(f"/api/v1/readlists/{event}/books/{_event_ids(world)[0]}/next")
+    assert step["id"] == _event_ids(world)[1]

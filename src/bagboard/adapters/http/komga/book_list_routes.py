@@ -120,6 +120,7 @@ def _listed(
     body: dict[str, Any],
     paging: Paging,
     lists: ReadLists,
+    issues: IssueService,
 ) -> SpringPage[BookDto]:
     node = body.get("condition")
     members = {raw: lists.members(raw) for raw in sorted(mentioned(node, "readListId"))}
@@ -128,7 +129,7 @@ def _listed(
     pinned = narrowed(node, "readListId")
     if pinned is not None and series is None:
         # Only the named read lists' books can match: read their series, not the libraries'.
-        entries = list_books(komga, user, _rows(lists, pinned))
+        entries = list_books(komga, issues, user, _rows(lists, pinned))
     else:
         entries = _entries(
             komga,
@@ -164,13 +165,16 @@ async def books_search(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
 ) -> SpringPage[BookDto]:
     body = await search_body(request)
     paging = Paging.parse(query_of(request))
     lists = ReadLists(reading_orders, reading_lists, current_user)
-    return await anyio.to_thread.run_sync(lambda: _listed(komga, current_user, body, paging, lists))
+    return await anyio.to_thread.run_sync(
+        lambda: _listed(komga, current_user, body, paging, lists, issues)
+    )
 
 
 @get("/api/v1/books", sync_to_thread=True)

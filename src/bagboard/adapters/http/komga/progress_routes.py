@@ -182,23 +182,26 @@ def series_tachiyomi_put(
 # --- read lists ----------------------------------------------------------------------------
 
 
-def _list_comics(komga: SeriesCatalog, lists: ReadLists, list_id: str) -> list[IndexedComic]:
+def _list_comics(
+    komga: SeriesCatalog, issues: IssueService, lists: ReadLists, list_id: str
+) -> list[IndexedComic]:
     """The read list's Komga books in list order (what its ``bookIds`` name)."""
-    rows = lists.read_list(lists.get(list_id)).rows
-    return [book.comic for book, _ in list_books(komga, lists.user, rows)]
+    rows = lists.books(lists.get(list_id))
+    return [book.comic for book, _ in list_books(komga, issues, lists.user, rows)]
 
 
 @get("/api/v1/readlists/{list_id:str}/read-progress/tachiyomi", sync_to_thread=True)
 def readlist_tachiyomi(
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
     series_progress: NamedDependency[SeriesProgressService],
     list_id: FromPath[str],
 ) -> TachiyomiV1:
     lists = ReadLists(reading_orders, reading_lists, current_user)
-    state = series_progress.tachiyomi_v1(current_user, _list_comics(komga, lists, list_id))
+    state = series_progress.tachiyomi_v1(current_user, _list_comics(komga, issues, lists, list_id))
     return TachiyomiV1(
         books_count=state.counts.total,
         books_read_count=state.counts.read,
@@ -215,6 +218,7 @@ def readlist_tachiyomi_put(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
     series_progress: NamedDependency[SeriesProgressService],
@@ -224,7 +228,7 @@ def readlist_tachiyomi_put(
     """``{lastBookRead}``: the first that many books in list order are read; nothing
     unmarked; a negative count is a 400."""
     lists = ReadLists(reading_orders, reading_lists, current_user)
-    comics = _list_comics(komga, lists, list_id)
+    comics = _list_comics(komga, issues, lists, list_id)
     last = _whole(_object(body), "lastBookRead")
     if last is None:
         raise InvalidInput("lastBookRead is required")

@@ -77,7 +77,7 @@ def readlists(
     libraries = _libraries(query)
     found = [item for item in lists.all() if search in item.name.casefold()]
     if libraries:
-        found = [item for item in found if lists.read_list(item, libraries).rows]
+        found = [item for item in found if lists.books(item, libraries)]
     _ordered(lists, found, paging.sorts)
     shown = [read_list_dto(lists.read_list(item, libraries)) for item in paging.slice(found)]
     return spring_page(shown, len(found), paging)
@@ -113,6 +113,7 @@ def readlist_books(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
     list_id: FromPath[str],
@@ -122,23 +123,26 @@ def readlist_books(
     lists = ReadLists(reading_orders, reading_lists, current_user)
     shown = lists.read_list(lists.get(list_id), _libraries(query))
     keep = parameters(query)
-    entries = [entry for entry in list_books(komga, current_user, shown.rows) if keep(*entry)]
+    entries = [
+        entry for entry in list_books(komga, issues, current_user, shown.rows) if keep(*entry)
+    ]
     content = [book_dto(book, series) for book, series in paging.slice(entries)]
     return spring_page(content, len(entries), paging)
 
 
 def _neighbour(
     komga: SeriesCatalog,
+    issues: IssueService,
     lists: ReadLists,
     list_id: str,
     book_id: str,
     step: int,
 ) -> BookDto:
-    rows = lists.read_list(lists.get(list_id)).rows
+    rows = lists.books(lists.get(list_id))
     at = next((n for n, row in enumerate(rows) if str(row.id) == book_id), None)
     if at is None or not 0 <= at + step < len(rows):
         raise NotFound("no such book")
-    found = list_books(komga, lists.user, [rows[at + step]])
+    found = list_books(komga, issues, lists.user, [rows[at + step]])
     if not found:
         raise NotFound("no such book")
     return book_dto(*found[0])
@@ -148,26 +152,28 @@ def _neighbour(
 def readlist_previous(
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
     list_id: FromPath[str],
     book_id: FromPath[str],
 ) -> BookDto:
     lists = ReadLists(reading_orders, reading_lists, current_user)
-    return _neighbour(komga, lists, list_id, book_id, -1)
+    return _neighbour(komga, issues, lists, list_id, book_id, -1)
 
 
 @get("/api/v1/readlists/{list_id:str}/books/{book_id:str}/next", sync_to_thread=True)
 def readlist_next(
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
     list_id: FromPath[str],
     book_id: FromPath[str],
 ) -> BookDto:
     lists = ReadLists(reading_orders, reading_lists, current_user)
-    return _neighbour(komga, lists, list_id, book_id, 1)
+    return _neighbour(komga, issues, lists, list_id, book_id, 1)
 
 
 @get("/api/v1/readlists/{list_id:str}/thumbnail", sync_to_thread=True)
@@ -180,7 +186,7 @@ def readlist_thumbnail(
 ) -> Response[bytes]:
     """The first book's cover, as a series' thumbnail is; 404 for a list without books."""
     lists = ReadLists(reading_orders, reading_lists, current_user)
-    rows = lists.read_list(lists.get(list_id)).rows
+    rows = lists.books(lists.get(list_id))
     if not rows:
         raise NotFound("no cover")
     cover = issues.cover(current_user, rows[0].id)

@@ -31,11 +31,13 @@ from bagboard.domain.errors import NotFound
 from bagboard.domain.model import User
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
 from bagboard.domain.readlists import ReadingList
+from bagboard.services.issues import IssueService
 from bagboard.services.reading_lists import ReadingListService
 from bagboard.services.reading_orders import ComicList, ListKind, ReadingOrderService
 from bagboard.services.series_catalog import SeriesCatalog
 
 __all__ = [
+    "FEW_SERIES",
     "KOMGA_ARC_BASE",
     "ReadList",
     "ReadLists",
@@ -51,6 +53,8 @@ KOMGA_ARC_BASE: Final = 10**12
 # Longer ids name nothing (and never reach the stores as huge integers).
 _MAX_ID_DIGITS: Final = 18
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# Up to this many series, a list's books are read series by series; beyond, library-wide.
+FEW_SERIES: Final = 16
 
 
 def komga_list_id(kind: ListKind, list_id: int) -> str:
@@ -162,16 +166,18 @@ class ReadLists:
             self._rows[key] = rows
         return self._rows[key]
 
-    def books(self, found: ComicList) -> list[ComicRow]:
-        """``rows`` that are Komga books (in a series)."""
-        return [row for row in self.rows(found) if _komga_book(row)]
+    def books(self, found: ComicList, libraries: Collection[int] = ()) -> list[ComicRow]:
+        """``rows`` that are Komga books (in a series), of ``libraries`` only when given."""
+        return [
+            row
+            for row in self.rows(found)
+            if _komga_book(row) and (not libraries or row.library_id in libraries)
+        ]
 
     def read_list(self, found: ComicList, libraries: Collection[int] = ()) -> ReadList:
         """The list with its Komga books, of ``libraries`` only when given."""
         every = self.rows(found)
-        rows = self.books(found)
-        if libraries:
-            rows = [row for row in rows if row.library_id in libraries]
+        rows = self.books(found, libraries)
         created, modified = self.dates(found)
         filtered = len(rows) < len(every) or self._hidden(found)
         return ReadList(found, tuple(rows), created, modified, filtered)
@@ -204,14 +210,26 @@ class ReadLists:
         return whole.comics > found.comics
 
 
-def list_books(komga: SeriesCatalog, user: User, rows: Sequence[ComicRow]) -> list[Entry]:
-    """The rows as Komga books with their series, in the rows' order: the series of the rows'
-    libraries are read in a few queries (``SeriesCatalog.all_series``), then those holding
-    the rows are kept."""
-    wanted = {(row.library_id, grouping_key(row.series)) for row in rows}
+def list_books(
+    komga: SeriesCatalog, issues: IssueService, user: User, rows: Sequence[ComicRow]
+) -> list[Entry]:
+    """The rows as Komga books with their series, in the rows' order. A few series are read
+    one by one (a comic of each names it: ``SeriesCatalog.series_of``); more, as every
+    series of the rows' libraries in a few queries (``SeriesCatalog.all_series``)."""
+    wanted: dict[tuple[int, str], int] = {}
+    for row in rows:
+        wanted.setdefault((row.library_id, grouping_key(row.series)), row.id)
     if not wanted:
         return []
-    views = komga.all_series(user, sorted({library for library, _ in wanted}))
+    if len(wanted) <= FEW_SERIES:
+        views = []
+        for comic_id in wanted.values():
+            try:
+                views.append(komga.series_of(user, issues.comic(user, comic_id)))
+            except NotFound:
+                continue
+    else:
+        views = komga.all_series(user, sorted({library for library, _ in wanted}))
     where = {
         book.comic.id: (book, view)
         for view in views
@@ -221,7 +239,9 @@ def list_books(komga: SeriesCatalog, user: User, rows: Sequence[ComicRow]) -> li
     return [where[row.id] for row in rows if row.id in where]
 
 
-def list_series(komga: SeriesCatalog, lists: ReadLists, raw_ids: Collection[str]) -> set[int]:
+def list_series(
+    komga: SeriesCatalog, issues: IssueService, lists: ReadLists, raw_ids: Collection[str]
+) -> set[int]:
     """The ids of the Komga series holding a book of these read lists (unknown ids: none)."""
     rows: list[ComicRow] = []
     for raw in sorted(raw_ids):
@@ -229,4 +249,4 @@ def list_series(komga: SeriesCatalog, lists: ReadLists, raw_ids: Collection[str]
             rows.extend(lists.books(lists.get(raw)))
         except NotFound:
             continue
-    return {series.id for _, series in list_books(komga, lists.user, rows)}
+    return {series.id for _, series in list_books(komga, issues, lists.user, rows)}

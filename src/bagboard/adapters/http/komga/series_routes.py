@@ -131,6 +131,7 @@ async def series_search(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
     reading_orders: NamedDependency[ReadingOrderService],
     reading_lists: NamedDependency[ReadingListService],
 ) -> SpringPage[SeriesDto]:
@@ -149,7 +150,7 @@ async def series_search(
     if leaves.get("readListId"):
         lists = ReadLists(reading_orders, reading_lists, current_user)
         named = set(leaves["readListId"])
-        listed = await anyio.to_thread.run_sync(lambda: list_series(komga, lists, named))
+        listed = await anyio.to_thread.run_sync(lambda: list_series(komga, issues, lists, named))
         series_ids = _in_lists(series_ids, listed)
     q = _series_query(
         query,
