@@ -312,3 +312,34 @@ def test_on_deck_shows_the_next_issue_after_one_is_read(web: WebWorld) -> None:
     deck = home.split('id="on-deck"', 1)[1].split("</section>", 1)[0]
     assert f'href="/issue/{two}"' in deck and f'href="/issue/{one}"' not in deck
     assert home.index('id="keep-reading"') < home.index('id="on-deck"')
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/lists/99999999999999999999", 404),
+        ("/lists/-1", 404),
+        ("/lists/arc-", 404),
+        ("/lists/%C3%A9", 404),
+        ("/lists?arcs=-4", 200),
+        ("/lists?arcs=zz", 200),
+    ],
+)
+def test_nonsense_in_a_list_url_is_a_page_not_a_trace(web: WebWorld, url: str, status: int) -> None:
+    answer = web.signed_in("owner").get(url)
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Traceback" not in answer.text and str(web.lib_a.root) not in answer.text
+
+
+def test_a_broken_upload_is_a_clear_400(web: WebWorld) -> None:
+    client = web.signed_in("owner")
+    token = csrf(client.get("/lists").text)
+    no_boundary = client.post(
+        "/lists",
+        content=b"--x\r\n\r\n",
+        headers={"Content-Type": "multipart/form-data", "X-CSRF-Token": token},
+    )
+    assert no_boundary.status_code == 400 and "Traceback" not in no_boundary.text
+    no_file = client.post("/lists", data={"csrf_token": token, "shared": "0"})
+    assert no_file.status_code == 400 and "Choose a CBL file" in no_file.text
