@@ -82,12 +82,12 @@ def list_tiles(views: Sequence[ComicList]) -> list[ListTile]:
 
 
 def book_label(book: ListBook) -> str:
-    """``Series #Number (Volume, Year)`` as the list names the book, blank parts left out."""
+    """``Civil War #1 (vol 2006, 2006)``: a book as its list names it, as the command line
+    shows it; blank parts left out."""
     label = f"{book.series} #{book.number}" if book.number else book.series
-    details: list[str] = []
-    for part in (book.volume, str(book.year) if book.year is not None else None):
-        if part and part not in details:
-            details.append(part)
+    details = [f"vol {book.volume}"] if book.volume else []
+    if book.year is not None:
+        details.append(str(book.year))
     return f"{label} ({', '.join(details)})" if details else label
 
 
