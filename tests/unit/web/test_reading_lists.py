@@ -16,10 +16,12 @@ from litestar.testing import TestClient
 from bagboard.adapters.readlists.cbl import parse_cbl
 from bagboard.domain.model import Role
 from bagboard.domain.readlists import MAX_LIST_FILE_BYTES, ListBook
+from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.readlist_support import cbl, comic
 from tests.unit.web.support import PASSWORD, WebWorld, csrf, web_world
 
 NIGHT_OWLS = "Orbit/Night Owls/Night Owls {:02}.cbz"
+PAGE = {"001.jpg": jpeg((90, 60, 30))}
 TOO_LARGE = "too large: a reading list file may hold at most 10 MB"
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz ['
@@ -30,13 +32,26 @@ BILLION_LAUGHS = (
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
-    """The web collection, plus two copies of Civil War #1 (2006) in library A and a reader
-    of library A who has read nothing."""
+    """The web collection, plus two copies of Civil War #1 (2006) in library A, the story
+    arc "Owl Wars" (parts 1 and 2 in library A, part 3 in library B), and a reader of
+    library A who has read nothing."""
     with web_world(tmp_path_factory.mktemp("web-lists")) as world:
         root = Path(world.lib_a.root)
         comic(root, "Marvel/Civil War/Civil War 001.cbz", "Civil War", "1", "2006", "2006")
         comic(root, "Marvel/Civil War B/Civil War 001.cbz", "Civil War", "1", "2006", "2006")
-        world.library.scanner().scan(world.lib_a)
+        for library, series, part in (
+            (world.lib_a, "Dawn Patrol", "2"),
+            (world.lib_a, "Dusk Patrol", "1"),
+            (world.lib_b, "Far Patrol", "3"),
+        ):
+            info = {"Series": series, "Number": "1", "StoryArc": "Owl Wars"}
+            members = {"ComicInfo.xml": comicinfo_xml(info | {"StoryArcNumber": part})}
+            folder = Path(library.root) / "Arcs"
+            folder.mkdir(exist_ok=True)
+            write_cbz(folder / f"{series} 01.cbz", members | PAGE)
+        scanner = world.library.scanner()
+        for library in (world.lib_a, world.lib_b):
+            scanner.scan(library)
         world.library.accounts.add_user("fresh", Role.READER, [world.lib_a.id])
         world.sessions.set_password("fresh", PASSWORD)
         yield world
