@@ -21,7 +21,7 @@ from litestar.response import Template
 from bagboard.adapters.http.routing import get
 from bagboard.adapters.http.web.list_views import Run, entry_runs, list_href, list_tiles
 from bagboard.adapters.http.web.templating import page
-from bagboard.adapters.http.web.views import issue_cards, pager, query
+from bagboard.adapters.http.web.views import issue_cards, pager
 from bagboard.domain.errors import NotFound
 from bagboard.domain.model import Role, User
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
@@ -114,7 +114,7 @@ def list_page(
         "is_arc": kind is ListKind.STORY_ARC,
         "runs": runs,
         "pager": listed,
-        "here": list_href(view) + query(),
+        "here": list_href(view),
         "continue_to": following,
         "continue_label": issue_cards([following])[0].title if following else "",
     }
