@@ -78,6 +78,7 @@ from bagboard.services.reading_lists import (
     ReadingListService,
     ReadingListView,
 )
+from bagboard.services.reading_orders import ComicList, ListKind, ReadingOrderService
 from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
@@ -102,6 +103,7 @@ __all__ = [
     "ComicDownload",
     "ComicInfo",
     "ComicLibrary",
+    "ComicList",
     "ComicNotFound",
     "ComicPageInfo",
     "ComicReading",
@@ -141,6 +143,7 @@ __all__ = [
     "LibraryNotFound",
     "LibraryService",
     "ListBook",
+    "ListKind",
     "Listing",
     "MatchStatus",
     "NotFound",
@@ -158,6 +161,7 @@ __all__ = [
     "ReadingListEntry",
     "ReadingListService",
     "ReadingListView",
+    "ReadingOrderService",
     "ReadingProgress",
     "ReadingState",
     "RemovedLibrary",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from bagboard.adapters.memory.reading_lists import MemoryReadingLists
 from bagboard.adapters.memory.series_ids import MemorySeriesIds
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
+from bagboard.adapters.memory.story_arcs import MemoryStoryArcs
 from bagboard.adapters.memory.tokens import MemoryTokenStore
 from bagboard.adapters.memory.users import MemoryUserStore
 from bagboard.adapters.memory.web_sessions import MemoryWebSessionStore
@@ -52,6 +53,7 @@ from bagboard.adapters.storage.admin.settings import SqlSettingsStore
 from bagboard.adapters.storage.admin.tokens import SqlTokenStore
 from bagboard.adapters.storage.admin.users import SqlUserStore
 from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
+from bagboard.adapters.storage.arcs.story_arcs import SqlStoryArcs
 from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
 from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
@@ -66,9 +68,6 @@ from bagboard.adapters.storage.lists.reading_lists import SqlReadingLists
 from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
-from bagboard.domain.browse import ComicRow
-from bagboard.domain.pagination import Page, PageRequest
-from bagboard.domain.story_arcs import StoryArc
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -128,22 +127,6 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
-
-
-class PendingStoryArcs:
-    """No arcs: stands in until the index keeps story arcs (``ports/story_arcs.py``)."""
-
-    def arcs(self, library_ids: Sequence[int], page: PageRequest) -> Page[StoryArc]:
-        return Page([], 0, page)
-
-    def get(self, arc_id: int, library_ids: Sequence[int]) -> StoryArc | None:
-        return None
-
-    def comics(self, arc_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
-        return Page([], 0, page)
-
-    def arcs_of(self, comic_id: int, library_ids: Sequence[int]) -> list[StoryArc]:
-        return []
 
 
 class Container(containers.DeclarativeContainer):
@@ -376,8 +359,13 @@ class Container(containers.DeclarativeContainer):
         users,
         clock,
     )
-    # Story arcs (ports/story_arcs.py), kept by index writes.
-    story_arcs = providers.Singleton(PendingStoryArcs)
+    # Story arcs (ports/story_arcs.py): kept by index writes in SQL, derived from the memory
+    # index's comics in memory.
+    story_arcs = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryStoryArcs, library_index),
+        sql=providers.Singleton(SqlStoryArcs, engine),
+    )
     reading_order_service = providers.Factory(
         ReadingOrderService,
         reading_lists,

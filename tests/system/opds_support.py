@@ -36,6 +36,7 @@ from PIL import Image
 from bagboard.config import load_settings
 from bagboard.library import ComicLibrary
 from tests.archive_factory import comicinfo_xml, write_cbz
+from tests.readlist_support import cbl
 from tests.system.conftest import bagboard, serving
 
 CBR_FIXTURE: Final = Path(__file__).parent.parent / "data" / "cbr" / "rar5-stored.cbr"
@@ -67,6 +68,29 @@ RAR: Final = "Fixture Comics/Fixture Series/Fixture Series 007.cbr"
 PRIVATE: Final = "Hidden House/Private/Private 001.cbz"
 LONG_RUN: Final = 60
 LONG_RUN_PAGES: Final = 6
+
+
+# A shared reading list: Long Run #3, Saga #1, a book no library holds, Long Run #1, Saga #1
+# again, and the private comic (which only U may see in it).
+LIST_NAME: Final = "Crossover"
+LIST_BOOKS: Final = (
+    ("Long Run", "3", "", ""),
+    ("Saga", "1", "", ""),
+    ("Nobody", "9", "", ""),
+    ("Long Run", "1", "", ""),
+    ("Saga", "1", "", ""),
+    ("Private", "1", "", ""),
+)
+LIST_TITLES: Final = ("Long Run #3", "Saga #1: Chapter One", "Long Run #1", "Private #1")
+
+
+# A story arc read against issue order: Event #2 is its first part, Event #1 its second.
+ARC_NAME: Final = "Big Event"
+ARC_TITLES: Final = ("Event #2", "Event #1")
+
+
+def event(number: int) -> str:
+    return f"Arc House/Event/Event {number:03d}.cbz"
 
 
 def long_run(number: int) -> str:
@@ -128,6 +152,10 @@ def write_collection(library_1: Path, library_2: Path) -> None:
         }
         info = {"Series": "Long Run", "Number": str(number), "Publisher": "Paging Press"}
         cbz(long_run(number), pages, info)
+    for number, part in ((1, "2"), (2, "1")):
+        info = {"Series": "Event", "Number": str(number), "Publisher": "Arc House"}
+        pages = {"e1.jpg": jpeg_bytes((number * 60, 90, 90), (60, 90))}
+        cbz(event(number), pages, info | {"StoryArc": ARC_NAME, "StoryArcNumber": part})
     rar = library_1 / RAR
     rar.parent.mkdir(parents=True)
     shutil.copyfile(CBR_FIXTURE, rar)
@@ -208,6 +236,9 @@ def opds_world(base: Path) -> Iterator[OpdsWorld]:
     owner_token = bagboard("token", "create", "--name", "U", data_dir=data_dir).stdout.strip()
     bagboard("user", "add", "V", "--library", str(library_1), data_dir=data_dir)
     reader_token = bagboard("token", "create", "--user", "V", data_dir=data_dir).stdout.strip()
+    reading_list = base / f"{LIST_NAME}.cbl"
+    reading_list.write_bytes(cbl(LIST_NAME, LIST_BOOKS))
+    bagboard("readlist", "import", str(reading_list), "--shared", data_dir=data_dir)
     names = [SAGA, WEBBY, RAR, *(long_run(n) for n in range(1, LONG_RUN + 1))]
     paths = {name: library_1 / name for name in names} | {PRIVATE: library_2 / PRIVATE}
     ids = _comic_ids(data_dir, paths)

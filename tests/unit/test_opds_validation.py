@@ -10,6 +10,7 @@ document per rule family, which the checks must reject.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import deque
 from collections.abc import Iterator
@@ -21,10 +22,12 @@ from xml.etree import ElementTree
 import pytest
 
 from bagboard.adapters.http.opds.entries import publication_date
+from bagboard.adapters.readlists.cbl import read_cbl
 from tests import opds_rules as rules
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.browse_support import BACKENDS
-from tests.opds2_support import PLAIN, V2, Opds2World, saga, write_library
+from tests.opds2_support import PLAIN, V2, WEBP, Opds2World, saga, write_library
+from tests.readlist_support import cbl
 from tests.scanned_world import scanned_world
 
 V1 = "http://testserver/opds/v1.2"
@@ -33,8 +36,16 @@ BROKEN = "Acme/Broken/Broken 01.cbz"
 MIXED = "Acme/Mixed"
 MIXED_ARCS = 3
 MIXED_COMICS = 49  # with the three arcs: 52 entries, two feed pages
+# Two comics of a story arc, numbered in the arc against their issue order.
+CROSSOVER = "Acme/Crossover"
+ARC = "Validation Event"
 ATOM_NS = {"a": rules.ATOM, "os": rules.OPENSEARCH, "dcterms": rules.DCTERMS}
 ACQUISITION_REL = "http://opds-spec.org/acquisition"
+
+# A reading list to crawl: Plain #1 (read, so that the list is on deck), a book no library
+# holds, Webp #1, and Plain #1 again.
+READING_LIST = (("Plain", "1", "", ""), ("Nobody", "7", "", ""), ("Webp", "1", "", ""))
+READING_LIST_BOOKS = (*READING_LIST, READING_LIST[0])
 
 # The media types of OPDS documents: what the crawl follows.
 DOCUMENT_TYPES = {
@@ -60,6 +71,14 @@ def write_validation_library(base: Path) -> tuple[Path, Path]:
         write_cbz(
             root_a / MIXED / f"Mixed {number:03d}.cbz",
             {"01.jpg": jpeg((number, 0, 0)), "ComicInfo.xml": comicinfo_xml(info)},
+        )
+    (root_a / CROSSOVER).mkdir(parents=True)
+    for number, part in ((1, "2"), (2, "1")):
+        info = {"Series": "Crossover", "Number": str(number), "Publisher": "Acme"}
+        arc = {"StoryArc": ARC, "StoryArcNumber": part}
+        write_cbz(
+            root_a / CROSSOVER / f"Crossover {number:02d}.cbz",
+            {"01.jpg": jpeg((0, number, 0)), "ComicInfo.xml": comicinfo_xml(info | arc)},
         )
     return root_a, root_b
 
@@ -88,7 +107,19 @@ def world(
         }
         progression = f"{V2}/issue/{made.id_of(saga(2))}/progression"
         assert made.put(progression, position).status_code == 200
+        add_reading_list(made)
         yield made
+
+
+def add_reading_list(world: Opds2World) -> None:
+    """The owner's reading list, with its first comic read: the list feeds, and on deck,
+    hold publications to check."""
+    owner = world.app.accounts.owner()
+    parsed = read_cbl(io.BytesIO(cbl("Crawled", READING_LIST_BOOKS, "A list to check")))
+    world.app.reading_lists.import_list(owner, parsed, shared=False)
+    plain = world.app.container.library_index().comic(world.id_of(PLAIN))
+    assert plain is not None
+    world.app.progress.set_read_in(owner, plain, True)
 
 
 def _atom_entries(document: ElementTree.Element) -> list[ElementTree.Element]:
@@ -173,6 +204,30 @@ def test_every_kind_of_document_is_reached(crawled: dict[str, tuple[str, bytes]]
             assert any(url.startswith(f"{prefix}/{route}") for url in urls), (prefix, route)
     # The pages of a paged feed are reached through its links.
     assert any("page=2" in url and "/folder" in url for url in urls)
+
+
+def test_the_reading_order_feeds_are_reached_with_their_comics(
+    world: Opds2World, crawled: dict[str, tuple[str, bytes]]
+) -> None:
+    plain, webp = (f"urn:bagboard:issue:{world.id_of(name)}" for name in (PLAIN, WEBP))
+    for prefix in (V1, V2):
+        for route in ("readlists", "arcs", "on-deck"):
+            assert f"{prefix}/{route}" in crawled, (prefix, route)
+        [list_feed] = [url for url in crawled if url.startswith(f"{prefix}/readlists/")]
+        body = crawled[list_feed][1].decode()
+        # In list order, each once, the missing book left out.
+        assert body.index(plain) < body.index(webp) and body.count(plain) == 1
+        deck = crawled[f"{prefix}/on-deck"][1].decode()
+        assert webp in deck and plain not in deck
+        assert ARC in crawled[f"{prefix}/arcs"][1].decode()
+        [arc_feed] = [url for url in crawled if url.startswith(f"{prefix}/arcs/")]
+        body = crawled[arc_feed][1].decode()
+        # In arc order: the second issue is the arc's first part.
+        first, second = (
+            f"urn:bagboard:issue:{world.id_of(f'{CROSSOVER}/Crossover {n:02d}.cbz')}"
+            for n in (1, 2)
+        )
+        assert body.index(second) < body.index(first)
 
 
 def test_every_document_keeps_the_schema_rules(crawled: dict[str, tuple[str, bytes]]) -> None:

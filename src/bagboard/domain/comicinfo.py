@@ -60,7 +60,15 @@ FIELD_LIMITS = {
 }
 # Every text field with its limit, in field order: ``__post_init__`` cleans these by name
 # (``dataclasses.fields`` on every construction cost more than the cleaning itself).
-STRING_FIELDS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
+STRING_FIELDS = (
+    *TEXT_FIELDS,
+    "summary",
+    "manga",
+    "language_iso",
+    "tags",
+    "story_arc",
+    "story_arc_number",
+)
 _STRING_LIMITS = tuple(
     (name, FIELD_LIMITS.get(name, DEFAULT_FIELD_LIMIT)) for name in STRING_FIELDS
 )
@@ -164,6 +172,9 @@ class ComicInfo:
     manga: str = ""
     language_iso: str = ""
     tags: str = ""
+    # Comma-separated lists read in step (``domain.story_arcs.arc_parts``).
+    story_arc: str = ""
+    story_arc_number: str = ""
     # A tuple, or pages read back from a store and decoded when first used (``stored``).
     pages: Sequence[ComicPageInfo] = ()
 

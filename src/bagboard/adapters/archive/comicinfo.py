@@ -28,6 +28,8 @@ _TEXT_TAGS = {field: field for field in TEXT_FIELDS} | {
     "manga": "manga",
     "languageiso": "language_iso",
     "tags": "tags",
+    "storyarc": "story_arc",
+    "storyarcnumber": "story_arc_number",
 }
 
 # Deeper nesting than this in a text field is noise; the bound also keeps recursion shallow.

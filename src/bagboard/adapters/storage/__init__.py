@@ -11,6 +11,7 @@ from bagboard.adapters.storage.admin.problems import SqlProblemList
 from bagboard.adapters.storage.admin.settings import SqlSettingsStore
 from bagboard.adapters.storage.admin.tokens import SqlTokenStore
 from bagboard.adapters.storage.admin.users import SqlUserStore
+from bagboard.adapters.storage.arcs.story_arcs import SqlStoryArcs
 from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
 from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
@@ -32,6 +33,7 @@ __all__ = [
     "SqlSeriesIds",
     "SqlSettingsStore",
     "SqlShelves",
+    "SqlStoryArcs",
     "SqlTokenStore",
     "SqlUserStore",
     "make_engine",

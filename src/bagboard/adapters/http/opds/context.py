@@ -12,8 +12,11 @@ from litestar.di import NamedDependency
 
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAddress
 from bagboard.adapters.http.opds.catalog import Catalog
+from bagboard.adapters.http.opds.reading_feeds import ReadingFeeds
+from bagboard.domain.errors import NotFound
 from bagboard.domain.model import User
 from bagboard.services.browse import BrowseService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.shelves import ShelfService
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "opds_state",
     "provide_catalog",
     "provide_links",
+    "provide_reading_feeds",
 ]
 
 
@@ -66,3 +70,19 @@ def provide_catalog(
     """Dependency ``catalog``."""
     started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
     return Catalog(browse, shelves, current_user, started, links_for(request))
+
+
+def provide_reading_feeds(
+    request: Request[Any, Any, Any],
+    catalog: NamedDependency[Catalog],
+    browse: NamedDependency[BrowseService],
+    current_user: NamedDependency[User],
+    reading_orders: NamedDependency[ReadingOrderService | None] = None,
+) -> ReadingFeeds:
+    """Dependency ``reading_feeds``: after ``catalog``, whose links it shares (one dependency
+    chain, as ``Catalog`` explains). An app made without reading orders (``HttpServices``
+    leaves them optional) has no such feeds: 404, as for an unknown list."""
+    if reading_orders is None:
+        raise NotFound("this server keeps no reading lists")
+    started: datetime = request.app.state.get(STARTED_STATE_KEY) or datetime.now(UTC)
+    return ReadingFeeds(reading_orders, browse, current_user, started, catalog.links)

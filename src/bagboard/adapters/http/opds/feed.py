@@ -73,6 +73,8 @@ class NavEntry:
     rel: str = REL_SUBSECTION
     summary: str = ""
     count: int | None = None
+    # The comic whose cover stands for the target (a reading list's first comic), if any.
+    cover_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

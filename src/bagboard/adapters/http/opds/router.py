@@ -16,7 +16,12 @@ from litestar.middleware import DefineMiddleware
 
 from bagboard.adapters.http.auth import TokenAuthMiddleware
 from bagboard.adapters.http.opds.auth_document import document_response
-from bagboard.adapters.http.opds.context import links_for, provide_catalog, provide_links
+from bagboard.adapters.http.opds.context import (
+    links_for,
+    provide_catalog,
+    provide_links,
+    provide_reading_feeds,
+)
 from bagboard.adapters.http.opds.files import OpdsFilesController
 from bagboard.adapters.http.opds.media import OPDS_PREFIX
 from bagboard.adapters.http.opds.v1.routes import OPDS_V1_HANDLERS
@@ -41,6 +46,7 @@ def opds_router(authenticator: Callable[[], Authenticator]) -> Router:
         dependencies={
             "links": Provide(provide_links, sync_to_thread=False),
             "catalog": Provide(provide_catalog, sync_to_thread=False),
+            "reading_feeds": Provide(provide_reading_feeds, sync_to_thread=False),
         },
         include_in_schema=False,
     )

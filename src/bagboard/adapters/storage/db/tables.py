@@ -41,6 +41,7 @@ __all__ = [
     "api_tokens",
     "comic_document_aliases",
     "comic_removals",
+    "comic_story_arcs",
     "comics",
     "folders",
     "index_generation",
@@ -55,6 +56,7 @@ __all__ = [
     "reading_progress",
     "settings",
     "shelf_entries",
+    "story_arcs",
     "user_libraries",
     "users",
     "web_sessions",
@@ -149,7 +151,15 @@ settings = Table(
 # --- The library index -------------------------------------------------------------------
 
 # ComicInfo's text fields, one column each, named as in ``ComicInfo``.
-COMICINFO_TEXT_COLUMNS = (*TEXT_FIELDS, "summary", "manga", "language_iso", "tags")
+COMICINFO_TEXT_COLUMNS = (
+    *TEXT_FIELDS,
+    "summary",
+    "manga",
+    "language_iso",
+    "tags",
+    "story_arc",
+    "story_arc_number",
+)
 
 
 def _info_text(name: str) -> Column[str]:
@@ -284,6 +294,57 @@ comic_document_aliases = Table(
     Column("digest", CHAR(32), nullable=False),
     Index("ix_comic_document_aliases_comic_id_digest", "comic_id", "digest", unique=True),
     Index("ix_comic_document_aliases_digest", "digest"),
+)
+
+# Story arcs (domain/story_arcs.py): one row per grouping key ever seen, so an arc's id stays
+# the same for its key; rows are never removed, and SQLite's AUTOINCREMENT keeps ids from being
+# handed to another key. ``arc_sort`` is the key's natural sort key, the order arcs list in.
+story_arcs = Table(
+    "story_arcs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("arc_key", BYTEWISE_TEXT, nullable=False),
+    sort_key("arc_sort"),
+    Index("ix_story_arcs_arc_key", "arc_key", unique=True),
+    Index("ix_story_arcs_arc_sort", "arc_sort", "id"),
+    sqlite_autoincrement=True,
+)
+
+# A comic's place in each of its arcs, rewritten with the comic by every index write. The
+# comic's library, year and issue sort key are copied here (a comic keeps them when it merely
+# moves), so an arc reads in order and per library from this table's indexes alone.
+comic_story_arcs = Table(
+    "comic_story_arcs",
+    metadata,
+    Column(
+        "comic_id",
+        Integer,
+        ForeignKey("comics.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "arc_id",
+        Integer,
+        ForeignKey("story_arcs.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    library_fk(),
+    Column("name", Text, nullable=False),  # as tagged
+    Column("number", Text, nullable=False),  # as tagged, "" when none
+    Column("number_sort", Float, nullable=True),  # NULL: unnumbered
+    Column("year_int", Integer, nullable=True),
+    sort_key("issue_sort"),  # the comic's number_sort
+    # Which arcs some libraries hold, and how many comics each has there.
+    Index("ix_comic_story_arcs_library_id_arc_id", "library_id", "arc_id"),
+    # One arc's comics in reading order.
+    Index(
+        "ix_comic_story_arcs_reading_order",
+        "arc_id",
+        "number_sort",
+        "year_int",
+        "issue_sort",
+        "comic_id",
+    ),
 )
 
 # A comic's removal, for a sync feed to report; no foreign key since the comic is gone.

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
+from bagboard.adapters.storage.index.arc_rows import comic_ids_at, has_arcs, write_arcs
 from bagboard.adapters.storage.index.document_writes import (
     keep_aliases,
     superseded_digests,
@@ -49,7 +50,9 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
 
     KOReader's ids filled in for unchanged comics (``changes.digests``) touch nothing else:
     no ``updated_at``, no new generation. A comic whose content id changes keeps the old one
-    as an alias, since a device goes on naming it by the id it computed first.
+    as an alias, since a device goes on naming it by the id it computed first. Every comic
+    written (added or changed) gets its story arc rows anew (``arc_rows``); a plain move keeps
+    them, as it keeps every grouped column.
     """
     if changes.digests:
         write_digests(conn, library_id, changes.digests)
@@ -115,10 +118,12 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
             for comic_id, entry in changed_entries.items()
         ]
         _update_by_id(conn, library_id, changed)
-        for row in changed:
-            if row["b_id"] in before:  # else not this library's comic: nothing was written
-                facets.lose(before[row["b_id"]])
-                facets.gain(_keys(row))
+        # A row not in ``before`` is not this library's comic: nothing was written.
+        mine = {row["b_id"]: row for row in changed if row["b_id"] in before}
+        for row in mine.values():
+            facets.lose(before[row["b_id"]])
+            facets.gain(_keys(row))
+        write_arcs(conn, library_id, mine, replace=True)
     if superseded:
         keep_aliases(conn, superseded)
     if changes.added:
@@ -135,6 +140,9 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
         conn.execute(insert(comics), added)
         for row in added:
             facets.arrive(row)
+        if arced := [row for row in added if has_arcs(row)]:
+            ids = comic_ids_at(conn, library_id, (row["path"] for row in arced))
+            write_arcs(conn, library_id, {ids[row["path"]]: row for row in arced}, replace=False)
     if changes.removed_folders:
         _remove_folders(conn, library_id, changes.removed_folders)
     _write_facets(conn, library_id, facets)

@@ -91,6 +91,9 @@ ROUTE_KINDS: Final[Mapping[str, Kind]] = {
     "to-read": Kind.ACQUISITION,
     "folder": Kind.ACQUISITION,
     "search": Kind.ACQUISITION,
+    "readlists": Kind.NAVIGATION,
+    "arcs": Kind.NAVIGATION,
+    "on-deck": Kind.ACQUISITION,
 }
 
 _DECLARATION: Final = "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -203,6 +206,10 @@ def _navigation_entry(out: list[str], entry: NavEntry, updated: str, links: Link
     # Atom wants content (or an alternate link) in an entry; readers show it as a subtitle.
     out.append(f'<content type="text">{escape_text(entry.summary or entry.title)}</content>')
     link_element(out, entry.rel, feed_url(links, entry.target), atom_type(entry.kind))
+    if entry.cover_id is not None:
+        # As publications show theirs: readers draw the list's tile with its first cover.
+        for rel, size in ((REL_IMAGE, COVER_SIZE), (REL_THUMBNAIL, THUMBNAIL_SIZE)):
+            link_element(out, rel, cover_href(links, entry.cover_id, size), JPEG)
     out.append("</entry>")
 
 

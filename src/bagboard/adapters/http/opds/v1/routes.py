@@ -18,6 +18,7 @@ from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.feed import Feed
 from bagboard.adapters.http.opds.feed_routes import feed_routes
 from bagboard.adapters.http.opds.media import OPENSEARCH, V1_PREFIX
+from bagboard.adapters.http.opds.reading_routes import reading_routes
 from bagboard.adapters.http.opds.responses import feed_response
 from bagboard.adapters.http.opds.v1.atom import atom_type, render_feed, render_opensearch
 from bagboard.adapters.http.opds.v1.pse import pse_page
@@ -51,6 +52,7 @@ def opensearch(links: NamedDependency[Links], if_none_match: IfNoneMatch = None)
 OPDS_V1_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     root,
     *feed_routes(_V1, _send),
+    *reading_routes(_V1, _send),
     opensearch,
     pse_page,
 )

@@ -35,6 +35,7 @@ from bagboard.adapters.http.opds.media import (
     READIUM_PROGRESSION,
     V2_PREFIX,
 )
+from bagboard.adapters.http.opds.reading_routes import reading_routes
 from bagboard.adapters.http.opds.responses import VARY, feed_response
 from bagboard.adapters.http.opds.v2 import documents, manifest, publications
 from bagboard.adapters.http.opds.v2.hrefs import encode
@@ -249,6 +250,7 @@ OPDS_V2_HANDLERS: tuple[ControllerRouterHandler, ...] = (
     authentication,
     start,
     *feed_routes(_HERE, _feed),
+    *reading_routes(_HERE, _feed),
     issue_publication,
     issue_manifest,
     read_progression,
