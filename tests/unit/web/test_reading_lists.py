@@ -364,3 +364,42 @@ def test_a_broken_upload_is_a_clear_400(web: WebWorld) -> None:
     assert no_boundary.status_code == 400 and "Traceback" not in no_boundary.text
     no_file = client.post("/lists", data={"csrf_token": token, "shared": "0"})
     assert no_file.status_code == 400 and "Choose a CBL file" in no_file.text
+
+
+def _arc_href(client: TestClient[Any], name: str) -> str:
+    page = client.get("/lists").text
+    arcs = page.split('id="story-arcs"', 1)[1]
+    found = re.search(
+        r'<a href="(/lists/arc-\d+)">\s*<img[^>]*>\s*<span class="title">' + name, arcs
+    )
+    assert found, f"no arc {name} on the lists page"
+    return found.group(1)
+
+
+def test_a_story_arc_shows_its_comics_in_arc_order_read_only(web: WebWorld) -> None:
+    client = web.signed_in("owner")
+    href = _arc_href(client, "Owl Wars")
+    lists = client.get("/lists").text
+    tile = lists.split(f'href="{href}"', 1)[1].split("</li>", 1)[0]
+    dusk = _id(web, "Arcs/Dusk Patrol 01.cbz")
+    assert "3 comics" in tile and f'src="/web/issue/{dusk}/cover?size=300"' in tile
+
+    page = client.get(href).text
+    main = page.split("<main", 1)[1]
+    titles = re.findall(r'<span class="title">([^<]+)</span>', main)
+    assert titles == ["Dusk Patrol #1", "Dawn Patrol #1", "Far Patrol #1"]
+    assert "Story arc · 3 comics" in main
+    assert f'href="/read/{dusk}">Continue: Dusk Patrol #1</a>' in main
+    assert "/export" not in main and "/remove" not in main
+    for path in (f"{href}/export", f"{href}/remove"):
+        assert client.get(path).status_code == 404
+    assert client.post(f"{href}/remove", data={"csrf_token": csrf(page)}).status_code == 404
+
+
+def test_a_reader_sees_only_the_arc_s_comics_in_their_libraries(web: WebWorld) -> None:
+    client = web.signed_in("kid")
+    href = _arc_href(client, "Owl Wars")
+    main = client.get(href).text.split("<main", 1)[1]
+    titles = re.findall(r'<span class="title">([^<]+)</span>', main)
+    assert titles == ["Dusk Patrol #1", "Dawn Patrol #1"]
+    assert "Far Patrol" not in main and "Story arc · 2 comics" in main
