@@ -59,7 +59,7 @@ def too_large_message() -> str:
     return f"That file is too large: a reading list file may hold at most {megabytes} MB."
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ListUpload:
     """The upload form: the file, "share with everyone" (owners), the CSRF token."""
 
