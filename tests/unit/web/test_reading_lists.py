@@ -197,7 +197,7 @@ def test_a_long_list_is_paged_in_order(web: WebWorld) -> None:
         (BILLION_LAUGHS, "declares a DTD or entities"),
         (b"<ReadingList><Books><Book Series='x'", "not well-formed XML"),
         (b"<ComicInfo><Series>x</Series></ComicInfo>", "Not a CBL reading list"),
-        (b"", "Choose a CBL file"),
+        (b"", "That file is empty"),
     ],
 )
 def test_a_bad_file_is_a_clear_400_and_nothing_is_saved(
@@ -364,6 +364,13 @@ def test_a_broken_upload_is_a_clear_400(web: WebWorld) -> None:
     assert no_boundary.status_code == 400 and "Traceback" not in no_boundary.text
     no_file = client.post("/lists", data={"csrf_token": token, "shared": "0"})
     assert no_file.status_code == 400 and "Choose a CBL file" in no_file.text
+    # A browser sends the field with neither name nor content when no file was chosen.
+    unchosen = client.post(
+        "/lists",
+        data={"csrf_token": token},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
+    assert unchosen.status_code == 400 and "Choose a CBL file" in unchosen.text
 
 
 def _arc_href(client: TestClient[Any], name: str) -> str:

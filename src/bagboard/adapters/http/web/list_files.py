@@ -76,12 +76,13 @@ def _file_stem(filename: str) -> str:
 
 
 def _read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
-    if upload is None:
+    # A form sent with no file chosen still holds the field, with no name and no content.
+    if upload is None or not upload.filename:
         raise InvalidReadingList("Choose a CBL file to import.")
     upload.file.seek(0)
     content = upload.file.read(MAX_LIST_FILE_BYTES + 1)
     if not content:
-        raise InvalidReadingList("Choose a CBL file to import: that one is empty.")
+        raise InvalidReadingList("That file is empty: choose a CBL file to import.")
     if len(content) > MAX_LIST_FILE_BYTES:
         raise InvalidReadingList(too_large_message())
     return content, _file_stem(upload.filename or "")
