@@ -11,6 +11,7 @@ from litestar.types import ASGIApp
 from bagboard.adapters.http.access_log import AccessLogMiddleware
 from bagboard.adapters.http.app import HttpServices
 from bagboard.adapters.http.app import create_app as create_http_app
+from bagboard.adapters.readlists.cbl import parse_cbl, write_cbl
 from bagboard.bootstrap import Container
 from bagboard.config import Settings
 from bagboard.services.accounts import AccountService
@@ -139,6 +140,8 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         kosync=kosync,
         reading_lists=reading_lists,
         reading_orders=reading_orders,
+        read_list_file=parse_cbl,
+        write_list_file=write_cbl,
     )
 
 

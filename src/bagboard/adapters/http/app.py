@@ -38,6 +38,7 @@ from bagboard.adapters.http.opds.router import opds_router
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.adapters.http.web import template_config, web_routers
 from bagboard.domain.model import User
+from bagboard.domain.readlists import ListBook, ParsedList
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -103,6 +104,10 @@ class HttpServices:
     # Reading lists, story arcs and what to read next, for every protocol.
     reading_lists: Callable[[], ReadingListService] | None = None
     reading_orders: Callable[[], ReadingOrderService] | None = None
+    # Reading-list files (CBL) read and written, for the protocols that take and send them:
+    # the format is another adapter's (``adapters.readlists``), handed over as plain functions.
+    read_list_file: Callable[[bytes], ParsedList] | None = None
+    write_list_file: Callable[[str, str, Sequence[ListBook]], bytes] | None = None
     # KOReader's sync server (``/koreader``); None leaves it unmounted.
     kosync: Callable[[], KosyncService] | None = None
 
@@ -223,6 +228,10 @@ def create_app(
     ):
         if factory is not None:
             dependencies[name] = _provider(factory)
+    if services.read_list_file is not None:
+        dependencies["read_list_file"] = _constant(services.read_list_file)
+    if services.write_list_file is not None:
+        dependencies["write_list_file"] = _constant(services.write_list_file)
     if services.komga is not None:
         dependencies["komga"] = _provider(services.komga)
         if services.series_progress is not None:
