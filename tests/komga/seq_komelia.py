@@ -161,6 +161,26 @@ def komelia(http: httpx.Client, user: str, password: str) -> list[dict[str, Any]
             "GET", f"api/v1/{thumb}/thumbnail", headers=any_type, image=True, expect=(200, 404)
         )
 
+    # Read-list screen, when the user has one: its books in order and the reader's neighbours.
+    lists = kom.json("GET", "api/v1/readlists?page=0&size=20&unpaged=false", "Page<ReadList>")
+    if lists["content"]:
+        chosen = lists["content"][0]
+        rid = chosen["id"]
+        kom.json("GET", f"api/v1/readlists/{rid}", "ReadList")
+        in_list = kom.json(
+            "GET", f"api/v1/readlists/{rid}/books?page=0&size=20&unpaged=false", "Page<Book>"
+        )["content"]
+        assert [b["id"] for b in in_list] == chosen["bookIds"][:20], "read list out of order"
+        if in_list:
+            first = in_list[0]["id"]
+            kom.call("GET", f"api/v1/readlists/{rid}/books/{first}/previous", expect=(404,))
+            neighbour = kom.call(
+                "GET", f"api/v1/readlists/{rid}/books/{first}/next", dto="Book", expect=(200, 404)
+            )
+            if len(in_list) > 1:
+                assert neighbour.json()["id"] == in_list[1]["id"]
+            kom.call("GET", f"api/v1/readlists/{rid}/thumbnail", headers=any_type, image=True)
+
     # Progress: a page turn ({"page"} only), mark read, mark unread.
     progress = f"api/v1/books/{bid}/read-progress"
     kom.call("PATCH", progress, body={"page": 1}, expect=(204,))

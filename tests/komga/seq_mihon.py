@@ -86,8 +86,16 @@ def extension(
 
     found: dict[str, Any] = {"series_id": series["id"]}
     if readlists["content"]:
-        found["readlist_id"] = readlists["content"][0]["id"]
-        ext.get(f"api/v1/readlists/{found['readlist_id']}", "ReadList")
+        found["readlist_id"] = list_id = readlists["content"][0]["id"]
+        detail = ext.get(f"api/v1/readlists/{list_id}", "ReadList").json()
+        listed = ext.get(
+            f"api/v1/readlists/{list_id}/books?unpaged=true&media_status=READY&deleted=false",
+            "Page<Book>",
+        ).json()["content"]
+        # Chapter numbers are positions in the list: the books must come in list order.
+        assert [book["id"] for book in listed] == detail["bookIds"], "read list out of order"
+        if listed:
+            ext.get(f"api/v1/readlists/{list_id}/thumbnail", image=True)
     ext.get(f"api/v1/series/{series['id']}", "Series")
     chapters = ext.get(
         f"api/v1/series/{series['id']}/books?unpaged=true&media_status=READY&deleted=false",

@@ -259,7 +259,7 @@ def test_the_tracker_reads_patches_and_a_put_with_gaps_never_unmarks(world: Worl
         assert call(world, "PUT", url, token, bad).status_code == 400, bad
 
 
-def test_read_list_tracker_routes_are_404_until_read_lists_exist(world: World) -> None:
+def test_read_list_tracker_routes_are_404_for_a_list_that_does_not_exist(world: World) -> None:
     _, token = reader(world)
     url = "/api/v1/readlists/1/read-progress/tachiyomi"
     for method, body in (("GET", None), ("PUT", {"lastBookRead": 1})):

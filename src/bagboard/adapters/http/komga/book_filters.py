@@ -3,8 +3,9 @@
 The body is read by key, whatever its ``type`` tags say, so komga-client's type-tagged
 conditions and Aidoku's plain ones read alike: ``allOf``/``anyOf`` groups, and leaves named
 ``seriesId``, ``libraryId``, ``readStatus``, ``deleted``, ``oneShot``, ``mediaStatus``,
-``releaseDate``, ``title``, ``tag``, ``author``. A leaf it does not know matches every book
-(a filter bagboard cannot apply hides nothing), as does an empty group.
+``releaseDate``, ``title``, ``tag``, ``author``, ``readListId`` (the books of a read list, which
+the caller reads first: ``mentioned``). A leaf it does not know matches every book (a filter
+bagboard cannot apply hides nothing), as does an empty group.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "Predicate",
     "book_status",
     "condition",
+    "mentioned",
     "narrowed",
     "parameters",
     "searched",
@@ -135,10 +137,13 @@ def _author(value: Any) -> Callable[[BookView, SeriesView], bool]:
     )
 
 
-def _leaf(key: str, leaf: Mapping[str, Any]) -> Predicate:
+def _leaf(key: str, leaf: Mapping[str, Any], lists: Mapping[str, frozenset[int]]) -> Predicate:
     operator = str(leaf.get("operator", "")).lower()
     value = leaf.get("value")
     wanted = "" if value is None or isinstance(value, dict) else str(value).strip()
+    if key == "readListId":
+        members = lists.get(wanted, frozenset())
+        return _equal(operator, lambda book, _: book.comic.id in members)
     if key in ("deleted", "oneShot"):
         # Nothing is deleted and nothing is a one-shot.
         return (lambda book, series: False) if operator == "istrue" else _everything
@@ -158,8 +163,9 @@ def _leaf(key: str, leaf: Mapping[str, Any]) -> Predicate:
     return _equal(operator, simple[key]) if key in simple else _everything
 
 
-def condition(node: Any) -> Predicate:
-    """The predicate of one condition node; anything unreadable matches every book."""
+def condition(node: Any, lists: Mapping[str, frozenset[int]] | None = None) -> Predicate:
+    """The predicate of one condition node; anything unreadable matches every book.
+    ``lists``: the comic ids of each read list a ``readListId`` leaf names (none: empty)."""
     if not isinstance(node, dict):
         return _everything
     for group, combine in (("allOf", all), ("anyOf", any)):
@@ -167,12 +173,25 @@ def condition(node: Any) -> Predicate:
         if isinstance(children, list):
             if not children:
                 return _everything
-            parts = [condition(child) for child in children]
+            parts = [condition(child, lists) for child in children]
             return lambda book, series: combine(part(book, series) for part in parts)
     for key, leaf in node.items():
         if key != "type" and isinstance(leaf, dict):
-            return _leaf(key, leaf)
+            return _leaf(key, leaf, lists or {})
     return _everything
+
+
+def mentioned(node: Any, key: str) -> set[str]:
+    """Every value a leaf ``key`` anywhere in ``node`` compares with, whatever its operator."""
+    if not isinstance(node, dict):
+        return set()
+    found: set[str] = set()
+    for name, child in node.items():
+        if name in ("allOf", "anyOf") and isinstance(child, list):
+            found.update(value for item in child for value in mentioned(item, key))
+        elif name == key and isinstance(child, dict) and child.get("value") is not None:
+            found.add(str(child["value"]).strip())
+    return found
 
 
 def narrowed(node: Any, key: str) -> set[str] | None:

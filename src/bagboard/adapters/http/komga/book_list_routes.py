@@ -25,6 +25,7 @@ from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.komga.book_filters import (
     Predicate,
     condition,
+    mentioned,
     narrowed,
     parameters,
     searched,
@@ -38,13 +39,17 @@ from bagboard.adapters.http.komga.paging import (
     spring_page,
     values,
 )
+from bagboard.adapters.http.komga.readlist_views import ReadLists, list_books
 from bagboard.adapters.http.komga.series_routes import query_of
 from bagboard.adapters.http.komga.wire import SpringPage
 from bagboard.adapters.http.komga.wire_books import BookDto
+from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import InvalidInput, NotFound
 from bagboard.domain.images import parse_id
 from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
+from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_views import SeriesView
 
@@ -114,20 +119,45 @@ def _listed(
     user: User,
     body: dict[str, Any],
     paging: Paging,
+    lists: ReadLists,
+    issues: IssueService,
 ) -> SpringPage[BookDto]:
     node = body.get("condition")
-    keep: Predicate = condition(node)
+    members = {raw: lists.members(raw) for raw in sorted(mentioned(node, "readListId"))}
+    keep: Predicate = condition(node, {raw: frozenset(ids) for raw, ids in members.items()})
     libraries, series = narrowed(node, "libraryId"), narrowed(node, "seriesId")
-    entries = _entries(
-        komga,
-        user,
-        None if libraries is None else sorted(libraries),
-        None if series is None else sorted(series),
-        started=_started_only(narrowed(node, "readStatus")),
-    )
+    pinned = narrowed(node, "readListId")
+    if pinned is not None and series is None:
+        # Only the named read lists' books can match: read their series, not the libraries'.
+        entries = list_books(komga, issues, user, _rows(lists, pinned))
+    else:
+        entries = _entries(
+            komga,
+            user,
+            None if libraries is None else sorted(libraries),
+            None if series is None else sorted(series),
+            started=_started_only(narrowed(node, "readStatus")),
+        )
     search = str(body.get("fullTextSearch") or "").strip().casefold()
     kept = [(book, view) for book, view in entries if keep(book, view) and searched(book, search)]
-    return _page(ordered(kept, paging.sorts, search), paging)
+    positions = None
+    if pinned is not None and len(pinned) == 1:
+        positions = {comic_id: n for n, comic_id in enumerate(members.get(min(pinned), ()))}
+    return _page(ordered(kept, paging.sorts, search, positions), paging)
+
+
+def _rows(lists: ReadLists, raw_ids: set[str]) -> list[ComicRow]:
+    """The Komga books of these read lists, each once, in the lists' orders one after the
+    other."""
+    found: dict[int, ComicRow] = {}
+    for raw in sorted(raw_ids):
+        try:
+            rows = lists.books(lists.get(raw))
+        except NotFound:
+            continue
+        for row in rows:
+            found.setdefault(row.id, row)
+    return list(found.values())
 
 
 @post("/api/v1/books/list", status_code=200)
@@ -135,10 +165,16 @@ async def books_search(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
+    reading_orders: NamedDependency[ReadingOrderService],
+    reading_lists: NamedDependency[ReadingListService],
 ) -> SpringPage[BookDto]:
     body = await search_body(request)
     paging = Paging.parse(query_of(request))
-    return await anyio.to_thread.run_sync(lambda: _listed(komga, current_user, body, paging))
+    lists = ReadLists(reading_orders, reading_lists, current_user)
+    return await anyio.to_thread.run_sync(
+        lambda: _listed(komga, current_user, body, paging, lists, issues)
+    )
 
 
 @get("/api/v1/books", sync_to_thread=True)

@@ -5,13 +5,14 @@ the book id always breaks ties so pages never overlap. Without a sort, books com
 order (series name, then the series' own issue order). ``relevance`` ranks the books by how
 their title (or file name) matches the search (``relevance.py``), best first whatever the
 direction, ties in series order; a search without a known sort key sorts by relevance, and
-``relevance`` without a search is ignored.
+``relevance`` without a search is ignored. ``readList.number`` is the place in the read list
+a search condition names (``readListId``).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = ["Entry", "on_deck", "ordered"]
 
 Entry = tuple[BookView, SeriesView]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LIST_NUMBER = "readlist.number"
 
 
 def _modified(book: BookView) -> datetime:
@@ -68,11 +70,19 @@ def _relevance(folded: str) -> Callable[[Entry], int]:
     return lambda e: rank(folded, title_of(e[0]), e[0].comic.name.rsplit(".", 1)[0])
 
 
-def ordered(entries: Sequence[Entry], sorts: Sequence[SortKey], search: str = "") -> list[Entry]:
+def ordered(
+    entries: Sequence[Entry],
+    sorts: Sequence[SortKey],
+    search: str = "",
+    positions: Mapping[int, int] | None = None,
+) -> list[Entry]:
     """The entries in the order the sorts ask for (Python's sort is stable, so applying the
-    keys from last to first makes the first decide first)."""
+    keys from last to first makes the first decide first). ``positions``: each comic's place
+    in the read list a search names, for ``readList.number`` (ignored without it)."""
     folded = search.strip().casefold()
     extra = {"random", "relevance"} if folded else {"random"}
+    if positions is not None:
+        extra.add(_LIST_NUMBER)
     known = [s for s in sorts if s.key.lower() in _KEYS or s.key.lower() in extra]
     if folded and not known:
         known = [SortKey("relevance")]
@@ -85,6 +95,11 @@ def ordered(entries: Sequence[Entry], sorts: Sequence[SortKey], search: str = ""
             continue
         if sort.key.lower() == "relevance":
             rows.sort(key=_relevance(folded))
+            continue
+        if sort.key.lower() == _LIST_NUMBER:
+            place = positions or {}
+            last = len(place)
+            rows.sort(key=lambda e: place.get(e[0].comic.id, last), reverse=sort.descending)
             continue
         key = _KEYS[sort.key.lower()]
         rows.sort(key=lambda e, key=key: key(*e), reverse=sort.descending)  # type: ignore[misc]

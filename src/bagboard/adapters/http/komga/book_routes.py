@@ -159,16 +159,6 @@ def book_thumbnail(
     return Response(content=cover.data, media_type=cover.media_type)
 
 
-@get("/api/v1/books/{book_id:str}/readlists", sync_to_thread=False)
-def book_readlists(
-    current_user: NamedDependency[User],
-    issues: NamedDependency[IssueService],
-    book_id: FromPath[str],
-) -> list[Any]:
-    issues.comic(current_user, book_id)
-    return []
-
-
 BOOK_HANDLERS = [
     book_one,
     book_previous,
@@ -177,5 +167,4 @@ BOOK_HANDLERS = [
     book_page,
     book_page_thumbnail,
     book_thumbnail,
-    book_readlists,
 ]

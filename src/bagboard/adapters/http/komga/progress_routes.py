@@ -8,7 +8,7 @@ the request in (directly or through its session cookie): ``readProgress.deviceId
 
 Bodies are read by hand, leniently as Komga's Jackson reads them: unknown keys are ignored,
 a whole number may come as ``3.0``; anything else that is not what the key needs is a 400.
-Read lists do not exist yet, so their tracker routes answer 404.
+A read list's tracker state counts its Komga books in list order (``readlist_views.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +22,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, RawBody
 
 from bagboard.adapters.http.komga.auth import request_token
-from bagboard.adapters.http.komga.wire import TachiyomiV2
-from bagboard.domain.errors import InvalidInput, NotFound
+from bagboard.adapters.http.komga.readlist_views import ReadLists, list_books
+from bagboard.adapters.http.komga.wire import TachiyomiV1, TachiyomiV2
+from bagboard.domain.catalog import IndexedComic
+from bagboard.domain.errors import InvalidInput
 from bagboard.domain.model import User
 from bagboard.domain.progress import MAX_DEVICE_TEXT, Device
 from bagboard.services.issues import IssueService
+from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.series_catalog import SeriesCatalog, SeriesView
 from bagboard.services.series_progress import NumberedComic, SeriesProgressService
 
@@ -178,15 +182,58 @@ def series_tachiyomi_put(
 # --- read lists ----------------------------------------------------------------------------
 
 
-@get("/api/v1/readlists/{list_id:str}/read-progress/tachiyomi", sync_to_thread=False)
-def readlist_tachiyomi(current_user: NamedDependency[User], list_id: FromPath[str]) -> None:
-    """bagboard has no read lists yet: every id is unknown."""
-    raise NotFound("no such read list")
+def _list_comics(
+    komga: SeriesCatalog, issues: IssueService, lists: ReadLists, list_id: str
+) -> list[IndexedComic]:
+    """The read list's Komga books in list order (what its ``bookIds`` name)."""
+    rows = lists.books(lists.get(list_id))
+    return [book.comic for book, _ in list_books(komga, issues, lists.user, rows)]
 
 
-@put("/api/v1/readlists/{list_id:str}/read-progress/tachiyomi", sync_to_thread=False)
-def readlist_tachiyomi_put(current_user: NamedDependency[User], list_id: FromPath[str]) -> None:
-    raise NotFound("no such read list")
+@get("/api/v1/readlists/{list_id:str}/read-progress/tachiyomi", sync_to_thread=True)
+def readlist_tachiyomi(
+    current_user: NamedDependency[User],
+    komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
+    reading_orders: NamedDependency[ReadingOrderService],
+    reading_lists: NamedDependency[ReadingListService],
+    series_progress: NamedDependency[SeriesProgressService],
+    list_id: FromPath[str],
+) -> TachiyomiV1:
+    lists = ReadLists(reading_orders, reading_lists, current_user)
+    state = series_progress.tachiyomi_v1(current_user, _list_comics(komga, issues, lists, list_id))
+    return TachiyomiV1(
+        books_count=state.counts.total,
+        books_read_count=state.counts.read,
+        books_unread_count=state.counts.unread,
+        books_in_progress_count=state.counts.in_progress,
+        last_read_continuous_index=state.last_read_continuous_index,
+    )
+
+
+@put(
+    "/api/v1/readlists/{list_id:str}/read-progress/tachiyomi", status_code=204, sync_to_thread=True
+)
+def readlist_tachiyomi_put(
+    request: Request[Any, Any, Any],
+    current_user: NamedDependency[User],
+    komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
+    reading_orders: NamedDependency[ReadingOrderService],
+    reading_lists: NamedDependency[ReadingListService],
+    series_progress: NamedDependency[SeriesProgressService],
+    list_id: FromPath[str],
+    body: RawBody,
+) -> None:
+    """``{lastBookRead}``: the first that many books in list order are read; nothing
+    unmarked; a negative count is a 400."""
+    lists = ReadLists(reading_orders, reading_lists, current_user)
+    comics = _list_comics(komga, issues, lists, list_id)
+    last = _whole(_object(body), "lastBookRead")
+    if last is None:
+        raise InvalidInput("lastBookRead is required")
+    device = token_device(request)
+    series_progress.put_tachiyomi_v1(current_user, comics, last, device=device)
 
 
 PROGRESS_HANDLERS = [

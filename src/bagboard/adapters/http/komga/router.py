@@ -2,8 +2,9 @@
 
 One router behind ``KomgaAuthMiddleware``, with Spring-shaped errors. Handlers take
 ``current_user`` and the ``komga`` dependency (``SeriesCatalog``) plus the app's shared
-services (``issues``, ``renditions``, ``progress``, ``series_progress``); add a route by
-appending its handler to ``KOMGA_HANDLERS``.
+services (``issues``, ``renditions``, ``progress``, ``series_progress``, and
+``reading_orders`` with ``reading_lists`` for read lists); add a route by appending its
+handler to ``KOMGA_HANDLERS``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bagboard.adapters.http.komga.book_routes import BOOK_HANDLERS
 from bagboard.adapters.http.komga.errors import KOMGA_EXCEPTION_HANDLERS, KOMGA_PREFIX
 from bagboard.adapters.http.komga.event_routes import EVENT_HANDLERS
 from bagboard.adapters.http.komga.progress_routes import PROGRESS_HANDLERS
+from bagboard.adapters.http.komga.readlist_routes import READLIST_HANDLERS
 from bagboard.adapters.http.komga.referential_routes import REFERENTIAL_HANDLERS
 from bagboard.adapters.http.komga.series_routes import SERIES_HANDLERS
 from bagboard.adapters.http.komga.session_routes import SESSION_HANDLERS
@@ -32,6 +34,7 @@ KOMGA_HANDLERS = [
     *BOOK_HANDLERS,
     *BOOK_LIST_HANDLERS,
     *REFERENTIAL_HANDLERS,
+    *READLIST_HANDLERS,
     *PROGRESS_HANDLERS,
     *EVENT_HANDLERS,
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -13,6 +14,7 @@ from bagboard.adapters.http.komga.book_filters import parameters
 from bagboard.adapters.http.komga.book_json import book_dto
 from bagboard.adapters.http.komga.book_order import ordered
 from bagboard.adapters.http.komga.paging import Paging, flag, spring_page, values
+from bagboard.adapters.http.komga.readlist_views import ReadLists, list_series
 from bagboard.adapters.http.komga.series_json import series_dto
 from bagboard.adapters.http.komga.series_order import CATALOG_SORTS, reordered, route_sort
 from bagboard.adapters.http.komga.wire import SpringPage
@@ -21,6 +23,8 @@ from bagboard.domain.errors import InvalidInput, NotFound
 from bagboard.domain.images import parse_id
 from bagboard.domain.model import User
 from bagboard.services.issues import IssueService
+from bagboard.services.reading_lists import ReadingListService
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.series_catalog import BookOrder, SeriesCatalog, SeriesQuery
 
 __all__ = ["SERIES_HANDLERS", "query_of"]
@@ -114,11 +118,22 @@ def _leaves(node: Any, found: dict[str, list[str]]) -> None:
             found.setdefault(key, []).append(str(value["value"]))
 
 
+def _in_lists(series_ids: tuple[int, ...], listed: set[int]) -> tuple[int, ...]:
+    """The series a ``seriesId`` leaf names, kept if a named read list holds a book of them;
+    without one, every series a named read list holds (nothing matches nothing)."""
+    if series_ids:
+        return tuple(found for found in series_ids if found in listed) or (-1,)
+    return tuple(sorted(listed)) or (-1,)
+
+
 @post("/api/v1/series/list", status_code=200)
 async def series_search(
     request: Request[Any, Any, Any],
     current_user: NamedDependency[User],
     komga: NamedDependency[SeriesCatalog],
+    issues: NamedDependency[IssueService],
+    reading_orders: NamedDependency[ReadingOrderService],
+    reading_lists: NamedDependency[ReadingListService],
 ) -> SpringPage[SeriesDto]:
     raw = await request.body()
     try:
@@ -131,11 +146,17 @@ async def series_search(
     _leaves(body.get("condition"), leaves)
     query = query_of(request)
     paging = Paging.parse(query)
+    series_ids = _ids(tuple(leaves.get("seriesId", ())))
+    if leaves.get("readListId"):
+        lists = ReadLists(reading_orders, reading_lists, current_user)
+        named = set(leaves["readListId"])
+        listed = await anyio.to_thread.run_sync(lambda: list_series(komga, issues, lists, named))
+        series_ids = _in_lists(series_ids, listed)
     q = _series_query(
         query,
         paging,
         library_ids=_ids(tuple(leaves.get("libraryId", ()))),
-        series_ids=_ids(tuple(leaves.get("seriesId", ()))),
+        series_ids=series_ids,
         publishers=tuple(leaves.get("publisher", ())),
         read_status=tuple(v.upper() for v in leaves.get("readStatus", ())),
         genres=tuple(leaves.get("genre", ())),

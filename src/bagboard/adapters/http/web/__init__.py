@@ -24,6 +24,8 @@ from bagboard.adapters.http.web.errors import WEB_EXCEPTION_HANDLERS
 from bagboard.adapters.http.web.gate import WebSessionMiddleware, csrf_guard
 from bagboard.adapters.http.web.images import IMAGE_HANDLERS
 from bagboard.adapters.http.web.issue_pages import ISSUE_HANDLERS
+from bagboard.adapters.http.web.list_files import LIST_FILE_HANDLERS
+from bagboard.adapters.http.web.list_pages import LIST_PAGE_HANDLERS
 from bagboard.adapters.http.web.pages import PAGE_HANDLERS
 from bagboard.adapters.http.web.sign_in import SIGN_IN_HANDLERS
 from bagboard.adapters.http.web.templating import template_config
@@ -39,6 +41,8 @@ def web_routers(sessions: Callable[[], WebSessionService]) -> list[Router]:
             *SIGN_IN_HANDLERS,
             *PAGE_HANDLERS,
             *ISSUE_HANDLERS,
+            *LIST_PAGE_HANDLERS,
+            *LIST_FILE_HANDLERS,
             *IMAGE_HANDLERS,
             *ADMIN_HANDLERS,
             *ADMIN_USER_HANDLERS,

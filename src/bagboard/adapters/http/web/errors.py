@@ -22,6 +22,8 @@ from bagboard.adapters.http.errors import (
     status_for,
 )
 from bagboard.adapters.http.web.gate import SignInRequired
+from bagboard.adapters.http.web.list_files import too_large_message
+from bagboard.adapters.http.web.list_pages import LISTS
 from bagboard.adapters.http.web.templating import page
 from bagboard.adapters.http.web.views import query
 from bagboard.domain.errors import DomainError
@@ -35,6 +37,7 @@ _MESSAGES: Final = {
     404: "There is nothing here.",
     405: "That is not allowed here.",
     409: "Something changed in the meantime; reload the page.",
+    413: "That is more than this page takes at once.",
     422: "This comic cannot be read.",
     503: "The server is busy; try again in a moment.",
 }
@@ -46,7 +49,10 @@ def _for_script(request: Request[Any, Any, Any]) -> bool:
 
 def _error_page(request: Request[Any, Any, Any], status: int, message: str = "") -> Response[Any]:
     text = message or _MESSAGES.get(status, "Something went wrong.")
-    return page("error.html", request, {"status": status, "message": text}, status_code=status)
+    context: dict[str, object] = {"status": status, "message": text}
+    if request.url.path.startswith(LISTS):
+        context["back"] = ("Reading lists", LISTS)
+    return page("error.html", request, context, status_code=status)
 
 
 def _sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
@@ -74,6 +80,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         logger.error("%s %s failed: %s", request.method, request.url.path, exc.detail)
         return _error_page(request, 500)
     message = exc.detail if status == 403 else ""
+    if status == 413 and request.url.path == LISTS:
+        message = too_large_message()
     return _error_page(request, status, message)
 
 

@@ -1,8 +1,9 @@
 """The browsing pages: home, publishers, series, a series' issues, a folder, search.
 
 Each calls the service the JSON API calls for the same list (``BrowseService``,
-``ShelfService``) with the signed-in user, and hands the result to a template through
-``views``. Lists read the index only, so they run on the event loop (see ``app.py``).
+``ShelfService``; ``ReadingOrderService`` for the home page's "On deck") with the signed-in
+user, and hands the result to a template through ``views``. Lists read the index only, so
+they run on the event loop (see ``app.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
 from bagboard.domain.shelves import Shelf
 from bagboard.services.browse import BrowseService, FolderItem
+from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.shelves import ShelfService
 
 __all__ = ["PAGE_HANDLERS"]
@@ -49,6 +51,7 @@ def home(
     request: Request[Any, Any, Any],
     browse: NamedDependency[BrowseService],
     shelves: NamedDependency[ShelfService],
+    reading_orders: NamedDependency[ReadingOrderService],
     current_user: NamedDependency[User],
 ) -> Template:
     first = PageRequest(1, SHELF_ROW)
@@ -56,6 +59,7 @@ def home(
     _, favourites = shelf_cards(shelves.shelf(current_user, Shelf.FAVORITES, first).items)
     context = {
         "keep_reading": issue_cards(browse.keep_reading(current_user, first).items),
+        "on_deck": issue_cards(reading_orders.on_deck(current_user, first).items),
         "recent": issue_cards(browse.recent(current_user, first).items),
         "wanted": wanted,
         "wanted_folders": wanted_folders,
