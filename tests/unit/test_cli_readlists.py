@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bagboard.adapters.readlists.cbl import read_cbl
-from bagboard.domain.readlists import ListBook
+from bagboard.adapters.readlists.cbl import parse_cbl, read_cbl
+from bagboard.domain.readlists import ListBook, ParsedList
 from tests.readlist_support import cbl, comic, write_world
 from tests.unit import cli_support
 from tests.unit.cli_support import Run
@@ -151,6 +151,22 @@ def test_remove(tmp_path: Path, run: Run, roots: tuple[Path, Path]) -> None:
     code, _, err = run("readlist", "show", "1")
     assert code == 1
     assert err.strip() == "bagboard: error: no such reading list"
+
+
+def test_a_file_naming_no_list_is_named_after_the_file(
+    tmp_path: Path, run: Run, roots: tuple[Path, Path]
+) -> None:
+    nameless = cbl("", CIVIL_WAR[:1])
+    assert read_cbl_bytes(nameless).name == ""
+    first = imported(run, write(tmp_path, "Civil  War (2006).cbl", nameless))
+    second = imported(run, write(tmp_path, "Secret Wars.cbl", nameless))
+    assert first.startswith("imported list 1: Civil War (2006) (own, 1 books)")
+    # Two nameless files make two lists, not one replacing the other.
+    assert second.startswith("imported list 2: Secret Wars (own, 1 books)")
+
+
+def read_cbl_bytes(data: bytes) -> ParsedList:
+    return parse_cbl(data)
 
 
 @pytest.mark.parametrize(

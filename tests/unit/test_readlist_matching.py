@@ -248,3 +248,15 @@ def test_a_candidate_from_comic_info() -> None:
     assert ListCandidate.from_comic_info(8, ComicInfo(year="soon")).year is None
     assert ListCandidate.from_comic_info(8, ComicInfo(year="0")).year is None
     assert ListCandidate.from_comic_info(8, ComicInfo(year=" 1999 ")).year == 1999
+
+
+def test_a_nameless_list_takes_its_files_name_or_a_default() -> None:
+    from bagboard.domain.readlists import UNNAMED_LIST, ParsedList, named
+
+    nameless = ParsedList("  ", "", ())
+    assert named(ParsedList("Civil War", "", ())).name == "Civil War"
+    assert named(nameless, "/lists/Civil  War (2006).cbl").name == "Civil War (2006)"
+    assert named(nameless, "C:\\lists\\Secret Wars.cbl").name == "Secret Wars"
+    assert named(nameless, "").name == UNNAMED_LIST
+    assert named(nameless).name == UNNAMED_LIST
+    assert named(nameless, "/lists/.cbl").name == UNNAMED_LIST

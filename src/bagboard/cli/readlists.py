@@ -13,7 +13,7 @@ from bagboard.adapters.readlists.cbl import read_cbl, write_cbl
 from bagboard.cli.common import Commands, Leaf, out
 from bagboard.domain.model import User
 from bagboard.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from bagboard.domain.readlists import ListBook, ReadingList
+from bagboard.domain.readlists import ListBook, ReadingList, named
 from bagboard.library import ComicLibrary
 from bagboard.services.reading_lists import ImportedBook
 
@@ -52,7 +52,7 @@ def _outcome(label: str, books: tuple[ImportedBook, ...]) -> None:
 
 def cmd_readlist_import(app: ComicLibrary, args: argparse.Namespace) -> int:
     with Path(args.file).expanduser().open("rb") as stream:
-        parsed = read_cbl(stream)
+        parsed = named(read_cbl(stream), args.file)
     report = app.reading_lists.import_list(_user(app, args), parsed, shared=args.shared)
     header = report.reading_list
     out(

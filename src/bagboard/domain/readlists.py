@@ -9,7 +9,8 @@ finds its comic is ``domain.readlist_matching``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bagboard.domain.browse import grouping_key
@@ -18,12 +19,14 @@ from bagboard.domain.errors import InvalidInput
 __all__ = [
     "MAX_LIST_BOOKS",
     "MAX_LIST_FILE_BYTES",
+    "UNNAMED_LIST",
     "InvalidReadingList",
     "ListBook",
     "ParsedList",
     "ReadingList",
     "ReadingListEntry",
     "list_key",
+    "named",
 ]
 
 # A list file larger than this is refused before it is parsed: the longest shared lists (a
@@ -31,6 +34,8 @@ __all__ = [
 MAX_LIST_FILE_BYTES = 10 * 1024 * 1024
 # The longest shared lists hold a few thousand books; more is a hostile or broken file.
 MAX_LIST_BOOKS = 10_000
+# What a list is called when its file names none and nothing else names it.
+UNNAMED_LIST = "Reading list"
 
 
 class InvalidReadingList(InvalidInput):
@@ -90,3 +95,14 @@ def list_key(name: str) -> str:
     """What re-importing a list matches on, with its owner: its name as browsing groups
     names, so "Civil War (2006)" imported again replaces the list instead of adding one."""
     return grouping_key(name)
+
+
+def named(parsed: ParsedList, file_name: str | None = None) -> ParsedList:
+    """``parsed`` with a name: its own, else the stem of the file it came from, else
+    ``UNNAMED_LIST``; so every importer (CLI, web upload, API) names a nameless list alike,
+    and two nameless files do not replace each other by their shared empty name."""
+    if parsed.name.strip():
+        return parsed
+    base, dot, extension = posixpath.basename((file_name or "").replace("\\", "/")).rpartition(".")
+    stem = base if dot else extension
+    return replace(parsed, name=" ".join(stem.split()) or UNNAMED_LIST)

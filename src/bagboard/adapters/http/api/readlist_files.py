@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any, Final
 
 from litestar import Controller, MediaType, Request, Response, delete, post
@@ -39,7 +38,13 @@ from bagboard.adapters.http.docs.openapi import error_statuses, file_body, ok
 from bagboard.adapters.http.files.download import content_disposition
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
-from bagboard.domain.readlists import MAX_LIST_FILE_BYTES, ListBook, ParsedList
+from bagboard.domain.readlists import (
+    MAX_LIST_FILE_BYTES,
+    UNNAMED_LIST,
+    ListBook,
+    ParsedList,
+    named,
+)
 from bagboard.services.reading_lists import ReadingListService
 from bagboard.services.reading_orders import ListKind, ReadingOrderService
 
@@ -48,8 +53,6 @@ __all__ = ["CBL_MEDIA_TYPE", "ReadingListFilesController", "cbl_file_name"]
 CBL_MEDIA_TYPE: Final = "application/xml"
 _UNSAFE: Final = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _NAME_LIMIT: Final = 100
-# What a list whose file names none is called (as the web app calls one uploaded nameless).
-UNNAMED: Final = "Reading list"
 
 # The CBL reader and writer the app is given (``adapters.readlists``, another adapter's).
 ListReader = Callable[[bytes], ParsedList]
@@ -80,7 +83,7 @@ def too_large(request: Request[Any, Any, Any], exc: HTTPException) -> Response[E
 def cbl_file_name(name: str) -> str:
     """A file name for the list: its name without characters file systems refuse."""
     base = _UNSAFE.sub("_", name).strip(" ._")[:_NAME_LIMIT].strip(" ._")
-    return f"{base or UNNAMED}.cbl"
+    return f"{base or UNNAMED_LIST}.cbl"
 
 
 class ReadingListFilesController(Controller):
@@ -114,9 +117,7 @@ class ReadingListFilesController(Controller):
         """Import a CBL file (the body) as a reading list, matching its books against the
         comics the list's readers may see; a list of the same name is replaced."""
         as_shared = shared_flag(shared)
-        parsed = served(read_list_file)(body)
-        if not parsed.name:
-            parsed = replace(parsed, name=UNNAMED)
+        parsed = named(served(read_list_file)(body))
         report = served(reading_lists).import_list(current_user, parsed, shared=as_shared)
         header = served(reading_orders).get(
             current_user, ListKind.READING_LIST, report.reading_list.id

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ntpath
 import posixpath
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from litestar import Request, Response, post
@@ -39,6 +39,7 @@ from bagboard.domain.readlists import (
     InvalidReadingList,
     ListBook,
     ParsedList,
+    named,
 )
 from bagboard.services.reading_lists import ReadingListService
 from bagboard.services.reading_orders import ListKind, ReadingOrderService
@@ -102,9 +103,7 @@ def import_list(
     data: Annotated[ListUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
     content, stem = _read_upload(data.file)
-    parsed = read_list_file(content)
-    if not parsed.name:
-        parsed = replace(parsed, name=stem or "Reading list")
+    parsed = named(read_list_file(content), stem)
     report = reading_lists.import_list(current_user, parsed, shared=data.shared == "1")
     saved = report.reading_list
     context = {
