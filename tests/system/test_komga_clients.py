@@ -30,6 +30,7 @@ from tests.komga.sequences import (
     paperback,
     tracker,
 )
+from tests.readlist_support import cbl
 from tests.system.conftest import bagboard, serving
 
 
@@ -110,6 +111,13 @@ def komga_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KomgaServ
              data_dir=data)  # fmt: skip
     bagboard("user", "add", "reader", data_dir=data)
     reader = bagboard("token", "create", "--user", "reader", data_dir=data).stdout.strip()
+    # A reading list, so every sequence takes its read-list steps against the real server.
+    (root / "Saga reading order.cbl").write_bytes(
+        cbl("Saga reading order", [("Saga", "1", "", "2012"), ("Akira", "2", "", ""),
+                                   ("Saga", "2", "", ""), ("Nobody", "9", "", "")])
+    )  # fmt: skip
+    bagboard("readlist", "import", str(root / "Saga reading order.cbl"), "--user", "reader",
+             data_dir=data)  # fmt: skip
     bagboard("user", "add", "limited", "--library", str(second), data_dir=data)
     limited = bagboard("token", "create", "--user", "limited", data_dir=data).stdout.strip()
     ready = {"X-API-Key": reader}
@@ -153,6 +161,21 @@ def test_the_client_sequence_runs_end_to_end(komga_server: KomgaServer, name: st
     with komga_server.client() as http:
         transcript = SEQUENCES[name](http, "reader", komga_server.reader_token)
     assert transcript, "the sequence made no call"
+
+
+def test_the_readers_list_is_a_read_list_in_list_order(komga_server: KomgaServer) -> None:
+    with komga_server.client() as http:
+        http.headers["X-API-Key"] = komga_server.reader_token
+        lists = http.get("api/v1/readlists").json()
+        assert [entry["name"] for entry in lists["content"]] == ["Saga reading order"]
+        book_ids = lists["content"][0]["bookIds"]
+        titles = [
+            (book["seriesTitle"], book["metadata"]["number"])
+            for book in (http.get(f"api/v1/books/{bid}").json() for bid in book_ids)
+        ]
+        assert titles == [("Saga", "1"), ("Akira", "2"), ("Saga", "2")]
+        http.headers["X-API-Key"] = komga_server.limited_token
+        assert http.get("api/v1/readlists").json()["content"] == []
 
 
 def _ids(server: KomgaServer) -> tuple[str, list[str], list[str]]:
