@@ -69,7 +69,14 @@ COMICS_A: tuple[Comic, ...] = (
     _c(f"{ASM}/{_S} #10.cbz", "Marvel", _S, "10", "1964"),
     _c(f"{ASM}/{_S} Annual.cbz", "Marvel", _S, "Annual", "1965"),
     _c(
-        "DC Comics/Batman/Batman 001.cbz", "DC Comics", "Batman", "1", "2020", Title="Court of Owls"
+        "DC Comics/Batman/Batman 001.cbz",
+        "DC Comics",
+        "Batman",
+        "1",
+        "2020",
+        Title="Court of Owls",
+        StoryArc="Court of Owls",
+        StoryArcNumber="1",
     ),
     _c(f"{SWAMP}/v1972/Swamp Thing 001 (1972).cbz", "DC Comics", "Swamp Thing", "1", "1972"),
     _c(f"{SWAMP}/v1985/Swamp Thing 001 (1985).cbz", "DC Comics", "Swamp Thing", "1", "1985"),

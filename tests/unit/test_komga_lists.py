@@ -340,11 +340,17 @@ def test_page_thumbnail_is_small(world: World, lib_c: Library) -> None:
 # --- collections, read lists -------------------------------------------------------------------
 
 
-def test_collections_and_readlists_are_empty_pages(world: World) -> None:
-    for path in ("/api/v1/collections", "/api/v1/readlists"):
-        counted = kjson(world, path, library_id=str(world.lib_a.id), size=0, unpaged="false")
-        assert set(counted) == PAGE_KEYS and counted["totalElements"] == 0
-        assert counted["content"] == [] and counted["empty"] is True
-        assert kjson(world, path, unpaged="true")["totalPages"] == 0
+def test_collections_are_empty_pages_and_read_lists_hold_the_story_arc(world: World) -> None:
+    counted = kjson(
+        world, "/api/v1/collections", library_id=str(world.lib_a.id), size=0, unpaged="false"
+    )
+    assert set(counted) == PAGE_KEYS and counted["totalElements"] == 0
+    assert counted["content"] == [] and counted["empty"] is True
+    assert kjson(world, "/api/v1/collections", unpaged="true")["totalPages"] == 0
+    # The collection's one story arc (Batman 001's ComicInfo) is a read list of library A.
+    lists = kjson(world, "/api/v1/readlists", library_id=str(world.lib_a.id), size=0)
+    assert set(lists) == PAGE_KEYS and lists["totalElements"] == 1
+    (arc,) = kjson(world, "/api/v1/readlists", unpaged="true")["content"]
+    assert arc["name"] == "Court of Owls" and len(arc["bookIds"]) == 1
     missing = kget(world, "/api/v1/readlists/5")
     assert missing.status_code == 404 and missing.json()["error"] == "Not Found"
