@@ -99,6 +99,11 @@ class MemoryReadingLists(ReadingLists):
         return Page(entries[page.offset : page.offset + page.limit], len(entries), page)
 
     def linked(self, list_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        shown = self._linked(list_id, library_ids)
+        return Page(shown[page.offset : page.offset + page.limit], len(shown), page)
+
+    def _linked(self, list_id: int, library_ids: Sequence[int]) -> list[ComicRow]:
+        """Every comic the list links to in ``library_ids``, in list order, each once."""
         with self._lock:
             self._prune()
             kept = self._lists.get(list_id)
@@ -110,8 +115,25 @@ class MemoryReadingLists(ReadingLists):
             comic = found.get(comic_id)
             if comic is not None and comic.library_id in wanted and comic_id not in rows:
                 rows[comic_id] = comic_row(comic)
-        shown = list(rows.values())
-        return Page(shown[page.offset : page.offset + page.limit], len(shown), page)
+        return list(rows.values())
+
+    def linked_ids(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for list_id in dict.fromkeys(list_ids):
+            ids = [row.id for row in self._linked(list_id, library_ids)]
+            if ids:
+                found[list_id] = ids
+        return found
+
+    def linked_counts(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, tuple[int, int]]:
+        return {
+            list_id: (len(ids), ids[0])
+            for list_id, ids in self.linked_ids(list_ids, library_ids).items()
+        }
 
     def containing(self, comic_id: int) -> list[int]:
         with self._lock:

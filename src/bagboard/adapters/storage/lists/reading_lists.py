@@ -70,6 +70,35 @@ def _linked() -> PagedStatement:
 
 _LINKED = _linked()
 
+
+def _firsts(list_ids: Sequence[int], library_ids: Sequence[int]) -> Any:
+    """(list, comic, first position) of each comic ``list_ids`` link to in ``library_ids``."""
+    return (
+        select(_e.list_id, _e.comic_id, func.min(_e.position).label("position"))
+        .join(comics, comics.c.id == _e.comic_id)
+        .where(_e.list_id.in_(list_ids), comics.c.library_id.in_(library_ids))
+        .group_by(_e.list_id, _e.comic_id)
+    )
+
+
+def _counts(list_ids: Sequence[int], library_ids: Sequence[int]) -> Select[Any]:
+    """Per list: its linked comics in ``library_ids`` counted, and the first of them (positions
+    are unique within a list, so one comic is at the smallest)."""
+    firsts = _firsts(list_ids, library_ids).cte("firsts")
+    summary = (
+        select(
+            firsts.c.list_id,
+            func.count().label("comics"),
+            func.min(firsts.c.position).label("first"),
+        )
+        .group_by(firsts.c.list_id)
+        .subquery()
+    )
+    return select(summary.c.list_id, summary.c.comics, firsts.c.comic_id).join(
+        firsts, (firsts.c.list_id == summary.c.list_id) & (firsts.c.position == summary.c.first)
+    )
+
+
 # Comic ids checked per statement: far below every driver's limit on parameters.
 _CHUNK = 500
 
@@ -134,6 +163,37 @@ class SqlReadingLists(ReadingLists):
             return Page([], 0, page)
         with translate_errors(), lean(self._engine) as conn:
             return _LINKED.page(conn, page, ComicRow, list_id=list_id, libraries=list(library_ids))
+
+    def linked_ids(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        if not library_ids:
+            return found
+        wanted = sorted(set(list_ids))
+        with translate_errors(), self._engine.connect() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                firsts = _firsts(wanted[start : start + _CHUNK], list(library_ids)).subquery()
+                query = select(firsts.c.list_id, firsts.c.comic_id).order_by(
+                    firsts.c.list_id, firsts.c.position
+                )
+                for list_id, comic_id in conn.execute(query).all():
+                    found.setdefault(list_id, []).append(comic_id)
+        return found
+
+    def linked_counts(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, tuple[int, int]]:
+        found: dict[int, tuple[int, int]] = {}
+        if not library_ids:
+            return found
+        wanted = sorted(set(list_ids))
+        with translate_errors(), self._engine.connect() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                query = _counts(wanted[start : start + _CHUNK], list(library_ids))
+                for list_id, count, first in conn.execute(query).all():
+                    found[list_id] = (int(count), first)
+        return found
 
     def containing(self, comic_id: int) -> list[int]:
         query = select(_e.list_id).where(_e.comic_id == comic_id).distinct().order_by(_e.list_id)
