@@ -275,12 +275,20 @@ def _next_of(
 ) -> Iterable[tuple[datetime, _T, ComicReading]]:
     """The first unread comic of a run the user is in the middle of, with the run's latest
     activity; nothing when none is read, one is started and unfinished, or all are read."""
-    if not any(r.is_read for _, r in rows) or any(
-        r.has_progress and not r.is_read for _, r in rows
-    ):
+    read = False
+    following: tuple[_T, ComicReading] | None = None
+    latest: datetime | None = None
+    for comic, reading in rows:
+        position = reading.position
+        if position is not None:
+            if not reading.is_read:
+                return ()
+            if latest is None or position.updated_at > latest:
+                latest = position.updated_at
+        if reading.is_read:
+            read = True
+        elif following is None:
+            following = (comic, reading)
+    if not read or following is None:
         return ()
-    following = next(((c, r) for c, r in rows if not r.is_read), None)
-    if following is None:
-        return ()
-    latest = max((r.position.updated_at for _, r in rows if r.position is not None), default=_EPOCH)
-    return ((latest, following[0], following[1]),)
+    return ((_EPOCH if latest is None else latest, following[0], following[1]),)

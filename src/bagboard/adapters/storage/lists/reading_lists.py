@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.browse.folders import COMIC, PagedStatement
 from bagboard.adapters.storage.db.errors import translate_errors
-from bagboard.adapters.storage.db.lean import lean
+from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, reading_list_entries, reading_lists
 from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound, UserNotFound
@@ -71,33 +71,36 @@ def _linked() -> PagedStatement:
 _LINKED = _linked()
 
 
-def _firsts(list_ids: Sequence[int], library_ids: Sequence[int]) -> Any:
-    """(list, comic, first position) of each comic ``list_ids`` link to in ``library_ids``."""
-    return (
-        select(_e.list_id, _e.comic_id, func.min(_e.position).label("position"))
+def _many_linked() -> tuple[Prepared, Prepared]:
+    """For the lists ``lists`` and the libraries ``libraries``: every linked entry's list and
+    comic in list order (the caller keeps each comic's first); and per list its distinct
+    comics counted with the comic of its first such entry. Both walk the entries' (list,
+    position) index in order, so neither sorts: grouping by (list, comic) would."""
+    linked = (
+        select(_e.list_id, _e.comic_id)
         .join(comics, comics.c.id == _e.comic_id)
-        .where(_e.list_id.in_(list_ids), comics.c.library_id.in_(library_ids))
-        .group_by(_e.list_id, _e.comic_id)
-    )
-
-
-def _counts(list_ids: Sequence[int], library_ids: Sequence[int]) -> Select[Any]:
-    """Per list: its linked comics in ``library_ids`` counted, and the first of them (positions
-    are unique within a list, so one comic is at the smallest)."""
-    firsts = _firsts(list_ids, library_ids).cte("firsts")
-    summary = (
-        select(
-            firsts.c.list_id,
-            func.count().label("comics"),
-            func.min(firsts.c.position).label("first"),
+        .where(
+            _e.list_id.in_(bindparam("lists", expanding=True)),
+            comics.c.library_id.in_(bindparam("libraries", expanding=True)),
         )
-        .group_by(firsts.c.list_id)
+    )
+    summary = (
+        linked.with_only_columns(
+            _e.list_id,
+            func.count(_e.comic_id.distinct()).label("comics"),
+            func.min(_e.position).label("first"),
+        )
+        .group_by(_e.list_id)
         .subquery()
     )
-    return select(summary.c.list_id, summary.c.comics, firsts.c.comic_id).join(
-        firsts, (firsts.c.list_id == summary.c.list_id) & (firsts.c.position == summary.c.first)
+    first = reading_list_entries.alias("first")
+    counts = select(summary.c.list_id, summary.c.comics, first.c.comic_id).join(
+        first, (first.c.list_id == summary.c.list_id) & (first.c.position == summary.c.first)
     )
+    return Prepared(linked.order_by(_e.list_id, _e.position)), Prepared(counts)
 
+
+_LINKED_IDS, _LINKED_COUNTS = _many_linked()
 
 # Comic ids checked per statement: far below every driver's limit on parameters.
 _CHUNK = 500
@@ -167,19 +170,18 @@ class SqlReadingLists(ReadingLists):
     def linked_ids(
         self, list_ids: Sequence[int], library_ids: Sequence[int]
     ) -> dict[int, list[int]]:
-        found: dict[int, list[int]] = {}
+        # Each list's comics as dict keys: the first position of each, in order.
+        found: dict[int, dict[int, None]] = {}
         if not library_ids:
-            return found
+            return {}
         wanted = sorted(set(list_ids))
-        with translate_errors(), self._engine.connect() as conn:
+        libraries = list(library_ids)
+        with translate_errors(), lean(self._engine) as conn:
             for start in range(0, len(wanted), _CHUNK):
-                firsts = _firsts(wanted[start : start + _CHUNK], list(library_ids)).subquery()
-                query = select(firsts.c.list_id, firsts.c.comic_id).order_by(
-                    firsts.c.list_id, firsts.c.position
-                )
-                for list_id, comic_id in conn.execute(query).all():
-                    found.setdefault(list_id, []).append(comic_id)
-        return found
+                lists = wanted[start : start + _CHUNK]
+                for list_id, comic_id in conn.all(_LINKED_IDS, lists=lists, libraries=libraries):
+                    found.setdefault(list_id, {})[comic_id] = None
+        return {list_id: list(ids) for list_id, ids in found.items()}
 
     def linked_counts(
         self, list_ids: Sequence[int], library_ids: Sequence[int]
@@ -188,10 +190,13 @@ class SqlReadingLists(ReadingLists):
         if not library_ids:
             return found
         wanted = sorted(set(list_ids))
-        with translate_errors(), self._engine.connect() as conn:
+        libraries = list(library_ids)
+        with translate_errors(), lean(self._engine) as conn:
             for start in range(0, len(wanted), _CHUNK):
-                query = _counts(wanted[start : start + _CHUNK], list(library_ids))
-                for list_id, count, first in conn.execute(query).all():
+                lists = wanted[start : start + _CHUNK]
+                for list_id, count, first in conn.all(
+                    _LINKED_COUNTS, lists=lists, libraries=libraries
+                ):
                     found[list_id] = (int(count), first)
         return found
 
