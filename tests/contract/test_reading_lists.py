@@ -377,6 +377,38 @@ def test_linked_ids_and_counts_take_more_lists_than_one_statement_holds(
     assert counts == {i: (1, comic) for i in saved}
 
 
+def test_containing_names_every_list_linking_to_a_comic(
+    reading_lists: ReadingLists,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    first = index_comic(library_index, comics_library, "DC/Crisis 001.cbz")
+    second = index_comic(library_index, comics_library, "DC/Crisis 002.cbz")
+    alone = index_comic(library_index, comics_library, "DC/Alone 001.cbz")
+    twice = [(book("Crisis", "1"), first), (book("Crisis", "1"), first)]
+    bobs = reading_lists.save(bob.id, "Bob's", "", twice, T0)
+    shared = reading_lists.save(None, "Shared", "", [(book("Crisis", "2"), second)], T0)
+    alices = reading_lists.save(
+        alice.id, "Alice's", "", [(book("Crisis", "2"), second), (book("Crisis", "1"), first)], T0
+    )
+    reading_lists.save(alice.id, "Unresolved", "", [(book("Crisis", "3"), None)], T0)
+
+    assert reading_lists.containing(first) == sorted([bobs.id, alices.id])
+    assert reading_lists.containing(second) == sorted([shared.id, alices.id])
+    assert reading_lists.containing(alone) == []
+    assert reading_lists.containing_any([first, second, alone, first]) == sorted(
+        [bobs.id, shared.id, alices.id]
+    )
+    assert reading_lists.containing_any([second]) == sorted([shared.id, alices.id])
+    assert reading_lists.containing_any([alone, 999_999]) == []
+    assert reading_lists.containing_any([]) == []
+    # More comics than one statement takes: the last of them still counts.
+    many = [-n for n in range(1, 601)] + [second]  # sorted, it comes last
+    assert reading_lists.containing_any(many) == sorted([shared.id, alices.id])
+
+
 def test_a_comic_leaving_the_index_unresolves_its_entries(
     reading_lists: ReadingLists,
     library_index: LibraryIndex,

@@ -70,6 +70,11 @@ class ReadingLists(Protocol):
         ascending order."""
         ...
 
+    def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
+        """``containing`` for many comics at once: the ids of every list with an entry linked
+        to any of them, in ascending order."""
+        ...
+
     def remove(self, list_id: int) -> bool:
         """Delete the list and its entries; False when there was none."""
         ...

@@ -187,16 +187,18 @@ class ReadingOrderService:
         return Page(items[page.offset : page.offset + page.limit], len(items), page)
 
     def _next_in_lists(self, user: User) -> list[tuple[datetime, ComicRow, ComicReading]]:
-        """``on_deck``'s share from reading lists: the ids of every list's comics in one read,
-        the readings of those the user has touched (any other is not read), and the rows of
-        the few comics that come next."""
-        headers = self._lists.lists(user.id)
+        """``on_deck``'s share from reading lists: the lists holding a comic the user has
+        touched, the ids of their comics in one read, the readings of the touched ones (any
+        other is not read), and the rows of the few comics that come next."""
         visible = self._visible(user)
+        touched = self._progress.touched(user.id, visible)
+        # A list with no comic the user has touched has none read: it is not begun.
+        begun = set(self._lists.containing_any(touched)) if touched else set()
+        headers = [header for header in self._lists.lists(user.id) if header.id in begun]
         linked = self._lists.linked_ids([h.id for h in headers], visible) if headers else {}
         if not linked:
             return []
-        touched = set(self._progress.touched(user.id, visible))
-        wanted = sorted({c for ids in linked.values() for c in ids if c in touched})
+        wanted = sorted({c for ids in linked.values() for c in ids}.intersection(touched))
         readings: dict[int, ComicReading] = {}
         for start in range(0, len(wanted), _CHUNK):
             readings.update(self._progress.readings(user.id, wanted[start : start + _CHUNK]))

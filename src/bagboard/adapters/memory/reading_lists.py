@@ -144,6 +144,16 @@ class MemoryReadingLists(ReadingLists):
                 if any(entry.comic_id == comic_id for entry in kept.entries)
             )
 
+    def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
+        wanted = set(comic_ids)
+        with self._lock:
+            self._prune()
+            return sorted(
+                list_id
+                for list_id, kept in self._lists.items()
+                if any(entry.comic_id in wanted for entry in kept.entries)
+            )
+
     def remove(self, list_id: int) -> bool:
         with self._lock:
             self._prune()

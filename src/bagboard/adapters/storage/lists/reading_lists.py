@@ -172,38 +172,28 @@ class SqlReadingLists(ReadingLists):
     ) -> dict[int, list[int]]:
         # Each list's comics as dict keys: the first position of each, in order.
         found: dict[int, dict[int, None]] = {}
-        if not library_ids:
-            return {}
-        wanted = sorted(set(list_ids))
-        libraries = list(library_ids)
-        with translate_errors(), lean(self._engine) as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                lists = wanted[start : start + _CHUNK]
-                for list_id, comic_id in conn.all(_LINKED_IDS, lists=lists, libraries=libraries):
-                    found.setdefault(list_id, {})[comic_id] = None
+        for list_id, comic_id in self._per_lists(_LINKED_IDS, list_ids, library_ids):
+            found.setdefault(list_id, {})[comic_id] = None
         return {list_id: list(ids) for list_id, ids in found.items()}
 
     def linked_counts(
         self, list_ids: Sequence[int], library_ids: Sequence[int]
     ) -> dict[int, tuple[int, int]]:
-        found: dict[int, tuple[int, int]] = {}
-        if not library_ids:
-            return found
-        wanted = sorted(set(list_ids))
-        libraries = list(library_ids)
-        with translate_errors(), lean(self._engine) as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                lists = wanted[start : start + _CHUNK]
-                for list_id, count, first in conn.all(
-                    _LINKED_COUNTS, lists=lists, libraries=libraries
-                ):
-                    found[list_id] = (int(count), first)
-        return found
+        rows = self._per_lists(_LINKED_COUNTS, list_ids, library_ids)
+        return {list_id: (int(count), first) for list_id, count, first in rows}
 
     def containing(self, comic_id: int) -> list[int]:
-        query = select(_e.list_id).where(_e.comic_id == comic_id).distinct().order_by(_e.list_id)
+        return self.containing_any([comic_id])
+
+    def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
+        wanted = sorted(set(comic_ids))
+        found: set[int] = set()
         with translate_errors(), self._engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                query = select(_e.list_id).where(_e.comic_id.in_(chunk)).distinct()
+                found.update(conn.execute(query).scalars())
+        return sorted(found)
 
     def remove(self, list_id: int) -> bool:
         with translate_errors(), self._engine.begin() as conn:
@@ -229,6 +219,18 @@ class SqlReadingLists(ReadingLists):
         missing = ComicNotFound("that comic is no longer in the library")
         with translate_errors(missing=missing), self._engine.begin() as conn:
             conn.execute(statement)
+
+    def _per_lists(
+        self, statement: Prepared, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``statement`` for ``list_ids`` (in chunks) in ``library_ids``."""
+        rows: list[tuple[Any, ...]] = []
+        wanted, libraries = sorted(set(list_ids)), list(library_ids)
+        with translate_errors(), lean(self._engine) as conn:
+            for start in range(0, len(wanted) if libraries else 0, _CHUNK):
+                lists = wanted[start : start + _CHUNK]
+                rows.extend(conn.all(statement, lists=lists, libraries=libraries))
+        return rows
 
     def _upsert(self, owner_id: int | None, name: str, summary: str, now: datetime) -> Any:
         """Insert the list's header or update the one with its owner and key, returning its
