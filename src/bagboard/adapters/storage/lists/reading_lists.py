@@ -30,6 +30,7 @@ from bagboard.adapters.storage.browse.folders import COMIC, PagedStatement
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, reading_list_entries, reading_lists
+from bagboard.adapters.storage.lists.linked import LINKED_COUNTS, LINKED_IDS, lists_linking
 from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound, UserNotFound
 from bagboard.domain.pagination import Page, PageRequest
@@ -70,37 +71,6 @@ def _linked() -> PagedStatement:
 
 _LINKED = _linked()
 
-
-def _many_linked() -> tuple[Prepared, Prepared]:
-    """For the lists ``lists`` and the libraries ``libraries``: every linked entry's list and
-    comic in list order (the caller keeps each comic's first); and per list its distinct
-    comics counted with the comic of its first such entry. Both walk the entries' (list,
-    position) index in order, so neither sorts: grouping by (list, comic) would."""
-    linked = (
-        select(_e.list_id, _e.comic_id)
-        .join(comics, comics.c.id == _e.comic_id)
-        .where(
-            _e.list_id.in_(bindparam("lists", expanding=True)),
-            comics.c.library_id.in_(bindparam("libraries", expanding=True)),
-        )
-    )
-    summary = (
-        linked.with_only_columns(
-            _e.list_id,
-            func.count(_e.comic_id.distinct()).label("comics"),
-            func.min(_e.position).label("first"),
-        )
-        .group_by(_e.list_id)
-        .subquery()
-    )
-    first = reading_list_entries.alias("first")
-    counts = select(summary.c.list_id, summary.c.comics, first.c.comic_id).join(
-        first, (first.c.list_id == summary.c.list_id) & (first.c.position == summary.c.first)
-    )
-    return Prepared(linked.order_by(_e.list_id, _e.position)), Prepared(counts)
-
-
-_LINKED_IDS, _LINKED_COUNTS = _many_linked()
 
 # Comic ids checked per statement: far below every driver's limit on parameters.
 _CHUNK = 500
@@ -172,28 +142,22 @@ class SqlReadingLists(ReadingLists):
     ) -> dict[int, list[int]]:
         # Each list's comics as dict keys: the first position of each, in order.
         found: dict[int, dict[int, None]] = {}
-        for list_id, comic_id in self._per_lists(_LINKED_IDS, list_ids, library_ids):
+        for list_id, comic_id in self._per_lists(LINKED_IDS, list_ids, library_ids):
             found.setdefault(list_id, {})[comic_id] = None
         return {list_id: list(ids) for list_id, ids in found.items()}
 
     def linked_counts(
         self, list_ids: Sequence[int], library_ids: Sequence[int]
     ) -> dict[int, tuple[int, int]]:
-        rows = self._per_lists(_LINKED_COUNTS, list_ids, library_ids)
+        rows = self._per_lists(LINKED_COUNTS, list_ids, library_ids)
         return {list_id: (int(count), first) for list_id, count, first in rows}
 
     def containing(self, comic_id: int) -> list[int]:
         return self.containing_any([comic_id])
 
     def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
-        wanted = sorted(set(comic_ids))
-        found: set[int] = set()
-        with translate_errors(), self._engine.connect() as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                query = select(_e.list_id).where(_e.comic_id.in_(chunk)).distinct()
-                found.update(conn.execute(query).scalars())
-        return sorted(found)
+        with translate_errors(), lean(self._engine) as conn:
+            return sorted(lists_linking(conn, comic_ids))
 
     def remove(self, list_id: int) -> bool:
         with translate_errors(), self._engine.begin() as conn:
