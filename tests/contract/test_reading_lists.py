@@ -294,6 +294,121 @@ def test_linked_pages_the_comics_of_some_libraries_in_list_order_each_once(
     assert reading_lists.linked(999_999, [comics_library.id], ALL).total == 0
 
 
+def test_linked_ids_and_counts_read_many_lists_as_linked_pages_each(
+    reading_lists: ReadingLists,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    manga = index_fixtures.LIBRARIES[1]
+    third = index_comic(library_index, comics_library, "DC/Crisis 003.cbz")
+    first = index_comic(library_index, comics_library, "DC/Crisis 001.cbz")
+    elsewhere = index_comic(library_index, manga, "Manga/Crisis 002.cbz")
+    crisis = reading_lists.save(
+        alice.id,
+        "Crisis",
+        "",
+        [
+            (book("Crisis", "2.5"), None),  # unresolved: the first linked comic comes after
+            (book("Crisis", "2"), elsewhere),
+            (book("Crisis", "3"), third),
+            (book("Crisis", "1"), first),
+            (book("Crisis", "3"), third),  # named twice: counted once, at its first place
+        ],
+        T0,
+    )
+    manga_only = reading_lists.save(None, "Manga", "", [(book("Crisis", "2"), elsewhere)], T0)
+    unresolved = reading_lists.save(bob.id, "Later", "", [(book("Crisis", "9"), None)], T0)
+    empty = reading_lists.save(bob.id, "Empty", "", [], T0)
+    every = [crisis.id, manga_only.id, unresolved.id, empty.id, 999_999]
+    both = [comics_library.id, manga.id]
+
+    assert reading_lists.linked_ids(every, both) == {
+        crisis.id: [elsewhere, third, first],
+        manga_only.id: [elsewhere],
+    }
+    assert reading_lists.linked_counts(every, both) == {
+        crisis.id: (3, elsewhere),
+        manga_only.id: (1, elsewhere),
+    }
+    # Other libraries' comics are left out, and a list with none left goes.
+    assert reading_lists.linked_ids(every, [comics_library.id]) == {crisis.id: [third, first]}
+    assert reading_lists.linked_counts(every, [comics_library.id]) == {crisis.id: (2, third)}
+    for list_id in every:
+        page = reading_lists.linked(list_id, [comics_library.id], ALL)
+        ids = reading_lists.linked_ids([list_id], [comics_library.id]).get(list_id, [])
+        assert [row.id for row in page.items] == ids
+    assert reading_lists.linked_ids(every, []) == {}
+    assert reading_lists.linked_counts(every, []) == {}
+    assert reading_lists.linked_ids([], both) == {}
+    assert reading_lists.linked_counts([], both) == {}
+
+
+def test_linked_ids_and_counts_follow_the_index(
+    reading_lists: ReadingLists,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    gone = index_comic(library_index, comics_library, "Marvel/gone.cbz")
+    kept = index_comic(library_index, comics_library, "Marvel/kept.cbz")
+    saved = reading_lists.save(
+        alice.id, "Mine", "", [(book("Gone", "1"), gone), (book("Kept", "1"), kept)], T0
+    )
+    library_index.apply(comics_library.id, IndexChanges(removed_comics=[gone]), T1)
+    assert reading_lists.linked_ids([saved.id], [comics_library.id]) == {saved.id: [kept]}
+    assert reading_lists.linked_counts([saved.id], [comics_library.id]) == {saved.id: (1, kept)}
+
+
+def test_linked_ids_and_counts_take_more_lists_than_one_statement_holds(
+    reading_lists: ReadingLists,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+) -> None:
+    comic = index_comic(library_index, comics_library, "Marvel/one.cbz")
+    saved = [
+        reading_lists.save(alice.id, f"List {n}", "", [(book("One", "1"), comic)], T0).id
+        for n in range(501)
+    ]
+    assert reading_lists.linked_ids(saved, [comics_library.id]) == {i: [comic] for i in saved}
+    counts = reading_lists.linked_counts(saved, [comics_library.id])
+    assert counts == {i: (1, comic) for i in saved}
+
+
+def test_containing_names_every_list_linking_to_a_comic(
+    reading_lists: ReadingLists,
+    library_index: LibraryIndex,
+    comics_library: Library,
+    alice: User,
+    bob: User,
+) -> None:
+    first = index_comic(library_index, comics_library, "DC/Crisis 001.cbz")
+    second = index_comic(library_index, comics_library, "DC/Crisis 002.cbz")
+    alone = index_comic(library_index, comics_library, "DC/Alone 001.cbz")
+    twice = [(book("Crisis", "1"), first), (book("Crisis", "1"), first)]
+    bobs = reading_lists.save(bob.id, "Bob's", "", twice, T0)
+    shared = reading_lists.save(None, "Shared", "", [(book("Crisis", "2"), second)], T0)
+    alices = reading_lists.save(
+        alice.id, "Alice's", "", [(book("Crisis", "2"), second), (book("Crisis", "1"), first)], T0
+    )
+    reading_lists.save(alice.id, "Unresolved", "", [(book("Crisis", "3"), None)], T0)
+
+    assert reading_lists.containing(first) == sorted([bobs.id, alices.id])
+    assert reading_lists.containing(second) == sorted([shared.id, alices.id])
+    assert reading_lists.containing(alone) == []
+    assert reading_lists.containing_any([first, second, alone, first]) == sorted(
+        [bobs.id, shared.id, alices.id]
+    )
+    assert reading_lists.containing_any([second]) == sorted([shared.id, alices.id])
+    assert reading_lists.containing_any([alone, 999_999]) == []
+    assert reading_lists.containing_any([]) == []
+    # More comics than one statement takes: the last of them still counts.
+    many = [-n for n in range(1, 601)] + [second]  # sorted, it comes last
+    assert reading_lists.containing_any(many) == sorted([shared.id, alices.id])
+
+
 def test_a_comic_leaving_the_index_unresolves_its_entries(
     reading_lists: ReadingLists,
     library_index: LibraryIndex,

@@ -209,3 +209,42 @@ def test_on_deck_pages_and_keeps_to_the_users_libraries(world: World) -> None:
     assert [i.comic.path.rsplit("/", 1)[1] for i in kids.items] == ["Civil War 002.cbz"]
     page_two = world.orders.on_deck(world.kid, PageRequest(2, 1))
     assert (page_two.items, page_two.total) == ([], 1)
+
+
+def test_every_list_is_counted_and_covered_from_what_the_user_may_see(world: World) -> None:
+    cw1 = world.comic(world.marvel, "Civil War/Civil War 001.cbz")
+    cw2 = world.comic(world.marvel, "Civil War/Civil War 002.cbz")
+    secret = world.comic(world.secret, "Secret Wars/Secret Wars 001.cbz")
+    event = world.import_list(world.owner, MISSING, CW2, CW1, CW2, name="Event")
+    hidden = world.import_list(world.owner, SECRET, MISSING, name="Only secret")
+    kids = world.import_list(world.kid, CW1, name="Kid's own")
+
+    def seen(user: User) -> dict[int, tuple[int, int, int | None]]:
+        return {
+            view.id: (view.entries, view.comics, view.cover_comic_id)
+            for view in world.orders.reading_lists(user)
+        }
+
+    assert seen(world.owner) == {event: (4, 2, cw2.id), hidden: (2, 1, secret.id)}
+    assert seen(world.kid) == {event: (4, 2, cw2.id), kids: (1, 1, cw1.id), hidden: (2, 0, None)}
+    one = world.orders.get(world.kid, ListKind.READING_LIST, hidden)
+    assert (one.entries, one.comics, one.cover_comic_id) == (2, 0, None)
+
+
+def test_on_deck_takes_a_list_from_its_first_unread_comic(world: World) -> None:
+    cw1 = world.comic(world.marvel, "Civil War/Civil War 001.cbz")
+    cw2 = world.comic(world.marvel, "Civil War/Civil War 002.cbz")
+    secret = world.comic(world.secret, "Secret Wars/Secret Wars 001.cbz")
+    world.import_list(world.owner, CW2, SECRET, CW1, name="Backwards")
+    world.import_list(world.owner, MISSING, name="Nothing indexed")
+
+    # Secret Wars is read to its end; the list goes on with its first comic not read.
+    world.read(world.owner, secret)
+    assert [i.comic.id for i in world.orders.on_deck(world.owner, ALL).items] == [cw2.id]
+
+    # A comic of the list started and unfinished: the list is in "continue reading".
+    world.start(world.owner, cw1)
+    assert world.orders.on_deck(world.owner, ALL).total == 0
+    world.read(world.owner, cw1)
+    deck = world.orders.on_deck(world.owner, ALL).items
+    assert [(i.comic.id, i.reading.is_read) for i in deck] == [(cw2.id, False)]

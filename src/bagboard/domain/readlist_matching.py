@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 from bagboard.domain.browse import grouping_key
 from bagboard.domain.comicinfo import ComicInfo
@@ -101,6 +102,8 @@ class Match:
         return self.comic_ids[0] if self.status is MatchStatus.MATCHED else None
 
 
+# A list compares each book with every issue of its series: the same few numbers again and again.
+@lru_cache(maxsize=4096)
 def issue_key(number: str) -> IssueKey:
     """What two issue numbers must share to be the same issue (module docstring, rule 2)."""
     text = " ".join(number.split()).casefold()[:_MAX_NUMBER]

@@ -49,9 +49,30 @@ class ReadingLists(Protocol):
         and comics of other libraries are left out."""
         ...
 
+    def linked_ids(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, list[int]]:
+        """The ids of the comics each of ``list_ids`` links to in ``library_ids``, in list
+        order, each once: every page of ``linked`` at once, for many lists in one read. A list
+        linking to none there (or unknown) is left out."""
+        ...
+
+    def linked_counts(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, tuple[int, int]]:
+        """For each of ``list_ids`` linking to a comic in ``library_ids``: how many such
+        comics (``linked``'s total) and the first of them (its first item), in one read
+        whatever the number of lists. A list linking to none there (or unknown) is left out."""
+        ...
+
     def containing(self, comic_id: int) -> list[int]:
         """The ids of every list (whoever owns it) with an entry linked to the comic, in
         ascending order."""
+        ...
+
+    def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
+        """``containing`` for many comics at once: the ids of every list with an entry linked
+        to any of them, in ascending order."""
         ...
 
     def remove(self, list_id: int) -> bool:

@@ -20,11 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import NotFound
 from bagboard.domain.model import Role, User
-from bagboard.domain.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from bagboard.domain.pagination import Page, PageRequest
 from bagboard.domain.progress import NOT_READ, ComicReading
 from bagboard.domain.readlists import ReadingList
 from bagboard.domain.story_arcs import StoryArc
@@ -41,6 +42,9 @@ __all__ = ["ARC_PREFIX", "ComicList", "ListKind", "ReadingOrderService", "list_r
 
 ARC_PREFIX = "arc-"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Comic ids per read of readings: far below every driver's limit on parameters.
+_CHUNK = 500
+_T = TypeVar("_T")
 
 
 class ListKind(StrEnum):
@@ -110,8 +114,7 @@ class ReadingOrderService:
 
     def reading_lists(self, user: User) -> list[ComicList]:
         """The user's own reading lists and the shared ones, by name."""
-        visible = self._visible(user)
-        return [self._list_view(user, header, visible) for header in self._lists.lists(user.id)]
+        return self._list_views(user, self._lists.lists(user.id), self._visible(user))
 
     def story_arcs(self, user: User, page: PageRequest) -> Page[ComicList]:
         """A page of the arcs with comics the user may see, by name."""
@@ -126,7 +129,7 @@ class ReadingOrderService:
             if arc is None:
                 raise NotFound("no such story arc")
             return _arc_view(arc)
-        return self._list_view(user, self._readable(user, list_id), visible)
+        return self._list_views(user, [self._readable(user, list_id)], visible)[0]
 
     def issues(
         self, user: User, kind: ListKind, list_id: int, page: PageRequest
@@ -150,12 +153,13 @@ class ReadingOrderService:
         comic = self._index.comic(comic_id)
         if comic is None or comic.library_id not in visible:
             return []
-        lists = [
-            self._list_view(user, header, visible)
+        headers = [
+            header
             for list_id in self._lists.containing(comic_id)
             if (header := self._lists.get(list_id)) is not None
             and header.owner_id in (None, user.id)
         ]
+        lists = self._list_views(user, headers, visible)
         lists.sort(key=lambda view: (view.name.casefold(), view.id))
         return lists + [_arc_view(arc) for arc in self._arcs.arcs_of(comic_id, visible)]
 
@@ -170,13 +174,9 @@ class ReadingOrderService:
         most recent activity first (ties: the smaller comic id)."""
         found: list[tuple[datetime, ComicRow, ComicReading]] = []
         for view in self._series.touched_series(user):
-            rows = [(book.comic.as_row(), book.reading) for book in view.books]
-            found.extend(_next_of(rows))
-        visible = self._visible(user)
-        for header in self._lists.lists(user.id):
-            comics = self._all_linked(header.id, visible)
-            readings = self._progress.readings(user.id, [c.id for c in comics]) if comics else {}
-            found.extend(_next_of([(c, readings.get(c.id, NOT_READ)) for c in comics]))
+            pairs = [(comic, view.readings.get(comic.id, NOT_READ)) for comic in view.comics]
+            found.extend((at, comic.as_row(), reading) for at, comic, reading in _next_of(pairs))
+        found.extend(self._next_in_lists(user))
         found.sort(key=lambda item: (-item[0].timestamp(), item[1].id))
         seen: set[int] = set()
         items: list[IssueItem] = []
@@ -185,6 +185,36 @@ class ReadingOrderService:
                 seen.add(comic.id)
                 items.append(IssueItem(comic, reading))
         return Page(items[page.offset : page.offset + page.limit], len(items), page)
+
+    def _next_in_lists(self, user: User) -> list[tuple[datetime, ComicRow, ComicReading]]:
+        """``on_deck``'s share from reading lists: the lists holding a comic the user has
+        touched, the ids of their comics in one read, the readings of the touched ones (any
+        other is not read), and the rows of the few comics that come next."""
+        visible = self._visible(user)
+        touched = self._progress.touched(user.id, visible)
+        # A list with no comic the user has touched has none read: it is not begun.
+        begun = set(self._lists.containing_any(touched)) if touched else set()
+        headers = [header for header in self._lists.lists(user.id) if header.id in begun]
+        linked = self._lists.linked_ids([h.id for h in headers], visible) if headers else {}
+        if not linked:
+            return []
+        wanted = sorted({c for ids in linked.values() for c in ids}.intersection(touched))
+        readings: dict[int, ComicReading] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            readings.update(self._progress.readings(user.id, wanted[start : start + _CHUNK]))
+        picked = [
+            found
+            for header in headers
+            for found in _next_of(
+                [(c, readings.get(c, NOT_READ)) for c in linked.get(header.id, ())]
+            )
+        ]
+        comics = self._index.comics(sorted({comic_id for _, comic_id, _ in picked}))
+        return [
+            (at, comics[comic_id].as_row(), reading)
+            for at, comic_id, reading in picked
+            if comic_id in comics
+        ]
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -197,37 +227,35 @@ class ReadingOrderService:
             raise NotFound("no such reading list")
         return header
 
-    def _list_view(self, user: User, header: ReadingList, visible: Sequence[int]) -> ComicList:
-        first = self._lists.linked(header.id, visible, PageRequest(1, 1))
-        shared = header.owner_id is None
-        return ComicList(
-            kind=ListKind.READING_LIST,
-            id=header.id,
-            name=header.name,
-            summary=header.summary,
-            shared=shared,
-            editable=not shared or user.role is Role.OWNER,
-            entries=header.entries,
-            comics=first.total,
-            cover_comic_id=first.items[0].id if first.items else None,
-            updated_at=header.updated_at,
-        )
-
-    def _all_linked(self, list_id: int, visible: Sequence[int]) -> list[ComicRow]:
-        rows: list[ComicRow] = []
-        request = PageRequest(1, MAX_PAGE_SIZE)
-        while True:
-            got = self._lists.linked(list_id, visible, request)
-            rows.extend(got.items)
-            if not got.items or len(rows) >= got.total:
-                return rows
-            request = PageRequest(request.page + 1, MAX_PAGE_SIZE)
+    def _list_views(
+        self, user: User, headers: Sequence[ReadingList], visible: Sequence[int]
+    ) -> list[ComicList]:
+        """The lists as ``ComicList``s, their comics counted and covers found in one read."""
+        counts = self._lists.linked_counts([h.id for h in headers], visible) if headers else {}
+        return [_list_view(user, header, counts.get(header.id)) for header in headers]
 
     def _enrich(self, user: User, comics: Page[ComicRow]) -> Page[IssueItem]:
         ids = [comic.id for comic in comics.items]
         readings = self._progress.readings(user.id, ids) if ids else {}
         items = [IssueItem(comic, readings.get(comic.id, NOT_READ)) for comic in comics.items]
         return Page(items, comics.total, comics.request)
+
+
+def _list_view(user: User, header: ReadingList, linked: tuple[int, int] | None) -> ComicList:
+    """``linked``: the list's visible comics counted and the first of them; None for none."""
+    shared = header.owner_id is None
+    return ComicList(
+        kind=ListKind.READING_LIST,
+        id=header.id,
+        name=header.name,
+        summary=header.summary,
+        shared=shared,
+        editable=not shared or user.role is Role.OWNER,
+        entries=header.entries,
+        comics=0 if linked is None else linked[0],
+        cover_comic_id=None if linked is None else linked[1],
+        updated_at=header.updated_at,
+    )
 
 
 def _arc_view(arc: StoryArc) -> ComicList:
@@ -245,16 +273,24 @@ def _arc_view(arc: StoryArc) -> ComicList:
 
 
 def _next_of(
-    rows: Sequence[tuple[ComicRow, ComicReading]],
-) -> Iterable[tuple[datetime, ComicRow, ComicReading]]:
+    rows: Sequence[tuple[_T, ComicReading]],
+) -> Iterable[tuple[datetime, _T, ComicReading]]:
     """The first unread comic of a run the user is in the middle of, with the run's latest
     activity; nothing when none is read, one is started and unfinished, or all are read."""
-    if not any(r.is_read for _, r in rows) or any(
-        r.has_progress and not r.is_read for _, r in rows
-    ):
+    read = False
+    following: tuple[_T, ComicReading] | None = None
+    latest: datetime | None = None
+    for comic, reading in rows:
+        position = reading.position
+        if position is not None:
+            if not reading.is_read:
+                return ()
+            if latest is None or position.updated_at > latest:
+                latest = position.updated_at
+        if reading.is_read:
+            read = True
+        elif following is None:
+            following = (comic, reading)
+    if not read or following is None:
         return ()
-    following = next(((c, r) for c, r in rows if not r.is_read), None)
-    if following is None:
-        return ()
-    latest = max((r.position.updated_at for _, r in rows if r.position is not None), default=_EPOCH)
-    return ((latest, following[0], following[1]),)
+    return ((_EPOCH if latest is None else latest, following[0], following[1]),)

@@ -99,19 +99,53 @@ class MemoryReadingLists(ReadingLists):
         return Page(entries[page.offset : page.offset + page.limit], len(entries), page)
 
     def linked(self, list_id: int, library_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
+        shown = self._linked(list_id, library_ids)
+        return Page(shown[page.offset : page.offset + page.limit], len(shown), page)
+
+    def _linked(self, list_id: int, library_ids: Sequence[int]) -> list[ComicRow]:
+        """Every comic the list links to in ``library_ids``, in list order, each once."""
+        return self._many_linked([list_id], library_ids).get(list_id, [])
+
+    def _many_linked(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, list[ComicRow]]:
+        """``_linked`` of each list (none for a list linking to nothing there), pruning once."""
         with self._lock:
             self._prune()
-            kept = self._lists.get(list_id)
-            linked = [] if kept is None else [e.comic_id for e in kept.entries if e.comic_id]
+            linked = {
+                list_id: [e.comic_id for e in kept.entries if e.comic_id]
+                for list_id in dict.fromkeys(list_ids)
+                if (kept := self._lists.get(list_id)) is not None
+            }
         wanted = set(library_ids)
-        found = self._index.comics(linked) if self._index is not None and linked else {}
-        rows: dict[int, ComicRow] = {}
-        for comic_id in linked:
-            comic = found.get(comic_id)
-            if comic is not None and comic.library_id in wanted and comic_id not in rows:
-                rows[comic_id] = comic_row(comic)
-        shown = list(rows.values())
-        return Page(shown[page.offset : page.offset + page.limit], len(shown), page)
+        every = [comic_id for ids in linked.values() for comic_id in ids]
+        found = self._index.comics(every) if self._index is not None and every else {}
+        shown: dict[int, list[ComicRow]] = {}
+        for list_id, ids in linked.items():
+            rows: dict[int, ComicRow] = {}
+            for comic_id in ids:
+                comic = found.get(comic_id)
+                if comic is not None and comic.library_id in wanted and comic_id not in rows:
+                    rows[comic_id] = comic_row(comic)
+            if rows:
+                shown[list_id] = list(rows.values())
+        return shown
+
+    def linked_ids(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, list[int]]:
+        return {
+            list_id: [row.id for row in rows]
+            for list_id, rows in self._many_linked(list_ids, library_ids).items()
+        }
+
+    def linked_counts(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, tuple[int, int]]:
+        return {
+            list_id: (len(ids), ids[0])
+            for list_id, ids in self.linked_ids(list_ids, library_ids).items()
+        }
 
     def containing(self, comic_id: int) -> list[int]:
         with self._lock:
@@ -120,6 +154,16 @@ class MemoryReadingLists(ReadingLists):
                 list_id
                 for list_id, kept in self._lists.items()
                 if any(entry.comic_id == comic_id for entry in kept.entries)
+            )
+
+    def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
+        wanted = set(comic_ids)
+        with self._lock:
+            self._prune()
+            return sorted(
+                list_id
+                for list_id, kept in self._lists.items()
+                if any(entry.comic_id in wanted for entry in kept.entries)
             )
 
     def remove(self, list_id: int) -> bool:

@@ -28,8 +28,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.browse.folders import COMIC, PagedStatement
 from bagboard.adapters.storage.db.errors import translate_errors
-from bagboard.adapters.storage.db.lean import lean
+from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, reading_list_entries, reading_lists
+from bagboard.adapters.storage.lists.linked import LINKED_COUNTS, LINKED_IDS, lists_linking
 from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound, UserNotFound
 from bagboard.domain.pagination import Page, PageRequest
@@ -69,6 +70,7 @@ def _linked() -> PagedStatement:
 
 
 _LINKED = _linked()
+
 
 # Comic ids checked per statement: far below every driver's limit on parameters.
 _CHUNK = 500
@@ -135,10 +137,27 @@ class SqlReadingLists(ReadingLists):
         with translate_errors(), lean(self._engine) as conn:
             return _LINKED.page(conn, page, ComicRow, list_id=list_id, libraries=list(library_ids))
 
+    def linked_ids(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, list[int]]:
+        # Each list's comics as dict keys: the first position of each, in order.
+        found: dict[int, dict[int, None]] = {}
+        for list_id, comic_id in self._per_lists(LINKED_IDS, list_ids, library_ids):
+            found.setdefault(list_id, {})[comic_id] = None
+        return {list_id: list(ids) for list_id, ids in found.items()}
+
+    def linked_counts(
+        self, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> dict[int, tuple[int, int]]:
+        rows = self._per_lists(LINKED_COUNTS, list_ids, library_ids)
+        return {list_id: (int(count), first) for list_id, count, first in rows}
+
     def containing(self, comic_id: int) -> list[int]:
-        query = select(_e.list_id).where(_e.comic_id == comic_id).distinct().order_by(_e.list_id)
-        with translate_errors(), self._engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        return self.containing_any([comic_id])
+
+    def containing_any(self, comic_ids: Sequence[int]) -> list[int]:
+        with translate_errors(), lean(self._engine) as conn:
+            return sorted(lists_linking(conn, comic_ids))
 
     def remove(self, list_id: int) -> bool:
         with translate_errors(), self._engine.begin() as conn:
@@ -164,6 +183,18 @@ class SqlReadingLists(ReadingLists):
         missing = ComicNotFound("that comic is no longer in the library")
         with translate_errors(missing=missing), self._engine.begin() as conn:
             conn.execute(statement)
+
+    def _per_lists(
+        self, statement: Prepared, list_ids: Sequence[int], library_ids: Sequence[int]
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``statement`` for ``list_ids`` (in chunks) in ``library_ids``."""
+        rows: list[tuple[Any, ...]] = []
+        wanted, libraries = sorted(set(list_ids)), list(library_ids)
+        with translate_errors(), lean(self._engine) as conn:
+            for start in range(0, len(wanted) if libraries else 0, _CHUNK):
+                lists = wanted[start : start + _CHUNK]
+                rows.extend(conn.all(statement, lists=lists, libraries=libraries))
+        return rows
 
     def _upsert(self, owner_id: int | None, name: str, summary: str, now: datetime) -> Any:
         """Insert the list's header or update the one with its owner and key, returning its
