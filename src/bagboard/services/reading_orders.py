@@ -172,11 +172,13 @@ class ReadingOrderService:
     def on_deck(self, user: User, page: PageRequest) -> Page[IssueItem]:
         """The next comic of each series and reading list the user is in the middle of, the
         most recent activity first (ties: the smaller comic id)."""
+        visible = self._visible(user)
+        touched = self._progress.touched(user.id, visible)
         found: list[tuple[datetime, ComicRow, ComicReading]] = []
-        for view in self._series.touched_series(user):
+        for view in self._series.touched_series(user, visible, touched):
             pairs = [(comic, view.readings.get(comic.id, NOT_READ)) for comic in view.comics]
             found.extend((at, comic.as_row(), reading) for at, comic, reading in _next_of(pairs))
-        found.extend(self._next_in_lists(user))
+        found.extend(self._next_in_lists(user, visible, touched))
         found.sort(key=lambda item: (-item[0].timestamp(), item[1].id))
         seen: set[int] = set()
         items: list[IssueItem] = []
@@ -186,12 +188,13 @@ class ReadingOrderService:
                 items.append(IssueItem(comic, reading))
         return Page(items[page.offset : page.offset + page.limit], len(items), page)
 
-    def _next_in_lists(self, user: User) -> list[tuple[datetime, ComicRow, ComicReading]]:
+    def _next_in_lists(
+        self, user: User, visible: Sequence[int], touched: Sequence[int]
+    ) -> list[tuple[datetime, ComicRow, ComicReading]]:
         """``on_deck``'s share from reading lists: the lists holding a comic the user has
-        touched, the ids of their comics in one read, the readings of the touched ones (any
-        other is not read), and the rows of the few comics that come next."""
-        visible = self._visible(user)
-        touched = self._progress.touched(user.id, visible)
+        touched (``touched``, of the ``visible`` libraries), the ids of their comics in one
+        read, the readings of the touched ones (any other is not read), and the rows of the
+        few comics that come next."""
         # A list with no comic the user has touched has none read: it is not begun.
         begun = set(self._lists.containing_any(touched)) if touched else set()
         headers = [header for header in self._lists.lists(user.id) if header.id in begun]

@@ -124,15 +124,19 @@ class SeriesCatalog:
             self._metadata, self._index, self._progress, self._ids, user.id, visible
         )
 
-    def touched_series(self, user: User, library_ids: Sequence[int] = ()) -> list[SeriesView]:
+    def touched_series(
+        self, user: User, library_ids: Sequence[int] = (), touched: Sequence[int] | None = None
+    ) -> list[SeriesView]:
         """Every series of the visible libraries (of ``library_ids`` among them, when given)
         holding a comic the user has read or started (``ProgressStore.touched``), each with
         all its books: what lists limited to read or started books, and "on deck", draw
-        from, at a cost that follows the user's reading rather than the libraries' size."""
+        from, at a cost that follows the user's reading rather than the libraries' size.
+        ``touched``: what ``ProgressStore.touched`` answered for those libraries, when the
+        caller has read it already."""
         visible = [lib.id for lib in self.libraries(user)]
         if library_ids:
             visible = [lib for lib in visible if lib in library_ids]
-        ids = self._progress.touched(user.id, visible)
+        ids = list(touched) if touched is not None else self._progress.touched(user.id, visible)
         keys: set[tuple[int, str]] = set()
         for start in range(0, len(ids), _CHUNK):
             for comic in self._index.comics(ids[start : start + _CHUNK]).values():
