@@ -87,6 +87,12 @@ def test_worker_processes_log_as_asked_and_end_with_a_killed_server(
         assert leaky.status_code == 200
         workers = [pid for pid in _children(process.pid) if b"spawn_main" in _cmdline(pid)]
         assert len(workers) == 2
+        # One worker may answer every request while the other is still starting (a busy
+        # machine): wait until both have said they serve before the kill.
+        started = time.monotonic() + 60
+        while log.read_bytes().count(b"Started server process") < 2:
+            assert time.monotonic() < started, "a worker never started serving"
+            time.sleep(0.1)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
