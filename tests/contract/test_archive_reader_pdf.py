@@ -19,6 +19,7 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.archive.pdf import MAX_LONG_EDGE
 from bagboard.domain.archive import ArchiveFormat, format_for_name
 from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
+from tests.archive_factory import jpeg, write_cbz
 from tests.pdf_factory import (
     HUGE_POINTS,
     MANY_PAGES,
@@ -66,7 +67,7 @@ def test_pages_are_named_in_order_and_read_as_the_embedded_images(
     assert summary.page_count == 12
     assert summary.pages[0] == "page-00001.jpg"
     assert list(summary.pages) == sorted(summary.pages)
-    assert summary.page_sizes == ((80, 120),) * 12
+    assert reader.page_sizes(path) == ((80, 120),) * 12
     assert summary.kosync_pages is None
     first, second = (reader.read_member(path, name) for name in summary.pages[:2])
     assert size_of(first) == (80, 120)
@@ -83,7 +84,7 @@ def test_a_rendered_page_fits_the_size_asked(tmp_path: Path, reader: FileArchive
     with path.open("wb") as file:
         writer.write(file)
     summary = reader.inspect(str(path))
-    assert summary.page_sizes == ((1800, 1200),)  # 144 dpi, turned
+    assert reader.page_sizes(str(path)) == ((1800, 1200),)  # 144 dpi, turned
     assert size_of(reader.read_member(str(path), summary.pages[0])) == (1800, 1200)
     small = reader.read_member(str(path), summary.pages[0], long_edge=300)
     assert max(size_of(small)) <= 300
@@ -92,7 +93,7 @@ def test_a_rendered_page_fits_the_size_asked(tmp_path: Path, reader: FileArchive
 def test_a_huge_page_renders_within_the_cap(tmp_path: Path, reader: FileArchiveReader) -> None:
     path = str(write_huge_page_pdf(tmp_path / "huge.pdf"))
     summary = reader.inspect(path)
-    assert summary.page_sizes == ((MAX_LONG_EDGE, MAX_LONG_EDGE),)
+    assert reader.page_sizes(path) == ((MAX_LONG_EDGE, MAX_LONG_EDGE),)
     assert size_of(reader.read_member(path, summary.pages[0])) == (MAX_LONG_EDGE, MAX_LONG_EDGE)
     # Asking for more than the cap does not get past it either.
     big = reader.read_member(path, summary.pages[0], long_edge=HUGE_POINTS)
@@ -107,7 +108,8 @@ def test_ten_thousand_pages_are_counted_without_rendering(
     summary = reader.inspect(path)
     assert summary.page_count == MANY_PAGES
     assert summary.pages[-1] == f"page-{MANY_PAGES:05d}.jpg"
-    assert summary.page_sizes is not None and len(summary.page_sizes) == MANY_PAGES
+    sizes = reader.page_sizes(path)
+    assert sizes is not None and len(sizes) == MANY_PAGES
     assert size_of(reader.read_member(path, summary.pages[-1], long_edge=200)) == (142, 200)
 
 
@@ -161,6 +163,11 @@ def test_a_truncated_pdf_is_refused_with_its_reason(tmp_path: Path) -> None:
     path = str(write_truncated_pdf(tmp_path / "cut.pdf"))
     with pytest.raises(ArchiveUnreadable, match="the PDF is corrupt or truncated"):
         FileArchiveReader().inspect(path)
+
+
+def test_image_archives_have_no_page_sizes_to_give(tmp_path: Path) -> None:
+    path = str(write_cbz(tmp_path / "c.cbz", {"p1.jpg": jpeg((0, 0, 0))}))
+    assert FileArchiveReader().page_sizes(path) is None
 
 
 def test_missing_pdf_and_unknown_pages(tmp_path: Path, reader: FileArchiveReader) -> None:

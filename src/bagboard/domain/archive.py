@@ -95,10 +95,6 @@ class ArchiveSummary:
     comic_info: ComicInfo | None = None
     # How KOReader's page order maps to ``pages`` (``kosync_pages``); None when they agree.
     kosync_pages: PageMap | None = None
-    # Each page's size in pixels as ``read_member`` serves it, when the container knows it
-    # without decoding (a PDF's pages are rendered, so their sizes come from the page boxes);
-    # None when the pages must be probed.
-    page_sizes: tuple[tuple[int, int], ...] | None = None
 
     @property
     def page_count(self) -> int:

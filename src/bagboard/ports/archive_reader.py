@@ -35,6 +35,13 @@ class ArchiveReader(Protocol):
         """
         ...
 
+    def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
+        """Each page's size in pixels as ``read_member`` serves it (without ``long_edge``), in
+        ``inspect``'s page order, when the container knows it without decoding any image (a
+        PDF's pages are rendered, so their sizes come from the page boxes); None when the
+        pages must be probed (image archives)."""
+        ...
+
     def formats(self) -> dict[str, bool]:
         """Which formats this reader can decode right now, keyed by ``FORMAT_KEYS``.
 

@@ -17,11 +17,12 @@ def measure_pages(archives: ArchiveReader, images: PageImages, path: str) -> tup
     A container that knows its pages' sizes without decoding them (a PDF, whose pages are
     rendered on demand) is not read page by page: a page's byte size is then unknown (0)."""
     summary = archives.inspect(path)
-    if summary.page_sizes is not None:
+    sizes = archives.page_sizes(path)
+    if sizes is not None:
         return tuple(
             PageInfo(number, name, width, height, 0, media_type_for_name(name))
             for number, (name, (width, height)) in enumerate(
-                zip(summary.pages, summary.page_sizes, strict=True), start=1
+                zip(summary.pages, sizes, strict=True), start=1
             )
         )
     pages = []

@@ -180,6 +180,9 @@ class PdfSource(MemberSource):
         """The page's only object when it is a plain JPEG covering the page upright."""
         if not self._probe or page.get_rotation() != 0:
             return None
+        # Counted first: a drawn page holds thousands of objects, not worth wrapping each.
+        if pdfium_c.FPDFPage_CountObjects(page.raw) != 1:
+            return None
         objects = list(page.get_objects(max_depth=1))
         if len(objects) != 1 or not isinstance(objects[0], pdfium.PdfImage):
             return None

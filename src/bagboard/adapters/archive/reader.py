@@ -105,6 +105,10 @@ class FileArchiveReader(ArchiveReader):
                     f"the page is larger than {self._max_member_bytes} bytes"
                 ) from None
 
+    def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
+        with self._open(path) as (_, source):
+            return source.page_sizes() if isinstance(source, PdfSource) else None
+
     def formats(self) -> dict[str, bool]:
         return {
             ArchiveFormat.ZIP.value: True,
@@ -126,8 +130,6 @@ class FileArchiveReader(ArchiveReader):
             ArchiveFormat.PDF,
             tuple(source.names()),
             source.comic_info(self._max_comicinfo_bytes, self._parse_comicinfo),
-            None,
-            source.page_sizes(),
         )
 
     def _parse_comicinfo(self, data: bytes) -> ComicInfo | None:
