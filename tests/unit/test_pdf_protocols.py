@@ -122,6 +122,9 @@ def test_api_download_is_the_pdf_with_ranges(world: ScannedWorld) -> None:
     assert whole.content == Path(world.path(PLAIN)).read_bytes()
     part = world.get(f"/api/v1/issue/{comic_id}/download", headers={"Range": "bytes=0-4"})
     assert part.status_code == 206 and part.content == b"%PDF-"
+    document = world.get("/api/v1/openapi.json").json()
+    download = document["paths"]["/api/v1/issue/{issue_id}/download"]["get"]
+    assert PDF in download["responses"]["200"]["content"]
 
 
 def test_an_encrypted_pdf_is_a_problem_not_a_page(world: ScannedWorld) -> None:
