@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from bagboard.adapters.archive import FileArchiveReader
+from bagboard.adapters.archive import FileArchiveReader, pdf
 from bagboard.adapters.archive.pdf import MAX_LONG_EDGE
 from bagboard.domain.archive import ArchiveFormat, format_for_name
 from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
@@ -202,3 +202,23 @@ def test_threads_rendering_at_once_get_their_own_pages(tmp_path: Path) -> None:
         thread.join()
     reader.close()
     assert results == {n: (400, 400) if n % 2 else (50, 70) for n in range(8)}
+
+
+def test_more_pages_than_the_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "MAX_PDF_PAGES", 5)
+    path = str(write_pdf(tmp_path / "c.pdf", 6))
+    with pytest.raises(ArchiveUnreadable, match="more than 5 pages"):
+        FileArchiveReader().inspect(path)
+
+
+def test_a_long_pdf_renders_its_pages_rather_than_look_into_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "PROBE_PAGES", 2)
+    path = str(write_pdf(tmp_path / "c.pdf", page_images(3, (60, 90))))
+    reader = FileArchiveReader()
+    # 60x90 points at 144 dpi, where a short PDF serves the 60x90-pixel images themselves.
+    assert reader.page_sizes(path) == ((120, 180),) * 3
+    assert size_of(reader.read_member(path, "page-00003.jpg")) == (120, 180)
