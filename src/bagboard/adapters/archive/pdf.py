@@ -119,10 +119,13 @@ class PdfSource(MemberSource):
         """Page ``name`` as a JPEG: its embedded JPEG, or rendered to fit ``long_edge``."""
         index = self._index(name)
         with _LOCK, self._page(index) as page:
-            embedded = self._embedded(page)
-            data = bytes(embedded[0].get_data(decode_simple=False)) if embedded else None
-            if data is None or not data.startswith(b"\xff\xd8"):
-                data = _render(page, long_edge)
+            try:
+                embedded = self._embedded(page)
+                data = bytes(embedded[0].get_data(decode_simple=False)) if embedded else None
+                if data is None or not data.startswith(b"\xff\xd8"):
+                    data = _render(page, long_edge)
+            except pdfium.PdfiumError as exc:
+                raise ArchiveUnreadable(PDF_UNREADABLE) from exc
         if len(data) > limit:
             raise MemberTooLarge
         return data
@@ -130,14 +133,17 @@ class PdfSource(MemberSource):
     def page_sizes(self) -> tuple[Size, ...]:
         """Every page's size in pixels as ``read`` serves it, found without rendering."""
         with _LOCK:
-            if not self._probe:
-                return tuple(self._box_size(index) for index in range(self._count))
-            sizes = []
-            for index in range(self._count):
-                with self._page(index) as page:
-                    embedded = self._embedded(page)
-                    sizes.append(embedded[1] if embedded else _page_size(page))
-            return tuple(sizes)
+            try:
+                if not self._probe:
+                    return tuple(self._box_size(index) for index in range(self._count))
+                sizes = []
+                for index in range(self._count):
+                    with self._page(index) as page:
+                        embedded = self._embedded(page)
+                        sizes.append(embedded[1] if embedded else _page_size(page))
+                return tuple(sizes)
+            except pdfium.PdfiumError as exc:
+                raise ArchiveUnreadable(PDF_UNREADABLE) from exc
 
     def comic_info(
         self, max_bytes: int, parse: Callable[[bytes], ComicInfo | None]
