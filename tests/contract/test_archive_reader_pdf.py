@@ -222,3 +222,15 @@ def test_a_long_pdf_renders_its_pages_rather_than_look_into_each(
     # 60x90 points at 144 dpi, where a short PDF serves the 60x90-pixel images themselves.
     assert reader.page_sizes(path) == ((120, 180),) * 3
     assert size_of(reader.read_member(path, "page-00003.jpg")) == (120, 180)
+
+
+def test_a_pdf_being_rendered_holds_up_no_other_format(tmp_path: Path) -> None:
+    comic = str(write_cbz(tmp_path / "c.cbz", {"p1.jpg": jpeg((0, 90, 0))}))
+    reader = FileArchiveReader()
+    got: list[bytes] = []
+    # pdfium's lock, as a long render holds it.
+    with pdf._LOCK:
+        worker = threading.Thread(target=lambda: got.append(reader.read_member(comic, "p1.jpg")))
+        worker.start()
+        worker.join(timeout=60)
+        assert got == [jpeg((0, 90, 0))]
