@@ -132,18 +132,8 @@ class PdfSource(MemberSource):
 
     def page_sizes(self) -> tuple[Size, ...]:
         """Every page's size in pixels as ``read`` serves it, found without rendering."""
-        with _LOCK:
-            try:
-                if not self._probe:
-                    return tuple(self._box_size(index) for index in range(self._count))
-                sizes = []
-                for index in range(self._count):
-                    with self._page(index) as page:
-                        embedded = self._embedded(page)
-                        sizes.append(embedded[1] if embedded else _page_size(page))
-                return tuple(sizes)
-            except pdfium.PdfiumError as exc:
-                raise ArchiveUnreadable(PDF_UNREADABLE) from exc
+        # The lock is taken page by page: measuring a long PDF lets other renders in between.
+        return tuple(self._size(index) for index in range(self._count))
 
     def comic_info(
         self, max_bytes: int, parse: Callable[[bytes], ComicInfo | None]
@@ -178,9 +168,17 @@ class PdfSource(MemberSource):
         except pdfium.PdfiumError as exc:
             raise ArchiveUnreadable(PDF_UNREADABLE) from exc
 
-    def _box_size(self, index: int) -> Size:
-        width, height = self._document.get_page_size(index)
-        return _rendered_size(width, height, _scale(width, height, None))
+    def _size(self, index: int) -> Size:
+        with _LOCK:
+            try:
+                if not self._probe:
+                    width, height = self._document.get_page_size(index)
+                    return _rendered_size(width, height, _scale(width, height, None))
+                with self._page(index) as page:
+                    embedded = self._embedded(page)
+                    return embedded[1] if embedded else _page_size(page)
+            except pdfium.PdfiumError as exc:
+                raise ArchiveUnreadable(PDF_UNREADABLE) from exc
 
     def _embedded(self, page: pdfium.PdfPage) -> tuple[pdfium.PdfImage, Size] | None:
         """The page's only object when it is a plain JPEG covering the page upright."""
