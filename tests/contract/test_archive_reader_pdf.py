@@ -234,3 +234,23 @@ def test_a_pdf_being_rendered_holds_up_no_other_format(tmp_path: Path) -> None:
         worker.start()
         worker.join(timeout=60)
         assert got == [jpeg((0, 90, 0))]
+
+
+@pytest.mark.parametrize(
+    ("cap", "value", "reason"),
+    [
+        ("MAX_IMAGE_PIXELS", 1000, "an image too large to render safely"),
+        ("MAX_PAGE_OBJECTS", 0, "too complex to render"),
+    ],
+)
+def test_a_page_beyond_the_render_bounds_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: str, value: int, reason: str
+) -> None:
+    # Not looked into for an embedded JPEG, so its one 60x90 image must be rendered.
+    monkeypatch.setattr(pdf, "PROBE_PAGES", 0)
+    monkeypatch.setattr(pdf, cap, value)
+    path = str(write_pdf(tmp_path / "c.pdf", page_images(2, (60, 90))))
+    reader = FileArchiveReader()
+    assert reader.inspect(path).page_count == 2
+    with pytest.raises(ArchiveUnreadable, match=reason):
+        reader.read_member(path, "page-00002.jpg")

@@ -18,6 +18,7 @@ in a process pool, where each process has its own pdfium and its own lock.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import math
 import re
@@ -54,6 +55,11 @@ MAX_PDF_PAGES = 100_000
 PROBE_PAGES = 2_000
 # An embedded JPEG served as it is stays within what the image decoder takes comfortably.
 MAX_EMBEDDED_EDGE = 6_000
+# What a page may hold before it is refused rather than rendered: an image is decoded whole
+# whatever size it is drawn at (200 megapixels is a page scanned at 1,200 dpi, twice over), and
+# rendering time grows with the number of objects.
+MAX_IMAGE_PIXELS = 200_000_000
+MAX_PAGE_OBJECTS = 250_000
 JPEG_QUALITY = 85
 
 _LOCK = threading.RLock()
@@ -235,7 +241,26 @@ def _covers(page: pdfium.PdfPage, image: pdfium.PdfImage) -> bool:
     )
 
 
+def _check_renderable(page: pdfium.PdfPage) -> None:
+    """Refuse a page whose rendering would take unbounded memory or time."""
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    if count > MAX_PAGE_OBJECTS:
+        raise ArchiveUnreadable("the PDF page is too complex to render")
+    width, height = ctypes.c_uint(), ctypes.c_uint()
+    for index in range(count):
+        item = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(item) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        if not pdfium_c.FPDFImageObj_GetImagePixelSize(
+            item, ctypes.byref(width), ctypes.byref(height)
+        ):
+            continue
+        if width.value * height.value > MAX_IMAGE_PIXELS:
+            raise ArchiveUnreadable("the PDF page holds an image too large to render safely")
+
+
 def _render(page: pdfium.PdfPage, long_edge: int | None) -> bytes:
+    _check_renderable(page)
     width, height = page.get_size()
     bitmap = page.render(scale=_scale(width, height, long_edge), fill_color=(255, 255, 255, 255))
     try:
