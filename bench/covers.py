@@ -1,17 +1,21 @@
 """Measure covers and downloads over HTTP on a real ``bagboard serve``.
 
     .venv/bin/python bench/covers.py [--comics 200] [--work DIR] [--download-mb 200]
-        [--duration 8] [--connections 8]
+        [--duration 8] [--connections 8] [--pdfs 40] [--pdf-only]
 
 Writes CBZ comics whose pages are 2000x3000 JPEG scans, plus one comic of ``--download-mb``
-MB, indexes them, starts ``bagboard serve --no-watch`` and measures:
+MB, and ``--pdfs`` PDFs of 300 drawn (vector) pages, indexes them, starts ``bagboard serve
+--no-watch`` and measures:
 
 - cold covers: every comic's 400 px cover requested once (nothing cached), from as many
   client threads as the machine has CPUs; covers/s overall and per CPU;
 - warm covers: wrk (Debian package ``wrk``) cycling over the same cover URLs, now cached,
   and ``/auth/ping`` under the same load for reference (the machine's ceiling at that moment);
 - download: the big comic fetched whole with curl to /dev/null, MB/s (and a second time, so
-  the file is in the page cache as it would be for a popular comic).
+  the file is in the page cache as it would be for a popular comic);
+- PDF covers: every PDF's 400 px cover once, nothing cached (each a page rendered by pdfium);
+- PDF pages streamed: every page of one 300-page PDF through OPDS page streaming at 1080 px
+  wide, nothing cached, from as many client threads as for the covers.
 """
 
 from __future__ import annotations
@@ -58,6 +62,51 @@ def scan_page(seed: int) -> bytes:
     return out.getvalue()
 
 
+PDF_PAGES = 300
+
+
+def pdf_page_content(seed: int, page: int) -> bytes:
+    """A letter page drawn as a comic's line art would be: panels, shapes and strokes."""
+    ops = ["1 w"]
+    for panel in range(6):
+        x, y = 36 + (panel % 2) * 276, 36 + (panel // 2) * 244
+        ops.append(f"0 0 0 RG {x} {y} 264 232 re S")
+        for n in range(60):
+            shade = ((seed * 7 + page * 13 + panel * 29 + n * 11) % 100) / 100
+            cx, cy = x + (n * 37 + page) % 240, y + (n * 53 + seed) % 210
+            ops.append(f"{shade:.2f} {1 - shade:.2f} 0.5 rg {cx} {cy} m {cx + 20} {cy + 30} "
+                       f"{cx + 40} {cy - 10} {cx + 24} {cy + 18} c h f")  # fmt: skip
+    return "\n".join(ops).encode()
+
+
+def write_pdf(path: Path, seed: int, pages: int = PDF_PAGES) -> None:
+    """A PDF of ``pages`` drawn pages, written by hand: objects, then the cross-reference."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for page in range(pages):
+        content = pdf_page_content(seed, page)
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R >>"
+            % len(objects)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(kids))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+
+
 def write_library(root: Path, comics: int, download_mb: int) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     pages = [scan_page(seed) for seed in range(4)]
@@ -100,10 +149,13 @@ def fetch(url: str, token: str) -> bytes:
         return data
 
 
-def comic_ids(base: str, token: str) -> list[int]:
+def comic_ids(base: str, token: str, series: str = "Scans") -> list[int]:
     import json
 
-    url = f"{base}/api/v1/library/issues?mode=filesystem&publisher=Bench&series=Scans&page_size=200"
+    url = (
+        f"{base}/api/v1/library/issues?mode=filesystem&publisher=Bench&series={series}"
+        "&page_size=200"
+    )
     ids: list[int] = []
     page = 1
     while True:
@@ -121,13 +173,20 @@ def main() -> int:
     parser.add_argument("--download-mb", type=int, default=200)
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--pdfs", type=int, default=40)
+    parser.add_argument(
+        "--pdf-only", action="store_true", help="only the PDF rows (needs neither wrk nor curl)"
+    )
     args = parser.parse_args()
+    if args.pdf_only:
+        return pdf_only(args.work, args.pdfs, os.cpu_count() or 1)
     if shutil.which("wrk") is None or shutil.which("curl") is None:
         raise SystemExit("wrk and curl are needed: apt-get install wrk curl")
     cpus = os.cpu_count() or 1
 
     library = args.work / "library"
     big = write_library(library, args.comics, args.download_mb)
+    write_pdfs(library, args.pdfs)
     data = args.work / "data"
     shutil.rmtree(data, ignore_errors=True)
     bagboard("scan", "--workers", "0", "--library", str(library), data=data)
@@ -199,6 +258,7 @@ def main() -> int:
             rates.append(float(out[0]) / 1_000_000)
         print(f"download: {rates[0]:,.0f} MB/s cold cache, {rates[1]:,.0f} MB/s again",
               file=sys.stderr)  # fmt: skip
+        pdf_covers, pdf_pages = measure_pdfs(base, token, args.pdfs, cpus)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -210,7 +270,72 @@ def main() -> int:
     print(f"| warm covers (wrk, {args.connections} connections) | {warm:,.0f} covers/s |")
     print(f"| auth/ping, same load, for reference | {ping:,.0f} req/s |")
     print(f"| download of {big.stat().st_size / 1e6:,.0f} MB (curl) | {max(rates):,.0f} MB/s |")
+    print(f"| cold PDF covers ({PDF_PAGES}-page drawn PDFs) | {pdf_covers:,.1f} covers/s "
+          f"({pdf_covers / cpus:,.1f} per CPU) |")  # fmt: skip
+    print(f"| PDF pages streamed cold (1080 px wide) | {pdf_pages:,.1f} pages/s "
+          f"({pdf_pages / cpus:,.1f} per CPU) |")  # fmt: skip
     return 0
+
+
+def write_pdfs(library: Path, pdfs: int) -> None:
+    for number in range(pdfs):
+        path = library / "Bench" / "Pdf" / f"Pdf {number:04d}.pdf"
+        if not path.exists():
+            write_pdf(path, number)
+
+
+def pdf_only(work: Path, pdfs: int, cpus: int) -> int:
+    """The PDF rows alone, on a library of PDFs only."""
+    library, data = work / "pdf-library", work / "pdf-data"
+    write_pdfs(library, pdfs)
+    shutil.rmtree(data, ignore_errors=True)
+    bagboard("scan", "--workers", "0", "--library", str(library), data=data)
+    token = bagboard("token", "create", "--name", "bench", data=data).strip()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "bagboard.cli", "serve", "--no-watch", "--port", str(port),
+        "--data-dir", str(data),
+    ]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                fetch(f"{base}/api/v1/auth/ping", token)
+                break
+            except OSError:
+                time.sleep(0.1)
+        covers, pages = measure_pdfs(base, token, pdfs, cpus)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\n{pdfs} PDFs of {PDF_PAGES} drawn letter pages, 400 px covers, {cpus} CPUs\n")
+    print("| measure | result |")
+    print("|---|---:|")
+    print(f"| cold PDF covers | {covers:,.1f} covers/s ({covers / cpus:,.1f} per CPU) |")
+    print(f"| PDF pages streamed cold (1080 px wide) | {pages:,.1f} pages/s "
+          f"({pages / cpus:,.1f} per CPU) |")  # fmt: skip
+    return 0
+
+
+def measure_pdfs(base: str, token: str, pdfs: int, cpus: int) -> tuple[float, float]:
+    """Cold covers of every PDF, then every page of the first one streamed, per second."""
+    ids = comic_ids(base, token, "Pdf")
+    assert len(ids) == pdfs, len(ids)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(cpus * 2) as pool:
+        list(pool.map(lambda i: fetch(f"{base}/api/v1/issue/{i}/cover", token), ids))
+    covers = len(ids) / (time.perf_counter() - started)
+    print(f"pdf covers: {covers:.1f} covers/s", file=sys.stderr)
+    stream = f"{base}/opds/v1.2/issue/{ids[0]}/pse/"
+    # The page list is measured once per file, before any page: not part of the rate.
+    fetch(f"{base}/api/v1/issue/{ids[0]}/pages", token)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(cpus * 2) as pool:
+        list(pool.map(lambda n: fetch(f"{stream}{n}?width=1080", token), range(PDF_PAGES)))
+    pages = PDF_PAGES / (time.perf_counter() - started)
+    print(f"pdf pages: {pages:.1f} pages/s", file=sys.stderr)
+    return covers, pages
 
 
 def bagboard_comic_is(base: str, token: str, comic_id: int, name: str) -> bool:

@@ -94,6 +94,7 @@ def describe_formats(formats: dict[str, bool]) -> str:
         "rar_compressed": "CBR (compressed)",
         "7z": "CB7",
         "tar": "CBT",
+        "pdf": "PDF",
     }
     ready = [labels.get(key, key) for key, ok in formats.items() if ok]
     missing = [labels.get(key, key) for key, ok in formats.items() if not ok]

@@ -525,8 +525,8 @@ def test_content_wins_over_the_extension(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_without_a_signature_is_unreadable(tmp_path: Path) -> None:
-    path = tmp_path / "comic.pdf"
-    path.write_bytes(b"%PDF-1.4 not an archive")
+    path = tmp_path / "comic.epub"
+    path.write_bytes(b"PK-ish but not an archive")
     with pytest.raises(ArchiveUnreadable, match="not a comic archive"):
         FileArchiveReader().inspect(str(path))
 
@@ -671,12 +671,12 @@ def test_memory_metadata_can_be_given_without_xml() -> None:
 
 
 def test_memory_archives_can_be_removed_and_must_have_a_known_format() -> None:
-    reader = MemoryArchiveReader({"/lib/a.cbz": {"p1.jpg": b"x"}, "/lib/b.pdf": {"p1.jpg": b"x"}})
+    reader = MemoryArchiveReader({"/lib/a.cbz": {"p1.jpg": b"x"}, "/lib/b.epub": {"p1.jpg": b"x"}})
     reader.remove("/lib/a.cbz")
     with pytest.raises(ArchiveUnreadable):
         reader.inspect("/lib/a.cbz")
     with pytest.raises(ArchiveUnreadable):
-        reader.inspect("/lib/b.pdf")
+        reader.inspect("/lib/b.epub")
     assert (
         MemoryArchiveReader(formats={"rar_compressed": False}).formats()["rar_compressed"] is False
     )

@@ -80,8 +80,11 @@ class CountingReader(ArchiveReader):
         self.opened[path] += 1
         return self.inner.inspect(path)
 
-    def read_member(self, path: str, name: str) -> bytes:
-        return self.inner.read_member(path, name)
+    def read_member(self, path: str, name: str, *, long_edge: int | None = None) -> bytes:
+        return self.inner.read_member(path, name, long_edge=long_edge)
+
+    def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
+        return self.inner.page_sizes(path)
 
     def formats(self) -> dict[str, bool]:
         return self.inner.formats()

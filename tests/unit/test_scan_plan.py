@@ -205,7 +205,8 @@ def test_names_a_scan_skips() -> None:
         assert is_ignored_name(name)
     for name in ("Marvel", "x.cbz", "#1.cbz", "eaDir"):
         assert not is_ignored_name(name)
-    assert is_comic_name("A.CBZ") and is_comic_name("b.cb7") and not is_comic_name("c.pdf")
+    assert is_comic_name("A.CBZ") and is_comic_name("b.cb7") and is_comic_name("c.PDF")
+    assert not is_comic_name("c.epub")
 
 
 def test_a_link_target_maps_into_the_library_or_nowhere() -> None:

@@ -56,6 +56,7 @@ class ArchiveFormat(StrEnum):
     RAR = "rar"
     SEVEN_ZIP = "7z"
     TAR = "tar"
+    PDF = "pdf"
 
 
 # Keys of ``ArchiveReader.formats()``: one per container, plus compressed RAR, which needs an
@@ -67,6 +68,7 @@ FORMAT_KEYS = (
     RAR_COMPRESSED,
     ArchiveFormat.SEVEN_ZIP.value,
     ArchiveFormat.TAR.value,
+    ArchiveFormat.PDF.value,
 )
 
 _EXTENSION_FORMATS = {
@@ -78,6 +80,7 @@ _EXTENSION_FORMATS = {
     ".7z": ArchiveFormat.SEVEN_ZIP,
     ".cbt": ArchiveFormat.TAR,
     ".tar": ArchiveFormat.TAR,
+    ".pdf": ArchiveFormat.PDF,
 }
 COMIC_EXTENSIONS = frozenset(_EXTENSION_FORMATS)
 
@@ -145,8 +148,9 @@ def kosync_pages(
 ) -> PageMap | None:
     """How KOReader numbers the pages of an archive holding ``names`` whose pages are
     ``pages`` (``domain.kosync.kosync_page_map``). None for the formats KOReader does not
-    page through MuPDF (7z), whose progress it never sends as page numbers."""
-    if archive_format.value not in KOSYNC_FORMATS:
+    page through MuPDF (7z), whose progress it never sends as page numbers, and for PDFs,
+    whose pages both count in the document's own order."""
+    if archive_format is ArchiveFormat.PDF or archive_format.value not in KOSYNC_FORMATS:
         return None
     return kosync_page_map(names, pages)
 

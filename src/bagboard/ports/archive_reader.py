@@ -8,7 +8,7 @@ __all__ = ["ArchiveReader"]
 
 
 class ArchiveReader(Protocol):
-    """Read-only access to comic archives (CBZ, CBR, CB7, CBT) by file path.
+    """Read-only access to comic archives (CBZ, CBR, CB7, CBT) and PDFs by file path.
 
     Nothing is ever extracted to disk: members are read into memory, each one capped in size.
     Every failure, whatever its cause (missing file, corrupt or truncated data, a password,
@@ -25,8 +25,21 @@ class ArchiveReader(Protocol):
         """
         ...
 
-    def read_member(self, path: str, name: str) -> bytes:
-        """The bytes of one member, usually a page name taken from ``inspect``."""
+    def read_member(self, path: str, name: str, *, long_edge: int | None = None) -> bytes:
+        """The bytes of one member, usually a page name taken from ``inspect``.
+
+        ``long_edge`` says how large the page will be shown (a cover, a resized or streamed
+        page): a container whose pages are rendered (PDF) renders about that size instead of
+        its full one (the result may still be larger: callers resize it as they would any page).
+        Image archives ignore it and return the stored bytes.
+        """
+        ...
+
+    def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
+        """Each page's size in pixels as ``read_member`` serves it (without ``long_edge``), in
+        ``inspect``'s page order, when the container knows it without decoding any image (a
+        PDF's pages are rendered, so their sizes come from the page boxes); None when the
+        pages must be probed (image archives)."""
         ...
 
     def formats(self) -> dict[str, bool]:

@@ -12,8 +12,19 @@ __all__ = ["measure_pages"]
 
 def measure_pages(archives: ArchiveReader, images: PageImages, path: str) -> tuple[PageInfo, ...]:
     """*Blocking.* Open the archive at ``path`` and probe every page's header; raises what the
-    reader raises (``ArchiveMissing``, ``ArchiveUnreadable``)."""
+    reader raises (``ArchiveMissing``, ``ArchiveUnreadable``).
+
+    A container that knows its pages' sizes without decoding them (a PDF, whose pages are
+    rendered on demand) is not read page by page: a page's byte size is then unknown (0)."""
     summary = archives.inspect(path)
+    sizes = archives.page_sizes(path)
+    if sizes is not None:
+        return tuple(
+            PageInfo(number, name, width, height, 0, media_type_for_name(name))
+            for number, (name, (width, height)) in enumerate(
+                zip(summary.pages, sizes, strict=True), start=1
+            )
+        )
     pages = []
     for number, name in enumerate(summary.pages, start=1):
         data = archives.read_member(path, name)

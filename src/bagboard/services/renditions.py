@@ -65,6 +65,17 @@ def _text(raw: str | int | None) -> str | None:
     return None if raw is None else str(raw)
 
 
+def _long_edge(page: PageInfo, size: int) -> int | None:
+    """The long edge a page must have to give a rendition of ``size`` (a long edge, or minus
+    a width): what a container that renders its pages is asked for."""
+    if size >= 0:
+        return size or None
+    width = -size
+    if page.width <= 0 or page.height <= 0:
+        return None
+    return -(-width * max(page.width, page.height) // page.width)
+
+
 @contextmanager
 def on_disk() -> Iterator[None]:
     """A comic whose file is gone from disk is not found, like one gone from the index."""
@@ -221,7 +232,9 @@ class RenditionService:
         key = target.key
         page = target.pages[key.page - 1]
         with on_disk():
-            data = self._archives.read_member(target.comic.path, page.name)
+            data = self._archives.read_member(
+                target.comic.path, page.name, long_edge=_long_edge(page, key.size)
+            )
         if key.size < 0:
             return self._images.jpeg_fit_width(data, -key.size)
         return self._images.thumbnail(data, key.size)
@@ -237,7 +250,7 @@ class RenditionService:
                 raise CoverUnavailable("this comic has no image to make a cover from")
             marked = summary.comic_info.front_cover_index if summary.comic_info else None
             index = marked if marked is not None and marked < len(summary.pages) else 0
-            page = self._archives.read_member(comic.path, summary.pages[index])
+            page = self._archives.read_member(comic.path, summary.pages[index], long_edge=key.size)
             return self._images.thumbnail(page, key.size)
         except ArchiveMissing as exc:
             # Not remembered: the file may come back (a share mounted again) unchanged.

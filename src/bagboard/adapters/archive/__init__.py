@@ -1,4 +1,4 @@
-"""Comic archives on disk: CBZ (zip), CBR (rar), CB7 (7z), CBT (tar), and ComicInfo.xml."""
+"""Comic archives on disk: CBZ (zip), CBR (rar), CB7 (7z), CBT (tar), PDF, and ComicInfo.xml."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""``FileArchiveReader``: the ``ArchiveReader`` for comic files on disk, any container format."""
+"""``FileArchiveReader``: the ``ArchiveReader`` for comic files on disk, any container format.
+
+PDFs go through the same calls: their pages are rendered rather than read (``pdf.py``), at
+the long edge the caller asks for when it says one."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from bagboard.adapters.archive.cbt import TarSource
 from bagboard.adapters.archive.cbz import ZipSource
 from bagboard.adapters.archive.comicinfo import parse_comicinfo
 from bagboard.adapters.archive.open_archives import OpenArchives
+from bagboard.adapters.archive.pdf import PdfSource
 from bagboard.adapters.archive.sniff import detect_format
 from bagboard.adapters.archive.source import MemberSource, MemberTooLarge
 from bagboard.domain.archive import (
@@ -45,7 +49,7 @@ def _seven_zip_available() -> bool:
 
 
 class FileArchiveReader(ArchiveReader):
-    """Reads CBZ/ZIP, CBR/RAR, CB7/7Z and CBT/TAR files, choosing the format by content.
+    """Reads CBZ/ZIP, CBR/RAR, CB7/7Z, CBT/TAR and PDF files, choosing the format by content.
 
     ``has_unrar`` forces the answer to "is unrar installed?"; by default it is probed once,
     on the first compressed RAR member or ``formats()`` call. ``open_handles`` keeps that many
@@ -72,6 +76,8 @@ class FileArchiveReader(ArchiveReader):
 
     def inspect(self, path: str) -> ArchiveSummary:
         with self._open(path) as (archive_format, source):
+            if isinstance(source, PdfSource):
+                return self._inspect_pdf(source)
             names = source.names()
             pages = page_order(names)
             # Fail here, once, rather than on every page request later.
@@ -84,18 +90,24 @@ class FileArchiveReader(ArchiveReader):
                 kosync_pages(archive_format, names, pages),
             )
 
-    def read_member(self, path: str, name: str) -> bytes:
+    def read_member(self, path: str, name: str, *, long_edge: int | None = None) -> bytes:
         if not is_safe_member_name(name):
             raise ArchiveUnreadable("no such page in the archive")
         with self._open(path) as (_, source):
             if name not in source.names():
                 raise ArchiveUnreadable("no such page in the archive")
             try:
+                if isinstance(source, PdfSource):
+                    return source.render(name, long_edge, self._max_member_bytes)
                 return source.read(name, self._max_member_bytes)
             except MemberTooLarge:
                 raise ArchiveUnreadable(
                     f"the page is larger than {self._max_member_bytes} bytes"
                 ) from None
+
+    def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
+        with self._open(path) as (_, source):
+            return source.page_sizes() if isinstance(source, PdfSource) else None
 
     def formats(self) -> dict[str, bool]:
         return {
@@ -104,12 +116,24 @@ class FileArchiveReader(ArchiveReader):
             RAR_COMPRESSED: self._has_unrar(),
             ArchiveFormat.SEVEN_ZIP.value: _seven_zip_available(),
             ArchiveFormat.TAR.value: True,
+            ArchiveFormat.PDF.value: True,
         }
 
     def _has_unrar(self) -> bool:
         if self._unrar is None:
             self._unrar = find_unrar()
         return self._unrar
+
+    def _inspect_pdf(self, source: PdfSource) -> ArchiveSummary:
+        # Pages are already in reading order; KOReader counts them in the same order.
+        return ArchiveSummary(
+            ArchiveFormat.PDF,
+            tuple(source.names()),
+            source.comic_info(self._max_comicinfo_bytes, self._parse_comicinfo),
+        )
+
+    def _parse_comicinfo(self, data: bytes) -> ComicInfo | None:
+        return parse_comicinfo(data, max_bytes=self._max_comicinfo_bytes)
 
     def _comic_info(self, source: MemberSource, names: list[str]) -> ComicInfo | None:
         name = find_comicinfo(names)
@@ -134,6 +158,8 @@ class FileArchiveReader(ArchiveReader):
             from bagboard.adapters.archive.cb7 import SevenZipSource
 
             return SevenZipSource(path)
+        if archive_format is ArchiveFormat.PDF:
+            return PdfSource(path)
         return TarSource(path)
 
     def _open_source(self, path: str) -> tuple[ArchiveFormat, MemberSource]:

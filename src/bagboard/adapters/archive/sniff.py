@@ -22,6 +22,7 @@ _MAGIC: tuple[tuple[int, bytes, ArchiveFormat], ...] = (
     (0, b"7z\xbc\xaf\x27\x1c", ArchiveFormat.SEVEN_ZIP),
     # POSIX and GNU tar both put "ustar" in the first header block.
     (257, b"ustar", ArchiveFormat.TAR),
+    (0, b"%PDF-", ArchiveFormat.PDF),
 )
 
 
@@ -43,5 +44,5 @@ def detect_format(path: str) -> ArchiveFormat:
         head = file.read(HEAD_BYTES)
     archive_format = sniff_format(head) or format_for_name(path)
     if archive_format is None:
-        raise ArchiveUnreadable("not a comic archive (zip, rar, 7z or tar)")
+        raise ArchiveUnreadable("not a comic archive (zip, rar, 7z, tar or pdf)")
     return archive_format

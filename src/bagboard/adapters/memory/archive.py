@@ -94,7 +94,11 @@ class MemoryArchiveReader(ArchiveReader):
             kosync_pages(archive.format, names, pages),
         )
 
-    def read_member(self, path: str, name: str) -> bytes:
+    def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
+        self._get(path)
+        return None
+
+    def read_member(self, path: str, name: str, *, long_edge: int | None = None) -> bytes:
         archive = self._get(path)
         data = archive.members.get(name) if is_safe_member_name(name) else None
         if data is None or name.endswith("/"):

@@ -38,6 +38,7 @@ COMIC_MEDIA_TYPES: Final = {
     ArchiveFormat.RAR: "application/vnd.comicbook-rar",
     ArchiveFormat.SEVEN_ZIP: "application/x-cb7",
     ArchiveFormat.TAR: "application/x-cbt",
+    ArchiveFormat.PDF: "application/pdf",
 }
 _EMPTY_INFO: Final = ComicInfo()
 

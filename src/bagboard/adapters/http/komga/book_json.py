@@ -34,7 +34,12 @@ _MEDIA_TYPES = {
     ArchiveFormat.RAR: "application/x-rar-compressed",
     ArchiveFormat.SEVEN_ZIP: "application/x-7z-compressed",
     ArchiveFormat.TAR: "application/x-tar",
+    ArchiveFormat.PDF: "application/pdf",
 }
+# Komga's profile of a book: how a client may read it. Its pages are images either way (a PDF's
+# are rendered), so a client that only shows page images reads both.
+_PDF_PROFILE = "PDF"
+_IMAGE_PROFILE = "DIVINA"
 
 
 def _mtime(book: BookView) -> datetime:
@@ -98,7 +103,7 @@ def _book_dto(book: BookView, series: SeriesView | SeriesRef) -> BookDto:
             media_type=_MEDIA_TYPES.get(comic.format, "application/zip")
             if comic.format is not None
             else "application/zip",
-            media_profile="DIVINA",
+            media_profile=_PDF_PROFILE if comic.format is ArchiveFormat.PDF else _IMAGE_PROFILE,
             pages_count=comic.page_count,
             comment="",
         ),

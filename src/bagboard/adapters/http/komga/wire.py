@@ -106,7 +106,7 @@ class LibraryDto(_Wire):
     scan_interval: str = "DISABLED"
     scan_on_startup: bool = False
     scan_cbx: bool = True
-    scan_pdf: bool = False
+    scan_pdf: bool = True
     scan_epub: bool = False
     scan_directory_exclusions: list[str] = msgspec.field(default_factory=list)
     repair_extensions: bool = False
