@@ -30,11 +30,12 @@ class BrowseMode(StrEnum):
 
     @classmethod
     def parse(cls, raw: str | None, *, default: BrowseMode) -> BrowseMode:
-        """Parse a ``?mode=`` value: case-insensitive, empty or missing means ``default``."""
-        if raw is None or not raw.strip():
+        """Parse a ``?mode=`` value: case-insensitive, empty or missing means ``default``.
+        Nothing else is taken, blanks included: the published document lists exactly these."""
+        if not raw:
             return default
         try:
-            return cls(raw.strip().lower())
+            return cls(raw.lower())
         except ValueError:
             raise InvalidMode("mode must be 'metadata' or 'filesystem'") from None
 

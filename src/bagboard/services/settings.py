@@ -23,7 +23,8 @@ class SettingsService:
         if not raw.strip():
             raise InvalidMode("mode must be 'metadata' or 'filesystem'")
         settings = replace(
-            self._store.load(), browse_mode=BrowseMode.parse(raw, default=BrowseMode.METADATA)
+            self._store.load(),
+            browse_mode=BrowseMode.parse(raw.strip(), default=BrowseMode.METADATA),
         )
         self._store.save(settings)
         return settings
