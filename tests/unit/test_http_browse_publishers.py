@@ -29,7 +29,7 @@ def test_the_saved_mode_defaults_to_metadata_and_is_echoed(world: World) -> None
     assert world.json(URL)["mode"] == "metadata"
 
 
-@pytest.mark.parametrize("raw", ["filesystem", "FileSystem", "FILESYSTEM"])
+@pytest.mark.parametrize("raw", ["filesystem", "FileSystem", " FILESYSTEM "])
 def test_mode_overrides_the_saved_one_case_insensitively(world: World, raw: str) -> None:
     assert world.json(URL, mode=raw)["mode"] == "filesystem"
 
@@ -46,7 +46,7 @@ def test_empty_mode_means_the_saved_one(world: World) -> None:
         settings.set_browse_mode("metadata")
 
 
-@pytest.mark.parametrize("raw", ["folders", " ", "\x0c", " filesystem"])
+@pytest.mark.parametrize("raw", ["folders", " ", "\x0c"])
 def test_an_unknown_mode_is_a_400_invalid_mode(world: World, raw: str) -> None:
     # Only what the published document lists: blanks are not "empty".
     response = world.get(URL, mode=raw)

@@ -30,12 +30,12 @@ class BrowseMode(StrEnum):
 
     @classmethod
     def parse(cls, raw: str | None, *, default: BrowseMode) -> BrowseMode:
-        """Parse a ``?mode=`` value: case-insensitive, empty or missing means ``default``.
-        Nothing else is taken, blanks included: the published document lists exactly these."""
+        """Parse a ``?mode=`` value: case-insensitive and trimmed; empty or missing means
+        ``default``. Blanks alone are not empty: the published document lists no such value."""
         if not raw:
             return default
         try:
-            return cls(raw.lower())
+            return cls(raw.strip().lower())
         except ValueError:
             raise InvalidMode("mode must be 'metadata' or 'filesystem'") from None
 
