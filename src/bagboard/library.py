@@ -20,6 +20,7 @@ from bagboard.bootstrap import SQL, Container, build
 from bagboard.config import Settings, load_settings
 from bagboard.domain.errors import UserNotFound
 from bagboard.domain.model import Library, Role, User
+from bagboard.library_db import DatabaseSteps
 from bagboard.library_lists import AfterScanSteps
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
@@ -42,7 +43,7 @@ __all__ = ["ComicLibrary", "StrPath", "open_library"]
 StrPath = str | os.PathLike[str]
 
 
-class ComicLibrary(AfterScanSteps):
+class ComicLibrary(AfterScanSteps, DatabaseSteps):
     """An opened bagboard: its domain services, and the few steps that take more than one.
 
     Services take a ``User`` first (what they show depends on whose libraries, shelves and
