@@ -25,7 +25,6 @@ from bagboard.domain.errors import InvalidInput, NotFound
 from bagboard.domain.model import BrowseMode, User
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import FIRST_PAGE, MAX_PAGE_SIZE, Page, PageRequest
-from bagboard.domain.progress import NOT_READ
 from bagboard.ports.clock import Clock
 from bagboard.ports.folder_browser import FolderBrowser
 from bagboard.ports.library_index import LibraryIndex
@@ -44,7 +43,13 @@ from bagboard.services.filters import (
 )
 from bagboard.services.folder_paths import FolderPaths
 from bagboard.services.issues import IssueDetail
-from bagboard.services.listings import FolderContents, FolderItem, IssueItem, Listing
+from bagboard.services.listings import (
+    FolderContents,
+    FolderItem,
+    IssueItem,
+    Listing,
+    issue_items,
+)
 from bagboard.services.scope import visible_path, visible_scope
 from bagboard.services.shelves import ShelfView
 
@@ -253,10 +258,7 @@ class BrowseService:
         )
 
     def _enrich(self, user: User, comics: Page[ComicRow]) -> Page[IssueItem]:
-        ids = [comic.id for comic in comics.items]
-        readings = self._progress.readings(user.id, ids) if ids else {}
-        items = [IssueItem(comic, readings.get(comic.id, NOT_READ)) for comic in comics.items]
-        return Page(items, comics.total, comics.request)
+        return issue_items(self._progress, user.id, comics)
 
 
 def _by_name(row: FolderRow) -> tuple[str, str, int]:

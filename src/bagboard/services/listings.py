@@ -10,8 +10,9 @@ from bagboard.domain.browse import ComicRow, FolderRow
 from bagboard.domain.model import BrowseMode
 from bagboard.domain.pagination import Page
 from bagboard.domain.progress import NOT_READ, ComicReading
+from bagboard.ports.progress_store import ProgressStore
 
-__all__ = ["FolderContents", "FolderItem", "IssueItem", "Listing"]
+__all__ = ["FolderContents", "FolderItem", "IssueItem", "Listing", "issue_items"]
 
 T = TypeVar("T")
 
@@ -46,3 +47,12 @@ class FolderContents:
     folder: FolderRow | None
     folders: tuple[FolderItem, ...]
     comics: Page[IssueItem]
+
+
+def issue_items(progress: ProgressStore, user_id: int, comics: Page[ComicRow]) -> Page[IssueItem]:
+    """A page of comics as issue items, each with the user's reading: one read of the store
+    for the whole page."""
+    ids = [comic.id for comic in comics.items]
+    readings = progress.readings(user_id, ids) if ids else {}
+    items = [IssueItem(comic, readings.get(comic.id, NOT_READ)) for comic in comics.items]
+    return Page(items, comics.total, comics.request)

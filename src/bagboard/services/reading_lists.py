@@ -40,7 +40,13 @@ from bagboard.ports.user_store import UserStore
 from bagboard.services.owners import require_owner
 from bagboard.services.scope import visible_scope
 
-__all__ = ["ImportReport", "ImportedBook", "ReadingListService", "ReadingListView"]
+__all__ = [
+    "ImportReport",
+    "ImportedBook",
+    "ReadingListService",
+    "ReadingListView",
+    "readable_list",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +240,7 @@ class ReadingListService:
         return found
 
     def _readable(self, user: User, list_id: int) -> ReadingList:
-        header = self._lists.get(list_id)
-        if header is None or header.owner_id not in (None, user.id):
-            raise NotFound("no such reading list")
-        return header
+        return readable_list(self._lists, user, list_id)
 
     def _all_entries(self, list_id: int) -> list[ReadingListEntry]:
         entries: list[ReadingListEntry] = []
@@ -278,3 +281,12 @@ class ReadingListService:
             return header
         entries, _ = self._hide(user, self._all_entries(header.id))
         return replace(header, resolved=sum(1 for e in entries if e.comic_id is not None))
+
+
+def readable_list(lists: ReadingLists, user: User, list_id: int) -> ReadingList:
+    """The list's header when ``user`` may read it (their own, or shared); ``NotFound``
+    otherwise, exactly as for a list that does not exist."""
+    header = lists.get(list_id)
+    if header is None or header.owner_id not in (None, user.id):
+        raise NotFound("no such reading list")
+    return header

@@ -34,7 +34,8 @@ from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.reading_lists import ReadingLists
 from bagboard.ports.story_arcs import StoryArcs
-from bagboard.services.listings import IssueItem
+from bagboard.services.listings import IssueItem, issue_items
+from bagboard.services.reading_lists import readable_list
 from bagboard.services.scope import visible_scope
 from bagboard.services.series_catalog import SeriesCatalog
 
@@ -225,10 +226,7 @@ class ReadingOrderService:
         return visible_scope(self._libraries, user).library_ids
 
     def _readable(self, user: User, list_id: int) -> ReadingList:
-        header = self._lists.get(list_id)
-        if header is None or header.owner_id not in (None, user.id):
-            raise NotFound("no such reading list")
-        return header
+        return readable_list(self._lists, user, list_id)
 
     def _list_views(
         self, user: User, headers: Sequence[ReadingList], visible: Sequence[int]
@@ -238,10 +236,7 @@ class ReadingOrderService:
         return [_list_view(user, header, counts.get(header.id)) for header in headers]
 
     def _enrich(self, user: User, comics: Page[ComicRow]) -> Page[IssueItem]:
-        ids = [comic.id for comic in comics.items]
-        readings = self._progress.readings(user.id, ids) if ids else {}
-        items = [IssueItem(comic, readings.get(comic.id, NOT_READ)) for comic in comics.items]
-        return Page(items, comics.total, comics.request)
+        return issue_items(self._progress, user.id, comics)
 
 
 def _list_view(user: User, header: ReadingList, linked: tuple[int, int] | None) -> ComicList:
