@@ -434,7 +434,7 @@ def build(
             "storage": MEMORY if memory else SQL,
             "database_url": settings.database_url,
             "workers": (os.cpu_count() or 1) if workers is None else workers,
-            "rendition_dir": settings.data_dir / "renditions",
+            "rendition_dir": settings.rendition_dir,
             "secret_key_path": settings.data_dir / "secret.key",
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }

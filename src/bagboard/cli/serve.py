@@ -232,6 +232,6 @@ def add_address_options(parser: argparse.ArgumentParser) -> None:
         "--trusted-proxy",
         action="append",
         metavar="ADDRESS",
-        help="a reverse proxy whose X-Forwarded-Proto/Host/Port/Prefix headers are believed "
+        help="a reverse proxy whose X-Forwarded-For/Proto/Host/Port/Prefix headers are believed "
         "(repeatable; env BAGBOARD_TRUSTED_PROXIES, comma-separated)",
     )
