@@ -101,9 +101,7 @@ def test_lead_lost_then_regained(rig: Rig, caplog: pytest.LogCaptureFixture) -> 
     assert caplog.messages.count(f"another process scans the libraries: {THERE}") == 1
 
 
-def test_a_follower_waits_until_the_leader_goes(
-    rig: Rig, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_follower_waits_until_the_leader_goes(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="bagboard.services.scanner_election")
     assert rig.other.try_hold(SCANNER_LEAD)
     rig.thread.start()

@@ -41,13 +41,15 @@ class ScannerElection:
         locks: ScanLocks,
         run_monitor: RunMonitor,
         *,
-        retry_seconds: float = LEAD_RETRY_SECONDS,
-        check_seconds: float = LEAD_CHECK_SECONDS,
+        retry_seconds: float | None = None,
+        check_seconds: float | None = None,
     ) -> None:
+        """The intervals default to ``LEAD_RETRY_SECONDS`` and ``LEAD_CHECK_SECONDS`` as they
+        are when the election is made."""
         self._locks = locks
         self._run_monitor = run_monitor
-        self._retry = retry_seconds
-        self._check = check_seconds
+        self._retry = LEAD_RETRY_SECONDS if retry_seconds is None else retry_seconds
+        self._check = LEAD_CHECK_SECONDS if check_seconds is None else check_seconds
         self._told: str | None = None  # the other scanner last logged
         self.leading = threading.Event()
         """Set while this process holds the lead and runs the monitor."""
