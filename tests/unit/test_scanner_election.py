@@ -95,7 +95,7 @@ def test_lead_lost_then_regained(rig: Rig, caplog: pytest.LogCaptureFixture) -> 
     rig.other.release(SCANNER_LEAD)
     _until(lambda: rig.leading() and rig.monitor.started == 2)
     assert rig.election.terms == 2
-    assert caplog.messages.count("this process scans and watches the libraries") == 2
+    assert caplog.messages.count(f"this process scans and watches the libraries: {HERE}") == 2
     assert any("lost the scanner lead" in message for message in caplog.messages)
     # The other server is named once, not on every retry.
     assert caplog.messages.count(f"another process scans the libraries: {THERE}") == 1

@@ -70,4 +70,7 @@ def test_one_server_scans_and_the_other_takes_over(
                 thread.join(20)
         first.close()
         second.close()
-    assert caplog.messages.count("this process scans and watches the libraries") == 2
+    leads = [m for m in caplog.messages if m.startswith("this process scans and watches")]
+    assert len(leads) == 2
+    assert "libraries: first server (pid " in leads[0]
+    assert "libraries: second server (pid " in leads[1]

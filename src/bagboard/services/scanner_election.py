@@ -86,7 +86,11 @@ class ScannerElection:
         """Run the monitor while this process holds the lead and ``stop`` is not set."""
         self._told = None
         self.terms += 1
-        log.info("this process scans and watches the libraries")
+        try:
+            me = self._locks.holder(SCANNER_LEAD) or "this process"
+        except DomainError:
+            me = "this process"
+        log.info("this process scans and watches the libraries: %s", me)
         ending = threading.Event()
         monitor = threading.Thread(
             target=self._monitor, args=(ending,), name="library-monitor", daemon=True
