@@ -31,10 +31,18 @@ LOCK_CLASS = 0x62616762
 # PostgreSQL keeps at most 63 bytes of an application_name.
 _NAME_BYTES = 63
 # The server notices a holder whose machine vanished after about 10 + 5 * 3 seconds of
-# silence (its default is hours), and this side gives up on a dead server as soon.
-_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5}
+# silence (its default is hours), and this side gives up on a dead server as soon, even in
+# the middle of a query (the user timeout bounds unanswered sends, which keepalives do not).
+_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 25_000,
+}
 _SERVER_KEEPALIVE = (
-    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
+    "-c tcp_user_timeout=25000"
 )
 _CONNECT_SECONDS = 10
 
