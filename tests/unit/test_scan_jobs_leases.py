@@ -130,3 +130,30 @@ def test_two_processes_never_scan_one_library_at_once(world: World) -> None:
     second_scanner.release.set()
     assert second.wait(1, 10) and world.jobs.wait(1, 10)
     assert world.scanner.scanned == [1] and second_scanner.scanned == [1]
+
+
+def test_a_scan_waiting_for_this_process_s_queued_scan_stops_when_told(world: World) -> None:
+    assert world.other.try_hold(ScanLock.lease(1))
+    assert world.jobs.start_for(OWNER, 1)  # queued behind the other process
+    _until(lambda: world.jobs.status_for(OWNER, 1).waiting_for is not None)
+    library = world.store.get(1)
+    assert library is not None
+    stop = threading.Event()
+    raised: list[BaseException] = []
+
+    def monitor_scan() -> None:
+        try:
+            world.jobs.scan(library, stop=stop)
+        except ScanStopped as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=monitor_scan)
+    thread.start()
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive() and len(raised) == 1
+    assert world.jobs.status_for(OWNER, 1).state is ScanState.QUEUED  # the owner's still waits
+    world.scanner.release.set()
+    world.other.release(ScanLock.lease(1))
+    assert world.jobs.wait(1, 10)
+    assert world.scanner.scanned == [1]

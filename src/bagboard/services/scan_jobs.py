@@ -73,6 +73,10 @@ class ScanStatus:
     waiting_for: str | None = None
 
 
+# How often a scan waiting for this process's other scan of its library looks at its stop event.
+_STOP_CHECK_SECONDS = 0.5
+
+
 def indexed_new_comics(report: ScanReport) -> bool:
     """Whether a scan indexed a comic, a content or a name it had not seen."""
     return bool(report.new or report.changed or report.moved)
@@ -131,7 +135,9 @@ class ScanJobs:
         repeated. Raises what the scanner raises, and ``ScanStopped`` when ``stop`` is set
         while it waits for another process's scan of the library."""
         if not self._claim(library.id):
-            self.wait(library.id)
+            while not self.wait(library.id, _STOP_CHECK_SECONDS):
+                if stop is not None and stop.is_set():
+                    raise ScanStopped("stopped while another scan of the library waited its turn")
             with self._guard:
                 status = self._status[library.id]
             if status.report is not None:
