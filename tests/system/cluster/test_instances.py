@@ -51,7 +51,13 @@ def _scanner(cluster: Cluster) -> Instance:
 
 def _leads(instance: Instance) -> bool:
     """Whether the process's last word on scanning is that it scans."""
-    said = [r["message"] for r in instance.records() if r.get("event") == "scanner"]
+    said = [
+        r["message"]
+        for r in instance.records()
+        if r["message"].startswith(
+            ("this process scans", "another process scans", "this process lost")
+        )
+    ]
     return bool(said) and said[-1].startswith("this process scans")
 
 
