@@ -1,0 +1,103 @@
+"""Changes of a SQLite database, seen by every process on its next call.
+
+``PRAGMA data_version`` on a connection of the feed's own changes when any other connection,
+of this process or another, has committed since it was last asked: a few microseconds, with
+no file read. Only then are the change counters read again. A database with no file of its
+own to open (in memory) is read through the engine instead, on every call.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from threading import Lock
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bagboard.adapters.storage.changes.versions import COUNTERS, Versions
+from bagboard.ports.change_feed import Change, ChangeFeed
+
+__all__ = ["SqliteChangeFeed"]
+
+_BUSY_TIMEOUT_MS = 5000
+_COUNTERS_SQL = "SELECT kind, value FROM change_counters"
+
+
+def _database_file(engine: Engine) -> Path | None:
+    """The file behind ``engine``, or None for in-memory and URI-named databases."""
+    database = engine.url.database or ""
+    uri = str(engine.url.query.get("uri", "")).lower() in ("true", "1")
+    if not database or database == ":memory:" or uri or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
+
+
+class SqliteChangeFeed(ChangeFeed):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._file = _database_file(engine)
+        self._versions = Versions()
+        self._lock = Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._data_version: int | None = None
+        self._closed = False
+
+    def version(self, change: Change) -> int:
+        with self._lock:
+            self._refresh()
+        return self._versions.get(change)
+
+    def following(self) -> bool:
+        return self._file is not None and not self._closed
+
+    def noted(self, change: Change) -> None:
+        # The data version already shows this process's commits to the feed's connection.
+        return None
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _refresh(self) -> None:
+        if self._file is None or self._closed:
+            self._versions.observe(self._read_through_engine())
+            return
+        try:
+            conn = self._connection()
+            if conn is None:
+                self._versions.observe(None)
+                return
+            data_version = conn.execute("PRAGMA data_version").fetchone()[0]
+            if data_version == self._data_version:
+                return
+            counters = dict(conn.execute(_COUNTERS_SQL).fetchall())
+        except sqlite3.Error:
+            # Unreadable now (a missing table, a locked file): nothing kept is trusted, and
+            # the next call asks again.
+            self._data_version = None
+            self._versions.observe(None)
+            return
+        self._data_version = data_version
+        self._versions.observe(counters)
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is None:
+            assert self._file is not None
+            # Never creates the file: a database not made yet has nothing to follow.
+            if not self._file.exists():
+                return None
+            conn = sqlite3.connect(self._file, check_same_thread=False, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            self._conn = conn
+        return self._conn
+
+    def _read_through_engine(self) -> dict[str, int] | None:
+        try:
+            with self._engine.connect() as conn:
+                return {kind: int(value) for kind, value in conn.execute(COUNTERS)}
+        except SQLAlchemyError:
+            return None
