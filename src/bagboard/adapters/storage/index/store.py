@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders, library_scans
-from bagboard.adapters.storage.index.generation import current_generation
+from bagboard.adapters.storage.index.generation import IndexVersion
 from bagboard.adapters.storage.index.kept_comics import KeptComics
 from bagboard.adapters.storage.index.rows import COMIC_READ_COLUMNS, indexed_comic
 from bagboard.adapters.storage.index.statistics import refresh_statistics
@@ -29,6 +29,7 @@ from bagboard.domain.catalog import (
     KnownFolder,
 )
 from bagboard.domain.errors import InvalidInput
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.library_index import LibraryIndex
 
 __all__ = ["SqlLibraryIndex"]
@@ -96,8 +97,9 @@ _PLACE_AT = Prepared(
 
 
 class SqlLibraryIndex(LibraryIndex):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._version = IndexVersion(changes)
         self._written = 0  # rows changed by this process since statistics were refreshed
         self._kept = KeptComics(_COMICS_KEPT)
 
@@ -141,6 +143,8 @@ class SqlLibraryIndex(LibraryIndex):
             apply_changes(conn, library_id, changes, at)
             arrived = [entry.path for entry, _ in changes.added]
             link_rows_at(conn, arrived + [move.entry.path for move in changes.moved])
+        # Committed: this process's kept values go now, before the feed's notification.
+        self._version.written()
         self._written += (
             len(changes.folders)
             + len(changes.added)
@@ -179,7 +183,7 @@ class SqlLibraryIndex(LibraryIndex):
                         found[comic.id] = comic
                 return found
 
-            return self._kept.comics(ids, current_generation(conn), read)
+            return self._kept.comics(ids, self._version.of(conn), read)
 
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)
