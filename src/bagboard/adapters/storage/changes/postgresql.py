@@ -23,11 +23,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bagboard.adapters.storage.changes.versions import COUNTERS, Versions
 from bagboard.ports.change_feed import Change, ChangeFeed
 
-__all__ = ["CHANNEL", "PostgresChangeFeed"]
+__all__ = ["APPLICATION_NAME", "CHANNEL", "PostgresChangeFeed"]
 
 logger = logging.getLogger("bagboard.storage")
 
 CHANNEL = "bagboard_changes"
+APPLICATION_NAME = "bagboard change listener"
 # How often the listener looks up from waiting: to stop, and to check its connection is alive.
 _POLL_SECONDS = 0.5
 _HEARTBEAT_SECONDS = 10.0
@@ -84,6 +85,8 @@ class PostgresChangeFeed(ChangeFeed):
 
     def _connect(self) -> psycopg.Connection[Any]:
         args, params = self._engine.dialect.create_connect_args(self._engine.url)
+        # Named, so an administrator can tell the listener among the server's connections.
+        params.setdefault("application_name", APPLICATION_NAME)
         return psycopg.connect(*args, **params, autocommit=True)
 
     def _listen(self) -> None:
