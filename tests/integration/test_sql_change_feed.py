@@ -4,6 +4,7 @@ notification arrives), and per-request touches move nothing."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -209,3 +210,29 @@ def test_a_token_revoked_by_another_process_is_refused_on_the_next_request(
     assert moved(feed, Change.ACCESS, before[Change.ACCESS], sql_engine)
     with pytest.raises(Unauthorized):
         auth.authenticate("Bearer s3cret")
+
+
+def test_a_forked_child_follows_changes_on_its_own(
+    sql_engine: Engine, other: Engine, feed: ChangeFeed
+) -> None:
+    """A child process forked from a following one starts its own following: what it kept
+    from the parent is not trusted, and a change made afterwards reaches it."""
+    settled(feed, sql_engine)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report whether a change moves its feed, then leave at once
+        ok = False
+        try:
+            # The parent's pooled connections stay the parent's.
+            other.dispose(close=False)
+            sql_engine.dispose(close=False)
+            before = feed.version(Change.LIBRARIES)
+            SqlLibraryStore(sql_engine).add("Forked", "/srv/forked")
+            ok = moved(feed, Change.LIBRARIES, before, sql_engine)
+        finally:
+            os.write(write, b"1" if ok else b"0")
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"

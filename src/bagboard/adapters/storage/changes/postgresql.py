@@ -20,7 +20,7 @@ import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bagboard.adapters.storage.changes.versions import COUNTERS, Versions
+from bagboard.adapters.storage.changes.versions import COUNTERS, Versions, reset_after_fork
 from bagboard.ports.change_feed import Change, ChangeFeed
 
 __all__ = ["APPLICATION_NAME", "CHANNEL", "PostgresChangeFeed"]
@@ -30,7 +30,7 @@ logger = logging.getLogger("bagboard.storage")
 CHANNEL = "bagboard_changes"
 APPLICATION_NAME = "bagboard change listener"
 # How often the listener looks up from waiting: to stop, and to check its connection is alive.
-_POLL_SECONDS = 0.5
+_POLL_SECONDS = 0.25
 _HEARTBEAT_SECONDS = 10.0
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.2, 30.0
 
@@ -45,6 +45,7 @@ class PostgresChangeFeed(ChangeFeed):
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._lost_logged = False
+        reset_after_fork(self._forked)
 
     def version(self, change: Change) -> int:
         if self._thread is None:
@@ -65,6 +66,13 @@ class PostgresChangeFeed(ChangeFeed):
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5 * _POLL_SECONDS)
         self._listening.clear()
+
+    def _forked(self) -> None:
+        # The listener thread stayed in the parent: this process starts its own when asked.
+        self._versions.forked()
+        self._listening.clear()
+        self._thread = None
+        self._start_lock = threading.Lock()
 
     def _start(self) -> None:
         with self._start_lock:

@@ -15,7 +15,7 @@ from threading import Lock
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bagboard.adapters.storage.changes.versions import COUNTERS, Versions
+from bagboard.adapters.storage.changes.versions import COUNTERS, Versions, reset_after_fork
 from bagboard.ports.change_feed import Change, ChangeFeed
 
 __all__ = ["SqliteChangeFeed"]
@@ -42,6 +42,7 @@ class SqliteChangeFeed(ChangeFeed):
         self._conn: sqlite3.Connection | None = None
         self._data_version: int | None = None
         self._closed = False
+        reset_after_fork(self._forked)
 
     def version(self, change: Change) -> int:
         with self._lock:
@@ -61,6 +62,13 @@ class SqliteChangeFeed(ChangeFeed):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+    def _forked(self) -> None:
+        # The parent's connection is left to the parent (never closed here).
+        self._lock = Lock()
+        self._conn = None
+        self._data_version = None
+        self._versions.forked()
 
     def _refresh(self) -> None:
         if self._file is None or self._closed:

@@ -9,7 +9,9 @@ hand restarts them), so a number once handed out names one state only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import weakref
+from collections.abc import Callable, Mapping
 from threading import Lock
 
 from sqlalchemy import select
@@ -17,9 +19,22 @@ from sqlalchemy import select
 from bagboard.adapters.storage.db.tables import change_counters
 from bagboard.ports.change_feed import Change
 
-__all__ = ["COUNTERS", "Versions"]
+__all__ = ["COUNTERS", "Versions", "reset_after_fork"]
 
 COUNTERS = select(change_counters.c.kind, change_counters.c.value)
+
+
+def reset_after_fork(method: Callable[[], None]) -> None:
+    """Call the bound ``method`` in a child process forked from this one: a thread does not
+    cross a fork and a connection must not be shared across one, so a feed starts again."""
+    ref = weakref.WeakMethod(method)
+
+    def reset() -> None:
+        found = ref()
+        if found is not None:
+            found()
+
+    os.register_at_fork(after_in_child=reset)
 
 
 class Versions:
@@ -39,6 +54,11 @@ class Versions:
                 if counters is None or seen is None or counters.get(change) != seen.get(change):
                     self._numbers[change] += 1
             self._seen = None if counters is None else dict(counters)
+
+    def forked(self) -> None:
+        """In a forked child (one thread, a lock perhaps copied held): everything moves on."""
+        self._lock = Lock()
+        self.observe(None)
 
     def bump(self, change: Change) -> None:
         with self._lock:
