@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bagboard.adapters.storage import SqlTokenStore, SqlUserStore, make_engine
+from bagboard.adapters.storage.changes import postgresql
 from bagboard.adapters.storage.changes.postgresql import APPLICATION_NAME, PostgresChangeFeed
 from bagboard.domain.model import Role
 from bagboard.ports.change_feed import Change
@@ -91,3 +92,25 @@ def test_close_stops_the_listener(other: Engine) -> None:
     before = feed.version(Change.ACCESS)
     SqlUserStore(other).add("bob", Role.OWNER)
     assert feed.version(Change.ACCESS) != before
+
+
+def test_a_listener_that_hears_nothing_gives_its_connection_up(
+    other: Engine, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Silence is not trusted: the listener's own probe must come back (a pooler between the
+    server and the database can take LISTEN and deliver nothing)."""
+    monkeypatch.setattr(postgresql, "_HEARTBEAT_SECONDS", 0.1)
+    monkeypatch.setattr(postgresql, "_PROBE_WAIT", 0.3)
+    feed = PostgresChangeFeed(other, first_pause=1.0)
+    try:
+        feed.version(Change.ACCESS)
+        wait_for(feed.following, "the listener never started")
+        # From now on its probes go where it does not listen: it hears nothing back.
+        monkeypatch.setattr(postgresql, "CHANNEL", "bagboard_elsewhere")
+        wait_for(lambda: not feed.following(), "a deaf listener was trusted")
+        assert any("lost" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+        before = feed.version(Change.ACCESS)
+        SqlUserStore(other).add("carol", Role.OWNER)
+        assert feed.version(Change.ACCESS) != before  # read from the database meanwhile
+    finally:
+        feed.close()

@@ -5,7 +5,10 @@ Every write of a watched table raises its kind's counter and sends ``NOTIFY bagb
 kind's version on as each notification arrives: a version costs no round trip while it listens.
 When that connection is lost, ``following`` is False and every ``version`` reads the counters
 from the database (exact, at a round trip each) until the listener is back; it reconnects
-with growing pauses. Logs say when notifications are lost and when they resume, never where
+with growing pauses. Every few seconds of quiet the listener notifies itself: a connection
+that died silently, or one that can LISTEN but hears nothing (a pooler in transaction mode
+between the server and the database), counts as lost, and the feed reads the counters rather
+than trust silence. Logs say when notifications are lost and when they resume, never where
 the database is.
 """
 
@@ -31,8 +34,19 @@ CHANNEL = "bagboard_changes"
 APPLICATION_NAME = "bagboard change listener"
 # How often the listener looks up from waiting: to stop, and to check its connection is alive.
 _POLL_SECONDS = 0.25
+# After this much quiet the listener notifies itself, and hears it back within _PROBE_WAIT or
+# gives the connection up.
 _HEARTBEAT_SECONDS = 10.0
+_PROBE_WAIT = 5.0
+_PROBE = "probe"
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.2, 30.0
+
+
+_KINDS = frozenset(Change)
+
+
+class _Deaf(Exception):
+    """The listener's own probe never came back."""
 
 
 class PostgresChangeFeed(ChangeFeed):
@@ -110,7 +124,7 @@ class PostgresChangeFeed(ChangeFeed):
                     self._resumed()
                     pause = self._first_pause
                     self._follow(conn)
-            except (psycopg.Error, OSError) as error:
+            except (psycopg.Error, OSError, _Deaf) as error:
                 self._lost(error)
             if self._stop.wait(pause):
                 break
@@ -118,19 +132,19 @@ class PostgresChangeFeed(ChangeFeed):
         self._listening.clear()
 
     def _follow(self, conn: psycopg.Connection[Any]) -> None:
-        quiet_since = time.monotonic()
+        heard = time.monotonic()  # when anything last arrived
+        probed: float | None = None  # when the probe awaited was sent
         while not self._stop.is_set():
             for notify in conn.notifies(timeout=_POLL_SECONDS):
-                quiet_since = time.monotonic()
-                try:
-                    change = Change(notify.payload)
-                except ValueError:
-                    continue
-                self._versions.bump(change)
-            if time.monotonic() - quiet_since >= _HEARTBEAT_SECONDS:
-                # A connection that died silently shows only when used.
-                conn.execute("SELECT 1")
-                quiet_since = time.monotonic()
+                heard, probed = time.monotonic(), None
+                if notify.payload in _KINDS:
+                    self._versions.bump(Change(notify.payload))
+            now = time.monotonic()
+            if probed is not None and now - probed > _PROBE_WAIT:
+                raise _Deaf
+            if probed is None and now - heard >= _HEARTBEAT_SECONDS:
+                conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, _PROBE))
+                probed = now
 
     def _resumed(self) -> None:
         self._listening.set()
