@@ -154,7 +154,7 @@ def test_removing_a_user_takes_its_tokens_and_reading_state(run: Run, data_dir: 
     assert (code, err) == (0, "")
     assert out.count("\n") == 1
     assert out.startswith("removed user 2: kid (reader) with 2 tokens")
-    assert "reading positions" in out and "within 2 seconds" in out
+    assert "reading positions" in out and "from its next request" in out
     assert "kid" not in run("user", "list")[1]
     assert rows(data_dir, "select count(*) from reading_progress") == [(0,)]
     assert rows(data_dir, "select distinct user_id from api_tokens") == [(1,)]
