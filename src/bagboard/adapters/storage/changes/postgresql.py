@@ -124,7 +124,8 @@ class PostgresChangeFeed(ChangeFeed):
                     self._resumed()
                     pause = self._first_pause
                     self._follow(conn)
-            except (psycopg.Error, OSError, _Deaf) as error:
+            except Exception as error:
+                # Whatever ends the connection, the feed must stop trusting silence.
                 self._lost(error)
             if self._stop.wait(pause):
                 break
