@@ -1,16 +1,16 @@
 """Changes of a SQLite database, seen by every process on its next call.
 
-``PRAGMA data_version`` on a connection of the feed's own changes when any other connection,
-of this process or another, has committed since it was last asked: a few microseconds, with
-no file read. Only then are the change counters read again. A database with no file of its
-own to open (in memory) is read through the engine instead, on every call.
+``PRAGMA data_version`` on a connection of the feed's own (one per thread) changes when any
+other connection, of this process or another, has committed since it was last asked: a few
+microseconds, with no file read. Only then are the change counters read again. A database
+with no file of its own to open (in memory) is read through the engine instead, every call.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
-from threading import Lock
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,75 +33,87 @@ def _database_file(engine: Engine) -> Path | None:
     return Path(database).absolute()
 
 
+class _Connection(threading.local):
+    """A thread's own connection to the file, and the data version it last saw there: calls
+    from several request threads never wait for one another."""
+
+    conn: sqlite3.Connection | None = None
+    data_version: int | None = None
+
+
 class SqliteChangeFeed(ChangeFeed):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._file = _database_file(engine)
         self._versions = Versions()
-        self._lock = Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._data_version: int | None = None
+        self._local = _Connection()
+        self._opened: list[sqlite3.Connection] = []  # every thread's, for ``close``
+        self._lock = threading.Lock()
         self._closed = False
         reset_after_fork(self._forked)
 
     def version(self, change: Change) -> int:
-        with self._lock:
-            self._refresh()
+        self._refresh()
         return self._versions.get(change)
 
     def following(self) -> bool:
         return self._file is not None and not self._closed
 
     def noted(self, change: Change) -> None:
-        # The data version already shows this process's commits to the feed's connection.
+        # The data version already shows this process's commits to the feed's connections.
         return None
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
 
     def _forked(self) -> None:
-        # The parent's connection is left to the parent (never closed here).
-        self._lock = Lock()
-        self._conn = None
-        self._data_version = None
+        # The parent's connections are left to the parent (never closed here).
+        self._lock = threading.Lock()
+        self._local = _Connection()
+        self._opened = []
         self._versions.forked()
 
     def _refresh(self) -> None:
         if self._file is None or self._closed:
             self._versions.observe(self._read_through_engine())
             return
+        local = self._local
         try:
-            conn = self._connection()
+            conn = local.conn or self._connect(local)
             if conn is None:
                 self._versions.observe(None)
                 return
             data_version = conn.execute("PRAGMA data_version").fetchone()[0]
-            if data_version == self._data_version:
+            if data_version == local.data_version:
                 return
             counters = dict(conn.execute(_COUNTERS_SQL).fetchall())
         except sqlite3.Error:
-            # Unreadable now (a missing table, a locked file): nothing kept is trusted, and
-            # the next call asks again.
-            self._data_version = None
+            # Unreadable now (a missing table, a locked file, closed meanwhile): nothing kept
+            # is trusted, and the next call asks again.
+            local.data_version = None
             self._versions.observe(None)
             return
-        self._data_version = data_version
+        local.data_version = data_version
         self._versions.observe(counters)
 
-    def _connection(self) -> sqlite3.Connection | None:
-        if self._conn is None:
-            assert self._file is not None
-            # Never creates the file: a database not made yet has nothing to follow.
-            if not self._file.exists():
+    def _connect(self, local: _Connection) -> sqlite3.Connection | None:
+        assert self._file is not None
+        # Never creates the file: a database not made yet has nothing to follow.
+        if not self._file.exists():
+            return None
+        conn = sqlite3.connect(self._file, check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        with self._lock:
+            if self._closed:
+                conn.close()
                 return None
-            conn = sqlite3.connect(self._file, check_same_thread=False, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-            self._conn = conn
-        return self._conn
+            self._opened.append(conn)
+        local.conn = conn
+        return conn
 
     def _read_through_engine(self) -> dict[str, int] | None:
         try:
