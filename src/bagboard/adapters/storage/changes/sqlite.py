@@ -37,7 +37,7 @@ class _Connection(threading.local):
     """A thread's own connection to the file, and the data version it last saw there: calls
     from several request threads never wait for one another."""
 
-    conn: sqlite3.Connection | None = None
+    cursor: sqlite3.Cursor | None = None
     data_version: int | None = None
 
 
@@ -83,14 +83,14 @@ class SqliteChangeFeed(ChangeFeed):
             return
         local = self._local
         try:
-            conn = local.conn or self._connect(local)
-            if conn is None:
+            cursor = local.cursor or self._connect(local)
+            if cursor is None:
                 self._versions.observe(None)
                 return
-            data_version = conn.execute("PRAGMA data_version").fetchone()[0]
+            data_version = cursor.execute("PRAGMA data_version").fetchone()[0]
             if data_version == local.data_version:
                 return
-            counters = dict(conn.execute(_COUNTERS_SQL).fetchall())
+            counters = dict(cursor.execute(_COUNTERS_SQL).fetchall())
         except sqlite3.Error:
             # Unreadable now (a missing table, a locked file, closed meanwhile): nothing kept
             # is trusted, and the next call asks again.
@@ -100,7 +100,7 @@ class SqliteChangeFeed(ChangeFeed):
         local.data_version = data_version
         self._versions.observe(counters)
 
-    def _connect(self, local: _Connection) -> sqlite3.Connection | None:
+    def _connect(self, local: _Connection) -> sqlite3.Cursor | None:
         assert self._file is not None
         # Never creates the file: a database not made yet has nothing to follow.
         if not self._file.exists():
@@ -112,8 +112,8 @@ class SqliteChangeFeed(ChangeFeed):
                 conn.close()
                 return None
             self._opened.append(conn)
-        local.conn = conn
-        return conn
+        local.cursor = conn.cursor()
+        return local.cursor
 
     def _read_through_engine(self) -> dict[str, int] | None:
         try:
