@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -23,6 +25,7 @@ from bagboard.adapters.storage import (
     SqlTokenStore,
     SqlUserStore,
     make_engine,
+    upgrade,
 )
 from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
 from bagboard.adapters.storage.changes import change_feed
@@ -236,3 +239,33 @@ def test_a_forked_child_follows_changes_on_its_own(
     answer = os.read(read, 1)
     os.waitpid(pid, 0)
     assert answer == b"1"
+
+
+def test_an_in_memory_database_is_read_through_its_engine(tmp_path: Path) -> None:
+    """No file to watch: not following, and every call reads the counters (still exact)."""
+    engine = make_engine("sqlite://")
+    upgrade(engine)
+    changes = change_feed(engine)
+    try:
+        assert not changes.following()
+        before = changes.version(Change.SETTINGS)
+        assert changes.version(Change.SETTINGS) == before
+        SqlSettingsStore(engine).save(ServerSettings(BrowseMode.FILESYSTEM))
+        assert changes.version(Change.SETTINGS) != before
+    finally:
+        changes.close()
+        engine.dispose()
+
+
+def test_every_thread_sees_a_commit_on_its_next_call(sqlite_engine: Engine) -> None:
+    """Each thread asks on a connection of its own; a commit made since shows on each."""
+    changes = change_feed(sqlite_engine)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            first = worker.submit(changes.version, Change.ACCESS).result()
+            here = changes.version(Change.ACCESS)
+            SqlUserStore(sqlite_engine).add("dora", Role.OWNER)
+            assert worker.submit(changes.version, Change.ACCESS).result() != first
+            assert changes.version(Change.ACCESS) != here
+    finally:
+        changes.close()
