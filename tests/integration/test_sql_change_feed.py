@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -241,7 +240,7 @@ def test_a_forked_child_follows_changes_on_its_own(
     assert answer == b"1"
 
 
-def test_an_in_memory_database_is_read_through_its_engine(tmp_path: Path) -> None:
+def test_an_in_memory_database_is_read_through_its_engine() -> None:
     """No file to watch: not following, and every call reads the counters (still exact)."""
     engine = make_engine("sqlite://")
     upgrade(engine)
