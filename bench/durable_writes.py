@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -118,6 +119,26 @@ def _connect(port: int, server: subprocess.Popen[bytes]) -> http.client.HTTPConn
             time.sleep(0.1)
 
 
+def _sync_latency(work: Path, count: int = 200) -> float:
+    """The median time, ms, to overwrite 4 KiB of a file and ``fdatasync`` it: what each
+    durable commit waits for, on the disk of ``work``."""
+    path = work / "sync-probe"
+    took = []
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, b"\0" * 4096, 0)
+        os.fdatasync(fd)
+        for n in range(count):
+            started = time.perf_counter()
+            os.pwrite(fd, n.to_bytes(4, "big") * 1024, 0)
+            os.fdatasync(fd)
+            took.append(time.perf_counter() - started)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return statistics.median(took) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writes", type=int, default=2000)
@@ -129,6 +150,7 @@ def main() -> None:
     rates: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
     p50s: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
     print(f"{args.writes} sequential PUT /api/v1/progress per run, one connection; {work}")
+    print(f"fdatasync after a 4 KiB overwrite there: p50 {_sync_latency(work):.2f} ms")
     for run in range(1, args.runs + 1):
         for level in ("NORMAL", "FULL") if run % 2 else ("FULL", "NORMAL"):
             took = _run(level, indexed, work, paths, args.writes)
