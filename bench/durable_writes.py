@@ -9,7 +9,8 @@ server with each setting (alternating, so drifts of a shared machine fall on bot
 from a fresh copy of the indexed database. One client writes positions one after another on
 one keep-alive connection (Python's ``http.client``), each body's ``updated_at`` a second
 later than the last (ending about now), so none is refused. It prints writes/s, p50 and p99
-per run, then the medians and their ratio.
+per run, then the medians, their ratio and the ratio within each run (the two servers of a
+run are measured back to back, so a change of the machine's load falls less between them).
 
 The ``NORMAL`` server is the same code with one line changed in its process before it starts
 (``engine.DURABLE``, the level every SQLite connection opens with): a benchmark-only switch,
