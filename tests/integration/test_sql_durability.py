@@ -27,12 +27,12 @@ from bagboard.adapters.storage.db import durability
 from bagboard.adapters.storage.db.durability import rebuildable
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.progress.store import SqlProgressStore
+from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.images import FileStamp, PageInfo
 from bagboard.domain.model import BrowseMode, Role, ServerSettings
 from bagboard.domain.progress import ComicKey, ProgressChange
 from bagboard.domain.shelves import Shelf, ShelfItem, ShelfKind
-from tests.integration.test_sql_faults import _batch
-from tests.integration.test_sql_index import AT, ROOT
+from tests.integration.test_sql_index import ADDED, AT, ROOT, comic, tree
 from tests.storage_fixtures import POSTGRES_URL
 
 FULL, NORMAL = 2, 1  # what ``PRAGMA synchronous`` reads back
@@ -84,7 +84,8 @@ def _users_write(engine: Engine, library_id: int) -> None:
 
 def _index_write(engine: Engine, library_id: int) -> None:
     index = SqlLibraryIndex(engine)
-    index.apply(library_id, _batch("x 1.cbz"), AT)
+    entry = comic(f"{ROOT}/Marvel/X/x 1.cbz")
+    index.apply(library_id, IndexChanges(folders=tree(entry.path), added=[(entry, ADDED)]), AT)
     index.finish_scan(library_id, AT + timedelta(minutes=1))
     comic_id = next(iter(index.snapshot(library_id).comics.values())).id
     page = PageInfo(1, "p1.jpg", 10, 10, 100, "image/jpeg")
