@@ -3,14 +3,16 @@ WAL synced on each commit (``synchronous=FULL``, what the server does) against n
 (``NORMAL``, what it did before).
 
     .venv/bin/python bench/durable_writes.py [--writes 2000] [--runs 3] [--work DIR]
+        [--wrk SECONDS]
 
 One library of a few comics is indexed once into ``--work``; then, ``--runs`` times, a
 server with each setting (alternating, so drifts of a shared machine fall on both), each
 from a fresh copy of the indexed database. One client writes positions one after another on
 one keep-alive connection (Python's ``http.client``), each body's ``updated_at`` a second
-later than the last (ending about now), so none is refused. It prints writes/s, p50 and p99
-per run, then the medians, their ratio and the ratio within each run (the two servers of a
-run are measured back to back, so a change of the machine's load falls less between them).
+later than the last, so none is refused. It prints writes/s, p50 and p99 per run, then the
+medians, their ratio and the ratio within each run (the two servers of a run are measured
+back to back, so a change of the machine's load falls less between them). ``--wrk SECONDS``
+adds bench/clu.py's "PUT progress, sequential" row (one wrk connection) on each server.
 
 The ``NORMAL`` server is the same code with one line changed in its process before it starts
 (``engine.DURABLE``, the level every SQLite connection opens with): a benchmark-only switch,
@@ -31,6 +33,7 @@ import sys
 import time
 from pathlib import Path
 
+import http_wrk
 from http_server import bagboard, free_port
 
 # Runs ``bagboard serve`` with SQLite connections opened at the level given as argv[1].
@@ -68,9 +71,12 @@ def _library(work: Path) -> tuple[Path, list[str]]:
     return indexed, paths
 
 
-def _run(level: str, indexed: Path, work: Path, paths: list[str], writes: int) -> list[float]:
+def _run(
+    level: str, indexed: Path, work: Path, paths: list[str], writes: int, wrk: int
+) -> tuple[list[float], http_wrk.Result | None]:
     """The latency of each of ``writes`` sequential writes, seconds, from a server at
-    ``level`` on a fresh copy of the indexed data folder."""
+    ``level`` on a fresh copy of the indexed data folder; then, if ``wrk`` seconds are
+    asked for, bench/clu.py's sequential PUT row on the same server."""
     data = work / f"data-{level}"
     shutil.rmtree(data, ignore_errors=True)
     shutil.copytree(indexed, data)
@@ -83,9 +89,10 @@ def _run(level: str, indexed: Path, work: Path, paths: list[str], writes: int) -
     try:
         connection = _connect(port, server)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        # Device times a second apart that end about now: one more than five minutes ahead
-        # of the server's clock would be replaced by the server's time, and then refused.
-        first = int(time.time()) - writes - 100
+        # Device times a second apart, from two days ago: none is ever refused as older than
+        # the last, and none comes near the server's clock (five minutes ahead of it, a
+        # device's time would be replaced by the server's).
+        first = int(time.time()) - 2 * 86_400
         took = []
         for n in range(writes + 100):  # the first 100 warm the server up
             body = {"path": paths[n % len(paths)], "page_number": n % 50, "updated_at": first + n}
@@ -98,7 +105,13 @@ def _run(level: str, indexed: Path, work: Path, paths: list[str], writes: int) -
             if n >= 100:
                 took.append(time.perf_counter() - started)
         connection.close()
-        return took
+        if not wrk:
+            return took, None
+        script = http_wrk.put_progress_script(paths, first + writes + 100)
+        base = f"http://127.0.0.1:{port}"
+        return took, http_wrk.run(
+            base, token, duration=wrk, connections=1, threads=1, script=script
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -145,21 +158,27 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/bagboard-bench-durable"))
+    parser.add_argument("--wrk", type=int, default=0, metavar="SECONDS")
     args = parser.parse_args()
     work = args.work.resolve()
     indexed, paths = _library(work)
     rates: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
     p50s: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    wrk_rates: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
     print(f"{args.writes} sequential PUT /api/v1/progress per run, one connection; {work}")
     print(f"fdatasync after a 4 KiB overwrite there: p50 {_sync_latency(work):.2f} ms")
     for run in range(1, args.runs + 1):
         for level in ("NORMAL", "FULL") if run % 2 else ("FULL", "NORMAL"):
-            took = _run(level, indexed, work, paths, args.writes)
+            took, wrk = _run(level, indexed, work, paths, args.writes, args.wrk)
             rate = len(took) / sum(took)
             rates[level].append(rate)
             p50, p99 = (statistics.quantiles(took, n=100)[i] * 1000 for i in (49, 98))
             p50s[level].append(p50)
-            print(f"run {run} {level:6}  {rate:7.0f} writes/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+            line = f"run {run} {level:6}  {rate:7.0f} writes/s  p50 {p50:.2f} ms  p99 {p99:.2f} ms"
+            if wrk is not None:
+                wrk_rates[level].append(wrk.rps)
+                line += f"  | wrk {wrk.rps:.0f}/s p50 {wrk.p50:.2f} ms, non-2xx {wrk.non2xx}"
+            print(line)
     normal, full = (statistics.median(rates[level]) for level in ("NORMAL", "FULL"))
     print(
         f"medians: NORMAL {normal:.0f} writes/s (p50 {statistics.median(p50s['NORMAL']):.2f} ms), "
@@ -170,6 +189,10 @@ def main() -> None:
     paired = [f / n for f, n in zip(rates["FULL"], rates["NORMAL"], strict=True)]
     print(f"FULL/NORMAL run by run: {' '.join(f'{r:.2f}' for r in paired)}; "
           f"median {statistics.median(paired):.2f}")  # fmt: skip
+    if args.wrk:
+        normal, full = (statistics.median(wrk_rates[level]) for level in ("NORMAL", "FULL"))
+        ratio = full / normal
+        print(f"wrk medians: NORMAL {normal:.0f}/s, FULL {full:.0f}/s; FULL/NORMAL {ratio:.2f}")
 
 
 if __name__ == "__main__":
