@@ -40,6 +40,7 @@ from http_server import bagboard, free_port
 _SERVE = """
 import runpy, sys
 from bagboard.adapters.storage.db import engine
+assert engine.DURABLE == "FULL", "engine.py no longer opens connections at DURABLE"
 engine.DURABLE = sys.argv.pop(1)
 sys.argv[0] = "bagboard"
 runpy.run_module("bagboard.cli", run_name="__main__")
