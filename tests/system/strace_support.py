@@ -24,7 +24,7 @@ __all__ = ["Call", "Trace", "commits", "require_strace", "stop_traced", "strace_
 SYSCALLS = "fsync,fdatasync,write,writev,sendto,sendmsg,pwrite64,clone,clone3,fork,vfork"
 SYNCS = frozenset({"fsync", "fdatasync"})
 SENDS = frozenset({"write", "writev", "sendto", "sendmsg"})
-_LINE = re.compile(r"(\d+) (\d\d:\d\d:\d\d\.\d+) (.*)")
+_LINE = re.compile(r"(\d+) +(\d\d:\d\d:\d\d\.\d+) (.*)")  # pids are padded
 _RESUMED = re.compile(r"<\.\.\. (\w+) resumed>(.*)")
 _UNFINISHED = " <unfinished ...>"
 _CALL = re.compile(r"(\w+)\((.*)\)\s+= (-?\d+|\?)(.*)")
