@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bagboard.adapters.storage.db.durability import rebuildable
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders, library_scans
@@ -136,9 +137,10 @@ class SqlLibraryIndex(LibraryIndex):
         # removed while it still holds something); InvalidInput, as the memory index raises.
         duplicate = InvalidInput("a folder or comic with that path is already indexed")
         missing = InvalidInput("a folder still holds comics or folders")
+        # A batch a power cut loses is found again by the next scan (``durability``).
         with (
             translate_errors(duplicate=duplicate, missing=missing),
-            self._engine.begin() as conn,
+            rebuildable(self._engine) as conn,
         ):
             apply_changes(conn, library_id, changes, at)
             arrived = [entry.path for entry, _ in changes.added]
@@ -156,7 +158,7 @@ class SqlLibraryIndex(LibraryIndex):
         )
 
     def finish_scan(self, library_id: int, at: datetime) -> None:
-        with translate_errors(), self._engine.begin() as conn:
+        with translate_errors(), rebuildable(self._engine) as conn:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
             statement = dialect.insert(library_scans).values(library_id=library_id, last_scan_at=at)
             conn.execute(
