@@ -53,6 +53,11 @@ if [ -n "$extras" ]; then
     { as_root apt-get update -qq && as_root apt-get install -y -qq chromium chromium-driver >/dev/null; } ||
       echo "warning: chromium and chromium-driver could not be installed; the browser tests (tests/system/test_web_*.py) need them" >&2
   fi
+  # The durability tests watch a real server's system calls (the WAL synced before the answer).
+  if ! command -v strace >/dev/null; then
+    { as_root apt-get update -qq && as_root apt-get install -y -qq strace >/dev/null; } ||
+      echo "warning: strace could not be installed; tests/system/test_durable_writes.py needs it" >&2
+  fi
 fi
 if [ -n "$bench" ]; then
   if ! command -v wrk >/dev/null; then

@@ -28,6 +28,7 @@ from bagboard.adapters.filesystem.watch import WatchfilesWatcher
 from bagboard.adapters.images.memory_cache import MemoryRenditionCache
 from bagboard.adapters.images.pillow import PillowImages
 from bagboard.adapters.memory.browse import MemoryFolderBrowser, MemoryMetadataBrowser
+from bagboard.adapters.memory.changes import MemoryChangeFeed
 from bagboard.adapters.memory.documents import MemoryComicDocuments
 from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.adapters.memory.kosync import MemoryKosyncOrphans
@@ -57,6 +58,7 @@ from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
 from bagboard.adapters.storage.arcs.story_arcs import SqlStoryArcs
 from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
 from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
+from bagboard.adapters.storage.changes import change_feed as storage_change_feed
 from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.facts import database_probe, memory_database
 from bagboard.adapters.storage.db.migrate import upgrade
@@ -70,6 +72,7 @@ from bagboard.adapters.storage.lists.shelves import SqlShelves
 from bagboard.adapters.storage.locks import scan_locks_for
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.scan_locks import ScanLocks
 from bagboard.process_names import describe_process
 from bagboard.services.accounts import AccountService
@@ -86,6 +89,7 @@ from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.reading_lists import ReadingListService
 from bagboard.services.reading_orders import ReadingOrderService
+from bagboard.services.recent_cache import Freshness
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.scan_jobs import ScanJobs
@@ -100,11 +104,12 @@ from bagboard.services.sign_in_limits import SignInLimiter
 from bagboard.services.web_sessions import WebSessionService
 
 __all__ = [
+    "FOLLOWED_CACHE_SECONDS",
     "HOT_RENDITION_BYTES",
     "MEMORY",
     "OPEN_ARCHIVES",
-    "REQUEST_CACHE_SECONDS",
     "SQL",
+    "UNFOLLOWED_CACHE_SECONDS",
     "Container",
     "build",
 ]
@@ -112,9 +117,13 @@ __all__ = [
 MEMORY = "memory"
 SQL = "sql"
 
-# How long a server trusts what it read of tokens, libraries and settings: a change made with
-# the `bagboard` command while the server runs applies within this many seconds.
-REQUEST_CACHE_SECONDS = 2
+# What a server read of tokens, users, libraries, settings and index rows stands until the
+# change feed shows a change of its kind made by any process (the `bagboard` command, another
+# server process): the next request reads it again (services/recent_cache.py). At most this
+# long while the feed follows changes as they happen (a bound should a notification be lost)...
+FOLLOWED_CACHE_SECONDS = 60
+# ...and this long while it cannot (PostgreSQL notifications down, memory storage).
+UNFOLLOWED_CACHE_SECONDS = 0.5
 
 # Rendered covers and resized pages: on disk in the data folder, and the most recent in memory
 # so a cover asked for again is answered without a thread or a disk read.
@@ -135,6 +144,15 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
         engine.dispose()
 
 
+def _followed_changes(engine: Engine) -> Iterator[ChangeFeed]:
+    """The database's change feed, stopped (its listener thread, its connection) at shutdown."""
+    feed = storage_change_feed(engine)
+    try:
+        yield feed
+    finally:
+        feed.close()
+
+
 def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLocks]:
     """This process's scan locks (``ports/scan_locks.py``), released when the container's
     resources are shut down."""
@@ -153,35 +171,45 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     engine = providers.Resource(_migrated_engine, config.database_url)
+    # What any process changed (ports/change_feed.py), and how long reads stand by it.
+    change_feed = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(MemoryChangeFeed),
+        sql=providers.Resource(_followed_changes, engine),
+    )
+    freshness = providers.Singleton(
+        Freshness,
+        change_feed,
+        timedelta(seconds=FOLLOWED_CACHE_SECONDS),
+        timedelta(seconds=UNFOLLOWED_CACHE_SECONDS),
+    )
 
     _settings_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemorySettingsStore),
         sql=providers.Singleton(SqlSettingsStore, engine),
     )
-    settings_store = providers.Singleton(
-        CachedSettingsStore, _settings_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
-    )
+    settings_store = providers.Singleton(CachedSettingsStore, _settings_store, clock, freshness)
 
     library_index = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryLibraryIndex),
-        sql=providers.Singleton(SqlLibraryIndex, engine),
+        sql=providers.Singleton(SqlLibraryIndex, engine, change_feed),
     )
     folder_browser = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryFolderBrowser, library_index),
-        sql=providers.Singleton(SqlFolderBrowser, engine),
+        sql=providers.Singleton(SqlFolderBrowser, engine, change_feed),
     )
     metadata_browser = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryMetadataBrowser, library_index),
-        sql=providers.Singleton(SqlMetadataBrowser, engine),
+        sql=providers.Singleton(SqlMetadataBrowser, engine, change_feed),
     )
     series_ids = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemorySeriesIds),
-        sql=providers.Singleton(SqlSeriesIds, engine),
+        sql=providers.Singleton(SqlSeriesIds, engine, change_feed),
     )
     shelves = providers.Selector(
         config.storage,
@@ -210,12 +238,10 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(
             MemoryLibraryStore, progress_store, shelves, users, library_index, series_ids
         ),
-        sql=providers.Singleton(SqlLibraryStore, engine),
+        sql=providers.Singleton(SqlLibraryStore, engine, change_feed),
     )
     # Read on every request: remembered briefly (see services/cached_stores.py).
-    libraries = providers.Singleton(
-        CachedLibraryStore, _library_store, clock, timedelta(seconds=REQUEST_CACHE_SECONDS)
-    )
+    libraries = providers.Singleton(CachedLibraryStore, _library_store, clock, freshness)
     problem_list = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryProblemList, library_index),
@@ -279,18 +305,25 @@ class Container(containers.DeclarativeContainer):
         password_hasher,
         sign_in_limiter,
         clock,
+        freshness=freshness,
         kosync_keys=kosync_keys,
     )
     # KOReader's sign-in checks its key as a password, against the key hashes, sharing the
     # web's throttle (failures of either count together).
     kosync_key_check = providers.Singleton(
-        PasswordCheck, users, kosync_keys, password_hasher, sign_in_limiter, clock
+        PasswordCheck,
+        users,
+        kosync_keys,
+        password_hasher,
+        sign_in_limiter,
+        clock,
+        freshness=freshness,
     )
     # A singleton: it holds the first-run setup link of this process.
     web_sessions = providers.Singleton(
         WebSessionService, users, passwords, web_session_store, password_check, accounts, clock
     )
-    # Singletons so their short-lived caches serve every request (see services/recent_cache.py).
+    # Singletons so their caches serve every request (see services/recent_cache.py).
     # Keys the session cookies: kept in the data folder, so sessions survive a restart; a
     # memory library has its own for the life of the process.
     session_key = providers.Selector(
@@ -303,7 +336,7 @@ class Container(containers.DeclarativeContainer):
         users,
         tokens,
         clock,
-        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
+        freshness=freshness,
         session_key=session_key,
         passwords=password_check,
         password_store=passwords,
@@ -324,7 +357,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         renditions=rendition_service,
         files=comic_files,
-        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
+        freshness=freshness,
     )
     cover_warmer = providers.Factory(CoverWarmer, library_index, rendition_service)
     browse_service = providers.Singleton(
@@ -336,7 +369,7 @@ class Container(containers.DeclarativeContainer):
         libraries,
         settings_store,
         clock,
-        cache_ttl=timedelta(seconds=REQUEST_CACHE_SECONDS),
+        freshness=freshness,
     )
     series_catalog = providers.Singleton(
         SeriesCatalog, libraries, metadata_browser, progress_store, library_index, series_ids

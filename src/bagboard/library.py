@@ -197,8 +197,8 @@ class ComicLibrary(AfterScanSteps, DatabaseSteps, ScanSteps):
         library_ids: Iterable[int] | None = None,
         all_libraries: bool = False,
     ) -> User:
-        """Change a user's role or library allowance (``AccountService.update_user``); this
-        process's server sees the change at once, another within two seconds."""
+        """Change a user's role or library allowance (``AccountService.update_user``); every
+        running server sees the change on its next request."""
         user = self.accounts.update_user(
             name, role=role, library_ids=library_ids, all_libraries=all_libraries
         )
@@ -207,7 +207,7 @@ class ComicLibrary(AfterScanSteps, DatabaseSteps, ScanSteps):
 
     def remove_user(self, name: str) -> User:
         """Delete a user, its tokens and its reading state (``AccountService.remove_user``);
-        this process's server refuses its tokens at once, another within two seconds."""
+        every running server refuses its tokens from its next request on."""
         user = self.accounts.remove_user(name)
         self.authenticator.forget()
         return user

@@ -13,10 +13,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, inspect, select
 
-from bagboard.adapters.storage import SqlLibraryStore, SqlUserStore, make_engine, upgrade
+from bagboard.adapters.storage import (
+    SqlLibraryStore,
+    SqlTokenStore,
+    SqlUserStore,
+    make_engine,
+    upgrade,
+)
 from bagboard.adapters.storage.db.facet_tables import SERIES_SEARCH
 from bagboard.adapters.storage.db.migrate import alembic_config
-from bagboard.adapters.storage.db.tables import metadata, reading_progress
+from bagboard.adapters.storage.db.tables import change_counters, metadata, reading_progress
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role
 from bagboard.domain.progress import ComicKey, Device, ProgressChange, StaleProgress
@@ -155,3 +161,36 @@ def test_positions_written_before_server_stamps_were_kept_compare_exactly(
     assert untimed.server_stamped and store.position(user.id, key) == untimed
     lagging = store.save(user.id, key, ProgressChange(10, client_time=stamp - 30), at)
     assert lagging.page_number == 10
+
+
+def test_change_counters_come_and_go_with_their_triggers(sql_engine: Engine) -> None:
+    """0020: every write of a watched table raises its kind's counter; a per-request touch
+    does not; after a downgrade the same writes still work, with no counter to raise."""
+
+    def counters() -> dict[str, int]:
+        with sql_engine.connect() as conn:
+            rows = conn.execute(select(change_counters.c.kind, change_counters.c.value))
+            return {kind: int(value) for kind, value in rows}
+
+    # One row per kind (a table emptied by the tests' fixtures gets its rows back on writes).
+    start = dict.fromkeys(("access", "libraries", "settings", "index"), 0) | counters()
+    assert len(start) == 4
+    user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
+    tokens = SqlTokenStore(sql_engine)
+    token = tokens.add(user.id, "tablet", "a" * 64, datetime(2026, 4, 1, tzinfo=UTC))
+    raised = start | counters()
+    assert raised["access"] >= start["access"] + 2
+    assert {k: v for k, v in raised.items() if k != "access"} == {
+        k: v for k, v in start.items() if k != "access"
+    }
+    tokens.touch(token.id, datetime(2026, 4, 2, tzinfo=UTC))
+    assert start | counters() == raised
+    with sql_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0019")
+    assert "change_counters" not in inspect(sql_engine).get_table_names()
+    tokens.revoke(token.id, datetime(2026, 4, 3, tzinfo=UTC))
+    SqlLibraryStore(sql_engine).add("Comics", "/srv/comics")
+    upgrade(sql_engine)
+    before = counters()
+    SqlUserStore(sql_engine).add("bob", Role.READER)
+    assert counters()["access"] > before["access"]

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 
+from bagboard.adapters.memory.changes import MemoryChangeFeed
 from bagboard.adapters.memory.password_hasher import QuickHasher
 from bagboard.domain.errors import ApiDisabled, TooManyAttempts, Unauthorized
 from bagboard.domain.model import Role
 from bagboard.services.auth import Authenticator
 from bagboard.services.passwords import REMEMBER_VERIFIED, PasswordCheck
+from bagboard.services.recent_cache import Freshness
 from bagboard.services.sign_in_limits import SignInLimiter
 from tests.unit.sign_in_support import SignInWorld, sign_in_world
 
@@ -49,7 +51,7 @@ def auth(world: SignInWorld) -> Authenticator:
         world.users,
         world.tokens,
         world.clock,
-        cache_ttl=timedelta(seconds=2),
+        freshness=Freshness(MemoryChangeFeed()),
         passwords=world.check,
         password_store=world.passwords,
     )

@@ -1,22 +1,26 @@
-"""Catalog entries: the index rows of a listed page in one read, remembered for a moment."""
+"""Catalog entries: the index rows of a listed page in one read, remembered until the index
+changes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import cast
 
+from bagboard.adapters.memory.changes import MemoryChangeFeed
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.browse import ComicRow, ReadingState
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.progress import NOT_READ, ComicReading, ReadingProgress
 from bagboard.domain.shelves import ShelfEntry, ShelfKind
+from bagboard.ports.change_feed import Change
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.entries import CatalogEntries
 from bagboard.services.issues import IssueDetail
 from bagboard.services.listings import IssueItem
+from bagboard.services.recent_cache import Freshness
 from bagboard.services.shelves import ShelfView
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -41,8 +45,8 @@ def item(comic_id: int, reading: ComicReading = NOT_READ) -> IssueItem:
     return IssueItem(row, reading)
 
 
-def entries(index: CountingIndex, ttl: timedelta = timedelta(0)) -> CatalogEntries:
-    return CatalogEntries(cast("LibraryIndex", index), ManualClock(T0), ttl)
+def entries(index: CountingIndex, freshness: Freshness | None = None) -> CatalogEntries:
+    return CatalogEntries(cast("LibraryIndex", index), ManualClock(T0), freshness)
 
 
 def test_a_page_is_read_once_in_its_order_with_the_reading_it_was_listed_with() -> None:
@@ -68,16 +72,20 @@ def test_shelf_files_are_entries_and_shelf_folders_are_not() -> None:
     assert index.reads == [[4]]
 
 
-def test_a_page_asked_for_again_within_the_ttl_is_not_read_again() -> None:
+def test_a_page_asked_for_again_is_not_read_again_until_the_index_changes() -> None:
     index = CountingIndex(1, 2)
-    remembered = entries(index, timedelta(seconds=2))
+    changes = MemoryChangeFeed(following=True)
+    remembered = entries(index, Freshness(changes))
     page = [item(1), item(2)]
     first = remembered.details(page)
     index.held[1] = replace(index.held[1], size=99)
     assert remembered.details(page) == first
     assert remembered.details([item(2)])[0].comic == index.held[2]
     assert index.reads == [[1, 2], [2]]
-    # Without a ttl every page is read.
+    changes.noted(Change.INDEX)  # an index write, in any process
+    assert remembered.details(page)[0].comic.size == 99
+    assert index.reads == [[1, 2], [2], [1, 2]]
+    # Without a feed every page is read.
     plain = entries(index)
     plain.details(page)
     plain.details(page)

@@ -267,7 +267,7 @@ def test_to_read_costs_the_same_queries_for_one_folder_row_or_many(
         world.json(TO_READ, token)  # the token's last_used_at is written on first use
         statements.clear()
         world.json(TO_READ, token)
-        # Who is asking is remembered for two seconds; on a slow machine it may be read again.
+        # Who is asking is remembered until accounts change; not counted either way.
         accounts = ("api_tokens", "users", "libraries", "settings")
         return sum(1 for s in statements if not any(f"FROM {t}" in s for t in accounts))
 

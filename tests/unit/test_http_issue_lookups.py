@@ -79,8 +79,9 @@ def world() -> Iterator[World]:
     folders = [FolderEntry(ROOT, 0, 1), FolderEntry(f"{ROOT}/Acme", 1, 1)]
     entry = ComicEntry(PATH, 10, 1, "fp", ArchiveFormat.ZIP, page_count=len(PAGES))
     index.apply(1, IndexChanges(folders=folders, added=[(entry, clock.now())]), clock.now())
-    # No memo of comic rows (the server keeps them two seconds), so every lookup is counted;
-    # and a page catalog that does not check the index on its own, as the SQL one does not.
+    # No memo of comic rows (a server keeps them until the index changes), so every lookup is
+    # counted; and a page catalog that does not check the index on its own, as the SQL one
+    # does not.
     plain = MemoryLibraryIndex.__new__(MemoryLibraryIndex)
     plain.__dict__ = index.__dict__  # the same comics, seen past the counter
     positions = MemoryProgressStore(plain)

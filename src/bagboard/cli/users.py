@@ -71,8 +71,8 @@ def cmd_user_remove(app: ComicLibrary, args: argparse.Namespace) -> int:
     tokens = "1 token" if len(live) == 1 else f"{len(live)} tokens"
     out(
         f"removed user {user.id}: {user.name} ({user.role}) with {tokens}, its shelves, "
-        "reading positions and read marks; a running server refuses its tokens within "
-        "2 seconds"
+        "reading positions and read marks; a running server refuses its tokens from its "
+        "next request"
     )
     return 0
 
@@ -107,7 +107,7 @@ def cmd_user_password(app: ComicLibrary, args: argparse.Namespace) -> int:
     app.authenticator.forget()
     out(
         f"set the password of {args.name}; their web sessions are ended, and a running "
-        "server refuses the old password within 2 seconds"
+        "server refuses the old password from its next request"
     )
     return 0
 

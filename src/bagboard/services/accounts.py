@@ -113,7 +113,7 @@ class AccountService:
     def remove_user(self, name: str) -> User:
         """Delete a user with its tokens, shelves, reading positions and read marks (they
         belong to nobody else). Refuses to remove the last owner. A running server refuses
-        the user's tokens once its short cache of them lapses (two seconds)."""
+        the user's tokens from its next request on (its change feed tells it)."""
         user = self.user(name)
         if user.role is Role.OWNER:
             self._keep_an_owner(user, "remove")

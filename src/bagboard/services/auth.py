@@ -16,12 +16,13 @@ from bagboard.domain.errors import ApiDisabled, Unauthorized
 from bagboard.domain.model import ApiToken, User
 from bagboard.domain.passwords import parse_basic_login, password_session_mac
 from bagboard.domain.tokens import hash_secret, parse_credentials, session_mac
+from bagboard.ports.change_feed import Change
 from bagboard.ports.clock import Clock
 from bagboard.ports.password_store import PasswordStore
 from bagboard.ports.token_store import TokenStore
 from bagboard.ports.user_store import UserStore
 from bagboard.services.passwords import WRONG_CREDENTIALS, PasswordCheck
-from bagboard.services.recent_cache import RecentCache
+from bagboard.services.recent_cache import UNCACHED, Freshness, RecentCache
 
 __all__ = ["TOUCH_INTERVAL", "Authenticator", "Credential"]
 
@@ -53,7 +54,7 @@ class Authenticator:
         tokens: TokenStore,
         clock: Clock,
         *,
-        cache_ttl: timedelta = timedelta(0),
+        freshness: Freshness = UNCACHED,
         session_key: bytes = b"",
         passwords: PasswordCheck | None = None,
         password_store: PasswordStore | None = None,
@@ -61,21 +62,24 @@ class Authenticator:
         self._users = users
         self._tokens = tokens
         self._clock = clock
-        # A server passes a few seconds: a token revoked by another process (the CLI) is then
-        # refused within that time; ``forget`` makes an in-process revocation immediate.
-        self._cache: RecentCache[str, tuple[ApiToken, User] | None] = RecentCache(clock, cache_ttl)
-        self._caching = cache_ttl > timedelta(0)
+        # A server passes the change feed: a token revoked by another process (the CLI) is
+        # refused on the next request after the revocation reaches the feed; ``forget`` makes
+        # an in-process revocation immediate.
+        self._cache: RecentCache[str, tuple[ApiToken, User] | None] = RecentCache(
+            clock, freshness, Change.ACCESS
+        )
+        self._caching = freshness is not UNCACHED
         self._sessions: RecentCache[str, tuple[ApiToken, User] | None] = RecentCache(
-            clock, cache_ttl
+            clock, freshness, Change.ACCESS
         )
         self._session_key = session_key
         # Password sign-in over Basic: off unless both are given.
         self._passwords = passwords if password_store is not None else None
         self._password_store = password_store
         self._password_sessions: RecentCache[str, tuple[User, str] | None] = RecentCache(
-            clock, cache_ttl
+            clock, freshness, Change.ACCESS
         )
-        self._any_password: RecentCache[str, bool] = RecentCache(clock, cache_ttl)
+        self._any_password: RecentCache[str, bool] = RecentCache(clock, freshness, Change.ACCESS)
         # Once a token exists the API stays enabled in this process; tokens are revoked, and
         # deleted only with their user (if those were the last, the next start finds none).
         self._enabled = False

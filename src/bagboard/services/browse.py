@@ -50,6 +50,7 @@ from bagboard.services.listings import (
     Listing,
     issue_items,
 )
+from bagboard.services.recent_cache import Freshness
 from bagboard.services.scope import visible_path, visible_scope
 from bagboard.services.shelves import ShelfView
 
@@ -76,13 +77,13 @@ class BrowseService:
         settings: SettingsStore,
         clock: Clock,
         *,
-        cache_ttl: timedelta = timedelta(0),
+        freshness: Freshness | None = None,
     ) -> None:
         self._folders = folders
         self._paths = FolderPaths(folders)
         self._metadata = metadata
         self._progress = progress
-        self._entries = CatalogEntries(index, clock, cache_ttl)
+        self._entries = CatalogEntries(index, clock, freshness)
         self._libraries = libraries
         self._settings = settings
         self._clock = clock

@@ -1,27 +1,28 @@
-"""Stores read on every request, remembered for a moment.
+"""Stores read on every request, remembered until they change.
 
 Every API request needs the enabled libraries and the saved browse mode. These wrappers keep
-them for ``ttl``: a write through the same wrapper applies at once, and a change made by
-another process (the ``bagboard`` command) reaches a running server within ``ttl``.
+them (``RecentCache``): a write through the same wrapper applies at once, and a change made by
+another process (the ``bagboard`` command) on the next request that follows it.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bagboard.domain.model import Library, ServerSettings
+from bagboard.ports.change_feed import Change
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.settings_store import SettingsStore
-from bagboard.services.recent_cache import RecentCache
+from bagboard.services.recent_cache import Freshness, RecentCache
 
 __all__ = ["CachedLibraryStore", "CachedSettingsStore"]
 
 
 class CachedLibraryStore(LibraryStore):
-    def __init__(self, inner: LibraryStore, clock: Clock, ttl: timedelta) -> None:
+    def __init__(self, inner: LibraryStore, clock: Clock, freshness: Freshness) -> None:
         self._inner = inner
-        self._lists: RecentCache[bool, list[Library]] = RecentCache(clock, ttl)
+        self._lists: RecentCache[bool, list[Library]] = RecentCache(
+            clock, freshness, Change.LIBRARIES
+        )
 
     def add(self, name: str, root: str) -> Library:
         library = self._inner.add(name, root)
@@ -52,9 +53,11 @@ class CachedLibraryStore(LibraryStore):
 
 
 class CachedSettingsStore(SettingsStore):
-    def __init__(self, inner: SettingsStore, clock: Clock, ttl: timedelta) -> None:
+    def __init__(self, inner: SettingsStore, clock: Clock, freshness: Freshness) -> None:
         self._inner = inner
-        self._settings: RecentCache[str, ServerSettings] = RecentCache(clock, ttl)
+        self._settings: RecentCache[str, ServerSettings] = RecentCache(
+            clock, freshness, Change.SETTINGS
+        )
 
     def load(self) -> ServerSettings:
         return self._settings.get("", self._inner.load)

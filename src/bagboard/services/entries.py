@@ -4,35 +4,35 @@ entries show more than a list row does."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.progress import NOT_READ
+from bagboard.ports.change_feed import Change
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.issues import IssueDetail, issue_detail
 from bagboard.services.listings import IssueItem
-from bagboard.services.recent_cache import RecentCache
+from bagboard.services.recent_cache import Freshness, RecentCache
 from bagboard.services.shelves import ShelfView
 
 __all__ = ["CatalogEntries"]
 
-# Catalog pages whose comics are remembered (see ``cache_ttl``).
+# Catalog pages whose comics are remembered (see ``freshness``).
 _PAGES_KEPT = 256
 
 
 class CatalogEntries:
     def __init__(
-        self, index: LibraryIndex, clock: Clock, cache_ttl: timedelta = timedelta(0)
+        self, index: LibraryIndex, clock: Clock, freshness: Freshness | None = None
     ) -> None:
         self._index = index
         # A catalog page is asked for again and again (a reader going back, several readers
-        # on one series): the index rows of its comics are remembered for ``cache_ttl``, as
-        # ``IssueService`` remembers a comic's (a running server trusts them that long).
+        # on one series): the index rows of its comics are remembered until the index
+        # changes, as ``IssueService`` remembers a comic's (``freshness``; None: read each time).
         self._pages: RecentCache[tuple[int, ...], Mapping[int, IndexedComic]] | None = (
-            RecentCache(clock, cache_ttl, max_entries=_PAGES_KEPT)
-            if cache_ttl > timedelta(0)
-            else None
+            None
+            if freshness is None
+            else RecentCache(clock, freshness, Change.INDEX, max_entries=_PAGES_KEPT)
         )
 
     def details(self, items: Sequence[IssueItem | ShelfView]) -> list[IssueDetail]:

@@ -11,7 +11,6 @@ images and must run in a worker thread. A comic outside the user's libraries is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bagboard.domain.browse import NO_READING, ReadingState
 from bagboard.domain.catalog import IndexedComic
@@ -19,6 +18,7 @@ from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.images import PageInfo, Rendition, parse_id
 from bagboard.domain.model import User
 from bagboard.domain.progress import ComicReading, ReadingProgress
+from bagboard.ports.change_feed import Change
 from bagboard.ports.clock import Clock
 from bagboard.ports.comic_files import ComicFiles
 from bagboard.ports.library_index import LibraryIndex
@@ -26,7 +26,7 @@ from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.downloads import ComicDownload
 from bagboard.services.libraries import sees_library
-from bagboard.services.recent_cache import RecentCache
+from bagboard.services.recent_cache import Freshness, RecentCache
 from bagboard.services.renditions import RenditionService, RenditionTarget
 
 __all__ = ["IssueDetail", "IssueService"]
@@ -56,7 +56,7 @@ class IssueService:
         *,
         renditions: RenditionService,
         files: ComicFiles,
-        cache_ttl: timedelta = timedelta(0),
+        freshness: Freshness | None = None,
     ) -> None:
         self._index = index
         self._libraries = libraries
@@ -64,9 +64,9 @@ class IssueService:
         self._renditions = renditions
         self._files = files
         # Covers of a grid are asked for again and again: the index row of a comic is
-        # remembered for ``cache_ttl`` (a running server trusts what it read for two seconds).
+        # remembered until the index changes (``freshness``; None: read every time).
         self._comics: RecentCache[int, IndexedComic | None] | None = (
-            RecentCache(clock, cache_ttl) if cache_ttl > timedelta(0) else None
+            None if freshness is None else RecentCache(clock, freshness, Change.INDEX)
         )
 
     # Ids come as URL text from the server and as ints from Python callers; both are read by

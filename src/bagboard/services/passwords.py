@@ -6,7 +6,8 @@ made with older parameters, and is remembered for a few minutes: an OPDS reader 
 credentials with every page request and must not pay a memory-hard hash each time. The memo
 is keyed by an HMAC of the user name and password under a random per-process key (never the
 password itself), is dropped when the password changes in this process, and is re-validated
-against the stored hash every ``recheck`` (a change made by another process ends it then).
+against the stored hash whenever the change feed says accounts changed, in any process (or
+after ``freshness.lifetime``; ``UNCACHED``: at every use).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from datetime import datetime, timedelta
 from bagboard.domain.errors import Unauthorized
 from bagboard.domain.model import User
 from bagboard.domain.passwords import MAX_PASSWORD_LENGTH, check_password, kosync_key
+from bagboard.ports.change_feed import Change
 from bagboard.ports.clock import Clock
 from bagboard.ports.kosync_keys import KosyncKeyStore
 from bagboard.ports.password_hasher import PasswordHasher
 from bagboard.ports.password_store import PasswordStore
 from bagboard.ports.user_store import UserStore
+from bagboard.services.recent_cache import UNCACHED, Freshness
 from bagboard.services.sign_in_limits import SignInLimiter
 
 __all__ = ["REMEMBER_VERIFIED", "WRONG_CREDENTIALS", "PasswordCheck"]
@@ -33,7 +36,6 @@ __all__ = ["REMEMBER_VERIFIED", "WRONG_CREDENTIALS", "PasswordCheck"]
 # One message for every failure: which of name or password was wrong is not said.
 WRONG_CREDENTIALS = "Wrong user name or password."
 REMEMBER_VERIFIED = timedelta(minutes=5)
-RECHECK = timedelta(seconds=2)
 MAX_REMEMBERED = 1024
 
 
@@ -42,7 +44,8 @@ class _Verified:
     user: User
     password_hash: str
     until: datetime  # the verification is trusted until then
-    checked_until: datetime  # the stored hash and user are re-read after this
+    checked_at: datetime  # when the stored hash and user were last read...
+    version: int  # ...and the version of ``Change.ACCESS`` then
 
 
 class PasswordCheck:
@@ -55,7 +58,7 @@ class PasswordCheck:
         clock: Clock,
         *,
         remember: timedelta = REMEMBER_VERIFIED,
-        recheck: timedelta = RECHECK,
+        freshness: Freshness = UNCACHED,
         kosync_keys: KosyncKeyStore | None = None,
     ) -> None:
         self._users = users
@@ -67,7 +70,7 @@ class PasswordCheck:
         self._limiter = limiter
         self._clock = clock
         self._remember = remember
-        self._recheck = recheck
+        self._freshness = freshness
         self._memo_key = secrets.token_bytes(32)
         self._verified: dict[str, _Verified] = {}
         self._dummy: str | None = None
@@ -84,6 +87,7 @@ class PasswordCheck:
         if remembered is not None:
             self._limiter.succeeded(name)
             return remembered
+        version = self._version()
         user = self._users.get_by_name(name.strip()) if name.strip() else None
         stored = None if user is None else self._passwords.password_hash(user.id)
         # Too long to be any password: refused without hashing megabytes.
@@ -98,7 +102,7 @@ class PasswordCheck:
             self._passwords.set_password_hash(user.id, stored)
         if self._kosync_keys is not None and self._kosync_keys.password_hash(user.id) is None:
             self._kosync_keys.set_password_hash(user.id, self._hasher.hash(kosync_key(password)))
-        self._remember_verified(key, user, stored)
+        self._remember_verified(key, user, stored, version)
         return user
 
     def set(self, user: User, password: str | None) -> bool:
@@ -125,13 +129,17 @@ class PasswordCheck:
         message = f"{name.strip().casefold()}\0{password}".encode()
         return hmac.new(self._memo_key, message, hashlib.sha256).hexdigest()
 
+    def _version(self) -> int:
+        return self._freshness.changes.version(Change.ACCESS)
+
     def _remembered(self, key: str) -> User | None:
+        version = self._version()  # before the rows it vouches for are read
         now = self._clock.now()
         with self._lock:
             hit = self._verified.get(key)
         if hit is None or now >= hit.until:
             return None
-        if now < hit.checked_until:
+        if hit.version == version and now - hit.checked_at < self._freshness.lifetime():
             return hit.user
         user = self._users.get(hit.user.id)
         stored = None if user is None else self._passwords.password_hash(hit.user.id)
@@ -140,15 +148,15 @@ class PasswordCheck:
                 self._verified.pop(key, None)
             return None
         with self._lock:
-            self._verified[key] = _Verified(user, stored, hit.until, now + self._recheck)
+            self._verified[key] = _Verified(user, stored, hit.until, now, version)
         return user
 
-    def _remember_verified(self, key: str, user: User, stored: str) -> None:
+    def _remember_verified(self, key: str, user: User, stored: str, version: int) -> None:
         now = self._clock.now()
         with self._lock:
             if len(self._verified) >= MAX_REMEMBERED:
                 self._verified.clear()
-            self._verified[key] = _Verified(user, stored, now + self._remember, now + self._recheck)
+            self._verified[key] = _Verified(user, stored, now + self._remember, now, version)
 
     def _dummy_hash(self) -> str:
         # Made once, with this hasher's parameters, so an unknown user costs what a known one

@@ -1,55 +1,107 @@
-"""A small time-bounded memo for values read on every request (tokens, libraries, settings).
+"""A small memo for values read on every request (tokens, users, libraries, settings).
 
-A running server reads the same few rows for every request; keeping them for a couple of
-seconds takes those reads off the hot path, while a change made by another process (the CLI
-revoking a token, disabling a library) still reaches the server within ``ttl``. Changes made
-through the same process call ``forget`` and apply at once.
+A running server reads the same few rows for every request; keeping them takes those reads off
+the hot path. A kept value stands while the change feed's version of its kind is the one it was
+read at (``ports/change_feed.py``): a change committed by any process (the ``bagboard`` command
+revoking a token, another server process disabling a library) ends it on the next request.
+Changes made through the same process also call ``forget`` and apply at once. A value is kept
+no longer than ``Freshness.lifetime``: long while the feed follows changes as they happen (a
+bound should a notification ever be lost), short while it does not.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
+from bagboard.ports.change_feed import Change, ChangeFeed
 from bagboard.ports.clock import Clock
 
-__all__ = ["DEFAULT_TTL", "RecentCache"]
+__all__ = ["FOLLOWING_LIFETIME", "UNCACHED", "UNFOLLOWED_LIFETIME", "Freshness", "RecentCache"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-DEFAULT_TTL = timedelta(seconds=2)
+FOLLOWING_LIFETIME = timedelta(seconds=60)
+UNFOLLOWED_LIFETIME = timedelta(milliseconds=500)
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """How long what was read stays true: while ``changes`` shows no change of its kind, and
+    for ``following`` at most (``unfollowed`` while the feed cannot tell every change)."""
+
+    changes: ChangeFeed
+    following: timedelta = FOLLOWING_LIFETIME
+    unfollowed: timedelta = UNFOLLOWED_LIFETIME
+
+    def lifetime(self) -> timedelta:
+        return self.following if self.changes.following() else self.unfollowed
+
+
+class _NoChanges(ChangeFeed):
+    """A feed that tells nothing, for ``UNCACHED``."""
+
+    def version(self, change: Change) -> int:
+        return 0
+
+    def following(self) -> bool:
+        return False
+
+    def noted(self, change: Change) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+# Keeps nothing: every ``get`` loads (Python callers and tests that want no memo).
+UNCACHED = Freshness(_NoChanges(), timedelta(0), timedelta(0))
 
 
 class RecentCache(Generic[K, V]):
-    def __init__(self, clock: Clock, ttl: timedelta = DEFAULT_TTL, max_entries: int = 4096) -> None:
+    """Values by key, each kept with the time and the version of ``change`` it was read at."""
+
+    def __init__(
+        self, clock: Clock, freshness: Freshness, change: Change, max_entries: int = 4096
+    ) -> None:
         self._clock = clock
-        self._ttl = ttl
+        self._freshness = freshness
+        self._change = change
         self._max = max_entries
-        self._entries: dict[K, tuple[datetime, V]] = {}
+        self._entries: dict[K, tuple[datetime, int, V]] = {}
         self._lock = threading.Lock()
 
+    def version(self) -> int:
+        """The version of this cache's kind of change now."""
+        return self._freshness.changes.version(self._change)
+
     def get(self, key: K, load: Callable[[], V]) -> V:
-        """The remembered value, or ``load()`` remembered for ``ttl``."""
+        """The remembered value, or ``load()``, remembered."""
+        # The version first: a change committed while ``load`` runs moves it on after this.
+        version = self.version()
         now = self._clock.now()
         with self._lock:
             hit = self._entries.get(key)
-        if hit is not None and now < hit[0]:
-            return hit[1]
+        if hit is not None and hit[1] == version and now - hit[0] < self._freshness.lifetime():
+            return hit[2]
         value = load()
         with self._lock:
             if len(self._entries) >= self._max:
                 # Simple and bounded: a full cache starts over rather than tracking recency.
                 self._entries.clear()
-            self._entries[key] = (now + self._ttl, value)
+            self._entries[key] = (now, version, value)
         return value
 
     def put(self, key: K, value: V) -> None:
+        """Replace a remembered value (kept with the time and version it was read at)."""
         with self._lock:
             if key in self._entries:
-                self._entries[key] = (self._entries[key][0], value)
+                read_at, version, _ = self._entries[key]
+                self._entries[key] = (read_at, version, value)
 
     def forget(self, key: K | None = None) -> None:
         """Drop one key, or everything."""

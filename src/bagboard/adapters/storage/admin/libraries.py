@@ -5,9 +5,10 @@ from sqlalchemy import ColumnElement, Engine, RowMapping, select, true
 from bagboard.adapters.storage.admin.forget import keep_reading_rows
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.tables import libraries
-from bagboard.adapters.storage.index.generation import next_generation
+from bagboard.adapters.storage.index.generation import IndexVersion, next_generation
 from bagboard.domain.errors import AlreadyExists
 from bagboard.domain.model import Library
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.library_store import LibraryStore
 
 __all__ = ["SqlLibraryStore"]
@@ -16,8 +17,9 @@ _SELECT = select(libraries.c.id, libraries.c.name, libraries.c.root, libraries.c
 
 
 class SqlLibraryStore(LibraryStore):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._version = IndexVersion(changes)
 
     def add(self, name: str, root: str) -> Library:
         with (
@@ -62,7 +64,9 @@ class SqlLibraryStore(LibraryStore):
             # cascade; positions and read marks lose their comic id (ON DELETE SET NULL).
             conn.execute(libraries.delete().where(libraries.c.id == library_id))
             next_generation(conn)
-            return _to_library(row)
+        # Committed: this process's values kept from the index go now.
+        self._version.written()
+        return _to_library(row)
 
     def _first(self, criterion: ColumnElement[bool]) -> Library | None:
         with translate_errors(), self._engine.connect() as conn:

@@ -29,7 +29,7 @@ from bagboard.adapters.storage.browse.series_search import matching_series, sear
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics
-from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
+from bagboard.adapters.storage.index.generation import GenerationCache, IndexVersion, kept
 from bagboard.domain.browse import ComicRow, grouping_key
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
@@ -121,16 +121,16 @@ def _matching_ids(engine: Engine, library_ids: Sequence[int], query: str) -> tup
 class ComicSearch:
     """Searches of one engine, with the matches of recent ones kept."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, version: IndexVersion) -> None:
         self._engine = engine
+        self._version = version
         self._kept: GenerationCache[tuple[int, ...]] = GenerationCache(_SEARCHES_KEPT)
 
     def page(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
         if not library_ids:
             return empty(page)
         visible = tuple(sorted(set(library_ids)))
-        with lean(self._engine) as conn:
-            generation = current_generation(conn)
+        generation = self._version.now(self._engine)
         ids = kept(
             self._kept,
             (visible, query),

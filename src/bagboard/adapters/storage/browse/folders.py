@@ -22,7 +22,7 @@ from sqlalchemy import (
 from bagboard.adapters.storage.browse.folder_layout import Layout, LayoutStatements, direct_count
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders
-from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
+from bagboard.adapters.storage.index.generation import GenerationCache, IndexVersion, kept
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
 from bagboard.domain.folder_layout import (
     PUBLISHER_DEPTH,
@@ -33,6 +33,7 @@ from bagboard.domain.folder_layout import (
 )
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.pagination import Page, PageRequest
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.folder_browser import FolderBrowser
 
 __all__ = ["COMIC", "PAGES_KEPT", "PagedStatement", "SqlFolderBrowser", "bytewise", "empty"]
@@ -123,8 +124,9 @@ class SqlFolderBrowser(FolderBrowser):
     (``lean``): a listing runs three to five of them, and building them again on every
     request cost more than running them."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._version = IndexVersion(changes)
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         self._kept_layouts: GenerationCache[Layout] = GenerationCache(_LAYOUTS_KEPT)
@@ -222,7 +224,7 @@ class SqlFolderBrowser(FolderBrowser):
             own, nested = kept(
                 self._kept_layouts,
                 (tuple(own_ids), tuple(tops)),
-                current_generation(conn),
+                self._version.of(conn),
                 lambda: self._layout.own_and_nested(conn, own_ids, tops),
             )
             rows: list[FolderRow] = []
@@ -244,7 +246,7 @@ class SqlFolderBrowser(FolderBrowser):
             return kept(
                 self._kept_shapes,
                 wanted,
-                current_generation(conn),
+                self._version.of(conn),
                 lambda: self._shapes(conn, wanted),
             )
 
@@ -278,7 +280,7 @@ class SqlFolderBrowser(FolderBrowser):
             return kept(
                 self._kept_pages,
                 key,
-                current_generation(conn),
+                self._version.of(conn),
                 lambda: self._comics.page(conn, page, ComicRow, folders=folder_ids),
             )
 

@@ -21,9 +21,10 @@ from bagboard.adapters.storage.browse.series import series_page
 from bagboard.adapters.storage.db.facet_tables import publisher_facets
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics
-from bagboard.adapters.storage.index.generation import GenerationCache, current_generation, kept
+from bagboard.adapters.storage.index.generation import GenerationCache, IndexVersion, kept
 from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.metadata_browser import MetadataBrowser
 
 __all__ = ["SqlMetadataBrowser"]
@@ -33,12 +34,13 @@ _series_key = comics.c.series_key
 
 
 class SqlMetadataBrowser(MetadataBrowser):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._version = IndexVersion(changes)
         self._searches: GenerationCache[Page[Facet]] = GenerationCache(_SEARCHES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         self._members: GenerationCache[tuple[ComicRow, ...]] = GenerationCache(_MEMBERS_KEPT)
-        self._comic_search = ComicSearch(engine)
+        self._comic_search = ComicSearch(engine, self._version)
 
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:
@@ -76,8 +78,7 @@ class SqlMetadataBrowser(MetadataBrowser):
         # for as long as the index stays the same generation (any write, by any process,
         # moves it on), so paging through results or asking again costs one small read.
         key = (tuple(library_ids), publisher_key, query, sort, page)
-        with lean(self._engine) as conn:
-            generation = current_generation(conn)
+        generation = self._version.now(self._engine)
         return kept(
             self._searches,
             key,
@@ -105,7 +106,7 @@ class SqlMetadataBrowser(MetadataBrowser):
             return kept(
                 self._kept_pages,
                 key,
-                current_generation(conn),
+                self._version.of(conn),
                 lambda: statement.page(conn, page, ComicRow, **values),
             )
 
@@ -117,7 +118,7 @@ class SqlMetadataBrowser(MetadataBrowser):
         wanted = sorted({key for key in series_keys if key})
         found: dict[str, tuple[ComicRow, ...]] = {}
         with lean(self._engine) as conn:
-            generation = current_generation(conn)
+            generation = self._version.of(conn)
             missing = []
             for key in wanted:
                 kept_rows = self._members.get((library_id, key), generation)
@@ -145,7 +146,7 @@ class SqlMetadataBrowser(MetadataBrowser):
             return kept(
                 self._kept_pages,
                 key,
-                current_generation(conn),
+                self._version.of(conn),
                 lambda: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since),
             )
 

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from bagboard.adapters.storage.db.durability import DURABLE
+
 __all__ = ["DEFAULT_BUSY_TIMEOUT_MS", "make_engine"]
 
 # Long enough to ride out a concurrent writer (a scan committing a batch), short enough that
@@ -37,10 +39,10 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         try:
             # First, so that the pragmas below already wait no longer than asked.
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-            # WAL lets readers proceed while a scan writes; NORMAL is durable enough in WAL mode
-            # (a power cut may lose the last commits, never corrupt the file) and much faster.
+            # WAL lets readers proceed while a scan writes. Every commit is durable (FULL: the
+            # WAL is synced before it returns) unless the index relaxes it (``durability``).
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA synchronous={DURABLE}")
             # SQLite leaves foreign keys off unless each connection asks for them.
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:

@@ -39,6 +39,7 @@ from bagboard.domain.comicinfo import TEXT_FIELDS
 __all__ = [
     "COMICINFO_TEXT_COLUMNS",
     "api_tokens",
+    "change_counters",
     "comic_document_aliases",
     "comic_removals",
     "comic_story_arcs",
@@ -373,6 +374,16 @@ index_generation = Table(
     "index_generation",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
+# One row per kind of change (``ports/change_feed.py``), raised by database triggers on every
+# write of the tables behind it, whichever process writes (migration 0020). Nothing in the
+# code writes it; the change feeds read it.
+change_counters = Table(
+    "change_counters",
+    metadata,
+    Column("kind", Text, primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
 

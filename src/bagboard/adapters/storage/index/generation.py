@@ -6,6 +6,10 @@ so a reader may keep it and check that one number instead of reading again: one 
 of one row instead of many. Used for series searches and folder shapes, which read many rows
 to produce little, and for pages of comics, whose rows cost more to read and build than the
 generation does to check.
+
+With a change feed (``ports/change_feed.py``) the check costs no statement at all: the feed's
+``Change.INDEX`` version moves with every write of the generation row, in any process
+(``IndexVersion``).
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
+from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.db.tables import index_generation
+from bagboard.ports.change_feed import Change, ChangeFeed
 
-__all__ = ["GenerationCache", "current_generation", "kept", "next_generation"]
+__all__ = ["GenerationCache", "IndexVersion", "current_generation", "kept", "next_generation"]
 
 V = TypeVar("V")
 
@@ -44,6 +49,35 @@ def current_generation(conn: LeanConnection) -> int | None:
     """The index generation now; None when its row is missing (nothing can be kept then)."""
     value = conn.scalar(_GENERATION)
     return None if value is None else int(value)
+
+
+class IndexVersion:
+    """The version kept values are checked against: the feed's, or else the generation row.
+
+    Read it *before* the value it guards (``kept`` takes it as an argument for that reason):
+    a write committed while the value is read then moves it on after the value was kept.
+    """
+
+    def __init__(self, changes: ChangeFeed | None) -> None:
+        self._changes = changes
+
+    def of(self, conn: LeanConnection) -> int | None:
+        """The version now, read on ``conn`` when there is no feed."""
+        if self._changes is not None:
+            return self._changes.version(Change.INDEX)
+        return current_generation(conn)
+
+    def now(self, engine: Engine) -> int | None:
+        """The version now, read on a connection of ``engine`` when there is no feed."""
+        if self._changes is not None:
+            return self._changes.version(Change.INDEX)
+        with lean(engine) as conn:
+            return current_generation(conn)
+
+    def written(self) -> None:
+        """An index write of this process has just committed."""
+        if self._changes is not None:
+            self._changes.noted(Change.INDEX)
 
 
 class GenerationCache(Generic[V]):

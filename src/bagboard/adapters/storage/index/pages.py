@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bagboard.adapters.storage.db.durability import rebuildable
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.page_tables import page_lists
 from bagboard.adapters.storage.db.tables import comics
@@ -47,7 +48,8 @@ class SqlPageCatalog(PageCatalog):
             "file_mtime_ns": stamp.mtime_ns,
             "pages_json": json.dumps(rows, ensure_ascii=False),
         }
-        with translate_errors(), self._engine.begin() as conn:
+        # Measured again from the file when lost (``durability``).
+        with translate_errors(), rebuildable(self._engine) as conn:
             if conn.execute(select(comics.c.id).where(comics.c.id == comic_id)).first() is None:
                 return
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
+from bagboard.adapters.storage.db.durability import rebuildable
+
 __all__ = ["PLANNED", "refresh_statistics"]
 
 # What the browse queries read.
@@ -47,7 +49,7 @@ def refresh_statistics(engine: Engine, written: int) -> bool:
                 conn.execute(text(f'VACUUM (ANALYZE) "{name}"'))
     else:
         # A few tens of milliseconds at 20,000 comics, under the write lock a scan holds anyway.
-        with engine.begin() as conn:
+        with rebuildable(engine) as conn:
             for name in PLANNED:
                 conn.execute(text(f'ANALYZE "{name}"'))
     return True

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bagboard.adapters.storage.db.durability import rebuildable
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders, library_scans
-from bagboard.adapters.storage.index.generation import current_generation
+from bagboard.adapters.storage.index.generation import IndexVersion
 from bagboard.adapters.storage.index.kept_comics import KeptComics
 from bagboard.adapters.storage.index.rows import COMIC_READ_COLUMNS, indexed_comic
 from bagboard.adapters.storage.index.statistics import refresh_statistics
@@ -29,6 +30,7 @@ from bagboard.domain.catalog import (
     KnownFolder,
 )
 from bagboard.domain.errors import InvalidInput
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.library_index import LibraryIndex
 
 __all__ = ["SqlLibraryIndex"]
@@ -96,8 +98,9 @@ _PLACE_AT = Prepared(
 
 
 class SqlLibraryIndex(LibraryIndex):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._version = IndexVersion(changes)
         self._written = 0  # rows changed by this process since statistics were refreshed
         self._kept = KeptComics(_COMICS_KEPT)
 
@@ -134,13 +137,16 @@ class SqlLibraryIndex(LibraryIndex):
         # removed while it still holds something); InvalidInput, as the memory index raises.
         duplicate = InvalidInput("a folder or comic with that path is already indexed")
         missing = InvalidInput("a folder still holds comics or folders")
+        # A batch a power cut loses is found again by the next scan (``durability``).
         with (
             translate_errors(duplicate=duplicate, missing=missing),
-            self._engine.begin() as conn,
+            rebuildable(self._engine) as conn,
         ):
             apply_changes(conn, library_id, changes, at)
             arrived = [entry.path for entry, _ in changes.added]
             link_rows_at(conn, arrived + [move.entry.path for move in changes.moved])
+        # Committed: this process's kept values go now, before the feed's notification.
+        self._version.written()
         self._written += (
             len(changes.folders)
             + len(changes.added)
@@ -152,7 +158,7 @@ class SqlLibraryIndex(LibraryIndex):
         )
 
     def finish_scan(self, library_id: int, at: datetime) -> None:
-        with translate_errors(), self._engine.begin() as conn:
+        with translate_errors(), rebuildable(self._engine) as conn:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
             statement = dialect.insert(library_scans).values(library_id=library_id, last_scan_at=at)
             conn.execute(
@@ -179,7 +185,7 @@ class SqlLibraryIndex(LibraryIndex):
                         found[comic.id] = comic
                 return found
 
-            return self._kept.comics(ids, current_generation(conn), read)
+            return self._kept.comics(ids, self._version.of(conn), read)
 
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)

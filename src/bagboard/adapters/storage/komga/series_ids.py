@@ -9,9 +9,9 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bagboard.adapters.storage.db.errors import translate_errors
-from bagboard.adapters.storage.db.lean import lean
 from bagboard.adapters.storage.db.tables import komga_series
-from bagboard.adapters.storage.index.generation import current_generation
+from bagboard.adapters.storage.index.generation import IndexVersion
+from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.series_ids import SeriesIds, SeriesKey
 
 __all__ = ["SqlSeriesIds"]
@@ -47,15 +47,16 @@ class _Kept:
 
 
 class SqlSeriesIds(SeriesIds):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._version = IndexVersion(changes)
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._insert = dialect.insert
         self._kept = _Kept()
 
     def _generation(self) -> int | None:
-        with translate_errors(), lean(self._engine) as conn:
-            return current_generation(conn)
+        with translate_errors():
+            return self._version.now(self._engine)
 
     def ids(self, keys: Sequence[SeriesKey]) -> dict[SeriesKey, int]:
         generation = self._generation()

@@ -1,0 +1,18 @@
+"""Change feeds over the storage's own database (``ports/change_feed.py``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from bagboard.adapters.storage.changes.postgresql import PostgresChangeFeed
+from bagboard.adapters.storage.changes.sqlite import SqliteChangeFeed
+from bagboard.ports.change_feed import ChangeFeed
+
+__all__ = ["PostgresChangeFeed", "SqliteChangeFeed", "change_feed"]
+
+
+def change_feed(engine: Engine) -> ChangeFeed:
+    """The feed of ``engine``'s database."""
+    if engine.dialect.name == "postgresql":
+        return PostgresChangeFeed(engine)
+    return SqliteChangeFeed(engine)

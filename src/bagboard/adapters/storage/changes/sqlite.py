@@ -1,0 +1,123 @@
+"""Changes of a SQLite database, seen by every process on its next call.
+
+``PRAGMA data_version`` on a connection of the feed's own (one per thread) changes when any
+other connection, of this process or another, has committed since it was last asked: a few
+microseconds, with no file read. Only then are the change counters read again. A database
+with no file of its own to open (in memory) is read through the engine instead, every call.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bagboard.adapters.storage.changes.versions import COUNTERS, Versions, reset_after_fork
+from bagboard.ports.change_feed import Change, ChangeFeed
+
+__all__ = ["SqliteChangeFeed"]
+
+_BUSY_TIMEOUT_MS = 5000
+_COUNTERS_SQL = "SELECT kind, value FROM change_counters"
+
+
+def _database_file(engine: Engine) -> Path | None:
+    """The file behind ``engine``, or None for in-memory and URI-named databases."""
+    database = engine.url.database or ""
+    uri = str(engine.url.query.get("uri", "")).lower() in ("true", "1")
+    if not database or database == ":memory:" or uri or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
+
+
+class _Connection(threading.local):
+    """A thread's own connection to the file, and the data version it last saw there: calls
+    from several request threads never wait for one another."""
+
+    cursor: sqlite3.Cursor | None = None
+    data_version: int | None = None
+
+
+class SqliteChangeFeed(ChangeFeed):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._file = _database_file(engine)
+        self._versions = Versions()
+        self._local = _Connection()
+        self._opened: list[sqlite3.Connection] = []  # every thread's, for ``close``
+        self._lock = threading.Lock()
+        self._closed = False
+        reset_after_fork(self._forked)
+
+    def version(self, change: Change) -> int:
+        self._refresh()
+        return self._versions.get(change)
+
+    def following(self) -> bool:
+        return self._file is not None and not self._closed
+
+    def noted(self, change: Change) -> None:
+        # The data version already shows this process's commits to the feed's connections.
+        return None
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
+
+    def _forked(self) -> None:
+        # The parent's connections are left to the parent (never closed here).
+        self._lock = threading.Lock()
+        self._local = _Connection()
+        self._opened = []
+        self._versions.forked()
+
+    def _refresh(self) -> None:
+        if self._file is None or self._closed:
+            self._versions.observe(self._read_through_engine())
+            return
+        local = self._local
+        try:
+            cursor = local.cursor or self._connect(local)
+            if cursor is None:
+                self._versions.observe(None)
+                return
+            data_version = cursor.execute("PRAGMA data_version").fetchone()[0]
+            if data_version == local.data_version:
+                return
+            counters = dict(cursor.execute(_COUNTERS_SQL).fetchall())
+        except sqlite3.Error:
+            # Unreadable now (a missing table, a locked file, closed meanwhile): nothing kept
+            # is trusted, and the next call asks again.
+            local.data_version = None
+            self._versions.observe(None)
+            return
+        local.data_version = data_version
+        self._versions.observe(counters)
+
+    def _connect(self, local: _Connection) -> sqlite3.Cursor | None:
+        assert self._file is not None
+        # Never creates the file: a database not made yet has nothing to follow.
+        if not self._file.exists():
+            return None
+        conn = sqlite3.connect(self._file, check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        with self._lock:
+            if self._closed:
+                conn.close()
+                return None
+            self._opened.append(conn)
+        local.cursor = conn.cursor()
+        return local.cursor
+
+    def _read_through_engine(self) -> dict[str, int] | None:
+        try:
+            with self._engine.connect() as conn:
+                return {kind: int(value) for kind, value in conn.execute(COUNTERS)}
+        except SQLAlchemyError:
+            return None
