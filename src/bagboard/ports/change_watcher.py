@@ -15,6 +15,7 @@ class ChangeWatcher(Protocol):
 
         A batch is yielded once changes have settled. An empty batch is yielded at least every
         few seconds even when nothing changed, so the caller can do timed work and notice
-        ``stop``. Roots that do not exist are ignored.
+        ``stop``. Watching has begun by the first batch: whatever changes after it was yielded
+        comes in a later one. Roots that do not exist are ignored.
         """
         ...

@@ -57,17 +57,22 @@ class LibraryMonitor:
     def run(self, stop: threading.Event) -> None:
         """Block until ``stop`` is set."""
         libraries = self._libraries.list(enabled_only=True)
-        last_full = self._scan_all(libraries, stop)
+        # None: a full scan is due once the watcher is armed (its first batch), so that a file
+        # that changes while that scan runs comes in a later batch instead of being missed.
+        last_full: datetime | None = None
         while not stop.is_set():
             roots = [lib.root for lib in libraries]
             for changed in self._watcher.watch(roots, stop):
                 if stop.is_set():
                     return
+                if last_full is None:
+                    last_full = self._scan_all(libraries, stop)
+                    continue
                 current = self._enabled(libraries)
                 if [lib.root for lib in current] != roots:
-                    # A library was added, enabled or disabled: scan the new set and re-arm.
+                    # A library was added, enabled or disabled: watch the new set, then scan it.
                     libraries = current
-                    last_full = self._scan_all(libraries, stop)
+                    last_full = None
                     break
                 if self._clock.now() - last_full >= self._interval:
                     last_full = self._scan_all(current, stop)
