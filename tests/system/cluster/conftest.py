@@ -31,12 +31,18 @@ __all__ = ["Cluster", "Instance", "cluster", "new_site", "site_kind", "wait_for"
 INSTANCES = {"sqlite": 2, "postgresql": 3}
 
 
-def wait_for(condition: Callable[[], bool], limit: float, what: str) -> float:
-    """Poll ``condition`` until true; the seconds it took, or a failure naming ``what``."""
+def wait_for(
+    condition: Callable[[], bool],
+    limit: float,
+    what: str,
+    explain: Callable[[], str] = lambda: "",
+) -> float:
+    """Poll ``condition`` until true; the seconds it took, or a failure naming ``what``
+    (followed by ``explain()``)."""
     started = time.monotonic()
     while not condition():
         if time.monotonic() - started > limit:
-            raise AssertionError(f"{what}: not within {limit} s")
+            raise AssertionError(f"{what}: not within {limit} s\n{explain()}")
         time.sleep(0.1)
     return time.monotonic() - started
 
@@ -113,6 +119,13 @@ class Cluster:
         self.instances.append(instance)
         first_answer(instance.base + "/api/v1/auth/ping", process, explain=instance.logged)
         return instance
+
+    def logs(self) -> str:
+        """The last lines each process logged, for a failure's message."""
+        return "\n".join(
+            f"--- process {n}:\n" + "\n".join(i.logged().splitlines()[-15:])
+            for n, i in enumerate(self.instances)
+        )
 
     def live(self) -> list[Instance]:
         return [i for i in self.instances if i.process.poll() is None]

@@ -108,6 +108,7 @@ def test_a_disabled_library_is_hidden_by_every_process_on_the_next_request(
         lambda: all(_shows(i, cluster.token, "Alpha") for i in cluster.instances),
         INDEXED_WITHIN,
         "the first comic indexed and shown everywhere",
+        cluster.logs,
     )
     cluster.site.run("library", "disable", str(cluster.library))
 
@@ -119,6 +120,7 @@ def test_one_process_scans_and_a_survivor_takes_over_when_it_dies(cluster: Clust
         lambda: all(_shows(i, cluster.token, "Alpha") for i in cluster.instances),
         INDEXED_WITHIN,
         "the first comic indexed and shown everywhere",
+        cluster.logs,
     )
     scanner = _scanner(cluster)
 
@@ -127,10 +129,16 @@ def test_one_process_scans_and_a_survivor_takes_over_when_it_dies(cluster: Clust
         lambda: all(_shows(i, cluster.token, "Beta") for i in cluster.instances),
         INDEXED_WITHIN,
         "a file added to the library shown by every process",
+        cluster.logs,
     )
 
     scanner.kill()
-    wait_for(lambda: any(_leads(i) for i in cluster.live()), TAKEOVER_WITHIN, "a new scanner")
+    wait_for(
+        lambda: any(_leads(i) for i in cluster.live()),
+        TAKEOVER_WITHIN,
+        "a new scanner",
+        cluster.logs,
+    )
     successor = _scanner(cluster)
     assert successor is not scanner
 
@@ -139,6 +147,7 @@ def test_one_process_scans_and_a_survivor_takes_over_when_it_dies(cluster: Clust
         lambda: all(_shows(i, cluster.token, "Gamma") for i in cluster.live()),
         INDEXED_WITHIN,
         "a file added after the scanner died, shown by every survivor",
+        cluster.logs,
     )
 
     # Nothing indexed twice: three files, three comics, each counted new by one scan only.
