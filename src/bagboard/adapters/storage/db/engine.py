@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from bagboard.adapters.storage.db.liveness import watch
+
 __all__ = ["DEFAULT_BUSY_TIMEOUT_MS", "make_engine"]
 
 # Long enough to ride out a concurrent writer (a scan committing a batch), short enough that
@@ -24,8 +26,11 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
     if backend == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
     # A server restart or an idle-connection reaper leaves dead connections in the pool;
-    # pinging on checkout turns that into a transparent reconnect instead of a failed request.
-    return create_engine(url, pool_pre_ping=True)
+    # checking their sockets on checkout (no round trip, unlike ``pool_pre_ping``) turns that
+    # into a transparent reconnect instead of a failed request.
+    engine = create_engine(url)
+    watch(engine)
+    return engine
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
