@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import Engine, SelectBase, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import DBAPICursor
-from sqlalchemy.pool import PoolProxiedConnection
 
 from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.loans import Loan, shared_loan
 
 __all__ = ["LeanConnection", "Prepared", "Row", "lean"]
 
@@ -165,14 +165,24 @@ class Prepared:
 class LeanConnection:
     """A pooled driver connection running ``Prepared`` statements; see ``lean``."""
 
-    def __init__(self, raw: PoolProxiedConnection, dialect: Dialect) -> None:
-        self._raw = raw
+    def __init__(self, loan: Loan, dialect: Dialect) -> None:
+        self._loan = loan
         self.dialect = dialect
-        self._cursor: DBAPICursor = raw.cursor()
+        self._cursor: DBAPICursor = loan.raw.cursor()
 
     def all(self, statement: Prepared, **values: Any) -> list[Row]:
         plan, parameters = statement.bind(self.dialect, values)
-        self._cursor.execute(plan.sql, parameters)
+        try:
+            self._cursor.execute(plan.sql, parameters)
+        except Exception as error:
+            # The loan's first statement, on a connection the server ended while it sat in
+            # the pool: run it again on a new one (``loans.Loan``).
+            if self._loan.proven or not self._loan.gone(error):
+                raise
+            self._loan.renew(error)
+            self._cursor = self._loan.raw.cursor()
+            self._cursor.execute(plan.sql, parameters)
+        self._loan.proven = True
         rows: Sequence[Row] = self._cursor.fetchall()
         if not plan.results:
             return list(rows)
@@ -198,35 +208,32 @@ class LeanConnection:
 
 @contextmanager
 def lean(engine: Engine) -> Iterator[LeanConnection]:
-    """A ``LeanConnection`` from the engine's pool, for reads only; driver errors leave as
-    domain errors (``translate_errors``), and a connection the server dropped is discarded."""
+    """A ``LeanConnection`` for reads only: the current request's on PostgreSQL
+    (``loans.shared_reads``), else one from the engine's pool. Driver errors leave as domain
+    errors (``translate_errors``), and a connection the server dropped is discarded.
+
+    On PostgreSQL the reads run in autocommit: the pool ends every loan with a ROLLBACK, a
+    round trip to the server when a transaction is open; reads that open none cost none.
+    """
     dialect = engine.dialect
     with translate_errors():
+        shared = shared_loan(engine)
+        loan = Loan(engine) if shared is None else shared[1]
         try:
-            raw = engine.raw_connection()
+            connection = LeanConnection(loan, dialect)
+            try:
+                yield connection
+            finally:
+                connection.close()
         except dialect.loaded_dbapi.Error as error:
-            # Unlike ``Engine.connect``, the pool hands back the driver's own exception.
-            raise exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error) from error
-        # On PostgreSQL the reads run in autocommit. The pool ends every loan with a ROLLBACK,
-        # a round trip to the server when a transaction is open; reads that open none cost
-        # none (a list request borrows up to four connections). Each statement sees its own
-        # snapshot, as READ COMMITTED gave them already.
-        driver = raw.driver_connection
-        autocommit = dialect.name == "postgresql" and not driver.autocommit  # type: ignore[union-attr]
-        if autocommit:
-            driver.autocommit = True  # type: ignore[union-attr]
-        connection = LeanConnection(raw, dialect)
-        try:
-            yield connection
-        except dialect.loaded_dbapi.Error as error:
-            gone = dialect.is_disconnect(error, raw.dbapi_connection, None)
-            if gone:
-                raw.invalidate(error)
+            gone = loan.gone(error)
+            if gone and not loan.dead:
+                loan.discard(error)
             raise exc.DBAPIError.instance(
                 None, None, error, dialect.loaded_dbapi.Error, connection_invalidated=gone
             ) from error
         finally:
-            connection.close()
-            if autocommit and not driver.closed:  # type: ignore[union-attr]
-                driver.autocommit = False  # type: ignore[union-attr]
-            raw.close()
+            if shared is not None:
+                shared[0].release(engine, loan, gone=loan.dead)
+            else:
+                loan.give_back()
