@@ -10,7 +10,7 @@ from sqlalchemy import Engine, bindparam, create_engine, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from bagboard.adapters.storage import make_engine
+from bagboard.adapters.storage import make_engine, shared_reads
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import libraries
 from bagboard.domain.errors import StorageUnavailable
@@ -112,6 +112,14 @@ def test_a_wrong_statement_is_a_bug_not_an_outage(tmp_path: Path) -> None:
             conn.all(BY_IDS, ids=[1])
     finally:
         engine.dispose()
+
+
+def test_sqlite_reads_keep_a_connection_each_within_a_request(sqlite_engine: Engine) -> None:
+    # Only PostgreSQL's reads share one (``db/loans.py``): a SQLite loan costs no round trip.
+    with shared_reads(), lean(sqlite_engine) as conn:
+        assert conn.scalar(Prepared(select(func.count()))) == 1
+        with lean(sqlite_engine):
+            assert sqlite_engine.pool.checkedout() == 2
 
 
 def test_an_unreachable_postgresql_server_is_unavailable() -> None:
