@@ -1,19 +1,20 @@
-"""A context entered around each HTTP request, given by the composition root.
+"""A context entered around the work of each HTTP request, given by the composition root.
 
 The app knows nothing of what the context holds: the server passes a plain function returning a
 context manager (``HttpServices.request_scope``; on PostgreSQL, one database connection shared
-by the request's reads, given back when the request ends). The middleware is the app's
-outermost, so the context covers authentication, the handler and the answer, an error's
-included (Litestar's error handling sits inside the middleware too).
+by the request's reads). The middleware is the app's outermost, so the context covers
+authentication and the handler, an error's answer included (Litestar's error handling sits
+inside the middleware too). It is left as the answer starts: a long download to a slow client
+holds nothing the next requests need while its body is sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["RequestScope", "RequestScopeMiddleware"]
 
@@ -21,7 +22,8 @@ RequestScope = Callable[[], AbstractContextManager[object]]
 
 
 class RequestScopeMiddleware:
-    """Enters ``scope()`` for every HTTP request, and leaves it however the request ends."""
+    """Enters ``scope()`` for every HTTP request; leaves it when the answer starts, or when
+    the request ends without one, however it ends."""
 
     def __init__(self, app: ASGIApp, scope: RequestScope) -> None:
         self._app = app
@@ -31,5 +33,12 @@ class RequestScopeMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self._app(scope, receive, send)
             return
-        with self._scope():
-            await self._app(scope, receive, send)
+        with ExitStack() as entered:
+            entered.enter_context(self._scope())
+
+            async def answer(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    entered.close()
+                await send(message)
+
+            await self._app(scope, receive, answer)

@@ -18,7 +18,7 @@ Reads after the block ends (a task that outlived its request) borrow their own a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from threading import Lock
 from typing import Any
@@ -138,8 +138,11 @@ def shared_reads() -> Iterator[None]:
     try:
         yield
     finally:
-        _CURRENT.reset(token)
         shared.end()
+        # Left from another context (an HTTP answer sent from a task of its own), the ended
+        # block stays behind there and lends nothing (``_Shared.take``).
+        with suppress(ValueError):
+            _CURRENT.reset(token)
 
 
 def shared_loan(engine: Engine) -> tuple[_Shared, Loan] | None:
