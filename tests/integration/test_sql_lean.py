@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, bindparam, create_engine, func, insert, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from bagboard.adapters.storage import make_engine, shared_reads
 from bagboard.adapters.storage.db.lean import Prepared, lean
@@ -24,6 +24,13 @@ BY_IDS = Prepared(
 )
 BACKEND_PID = Prepared(select(func.pg_backend_pid()))
 SINCE = Prepared(select(func.count()).where(_libs.created_at >= bindparam("since")))
+
+
+def _lent(engine: Engine) -> int:
+    """How many of the engine's pooled connections are lent out."""
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    return pool.checkedout()
 
 
 def _fill(engine: Engine) -> list[int]:
@@ -119,7 +126,7 @@ def test_sqlite_reads_keep_a_connection_each_within_a_request(sqlite_engine: Eng
     with shared_reads(), lean(sqlite_engine) as conn:
         assert conn.scalar(Prepared(select(func.count()))) == 1
         with lean(sqlite_engine):
-            assert sqlite_engine.pool.checkedout() == 2
+            assert _lent(sqlite_engine) == 2
 
 
 def test_an_unreachable_postgresql_server_is_unavailable() -> None:

@@ -11,9 +11,10 @@ import anyio.to_thread
 import pytest
 from litestar import Litestar, get
 from litestar.middleware import DefineMiddleware
+from litestar.response import Stream
 from litestar.testing import TestClient
 from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from bagboard.adapters.http.request_scope import RequestScopeMiddleware
 from bagboard.adapters.storage import make_engine, shared_reads
@@ -33,6 +34,13 @@ def engine(postgresql_engine: Engine) -> Iterator[Engine]:
     own = make_engine(postgresql_engine.url.render_as_string(hide_password=False))
     yield own
     own.dispose()
+
+
+def _lent(engine: Engine) -> int:
+    """How many of the engine's pooled connections are lent out."""
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    return pool.checkedout()
 
 
 def _pid(engine: Engine) -> int:
@@ -80,7 +88,7 @@ def test_the_first_read_on_a_connection_ended_unseen_runs_again_on_a_new_one(
         pid = _pid(bare)
         _terminate(bare, pid)
         assert _pid(bare) != pid
-        assert bare.pool.checkedout() == 0
+        assert _lent(bare) == 0
     finally:
         bare.dispose()
 
@@ -88,9 +96,9 @@ def test_the_first_read_on_a_connection_ended_unseen_runs_again_on_a_new_one(
 def test_the_reads_of_a_request_share_one_connection(engine: Engine) -> None:
     with shared_reads():
         first = _pid(engine)
-        assert engine.pool.checkedout() == 1
+        assert _lent(engine) == 1
         assert _pid(engine) == first
-    assert engine.pool.checkedout() == 0
+    assert _lent(engine) == 0
 
 
 def test_the_connection_goes_back_in_a_state_fit_for_writes_when_the_request_fails(
@@ -99,7 +107,7 @@ def test_the_connection_goes_back_in_a_state_fit_for_writes_when_the_request_fai
     with pytest.raises(RuntimeError), shared_reads():
         _pid(engine)
         raise RuntimeError("the handler failed")
-    assert engine.pool.checkedout() == 0
+    assert _lent(engine) == 0
     with engine.begin() as conn:  # in a transaction again, not in the reads' autocommit
         assert conn.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
 
@@ -118,7 +126,7 @@ def test_concurrent_requests_never_share_a_connection(engine: Engine) -> None:
     (a, a_again), (b, b_again) = asyncio.run(main())
     assert a == a_again and b == b_again
     assert a != b
-    assert engine.pool.checkedout() == 0
+    assert _lent(engine) == 0
 
 
 def test_a_worker_thread_of_the_request_shares_its_connection(engine: Engine) -> None:
@@ -130,7 +138,7 @@ def test_a_worker_thread_of_the_request_shares_its_connection(engine: Engine) ->
 
     mine, theirs = asyncio.run(request())
     assert mine == theirs
-    assert engine.pool.checkedout() == 0
+    assert _lent(engine) == 0
 
 
 def test_a_read_after_the_request_ended_borrows_its_own(engine: Engine) -> None:
@@ -138,7 +146,7 @@ def test_a_read_after_the_request_ended_borrows_its_own(engine: Engine) -> None:
         _pid(engine)
         later = contextvars.copy_context()  # what a task outliving the request would keep
     later.run(_pid, engine)
-    assert engine.pool.checkedout() == 0
+    assert _lent(engine) == 0
 
 
 def test_a_connection_ended_mid_request_fails_that_read_and_is_not_shared_again(
@@ -150,7 +158,7 @@ def test_a_connection_ended_mid_request_fails_that_read_and_is_not_shared_again(
         with pytest.raises(StorageUnavailable):
             _pid(engine)  # a read may have been cut in two: an error, not a retry
         assert _pid(engine) != pid
-    assert engine.pool.checkedout() == 0
+    assert _lent(engine) == 0
 
 
 def test_an_http_request_holds_one_connection_and_gives_it_back_when_it_fails(
@@ -158,19 +166,30 @@ def test_an_http_request_holds_one_connection_and_gives_it_back_when_it_fails(
 ) -> None:
     @get("/twice", sync_to_thread=False)
     def twice() -> list[int]:
-        return [_pid(engine), _pid(engine), engine.pool.checkedout()]
+        return [_pid(engine), _pid(engine), _lent(engine)]
 
     @get("/threaded", sync_to_thread=True)
     def threaded() -> list[int]:
-        return [_pid(engine), _pid(engine), engine.pool.checkedout()]
+        return [_pid(engine), _pid(engine), _lent(engine)]
 
     @get("/boom", sync_to_thread=False)
     def boom() -> None:
         _pid(engine)
         raise RuntimeError("the handler failed")
 
+    @get("/stream", sync_to_thread=False)
+    def stream() -> Stream:
+        _pid(engine)
+
+        def body() -> Iterator[bytes]:
+            # The answer has started: the request's connection is back in the pool, and a
+            # read made while the body is sent borrows one of its own.
+            yield f"{_lent(engine)} {_pid(engine) > 0}".encode()
+
+        return Stream(body())
+
     app = Litestar(
-        route_handlers=[twice, threaded, boom],
+        route_handlers=[twice, threaded, boom, stream],
         middleware=[DefineMiddleware(RequestScopeMiddleware, scope=shared_reads)],
         logging_config=None,
     )
@@ -178,6 +197,8 @@ def test_an_http_request_holds_one_connection_and_gives_it_back_when_it_fails(
         for path in ("/twice", "/threaded"):
             first, second, lent = client.get(path).json()
             assert first == second and lent == 1, path
-            assert engine.pool.checkedout() == 0
+            assert _lent(engine) == 0
         assert client.get("/boom").status_code == 500
-        assert engine.pool.checkedout() == 0
+        assert _lent(engine) == 0
+        assert client.get("/stream").text == "0 True"
+        assert _lent(engine) == 0
