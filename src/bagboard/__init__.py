@@ -28,6 +28,7 @@ from bagboard.domain.errors import (
     InvalidPath,
     LibraryNotFound,
     NotFound,
+    ScanStopped,
     StorageUnavailable,
     TooManyAttempts,
     UserNotFound,
@@ -82,6 +83,7 @@ from bagboard.services.reading_orders import ComicList, ListKind, ReadingOrderSe
 from bagboard.services.renditions import RenditionService, RenditionTarget
 from bagboard.services.scan.progress import ScanPhase, ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
+from bagboard.services.scanner_election import ScannerElection
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService, ShelfView
 from bagboard.services.web_sessions import WebSession, WebSessionService
@@ -173,7 +175,9 @@ __all__ = [
     "ScanPhase",
     "ScanProgress",
     "ScanReport",
+    "ScanStopped",
     "Scanner",
+    "ScannerElection",
     "Scope",
     "ServerSettings",
     "Settings",

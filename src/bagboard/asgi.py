@@ -26,6 +26,7 @@ def worker_app(settings: Settings, parent_pid: int | None = None) -> ASGIApp:
         exit_with(parent_pid)
     configure(settings.log_level, settings.log_format)
     library = ComicLibrary.from_settings(settings)
+    library.name_process("bagboard serve worker")
     library.prepare_storage()
     app: ASGIApp = library.create_app(access_log=settings.access_log)
     return app

@@ -38,6 +38,7 @@ from bagboard.adapters.memory.passwords import MemoryKosyncKeys, MemoryPasswordS
 from bagboard.adapters.memory.problems import MemoryProblemList
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.memory.reading_lists import MemoryReadingLists
+from bagboard.adapters.memory.scan_locks import MemoryScanLocks
 from bagboard.adapters.memory.series_ids import MemorySeriesIds
 from bagboard.adapters.memory.settings import MemorySettingsStore
 from bagboard.adapters.memory.shelves import MemoryShelves
@@ -66,8 +67,11 @@ from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
 from bagboard.adapters.storage.kosync.orphans import SqlKosyncOrphans
 from bagboard.adapters.storage.lists.reading_lists import SqlReadingLists
 from bagboard.adapters.storage.lists.shelves import SqlShelves
+from bagboard.adapters.storage.locks import scan_locks_for
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
+from bagboard.ports.scan_locks import ScanLocks
+from bagboard.process_names import describe_process
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
@@ -85,6 +89,8 @@ from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.scanner import Scanner
 from bagboard.services.scan_jobs import ScanJobs
+from bagboard.services.scan_leases import ScanLeases
+from bagboard.services.scanner_election import ScannerElection
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
 from bagboard.services.server_status import ServerStatusService
@@ -127,6 +133,17 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLocks]:
+    """This process's scan locks (``ports/scan_locks.py``), released when the container's
+    resources are shut down."""
+    found = None if storage == MEMORY else scan_locks_for(database_url, holder)
+    locks = found or MemoryScanLocks(holder)
+    try:
+        yield locks
+    finally:
+        locks.close()
 
 
 class Container(containers.DeclarativeContainer):
@@ -396,13 +413,28 @@ class Container(containers.DeclarativeContainer):
         kosync_service.provided.attach_orphans,
         reading_list_service.provided.resolve_pending,
     )
+    # How this process is named to the others sharing the database: ``config.process_name``
+    # ("bagboard serve") with its pid and host, computed in the process that uses it.
+    scan_holder = providers.Callable(describe_process, config.process_name)
+    # Held across processes: the scanner lead (one server scans and watches) and each
+    # library's scan lease (services/scan_leases.py, services/scanner_election.py).
+    scan_locks = providers.Resource(_scan_locks, config.storage, config.database_url, scan_holder)
+    scan_leases = providers.Singleton(ScanLeases, scan_locks)
     # A singleton: it runs every scan of the process, the owner's "scan now" and the
-    # monitor's, one library at a time (services/scan_jobs.py).
+    # monitor's, one library at a time, each under the library's lease (services/scan_jobs.py).
     scan_jobs = providers.Singleton(
-        ScanJobs, scanner.provider, libraries, clock, after_scan=after_scan
+        ScanJobs, scanner.provider, libraries, clock, after_scan=after_scan, leases=scan_leases
     )
-    # Called with ``rescan_interval=``.
-    monitor = providers.Factory(LibraryMonitor, libraries, watcher, scan_jobs.provided.scan, clock)
+    # Called with ``rescan_interval=``, and ``scan=`` to bind the scans to a stop event.
+    monitor = providers.Factory(
+        LibraryMonitor,
+        libraries=libraries,
+        watcher=watcher,
+        scan=scan_jobs.provided.scan,
+        clock=clock,
+    )
+    # Called with ``run_monitor=``.
+    scanner_election = providers.Factory(ScannerElection, scan_locks)
     database_facts = providers.Selector(
         config.storage,
         memory=providers.Object(memory_database),
@@ -434,7 +466,7 @@ def build(
             "storage": MEMORY if memory else SQL,
             "database_url": settings.database_url,
             "workers": (os.cpu_count() or 1) if workers is None else workers,
-            "rendition_dir": settings.data_dir / "renditions",
+            "rendition_dir": settings.rendition_dir,
             "secret_key_path": settings.data_dir / "secret.key",
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }

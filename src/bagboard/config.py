@@ -53,6 +53,14 @@ class Settings:
     # True when the data folder is an older version's ``./bagboard-data``, found in the
     # current folder because no folder was named (the command line says how to move it).
     legacy_data_dir: bool = False
+    # Where rendered covers and resized pages are kept; None: ``renditions`` in the data folder.
+    # Servers of one database may share one folder (each rendition is written whole, then
+    # renamed into place).
+    cache_dir: Path | None = None
+
+    @property
+    def rendition_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.data_dir / "renditions"
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,6 +78,7 @@ def load_settings(
     log_level: str | None = None,
     log_format: str | None = None,
     access_log: bool | None = None,
+    cache_dir: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
@@ -113,7 +122,12 @@ def load_settings(
         log_format=log_format or env.get("BAGBOARD_LOG_FORMAT") or "text",
         access_log=bool(env.get("BAGBOARD_ACCESS_LOG")) if access_log is None else access_log,
         legacy_data_dir=legacy_used,
+        cache_dir=_folder(cache_dir or env.get("BAGBOARD_CACHE_DIR")),
     )
+
+
+def _folder(raw: str | None) -> Path | None:
+    return Path(raw).expanduser().absolute() if raw else None
 
 
 def default_data_dir() -> Path:

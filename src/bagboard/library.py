@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,18 +21,18 @@ from bagboard.domain.errors import UserNotFound
 from bagboard.domain.model import Library, Role, User
 from bagboard.library_db import DatabaseSteps
 from bagboard.library_lists import AfterScanSteps
+from bagboard.library_scans import ScanSteps
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
 from bagboard.services.browse import BrowseService
 from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
 from bagboard.services.libraries import LibraryService, RemovedLibrary
-from bagboard.services.monitor import LibraryMonitor
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.renditions import RenditionService
 from bagboard.services.scan.progress import ProgressCallback
-from bagboard.services.scan.scanner import Scanner, ScanReport
+from bagboard.services.scan.scanner import ScanReport
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.web_sessions import WebSessionService
@@ -43,7 +42,7 @@ __all__ = ["ComicLibrary", "StrPath", "open_library"]
 StrPath = str | os.PathLike[str]
 
 
-class ComicLibrary(AfterScanSteps, DatabaseSteps):
+class ComicLibrary(AfterScanSteps, DatabaseSteps, ScanSteps):
     """An opened bagboard: its domain services, and the few steps that take more than one.
 
     Services take a ``User`` first (what they show depends on whose libraries, shelves and
@@ -162,14 +161,18 @@ class ComicLibrary(AfterScanSteps, DatabaseSteps):
         """Index the library at ``root`` (added when new), or every enabled library.
 
         Raises ``InvalidPath`` when a library folder is missing, unreadable, or suddenly empty
-        while comics are indexed; the index of that library is then left as it was.
+        while comics are indexed; the index of that library is then left as it was. A library
+        another process scans meanwhile is scanned once that process is done (``scan_lease``).
         """
         if root is None:
             targets = self.libraries.list(enabled_only=True)
         else:
             targets = [self.add_folder(root)]
         scanner = self.scanner()
-        reports = [scanner.scan(library, full=full, progress=progress) for library in targets]
+        reports = []
+        for library in targets:
+            with self.scan_lease(library):
+                reports.append(scanner.scan(library, full=full, progress=progress))
         self.after_scan(reports)
         return reports
 
@@ -220,16 +223,6 @@ class ComicLibrary(AfterScanSteps, DatabaseSteps):
             return self.accounts.add_user(name)
 
     # --- running a server -------------------------------------------------------------------
-
-    def scanner(self) -> Scanner:
-        """A scanner that reads big batches of archives through the process pool."""
-        scanner: Scanner = self._container.scanner()
-        return scanner
-
-    def monitor(self, rescan_interval: timedelta) -> LibraryMonitor:
-        """Scans every enabled library, then watches them and rescans every interval."""
-        monitor: LibraryMonitor = self._container.monitor(rescan_interval=rescan_interval)
-        return monitor
 
     def formats(self) -> dict[str, bool]:
         """Which archive formats can be read on this machine."""

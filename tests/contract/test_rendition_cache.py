@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -109,3 +110,33 @@ def test_the_disk_cache_survives_a_restart_and_keeps_counting(tmp_path: Path) ->
     again.put(key(3), b"c" * 4000)
     assert again.total_bytes() <= LIMIT
     assert sum(f.stat().st_size for f in root.rglob("*.jpg")) == again.total_bytes()
+
+
+def _write_many(root: str, payload: bytes, rounds: int) -> None:
+    cache = DiskRenditionCache(Path(root), 10 * 1024 * 1024)
+    for _ in range(rounds):
+        cache.put(key(1), payload)
+
+
+def test_two_processes_writing_one_rendition_in_a_shared_folder_leave_one_whole_file(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "shared"
+    payloads = [bytes([n]) * 300_000 for n in (1, 2)]
+    context = multiprocessing.get_context("spawn")
+    writers = [
+        context.Process(target=_write_many, args=(str(root), payload, 40)) for payload in payloads
+    ]
+    for writer in writers:
+        writer.start()
+    reader = DiskRenditionCache(root, 10 * 1024 * 1024)
+    seen = []
+    while any(writer.is_alive() for writer in writers):
+        seen.append(reader.get(key(1)))
+    for writer in writers:
+        writer.join(timeout=60)
+        assert writer.exitcode == 0
+    # Every read saw nothing or one writer's whole payload; one file is left, no scratch file.
+    assert all(item is None or item in payloads for item in seen)
+    assert reader.get(key(1)) in payloads
+    assert [p.name for p in root.rglob("*") if p.is_file() and p.suffix != ".jpg"] == []

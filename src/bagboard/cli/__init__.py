@@ -32,7 +32,7 @@ __all__ = ["build_parser", "main"]
 # say it in their banner); the others keep their output to what they were asked, and an
 # error is one line whatever the command.
 _ANNOUNCE_STORAGE: tuple[Handler, ...] = (cmd_scan, cmd_library_add)
-_STORAGE_VARIABLES = ("BAGBOARD_DATA_DIR", "BAGBOARD_DATABASE_URL")
+_STORAGE_VARIABLES = ("BAGBOARD_DATA_DIR", "BAGBOARD_DATABASE_URL", "BAGBOARD_CACHE_DIR")
 
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -53,6 +53,13 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
         default=default,
         help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
         "(env BAGBOARD_DATABASE_URL, default SQLite in the data folder)",
+    )
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=default,
+        help="folder for rendered covers and pages, which servers of one database may share "
+        "(env BAGBOARD_CACHE_DIR, default: renditions in the data folder)",
     )
     logs = parser.add_argument_group("logging")
     logs.add_argument(
@@ -121,6 +128,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         log_level=args.log_level,
         log_format=args.log_format,
         access_log=getattr(args, "access_log", None) or None,
+        cache_dir=args.cache_dir,
         environ=environ,
     )
 

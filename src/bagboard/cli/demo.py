@@ -22,6 +22,7 @@ RECENT_COMICS = 30
 
 def cmd_demo(app: ComicLibrary, args: argparse.Namespace) -> int:
     sock = listen(app.config.host, app.config.port)  # a busy port stops the demo before it writes
+    app.name_process("bagboard demo")
     try:
         _prepare(app, args.comics)
     except BaseException:
@@ -42,7 +43,8 @@ def _prepare(app: ComicLibrary, comics: int) -> None:
     summary = make_library(root, comics, recent=min(comics, RECENT_COMICS))
     err(summary.describe())
     library = app.libraries.ensure(str(root.resolve()), "Demo")
-    report = app.scanner().scan(library)
+    with app.scan_lease(library):
+        report = app.scanner().scan(library)
     err(describe_report(library.name, report))
     issued = app.accounts.create_token(token_name="demo")  # noqa: S106 (a label)
     base = server_urls(app.config, lan=[])[0]

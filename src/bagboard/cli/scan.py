@@ -1,4 +1,8 @@
-"""``bagboard scan``: index the libraries in the foreground, with a report per library."""
+"""``bagboard scan``: index the libraries in the foreground, with a report per library.
+
+A library another process scans meanwhile (a server, another ``bagboard scan``) is waited
+for, as it says, then scanned; with ``--no-wait`` it is skipped and the command exits 1.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import json
 import resource
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bagboard.cli.common import Commands, Leaf, err, folder, out
@@ -13,6 +18,7 @@ from bagboard.cli.covers import warm_with_bar
 from bagboard.console import ProgressBar, describe_formats, describe_report
 from bagboard.domain.errors import DomainError, InvalidInput
 from bagboard.domain.images import DEFAULT_COVER_SIZE
+from bagboard.domain.model import Library
 from bagboard.library import ComicLibrary
 
 __all__ = ["add_scan_command", "cmd_scan"]
@@ -37,6 +43,7 @@ def _peak_rss_mib() -> tuple[float, float]:
 
 
 def cmd_scan(app: ComicLibrary, args: argparse.Namespace) -> int:
+    app.name_process("bagboard scan")
     app.prepare_storage()
     err(describe_formats(app.formats()))
     if args.library:
@@ -49,16 +56,21 @@ def cmd_scan(app: ComicLibrary, args: argparse.Namespace) -> int:
     status = 0
     results = []
     for library in libraries:
-        bar = ProgressBar(library.name) if sys.stderr.isatty() else None
-        try:
-            report = scanner.scan(library, full=args.full, progress=bar)
-        except DomainError as exc:
-            err(f"bagboard: error: {library.name}: {exc.message}")
-            status = 1
-            continue
-        finally:
-            if bar is not None:
-                bar.close()
+        waiting = _say_waiting(library, wait=not args.no_wait)
+        with app.scan_lease(library, wait=not args.no_wait, waiting=waiting) as held:
+            if not held:
+                status = 1
+                continue
+            bar = ProgressBar(library.name) if sys.stderr.isatty() else None
+            try:
+                report = scanner.scan(library, full=args.full, progress=bar)
+            except DomainError as exc:
+                err(f"bagboard: error: {library.name}: {exc.message}")
+                status = 1
+                continue
+            finally:
+                if bar is not None:
+                    bar.close()
         # Counted in the index after the scan: files that failed before and did not change
         # are not opened again, so the report alone would not count them.
         unreadable = app.problems.count(library)
@@ -90,6 +102,14 @@ def cmd_scan(app: ComicLibrary, args: argparse.Namespace) -> int:
     return status
 
 
+def _say_waiting(library: Library, *, wait: bool) -> Callable[[str], None]:
+    def say(holder: str) -> None:
+        then = "waiting…" if wait else "not waiting"
+        err(f"bagboard: {library.name} is being scanned by {holder}; {then}")
+
+    return say
+
+
 def add_scan_command(commands: Commands, leaf: Leaf) -> None:
     scan = leaf(commands, "scan", cmd_scan, "index the libraries now, in the foreground")
     scan.add_argument(
@@ -102,6 +122,11 @@ def add_scan_command(commands: Commands, leaf: Leaf) -> None:
         "--full", action="store_true", help="list every folder again, trusting no folder mtime"
     )
     scan.add_argument("--json", action="store_true", help="also print a JSON report per library")
+    scan.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="skip a library another process is scanning (and exit 1) instead of waiting",
+    )
     scan.add_argument(
         "--warm-covers", action="store_true", help="then render the covers of those libraries"
     )

@@ -1,8 +1,10 @@
 """``bagboard serve``: the HTTP server, in this process or in several worker processes.
 
-This process prepares the storage, scans and watches the libraries; with ``--workers N`` it
-binds the socket and starts N processes that serve it. Each worker gets the ``Settings`` object
-itself (pickled by ``multiprocessing``), so nothing is handed over through the environment.
+This process prepares the storage and, when it is the scanner of the servers sharing its
+database (``services/scanner_election.py``), scans and watches the libraries; with
+``--workers N`` it binds the socket and starts N processes that serve it. Each worker gets
+the ``Settings`` object itself (pickled by ``multiprocessing``), so nothing is handed over
+through the environment.
 """
 
 from __future__ import annotations
@@ -68,14 +70,18 @@ def serve(
 def _serve_on(
     app: ComicLibrary, sock: socket.socket, interval: timedelta, *, watch: bool, workers: int
 ) -> int:
-    # The index is scanned and then watched in the background; the API serves what is
-    # indexed meanwhile.
+    # The index is scanned and then watched in the background, by one of the servers sharing
+    # the database (this one, or the one named in the log); the API serves what is indexed
+    # meanwhile.
     stop = threading.Event()
-    monitor = threading.Thread(
-        target=app.monitor(interval).run, args=(stop,), name="library-monitor", daemon=True
+    election = threading.Thread(
+        target=app.scanner_election(interval).run,
+        args=(stop,),
+        name="scanner-election",
+        daemon=True,
     )
     if watch:
-        monitor.start()
+        election.start()
     else:
         err("not scanning or watching: serving the index as it is")
     try:
@@ -85,8 +91,8 @@ def _serve_on(
         return 0 if _run_here(app, sock) else 1
     finally:
         stop.set()
-        if monitor.is_alive():
-            monitor.join(timeout=30)
+        if election.is_alive():
+            election.join(timeout=30)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -152,6 +158,7 @@ def _run_workers(settings: Settings, workers: int, sock: socket.socket) -> None:
 def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
     # Bound before anything else, so that a busy port is the only line said.
     sock = listen(app.config.host, app.config.port)
+    app.name_process("bagboard serve")
     try:
         configure(app.config.log_level, app.config.log_format)
         app.prepare_storage()
@@ -232,6 +239,6 @@ def add_address_options(parser: argparse.ArgumentParser) -> None:
         "--trusted-proxy",
         action="append",
         metavar="ADDRESS",
-        help="a reverse proxy whose X-Forwarded-Proto/Host/Port/Prefix headers are believed "
+        help="a reverse proxy whose X-Forwarded-For/Proto/Host/Port/Prefix headers are believed "
         "(repeatable; env BAGBOARD_TRUSTED_PROXIES, comma-separated)",
     )

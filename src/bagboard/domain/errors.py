@@ -26,6 +26,7 @@ __all__ = [
     "InvalidPath",
     "LibraryNotFound",
     "NotFound",
+    "ScanStopped",
     "StorageUnavailable",
     "TokenNotFound",
     "TooManyAttempts",
@@ -134,6 +135,12 @@ class StorageUnavailable(DomainError):
     """The database is locked or unreachable; the request may be retried."""
 
     code = "storage_unavailable"
+
+
+class ScanStopped(StorageUnavailable):
+    """The scan was stopped while it waited for another process's scan of the library."""
+
+    code = "scan_stopped"
 
 
 class CoverUnavailable(NotFound):

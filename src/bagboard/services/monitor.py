@@ -100,6 +100,8 @@ class LibraryMonitor:
                 if isinstance(report, ScanReport):
                     _log_report(library, report)
             except DomainError as exc:
+                if stop.is_set():  # stopped while waiting for another process's scan
+                    return
                 # A missing or unreadable root (an unmounted share) must not stop the monitor;
                 # the next change or interval tries again.
                 log.warning("scan of %s failed: %s", library.name, exc.message)

@@ -4,6 +4,11 @@ One ``ScanJobs`` serves the whole process (a singleton): it runs every scan of t
 the ones an owner starts ("scan now") and, through ``scan``, the monitor's, so the two never
 scan one library at once and the page shows the monitor's scans too. Scans run one at a time
 (as the monitor's always did): a library asked for while another scans waits, ``QUEUED``.
+
+Across processes, each scan first takes the library's scan lease (``services/scan_leases.py``):
+a library another process scans waits, ``QUEUED`` too, until that process lets it go. The
+lease is taken before this process's turn is waited for, never while holding it, so that a
+scan waiting on another process never holds up this process's other libraries.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from bagboard.domain.errors import DomainError, InvalidInput, LibraryNotFound
+from bagboard.domain.errors import DomainError, InvalidInput, LibraryNotFound, ScanStopped
 from bagboard.domain.model import Library, User
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_store import LibraryStore
 from bagboard.services.owners import require_owner
 from bagboard.services.scan.progress import ScanProgress
 from bagboard.services.scan.scanner import Scanner, ScanReport
+from bagboard.services.scan_leases import ScanLeases
 
 __all__ = [
     "AfterScan",
@@ -44,7 +50,7 @@ AfterScan = Callable[[], object]
 
 class ScanState(StrEnum):
     IDLE = "idle"  # no scan of this library since the server started
-    QUEUED = "queued"  # waiting for another library's scan to end
+    QUEUED = "queued"  # waiting for another scan to end: another library's, or another process's
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
@@ -63,6 +69,12 @@ class ScanStatus:
     report: ScanReport | None = None
     error: str | None = None  # the domain error's message of a failed scan
     finished_at: datetime | None = None
+    # While QUEUED behind another process's scan of the library: who that is.
+    waiting_for: str | None = None
+
+
+# How often a scan waiting for this process's other scan of its library looks at its stop event.
+_STOP_CHECK_SECONDS = 0.5
 
 
 def indexed_new_comics(report: ScanReport) -> bool:
@@ -83,12 +95,15 @@ class ScanJobs:
         *,
         start_thread: StartThread = _daemon_thread,
         after_scan: Sequence[AfterScan] = (),
+        leases: ScanLeases | None = None,
     ) -> None:
+        """Without ``leases``, scans are kept apart within this process only."""
         self._scanner = scanner
         self._libraries = libraries
         self._clock = clock
         self._start_thread = start_thread
         self._after_scan = tuple(after_scan)
+        self._leases = leases
         self._one_at_a_time = threading.Lock()
         self._guard = threading.Lock()  # over _status and each library's end event
         self._status: dict[int, ScanStatus] = {}
@@ -114,18 +129,21 @@ class ScanJobs:
         with self._guard:
             return self._status.get(library_id, ScanStatus())
 
-    def scan(self, library: Library) -> ScanReport:
+    def scan(self, library: Library, *, stop: threading.Event | None = None) -> ScanReport:
         """Scan ``library`` now, in the calling thread, after any scan running (the monitor's
         ``ScanFunction``); a scan of it already queued or running is waited for and not
-        repeated. Raises what the scanner raises."""
+        repeated. Raises what the scanner raises, and ``ScanStopped`` when ``stop`` is set
+        while it waits for another process's scan of the library."""
         if not self._claim(library.id):
-            self.wait(library.id)
+            while not self.wait(library.id, _STOP_CHECK_SECONDS):
+                if stop is not None and stop.is_set():
+                    raise ScanStopped("stopped while another scan of the library waited its turn")
             with self._guard:
                 status = self._status[library.id]
             if status.report is not None:
                 return status.report
             raise InvalidInput(status.error or "the scan failed")
-        return self._run(library)
+        return self._run(library, stop)
 
     def wait(self, library_id: int, timeout: float | None = None) -> bool:
         """Block until no scan of the library is queued or running (or ``timeout`` seconds);
@@ -161,10 +179,34 @@ class ScanJobs:
         except Exception:
             log.exception("scan of %s crashed", library.name)
 
-    def _run(self, library: Library) -> ScanReport:
+    def _run(self, library: Library, stop: threading.Event | None = None) -> ScanReport:
+        if self._leases is None:
+            return self._run_in_turn(library)
+        try:
+            with self._leases.held(
+                library, waiting=lambda holder: self._waiting(library, holder), stop=stop
+            ) as taken:
+                if not taken:
+                    raise ScanStopped("stopped while another process scanned the library")
+                return self._run_in_turn(library)
+        except BaseException as exc:
+            with self._guard:
+                ending = self._status[library.id].state.busy
+            if ending:  # failed before its turn: taking the lease, or stopped waiting for it
+                error = exc.message if isinstance(exc, DomainError) else "the scan stopped"
+                self._end(library.id, ScanStatus(ScanState.FAILED, error=error))
+            raise
+
+    def _waiting(self, library: Library, holder: str) -> None:
+        log.info("waiting for %s to finish scanning %s", holder, library.name)
+        self._update(library.id, lambda s: replace(s, waiting_for=holder))
+
+    def _run_in_turn(self, library: Library) -> ScanReport:
         with self._one_at_a_time:
             try:
-                self._update(library.id, lambda s: replace(s, state=ScanState.RUNNING))
+                self._update(
+                    library.id, lambda s: replace(s, state=ScanState.RUNNING, waiting_for=None)
+                )
                 report = self._scanner().scan(
                     library,
                     progress=lambda p: self._update(library.id, lambda s: replace(s, progress=p)),

@@ -58,7 +58,8 @@ class DiskRenditionCache(RenditionCache):
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         freed = self._drop_other_versions(key, path)
-        scratch = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
+        # Named by process and thread: servers sharing the folder never write one scratch file.
+        scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         replaced = _size_of(path)
         scratch.write_bytes(data)
         scratch.replace(path)

@@ -28,6 +28,7 @@ from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
+from bagboard.adapters.http.forwarded import ForwardedFor
 from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
@@ -257,6 +258,8 @@ def create_app(
         middleware=scoped,
         exception_handlers=exception_handlers,
         before_send=[drop_head_body, FullAllow()],
+        # Outermost: every handler and gate sees the client behind a trusted proxy.
+        middleware=[DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies)],
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
         logging_config=None,

@@ -3,7 +3,8 @@
 A configured public URL wins (it may carry a path prefix: ``https://host/comics``). Without
 one the address is the request's own, and ``X-Forwarded-Proto/Host/Port/Prefix`` are believed
 only from the configured trusted proxies: anyone else could point a client's links at a host
-of their choosing.
+of their choosing. Behind a trusted proxy the request's client is the proxy's
+client (``forwarded.py``); the proxy's own address, kept in the scope, is what is checked.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from bagboard.adapters.http.forwarded import PEER_KEY
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy, Links, RequestAddress
 from bagboard.adapters.http.opds.catalog import Catalog
 from bagboard.adapters.http.opds.reading_feeds import ReadingFeeds
@@ -45,12 +46,16 @@ def links_for(connection: ASGIConnection[Any, Any, Any, Any]) -> Links:
     scope = connection.scope
     server = scope.get("server")
     host = connection.headers.get("host") or (f"{server[0]}:{server[1]}" if server else "localhost")
+    # The connection's own address (a proxy's, behind one): it decides what is believed.
     client = scope.get("client")
+    peer = scope.get(PEER_KEY)
+    if not isinstance(peer, str):
+        peer = client[0] if client else None
     address = RequestAddress(
         scheme=str(scope.get("scheme") or "http"),
         host=host,
         root_path=str(scope.get("root_path") or ""),
-        client=client[0] if client else None,
+        client=peer,
         headers=connection.headers,
     )
     return Links(policy.base(address))
