@@ -247,19 +247,17 @@ def create_app(
         exception_handlers = koreader_aware(exception_handlers)
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
-    scoped = (
-        [DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope)]
-        if services.request_scope is not None
-        else []
-    )
+    # Outermost: every handler and gate sees the client behind a trusted proxy; then the
+    # request's scope (``request_scope.py``) around everything that answers it.
+    middleware = [DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies)]
+    if services.request_scope is not None:
+        middleware.append(DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope))
     return Litestar(
         route_handlers=routers,
         dependencies=dependencies,
-        middleware=scoped,
         exception_handlers=exception_handlers,
         before_send=[drop_head_body, FullAllow()],
-        # Outermost: every handler and gate sees the client behind a trusted proxy.
-        middleware=[DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies)],
+        middleware=middleware,
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
         logging_config=None,
