@@ -2,9 +2,9 @@
 
 The app knows nothing of what the context holds: the server passes a plain function returning a
 context manager (``HttpServices.request_scope``; on PostgreSQL, one database connection shared
-by the request's reads). The middleware wraps every route (inside the proxy's), so the context covers
-authentication and the handler, an error's answer included (Litestar's error handling sits
-inside the middleware too). It is left as the answer starts: a long download to a slow client
+by the request's reads). The middleware wraps every route (inside the proxy's), so the context
+covers authentication and the handler, an error's answer included (Litestar's error handling
+sits inside the middleware too). It is left as the answer starts: a long download to a slow client
 holds nothing the next requests need while its body is sent.
 """
 
