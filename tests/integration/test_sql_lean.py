@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, bindparam, create_engine, func, insert, select
+from sqlalchemy import Engine, bindparam, create_engine, func, insert, literal_column, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
 
@@ -93,6 +93,22 @@ def test_list_lengths_share_a_compiled_form_per_power_of_two(sql_engine: Engine)
             found = conn.all(by_ids, ids=ids[:n], since=since, also=ids[::-1])
             assert [row[0] for row in found] == ids[1:n]
     assert len(by_ids._plans) == 4  # lengths 1, 2, 3-4, 5 (padded to 8)
+
+
+def test_a_literal_percent_and_a_parameter_used_twice(sql_engine: Engine) -> None:
+    # On PostgreSQL the statement runs with ``$n`` placeholders: ``%`` stays a literal and a
+    # name used twice is one parameter.
+    ids = _fill(sql_engine)
+    named = Prepared(
+        select(func.count()).where(
+            _libs.name.like(literal_column("'Comics %'")),
+            _libs.id >= bindparam("low"),
+            _libs.id <= bindparam("low") + 1,
+        )
+    )
+    with lean(sql_engine) as conn:
+        assert conn.scalar(named, low=ids[1]) == 2
+        assert conn.scalar(named, low=ids[4]) == 1
 
 
 def test_an_empty_list_parameter_is_refused(sql_engine: Engine) -> None:
