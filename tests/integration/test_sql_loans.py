@@ -202,3 +202,8 @@ def test_an_http_request_holds_one_connection_and_gives_it_back_when_it_fails(
         assert _lent(engine) == 0
         assert client.get("/stream").text == "0 True"
         assert _lent(engine) == 0
+
+
+def test_prepared_statements_keep_one_generic_plan(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
