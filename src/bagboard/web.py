@@ -143,8 +143,9 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         reading_orders=reading_orders,
         read_list_file=parse_cbl,
         write_list_file=write_cbl,
-        # On PostgreSQL a request's reads share one pooled connection (``db/loans.py``).
-        request_scope=shared_reads,
+        # On PostgreSQL a request's reads share one pooled connection (``db/loans.py``);
+        # a SQLite loan costs no round trip, and nothing is entered around its requests.
+        request_scope=None if settings.is_sqlite else shared_reads,
     )
 
 

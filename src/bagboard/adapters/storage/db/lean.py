@@ -256,7 +256,7 @@ def lean(engine: Engine) -> Iterator[LeanConnection]:
     """
     dialect = engine.dialect
     with translate_errors():
-        shared = shared_loan(engine)
+        shared = shared_loan(engine) if dialect.name == "postgresql" else None
         loan = Loan(engine) if shared is None else shared[1]
         try:
             connection = LeanConnection(loan, dialect)

@@ -29,12 +29,19 @@ from sqlalchemy.pool import PoolProxiedConnection
 __all__ = ["Loan", "shared_loan", "shared_reads"]
 
 
+# Renewing a shared loan's connection (rare: only when the server ended it).
+_RENEWING = Lock()
+
+
 class Loan:
-    """One pooled driver connection, set up for lean reads until ``give_back``."""
+    """One pooled driver connection, set up for lean reads until ``give_back``. Every read
+    takes one, so it stays small (SQLite's reads pay for it too)."""
+
+    __slots__ = ("_engine", "_postgresql", "dead", "proven", "raw")
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._lock = Lock()
+        self._postgresql = engine.dialect.name == "postgresql"
         self.raw = self._borrow()
         # Whether a statement has succeeded on ``raw``: from then on a lost connection may
         # have cut a read in two, and is an error for the caller.
@@ -49,7 +56,7 @@ class Loan:
         except dialect.loaded_dbapi.Error as error:
             # Unlike ``Engine.connect``, the pool hands back the driver's own exception.
             raise exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error) from error
-        if dialect.name == "postgresql":
+        if self._postgresql:
             raw.driver_connection.autocommit = True  # type: ignore[union-attr]
         return raw
 
@@ -63,7 +70,7 @@ class Loan:
 
     def renew(self, error: BaseException) -> None:
         """Swap a connection found gone (before any statement succeeded) for a new one."""
-        with self._lock:
+        with _RENEWING:
             self.discard(error)
             self.raw = self._borrow()
             self.dead = False
@@ -78,10 +85,11 @@ class Loan:
         if self.dead:
             return
         raw = self.raw
-        driver: Any = raw.driver_connection
-        if self._engine.dialect.name == "postgresql" and driver is not None and not driver.closed:
-            # Core connections (writes) expect the pool's connections in transactions.
-            driver.autocommit = False
+        if self._postgresql:
+            driver: Any = raw.driver_connection
+            if driver is not None and not driver.closed:
+                # Core connections (writes) expect the pool's connections in transactions.
+                driver.autocommit = False
         raw.close()
 
 
