@@ -10,8 +10,9 @@ holds nothing the next requests need while its body is sent.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +24,8 @@ RequestScope = Callable[[], AbstractContextManager[object]]
 
 class RequestScopeMiddleware:
     """Enters ``scope()`` for every HTTP request; leaves it when the answer starts, or when
-    the request ends without one, however it ends."""
+    the request ends without one, however it ends. (It runs on every request: plain calls
+    rather than an ``ExitStack``.)"""
 
     def __init__(self, app: ASGIApp, scope: RequestScope) -> None:
         self._app = app
@@ -33,12 +35,20 @@ class RequestScopeMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self._app(scope, receive, send)
             return
-        with ExitStack() as entered:
-            entered.enter_context(self._scope())
+        entered = self._scope()
+        entered.__enter__()
+        left = False
 
-            async def answer(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    entered.close()
-                await send(message)
+        async def answer(message: Message) -> None:
+            nonlocal left
+            if not left and message["type"] == "http.response.start":
+                left = True
+                entered.__exit__(None, None, None)
+            await send(message)
 
+        try:
             await self._app(scope, receive, answer)
+        finally:
+            if not left:
+                left = True
+                entered.__exit__(*sys.exc_info())

@@ -17,8 +17,7 @@ Reads after the block ends (a task that outlived its request) borrow their own a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from contextvars import ContextVar
 from threading import Lock
 from typing import Any
@@ -138,19 +137,22 @@ class _Shared:
 _CURRENT: ContextVar[_Shared | None] = ContextVar("bagboard_shared_reads", default=None)
 
 
-@contextmanager
-def shared_reads() -> Iterator[None]:
-    """Within the block, lean reads on PostgreSQL share one connection (see the module)."""
-    shared = _Shared()
-    token = _CURRENT.set(shared)
-    try:
-        yield
-    finally:
-        shared.end()
+class shared_reads:  # noqa: N801 - used as the function it replaces: ``with shared_reads():``
+    """Within the block, lean reads on PostgreSQL share one connection (see the module). A
+    class rather than a generator: it is entered around every request."""
+
+    __slots__ = ("_shared", "_token")
+
+    def __enter__(self) -> None:
+        self._shared = _Shared()
+        self._token = _CURRENT.set(self._shared)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._shared.end()
         # Left from another context (an HTTP answer sent from a task of its own), the ended
         # block stays behind there and lends nothing (``_Shared.take``).
         with suppress(ValueError):
-            _CURRENT.reset(token)
+            _CURRENT.reset(self._token)
 
 
 def shared_loan(engine: Engine) -> tuple[_Shared, Loan] | None:
