@@ -12,6 +12,7 @@ from bagboard.adapters.http.access_log import AccessLogMiddleware
 from bagboard.adapters.http.app import HttpServices
 from bagboard.adapters.http.app import create_app as create_http_app
 from bagboard.adapters.readlists.cbl import parse_cbl, write_cbl
+from bagboard.adapters.storage import shared_reads
 from bagboard.bootstrap import Container
 from bagboard.config import Settings
 from bagboard.services.accounts import AccountService
@@ -142,6 +143,9 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         reading_orders=reading_orders,
         read_list_file=parse_cbl,
         write_list_file=write_cbl,
+        # On PostgreSQL a request's reads share one pooled connection (``db/loans.py``);
+        # a SQLite loan costs no round trip, and nothing is entered around its requests.
+        request_scope=None if settings.is_sqlite else shared_reads,
     )
 
 

@@ -163,6 +163,27 @@ def test_series_pages_cut_the_merged_list_without_overlap(
 
 
 @pytest.mark.usefixtures("layouts")
+def test_a_series_page_asked_again_after_an_index_write_shows_it(
+    folder_browser: FolderBrowser, library_index: LibraryIndex, comics_library: Library
+) -> None:
+    dc = at(folder_browser, f"{COMICS}/DC")
+    before = folder_browser.series([dc], PageRequest(1, 3))
+    assert (listed(before), before.total) == (
+        [
+            ("Batman", f"{COMICS}/DC/Batman", 1),
+            ("Empty", f"{COMICS}/DC/Empty", 0),
+            ("Sandman", f"{COMICS}/DC/Sandman", 4),
+        ],
+        9,
+    )
+    add_comics(library_index, comics_library, [Comic("DC/Aquaman/Aquaman 01.cbz")])
+    dc = at(folder_browser, f"{COMICS}/DC")
+    after = folder_browser.series([dc], PageRequest(1, 3))
+    assert [row.name for row in after.items] == ["Aquaman", "Batman", "Empty"]
+    assert after.total == 10
+
+
+@pytest.mark.usefixtures("layouts")
 def test_a_deeper_folder_given_as_publisher_lists_its_subfolders_only(
     folder_browser: FolderBrowser,
 ) -> None:

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, bindparam, create_engine, func, insert, select
+from sqlalchemy import Engine, bindparam, create_engine, func, insert, literal_column, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
-from bagboard.adapters.storage import make_engine
+from bagboard.adapters.storage import make_engine, shared_reads
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import libraries
 from bagboard.domain.errors import StorageUnavailable
@@ -24,6 +24,13 @@ BY_IDS = Prepared(
 )
 BACKEND_PID = Prepared(select(func.pg_backend_pid()))
 SINCE = Prepared(select(func.count()).where(_libs.created_at >= bindparam("since")))
+
+
+def _lent(engine: Engine) -> int:
+    """How many of the engine's pooled connections are lent out."""
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    return pool.checkedout()
 
 
 def _fill(engine: Engine) -> list[int]:
@@ -88,6 +95,22 @@ def test_list_lengths_share_a_compiled_form_per_power_of_two(sql_engine: Engine)
     assert len(by_ids._plans) == 4  # lengths 1, 2, 3-4, 5 (padded to 8)
 
 
+def test_a_literal_percent_and_a_parameter_used_twice(sql_engine: Engine) -> None:
+    # On PostgreSQL the statement runs with ``$n`` placeholders: ``%`` stays a literal and a
+    # name used twice is one parameter.
+    ids = _fill(sql_engine)
+    named = Prepared(
+        select(func.count()).where(
+            _libs.name.like(literal_column("'Comics %'")),
+            _libs.id >= bindparam("low"),
+            _libs.id <= bindparam("low") + 1,
+        )
+    )
+    with lean(sql_engine) as conn:
+        assert conn.scalar(named, low=ids[1]) == 2
+        assert conn.scalar(named, low=ids[4]) == 1
+
+
 def test_an_empty_list_parameter_is_refused(sql_engine: Engine) -> None:
     fresh = Prepared(select(_libs.id).where(_libs.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError), lean(sql_engine) as conn:
@@ -112,6 +135,14 @@ def test_a_wrong_statement_is_a_bug_not_an_outage(tmp_path: Path) -> None:
             conn.all(BY_IDS, ids=[1])
     finally:
         engine.dispose()
+
+
+def test_sqlite_reads_keep_a_connection_each_within_a_request(sqlite_engine: Engine) -> None:
+    # Only PostgreSQL's reads share one (``db/loans.py``): a SQLite loan costs no round trip.
+    with shared_reads(), lean(sqlite_engine) as conn:
+        assert conn.scalar(Prepared(select(func.count()))) == 1
+        with lean(sqlite_engine):
+            assert _lent(sqlite_engine) == 2
 
 
 def test_an_unreachable_postgresql_server_is_unavailable() -> None:

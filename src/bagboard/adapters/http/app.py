@@ -36,6 +36,7 @@ from bagboard.adapters.http.koreader import koreader_aware, koreader_router
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
+from bagboard.adapters.http.request_scope import RequestScope, RequestScopeMiddleware
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.adapters.http.web import template_config, web_routers
 from bagboard.domain.model import User
@@ -111,6 +112,8 @@ class HttpServices:
     write_list_file: Callable[[str, str, Sequence[ListBook]], bytes] | None = None
     # KOReader's sync server (``/koreader``); None leaves it unmounted.
     kosync: Callable[[], KosyncService] | None = None
+    # Entered around each request (``request_scope.py``); None: nothing.
+    request_scope: RequestScope | None = None
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -244,13 +247,17 @@ def create_app(
         exception_handlers = koreader_aware(exception_handlers)
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
+    # Outermost: every handler and gate sees the client behind a trusted proxy; then the
+    # request's scope (``request_scope.py``) around everything that answers it.
+    middleware = [DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies)]
+    if services.request_scope is not None:
+        middleware.append(DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope))
     return Litestar(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,
         before_send=[drop_head_body, FullAllow()],
-        # Outermost: every handler and gate sees the client behind a trusted proxy.
-        middleware=[DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies)],
+        middleware=middleware,
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
         logging_config=None,

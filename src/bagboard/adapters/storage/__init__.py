@@ -15,6 +15,7 @@ from bagboard.adapters.storage.arcs.story_arcs import SqlStoryArcs
 from bagboard.adapters.storage.browse.folders import SqlFolderBrowser
 from bagboard.adapters.storage.browse.metadata import SqlMetadataBrowser
 from bagboard.adapters.storage.db.engine import make_engine
+from bagboard.adapters.storage.db.loans import shared_reads
 from bagboard.adapters.storage.db.migrate import upgrade
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
 from bagboard.adapters.storage.komga.series_ids import SqlSeriesIds
@@ -37,5 +38,6 @@ __all__ = [
     "SqlTokenStore",
     "SqlUserStore",
     "make_engine",
+    "shared_reads",
     "upgrade",
 ]

@@ -130,6 +130,9 @@ class SqlFolderBrowser(FolderBrowser):
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         self._kept_layouts: GenerationCache[Layout] = GenerationCache(_LAYOUTS_KEPT)
+        self._kept_children: GenerationCache[tuple[list[FolderRow], int]] = GenerationCache(
+            _SHAPES_KEPT
+        )
         # Series lists also read a publisher's own series and its mixed series folders
         # (``folder_layout.py``), kept while the index stays the same.
         self._layout = layout = LayoutStatements()
@@ -221,17 +224,24 @@ class SqlFolderBrowser(FolderBrowser):
         if not own_ids and not parents:
             return empty(page)
         with lean(self._engine) as conn:
+            generation = self._version.of(conn)
             own, nested = kept(
                 self._kept_layouts,
                 (tuple(own_ids), tuple(tops)),
-                self._version.of(conn),
+                generation,
                 lambda: self._layout.own_and_nested(conn, own_ids, tops),
             )
             rows: list[FolderRow] = []
             total = 0
             start, limit = children_window(len(own), sum(len(n) for _, n in nested.values()), page)
             if parents:
-                rows, total = self._children.window(conn, start, limit, FolderRow, parents=parents)
+                # Kept for the same generation: a page of series folders and their count.
+                rows, total = kept(
+                    self._kept_children,
+                    (tuple(parents), start, limit),
+                    generation,
+                    lambda: self._children.window(conn, start, limit, FolderRow, parents=parents),
+                )
         return merge_series(own, nested, start, rows, total, page)
 
     def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:

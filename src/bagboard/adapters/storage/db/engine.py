@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from bagboard.adapters.storage.db.durability import DURABLE
+from bagboard.adapters.storage.db.liveness import watch
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT_MS", "make_engine"]
 
@@ -25,9 +26,28 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
+    return _postgresql_engine(url)
+
+
+def _postgresql_engine(url: str) -> Engine:
+    engine = create_engine(url)
     # A server restart or an idle-connection reaper leaves dead connections in the pool;
-    # pinging on checkout turns that into a transparent reconnect instead of a failed request.
-    return create_engine(url, pool_pre_ping=True)
+    # checking their sockets on checkout (no round trip, unlike ``pool_pre_ping``) turns that
+    # into a transparent reconnect instead of a failed request.
+    watch(engine)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # psycopg prepares a statement run five times on a connection; PostgreSQL then plans
+        # it again for each execution's values unless a plan for any values looks as cheap.
+        # The statements of the requests are indexed lookups and pages whose plan hardly
+        # depends on the values, and planning them again cost half of a list page's
+        # database time (the reading states of a page of 64 comics: 0.66 ms a run, 0.33 ms
+        # with the generic plan).
+        dbapi_connection.execute("SET plan_cache_mode = force_generic_plan")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:

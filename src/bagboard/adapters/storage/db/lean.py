@@ -14,11 +14,12 @@ the values are the ones Core would return.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, SelectBase, exc
 from sqlalchemy.engine import Dialect
@@ -26,6 +27,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.pool import PoolProxiedConnection
 
 from bagboard.adapters.storage.db.errors import translate_errors
+from bagboard.adapters.storage.db.loans import Loan, shared_loan
 
 __all__ = ["LeanConnection", "Prepared", "Row", "lean"]
 
@@ -41,6 +43,8 @@ class _Plan:
     # qmark drivers: each parameter in order, a list parameter spread whole in one step
     # (True); None for named parameters.
     layout: tuple[tuple[str, bool], ...] | None
+    # PostgreSQL: the parameter of each ``$n`` placeholder, in order (see ``_numbered``).
+    numbered: tuple[str, ...] | None
     constants: dict[str, Any]  # values written into the statement (``depth == 1``)
     binds: dict[str, _Process]  # parameters whose type converts the value (a list: each item)
     results: tuple[tuple[int, _Process], ...]  # columns whose type converts the value
@@ -105,6 +109,8 @@ class Prepared:
                     flat[f"{name}_{i}"] = item if process is None else process(item)
             else:
                 flat[name] = value if process is None else process(value)
+        if plan.numbered is not None:
+            return plan, tuple(flat[name] for name in plan.numbered)
         return plan, flat
 
     def _compile(
@@ -135,7 +141,10 @@ class Prepared:
             layout = self._layout(tuple(compiled.positiontup or ()), values)
             if any(n not in values and n not in constants for n, spread in layout if not spread):
                 raise NotImplementedError("a list parameter rendered out of order")
-        plan = _Plan(compiled.string, layout, constants, binds, tuple(results))
+        sql, numbered = compiled.string, None
+        if dialect.name == "postgresql":
+            sql, numbered = _numbered(sql)
+        plan = _Plan(sql, layout, numbered, constants, binds, tuple(results))
         with self._lock:
             self._plans[key] = plan
         return plan
@@ -162,17 +171,48 @@ class Prepared:
         return tuple(layout)
 
 
+_PYFORMAT = re.compile(r"%%|%\(([^)]+)\)s")
+
+
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """A ``%(name)s`` statement (psycopg's pyformat) rewritten with PostgreSQL's own ``$n``
+    placeholders, once, and its parameter names in ``$n`` order. psycopg parses a pyformat
+    statement on every ``execute``, keeping the result only for short statements of at most
+    50 parameters: a page's ``IN`` list of 64 comics was parsed again on each request (a fifth
+    of the server's time on a page of issues, profiled). A raw cursor sends ``$n`` as it is."""
+    names: dict[str, int] = {}
+
+    def place(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        number = names.setdefault(name, len(names) + 1)
+        return f"${number}"
+
+    return _PYFORMAT.sub(place, sql), tuple(names)
+
+
 class LeanConnection:
     """A pooled driver connection running ``Prepared`` statements; see ``lean``."""
 
-    def __init__(self, raw: PoolProxiedConnection, dialect: Dialect) -> None:
-        self._raw = raw
+    def __init__(self, loan: Loan, dialect: Dialect) -> None:
+        self._loan = loan
         self.dialect = dialect
-        self._cursor: DBAPICursor = raw.cursor()
+        self._cursor: DBAPICursor = _cursor(loan.raw, dialect)
 
     def all(self, statement: Prepared, **values: Any) -> list[Row]:
         plan, parameters = statement.bind(self.dialect, values)
-        self._cursor.execute(plan.sql, parameters)
+        try:
+            self._cursor.execute(plan.sql, parameters)
+        except Exception as error:
+            # The loan's first statement, on a connection the server ended while it sat in
+            # the pool: run it again on a new one (``loans.Loan``).
+            if self._loan.proven or not self._loan.gone(error):
+                raise
+            self._loan.renew(error)
+            self._cursor = _cursor(self._loan.raw, self.dialect)
+            self._cursor.execute(plan.sql, parameters)
+        self._loan.proven = True
         rows: Sequence[Row] = self._cursor.fetchall()
         if not plan.results:
             return list(rows)
@@ -196,37 +236,43 @@ class LeanConnection:
         return None if row is None else row[0]
 
 
+def _cursor(raw: PoolProxiedConnection, dialect: Dialect) -> DBAPICursor:
+    """The driver's cursor; on PostgreSQL, psycopg's raw cursor, for ``$n`` statements."""
+    if dialect.name == "postgresql":
+        from psycopg import RawCursor  # loaded only by those who use PostgreSQL
+
+        return cast("DBAPICursor", RawCursor(raw.driver_connection))  # type: ignore[arg-type]
+    return raw.cursor()
+
+
 @contextmanager
 def lean(engine: Engine) -> Iterator[LeanConnection]:
-    """A ``LeanConnection`` from the engine's pool, for reads only; driver errors leave as
-    domain errors (``translate_errors``), and a connection the server dropped is discarded."""
+    """A ``LeanConnection`` for reads only: the current request's on PostgreSQL
+    (``loans.shared_reads``), else one from the engine's pool. Driver errors leave as domain
+    errors (``translate_errors``), and a connection the server dropped is discarded.
+
+    On PostgreSQL the reads run in autocommit: the pool ends every loan with a ROLLBACK, a
+    round trip to the server when a transaction is open; reads that open none cost none.
+    """
     dialect = engine.dialect
     with translate_errors():
+        shared = shared_loan(engine) if dialect.name == "postgresql" else None
+        loan = Loan(engine) if shared is None else shared[1]
         try:
-            raw = engine.raw_connection()
+            connection = LeanConnection(loan, dialect)
+            try:
+                yield connection
+            finally:
+                connection.close()
         except dialect.loaded_dbapi.Error as error:
-            # Unlike ``Engine.connect``, the pool hands back the driver's own exception.
-            raise exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error) from error
-        # On PostgreSQL the reads run in autocommit. The pool ends every loan with a ROLLBACK,
-        # a round trip to the server when a transaction is open; reads that open none cost
-        # none (a list request borrows up to four connections). Each statement sees its own
-        # snapshot, as READ COMMITTED gave them already.
-        driver = raw.driver_connection
-        autocommit = dialect.name == "postgresql" and not driver.autocommit  # type: ignore[union-attr]
-        if autocommit:
-            driver.autocommit = True  # type: ignore[union-attr]
-        connection = LeanConnection(raw, dialect)
-        try:
-            yield connection
-        except dialect.loaded_dbapi.Error as error:
-            gone = dialect.is_disconnect(error, raw.dbapi_connection, None)
-            if gone:
-                raw.invalidate(error)
+            gone = loan.gone(error)
+            if gone and not loan.dead:
+                loan.discard(error)
             raise exc.DBAPIError.instance(
                 None, None, error, dialect.loaded_dbapi.Error, connection_invalidated=gone
             ) from error
         finally:
-            connection.close()
-            if autocommit and not driver.closed:  # type: ignore[union-attr]
-                driver.autocommit = False  # type: ignore[union-attr]
-            raw.close()
+            if shared is not None:
+                shared[0].release(engine, loan, gone=loan.dead)
+            else:
+                loan.give_back()

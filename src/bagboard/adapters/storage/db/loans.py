@@ -1,0 +1,165 @@
+"""Pooled driver connections lent to the lean read path (``lean.py``), and shared by a request.
+
+A ``Loan`` is one connection from the engine's pool, set up for reads: on PostgreSQL in
+autocommit, so that giving it back costs no ``ROLLBACK`` round trip and each statement sees its
+own snapshot, as READ COMMITTED gave them already. Its first statement may be run again on a
+new connection when the old one turns out to be gone (``renew``): nothing has been read on it,
+so nothing is lost, and a database restarted between two requests costs none of them.
+
+``shared_reads()`` lends one connection to every lean read on PostgreSQL made within it (one
+HTTP request: the entry layer installs it around each), instead of one loan per store call,
+borrowed on first use and given back when the block ends, whatever happens in it. Writes
+never use it: they take their own connection and transaction (``engine.begin()``). The scope
+is a ``ContextVar``, so concurrent requests never share a connection; a worker thread started
+with a copy of the request's context (Litestar's ``sync_to_thread``) shares the request's.
+Reads after the block ends (a task that outlived its request) borrow their own again.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from contextvars import ContextVar
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Engine, exc
+from sqlalchemy.pool import PoolProxiedConnection
+
+__all__ = ["Loan", "shared_loan", "shared_reads"]
+
+
+# Renewing a shared loan's connection (rare: only when the server ended it).
+_RENEWING = Lock()
+
+
+class Loan:
+    """One pooled driver connection, set up for lean reads until ``give_back``. Every read
+    takes one, so it stays small (SQLite's reads pay for it too)."""
+
+    __slots__ = ("_engine", "_postgresql", "dead", "proven", "raw")
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._postgresql = engine.dialect.name == "postgresql"
+        self.raw = self._borrow()
+        # Whether a statement has succeeded on ``raw``: from then on a lost connection may
+        # have cut a read in two, and is an error for the caller.
+        self.proven = False
+        # Whether ``raw`` was discarded and not replaced: nothing to give back.
+        self.dead = False
+
+    def _borrow(self) -> PoolProxiedConnection:
+        dialect = self._engine.dialect
+        try:
+            raw = self._engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:
+            # Unlike ``Engine.connect``, the pool hands back the driver's own exception.
+            raise exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error) from error
+        if self._postgresql:
+            raw.driver_connection.autocommit = True  # type: ignore[union-attr]
+        return raw
+
+    def gone(self, error: BaseException) -> bool:
+        """Whether ``error`` means the server has closed this connection."""
+        if self.dead:
+            return True
+        if not isinstance(error, self._engine.dialect.loaded_dbapi.Error):
+            return False
+        return bool(self._engine.dialect.is_disconnect(error, self.raw.dbapi_connection, None))
+
+    def renew(self, error: BaseException) -> None:
+        """Swap a connection found gone (before any statement succeeded) for a new one."""
+        with _RENEWING:
+            self.discard(error)
+            self.raw = self._borrow()
+            self.dead = False
+
+    def discard(self, error: BaseException) -> None:
+        """Drop the connection from the pool: the server has closed it."""
+        self.dead = True
+        self.raw.invalidate(error)
+        self.raw.close()
+
+    def give_back(self) -> None:
+        if self.dead:
+            return
+        raw = self.raw
+        if self._postgresql:
+            driver: Any = raw.driver_connection
+            if driver is not None and not driver.closed:
+                # Core connections (writes) expect the pool's connections in transactions.
+                driver.autocommit = False
+        raw.close()
+
+
+class _Shared:
+    """The loans of one ``shared_reads`` block, one per engine, borrowed on first use. A loan
+    in use when the block ends (a task that outlived its request) goes back when released."""
+
+    def __init__(self) -> None:
+        self._loans: dict[int, Loan] = {}
+        self._users: dict[int, int] = {}
+        self._lock = Lock()
+        self._ended = False
+
+    def take(self, engine: Engine) -> Loan | None:
+        """The block's loan for ``engine``, borrowed if needed; None once the block ended."""
+        key = id(engine)
+        with self._lock:
+            if self._ended:
+                return None
+            loan = self._loans.get(key)
+            if loan is None:
+                loan = self._loans[key] = Loan(engine)
+            self._users[key] = self._users.get(key, 0) + 1
+            return loan
+
+    def release(self, engine: Engine, loan: Loan, *, gone: bool = False) -> None:
+        """Done with ``loan``; ``gone``: its connection was discarded, stop sharing it."""
+        key = id(engine)
+        with self._lock:
+            self._users[key] -= 1
+            shared = self._loans.get(key) is loan
+            if gone and shared:
+                del self._loans[key]
+            last = self._ended and self._users[key] == 0 and shared and not gone
+        if last:
+            loan.give_back()
+
+    def end(self) -> None:
+        with self._lock:
+            self._ended = True
+            idle = [loan for key, loan in self._loans.items() if not self._users.get(key)]
+        for loan in idle:
+            loan.give_back()
+
+
+_CURRENT: ContextVar[_Shared | None] = ContextVar("bagboard_shared_reads", default=None)
+
+
+class shared_reads:  # noqa: N801 - used as the function it replaces: ``with shared_reads():``
+    """Within the block, lean reads on PostgreSQL share one connection (see the module). A
+    class rather than a generator: it is entered around every request."""
+
+    __slots__ = ("_shared", "_token")
+
+    def __enter__(self) -> None:
+        self._shared = _Shared()
+        self._token = _CURRENT.set(self._shared)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._shared.end()
+        # Left from another context (an HTTP answer sent from a task of its own), the ended
+        # block stays behind there and lends nothing (``_Shared.take``).
+        with suppress(ValueError):
+            _CURRENT.reset(self._token)
+
+
+def shared_loan(engine: Engine) -> tuple[_Shared, Loan] | None:
+    """The current ``shared_reads`` block's loan for ``engine`` (PostgreSQL only), taken:
+    hand it back with ``_Shared.release``. None outside a block."""
+    shared = _CURRENT.get()
+    if shared is None or engine.dialect.name != "postgresql":
+        return None
+    loan = shared.take(engine)
+    return None if loan is None else (shared, loan)
