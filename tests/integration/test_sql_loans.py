@@ -79,20 +79,6 @@ def test_a_live_idle_connection_is_not_taken_for_gone(engine: Engine) -> None:
     assert _pid(engine) == pid
 
 
-def test_the_first_read_on_a_connection_ended_unseen_runs_again_on_a_new_one(
-    engine: Engine,
-) -> None:
-    # Without the check on loan, as when the server ends a backend just after it.
-    bare = create_engine(engine.url)
-    try:
-        pid = _pid(bare)
-        _terminate(bare, pid)
-        assert _pid(bare) != pid
-        assert _lent(bare) == 0
-    finally:
-        bare.dispose()
-
-
 def test_the_reads_of_a_request_share_one_connection(engine: Engine) -> None:
     with shared_reads():
         first = _pid(engine)

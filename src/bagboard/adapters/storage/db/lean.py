@@ -202,17 +202,7 @@ class LeanConnection:
 
     def all(self, statement: Prepared, **values: Any) -> list[Row]:
         plan, parameters = statement.bind(self.dialect, values)
-        try:
-            self._cursor.execute(plan.sql, parameters)
-        except Exception as error:
-            # The loan's first statement, on a connection the server ended while it sat in
-            # the pool: run it again on a new one (``loans.Loan``).
-            if self._loan.proven or not self._loan.gone(error):
-                raise
-            self._loan.renew(error)
-            self._cursor = _cursor(self._loan.raw, self.dialect)
-            self._cursor.execute(plan.sql, parameters)
-        self._loan.proven = True
+        self._cursor.execute(plan.sql, parameters)
         rows: Sequence[Row] = self._cursor.fetchall()
         if not plan.results:
             return list(rows)

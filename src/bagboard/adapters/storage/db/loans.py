@@ -2,9 +2,10 @@
 
 A ``Loan`` is one connection from the engine's pool, set up for reads: on PostgreSQL in
 autocommit, so that giving it back costs no ``ROLLBACK`` round trip and each statement sees its
-own snapshot, as READ COMMITTED gave them already. Its first statement may be run again on a
-new connection when the old one turns out to be gone (``renew``): nothing has been read on it,
-so nothing is lost, and a database restarted between two requests costs none of them.
+own snapshot, as READ COMMITTED gave them already. A connection the server ended while it sat
+in the pool is found on loan (``liveness.py``) and replaced, so a database restarted between
+two requests costs none of them. One ended during a request fails that request (503): its
+statement is never run again, since it may have been waiting on something still in the way.
 
 ``shared_reads()`` lends one connection to every lean read on PostgreSQL made within it (one
 HTTP request: the entry layer installs it around each), instead of one loan per store call,
@@ -28,23 +29,16 @@ from sqlalchemy.pool import PoolProxiedConnection
 __all__ = ["Loan", "shared_loan", "shared_reads"]
 
 
-# Renewing a shared loan's connection (rare: only when the server ended it).
-_RENEWING = Lock()
-
-
 class Loan:
     """One pooled driver connection, set up for lean reads until ``give_back``. Every read
     takes one, so it stays small (SQLite's reads pay for it too)."""
 
-    __slots__ = ("_engine", "_postgresql", "dead", "proven", "raw")
+    __slots__ = ("_engine", "_postgresql", "dead", "raw")
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._postgresql = engine.dialect.name == "postgresql"
         self.raw = self._borrow()
-        # Whether a statement has succeeded on ``raw``: from then on a lost connection may
-        # have cut a read in two, and is an error for the caller.
-        self.proven = False
         # Whether ``raw`` was discarded and not replaced: nothing to give back.
         self.dead = False
 
@@ -66,13 +60,6 @@ class Loan:
         if not isinstance(error, self._engine.dialect.loaded_dbapi.Error):
             return False
         return bool(self._engine.dialect.is_disconnect(error, self.raw.dbapi_connection, None))
-
-    def renew(self, error: BaseException) -> None:
-        """Swap a connection found gone (before any statement succeeded) for a new one."""
-        with _RENEWING:
-            self.discard(error)
-            self.raw = self._borrow()
-            self.dead = False
 
     def discard(self, error: BaseException) -> None:
         """Drop the connection from the pool: the server has closed it."""
