@@ -184,6 +184,24 @@ def test_a_series_page_asked_again_after_an_index_write_shows_it(
 
 
 @pytest.mark.usefixtures("layouts")
+def test_folders_looked_up_again_after_an_index_write_are_current(
+    folder_browser: FolderBrowser, library_index: LibraryIndex, comics_library: Library
+) -> None:
+    dc = at(folder_browser, f"{COMICS}/DC")
+    assert folder_browser.named(BOTH, None, "Vertigo") == []
+    assert folder_browser.named(BOTH, [dc.id], "Aquaman") == []
+    assert folder_browser.at(BOTH, f"{COMICS}/DC/Aquaman") is None
+    add_comics(
+        library_index,
+        comics_library,
+        [Comic("Vertigo/Preacher/Preacher 01.cbz"), Comic("DC/Aquaman/Aquaman 01.cbz")],
+    )
+    assert [row.name for row in folder_browser.named(BOTH, None, "Vertigo")] == ["Vertigo"]
+    assert [row.name for row in folder_browser.named(BOTH, [dc.id], "Aquaman")] == ["Aquaman"]
+    assert at(folder_browser, f"{COMICS}/DC/Aquaman").comic_count == 1
+
+
+@pytest.mark.usefixtures("layouts")
 def test_a_deeper_folder_given_as_publisher_lists_its_subfolders_only(
     folder_browser: FolderBrowser,
 ) -> None:

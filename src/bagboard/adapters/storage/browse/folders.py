@@ -42,6 +42,7 @@ T = TypeVar("T")
 
 _SHAPES_KEPT = 512  # pages of series folders
 _LAYOUTS_KEPT = 256  # publishers' own series and nested series
+_NAMES_KEPT = 2048  # folders looked up by name or path (every issues page looks up two)
 # Pages of comics kept per browser: about 25 KB each (50 rows), a few megabytes in all.
 PAGES_KEPT = 128
 
@@ -130,6 +131,7 @@ class SqlFolderBrowser(FolderBrowser):
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         self._kept_layouts: GenerationCache[Layout] = GenerationCache(_LAYOUTS_KEPT)
+        self._kept_names: GenerationCache[list[Any]] = GenerationCache(_NAMES_KEPT)
         self._kept_children: GenerationCache[tuple[list[FolderRow], int]] = GenerationCache(
             _SHAPES_KEPT
         )
@@ -197,19 +199,32 @@ class SqlFolderBrowser(FolderBrowser):
             "name": name,
             "libraries": library_ids,
         }
+        parents = None if parent_ids is None else tuple(parent_ids)
         with lean(self._engine) as conn:
-            if parent_ids is None:
-                rows = conn.all(self._named_publisher, **values)
+            if parents is None:
+                rows = self._kept_rows(conn, ("named", tuple(library_ids), name), values)
             else:
-                rows = conn.all(self._named_child, parents=parent_ids, **values)
+                key = ("child", tuple(library_ids), parents, name)
+                rows = self._kept_rows(conn, key, {**values, "parents": parents})
         return [FolderRow(*row) for row in rows]
 
     def at(self, library_ids: Sequence[int], path: str) -> FolderRow | None:
         if not library_ids:
             return None
+        values = {"path": path, "libraries": library_ids}
         with lean(self._engine) as conn:
-            row = conn.first(self._at, path=path, libraries=library_ids)
-        return None if row is None else FolderRow(*row)
+            rows = self._kept_rows(conn, ("at", tuple(library_ids), path), values)
+        return FolderRow(*rows[0]) if rows else None
+
+    def _kept_rows(self, conn: LeanConnection, key: tuple[Any, ...], values: dict[str, Any]) -> Any:
+        """A lookup's rows, kept while the index stays the same (a memory read with the feed)."""
+        statement = {"named": self._named_publisher, "child": self._named_child, "at": self._at}
+        return kept(
+            self._kept_names,
+            key,
+            self._version.of(conn),
+            lambda: conn.all(statement[key[0]], **values),
+        )
 
     def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
         if not parent_ids:
