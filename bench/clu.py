@@ -128,7 +128,11 @@ def main() -> int:
                     server.base, token, duration=args.duration, connections=1, threads=1,
                     script=script,
                 )  # fmt: skip
-                device_time += result.requests + 1
+                # The next run starts above this one's last write, and near the real clock.
+                last = http_wrk.last_device_time(
+                    device_time, result.requests, len(targets.progress_paths)
+                )
+                device_time = max(last + 1, int(time.time()))
             else:
                 result = http_wrk.run(
                     server.base + path, token, duration=args.duration,

@@ -20,7 +20,10 @@ end
 """
 
 # One PUT /progress per request, cycling over the given comics; ``updated_at`` (the device's
-# clock) rises by one second with every request, so no write is ever refused as stale.
+# clock) rises by one second with every round over them, so each comic's next write is newer
+# than its last and none is refused as stale, while the clock stays within the five minutes
+# ahead of the server's that the server believes (a 10-s run of 50 comics at 1,000 writes/s
+# ends 200 s ahead).
 PUT_PROGRESS_LUA = """
 local heads = {%(heads)s}
 local first = %(first)d
@@ -30,7 +33,7 @@ wrk.headers["Content-Type"] = "application/json"
 request = function()
   n = n + 1
   local body = heads[(n %% #heads) + 1] .. ', "page_number": ' .. (n %% 4 + 1)
-    .. ', "total_pages": 4, "updated_at": ' .. (first + n) .. '}'
+    .. ', "total_pages": 4, "updated_at": ' .. (first + 1 + math.floor((n - 1) / #heads)) .. '}'
   return wrk.format("PUT", "/api/v1/progress", nil, body)
 end
 """
@@ -82,9 +85,14 @@ def run(
 
 def put_progress_script(paths: list[str], first: int) -> str:
     """Lua for sequential progress writes over ``paths``, device times from ``first + 1`` up
-    (the next run must start above ``first + requests``, or its writes would be stale)."""
+    by one per round over them (``last_device_time`` says where a run ended)."""
     heads = ", ".join(_lua_string('{"path": ' + json.dumps(path)) for path in paths)
     return PUT_PROGRESS_LUA % {"heads": heads, "first": first}
+
+
+def last_device_time(first: int, requests: int, paths: int) -> int:
+    """The device time of the last write of a run of ``requests`` from ``first``."""
+    return first + 1 + max(requests - 1, 0) // paths
 
 
 def _lua_string(text: str) -> str:
