@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, text
 
@@ -48,7 +49,10 @@ def plan(engine: Engine, statement: str, parameters: Any) -> str:
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SET enable_seqscan = off")
-            rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            # The lean path's statements carry PostgreSQL's own ``$n`` placeholders.
+            with psycopg.RawCursor(conn.connection.driver_connection) as cursor:
+                cursor.execute("EXPLAIN " + statement, parameters)
+                rows = cursor.fetchall()
         else:
             rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
     return "\n".join(str(row[-1]) for row in rows)
