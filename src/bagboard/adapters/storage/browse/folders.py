@@ -10,14 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    ColumnElement,
-    Engine,
-    Select,
-    bindparam,
-    func,
-    select,
-)
+from sqlalchemy import ColumnElement, Engine, Select, bindparam, func, select
 
 from bagboard.adapters.storage.browse.folder_layout import Layout, LayoutStatements, direct_count
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
@@ -194,18 +187,13 @@ class SqlFolderBrowser(FolderBrowser):
     ) -> list[FolderRow]:
         if not library_ids or (parent_ids is not None and not parent_ids):
             return []
-        values: dict[str, Any] = {
-            "name_sort": natural_sort_text(name),
-            "name": name,
-            "libraries": library_ids,
-        }
-        parents = None if parent_ids is None else tuple(parent_ids)
+        values: dict[str, Any] = {"name_sort": natural_sort_text(name), "name": name}
+        values["libraries"] = library_ids
+        kind, parents = ("named", None) if parent_ids is None else ("child", tuple(parent_ids))
+        if parents is not None:
+            values["parents"] = parents
         with lean(self._engine) as conn:
-            if parents is None:
-                rows = self._kept_rows(conn, ("named", tuple(library_ids), name), values)
-            else:
-                key = ("child", tuple(library_ids), parents, name)
-                rows = self._kept_rows(conn, key, {**values, "parents": parents})
+            rows = self._kept_rows(conn, (kind, tuple(library_ids), parents, name), values)
         return [FolderRow(*row) for row in rows]
 
     def at(self, library_ids: Sequence[int], path: str) -> FolderRow | None:
@@ -217,14 +205,10 @@ class SqlFolderBrowser(FolderBrowser):
         return FolderRow(*rows[0]) if rows else None
 
     def _kept_rows(self, conn: LeanConnection, key: tuple[Any, ...], values: dict[str, Any]) -> Any:
-        """A lookup's rows, kept while the index stays the same (a memory read with the feed)."""
+        # A lookup's rows, kept while the index stays the same (a memory read with the feed).
         statement = {"named": self._named_publisher, "child": self._named_child, "at": self._at}
-        return kept(
-            self._kept_names,
-            key,
-            self._version.of(conn),
-            lambda: conn.all(statement[key[0]], **values),
-        )
+        read = lambda: conn.all(statement[key[0]], **values)  # noqa: E731
+        return kept(self._kept_names, key, self._version.of(conn), read)
 
     def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
         if not parent_ids:
