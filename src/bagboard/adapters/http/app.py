@@ -247,9 +247,12 @@ def create_app(
         exception_handlers = koreader_aware(exception_handlers)
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
-    # Outermost: every handler and gate sees the client behind a trusted proxy; then the
-    # request's scope (``request_scope.py``) around everything that answers it.
-    middleware = [DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies)]
+    # Outermost: every handler and gate sees the client behind a trusted proxy (no layer at
+    # all when no proxy is trusted); then the request's scope (``request_scope.py``) around
+    # everything that answers it.
+    middleware = []
+    if policy.trusted_proxies:
+        middleware.append(DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies))
     if services.request_scope is not None:
         middleware.append(DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope))
     return Litestar(
