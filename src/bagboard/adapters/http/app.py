@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from litestar import HttpMethod, Litestar, Router
 from litestar.datastructures import MutableScopeHeaders, State
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler, Message, Scope
@@ -26,6 +26,7 @@ from litestar.types import ControllerRouterHandler, Message, Scope
 from bagboard.adapters.http.api import API_CONTROLLERS
 from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
+from bagboard.adapters.http.dependency_order import resolve_in_order
 from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.forwarded import ForwardedFor
@@ -39,7 +40,6 @@ from bagboard.adapters.http.opds.router import opds_router
 from bagboard.adapters.http.request_scope import RequestScope, RequestScopeMiddleware
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.adapters.http.web import template_config, web_routers
-from bagboard.domain.model import User
 from bagboard.domain.readlists import ListBook, ParsedList
 from bagboard.services.accounts import AccountService
 from bagboard.services.auth import Authenticator
@@ -118,35 +118,9 @@ class HttpServices:
 
 def _provider(factory: Callable[[], T]) -> Provide:
     # Litestar inspects a dependency's signature; a bare wrapper keeps whatever the composition
-    # root passes (a bound method, a container provider) out of that inspection.
-    #
-    # It takes ``current_user`` without using it. Litestar resolves a handler's dependencies in
-    # batches, and a batch of two or more in an anyio task group: for a handler that needs the
-    # user and a service, that cost more than a tenth of a list request (profiled). Depending
-    # on the user puts the service in a batch of its own, after the user's.
-    def provide(current_user: NamedDependency[User]) -> T:
-        del current_user
-        return factory()
-
-    return Provide(provide, sync_to_thread=False)
-
-
-def _after_issues(factory: Callable[[], T]) -> Provide:
-    # Every handler that renders takes ``issues`` too (it looks the comic up); depending on it
-    # keeps this service out of that batch, as ``_provider`` explains: a cover request then
-    # resolves user, issues and renditions one after the other, with no task group.
-    def provide(issues: NamedDependency[IssueService]) -> T:
-        del issues
-        return factory()
-
-    return Provide(provide, sync_to_thread=False)
-
-
-def _after_browse(factory: Callable[[], T]) -> Provide:
-    # The OPDS catalog takes the shelves beside browsing: after ``browse``, for the same
-    # reason as ``_after_issues``.
-    def provide(browse: NamedDependency[BrowseService]) -> T:
-        del browse
+    # root passes (a bound method, a container provider) out of that inspection. Dependencies
+    # are resolved one after another (``dependency_order.py``).
+    def provide() -> T:
         return factory()
 
     return Provide(provide, sync_to_thread=False)
@@ -204,10 +178,10 @@ def create_app(
         "version": _constant(services.version),
         "settings": _provider(services.settings),
         "browse": _provider(services.browse),
-        "shelves": _after_browse(services.shelves),
+        "shelves": _provider(services.shelves),
         "issues": _provider(services.issues),
         "progress": _provider(services.progress),
-        "renditions": _after_issues(services.renditions),
+        "renditions": _provider(services.renditions),
         "problems": _provider(services.problems),
     }
     api = Router(
@@ -255,7 +229,7 @@ def create_app(
         middleware.append(DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies))
     if services.request_scope is not None:
         middleware.append(DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope))
-    return Litestar(
+    app = Litestar(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,
@@ -271,3 +245,4 @@ def create_app(
         template_config=template_config(),
         debug=debug,
     )
+    return resolve_in_order(app)

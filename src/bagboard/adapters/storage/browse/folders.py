@@ -13,9 +13,15 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Engine, Select, bindparam, func, select
 
 from bagboard.adapters.storage.browse.folder_layout import Layout, LayoutStatements, direct_count
-from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
+from bagboard.adapters.storage.db.lean import LeanConnection, Prepared
 from bagboard.adapters.storage.db.tables import comics, folders
-from bagboard.adapters.storage.index.generation import GenerationCache, IndexVersion, kept
+from bagboard.adapters.storage.index.generation import (
+    GenerationCache,
+    IndexVersion,
+    kept,
+    kept_on,
+    reading,
+)
 from bagboard.domain.browse import ComicRow, FolderRow, FolderShape
 from bagboard.domain.folder_layout import (
     PUBLISHER_DEPTH,
@@ -123,6 +129,7 @@ class SqlFolderBrowser(FolderBrowser):
         self._version = IndexVersion(changes)
         self._kept_shapes: GenerationCache[dict[str, FolderShape]] = GenerationCache(_SHAPES_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
+        self._kept_folders: GenerationCache[Page[FolderRow]] = GenerationCache(PAGES_KEPT)
         self._kept_layouts: GenerationCache[Layout] = GenerationCache(_LAYOUTS_KEPT)
         self._kept_names: GenerationCache[list[Any]] = GenerationCache(_NAMES_KEPT)
         self._kept_children: GenerationCache[tuple[list[FolderRow], int]] = GenerationCache(
@@ -179,8 +186,9 @@ class SqlFolderBrowser(FolderBrowser):
     def publishers(self, library_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
         if not library_ids:
             return empty(page)
-        with lean(self._engine) as conn:
-            return self._publishers.page(conn, page, FolderRow, libraries=library_ids)
+        read = lambda conn: self._publishers.page(conn, page, FolderRow, libraries=library_ids)  # noqa: E731
+        key = ("publishers", tuple(library_ids), page)
+        return kept_on(self._kept_folders, key, self._version, self._engine, read)
 
     def named(
         self, library_ids: Sequence[int], parent_ids: Sequence[int] | None, name: str
@@ -192,29 +200,28 @@ class SqlFolderBrowser(FolderBrowser):
         kind, parents = ("named", None) if parent_ids is None else ("child", tuple(parent_ids))
         if parents is not None:
             values["parents"] = parents
-        with lean(self._engine) as conn:
-            rows = self._kept_rows(conn, (kind, tuple(library_ids), parents, name), values)
+        rows = self._kept_rows((kind, tuple(library_ids), parents, name), values)
         return [FolderRow(*row) for row in rows]
 
     def at(self, library_ids: Sequence[int], path: str) -> FolderRow | None:
         if not library_ids:
             return None
         values = {"path": path, "libraries": library_ids}
-        with lean(self._engine) as conn:
-            rows = self._kept_rows(conn, ("at", tuple(library_ids), path), values)
+        rows = self._kept_rows(("at", tuple(library_ids), path), values)
         return FolderRow(*rows[0]) if rows else None
 
-    def _kept_rows(self, conn: LeanConnection, key: tuple[Any, ...], values: dict[str, Any]) -> Any:
-        # A lookup's rows, kept while the index stays the same (a memory read with the feed).
+    def _kept_rows(self, key: tuple[Any, ...], values: dict[str, Any]) -> Any:
+        # A lookup's rows, kept while the index stays the same (no connection when kept).
         statement = {"named": self._named_publisher, "child": self._named_child, "at": self._at}
-        read = lambda: conn.all(statement[key[0]], **values)  # noqa: E731
-        return kept(self._kept_names, key, self._version.of(conn), read)
+        read = lambda conn: conn.all(statement[key[0]], **values)  # noqa: E731
+        return kept_on(self._kept_names, key, self._version, self._engine, read)
 
     def children(self, parent_ids: Sequence[int], page: PageRequest) -> Page[FolderRow]:
         if not parent_ids:
             return empty(page)
-        with lean(self._engine) as conn:
-            return self._children.page(conn, page, FolderRow, parents=parent_ids)
+        read = lambda conn: self._children.page(conn, page, FolderRow, parents=parent_ids)  # noqa: E731
+        key = ("children", tuple(parent_ids), page)
+        return kept_on(self._kept_folders, key, self._version, self._engine, read)
 
     def series(self, publishers: Sequence[FolderRow], page: PageRequest) -> Page[FolderRow]:
         own_ids = sorted({row.id for row in publishers if has_own_series(row)})
@@ -222,25 +229,24 @@ class SqlFolderBrowser(FolderBrowser):
         tops = sorted({row.id for row in publishers if row.depth == PUBLISHER_DEPTH})
         if not own_ids and not parents:
             return empty(page)
-        with lean(self._engine) as conn:
-            generation = self._version.of(conn)
-            own, nested = kept(
-                self._kept_layouts,
-                (tuple(own_ids), tuple(tops)),
-                generation,
-                lambda: self._layout.own_and_nested(conn, own_ids, tops),
+        # Kept for the index version: a page of series folders and their count too; with the
+        # change feed, a kept page borrows no connection.
+        generation = self._version.now(self._engine)
+        own, nested = kept(
+            self._kept_layouts,
+            (tuple(own_ids), tuple(tops)),
+            generation,
+            reading(self._engine, lambda conn: self._layout.own_and_nested(conn, own_ids, tops)),
+        )
+        rows: list[FolderRow] = []
+        total = 0
+        start, limit = children_window(len(own), sum(len(n) for _, n in nested.values()), page)
+        if parents:
+            window = lambda conn: self._children.window(  # noqa: E731
+                conn, start, limit, FolderRow, parents=parents
             )
-            rows: list[FolderRow] = []
-            total = 0
-            start, limit = children_window(len(own), sum(len(n) for _, n in nested.values()), page)
-            if parents:
-                # Kept for the same generation: a page of series folders and their count.
-                rows, total = kept(
-                    self._kept_children,
-                    (tuple(parents), start, limit),
-                    generation,
-                    lambda: self._children.window(conn, start, limit, FolderRow, parents=parents),
-                )
+            key = (tuple(parents), start, limit)
+            rows, total = kept(self._kept_children, key, generation, reading(self._engine, window))
         return merge_series(own, nested, start, rows, total, page)
 
     def shapes(self, paths: Sequence[str]) -> dict[str, FolderShape]:
@@ -251,13 +257,8 @@ class SqlFolderBrowser(FolderBrowser):
         # then all their children with theirs (and a third when comics lie deeper than the
         # children of a series folder without comics of its own). They count many index
         # entries for a few numbers, so the shapes are kept while the index stays the same.
-        with lean(self._engine) as conn:
-            return kept(
-                self._kept_shapes,
-                wanted,
-                self._version.of(conn),
-                lambda: self._shapes(conn, wanted),
-            )
+        read = lambda conn: self._shapes(conn, wanted)  # noqa: E731
+        return kept_on(self._kept_shapes, wanted, self._version, self._engine, read)
 
     def _shapes(self, conn: LeanConnection, wanted: Sequence[str]) -> dict[str, FolderShape]:
         own = conn.all(self._own_shapes, paths=wanted)
@@ -284,14 +285,11 @@ class SqlFolderBrowser(FolderBrowser):
     def comics(self, folder_ids: Sequence[int], page: PageRequest) -> Page[ComicRow]:
         if not folder_ids:
             return empty(page)
-        key = (tuple(folder_ids), page)
-        with lean(self._engine) as conn:
-            return kept(
-                self._kept_pages,
-                key,
-                self._version.of(conn),
-                lambda: self._comics.page(conn, page, ComicRow, folders=folder_ids),
-            )
+
+        read = lambda conn: self._comics.page(conn, page, ComicRow, folders=folder_ids)  # noqa: E731
+        return kept_on(
+            self._kept_pages, (tuple(folder_ids), page), self._version, self._engine, read
+        )
 
 
 _direct_count = direct_count

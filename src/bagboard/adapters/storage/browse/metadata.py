@@ -21,7 +21,7 @@ from bagboard.adapters.storage.browse.series import series_page
 from bagboard.adapters.storage.db.facet_tables import publisher_facets
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics
-from bagboard.adapters.storage.index.generation import GenerationCache, IndexVersion, kept
+from bagboard.adapters.storage.index.generation import GenerationCache, IndexVersion, kept, kept_on
 from bagboard.domain.browse import ComicRow, Facet, Sort, display_name
 from bagboard.domain.pagination import Page, PageRequest
 from bagboard.ports.change_feed import ChangeFeed
@@ -37,7 +37,7 @@ class SqlMetadataBrowser(MetadataBrowser):
     def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
         self._version = IndexVersion(changes)
-        self._searches: GenerationCache[Page[Facet]] = GenerationCache(_SEARCHES_KEPT)
+        self._facets: GenerationCache[Page[Facet]] = GenerationCache(_FACETS_KEPT)
         self._kept_pages: GenerationCache[Page[ComicRow]] = GenerationCache(PAGES_KEPT)
         self._members: GenerationCache[tuple[ComicRow, ...]] = GenerationCache(_MEMBERS_KEPT)
         self._comic_search = ComicSearch(engine, self._version)
@@ -45,6 +45,11 @@ class SqlMetadataBrowser(MetadataBrowser):
     def publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         if not library_ids:
             return empty(page)
+        key = ("publishers", tuple(library_ids), sort, page)
+        read = lambda: self._publishers(library_ids, sort, page)  # noqa: E731
+        return kept(self._facets, key, self._version.now(self._engine), read)
+
+    def _publishers(self, library_ids: Sequence[int], sort: Sort, page: PageRequest) -> Page[Facet]:
         statement, distinct = _PUBLISHERS[Sort.COUNT if sort is Sort.COUNT else Sort.ALPHA]
         with lean(self._engine) as conn:
             rows = conn.all(statement, libraries=library_ids, limit=page.limit, offset=page.offset)
@@ -72,19 +77,12 @@ class SqlMetadataBrowser(MetadataBrowser):
     ) -> Page[Facet]:
         if not library_ids or publisher_key == "":
             return empty(page)
-        if not query:
-            return series_page(self._engine, library_ids, publisher_key, query, sort, page)
-        # A search reads an index of substrings and every series it finds: it is remembered
-        # for as long as the index stays the same generation (any write, by any process,
-        # moves it on), so paging through results or asking again costs one small read.
-        key = (tuple(library_ids), publisher_key, query, sort, page)
-        generation = self._version.now(self._engine)
-        return kept(
-            self._searches,
-            key,
-            generation,
-            lambda: series_page(self._engine, library_ids, publisher_key, query, sort, page),
-        )
+        # A page of series (a search reads an index of substrings and every series it finds)
+        # is kept for as long as the index stays the same version: any index write, by any
+        # process, moves it on; paging back or asking again costs a memory read.
+        key = ("series", tuple(library_ids), publisher_key, query, sort, page)
+        read = lambda: series_page(self._engine, library_ids, publisher_key, query, sort, page)  # noqa: E731
+        return kept(self._facets, key, self._version.now(self._engine), read)
 
     def issues(
         self,
@@ -102,13 +100,8 @@ class SqlMetadataBrowser(MetadataBrowser):
             values["publisher"] = publisher_key
         statement = _ISSUES[sort if sort in _ISSUE_ORDER else Sort.ALPHA, publisher_key is not None]
         key = ("issues", tuple(library_ids), series_key, publisher_key, sort, page)
-        with lean(self._engine) as conn:
-            return kept(
-                self._kept_pages,
-                key,
-                self._version.of(conn),
-                lambda: statement.page(conn, page, ComicRow, **values),
-            )
+        read = lambda conn: statement.page(conn, page, ComicRow, **values)  # noqa: E731
+        return kept_on(self._kept_pages, key, self._version, self._engine, read)
 
     def series_issues(
         self, library_id: int, series_keys: Sequence[str]
@@ -142,13 +135,8 @@ class SqlMetadataBrowser(MetadataBrowser):
         if not library_ids:
             return empty(page)
         key = ("recent", tuple(library_ids), since, page)
-        with lean(self._engine) as conn:
-            return kept(
-                self._kept_pages,
-                key,
-                self._version.of(conn),
-                lambda: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since),
-            )
+        read = lambda conn: _RECENT.page(conn, page, ComicRow, libraries=library_ids, since=since)  # noqa: E731
+        return kept_on(self._kept_pages, key, self._version, self._engine, read)
 
     def search(self, library_ids: Sequence[int], query: str, page: PageRequest) -> Page[ComicRow]:
         return self._comic_search.page(library_ids, query, page)
@@ -197,7 +185,8 @@ def _publisher_statements(sort: Sort) -> tuple[Prepared, Prepared]:
 _PUBLISHERS = {sort: _publisher_statements(sort) for sort in (Sort.ALPHA, Sort.COUNT)}
 
 
-_SEARCHES_KEPT = 256
+# Pages of publishers and series (searches too), a few kilobytes each.
+_FACETS_KEPT = 512
 
 
 _LIBRARIES = comics.c.library_id.in_(bindparam("libraries", expanding=True))

@@ -118,3 +118,25 @@ def kept(
         found = read()
         cache.put(key, version, found)
     return found
+
+
+def reading(engine: Engine, read: Callable[[LeanConnection], V]) -> Callable[[], V]:
+    """``read`` on a connection of ``engine`` borrowed for it alone (for ``kept``)."""
+
+    def load() -> V:
+        with lean(engine) as conn:
+            return read(conn)
+
+    return load
+
+
+def kept_on(
+    cache: GenerationCache[V],
+    key: Hashable,
+    version: IndexVersion,
+    engine: Engine,
+    read: Callable[[LeanConnection], V],
+) -> V:
+    """``kept``, borrowing a connection of ``engine`` only to ``read``: with the change feed,
+    a value still kept costs no connection at all."""
+    return kept(cache, key, version.now(engine), reading(engine, read))

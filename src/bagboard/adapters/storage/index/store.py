@@ -175,17 +175,17 @@ class SqlLibraryIndex(LibraryIndex):
         return self._first(_COMIC_BY_ID, id=comic_id)
 
     def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
-        with lean(self._engine) as conn:
-
-            def read(wanted: list[int]) -> dict[int, IndexedComic]:
-                found: dict[int, IndexedComic] = {}
+        # Comics kept for the index version borrow no connection (with the change feed).
+        def read(wanted: list[int]) -> dict[int, IndexedComic]:
+            found: dict[int, IndexedComic] = {}
+            with lean(self._engine) as conn:
                 for start in range(0, len(wanted), _CHUNK):
                     for row in conn.all(_COMICS_BY_ID, ids=wanted[start : start + _CHUNK]):
                         comic = indexed_comic(row)
                         found[comic.id] = comic
-                return found
+            return found
 
-            return self._kept.comics(ids, self._version.of(conn), read)
+        return self._kept.comics(ids, self._version.now(self._engine), read)
 
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)
