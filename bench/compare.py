@@ -1,0 +1,127 @@
+"""Compare two runs recorded by ``bench/clu.py --record``: each row's change, and a non-zero
+exit when any row is more than ``--tolerance`` percent worse.
+
+    .venv/bin/python bench/compare.py OLD.json NEW.json [--tolerance 10] [--against-floor]
+
+Direction-aware: a rate (req/s, writes/s, comics/s, files/s) is worse when it falls, memory
+when it grows. A row in one file only is listed, never judged. ``--against-floor`` judges each
+req/s row by its fraction of the one-route Litestar floor measured in the same run instead of
+its absolute figure, which takes out what a busier or quieter machine moves for every row
+alike (the floor rows themselves are then not judged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+FLOOR = "floor: one-route Litestar"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        doc: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"cannot read {path}: {exc}") from None
+    if not isinstance(doc.get("rows"), dict):
+        raise SystemExit(f"{path} is not a run recorded by bench/clu.py --record")
+    return doc
+
+
+def _floor(doc: dict[str, Any]) -> float | None:
+    row = doc["rows"].get(FLOOR)
+    return float(row["value"]) if row else None
+
+
+def change(old: float, new: float, better: str) -> float:
+    """The change in percent, positive when better."""
+    if old == 0:
+        return 0.0
+    moved = 100.0 * (new - old) / old
+    return moved if better == "higher" else -moved
+
+
+def _describe(doc: dict[str, Any]) -> str:
+    machine = doc.get("machine", {})
+    return (
+        f"{doc.get('commit', '?')} on {doc.get('date', '?')}: {machine.get('cpu', '?')}, "
+        f"{machine.get('cores', '?')} cores, Python {machine.get('python', '?')}, "
+        f"{machine.get('database', '?')}"
+    )
+
+
+def compare(
+    old: dict[str, Any], new: dict[str, Any], tolerance: float, against_floor: bool
+) -> tuple[list[str], list[str]]:
+    """The table's lines, and the rows worse by more than ``tolerance`` percent."""
+    floors = (_floor(old), _floor(new))
+    relative = against_floor and None not in floors
+    lines = [
+        "| row | unit | old | new | change | " + ("change vs floor | " if relative else "") + "|",
+        "|---|---|---:|---:|---:|" + ("---:|" if relative else "") + "---|",
+    ]
+    worse = []
+    for label in [*old["rows"], *(k for k in new["rows"] if k not in old["rows"])]:
+        before, after = old["rows"].get(label), new["rows"].get(label)
+        if before is None or after is None:
+            row = before or after
+            lines.append(
+                f"| {label} | {row['unit']} | {before['value'] if before else '-'} "
+                f"| {after['value'] if after else '-'} | {'gone' if before else 'new'} |"
+                + (" |" if relative else "") + " |"
+            )  # fmt: skip
+            continue
+        better = after.get("better", "higher")
+        moved = change(float(before["value"]), float(after["value"]), better)
+        judged = moved
+        extra = ""
+        if relative:
+            if after["unit"] in ("req/s", "writes/s") and label != FLOOR:
+                old_floor, new_floor = floors
+                assert old_floor and new_floor
+                judged = change(before["value"] / old_floor, after["value"] / new_floor, better)
+                extra = f" {judged:+.1f} % |"
+            else:
+                extra = " |"
+        verdict = ""
+        if judged < -tolerance and not (relative and label == FLOOR):
+            verdict = "worse"
+            worse.append(f"{label}: {judged:+.1f} %")
+        lines.append(
+            f"| {label} | {after['unit']} | {before['value']:,.1f} | {after['value']:,.1f} "
+            f"| {moved:+.1f} % |{extra} {verdict} |"
+        )
+    return lines, worse
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("old", type=Path)
+    parser.add_argument("new", type=Path)
+    parser.add_argument("--tolerance", type=float, default=10.0, help="percent (default 10)")
+    parser.add_argument(
+        "--against-floor", action="store_true", help="judge req/s rows by their share of the floor"
+    )
+    args = parser.parse_args()
+    old, new = _load(args.old), _load(args.new)
+    print(f"old: {_describe(old)}\nnew: {_describe(new)}")
+    if old.get("machine") != new.get("machine"):
+        print("warning: the two runs were not made on the same machine and database")
+    if args.against_floor and (_floor(old) is None or _floor(new) is None):
+        print(f"warning: no {FLOOR!r} row in both files, judging absolute figures")
+    print()
+    lines, worse = compare(old, new, args.tolerance, args.against_floor)
+    print("\n".join(lines))
+    if worse:
+        print(f"\nworse by more than {args.tolerance:g} %:")
+        print("\n".join(f"- {line}" for line in worse))
+        return 1
+    print(f"\nno row worse by more than {args.tolerance:g} %")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
