@@ -5,9 +5,9 @@ exit when any row is more than ``--tolerance`` percent worse.
 
 Direction-aware: a rate (req/s, writes/s, comics/s, files/s) is worse when it falls, memory
 when it grows. A row in one file only is listed, never judged. ``--against-floor`` judges each
-req/s row by its fraction of the one-route Litestar floor measured in the same run instead of
-its absolute figure, which takes out what a busier or quieter machine moves for every row
-alike (the floor rows themselves are then not judged).
+req/s row (wrk's, not the one-connection writes) by its fraction of the one-route Litestar floor
+measured in the same run instead of its absolute figure, which takes out what a busier or
+quieter machine moves for every row alike (the floor rows themselves are then not judged).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 FLOOR = "floor: one-route Litestar"
+FLOORS = ("floor: bare ASGI", FLOOR)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def change(old: float, new: float, better: str) -> float:
     if old == 0:
         return 0.0
     moved = 100.0 * (new - old) / old
-    return moved if better == "higher" else -moved
+    return (moved if better == "higher" else -moved) + 0.0  # no -0.0
 
 
 def _describe(doc: dict[str, Any]) -> str:
@@ -53,47 +54,53 @@ def _describe(doc: dict[str, Any]) -> str:
     )
 
 
+def _judged_against_floor(label: str, row: dict[str, Any]) -> bool:
+    """Whether ``--against-floor`` takes ``label`` as a fraction of the floor: wrk's req/s rows
+    (the sequential writes run on one connection, the floor on many), not the floors."""
+    return row["unit"] == "req/s" and label not in FLOORS
+
+
+def _value(row: dict[str, Any] | None) -> str:
+    return "-" if row is None else f"{float(row['value']):,.1f}"
+
+
 def compare(
     old: dict[str, Any], new: dict[str, Any], tolerance: float, against_floor: bool
 ) -> tuple[list[str], list[str]]:
     """The table's lines, and the rows worse by more than ``tolerance`` percent."""
-    floors = (_floor(old), _floor(new))
-    relative = against_floor and None not in floors
+    old_floor, new_floor = _floor(old), _floor(new)
+    relative = against_floor and old_floor is not None and new_floor is not None
     lines = [
-        "| row | unit | old | new | change | " + ("change vs floor | " if relative else "") + "|",
+        "| row | unit | old | new | change (+ is better) | "
+        + ("change of its share of the floor | " if relative else "") + "|",
         "|---|---|---:|---:|---:|" + ("---:|" if relative else "") + "---|",
-    ]
+    ]  # fmt: skip
     worse = []
     for label in [*old["rows"], *(k for k in new["rows"] if k not in old["rows"])]:
         before, after = old["rows"].get(label), new["rows"].get(label)
+        cells = [label, (after or before or {}).get("unit", "?"), _value(before), _value(after)]
         if before is None or after is None:
-            row = before or after
-            lines.append(
-                f"| {label} | {row['unit']} | {before['value'] if before else '-'} "
-                f"| {after['value'] if after else '-'} | {'gone' if before else 'new'} |"
-                + (" |" if relative else "") + " |"
-            )  # fmt: skip
+            cells += ["new" if before is None else "gone"] + [""] * (1 + relative)
+            lines.append("| " + " | ".join(cells) + " |")
             continue
         better = after.get("better", "higher")
         moved = change(float(before["value"]), float(after["value"]), better)
-        judged = moved
-        extra = ""
+        cells.append(f"{moved:+.1f} %")
+        judged: float | None = moved
         if relative:
-            if after["unit"] in ("req/s", "writes/s") and label != FLOOR:
-                old_floor, new_floor = floors
+            judged = None if label in FLOORS else moved
+            if _judged_against_floor(label, after):
                 assert old_floor and new_floor
-                judged = change(before["value"] / old_floor, after["value"] / new_floor, better)
-                extra = f" {judged:+.1f} % |"
+                share = (before["value"] / old_floor, after["value"] / new_floor)
+                judged = change(*share, better)
+                cells.append(f"{judged:+.1f} %")
             else:
-                extra = " |"
+                cells.append("")
         verdict = ""
-        if judged < -tolerance and not (relative and label == FLOOR):
+        if judged is not None and judged < -tolerance:
             verdict = "worse"
             worse.append(f"{label}: {judged:+.1f} %")
-        lines.append(
-            f"| {label} | {after['unit']} | {before['value']:,.1f} | {after['value']:,.1f} "
-            f"| {moved:+.1f} % |{extra} {verdict} |"
-        )
+        lines.append("| " + " | ".join([*cells, verdict]) + " |")
     return lines, worse
 
 

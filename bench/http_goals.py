@@ -66,25 +66,33 @@ RSS_MB = {20_000: 150.0}  # peak memory of `bagboard serve`, MB, up to that many
 RSS_MB_MORE = 300.0
 
 
-def goal_text(label: str) -> str:
-    """The row's targets, as the table prints them."""
-    texts = [goal.text() for goal in GOALS.get(label, [])]
-    if label in P99_MS:
-        texts.append(f"p99 {AT_MOST} {P99_MS[label]:g} ms")
-    return ", ".join(texts)
-
-
-def row_misses(label: str, rps: dict[str, float], p99: float) -> list[str]:
-    """What ``label`` misses, given every row's median req/s and its own median p99."""
-    found = []
+def checks(label: str, rps: dict[str, float], p99: float) -> list[tuple[str, str | None]]:
+    """Each target of ``label``: its text, and how it is missed (None when met), given every
+    row's median req/s and the row's own median p99; a target whose base was not measured
+    is left out."""
+    found: list[tuple[str, str | None]] = []
     mine = rps[label]
     for goal in GOALS.get(label, []):
         wanted = goal.wanted(label, rps)
-        if wanted is not None and mine < wanted:
-            found.append(f"{mine:,.0f} req/s, {goal.text()} is {wanted:,.0f}")
-    if label in P99_MS and p99 > P99_MS[label]:
-        found.append(f"p99 {p99:.1f} ms (target {AT_MOST} {P99_MS[label]:g} ms)")
+        if wanted is not None:
+            miss = f"{mine:,.0f} req/s, {goal.text()} is {wanted:,.0f}"
+            found.append((goal.text(), miss if mine < wanted else None))
+    if label in P99_MS:
+        text = f"p99 {AT_MOST} {P99_MS[label]:g} ms"
+        found.append((text, f"p99 {p99:.1f} ms, {text}" if p99 > P99_MS[label] else None))
     return found
+
+
+def goal_cell(label: str, rps: dict[str, float], p99: float) -> str:
+    """The row's targets as the table prints them, each marked met or missed."""
+    return ", ".join(
+        ("\u2717 " if miss else "\u2713 ") + text for text, miss in checks(label, rps, p99)
+    )
+
+
+def row_misses(label: str, rps: dict[str, float], p99: float) -> list[str]:
+    """What ``label`` misses, one line each."""
+    return [miss for _, miss in checks(label, rps, p99) if miss]
 
 
 def rss_limit_mb(comics: int) -> float:
