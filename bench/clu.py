@@ -142,17 +142,14 @@ def _imports(library: Path, data: Path, url: str | None, comics: int, runs: int)
     return imports
 
 
-def _floors(server: Server, token: str, work: Path) -> list[Floor]:
-    """The two floor apps, sending the bytes bagboard's ping sent."""
+def _start_floors(server: Server, token: str, work: Path, floors: list[Floor]) -> None:
+    """The two floor apps, sending the bytes bagboard's ping sent, added to ``floors`` as
+    they start (so that the caller stops those started when one fails)."""
     body = fetch(server.base + PING, token)
     (work / "ping-body.json").write_bytes(body)
-    floors = [
-        Floor(kind, free_port(), work / "ping-body.json", work / f"floor-{kind}.log")
-        for kind in ("bare", "litestar")
-    ]
-    for floor in floors:
-        floor.wait_ready(body)
-    return floors
+    for kind in ("bare", "litestar"):
+        floors.append(Floor(kind, free_port(), work / "ping-body.json", work / f"floor-{kind}.log"))
+        floors[-1].wait_ready(body)
 
 
 def main() -> int:
@@ -180,7 +177,7 @@ def main() -> int:
         seed_progress(server.base, token, targets.progress_paths)
         for _, path in targets.urls:  # warm: the reference's figures are cache-warm too
             fetch(server.base + path, token)
-        floors = _floors(server, token, args.work)
+        _start_floors(server, token, args.work, floors)
 
         def one(label: str, where: str) -> http_wrk.Result:
             if label == PUT_LABEL:  # one client, one request at a time
