@@ -11,9 +11,14 @@ import urllib.parse
 
 from http_wrk import Result
 
+CLU_WRITES = 500
 
-def run(base: str, token: str, paths: list[str], *, duration: float) -> Result:
-    """``PUT /api/v1/progress`` over ``paths`` in turn for ``duration`` seconds.
+
+def run(
+    base: str, token: str, paths: list[str], *, duration: float, minimum: int = CLU_WRITES
+) -> Result:
+    """``PUT /api/v1/progress`` over ``paths`` in turn for ``duration`` seconds, and at least
+    ``minimum`` times (CLU's figure is the rate of 500 such writes).
 
     Each body carries the real clock as the device's ``updated_at``, never going back: equal
     times apply, so no write is refused as stale, and the clock is never ahead of the server's.
@@ -30,7 +35,7 @@ def run(base: str, token: str, paths: list[str], *, duration: float) -> Result:
     try:
         while True:
             before = time.perf_counter()
-            if before >= end:
+            if before >= end and len(took) >= minimum:
                 break
             n = len(took)
             device_time = max(device_time, int(time.time()))
