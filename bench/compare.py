@@ -6,8 +6,9 @@ exit when any row is more than ``--tolerance`` percent worse.
 Direction-aware: a rate (req/s, writes/s, comics/s, files/s) is worse when it falls, memory
 when it grows. A row in one file only is listed, never judged. ``--against-floor`` judges each
 req/s row (wrk's, not the one-connection writes) by its fraction of the one-route Litestar floor
-measured in the same run instead of its absolute figure, which takes out what a busier or
-quieter machine moves for every row alike (the floor rows themselves are then not judged).
+measured in the same run instead of its absolute figure, which takes out what a steadily busier
+or quieter machine moves for every row alike (the floor rows themselves are then not judged);
+a load that changes within a run still moves rows apart.
 """
 
 from __future__ import annotations
