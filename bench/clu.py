@@ -2,7 +2,7 @@
 
     ./scripts/setup.sh --bench && .venv/bin/python bench/clu.py [--comics 20000]
         [--database-url URL] [--runs 1] [--duration 10] [--connections 8] [--threads 2]
-        [--work DIR] [--profile LABEL ...]
+        [--work DIR] [--profile LABEL ...] [--record FILE]
 
 1. writes (or reuses, under ``--work``, in a folder named by its parameters) a library of plain
    CBZ comics shaped like the reference's: 4 JPEG pages of 800x1200 (~35 KB) and a
@@ -11,14 +11,20 @@
    ``recent`` has something to list;
 2. indexes it with ``bagboard scan`` into a fresh data folder (with ``--database-url``, the
    PostgreSQL database named there, which must contain "bench", is dropped and created first)
-   and rescans it unchanged: import comics/s and rescan files/s;
+   and rescans it unchanged: import comics/s and rescan files/s (``--runs`` times, each into
+   a fresh data folder, medians reported);
 3. starts ``bagboard serve`` with its default settings on a free port of 127.0.0.1, creates a
    token with the CLI, waits for its start-up scan, and samples its memory (every process of
-   its tree) until the end;
-4. drives each endpoint of the reference table with wrk (``--connections`` connections for
-   ``--duration`` s; the whole pass ``--runs`` times, medians reported), plus page streaming,
-   and sequential progress writes from one connection;
-5. prints a Markdown table (req/s, times CLU's, p50/p95/p99, non-2xx) and the targets missed.
+   its tree) until the end; then the framework's floor (``floor_apps.py``): a bare ASGI app
+   and a one-route Litestar app under the same uvicorn settings, sending the bytes bagboard's
+   ``/api/v1/auth/ping`` sent;
+4. drives the floors and each endpoint of the reference table with wrk (``--connections``
+   connections for ``--duration`` s; the whole pass ``--runs`` times, medians reported), plus
+   page streaming, the OPDS feeds of the same series and sequential progress writes from a
+   Python ``http.client`` loop on one keep-alive connection;
+5. prints a Markdown table (req/s, times CLU's, Codex's and the Litestar floor's, each row's
+   target, p50/p95/p99, non-2xx) and the targets missed; ``--record FILE`` writes the medians
+   as JSON for ``bench/compare.py`` (at least 3 runs).
 
 ``--profile LABEL`` (a part of a row's label, repeatable) runs that row once more under
 ``py-spy record`` and prints where the server's time goes.
@@ -30,18 +36,35 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import http_profile
+import http_put
+import http_record
 import http_wrk
+from floor_apps import PING, Floor
+from http_goals import FLOORS
 from http_report import Other, misses, table
-from http_server import Server, bagboard, fetch, recreate_database
+from http_server import Server, bagboard, fetch, free_port, recreate_database
 from http_targets import PUT_LABEL, choose, date_recent, seed_progress
 from make_library import make_plain_library
+
+RECORD_RUNS = 3
+RECORDED_SETTINGS = ("comics", "seed", "runs", "duration", "connections", "threads")
+
+
+@dataclass
+class Imports:
+    """Each import's comics/s, its rescan's files/s and the import's peak memory."""
+
+    rates: list[float] = field(default_factory=list)
+    rescans: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
 
 
 def _revision() -> str:
@@ -75,20 +98,62 @@ def _profile(
     print("\n".join(["```", *http_profile.summary(raw, top=15), "```"]))
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comics", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bagboard-bench-http"))
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
     parser.add_argument(
-        "--runs", type=int, default=1, help="passes over every endpoint (0: --profile only)"
-    )
+        "--runs", type=int, default=None,
+        help="passes over every endpoint, and imports (0: --profile only; default 1, "
+        f"{RECORD_RUNS} with --record)",
+    )  # fmt: skip
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--profile", action="append", default=[], metavar="LABEL")
+    parser.add_argument("--record", type=Path, metavar="FILE", help="the medians as JSON")
     args = parser.parse_args()
+    if args.runs is None:
+        args.runs = RECORD_RUNS if args.record else 1
+    if args.record and args.runs < RECORD_RUNS:
+        parser.error(f"--record needs medians: --runs {RECORD_RUNS} or more")
+    return args
+
+
+def _imports(library: Path, data: Path, url: str | None, comics: int, runs: int) -> Imports:
+    """Import into a fresh data folder (and database) ``runs`` times, each followed by an
+    unchanged rescan; the last one stays for the server."""
+    imports = Imports()
+    for n in range(max(runs, 1)):
+        shutil.rmtree(data, ignore_errors=True)
+        if url:
+            recreate_database(url)
+        first = _scan(library, data, url)
+        again = _scan(library, data, url)
+        assert first["new"] == comics, first
+        files = sum(again[k] for k in ("new", "changed", "moved", "unchanged"))
+        imports.rates.append(first["new"] / first["elapsed"])
+        imports.rescans.append(files / again["elapsed"])
+        imports.rss_mib.append(float(first.get("peak_rss_mib", 0)))
+        print(f"import {n + 1}: {first['elapsed']:.1f} s, rescan {again['elapsed']:.2f} s",
+              file=sys.stderr)  # fmt: skip
+    return imports
+
+
+def _start_floors(server: Server, token: str, work: Path, floors: list[Floor]) -> None:
+    """The two floor apps, sending the bytes bagboard's ping sent, added to ``floors`` as
+    they start (so that the caller stops those started when one fails)."""
+    body = fetch(server.base + PING, token)
+    (work / "ping-body.json").write_bytes(body)
+    for kind in ("bare", "litestar"):
+        floors.append(Floor(kind, free_port(), work / "ping-body.json", work / f"floor-{kind}.log"))
+        floors[-1].wait_ready(body)
+
+
+def main() -> int:
+    args = _arguments()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: ./scripts/setup.sh --bench (or apt-get install wrk)")
     url = args.database_url
@@ -99,17 +164,11 @@ def main() -> int:
     print(summary.describe(), file=sys.stderr)
     date_recent(library)
     data = args.work / f"data-{args.comics}-{'postgresql' if url else 'sqlite'}"
-    shutil.rmtree(data, ignore_errors=True)
-    if url:
-        recreate_database(url)
-    first = _scan(library, data, url)
-    again = _scan(library, data, url)
-    assert first["new"] == args.comics, first
-    files = sum(again[k] for k in ("new", "changed", "moved", "unchanged"))
-    print(f"import {first['elapsed']:.1f} s, rescan {again['elapsed']:.2f} s", file=sys.stderr)
+    imports = _imports(library, data, url, args.comics, args.runs)
     token = bagboard("token", "create", "--name", "bench", data=data, url=url).strip()
 
     server = Server(data, url, args.work / "serve.log")
+    floors: list[Floor] = []
     rows: dict[str, list[http_wrk.Result]] = {}
     try:
         server.wait_ready(token)
@@ -118,59 +177,59 @@ def main() -> int:
         seed_progress(server.base, token, targets.progress_paths)
         for _, path in targets.urls:  # warm: the reference's figures are cache-warm too
             fetch(server.base + path, token)
-        device_time = int(time.time())
+        _start_floors(server, token, args.work, floors)
 
-        def one(label: str, path: str) -> http_wrk.Result:
-            nonlocal device_time
+        def one(label: str, where: str) -> http_wrk.Result:
             if label == PUT_LABEL:  # one client, one request at a time
-                script = http_wrk.put_progress_script(targets.progress_paths, device_time)
-                result = http_wrk.run(
-                    server.base, token, duration=args.duration, connections=1, threads=1,
-                    script=script,
-                )  # fmt: skip
-                # The next run starts above this one's last write, and near the real clock.
-                last = http_wrk.last_device_time(
-                    device_time, result.requests, len(targets.progress_paths)
+                result = http_put.run(
+                    server.base, token, targets.progress_paths, duration=args.duration
                 )
-                device_time = max(last + 1, int(time.time()))
             else:
                 result = http_wrk.run(
-                    server.base + path, token, duration=args.duration,
+                    where, token, duration=args.duration,
                     connections=args.connections, threads=args.threads,
                 )  # fmt: skip
             print(f"{label}: {result.rps:,.0f} req/s, p50 {result.p50:.1f} ms, "
                   f"non-2xx {result.non2xx}", file=sys.stderr, flush=True)  # fmt: skip
             return result
 
-        everything = [*targets.urls, (PUT_LABEL, "")]
+        everything = [
+            *((floor.label, floor.base + PING) for floor in floors),
+            *((label, server.base + path) for label, path in targets.urls),
+            (PUT_LABEL, server.base),
+        ]
         for n in range(args.runs):
             print(f"pass {n + 1} of {args.runs}", file=sys.stderr)
-            for label, path in everything:
-                rows.setdefault(label, []).append(one(label, path))
+            for label, where in everything:
+                rows.setdefault(label, []).append(one(label, where))
         for wanted in args.profile:
-            for label, path in everything:
-                if wanted.lower() in label.lower():
-                    again_once = lambda label=label, path=path: one(label, path)  # noqa: E731
+            for label, where in everything:
+                if wanted.lower() in label.lower() and label not in FLOORS:
+                    again_once = lambda label=label, where=where: one(label, where)  # noqa: E731
                     _profile(server, label, again_once, args.work, args.duration)
     finally:
+        for floor in floors:
+            floor.stop()
         server.stop()
     if not rows:  # --runs 0: profiles only
         return 0
 
     other = Other(
         comics=args.comics,
-        import_rate=first["new"] / first["elapsed"],
-        rescan_rate=files / again["elapsed"],
-        scan_rss_mib=float(first.get("peak_rss_mib", 0)),
+        import_rate=statistics.median(imports.rates),
+        rescan_rate=statistics.median(imports.rescans),
+        scan_rss_mib=max(imports.rss_mib),
         server_rss_mib=server.peak_mib,
         server_hwm_mib=server.hwm_mib,
         server_processes=len(server.pids),
     )
+    database = "PostgreSQL" if url else "SQLite"
     print(
-        f"\nbagboard serve (default settings) on {'PostgreSQL' if url else 'SQLite'}, "
+        f"\nbagboard serve (default settings) on {database}, "
         f"{args.comics:,} comics; wrk {args.threads} threads x {args.connections} connections "
         f"x {args.duration} s per URL, median of {args.runs} pass{'es' if args.runs > 1 else ''}"
-        f"; {os.cpu_count()} CPUs shared by wrk and the server; code at {revision}\n"
+        f" (imports: {len(imports.rates)}); floors: the same uvicorn settings, the ping's bytes; "
+        f"{os.cpu_count()} CPUs shared by wrk and the servers; code at {revision}\n"
     )
     print("\n".join(table(rows, other)))
     print(f"\nserver memory: sampled peak {other.server_rss_mib:.0f} MiB, "
@@ -180,6 +239,13 @@ def main() -> int:
     print("\nmissing a target:" if misses(rows, other) else "\nevery target met")
     for line in misses(rows, other):
         print(f"- {line}")
+    if args.record:
+        settings = {key: getattr(args, key) for key in RECORDED_SETTINGS}
+        doc = http_record.document(
+            rows, other, revision=revision, database=database.lower(), settings=settings
+        )
+        http_record.write(args.record, doc)
+        print(f"\nrecorded in {args.record}")
     return 0
 
 

@@ -12,7 +12,7 @@ one keep-alive connection (Python's ``http.client``), each body's ``updated_at``
 later than the last, so none is refused. It prints writes/s, p50 and p99 per run, then the
 medians, their ratio and the ratio within each run (the two servers of a run are measured
 back to back, so a change of the machine's load falls less between them). ``--wrk SECONDS``
-adds bench/clu.py's "PUT progress, sequential" row (one wrk connection) on each server.
+adds the same writes from one wrk connection (``http_wrk.put_progress_script``) on each server.
 
 The ``NORMAL`` server is the same code with one line changed in its process before it starts
 (``engine.DURABLE``, the level every SQLite connection opens with): a benchmark-only switch,

@@ -11,29 +11,43 @@ from typing import Any
 
 from http_server import call
 
-# CLU 6.3.1 (Flask, gunicorn 1 worker x 8 threads), 20,000 comics, wrk 8 connections x 10 s:
-# label -> (req/s, p50 ms). None: CLU has no such endpoint.
-REFERENCE: dict[str, tuple[float, float] | None] = {
-    "auth/ping": (215, 35),
-    "publishers, metadata": (167, 43),
-    "publishers, filesystem": (275, 27),
-    "series, filesystem": (155, 36),
-    "series, metadata": (174, 46),
-    "issues, filesystem": (115, 66),
-    "issues, metadata": (17, 461),
-    "recent": (68, 117),
-    "progress/since": (185, 46),
-    "issue detail": (185, 46),
-    "cover, default size": (83, 99),
-    "download (~140 KB file)": (210, 39),
-    "page streaming (page 2, original)": None,
-    "PUT progress, sequential": (123, 8),
-}
-LISTS = {
-    "publishers, metadata", "publishers, filesystem", "series, filesystem", "series, metadata",
-    "issues, filesystem", "issues, metadata", "recent", "progress/since",
-}  # fmt: skip
 PUT_LABEL = "PUT progress, sequential"
+PSE_LABEL = "page streaming, OPDS PSE (page 2)"
+PSE_TRACKED_LABEL = "page streaming, OPDS PSE tracked (page 2, track=1)"
+
+# CLU 6.3.1 (Flask, gunicorn 1 worker x 8 threads), 20,000 comics, wrk 8 connections x 10 s,
+# measured side by side with bagboard on a 2-core machine: label -> (req/s, p50 ms or None when
+# that run did not give it). None: CLU has no such endpoint. The sequential PUT figure is one
+# keep-alive connection written to by a Python ``http.client`` loop, as ``http_put`` does.
+REFERENCE: dict[str, tuple[float, float | None] | None] = {
+    "auth/ping": (289, None),
+    "publishers, metadata": (232, None),
+    "publishers, filesystem": (368, None),
+    "series, filesystem": (269, None),
+    "series, metadata": (240, None),
+    "issues, filesystem": (159, None),
+    "issues, metadata": (26.6, None),
+    "recent": (97, None),
+    "progress/since": (246, None),
+    "issue detail": (234, None),
+    # Not measured in the side-by-side run: the figure of the older run (its p50 with it).
+    "cover, default size": (83, 99),
+    "download (~140 KB file)": (261, None),
+    "page streaming (page 2, original)": None,
+    PUT_LABEL: (172, None),
+}
+CLU_IMPORT = 345.0  # comics/s, a fresh import of the 20,000 comics, same run
+CLU_RSS_MIB = 211.0 + 27.0  # worker + master, the older run
+
+# Codex 2.5.6 on the same library, same run: label -> req/s.
+CODEX: dict[str, float] = {
+    "OPDS 1.2 issues of a series": 239,
+    "OPDS 2.0 issues of a series": 203,
+    PSE_LABEL: 197,
+}
+CODEX_IMPORT = 240.0  # comics/s
+CODEX_RSS_MIB = 989.0  # peak memory
+
 RECENT_COMICS = 200
 PROGRESS_COMICS = 50
 HOUR = 3600
@@ -103,6 +117,14 @@ def choose(base: str, token: str) -> Targets:
         ("cover, default size", f"/api/v1/issue/{issue}/cover"),
         ("download (~140 KB file)", f"/api/v1/issue/{download['id']}/download"),
         ("page streaming (page 2, original)", f"/api/v1/issue/{issue}/page/2"),
+        ("OPDS 1.2 issues of a series",
+         "/opds/v1.2/issues?" + q({"series": series, "publisher": publisher})),
+        ("OPDS 2.0 issues of a series",
+         "/opds/v2.0/issues?" + q({"series": series, "publisher": publisher})),
+        # PSE counts pages from 0: page 2, the same bytes as the row above; ``track=1`` (the
+        # advertised template's) moves the reader's position on to it, forward only.
+        (PSE_LABEL, f"/opds/v1.2/issue/{issue}/pse/1"),
+        (PSE_TRACKED_LABEL, f"/opds/v1.2/issue/{issue}/pse/1?track=1"),
     ]  # fmt: skip
     notes = [
         f"publisher {publisher!r} ({len(series_rows)} series), series {series!r} "

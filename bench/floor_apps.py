@@ -1,0 +1,132 @@
+"""The framework's floor for bench/clu.py: the fastest answer the server stack can give.
+
+    python bench/floor_apps.py bare|litestar --port PORT --body FILE
+
+serves ``FILE``'s bytes as ``application/json`` at ``/api/v1/auth/ping`` (any path, for the
+bare app), from a bare ASGI callable or a one-route Litestar app, under uvicorn exactly as
+``bagboard serve`` runs one process: the socket bound by bagboard's own ``listen`` and the
+options of its ``_server_options`` (uvicorn's loop and HTTP implementation left at ``auto``,
+so uvloop and httptools when installed; no access log, no server header, no proxy headers).
+bench/clu.py gives it the body bagboard's own ``/api/v1/auth/ping`` answered, so each floor
+sends the same bytes as that row: what bagboard spends beyond the floor is its own work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import types
+import urllib.request
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+PING = "/api/v1/auth/ping"
+KINDS = {"bare": "floor: bare ASGI", "litestar": "floor: one-route Litestar"}
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+def bare_app(body: bytes) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """An ASGI callable answering every HTTP request with ``body``: no routing, no framework."""
+    start = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    end = {"type": "http.response.body", "body": body}
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await send(start)
+        await send(end)
+
+    return app
+
+
+def litestar_app(body: bytes) -> Any:
+    """A Litestar app of one GET route sending ``body``, configured as bagboard's app is where
+    it costs per request (no logging config, no OpenAPI routes, not in debug mode)."""
+    from litestar import Litestar, Response, get
+
+    # Annotations are strings here (``from __future__``): Litestar resolves them in this
+    # namespace.
+    @get(PING, sync_to_thread=False, signature_namespace={"Response": Response})
+    def ping() -> Response[bytes]:
+        return Response(content=body, media_type="application/json")
+
+    return Litestar(route_handlers=[ping], logging_config=None, openapi_config=None)
+
+
+def serve(kind: str, port: int, body: bytes) -> None:
+    """Run ``kind``'s app in this process as ``bagboard serve`` runs its own (cli/serve.py)."""
+    import uvicorn
+
+    from bagboard.cli.serve import _server_options, listen
+
+    app = bare_app(body) if kind == "bare" else litestar_app(body)
+    sock = listen("127.0.0.1", port)
+    settings: Any = types.SimpleNamespace(host="127.0.0.1", port=port)  # all it reads
+    options = _server_options(settings)
+    uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+
+
+class Floor:
+    """One floor app in its own process on ``port`` of 127.0.0.1."""
+
+    def __init__(self, kind: str, port: int, body: Path, log: Path) -> None:
+        self.label = KINDS[kind]
+        self.base = f"http://127.0.0.1:{port}"
+        command = [sys.executable, str(Path(__file__).resolve()), kind, "--port", str(port),
+                   "--body", str(body)]  # fmt: skip
+        self.log = log
+        with log.open("w") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, expected: bytes) -> None:
+        """Until it answers ``PING`` with ``expected``."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + PING, timeout=10) as answer:
+                    got = answer.read()
+                if got != expected:
+                    raise SystemExit(f"{self.label} answered {got!r}, not {expected!r}")
+                return
+            except OSError as exc:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    log = self.log.read_text()
+                    raise SystemExit(f"{self.label} did not start:\n{log}") from exc
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=sorted(KINDS))
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--body", type=Path, required=True, help="file of the bytes to send")
+    args = parser.parse_args()
+    serve(args.kind, args.port, args.body.read_bytes())
+
+
+if __name__ == "__main__":
+    main()
