@@ -28,9 +28,11 @@ from bagboard.adapters.storage import (
 )
 from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
 from bagboard.adapters.storage.changes import change_feed
+from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.errors import Unauthorized
 from bagboard.domain.model import BrowseMode, Role, ServerSettings
 from bagboard.domain.pagination import PageRequest
+from bagboard.domain.progress import ComicKey, ProgressChange
 from bagboard.domain.tokens import hash_secret
 from bagboard.ports.change_feed import Change, ChangeFeed
 from bagboard.services.auth import Authenticator
@@ -148,6 +150,21 @@ def test_per_request_touches_move_nothing(
     tokens.touch(token.id, AT.replace(hour=1))
     sessions.touch(session.id, AT.replace(hour=1))
     assert unmoved(before, settled(feed, sql_engine)) >= {Change.ACCESS, Change.INDEX}
+
+
+def test_reading_writes_move_nothing(sql_engine: Engine, other: Engine, feed: ChangeFeed) -> None:
+    # A reader's own writes take a lock on the user (SQLite: a write that changes no row);
+    # they must not look like a change of users, or every process would drop its tokens.
+    user = SqlUserStore(sql_engine).add("alice", Role.OWNER)
+    progress = SqlProgressStore(sql_engine)
+    key = ComicKey(path=f"{ROOT}/a.cbz")
+    before = settled(feed, sql_engine)
+    progress.save(user.id, key, ProgressChange(page_number=3), AT)
+    progress.set_read(user.id, key, True, AT.replace(hour=1))
+    progress.clear(user.id, key, AT.replace(hour=2))
+    assert unmoved(before, settled(feed, sql_engine)) >= {Change.ACCESS, Change.INDEX}
+    found = SqlUserStore(sql_engine).get(user.id)
+    assert found is not None and found.name == "alice"
 
 
 def test_values_kept_from_the_index_go_when_another_engine_writes_it(

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore
-from bagboard.adapters.storage.progress.store import SqlProgressStore
+from bagboard.adapters.storage.progress.store import SqlProgressStore, _lock_user
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import StorageUnavailable
 from bagboard.domain.model import Role
@@ -92,6 +92,24 @@ def test_a_progress_write_refused_by_a_locked_sqlite_file_writes_nothing(
     finally:
         holder.close()
     _nothing_lost_and_writable(store, user.id, feed)
+
+
+def test_a_progress_write_holds_the_sqlite_write_lock_from_its_first_statement(
+    impatient_engine: Engine, sqlite_file: Path
+) -> None:
+    # The user's lock is an update that changes no row: it must still take the write lock,
+    # or two writes of one user could read the same latest time and interleave.
+    user = SqlUserStore(impatient_engine).add("alice", Role.READER)
+    other = sqlite3.connect(sqlite_file, isolation_level=None, timeout=0)
+    try:
+        with impatient_engine.begin() as conn:
+            _lock_user(conn, user.id, NOW)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once the write has committed
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
 
 
 # --- PostgreSQL: the server ends the connection a write is waiting on ---------------------

@@ -204,18 +204,25 @@ def _changes(
 # Built once: a statement made per call costs more to construct and key for SQLAlchemy's
 # compiled cache than SQLite takes to run it, and a write runs four of them.
 _LOCK_ROW = select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update()
-# A column no key or foreign key involves: SQLite would check every referencing table on a
-# write to ``id``, even one that keeps its value.
-_TOUCH_USER = sql_update(users).where(users.c.id == bindparam("user_id")).values(name=users.c.name)
+# An update that changes no row still takes SQLite's write lock when it starts, and leaves
+# nothing behind: updating the user's row itself (even to the same name) would fire the
+# ``users`` change trigger, so every reading position saved would tell every process that
+# users had changed and drop its kept tokens. ``name`` is a column no key or foreign key
+# involves, so no referencing table is checked either.
+_TOUCH_USER = (
+    sql_update(users)
+    .where(users.c.id == bindparam("user_id"), users.c.id.is_(None))
+    .values(name=users.c.name)
+)
 _LATEST = select(*_LAST_CHANGES)
 
 
 def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
     """Serialise this user's writes and return the server time of this one.
 
-    SQLite takes its single write lock with the first write of a transaction, so a no-op write
-    comes first (a read first would start a snapshot that a concurrent commit invalidates);
-    PostgreSQL locks the user's row.
+    SQLite takes its single write lock with the first write statement of a transaction, so one
+    that changes no row comes first (a read first would start a snapshot that a concurrent
+    commit invalidates); PostgreSQL locks the user's row.
     """
     lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
     conn.execute(lock, {"user_id": user_id})
