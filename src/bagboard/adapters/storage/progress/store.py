@@ -49,10 +49,12 @@ _m = read_marks.c
 
 
 _FEED_PAGES_KEPT = 256
-# Readings of long lists of comics (whole series) kept between requests: below ``_KEPT_FROM``
-# comics the read costs less than checking the version.
-_READINGS_KEPT = 256
-_KEPT_FROM = 100
+# Readings of lists of comics (a page of a list, whole series) kept between requests. The
+# version is one small read: for 50 comics it cost a tenth of the readings on SQLite (20 vs
+# 191 us with no position among them, 72 vs 867 us with 33) and a third on PostgreSQL; below
+# ``_KEPT_FROM`` comics (an issue's own page) the readings are read directly.
+_READINGS_KEPT = 1024
+_KEPT_FROM = 8
 # The user's last change in each table: every change of a user gets a later time than the one
 # before (``next_change_time``), so together they stand for everything the user changed.
 _LAST_CHANGES = (
@@ -81,9 +83,10 @@ class SqlProgressStore(ProgressStore):
         return None if row is None else progress(row, key.path)
 
     def readings(self, user_id: int, comic_ids: Sequence[int]) -> dict[int, ComicReading]:
-        # A Komga series list asks for every comic of twenty series, page after page: the
-        # answer is kept under the feed's version (the user's latest change and the index
-        # generation), which any write of the user, or any index write, moves on.
+        # Lists ask for the same pages again and again (and a Komga series list for every
+        # comic of twenty series): the answer is kept under the feed's version (the user's
+        # latest change and the index generation), which any write of the user, or any index
+        # write, moves on.
         wanted = tuple(sorted(set(comic_ids)))
         if not wanted:
             return {}
