@@ -86,6 +86,7 @@ from bagboard.services.issues import IssueService
 from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.page_tracking import DELAY as TRACKING_DELAY
 from bagboard.services.page_tracking import PageTracker
 from bagboard.services.passwords import PasswordCheck
 from bagboard.services.problems import ProblemService
@@ -168,10 +169,10 @@ def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLo
         locks.close()
 
 
-def _page_tracker(store: ProgressStore, clock: Clock) -> Iterator[PageTracker]:
+def _page_tracker(store: ProgressStore, clock: Clock, delay: float) -> Iterator[PageTracker]:
     """This process's noted page positions (``services/page_tracking.py``), all written when
     the container's resources are shut down (the HTTP app writes them when it stops)."""
-    tracker = PageTracker(store, clock)
+    tracker = PageTracker(store, clock, delay=delay)
     try:
         yield tracker
     finally:
@@ -237,7 +238,9 @@ class Container(containers.DeclarativeContainer):
     )
     # Pages streamed with tracking are noted and written shortly after, not while the page
     # waits; every service reads and writes progress after the user's noted pages.
-    page_tracker = providers.Resource(_page_tracker, _progress_store, clock)
+    # (Seconds from a page's fetch to its write; tests override it to write only when asked.)
+    page_tracking_delay = providers.Object(TRACKING_DELAY)
+    page_tracker = providers.Resource(_page_tracker, _progress_store, clock, page_tracking_delay)
     progress_store = providers.Singleton(TrackedProgressStore, _progress_store, page_tracker)
     tokens = providers.Selector(
         config.storage,
