@@ -27,6 +27,8 @@ REFERENCE: dict[str, tuple[float, float] | None] = {
     "cover, default size": (83, 99),
     "download (~140 KB file)": (210, 39),
     "page streaming (page 2, original)": None,
+    "page streaming, OPDS (page 2)": None,
+    "page streaming, OPDS tracked (page 2)": None,
     "PUT progress, sequential": (123, 8),
 }
 LISTS = {
@@ -103,6 +105,9 @@ def choose(base: str, token: str) -> Targets:
         ("cover, default size", f"/api/v1/issue/{issue}/cover"),
         ("download (~140 KB file)", f"/api/v1/issue/{download['id']}/download"),
         ("page streaming (page 2, original)", f"/api/v1/issue/{issue}/page/2"),
+        # OPDS page streaming counts from 0; with track=1 every fetch moves the position on.
+        ("page streaming, OPDS (page 2)", f"/opds/v1.2/issue/{issue}/pse/1"),
+        ("page streaming, OPDS tracked (page 2)", f"/opds/v1.2/issue/{issue}/pse/1?track=1"),
     ]  # fmt: skip
     notes = [
         f"publisher {publisher!r} ({len(series_rows)} series), series {series!r} "
