@@ -85,14 +85,18 @@ def scanned_world(
     kind: str,
     tmp: pytest.TempPathFactory,
     write_library: Callable[[Path], tuple[Path, Path]],
+    **overrides: object,
 ) -> Iterator[W]:
     """``write_library(base)`` writes libraries A and B below ``base`` and returns their roots;
-    ``kind`` is the database (``sqlite`` or ``postgresql``, see ``browse_support``)."""
+    ``kind`` is the database (``sqlite`` or ``postgresql``, see ``browse_support``);
+    ``overrides`` replace providers of the container (``bootstrap.build``)."""
     base = tmp.mktemp(f"{make.__name__.lower()}-{kind}")
     root_a, root_b = write_library(base)
     with database_url(kind, base) as url:
         app = ComicLibrary.from_settings(
-            load_settings(data_dir=str(base / "data"), database_url=url), workers=0
+            load_settings(data_dir=str(base / "data"), database_url=url),
+            workers=0,
+            **overrides,
         )
         try:
             lib_a = app.libraries.add(str(root_a), "A")

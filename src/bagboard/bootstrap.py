@@ -73,6 +73,8 @@ from bagboard.adapters.storage.locks import scan_locks_for
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
 from bagboard.ports.change_feed import ChangeFeed
+from bagboard.ports.clock import Clock
+from bagboard.ports.progress_store import ProgressStore
 from bagboard.ports.scan_locks import ScanLocks
 from bagboard.process_names import describe_process
 from bagboard.services.accounts import AccountService
@@ -84,6 +86,8 @@ from bagboard.services.issues import IssueService
 from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
+from bagboard.services.page_tracking import DELAY as TRACKING_DELAY
+from bagboard.services.page_tracking import PageTracker
 from bagboard.services.passwords import PasswordCheck
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
@@ -101,6 +105,7 @@ from bagboard.services.server_status import ServerStatusService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.sign_in_limits import SignInLimiter
+from bagboard.services.tracked_progress import TrackedProgressStore
 from bagboard.services.web_sessions import WebSessionService
 
 __all__ = [
@@ -164,6 +169,16 @@ def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLo
         locks.close()
 
 
+def _page_tracker(store: ProgressStore, clock: Clock, delay: float) -> Iterator[PageTracker]:
+    """This process's noted page positions (``services/page_tracking.py``), all written when
+    the container's resources are shut down (the HTTP app writes them when it stops)."""
+    tracker = PageTracker(store, clock, delay=delay)
+    try:
+        yield tracker
+    finally:
+        tracker.stop()
+
+
 class Container(containers.DeclarativeContainer):
     """Every adapter and service, one provider each; ``config`` is filled in by ``build``."""
 
@@ -216,11 +231,17 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryShelves, library_index),
         sql=providers.Singleton(SqlShelves, engine),
     )
-    progress_store = providers.Selector(
+    _progress_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryProgressStore, library_index),
         sql=providers.Singleton(SqlProgressStore, engine),
     )
+    # Pages streamed with tracking are noted and written shortly after, not while the page
+    # waits; every service reads and writes progress after the user's noted pages.
+    # (Seconds from a page's fetch to its write; tests override it to write only when asked.)
+    page_tracking_delay = providers.Object(TRACKING_DELAY)
+    page_tracker = providers.Resource(_page_tracker, _progress_store, clock, page_tracking_delay)
+    progress_store = providers.Singleton(TrackedProgressStore, _progress_store, page_tracker)
     tokens = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryTokenStore),
@@ -230,13 +251,13 @@ class Container(containers.DeclarativeContainer):
     # SQL cascades (adapters/memory/followers.py); positions before the index they read.
     users = providers.Selector(
         config.storage,
-        memory=providers.Singleton(MemoryUserStore, tokens, shelves, progress_store),
+        memory=providers.Singleton(MemoryUserStore, tokens, shelves, _progress_store),
         sql=providers.Singleton(SqlUserStore, engine),
     )
     _library_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(
-            MemoryLibraryStore, progress_store, shelves, users, library_index, series_ids
+            MemoryLibraryStore, _progress_store, shelves, users, library_index, series_ids
         ),
         sql=providers.Singleton(SqlLibraryStore, engine, change_feed),
     )
@@ -378,7 +399,7 @@ class Container(containers.DeclarativeContainer):
         ShelfService, folder_browser, progress_store, shelves, library_index, libraries, clock
     )
     progress_service = providers.Factory(
-        ProgressService, progress_store, library_index, libraries, clock
+        ProgressService, progress_store, library_index, libraries, clock, tracker=page_tracker
     )
     series_progress = providers.Factory(SeriesProgressService, progress_service)
     # KOReader sync (services/kosync.py): comics by KOReader's document ids, and what was

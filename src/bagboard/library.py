@@ -244,6 +244,10 @@ class ComicLibrary(AfterScanSteps, DatabaseSteps, ScanSteps):
 
     def close(self) -> None:
         """Release the database, the archive-reading processes and the archives kept open."""
+        # Pages streamed with tracking and not yet written, first, while the database is
+        # still there (the resources are shut down in no order that would see to it).
+        if self._container.page_tracker.initialized:
+            self._container.page_tracker.shutdown()
         reader: FileArchiveReader = self._container.page_reader()
         reader.close()
         self._container.shutdown_resources()

@@ -21,6 +21,7 @@ from bagboard.services.browse import BrowseService
 from bagboard.services.issues import IssueService
 from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
+from bagboard.services.page_tracking import PageTracker
 from bagboard.services.problems import ProblemService
 from bagboard.services.progress import ProgressService
 from bagboard.services.reading_lists import ReadingListService
@@ -119,6 +120,13 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         service: ReadingOrderService = container.reading_order_service()
         return service
 
+    def write_noted_pages() -> None:
+        # Pages streamed with tracking and not yet written (services/page_tracking.py), when
+        # the server stops; none were if the tracker never started.
+        if container.page_tracker.initialized:
+            tracker: PageTracker = container.page_tracker()
+            tracker.stop()
+
     return HttpServices(
         authenticator=authenticator,
         settings=settings_service,
@@ -146,6 +154,7 @@ def http_services(container: Container, settings: Settings) -> HttpServices:
         # On PostgreSQL a request's reads share one pooled connection (``db/loans.py``);
         # a SQLite loan costs no round trip, and nothing is entered around its requests.
         request_scope=None if settings.is_sqlite else shared_reads,
+        on_shutdown=(write_noted_pages,),
     )
 
 

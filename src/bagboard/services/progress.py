@@ -34,6 +34,7 @@ from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.libraries import sees_library
+from bagboard.services.page_tracking import PageTracker
 
 __all__ = ["MAX_PATH_BYTES", "ProgressService"]
 
@@ -45,12 +46,19 @@ MAX_PATH_BYTES = 2048
 
 class ProgressService:
     def __init__(
-        self, store: ProgressStore, index: LibraryIndex, libraries: LibraryStore, clock: Clock
+        self,
+        store: ProgressStore,
+        index: LibraryIndex,
+        libraries: LibraryStore,
+        clock: Clock,
+        *,
+        tracker: PageTracker | None = None,
     ) -> None:
         self._store = store
         self._index = index
         self._libraries = libraries
         self._clock = clock
+        self._tracker = tracker
 
     def position(self, user: User, path: str) -> ReadingProgress | None:
         """The live position at ``path``; None when never saved or cleared."""
@@ -82,6 +90,15 @@ class ProgressService:
         """``save_comic`` in a comic this request has just looked up for ``user``."""
         key = ComicKey(comic.path, comic.id)
         return self._store.save(user.id, key, change, self._clock.now())
+
+    def track_in(self, user: User, comic: IndexedComic, change: ProgressChange) -> None:
+        """``save_in`` a forward-only ``change`` (a streamed page) without waiting for it: the
+        tracker writes it shortly after, before any read of the user's progress
+        (``services/page_tracking.py``); without a tracker, it is saved now."""
+        if self._tracker is None:
+            self.save_in(user, comic, change)
+        else:
+            self._tracker.track(user.id, ComicKey(comic.path, comic.id), change)
 
     def clear_in(self, user: User, comic: IndexedComic) -> None:
         """``clear`` the position in a comic this request has just looked up for ``user``."""

@@ -114,6 +114,8 @@ class HttpServices:
     kosync: Callable[[], KosyncService] | None = None
     # Entered around each request (``request_scope.py``); None: nothing.
     request_scope: RequestScope | None = None
+    # Called when the app stops (ASGI lifespan shutdown), in order: work still to be written.
+    on_shutdown: Sequence[Callable[[], None]] = ()
 
 
 def _provider(factory: Callable[[], T]) -> Provide:
@@ -243,6 +245,7 @@ def create_app(
         openapi_config=None,
         state=State({OPENAPI_STATE_KEY: document, **opds_state(policy)}),
         template_config=template_config(),
+        on_shutdown=list(services.on_shutdown),
         debug=debug,
     )
     return resolve_in_order(app)

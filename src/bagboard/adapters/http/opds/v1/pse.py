@@ -5,7 +5,9 @@
 promises, at most ``width`` wide. PSE-only readers have no other way to report where they
 are, so with ``track=1`` (which the advertised template carries) serving a page moves the
 user's position on to it: forward only, since readers fetch a few pages ahead and back in any
-order, and never a conflict, since the request carries no reader's clock.
+order, and never a conflict, since the request carries no reader's clock. The page does not
+wait for that write: it is noted, and written shortly after with the other pages noted for the
+same comic, before anything reads the user's progress (``services/page_tracking.py``).
 """
 
 from __future__ import annotations
@@ -63,5 +65,5 @@ def pse_page(
             forward_only=True,
             device=PSE_DEVICE,
         )
-        progress.save_in(current_user, target.comic, change)
+        progress.track_in(current_user, target.comic, change)
     return response
