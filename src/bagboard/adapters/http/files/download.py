@@ -1,10 +1,15 @@
 """Serving a file from disk: whole, one range, or several (``multipart/byteranges``).
 
-The file is stat'ed in a worker thread (``open_comic_file``) for the headers, through the
-``ComicFiles`` port that ``IssueService.file`` hands over. A small file is read whole in that
-same trip to the thread and sent as one body; a larger one is opened when the body starts,
-checked to be the same version, and read in chunks at offsets in worker threads. Nothing is
-read on the event loop. What to send is decided by ``ranges.py``.
+The file is found through the ``ComicFiles`` port that ``IssueService.file`` hands over. When
+it was looked at lately and its bytes are in the page cache, ``read_ready`` stat's it and, when
+small, reads it right on the event loop (microseconds: less than the trip to a worker thread
+and back it replaces); otherwise that is done in a worker thread. A small file is answered as
+one body. A larger one is opened when the body starts (in a worker thread), checked to be the
+same version, and sent in chunks, each read on the loop when it is in memory and in a worker
+thread when it would wait for the disk. What to send is decided by ``ranges.py``.
+
+uvicorn has no zero-copy send (``http.response.zerocopysend``), so a body always passes
+through Python as ``bytes``: large chunks keep the number of ASGI messages low.
 """
 
 from __future__ import annotations
@@ -237,7 +242,9 @@ async def _chunks(
             position, end = part.start, part.end + 1
             while position < end:
                 count = min(CHUNK_BYTES, end - position)
-                chunk = await anyio.to_thread.run_sync(handle.read_at, count, position)
+                chunk = handle.read_ready(count, position)
+                if chunk is None:  # it would wait for the disk: not on the event loop
+                    chunk = await anyio.to_thread.run_sync(handle.read_at, count, position)
                 if not chunk:
                     return  # truncated in place while being read: end short, as above
                 position += len(chunk)
@@ -251,13 +258,18 @@ async def _chunks(
 async def download(
     headers: Mapping[str, str], method: str, source: ComicDownload, *, media_type: str
 ) -> Response[bytes] | Stream:
-    """The comic file answering a download request with these headers: read whole in a worker
-    thread when small, else streamed; Range, If-Range and conditional requests apply."""
+    """The comic file answering a download request with these headers: read whole when small
+    (on the loop when in memory, else in a worker thread), else streamed; Range, If-Range and
+    conditional requests apply."""
     conditions = Conditions.of(headers, head=method == "HEAD")
     whole_up_to = 0 if conditions.head else WHOLE_BYTES
-    opened = await anyio.to_thread.run_sync(
-        lambda: open_comic_file(source, whole_up_to=whole_up_to)
-    )
+    ready = source.read_ready(whole_up_to)
+    if ready is not None:
+        opened = OpenedFile(ready.version, ready.data)
+    else:
+        opened = await anyio.to_thread.run_sync(
+            lambda: open_comic_file(source, whole_up_to=whole_up_to)
+        )
     return file_response(
         source, opened, conditions, media_type=media_type, filename=source.comic.name
     )
