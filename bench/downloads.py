@@ -1,18 +1,19 @@
 """Comic file downloads of two checkouts side by side, over HTTP, on one indexed library.
 
     .venv/bin/python bench/downloads.py --work DIR --base ../old-checkout --new . \
-        [--database-url URL] [--rounds 3] [--duration 5] [--connections 8] [--threads 2]
-        [--profile SECONDS]
+        [--database-url URL [--base-database-url URL]] [--rounds 3] [--duration 5]
+        [--connections 8] [--threads 2] [--profile SECONDS]
 
 ``DIR`` holds ``library`` (a folder of comics, or a link to one, e.g. bench/clu.py's), and a
 data folder already indexed from it with a token: ``data-sqlite`` and ``token-sqlite``, or with
 ``--database-url`` ``data-pg`` and ``token-pg`` (``bagboard scan`` then ``bagboard token
-create``). Each checkout gets its own copy of that data folder (on PostgreSQL both serve the
-same database) and its own ``bagboard serve``, started with that checkout's ``src`` first on
-``PYTHONPATH``; both run at once, and wrk drives them in turn, base then new, ``--rounds``
-times, on the file nearest 140 KB (bench/clu.py's "download" row). Medians of req/s and p99
-are printed, with new/base. Alternating on the same machine makes the ratio meaningful while
-other work shares the CPUs; the absolute figures are not.
+create``). Each checkout gets its own copy of that data folder (on PostgreSQL the same
+database, or with ``--base-database-url`` the base's copy of it, made by ``createdb -T``) and
+its own ``bagboard serve``, started with that checkout's ``src`` first on ``PYTHONPATH``. Both
+run at once, and wrk drives them in turn, base then new, ``--rounds`` times, on the file
+nearest 140 KB (bench/clu.py's "download" row). Medians of req/s and p99 are printed, with
+new/base. Alternating on the same machine makes the ratio meaningful while other work shares
+the CPUs; the absolute figures are not.
 
 ``--profile SECONDS`` samples the new server with py-spy during one more run and prints the
 summary of bench/http_profile.py.
@@ -33,6 +34,9 @@ import http_profile
 import http_wrk
 from http_server import call, fetch, free_port
 from http_targets import choose
+
+# What ``bagboard serve`` logs once its start-up scan is over, or when another process scans.
+_SCANNED = ("bagboard.services.monitor: scanned", "another process scans the libraries")
 
 
 class Checkout:
@@ -69,7 +73,7 @@ class Checkout:
                     raise SystemExit(f"{self.label} did not start:\n{log}") from exc
                 time.sleep(0.2)
         deadline = time.monotonic() + 300
-        while "bagboard.services.monitor: scanned" not in self.log.read_text():
+        while not any(line in self.log.read_text() for line in _SCANNED):
             if time.monotonic() > deadline:
                 print(f"warning: {self.label}: no end of the start-up scan", file=sys.stderr)
                 return
@@ -90,6 +94,12 @@ def main() -> int:
     parser.add_argument("--base", type=Path, required=True, help="the old checkout")
     parser.add_argument("--new", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
+    parser.add_argument(
+        "--base-database-url",
+        default=None,
+        help="the base's own copy of that database (default: the same database; then only "
+        "one of the two servers scans the libraries it watches)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
@@ -99,9 +109,10 @@ def main() -> int:
     kind = "pg" if args.database_url else "sqlite"
     token = (args.work / f"token-{kind}").read_text().strip()
     data = args.work / f"data-{kind}"
+    base_url = args.base_database_url or args.database_url
     servers = [
-        Checkout(label, root, data, args.database_url, args.work)
-        for label, root in (("base", args.base), ("new", args.new))
+        Checkout("base", args.base, data, base_url, args.work),
+        Checkout("new", args.new, data, args.database_url, args.work),
     ]
     results: dict[str, list[http_wrk.Result]] = {s.label: [] for s in servers}
     try:

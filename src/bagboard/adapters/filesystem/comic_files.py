@@ -115,6 +115,8 @@ class LocalComicFiles(ComicFiles):
         return LocalOpenFile(fd)
 
     def read_ready(self, path: str, root: str, up_to: int) -> ReadyFile | None:
+        if not lies_inside(path, root):
+            raise InvalidPath("the comic file is outside its library")
         seen = self._warm.get(path)
         if not _NOWAIT or seen is None or time.monotonic() - seen > WARM_SECONDS:
             return None

@@ -17,6 +17,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Final
 from urllib.parse import quote
 
@@ -113,6 +115,16 @@ def content_disposition(name: str) -> str:
     return header
 
 
+@lru_cache(maxsize=1024)
+def _validators(file: FileVersion) -> tuple[str, datetime, str]:
+    """ETag, modification time and its HTTP date: a hash and a date format, done once per
+    version of the files downloaded again and again (a version never changes)."""
+    return file.etag, file.last_modified, http_date(file.last_modified)
+
+
+_disposition = lru_cache(maxsize=1024)(content_disposition)
+
+
 def file_response(
     source: ComicDownload,
     opened: OpenedFile,
@@ -124,10 +136,10 @@ def file_response(
     """The response for ``opened``: from its content when it was read whole, else streamed
     from the file (the descriptor is closed once the response is done with it)."""
     file = opened.version
-    etag, modified = file.etag, file.last_modified
+    etag, modified, modified_text = _validators(file)
     headers = {
         "ETag": etag,
-        "Last-Modified": http_date(modified),
+        "Last-Modified": modified_text,
         "Cache-Control": DOWNLOAD_CACHE_CONTROL,
         "Accept-Ranges": "bytes",
     }
@@ -147,7 +159,7 @@ def file_response(
             headers=headers,
             media_type=MediaType.JSON,
         )
-    headers["Content-Disposition"] = content_disposition(filename)
+    headers["Content-Disposition"] = _disposition(filename)
     if wanted is None:
         return _send(
             source,
