@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/downloads.py --work DIR --base ../old-checkout --new . \
         [--database-url URL [--base-database-url URL]] [--rounds 3] [--duration 5]
-        [--connections 8] [--threads 2] [--profile SECONDS]
+        [--connections 8] [--threads 2] [--profile SECONDS] [--issue ID]
 
 ``DIR`` holds ``library`` (a folder of comics, or a link to one, e.g. bench/clu.py's), and a
 data folder already indexed from it with a token: ``data-sqlite`` and ``token-sqlite``, or with
@@ -11,9 +11,9 @@ create``). Each checkout gets its own copy of that data folder (on PostgreSQL th
 database, or with ``--base-database-url`` the base's copy of it, made by ``createdb -T``) and
 its own ``bagboard serve``, started with that checkout's ``src`` first on ``PYTHONPATH``. Both
 run at once, and wrk drives them in turn, base then new, ``--rounds`` times, on the file
-nearest 140 KB (bench/clu.py's "download" row). Medians of req/s and p99 are printed, with
-new/base. Alternating on the same machine makes the ratio meaningful while other work shares
-the CPUs; the absolute figures are not.
+nearest 140 KB (bench/clu.py's "download" row) or on comic ``--issue``. Medians of req/s and
+p99 are printed, with new/base. Alternating on the same machine makes the ratio meaningful
+while other work shares the CPUs; the absolute figures are not.
 
 ``--profile SECONDS`` samples the new server with py-spy during one more run and prints the
 summary of bench/http_profile.py.
@@ -105,6 +105,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--profile", type=int, default=0, metavar="SECONDS")
+    parser.add_argument(
+        "--issue", type=int, default=None, help="the comic to download (default: ~140 KB)"
+    )
     args = parser.parse_args()
     kind = "pg" if args.database_url else "sqlite"
     token = (args.work / f"token-{kind}").read_text().strip()
@@ -118,10 +121,15 @@ def main() -> int:
     try:
         for server in servers:
             server.wait_ready(token)
-        path = dict(choose(servers[0].base, token).urls)["download (~140 KB file)"]
+        path = (
+            dict(choose(servers[0].base, token).urls)["download (~140 KB file)"]
+            if args.issue is None
+            else f"/api/v1/issue/{args.issue}/download"
+        )
         bodies = {fetch(server.base + path, token) for server in servers}
         assert len(bodies) == 1, "the two checkouts send different bytes"
-        print(f"{path}: {len(bodies.pop()):,} bytes", file=sys.stderr)
+        size = len(bodies.pop())
+        print(f"{path}: {size:,} bytes", file=sys.stderr)
 
         def run(server: Checkout) -> http_wrk.Result:
             return http_wrk.run(
@@ -150,7 +158,7 @@ def main() -> int:
             server.stop()
     rps = {label: statistics.median(r.rps for r in rows) for label, rows in results.items()}
     p99 = {label: statistics.median(r.p99 for r in rows) for label, rows in results.items()}
-    print(f"\ndownload of a ~140 KB CBZ, {'PostgreSQL' if args.database_url else 'SQLite'}; "
+    print(f"\ndownload of a {size:,}-byte CBZ, {'PostgreSQL' if args.database_url else 'SQLite'}; "
           f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, base and new in "
           f"turn, median of {args.rounds}; {os.cpu_count()} CPUs shared\n")  # fmt: skip
     print("| checkout | req/s | p99 ms |\n|---|---:|---:|")

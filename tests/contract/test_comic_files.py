@@ -244,3 +244,20 @@ def test_on_disk_bytes_not_in_memory_are_not_ready(tmp_path: Path) -> None:
     assert disk.files.read_whole(version) == data  # and once read, it is in memory
     ready = disk.files.read_ready(path, disk.root, len(data))
     assert ready is not None and ready.data == data
+
+
+def test_on_disk_a_warm_path_that_is_no_longer_a_file_is_not_found(tmp_path: Path) -> None:
+    disk = LocalDisk(tmp_path)
+    if not _nowait_works(tmp_path):
+        pytest.skip("preadv2(RWF_NOWAIT) is not available here")
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    disk.files.stat(path, disk.root)
+    disk.remove(path)
+    Path(path).mkdir()
+    with pytest.raises(ComicNotFound):
+        disk.files.read_ready(path, disk.root, len(DATA))
+    Path(path).rmdir()
+    os.mkfifo(path)  # opening it must not wait for a writer
+    with pytest.raises(ComicNotFound):
+        disk.files.read_ready(path, disk.root, len(DATA))

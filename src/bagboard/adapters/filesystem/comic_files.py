@@ -30,6 +30,7 @@ WARM_SECONDS: Final = 60.0
 # Paths remembered as warm; past this many the memory starts over (bounded and simple).
 WARM_PATHS: Final = 4096
 _NOWAIT: Final = getattr(os, "RWF_NOWAIT", 0)  # Linux only: elsewhere nothing is "ready"
+_OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
 def _read_nowait(fd: int, count: int, offset: int) -> bytes | None:
@@ -105,7 +106,7 @@ class LocalComicFiles(ComicFiles):
 
     def open(self, version: FileVersion) -> LocalOpenFile | None:
         try:
-            fd = os.open(version.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(version.path, _OPEN_FLAGS)
         except OSError:
             return None
         info = os.fstat(fd)
@@ -118,18 +119,29 @@ class LocalComicFiles(ComicFiles):
         if not lies_inside(path, root):
             raise InvalidPath("the comic file is outside its library")
         seen = self._warm.get(path)
-        if not _NOWAIT or seen is None or time.monotonic() - seen > WARM_SECONDS:
+        now = time.monotonic()
+        if not _NOWAIT or seen is None or now - seen > WARM_SECONDS:
             return None
-        version = self.stat(path, root)
-        if version.size > up_to:
-            return ReadyFile(version, None)
-        handle = self.open(version)
-        if handle is None:
-            return None
+        # open and fstat, no stat first: one call less. O_NONBLOCK so that a FIFO put there
+        # since cannot hold the loop; it is not a regular file and is refused below.
         try:
-            data = handle.read_ready(version.size, 0)
+            fd = os.open(path, _OPEN_FLAGS | os.O_NONBLOCK)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            self._warm.pop(path, None)
+            raise ComicNotFound("the comic file is no longer on disk") from exc
+        except OSError:
+            return None  # unreadable: the worker thread answers as it always did
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ComicNotFound("the comic file is no longer on disk")
+            self._warm[path] = now
+            version = FileVersion(path, info.st_size, info.st_mtime_ns)
+            if version.size > up_to:
+                return ReadyFile(version, None)
+            data = _read_nowait(fd, version.size, 0)
         finally:
-            handle.close()
+            os.close(fd)
         if data is None or len(data) != version.size:
             return None  # not all in memory, or truncated since: the worker thread decides
         return ReadyFile(version, data)
