@@ -12,8 +12,9 @@ database, or with ``--base-database-url`` the base's copy of it, made by ``creat
 its own ``bagboard serve``, started with that checkout's ``src`` first on ``PYTHONPATH``. Both
 run at once, and wrk drives them in turn, base then new, ``--rounds`` times, on the file
 nearest 140 KB (bench/clu.py's "download" row) or on comic ``--issue``. Medians of req/s and
-p99 are printed, with new/base. Alternating on the same machine makes the ratio meaningful
-while other work shares the CPUs; the absolute figures are not.
+p99 are printed, and the server process's CPU time per request (from /proc; PostgreSQL's own
+is not in it), the figure other work on the machine moves least, with new/base. Alternating
+makes the ratios meaningful while other work shares the CPUs; the absolute figures are not.
 
 ``--profile SECONDS`` samples the new server with py-spy during one more run and prints the
 summary of bench/http_profile.py.
@@ -37,6 +38,12 @@ from http_targets import choose
 
 # What ``bagboard serve`` logs once its start-up scan is over, or when another process scans.
 _SCANNED = ("bagboard.services.monitor: scanned", "another process scans the libraries")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the process ``pid`` (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Checkout:
@@ -118,6 +125,7 @@ def main() -> int:
         Checkout("new", args.new, data, args.database_url, args.work),
     ]
     results: dict[str, list[http_wrk.Result]] = {s.label: [] for s in servers}
+    cpu: dict[str, list[float]] = {s.label: [] for s in servers}
     try:
         for server in servers:
             server.wait_ready(token)
@@ -141,11 +149,14 @@ def main() -> int:
             run(server)
         for n in range(args.rounds):
             for server in servers:
+                before = _cpu_seconds(server.process.pid)
                 result = run(server)
+                spent = _cpu_seconds(server.process.pid) - before
                 results[server.label].append(result)
+                cpu[server.label].append(1e6 * spent / max(result.requests, 1))
                 print(f"round {n + 1} {server.label}: {result.rps:,.0f} req/s, "
-                      f"p99 {result.p99:.2f} ms, non-2xx {result.non2xx}",
-                      file=sys.stderr, flush=True)  # fmt: skip
+                      f"p99 {result.p99:.2f} ms, {cpu[server.label][-1]:.0f} us CPU/request, "
+                      f"non-2xx {result.non2xx}", file=sys.stderr, flush=True)  # fmt: skip
         if args.profile:
             raw = args.work / f"profile-download-{kind}.txt"
             spy = http_profile.start(servers[1].process.pid, args.profile, raw)
@@ -161,10 +172,12 @@ def main() -> int:
     print(f"\ndownload of a {size:,}-byte CBZ, {'PostgreSQL' if args.database_url else 'SQLite'}; "
           f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, base and new in "
           f"turn, median of {args.rounds}; {os.cpu_count()} CPUs shared\n")  # fmt: skip
-    print("| checkout | req/s | p99 ms |\n|---|---:|---:|")
+    per = {label: statistics.median(rows) for label, rows in cpu.items()}
+    print("| checkout | req/s | p99 ms | server CPU us/request |\n|---|---:|---:|---:|")
     for label in rps:
-        print(f"| {label} | {rps[label]:,.0f} | {p99[label]:.2f} |")
-    print(f"| new / base | {rps['new'] / rps['base']:.2f}x | {p99['new'] / p99['base']:.2f}x |")
+        print(f"| {label} | {rps[label]:,.0f} | {p99[label]:.2f} | {per[label]:.0f} |")
+    print(f"| new / base | {rps['new'] / rps['base']:.2f}x | {p99['new'] / p99['base']:.2f}x "
+          f"| {per['new'] / per['base']:.2f}x |")  # fmt: skip
     return 0
 
 
