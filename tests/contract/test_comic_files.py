@@ -6,6 +6,7 @@ Each test writes files through a ``Disk`` (a real folder under ``tmp_path``, or 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 from collections.abc import Iterator
@@ -261,3 +262,29 @@ def test_on_disk_a_warm_path_that_is_no_longer_a_file_is_not_found(tmp_path: Pat
     os.mkfifo(path)  # opening it must not wait for a writer
     with pytest.raises(ComicNotFound):
         disk.files.read_ready(path, disk.root, len(DATA))
+
+
+def test_on_disk_a_file_system_that_cannot_tell_is_never_read_on_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = LocalDisk(tmp_path)
+    if not _nowait_works(tmp_path):
+        pytest.skip("preadv2(RWF_NOWAIT) is not available here")
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    version = disk.files.stat(path, disk.root)
+
+    def unsupported(*args: object) -> int:
+        raise OSError(errno.EOPNOTSUPP, "not supported")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "preadv", unsupported)
+        assert disk.files.read_ready(path, disk.root, len(DATA)) is None
+        handle = disk.files.open(version)
+        assert handle is not None
+        assert handle.read_ready(10, 0) is None  # a stream reads it in worker threads
+        handle.close()
+    # Even once it could: the device is known not to tell, and the thread does the reading.
+    disk.files.stat(path, disk.root)
+    assert disk.files.read_ready(path, disk.root, len(DATA)) is None
+    assert disk.files.read_whole(version) == DATA

@@ -4,7 +4,8 @@
 looked at lately (its directory entries and inode are in memory, so ``stat`` and ``open`` take
 microseconds) and every byte is in the page cache, which ``preadv2(RWF_NOWAIT)`` tells by
 refusing (``EAGAIN``) rather than reading the disk. Anything else goes to a worker thread, where
-a cold file costs a thread, never the loop.
+a cold file costs a thread, never the loop; so does every file of a file system that cannot tell
+(``EOPNOTSUPP``), once it has been found out.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 def _read_nowait(fd: int, count: int, offset: int) -> bytes | None:
     """Up to ``count`` bytes at ``offset`` that are in the page cache (fewer when only a first
-    part is; ``b""`` at the end), or None when the first byte would need the disk."""
+    part is; ``b""`` at the end), or None when the first byte would need the disk. ``OSError``
+    when the file system cannot tell (``EOPNOTSUPP``)."""
     if not _NOWAIT or count <= 0:
         return None if count > 0 else b""
     buffer = bytearray(count)
     try:
         got = os.preadv(fd, [buffer], offset, _NOWAIT)
-    except OSError:  # EAGAIN: not in memory; EOPNOTSUPP: this file system cannot tell
+    except BlockingIOError:  # EAGAIN: not all in memory
         return None
     if got == count:
         return bytes(buffer)
@@ -60,7 +62,10 @@ class LocalOpenFile(OpenComicFile):
     def read_ready(self, count: int, offset: int) -> bytes | None:
         if self._fd is None:
             return b""
-        return _read_nowait(self._fd, count, offset)
+        try:
+            return _read_nowait(self._fd, count, offset)
+        except OSError:
+            return None
 
     def close(self) -> None:
         if self._fd is not None:
@@ -70,7 +75,10 @@ class LocalOpenFile(OpenComicFile):
 
 class LocalComicFiles(ComicFiles):
     def __init__(self) -> None:
-        self._warm: dict[str, float] = {}  # path -> when it was last stat'ed (monotonic)
+        # path -> when it was last stat'ed (monotonic) and its device
+        self._warm: dict[str, tuple[float, int]] = {}
+        # Devices whose file system cannot tell what is in memory: never read on the loop.
+        self._blind: set[int] = set()
 
     def stat(self, path: str, root: str) -> FileVersion:
         if not lies_inside(path, root):
@@ -84,7 +92,7 @@ class LocalComicFiles(ComicFiles):
             raise ComicNotFound("the comic file is no longer on disk")
         if len(self._warm) >= WARM_PATHS:
             self._warm.clear()
-        self._warm[path] = time.monotonic()
+        self._warm[path] = (time.monotonic(), info.st_dev)
         return FileVersion(path, info.st_size, info.st_mtime_ns)
 
     def read_whole(self, version: FileVersion) -> bytes | None:
@@ -120,7 +128,7 @@ class LocalComicFiles(ComicFiles):
             raise InvalidPath("the comic file is outside its library")
         seen = self._warm.get(path)
         now = time.monotonic()
-        if not _NOWAIT or seen is None or now - seen > WARM_SECONDS:
+        if not _NOWAIT or seen is None or now - seen[0] > WARM_SECONDS or seen[1] in self._blind:
             return None
         # open and fstat, no stat first: one call less. O_NONBLOCK so that a FIFO put there
         # since cannot hold the loop; it is not a regular file and is refused below.
@@ -135,11 +143,15 @@ class LocalComicFiles(ComicFiles):
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise ComicNotFound("the comic file is no longer on disk")
-            self._warm[path] = now
+            self._warm[path] = (now, info.st_dev)
             version = FileVersion(path, info.st_size, info.st_mtime_ns)
             if version.size > up_to:
                 return ReadyFile(version, None)
-            data = _read_nowait(fd, version.size, 0)
+            try:
+                data = _read_nowait(fd, version.size, 0)
+            except OSError:  # this file system cannot tell: the loop never opens its files
+                self._blind.add(info.st_dev)
+                return None
         finally:
             os.close(fd)
         if data is None or len(data) != version.size:
