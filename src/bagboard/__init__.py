@@ -56,7 +56,7 @@ from bagboard.domain.readlists import (
 from bagboard.domain.server_status import FolderChoice
 from bagboard.domain.shelves import Shelf, ShelfEntry, ShelfKind
 from bagboard.library import ComicLibrary, open_library
-from bagboard.ports.comic_files import FileVersion, OpenComicFile
+from bagboard.ports.comic_files import FileVersion, OpenComicFile, ReadyFile
 from bagboard.services.accounts import AccountService, IssuedToken
 from bagboard.services.auth import Authenticator, Credential
 from bagboard.services.browse import (
@@ -166,6 +166,7 @@ __all__ = [
     "ReadingOrderService",
     "ReadingProgress",
     "ReadingState",
+    "ReadyFile",
     "RemovedLibrary",
     "Rendition",
     "RenditionKey",

@@ -6,6 +6,7 @@ Each test writes files through a ``Disk`` (a real folder under ``tmp_path``, or 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 from collections.abc import Iterator
@@ -147,3 +148,145 @@ def test_a_version_that_changed_or_went_reads_nothing(disk: Disk) -> None:
 def test_the_containment_rule(path: str, inside: bool) -> None:
     assert lies_inside(path, "/srv/comics") is inside
     assert lies_inside(path, "/srv/comics/") is inside
+
+
+def _nowait_works(folder: Path) -> bool:
+    """Whether this system and file system tell cached bytes from the disk's."""
+    probe = folder / "probe"
+    probe.write_bytes(b"x" * 8192)
+    fd = os.open(probe, os.O_RDONLY)
+    try:
+        return os.preadv(fd, [bytearray(8192)], 0, os.RWF_NOWAIT) == 8192
+    except (AttributeError, OSError):
+        return False
+    finally:
+        os.close(fd)
+        probe.unlink()
+
+
+def test_read_ready_finds_what_stat_and_read_whole_find(disk: Disk) -> None:
+    """Whatever ``read_ready`` answers is the current version and its bytes, to the byte."""
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    version = disk.files.stat(path, disk.root)  # looked at: warm where that matters
+    ready = disk.files.read_ready(path, disk.root, len(DATA))
+    if ready is not None:
+        assert ready.version == version
+        assert ready.data == DATA
+    larger = disk.files.read_ready(path, disk.root, len(DATA) - 1)
+    assert larger is None or (larger.version == version and larger.data is None)
+    disk.write(path, DATA[:100])
+    changed = disk.files.read_ready(path, disk.root, len(DATA))
+    assert changed is None or (changed.version.size, changed.data) == (100, DATA[:100])
+
+
+def test_read_ready_refuses_like_stat(disk: Disk) -> None:
+    path = f"{disk.root}/gone.cbz"
+    disk.write(path, DATA)
+    disk.files.stat(path, disk.root)
+    disk.remove(path)
+    with pytest.raises(ComicNotFound):
+        disk.files.read_ready(path, disk.root, len(DATA))
+    with pytest.raises(InvalidPath):
+        disk.files.read_ready(f"{disk.root}/../outside.cbz", disk.root, len(DATA))
+
+
+def test_an_open_file_reads_ready_bytes_as_read_at_does(disk: Disk) -> None:
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    handle = disk.files.open(disk.files.stat(path, disk.root))
+    assert handle is not None
+    try:
+        for count, offset in [(10, 0), (100, 5000), (100, len(DATA) - 30), (10, len(DATA))]:
+            ready = handle.read_ready(count, offset)
+            assert ready is None or DATA[offset : offset + count].startswith(ready)
+            if offset >= len(DATA):
+                assert ready in (None, b"")
+    finally:
+        handle.close()
+    assert handle.read_ready(10, 0) == b""  # closed: nothing, like read_at
+
+
+def test_on_disk_a_cached_file_looked_at_lately_is_ready(tmp_path: Path) -> None:
+    disk = LocalDisk(tmp_path)
+    if not _nowait_works(tmp_path):
+        pytest.skip("preadv2(RWF_NOWAIT) is not available here")
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    assert disk.files.read_ready(path, disk.root, len(DATA)) is None  # never looked at
+    version = disk.files.stat(path, disk.root)
+    ready = disk.files.read_ready(path, disk.root, len(DATA))
+    assert ready is not None
+    assert (ready.version, ready.data) == (version, DATA)
+
+
+def test_on_disk_bytes_not_in_memory_are_not_ready(tmp_path: Path) -> None:
+    disk = LocalDisk(tmp_path)
+    if not _nowait_works(tmp_path):
+        pytest.skip("preadv2(RWF_NOWAIT) is not available here")
+    path = f"{disk.root}/Saga 01.cbz"
+    data = os.urandom(4 * 1024 * 1024)
+    far = 3 * 1024 * 1024
+    disk.write(path, data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # written back, so the page cache may drop it
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+    version = disk.files.stat(path, disk.root)
+    handle = disk.files.open(version)
+    assert handle is not None
+    # Far from the start first: a refused read may start reading ahead where it was refused.
+    try:
+        assert handle.read_ready(1024, far) is None
+        assert handle.read_at(1024, far) == data[far : far + 1024]
+    finally:
+        handle.close()
+    assert disk.files.read_ready(path, disk.root, len(data)) is None
+    assert disk.files.read_whole(version) == data  # and once read, it is in memory
+    ready = disk.files.read_ready(path, disk.root, len(data))
+    assert ready is not None and ready.data == data
+
+
+def test_on_disk_a_warm_path_that_is_no_longer_a_file_is_not_found(tmp_path: Path) -> None:
+    disk = LocalDisk(tmp_path)
+    if not _nowait_works(tmp_path):
+        pytest.skip("preadv2(RWF_NOWAIT) is not available here")
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    disk.files.stat(path, disk.root)
+    disk.remove(path)
+    Path(path).mkdir()
+    with pytest.raises(ComicNotFound):
+        disk.files.read_ready(path, disk.root, len(DATA))
+    Path(path).rmdir()
+    os.mkfifo(path)  # opening it must not wait for a writer
+    with pytest.raises(ComicNotFound):
+        disk.files.read_ready(path, disk.root, len(DATA))
+
+
+def test_on_disk_a_file_system_that_cannot_tell_is_never_read_on_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = LocalDisk(tmp_path)
+    if not _nowait_works(tmp_path):
+        pytest.skip("preadv2(RWF_NOWAIT) is not available here")
+    path = f"{disk.root}/Saga 01.cbz"
+    disk.write(path, DATA)
+    version = disk.files.stat(path, disk.root)
+
+    def unsupported(*args: object) -> int:
+        raise OSError(errno.EOPNOTSUPP, "not supported")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "preadv", unsupported)
+        assert disk.files.read_ready(path, disk.root, len(DATA)) is None
+        handle = disk.files.open(version)
+        assert handle is not None
+        assert handle.read_ready(10, 0) is None  # a stream reads it in worker threads
+        handle.close()
+    # Even once it could: the device is known not to tell, and the thread does the reading.
+    disk.files.stat(path, disk.root)
+    assert disk.files.read_ready(path, disk.root, len(DATA)) is None
+    assert disk.files.read_whole(version) == DATA

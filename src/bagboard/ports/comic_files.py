@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hashlib import blake2b
 from typing import Protocol
 
-__all__ = ["ComicFiles", "FileVersion", "OpenComicFile", "lies_inside"]
+__all__ = ["ComicFiles", "FileVersion", "OpenComicFile", "ReadyFile", "lies_inside"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,12 @@ class OpenComicFile(Protocol):
         ``b""`` at or past it (a file truncated while read ends short, it never raises)."""
         ...
 
+    def read_ready(self, count: int, offset: int) -> bytes | None:
+        """``read_at`` done now if its bytes are all in memory (the page cache), *not blocking*
+        so it may run on the event loop; ``None`` when it would wait for a disk (then call
+        ``read_at`` in a worker thread)."""
+        ...
+
     def close(self) -> None:
         """Release the file; closing twice is harmless."""
         ...
@@ -67,6 +73,23 @@ class ComicFiles(Protocol):
         """A handle on ``version`` for ``read_at``; ``None`` when the file is no longer that
         version. The caller closes it."""
         ...
+
+    def read_ready(self, path: str, root: str, up_to: int) -> ReadyFile | None:
+        """``stat`` and, when the file has at most ``up_to`` bytes, ``read_whole``, done now
+        only if neither has to wait for a disk: *not blocking*, it may run on the event loop.
+        ``None`` when that cannot be known (the file was not looked at lately, its bytes are
+        not all in memory, it changed while read): then ask ``stat`` and ``read_whole`` in a
+        worker thread. ``InvalidPath`` and ``ComicNotFound`` as ``stat``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyFile:
+    """What ``ComicFiles.read_ready`` found: the version, and its content when it was small
+    enough to be read (``None``: larger than asked for)."""
+
+    version: FileVersion
+    data: bytes | None
 
 
 def lies_inside(path: str, root: str) -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bagboard.domain.catalog import IndexedComic
-from bagboard.ports.comic_files import ComicFiles, FileVersion, OpenComicFile
+from bagboard.ports.comic_files import ComicFiles, FileVersion, OpenComicFile, ReadyFile
 
 __all__ = ["ComicDownload"]
 
 
 class ComicDownload:
     """The file of ``comic`` (which the user may see), inside the library folder ``root``.
-    Its reads are *blocking*: see ``ComicFiles``."""
+    Its reads are *blocking*, but ``read_ready``: see ``ComicFiles``."""
 
     __slots__ = ("_files", "comic", "root")
 
@@ -30,3 +30,8 @@ class ComicDownload:
     def open(self, version: FileVersion) -> OpenComicFile | None:
         """A handle on ``version`` (the caller closes it), or None as ``read_whole``."""
         return self._files.open(version)
+
+    def read_ready(self, up_to: int) -> ReadyFile | None:
+        """``stat`` and, up to ``up_to`` bytes, ``read_whole`` *without blocking*, when the
+        file is in memory; None when only a worker thread can tell."""
+        return self._files.read_ready(self.comic.path, self.root, up_to)

@@ -96,10 +96,12 @@ class IssueService:
     def file(self, user: User, raw_id: str | int) -> ComicDownload:
         """The comic's file, ready to be read for a download (its reads are *blocking*)."""
         comic = self.comic(user, raw_id)
-        library = self._libraries.get(comic.library_id)
-        if library is None:
-            raise ComicNotFound("no such comic")
-        return ComicDownload(comic, library.root, self._files)
+        # From the enabled libraries ``comic`` has just checked, which are remembered: no
+        # statement per download (``get`` would read the store every time).
+        for library in self._libraries.list(enabled_only=True):
+            if library.id == comic.library_id:
+                return ComicDownload(comic, library.root, self._files)
+        raise ComicNotFound("no such comic")
 
     # --- which image: one lookup, then ``RenditionService`` renders what it names ---------------
 

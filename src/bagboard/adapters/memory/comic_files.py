@@ -5,7 +5,13 @@ from __future__ import annotations
 import threading
 
 from bagboard.domain.errors import ComicNotFound, InvalidPath
-from bagboard.ports.comic_files import ComicFiles, FileVersion, OpenComicFile, lies_inside
+from bagboard.ports.comic_files import (
+    ComicFiles,
+    FileVersion,
+    OpenComicFile,
+    ReadyFile,
+    lies_inside,
+)
 
 __all__ = ["MemoryComicFiles", "MemoryOpenFile"]
 
@@ -23,6 +29,9 @@ class MemoryOpenFile(OpenComicFile):
         if self._data is None:
             return b""
         return self._data[offset : offset + count]
+
+    def read_ready(self, count: int, offset: int) -> bytes | None:
+        return self.read_at(count, offset)  # memory is always ready
 
     def close(self) -> None:
         self._data = None
@@ -61,6 +70,13 @@ class MemoryComicFiles(ComicFiles):
     def open(self, version: FileVersion) -> MemoryOpenFile | None:
         data = self._current(version)
         return None if data is None else MemoryOpenFile(data)
+
+    def read_ready(self, path: str, root: str, up_to: int) -> ReadyFile | None:
+        version = self.stat(path, root)
+        if version.size > up_to:
+            return ReadyFile(version, None)
+        data = self._current(version)
+        return None if data is None else ReadyFile(version, data)
 
     def _current(self, version: FileVersion) -> bytes | None:
         with self._lock:
