@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from bagboard.domain.archive import ArchiveSummary, format_for_name
+from bagboard.domain.archive import format_for_name
 from bagboard.domain.catalog import (
     ComicDigest,
     ComicEntry,
@@ -17,12 +17,12 @@ from bagboard.domain.catalog import (
     KnownComic,
 )
 from bagboard.domain.comicinfo import ComicInfo
-from bagboard.domain.files import ComicFile, FileDigests, parent_folder
+from bagboard.domain.files import ComicFile, parent_folder
 from bagboard.domain.names import fill_info, relative_to_root, tagged_part
-from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.scan.plan import added_at, is_unchanged
+from bagboard.services.scan.results import FileRead, Inspection, inspect_archive
 
 __all__ = [
     "UNLISTED_MTIME",
@@ -32,35 +32,6 @@ __all__ = [
     "Inspection",
     "inspect_archive",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Inspection:
-    """One archive opened: its summary, or why it could not be read."""
-
-    summary: ArchiveSummary | None
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FileRead:
-    """One file read for a scan: its archive opened (None when the file itself could not be
-    read, for a new file whose digests failed) and, when they were read with it, its digests."""
-
-    inspection: Inspection | None
-    digests: FileDigests | None = None
-
-
-def inspect_archive(reader: ArchiveReader, path: str) -> Inspection:
-    """Open one archive; every failure comes back as a result, so a bad file never aborts a
-    batch. Module-level, so a process pool can pickle it (with a picklable reader)."""
-    try:
-        return Inspection(reader.inspect(path))
-    except Exception as exc:
-        # The port promises ArchiveUnreadable, but decoders of hostile bytes fail in ways no
-        # one can list; a file that crashed every scan would keep the library from ever being
-        # indexed, so any failure marks that one file unreadable.
-        return Inspection(None, str(exc) or type(exc).__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from functools import partial
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.file_tree import FileTree
 from bagboard.ports.inspect_map import InspectMap
-from bagboard.services.scan.batches import FileRead, inspect_archive
+from bagboard.services.scan.results import FileRead, inspect_archive
 
 __all__ = ["FileRead", "read_known", "read_new", "read_stream", "reader_for"]
 
