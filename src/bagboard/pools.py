@@ -101,6 +101,17 @@ class PoolMap(InspectMap):
     def __init__(self, pool: PoolSource) -> None:
         self._pool = pool
 
+    def warm(self, items: int) -> None:
+        """Start the workers now if ``items`` files will be read (``reading.warm_up``), so
+        they start while the scan still walks the library rather than after."""
+        if items < POOL_THRESHOLD:
+            return
+        pool = self._pool()
+        if pool is not None:
+            # A task finding no idle worker starts one, up to the pool's size.
+            for _ in range(cpu_count()):
+                pool.submit(os.getpid)
+
     def __call__(self, fn: Callable[[_A], _R], items: Iterable[_A], /) -> Iterator[_R]:
         work = list(items)
         if len(work) < POOL_THRESHOLD:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pytest
@@ -17,10 +15,11 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
-from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
+from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.files import FileDigests
 from bagboard.domain.model import Library
-from bagboard.services.scan.results import FileRead, Inspection
+from bagboard.services.scan import reading
+from bagboard.services.scan.results import FileRead
 from bagboard.services.scan.scanner import Scanner, ScanPhase, ScanProgress, ScanReport
 from tests.archive_factory import comicinfo_xml, jpeg, truncate, write_archive, write_cbz
 from tests.pdf_factory import write_pdf
@@ -186,41 +185,6 @@ def test_a_scan_stopped_midway_leaves_the_pool_good_for_the_next(tmp_path: Path)
     assert report.new + report.unchanged == 60
 
 
-class _LazyExecutor(Executor):
-    """Runs the first ``ready`` tasks as they are submitted; the rest stay queued."""
-
-    def __init__(self, ready: int) -> None:
-        self.ready = ready
-        self.futures: list[Future[object]] = []
-
-    def submit(self, fn: Callable[..., object], /, *args: object, **kwargs: object) -> Future:  # type: ignore[type-arg]
-        future: Future[object] = Future()
-        if len(self.futures) < self.ready:
-            future.set_result(fn(*args, **kwargs))
-        self.futures.append(future)
-        return future
-
-
-@pytest.mark.usefixtures("small_windows")
-def test_the_pool_map_keeps_a_window_and_cancels_it_when_the_reader_stops() -> None:
-    executor = _LazyExecutor(ready=3)
-
-    class Source:
-        def __call__(self) -> Executor:
-            return executor
-
-        def shutdown(self) -> None:
-            raise AssertionError("nothing broke")
-
-    results = pools.PoolMap(Source())(str.upper, [f"f{n}" for n in range(40)])
-    taken = [next(results) for _ in range(3 * pools.CHUNK)]
-    assert taken == [f"F{n}" for n in range(3 * pools.CHUNK)]
-    # Never more than a window queued beyond what was taken.
-    assert len(executor.futures) * pools.CHUNK <= 3 * pools.CHUNK + pools.AHEAD
-    results.close()  # what a scan stopped midway does (``reading.read_stream``)
-    assert all(future.cancelled() for future in executor.futures[3:])
-
-
 def test_a_scan_stopped_midway_closes_its_reads(tmp_path: Path) -> None:
     for number in range(12):
         path = tmp_path / "lib" / f"{number:03}.cbz"
@@ -246,7 +210,7 @@ def test_a_scan_stopped_midway_closes_its_reads(tmp_path: Path) -> None:
         LocalFileTree(),
         FileArchiveReader(),
         ManualClock(utc(2030)),
-        inspect_map=recording_map,
+        inspect_map=recording_map,  # type: ignore[arg-type]
         batch_size=4,
     )
     try:
@@ -280,33 +244,38 @@ def test_a_new_file_that_cannot_be_read_leaves_every_folder_count_right(tmp_path
     assert all(folder.mtime_ns > 0 for folder in folders.values())
 
 
-@pytest.mark.parametrize(
-    "read",
-    [
-        FileRead(None),
-        FileRead(Inspection(None, "the archive is corrupt"), FileDigests("9:abc", "d41d8")),
-        FileRead(Inspection(ArchiveSummary(ArchiveFormat.PDF, ("1", "2"))), None),
-    ],
-)
-def test_a_read_survives_the_trip_between_processes(read: FileRead) -> None:
-    assert pickle.loads(pickle.dumps(read)) == read
+class _WarmedMap:
+    """A serial map that records when the scan told it how many files are coming."""
+
+    def __init__(self) -> None:
+        self.warmed: list[int] = []
+
+    def warm(self, files: int) -> None:
+        self.warmed.append(files)
+
+    def __call__(
+        self, fn: Callable[[str], FileRead], items: Iterable[str], /
+    ) -> Iterator[FileRead]:
+        return map(fn, items)
 
 
-def test_a_read_with_comicinfo_survives_the_trip_between_processes(tmp_path: Path) -> None:
-    path = write_cbz(
-        tmp_path / "a.cbz",
-        {
-            "p1.jpg": jpeg((1, 2, 3)),
-            "p2.jpg": jpeg((3, 2, 1)),
-            "ComicInfo.xml": comicinfo_xml(
-                {"Series": "S", "Title": "T", "Summary": "x" * 50, "PageCount": "2"},
-                [{"Image": "1", "Type": "FrontCover", "DoublePage": "True"}, {"Image": "0"}],
-            ),
-        },
-    )
-    read = FileRead(Inspection(FileArchiveReader().inspect(str(path))), FileDigests("1:a", "b"))
-    back = pickle.loads(pickle.dumps(read))
-    assert back == read
-    assert back.inspection is not None and back.inspection.summary is not None
-    info = back.inspection.summary.comic_info
-    assert info is not None and info.pages[0].double_page and info.page_count == 2
+def test_a_first_import_warms_the_pool_during_the_walk_and_a_rescan_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "WARM_AFTER", 3)
+    for number in range(6):
+        path = tmp_path / "big" / f"S{number % 3}" / f"{number}.cbz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_cbz(path, {"p.jpg": jpeg((number, 0, 0))})
+    (tmp_path / "small").mkdir()
+    write_cbz(tmp_path / "small" / "a.cbz", {"p.jpg": jpeg((1, 1, 1))})
+    warmed = _WarmedMap()
+    scanner = Scanner(
+        MemoryLibraryIndex(), LocalFileTree(), FileArchiveReader(), ManualClock(utc(2030)),
+        inspect_map=warmed,  # type: ignore[arg-type]
+    )  # fmt: skip
+    scanner.scan(Library(1, "Big", str(tmp_path / "big")))
+    assert len(warmed.warmed) == 1 and 3 <= warmed.warmed[0] <= 6  # once, as soon as enough
+    scanner.scan(Library(1, "Big", str(tmp_path / "big")))  # a rescan: nothing to warm for
+    scanner.scan(Library(2, "Small", str(tmp_path / "small")))  # too few files to be worth it
+    assert len(warmed.warmed) == 1

@@ -21,10 +21,15 @@ from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.file_tree import FileTree
 from bagboard.ports.inspect_map import InspectMap
 from bagboard.services.scan.results import FileRead, inspect_archive
+from bagboard.services.scan.walk import WalkProgress
 
-__all__ = ["FileRead", "read_known", "read_new", "read_stream", "reader_for"]
+__all__ = ["FileRead", "read_known", "read_new", "read_stream", "reader_for", "warm_up"]
 
 log = logging.getLogger(__name__)
+
+# Files found by a first scan's walk before the pool is told: below the pool's own threshold
+# (``pools.POOL_THRESHOLD``) it does nothing, so a small library starts no process.
+WARM_AFTER = 500
 
 
 def read_known(reader: ArchiveReader, path: str) -> FileRead:
@@ -71,3 +76,19 @@ def read_stream(
 def reader_for(tree: FileTree, reader: ArchiveReader, *, digest: bool) -> Callable[[str], FileRead]:
     """The picklable read of one file: with its digests (``read_new``) or without."""
     return partial(read_new, tree, reader) if digest else partial(read_known, reader)
+
+
+def warm_up(read_map: InspectMap, progress: WalkProgress) -> WalkProgress:
+    """``progress`` for the walk of a first scan, which also tells ``read_map`` (if it has a
+    ``warm(files)``, as the pool map does) how many files the walk has found so far: a pool
+    can then start its workers while the walk goes on, once there are enough to read."""
+    warm: Callable[[int], None] | None = getattr(read_map, "warm", None)
+
+    def walked(folders: int, files: int) -> None:
+        nonlocal warm
+        progress(folders, files)
+        if warm is not None and files >= WARM_AFTER:
+            warm(files)
+            warm = None
+
+    return walked

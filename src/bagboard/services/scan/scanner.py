@@ -29,8 +29,8 @@ from bagboard.services.scan.progress import (
     ScanPhase,
     ScanProgress,
 )
-from bagboard.services.scan.reading import read_known, read_stream, reader_for
-from bagboard.services.scan.walk import walk_library
+from bagboard.services.scan.reading import read_known, read_stream, reader_for, warm_up
+from bagboard.services.scan.walk import WalkProgress, walk_library
 
 __all__ = ["ScanPhase", "ScanProgress", "ScanReport", "Scanner"]
 
@@ -121,8 +121,11 @@ class Scanner:
         tracker = ProgressTracker(progress)
         with collector_paused():  # see gc_pause.py: a fifth of a no-change rescan otherwise
             snapshot = self._index.snapshot(library.id)
+            walked: WalkProgress = tracker.walked
+            if snapshot.last_scan_at is None:  # a first import: reading follows the walk
+                walked = warm_up(self._map, walked)
             walk = walk_library(
-                self._tree, root, library.name, snapshot, full=full, progress=tracker.walked
+                self._tree, root, library.name, snapshot, full=full, progress=walked
             )
             found = compare(walk.comics, snapshot.comics)
         plan = self._plan(found, tracker)
