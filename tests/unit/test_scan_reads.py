@@ -4,7 +4,7 @@ reader cancels, its warm-up threshold, and a read's compact trip between process
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
@@ -12,10 +12,17 @@ import pytest
 
 from bagboard import pools
 from bagboard.adapters.archive import FileArchiveReader
+from bagboard.adapters.filesystem.tree import LocalFileTree
+from bagboard.adapters.memory.clock import ManualClock
+from bagboard.adapters.memory.index import MemoryLibraryIndex
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.files import FileDigests
+from bagboard.domain.model import Library
+from bagboard.services.scan import reading
 from bagboard.services.scan.results import FileRead, Inspection
+from bagboard.services.scan.scanner import Scanner
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
+from tests.unit.scan_support import utc
 
 
 @pytest.fixture
@@ -107,3 +114,33 @@ def test_the_pool_map_starts_no_process_for_a_small_library() -> None:
     assert started == []
     pool_map.warm(pools.POOL_THRESHOLD)
     assert started == [True]
+
+
+class _CannotStart:
+    """A map whose pool cannot even start (no processes left, say), when told or asked."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def warm(self, files: int) -> None:
+        raise OSError("Resource temporarily unavailable")
+
+    def __call__(self, fn: Callable[[str], FileRead], items: Iterable[str], /) -> Iterator[str]:
+        self.calls += 1
+        raise OSError("Resource temporarily unavailable")
+
+
+def test_a_pool_that_cannot_start_still_lets_the_scan_read_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "WARM_AFTER", 1)
+    for number in range(5):
+        write_cbz(tmp_path / f"{number}.cbz", {"p.jpg": jpeg((number, 0, 0))})
+    broken = _CannotStart()
+    scanner = Scanner(
+        MemoryLibraryIndex(), LocalFileTree(), FileArchiveReader(), ManualClock(utc(2030)),
+        inspect_map=broken, batch_size=2,  # type: ignore[arg-type]
+    )  # fmt: skip
+    report = scanner.scan(Library(1, "Comics", str(tmp_path)))
+    assert (report.new, report.unreadable) == (5, 0)
+    assert broken.calls == 3  # asked again after each batch read around it

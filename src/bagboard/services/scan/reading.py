@@ -14,7 +14,7 @@ opened, so one read in the pool yields both: ``read_new``. Otherwise fingerprint
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from functools import partial
 
 from bagboard.ports.archive_reader import ArchiveReader
@@ -53,8 +53,10 @@ def read_stream(
     (a process pool pickles ``read``): ``partial(read_known, reader)`` and the like."""
     done = 0
     while done < len(paths):
-        results = read_map(read, paths[done:])
+        results: Iterator[FileRead] | None = None
         try:
+            # Inside: a pool that cannot even start fails here, and is read around too.
+            results = read_map(read, paths[done:])
             for result in results:
                 done += 1
                 yield result
@@ -88,7 +90,10 @@ def warm_up(read_map: InspectMap, progress: WalkProgress) -> WalkProgress:
         nonlocal warm
         progress(folders, files)
         if warm is not None and files >= WARM_AFTER:
-            warm(files)
+            try:
+                warm(files)
+            except Exception as exc:  # the reads will find out again, and read around it
+                log.warning("archive reading pool failed to start (%s)", exc)
             warm = None
 
     return walked
