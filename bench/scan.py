@@ -2,10 +2,16 @@
 
     .venv/bin/python bench/scan.py [--comics 10000 100000] [--work DIR] [--runs 3]
         [--database-url URL]
+    .venv/bin/python bench/scan.py --library DIR --against OTHER/src [--runs 3]
 
 For each size it writes (or reuses) a synthetic library with bench/make_library.py's generator,
 then runs ``bagboard scan`` in a fresh process for every measurement so peak RSS is the scan's
 own. Prints a Markdown table of medians over ``--runs`` runs.
+
+``--against`` measures fresh imports only, of an existing library (``--library``, only read),
+side by side: this checkout and the ``src`` folder of another one, alternating, with a fresh
+data folder (and database) every run. It prints each run and the medians with their ratio;
+on a busy machine, only the ratio means much.
 """
 
 from __future__ import annotations
@@ -33,7 +39,13 @@ class Run:
     report: dict[str, object]
 
 
-def _scan(data_dir: Path, library: Path, database_url: str | None, *extra: str) -> Run:
+def _scan(
+    data_dir: Path,
+    library: Path,
+    database_url: str | None,
+    *extra: str,
+    env: dict[str, str] | None = None,
+) -> Run:
     command = [
         sys.executable,
         "-m",
@@ -49,7 +61,7 @@ def _scan(data_dir: Path, library: Path, database_url: str | None, *extra: str) 
     if database_url:
         command += ["--database-url", database_url]
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"scan failed ({done.returncode}):\n{done.stderr}")
@@ -129,6 +141,29 @@ def measure(
     }
 
 
+def compare(
+    library: Path, against: Path, work: Path, runs: int, database_url: str | None
+) -> dict[str, float]:
+    """Fresh imports of ``library``: the ``src`` at ``against`` and this one, alternating."""
+    here = Path(__file__).resolve().parents[1] / "src"
+    rates: dict[str, list[float]] = {"other": [], "this": []}
+    for index in range(runs):
+        for label, src in (("other", against), ("this", here)):
+            env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{src.parent}"}
+            data_dir = work / f"data-compare-{label}"
+            _reset_database(data_dir, database_url)
+            run = _scan(data_dir, library, database_url, env=env)
+            rates[label].append(run.files / run.seconds)
+            print(
+                f"run {index + 1} {label}: {run.files:,} comics in {run.seconds:.1f}s "
+                f"({rates[label][-1]:,.0f}/s; process {run.wall:.1f}s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    other, this = (statistics.median(rates[label]) for label in ("other", "this"))
+    return {"other": other, "this": this, "ratio": this / other}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comics", type=int, nargs="+", default=[10_000, 100_000])
@@ -136,7 +171,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--workers", default=None, help="passed to bagboard scan --workers")
+    parser.add_argument("--library", type=Path, help="an existing library, for --against")
+    parser.add_argument("--against", type=Path, help="another checkout's src folder")
     args = parser.parse_args()
+    if args.against is not None:
+        if args.library is None:
+            raise SystemExit("--against needs --library")
+        result = compare(args.library, args.against, args.work, args.runs, args.database_url)
+        print(
+            f"\nfresh import of {args.library.name}, median of {args.runs} runs each, "
+            f"alternating: {result['other']:,.0f} comics/s ({args.against}) vs "
+            f"{result['this']:,.0f} comics/s (this checkout), ratio {result['ratio']:.2f}"
+        )
+        return 0
     extra = ("--workers", args.workers) if args.workers is not None else ()
     rows = [measure(n, args.work, args.runs, args.database_url, extra) for n in args.comics]
     print(f"\nbagboard scan, median of {args.runs} runs, {os.cpu_count()} CPUs\n")

@@ -7,7 +7,6 @@ engine (and its migrations) and the archive-reading pool are created on first us
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
@@ -519,7 +518,7 @@ def build(
         {
             "storage": MEMORY if memory else SQL,
             "database_url": settings.database_url,
-            "workers": (os.cpu_count() or 1) if workers is None else workers,
+            "workers": pools.cpu_count() if workers is None else workers,
             "rendition_dir": settings.rendition_dir,
             "secret_key_path": settings.data_dir / "secret.key",
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,

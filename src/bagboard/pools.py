@@ -2,6 +2,12 @@
 
 Reading ComicInfo and page lists is CPU work under the GIL, so processes (not threads) are
 what scale it. The container owns the pool (``bootstrap``); the scanner sees only the map.
+
+The scanner maps over every file it opens at once and writes the index while the pool reads
+on, so the map keeps a bounded number of files queued ahead of the reader (``AHEAD``) rather
+than submitting a whole library: the pool stays busy during the writes, and memory holds a
+window of results, not all of them. A reader that stops early (a scan stopped or failed)
+closes the iterator, which cancels what is still queued.
 """
 
 from __future__ import annotations
@@ -9,14 +15,16 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
 from bagboard.ports.inspect_map import InspectMap
 from bagboard.workers import exit_with
 
-__all__ = ["POOL_THRESHOLD", "PoolMap", "PoolSource", "inspect_pool"]
+__all__ = ["AHEAD", "CHUNK", "POOL_THRESHOLD", "PoolMap", "PoolSource", "cpu_count", "inspect_pool"]
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -24,6 +32,27 @@ _R = TypeVar("_R")
 # Below this many files a pool costs more than it saves: starting the worker processes takes
 # about as long as reading a few hundred comics inline (bench/scan.py, "touching 1%" row).
 POOL_THRESHOLD = 500
+# Items per task sent to a worker, and how many items may be queued or done but not yet taken:
+# two scan batches, so the pool reads the next batch while the index writes this one.
+CHUNK = 16
+AHEAD = 1024
+
+# What a worker imports anyway: the forkserver imports it once, and every worker forked from
+# it starts with it loaded instead of importing it again.
+_WORKER_MODULES = (
+    "bagboard.services.scan.reading",
+    "bagboard.adapters.archive.reader",
+    "bagboard.adapters.filesystem.tree",
+)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask, as a container or ``taskset``
+    sets it), not every CPU of the machine."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def inspect_pool(workers: int) -> Iterator[Executor | None]:
@@ -33,6 +62,12 @@ def inspect_pool(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
+    # Each worker would import the main module's package too (to run ``__main__`` as
+    # ``__mp_main__``); loaded in the forkserver, it is loaded once. Effective only until the
+    # forkserver starts: a host program that started it keeps its own choice.
+    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
+    package = [main.rpartition(".")[0]] if main and "." in main else []
+    context.set_forkserver_preload(["__main__", *package, *_WORKER_MODULES])
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -66,6 +101,17 @@ class PoolMap(InspectMap):
     def __init__(self, pool: PoolSource) -> None:
         self._pool = pool
 
+    def warm(self, items: int) -> None:
+        """Start the workers now if ``items`` files will be read (``reading.warm_up``), so
+        they start while the scan still walks the library rather than after."""
+        if items < POOL_THRESHOLD:
+            return
+        pool = self._pool()
+        if pool is not None:
+            # A task finding no idle worker starts one, up to the pool's size.
+            for _ in range(cpu_count()):
+                pool.submit(os.getpid)
+
     def __call__(self, fn: Callable[[_A], _R], items: Iterable[_A], /) -> Iterator[_R]:
         work = list(items)
         if len(work) < POOL_THRESHOLD:
@@ -73,11 +119,35 @@ class PoolMap(InspectMap):
         pool = self._pool()
         if pool is None:
             return map(fn, work)
-        return self._guarded(pool.map(fn, work, chunksize=8))
+        return self._guarded(pool, fn, work)
 
-    def _guarded(self, results: Iterator[_R]) -> Iterator[_R]:
+    def _guarded(self, pool: Executor, fn: Callable[[_A], _R], work: list[_A]) -> Iterator[_R]:
         try:
-            yield from results
+            yield from _windowed(pool, fn, work)
         except BrokenExecutor:
             self._pool.shutdown()
             raise
+
+
+def _windowed(pool: Executor, fn: Callable[[_A], _R], work: list[_A]) -> Iterator[_R]:
+    """``fn`` of every item in order, in chunks of ``CHUNK``, at most ``AHEAD`` items ahead."""
+    chunks = (work[start : start + CHUNK] for start in range(0, len(work), CHUNK))
+    queued: deque[Future[list[_R]]] = deque()
+    try:
+        for chunk in chunks:
+            queued.append(pool.submit(_run_chunk, fn, chunk))
+            if len(queued) * CHUNK >= AHEAD:
+                break
+        while queued:
+            results = queued.popleft().result()
+            chunk = next(chunks, [])
+            if chunk:
+                queued.append(pool.submit(_run_chunk, fn, chunk))
+            yield from results
+    finally:
+        for future in queued:
+            future.cancel()
+
+
+def _run_chunk(fn: Callable[[_A], _R], chunk: list[_A]) -> list[_R]:
+    return [fn(item) for item in chunk]

@@ -373,6 +373,13 @@ def test_progress_reports_every_phase(collection: Setup) -> None:
         1,
         1,
     )
+    # Nothing was missing or changed: the new file was digested by the read that opened it.
+    assert any(p.phase is ScanPhase.FINGERPRINTING for p in seen)
+    assert not any(p.phase is ScanPhase.FINGERPRINTING and p.opened for p in seen)
+    # A changed file is fingerprinted before its archive is opened (it may now be unreadable).
+    write_cbz(collection.root / "DC/Batman/batman 002.cbz", salt="rewritten")
+    seen.clear()
+    scanner.scan(collection.library, progress=seen.append)
     assert any(p.phase is ScanPhase.FINGERPRINTING and p.opened == 1 for p in seen)
 
 

@@ -23,7 +23,7 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-__all__ = ["XmlDocument", "XmlRefused", "clean_text", "local_name", "parse_xml"]
+__all__ = ["XmlDocument", "XmlRefused", "clean_text", "local_name", "parse_xml", "prepare_xml"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -65,11 +65,7 @@ def parse_xml(
     ``max_count`` caps, by casefolded local name, how many elements of that name the
     document may hold anywhere.
     """
-    if len(data) > max_bytes:
-        raise XmlRefused(f"the file is larger than {max_bytes:,} bytes")
-    text = _CONTROL.sub("", _DECLARATION.sub(_keep_lines, _decode(data), count=1))
-    if _DTD.search(text):
-        raise XmlRefused("the file declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), refused")
+    text = prepare_xml(data, max_bytes=max_bytes)
     repaired = _BARE_AMPERSAND.sub("&amp;", text)
     first_error: Exception | None = None
     for attempt in (text, repaired) if repaired != text else (text,):
@@ -85,6 +81,18 @@ def parse_xml(
             continue
         return _document(document)
     raise XmlRefused(f"the file is not well-formed XML ({first_error})")
+
+
+def prepare_xml(data: bytes, *, max_bytes: int) -> str:
+    """The text ``parse_xml`` first hands its parser: decoded, without its declaration and
+    control characters; ``XmlRefused`` when it is too large or declares a DTD or entities.
+    A parser of its own may take it from here, falling back to ``parse_xml`` on any error."""
+    if len(data) > max_bytes:
+        raise XmlRefused(f"the file is larger than {max_bytes:,} bytes")
+    text = _CONTROL.sub("", _DECLARATION.sub(_keep_lines, _decode(data), count=1))
+    if _DTD.search(text):
+        raise XmlRefused("the file declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), refused")
+    return text
 
 
 def local_name(key: str) -> str:

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from bagboard.domain.archive import ArchiveSummary, format_for_name
+from bagboard.domain.archive import format_for_name
 from bagboard.domain.catalog import (
     ComicDigest,
     ComicEntry,
@@ -17,54 +17,36 @@ from bagboard.domain.catalog import (
     KnownComic,
 )
 from bagboard.domain.comicinfo import ComicInfo
-from bagboard.domain.files import ComicFile
+from bagboard.domain.files import ComicFile, parent_folder
 from bagboard.domain.names import fill_info, relative_to_root, tagged_part
-from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.scan.plan import added_at, is_unchanged
+from bagboard.services.scan.results import FileRead, Inspection, inspect_archive
 
 __all__ = [
     "UNLISTED_MTIME",
     "BatchWriter",
+    "FileRead",
     "FileWork",
     "Inspection",
-    "Inspector",
     "inspect_archive",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Inspection:
-    """One archive opened: its summary, or why it could not be read."""
-
-    summary: ArchiveSummary | None
-    error: str | None = None
-
-
-def inspect_archive(reader: ArchiveReader, path: str) -> Inspection:
-    """Open one archive; every failure comes back as a result, so a bad file never aborts a
-    batch. Module-level, so a process pool can pickle it (with a picklable reader)."""
-    try:
-        return Inspection(reader.inspect(path))
-    except Exception as exc:
-        # The port promises ArchiveUnreadable, but decoders of hostile bytes fail in ways no
-        # one can list; a file that crashed every scan would keep the library from ever being
-        # indexed, so any failure marks that one file unreadable.
-        return Inspection(None, str(exc) or type(exc).__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class FileWork:
     """A file to write: new (``comic`` None), changed, or moved (``comic`` is what it was).
     ``kosync_md5`` is KOReader's id of the file as read now; None when it was not read, and
-    the index keeps the id it holds."""
+    the index keeps the id it holds. A new file not ``digested`` yet gets its fingerprint and
+    id from the read that opens its archive."""
 
     file: ComicFile
     fingerprint: str
     comic: KnownComic | None = None
     moved: bool = False
     kosync_md5: str | None = None
+    digested: bool = True
 
     @property
     def trusts_fingerprint(self) -> bool:
@@ -76,8 +58,8 @@ class FileWork:
 # real time, so the next scan lists the folder again rather than trust it.
 UNLISTED_MTIME = -1
 
-# Opens the archives at the given paths, results in the same order.
-Inspector = Callable[[list[str]], Iterator[Inspection]]
+# Reads one file in this process (a proven move whose comic the index no longer holds).
+ReadOne = Callable[[str], FileRead]
 
 
 class BatchWriter:
@@ -90,6 +72,10 @@ class BatchWriter:
     folder subfolders not yet written; it is written with ``UNLISTED_MTIME`` and gets its
     real time with the last batch. A scan cut short (killed, the database gone) thus leaves
     those folders to be listed again by the next scan instead of trusted half-written.
+
+    ``reads`` yields, in order, the read of every file of the scan's batches that is opened
+    (all but the proven moves); ``read_one`` reads a proven move the index lost meanwhile.
+    A new file that could not even be digested is left out, and out of its folders' counts.
     """
 
     def __init__(
@@ -97,7 +83,8 @@ class BatchWriter:
         index: LibraryIndex,
         library_id: int,
         clock: Clock,
-        inspect: Inspector,
+        reads: Iterator[FileRead],
+        read_one: ReadOne,
         folders: Iterable[FolderEntry],
         *,
         first_scan: bool,
@@ -107,10 +94,12 @@ class BatchWriter:
         self._library_id = library_id
         self._root = root
         self._clock = clock
-        self._inspect = inspect
+        self._reads = reads
+        self._read_one = read_one
         self._pending = {folder.path: folder for folder in folders}
         self._first_scan = first_scan
         self._unlisted: list[FolderEntry] = []
+        self._dropped: list[str] = []  # new files that could not be read at all
         self.added = self.unreadable = 0
 
     def write(
@@ -125,7 +114,9 @@ class BatchWriter:
         now = self._clock.now()
         changes = IndexChanges()
         for work in batch:
-            entry = entries[work.file.path]
+            entry = entries.get(work.file.path)
+            if entry is None:
+                continue  # could not be read at all: left out, as if it were not there
             if work.comic is None:
                 when = added_at(work.file.mtime_ns, now, first_scan=self._first_scan)
                 changes.added.append((entry, when))
@@ -134,6 +125,8 @@ class BatchWriter:
                 changes.moved.append(ComicMove(work.comic.id, entry))
             else:
                 changes.changed.append((work.comic.id, entry))
+        if last:
+            self._uncount_dropped()
         changes.folders = self._take_folders(posixpath.dirname(w.file.path) for w in batch)
         if not last:
             self._unlisted += changes.folders
@@ -153,25 +146,48 @@ class BatchWriter:
 
     def _entries(self, batch: Sequence[FileWork]) -> dict[str, ComicEntry]:
         entries: dict[str, ComicEntry] = {}
-        to_open: list[FileWork] = []
         # Every proven move of the batch read in one round trip: a renamed folder of thousands
         # of comics must not cost a query per comic.
         trusted = [w.comic.id for w in batch if w.comic is not None and w.trusts_fingerprint]
         carried = self._index.comics(trusted) if trusted else {}
         for work in batch:
-            known = None
+            path = work.file.path
             if work.comic is not None and work.trusts_fingerprint:
                 known = carried.get(work.comic.id)
-            if known is not None:
-                entries[work.file.path] = _carried(work, known, self._root)
+                if known is not None:
+                    entries[path] = _carried(work, known, self._root)
+                    continue
+                read = self._read_one(path)
             else:
-                to_open.append(work)
-        paths = [work.file.path for work in to_open]
-        for work, result in zip(to_open, self._inspect(paths), strict=True):
-            entries[work.file.path] = _read(work, result, self._root)
-            if result.summary is None:
+                read = next(self._reads)
+            if read.inspection is None:
+                self._dropped.append(path)
+                continue
+            if not work.digested and read.digests is not None:
+                digests = read.digests
+                work = replace(work, fingerprint=digests.fingerprint, kosync_md5=digests.kosync_md5)
+            entries[path] = _read(work, read.inspection, self._root)
+            if read.inspection.summary is None:
                 self.unreadable += 1
         return entries
+
+    def _uncount_dropped(self) -> None:
+        """Take the files left out from the counts of the folders still to be written (every
+        folder above a new file is: its count grew)."""
+        entries = {f.path: f for f in self._unlisted} | self._pending
+        counts: dict[str, int] = {}
+        for path in self._dropped:
+            folder, parent = parent_folder(path), path
+            while folder in entries and folder != parent:
+                counts[folder] = counts.get(folder, 0) + 1
+                folder, parent = parent_folder(folder), folder
+        if counts:
+            fixed = {
+                p: replace(entries[p], comic_count=entries[p].comic_count - n)
+                for p, n in counts.items()
+            }
+            self._unlisted = [fixed.get(f.path, f) for f in self._unlisted]
+            self._pending = {p: fixed.get(p, f) for p, f in self._pending.items()}
 
     def _take_folders(self, paths: Iterable[str]) -> list[FolderEntry]:
         """The pending folders among ``paths`` and their pending ancestors, parents first."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import posixpath
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,7 +13,7 @@ from bagboard.ports.clock import Clock
 from bagboard.ports.file_tree import FileTree
 from bagboard.ports.inspect_map import InspectMap
 from bagboard.ports.library_index import LibraryIndex
-from bagboard.services.scan.batches import BatchWriter, FileWork, Inspection, inspect_archive
+from bagboard.services.scan.batches import BatchWriter, FileWork
 from bagboard.services.scan.gc_pause import collector_paused
 from bagboard.services.scan.plan import (
     Comparison,
@@ -31,11 +29,10 @@ from bagboard.services.scan.progress import (
     ScanPhase,
     ScanProgress,
 )
-from bagboard.services.scan.walk import walk_library
+from bagboard.services.scan.reading import read_known, read_stream, reader_for, warm_up
+from bagboard.services.scan.walk import WalkProgress, walk_library
 
 __all__ = ["ScanPhase", "ScanProgress", "ScanReport", "Scanner"]
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +78,10 @@ class Scanner:
     were stored gets its id from a read of at most 12 KiB, its archive left closed.
 
     Archives are opened through ``inspect_map``: the builtin ``map`` (serial) by default, or
-    a pool's ``Executor.map``, which receives the module-level ``inspect_archive`` bound to
-    the reader (so for a process pool the reader must pickle; the file reader does).
+    a pool's map, called once with every file the scan opens (``reading.py``) and handed
+    module-level functions bound to the reader and tree (so for a process pool they must
+    pickle; the file reader and the local tree do). When no new file can be a move (nothing
+    is missing or changed: a first import), new files are digested by that same read.
     Fingerprints (two 64 KiB blocks and KOReader's few 1 KiB samples) and the partial MD5s of
     comics still without one go through ``fingerprint_map``: serial by default; a thread
     pool's ``map`` hides the latency of a network share. Per-file problems never raise; the
@@ -122,19 +121,27 @@ class Scanner:
         tracker = ProgressTracker(progress)
         with collector_paused():  # see gc_pause.py: a fifth of a no-change rescan otherwise
             snapshot = self._index.snapshot(library.id)
+            walked: WalkProgress = tracker.walked
+            if snapshot.last_scan_at is None:  # a first import: reading follows the walk
+                walked = warm_up(self._map, walked)
             walk = walk_library(
-                self._tree, root, library.name, snapshot, full=full, progress=tracker.walked
+                self._tree, root, library.name, snapshot, full=full, progress=walked
             )
             found = compare(walk.comics, snapshot.comics)
         plan = self._plan(found, tracker)
 
         kept = [*(file.path for file in found.unchanged), *(w.file.path for w in plan.work)]
         folders = folder_entries(root, walk.folders, kept)
+        to_open = [w.file.path for w in plan.work if not w.trusts_fingerprint]
+        digest = any(not w.digested for w in plan.work)
+        read = reader_for(self._tree, self._reader, digest=digest)
+        reads = read_stream(self._map, read, to_open, self._batch_size)
         writer = BatchWriter(
             self._index,
             library.id,
             self._clock,
-            partial(self._inspect, tracker),
+            tracker.each(reads),
+            partial(read_known, self._reader),
             folders_to_write(folders, snapshot.folders),
             first_scan=snapshot.last_scan_at is None,
             root=root,
@@ -142,16 +149,19 @@ class Scanner:
         size = self._batch_size
         for start in range(0, len(plan.digests), size):
             writer.write_digests(plan.digests[start : start + size])
-        tracker.start(ScanPhase.INSPECTING, sum(not w.trusts_fingerprint for w in plan.work))
+        tracker.start(ScanPhase.INSPECTING, len(to_open))
         batches = [plan.work[i : i + size] for i in range(0, len(plan.work), size)] or [[]]
-        for batch in batches[:-1]:
-            writer.write(batch)
-        writer.write(
-            batches[-1],
-            removed_comics=plan.removed,
-            removed_folders=folders_to_remove(folders, snapshot.folders),
-            last=True,
-        )
+        try:
+            for batch in batches[:-1]:
+                writer.write(batch)
+            writer.write(
+                batches[-1],
+                removed_comics=plan.removed,
+                removed_folders=folders_to_remove(folders, snapshot.folders),
+                last=True,
+            )
+        finally:
+            reads.close()  # a scan stopped or failed: the reads queued for it are dropped
         finished = self._clock.now()
         self._index.finish_scan(library.id, finished)
         return ScanReport(
@@ -168,7 +178,11 @@ class Scanner:
     def _plan(self, found: Comparison, tracker: ProgressTracker) -> _Plan:
         """Fingerprint new and changed files and pair new ones with missing comics; read
         KOReader's id of unchanged comics indexed without one."""
-        reading = [file.path for file in found.new] + [file.path for _, file in found.changed]
+        # Nothing missing or changed: no new file can be a move, so new files are digested
+        # by the read that opens them, in the pool, instead of here beforehand.
+        deferred = not found.missing and not found.changed
+        reading = [] if deferred else [file.path for file in found.new]
+        reading += [file.path for _, file in found.changed]
         undigested = [*found.undigested, *(k for k, _ in found.unnamed if not k.digested)]
         tracker.start(ScanPhase.FINGERPRINTING, len(reading) + len(undigested))
         read = tracker.each(self._fingerprint_map(self._tree.digests, reading))
@@ -193,7 +207,11 @@ class Scanner:
             for known, f in found.unnamed
         ]
 
-        arrivals = {f.path: d for f in found.new if (d := prints[f.path]) is not None}
+        if deferred:
+            work += [FileWork(file, "", digested=False) for file in found.new]
+        arrivals = (
+            {} if deferred else {f.path: d for f in found.new if (d := prints[f.path]) is not None}
+        )
         moves = match_moves(((path, d.fingerprint) for path, d in arrivals.items()), missing)
         for file in found.new:
             if (digests := arrivals.get(file.path)) is not None:
@@ -215,20 +233,3 @@ class Scanner:
             if (md5 := kosync[known.path]) is not None
         ]
         return _Plan(work, removed, changed=changed, moved=len(moves), digests=digested)
-
-    def _inspect(self, tracker: ProgressTracker, paths: list[str]) -> Iterator[Inspection]:
-        return tracker.each(self._read(paths))
-
-    def _read(self, paths: list[str]) -> Iterator[Inspection]:
-        read = partial(inspect_archive, self._reader)
-        done = 0
-        try:
-            for result in self._map(read, paths):
-                done += 1
-                yield result
-        except Exception as exc:
-            # The pool itself failed (a worker killed by the OOM killer, say): read the rest of
-            # the batch here rather than abandon the scan. Per-file errors never get this far.
-            log.warning("archive reading pool failed (%s); reading in-process", exc)
-            for path in paths[done:]:
-                yield read(path)

@@ -1,0 +1,100 @@
+"""What reading one file yields a scan, and its compact form between processes.
+
+A pool worker sends every result back pickled. Frozen dataclasses with slots pickle through
+``dataclasses.fields`` on both sides, once per object: for a comic with its ComicInfo and
+page entries that is most of the cost of sending it. ``FileRead`` therefore travels as plain
+tuples of its values and is rebuilt without running any ``__init__`` again (the worker built
+and checked it), which is what pickle does for a dataclass anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
+from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
+from bagboard.domain.files import FileDigests
+from bagboard.ports.archive_reader import ArchiveReader
+
+__all__ = ["FileRead", "Inspection", "inspect_archive"]
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """One archive opened: its summary, or why it could not be read."""
+
+    summary: ArchiveSummary | None
+    error: str | None = None
+
+
+def inspect_archive(reader: ArchiveReader, path: str) -> Inspection:
+    """Open one archive; every failure comes back as a result, so a bad file never aborts a
+    batch. Module-level, so a process pool can pickle it (with a picklable reader)."""
+    try:
+        return Inspection(reader.inspect(path))
+    except Exception as exc:
+        # The port promises ArchiveUnreadable, but decoders of hostile bytes fail in ways no
+        # one can list; a file that crashed every scan would keep the library from ever being
+        # indexed, so any failure marks that one file unreadable.
+        return Inspection(None, str(exc) or type(exc).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """One file read for a scan: its archive opened (None when the file itself could not be
+    read, for a new file whose digests failed) and, when they were read with it, its digests."""
+
+    inspection: Inspection | None
+    digests: FileDigests | None = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuild, (_flat_read(self),)
+
+
+_INFO = tuple(f.name for f in fields(ComicInfo) if f.name != "pages")
+_PAGE = tuple(f.name for f in fields(ComicPageInfo))
+
+
+def _flat_read(read: FileRead) -> tuple[Any, ...]:
+    digests = None if read.digests is None else (read.digests.fingerprint, read.digests.kosync_md5)
+    inspection = read.inspection
+    if inspection is None:
+        return (None, digests)
+    summary = inspection.summary
+    if summary is None:
+        return ((inspection.error, None), digests)
+    info = summary.comic_info
+    flat_info = None
+    if info is not None:
+        pages = tuple(tuple(getattr(page, name) for name in _PAGE) for page in info.pages)
+        flat_info = (tuple(getattr(info, name) for name in _INFO), pages)
+    flat = (summary.format.value, summary.pages, flat_info, summary.kosync_pages)
+    return ((inspection.error, flat), digests)
+
+
+def _rebuild(state: tuple[Any, ...]) -> FileRead:
+    flat_inspection, flat_digests = state
+    digests = None if flat_digests is None else FileDigests(*flat_digests)
+    if flat_inspection is None:
+        return FileRead(None, digests)
+    error, flat = flat_inspection
+    if flat is None:
+        return FileRead(Inspection(None, error), digests)
+    archive_format, pages, flat_info, kosync_pages = flat
+    info = None
+    if flat_info is not None:
+        values, page_values = flat_info
+        info = _restore(ComicInfo, _INFO, values)
+        page_infos = tuple(_restore(ComicPageInfo, _PAGE, page) for page in page_values)
+        object.__setattr__(info, "pages", page_infos)
+    summary = ArchiveSummary(ArchiveFormat(archive_format), pages, info, kosync_pages)
+    return FileRead(Inspection(summary, error), digests)
+
+
+def _restore(cls: type[Any], names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
+    """An instance of ``cls`` with these field values, as unpickling makes it."""
+    instance = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(instance, name, value)
+    return instance
