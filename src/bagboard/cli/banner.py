@@ -129,19 +129,13 @@ def setup_notice(
     settings: Settings,
     setup_from: str | None = None,
     *,
-    workers: int = 1,
     lan: list[str] | None = None,
 ) -> list[str]:
     """The first-run lines: nothing once an owner has a password; else a fresh one-time link
-    (``WebSessionService.issue_setup_link``) at an address the allowed client can reach."""
+    (``WebSessionService.issue_setup_link``) at an address the allowed client can reach.
+    ``serve --workers N`` hands the link to its workers (``WebSessionService.setup_link``)."""
     if not sessions.setup_needed():
         return []
-    if workers > 1:
-        # The link lives in the memory of one process; with several, another may answer.
-        return [
-            "no owner has a password yet: set one with `bagboard user password NAME` "
-            "(the one-time setup link needs a single worker)"
-        ]
     allowed = setup_address(settings, setup_from)
     secret = sessions.issue_setup_link(allowed)
     if _is_loopback(allowed):

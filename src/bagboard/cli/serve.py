@@ -2,9 +2,10 @@
 
 This process prepares the storage and, when it is the scanner of the servers sharing its
 database (``services/scanner_election.py``), scans and watches the libraries; with
-``--workers N`` it binds the socket and starts N processes that serve it. Each worker gets
-the ``Settings`` object itself (pickled by ``multiprocessing``), so nothing is handed over
-through the environment.
+``--workers N`` it binds the socket and
+starts N processes that serve it. Each worker gets the ``Settings`` object itself (pickled by
+``multiprocessing``), and the first-run setup link this process printed (its hash), so
+nothing is handed over through the environment.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bagboard.console import describe_formats, parse_duration
 from bagboard.domain.errors import InvalidInput
 from bagboard.library import ComicLibrary
 from bagboard.logs import configure
+from bagboard.services.web_sessions import SetupLink
 
 __all__ = ["add_address_options", "add_serve_command", "cmd_serve", "listen", "serve"]
 
@@ -59,7 +61,7 @@ def serve(
         err(describe_formats(app.formats()))
         for line in [
             *banner(settings),
-            *setup_notice(app.web_sessions, settings, setup_from, workers=workers),
+            *setup_notice(app.web_sessions, settings, setup_from),
         ]:
             err(line)
         return _serve_on(app, sock, interval, watch=watch, workers=workers)
@@ -86,7 +88,7 @@ def _serve_on(
         err("not scanning or watching: serving the index as it is")
     try:
         if workers > 1:
-            _run_workers(app.config, workers, sock)
+            _run_workers(app.config, workers, sock, app.web_sessions.setup_link())
             return 0
         return 0 if _run_here(app, sock) else 1
     finally:
@@ -140,9 +142,12 @@ def _run_here(app: ComicLibrary, sock: socket.socket) -> bool:
     return bool(server.started)
 
 
-def _run_workers(settings: Settings, workers: int, sock: socket.socket) -> None:
+def _run_workers(
+    settings: Settings, workers: int, sock: socket.socket, setup: SetupLink | None = None
+) -> None:
     """Serve from ``workers`` processes sharing one listening socket, under uvicorn's
-    supervisor (which restarts a worker that dies and stops them all on SIGINT/SIGTERM)."""
+    supervisor (which restarts a worker that dies and stops them all on SIGINT/SIGTERM);
+    each accepts the first-run ``setup`` link this process printed."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -150,7 +155,7 @@ def _run_workers(settings: Settings, workers: int, sock: socket.socket) -> None:
 
     # The factory travels to each worker pickled, with the settings bound to it; the workers
     # also watch this process, so that none outlives it when it is killed outright.
-    factory = functools.partial(worker_app, settings, os.getpid())
+    factory = functools.partial(worker_app, settings, os.getpid(), setup)
     config = uvicorn.Config(factory, factory=True, workers=workers, **_server_options(settings))
     Multiprocess(config, sockets=[sock]).run()
 
