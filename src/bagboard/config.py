@@ -14,14 +14,18 @@ __all__ = [
     "DEFAULT_COVER_CACHE_MB",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "DEFAULT_WORKERS",
     "LEGACY_DATA_DIR",
+    "MAX_AUTO_WORKERS",
     "Settings",
+    "available_cpus",
     "check_database_url",
     "check_public_url",
     "default_data_dir",
     "demo_data_dir",
     "load_settings",
     "mask_url",
+    "parse_workers",
 ]
 
 # The data folder of versions before the per-user default: ``./bagboard-data`` under the
@@ -30,6 +34,12 @@ LEGACY_DATA_DIR = "bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_COVER_CACHE_MB = 1024
+# ``serve``'s HTTP worker processes. ``auto`` is one per CPU this process may run on, at most
+# ``MAX_AUTO_WORKERS``: each worker keeps caches of its own (memory), and past a few the
+# database's writes, serialised, are the limit. The default stays one process: the web app's
+# scan progress lives in the process that runs the scan (``services/scan_jobs.py``).
+DEFAULT_WORKERS = "1"
+MAX_AUTO_WORKERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,8 @@ class Settings:
     # Servers of one database may share one folder (each rendition is written whole, then
     # renamed into place).
     cache_dir: Path | None = None
+    # How many processes ``serve`` answers requests from (``parse_workers``).
+    http_workers: int = 1
 
     @property
     def rendition_dir(self) -> Path:
@@ -79,6 +91,7 @@ def load_settings(
     log_format: str | None = None,
     access_log: bool | None = None,
     cache_dir: str | None = None,
+    http_workers: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
@@ -123,7 +136,33 @@ def load_settings(
         access_log=bool(env.get("BAGBOARD_ACCESS_LOG")) if access_log is None else access_log,
         legacy_data_dir=legacy_used,
         cache_dir=_folder(cache_dir or env.get("BAGBOARD_CACHE_DIR")),
+        http_workers=parse_workers(
+            http_workers or env.get("BAGBOARD_WORKERS") or DEFAULT_WORKERS,
+            "--workers" if http_workers else "BAGBOARD_WORKERS",
+        ),
     )
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity where the system tells it (a container
+    limited with ``--cpuset-cpus``, ``taskset``), else every CPU of the machine."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # macOS and Windows have no affinity to ask
+        return os.cpu_count() or 1
+
+
+def parse_workers(raw: str, name: str = "--workers", *, cpus: int | None = None) -> int:
+    """A number of worker processes, 1 or more, or ``auto``: one per available CPU (``cpus``,
+    asked when not given), at most ``MAX_AUTO_WORKERS``. ``InvalidInput`` names ``name``."""
+    value = raw.strip().lower()
+    if value == "auto":
+        return max(1, min(available_cpus() if cpus is None else cpus, MAX_AUTO_WORKERS))
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise InvalidInput(
+            f"{name} must be a number of processes (1 or more) or 'auto', not {raw!r}"
+        )
+    return int(value)
 
 
 def _folder(raw: str | None) -> Path | None:

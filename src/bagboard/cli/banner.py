@@ -102,6 +102,10 @@ def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
     urls = server_urls(settings, lan)
     lines = [f"bagboard {__version__}: {describe_storage(settings)}"]
     lines.append(f"listening on {urls[0]}" + (" (this machine)" if len(urls) > 1 else ""))
+    workers = settings.http_workers
+    lines.append(
+        f"answering from {workers} worker processes" if workers > 1 else "answering from 1 process"
+    )
     lines += [f"  on the local network: {url}" for url in urls[1:]]
     if settings.public_url:
         lines.append(f"readers reach it at {settings.public_url}")

@@ -2,7 +2,7 @@
 
 This process prepares the storage and, when it is the scanner of the servers sharing its
 database (``services/scanner_election.py``), scans and watches the libraries; with
-``--workers N`` it binds the socket and
+``--workers N`` (or ``auto``: one per CPU, ``config.parse_workers``) it binds the socket and
 starts N processes that serve it. Each worker gets the ``Settings`` object itself (pickled by
 ``multiprocessing``), and the first-run setup link this process printed (its hash), so
 nothing is handed over through the environment.
@@ -22,7 +22,13 @@ from typing import Any
 
 from bagboard.cli.banner import banner, setup_notice
 from bagboard.cli.common import Commands, Leaf, err, folder
-from bagboard.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+from bagboard.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_WORKERS,
+    MAX_AUTO_WORKERS,
+    Settings,
+)
 from bagboard.console import describe_formats, parse_duration
 from bagboard.domain.errors import InvalidInput
 from bagboard.library import ComicLibrary
@@ -173,7 +179,7 @@ def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
     except BaseException:
         sock.close()
         raise
-    workers = args.http_workers or 1
+    workers = app.config.http_workers
     return serve(
         app,
         args.rescan_interval,
@@ -201,10 +207,11 @@ def add_serve_command(commands: Commands, leaf: Leaf) -> None:
     )
     serve_parser.add_argument(
         "--workers",
-        type=int,
-        metavar="N",
+        metavar="N|auto",
         dest="http_workers",
-        help="HTTP worker processes (default 1; more use more CPUs)",
+        help="processes answering requests: N, or auto for one per CPU, at most "
+        f"{MAX_AUTO_WORKERS} (env BAGBOARD_WORKERS, default {DEFAULT_WORKERS}); more help "
+        "remote clients on a multi-core machine, each takes memory for its own caches",
     )
     add_address_options(serve_parser)
     serve_parser.add_argument(
