@@ -21,6 +21,7 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.clock import SystemClock
 from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
+from bagboard.adapters.filesystem.scan_board import FileScanBoard
 from bagboard.adapters.filesystem.secret_key import KEY_BYTES, load_or_create_key
 from bagboard.adapters.filesystem.server_folders import LocalServerFolders
 from bagboard.adapters.filesystem.tree import LocalFileTree
@@ -73,6 +74,7 @@ from bagboard.adapters.storage.locks import scan_locks_for
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
 from bagboard.ports.change_feed import ChangeFeed
+from bagboard.ports.scan_board import ScanBoard
 from bagboard.ports.scan_locks import ScanLocks
 from bagboard.process_names import describe_process
 from bagboard.services.accounts import AccountService
@@ -151,6 +153,12 @@ def _followed_changes(engine: Engine) -> Iterator[ChangeFeed]:
         yield feed
     finally:
         feed.close()
+
+
+def _scan_board(storage: str, folder: Path) -> ScanBoard | None:
+    """Where the processes of one server post their scans' status: files in the data folder,
+    which every worker of ``serve --workers N`` shares; none for a library kept in memory."""
+    return None if storage == MEMORY else FileScanBoard(folder)
 
 
 def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLocks]:
@@ -455,8 +463,15 @@ class Container(containers.DeclarativeContainer):
     scan_leases = providers.Singleton(ScanLeases, scan_locks)
     # A singleton: it runs every scan of the process, the owner's "scan now" and the
     # monitor's, one library at a time, each under the library's lease (services/scan_jobs.py).
+    scan_board = providers.Singleton(_scan_board, config.storage, config.scan_board_dir)
     scan_jobs = providers.Singleton(
-        ScanJobs, scanner.provider, libraries, clock, after_scan=after_scan, leases=scan_leases
+        ScanJobs,
+        scanner.provider,
+        libraries,
+        clock,
+        after_scan=after_scan,
+        leases=scan_leases,
+        board=scan_board,
     )
     # Called with ``rescan_interval=``, and ``scan=`` to bind the scans to a stop event.
     monitor = providers.Factory(
@@ -501,6 +516,7 @@ def build(
             "workers": (os.cpu_count() or 1) if workers is None else workers,
             "rendition_dir": settings.rendition_dir,
             "secret_key_path": settings.data_dir / "secret.key",
+            "scan_board_dir": settings.data_dir / "scan-status",
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }
     )
