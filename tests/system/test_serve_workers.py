@@ -65,3 +65,27 @@ def test_any_worker_takes_the_setup_link_once(tmp_path: Path) -> None:
             assert httpx.post(url, data=form).status_code == 404
         catalog = base + "/opds/v1.2/catalog"
         assert httpx.get(catalog, auth=("owner", PASSWORD)).status_code == 200
+
+
+def test_every_worker_reports_the_scan_the_server_ran(tmp_path: Path) -> None:
+    comics = tmp_path / "comics"
+    comics.mkdir()
+    data_dir = tmp_path / "data"
+    log = tmp_path / "serve.log"
+    options = ("--workers", "2", "--library", str(comics))
+    with serving(*options, data_dir=data_dir, log=log, ready="/") as base:
+        links = re.findall(r"http://\S+/setup/(\S+)", log.read_text())
+        form = {"password": PASSWORD, "confirm": PASSWORD}
+        signed_in = httpx.post(f"{base}/setup/{links[0]}", data=form)
+        assert signed_in.status_code == 303
+        url = f"{base}/web/api/admin/libraries/1/scan"
+
+        def states() -> set[str]:
+            # A connection of its own each: whichever worker the kernel hands it to answers.
+            return {httpx.get(url, cookies=signed_in.cookies).json()["state"] for _ in range(12)}
+
+        # The start-up scan runs in the server process, which answers no request.
+        for _ in range(150):
+            if "done" in states():
+                break
+        assert states() == {"done"}
