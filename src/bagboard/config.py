@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from bagboard.domain.errors import InvalidInput
 
 __all__ = [
+    "AUTO_MEMORY_PER_WORKER",
     "DEFAULT_COVER_CACHE_MB",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_AUTO_WORKERS",
     "Settings",
     "available_cpus",
+    "available_memory",
     "check_database_url",
     "check_public_url",
     "default_data_dir",
@@ -34,12 +36,20 @@ LEGACY_DATA_DIR = "bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_COVER_CACHE_MB = 1024
-# ``serve``'s HTTP worker processes. ``auto`` is one per CPU this process may run on, at most
-# ``MAX_AUTO_WORKERS``: each worker keeps caches of its own (memory), and past a few the
-# database's writes, serialised, are the limit. The default stays one process: the web app's
-# scan progress lives in the process that runs the scan (``services/scan_jobs.py``).
+# ``serve``'s HTTP worker processes. ``auto`` is one per CPU this process may run on and per
+# ``AUTO_MEMORY_PER_WORKER`` of its memory, at most ``MAX_AUTO_WORKERS``: each worker holds
+# its own app and caches (about 130 MB, and the server process as much again), and past a few
+# the database's writes, serialised, are the limit. The default stays one process: the
+# sign-in throttle (``services/sign_in_limits.py``) counts failures per process, so N workers
+# allow N times the guesses.
 DEFAULT_WORKERS = "1"
 MAX_AUTO_WORKERS = 4
+AUTO_MEMORY_PER_WORKER = 1 << 30
+# A container's memory limit, as cgroup v2 and v1 tell it ("max", or a huge number, when none).
+_CGROUP_MEMORY_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +162,35 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def parse_workers(raw: str, name: str = "--workers", *, cpus: int | None = None) -> int:
-    """A number of worker processes, 1 or more, or ``auto``: one per available CPU (``cpus``,
-    asked when not given), at most ``MAX_AUTO_WORKERS``. ``InvalidInput`` names ``name``."""
+def available_memory() -> int | None:
+    """Bytes of memory this process may use: the machine's, or its container's limit
+    (cgroup v2 or v1) when lower; None when the system does not say."""
+    try:
+        found: int | None = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # Windows
+        found = None
+    for limit_file in _CGROUP_MEMORY_LIMITS:
+        try:
+            limit = limit_file.read_text().strip()
+        except OSError:
+            continue
+        if limit.isdigit() and (found is None or int(limit) < found):
+            found = int(limit)
+    return found
+
+
+def parse_workers(
+    raw: str, name: str = "--workers", *, cpus: int | None = None, memory: int | None = None
+) -> int:
+    """A number of worker processes, 1 or more, or ``auto``: one per available CPU and per
+    ``AUTO_MEMORY_PER_WORKER`` of available memory (``cpus`` and ``memory`` in bytes, asked
+    when not given), at most ``MAX_AUTO_WORKERS``. ``InvalidInput`` names ``name``."""
     value = raw.strip().lower()
     if value == "auto":
-        return max(1, min(available_cpus() if cpus is None else cpus, MAX_AUTO_WORKERS))
+        by_cpu = available_cpus() if cpus is None else cpus
+        room = available_memory() if memory is None else memory
+        by_memory = by_cpu if room is None else room // AUTO_MEMORY_PER_WORKER
+        return max(1, min(by_cpu, by_memory, MAX_AUTO_WORKERS))
     if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise InvalidInput(
             f"{name} must be a number of processes (1 or more) or 'auto', not {raw!r}"

@@ -1,5 +1,6 @@
 """How many processes ``serve`` answers from: ``--workers N``, ``auto`` (one per CPU this
-process may run on, capped), ``BAGBOARD_WORKERS``, and a clear error for anything else."""
+process may run on and per GiB of its memory, capped), ``BAGBOARD_WORKERS``, and a clear
+error for anything else."""
 
 from __future__ import annotations
 
@@ -11,15 +12,47 @@ import pytest
 from bagboard import config
 from bagboard.cli import main
 from bagboard.cli.banner import banner
-from bagboard.config import MAX_AUTO_WORKERS, available_cpus, load_settings, parse_workers
+from bagboard.config import (
+    MAX_AUTO_WORKERS,
+    available_cpus,
+    available_memory,
+    load_settings,
+    parse_workers,
+)
 from bagboard.domain.errors import InvalidInput
+
+GIB = 1 << 30
 
 
 @pytest.mark.parametrize(("cpus", "workers"), [(1, 1), (2, 2), (3, 3), (4, 4), (16, 4), (0, 1)])
 def test_auto_is_one_per_cpu_capped(cpus: int, workers: int) -> None:
-    assert parse_workers("auto", cpus=cpus) == workers
-    assert parse_workers(" AUTO ", cpus=cpus) == workers
+    assert parse_workers("auto", cpus=cpus, memory=64 * GIB) == workers
+    assert parse_workers(" AUTO ", cpus=cpus, memory=64 * GIB) == workers
     assert MAX_AUTO_WORKERS == 4
+
+
+@pytest.mark.parametrize(
+    ("memory", "workers"), [(512 << 20, 1), (GIB, 1), (2 * GIB - 1, 1), (2 * GIB, 2), (3 * GIB, 3)]
+)
+def test_auto_gives_each_worker_a_gib_of_memory(memory: int, workers: int) -> None:
+    # A small NAS with four cores and two GiB: two workers, each with its own caches.
+    assert parse_workers("auto", cpus=4, memory=memory) == workers
+
+
+def test_the_memory_is_the_containers_when_it_is_limited(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    v2, v1 = tmp_path / "memory.max", tmp_path / "memory.limit_in_bytes"
+    monkeypatch.setattr(config, "_CGROUP_MEMORY_LIMITS", (v2, v1))
+    machine = available_memory()  # neither file: the machine's
+    assert machine is not None and machine > 0
+    v2.write_text("max\n")
+    v1.write_text("9223372036854771712\n")  # no limit, as cgroup v1 says it
+    assert available_memory() == machine
+    v2.write_text(f"{GIB}\n")  # docker run --memory 1g
+    assert available_memory() == min(GIB, machine)
+    monkeypatch.setattr(config, "available_memory", lambda: None)  # unknown: CPUs decide
+    assert parse_workers("auto", cpus=3) == 3
 
 
 def test_an_explicit_number_is_kept_as_it_is() -> None:
@@ -37,18 +70,19 @@ def test_the_cpus_are_those_this_process_may_run_on(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(os, "cpu_count", lambda: 32)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 5, 7}, raising=False)
     assert available_cpus() == 3  # a container limited to three CPUs of a large machine
-    assert parse_workers("auto") == 3
+    assert parse_workers("auto", memory=64 * GIB) == 3
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # macOS, Windows
     assert available_cpus() == 32
-    assert parse_workers("auto") == MAX_AUTO_WORKERS
+    assert parse_workers("auto", memory=64 * GIB) == MAX_AUTO_WORKERS
     monkeypatch.setattr(os, "cpu_count", lambda: None)  # unknown
-    assert parse_workers("auto") == 1
+    assert parse_workers("auto", memory=64 * GIB) == 1
 
 
 def test_settings_read_the_environment_and_the_command_line_wins(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(config, "available_cpus", lambda: 2)
+    monkeypatch.setattr(config, "available_memory", lambda: 8 * GIB)
     folder = str(tmp_path)
     assert load_settings(data_dir=folder, environ={}).http_workers == 1  # the default
     env = {"BAGBOARD_WORKERS": "auto"}

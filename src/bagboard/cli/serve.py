@@ -209,9 +209,9 @@ def add_serve_command(commands: Commands, leaf: Leaf) -> None:
         "--workers",
         metavar="N|auto",
         dest="http_workers",
-        help="processes answering requests: N, or auto for one per CPU, at most "
-        f"{MAX_AUTO_WORKERS} (env BAGBOARD_WORKERS, default {DEFAULT_WORKERS}); more help "
-        "remote clients on a multi-core machine, each takes memory for its own caches",
+        help="processes answering requests: N, or auto for one per CPU and per GiB of memory, "
+        f"at most {MAX_AUTO_WORKERS} (env BAGBOARD_WORKERS, default {DEFAULT_WORKERS}); more "
+        "serve more readers at once on a multi-core machine, each takes about 130 MB",
     )
     add_address_options(serve_parser)
     serve_parser.add_argument(
