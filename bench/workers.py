@@ -78,8 +78,9 @@ def main() -> None:
                     result = run(base + path, token, duration=args.duration,
                                  connections=args.connections, threads=args.threads)  # fmt: skip
                     rps.setdefault((workers, name), []).append(result.rps)
-                    print(f"round {round_ + 1} workers {workers} {name:7} {result.rps:8.0f} req/s "
-                          f"p50 {result.p50:.2f} ms p99 {result.p99:.2f} ms", flush=True)  # fmt: skip
+                    said = f"p50 {result.p50:.2f} ms p99 {result.p99:.2f} ms"
+                    print(f"round {round_ + 1} workers {workers} {name:7} "
+                          f"{result.rps:8.0f} req/s {said}", flush=True)  # fmt: skip
                 pids = _tree(process.pid)
                 mib = sum(_status_kib(p, "VmRSS") for p in pids) / 1024
                 rss.setdefault(workers, []).append(mib)
