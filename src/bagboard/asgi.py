@@ -3,8 +3,9 @@
 ``bagboard serve --workers N`` starts N processes on ``worker_app``, handing each the settings
 object itself (pickled by ``multiprocessing``), never environment variables. Other ASGI servers
 can use ``create`` (``uvicorn --factory bagboard.asgi:create``), which reads the ``BAGBOARD_*``
-variables once, as the command does. Scanning and watching belong to the process that runs
-``bagboard serve``, never to these workers.
+variables once, as the command does. Watching and the periodic scans belong to the process
+that runs ``bagboard serve``, never to these workers; an owner's "scan now" runs in the worker
+it reached, and every process reports any of them alike (``services/scan_jobs.py``).
 """
 
 from __future__ import annotations
