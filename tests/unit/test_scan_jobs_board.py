@@ -5,6 +5,7 @@ start a second scan of it; a scan whose process died is reported as stopped."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -125,3 +126,20 @@ def test_a_status_reads_back_as_it_was_written() -> None:
         waiting_for="bagboard scan (pid 2 on host nas)",
     )
     assert decode_status(encode_status(status)) == status
+
+
+def test_a_starting_server_forgets_the_posts_of_earlier_runs(tmp_path: Path) -> None:
+    board = tmp_path / "board"
+    board.mkdir()
+    # Left by a server killed mid-scan, whose process id a live process has by now.
+    running = encode_status(ScanStatus(ScanState.RUNNING))
+    post = {"pid": os.getpid(), "host": socket.gethostname(), "document": running}
+    (board / "library-1.json").write_text(json.dumps(post))
+    server = Server(board)
+    assert server.two.status_for(OWNER, 1).state is ScanState.RUNNING
+    assert not server.two.start_for(OWNER, 1)
+    server.one.forget_posts()
+    assert server.two.status_for(OWNER, 1).state is ScanState.IDLE
+    assert server.two.start_for(OWNER, 1)
+    server.scanner.release.set()
+    assert server.two.wait(1, 10)

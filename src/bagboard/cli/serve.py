@@ -173,6 +173,7 @@ def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
     try:
         configure(app.config.log_level, app.config.log_format)
         app.prepare_storage()
+        app.forget_scan_statuses()
         for raw in args.library or []:
             library = app.libraries.ensure(folder(raw))
             err(f"library: {library.name} ({library.root})")

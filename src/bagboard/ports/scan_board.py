@@ -32,6 +32,10 @@ class ScanBoard(Protocol):
         written leaves the other processes with the last post they saw."""
         ...
 
+    def clear(self) -> None:
+        """Remove every post (a server starting: no scan has run since). Never raises."""
+        ...
+
     def read(self, library_id: int) -> Posted | None:
         """The library's latest post, or None when there is none (or it cannot be read)."""
         ...

@@ -124,6 +124,12 @@ class ScanJobs:
             return here
         return self._shared(library_id) or here
 
+    def forget_posts(self) -> None:
+        """Take every status off the board: the server is starting, and no scan has run since
+        (a status left by an earlier run could name a process id in use by now)."""
+        if self._board is not None:
+            self._board.clear()
+
     def _shared(self, library_id: int) -> ScanStatus | None:
         posted = None if self._board is None else self._board.read(library_id)
         status = None if posted is None else decode_status(posted.document)

@@ -35,6 +35,12 @@ class FileScanBoard(ScanBoard):
             with contextlib.suppress(OSError):
                 temporary.unlink()
 
+    def clear(self) -> None:
+        with contextlib.suppress(OSError):
+            for post in self._folder.glob("library-*.json"):
+                with contextlib.suppress(OSError):
+                    post.unlink()
+
     def read(self, library_id: int) -> Posted | None:
         try:
             body = json.loads(self._file(library_id).read_text(encoding="utf-8"))
