@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bagboard import pools
 from bagboard.adapters.archive import FileArchiveReader
+from bagboard.adapters.filesystem.attempt_log import FileAttemptLog
 from bagboard.adapters.filesystem.clock import SystemClock
 from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
@@ -74,6 +75,7 @@ from bagboard.adapters.storage.locks import scan_locks_for
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.config import Settings
 from bagboard.ports.change_feed import ChangeFeed
+from bagboard.ports.clock import Clock
 from bagboard.ports.scan_board import ScanBoard
 from bagboard.ports.scan_locks import ScanLocks
 from bagboard.process_names import describe_process
@@ -153,6 +155,13 @@ def _followed_changes(engine: Engine) -> Iterator[ChangeFeed]:
         yield feed
     finally:
         feed.close()
+
+
+def _sign_in_limiter(clock: Clock, storage: str, processes: int, folder: Path) -> SignInLimiter:
+    """The sign-in throttle; with several worker processes (``serve --workers N``), counting
+    every worker's failures through files in the data folder (``ports/attempt_log.py``)."""
+    shared = FileAttemptLog(folder) if storage != MEMORY and processes > 1 else None
+    return SignInLimiter(clock, shared=shared)
 
 
 def _scan_board(storage: str, folder: Path) -> ScanBoard | None:
@@ -299,7 +308,9 @@ class Container(containers.DeclarativeContainer):
     accounts = providers.Factory(AccountService, users, tokens, clock)
     # Singletons: the throttle's counts and the remembered password checks serve every
     # request of this process (services/sign_in_limits.py, services/passwords.py).
-    sign_in_limiter = providers.Singleton(SignInLimiter, clock)
+    sign_in_limiter = providers.Singleton(
+        _sign_in_limiter, clock, config.storage, config.http_workers, config.attempts_dir
+    )
     # KOReader's keys (md5 of the password) are hashed beside the passwords (ports/kosync_keys.py).
     kosync_keys = providers.Selector(
         config.storage,
@@ -517,6 +528,8 @@ def build(
             "rendition_dir": settings.rendition_dir,
             "secret_key_path": settings.data_dir / "secret.key",
             "scan_board_dir": settings.data_dir / "scan-status",
+            "attempts_dir": settings.data_dir / "sign-in-failures",
+            "http_workers": settings.http_workers,
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }
     )
