@@ -28,10 +28,13 @@ SWEEP_EVERY = 256
 class FileAttemptLog(AttemptLog):
     def __init__(self, folder: Path) -> None:
         self._folder = folder
+        self._prefix = f"{folder}{os.sep}"
         self._adds = itertools.count(1)
 
-    def _file(self, key: str) -> Path:
-        return self._folder / hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:40]
+    def _file(self, key: str) -> str:
+        # A plain string: asked on every password check, where pathlib's cost shows.
+        digest = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:40]
+        return f"{self._prefix}{digest}"
 
     def add(self, key: str, at: datetime) -> None:
         path = self._file(key)
@@ -44,15 +47,21 @@ class FileAttemptLog(AttemptLog):
             finally:
                 os.close(descriptor)
             if long:
-                self._cut(path)
+                self._cut(Path(path))
         if next(self._adds) % SWEEP_EVERY == 0:
             self._sweep()
 
     def times(self, key: str) -> list[datetime]:
         try:
-            lines = self._file(key).read_text(encoding="ascii").split()
-        except (OSError, UnicodeDecodeError):
+            descriptor = os.open(self._file(key), os.O_RDONLY)
+        except OSError:  # mostly: no failure of that key
             return []
+        try:
+            lines = os.read(descriptor, 1 << 16).decode("ascii", "replace").split()
+        except OSError:
+            return []
+        finally:
+            os.close(descriptor)
         found = []
         for line in lines[-KEEP:]:
             with contextlib.suppress(ValueError, OverflowError, OSError):
@@ -61,7 +70,7 @@ class FileAttemptLog(AttemptLog):
 
     def forget(self, key: str) -> None:
         with contextlib.suppress(OSError):
-            self._file(key).unlink()
+            os.unlink(self._file(key))  # noqa: PTH108 (a plain path: asked on every check)
 
     def _cut(self, path: Path) -> None:
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
