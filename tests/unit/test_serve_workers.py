@@ -103,7 +103,6 @@ def test_serve_refuses_a_bad_count_before_anything_else(
 
 
 def test_the_banner_says_how_many_processes_answer(tmp_path: Path) -> None:
-    one = load_settings(data_dir=str(tmp_path), environ={})
-    assert "answering from 1 process" in banner(one, lan=[])
-    two = load_settings(data_dir=str(tmp_path), http_workers="2", environ={})
-    assert "answering from 2 worker processes" in banner(two, lan=[])
+    settings = load_settings(data_dir=str(tmp_path), environ={})
+    assert "answering from 1 process" in banner(settings, lan=[])
+    assert "answering from 2 worker processes" in banner(settings, lan=[], workers=2)

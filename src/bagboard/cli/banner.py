@@ -95,14 +95,14 @@ def start_pages(base: str) -> list[tuple[str, str]]:
     return [(label, base.rstrip("/") + path) for label, path in START_PAGES]
 
 
-def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
+def banner(settings: Settings, lan: list[str] | None = None, *, workers: int = 1) -> list[str]:
     """The start-up lines: version and storage, addresses, and the web app, the start pages
     and KOReader's sync address at the address a browser or a reader app should use (the
-    public URL, else a network address, else this machine)."""
+    public URL, else a network address, else this machine), and how many ``workers``
+    processes answer requests."""
     urls = server_urls(settings, lan)
     lines = [f"bagboard {__version__}: {describe_storage(settings)}"]
     lines.append(f"listening on {urls[0]}" + (" (this machine)" if len(urls) > 1 else ""))
-    workers = settings.http_workers
     lines.append(
         f"answering from {workers} worker processes" if workers > 1 else "answering from 1 process"
     )

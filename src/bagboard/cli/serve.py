@@ -66,7 +66,7 @@ def serve(
             err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
         err(describe_formats(app.formats()))
         for line in [
-            *banner(settings),
+            *banner(settings, workers=workers),
             *setup_notice(app.web_sessions, settings, setup_from),
         ]:
             err(line)
