@@ -36,13 +36,12 @@ LEGACY_DATA_DIR = "bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_COVER_CACHE_MB = 1024
-# ``serve``'s HTTP worker processes. ``auto`` is one per CPU this process may run on and per
-# ``AUTO_MEMORY_PER_WORKER`` of its memory, at most ``MAX_AUTO_WORKERS``: each worker holds
-# its own app and caches (about 130 MB, and the server process as much again), and past a few
-# the database's writes, serialised, are the limit. The default stays one process: the
-# sign-in throttle (``services/sign_in_limits.py``) counts failures per process, so N workers
-# allow N times the guesses.
-DEFAULT_WORKERS = "1"
+# ``serve``'s HTTP worker processes, ``auto`` by default: one per CPU this process may run on
+# and per ``AUTO_MEMORY_PER_WORKER`` of its memory, at most ``MAX_AUTO_WORKERS``. Each worker
+# holds its own app and caches (about 130 MB, and the server process as much again), and past
+# a few the database's writes, serialised, are the limit. What the workers must agree on goes
+# through the database or the data folder: the change feed, the scan board, the attempt log.
+DEFAULT_WORKERS = "auto"
 MAX_AUTO_WORKERS = 4
 AUTO_MEMORY_PER_WORKER = 1 << 30
 # A container's memory limit, as cgroup v2 and v1 tell it ("max", or a huge number, when none).

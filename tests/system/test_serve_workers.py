@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bagboard.config import MAX_AUTO_WORKERS, available_cpus
+from bagboard.config import parse_workers
 from tests.system.conftest import bagboard, serving
 
 PASSWORD = "correct horse battery"
@@ -23,13 +23,13 @@ def _answering_pids(log: Path) -> set[int]:
     return {e["pid"] for e in entries if e["logger"] == "bagboard.access"}
 
 
-@pytest.mark.skipif(available_cpus() < 2, reason="auto is one worker on one CPU")
-def test_auto_answers_from_one_worker_per_cpu(tmp_path: Path) -> None:
+@pytest.mark.skipif(parse_workers("auto") < 2, reason="auto is one worker on one CPU")
+def test_by_default_one_worker_per_cpu_answers(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     token = bagboard("token", "create", data_dir=data_dir).stdout.strip()
     headers = {"Authorization": f"Bearer {token}"}
     log = tmp_path / "serve.log"
-    options = ("--workers", "auto", "--no-watch", "--access-log", "--log-format", "json")
+    options = ("--no-watch", "--access-log", "--log-format", "json")  # auto, the default
     with serving(*options, data_dir=data_dir, log=log, headers=headers) as base:
         ping = base + "/api/v1/auth/ping"
 
@@ -45,7 +45,7 @@ def test_auto_answers_from_one_worker_per_cpu(tmp_path: Path) -> None:
                 if len(_answering_pids(log)) > 1:
                     break
         text = log.read_text(errors="replace")
-    expected = min(available_cpus(), MAX_AUTO_WORKERS)
+    expected = parse_workers("auto")
     assert f"answering from {expected} worker processes" in text
     assert len(_answering_pids(log)) > 1
 

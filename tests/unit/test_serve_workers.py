@@ -84,7 +84,8 @@ def test_settings_read_the_environment_and_the_command_line_wins(
     monkeypatch.setattr(config, "available_cpus", lambda: 2)
     monkeypatch.setattr(config, "available_memory", lambda: 8 * GIB)
     folder = str(tmp_path)
-    assert load_settings(data_dir=folder, environ={}).http_workers == 1  # the default
+    assert load_settings(data_dir=folder, environ={}).http_workers == 2  # auto, the default
+    assert load_settings(data_dir=folder, environ={"BAGBOARD_WORKERS": "1"}).http_workers == 1
     env = {"BAGBOARD_WORKERS": "auto"}
     assert load_settings(data_dir=folder, environ=env).http_workers == 2
     assert load_settings(data_dir=folder, http_workers="3", environ=env).http_workers == 3
