@@ -86,7 +86,7 @@ from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.scanner_election import ScannerElection
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService, ShelfView
-from bagboard.services.web_sessions import WebSession, WebSessionService
+from bagboard.services.web_sessions import SetupLink, WebSession, WebSessionService
 from bagboard.version import __version__
 
 __all__ = [
@@ -183,6 +183,7 @@ __all__ = [
     "ServerSettings",
     "Settings",
     "SettingsService",
+    "SetupLink",
     "Shelf",
     "ShelfEntry",
     "ShelfKind",

@@ -17,9 +17,11 @@ from sqlalchemy.engine import Engine
 
 from bagboard import pools
 from bagboard.adapters.archive import FileArchiveReader
+from bagboard.adapters.filesystem.attempt_log import FileAttemptLog
 from bagboard.adapters.filesystem.clock import SystemClock
 from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.filesystem.renditions import DiskRenditionCache
+from bagboard.adapters.filesystem.scan_board import FileScanBoard
 from bagboard.adapters.filesystem.secret_key import KEY_BYTES, load_or_create_key
 from bagboard.adapters.filesystem.server_folders import LocalServerFolders
 from bagboard.adapters.filesystem.tree import LocalFileTree
@@ -74,6 +76,7 @@ from bagboard.config import Settings
 from bagboard.ports.change_feed import ChangeFeed
 from bagboard.ports.clock import Clock
 from bagboard.ports.progress_store import ProgressStore
+from bagboard.ports.scan_board import ScanBoard
 from bagboard.ports.scan_locks import ScanLocks
 from bagboard.process_names import describe_process
 from bagboard.services.accounts import AccountService
@@ -155,6 +158,19 @@ def _followed_changes(engine: Engine) -> Iterator[ChangeFeed]:
         yield feed
     finally:
         feed.close()
+
+
+def _sign_in_limiter(clock: Clock, storage: str, processes: int, folder: Path) -> SignInLimiter:
+    """The sign-in throttle; with several worker processes (``serve --workers N``), counting
+    every worker's failures through files in the data folder (``ports/attempt_log.py``)."""
+    shared = FileAttemptLog(folder) if storage != MEMORY and processes > 1 else None
+    return SignInLimiter(clock, shared=shared)
+
+
+def _scan_board(storage: str, folder: Path) -> ScanBoard | None:
+    """Where the processes of one server post their scans' status: files in the data folder,
+    which every worker of ``serve --workers N`` shares; none for a library kept in memory."""
+    return None if storage == MEMORY else FileScanBoard(folder)
 
 
 def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLocks]:
@@ -311,7 +327,9 @@ class Container(containers.DeclarativeContainer):
     accounts = providers.Factory(AccountService, users, tokens, clock)
     # Singletons: the throttle's counts and the remembered password checks serve every
     # request of this process (services/sign_in_limits.py, services/passwords.py).
-    sign_in_limiter = providers.Singleton(SignInLimiter, clock)
+    sign_in_limiter = providers.Singleton(
+        _sign_in_limiter, clock, config.storage, config.http_workers, config.attempts_dir
+    )
     # KOReader's keys (md5 of the password) are hashed beside the passwords (ports/kosync_keys.py).
     kosync_keys = providers.Selector(
         config.storage,
@@ -475,8 +493,15 @@ class Container(containers.DeclarativeContainer):
     scan_leases = providers.Singleton(ScanLeases, scan_locks)
     # A singleton: it runs every scan of the process, the owner's "scan now" and the
     # monitor's, one library at a time, each under the library's lease (services/scan_jobs.py).
+    scan_board = providers.Singleton(_scan_board, config.storage, config.scan_board_dir)
     scan_jobs = providers.Singleton(
-        ScanJobs, scanner.provider, libraries, clock, after_scan=after_scan, leases=scan_leases
+        ScanJobs,
+        scanner.provider,
+        libraries,
+        clock,
+        after_scan=after_scan,
+        leases=scan_leases,
+        board=scan_board,
     )
     # Called with ``rescan_interval=``, and ``scan=`` to bind the scans to a stop event.
     monitor = providers.Factory(
@@ -521,6 +546,9 @@ def build(
             "workers": pools.cpu_count() if workers is None else workers,
             "rendition_dir": settings.rendition_dir,
             "secret_key_path": settings.data_dir / "secret.key",
+            "scan_board_dir": settings.data_dir / "scan-status",
+            "attempts_dir": settings.data_dir / "sign-in-failures",
+            "http_workers": settings.http_workers,
             "rendition_bytes": settings.cover_cache_mb * 1024 * 1024,
         }
     )

@@ -11,17 +11,23 @@ from urllib.parse import urlsplit
 from bagboard.domain.errors import InvalidInput
 
 __all__ = [
+    "AUTO_MEMORY_PER_WORKER",
     "DEFAULT_COVER_CACHE_MB",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "DEFAULT_WORKERS",
     "LEGACY_DATA_DIR",
+    "MAX_AUTO_WORKERS",
     "Settings",
+    "available_cpus",
+    "available_memory",
     "check_database_url",
     "check_public_url",
     "default_data_dir",
     "demo_data_dir",
     "load_settings",
     "mask_url",
+    "parse_workers",
 ]
 
 # The data folder of versions before the per-user default: ``./bagboard-data`` under the
@@ -30,6 +36,19 @@ LEGACY_DATA_DIR = "bagboard-data"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_COVER_CACHE_MB = 1024
+# ``serve``'s HTTP worker processes, ``auto`` by default: one per CPU this process may run on
+# and per ``AUTO_MEMORY_PER_WORKER`` of its memory, at most ``MAX_AUTO_WORKERS``. Each worker
+# holds its own app and caches (about 130 MB, and the server process as much again), and past
+# a few the database's writes, serialised, are the limit. What the workers must agree on goes
+# through the database or the data folder: the change feed, the scan board, the attempt log.
+DEFAULT_WORKERS = "auto"
+MAX_AUTO_WORKERS = 4
+AUTO_MEMORY_PER_WORKER = 1 << 30
+# A container's memory limit, as cgroup v2 and v1 tell it ("max", or a huge number, when none).
+_CGROUP_MEMORY_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +76,8 @@ class Settings:
     # Servers of one database may share one folder (each rendition is written whole, then
     # renamed into place).
     cache_dir: Path | None = None
+    # How many processes ``serve`` answers requests from (``parse_workers``).
+    http_workers: int = 1
 
     @property
     def rendition_dir(self) -> Path:
@@ -79,6 +100,7 @@ def load_settings(
     log_format: str | None = None,
     access_log: bool | None = None,
     cache_dir: str | None = None,
+    http_workers: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Command-line values win over ``BAGBOARD_*`` variables, which win over defaults."""
@@ -123,7 +145,56 @@ def load_settings(
         access_log=bool(env.get("BAGBOARD_ACCESS_LOG")) if access_log is None else access_log,
         legacy_data_dir=legacy_used,
         cache_dir=_folder(cache_dir or env.get("BAGBOARD_CACHE_DIR")),
+        http_workers=parse_workers(
+            http_workers or env.get("BAGBOARD_WORKERS") or DEFAULT_WORKERS,
+            "--workers" if http_workers else "BAGBOARD_WORKERS",
+        ),
     )
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity where the system tells it (a container
+    limited with ``--cpuset-cpus``, ``taskset``), else every CPU of the machine."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # macOS and Windows have no affinity to ask
+        return os.cpu_count() or 1
+
+
+def available_memory() -> int | None:
+    """Bytes of memory this process may use: the machine's, or its container's limit
+    (cgroup v2 or v1) when lower; None when the system does not say."""
+    try:
+        found: int | None = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # Windows
+        found = None
+    for limit_file in _CGROUP_MEMORY_LIMITS:
+        try:
+            limit = limit_file.read_text().strip()
+        except OSError:
+            continue
+        if limit.isdigit() and (found is None or int(limit) < found):
+            found = int(limit)
+    return found
+
+
+def parse_workers(
+    raw: str, name: str = "--workers", *, cpus: int | None = None, memory: int | None = None
+) -> int:
+    """A number of worker processes, 1 or more, or ``auto``: one per available CPU and per
+    ``AUTO_MEMORY_PER_WORKER`` of available memory (``cpus`` and ``memory`` in bytes, asked
+    when not given), at most ``MAX_AUTO_WORKERS``. ``InvalidInput`` names ``name``."""
+    value = raw.strip().lower()
+    if value == "auto":
+        by_cpu = available_cpus() if cpus is None else cpus
+        room = available_memory() if memory is None else memory
+        by_memory = by_cpu if room is None else room // AUTO_MEMORY_PER_WORKER
+        return max(1, min(by_cpu, by_memory, MAX_AUTO_WORKERS))
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise InvalidInput(
+            f"{name} must be a number of processes (1 or more) or 'auto', not {raw!r}"
+        )
+    return int(value)
 
 
 def _folder(raw: str | None) -> Path | None:

@@ -47,6 +47,12 @@ class ScanSteps:
         leases: ScanLeases = self._container.scan_leases()
         return leases.held(library, wait=wait, waiting=waiting)
 
+    def forget_scan_statuses(self) -> None:
+        """Forget how earlier runs' scans went, as a server starting does: the libraries page
+        then reports only scans since the start."""
+        jobs: ScanJobs = self._container.scan_jobs()
+        jobs.forget_posts()
+
     def monitor(
         self, rescan_interval: timedelta, stop: threading.Event | None = None
     ) -> LibraryMonitor:

@@ -34,6 +34,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            # Which process said it: with ``serve --workers N``, which worker answered.
+            "pid": record.process,
             **extra_fields(record),
         }
         if record.exc_info:

@@ -8,7 +8,7 @@ import pytest
 
 from bagboard.cli.banner import setup_address, setup_notice
 from bagboard.config import load_settings
-from bagboard.domain.errors import InvalidInput
+from bagboard.domain.errors import InvalidInput, Unauthorized
 from bagboard.domain.model import Role
 from bagboard.library import ComicLibrary
 
@@ -53,11 +53,27 @@ def test_the_public_url_is_used_for_another_address(tmp_path: Path) -> None:
         assert lines[1].startswith("  https://comics.example.org/bb/setup/")
 
 
-def test_several_workers_get_the_command_instead(tmp_path: Path) -> None:
-    with library(tmp_path) as app:
-        lines = setup_notice(app.web_sessions, app.config, workers=4, lan=[])
-        assert len(lines) == 1 and "bagboard user password" in lines[0]
-        assert "/setup/" not in lines[0]
+def test_a_worker_given_the_link_redeems_it_and_it_is_void_everywhere_after(
+    tmp_path: Path,
+) -> None:
+    # ``serve --workers N``: the server prints the link, and any of its workers may answer.
+    settings = load_settings(data_dir=str(tmp_path), port=8123, environ={})
+    with (
+        ComicLibrary.from_settings(settings, workers=0) as server,
+        ComicLibrary.from_settings(settings, workers=0) as first,
+        ComicLibrary.from_settings(settings, workers=0) as second,
+    ):
+        server.prepare_storage()
+        secret = secret_of(setup_notice(server.web_sessions, settings, lan=[]))
+        link = server.web_sessions.setup_link()
+        assert link is not None and secret not in repr(link)  # the hash travels, not the secret
+        for worker in (first, second):
+            worker.web_sessions.adopt_setup_link(link)
+        _, session = second.web_sessions.redeem_setup(secret, "127.0.0.1", PASSWORD)
+        assert session.user.role is Role.OWNER
+        for worker in (first, second, server):  # used once: refused by every process
+            with pytest.raises(Unauthorized):
+                worker.web_sessions.redeem_setup(secret, "127.0.0.1", "another password 1")
 
 
 def test_a_setup_address_that_is_no_address_is_a_clear_error(tmp_path: Path) -> None:

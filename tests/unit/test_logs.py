@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -33,6 +34,7 @@ def test_json_lines_carry_the_extra_fields(restore_logging: None) -> None:
     assert entry["level"] == "info" and entry["logger"] == "bagboard.scanner"
     assert entry["message"] == "scanned Comics" and entry["comics"] == 12
     assert entry["time"].endswith("+00:00")
+    assert entry["pid"] == os.getpid()  # which worker process of a server said it
 
 
 def test_text_lines_end_with_the_extra_fields(restore_logging: None) -> None:

@@ -129,6 +129,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         log_format=args.log_format,
         access_log=getattr(args, "access_log", None) or None,
         cache_dir=args.cache_dir,
+        http_workers=getattr(args, "http_workers", None),
         environ=environ,
     )
 

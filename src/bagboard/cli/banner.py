@@ -95,13 +95,17 @@ def start_pages(base: str) -> list[tuple[str, str]]:
     return [(label, base.rstrip("/") + path) for label, path in START_PAGES]
 
 
-def banner(settings: Settings, lan: list[str] | None = None) -> list[str]:
+def banner(settings: Settings, lan: list[str] | None = None, *, workers: int = 1) -> list[str]:
     """The start-up lines: version and storage, addresses, and the web app, the start pages
     and KOReader's sync address at the address a browser or a reader app should use (the
-    public URL, else a network address, else this machine)."""
+    public URL, else a network address, else this machine), and how many ``workers``
+    processes answer requests."""
     urls = server_urls(settings, lan)
     lines = [f"bagboard {__version__}: {describe_storage(settings)}"]
     lines.append(f"listening on {urls[0]}" + (" (this machine)" if len(urls) > 1 else ""))
+    lines.append(
+        f"answering from {workers} worker processes" if workers > 1 else "answering from 1 process"
+    )
     lines += [f"  on the local network: {url}" for url in urls[1:]]
     if settings.public_url:
         lines.append(f"readers reach it at {settings.public_url}")
@@ -129,19 +133,13 @@ def setup_notice(
     settings: Settings,
     setup_from: str | None = None,
     *,
-    workers: int = 1,
     lan: list[str] | None = None,
 ) -> list[str]:
     """The first-run lines: nothing once an owner has a password; else a fresh one-time link
-    (``WebSessionService.issue_setup_link``) at an address the allowed client can reach."""
+    (``WebSessionService.issue_setup_link``) at an address the allowed client can reach.
+    ``serve --workers N`` hands the link to its workers (``WebSessionService.setup_link``)."""
     if not sessions.setup_needed():
         return []
-    if workers > 1:
-        # The link lives in the memory of one process; with several, another may answer.
-        return [
-            "no owner has a password yet: set one with `bagboard user password NAME` "
-            "(the one-time setup link needs a single worker)"
-        ]
     allowed = setup_address(settings, setup_from)
     secret = sessions.issue_setup_link(allowed)
     if _is_loopback(allowed):

@@ -2,9 +2,10 @@
 
 This process prepares the storage and, when it is the scanner of the servers sharing its
 database (``services/scanner_election.py``), scans and watches the libraries; with
-``--workers N`` it binds the socket and starts N processes that serve it. Each worker gets
-the ``Settings`` object itself (pickled by ``multiprocessing``), so nothing is handed over
-through the environment.
+``--workers N`` (or ``auto``: one per CPU, ``config.parse_workers``) it binds the socket and
+starts N processes that serve it. Each worker gets the ``Settings`` object itself (pickled by
+``multiprocessing``), and the first-run setup link this process printed (its hash), so
+nothing is handed over through the environment.
 """
 
 from __future__ import annotations
@@ -21,11 +22,18 @@ from typing import Any
 
 from bagboard.cli.banner import banner, setup_notice
 from bagboard.cli.common import Commands, Leaf, err, folder
-from bagboard.config import DEFAULT_HOST, DEFAULT_PORT, Settings
+from bagboard.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_WORKERS,
+    MAX_AUTO_WORKERS,
+    Settings,
+)
 from bagboard.console import describe_formats, parse_duration
 from bagboard.domain.errors import InvalidInput
 from bagboard.library import ComicLibrary
 from bagboard.logs import configure
+from bagboard.services.web_sessions import SetupLink
 
 __all__ = ["add_address_options", "add_serve_command", "cmd_serve", "listen", "serve"]
 
@@ -58,8 +66,8 @@ def serve(
             err("no API token yet, so /api/v1 answers 503: create one with `bagboard token create`")
         err(describe_formats(app.formats()))
         for line in [
-            *banner(settings),
-            *setup_notice(app.web_sessions, settings, setup_from, workers=workers),
+            *banner(settings, workers=workers),
+            *setup_notice(app.web_sessions, settings, setup_from),
         ]:
             err(line)
         return _serve_on(app, sock, interval, watch=watch, workers=workers)
@@ -86,7 +94,7 @@ def _serve_on(
         err("not scanning or watching: serving the index as it is")
     try:
         if workers > 1:
-            _run_workers(app.config, workers, sock)
+            _run_workers(app.config, workers, sock, app.web_sessions.setup_link())
             return 0
         return 0 if _run_here(app, sock) else 1
     finally:
@@ -140,9 +148,12 @@ def _run_here(app: ComicLibrary, sock: socket.socket) -> bool:
     return bool(server.started)
 
 
-def _run_workers(settings: Settings, workers: int, sock: socket.socket) -> None:
+def _run_workers(
+    settings: Settings, workers: int, sock: socket.socket, setup: SetupLink | None = None
+) -> None:
     """Serve from ``workers`` processes sharing one listening socket, under uvicorn's
-    supervisor (which restarts a worker that dies and stops them all on SIGINT/SIGTERM)."""
+    supervisor (which restarts a worker that dies and stops them all on SIGINT/SIGTERM);
+    each accepts the first-run ``setup`` link this process printed."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -150,7 +161,7 @@ def _run_workers(settings: Settings, workers: int, sock: socket.socket) -> None:
 
     # The factory travels to each worker pickled, with the settings bound to it; the workers
     # also watch this process, so that none outlives it when it is killed outright.
-    factory = functools.partial(worker_app, settings, os.getpid())
+    factory = functools.partial(worker_app, settings, os.getpid(), setup)
     config = uvicorn.Config(factory, factory=True, workers=workers, **_server_options(settings))
     Multiprocess(config, sockets=[sock]).run()
 
@@ -162,13 +173,14 @@ def cmd_serve(app: ComicLibrary, args: argparse.Namespace) -> int:
     try:
         configure(app.config.log_level, app.config.log_format)
         app.prepare_storage()
+        app.forget_scan_statuses()
         for raw in args.library or []:
             library = app.libraries.ensure(folder(raw))
             err(f"library: {library.name} ({library.root})")
     except BaseException:
         sock.close()
         raise
-    workers = args.http_workers or 1
+    workers = app.config.http_workers
     return serve(
         app,
         args.rescan_interval,
@@ -196,10 +208,11 @@ def add_serve_command(commands: Commands, leaf: Leaf) -> None:
     )
     serve_parser.add_argument(
         "--workers",
-        type=int,
-        metavar="N",
+        metavar="N|auto",
         dest="http_workers",
-        help="HTTP worker processes (default 1; more use more CPUs)",
+        help="processes answering requests: N, or auto for one per CPU and per GiB of memory, "
+        f"at most {MAX_AUTO_WORKERS} (env BAGBOARD_WORKERS, default {DEFAULT_WORKERS}); more "
+        "serve more readers at once on a multi-core machine, each takes about 130 MB",
     )
     add_address_options(serve_parser)
     serve_parser.add_argument(

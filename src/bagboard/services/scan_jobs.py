@@ -9,6 +9,12 @@ Across processes, each scan first takes the library's scan lease (``services/sca
 a library another process scans waits, ``QUEUED`` too, until that process lets it go. The
 lease is taken before this process's turn is waited for, never while holding it, so that a
 scan waiting on another process never holds up this process's other libraries.
+
+With a scan board (``ports/scan_board.py``), each status is also posted there, and a process
+with no scan of a library under way reports the board's: the processes of ``serve --workers
+N`` answer the libraries page alike, whichever runs the scan (the server's monitor, or the
+worker an owner's "scan now" reached), and one asked to scan a library another is scanning
+says so rather than queueing a second scan.
 """
 
 from __future__ import annotations
@@ -16,18 +22,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bagboard.domain.errors import DomainError, InvalidInput, LibraryNotFound, ScanStopped
 from bagboard.domain.model import Library, User
 from bagboard.ports.clock import Clock
 from bagboard.ports.library_store import LibraryStore
+from bagboard.ports.scan_board import ScanBoard
 from bagboard.services.owners import require_owner
-from bagboard.services.scan.progress import ScanProgress
+from bagboard.services.scan.progress import ScanPhase
 from bagboard.services.scan.scanner import Scanner, ScanReport
 from bagboard.services.scan_leases import ScanLeases
+from bagboard.services.scan_status import ScanState, ScanStatus, decode_status, encode_status
 
 __all__ = [
     "AfterScan",
@@ -48,33 +55,12 @@ StartThread = Callable[[Callable[[], None]], None]
 AfterScan = Callable[[], object]
 
 
-class ScanState(StrEnum):
-    IDLE = "idle"  # no scan of this library since the server started
-    QUEUED = "queued"  # waiting for another scan to end: another library's, or another process's
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-    @property
-    def busy(self) -> bool:
-        return self in (ScanState.QUEUED, ScanState.RUNNING)
-
-
-@dataclass(frozen=True, slots=True)
-class ScanStatus:
-    """The latest scan of one library in this process: where it is, or how it ended."""
-
-    state: ScanState = ScanState.IDLE
-    progress: ScanProgress | None = None
-    report: ScanReport | None = None
-    error: str | None = None  # the domain error's message of a failed scan
-    finished_at: datetime | None = None
-    # While QUEUED behind another process's scan of the library: who that is.
-    waiting_for: str | None = None
-
-
 # How often a scan waiting for this process's other scan of its library looks at its stop event.
 _STOP_CHECK_SECONDS = 0.5
+# A running scan's progress is posted to the board at most this often (each change of state
+# or phase at once); the page asks once a second.
+_POST_EVERY = timedelta(seconds=0.5)
+_WRITER_GONE = "the scan stopped: the process running it ended"
 
 
 def indexed_new_comics(report: ScanReport) -> bool:
@@ -96,8 +82,10 @@ class ScanJobs:
         start_thread: StartThread = _daemon_thread,
         after_scan: Sequence[AfterScan] = (),
         leases: ScanLeases | None = None,
+        board: ScanBoard | None = None,
     ) -> None:
-        """Without ``leases``, scans are kept apart within this process only."""
+        """Without ``leases``, scans are kept apart within this process only; without
+        ``board``, the status of a scan is this process's own."""
         self._scanner = scanner
         self._libraries = libraries
         self._clock = clock
@@ -108,6 +96,9 @@ class ScanJobs:
         self._guard = threading.Lock()  # over _status and each library's end event
         self._status: dict[int, ScanStatus] = {}
         self._ended: dict[int, threading.Event] = {}
+        self._board = board
+        self._posting = threading.Lock()  # over _posted: one post at a time, the latest status
+        self._posted: dict[int, tuple[tuple[ScanState, ScanPhase | None], datetime]] = {}
 
     def start_for(self, user: User, library_id: int) -> bool:
         """Start scanning the library in the background, for an owner (``Forbidden``
@@ -117,17 +108,59 @@ class ScanJobs:
         library = self._library(library_id)
         if not library.enabled:
             raise InvalidInput("that library is disabled: enable it to scan it")
-        if not self._claim(library.id):
+        if self._elsewhere(library.id) or not self._claim(library.id):
             return False
         self._start_thread(lambda: self._run_quietly(library))
         return True
 
     def status_for(self, user: User, library_id: int) -> ScanStatus:
-        """How the library's latest scan in this process goes, for an owner."""
+        """How the library's latest scan goes, for an owner: this process's while it has one
+        under way, else the latest any process posted (with a board), else this process's."""
         require_owner(user, "follow a scan")
         self._library(library_id)
         with self._guard:
-            return self._status.get(library_id, ScanStatus())
+            here = self._status.get(library_id, ScanStatus())
+        if here.state.busy:
+            return here
+        return self._shared(library_id) or here
+
+    def forget_posts(self) -> None:
+        """Take every status off the board: the server is starting, and no scan has run since
+        (a status left by an earlier run could name a process id in use by now)."""
+        if self._board is not None:
+            self._board.clear()
+
+    def _shared(self, library_id: int) -> ScanStatus | None:
+        posted = None if self._board is None else self._board.read(library_id)
+        status = None if posted is None else decode_status(posted.document)
+        if posted is None or status is None:
+            return None
+        if status.state.busy and not posted.writer_alive:
+            return replace(status, state=ScanState.FAILED, error=_WRITER_GONE, waiting_for=None)
+        return status
+
+    def _elsewhere(self, library_id: int) -> bool:
+        """Whether another process posted a scan of the library under way."""
+        with self._guard:
+            if self._status.get(library_id, ScanStatus()).state.busy:
+                return False
+        shared = self._shared(library_id)
+        return shared is not None and shared.state.busy
+
+    def _post(self, library_id: int) -> None:
+        """Post the library's status now, if it changed state or the last post is old enough."""
+        if self._board is None:
+            return
+        with self._posting:
+            with self._guard:
+                status = self._status[library_id]
+            now = self._clock.now()
+            step = (status.state, None if status.progress is None else status.progress.phase)
+            last = self._posted.get(library_id)
+            if last is not None and last[0] == step and now - last[1] < _POST_EVERY:
+                return
+            self._posted[library_id] = (step, now)
+            self._board.post(library_id, encode_status(status))
 
     def scan(self, library: Library, *, stop: threading.Event | None = None) -> ScanReport:
         """Scan ``library`` now, in the calling thread, after any scan running (the monitor's
@@ -164,11 +197,13 @@ class ScanJobs:
                 return False
             self._status[library_id] = ScanStatus(ScanState.QUEUED)
             self._ended[library_id] = threading.Event()
-            return True
+        self._post(library_id)
+        return True
 
     def _update(self, library_id: int, change: Callable[[ScanStatus], ScanStatus]) -> None:
         with self._guard:
             self._status[library_id] = change(self._status[library_id])
+        self._post(library_id)
 
     def _run_quietly(self, library: Library) -> None:
         # A background scan has no caller to raise to: its status says how it ended.
@@ -241,4 +276,7 @@ class ScanJobs:
         with self._guard:
             last = self._status[library_id].progress
             self._status[library_id] = replace(outcome, progress=last, finished_at=at)
+        # Posted before the waiters wake: whoever asks next hears how it ended.
+        self._post(library_id)
+        with self._guard:
             self._ended[library_id].set()

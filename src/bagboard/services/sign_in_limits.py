@@ -1,9 +1,10 @@
-"""The sign-in throttle: recent failures per address and per user name, in this process.
+"""The sign-in throttle: recent failures per address and per user name.
 
 Kept in memory on purpose: the counts are worth little after a restart, and a database write
-per failed attempt would hand a guesser a cheap way to load the server. With several worker
-processes each keeps its own counts, so the effective limit is that many times higher (still
-a few dozen guesses per quarter hour per account).
+per failed attempt would hand a guesser a cheap way to load the server. The worker processes
+of one server (``serve --workers N``) share theirs through an attempt log
+(``ports/attempt_log.py``, files in the data folder): each failure is counted by every
+worker, so N workers allow no more guesses than one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 
 from bagboard.domain.attempts import ADDRESS_LIMIT, USER_LIMIT, AttemptLimit
 from bagboard.domain.errors import TooManyAttempts
+from bagboard.ports.attempt_log import AttemptLog
 from bagboard.ports.clock import Clock
 
 __all__ = ["SignInLimiter"]
@@ -32,8 +34,11 @@ class SignInLimiter:
         *,
         per_user: AttemptLimit = USER_LIMIT,
         per_address: AttemptLimit = ADDRESS_LIMIT,
+        shared: AttemptLog | None = None,
     ) -> None:
+        """With ``shared``, the failures are kept there, for every process sharing it."""
         self._clock = clock
+        self._shared = shared
         self._per_user = per_user
         self._per_address = per_address
         self._users: dict[str, deque[datetime]] = {}
@@ -43,10 +48,17 @@ class SignInLimiter:
     def check(self, name: str, address: str | None) -> None:
         """Raise ``TooManyAttempts`` when the user name or the address may not try now."""
         now = self._clock.now()
-        with self._lock:
-            waits = [self._per_user.retry_after(self._users.get(_user_key(name), ()), now)]
+        if self._shared is not None:
+            waits = [self._per_user.retry_after(self._shared.times(_user_key(name)), now)]
             if address:
-                waits.append(self._per_address.retry_after(self._addresses.get(address, ()), now))
+                times = self._shared.times(_address_key(address))
+                waits.append(self._per_address.retry_after(times, now))
+        else:
+            with self._lock:
+                waits = [self._per_user.retry_after(self._users.get(_user_key(name), ()), now)]
+                if address:
+                    recent = self._addresses.get(address, ())
+                    waits.append(self._per_address.retry_after(recent, now))
         longest = max((w for w in waits if w is not None), default=None)
         if longest is not None:
             raise TooManyAttempts(
@@ -56,6 +68,11 @@ class SignInLimiter:
     def failed(self, name: str, address: str | None) -> None:
         """Count a failed attempt against the user name and the address."""
         now = self._clock.now()
+        if self._shared is not None:
+            self._shared.add(_user_key(name), now)
+            if address:
+                self._shared.add(_address_key(address), now)
+            return
         with self._lock:
             self._record(self._users, _user_key(name), now, self._per_user)
             if address:
@@ -63,6 +80,9 @@ class SignInLimiter:
 
     def succeeded(self, name: str) -> None:
         """A correct password clears the user name's failures (not the address's)."""
+        if self._shared is not None:
+            self._shared.forget(_user_key(name))
+            return
         with self._lock:
             self._users.pop(_user_key(name), None)
 
@@ -80,4 +100,8 @@ class SignInLimiter:
 
 def _user_key(name: str) -> str:
     # Names are unique case-insensitively, so "Alice" and "alice" share one count.
-    return name.strip().casefold()
+    return "user " + name.strip().casefold()
+
+
+def _address_key(address: str) -> str:
+    return "address " + address

@@ -7,11 +7,12 @@ Choices, for the pages built on this service:
   stored; the CSRF token is stored with it, one per session.
 - Changing a password ends every other session of that user (``keep_session`` names the
   caller's own, which stays); clearing a password ends them all.
-- The first-run setup link lives in the memory of the process that printed it (the server
-  prints its banner from the process that serves): one link at a time, usable once, for
-  ``SETUP_LINK_LIFETIME`` (10 minutes), only from the address it was issued for (every
-  loopback address counts as the same machine). A restart forgets it and prints a new one
-  while no owner has a password.
+- The first-run setup link lives in the memory of the process that printed it, and of the
+  worker processes it hands the link to (``setup_link``, ``adopt_setup_link``: its hash, never
+  the secret): one link at a time, usable once (setting the first owner's password makes it
+  void in every process), for ``SETUP_LINK_LIFETIME`` (10 minutes), only from the address it
+  was issued for (every loopback address counts as the same machine). A restart forgets it
+  and prints a new one while no owner has a password.
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ from bagboard.ports.web_session_store import WebSessionStore
 from bagboard.services.accounts import AccountService, require_owner
 from bagboard.services.passwords import PasswordCheck
 
-__all__ = ["SETUP_LINK_REFUSED", "WebSession", "WebSessionService", "same_address"]
+__all__ = [
+    "SETUP_LINK_REFUSED",
+    "SetupLink",
+    "WebSession",
+    "WebSessionService",
+    "same_address",
+]
 
 SETUP_LINK_REFUSED = (
     "This setup link is not valid: it was used already, has expired, or is for another address."
@@ -59,7 +66,9 @@ class WebSession:
 
 
 @dataclass(frozen=True, slots=True)
-class _SetupLink:
+class SetupLink:
+    """A first-run link as a process checks it: no secret, only its hash."""
+
     secret_hash: str
     address: str
     expires_at: datetime
@@ -88,7 +97,7 @@ class WebSessionService:
         self._clock = clock
         self._session_lifetime = session_lifetime
         self._setup_lifetime = setup_lifetime
-        self._setup: _SetupLink | None = None
+        self._setup: SetupLink | None = None
         self._setup_lock = threading.Lock()
 
     # --- sessions ---------------------------------------------------------------------------
@@ -176,10 +185,21 @@ class WebSessionService:
         if not self.setup_needed():
             raise InvalidInput("an owner has a password already; no setup link is needed")
         secret = new_secret()
-        link = _SetupLink(hash_secret(secret), bound, self._clock.now() + self._setup_lifetime)
+        link = SetupLink(hash_secret(secret), bound, self._clock.now() + self._setup_lifetime)
         with self._setup_lock:
             self._setup = link
         return secret
+
+    def setup_link(self) -> SetupLink | None:
+        """The link issued last, for the worker processes to check it too."""
+        with self._setup_lock:
+            return self._setup
+
+    def adopt_setup_link(self, link: SetupLink) -> None:
+        """Accept ``link``, issued by another process (the one that printed it), as this
+        process's own."""
+        with self._setup_lock:
+            self._setup = link
 
     def redeem_setup(self, secret: str, address: str, password: str) -> tuple[str, WebSession]:
         """Set the first owner's password (the owner is created, named ``owner``, when there is
@@ -197,7 +217,7 @@ class WebSessionService:
             self._setup = None
         return self._open(owner)
 
-    def _setup_valid(self, link: _SetupLink | None, secret: str, address: str) -> bool:
+    def _setup_valid(self, link: SetupLink | None, secret: str, address: str) -> bool:
         if link is None or len(secret) > MAX_SECRET_LENGTH:
             return False
         if not hmac.compare_digest(link.secret_hash, hash_secret(secret)):
