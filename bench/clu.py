@@ -2,7 +2,7 @@
 
     ./scripts/setup.sh --bench && .venv/bin/python bench/clu.py [--comics 20000]
         [--database-url URL] [--runs 1] [--duration 10] [--connections 8] [--threads 2]
-        [--work DIR] [--profile LABEL ...] [--record FILE]
+        [--work DIR] [--profile LABEL ...] [--record FILE] [--workers N]
 
 1. writes (or reuses, under ``--work``, in a folder named by its parameters) a library of plain
    CBZ comics shaped like the reference's: 4 JPEG pages of 800x1200 (~35 KB) and a
@@ -113,6 +113,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--profile", action="append", default=[], metavar="LABEL")
+    parser.add_argument(
+        "--workers", default=None, metavar="N", help="serve --workers (default: the server's own)"
+    )
     parser.add_argument("--record", type=Path, metavar="FILE", help="the medians as JSON")
     args = parser.parse_args()
     if args.runs is None:
@@ -167,7 +170,7 @@ def main() -> int:
     imports = _imports(library, data, url, args.comics, args.runs)
     token = bagboard("token", "create", "--name", "bench", data=data, url=url).strip()
 
-    server = Server(data, url, args.work / "serve.log")
+    server = Server(data, url, args.work / "serve.log", args.workers)
     floors: list[Floor] = []
     rows: dict[str, list[http_wrk.Result]] = {}
     try:

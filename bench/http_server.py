@@ -91,20 +91,23 @@ def _status_kib(pid: int, key: str) -> int:
 
 
 class Server:
-    """``bagboard serve`` with default settings on a free port of 127.0.0.1.
+    """``bagboard serve`` with default settings (or ``workers`` worker processes) on a free
+    port of 127.0.0.1.
 
     While it runs, a thread samples the resident memory of its whole process tree (it may
     start workers) every 0.1 s; ``peak_mib`` is the largest sum seen, ``hwm_mib`` the sum of
     each process's own peak (VmHWM), an upper bound read when asked.
     """
 
-    def __init__(self, data: Path, url: str | None, log: Path) -> None:
+    def __init__(self, data: Path, url: str | None, log: Path, workers: str | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "bagboard.cli", "serve", "--port", str(self.port),
                    "--data-dir", str(data)]  # fmt: skip
         if url:
             command += ["--database-url", url]
+        if workers:
+            command += ["--workers", workers]
         self.log = log
         with log.open("w") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
