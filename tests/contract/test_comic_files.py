@@ -19,6 +19,7 @@ from bagboard.adapters.filesystem.comic_files import LocalComicFiles
 from bagboard.adapters.memory.comic_files import MemoryComicFiles
 from bagboard.domain.errors import ComicNotFound, InvalidPath
 from bagboard.ports.comic_files import ComicFiles, lies_inside
+from tests.page_cache import drop_from_memory, nowait_works
 
 DATA = bytes(range(256)) * 40
 
@@ -150,20 +151,6 @@ def test_the_containment_rule(path: str, inside: bool) -> None:
     assert lies_inside(path, "/srv/comics/") is inside
 
 
-def _nowait_works(folder: Path) -> bool:
-    """Whether this system and file system tell cached bytes from the disk's."""
-    probe = folder / "probe"
-    probe.write_bytes(b"x" * 8192)
-    fd = os.open(probe, os.O_RDONLY)
-    try:
-        return os.preadv(fd, [bytearray(8192)], 0, os.RWF_NOWAIT) == 8192
-    except (AttributeError, OSError):
-        return False
-    finally:
-        os.close(fd)
-        probe.unlink()
-
-
 def test_read_ready_finds_what_stat_and_read_whole_find(disk: Disk) -> None:
     """Whatever ``read_ready`` answers is the current version and its bytes, to the byte."""
     path = f"{disk.root}/Saga 01.cbz"
@@ -209,7 +196,7 @@ def test_an_open_file_reads_ready_bytes_as_read_at_does(disk: Disk) -> None:
 
 def test_on_disk_a_cached_file_looked_at_lately_is_ready(tmp_path: Path) -> None:
     disk = LocalDisk(tmp_path)
-    if not _nowait_works(tmp_path):
+    if not nowait_works(tmp_path):
         pytest.skip("preadv2(RWF_NOWAIT) is not available here")
     path = f"{disk.root}/Saga 01.cbz"
     disk.write(path, DATA)
@@ -222,18 +209,13 @@ def test_on_disk_a_cached_file_looked_at_lately_is_ready(tmp_path: Path) -> None
 
 def test_on_disk_bytes_not_in_memory_are_not_ready(tmp_path: Path) -> None:
     disk = LocalDisk(tmp_path)
-    if not _nowait_works(tmp_path):
+    if not nowait_works(tmp_path):
         pytest.skip("preadv2(RWF_NOWAIT) is not available here")
     path = f"{disk.root}/Saga 01.cbz"
     data = os.urandom(4 * 1024 * 1024)
     far = 3 * 1024 * 1024
     disk.write(path, data)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)  # written back, so the page cache may drop it
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
+    drop_from_memory(path)  # written back, so the page cache may drop it
     version = disk.files.stat(path, disk.root)
     handle = disk.files.open(version)
     assert handle is not None
@@ -251,7 +233,7 @@ def test_on_disk_bytes_not_in_memory_are_not_ready(tmp_path: Path) -> None:
 
 def test_on_disk_a_warm_path_that_is_no_longer_a_file_is_not_found(tmp_path: Path) -> None:
     disk = LocalDisk(tmp_path)
-    if not _nowait_works(tmp_path):
+    if not nowait_works(tmp_path):
         pytest.skip("preadv2(RWF_NOWAIT) is not available here")
     path = f"{disk.root}/Saga 01.cbz"
     disk.write(path, DATA)
@@ -270,7 +252,7 @@ def test_on_disk_a_file_system_that_cannot_tell_is_never_read_on_the_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     disk = LocalDisk(tmp_path)
-    if not _nowait_works(tmp_path):
+    if not nowait_works(tmp_path):
         pytest.skip("preadv2(RWF_NOWAIT) is not available here")
     path = f"{disk.root}/Saga 01.cbz"
     disk.write(path, DATA)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -15,6 +14,7 @@ import pytest
 from bagboard.adapters.http.files.download import WHOLE_BYTES
 from tests.browse_support import BACKENDS
 from tests.issue_support import IssueWorld, issue_world
+from tests.page_cache import drop_from_memory, nowait_works
 
 SMALL = "Acme/Plain/Plain 01.cbz"
 BIG = "Acme/Big/Big 01.cbz"
@@ -22,35 +22,12 @@ BIG = "Acme/Big/Big 01.cbz"
 READS = {"download.<locals>.<lambda>", "ComicDownload.open", "LocalOpenFile.read_at"}
 
 
-def _nowait_works(folder: Path) -> bool:
-    probe = folder / "probe"
-    probe.write_bytes(b"x" * 8192)
-    fd = os.open(probe, os.O_RDONLY)
-    try:
-        return os.preadv(fd, [bytearray(8192)], 0, os.RWF_NOWAIT) == 8192
-    except (AttributeError, OSError):
-        return False
-    finally:
-        os.close(fd)
-        probe.unlink()
-
-
-def _drop_from_memory(path: Path) -> None:
-    """Out of the page cache: written back first, so that the kernel may let it go."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[IssueWorld]:
     with issue_world(request.param, tmp_path_factory) as built:
-        if not _nowait_works(built.root_a):
+        if not nowait_works(built.root_a):
             pytest.skip("preadv2(RWF_NOWAIT) is not available here: every read is threaded")
         yield built
 
@@ -133,11 +110,11 @@ def test_files_not_in_memory_are_read_in_worker_threads(
 ) -> None:
     for relative in (SMALL, BIG):
         download(world, relative)  # warm paths: only their bytes are missing
-        _drop_from_memory(world.root_a / relative)
+        drop_from_memory(world.root_a / relative)
     threaded.clear()
     assert download(world, SMALL).content == (world.root_a / SMALL).read_bytes()
     assert threaded == ["download.<locals>.<lambda>"]
-    _drop_from_memory(world.root_a / SMALL)
+    drop_from_memory(world.root_a / SMALL)
     threaded.clear()
     assert download(world, BIG).content == (world.root_a / BIG).read_bytes()
     assert threaded[0] == "ComicDownload.open"
