@@ -33,7 +33,7 @@ from pathlib import Path
 
 import http_profile
 import http_wrk
-from http_server import call, fetch, free_port
+from http_server import call, fetch, free_port, stop, wait_answering
 from http_targets import choose
 
 # What ``bagboard serve`` logs once its start-up scan is over, or when another process scans.
@@ -69,16 +69,8 @@ class Checkout:
             )
 
     def wait_ready(self, token: str) -> None:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                call(self.base, token, "/api/v1/auth/ping")
-                break
-            except OSError as exc:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    log = self.log.read_text()
-                    raise SystemExit(f"{self.label} did not start:\n{log}") from exc
-                time.sleep(0.2)
+        ping = lambda: call(self.base, token, "/api/v1/auth/ping")  # noqa: E731
+        wait_answering(ping, self.process, self.log, self.label, seconds=120, pause=0.2)
         deadline = time.monotonic() + 300
         while not any(line in self.log.read_text() for line in _SCANNED):
             if time.monotonic() > deadline:
@@ -87,12 +79,7 @@ class Checkout:
             time.sleep(0.2)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 def main() -> int:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 import types
 import urllib.request
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+
+from http_server import stop, wait_answering
 
 PING = "/api/v1/auth/ping"
 KINDS = {"bare": "floor: bare ASGI", "litestar": "floor: one-route Litestar"}
@@ -96,27 +97,17 @@ class Floor:
 
     def wait_ready(self, expected: bytes) -> None:
         """Until it answers ``PING`` with ``expected``."""
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(self.base + PING, timeout=10) as answer:
-                    got = answer.read()
-                if got != expected:
-                    raise SystemExit(f"{self.label} answered {got!r}, not {expected!r}")
-                return
-            except OSError as exc:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    log = self.log.read_text()
-                    raise SystemExit(f"{self.label} did not start:\n{log}") from exc
-                time.sleep(0.1)
+
+        def ask() -> None:
+            with urllib.request.urlopen(self.base + PING, timeout=10) as answer:
+                got = answer.read()
+            if got != expected:
+                raise SystemExit(f"{self.label} answered {got!r}, not {expected!r}")
+
+        wait_answering(ask, self.process, self.log, self.label)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 def main() -> None:

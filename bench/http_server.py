@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,37 @@ def _status_kib(pid: int, key: str) -> int:
     return 0
 
 
+def wait_answering(
+    ask: Callable[[], object],
+    process: subprocess.Popen[Any],
+    log: Path,
+    label: str,
+    seconds: float = 60,
+    pause: float = 0.1,
+) -> None:
+    """Until ``ask()`` no longer fails with ``OSError`` (the server answers); ``SystemExit``
+    with the server's log when ``process`` ends first or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            ask()
+            return
+        except OSError as exc:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{label} did not start:\n{log.read_text()}") from exc
+            time.sleep(pause)
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """Ask ``process`` to end; killed if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class Server:
     """``bagboard serve`` with default settings (or ``workers`` worker processes) on a free
     port of 127.0.0.1.
@@ -145,16 +177,8 @@ class Server:
 
     def wait_ready(self, token: str, scan_timeout: float = 300) -> None:
         """Until the API answers and the scan serve starts with has logged its result."""
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                call(self.base, token, "/api/v1/auth/ping")
-                break
-            except OSError as exc:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    log = self.log.read_text()
-                    raise SystemExit(f"bagboard serve did not start:\n{log}") from exc
-                time.sleep(0.1)
+        ping = lambda: call(self.base, token, "/api/v1/auth/ping")  # noqa: E731
+        wait_answering(ping, self.process, self.log, "bagboard serve")
         deadline = time.monotonic() + scan_timeout
         while "bagboard.services.monitor: scanned" not in self.log.read_text():
             if time.monotonic() > deadline:
@@ -165,9 +189,4 @@ class Server:
     def stop(self) -> None:
         self._stop.set()
         self._sampler.join()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
