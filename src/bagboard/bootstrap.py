@@ -249,7 +249,7 @@ class Container(containers.DeclarativeContainer):
     _progress_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryProgressStore, library_index),
-        sql=providers.Singleton(SqlProgressStore, engine),
+        sql=providers.Singleton(SqlProgressStore, engine, change_feed),
     )
     # Pages streamed with tracking are noted and written shortly after, not while the page
     # waits; every service reads and writes progress after the user's noted pages.

@@ -25,6 +25,9 @@ class Change(StrEnum):
     SETTINGS = "settings"
     # Every index write (a scan's batch, a library removed).
     INDEX = "index"
+    # Reading positions and read marks, any user's (a position saved, a page tracked, a mark
+    # set or cleared): what lists, the sync feed and an issue's page show of a reader.
+    READING = "reading"
 
 
 class ChangeFeed(Protocol):

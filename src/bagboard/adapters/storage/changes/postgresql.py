@@ -3,6 +3,8 @@
 Every write of a watched table raises its kind's counter and sends ``NOTIFY bagboard_changes``
 (migration 0020). One daemon thread per feed listens on a connection of its own and moves the
 kind's version on as each notification arrives: a version costs no round trip while it listens.
+Reading changes (migration 0021) are told by notification alone, with no counter to read: while
+the feed does not listen, every ``version`` of ``Change.READING`` is a new number.
 When that connection is lost, ``following`` is False and every ``version`` reads the counters
 from the database (exact, at a round trip each) until the listener is back; it reconnects
 with growing pauses. Every few seconds of quiet the listener notifies itself: a connection
@@ -53,7 +55,7 @@ class PostgresChangeFeed(ChangeFeed):
     def __init__(self, engine: Engine, *, first_pause: float = _FIRST_PAUSE) -> None:
         self._engine = engine
         self._first_pause = first_pause
-        self._versions = Versions()
+        self._versions = Versions(uncounted=(Change.READING,))
         self._listening = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

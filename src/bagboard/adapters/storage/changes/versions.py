@@ -3,15 +3,17 @@
 The numbers handed out are this process's, one counter per kind that only ever grows: a kind
 moves on when its counter in ``change_counters`` is seen at a new value, when a notification
 names it, or when nothing can be known (the table unreadable: every kind moves on, so nothing
-kept is trusted). They never go back, whatever the database's counters do (a table emptied by
-hand restarts them), so a number once handed out names one state only.
+kept is trusted). A kind the database keeps no counter for (``uncounted``: PostgreSQL tells
+reading changes by notification alone) moves on at every reading of the counters, since they
+cannot say whether it changed. They never go back, whatever the database's counters do (a
+table emptied by hand restarts them), so a number once handed out names one state only.
 """
 
 from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from threading import Lock
 
 from sqlalchemy import select
@@ -38,8 +40,9 @@ def reset_after_fork(method: Callable[[], None]) -> None:
 
 
 class Versions:
-    def __init__(self) -> None:
+    def __init__(self, uncounted: Collection[Change] = ()) -> None:
         self._numbers = dict.fromkeys(Change, 0)
+        self._uncounted = frozenset(uncounted)
         self._seen: dict[str, int] | None = None
         self._lock = Lock()
 
@@ -51,7 +54,12 @@ class Versions:
         with self._lock:
             seen = self._seen
             for change in Change:
-                if counters is None or seen is None or counters.get(change) != seen.get(change):
+                if (
+                    counters is None
+                    or seen is None
+                    or change in self._uncounted
+                    or counters.get(change) != seen.get(change)
+                ):
                     self._numbers[change] += 1
             self._seen = None if counters is None else dict(counters)
 

@@ -9,7 +9,7 @@ feed in commit order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam, func, select
@@ -40,6 +40,7 @@ from bagboard.domain.progress import (
     next_change_time,
 )
 from bagboard.domain.progress_feed import FeedCursor, FeedItem
+from bagboard.ports.change_feed import Change, ChangeFeed
 from bagboard.ports.progress_store import ProgressStore
 
 __all__ = ["SqlProgressStore"]
@@ -55,6 +56,8 @@ _FEED_PAGES_KEPT = 256
 # ``_KEPT_FROM`` comics (an issue's own page) the readings are read directly.
 _READINGS_KEPT = 1024
 _KEPT_FROM = 8
+# With a change feed, the version is the feed's ``reading`` and ``index`` kinds: numbers in
+# memory, no read at all, so every list's readings are kept.
 # The user's last change in each table: every change of a user gets a later time than the one
 # before (``next_change_time``), so together they stand for everything the user changed.
 _LAST_CHANGES = (
@@ -70,8 +73,12 @@ def _gone() -> ComicNotFound:
 
 
 class SqlProgressStore(ProgressStore):
-    def __init__(self, engine: Engine) -> None:
+    """``changes``: the feed that says when any process wrote positions, marks or the index;
+    without one, each kept value is checked with one small read."""
+
+    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
         self._engine = engine
+        self._changes = changes
         self._kept_feed: GenerationCache[Page[FeedItem]] = GenerationCache(_FEED_PAGES_KEPT)
         self._kept_readings: GenerationCache[dict[int, ComicReading]] = GenerationCache(
             _READINGS_KEPT
@@ -90,15 +97,21 @@ class SqlProgressStore(ProgressStore):
         wanted = tuple(sorted(set(comic_ids)))
         if not wanted:
             return {}
+        key = (user_id, wanted)
+        if self._changes is not None:
+            version = self._fed_version()
+            found = self._kept_readings.get(key, version)
+            if found is None:
+                with lean(self._engine) as conn:
+                    found = reads.readings(conn, user_id, wanted)
+                self._kept_readings.put(key, version, found)
+            return dict(found)
         with lean(self._engine) as conn:
             if len(wanted) < _KEPT_FROM:
                 return reads.readings(conn, user_id, wanted)
             version = conn.first(_FEED_VERSION, user_id=user_id)
             found = kept(
-                self._kept_readings,
-                (user_id, wanted),
-                version,
-                lambda: reads.readings(conn, user_id, wanted),
+                self._kept_readings, key, version, lambda: reads.readings(conn, user_id, wanted)
             )
         return dict(found)
 
@@ -117,7 +130,9 @@ class SqlProgressStore(ProgressStore):
     ) -> ReadingProgress:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at = _lock_user(conn, user_id, now)
-            return _save(conn, user_id, key, change, at)
+            saved = _save(conn, user_id, key, change, at)
+        self._written()
+        return saved
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
@@ -134,6 +149,7 @@ class SqlProgressStore(ProgressStore):
                 **device_values(tombstone.device),
             }
             write(conn, reading_progress, user_id, key, row, values)
+        self._written()
         return True
 
     def set_read(
@@ -151,15 +167,15 @@ class SqlProgressStore(ProgressStore):
             at = _lock_user(conn, user_id, now)
             saved = None if position is None else _save(conn, user_id, key, position, at)
             row = find(conn, read_marks, user_id, key)
-            if not read:
-                if row is not None and not row.deleted:
-                    values = {"deleted": True, "updated_at": at}
-                    write(conn, read_marks, user_id, key, row, values)
-                return saved
-            values = {"read_at": at, "updated_at": at, "deleted": False}
-            values["page_count"] = given(page_count, row, "page_count")
-            values["time_spent"] = given(time_spent, row, "time_spent") or 0
-            write(conn, read_marks, user_id, key, row, values)
+            if read:
+                values = {"read_at": at, "updated_at": at, "deleted": False}
+                values["page_count"] = given(page_count, row, "page_count")
+                values["time_spent"] = given(time_spent, row, "time_spent") or 0
+                write(conn, read_marks, user_id, key, row, values)
+            elif row is not None and not row.deleted:
+                values = {"deleted": True, "updated_at": at}
+                write(conn, read_marks, user_id, key, row, values)
+        self._written()
         return saved
 
     def changes(self, user_id: int, after: FeedCursor, page: PageRequest) -> Page[FeedItem]:
@@ -168,9 +184,28 @@ class SqlProgressStore(ProgressStore):
         # time than the one before, tombstones included) and the index generation (a scan
         # moving a comic changes the path a change shows). One small read checks both.
         key = (user_id, after, page)
+        if self._changes is not None:
+            version = self._fed_version()
+            found = self._kept_feed.get(key, version)
+            if found is None:
+                with lean(self._engine) as conn:
+                    found = _changes(conn, user_id, after, page)
+                self._kept_feed.put(key, version, found)
+            return found
         with lean(self._engine) as conn:
             version = conn.first(_FEED_VERSION, user_id=user_id)
             return kept(self._kept_feed, key, version, lambda: _changes(conn, user_id, after, page))
+
+    def _fed_version(self) -> Hashable:
+        """The version of what is kept, from the feed (read before what it guards)."""
+        assert self._changes is not None
+        return (self._changes.version(Change.READING), self._changes.version(Change.INDEX))
+
+    def _written(self) -> None:
+        """A write of this process has committed: what is kept goes at once, before the
+        notification of other processes' feeds arrives."""
+        if self._changes is not None:
+            self._changes.noted(Change.READING)
 
 
 def _save(
