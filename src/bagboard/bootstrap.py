@@ -85,6 +85,7 @@ from bagboard.services.browse import BrowseService
 from bagboard.services.cached_stores import CachedLibraryStore, CachedSettingsStore
 from bagboard.services.cover_warming import CoverWarmer
 from bagboard.services.issues import IssueService
+from bagboard.services.kept_answers import KeptAnswers
 from bagboard.services.kosync import KosyncService
 from bagboard.services.libraries import LibraryService
 from bagboard.services.monitor import LibraryMonitor
@@ -184,6 +185,10 @@ def _scan_locks(storage: str, database_url: str, holder: str) -> Iterator[ScanLo
         locks.close()
 
 
+def _kept_answers(changes: ChangeFeed, tracker: PageTracker) -> KeptAnswers:
+    return KeptAnswers(changes, tracker.flush_user)
+
+
 def _page_tracker(store: ProgressStore, clock: Clock, delay: float) -> Iterator[PageTracker]:
     """This process's noted page positions (``services/page_tracking.py``), all written when
     the container's resources are shut down (the HTTP app writes them when it stops)."""
@@ -257,6 +262,9 @@ class Container(containers.DeclarativeContainer):
     page_tracking_delay = providers.Object(TRACKING_DELAY)
     page_tracker = providers.Resource(_page_tracker, _progress_store, clock, page_tracking_delay)
     progress_store = providers.Singleton(TrackedProgressStore, _progress_store, page_tracker)
+    # Answers to the lists and pages reader apps ask again and again, kept while nothing has
+    # changed (services/kept_answers.py); a user's noted pages are written first.
+    kept_answers = providers.Singleton(_kept_answers, change_feed, page_tracker)
     tokens = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryTokenStore),
@@ -396,6 +404,7 @@ class Container(containers.DeclarativeContainer):
         renditions=rendition_service,
         files=comic_files,
         freshness=freshness,
+        kept_answers=kept_answers,
     )
     cover_warmer = providers.Factory(CoverWarmer, library_index, rendition_service)
     browse_service = providers.Singleton(
@@ -408,6 +417,7 @@ class Container(containers.DeclarativeContainer):
         settings_store,
         clock,
         freshness=freshness,
+        kept_answers=kept_answers,
     )
     series_catalog = providers.Singleton(
         SeriesCatalog, libraries, metadata_browser, progress_store, library_index, series_ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bagboard.domain.browse import (
     ISSUE_SORTS,
@@ -43,6 +43,7 @@ from bagboard.services.filters import (
 )
 from bagboard.services.folder_paths import FolderPaths
 from bagboard.services.issues import IssueDetail
+from bagboard.services.kept_answers import UNKEPT, KeptAnswers, kept_answer
 from bagboard.services.listings import (
     FolderContents,
     FolderItem,
@@ -67,6 +68,8 @@ __all__ = [
 
 
 class BrowseService:
+    """``kept_answers``: where the answers to lists asked again are kept (none by default)."""
+
     def __init__(
         self,
         folders: FolderBrowser,
@@ -78,7 +81,9 @@ class BrowseService:
         clock: Clock,
         *,
         freshness: Freshness | None = None,
+        kept_answers: KeptAnswers = UNKEPT,
     ) -> None:
+        self.kept_answers = kept_answers
         self._folders = folders
         self._paths = FolderPaths(folders)
         self._metadata = metadata
@@ -98,6 +103,7 @@ class BrowseService:
 
     # --- the three levels --------------------------------------------------------------------
 
+    @kept_answer
     def publishers(
         self,
         user: User,
@@ -116,6 +122,7 @@ class BrowseService:
         )
         return Listing(effective, facets)
 
+    @kept_answer
     def series(
         self,
         user: User,
@@ -150,6 +157,7 @@ class BrowseService:
         )
         return Listing(effective, facets)
 
+    @kept_answer
     def issues(
         self,
         user: User,
@@ -191,9 +199,14 @@ class BrowseService:
         since = (self._clock.now() - timedelta(days=RECENT_WINDOW_DAYS)).replace(
             second=0, microsecond=0
         )
+        return self._recent(user, since, page)
+
+    @kept_answer
+    def _recent(self, user: User, since: datetime, page: PageRequest) -> Page[IssueItem]:
         comics = self._metadata.recent(self.scope(user).library_ids, since, page)
         return self._enrich(user, comics)
 
+    @kept_answer
     def search(self, user: User, query: str, page: PageRequest = FIRST_PAGE) -> Page[IssueItem]:
         """Comics whose series, title or file name contains ``query`` (as the series search
         matches), by series, then issue number."""
@@ -204,11 +217,13 @@ class BrowseService:
         comics = self._metadata.search(self.scope(user).library_ids, text, page)
         return self._enrich(user, comics)
 
+    @kept_answer
     def keep_reading(self, user: User, page: PageRequest = FIRST_PAGE) -> Page[IssueItem]:
         """Comics the user has started and not marked read, the most recently read first."""
         comics = self._progress.keep_reading(user.id, self.scope(user).library_ids, page)
         return self._enrich(user, comics)
 
+    @kept_answer
     def folder(
         self, user: User, path: str | None, page: PageRequest = FIRST_PAGE
     ) -> FolderContents:

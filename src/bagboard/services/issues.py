@@ -25,6 +25,7 @@ from bagboard.ports.library_index import LibraryIndex
 from bagboard.ports.library_store import LibraryStore
 from bagboard.ports.progress_store import ProgressStore
 from bagboard.services.downloads import ComicDownload
+from bagboard.services.kept_answers import UNKEPT, KeptAnswers, kept_answer
 from bagboard.services.libraries import sees_library
 from bagboard.services.recent_cache import Freshness, RecentCache
 from bagboard.services.renditions import RenditionService, RenditionTarget
@@ -57,7 +58,9 @@ class IssueService:
         renditions: RenditionService,
         files: ComicFiles,
         freshness: Freshness | None = None,
+        kept_answers: KeptAnswers = UNKEPT,
     ) -> None:
+        self.kept_answers = kept_answers
         self._index = index
         self._libraries = libraries
         self._progress = progress
@@ -80,6 +83,7 @@ class IssueService:
             raise ComicNotFound("no such comic")
         return comic
 
+    @kept_answer
     def detail(self, user: User, raw_id: str | int) -> IssueDetail:
         comic = self.comic(user, raw_id)
         readings = self._progress.readings(user.id, [comic.id])

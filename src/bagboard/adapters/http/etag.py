@@ -16,7 +16,14 @@ from litestar import MediaType, Response
 from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
-__all__ = ["LIST_CACHE_CONTROL", "IfNoneMatch", "cached_json", "matches", "weak_etag"]
+__all__ = [
+    "LIST_CACHE_CONTROL",
+    "IfNoneMatch",
+    "cached_json",
+    "matches",
+    "tagged_json",
+    "weak_etag",
+]
 
 # A header parameter for handlers: ``if_none_match: IfNoneMatch = None``.
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)]
@@ -49,7 +56,11 @@ def matches(if_none_match: str | None, etag: str) -> bool:
 def cached_json(content: Any, if_none_match: str | None) -> Response[bytes]:
     """Encode ``content`` once, tag it, and answer 304 when the client already holds it."""
     body = _encoder.encode(content)
-    etag = weak_etag(body)
+    return tagged_json(body, weak_etag(body), if_none_match)
+
+
+def tagged_json(body: bytes, etag: str, if_none_match: str | None) -> Response[bytes]:
+    """A JSON ``body`` already encoded and tagged, or 304 when the client holds it."""
     headers = {"ETag": etag, "Cache-Control": LIST_CACHE_CONTROL}
     if matches(if_none_match, etag):
         return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)

@@ -37,6 +37,7 @@ from bagboard.adapters.http.api.params import (
 from bagboard.adapters.http.docs import examples
 from bagboard.adapters.http.docs.answers import NOT_MODIFIED, media_types
 from bagboard.adapters.http.docs.openapi import error_statuses, ok
+from bagboard.adapters.http.encoded import json_answer
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.files.ranges import weak_match
@@ -87,7 +88,7 @@ class IssueController(Controller):
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
         """Metadata, reading progress, page count and format of one comic."""
-        return cached_json(issue_body(issues.detail(current_user, issue_id)), if_none_match)
+        return json_answer(issues.detail(current_user, issue_id), issue_body, if_none_match)
 
     @get(
         "/{issue_id:str}/cover",

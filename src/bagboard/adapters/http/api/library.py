@@ -31,7 +31,8 @@ from bagboard.adapters.http.api.params import (
 from bagboard.adapters.http.docs import examples
 from bagboard.adapters.http.docs.answers import NOT_MODIFIED
 from bagboard.adapters.http.docs.openapi import error_statuses, ok
-from bagboard.adapters.http.etag import IfNoneMatch, cached_json
+from bagboard.adapters.http.encoded import json_answer
+from bagboard.adapters.http.etag import IfNoneMatch
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.domain.pagination import PageRequest
@@ -84,7 +85,7 @@ class LibraryController(Controller):
         """Publishers: ComicInfo publishers, or the folders directly under each library root."""
         request = PageRequest.from_raw(page, page_size)
         listing = browse.publishers(current_user, mode=mode, sort=sort, page=request)
-        return cached_json(publishers_body(listing), if_none_match)
+        return json_answer(listing, publishers_body, if_none_match)
 
     @get(
         "/series",
@@ -116,7 +117,7 @@ class LibraryController(Controller):
             sort=sort,
             page=PageRequest.from_raw(page, page_size),
         )
-        return cached_json(series_body(listing), if_none_match)
+        return json_answer(listing, series_body, if_none_match)
 
     @get(
         "/issues",
@@ -147,7 +148,7 @@ class LibraryController(Controller):
             sort=sort,
             page=PageRequest.from_raw(page, page_size),
         )
-        return cached_json(issues_body(listing), if_none_match)
+        return json_answer(listing, issues_body, if_none_match)
 
     @get(
         "/recent",
@@ -164,4 +165,4 @@ class LibraryController(Controller):
     ) -> Response[bytes]:
         """Comics first indexed in the last 30 days, newest first."""
         items = browse.recent(current_user, PageRequest.from_raw(page, page_size))
-        return cached_json(recent_body(items), if_none_match)
+        return json_answer(items, recent_body, if_none_match)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bagboard.adapters.http.encoded import ByIdentity
 from bagboard.adapters.http.opds import navigation as nav
 from bagboard.adapters.http.opds.base_url import Links
 from bagboard.adapters.http.opds.feed import (
@@ -231,6 +232,14 @@ class Catalog:
     def _acquisition(
         self, feed_id: str, title: str, target: Target, page: Page[IssueItem], *, up: Target = ROOT
     ) -> Feed:
+        # A page the services kept comes back as the same object: so does its feed, which the
+        # versions then render once (``adapters/http/encoded.py``).
+        key = (feed_id, title, target, up, self._started)
+        return _FEEDS.get(page, key, lambda: self._publications(feed_id, title, target, page, up))
+
+    def _publications(
+        self, feed_id: str, title: str, target: Target, page: Page[IssueItem], up: Target
+    ) -> Feed:
         details = self._browse.details(page.items)
         return Feed(
             feed_id,
@@ -242,3 +251,6 @@ class Catalog:
             paging=Paging(page.page, page.page_size, page.total),
             up=up,
         )
+
+
+_FEEDS: ByIdentity[Feed] = ByIdentity()

@@ -14,10 +14,8 @@ With a change feed (``ports/change_feed.py``) the check costs no statement at al
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from threading import Lock
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +23,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
 from bagboard.adapters.storage.db.tables import index_generation
 from bagboard.ports.change_feed import Change, ChangeFeed
+from bagboard.services.kept_answers import VersionedCache
+
+# The last values by key, each valid for the generation (or a version that includes it) it was
+# read at.
+GenerationCache = VersionedCache
 
 __all__ = ["GenerationCache", "IndexVersion", "current_generation", "kept", "next_generation"]
 
@@ -78,34 +81,6 @@ class IndexVersion:
         """An index write of this process has just committed."""
         if self._changes is not None:
             self._changes.noted(Change.INDEX)
-
-
-class GenerationCache(Generic[V]):
-    """The last ``size`` values by key, each valid for the generation it was read at (any
-    hashable version: the index generation, or a tuple that includes it)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, tuple[Hashable, V]] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: Hashable, generation: Hashable | None) -> V | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or generation is None or entry[0] != generation:
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: Hashable, generation: Hashable | None, value: V) -> None:
-        """Keep ``value``, read at ``generation`` (read before the value was)."""
-        if generation is None:
-            return
-        with self._lock:
-            self._entries[key] = (generation, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
 
 
 def kept(

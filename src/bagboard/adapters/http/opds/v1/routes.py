@@ -19,7 +19,7 @@ from bagboard.adapters.http.opds.feed import Feed
 from bagboard.adapters.http.opds.feed_routes import feed_routes
 from bagboard.adapters.http.opds.media import OPENSEARCH, V1_PREFIX
 from bagboard.adapters.http.opds.reading_routes import reading_routes
-from bagboard.adapters.http.opds.responses import feed_response
+from bagboard.adapters.http.opds.responses import feed_response, kept_feed_response
 from bagboard.adapters.http.opds.v1.atom import atom_type, render_feed, render_opensearch
 from bagboard.adapters.http.opds.v1.pse import pse_page
 from bagboard.adapters.http.routing import get
@@ -32,7 +32,13 @@ _V1 = V1_PREFIX.removeprefix("/opds")
 
 
 def _send(feed: Feed, links: Links, if_none_match: str | None) -> Response[bytes]:
-    return feed_response(render_feed(feed, links), atom_type(feed.kind), if_none_match)
+    return kept_feed_response(
+        feed,
+        ("atom", links.base),
+        lambda: render_feed(feed, links),
+        atom_type(feed.kind),
+        if_none_match,
+    )
 
 
 @get([_V1, f"{_V1}/", f"{_V1}/catalog"], sync_to_thread=False)

@@ -36,7 +36,7 @@ from bagboard.adapters.http.opds.media import (
     V2_PREFIX,
 )
 from bagboard.adapters.http.opds.reading_routes import reading_routes
-from bagboard.adapters.http.opds.responses import VARY, feed_response
+from bagboard.adapters.http.opds.responses import VARY, feed_response, kept_feed_response
 from bagboard.adapters.http.opds.v2 import documents, manifest, publications
 from bagboard.adapters.http.opds.v2.hrefs import encode
 from bagboard.adapters.http.opds.v2.progression import (
@@ -80,8 +80,16 @@ def _v2(path: str) -> str:
 def _feed(
     feed: Feed, links: Links, if_none_match: str | None, groups: tuple[Group, ...] = ()
 ) -> Response[bytes]:
-    body = encode(documents.feed_document(feed, links, groups))
-    return feed_response(body, OPDS2_FEED, if_none_match)
+    if groups:
+        body = encode(documents.feed_document(feed, links, groups))
+        return feed_response(body, OPDS2_FEED, if_none_match)
+    return kept_feed_response(
+        feed,
+        ("opds2", links.base),
+        lambda: encode(documents.feed_document(feed, links, ())),
+        OPDS2_FEED,
+        if_none_match,
+    )
 
 
 @get(_v2("/auth"), sync_to_thread=False, opt={PUBLIC_OPT_KEY: True})
