@@ -4,6 +4,7 @@ requests, and what one process printed or was told honoured by every worker."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -89,3 +90,29 @@ def test_every_worker_reports_the_scan_the_server_ran(tmp_path: Path) -> None:
             if "done" in states():
                 break
         assert states() == {"done"}
+
+
+_SLOW_START = """
+import sys, time
+if any("spawn_main" in arg for arg in sys.orig_argv):
+    time.sleep(7)
+"""
+
+
+def test_workers_slow_to_start_are_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that takes longer than uvicorn's own five seconds to start (a slow machine,
+    a busy one) is waited for, not killed and started again forever."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(_SLOW_START)
+    paths = [str(site), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    token = bagboard("token", "create", data_dir=data_dir).stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    options = ("--workers", "2", "--no-watch")
+    with serving(*options, data_dir=data_dir, log=log, headers=headers, timeout=90) as base:
+        assert httpx.get(base + "/api/v1/auth/ping", headers=headers).status_code == 200
+    assert "died" not in log.read_text(errors="replace")

@@ -37,6 +37,12 @@ from bagboard.services.web_sessions import SetupLink
 
 __all__ = ["add_address_options", "add_serve_command", "cmd_serve", "listen", "serve"]
 
+# How long a worker may take to answer its supervisor's health check before it is killed and
+# started again. uvicorn's 5 seconds count from the process's start, and a new worker answers
+# only once Python has started and imported bagboard: on a slow NAS, or a machine busy with a
+# scan, that can take longer, and every worker would then be killed and restarted forever.
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 def serve(
     app: ComicLibrary,
@@ -162,7 +168,13 @@ def _run_workers(
     # The factory travels to each worker pickled, with the settings bound to it; the workers
     # also watch this process, so that none outlives it when it is killed outright.
     factory = functools.partial(worker_app, settings, os.getpid(), setup)
-    config = uvicorn.Config(factory, factory=True, workers=workers, **_server_options(settings))
+    config = uvicorn.Config(
+        factory,
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        **_server_options(settings),
+    )
     Multiprocess(config, sockets=[sock]).run()
 
 
