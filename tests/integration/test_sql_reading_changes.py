@@ -190,3 +190,16 @@ def test_postgresql_not_listening_trusts_no_kept_reading(postgresql_engine: Engi
         assert changes.version(Change.SETTINGS) == settings  # counted kinds stay exact
     finally:
         changes.close()
+
+
+def test_every_version_at_once(sql_engine: Engine, other: Engine, feed: ChangeFeed) -> None:
+    """``versions`` is every kind's ``version`` in one look, and moves as they move."""
+    before = settled(feed, sql_engine)
+    assert feed.versions() == tuple(before[change] for change in Change)
+    alice = SqlUserStore(sql_engine).add("alice", Role.OWNER).id
+    SqlProgressStore(sql_engine).save(alice, ComicKey(f"{ROOT}/a.cbz"), ProgressChange(3), T0)
+    assert moved(feed, Change.READING, before[Change.READING], sql_engine)
+    after = feed.versions()
+    assert after == tuple(feed.version(change) for change in Change)
+    at = list(Change).index(Change.READING)
+    assert after[at] != before[Change.READING]

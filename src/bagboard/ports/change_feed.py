@@ -43,6 +43,11 @@ class ChangeFeed(Protocol):
         compare them only with numbers from the same feed."""
         ...
 
+    def versions(self) -> tuple[int, ...]:
+        """``version`` of every kind, in the order of ``Change``, looked up at once: what
+        depends on every kind checks them for the cost of one."""
+        return tuple(self.version(change) for change in Change)
+
     def following(self) -> bool:
         """Whether changes are told as they happen now. False when the feed cannot tell them
         all (its notifications are down, or nothing announces them): versions are still

@@ -23,14 +23,13 @@ from threading import Lock
 from typing import Concatenate, Generic, ParamSpec, Protocol, TypeVar, cast
 
 from bagboard.domain.model import User
-from bagboard.ports.change_feed import Change, ChangeFeed
+from bagboard.ports.change_feed import ChangeFeed
 
 __all__ = ["UNKEPT", "Keeping", "KeptAnswers", "VersionedCache", "kept_answer"]
 
 V = TypeVar("V")
 T = TypeVar("T")
 
-_KINDS = tuple(Change)
 # Answers kept in all: a page of fifty issues with their readings is some tens of kilobytes.
 ANSWERS_KEPT = 512
 
@@ -103,7 +102,7 @@ class KeptAnswers:
         changes = self._changes
         if changes is None or not changes.following():
             return None
-        return tuple(changes.version(kind) for kind in _KINDS)
+        return changes.versions()
 
 
 UNKEPT = KeptAnswers(None)

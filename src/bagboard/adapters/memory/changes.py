@@ -23,6 +23,10 @@ class MemoryChangeFeed(ChangeFeed):
     def version(self, change: Change) -> int:
         return self._numbers[change]
 
+    def versions(self) -> tuple[int, ...]:
+        numbers = self._numbers
+        return tuple(numbers[change] for change in Change)
+
     def following(self) -> bool:
         return self._following
 

@@ -64,11 +64,12 @@ class PostgresChangeFeed(ChangeFeed):
         reset_after_fork(self._forked)
 
     def version(self, change: Change) -> int:
-        if self._thread is None:
-            self._start()
-        if not self._listening.is_set():
-            self._versions.observe(self._read_counters())
+        self._refresh()
         return self._versions.get(change)
+
+    def versions(self) -> tuple[int, ...]:
+        self._refresh()
+        return self._versions.all()
 
     def following(self) -> bool:
         return self._listening.is_set()
@@ -97,6 +98,12 @@ class PostgresChangeFeed(ChangeFeed):
             thread = threading.Thread(target=self._listen, name="bagboard-changes", daemon=True)
             self._thread = thread
         thread.start()
+
+    def _refresh(self) -> None:
+        if self._thread is None:
+            self._start()
+        if not self._listening.is_set():
+            self._versions.observe(self._read_counters())
 
     def _read_counters(self) -> dict[str, int] | None:
         try:

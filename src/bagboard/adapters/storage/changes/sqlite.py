@@ -56,6 +56,10 @@ class SqliteChangeFeed(ChangeFeed):
         self._refresh()
         return self._versions.get(change)
 
+    def versions(self) -> tuple[int, ...]:
+        self._refresh()
+        return self._versions.all()
+
     def following(self) -> bool:
         return self._file is not None and not self._closed
 

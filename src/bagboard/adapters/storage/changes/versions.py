@@ -49,6 +49,11 @@ class Versions:
     def get(self, change: Change) -> int:
         return self._numbers[change]
 
+    def all(self) -> tuple[int, ...]:
+        """Every kind's number, in the order of ``Change``."""
+        numbers = self._numbers
+        return tuple(numbers[change] for change in Change)
+
     def observe(self, counters: Mapping[str, int] | None) -> None:
         """The counters as read now (None: they could not be read)."""
         with self._lock:
