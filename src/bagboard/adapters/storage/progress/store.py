@@ -26,7 +26,14 @@ from bagboard.adapters.storage.db.tables import (
 from bagboard.adapters.storage.index.generation import GenerationCache, kept
 from bagboard.adapters.storage.progress import reads
 from bagboard.adapters.storage.progress.feed import count_changes, select_changes
-from bagboard.adapters.storage.progress.rows import device_values, find, given, progress, write
+from bagboard.adapters.storage.progress.rows import (
+    Compiled,
+    device_values,
+    find,
+    given,
+    progress,
+    write,
+)
 from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.pagination import Page, PageRequest
@@ -239,20 +246,20 @@ def _changes(
     return Page(items, total, page)
 
 
-# Built once: a statement made per call costs more to construct and key for SQLAlchemy's
-# compiled cache than SQLite takes to run it, and a write runs four of them.
-_LOCK_ROW = select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update()
+# Compiled once (``rows.Compiled``): a statement made per call costs more to construct and key
+# for SQLAlchemy's compiled cache than SQLite takes to run it, and a write runs four of them.
+_LOCK_ROW = Compiled(select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update())
 # An update that changes no row still takes SQLite's write lock when it starts, and leaves
 # nothing behind: updating the user's row itself (even to the same name) would fire the
 # ``users`` change trigger, so every reading position saved would tell every process that
 # users had changed and drop its kept tokens. ``name`` is a column no key or foreign key
 # involves, so no referencing table is checked either.
-_TOUCH_USER = (
+_TOUCH_USER = Compiled(
     sql_update(users)
     .where(users.c.id == bindparam("user_id"), users.c.id.is_(None))
     .values(name=users.c.name)
 )
-_LATEST = select(*_LAST_CHANGES)
+_LATEST = Compiled(select(*_LAST_CHANGES))
 
 
 def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
@@ -263,6 +270,6 @@ def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
     commit invalidates); PostgreSQL locks the user's row.
     """
     lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
-    conn.execute(lock, {"user_id": user_id})
-    latest = conn.execute(_LATEST, {"user_id": user_id}).one()
+    lock.rows(conn, {"user_id": user_id})
+    (latest,) = _LATEST.rows(conn, {"user_id": user_id})
     return next_change_time(now, max((t for t in latest if t is not None), default=None))
