@@ -41,7 +41,17 @@ from bagboard.adapters.storage.progress.reads import device
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.progress import ComicKey, Device, ReadingProgress
 
-__all__ = ["Compiled", "Found", "device_values", "find", "given", "progress", "write"]
+__all__ = [
+    "Compiled",
+    "Found",
+    "device_values",
+    "find",
+    "find_at_path",
+    "find_statement",
+    "given",
+    "progress",
+    "write",
+]
 
 # A row as ``find`` returns it: the table's columns and ``current_path``, by attribute.
 Found = Any
@@ -157,6 +167,8 @@ def given(value: int | None, row: Found | None, name: str) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class _Finders:
+    by_comic_select: Select[Any]
+    by_path_select: Select[Any]
     by_comic: Compiled
     by_path: Compiled
     update: Update
@@ -172,11 +184,13 @@ def _finders(table: Table) -> _Finders:
         table, func.coalesce(comics.c.path, columns.comic_path).label("current_path")
     ).select_from(table.outerjoin(comics, comics.c.id == columns.comic_id))
     mine = columns.user_id == bindparam("user_id")
+    by_comic = base.where(mine, columns.comic_id == bindparam("comic_id"))
+    by_path = base.where(mine, columns.comic_path == bindparam("path"), columns.comic_id.is_(None))
     return _Finders(
-        by_comic=Compiled(base.where(mine, columns.comic_id == bindparam("comic_id"))),
-        by_path=Compiled(
-            base.where(mine, columns.comic_path == bindparam("path"), columns.comic_id.is_(None))
-        ),
+        by_comic_select=by_comic,
+        by_path_select=by_path,
+        by_comic=Compiled(by_comic),
+        by_path=Compiled(by_path),
         # The columns to set are the keys of the parameters given with it.
         update=sql_update(table).where(columns.id == bindparam("row_id")),
         insert=table.insert(),
@@ -190,12 +204,25 @@ _FINDERS = {table.name: _finders(table) for table in (reading_progress, read_mar
 def find(conn: Connection, table: Table, user_id: int, key: ComicKey) -> Found | None:
     """The row for ``key``: the comic's own row, else one left at the path by a comic no longer
     indexed (or written for the path while it was not indexed)."""
-    finders = _FINDERS[table.name]
     if key.comic_id is not None:
-        row = finders.by_comic.first(conn, {"user_id": user_id, "comic_id": key.comic_id})
+        values = {"user_id": user_id, "comic_id": key.comic_id}
+        row = _FINDERS[table.name].by_comic.first(conn, values)
         if row is not None:
             return row
-    return finders.by_path.first(conn, {"user_id": user_id, "path": key.path})
+    return find_at_path(conn, table, user_id, key.path)
+
+
+def find_at_path(conn: Connection, table: Table, user_id: int, path: str) -> Found | None:
+    """The row at ``path`` that no indexed comic holds: ``find``'s second look."""
+    return _FINDERS[table.name].by_path.first(conn, {"user_id": user_id, "path": path})
+
+
+def find_statement(table: Table, *, by_comic: bool) -> Select[Any]:
+    """``find``'s select of ``table``: by the comic's id (parameters ``user_id`` and
+    ``comic_id``) or at a path no indexed comic holds (``user_id`` and ``path``), for a
+    statement that reads more in the same round trip."""
+    finders = _FINDERS[table.name]
+    return finders.by_comic_select if by_comic else finders.by_path_select
 
 
 def _update(table: Table, keys: tuple[str, ...]) -> Compiled:

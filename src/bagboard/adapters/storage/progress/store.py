@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select, true
 from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.db.errors import translate_errors
@@ -28,8 +28,11 @@ from bagboard.adapters.storage.progress import reads
 from bagboard.adapters.storage.progress.feed import count_changes, select_changes
 from bagboard.adapters.storage.progress.rows import (
     Compiled,
+    Found,
     device_values,
     find,
+    find_at_path,
+    find_statement,
     given,
     progress,
     write,
@@ -136,15 +139,14 @@ class SqlProgressStore(ProgressStore):
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
-            at = _lock_user(conn, user_id, now)
-            saved = _save(conn, user_id, key, change, at)
+            at, row = _lock_user(conn, user_id, now, reading_progress, key)
+            saved = _save(conn, user_id, key, change, at, row)
         self._written()
         return saved
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
-            at = _lock_user(conn, user_id, now)
-            row = find(conn, reading_progress, user_id, key)
+            at, row = _lock_user(conn, user_id, now, reading_progress, key)
             if row is None or row.deleted:
                 return False
             tombstone = clear(progress(row, key.path), at)
@@ -171,9 +173,13 @@ class SqlProgressStore(ProgressStore):
         position: ProgressChange | None = None,
     ) -> ReadingProgress | None:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
-            at = _lock_user(conn, user_id, now)
-            saved = None if position is None else _save(conn, user_id, key, position, at)
-            row = find(conn, read_marks, user_id, key)
+            if position is None:
+                at, row = _lock_user(conn, user_id, now, read_marks, key)
+                saved = None
+            else:
+                at, found = _lock_user(conn, user_id, now, reading_progress, key)
+                saved = _save(conn, user_id, key, position, at, found)
+                row = find(conn, read_marks, user_id, key)
             if read:
                 values = {"read_at": at, "updated_at": at, "deleted": False}
                 values["page_count"] = given(page_count, row, "page_count")
@@ -216,10 +222,15 @@ class SqlProgressStore(ProgressStore):
 
 
 def _save(
-    conn: Connection, user_id: int, key: ComicKey, change: ProgressChange, at: datetime
+    conn: Connection,
+    user_id: int,
+    key: ComicKey,
+    change: ProgressChange,
+    at: datetime,
+    row: Found | None,
 ) -> ReadingProgress:
-    """``save`` within a transaction that holds the user's lock, at server time ``at``."""
-    row = find(conn, reading_progress, user_id, key)
+    """``save`` within a transaction that holds the user's lock, at server time ``at``, over
+    the key's position ``row`` read under that lock."""
     current = None if row is None else progress(row, key.path)
     saved = apply_change(current, change, key.path, at)
     if saved is current:
@@ -259,11 +270,28 @@ _TOUCH_USER = Compiled(
     .where(users.c.id == bindparam("user_id"), users.c.id.is_(None))
     .values(name=users.c.name)
 )
-_LATEST = Compiled(select(*_LAST_CHANGES))
 
 
-def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
-    """Serialise this user's writes and return the server time of this one.
+def _latest_and_row(table: Table, *, by_comic: bool) -> Compiled:
+    """The user's last changes and the row ``find`` looks for first, in one statement: a
+    row of the two times, joined with the row when there is one."""
+    latest = select(*(t.label(f"latest_{n}") for n, t in enumerate(_LAST_CHANGES))).subquery()
+    row = find_statement(table, by_comic=by_comic).subquery()
+    return Compiled(select(latest, row).select_from(latest.outerjoin(row, true())))
+
+
+_LATEST_AND_ROW = {
+    (table.name, by_comic): _latest_and_row(table, by_comic=by_comic)
+    for table in (reading_progress, read_marks)
+    for by_comic in (True, False)
+}
+
+
+def _lock_user(
+    conn: Connection, user_id: int, now: datetime, table: Table, key: ComicKey
+) -> tuple[datetime, Found | None]:
+    """Serialise this user's writes; return the server time of this one, and the row of
+    ``table`` for ``key`` (``find``), read under the lock in the same statement as the times.
 
     SQLite takes its single write lock with the first write statement of a transaction, so one
     that changes no row comes first (a read first would start a snapshot that a concurrent
@@ -271,5 +299,14 @@ def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
     """
     lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
     lock.rows(conn, {"user_id": user_id})
-    (latest,) = _LATEST.rows(conn, {"user_id": user_id})
-    return next_change_time(now, max((t for t in latest if t is not None), default=None))
+    by_comic = key.comic_id is not None
+    values = {
+        "user_id": user_id,
+        **({"comic_id": key.comic_id} if by_comic else {"path": key.path}),
+    }
+    (found,) = _LATEST_AND_ROW[table.name, by_comic].rows(conn, values)
+    latest = (t for t in (found.latest_0, found.latest_1) if t is not None)
+    at = next_change_time(now, max(latest, default=None))
+    if found.id is not None:
+        return at, found
+    return at, find_at_path(conn, table, user_id, key.path) if by_comic else None
