@@ -2,160 +2,38 @@
 
 A row is found by the comic's id, else at a path no indexed comic holds (see ``tables.py``
 on how the rows are keyed); a write links it to the key's comic and path.
-
-A position written is a handful of small statements in one transaction, and SQLAlchemy Core's
-``execute`` (cache key, execution context, result wrapping) cost three times what SQLite took
-to run each (45 against 11 us, measured on the save path): the statements a write always runs
-are ``Compiled`` once per dialect and run on the transaction's own driver connection, inside
-the same ``engine.begin()`` and its commit. Rarer steps (a new row, a path taken from another
-row) keep Core.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from threading import Lock
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Insert,
     Select,
     Table,
     Update,
-    UpdateBase,
     bindparam,
     delete,
-    exc,
     func,
     select,
+    true,
 )
 from sqlalchemy import update as sql_update
-from sqlalchemy.engine import Dialect
 
-from bagboard.adapters.storage.db.tables import comics, read_marks, reading_progress
+from bagboard.adapters.storage.db.tables import comics, read_marks, reading_progress, users
 from bagboard.adapters.storage.index.moved_paths import PathHolder, free_path
+from bagboard.adapters.storage.progress.compiled import Compiled, Found
 from bagboard.adapters.storage.progress.reads import device
 from bagboard.domain.errors import ComicNotFound
-from bagboard.domain.progress import ComicKey, Device, ReadingProgress
+from bagboard.domain.progress import ComicKey, Device, ReadingProgress, next_change_time
 
-__all__ = [
-    "Compiled",
-    "Found",
-    "device_values",
-    "find",
-    "find_at_path",
-    "find_statement",
-    "given",
-    "progress",
-    "write",
-]
-
-# A row as ``find`` returns it: the table's columns and ``current_path``, by attribute.
-Found = Any
-_Process = Callable[[Any], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    sql: str
-    order: tuple[str, ...] | None  # qmark drivers: the parameters in order; None: by name
-    binds: dict[str, _Process]  # parameters whose type converts the value
-    results: tuple[tuple[int, _Process], ...]  # columns whose type converts the value
-    row: Callable[..., Found] | None  # a select's row, by column name
-
-
-class Compiled:
-    """A statement compiled once per dialect (an update or insert for the columns named in
-    ``keys``, as Core's ``execute`` would set them) and run on a Core connection's driver
-    connection, in its transaction, with the values the column types convert as Core would.
-    Errors leave as Core's (``DBAPIError``), so ``translate_errors`` reads them as ever, and a
-    connection the server dropped is invalidated. Safe to share between threads."""
-
-    def __init__(self, statement: Select[Any] | UpdateBase, keys: tuple[str, ...] = ()) -> None:
-        self._statement = statement
-        self._keys = keys
-        self._plans: dict[str, _Plan] = {}
-        self._lock = Lock()
-
-    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Found]:
-        """Run it with ``values``; a select's rows (an empty list for anything else)."""
-        dialect = conn.dialect
-        plan = self._plans.get(dialect.name) or self._compile(dialect)
-        binds = plan.binds
-        if plan.order is not None:
-            parameters: Any = tuple(
-                values[name] if name not in binds else binds[name](values[name])
-                for name in plan.order
-            )
-        else:
-            parameters = {
-                name: value if name not in binds else binds[name](value)
-                for name, value in values.items()
-            }
-        raw = conn.connection
-        cursor = raw.cursor()
-        try:
-            cursor.execute(plan.sql, parameters)
-            found = cursor.fetchall() if plan.row is not None else []
-        except dialect.loaded_dbapi.Error as error:
-            gone = dialect.is_disconnect(error, raw.dbapi_connection, cursor)
-            if gone:
-                conn.invalidate(error)
-            raise exc.DBAPIError.instance(
-                plan.sql, parameters, error, dialect.loaded_dbapi.Error,
-                connection_invalidated=gone,
-            ) from error  # fmt: skip
-        finally:
-            cursor.close()
-        if plan.row is None:
-            return []
-        out = []
-        for values_in_row in found:
-            row = list(values_in_row)
-            for i, process in plan.results:
-                row[i] = process(row[i])
-            out.append(plan.row(*row))
-        return out
-
-    def first(self, conn: Connection, values: Mapping[str, Any]) -> Found | None:
-        found = self.rows(conn, values)
-        return found[0] if found else None
-
-    def _compile(self, dialect: Dialect) -> _Plan:
-        statement = self._statement
-        compiled = statement.compile(dialect=dialect, column_keys=list(self._keys))
-        binds: dict[str, _Process] = {}
-        for name, bind in compiled.binds.items():
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                binds[name] = process
-        results: list[tuple[int, _Process]] = []
-        make_row: Callable[..., Found] | None = None
-        if isinstance(statement, Select):
-            columns = list(statement.selected_columns)
-            for i, column in enumerate(columns):
-                process = column.type.dialect_impl(dialect).result_processor(dialect, None)
-                if process is not None:
-                    results.append((i, process))
-            make_row = _row_type(tuple(str(column.key) for column in columns))
-        if dialect.paramstyle == "qmark":
-            order: tuple[str, ...] | None = tuple(compiled.positiontup or ())
-        elif dialect.paramstyle == "pyformat":
-            order = None
-        else:
-            raise NotImplementedError(f"paramstyle {dialect.paramstyle!r}")
-        plan = _Plan(compiled.string, order, binds, tuple(results), make_row)
-        with self._lock:
-            self._plans[dialect.name] = plan
-        return plan
-
-
-def _row_type(names: tuple[str, ...]) -> Callable[..., Found]:
-    """Rows read by attribute, as Core's rows are."""
-    return namedtuple("Found", names, rename=True)  # an unnamed column: _0, _1...
+__all__ = ["Found", "UserLock", "device_values", "find", "given", "progress", "write"]
 
 
 def given(value: int | None, row: Found | None, name: str) -> int | None:
@@ -209,20 +87,62 @@ def find(conn: Connection, table: Table, user_id: int, key: ComicKey) -> Found |
         row = _FINDERS[table.name].by_comic.first(conn, values)
         if row is not None:
             return row
-    return find_at_path(conn, table, user_id, key.path)
+    return _FINDERS[table.name].by_path.first(conn, {"user_id": user_id, "path": key.path})
 
 
-def find_at_path(conn: Connection, table: Table, user_id: int, path: str) -> Found | None:
-    """The row at ``path`` that no indexed comic holds: ``find``'s second look."""
-    return _FINDERS[table.name].by_path.first(conn, {"user_id": user_id, "path": path})
+# PostgreSQL locks the user's row.
+_LOCK_ROW = Compiled(select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update())
+# An update that changes no row still takes SQLite's write lock when it starts, and leaves
+# nothing behind: updating the user's row itself (even to the same name) would fire the
+# ``users`` change trigger, so every reading position saved would tell every process that
+# users had changed and drop its kept tokens. ``name`` is a column no key or foreign key
+# involves, so no referencing table is checked either.
+_TOUCH_USER = Compiled(
+    sql_update(users)
+    .where(users.c.id == bindparam("user_id"), users.c.id.is_(None))
+    .values(name=users.c.name)
+)
 
 
-def find_statement(table: Table, *, by_comic: bool) -> Select[Any]:
-    """``find``'s select of ``table``: by the comic's id (parameters ``user_id`` and
-    ``comic_id``) or at a path no indexed comic holds (``user_id`` and ``path``), for a
-    statement that reads more in the same round trip."""
-    finders = _FINDERS[table.name]
-    return finders.by_comic_select if by_comic else finders.by_path_select
+class UserLock:
+    """Serialise one user's writes: called first in a write's transaction, it returns the
+    server time of this write (after the user's ``last_changes``, scalar subqueries of
+    ``user_id``) and the row of a table for the key (``find``), both read under the lock in one
+    statement.
+
+    SQLite takes its single write lock with the first write statement of a transaction, so one
+    that changes no row comes first (a read first would start a snapshot that a concurrent
+    commit invalidates); PostgreSQL locks the user's row. Only then are the times read: a
+    statement's own snapshot, taken after the lock, sees every earlier write of the user.
+    """
+
+    def __init__(self, last_changes: Sequence[ColumnElement[Any]]) -> None:
+        latest = select(*(t.label(f"latest_{n}") for n, t in enumerate(last_changes))).subquery()
+        self._count = len(last_changes)
+        self._reads: dict[tuple[str, bool], Compiled] = {}
+        for table in (reading_progress, read_marks):
+            finders = _FINDERS[table.name]
+            for by_comic, found in (
+                (True, finders.by_comic_select),
+                (False, finders.by_path_select),
+            ):
+                row = found.subquery()
+                both = select(latest, row).select_from(latest.outerjoin(row, true()))
+                self._reads[table.name, by_comic] = Compiled(both)
+
+    def __call__(
+        self, conn: Connection, user_id: int, now: datetime, table: Table, key: ComicKey
+    ) -> tuple[datetime, Found | None]:
+        lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
+        lock.rows(conn, {"user_id": user_id})
+        by_comic = key.comic_id is not None
+        found = {"comic_id": key.comic_id} if by_comic else {"path": key.path}
+        (read,) = self._reads[table.name, by_comic].rows(conn, {"user_id": user_id, **found})
+        latest = (t for t in read[: self._count] if t is not None)
+        at = next_change_time(now, max(latest, default=None))
+        if read.id is not None or not by_comic:
+            return at, None if read.id is None else read
+        return at, _FINDERS[table.name].by_path.first(conn, {"user_id": user_id, "path": key.path})
 
 
 def _update(table: Table, keys: tuple[str, ...]) -> Compiled:

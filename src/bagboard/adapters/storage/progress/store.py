@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, Table, bindparam, func, select, true
-from sqlalchemy import update as sql_update
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
@@ -21,18 +20,15 @@ from bagboard.adapters.storage.db.tables import (
     index_generation,
     read_marks,
     reading_progress,
-    users,
 )
 from bagboard.adapters.storage.index.generation import GenerationCache, kept
 from bagboard.adapters.storage.progress import reads
 from bagboard.adapters.storage.progress.feed import count_changes, select_changes
 from bagboard.adapters.storage.progress.rows import (
-    Compiled,
     Found,
+    UserLock,
     device_values,
     find,
-    find_at_path,
-    find_statement,
     given,
     progress,
     write,
@@ -47,7 +43,6 @@ from bagboard.domain.progress import (
     ReadingProgress,
     apply_change,
     clear,
-    next_change_time,
 )
 from bagboard.domain.progress_feed import FeedCursor, FeedItem
 from bagboard.ports.change_feed import Change, ChangeFeed
@@ -257,56 +252,5 @@ def _changes(
     return Page(items, total, page)
 
 
-# Compiled once (``rows.Compiled``): a statement made per call costs more to construct and key
-# for SQLAlchemy's compiled cache than SQLite takes to run it, and a write runs four of them.
-_LOCK_ROW = Compiled(select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update())
-# An update that changes no row still takes SQLite's write lock when it starts, and leaves
-# nothing behind: updating the user's row itself (even to the same name) would fire the
-# ``users`` change trigger, so every reading position saved would tell every process that
-# users had changed and drop its kept tokens. ``name`` is a column no key or foreign key
-# involves, so no referencing table is checked either.
-_TOUCH_USER = Compiled(
-    sql_update(users)
-    .where(users.c.id == bindparam("user_id"), users.c.id.is_(None))
-    .values(name=users.c.name)
-)
-
-
-def _latest_and_row(table: Table, *, by_comic: bool) -> Compiled:
-    """The user's last changes and the row ``find`` looks for first, in one statement: a
-    row of the two times, joined with the row when there is one."""
-    latest = select(*(t.label(f"latest_{n}") for n, t in enumerate(_LAST_CHANGES))).subquery()
-    row = find_statement(table, by_comic=by_comic).subquery()
-    return Compiled(select(latest, row).select_from(latest.outerjoin(row, true())))
-
-
-_LATEST_AND_ROW = {
-    (table.name, by_comic): _latest_and_row(table, by_comic=by_comic)
-    for table in (reading_progress, read_marks)
-    for by_comic in (True, False)
-}
-
-
-def _lock_user(
-    conn: Connection, user_id: int, now: datetime, table: Table, key: ComicKey
-) -> tuple[datetime, Found | None]:
-    """Serialise this user's writes; return the server time of this one, and the row of
-    ``table`` for ``key`` (``find``), read under the lock in the same statement as the times.
-
-    SQLite takes its single write lock with the first write statement of a transaction, so one
-    that changes no row comes first (a read first would start a snapshot that a concurrent
-    commit invalidates); PostgreSQL locks the user's row.
-    """
-    lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
-    lock.rows(conn, {"user_id": user_id})
-    by_comic = key.comic_id is not None
-    values = {
-        "user_id": user_id,
-        **({"comic_id": key.comic_id} if by_comic else {"path": key.path}),
-    }
-    (found,) = _LATEST_AND_ROW[table.name, by_comic].rows(conn, values)
-    latest = (t for t in (found.latest_0, found.latest_1) if t is not None)
-    at = next_change_time(now, max(latest, default=None))
-    if found.id is not None:
-        return at, found
-    return at, find_at_path(conn, table, user_id, key.path) if by_comic else None
+# Each write's first step (see ``rows.UserLock``).
+_lock_user = UserLock(_LAST_CHANGES)
