@@ -65,20 +65,21 @@ class Compiled:
                 for name, value in values.items()
             }
         raw = conn.connection
-        cursor = raw.cursor()
         try:
-            cursor.execute(plan.sql, parameters)
-            found = cursor.fetchall() if plan.row is not None else []
+            cursor = raw.cursor()
+            try:
+                cursor.execute(plan.sql, parameters)
+                found = cursor.fetchall() if plan.row is not None else []
+            finally:
+                cursor.close()  # before the connection may be invalidated below
         except dialect.loaded_dbapi.Error as error:
-            gone = dialect.is_disconnect(error, raw.dbapi_connection, cursor)
+            gone = dialect.is_disconnect(error, raw.dbapi_connection, None)
             if gone:
                 conn.invalidate(error)
             raise exc.DBAPIError.instance(
                 plan.sql, parameters, error, dialect.loaded_dbapi.Error,
                 connection_invalidated=gone,
             ) from error  # fmt: skip
-        finally:
-            cursor.close()
         if plan.row is None:
             return []
         out = []
