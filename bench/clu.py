@@ -21,7 +21,7 @@
 4. drives the floors and each endpoint of the reference table with wrk (``--connections``
    connections for ``--duration`` s; the whole pass ``--runs`` times, medians reported), plus
    page streaming, the OPDS feeds of the same series and sequential progress writes from a
-   Python ``http.client`` loop on one keep-alive connection, right after their sync floor
+   Python ``http.client`` loop on one keep-alive connection, by turns with their sync floor
    (``sync_floor.py``: one client's durable commits on the bench's database, nothing else);
 5. prints a Markdown table (req/s, times CLU's, Codex's and the Litestar floor's, each row's
    target, p50/p95/p99, non-2xx), the writes' share of their sync floor and the targets
@@ -148,12 +148,23 @@ def _imports(library: Path, data: Path, url: str | None, comics: int, runs: int)
     return imports
 
 
-def _sync_floors(data: Path, url: str | None, duration: int) -> dict[str, http_wrk.Result]:
-    """One client's durable commits on the bench's database (a SQLite file beside the
-    server's, or PostgreSQL's database), and on SQLite the bare sync of that folder."""
-    found = sync_floor.floors(data, url, duration=duration)
+def _writes_and_floors(
+    base: str, token: str, paths: list[str], data: Path, url: str | None, duration: int
+) -> dict[str, http_wrk.Result]:
+    """The sequential writes and their sync floors (one client's durable commits on the
+    bench's database, a SQLite file beside the server's or PostgreSQL's database, and on
+    SQLite the bare sync of that folder), by turns in slices of ``duration`` s in all each."""
+    writer = http_put.Writer(base, token, paths)
+    try:
+        with sync_floor.floor_steps(data, url) as floors:
+            found = sync_floor.interleaved(
+                {**floors, PUT_LABEL: writer}, duration=duration, minimum=http_put.CLU_WRITES
+            )
+    finally:
+        writer.close()
     for label, r in found.items():
-        print(f"{label}: {r.rps:,.0f}/s, p50 {r.p50:.2f} ms", file=sys.stderr, flush=True)
+        print(f"{label}: {r.rps:,.0f}/s, p50 {r.p50:.1f} ms, non-2xx {r.non2xx}",
+              file=sys.stderr, flush=True)  # fmt: skip
     return found
 
 
@@ -216,9 +227,13 @@ def main() -> int:
         for n in range(args.runs):
             print(f"pass {n + 1} of {args.runs}", file=sys.stderr)
             for label, where in everything:
-                if label == PUT_LABEL:  # what the disk allows, measured just before
-                    for floor, result in _sync_floors(data, url, args.duration).items():
-                        rows.setdefault(floor, []).append(result)
+                if label == PUT_LABEL:  # by turns with what the disk allows
+                    measured = _writes_and_floors(
+                        server.base, token, targets.progress_paths, data, url, args.duration
+                    )
+                    for measured_label, result in measured.items():
+                        rows.setdefault(measured_label, []).append(result)
+                    continue
                 rows.setdefault(label, []).append(one(label, where))
         for wanted in args.profile:
             for label, where in everything:

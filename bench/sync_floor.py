@@ -19,16 +19,21 @@ the same machine, in the same pass as the PUT row:
 
 Each loop runs for ``duration`` seconds and at least ``minimum`` commits (the PUT row's
 500), and reports like a wrk row: commits/s and the latency percentiles of one commit.
+``interleaved`` runs the floors and the writes by turns, in slices of a run, so that a disk
+other work keeps busy for a while weighs on both alike: on a shared machine the time of one
+sync moved twofold between two rows measured seconds apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sqlite3
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from http_wrk import Result
@@ -41,32 +46,70 @@ MINIMUM = 500
 _PAGE = 4096
 
 
-def timed(step: Callable[[int], object], *, duration: float, minimum: int = MINIMUM) -> Result:
+# One step of a loop, given its number: a commit, a sync or a write; False counts as failed.
+Step = Callable[[int], object]
+SLICES = 5
+
+
+class Timed:
+    """The latency of each step of one loop over one or more runs, and the time they took."""
+
+    def __init__(self) -> None:
+        self.took: list[float] = []
+        self.elapsed = 0.0
+        self.failed = 0
+
+    def run(self, step: Step, *, duration: float, minimum: int) -> None:
+        """``step`` for ``duration`` seconds and at least ``minimum`` times."""
+        started = time.perf_counter()
+        end = started + duration
+        count = 0
+        while True:
+            before = time.perf_counter()
+            if before >= end and count >= minimum:
+                break
+            failed = step(len(self.took)) is False
+            self.took.append(time.perf_counter() - before)
+            self.failed += failed
+            count += 1
+        self.elapsed += time.perf_counter() - started
+
+    def result(self) -> Result:
+        took = self.took
+        cuts = statistics.quantiles(took, n=100, method="inclusive") if len(took) > 1 else took * 99
+        return Result(
+            requests=len(took),
+            rps=len(took) / self.elapsed,
+            p50=cuts[49] * 1000,
+            p95=cuts[94] * 1000,
+            p99=cuts[98] * 1000,
+            non2xx=self.failed,
+            socket_errors=0,
+        )
+
+
+def timed(step: Step, *, duration: float, minimum: int = MINIMUM) -> Result:
     """``step(n)`` for n = 0, 1, ... for ``duration`` seconds and at least ``minimum`` times:
     the rate and the percentiles of one step."""
-    took: list[float] = []
-    started = time.perf_counter()
-    end = started + duration
-    while True:
-        before = time.perf_counter()
-        if before >= end and len(took) >= minimum:
-            break
-        step(len(took))
-        took.append(time.perf_counter() - before)
-    elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(took, n=100, method="inclusive") if len(took) > 1 else took * 99
-    return Result(
-        requests=len(took),
-        rps=len(took) / elapsed,
-        p50=cuts[49] * 1000,
-        p95=cuts[94] * 1000,
-        p99=cuts[98] * 1000,
-        non2xx=0,
-        socket_errors=0,
-    )
+    found = Timed()
+    found.run(step, duration=duration, minimum=minimum)
+    return found.result()
 
 
-def sqlite_commits(folder: Path, *, duration: float, minimum: int = MINIMUM) -> Result:
+def interleaved(
+    steps: dict[str, Step], *, duration: float, minimum: int = MINIMUM, slices: int = SLICES
+) -> dict[str, Result]:
+    """Each loop of ``steps`` for ``duration`` seconds and ``minimum`` steps in all, by turns
+    in ``slices`` slices, so that each sees the disk as the others do."""
+    found = {label: Timed() for label in steps}
+    for _ in range(slices):
+        for label, step in steps.items():
+            found[label].run(step, duration=duration / slices, minimum=math.ceil(minimum / slices))
+    return {label: timed_steps.result() for label, timed_steps in found.items()}
+
+
+@contextmanager
+def sqlite_commit(folder: Path) -> Iterator[Step]:
     """Single-row updates, each its own transaction, on a fresh WAL database in ``folder``
     with the pragmas bagboard's connections get (``engine.py``)."""
     path = folder / SQLITE_FILE
@@ -84,7 +127,7 @@ def sqlite_commits(folder: Path, *, duration: float, minimum: int = MINIMUM) -> 
             conn.execute("UPDATE floor SET page = ?, at = ? WHERE id = 1", (n, str(n)))
             conn.execute("COMMIT")
 
-        return timed(commit, duration=duration, minimum=minimum)
+        yield commit
     finally:
         conn.close()
         _remove_sqlite(path)
@@ -95,7 +138,8 @@ def _remove_sqlite(path: Path) -> None:
         name.unlink(missing_ok=True)
 
 
-def fdatasyncs(folder: Path, *, duration: float, minimum: int = MINIMUM) -> Result:
+@contextmanager
+def fdatasync(folder: Path) -> Iterator[Step]:
     """4 KiB written over the start of a file in ``folder``, then ``fdatasync``: the disk's
     sync alone, without SQLite."""
     path = folder / "sync-floor.probe"
@@ -109,13 +153,14 @@ def fdatasyncs(folder: Path, *, duration: float, minimum: int = MINIMUM) -> Resu
             os.write(fd, n.to_bytes(4, "big") * (_PAGE // 4))
             os.fdatasync(fd)
 
-        return timed(sync, duration=duration, minimum=minimum)
+        yield sync
     finally:
         os.close(fd)
         path.unlink(missing_ok=True)
 
 
-def postgresql_commits(url: str, *, duration: float, minimum: int = MINIMUM) -> Result:
+@contextmanager
+def postgresql_commit(url: str) -> Iterator[Step]:
     """Single-row updates in autocommit on the database of ``url`` (a SQLAlchemy URL), each a
     commit that waits for the WAL's flush (``synchronous_commit`` as the server has it)."""
     import psycopg
@@ -132,22 +177,31 @@ def postgresql_commits(url: str, *, duration: float, minimum: int = MINIMUM) -> 
             def commit(n: int) -> None:
                 conn.execute(update, (n,))
 
-            return timed(commit, duration=duration, minimum=minimum)
+            yield commit
         finally:
             conn.execute(f"DROP TABLE {POSTGRESQL_TABLE}")
+
+
+@contextmanager
+def floor_steps(folder: Path, url: str | None) -> Iterator[dict[str, Step]]:
+    """The sync floors' loops: durable commits of the bench's database (SQLite in ``folder``,
+    or PostgreSQL at ``url``) and, on SQLite, the bare sync of ``folder``."""
+    if url:
+        with postgresql_commit(url) as commit:
+            yield {SYNC_FLOOR: commit}
+        return
+    with sqlite_commit(folder) as commit, fdatasync(folder) as sync:
+        yield {SYNC_FLOOR: commit, FDATASYNC_FLOOR: sync}
 
 
 def floors(
     folder: Path, url: str | None, *, duration: float, minimum: int = MINIMUM
 ) -> dict[str, Result]:
-    """The sync floors of one pass: durable commits of the bench's database (SQLite in
-    ``folder``, or PostgreSQL at ``url``) and, on SQLite, the bare sync of ``folder``."""
-    if url:
-        return {SYNC_FLOOR: postgresql_commits(url, duration=duration, minimum=minimum)}
-    return {
-        SYNC_FLOOR: sqlite_commits(folder, duration=duration, minimum=minimum),
-        FDATASYNC_FLOOR: fdatasyncs(folder, duration=duration, minimum=minimum),
-    }
+    """The sync floors (``floor_steps``), one after the other."""
+    with floor_steps(folder, url) as steps:
+        return {
+            label: timed(step, duration=duration, minimum=minimum) for label, step in steps.items()
+        }
 
 
 def main() -> None:
