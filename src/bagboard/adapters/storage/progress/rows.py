@@ -1,7 +1,9 @@
 """The rows of one user's comic in either table, found and written by the stores' writes.
 
 A row is found by the comic's id, else at a path no indexed comic holds (see ``tables.py``
-on how the rows are keyed); a write links it to the key's comic and path.
+on how the rows are keyed); a write links it to the key's comic and path. Every write first
+takes the user's lock (``UserLock``), which also reads the row it changes. The statements a
+write always runs are compiled once (``compiled.py``).
 """
 
 from __future__ import annotations
