@@ -83,7 +83,8 @@ def checks(label: str, rps: dict[str, float], p99: float) -> list[tuple[str, str
     for goal in GOALS.get(label, []):
         wanted = goal.wanted(label, rps)
         if wanted is not None:
-            miss = f"{mine:,.0f} req/s, {goal.text()} is {wanted:,.0f}"
+            unit = "writes/s" if label == PUT_LABEL else "req/s"
+            miss = f"{mine:,.0f} {unit}, {goal.text()} is {wanted:,.0f}"
             found.append((goal.text(), miss if mine < wanted else None))
     if label in P99_MS:
         text = f"p99 {AT_MOST} {P99_MS[label]:g} ms"
