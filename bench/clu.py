@@ -21,10 +21,12 @@
 4. drives the floors and each endpoint of the reference table with wrk (``--connections``
    connections for ``--duration`` s; the whole pass ``--runs`` times, medians reported), plus
    page streaming, the OPDS feeds of the same series and sequential progress writes from a
-   Python ``http.client`` loop on one keep-alive connection;
+   Python ``http.client`` loop on one keep-alive connection, by turns with their sync floor
+   (``sync_floor.py``: one client's durable commits on the bench's database, nothing else);
 5. prints a Markdown table (req/s, times CLU's, Codex's and the Litestar floor's, each row's
-   target, p50/p95/p99, non-2xx) and the targets missed; ``--record FILE`` writes the medians
-   as JSON for ``bench/compare.py`` (at least 3 runs).
+   target, p50/p95/p99, non-2xx), the writes' share of their sync floor and the targets
+   missed; ``--record FILE`` writes the medians as JSON for ``bench/compare.py`` (at least
+   3 runs).
 
 ``--profile LABEL`` (a part of a row's label, repeatable) runs that row once more under
 ``py-spy record`` and prints where the server's time goes.
@@ -47,9 +49,10 @@ import http_profile
 import http_put
 import http_record
 import http_wrk
+import sync_floor
 from floor_apps import PING, Floor
 from http_goals import FLOORS
-from http_report import Other, misses, table
+from http_report import Other, misses, put_share, table
 from http_server import Server, bagboard, fetch, free_port, recreate_database
 from http_targets import PUT_LABEL, choose, date_recent, seed_progress
 from make_library import make_plain_library
@@ -145,6 +148,26 @@ def _imports(library: Path, data: Path, url: str | None, comics: int, runs: int)
     return imports
 
 
+def _writes_and_floors(
+    base: str, token: str, paths: list[str], data: Path, url: str | None, duration: int
+) -> dict[str, http_wrk.Result]:
+    """The sequential writes and their sync floors (one client's durable commits on the
+    bench's database, a SQLite file beside the server's or PostgreSQL's database, and on
+    SQLite the bare sync of that folder), by turns in slices of ``duration`` s in all each."""
+    writer = http_put.Writer(base, token, paths)
+    try:
+        with sync_floor.floor_steps(data, url) as floors:
+            found = sync_floor.interleaved(
+                {**floors, PUT_LABEL: writer}, duration=duration, minimum=http_put.CLU_WRITES
+            )
+    finally:
+        writer.close()
+    for label, r in found.items():
+        print(f"{label}: {r.rps:,.0f}/s, p50 {r.p50:.1f} ms, non-2xx {r.non2xx}",
+              file=sys.stderr, flush=True)  # fmt: skip
+    return found
+
+
 def _start_floors(server: Server, token: str, work: Path, floors: list[Floor]) -> None:
     """The two floor apps, sending the bytes bagboard's ping sent, added to ``floors`` as
     they start (so that the caller stops those started when one fails)."""
@@ -204,6 +227,13 @@ def main() -> int:
         for n in range(args.runs):
             print(f"pass {n + 1} of {args.runs}", file=sys.stderr)
             for label, where in everything:
+                if label == PUT_LABEL:  # by turns with what the disk allows
+                    measured = _writes_and_floors(
+                        server.base, token, targets.progress_paths, data, url, args.duration
+                    )
+                    for measured_label, result in measured.items():
+                        rows.setdefault(measured_label, []).append(result)
+                    continue
                 rows.setdefault(label, []).append(one(label, where))
         for wanted in args.profile:
             for label, where in everything:
@@ -235,6 +265,9 @@ def main() -> int:
         f"{os.cpu_count()} CPUs shared by wrk and the servers; code at {revision}\n"
     )
     print("\n".join(table(rows, other)))
+    share = put_share(rows)
+    if share:
+        print(f"\n{share}")
     print(f"\nserver memory: sampled peak {other.server_rss_mib:.0f} MiB, "
           f"sum of per-process VmHWM {other.server_hwm_mib:.0f} MiB")  # fmt: skip
     for child in server.children:

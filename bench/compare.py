@@ -7,8 +7,10 @@ Direction-aware: a rate (req/s, writes/s, comics/s, files/s) is worse when it fa
 when it grows. A row in one file only is listed, never judged. ``--against-floor`` judges each
 req/s row (wrk's, not the one-connection writes) by its fraction of the one-route Litestar floor
 measured in the same run instead of its absolute figure, which takes out what a steadily busier
-or quieter machine moves for every row alike (the floor rows themselves are then not judged);
-a load that changes within a run still moves rows apart.
+or quieter machine moves for every row alike, and the sequential writes by their fraction of
+the sync floor (one client's durable commits, ``sync_floor.py``) when both runs measured it
+(the floor rows themselves are then not judged); a load that changes within a run still moves
+rows apart.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 FLOOR = "floor: one-route Litestar"
-FLOORS = ("floor: bare ASGI", FLOOR)
+SYNC_FLOOR = "floor: durable commits, one client"  # as sync_floor.py names them
+FLOORS = ("floor: bare ASGI", FLOOR, SYNC_FLOOR, "floor: write + fdatasync")
+PUT_LABEL = "PUT progress, sequential"
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -33,8 +37,8 @@ def _load(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _floor(doc: dict[str, Any]) -> float | None:
-    row = doc["rows"].get(FLOOR)
+def _floor(doc: dict[str, Any], label: str = FLOOR) -> float | None:
+    row = doc["rows"].get(label)
     return float(row["value"]) if row else None
 
 
@@ -55,10 +59,15 @@ def _describe(doc: dict[str, Any]) -> str:
     )
 
 
-def _judged_against_floor(label: str, row: dict[str, Any]) -> bool:
-    """Whether ``--against-floor`` takes ``label`` as a fraction of the floor: wrk's req/s rows
-    (the sequential writes run on one connection, the floor on many), not the floors."""
-    return row["unit"] == "req/s" and label not in FLOORS
+def _floor_of(label: str, row: dict[str, Any]) -> str | None:
+    """The floor ``--against-floor`` takes ``label`` as a fraction of: the Litestar floor for
+    wrk's req/s rows (the sequential writes run on one connection, that floor on many), the
+    sync floor for the sequential writes; None for the floors and what is not a rate."""
+    if label in FLOORS:
+        return None
+    if label == PUT_LABEL:
+        return SYNC_FLOOR
+    return FLOOR if row["unit"] == "req/s" else None
 
 
 def _value(row: dict[str, Any] | None) -> str:
@@ -90,9 +99,10 @@ def compare(
         judged: float | None = moved
         if relative:
             judged = None if label in FLOORS else moved
-            if _judged_against_floor(label, after):
-                assert old_floor and new_floor
-                share = (before["value"] / old_floor, after["value"] / new_floor)
+            floor = _floor_of(label, after)
+            bases = (_floor(old, floor), _floor(new, floor)) if floor else (None, None)
+            if bases[0] and bases[1]:
+                share = (before["value"] / bases[0], after["value"] / bases[1])
                 judged = change(*share, better)
                 cells.append(f"{judged:+.1f} %")
             else:

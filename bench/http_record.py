@@ -1,8 +1,9 @@
 """bench/clu.py ``--record FILE``: the run's medians as JSON, for bench/compare.py.
 
 Each row is ``{"value", "unit", "better"}`` (``better``: ``higher`` or ``lower``), plus the
-latency percentiles and every run's figure for the wrk rows; the file also names the commit,
-the date and the machine, since figures from two machines do not compare.
+latency percentiles and every run's figure for the wrk rows, the sequential writes and the
+sync floors (``sync_floor.py``); the file also names the commit, the date and the machine,
+since figures from two machines do not compare.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from typing import Any
 from http_report import Other, median
 from http_targets import PUT_LABEL
 from http_wrk import Result
+from sync_floor import FDATASYNC_FLOOR, SYNC_FLOOR
 
 FORMAT = 1
+UNITS = {PUT_LABEL: "writes/s", SYNC_FLOOR: "commits/s", FDATASYNC_FLOOR: "syncs/s"}
 
 
 def cpu_model() -> str:
@@ -47,7 +50,7 @@ def document(
     for label, results in rows.items():
         r = median(results)
         found[label] = _row(
-            r.rps, "writes/s" if label == PUT_LABEL else "req/s", "higher",
+            r.rps, UNITS.get(label, "req/s"), "higher",
             p50_ms=round(r.p50, 3), p95_ms=round(r.p95, 3), p99_ms=round(r.p99, 3),
             non2xx=r.non2xx, socket_errors=r.socket_errors,
             runs=[round(x.rps, 3) for x in results],

@@ -27,6 +27,7 @@ from http_targets import (
     REFERENCE,
 )
 from http_wrk import Result
+from sync_floor import FDATASYNC_FLOOR, SYNC_FLOOR
 
 MB_PER_MIB = 1.048576
 DASH = "\u2014"
@@ -84,8 +85,10 @@ def table(rows: dict[str, list[Result]], other: Other) -> list[str]:
         clu = reference[0] if reference else None
         codex = CODEX.get(label)
         errors = str(r.non2xx) + (f" (+{r.socket_errors} socket)" if r.socket_errors else "")
-        # One connection against the floor's eight: no fraction of it to speak of.
-        of_floor = DASH if label == PUT_LABEL else _times(r.rps, floor)
+        # One connection against the floor's eight, or no request at all: no fraction of it
+        # to speak of (``put_share`` gives the writes' share of their own floor).
+        one_client = label in (PUT_LABEL, SYNC_FLOOR, FDATASYNC_FLOOR)
+        of_floor = DASH if one_client else _times(r.rps, floor)
         target = goal_cell(label, rps, r.p99)
         lines.append(
             f"| {label} | {_rate(clu) if clu else DASH} | {_rate(codex) if codex else DASH} "
@@ -111,6 +114,23 @@ def table(rows: dict[str, list[Result]], other: Other) -> list[str]:
         f"| {other.scan_rss_mib:.0f} | {DASH} | {DASH} | | | | | | |",
     ]
     return lines
+
+
+def put_share(rows: dict[str, list[Result]]) -> str | None:
+    """The sequential writes as a share of the sync floor (medians), with the bare sync's
+    rate when measured; None without both rows."""
+    measured = medians(rows)
+    put, sync = measured.get(PUT_LABEL), measured.get(SYNC_FLOOR)
+    if put is None or sync is None:
+        return None
+    line = (
+        f"{PUT_LABEL}: {put.rps / sync.rps:.2f}{TIMES} the sync floor ({put.rps:,.0f} writes/s "
+        f"against {sync.rps:,.0f} durable commits/s of one client, p50 {sync.p50:.2f} ms"
+    )
+    bare = measured.get(FDATASYNC_FLOOR)
+    if bare is not None:
+        line += f"; write + fdatasync alone {bare.rps:,.0f}/s, p50 {bare.p50:.2f} ms"
+    return line + ")"
 
 
 def misses(rows: dict[str, list[Result]], other: Other) -> list[str]:

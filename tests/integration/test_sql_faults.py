@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore
+from bagboard.adapters.storage.db.tables import reading_progress
 from bagboard.adapters.storage.progress.store import SqlProgressStore, _lock_user
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import StorageUnavailable
@@ -103,7 +104,7 @@ def test_a_progress_write_holds_the_sqlite_write_lock_from_its_first_statement(
     other = sqlite3.connect(sqlite_file, isolation_level=None, timeout=0)
     try:
         with impatient_engine.begin() as conn:
-            _lock_user(conn, user.id, NOW)
+            _lock_user(conn, user.id, NOW, reading_progress, KEY)
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")  # free again once the write has committed

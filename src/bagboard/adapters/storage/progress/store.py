@@ -13,7 +13,6 @@ from collections.abc import Hashable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam, func, select
-from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
@@ -21,12 +20,19 @@ from bagboard.adapters.storage.db.tables import (
     index_generation,
     read_marks,
     reading_progress,
-    users,
 )
 from bagboard.adapters.storage.index.generation import GenerationCache, kept
 from bagboard.adapters.storage.progress import reads
 from bagboard.adapters.storage.progress.feed import count_changes, select_changes
-from bagboard.adapters.storage.progress.rows import device_values, find, given, progress, write
+from bagboard.adapters.storage.progress.rows import (
+    Found,
+    UserLock,
+    device_values,
+    find,
+    given,
+    progress,
+    write,
+)
 from bagboard.domain.browse import ComicRow
 from bagboard.domain.errors import ComicNotFound
 from bagboard.domain.pagination import Page, PageRequest
@@ -37,7 +43,6 @@ from bagboard.domain.progress import (
     ReadingProgress,
     apply_change,
     clear,
-    next_change_time,
 )
 from bagboard.domain.progress_feed import FeedCursor, FeedItem
 from bagboard.ports.change_feed import Change, ChangeFeed
@@ -129,15 +134,14 @@ class SqlProgressStore(ProgressStore):
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
-            at = _lock_user(conn, user_id, now)
-            saved = _save(conn, user_id, key, change, at)
+            at, row = _lock_user(conn, user_id, now, reading_progress, key)
+            saved = _save(conn, user_id, key, change, at, row)
         self._written()
         return saved
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
-            at = _lock_user(conn, user_id, now)
-            row = find(conn, reading_progress, user_id, key)
+            at, row = _lock_user(conn, user_id, now, reading_progress, key)
             if row is None or row.deleted:
                 return False
             tombstone = clear(progress(row, key.path), at)
@@ -164,9 +168,13 @@ class SqlProgressStore(ProgressStore):
         position: ProgressChange | None = None,
     ) -> ReadingProgress | None:
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
-            at = _lock_user(conn, user_id, now)
-            saved = None if position is None else _save(conn, user_id, key, position, at)
-            row = find(conn, read_marks, user_id, key)
+            if position is None:
+                at, row = _lock_user(conn, user_id, now, read_marks, key)
+                saved = None
+            else:
+                at, found = _lock_user(conn, user_id, now, reading_progress, key)
+                saved = _save(conn, user_id, key, position, at, found)
+                row = find(conn, read_marks, user_id, key)
             if read:
                 values = {"read_at": at, "updated_at": at, "deleted": False}
                 values["page_count"] = given(page_count, row, "page_count")
@@ -209,10 +217,15 @@ class SqlProgressStore(ProgressStore):
 
 
 def _save(
-    conn: Connection, user_id: int, key: ComicKey, change: ProgressChange, at: datetime
+    conn: Connection,
+    user_id: int,
+    key: ComicKey,
+    change: ProgressChange,
+    at: datetime,
+    row: Found | None,
 ) -> ReadingProgress:
-    """``save`` within a transaction that holds the user's lock, at server time ``at``."""
-    row = find(conn, reading_progress, user_id, key)
+    """``save`` within a transaction that holds the user's lock, at server time ``at``, over
+    the key's position ``row`` read under that lock."""
     current = None if row is None else progress(row, key.path)
     saved = apply_change(current, change, key.path, at)
     if saved is current:
@@ -239,30 +252,5 @@ def _changes(
     return Page(items, total, page)
 
 
-# Built once: a statement made per call costs more to construct and key for SQLAlchemy's
-# compiled cache than SQLite takes to run it, and a write runs four of them.
-_LOCK_ROW = select(users.c.id).where(users.c.id == bindparam("user_id")).with_for_update()
-# An update that changes no row still takes SQLite's write lock when it starts, and leaves
-# nothing behind: updating the user's row itself (even to the same name) would fire the
-# ``users`` change trigger, so every reading position saved would tell every process that
-# users had changed and drop its kept tokens. ``name`` is a column no key or foreign key
-# involves, so no referencing table is checked either.
-_TOUCH_USER = (
-    sql_update(users)
-    .where(users.c.id == bindparam("user_id"), users.c.id.is_(None))
-    .values(name=users.c.name)
-)
-_LATEST = select(*_LAST_CHANGES)
-
-
-def _lock_user(conn: Connection, user_id: int, now: datetime) -> datetime:
-    """Serialise this user's writes and return the server time of this one.
-
-    SQLite takes its single write lock with the first write statement of a transaction, so one
-    that changes no row comes first (a read first would start a snapshot that a concurrent
-    commit invalidates); PostgreSQL locks the user's row.
-    """
-    lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
-    conn.execute(lock, {"user_id": user_id})
-    latest = conn.execute(_LATEST, {"user_id": user_id}).one()
-    return next_change_time(now, max((t for t in latest if t is not None), default=None))
+# Each write's first step (see ``rows.UserLock``).
+_lock_user = UserLock(_LAST_CHANGES)
