@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from bagboard.adapters.storage.db.bulk import insert_rows
 from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
 from bagboard.adapters.storage.index.arc_rows import comic_ids_at, has_arcs, write_arcs
 from bagboard.adapters.storage.index.document_writes import (
@@ -137,7 +138,7 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
             }
             for entry, added_at in changes.added
         ]
-        conn.execute(insert(comics), added)
+        insert_rows(conn, comics, added)
         for row in added:
             facets.arrive(row)
         if arced := [row for row in added if has_arcs(row)]:
