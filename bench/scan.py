@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,6 +38,12 @@ class Run:
     files: int
     rss_mib: float
     report: dict[str, object]
+    cpu: float = 0.0  # the command's own CPU seconds (user + system), start-up included
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _scan(
@@ -60,9 +67,10 @@ def _scan(
     ]
     if database_url:
         command += ["--database-url", database_url]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"scan failed ({done.returncode}):\n{done.stderr}")
     reports = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
@@ -72,7 +80,8 @@ def _scan(
     # Rates use the scan's own elapsed time; process start-up (imports, migrations) is
     # reported separately as wall time.
     scan_seconds = float(str(report.get("elapsed", seconds))) or seconds
-    return Run(scan_seconds, seconds, files, float(str(report.get("peak_rss_mib", 0))), report)
+    rss = float(str(report.get("peak_rss_mib", 0)))
+    return Run(scan_seconds, seconds, files, rss, report, cpu)
 
 
 def _reset_database(data_dir: Path, database_url: str | None) -> None:
@@ -147,6 +156,7 @@ def compare(
     """Fresh imports of ``library``: the ``src`` at ``against`` and this one, alternating."""
     here = Path(__file__).resolve().parents[1] / "src"
     rates: dict[str, list[float]] = {"other": [], "this": []}
+    cpus: dict[str, list[float]] = {"other": [], "this": []}
     for index in range(runs):
         for label, src in (("other", against), ("this", here)):
             env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{src.parent}"}
@@ -154,14 +164,22 @@ def compare(
             _reset_database(data_dir, database_url)
             run = _scan(data_dir, library, database_url, env=env)
             rates[label].append(run.files / run.seconds)
+            cpus[label].append(run.cpu)
             print(
                 f"run {index + 1} {label}: {run.files:,} comics in {run.seconds:.1f}s "
-                f"({rates[label][-1]:,.0f}/s; process {run.wall:.1f}s)",
+                f"({rates[label][-1]:,.0f}/s; process {run.wall:.1f}s, its CPU {run.cpu:.1f}s)",
                 file=sys.stderr,
                 flush=True,
             )
     other, this = (statistics.median(rates[label]) for label in ("other", "this"))
-    return {"other": other, "this": this, "ratio": this / other}
+    cpu_other, cpu_this = (statistics.median(cpus[label]) for label in ("other", "this"))
+    return {
+        "other": other,
+        "this": this,
+        "ratio": this / other,
+        "cpu_other": cpu_other,
+        "cpu_this": cpu_this,
+    }
 
 
 def main() -> int:
@@ -181,7 +199,9 @@ def main() -> int:
         print(
             f"\nfresh import of {args.library.name}, median of {args.runs} runs each, "
             f"alternating: {result['other']:,.0f} comics/s ({args.against}) vs "
-            f"{result['this']:,.0f} comics/s (this checkout), ratio {result['ratio']:.2f}"
+            f"{result['this']:,.0f} comics/s (this checkout), ratio {result['ratio']:.2f}; "
+            f"CPU of the command (its pool's processes apart): {result['cpu_other']:.1f}s vs "
+            f"{result['cpu_this']:.1f}s"
         )
         return 0
     extra = ("--workers", args.workers) if args.workers is not None else ()
