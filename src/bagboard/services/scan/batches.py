@@ -224,17 +224,22 @@ def _read(work: FileWork, result: Inspection, root: str) -> ComicEntry:
             root,
         )
     summary = result.summary
-    entry = ComicEntry(
+    info = summary.comic_info
+    # Built once with its names filled (``_named`` would build it twice): one per new comic.
+    filled, sources = fill_info(info, relative_to_root(file.path, root))
+    return ComicEntry(
         file.path,
         file.size,
         file.mtime_ns,
         work.fingerprint,
         summary.format,
         summary.page_count,
+        filled,
         kosync_md5=work.kosync_md5,
         kosync_pages=summary.kosync_pages,
+        tagged=info is not None,
+        sources=sources,
     )
-    return _named(entry, summary.comic_info, root)
 
 
 def _carried(work: FileWork, known: IndexedComic, root: str) -> ComicEntry:

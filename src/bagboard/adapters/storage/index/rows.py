@@ -72,7 +72,6 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
         page_count=entry.page_count,
         has_comicinfo=entry.tagged and info is not None,
         error=entry.error,
-        metadata_sources=_sources_json(entry.sources),
         kosync_pages=_kosync_pages_json(entry.kosync_pages),
     )
     info = info or ComicInfo()
