@@ -19,10 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,37 @@ class Run:
     files: int
     rss_mib: float
     report: dict[str, object]
+    cpu: float = 0.0  # the command's own CPU seconds (user + system), start-up included
+    pool_cpu: float = 0.0  # its pool's processes' (the forkserver and the workers)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _note_descendants(root: int, seen: dict[int, float]) -> None:
+    """The CPU seconds so far of every process below ``root``, from Linux's ``/proc``: the
+    pool's processes are no children the command waits for, so ``getrusage`` misses them.
+    Polled, so each misses at most its last interval."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        times[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+    todo = list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        seen[pid] = max(seen.get(pid, 0.0), times[pid])
+        todo += children.get(pid, [])
 
 
 def _scan(
@@ -60,19 +93,30 @@ def _scan(
     ]
     if database_url:
         command += ["--database-url", database_url]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    started, cpu = time.perf_counter(), _children_cpu()
+    pool: dict[int, float] = {}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True, env=env)
+        while process.poll() is None:
+            if sys.platform == "linux":
+                _note_descendants(process.pid, pool)
+            time.sleep(0.05)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"scan failed ({done.returncode}):\n{done.stderr}")
-    reports = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    cpu = _children_cpu() - cpu
+    if process.returncode != 0:
+        raise SystemExit(f"scan failed ({process.returncode}):\n{stderr}")
+    reports = [json.loads(line) for line in stdout.splitlines() if line.strip()]
     report = reports[-1]
     # Unreadable files are already counted among the new or changed ones.
     files = sum(int(str(report.get(k, 0))) for k in ("new", "changed", "moved", "unchanged"))
     # Rates use the scan's own elapsed time; process start-up (imports, migrations) is
     # reported separately as wall time.
     scan_seconds = float(str(report.get("elapsed", seconds))) or seconds
-    return Run(scan_seconds, seconds, files, float(str(report.get("peak_rss_mib", 0))), report)
+    rss = float(str(report.get("peak_rss_mib", 0)))
+    return Run(scan_seconds, seconds, files, rss, report, cpu, sum(pool.values()))
 
 
 def _reset_database(data_dir: Path, database_url: str | None) -> None:
@@ -147,6 +191,8 @@ def compare(
     """Fresh imports of ``library``: the ``src`` at ``against`` and this one, alternating."""
     here = Path(__file__).resolve().parents[1] / "src"
     rates: dict[str, list[float]] = {"other": [], "this": []}
+    cpus: dict[str, list[float]] = {"other": [], "this": []}
+    pools: dict[str, list[float]] = {"other": [], "this": []}
     for index in range(runs):
         for label, src in (("other", against), ("this", here)):
             env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{src.parent}"}
@@ -154,14 +200,27 @@ def compare(
             _reset_database(data_dir, database_url)
             run = _scan(data_dir, library, database_url, env=env)
             rates[label].append(run.files / run.seconds)
+            cpus[label].append(run.cpu)
+            pools[label].append(run.pool_cpu)
             print(
                 f"run {index + 1} {label}: {run.files:,} comics in {run.seconds:.1f}s "
-                f"({rates[label][-1]:,.0f}/s; process {run.wall:.1f}s)",
+                f"({rates[label][-1]:,.0f}/s; process {run.wall:.1f}s; CPU {run.cpu:.1f}s "
+                f"+ {run.pool_cpu:.1f}s in its pool)",
                 file=sys.stderr,
                 flush=True,
             )
     other, this = (statistics.median(rates[label]) for label in ("other", "this"))
-    return {"other": other, "this": this, "ratio": this / other}
+    cpu_other, cpu_this = (statistics.median(cpus[label]) for label in ("other", "this"))
+    pool_other, pool_this = (statistics.median(pools[label]) for label in ("other", "this"))
+    return {
+        "other": other,
+        "this": this,
+        "ratio": this / other,
+        "cpu_other": cpu_other,
+        "cpu_this": cpu_this,
+        "pool_other": pool_other,
+        "pool_this": pool_this,
+    }
 
 
 def main() -> int:
@@ -181,7 +240,9 @@ def main() -> int:
         print(
             f"\nfresh import of {args.library.name}, median of {args.runs} runs each, "
             f"alternating: {result['other']:,.0f} comics/s ({args.against}) vs "
-            f"{result['this']:,.0f} comics/s (this checkout), ratio {result['ratio']:.2f}"
+            f"{result['this']:,.0f} comics/s (this checkout), ratio {result['ratio']:.2f}; "
+            f"CPU seconds of the command + its pool: {result['cpu_other']:.1f} + "
+            f"{result['pool_other']:.1f} vs {result['cpu_this']:.1f} + {result['pool_this']:.1f}"
         )
         return 0
     extra = ("--workers", args.workers) if args.workers is not None else ()

@@ -62,12 +62,9 @@ def inspect_pool(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    # Each worker would import the main module's package too (to run ``__main__`` as
-    # ``__mp_main__``); loaded in the forkserver, it is loaded once. Effective only until the
-    # forkserver starts: a host program that started it keeps its own choice.
-    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
-    package = [main.rpartition(".")[0]] if main and "." in main else []
-    context.set_forkserver_preload(["__main__", *package, *_WORKER_MODULES])
+    # Effective only until the forkserver starts: a host program that started it keeps its
+    # own choice.
+    context.set_forkserver_preload(["__main__", *_main_imports(), *_WORKER_MODULES])
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -80,6 +77,24 @@ def inspect_pool(workers: int) -> Iterator[Executor | None]:
     finally:
         with contextlib.suppress(OSError):  # a broken pool may fail to close its pipes
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _main_imports() -> list[str]:
+    """What each worker would import to set up its ``__main__`` as ``__mp_main__``
+    (multiprocessing's ``spawn.prepare``), loaded once in the forkserver instead.
+
+    A package's ``__main__`` (``python -m bagboard.cli``) is never run again: nothing. Another
+    module run with ``-m`` is, after its package. A script is run again whole; the forkserver
+    does not load it (its ``main_path`` never arrives), so what a console script such as
+    ``bagboard`` imports its ``main`` from is loaded instead.
+    """
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name:
+        package, _, module = name.rpartition(".")
+        return [package] if package and module != "__main__" else []
+    entry = getattr(getattr(main, "main", None), "__module__", None)
+    return [entry] if isinstance(entry, str) and entry.startswith("bagboard.") else []
 
 
 class PoolSource(Protocol):

@@ -236,3 +236,23 @@ def test_a_library_scans_browses_and_keeps_progress(
     shelf = opened.shelves.shelf(ann, Shelf.TO_READ)
     assert [view.name for view in shelf.items] == ["Ember 001.cbz"]
     assert shelf.items[0].reading is not None and shelf.items[0].reading.last_page == 2
+
+
+def test_every_public_name_is_loaded_from_where_it_lives() -> None:
+    where = bagboard._WHERE  # the lazy table (PEP 562 ``__getattr__``)
+    assert sorted(where) == sorted(bagboard.__all__)
+    for name, module in where.items():
+        assert getattr(bagboard, name) is getattr(sys.modules[module], name), name
+    with pytest.raises(AttributeError):
+        _ = bagboard.NoSuchName  # type: ignore[attr-defined]
+
+
+def test_a_scan_worker_imports_its_modules_without_the_whole_package() -> None:
+    modules = (
+        "bagboard.services.scan.reading",
+        "bagboard.adapters.archive.reader",
+        "bagboard.adapters.filesystem.tree",
+    )
+    code = f"import sys, {', '.join(modules)}; print('bagboard.bootstrap' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from bagboard.adapters.archive import FileArchiveReader
 from bagboard.adapters.filesystem.tree import LocalFileTree
 from bagboard.adapters.memory.clock import ManualClock
 from bagboard.adapters.memory.index import MemoryLibraryIndex
+from bagboard.adapters.storage.index.rows import comic_row
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
+from bagboard.domain.catalog import ComicEntry
+from bagboard.domain.comicinfo import DeferredPages
 from bagboard.domain.files import FileDigests
 from bagboard.domain.model import Library
 from bagboard.services.scan import reading
@@ -144,3 +148,27 @@ def test_a_pool_that_cannot_start_still_lets_the_scan_read_everything(
     report = scanner.scan(Library(1, "Comics", str(tmp_path)))
     assert (report.new, report.unreadable) == (5, 0)
     assert broken.calls == 3  # asked again after each batch read around it
+
+
+def test_a_read_back_is_stored_as_the_read_itself_without_building_its_pages(
+    tmp_path: Path,
+) -> None:
+    pages = [{"Image": "1", "Type": " frontcover", "ImageWidth": "800"}, {"Image": "0"}]
+    path = write_cbz(
+        tmp_path / "a.cbz",
+        {
+            "p1.jpg": jpeg((1, 2, 3)),
+            "p2.jpg": jpeg((3, 2, 1)),
+            "ComicInfo.xml": comicinfo_xml({"Series": "S", "PageCount": "2"}, pages),
+        },
+    )
+    summary = FileArchiveReader().inspect(str(path))
+    back = pickle.loads(pickle.dumps(FileRead(Inspection(summary))))
+    assert back.inspection is not None and back.inspection.summary is not None
+    info, back_info = summary.comic_info, back.inspection.summary.comic_info
+    assert info is not None and back_info is not None
+    assert isinstance(back_info.pages, DeferredPages) and back_info.pages.values is not None
+    entry = ComicEntry(str(path), 1, 1, "1:a", ArchiveFormat.ZIP, 2, info)
+    assert comic_row(replace(entry, comic_info=back_info)) == comic_row(entry)
+    assert back_info.front_cover_index == info.front_cover_index == 1
+    assert back_info.pages == info.pages  # and built when read

@@ -180,9 +180,15 @@ class IndexChanges:
     removed_folders: list[str] = field(default_factory=list)
     # KOReader's ids of unchanged comics indexed without them; nothing else of theirs changes.
     digests: list[ComicDigest] = field(default_factory=list)
+    # A first import leaves the index's summaries of its comics (series and publisher
+    # facets) alone batch by batch (``defer_facets``) and has its last batch rebuild the
+    # library's whole (``rebuild_facets``): one pass over the library instead of one per batch.
+    # An index that derives them when read may ignore both.
+    defer_facets: bool = False
+    rebuild_facets: bool = False
 
     def __bool__(self) -> bool:
-        return self.rewrites or bool(self.digests)
+        return self.rewrites or bool(self.digests) or self.rebuild_facets
 
     @property
     def rewrites(self) -> bool:

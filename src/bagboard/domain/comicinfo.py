@@ -107,11 +107,18 @@ class DeferredPages(Sequence[ComicPageInfo]):
     must not build thousands of ``ComicPageInfo`` to throw them away. Equal to, and hashed
     like, the tuple of the same pages, so a ``ComicInfo`` read back equals the one written."""
 
-    __slots__ = ("_decode", "_pages")
+    __slots__ = ("_decode", "_pages", "values")
 
-    def __init__(self, decode: Callable[[], tuple[ComicPageInfo, ...]]) -> None:
+    def __init__(
+        self,
+        decode: Callable[[], tuple[ComicPageInfo, ...]],
+        values: tuple[tuple[Any, ...], ...] | None = None,
+    ) -> None:
         self._decode = decode
         self._pages: tuple[ComicPageInfo, ...] | None = None
+        # Each page's field values in ``ComicPageInfo``'s order, when the pages came as such
+        # (from a process that read the archive): what an index stores, without the pages.
+        self.values = values
 
     def _all(self) -> tuple[ComicPageInfo, ...]:
         if self._pages is None:
@@ -207,7 +214,11 @@ class ComicInfo:
     @property
     def front_cover_index(self) -> int | None:
         """The page marked ``FrontCover``, if any; the first one wins when several are marked."""
-        return next((page.image for page in self.pages if page.is_front_cover), None)
+        pages = self.pages
+        if isinstance(pages, DeferredPages) and pages.values is not None:
+            cover = FRONT_COVER.casefold()  # ``is_front_cover`` of each page's values
+            return next((v[0] for v in pages.values if v[1].casefold() == cover), None)
+        return next((page.image for page in pages if page.is_front_cover), None)
 
     @property
     def is_empty(self) -> bool:

@@ -76,6 +76,10 @@ class BatchWriter:
     ``reads`` yields, in order, the read of every file of the scan's batches that is opened
     (all but the proven moves); ``read_one`` reads a proven move the index lost meanwhile.
     A new file that could not even be digested is left out, and out of its folders' counts.
+
+    A first scan defers the index's facet upkeep to its last batch (``IndexChanges``), which
+    is written even when it holds nothing else: a first import cut short left facets behind
+    its comics, and the next scan, a first one again, brings them up to date.
     """
 
     def __init__(
@@ -112,7 +116,10 @@ class BatchWriter:
     ) -> None:
         entries = self._entries(batch)
         now = self._clock.now()
-        changes = IndexChanges()
+        # A first import has the index sum its comics up (facets) once, with its last batch.
+        changes = IndexChanges(
+            defer_facets=self._first_scan and not last, rebuild_facets=self._first_scan and last
+        )
         for work in batch:
             entry = entries.get(work.file.path)
             if entry is None:
@@ -217,17 +224,22 @@ def _read(work: FileWork, result: Inspection, root: str) -> ComicEntry:
             root,
         )
     summary = result.summary
-    entry = ComicEntry(
+    info = summary.comic_info
+    # Built once with its names filled (``_named`` would build it twice): one per new comic.
+    filled, sources = fill_info(info, relative_to_root(file.path, root))
+    return ComicEntry(
         file.path,
         file.size,
         file.mtime_ns,
         work.fingerprint,
         summary.format,
         summary.page_count,
+        filled,
         kosync_md5=work.kosync_md5,
         kosync_pages=summary.kosync_pages,
+        tagged=info is not None,
+        sources=sources,
     )
-    return _named(entry, summary.comic_info, root)
 
 
 def _carried(work: FileWork, known: IndexedComic, root: str) -> ComicEntry:

@@ -10,10 +10,11 @@ and checked it), which is what pickle does for a dataclass anyway.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any
 
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
-from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo
+from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo, DeferredPages
 from bagboard.domain.files import FileDigests
 from bagboard.ports.archive_reader import ArchiveReader
 
@@ -86,10 +87,15 @@ def _rebuild(state: tuple[Any, ...]) -> FileRead:
     if flat_info is not None:
         values, page_values = flat_info
         info = _restore(ComicInfo, _INFO, values)
-        page_infos = tuple(_restore(ComicPageInfo, _PAGE, page) for page in page_values)
-        object.__setattr__(info, "pages", page_infos)
+        # Built only if something reads them: the index stores the values as they came.
+        entries = DeferredPages(partial(_pages, page_values), page_values) if page_values else ()
+        object.__setattr__(info, "pages", entries)
     summary = ArchiveSummary(ArchiveFormat(archive_format), pages, info, kosync_pages)
     return FileRead(Inspection(summary, error), digests)
+
+
+def _pages(values: tuple[tuple[Any, ...], ...]) -> tuple[ComicPageInfo, ...]:
+    return tuple(_restore(ComicPageInfo, _PAGE, page) for page in values)
 
 
 def _restore(cls: type[Any], names: tuple[str, ...], values: tuple[Any, ...]) -> Any:

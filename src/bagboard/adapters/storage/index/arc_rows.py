@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bagboard.adapters.storage.db.bulk import insert_rows
 from bagboard.adapters.storage.db.tables import comic_story_arcs, comics, story_arcs
 from bagboard.domain.naturalsort import natural_sort_text
 from bagboard.domain.story_arcs import ArcPart, arc_parts
@@ -46,8 +47,9 @@ def write_arcs(
     if not parts:
         return
     ids = _arc_ids(conn, {part.key for found in parts.values() for part in found})
-    conn.execute(
-        insert(comic_story_arcs),
+    insert_rows(
+        conn,
+        comic_story_arcs,
         [
             _arc_row(comic_id, library_id, ids[part.key], part, rows[comic_id])
             for comic_id, found in parts.items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from functools import partial
 from operator import attrgetter
@@ -71,7 +72,6 @@ def comic_row(entry: ComicEntry) -> dict[str, Any]:
         page_count=entry.page_count,
         has_comicinfo=entry.tagged and info is not None,
         error=entry.error,
-        metadata_sources=_sources_json(entry.sources),
         kosync_pages=_kosync_pages_json(entry.kosync_pages),
     )
     info = info or ComicInfo()
@@ -195,9 +195,15 @@ _PAGE_FIELDS = (
     "bookmark",
 )
 _page_values = attrgetter(*_PAGE_FIELDS)
+# Pages that came as their values in field order (``DeferredPages.values``) are stored as
+# they are, while that order is this one.
+_FIELD_ORDER = tuple(field.name for field in fields(ComicPageInfo)) == _PAGE_FIELDS
 
 
 def _pages_json(pages: Sequence[ComicPageInfo]) -> str:
+    values = pages.values if _FIELD_ORDER and isinstance(pages, DeferredPages) else None
+    if values is not None:
+        return json.dumps(values, separators=(",", ":")) if values else "[]"
     if not pages:
         return "[]"
     return json.dumps([_page_values(page) for page in pages], separators=(",", ":"))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from bagboard.adapters.storage.db.bulk import insert_rows
 from bagboard.adapters.storage.db.tables import comic_removals, comics, folders
 from bagboard.adapters.storage.index.arc_rows import comic_ids_at, has_arcs, write_arcs
 from bagboard.adapters.storage.index.document_writes import (
@@ -20,6 +21,7 @@ from bagboard.adapters.storage.index.document_writes import (
     superseded_digests,
     write_digests,
 )
+from bagboard.adapters.storage.index.facet_rebuild import rebuild_library_facets
 from bagboard.adapters.storage.index.facet_rows import build_series, rebuild_series
 from bagboard.adapters.storage.index.facets import (
     FacetChanges,
@@ -53,11 +55,22 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
     as an alias, since a device goes on naming it by the id it computed first. Every comic
     written (added or changed) gets its story arc rows anew (``arc_rows``); a plain move keeps
     them, as it keeps every grouped column.
+
+    A batch that ``defer_facets`` leaves the facet tables as they are; one that
+    ``rebuild_facets`` writes the library's anew from its comics at the end (``facet_rebuild``).
     """
     if changes.digests:
         write_digests(conn, library_id, changes.digests)
-    if not changes.rewrites:
-        return
+    if changes.rewrites:
+        _rewrite(conn, library_id, changes, at)
+    if changes.rebuild_facets:
+        rebuild_library_facets(conn, library_id)
+    if changes.rewrites or changes.rebuild_facets:
+        next_generation(conn)
+
+
+def _rewrite(conn: Connection, library_id: int, changes: IndexChanges, at: datetime) -> None:
+    upkeep = not (changes.defer_facets or changes.rebuild_facets)
     removed = set(changes.removed_comics)
     # A comic listed twice is written twice, the last entry winning; one listed as removed
     # too is gone before its update, which then finds nothing.
@@ -137,16 +150,17 @@ def apply_changes(conn: Connection, library_id: int, changes: IndexChanges, at: 
             }
             for entry, added_at in changes.added
         ]
-        conn.execute(insert(comics), added)
-        for row in added:
-            facets.arrive(row)
+        insert_rows(conn, comics, added)
+        if upkeep:
+            for row in added:
+                facets.arrive(row)
         if arced := [row for row in added if has_arcs(row)]:
             ids = comic_ids_at(conn, library_id, (row["path"] for row in arced))
             write_arcs(conn, library_id, {ids[row["path"]]: row for row in arced}, replace=False)
     if changes.removed_folders:
         _remove_folders(conn, library_id, changes.removed_folders)
-    _write_facets(conn, library_id, facets)
-    next_generation(conn)
+    if upkeep:
+        _write_facets(conn, library_id, facets)
 
 
 def _upsert_folders(

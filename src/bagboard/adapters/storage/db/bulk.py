@@ -1,0 +1,79 @@
+"""Bulk inserts as one driver ``executemany`` of plain tuples, for the index's big writes.
+
+``conn.execute(insert(table), rows)`` makes SQLAlchemy Core process every value of every row
+in Python: it builds each row's parameters from the compiled statement, runs each column
+type's bind processor through its own call and, on PostgreSQL, renders the rows into
+multi-row ``VALUES`` statements. For a first import that was as much CPU as SQLite spent
+storing the rows (profiled: a fifth of the scan's main process).
+
+``insert_rows`` writes the same statement once per dialect and column list, binds each
+column's processor (the ``UtcDateTime`` conversion, SQLite's booleans) only where the type
+has one, and hands the driver tuples through ``exec_driver_sql``, so errors still leave as
+SQLAlchemy's (an ``IntegrityError`` for a duplicate path) inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+__all__ = ["insert_rows"]
+
+_Process = Callable[[Any], Any]
+_Plan = tuple[str, tuple[tuple[int, _Process], ...]]
+
+_plans: dict[tuple[str, str, tuple[str, ...]], _Plan] = {}
+_lock = Lock()
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (every row with the keys of the first, all of them columns of
+    ``table``) into ``table``; nothing happens for no rows."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    sql, processors = _plan(conn, table, names)
+    take = itemgetter(*names)
+    values: list[Any] = (
+        [take(row) for row in rows] if len(names) > 1 else [(take(row),) for row in rows]
+    )
+    if processors:
+        for i, row in enumerate(values):
+            converted = list(row)
+            for at, process in processors:
+                converted[at] = process(converted[at])
+            values[i] = tuple(converted)
+    conn.exec_driver_sql(sql, values)
+
+
+def _plan(conn: Connection, table: Table, names: tuple[str, ...]) -> _Plan:
+    dialect = conn.dialect
+    key = (dialect.name, table.name, names)
+    plan = _plans.get(key)
+    if plan is not None:
+        return plan
+    if dialect.paramstyle == "qmark":
+        marker = "?"
+    elif dialect.paramstyle in ("format", "pyformat"):
+        marker = "%s"
+    else:
+        raise NotImplementedError(f"paramstyle {dialect.paramstyle!r}")
+    quote = dialect.identifier_preparer.quote
+    columns = [table.c[name] for name in names]
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+        f"VALUES ({', '.join([marker] * len(columns))})"
+    )
+    processors = []
+    for at, column in enumerate(columns):
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.append((at, process))
+    plan = (sql, tuple(processors))
+    with _lock:
+        _plans[key] = plan
+    return plan

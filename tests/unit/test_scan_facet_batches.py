@@ -1,0 +1,45 @@
+"""A first scan leaves the index's facet upkeep to its last batch; later scans keep it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bagboard.adapters.filesystem.tree import LocalFileTree
+from bagboard.adapters.memory.clock import ManualClock
+from bagboard.domain.model import Library
+from bagboard.services.scan.scanner import Scanner
+from tests.unit.scan_support import CountingReader, RecordingIndex, utc, write_cbz
+
+
+def _scan(index: RecordingIndex, library: Library) -> None:
+    index.batches.clear()
+    scanner = Scanner(
+        index, LocalFileTree(), CountingReader(), ManualClock(utc(2030)), batch_size=2
+    )
+    scanner.scan(library)
+
+
+def test_a_first_scan_defers_facets_to_its_last_batch_and_later_scans_do_not(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "comics"
+    for n in range(5):
+        write_cbz(root / f"Saga/saga {n}.cbz", series="Saga", number=str(n))
+    library = Library(1, "Comics", str(root))
+    index = RecordingIndex()
+    _scan(index, library)
+    flags = [(batch.defer_facets, batch.rebuild_facets) for batch in index.batches]
+    assert flags == [(True, False), (True, False), (False, True)]
+    assert sum(len(batch.added) for batch in index.batches) == 5
+
+    write_cbz(root / "Saga/saga 9.cbz", series="Saga", number="9")
+    _scan(index, library)
+    assert [(b.defer_facets, b.rebuild_facets) for b in index.batches] == [(False, False)]
+
+
+def test_a_first_scan_with_nothing_to_add_still_rebuilds_the_facets(tmp_path: Path) -> None:
+    root = tmp_path / "comics"
+    root.mkdir()
+    index = RecordingIndex()
+    _scan(index, Library(1, "Comics", str(root)))
+    assert [batch.rebuild_facets for batch in index.batches] == [True]
