@@ -34,6 +34,7 @@ from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
 from bagboard.adapters.http.koreader import koreader_aware, koreader_router
+from bagboard.adapters.http.method_hooks import Hook, with_method_hooks
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
@@ -235,7 +236,6 @@ def create_app(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,
-        before_send=[drop_head_body, FullAllow()],
         middleware=middleware,
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
@@ -248,4 +248,10 @@ def create_app(
         on_shutdown=list(services.on_shutdown),
         debug=debug,
     )
-    return resolve_in_order(app)
+    # HEAD answers lose their body, OPTIONS answers list every method of their path; no other
+    # request pays for either hook (``method_hooks.py``).
+    hooks: dict[str, list[Hook]] = {
+        HttpMethod.HEAD: [drop_head_body],
+        HttpMethod.OPTIONS: [FullAllow()],
+    }
+    return resolve_in_order(with_method_hooks(app, hooks))
