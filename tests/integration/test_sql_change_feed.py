@@ -4,6 +4,7 @@ notification arrives), and per-request touches move nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -292,5 +293,33 @@ def test_every_thread_sees_a_commit_on_its_next_call(sqlite_engine: Engine) -> N
             SqlUserStore(sqlite_engine).add("dora", Role.OWNER)
             assert worker.submit(changes.version, Change.ACCESS).result() != first
             assert changes.version(Change.ACCESS) != here
+    finally:
+        changes.close()
+
+
+def test_on_a_loop_a_commit_made_before_the_next_turn_is_seen(sqlite_engine: Engine) -> None:
+    """On an event loop the feed asks once per turn: what a request reads after it began sees
+    every commit made before it began, and a turn that asked already asks again after this
+    process's own ``noted`` write."""
+    changes = change_feed(sqlite_engine)
+    users = SqlUserStore(sqlite_engine)
+
+    async def requests() -> None:
+        first = changes.version(Change.ACCESS)
+        users.add("dora", Role.OWNER)  # committed during this turn
+        assert changes.version(Change.ACCESS) == first  # asked once this turn
+        await asyncio.sleep(0)  # the next turn: a request that begins now
+        second = changes.version(Change.ACCESS)
+        assert second != first
+        users.add("eve", Role.READER)
+        changes.noted(Change.INDEX)
+        assert changes.version(Change.ACCESS) != second
+
+    try:
+        asyncio.run(requests())
+        # Outside a loop every call asks, as the command line and worker threads do.
+        here = changes.version(Change.ACCESS)
+        users.add("fay", Role.READER)
+        assert changes.version(Change.ACCESS) != here
     finally:
         changes.close()

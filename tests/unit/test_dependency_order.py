@@ -10,7 +10,11 @@ from litestar import Litestar, get
 from litestar.di import NamedDependency, Provide
 from litestar.testing import TestClient
 
-from bagboard.adapters.http.dependency_order import resolve_in_order, unordered_routes
+from bagboard.adapters.http.dependency_order import (
+    batched_routes,
+    resolve_in_order,
+    unordered_routes,
+)
 from bagboard.config import load_settings
 from bagboard.library import ComicLibrary
 
@@ -69,3 +73,47 @@ def test_batches_become_single_dependencies_that_still_come_after_their_own() ->
     with TestClient(app) as client:
         assert client.get("/").text == "abab"
     assert calls == ["first", "second", "both"]
+
+
+def test_plain_dependencies_are_called_in_order_without_batches() -> None:
+    calls: list[str] = []
+
+    def first() -> str:
+        calls.append("first")
+        return "a"
+
+    def second() -> str:
+        calls.append("second")
+        return "b"
+
+    @get("/", sync_to_thread=False)
+    def handler(
+        first: NamedDependency[str], second: NamedDependency[str], kept: NamedDependency[str]
+    ) -> str:
+        return f"{first}{second}{kept}"
+
+    def keep() -> str:
+        calls.append("kept")
+        return "c"
+
+    app = Litestar(
+        [handler],
+        dependencies={
+            "first": Provide(first, sync_to_thread=False),
+            "second": Provide(second, sync_to_thread=False),
+            "kept": Provide(keep, sync_to_thread=False, use_cache=True),
+        },
+    )
+    resolve_in_order(app)
+    assert batched_routes(app) == []
+    with TestClient(app) as client:
+        assert client.get("/").text == "abc"
+        assert client.get("/").text == "abc"
+    # In order, per request, and the cached one once.
+    assert calls == ["first", "kept", "second", "first", "second"]
+
+
+def test_the_ping_route_resolves_its_dependencies_without_batches(library: ComicLibrary) -> None:
+    app = library.create_app()
+    assert any(route.path == "/api/v1/auth/ping" for route in app.routes)
+    assert "GET /api/v1/auth/ping" not in batched_routes(app)

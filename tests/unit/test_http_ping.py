@@ -108,6 +108,15 @@ def test_app_builds_without_framework_warnings() -> None:
         create_app(plain_services(), extra_route_handlers=TEST_ROUTES)
 
 
+def test_the_heap_is_frozen_while_the_app_runs_and_thawed_when_it_stops() -> None:
+    # Full garbage collections skip what the started app holds; a stopped app leaves the
+    # process's collector as it found it.
+    with running_api() as api:
+        assert gc.get_freeze_count() > 0
+        assert api.client.get(PING, headers=bearer(api.token())).status_code == 200
+    assert gc.get_freeze_count() == 0
+
+
 def test_service_factories_run_per_request_and_never_for_refused_ones() -> None:
     settings = SettingsService(MemorySettingsStore())
     calls: list[SettingsService] = []

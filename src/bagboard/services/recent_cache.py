@@ -82,10 +82,10 @@ class RecentCache(Generic[K, V]):
     def get(self, key: K, load: Callable[[], V]) -> V:
         """The remembered value, or ``load()``, remembered."""
         # The version first: a change committed while ``load`` runs moves it on after this.
-        version = self.version()
+        version = self._freshness.changes.version(self._change)
         now = self._clock.now()
-        with self._lock:
-            hit = self._entries.get(key)
+        # One dict read needs no lock (it is atomic under the GIL); writes below take it.
+        hit = self._entries.get(key)
         if hit is not None and hit[1] == version and now - hit[0] < self._freshness.lifetime():
             return hit[2]
         value = load()

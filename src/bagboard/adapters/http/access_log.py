@@ -52,14 +52,16 @@ class AccessLogMiddleware:
             await self.app(scope, receive, sending)
         finally:
             user = scope.get("user")
+            method = scope.get("method", "")
+            path = loggable_path(scope)
             logger.info(
                 "%s %s %d",
-                scope.get("method", ""),
-                loggable_path(scope),
+                method,
+                path,
                 status,
                 extra={
-                    "method": scope.get("method", ""),
-                    "path": loggable_path(scope),
+                    "method": method,
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user_id": getattr(user, "id", None),

@@ -12,6 +12,7 @@ while the loop goes on answering reads. A server uses its other CPUs with more p
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -34,6 +35,7 @@ from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
 from bagboard.adapters.http.koreader import koreader_aware, koreader_router
+from bagboard.adapters.http.method_hooks import Hook, with_method_hooks
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
@@ -164,6 +166,16 @@ class FullAllow:
             headers["allow"] = allow
 
 
+def _freeze_heap() -> None:
+    """Startup hook: what exists once the app is built stays for the process's life, so the
+    cyclic garbage collector stops walking it. A full collection walks every tracked object (a
+    couple of hundred thousand once the app, SQLAlchemy and the container are loaded), and the
+    garbage of requests sets one off every few tens of thousands of them: on ``/auth/ping``, in
+    process, about 6 us a request on average, against 0.4 once frozen. ``gc.freeze`` moves
+    lists, it walks nothing (no ``gc.collect`` first: an app started per test would pay it)."""
+    gc.freeze()
+
+
 def create_app(
     services: HttpServices,
     *,
@@ -235,7 +247,6 @@ def create_app(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,
-        before_send=[drop_head_body, FullAllow()],
         middleware=middleware,
         request_max_body_size=MAX_REQUEST_BODY,
         # Logging belongs to the process that serves the app, not to the framework.
@@ -245,7 +256,15 @@ def create_app(
         openapi_config=None,
         state=State({OPENAPI_STATE_KEY: document, **opds_state(policy)}),
         template_config=template_config(),
-        on_shutdown=list(services.on_shutdown),
+        on_startup=[_freeze_heap],
+        # Then gone again: a process that builds several apps (tests) collects as before.
+        on_shutdown=[*services.on_shutdown, gc.unfreeze],
         debug=debug,
     )
-    return resolve_in_order(app)
+    # HEAD answers lose their body, OPTIONS answers list every method of their path; no other
+    # request pays for either hook (``method_hooks.py``).
+    hooks: dict[str, list[Hook]] = {
+        HttpMethod.HEAD: [drop_head_body],
+        HttpMethod.OPTIONS: [FullAllow()],
+    }
+    return resolve_in_order(with_method_hooks(app, hooks))

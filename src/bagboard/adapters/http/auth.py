@@ -8,7 +8,8 @@ from typing import Any, Final
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.types import ASGIApp
+from litestar.middleware._utils import should_bypass_middleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bagboard.domain.model import User
 from bagboard.services.auth import Authenticator
@@ -24,14 +25,25 @@ PUBLIC_PATH_PATTERNS: Final[tuple[str, ...]] = (
 # A route handler declared with ``opt={PUBLIC_OPT_KEY: True}`` is public too, wherever it lives.
 PUBLIC_OPT_KEY: Final = "public"
 
+_AUTHORIZATION: Final = b"authorization"
+_API_KEY: Final = b"x-api-key"
 
-def _authenticate(
-    authenticator: Callable[[], Authenticator],
-    authorization: str | None,
-    api_key: str | None,
-    address: str | None,
-) -> User:
-    return authenticator().authenticate(authorization, api_key, address)
+
+def credentials(scope: Scope) -> tuple[str | None, str | None]:
+    """The first ``Authorization`` and ``X-API-Key`` values of the request's headers.
+
+    Read from the raw ASGI list (names arrive lower-cased, values decoded as Latin-1, as
+    ``request.headers`` gives them) rather than through ``request.headers``, whose
+    case-insensitive multi-dict of every header costs more than the rest of the gate.
+    """
+    authorization = api_key = None
+    for name, value in scope["headers"]:
+        if name == _AUTHORIZATION:
+            if authorization is None:
+                authorization = value.decode("latin-1")
+        elif name == _API_KEY and api_key is None:
+            api_key = value.decode("latin-1")
+    return authorization, api_key
 
 
 class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -39,6 +51,8 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
 
     The domain ``Authenticator`` decides everything (503 before 401, scheme rules, trimming,
     ``last_used_at``); its ``ApiDisabled``/``Unauthorized`` propagate to the error table.
+    It runs on every request behind the gate, so it reads the scope itself: Litestar's base
+    class would build a connection object and parse every header first.
     """
 
     def __init__(self, app: ASGIApp, authenticator: Callable[[], Authenticator]) -> None:
@@ -47,19 +61,30 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         )
         self._authenticator = authenticator
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not should_bypass_middleware(
+            exclude_http_methods=self.exclude_http_methods,
+            exclude_opt_key=self.exclude_opt_key,
+            exclude_path_pattern=self.exclude,
+            scope=scope,
+            scopes=self.scopes,
+        ):
+            # Run on the loop, like every handler that only reads the index: see app.py.
+            scope["user"] = self._user(scope)
+            scope["auth"] = None
+        await self.app(scope, receive, send)
+
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
-        headers = connection.headers
-        # Run on the loop, like every handler that only reads the index: see app.py.
-        user = _authenticate(
-            self._authenticator,
-            headers.get("authorization"),
-            headers.get("x-api-key"),
-            # Password failures are throttled per client address as well as per user name.
-            connection.client.host if connection.client else None,
-        )
-        return AuthenticationResult(user=user, auth=None)
+        return AuthenticationResult(user=self._user(connection.scope), auth=None)
+
+    def _user(self, scope: Scope) -> User:
+        authorization, api_key = credentials(scope)
+        client = scope.get("client")
+        # Password failures are throttled per client address as well as per user name.
+        address = client[0] if client else None
+        return self._authenticator().authenticate(authorization, api_key, address)
 
 
 def current_user(request: Request[User, None, Any]) -> User:
