@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bagboard.adapters.filesystem.tree import LocalFileTree
@@ -43,3 +44,25 @@ def test_a_first_scan_with_nothing_to_add_still_rebuilds_the_facets(tmp_path: Pa
     index = RecordingIndex()
     _scan(index, Library(1, "Comics", str(root)))
     assert [batch.rebuild_facets for batch in index.batches] == [True]
+
+
+class _Ticking(ManualClock):
+    """Ten seconds pass at every look: a long first import."""
+
+    def now(self) -> datetime:
+        self.advance(timedelta(seconds=10))
+        return super().now()
+
+
+def test_a_long_first_import_rebuilds_the_facets_on_the_way(tmp_path: Path) -> None:
+    """The lists by publisher and series fill in while a long first import runs."""
+    root = tmp_path / "comics"
+    for n in range(9):
+        write_cbz(root / f"Saga/saga {n}.cbz", series="Saga", number=str(n))
+    index = RecordingIndex()
+    scanner = Scanner(index, LocalFileTree(), CountingReader(), _Ticking(utc(2030)), batch_size=2)
+    scanner.scan(Library(1, "Comics", str(root)))
+    rebuilt = [batch.rebuild_facets for batch in index.batches]
+    assert rebuilt[-1] and 1 < sum(rebuilt) < len(rebuilt)
+    # A batch either keeps its facets for later or rebuilds them all, never both.
+    assert all(b.defer_facets != b.rebuild_facets for b in index.batches)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from bagboard.domain.archive import format_for_name
 from bagboard.domain.catalog import (
@@ -54,6 +55,10 @@ class FileWork:
         return self.moved and self.comic is not None and is_unchanged(self.comic, self.file)
 
 
+# A first import rebuilds the facets at least this often, so that the lists by publisher and by
+# series fill in while a long one runs rather than only at its end.
+FACETS_EVERY = timedelta(seconds=15)
+
 # The modification time a folder is written with before its scan has written all of it: no
 # real time, so the next scan lists the folder again rather than trust it.
 UNLISTED_MTIME = -1
@@ -78,8 +83,9 @@ class BatchWriter:
     A new file that could not even be digested is left out, and out of its folders' counts.
 
     A first scan defers the index's facet upkeep to its last batch (``IndexChanges``), which
-    is written even when it holds nothing else: a first import cut short left facets behind
-    its comics, and the next scan, a first one again, brings them up to date.
+    is written even when it holds nothing else, and to a batch every ``FACETS_EVERY`` on the
+    way: a first import cut short left facets behind its comics, and the next scan, a first
+    one again, brings them up to date.
     """
 
     def __init__(
@@ -102,6 +108,7 @@ class BatchWriter:
         self._read_one = read_one
         self._pending = {folder.path: folder for folder in folders}
         self._first_scan = first_scan
+        self._facets_at = clock.now()  # when a batch last rebuilt the facets
         self._unlisted: list[FolderEntry] = []
         self._dropped: list[str] = []  # new files that could not be read at all
         self.added = self.unreadable = 0
@@ -116,9 +123,13 @@ class BatchWriter:
     ) -> None:
         entries = self._entries(batch)
         now = self._clock.now()
-        # A first import has the index sum its comics up (facets) once, with its last batch.
+        # A first import has the index sum its comics up (facets) with its last batch, and
+        # now and then on the way.
+        rebuild = self._first_scan and (last or now - self._facets_at >= FACETS_EVERY)
+        if rebuild:
+            self._facets_at = now
         changes = IndexChanges(
-            defer_facets=self._first_scan and not last, rebuild_facets=self._first_scan and last
+            defer_facets=self._first_scan and not rebuild, rebuild_facets=rebuild
         )
         for work in batch:
             entry = entries.get(work.file.path)
