@@ -23,7 +23,7 @@ from bagboard.adapters.http.api.progress_json import (
     FeedBody,
     ProgressJson,
     StaleJson,
-    feed_body,
+    feed_bytes,
     progress_json,
     progress_request,
     read_request,
@@ -142,12 +142,12 @@ class ProgressController(Controller):
         cursor: CursorParam = None,
         page: PageParam = None,
         page_size: PageSizeParam = None,
-    ) -> FeedBody:
+    ) -> Response[bytes]:
         """Positions and read marks changed at or after ``?ts=``, oldest first; or, with
         ``?cursor=``, those changed after the cursor a previous page handed out."""
         request = PageRequest.from_raw(page, page_size)
         feed = progress.since(current_user, ts=since_ts(ts), cursor=cursor, page=request)
-        return feed_body(feed)
+        return Response(feed_bytes(feed), media_type=MediaType.JSON)
 
     @post(
         "/issues/read",

@@ -16,6 +16,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from bagboard.adapters.http.api.browse_json import MISSING_PATH, stamp
+from bagboard.adapters.http.encoded import ByIdentity
 from bagboard.domain.errors import InvalidInput
 from bagboard.domain.progress import ProgressChange, ReadingProgress, StaleProgress
 from bagboard.domain.progress_feed import ChangeKind, Feed, FeedItem
@@ -29,6 +30,7 @@ __all__ = [
     "ReadRequest",
     "StaleJson",
     "feed_body",
+    "feed_bytes",
     "not_an_integer",
     "progress_json",
     "progress_request",
@@ -143,7 +145,7 @@ def _item(item: FeedItem) -> FeedItemJson:
     )
 
 
-def feed_body(feed: Feed) -> FeedBody:
+def feed_body(feed: Feed, *, server_time: int | None = None) -> FeedBody:
     page = feed.page
     return FeedBody(
         items=[_item(item) for item in page.items],
@@ -154,8 +156,27 @@ def feed_body(feed: Feed) -> FeedBody:
         has_more=page.has_more,
         count=len(page.items),
         next_cursor=feed.next_cursor.encode(),
-        server_time=_unix(feed.server_time),
+        server_time=_unix(feed.server_time) if server_time is None else server_time,
     )
+
+
+# ``server_time``, the body's last field, is the one part of a feed page that changes from one
+# request to the next: the rest is encoded once per page the store kept (the same object while
+# nothing changed) and the time appended.
+_ENCODED_PAGES: ByIdentity[bytes] = ByIdentity(max_weight=4 * 1024 * 1024, weight=len)
+_encoder = msgspec.json.Encoder()
+
+
+def feed_bytes(feed: Feed) -> bytes:
+    """``feed_body(feed)`` encoded as JSON."""
+    cursor = feed.next_cursor.encode()
+
+    def encode() -> bytes:
+        # Everything up to the time's value: the struct's fields keep their order.
+        return _encoder.encode(feed_body(feed, server_time=0))[: -len(b"0}")]
+
+    head = _ENCODED_PAGES.get(feed.page, cursor, encode)
+    return head + b"%d}" % _unix(feed.server_time)
 
 
 # --- requests ---------------------------------------------------------------------------------
