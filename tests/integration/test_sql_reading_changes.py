@@ -5,14 +5,12 @@ notification arrives (and at every call while notifications cannot be heard)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import Engine, event, select
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore, make_engine
-from bagboard.adapters.storage.changes import PostgresChangeFeed, change_feed
+from bagboard.adapters.storage.changes import PostgresChangeFeed
 from bagboard.adapters.storage.db.tables import change_counters
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role
@@ -20,25 +18,14 @@ from bagboard.domain.pagination import PageRequest
 from bagboard.domain.progress import ComicKey, ProgressChange
 from bagboard.domain.progress_feed import FeedCursor
 from bagboard.ports.change_feed import Change, ChangeFeed
+from tests.integration import test_sql_change_feed as change_feed_tests
 from tests.integration.test_sql_change_feed import moved, settled
 from tests.integration.test_sql_index import ROOT, add, comic
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def other(sql_engine: Engine) -> Iterator[Engine]:
-    """A second engine on the same database: the process that keeps what it reads."""
-    engine = make_engine(sql_engine.url.render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def feed(other: Engine) -> Iterator[ChangeFeed]:
-    changes = change_feed(other)
-    yield changes
-    changes.close()
+# The second process and its feed, as the change feed tests make them.
+other = change_feed_tests.other
+feed = change_feed_tests.feed
 
 
 def statements_on(engine: Engine) -> list[str]:

@@ -21,7 +21,7 @@ from bagboard.adapters.storage.db.tables import (
     read_marks,
     reading_progress,
 )
-from bagboard.adapters.storage.index.generation import GenerationCache, kept
+from bagboard.adapters.storage.index.generation import GenerationCache, kept, reading
 from bagboard.adapters.storage.progress import reads
 from bagboard.adapters.storage.progress.feed import count_changes, select_changes
 from bagboard.adapters.storage.progress.rows import (
@@ -104,12 +104,8 @@ class SqlProgressStore(ProgressStore):
             return {}
         key = (user_id, wanted)
         if self._changes is not None:
-            version = self._fed_version()
-            found = self._kept_readings.get(key, version)
-            if found is None:
-                with lean(self._engine) as conn:
-                    found = reads.readings(conn, user_id, wanted)
-                self._kept_readings.put(key, version, found)
+            read = reading(self._engine, lambda conn: reads.readings(conn, user_id, wanted))
+            found = kept(self._kept_readings, key, self._fed_version(), read)
             return dict(found)
         with lean(self._engine) as conn:
             if len(wanted) < _KEPT_FROM:
@@ -193,13 +189,8 @@ class SqlProgressStore(ProgressStore):
         # moving a comic changes the path a change shows). One small read checks both.
         key = (user_id, after, page)
         if self._changes is not None:
-            version = self._fed_version()
-            found = self._kept_feed.get(key, version)
-            if found is None:
-                with lean(self._engine) as conn:
-                    found = _changes(conn, user_id, after, page)
-                self._kept_feed.put(key, version, found)
-            return found
+            read = reading(self._engine, lambda conn: _changes(conn, user_id, after, page))
+            return kept(self._kept_feed, key, self._fed_version(), read)
         with lean(self._engine) as conn:
             version = conn.first(_FEED_VERSION, user_id=user_id)
             return kept(self._kept_feed, key, version, lambda: _changes(conn, user_id, after, page))
