@@ -17,14 +17,16 @@
    token with the CLI, waits for its start-up scan, and samples its memory (every process of
    its tree) until the end; then the framework's floor (``floor_apps.py``): a bare ASGI app
    and a one-route Litestar app under the same uvicorn settings, sending the bytes bagboard's
-   ``/api/v1/auth/ping`` sent;
+   ``/api/v1/auth/ping`` sent, and the write floor;
 4. drives the floors and each endpoint of the reference table with wrk (``--connections``
    connections for ``--duration`` s; the whole pass ``--runs`` times, medians reported), plus
    page streaming, the OPDS feeds of the same series and sequential progress writes from a
-   Python ``http.client`` loop on one keep-alive connection, by turns with their sync floor
-   (``sync_floor.py``: one client's durable commits on the bench's database, nothing else);
+   Python ``http.client`` loop on one keep-alive connection, by turns with their floors: the
+   same client writing to the write floor (``floor_apps.py write``: a bare ASGI app making
+   one durable commit per PUT) and the sync floor (``sync_floor.py``: one client's durable
+   commits on the bench's database, nothing else);
 5. prints a Markdown table (req/s, times CLU's, Codex's and the Litestar floor's, each row's
-   target, p50/p95/p99, non-2xx), the writes' share of their sync floor and the targets
+   target, p50/p95/p99, non-2xx), the writes' share of their floors and the targets
    missed; ``--record FILE`` writes the medians as JSON for ``bench/compare.py`` (at least
    3 runs).
 
@@ -149,32 +151,45 @@ def _imports(library: Path, data: Path, url: str | None, comics: int, runs: int)
 
 
 def _writes_and_floors(
-    base: str, token: str, paths: list[str], data: Path, url: str | None, duration: int
-) -> dict[str, http_wrk.Result]:
-    """The sequential writes and their sync floors (one client's durable commits on the
-    bench's database, a SQLite file beside the server's or PostgreSQL's database, and on
-    SQLite the bare sync of that folder), by turns in slices of ``duration`` s in all each."""
+    base: str, token: str, paths: list[str], data: Path, url: str | None, duration: int,
+    write_floor: Floor,
+) -> dict[str, http_wrk.Result]:  # fmt: skip
+    """The sequential writes, the same client's writes to the write floor, and the sync
+    floors (one client's durable commits on the bench's database, a SQLite file beside the
+    server's or PostgreSQL's database, and on SQLite the bare sync of that folder), by turns
+    in slices of ``duration`` s in all each."""
     writer = http_put.Writer(base, token, paths)
+    floor_writer = http_put.Writer(write_floor.base, token, paths)
     try:
         with sync_floor.floor_steps(data, url) as floors:
-            found = sync_floor.interleaved(
-                {**floors, PUT_LABEL: writer}, duration=duration, minimum=http_put.CLU_WRITES
-            )
+            steps: dict[str, sync_floor.Step] = {
+                **floors,
+                write_floor.label: floor_writer,
+                PUT_LABEL: writer,
+            }
+            found = sync_floor.interleaved(steps, duration=duration, minimum=http_put.CLU_WRITES)
     finally:
         writer.close()
+        floor_writer.close()
     for label, r in found.items():
         print(f"{label}: {r.rps:,.0f}/s, p50 {r.p50:.1f} ms, non-2xx {r.non2xx}",
               file=sys.stderr, flush=True)  # fmt: skip
     return found
 
 
-def _start_floors(server: Server, token: str, work: Path, floors: list[Floor]) -> None:
-    """The two floor apps, sending the bytes bagboard's ping sent, added to ``floors`` as
-    they start (so that the caller stops those started when one fails)."""
+def _start_floors(
+    server: Server, token: str, work: Path, floors: list[Floor], data: Path, url: str | None
+) -> None:
+    """The floor apps, sending the bytes bagboard's ping sent, added to ``floors`` as they
+    start (so that the caller stops those started when one fails); the write floor last,
+    committing on the bench's database (a SQLite file in ``data``, or at ``url``)."""
     body = fetch(server.base + PING, token)
     (work / "ping-body.json").write_bytes(body)
-    for kind in ("bare", "litestar"):
-        floors.append(Floor(kind, free_port(), work / "ping-body.json", work / f"floor-{kind}.log"))
+    where = ["--database-url", url] if url else ["--folder", str(data)]
+    for kind in ("bare", "litestar", "write"):
+        extra = where if kind == "write" else []
+        log = work / f"floor-{kind}.log"
+        floors.append(Floor(kind, free_port(), work / "ping-body.json", log, *extra))
         floors[-1].wait_ready(body)
 
 
@@ -203,7 +218,7 @@ def main() -> int:
         seed_progress(server.base, token, targets.progress_paths)
         for _, path in targets.urls:  # warm: the reference's figures are cache-warm too
             fetch(server.base + path, token)
-        _start_floors(server, token, args.work, floors)
+        _start_floors(server, token, args.work, floors, data, url)
 
         def one(label: str, where: str) -> http_wrk.Result:
             if label == PUT_LABEL:  # one client, one request at a time
@@ -219,8 +234,9 @@ def main() -> int:
                   f"non-2xx {result.non2xx}", file=sys.stderr, flush=True)  # fmt: skip
             return result
 
+        write_floor = floors[-1]
         everything = [
-            *((floor.label, floor.base + PING) for floor in floors),
+            *((floor.label, floor.base + PING) for floor in floors[:-1]),
             *((label, server.base + path) for label, path in targets.urls),
             (PUT_LABEL, server.base),
         ]
@@ -229,8 +245,9 @@ def main() -> int:
             for label, where in everything:
                 if label == PUT_LABEL:  # by turns with what the disk allows
                     measured = _writes_and_floors(
-                        server.base, token, targets.progress_paths, data, url, args.duration
-                    )
+                        server.base, token, targets.progress_paths, data, url, args.duration,
+                        write_floor,
+                    )  # fmt: skip
                     for measured_label, result in measured.items():
                         rows.setdefault(measured_label, []).append(result)
                     continue

@@ -23,7 +23,8 @@ from typing import Any
 
 FLOOR = "floor: one-route Litestar"
 SYNC_FLOOR = "floor: durable commits, one client"  # as sync_floor.py names them
-FLOORS = ("floor: bare ASGI", FLOOR, SYNC_FLOOR, "floor: write + fdatasync")
+WRITE_FLOOR = "floor: bare ASGI + durable commit, one client"  # as floor_apps.py names it
+FLOORS = ("floor: bare ASGI", FLOOR, WRITE_FLOOR, SYNC_FLOOR, "floor: write + fdatasync")
 PUT_LABEL = "PUT progress, sequential"
 
 

@@ -1,6 +1,7 @@
 """The framework's floor for bench/clu.py: the fastest answer the server stack can give.
 
-    python bench/floor_apps.py bare|litestar --port PORT --body FILE
+    python bench/floor_apps.py bare|litestar|write --port PORT --body FILE
+        [--folder DIR] [--database-url URL]
 
 serves ``FILE``'s bytes as ``application/json`` at ``/api/v1/auth/ping`` (any path, for the
 bare app), from a bare ASGI callable or a one-route Litestar app, under uvicorn exactly as
@@ -9,11 +10,20 @@ options of its ``_server_options`` (uvicorn's loop and HTTP implementation left 
 so uvloop and httptools when installed; no access log, no server header, no proxy headers).
 bench/clu.py gives it the body bagboard's own ``/api/v1/auth/ping`` answered, so each floor
 sends the same bytes as that row: what bagboard spends beyond the floor is its own work.
+
+``write`` is the floor of the sequential progress writes: the bare ASGI app answering each
+``PUT`` by parsing its JSON body and making one durable commit of one row on the bench's
+database (``sync_floor.durable_commit``: a SQLite file in ``--folder``, or a table at
+``--database-url``), then sending a small JSON body. Driven by the same Python client as the
+PUT row, it is what that client can get from this server stack and disk with no framework, no
+authentication and no bookkeeping at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import signal
 import subprocess
 import sys
 import types
@@ -23,9 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from http_server import stop, wait_answering
+from sync_floor import Step, durable_commit
 
 PING = "/api/v1/auth/ping"
-KINDS = {"bare": "floor: bare ASGI", "litestar": "floor: one-route Litestar"}
+KINDS = {
+    "bare": "floor: bare ASGI",
+    "litestar": "floor: one-route Litestar",
+    "write": "floor: bare ASGI + durable commit, one client",
+}
+WRITE_FLOOR_NAME = "write-floor"
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -46,12 +62,42 @@ def bare_app(body: bytes) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await _lifespan(receive, send)
             return
         await send(start)
         await send(end)
+
+    return app
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while (await receive())["type"] != "lifespan.shutdown":
+        await send({"type": "lifespan.startup.complete"})
+    await send({"type": "lifespan.shutdown.complete"})
+
+
+def write_app(body: bytes, commit: Step) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """``bare_app``, but a ``PUT`` is answered after ``commit(page_number)`` of its JSON body,
+    with that number echoed as JSON."""
+    ping = bare_app(body)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "PUT":
+            await ping(scope, receive, send)
+            return
+        received = b""
+        while True:
+            message = await receive()
+            received += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        page = json.loads(received)["page_number"]
+        commit(page)
+        answer = json.dumps({"page_number": page}).encode()
+        headers = [(b"content-type", b"application/json"),
+                   (b"content-length", str(len(answer)).encode())]  # fmt: skip
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer})
 
     return app
 
@@ -70,13 +116,27 @@ def litestar_app(body: bytes) -> Any:
     return Litestar(route_handlers=[ping], logging_config=None, openapi_config=None)
 
 
-def serve(kind: str, port: int, body: bytes) -> None:
+def serve(kind: str, port: int, body: bytes, folder: Path, url: str | None) -> None:
     """Run ``kind``'s app in this process as ``bagboard serve`` runs its own (cli/serve.py)."""
+    if kind != "write":
+        _run(bare_app(body) if kind == "bare" else litestar_app(body), port)
+        return
+    # uvicorn raises the signal that stopped it again once it has: as an exception, so that
+    # the database's file or table made for the floor goes with it.
+    signal.signal(signal.SIGTERM, _exit)
+    with durable_commit(folder, url, WRITE_FLOOR_NAME) as commit:
+        _run(write_app(body, commit), port)
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _run(app: Any, port: int) -> None:
     import uvicorn
 
     from bagboard.cli.serve import _server_options, listen
 
-    app = bare_app(body) if kind == "bare" else litestar_app(body)
     sock = listen("127.0.0.1", port)
     settings: Any = types.SimpleNamespace(host="127.0.0.1", port=port)  # all it reads
     options = _server_options(settings)
@@ -86,11 +146,11 @@ def serve(kind: str, port: int, body: bytes) -> None:
 class Floor:
     """One floor app in its own process on ``port`` of 127.0.0.1."""
 
-    def __init__(self, kind: str, port: int, body: Path, log: Path) -> None:
+    def __init__(self, kind: str, port: int, body: Path, log: Path, *extra: str) -> None:
         self.label = KINDS[kind]
         self.base = f"http://127.0.0.1:{port}"
         command = [sys.executable, str(Path(__file__).resolve()), kind, "--port", str(port),
-                   "--body", str(body)]  # fmt: skip
+                   "--body", str(body), *extra]  # fmt: skip
         self.log = log
         with log.open("w") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -115,8 +175,10 @@ def main() -> None:
     parser.add_argument("kind", choices=sorted(KINDS))
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--body", type=Path, required=True, help="file of the bytes to send")
+    parser.add_argument("--folder", type=Path, default=Path("/var/tmp"), help="write: SQLite's")
+    parser.add_argument("--database-url", default=None, help="write: PostgreSQL instead")
     args = parser.parse_args()
-    serve(args.kind, args.port, args.body.read_bytes())
+    serve(args.kind, args.port, args.body.read_bytes(), args.folder, args.database_url)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from http_goals import (
     IMPORT_TIMES_CLU,
     RESCAN_RATE,
     TIMES,
+    WRITE_FLOOR,
     goal_cell,
     row_misses,
     rss_limit_mb,
@@ -87,7 +88,7 @@ def table(rows: dict[str, list[Result]], other: Other) -> list[str]:
         errors = str(r.non2xx) + (f" (+{r.socket_errors} socket)" if r.socket_errors else "")
         # One connection against the floor's eight, or no request at all: no fraction of it
         # to speak of (``put_share`` gives the writes' share of their own floor).
-        one_client = label in (PUT_LABEL, SYNC_FLOOR, FDATASYNC_FLOOR)
+        one_client = label in (PUT_LABEL, WRITE_FLOOR, SYNC_FLOOR, FDATASYNC_FLOOR)
         of_floor = DASH if one_client else _times(r.rps, floor)
         target = goal_cell(label, rps, r.p99)
         lines.append(
@@ -117,14 +118,22 @@ def table(rows: dict[str, list[Result]], other: Other) -> list[str]:
 
 
 def put_share(rows: dict[str, list[Result]]) -> str | None:
-    """The sequential writes as a share of the sync floor (medians), with the bare sync's
-    rate when measured; None without both rows."""
+    """The sequential writes as a share of the write floor and of the sync floor (medians),
+    with the bare sync's rate when measured; None without the writes and the sync floor."""
     measured = medians(rows)
     put, sync = measured.get(PUT_LABEL), measured.get(SYNC_FLOOR)
     if put is None or sync is None:
         return None
-    line = (
-        f"{PUT_LABEL}: {put.rps / sync.rps:.2f}{TIMES} the sync floor ({put.rps:,.0f} writes/s "
+    line = f"{PUT_LABEL}: "
+    write = measured.get(WRITE_FLOOR)
+    if write is not None:
+        line += (
+            f"{put.rps / write.rps:.2f}{TIMES} the write floor ({write.rps:,.0f} writes/s from "
+            f"the same client to a bare ASGI app making the same commit, p50 {write.p50:.2f} "
+            "ms), "
+        )
+    line += (
+        f"{put.rps / sync.rps:.2f}{TIMES} the sync floor ({put.rps:,.0f} writes/s "
         f"against {sync.rps:,.0f} durable commits/s of one client, p50 {sync.p50:.2f} ms"
     )
     bare = measured.get(FDATASYNC_FLOOR)

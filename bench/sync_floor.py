@@ -109,12 +109,13 @@ def interleaved(
 
 
 @contextmanager
-def sqlite_commit(folder: Path) -> Iterator[Step]:
-    """Single-row updates, each its own transaction, on a fresh WAL database in ``folder``
-    with the pragmas bagboard's connections get (``engine.py``)."""
-    path = folder / SQLITE_FILE
+def sqlite_commit(folder: Path, name: str = SQLITE_FILE) -> Iterator[Step]:
+    """Single-row updates, each its own transaction, on a fresh WAL database ``name`` in
+    ``folder`` with the pragmas bagboard's connections get (``engine.py``)."""
+    path = folder / name
     _remove_sqlite(path)
-    conn = sqlite3.connect(path, isolation_level=None)  # transactions as written below
+    # Transactions as written below; the write floor's app calls it from its event loop.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("PRAGMA journal_mode=WAL")
@@ -160,26 +161,39 @@ def fdatasync(folder: Path) -> Iterator[Step]:
 
 
 @contextmanager
-def postgresql_commit(url: str) -> Iterator[Step]:
-    """Single-row updates in autocommit on the database of ``url`` (a SQLAlchemy URL), each a
-    commit that waits for the WAL's flush (``synchronous_commit`` as the server has it)."""
+def postgresql_commit(url: str, table: str = POSTGRESQL_TABLE) -> Iterator[Step]:
+    """Single-row updates in autocommit on a table ``table`` made in the database of ``url``
+    (a SQLAlchemy URL), each a commit that waits for the WAL's flush (``synchronous_commit``
+    as the server has it)."""
     import psycopg
     from sqlalchemy import make_url
 
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {POSTGRESQL_TABLE}")
-        conn.execute(f"CREATE TABLE {POSTGRESQL_TABLE} (id integer PRIMARY KEY, page integer)")
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE TABLE {table} (id integer PRIMARY KEY, page integer)")
         try:
-            conn.execute(f"INSERT INTO {POSTGRESQL_TABLE} VALUES (1, 0)")
-            update = f"UPDATE {POSTGRESQL_TABLE} SET page = %s WHERE id = 1"
+            conn.execute(f"INSERT INTO {table} VALUES (1, 0)")
+            update = f"UPDATE {table} SET page = %s WHERE id = 1"
 
             def commit(n: int) -> None:
                 conn.execute(update, (n,))
 
             yield commit
         finally:
-            conn.execute(f"DROP TABLE {POSTGRESQL_TABLE}")
+            conn.execute(f"DROP TABLE {table}")
+
+
+@contextmanager
+def durable_commit(folder: Path, url: str | None, name: str) -> Iterator[Step]:
+    """One client's durable commits on the bench's database, on a SQLite file ``name`` in
+    ``folder`` or a PostgreSQL table ``name`` at ``url``."""
+    if url:
+        with postgresql_commit(url, name.replace("-", "_")) as commit:
+            yield commit
+    else:
+        with sqlite_commit(folder, name + ".sqlite") as commit:
+            yield commit
 
 
 @contextmanager
