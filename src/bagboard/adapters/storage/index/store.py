@@ -15,7 +15,7 @@ from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.tables import comics, folders, library_scans
 from bagboard.adapters.storage.index.generation import IndexVersion
-from bagboard.adapters.storage.index.kept_comics import KeptComics
+from bagboard.adapters.storage.index.kept_comics import KeptComics, KeptPlaces
 from bagboard.adapters.storage.index.rows import COMIC_READ_COLUMNS, indexed_comic
 from bagboard.adapters.storage.index.statistics import refresh_statistics
 from bagboard.adapters.storage.index.write import apply_changes
@@ -87,8 +87,10 @@ _COMIC_BY_ID = Prepared(_COMIC.where(comics.c.id == bindparam("id")))
 _COMICS_BY_ID = Prepared(_COMIC.where(comics.c.id.in_(bindparam("ids", expanding=True))))
 # Far below every driver's bound-parameter limit; a feed page asks for fifty.
 _CHUNK = 1000
-# Comics kept for one index generation (``KeptComics``): a few pages of Komga series lists.
+# Comics kept for one index generation (``KeptComics``): a few pages of Komga series lists;
+# and places of the paths readers last saved positions in (``KeptPlaces``).
 _COMICS_KEPT = 10_000
+_PLACES_KEPT = 10_000
 _COMIC_AT = Prepared(_COMIC.where(comics.c.path == bindparam("path")))
 _PLACE_AT = Prepared(
     select(comics.c.id, comics.c.library_id, comics.c.path).where(
@@ -103,6 +105,7 @@ class SqlLibraryIndex(LibraryIndex):
         self._version = IndexVersion(changes)
         self._written = 0  # rows changed by this process since statistics were refreshed
         self._kept = KeptComics(_COMICS_KEPT)
+        self._places = KeptPlaces(_PLACES_KEPT)
 
     def snapshot(self, library_id: int) -> IndexSnapshot:
         # No shared read transaction: the scanner that asks is the index's only writer.
@@ -172,7 +175,13 @@ class SqlLibraryIndex(LibraryIndex):
                 self._written = 0
 
     def comic(self, comic_id: int) -> IndexedComic | None:
-        return self._first(_COMIC_BY_ID, id=comic_id)
+        # Kept for the index version, as ``comics`` are: every OPDS, Komga and KOReader
+        # position write looks its comic up by id.
+        def read(wanted: list[int]) -> dict[int, IndexedComic]:
+            found = self._first(_COMIC_BY_ID, id=wanted[0])
+            return {} if found is None else {found.id: found}
+
+        return self._kept.get((comic_id,), self._version.now(self._engine), read).get(comic_id)
 
     def comics(self, ids: Sequence[int]) -> dict[int, IndexedComic]:
         # Comics kept for the index version borrow no connection (with the change feed).
@@ -185,15 +194,19 @@ class SqlLibraryIndex(LibraryIndex):
                         found[comic.id] = comic
             return found
 
-        return self._kept.comics(ids, self._version.now(self._engine), read)
+        return self._kept.get(ids, self._version.now(self._engine), read)
 
     def comic_at(self, path: str) -> IndexedComic | None:
         return self._first(_COMIC_AT, path=path)
 
     def place_at(self, path: str) -> ComicPlace | None:
-        with lean(self._engine) as conn:
-            row = conn.first(_PLACE_AT, path=path)
-        return None if row is None else ComicPlace(*row)
+        # Kept for the index version: a reader saves one position after another by path.
+        def read(wanted: list[str]) -> dict[str, ComicPlace]:
+            with lean(self._engine) as conn:
+                row = conn.first(_PLACE_AT, path=wanted[0])
+            return {} if row is None else {wanted[0]: ComicPlace(*row)}
+
+        return self._places.get((path,), self._version.now(self._engine), read).get(path)
 
     def _first(self, statement: Prepared, **values: Any) -> IndexedComic | None:
         # The lean path: every detail, cover, page and progress request looks a comic up.
