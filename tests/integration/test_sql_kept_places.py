@@ -1,14 +1,15 @@
 """Comics by id and the places of paths, kept by the SQL index for the change feed's
-``index`` version: a kept one borrows no connection, and an index write by another process
-(another engine here) ends it, on SQLite at the next call, on PostgreSQL when the
-notification arrives. A reader saving one position after another names the comic by path
-(``place_at``); OPDS, Komga and KOReader writes name it by id (``comic``)."""
+``index`` version: a kept one runs no statement and borrows no connection, and an index
+write by another process (another engine here) ends it, on SQLite at the next call, on
+PostgreSQL when the notification arrives. A reader saving one position after another names
+the comic by path (``place_at``); OPDS, Komga and KOReader writes name it by id
+(``comic``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore
 from bagboard.domain.catalog import ComicMove, ComicPlace, IndexChanges
@@ -16,19 +17,12 @@ from bagboard.ports.change_feed import Change, ChangeFeed
 from tests.integration import test_sql_change_feed as change_feed_tests
 from tests.integration.test_sql_change_feed import moved, settled
 from tests.integration.test_sql_index import ROOT, add, comic, tree
+from tests.integration.test_sql_reading_changes import statements_on
 
 AT = datetime(2026, 4, 2, tzinfo=UTC)
 OLD, NEW = f"{ROOT}/A/a.cbz", f"{ROOT}/B/renamed.cbz"
 other = change_feed_tests.other
 feed = change_feed_tests.feed
-
-
-def loans_on(engine: Engine) -> list[object]:
-    """Every connection borrowed from ``engine``'s pool from now on: the lean reads run no
-    statement through the engine's events, but each borrows a connection."""
-    seen: list[object] = []
-    event.listen(engine, "checkout", lambda *args: seen.append(args[0]))
-    return seen
 
 
 def _indexed(engine: Engine) -> tuple[int, int]:
@@ -38,14 +32,14 @@ def _indexed(engine: Engine) -> tuple[int, int]:
     return library_id, writer.snapshot(library_id).comics[OLD].id
 
 
-def test_kept_places_and_comics_borrow_no_connection(
+def test_kept_places_and_comics_cost_no_statement(
     sql_engine: Engine, other: Engine, feed: ChangeFeed
 ) -> None:
     library_id, comic_id = _indexed(sql_engine)
     settled(feed, sql_engine)
     reader = SqlLibraryIndex(other, feed)
     first = (reader.place_at(OLD), reader.comic(comic_id))
-    seen = loans_on(other)
+    seen = statements_on(other)
     again = (reader.place_at(OLD), reader.comic(comic_id))
     assert seen == []
     assert again == first
