@@ -61,6 +61,15 @@ class VersionedCache(Generic[V]):
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
+    def kept(self, key: Hashable, version: Hashable | None, read: Callable[[], V]) -> V:
+        """The value kept for ``key`` at ``version`` (read before the value is), else
+        ``read()``, then kept. ``version`` None keeps nothing."""
+        found = self.get(key, version)
+        if found is None:
+            found = read()
+            self.put(key, version, found)
+        return found
+
 
 def _nothing(user_id: int) -> None:
     return None
@@ -88,14 +97,7 @@ class KeptAnswers:
         """The answer kept for ``key`` of this user, else ``read()``, then kept. ``key`` must
         name the question whole: the method and every argument but the user."""
         self._settle(user_id)
-        version = self._version()
-        if version is None:
-            return read()
-        kept_key = (user_id, key)
-        found = self._kept.get(kept_key, version)
-        if found is None:
-            found = read()
-            self._kept.put(kept_key, version, found)
+        found = self._kept.kept((user_id, key), self._version(), read)
         return cast("T", found)  # kept by a ``read`` of the same key
 
     def _version(self) -> tuple[int, ...] | None:

@@ -88,11 +88,7 @@ def kept(
 ) -> V:
     """The value kept for ``key`` at ``version`` (read before the value is), else ``read()``,
     then kept. ``version`` None keeps nothing."""
-    found = cache.get(key, version)
-    if found is None:
-        found = read()
-        cache.put(key, version, found)
-    return found
+    return cache.kept(key, version, read)
 
 
 def reading(engine: Engine, read: Callable[[LeanConnection], V]) -> Callable[[], V]:
