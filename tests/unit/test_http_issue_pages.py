@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
-from bagboard.domain.images import FileStamp
+from bagboard.domain.images import FileStamp, PageInfo
 from tests.browse_support import BACKENDS
 from tests.issue_support import CBR_COMPRESSED, CORRUPT, PAGES, IssueWorld, issue_world
 
@@ -57,11 +57,22 @@ def test_the_page_list_is_measured_once_and_stored(world: IssueWorld) -> None:
     stored = catalog.pages(comic.id, FileStamp.of(comic))
     assert stored is not None
     assert [page.name for page in stored] == list(PAGES)
-    # What is served comes from the store: a doctored list shows through.
-    doctored = [stored[0].__class__(1, "p01.jpg", 1, 2, 3, "image/jpeg")]
-    catalog.save(comic.id, FileStamp.of(comic), doctored)
+
+
+def test_a_page_list_is_read_from_the_store_then_kept(world: IssueWorld) -> None:
+    relative = "Acme/Ünïcode/Ça va 01.cbz"  # read by no other test of this module
+    comic = world.app.container.library_index().comic(world.id_of(relative))
+    assert comic is not None
+    catalog = SqlPageCatalog(world.app.container.engine())
+    stamp = FileStamp.of(comic)
+    # What is served comes from the store, not measured again: a doctored list shows through,
+    # and then stays, kept in memory for the file's version.
+    doctored = PageInfo(1, "p01.jpg", 1, 2, 3, "image/jpeg")
+    catalog.save(comic.id, stamp, [doctored])
     assert world.get(world.url(relative, "/pages")).json()["items"][0]["width"] == 1
-    catalog.save(comic.id, FileStamp.of(comic), stored)
+    catalog.save(comic.id, stamp, [PageInfo(1, "p01.jpg", 7, 8, 9, "image/jpeg")])
+    assert world.get(world.url(relative, "/pages")).json()["items"][0]["width"] == 1
+    assert world.get(world.url(relative, "/page/1")).status_code == 200
 
 
 def test_a_page_is_its_original_bytes(world: IssueWorld) -> None:
