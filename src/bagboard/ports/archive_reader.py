@@ -35,6 +35,14 @@ class ArchiveReader(Protocol):
         """
         ...
 
+    def read_member_ready(self, path: str, name: str) -> bytes | None:
+        """``read_member``'s bytes (without ``long_edge``) when they can be had without waiting
+        for the disk: the archive is open already and the member's bytes are in memory. None
+        otherwise, whatever the reason (not open, not cached, a format or a member it does not
+        read this way, an error): then ask ``read_member``, in a worker thread. Never raises;
+        by default always None."""
+        return None
+
     def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
         """Each page's size in pixels as ``read_member`` serves it (without ``long_edge``), in
         ``inspect``'s page order, when the container knows it without decoding any image (a

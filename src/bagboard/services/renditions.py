@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from bagboard.domain.catalog import IndexedComic
 from bagboard.domain.errors import (
@@ -31,10 +30,7 @@ from bagboard.domain.images import (
     PageInfo,
     Rendition,
     RenditionKey,
-    parse_id,
-    requested_size,
     snapped_size,
-    stream_size,
 )
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.page_catalog import PageCatalog
@@ -42,27 +38,14 @@ from bagboard.ports.page_images import PageImages
 from bagboard.ports.rendition_cache import RenditionCache
 from bagboard.services.page_lists import KeptPageLists, measure_pages
 from bagboard.services.render_once import CoverFailures, RenderOnce
+from bagboard.services.rendition_targets import (
+    RenditionTarget,
+    cover_target,
+    page_target,
+    stream_target,
+)
 
 __all__ = ["RenditionService", "RenditionTarget", "on_disk"]
-
-
-@dataclass(frozen=True, slots=True)
-class RenditionTarget:
-    """What one image request resolved to: the key (enough to answer a revalidation without
-    reading anything more), the comic it was resolved from, and its page list when the request
-    named a page. The render step takes it as it is, so nothing is looked up twice."""
-
-    key: RenditionKey
-    comic: IndexedComic
-    pages: tuple[PageInfo, ...] = ()
-
-    @property
-    def etag(self) -> str:
-        return self.key.etag
-
-
-def _text(raw: str | int | None) -> str | None:
-    return None if raw is None else str(raw)
 
 
 def _long_edge(page: PageInfo, size: int) -> int | None:
@@ -115,8 +98,7 @@ class RenditionService:
     def cover_target(self, comic: IndexedComic, raw_size: str | int | None) -> RenditionTarget:
         """The cover at what ``?size=`` asks for, snapped; a non-integer size is
         ``InvalidInput``. Cheap: nothing is read."""
-        size = snapped_size(requested_size(_text(raw_size)))
-        return RenditionTarget(RenditionKey(comic.id, FileStamp.of(comic), COVER, size), comic)
+        return cover_target(comic, raw_size)
 
     def page_target(
         self, comic: IndexedComic, raw_number: str | int, raw_size: str | int | None
@@ -124,15 +106,7 @@ class RenditionService:
         """*Blocking the first time* (it needs the page list). Page ``raw_number`` (from 1) at
         ``raw_size`` (``ORIGINAL`` without one); out of range or not an integer is
         ``NotFound``."""
-        text = _text(raw_size)
-        size = None if text is None or not text.strip() else requested_size(text)
-        pages = self.page_list(comic)
-        number = parse_id(str(raw_number))
-        if number is None or not 1 <= number <= len(pages):
-            raise NotFound("no such page")
-        snapped = ORIGINAL if size is None else snapped_size(size)
-        key = RenditionKey(comic.id, FileStamp.of(comic), number, snapped)
-        return RenditionTarget(key, comic, pages)
+        return page_target(comic, lambda: self.page_list(comic), raw_number, raw_size)
 
     def stream_target(
         self, comic: IndexedComic, raw_index: str | int, raw_width: str | int | None
@@ -140,14 +114,22 @@ class RenditionService:
         """*Blocking the first time* (it needs the page list). Page ``raw_index`` counted from
         **0** (as OPDS page streaming counts) as a JPEG at most ``raw_width`` wide (see
         ``images.stream_size``). Out of range or not an integer is ``NotFound``."""
-        pages = self.page_list(comic)
-        index = parse_id(str(raw_index))
-        if index is None or index >= len(pages):
-            raise NotFound("no such page")
-        page = pages[index]
-        size = stream_size(page, raw_width)
-        key = RenditionKey(comic.id, FileStamp.of(comic), page.number, size)
-        return RenditionTarget(key, comic, pages)
+        return stream_target(comic, self.page_list(comic), raw_index, raw_width)
+
+    # The same without blocking, for the event loop: None when the page list is not in
+    # memory (then ask the blocking ones in a worker thread).
+
+    def kept_page_target(
+        self, comic: IndexedComic, raw_number: str | int, raw_size: str | int | None
+    ) -> RenditionTarget | None:
+        pages = self._page_lists.get(comic.id, FileStamp.of(comic))
+        return None if pages is None else page_target(comic, lambda: pages, raw_number, raw_size)
+
+    def kept_stream_target(
+        self, comic: IndexedComic, raw_index: str | int, raw_width: str | int | None
+    ) -> RenditionTarget | None:
+        pages = self._page_lists.get(comic.id, FileStamp.of(comic))
+        return None if pages is None else stream_target(comic, pages, raw_index, raw_width)
 
     def page_list(self, comic: IndexedComic) -> tuple[PageInfo, ...]:
         """*Blocking the first time.* Every page with its dimensions, measured once per
@@ -189,6 +171,24 @@ class RenditionService:
         with on_disk():
             data = self._archives.read_member(target.comic.path, page.name)
         return Rendition(target.key, data, page.media_type)
+
+    def page_ready(self, target: RenditionTarget) -> Rendition | None:
+        """``page`` when it needs no disk and no decoding: an original page whose bytes are
+        in memory, or a rendition in the memory cache. None otherwise (then ask ``page``)."""
+        if target.key.size != ORIGINAL:
+            return self.hot(target)
+        page = target.pages[target.key.page - 1]
+        data = self._archives.read_member_ready(target.comic.path, page.name)
+        return None if data is None else Rendition(target.key, data, page.media_type)
+
+    def stream_ready(self, target: RenditionTarget) -> Rendition | None:
+        """``stream`` when it needs no disk and no decoding; None otherwise (then ask
+        ``stream``)."""
+        page = target.pages[target.key.page - 1]
+        if target.key.size >= 0 or page.media_type != JPEG or page.width != -target.key.size:
+            return self.hot(target)
+        data = self._archives.read_member_ready(target.comic.path, page.name)
+        return None if data is None else Rendition(target.key, data)
 
     def stream(self, target: RenditionTarget) -> Rendition:
         """*Blocking.* A ``stream_target``'s page, always a JPEG: the stored bytes when the

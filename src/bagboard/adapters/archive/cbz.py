@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import stat
+import struct
 import zipfile
+import zlib
+from typing import BinaryIO
 
 from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
+from bagboard.adapters.nowait import read_nowait
 from bagboard.domain.errors import ArchiveUnreadable
 
 __all__ = ["ZipSource"]
@@ -15,6 +19,13 @@ _ENCRYPTED = 0x1
 _METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
+# A member's local header (the ZIP specification's "local file header"): its signature, then
+# the lengths of the name and of the extra field that come between it and the data.
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+# How much larger than the member a deflated member may be (incompressible data grows a
+# little): a header declaring more is not read on the event loop.
+_SLACK = 64 * 1024
 
 
 def _is_regular(info: zipfile.ZipInfo) -> bool:
@@ -24,7 +35,12 @@ def _is_regular(info: zipfile.ZipInfo) -> bool:
 
 class ZipSource(MemberSource):
     def __init__(self, path: str) -> None:
-        self._zip = zipfile.ZipFile(path)
+        self._file: BinaryIO = open(path, "rb")  # noqa: PTH123, SIM115 - closed in close()
+        try:
+            self._zip = zipfile.ZipFile(self._file)
+        except BaseException:
+            self._file.close()
+            raise
 
     def names(self) -> list[str]:
         return [info.filename for info in self._zip.infolist() if _is_regular(info)]
@@ -42,5 +58,40 @@ class ZipSource(MemberSource):
         with self._zip.open(info) as stream:
             return read_capped(stream, limit)
 
+    def read_ready(self, name: str, limit: int) -> bytes | None:
+        """The member's bytes when every byte of it is in the page cache, stored or deflated,
+        of at most ``limit`` bytes and whole (its CRC checks); else None, and ``read`` in a
+        thread says what is wrong, if anything is."""
+        info = self._zip.NameToInfo.get(name)
+        if (
+            info is None
+            or not _is_regular(info)
+            or info.flag_bits & _ENCRYPTED
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            or info.file_size > limit
+            or info.compress_size > limit + _SLACK
+        ):
+            return None
+        fd = self._file.fileno()
+        header = read_nowait(fd, _LOCAL_HEADER.size, info.header_offset)
+        if header is None or len(header) != _LOCAL_HEADER.size:
+            return None
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        if signature != _LOCAL_SIGNATURE:
+            return None
+        start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+        data = read_nowait(fd, info.compress_size, start)
+        if data is None or len(data) != info.compress_size:
+            return None
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            data = inflate.decompress(data, limit + 1)
+            if not inflate.eof:
+                return None
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return None
+        return data
+
     def close(self) -> None:
         self._zip.close()
+        self._file.close()

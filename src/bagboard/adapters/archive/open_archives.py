@@ -58,6 +58,28 @@ class OpenArchives:
             raise
         self._release(path, identity, handle)
 
+    @contextmanager
+    def idle(self, path: str) -> Iterator[Opened | None]:
+        """``use``, but with an archive kept open only: None when none is (opening one reads
+        its directory from the disk, which the caller must not wait for)."""
+        info = os.stat(path)  # noqa: PTH116 - a plain path string is the port's currency
+        identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        with self._lock:
+            found = next(
+                (i for i, (p, known, _) in enumerate(self._idle) if (p, known) == (path, identity)),
+                None,
+            )
+            handle = None if found is None else self._idle.pop(found)[2]
+        if handle is None:
+            yield None
+            return
+        try:
+            yield handle
+        except BaseException:
+            handle[1].close()
+            raise
+        self._release(path, identity, handle)
+
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []

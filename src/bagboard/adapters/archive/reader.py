@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -104,6 +105,18 @@ class FileArchiveReader(ArchiveReader):
                 raise ArchiveUnreadable(
                     f"the page is larger than {self._max_member_bytes} bytes"
                 ) from None
+
+    def read_member_ready(self, path: str, name: str) -> bytes | None:
+        # A ZIP kept open whose member's bytes are all in the page cache: read on the loop.
+        if self.handles is None or not is_safe_member_name(name):
+            return None
+        try:
+            with self.handles.idle(path) as opened:
+                if opened is None or not isinstance(opened[1], ZipSource):
+                    return None
+                return opened[1].read_ready(name, self._max_member_bytes)
+        except (OSError, ValueError, zlib.error):
+            return None  # gone, changed or damaged: the blocking read says which
 
     def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
         with self._open(path) as (_, source):

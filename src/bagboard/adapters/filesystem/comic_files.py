@@ -3,9 +3,9 @@
 ``read_ready`` answers on the event loop when nothing has to wait for the disk: the path was
 looked at lately (its directory entries and inode are in memory, so ``stat`` and ``open`` take
 microseconds) and every byte is in the page cache, which ``preadv2(RWF_NOWAIT)`` tells by
-refusing (``EAGAIN``) rather than reading the disk. Anything else goes to a worker thread, where
-a cold file costs a thread, never the loop; so does every file of a file system that cannot tell
-(``EOPNOTSUPP``), once it has been found out.
+refusing (``EAGAIN``) rather than reading the disk (``adapters/nowait.py``). Anything else goes
+to a worker thread, where a cold file costs a thread, never the loop; so does every file of a
+file system that cannot tell (``EOPNOTSUPP``), once it has been found out.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import stat
 import time
 from typing import Final
 
+from bagboard.adapters.nowait import NOWAIT, read_nowait
 from bagboard.domain.errors import ComicNotFound, InvalidPath
 from bagboard.ports.comic_files import (
     ComicFiles,
@@ -30,24 +31,7 @@ __all__ = ["LocalComicFiles", "LocalOpenFile"]
 WARM_SECONDS: Final = 60.0
 # Paths remembered as warm; past this many the memory starts over (bounded and simple).
 WARM_PATHS: Final = 4096
-_NOWAIT: Final = getattr(os, "RWF_NOWAIT", 0)  # Linux only: elsewhere nothing is "ready"
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-
-
-def _read_nowait(fd: int, count: int, offset: int) -> bytes | None:
-    """Up to ``count`` bytes at ``offset`` that are in the page cache (fewer when only a first
-    part is; ``b""`` at the end), or None when the first byte would need the disk. ``OSError``
-    when the file system cannot tell (``EOPNOTSUPP``)."""
-    if not _NOWAIT or count <= 0:
-        return None if count > 0 else b""
-    buffer = bytearray(count)
-    try:
-        got = os.preadv(fd, [buffer], offset, _NOWAIT)
-    except BlockingIOError:  # EAGAIN: not all in memory
-        return None
-    if got == count:
-        return bytes(buffer)
-    return bytes(memoryview(buffer)[:got])
 
 
 class LocalOpenFile(OpenComicFile):
@@ -63,7 +47,7 @@ class LocalOpenFile(OpenComicFile):
         if self._fd is None:
             return b""
         try:
-            return _read_nowait(self._fd, count, offset)
+            return read_nowait(self._fd, count, offset)
         except OSError:
             return None
 
@@ -128,7 +112,7 @@ class LocalComicFiles(ComicFiles):
             raise InvalidPath("the comic file is outside its library")
         seen = self._warm.get(path)
         now = time.monotonic()
-        if not _NOWAIT or seen is None or now - seen[0] > WARM_SECONDS or seen[1] in self._blind:
+        if not NOWAIT or seen is None or now - seen[0] > WARM_SECONDS or seen[1] in self._blind:
             return None
         # open and fstat, no stat first: one call less. O_NONBLOCK so that a FIFO put there
         # since cannot hold the loop; it is not a regular file and is refused below.
@@ -148,7 +132,7 @@ class LocalComicFiles(ComicFiles):
             if version.size > up_to:
                 return ReadyFile(version, None)
             try:
-                data = _read_nowait(fd, version.size, 0)
+                data = read_nowait(fd, version.size, 0)
             except OSError:  # this file system cannot tell: the loop never opens its files
                 self._blind.add(info.st_dev)
                 return None

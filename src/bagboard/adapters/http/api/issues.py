@@ -41,6 +41,7 @@ from bagboard.adapters.http.encoded import json_answer
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.files.ranges import weak_match
+from bagboard.adapters.http.image_answers import answer_image
 from bagboard.adapters.http.routing import get
 from bagboard.domain.images import JPEG, PAGE_MEDIA_TYPES
 from bagboard.domain.model import User
@@ -164,7 +165,6 @@ class IssueController(Controller):
 
     @get(
         "/{issue_id:str}/page/{number:str}",
-        sync_to_thread=True,
         responses=ok(bytes, description="The page image", media_type=JPEG)
         | NOT_MODIFIED
         | BAD_SIZE
@@ -172,7 +172,7 @@ class IssueController(Controller):
         | UNREADABLE,
         opt=media_types({200: PAGE_MEDIA_TYPES}),
     )
-    def page(
+    async def page(
         self,
         issues: NamedDependency[IssueService],
         renditions: NamedDependency[RenditionService],
@@ -183,7 +183,12 @@ class IssueController(Controller):
         size: SizeParam = None,
     ) -> Response[bytes]:
         """Page ``number`` (from 1) as stored, or with ``size`` a JPEG of that long edge."""
-        target = issues.page_target(current_user, issue_id, number, size)
-        if weak_match(if_none_match, target.etag):
-            return not_modified(target.etag)
-        return image_response(renditions.page(target), None)
+        comic = issues.comic(current_user, issue_id)
+        _, response = await answer_image(
+            lambda: renditions.kept_page_target(comic, number, size),
+            lambda: renditions.page_target(comic, number, size),
+            renditions.page_ready,
+            renditions.page,
+            if_none_match,
+        )
+        return response

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from bagboard.adapters.http.api.issue_json import image_response, not_modified
 from bagboard.adapters.http.etag import IfNoneMatch
 from bagboard.adapters.http.files.ranges import weak_match
+from bagboard.adapters.http.image_answers import answer_image
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.domain.progress import ProgressChange
@@ -40,8 +41,8 @@ async def cover(
     return image_response(rendition, None)
 
 
-@get("/web/issue/{issue_id:str}/page/{number:str}", sync_to_thread=True, include_in_schema=False)
-def page_image(
+@get("/web/issue/{issue_id:str}/page/{number:str}", include_in_schema=False)
+async def page_image(
     issues: NamedDependency[IssueService],
     renditions: NamedDependency[RenditionService],
     current_user: NamedDependency[User],
@@ -50,10 +51,15 @@ def page_image(
     if_none_match: IfNoneMatch = None,
     size: FromQuery[str | None] = None,
 ) -> Response[bytes]:
-    target = issues.page_target(current_user, issue_id, number, size)
-    if weak_match(if_none_match, target.etag):
-        return not_modified(target.etag)
-    return image_response(renditions.page(target), None)
+    comic = issues.comic(current_user, issue_id)
+    _, response = await answer_image(
+        lambda: renditions.kept_page_target(comic, number, size),
+        lambda: renditions.page_target(comic, number, size),
+        renditions.page_ready,
+        renditions.page,
+        if_none_match,
+    )
+    return response
 
 
 class PositionWrite(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

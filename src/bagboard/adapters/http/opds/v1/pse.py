@@ -18,10 +18,9 @@ from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from bagboard.adapters.http.api.issue_json import image_response, not_modified
 from bagboard.adapters.http.api.params import IssueIdParam
 from bagboard.adapters.http.etag import IfNoneMatch
-from bagboard.adapters.http.files.ranges import weak_match
+from bagboard.adapters.http.image_answers import answer_image
 from bagboard.adapters.http.opds.media import V1_PREFIX
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
@@ -36,11 +35,8 @@ __all__ = ["PSE_DEVICE", "pse_page"]
 PSE_DEVICE: Final = Device("urn:bagboard:opds-pse", "OPDS page streaming")
 
 
-@get(
-    f"{V1_PREFIX.removeprefix('/opds')}/issue/{{issue_id:str}}/pse/{{page_number:str}}",
-    sync_to_thread=True,
-)
-def pse_page(
+@get(f"{V1_PREFIX.removeprefix('/opds')}/issue/{{issue_id:str}}/pse/{{page_number:str}}")
+async def pse_page(
     request: Request[Any, Any, Any],
     issues: NamedDependency[IssueService],
     renditions: NamedDependency[RenditionService],
@@ -52,12 +48,16 @@ def pse_page(
     track: FromQuery[str | None] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response[bytes]:
-    """*Blocking*: it may open the archive and encode the page, so it runs in a thread."""
-    target = issues.stream_target(current_user, issue_id, page_number, width)
-    if weak_match(if_none_match, target.etag):
-        response = not_modified(target.etag)
-    else:
-        response = image_response(renditions.stream(target), None)
+    """The page, from memory on the event loop when it can be, else from a worker thread (it
+    may open the archive and encode the page: ``image_answers.py``)."""
+    comic = issues.comic(current_user, issue_id)
+    target, response = await answer_image(
+        lambda: renditions.kept_stream_target(comic, page_number, width),
+        lambda: renditions.stream_target(comic, page_number, width),
+        renditions.stream_ready,
+        renditions.stream,
+        if_none_match,
+    )
     if track == "1" and request.method == "GET":
         change = ProgressChange(
             page_number=target.key.page,
@@ -65,5 +65,6 @@ def pse_page(
             forward_only=True,
             device=PSE_DEVICE,
         )
+        # Noted, not written (the page tracker writes it shortly after): nothing waits here.
         progress.track_in(current_user, target.comic, change)
     return response
