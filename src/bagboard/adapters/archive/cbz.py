@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
+from typing import BinaryIO
 
 from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
 from bagboard.domain.errors import ArchiveUnreadable
@@ -23,8 +24,16 @@ def _is_regular(info: zipfile.ZipInfo) -> bool:
 
 
 class ZipSource(MemberSource):
-    def __init__(self, path: str) -> None:
-        self._zip = zipfile.ZipFile(path)
+    """A zip by its path, or by a file open on it, which it then owns and closes."""
+
+    def __init__(self, path: str | BinaryIO) -> None:
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except BaseException:
+            if not isinstance(path, str):
+                path.close()
+            raise
+        self._file = None if isinstance(path, str) else path
 
     def names(self) -> list[str]:
         return [info.filename for info in self._zip.infolist() if _is_regular(info)]
@@ -44,3 +53,5 @@ class ZipSource(MemberSource):
 
     def close(self) -> None:
         self._zip.close()
+        if self._file is not None:
+            self._file.close()
