@@ -390,6 +390,25 @@ def test_a_comic_moved_onto_a_kept_path_takes_its_row_unless_it_has_its_own(
     assert store.position(bob.id, ComicKey(target, comic_id)).page_number == 9  # type: ignore[union-attr]
 
 
+def test_a_read_mark_kept_by_path_alone_is_taken_by_the_comic_arriving_there(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    # A mark with no position beside it: the look for rows to link must see read marks too.
+    path = f"{comics_library.root}/later.cbz"
+    store.set_read(alice.id, ComicKey(path), True, T0)
+    key = key_of(library_index, comics_library, "later.cbz")
+    comic_id = key.comic_id or 0
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
+    # Taken by the comic, the mark follows it when it moves; a row left at the path would not.
+    new = f"{comics_library.root}/Sorted/later.cbz"
+    changes = IndexChanges(
+        folders=folders_for(comics_library, new), moved=[ComicMove(comic_id, entry(new))]
+    )
+    library_index.apply(comics_library.id, changes, T0)
+    assert states(store, alice.id, [comic_id]) == {comic_id: ReadingState(is_read=True)}
+    assert [(i.kind, i.path) for i in feed(store, alice)] == [(ChangeKind.READ, new)]
+
+
 def test_a_path_written_while_its_comic_was_hidden_is_linked_by_the_next_write(
     store: ProgressStore,
     library_index: LibraryIndex,

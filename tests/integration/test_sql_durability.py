@@ -126,15 +126,54 @@ def test_a_failed_index_write_still_returns_its_connection_durable(
     assert _pooled(sqlite_engine, _sqlite_level) == [FULL]
 
 
+def _checkpoint_pages(driver: Any) -> Any:
+    return driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+
+
+def test_a_first_import_batch_checkpoints_seldom_and_returns_its_connection_as_it_was(
+    sqlite_engine: Engine,
+) -> None:
+    with rebuildable(sqlite_engine, bulk=True) as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == NORMAL
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == (
+            durability.BULK_WAL_PAGES
+        )
+    with rebuildable(sqlite_engine) as conn:  # the same pooled connection, not bulk
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == durability.WAL_PAGES
+    assert _pooled(sqlite_engine, _sqlite_level) == [FULL]
+    assert _pooled(sqlite_engine, _checkpoint_pages) == [durability.WAL_PAGES]
+
+
+def test_a_first_import_batch_through_the_index_is_bulk_and_a_facet_rebuild_is_not(
+    sqlite_engine: Engine,
+) -> None:
+    library_id = SqlLibraryStore(sqlite_engine).add("Comics", ROOT).id
+    seen: list[Any] = []
+
+    def record(conn: Any) -> None:
+        driver = conn.connection.driver_connection
+        if driver.in_transaction:
+            seen.append(_checkpoint_pages(driver))
+
+    event.listen(sqlite_engine, "commit", record)
+    index = SqlLibraryIndex(sqlite_engine)
+    first, last = comic(f"{ROOT}/Marvel/X/x 1.cbz"), comic(f"{ROOT}/Marvel/X/x 2.cbz")
+    batch = IndexChanges(folders=tree(first.path), added=[(first, ADDED)], defer_facets=True)
+    index.apply(library_id, batch, AT)
+    index.apply(library_id, IndexChanges(added=[(last, ADDED)], rebuild_facets=True), AT)
+    event.remove(sqlite_engine, "commit", record)
+    assert seen == [durability.BULK_WAL_PAGES, durability.WAL_PAGES]
+
+
 def test_a_connection_not_made_durable_again_is_discarded(
     sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     relax = durability._synchronous
 
-    def relax_only(conn: Any, level: str) -> None:
+    def relax_only(conn: Any, level: str, wal_pages: int | None = None) -> None:
         if level == durability.DURABLE:
             raise OSError("the pragma failed")
-        relax(conn, level)
+        relax(conn, level, wal_pages)
 
     monkeypatch.setattr(durability, "_synchronous", relax_only)
     with pytest.raises(OSError), rebuildable(sqlite_engine) as conn:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import posixpath
+import re
+
 import pytest
 
 from bagboard.domain.archive import (
     COMIC_EXTENSIONS,
     MAX_COMICINFO_BYTES,
     MAX_PAGE_BYTES,
+    PAGE_EXTENSIONS,
     ArchiveFormat,
     ArchiveSummary,
     find_comicinfo,
@@ -16,6 +20,7 @@ from bagboard.domain.archive import (
     page_order,
 )
 from bagboard.domain.comicinfo import ComicInfo
+from bagboard.domain.naturalsort import natural_key, natural_path_key
 
 
 @pytest.mark.parametrize(
@@ -157,3 +162,62 @@ def test_constants_and_summary() -> None:
     summary = ArchiveSummary(ArchiveFormat.ZIP, ("a.jpg", "b.jpg"), ComicInfo(title="t"))
     assert summary.page_count == 2
     assert ArchiveSummary(ArchiveFormat.TAR, ()).comic_info is None
+
+
+# The rules as first written, one regex split per question: the quicker paths must agree.
+def _reference_segments(name: str) -> list[str]:
+    return [part for part in re.split(r"[/\\]", name) if part not in ("", ".")]
+
+
+def _reference_safe(name: str) -> bool:
+    if not name or "\x00" in name or name.startswith(("/", "\\")):
+        return False
+    return not re.match(r"^[A-Za-z]:", name) and ".." not in _reference_segments(name)
+
+
+def _reference_junk(name: str) -> bool:
+    segments = _reference_segments(name)
+    return not segments or any(s.startswith(".") or s.casefold() == "__macosx" for s in segments)
+
+
+def _reference_page(name: str) -> bool:
+    if name.endswith(("/", "\\")) or not _reference_safe(name) or _reference_junk(name):
+        return False
+    return posixpath.splitext(name.casefold())[1] in PAGE_EXTENSIONS
+
+
+_PIECES = ["", ".", "..", ".x", "__MACOSX", "ComicInfo.xml", "COMİCINFO.XML", "p1.JPG", "C:", "é:",
+           "ß.png", "1:b.jpg", "a\x00.jpg", "comicinfo.xml.bak"]  # fmt: skip
+NAMES = sorted(
+    {a + sep + b for a in _PIECES for b in _PIECES for sep in ("", "/", "\\")}
+    | {f"{a}/{b}\\{c}" for a in _PIECES[:6] for b in _PIECES for c in _PIECES[5:9]}
+)
+
+
+def test_the_member_rules_agree_with_one_split_per_question_on_every_shape() -> None:
+    for name in NAMES:
+        assert is_safe_member_name(name) == _reference_safe(name), name
+        assert is_junk_member(name) == _reference_junk(name), name
+        assert is_page_image(name) == _reference_page(name), name
+    # ComicInfo.xml among the same names, a few at a time as archives hold them.
+    for start in range(0, len(NAMES), 7):
+        names = NAMES[start : start + 7]
+        found = [
+            name
+            for name in names
+            if _reference_safe(name)
+            and not _reference_junk(name)
+            and _reference_segments(name)[-1].casefold() == "comicinfo.xml"
+        ]
+        expected = min(
+            found,
+            key=lambda n: (len(_reference_segments(n)), natural_path_key(n)),
+            default=None,
+        )
+        assert find_comicinfo(names) == expected, names
+        paths = [name for name in names if _reference_page(name)]
+        assert page_order(names) == tuple(sorted(set(paths), key=_reference_path_key))
+
+
+def _reference_path_key(path: str) -> object:
+    return (tuple(natural_key(segment)[0] for segment in re.split(r"[/\\]", path)), path)

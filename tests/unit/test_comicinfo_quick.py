@@ -3,6 +3,8 @@ document the quick one accepts, and it leaves every unusual shape to the general
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from bagboard.adapters.archive import comicinfo
@@ -64,6 +66,10 @@ def test_the_quick_parse_reads_the_common_shapes_as_the_general_one(data: bytes)
     assert quick is not None  # taken the quick way
     assert quick == _general(data)
     assert comicinfo.parse_comicinfo(data) == quick
+    # Its pages come as their values, which an index stores as they are: those of the pages.
+    values = getattr(quick.pages, "values", None) or ()
+    assert values == tuple(tuple(getattr(p, f.name) for f in fields(p)) for p in quick.pages)
+    assert bool(values) == bool(quick.pages)
 
 
 UNUSUAL = [

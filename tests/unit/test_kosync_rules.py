@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import cmp_to_key
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bagboard.domain import kosync
 from bagboard.domain.archive import ArchiveFormat, kosync_pages, page_order
 from bagboard.domain.files import file_digests, fingerprint, fingerprint_sample
 from bagboard.domain.kosync import (
@@ -212,3 +216,14 @@ def test_koreader_finishes_at_its_last_page_that_is_one_of_ours() -> None:
     assert last_shown_page((1, 2, 0, 0)) == 2
     # Nothing of ours: no page of KOReader's finishes the comic.
     assert last_shown_page((0, 0)) == 3
+
+
+_NAME_CHARS = st.sampled_from([*"0123456789aAzZ_-. /!~é١\x00", "00", "10", "9"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_NAME_CHARS, max_size=8).map("".join), max_size=12))
+def test_mupdf_order_by_key_is_the_order_of_its_pairwise_comparison(stems: list[str]) -> None:
+    names = [f"{stem}.jpg" for stem in stems]
+    found = mupdf_page_names(names)
+    assert found == sorted(sorted(found), key=cmp_to_key(kosync._mupdf_compare))

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import posixpath
+
 import pytest
 
+from bagboard.domain.archive import ArchiveFormat
+from bagboard.domain.catalog import ComicEntry
 from bagboard.domain.errors import InvalidInput, InvalidMode
 from bagboard.domain.model import BrowseMode, Library, Role, User
 
@@ -59,3 +63,11 @@ def test_library_contains() -> None:
 def test_library_root_must_be_absolute() -> None:
     with pytest.raises(InvalidInput):
         Library(1, "rel", "comics")
+
+
+@pytest.mark.parametrize(
+    "path", ["/srv/c/a.cbz", "/a.cbz", "//srv//c//a.cbz", "a.cbz", "/", "//", "rel/a.cbz", ""]
+)
+def test_a_comic_entry_names_its_file_and_folder_as_posixpath_does(path: str) -> None:
+    entry = ComicEntry(path, 1, 1, "fp", ArchiveFormat.ZIP)
+    assert (entry.name, entry.folder_path) == (posixpath.basename(path), posixpath.dirname(path))

@@ -48,7 +48,7 @@ COMICINFO_NAME = "comicinfo.xml"
 
 # Folders that archivers and operating systems add and that never hold pages.
 _JUNK_SEGMENTS = frozenset({"__macosx"})
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_SEPARATORS = re.compile(r"[/\\]")
 
 
 class ArchiveFormat(StrEnum):
@@ -108,7 +108,22 @@ def format_for_name(name: str) -> ArchiveFormat | None:
 
 def _segments(name: str) -> list[str]:
     # Windows-made zips sometimes use backslashes; "." segments come from `tar -cf x.cbt .`.
-    return [part for part in re.split(r"[/\\]", name) if part not in ("", ".")]
+    if "/" not in name and "\\" not in name:  # most members: no folder, no pattern to run
+        return [name] if name not in ("", ".") else []
+    return [part for part in _SEPARATORS.split(name) if part not in ("", ".")]
+
+
+def _safe_start(name: str) -> bool:
+    """No empty name, no NUL, no absolute path or drive letter (``^[A-Za-z]:``)."""
+    if not name or "\x00" in name or name.startswith(("/", "\\")):
+        return False
+    return not (name[1:2] == ":" and name[0].isascii() and name[0].isalpha())
+
+
+def _junk(segments: list[str]) -> bool:
+    return not segments or any(
+        segment.startswith(".") or segment.casefold() in _JUNK_SEGMENTS for segment in segments
+    )
 
 
 def is_safe_member_name(name: str) -> bool:
@@ -117,23 +132,21 @@ def is_safe_member_name(name: str) -> bool:
     Members are only ever read into memory, but such names are refused outright so no
     consumer of a page name can be tricked later.
     """
-    if not name or "\x00" in name or name.startswith(("/", "\\")) or _DRIVE.match(name):
-        return False
-    return ".." not in _segments(name)
+    return _safe_start(name) and ".." not in _segments(name)
 
 
 def is_junk_member(name: str) -> bool:
     """Hidden files and folders, macOS resource forks (``._x``, ``__MACOSX/``) at any depth."""
-    segments = _segments(name)
-    return not segments or any(
-        segment.startswith(".") or segment.casefold() in _JUNK_SEGMENTS for segment in segments
-    )
+    return _junk(_segments(name))
 
 
 def is_page_image(name: str) -> bool:
     """True for a member that is a page: a safe, visible image file (``Thumbs.db`` and the like
     fall out because they are not images)."""
-    if name.endswith(("/", "\\")) or not is_safe_member_name(name) or is_junk_member(name):
+    if name.endswith(("/", "\\")) or not _safe_start(name):
+        return False
+    segments = _segments(name)
+    if ".." in segments or _junk(segments):
         return False
     return posixpath.splitext(name.casefold())[1] in PAGE_EXTENSIONS
 
@@ -163,7 +176,9 @@ def find_comicinfo(names: Iterable[str]) -> str | None:
     candidates = [
         name
         for name in names
-        if is_safe_member_name(name)
+        # Casefolding goes character by character: a name without it anywhere is not one.
+        if COMICINFO_NAME in name.casefold()
+        and is_safe_member_name(name)
         and not is_junk_member(name)
         and _segments(name)[-1].casefold() == COMICINFO_NAME
     ]

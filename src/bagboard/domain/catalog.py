@@ -87,11 +87,15 @@ class ComicEntry:
 
     @property
     def name(self) -> str:
-        return posixpath.basename(self.path)
+        path = self.path  # posixpath.basename, without its checks of the argument's type
+        return path[path.rfind("/") + 1 :]
 
     @property
     def folder_path(self) -> str:
-        return posixpath.dirname(self.path)
+        # posixpath.dirname, the same way: a scan asks it of every comic it writes, twice.
+        path = self.path
+        head = path[: path.rfind("/") + 1]
+        return head.rstrip("/") if head and head != "/" * len(head) else head
 
 
 @dataclass(frozen=True, slots=True)

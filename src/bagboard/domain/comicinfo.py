@@ -8,7 +8,8 @@ interpreting them is left to the code that needs a specific meaning.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, overload
 
 from bagboard.domain.errors import InvalidInput
@@ -23,6 +24,7 @@ __all__ = [
     "ComicInfo",
     "ComicPageInfo",
     "DeferredPages",
+    "pages_of_values",
 ]
 
 FRONT_COVER = "FrontCover"
@@ -189,7 +191,9 @@ class ComicInfo:
         for name, limit in _STRING_LIMITS:
             value = getattr(self, name)
             if isinstance(value, str):
-                object.__setattr__(self, name, value.strip()[:limit].strip())
+                cleaned = value.strip()[:limit].strip()
+                if cleaned is not value:  # most values come clean: nothing to set
+                    object.__setattr__(self, name, cleaned)
         if self.page_count is not None and self.page_count < 0:
             object.__setattr__(self, "page_count", None)
         if not isinstance(self.pages, DeferredPages):
@@ -231,3 +235,25 @@ class ComicInfo:
 _SLOT_SETTERS: tuple[Callable[[ComicInfo, Any], None], ...] = tuple(
     ComicInfo.__dict__[name].__set__ for name in (*STRING_FIELDS, "page_count", "pages")
 )
+
+
+_PAGE_SETTERS: tuple[Callable[[ComicPageInfo, Any], None], ...] = tuple(
+    ComicPageInfo.__dict__[field.name].__set__ for field in fields(ComicPageInfo)
+)
+
+
+def pages_of_values(values: tuple[tuple[Any, ...], ...]) -> Sequence[ComicPageInfo]:
+    """Pages given as each one's field values in ``ComicPageInfo``'s order, already as its
+    constructor leaves them (stripped texts, no negative size): built only if something reads
+    them, since an index stores the values as they are (``DeferredPages.values``)."""
+    return DeferredPages(partial(_built_pages, values), values) if values else ()
+
+
+def _built_pages(values: tuple[tuple[Any, ...], ...]) -> tuple[ComicPageInfo, ...]:
+    pages = []
+    for page_values in values:
+        page = object.__new__(ComicPageInfo)
+        for set_slot, value in zip(_PAGE_SETTERS, page_values, strict=True):
+            set_slot(page, value)
+        pages.append(page)
+    return tuple(pages)

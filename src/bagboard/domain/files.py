@@ -10,7 +10,7 @@ import hashlib
 import io
 import posixpath
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from bagboard.domain.archive import COMIC_EXTENSIONS
 from bagboard.domain.catalog import THUMBNAIL_NAMES
@@ -133,7 +133,11 @@ def fingerprint(size: int, sample: bytes) -> str:
     It survives renames and moves (nothing of the path or mtime enters it), which is how a
     scan recognises a moved comic; it reads two small blocks instead of a whole archive.
     """
-    return f"{size}:{hashlib.sha256(sample).hexdigest()[:32]}"
+    return _fingerprint(size, hashlib.sha256(sample))
+
+
+def _fingerprint(size: int, digest: Any) -> str:
+    return f"{size}:{digest.hexdigest()[:32]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +161,9 @@ def file_digests(file: BinaryIO, size: int) -> FileDigests:
     head = file.read(FINGERPRINT_EDGE_BYTES)
     file.seek(size - FINGERPRINT_EDGE_BYTES)
     tail = file.read(FINGERPRINT_EDGE_BYTES)
-    return FileDigests(fingerprint(size, head + tail), partial_md5(_HeadFirst(head, file)))
+    digest = hashlib.sha256(head)
+    digest.update(tail)  # the hash of ``head + tail`` without copying both into one
+    return FileDigests(_fingerprint(size, digest), partial_md5(_HeadFirst(head, file)))
 
 
 class _HeadFirst:

@@ -198,7 +198,25 @@ def mupdf_page_names(names: Iterable[str]) -> list[str]:
         if posixpath.splitext(name.casefold())[1] in _MUPDF_EXTENSIONS and not name.endswith("/")
     ]
     pages.sort()
-    return sorted(pages, key=cmp_to_key(_mupdf_compare))
+    if any("\x00" in name for name in pages):  # NUL compares as the end of a name there
+        return sorted(pages, key=cmp_to_key(_mupdf_compare))
+    return sorted(pages, key=_mupdf_key)
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _mupdf_key(name: str) -> str:
+    """A string that orders as ``_mupdf_compare`` does, for a name without NUL: letters
+    upper-cased, each digit run a ``0`` (below every letter, above what sorts before digits,
+    where the comparison sets its first digit against a character) then its significant
+    digits' count and the digits, so two runs compare by value and equal values go on."""
+    return _DIGITS.sub(_run_key, name.translate(_ASCII_UPPER))
+
+
+def _run_key(run: re.Match[str]) -> str:
+    digits = run.group().lstrip("0") or "0"
+    return "0" + chr(0x100 + len(digits)) + digits
 
 
 # For each of KOReader's pages (in its order), the 1-based page of ours showing the same

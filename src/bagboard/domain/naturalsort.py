@@ -69,6 +69,8 @@ def natural_path_key(path: str) -> NaturalPathKey:
     Comparing per segment keeps a folder's contents together: ``ch 1/p1`` sorts before
     ``ch 1 extra/p1``, which a flat comparison would invert (a space sorts before ``/``).
     """
+    if "/" not in path and "\\" not in path:  # one segment: no pattern to run
+        return ((_parts(path),), path)
     segments = tuple(_parts(segment) for segment in _SEPARATORS.split(path))
     return (segments, path)
 

@@ -34,13 +34,16 @@ def _is_regular(info: zipfile.ZipInfo) -> bool:
 
 
 class ZipSource(MemberSource):
-    def __init__(self, path: str) -> None:
-        self._file: BinaryIO = open(path, "rb")  # noqa: PTH123, SIM115 - closed in close()
+    """A zip by its path, or by a file open on it, which it then owns and closes."""
+
+    def __init__(self, path: str | BinaryIO) -> None:
+        file: BinaryIO = open(path, "rb") if isinstance(path, str) else path  # noqa: PTH123, SIM115
         try:
-            self._zip = zipfile.ZipFile(self._file)
+            self._zip = zipfile.ZipFile(file)
         except BaseException:
-            self._file.close()
+            file.close()
             raise
+        self._file = file
 
     def names(self) -> list[str]:
         return [info.filename for info in self._zip.infolist() if _is_regular(info)]

@@ -19,13 +19,13 @@ way, so both give the same ``ComicInfo`` for every document the quick way accept
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, XMLParser
 
 from bagboard.adapters.safe_xml import XmlRefused, local_name, parse_xml, prepare_xml
 from bagboard.domain.archive import MAX_COMICINFO_BYTES
-from bagboard.domain.comicinfo import TEXT_FIELDS, ComicInfo, ComicPageInfo
+from bagboard.domain.comicinfo import TEXT_FIELDS, ComicInfo, ComicPageInfo, pages_of_values
 
 __all__ = ["parse_comicinfo"]
 
@@ -41,6 +41,11 @@ _TEXT_TAGS = {field: field for field in TEXT_FIELDS} | {
 
 # Deeper nesting than this in a text field is noise; the bound also keeps recursion shallow.
 _MAX_DEPTH = 8
+
+# Local names of the tags and attributes seen so far, by their name as ElementTree gives it:
+# every document of a library spells them alike. Bounded, since a hostile one need not.
+_LOCAL_NAMES: dict[str, str] = {}
+_MAX_LOCAL_NAMES = 512
 
 
 def parse_comicinfo(data: bytes, *, max_bytes: int = MAX_COMICINFO_BYTES) -> ComicInfo | None:
@@ -74,14 +79,19 @@ def _quick(text: str) -> ComicInfo | None:
 
 
 def _local(name: str) -> str:
-    # ElementTree writes a namespaced name as {uri}local, xmltodict as prefix:local.
-    return local_name(name.rpartition("}")[2])
+    found = _LOCAL_NAMES.get(name)
+    if found is None:
+        # ElementTree writes a namespaced name as {uri}local, xmltodict as prefix:local.
+        found = local_name(name.rpartition("}")[2])
+        if len(_LOCAL_NAMES) < _MAX_LOCAL_NAMES:
+            _LOCAL_NAMES[name] = found
+    return found
 
 
 def _quick_info(root: Element) -> ComicInfo:
     values: dict[str, Any] = {}
     page_count: int | None = None
-    pages: tuple[ComicPageInfo, ...] = ()
+    pages: Sequence[ComicPageInfo] = ()
     seen: set[str] = set()
     for child in root:
         tag = _local(child.tag)
@@ -101,16 +111,30 @@ def _quick_info(root: Element) -> ComicInfo:
     return ComicInfo(**values, page_count=page_count, pages=pages)
 
 
-def _quick_pages(container: Element) -> tuple[ComicPageInfo, ...]:
+def _quick_pages(container: Element) -> Sequence[ComicPageInfo]:
     entries = [item for item in container if _local(item.tag) == "page"]
     if len({item.tag for item in entries}) > 1:
         raise _Unusual  # <Page> and <page> mixed: xmltodict groups them by spelling
-    found = (
-        _page({"@" + name.rpartition("}")[2]: value for name, value in item.attrib.items()})
-        for item in entries
-        if item.attrib
+    found = (_page_values(item.attrib) for item in entries if item.attrib)
+    return pages_of_values(tuple(values for values in found if values is not None))
+
+
+def _page_values(attrib: Mapping[str, str]) -> tuple[Any, ...] | None:
+    """``_page`` of one element's attributes, as the page's field values in order."""
+    attributes = {_local(name): value.strip() for name, value in attrib.items()}
+    image = _to_int(attributes.get("image", ""))
+    if image is None:
+        return None
+    get = attributes.get
+    return (
+        image,
+        get("type", ""),
+        get("doublepage", "").casefold() == "true",
+        _to_int(get("imagesize", "")),
+        _to_int(get("imagewidth", "")),
+        _to_int(get("imageheight", "")),
+        get("bookmark", ""),
     )
-    return tuple(page for page in found if page is not None)
 
 
 def _text(value: object, depth: int = 0) -> str:

@@ -17,7 +17,7 @@ from bagboard.adapters.archive.cbz import ZipSource
 from bagboard.adapters.archive.comicinfo import parse_comicinfo
 from bagboard.adapters.archive.open_archives import OpenArchives
 from bagboard.adapters.archive.pdf import PdfSource
-from bagboard.adapters.archive.sniff import detect_format
+from bagboard.adapters.archive.sniff import open_detected
 from bagboard.adapters.archive.source import MemberSource, MemberTooLarge
 from bagboard.domain.archive import (
     MAX_COMICINFO_BYTES,
@@ -176,7 +176,10 @@ class FileArchiveReader(ArchiveReader):
         return TarSource(path)
 
     def _open_source(self, path: str) -> tuple[ArchiveFormat, MemberSource]:
-        archive_format = detect_format(path)
+        archive_format, file = open_detected(path)
+        if archive_format is ArchiveFormat.ZIP:
+            return archive_format, ZipSource(file)  # the file read to sniff, taken over
+        file.close()
         return archive_format, self._source(archive_format, path)
 
     @contextmanager

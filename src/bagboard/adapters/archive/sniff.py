@@ -5,10 +5,12 @@ Comics are often misnamed (a ``.cbr`` that is really a zip is common), so conten
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from bagboard.domain.archive import ArchiveFormat, format_for_name
 from bagboard.domain.errors import ArchiveUnreadable
 
-__all__ = ["HEAD_BYTES", "detect_format", "sniff_format"]
+__all__ = ["HEAD_BYTES", "detect_format", "open_detected", "sniff_format"]
 
 HEAD_BYTES = 512
 
@@ -40,9 +42,22 @@ def detect_format(path: str) -> ArchiveFormat:
     The extension still matters for files without a recognisable signature (old v7 tar,
     self-extracting or prefixed zips); the format's own reader then decides.
     """
-    with open(path, "rb") as file:  # noqa: PTH123 - a plain path string is the port's currency
-        head = file.read(HEAD_BYTES)
-    archive_format = sniff_format(head) or format_for_name(path)
-    if archive_format is None:
-        raise ArchiveUnreadable("not a comic archive (zip, rar, 7z, tar or pdf)")
+    archive_format, file = open_detected(path)
+    file.close()
     return archive_format
+
+
+def open_detected(path: str) -> tuple[ArchiveFormat, BinaryIO]:
+    """``detect_format`` and the file it read, open at its start: a reader that can take a
+    file (zip) opens it once."""
+    file = open(path, "rb")  # noqa: PTH123, SIM115 - a plain path string is the port's currency
+    try:
+        head = file.read(HEAD_BYTES)
+        archive_format = sniff_format(head) or format_for_name(path)
+        if archive_format is None:
+            raise ArchiveUnreadable("not a comic archive (zip, rar, 7z, tar or pdf)")
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return archive_format, file

@@ -182,8 +182,15 @@ class BatchWriter:
                 self._dropped.append(path)
                 continue
             if not work.digested and read.digests is not None:
-                digests = read.digests
-                work = replace(work, fingerprint=digests.fingerprint, kosync_md5=digests.kosync_md5)
+                digests = read.digests  # FileWork built as ``replace`` would, at a fraction
+                work = FileWork(
+                    work.file,
+                    digests.fingerprint,
+                    work.comic,
+                    work.moved,
+                    digests.kosync_md5,
+                    work.digested,
+                )
             entries[path] = _read(work, read.inspection, self._root)
             if read.inspection.summary is None:
                 self.unreadable += 1

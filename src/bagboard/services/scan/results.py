@@ -10,11 +10,10 @@ and checked it), which is what pickle does for a dataclass anyway.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import partial
 from typing import Any
 
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
-from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo, DeferredPages
+from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo, DeferredPages, pages_of_values
 from bagboard.domain.files import FileDigests
 from bagboard.ports.archive_reader import ArchiveReader
 
@@ -68,8 +67,11 @@ def _flat_read(read: FileRead) -> tuple[Any, ...]:
     info = summary.comic_info
     flat_info = None
     if info is not None:
-        pages = tuple(tuple(getattr(page, name) for name in _PAGE) for page in info.pages)
-        flat_info = (tuple(getattr(info, name) for name in _INFO), pages)
+        pages = info.pages
+        values = pages.values if isinstance(pages, DeferredPages) else None
+        if values is None:
+            values = tuple(tuple(getattr(page, name) for name in _PAGE) for page in pages)
+        flat_info = (tuple(getattr(info, name) for name in _INFO), values)
     flat = (summary.format.value, summary.pages, flat_info, summary.kosync_pages)
     return ((inspection.error, flat), digests)
 
@@ -88,14 +90,9 @@ def _rebuild(state: tuple[Any, ...]) -> FileRead:
         values, page_values = flat_info
         info = _restore(ComicInfo, _INFO, values)
         # Built only if something reads them: the index stores the values as they came.
-        entries = DeferredPages(partial(_pages, page_values), page_values) if page_values else ()
-        object.__setattr__(info, "pages", entries)
+        object.__setattr__(info, "pages", pages_of_values(page_values))
     summary = ArchiveSummary(ArchiveFormat(archive_format), pages, info, kosync_pages)
     return FileRead(Inspection(summary, error), digests)
-
-
-def _pages(values: tuple[tuple[Any, ...], ...]) -> tuple[ComicPageInfo, ...]:
-    return tuple(_restore(ComicPageInfo, _PAGE, page) for page in values)
 
 
 def _restore(cls: type[Any], names: tuple[str, ...], values: tuple[Any, ...]) -> Any:

@@ -27,6 +27,7 @@ _Process = Callable[[Any], Any]
 _Plan = tuple[str, tuple[tuple[int, _Process], ...]]
 
 _plans: dict[tuple[str, str, tuple[str, ...]], _Plan] = {}
+_NONE = object()  # no value converted yet
 _lock = Lock()
 
 
@@ -42,10 +43,17 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         [take(row) for row in rows] if len(names) > 1 else [(take(row),) for row in rows]
     )
     if processors:
+        # A batch's rows mostly share a value (its ``updated_at``): converted once.
+        last: list[tuple[Any, Any]] = [(_NONE, None)] * len(processors)
         for i, row in enumerate(values):
             converted = list(row)
-            for at, process in processors:
-                converted[at] = process(converted[at])
+            for n, (at, process) in enumerate(processors):
+                value = converted[at]
+                seen, result = last[n]
+                if value is not seen:
+                    result = process(value)
+                    last[n] = (value, result)
+                converted[at] = result
             values[i] = tuple(converted)
     conn.exec_driver_sql(sql, values)
 

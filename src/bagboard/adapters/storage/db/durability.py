@@ -28,6 +28,13 @@ unless someone decides it may not be. The setting obeys SQLite's rules:
 - Syncing the WAL syncs all of it: a user's commit after unsynced index batches makes those
   durable too; it never depends on them.
 
+A first import may also ask for fewer checkpoints (``bulk``): SQLite copies the WAL back into
+the database once it holds ``wal_autocheckpoint`` pages (a thousand by default), and a batch of
+new comics touches pages all over the comics' indexes, so at the default a first import copies
+and syncs the same pages again every few batches. ``bulk`` raises the threshold to
+``BULK_WAL_PAGES`` for its transaction (the WAL, and the time every page lookup spends in its
+index, stays bounded) and sets it back after, with the synchronous level.
+
 PostgreSQL needs nothing here: ``synchronous_commit`` stays ``on`` (its default; nothing
 sets it), so every commit is durable once acknowledged, the index's included.
 """
@@ -39,34 +46,39 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
-__all__ = ["DURABLE", "REBUILDABLE", "rebuildable"]
+__all__ = ["BULK_WAL_PAGES", "DURABLE", "REBUILDABLE", "WAL_PAGES", "rebuildable"]
 
 DURABLE = "FULL"  # every SQLite connection, as opened
 REBUILDABLE = "NORMAL"  # inside ``rebuildable`` only
+WAL_PAGES = 1000  # SQLite's automatic checkpoint threshold, which connections keep
+BULK_WAL_PAGES = 10_000  # inside ``rebuildable(bulk=True)`` only: about 40 MB of WAL
 
 
 @contextmanager
-def rebuildable(engine: Engine) -> Iterator[Connection]:
+def rebuildable(engine: Engine, *, bulk: bool = False) -> Iterator[Connection]:
     """``engine.begin()`` for writes the next scan rebuilds: on SQLite the commit does not
-    wait for the disk. Only for the library index, never for users' data."""
+    wait for the disk, and with ``bulk`` (a first import's batches) does not checkpoint below
+    ``BULK_WAL_PAGES``. Only for the library index, never for users' data."""
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
             yield conn
         return
     with engine.connect() as conn:
-        _synchronous(conn, REBUILDABLE)
+        _synchronous(conn, REBUILDABLE, BULK_WAL_PAGES if bulk else None)
         try:
             with conn.begin():
                 yield conn
         finally:
             try:
-                _synchronous(conn, DURABLE)
+                _synchronous(conn, DURABLE, WAL_PAGES if bulk else None)
             except BaseException:
                 conn.invalidate()  # the pool drops it rather than lend it out relaxed
                 raise
 
 
-def _synchronous(conn: Connection, level: str) -> None:
+def _synchronous(conn: Connection, level: str, wal_pages: int | None = None) -> None:
     conn.exec_driver_sql(f"PRAGMA synchronous={level}")
-    # Ends the transaction SQLAlchemy opened for the pragma; SQLite opened none.
+    if wal_pages is not None:
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(wal_pages)}")
+    # Ends the transaction SQLAlchemy opened for the pragmas; SQLite opened none.
     conn.commit()

@@ -27,7 +27,11 @@ from bagboard.adapters.storage.db.facet_tables import (
     series_facets,
 )
 from bagboard.adapters.storage.db.tables import comics
-from bagboard.adapters.storage.index.facet_rows import SERIES_INPUT, build_series, rebuild_series
+from bagboard.adapters.storage.index.facet_rows import (
+    SERIES_INPUT,
+    build_library_series,
+    rebuild_series,
+)
 from bagboard.adapters.storage.index.facets import lock_everywhere, plan_everywhere
 from bagboard.domain.naturalsort import natural_sort_text
 
@@ -44,8 +48,9 @@ def rebuild_library_facets(conn: Connection, library_id: int) -> None:
     and its series' rows over every library."""
     lock_everywhere(conn)
     mine = comics.c.library_id == library_id
-    rows = conn.execute(select(*SERIES_INPUT).where(mine, comics.c.series_key != "")).all()
-    keys = sorted({row[1] for row in rows})
+    keys = sorted(
+        conn.scalars(select(comics.c.series_key).where(mine, comics.c.series_key != "").distinct())
+    )
     whole = plan_everywhere(conn, library_id, bool(keys))
     if whole is not None:
         # Emptied to be rebuilt whole (``whole``), or kept series by series: this library's.
@@ -53,7 +58,9 @@ def rebuild_library_facets(conn: Connection, library_id: int) -> None:
             rebuild_series(conn, None, chunk, everywhere=True)
     for table in (series_facets, publisher_series_facets, publisher_facets):
         conn.execute(delete(table).where(table.c.library_id == library_id))
-    build_series(conn, library_id, rows, everywhere=False)
+    # Summed up row by row as they are read: a library's comics are never all held at once.
+    rows = conn.execute(select(*SERIES_INPUT).where(mine, comics.c.series_key != ""))
+    build_library_series(conn, library_id, rows)
     counts = conn.execute(
         select(comics.c.publisher_key, comics.c.publisher, func.count())
         .where(mine, comics.c.publisher_key != "")

@@ -27,7 +27,7 @@ from bagboard.adapters.storage.db.tables import comics
 from bagboard.domain.browse import display_name
 from bagboard.domain.naturalsort import natural_sort_text
 
-__all__ = ["SERIES_INPUT", "build_series", "rebuild_series"]
+__all__ = ["SERIES_INPUT", "build_library_series", "build_series", "rebuild_series"]
 
 
 class _Group:
@@ -107,6 +107,16 @@ def build_series(
     if library_id is None:
         return
     mine = whole if whole is not None and len(own) == len(rows) else _rows(_accumulate(own))
+    _put_library(conn, library_id, mine)
+
+
+def build_library_series(conn: Connection, library_id: int, rows: Iterable[Sequence[Any]]) -> None:
+    """``build_series`` of one library's comics, not over every library: ``rows`` (all of
+    ``library_id``) are summed up as they come, never held together."""
+    _put_library(conn, library_id, _rows(_accumulate(rows)))
+
+
+def _put_library(conn: Connection, library_id: int, mine: _Rows) -> None:
     scope = {"library_id": library_id}
     _put(conn, series_facets, [{**row, **scope} for row in mine.whole])
     split = [

@@ -49,15 +49,16 @@ def location_row(entry: ComicEntry) -> dict[str, Any]:
 
     ``kosync_md5`` is None when the scan did not read the file: an update then keeps the
     stored value (see ``write.py``)."""
+    name = entry.name
     return {
         "path": entry.path,
-        "name": entry.name,
-        "name_sort": sort_key(entry.name),
+        "name": name,
+        "name_sort": sort_key(name),
         "size": entry.size,
         "mtime_ns": entry.mtime_ns,
         "fingerprint": entry.fingerprint,
         "kosync_md5": entry.kosync_md5,
-        "name_md5": name_md5(entry.name),
+        "name_md5": name_md5(name),
         # A move that keeps every grouped column has nothing filled from names.
         "metadata_sources": _sources_json(entry.sources),
     }
@@ -161,8 +162,12 @@ def indexed_comic(row: Sequence[Any]) -> IndexedComic:
     )
 
 
+# ``json.dumps`` with separators builds an encoder per call; the scan writes three values a comic.
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _kosync_pages_json(page_map: PageMap | None) -> str | None:
-    return None if page_map is None else json.dumps(list(page_map), separators=(",", ":"))
+    return None if page_map is None else _compact(list(page_map))
 
 
 def _kosync_pages(text: str | None) -> PageMap | None:
@@ -173,7 +178,7 @@ def _kosync_pages(text: str | None) -> PageMap | None:
 
 
 def _sources_json(sources: Sources) -> str:
-    return json.dumps(dict(sources), separators=(",", ":")) if sources else ""
+    return _compact(dict(sources)) if sources else ""
 
 
 def _sources(text: str | None) -> Sources:
@@ -203,10 +208,10 @@ _FIELD_ORDER = tuple(field.name for field in fields(ComicPageInfo)) == _PAGE_FIE
 def _pages_json(pages: Sequence[ComicPageInfo]) -> str:
     values = pages.values if _FIELD_ORDER and isinstance(pages, DeferredPages) else None
     if values is not None:
-        return json.dumps(values, separators=(",", ":")) if values else "[]"
+        return _compact(values) if values else "[]"
     if not pages:
         return "[]"
-    return json.dumps([_page_values(page) for page in pages], separators=(",", ":"))
+    return _compact([_page_values(page) for page in pages])
 
 
 def _pages(text: str) -> tuple[ComicPageInfo, ...]:

@@ -140,10 +140,11 @@ class SqlLibraryIndex(LibraryIndex):
         # removed while it still holds something); InvalidInput, as the memory index raises.
         duplicate = InvalidInput("a folder or comic with that path is already indexed")
         missing = InvalidInput("a folder still holds comics or folders")
-        # A batch a power cut loses is found again by the next scan (``durability``).
+        # A batch a power cut loses is found again by the next scan (``durability``). A first
+        # import's batches checkpoint seldom; the ones that rebuild its facets as usual.
         with (
             translate_errors(duplicate=duplicate, missing=missing),
-            rebuildable(self._engine) as conn,
+            rebuildable(self._engine, bulk=changes.defer_facets) as conn,
         ):
             apply_changes(conn, library_id, changes, at)
             arrived = [entry.path for entry, _ in changes.added]

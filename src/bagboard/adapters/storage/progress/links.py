@@ -5,6 +5,10 @@ again) or when a client wrote it for a path the index did not know yet. When a c
 at that path, by addition or by a move, the row becomes that comic's, unless its user already
 has a row for the comic (which then stays the one that counts). Run inside the index write's
 transaction, so lists show the position from the moment the comic does.
+
+Most databases hold no such row at all (a first import always finds none): one indexed look
+for any, on the partial indexes of unlinked rows, then spares the linking statements, whose
+``IN`` lists of a thousand paths cost a first import a twentieth of its writing.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import islice
 
-from sqlalchemy import Connection, Table, exists, select, update
+from sqlalchemy import Connection, Table, exists, or_, select, update
 
 from bagboard.adapters.storage.db.tables import comics, read_marks, reading_progress
 
@@ -23,9 +27,20 @@ __all__ = ["link_rows_at"]
 _CHUNK = 1000
 
 
+# Whether any row of either table waits for a comic (each side reads one partial index entry).
+_ANY_UNLINKED = select(
+    or_(*(exists().where(table.c.comic_id.is_(None)) for table in (reading_progress, read_marks)))
+)
+
+
 def link_rows_at(conn: Connection, paths: Iterable[str]) -> None:
     """Link unlinked rows at ``paths`` to the comics now indexed there."""
     iterator = iter(paths)
+    first = list(islice(iterator, _CHUNK))
+    if not first or not conn.scalar(_ANY_UNLINKED):
+        return
+    for table in (reading_progress, read_marks):
+        _link(conn, table, first)
     while chunk := list(islice(iterator, _CHUNK)):
         for table in (reading_progress, read_marks):
             _link(conn, table, chunk)
