@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bagboard.adapters.archive.reader import FileArchiveReader
+from bagboard.adapters.archive.reader import READY_BYTES, FileArchiveReader
 from bagboard.domain.archive import ArchiveFormat
 from bagboard.domain.errors import ArchiveUnreadable
 from tests.archive_factory import write_archive, write_cbz
@@ -84,6 +84,16 @@ def test_a_page_larger_than_the_cap_is_not_read_here(folder: Path) -> None:
     assert reader.read_member_ready(path, "p1.jpg") is None
     with pytest.raises(ArchiveUnreadable):
         reader.read_member(path, "p1.jpg")
+    reader.close()
+
+
+def test_a_large_page_is_read_in_a_thread(folder: Path) -> None:
+    large = os.urandom(READY_BYTES + 1)
+    path = str(write_cbz(folder / "Saga 01.cbz", {"p0.jpg": large, "p1.jpg": PAGE}))
+    reader = FileArchiveReader(open_handles=4)
+    assert reader.read_member(path, "p0.jpg") == large
+    assert reader.read_member_ready(path, "p1.jpg") == PAGE
+    assert reader.read_member_ready(path, "p0.jpg") is None
     reader.close()
 
 

@@ -34,9 +34,13 @@ from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
 from bagboard.ports.archive_reader import ArchiveReader
 
-__all__ = ["UNREADABLE", "FileArchiveReader"]
+__all__ = ["READY_BYTES", "UNREADABLE", "FileArchiveReader"]
 
 UNREADABLE = "the archive is corrupt, truncated or in an unsupported format"
+# The largest member read on the event loop (``read_member_ready``): copying and checking a
+# megabyte takes about a millisecond; a larger page goes to a worker thread, whose hand-off is
+# small beside the page's own cost.
+READY_BYTES = 1024 * 1024
 
 
 def _seven_zip_available() -> bool:
@@ -114,7 +118,7 @@ class FileArchiveReader(ArchiveReader):
             with self.handles.idle(path) as opened:
                 if opened is None or not isinstance(opened[1], ZipSource):
                     return None
-                return opened[1].read_ready(name, self._max_member_bytes)
+                return opened[1].read_ready(name, min(self._max_member_bytes, READY_BYTES))
         except (OSError, ValueError, zlib.error):
             return None  # gone, changed or damaged: the blocking read says which
 
