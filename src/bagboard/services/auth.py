@@ -94,7 +94,12 @@ class Authenticator:
         revoked token or a wrong password, and ``TooManyAttempts`` when the Basic user name or
         ``address`` (the client's) has too many recent password failures.
         """
-        return self.credential(authorization, api_key, address).user
+        # A valid token (nearly every request) goes straight to its user.
+        secret = parse_credentials(authorization, api_key)
+        found = self._user_for(secret) if secret is not None else None
+        if found is not None:
+            return found[1]
+        return self._without_token(authorization, address).user
 
     def credential(
         self, authorization: str | None, api_key: str | None = None, address: str | None = None
@@ -104,6 +109,9 @@ class Authenticator:
         found = self._user_for(secret) if secret is not None else None
         if found is not None:
             return Credential(*found)
+        return self._without_token(authorization, address)
+
+    def _without_token(self, authorization: str | None, address: str | None) -> Credential:
         # The token lookup failed; a Basic password may be the user's own.
         login = parse_basic_login(authorization)
         checker = self._passwords if login is not None and self._has_passwords() else None
@@ -197,14 +205,14 @@ class Authenticator:
 
     def _user_for(self, secret: str) -> tuple[ApiToken, User] | None:
         digest = hash_secret(secret)
+        now = self._clock.now()
         if self._caching:
-            found = self._cache.get(digest, lambda: self._lookup(digest))
+            found = self._cache.get(digest, lambda: self._lookup(digest), now)
         else:
             found = self._lookup(digest)
         if found is None:
             return None
         token, user = found
-        now = self._clock.now()
         if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
             self._tokens.touch(token.id, now)
             self._cache.put(digest, (replace(token, last_used_at=now), user))

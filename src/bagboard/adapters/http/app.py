@@ -29,6 +29,7 @@ from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.dependency_order import resolve_in_order
 from bagboard.adapters.http.docs.openapi import OPENAPI_STATE_KEY, OpenApiSource
+from bagboard.adapters.http.error_layers import single_error_layer
 from bagboard.adapters.http.errors import EXCEPTION_HANDLERS
 from bagboard.adapters.http.forwarded import ForwardedFor
 from bagboard.adapters.http.home import about, home
@@ -267,4 +268,6 @@ def create_app(
         HttpMethod.HEAD: [drop_head_body],
         HttpMethod.OPTIONS: [FullAllow()],
     }
+    # Behind the token gate, one layer of error handling rather than two (``error_layers.py``).
+    single_error_layer(app, through=(TokenAuthMiddleware,))
     return resolve_in_order(with_method_hooks(app, hooks))

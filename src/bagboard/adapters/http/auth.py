@@ -8,7 +8,7 @@ from typing import Any, Final
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.middleware._utils import should_bypass_middleware
+from litestar.middleware._utils import should_bypass_for_path_pattern
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bagboard.domain.model import User
@@ -62,12 +62,13 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         self._authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not should_bypass_middleware(
-            exclude_http_methods=self.exclude_http_methods,
-            exclude_opt_key=self.exclude_opt_key,
-            exclude_path_pattern=self.exclude,
-            scope=scope,
-            scopes=self.scopes,
+        # Litestar's ``should_bypass_middleware``, in line (the same tests in the same order).
+        handler = scope.get("route_handler")
+        if (
+            scope["type"] in self.scopes
+            and (handler is None or not handler.opt.get(PUBLIC_OPT_KEY))
+            and scope.get("method") not in self.exclude_http_methods
+            and not should_bypass_for_path_pattern(scope, self.exclude)
         ):
             # Run on the loop, like every handler that only reads the index: see app.py.
             scope["user"] = self._user(scope)

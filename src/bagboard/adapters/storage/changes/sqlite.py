@@ -73,7 +73,16 @@ class SqliteChangeFeed(ChangeFeed):
         reset_after_fork(self._forked)
 
     def version(self, change: Change) -> int:
-        self._refresh()
+        # Asked already in this turn of the loop, and nothing noted since: no call to
+        # ``_refresh`` at all (the check it starts with), on every read of every request.
+        local = self._local
+        if (
+            local.asked_in is None
+            or local.asked_in is not running_loop()
+            or local.noted != self._noted
+            or self._closed
+        ):
+            self._refresh()
         return self._versions.get(change)
 
     def versions(self) -> tuple[int, ...]:
