@@ -23,6 +23,11 @@ Opened = tuple[ArchiveFormat, MemberSource]
 _Identity = tuple[int, int, int, int]  # device, inode, size, mtime
 
 
+def _identity(path: str) -> _Identity:
+    info = os.stat(path)  # noqa: PTH116 - a plain path string is the port's currency
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 class OpenArchives:
     def __init__(self, capacity: int, opener: Callable[[str], Opened]) -> None:
         self._capacity = capacity
@@ -36,8 +41,7 @@ class OpenArchives:
     @contextmanager
     def use(self, path: str) -> Iterator[Opened]:
         """An open archive for the duration of the block; errors inside discard it."""
-        info = os.stat(path)  # noqa: PTH116 - a plain path string is the port's currency
-        identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        identity = _identity(path)
         with self._lock:
             mine = [i for i, (idle_path, _, _) in enumerate(self._idle) if idle_path == path]
             fresh = [i for i in mine if self._idle[i][1] == identity]
@@ -51,19 +55,14 @@ class OpenArchives:
             handle = self._opener(path)
             with self._lock:
                 self.opened += 1
-        try:
+        with self._lent(path, identity, handle):
             yield handle
-        except BaseException:
-            handle[1].close()
-            raise
-        self._release(path, identity, handle)
 
     @contextmanager
     def idle(self, path: str) -> Iterator[Opened | None]:
         """``use``, but with an archive kept open only: None when none is (opening one reads
         its directory from the disk, which the caller must not wait for)."""
-        info = os.stat(path)  # noqa: PTH116 - a plain path string is the port's currency
-        identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        identity = _identity(path)
         with self._lock:
             found = next(
                 (i for i, (p, known, _) in enumerate(self._idle) if (p, known) == (path, identity)),
@@ -73,18 +72,24 @@ class OpenArchives:
         if handle is None:
             yield None
             return
-        try:
+        with self._lent(path, identity, handle):
             yield handle
-        except BaseException:
-            handle[1].close()
-            raise
-        self._release(path, identity, handle)
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for _, _, (_, source) in idle:
             source.close()
+
+    @contextmanager
+    def _lent(self, path: str, identity: _Identity, handle: Opened) -> Iterator[None]:
+        """While a caller reads ``handle``: closed when the read fails, else idle again."""
+        try:
+            yield
+        except BaseException:
+            handle[1].close()
+            raise
+        self._release(path, identity, handle)
 
     def _release(self, path: str, identity: _Identity, handle: Opened) -> None:
         with self._lock:

@@ -19,9 +19,11 @@ from litestar import Response
 from bagboard.adapters.http.api.issue_json import image_response, not_modified
 from bagboard.adapters.http.files.ranges import weak_match
 from bagboard.domain.images import Rendition
-from bagboard.services.renditions import RenditionTarget
+from bagboard.domain.model import User
+from bagboard.services.issues import IssueService
+from bagboard.services.renditions import RenditionService, RenditionTarget
 
-__all__ = ["answer_image"]
+__all__ = ["answer_image", "answer_page", "answer_stream"]
 
 
 async def answer_image(
@@ -42,3 +44,45 @@ async def answer_image(
     if rendition is None:
         rendition = await anyio.to_thread.run_sync(make, target)
     return target, image_response(rendition, None)
+
+
+async def answer_page(
+    issues: IssueService,
+    renditions: RenditionService,
+    user: User,
+    issue_id: str,
+    number: str,
+    size: str | None,
+    if_none_match: str | None,
+) -> Response[bytes]:
+    """Page ``number`` (from 1) of the comic ``issue_id`` as stored, or a JPEG of ``size``."""
+    comic = issues.comic(user, issue_id)
+    _, response = await answer_image(
+        lambda: renditions.kept_page_target(comic, number, size),
+        lambda: renditions.page_target(comic, number, size),
+        renditions.page_ready,
+        renditions.page,
+        if_none_match,
+    )
+    return response
+
+
+async def answer_stream(
+    issues: IssueService,
+    renditions: RenditionService,
+    user: User,
+    issue_id: str,
+    index: str,
+    width: str | None,
+    if_none_match: str | None,
+) -> tuple[RenditionTarget, Response[bytes]]:
+    """Page ``index`` (from 0, as OPDS page streaming counts) of the comic ``issue_id``, a
+    JPEG at most ``width`` wide, and the target it was, for the caller's tracking."""
+    comic = issues.comic(user, issue_id)
+    return await answer_image(
+        lambda: renditions.kept_stream_target(comic, index, width),
+        lambda: renditions.stream_target(comic, index, width),
+        renditions.stream_ready,
+        renditions.stream,
+        if_none_match,
+    )

@@ -41,7 +41,7 @@ from bagboard.adapters.http.encoded import json_answer
 from bagboard.adapters.http.etag import IfNoneMatch, cached_json
 from bagboard.adapters.http.files.download import download
 from bagboard.adapters.http.files.ranges import weak_match
-from bagboard.adapters.http.image_answers import answer_image
+from bagboard.adapters.http.image_answers import answer_page
 from bagboard.adapters.http.routing import get
 from bagboard.domain.images import JPEG, PAGE_MEDIA_TYPES
 from bagboard.domain.model import User
@@ -183,12 +183,6 @@ class IssueController(Controller):
         size: SizeParam = None,
     ) -> Response[bytes]:
         """Page ``number`` (from 1) as stored, or with ``size`` a JPEG of that long edge."""
-        comic = issues.comic(current_user, issue_id)
-        _, response = await answer_image(
-            lambda: renditions.kept_page_target(comic, number, size),
-            lambda: renditions.page_target(comic, number, size),
-            renditions.page_ready,
-            renditions.page,
-            if_none_match,
+        return await answer_page(
+            issues, renditions, current_user, issue_id, number, size, if_none_match
         )
-        return response

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from bagboard.adapters.http.api.issue_json import image_response, not_modified
 from bagboard.adapters.http.etag import IfNoneMatch
 from bagboard.adapters.http.files.ranges import weak_match
-from bagboard.adapters.http.image_answers import answer_image
+from bagboard.adapters.http.image_answers import answer_page
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
 from bagboard.domain.progress import ProgressChange
@@ -51,15 +51,9 @@ async def page_image(
     if_none_match: IfNoneMatch = None,
     size: FromQuery[str | None] = None,
 ) -> Response[bytes]:
-    comic = issues.comic(current_user, issue_id)
-    _, response = await answer_image(
-        lambda: renditions.kept_page_target(comic, number, size),
-        lambda: renditions.page_target(comic, number, size),
-        renditions.page_ready,
-        renditions.page,
-        if_none_match,
+    return await answer_page(
+        issues, renditions, current_user, issue_id, number, size, if_none_match
     )
-    return response
 
 
 class PositionWrite(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -20,7 +20,7 @@ from litestar.params import FromPath, FromQuery
 
 from bagboard.adapters.http.api.params import IssueIdParam
 from bagboard.adapters.http.etag import IfNoneMatch
-from bagboard.adapters.http.image_answers import answer_image
+from bagboard.adapters.http.image_answers import answer_stream
 from bagboard.adapters.http.opds.media import V1_PREFIX
 from bagboard.adapters.http.routing import get
 from bagboard.domain.model import User
@@ -50,13 +50,8 @@ async def pse_page(
 ) -> Response[bytes]:
     """The page, from memory on the event loop when it can be, else from a worker thread (it
     may open the archive and encode the page: ``image_answers.py``)."""
-    comic = issues.comic(current_user, issue_id)
-    target, response = await answer_image(
-        lambda: renditions.kept_stream_target(comic, page_number, width),
-        lambda: renditions.stream_target(comic, page_number, width),
-        renditions.stream_ready,
-        renditions.stream,
-        if_none_match,
+    target, response = await answer_stream(
+        issues, renditions, current_user, issue_id, page_number, width, if_none_match
     )
     if track == "1" and request.method == "GET":
         change = ProgressChange(
