@@ -11,43 +11,23 @@ comic id and stamp.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
-
 from bagboard.domain.errors import ImageUnreadable
-from bagboard.domain.images import FileStamp, ImageInfo, PageInfo, media_type_for_name
+from bagboard.domain.images import ImageInfo, PageInfo, media_type_for_name
 from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.page_images import PageImages
+from bagboard.services.kept_answers import VersionedCache
 
-__all__ = ["KEPT_PAGE_LISTS", "KeptPageLists", "measure_pages"]
+__all__ = ["KEPT_PAGE_LISTS", "kept_page_lists", "measure_pages"]
 
 # Comics whose page lists are kept: a few hundred readers each in a comic or two, at a few
 # kilobytes a list.
 KEPT_PAGE_LISTS = 512
 
 
-class KeptPageLists:
-    """The page lists of the ``size`` comics (file versions) asked for last."""
-
-    def __init__(self, size: int = KEPT_PAGE_LISTS) -> None:
-        self._size = size
-        self._lists: OrderedDict[tuple[int, FileStamp], tuple[PageInfo, ...]] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, comic_id: int, stamp: FileStamp) -> tuple[PageInfo, ...] | None:
-        key = (comic_id, stamp)
-        with self._lock:
-            found = self._lists.get(key)
-            if found is not None:
-                self._lists.move_to_end(key)
-            return found
-
-    def put(self, comic_id: int, stamp: FileStamp, pages: tuple[PageInfo, ...]) -> None:
-        with self._lock:
-            self._lists[comic_id, stamp] = pages
-            self._lists.move_to_end((comic_id, stamp))
-            while len(self._lists) > self._size:
-                self._lists.popitem(last=False)
+def kept_page_lists(size: int = KEPT_PAGE_LISTS) -> VersionedCache[tuple[PageInfo, ...]]:
+    """The page lists of the ``size`` comics asked for last, by comic id, each valid for the
+    file version (``FileStamp``) it was measured from."""
+    return VersionedCache(size)
 
 
 def measure_pages(archives: ArchiveReader, images: PageImages, path: str) -> tuple[PageInfo, ...]:

@@ -83,19 +83,13 @@ class RecentCache(Generic[K, V]):
         """The remembered value, or ``load()``, remembered; ``now`` is the clock's time, when
         the caller has just read it."""
         # The version first: a change committed while ``load`` runs moves it on after this.
-        freshness = self._freshness
-        version = freshness.changes.version(self._change)
+        version = self._freshness.changes.version(self._change)
         if now is None:
             now = self._clock.now()
         # One dict read needs no lock (it is atomic under the GIL); writes below take it.
         hit = self._entries.get(key)
-        if hit is not None and hit[1] == version:
-            # ``Freshness.lifetime``, without a call of its own on every request.
-            lifetime = (
-                freshness.following if freshness.changes.following() else freshness.unfollowed
-            )
-            if now - hit[0] < lifetime:
-                return hit[2]
+        if hit is not None and hit[1] == version and now - hit[0] < self._freshness.lifetime():
+            return hit[2]
         value = load()
         with self._lock:
             if len(self._entries) >= self._max:

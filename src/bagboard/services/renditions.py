@@ -36,7 +36,7 @@ from bagboard.ports.archive_reader import ArchiveReader
 from bagboard.ports.page_catalog import PageCatalog
 from bagboard.ports.page_images import PageImages
 from bagboard.ports.rendition_cache import RenditionCache
-from bagboard.services.page_lists import KeptPageLists, measure_pages
+from bagboard.services.page_lists import kept_page_lists, measure_pages
 from bagboard.services.render_once import CoverFailures, RenderOnce
 from bagboard.services.rendition_targets import (
     RenditionTarget,
@@ -88,7 +88,7 @@ class RenditionService:
         self._disk = disk
         self._once = RenderOnce()
         self._failures = CoverFailures()
-        self._page_lists = KeptPageLists()
+        self._page_lists = kept_page_lists()
 
     # --- targets: which image -----------------------------------------------------------------
 
@@ -134,21 +134,19 @@ class RenditionService:
     def page_list(self, comic: IndexedComic) -> tuple[PageInfo, ...]:
         """*Blocking the first time.* Every page with its dimensions, measured once per
         version of the file and kept in the page catalog, and in memory for the comics read
-        lately (``KeptPageLists``)."""
+        lately (``kept_page_lists``)."""
         stamp = FileStamp.of(comic)
-        kept = self._page_lists.get(comic.id, stamp)
-        if kept is not None:
-            return kept
+        return self._page_lists.kept(comic.id, stamp, lambda: self._stored_pages(comic, stamp))
+
+    def _stored_pages(self, comic: IndexedComic, stamp: FileStamp) -> tuple[PageInfo, ...]:
         stored = self._catalog.pages(comic.id, stamp)
         if stored is not None:
-            self._page_lists.put(comic.id, stamp, stored)
             return stored
         if comic.error is not None:
             raise ArchiveUnreadable(comic.error)
         with on_disk():
             pages = measure_pages(self._archives, self._images, comic.path)
         self._catalog.save(comic.id, stamp, pages)
-        self._page_lists.put(comic.id, stamp, pages)
         return pages
 
     # --- images -------------------------------------------------------------------------------
