@@ -8,8 +8,8 @@ engine (and its migrations) and the archive-reading pool are created on first us
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from dependency_injector import containers, providers
@@ -63,6 +63,7 @@ from bagboard.adapters.storage.changes import change_feed as storage_change_feed
 from bagboard.adapters.storage.db.engine import make_engine
 from bagboard.adapters.storage.db.facts import database_probe, memory_database
 from bagboard.adapters.storage.db.migrate import upgrade
+from bagboard.adapters.storage.db.nowait_writes import NoWaitWrites
 from bagboard.adapters.storage.index.documents import SqlComicDocuments
 from bagboard.adapters.storage.index.pages import SqlPageCatalog
 from bagboard.adapters.storage.index.store import SqlLibraryIndex
@@ -108,6 +109,7 @@ from bagboard.services.server_status import ServerStatusService
 from bagboard.services.settings import SettingsService
 from bagboard.services.shelves import ShelfService
 from bagboard.services.sign_in_limits import SignInLimiter
+from bagboard.services.touches import Touches
 from bagboard.services.tracked_progress import TrackedProgressStore
 from bagboard.services.web_sessions import WebSessionService
 
@@ -159,6 +161,27 @@ def _followed_changes(engine: Engine) -> Iterator[ChangeFeed]:
         yield feed
     finally:
         feed.close()
+
+
+def _writes_at_once(engine: Engine) -> Iterator[NoWaitWrites | None]:
+    """SQLite's writes that never wait (``db/nowait_writes.py``), closed at shutdown; None on
+    PostgreSQL."""
+    writes = NoWaitWrites.for_engine(engine)
+    try:
+        yield writes
+    finally:
+        if writes is not None:
+            writes.close()
+
+
+def _touches(write: Callable[[int, datetime], None], what: str) -> Iterator[Touches]:
+    """Last uses (of tokens, of web sessions) written by a thread of their own
+    (``services/touches.py``), what is left written at shutdown."""
+    touches = Touches(write, what)
+    try:
+        yield touches
+    finally:
+        touches.stop()
 
 
 def _sign_in_limiter(clock: Clock, storage: str, processes: int, folder: Path) -> SignInLimiter:
@@ -254,7 +277,13 @@ class Container(containers.DeclarativeContainer):
     _progress_store = providers.Selector(
         config.storage,
         memory=providers.Singleton(MemoryProgressStore, library_index),
-        sql=providers.Singleton(SqlProgressStore, engine, change_feed),
+        sql=providers.Singleton(
+            SqlProgressStore,
+            engine,
+            change_feed,
+            # Positions saved on the event loop when they need not wait (api/progress.py).
+            at_once=providers.Resource(_writes_at_once, engine),
+        ),
     )
     # Pages streamed with tracking are noted and written shortly after, not while the page
     # waits; every service reads and writes progress after the user's noted pages.
@@ -366,8 +395,18 @@ class Container(containers.DeclarativeContainer):
         freshness=freshness,
     )
     # A singleton: it holds the first-run setup link of this process.
+    session_touch_writer = providers.Resource(_touches, web_session_store.provided.touch, "session")
     web_sessions = providers.Singleton(
-        WebSessionService, users, passwords, web_session_store, password_check, accounts, clock
+        WebSessionService,
+        users,
+        passwords,
+        web_session_store,
+        password_check,
+        accounts,
+        clock,
+        touch=providers.Selector(
+            config.storage, memory=providers.Object(None), sql=session_touch_writer
+        ),
     )
     # Singletons so their caches serve every request (see services/recent_cache.py).
     # Keys the session cookies: kept in the data folder, so sessions survive a restart; a
@@ -376,6 +415,11 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(secrets.token_bytes, KEY_BYTES),
         sql=providers.Singleton(load_or_create_key, config.secret_key_path),
+    )
+    # Tokens' and web sessions' last uses, written off the requests' path (services/touches.py).
+    token_touch_writer = providers.Resource(_touches, tokens.provided.touch, "token")
+    token_touches = providers.Selector(
+        config.storage, memory=providers.Object(None), sql=token_touch_writer
     )
     authenticator = providers.Singleton(
         Authenticator,
@@ -386,6 +430,7 @@ class Container(containers.DeclarativeContainer):
         session_key=session_key,
         passwords=password_check,
         password_store=passwords,
+        touch=token_touches,
     )
     server_folders = providers.Singleton(LocalServerFolders)
     library_service = providers.Factory(LibraryService, libraries, users, server_folders)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bagboard.adapters.memory.reading import MemoryProgressStore
 from bagboard.adapters.storage import SqlProgressStore
+from bagboard.adapters.storage.db.nowait_writes import NoWaitWrites
 from bagboard.domain.browse import ReadingState
 from bagboard.domain.catalog import ComicMove, IndexChanges
 from bagboard.domain.errors import ComicNotFound
@@ -23,6 +25,7 @@ from bagboard.domain.progress import (
     ComicKey,
     Device,
     ProgressChange,
+    ReadingProgress,
     StaleProgress,
     read_position,
 )
@@ -46,8 +49,21 @@ ALL = PageRequest(1, 200)
 
 
 @pytest.fixture
-def store(backend: Backend, library_index: LibraryIndex) -> ProgressStore:
-    return backend.pick(lambda: MemoryProgressStore(library_index), SqlProgressStore)
+def store(backend: Backend, library_index: LibraryIndex) -> Iterator[ProgressStore]:
+    at_once = None if backend.engine is None else NoWaitWrites.for_engine(backend.engine)
+    yield backend.pick(
+        lambda: MemoryProgressStore(library_index),
+        lambda engine: SqlProgressStore(engine, at_once=at_once),
+    )
+    if at_once is not None:
+        at_once.close()
+
+
+def save_soon(
+    store: ProgressStore, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+) -> ReadingProgress:
+    """As the HTTP API saves: at once when that need not wait, else as ever."""
+    return store.save_at_once(user_id, key, change, now) or store.save(user_id, key, change, now)
 
 
 def key_of(index: LibraryIndex, library: Library, relative: str) -> ComicKey:
@@ -99,6 +115,24 @@ def test_an_older_timed_write_is_refused_and_changes_nothing(
     assert store.position(alice.id, key) == newer
     assert states(store, alice.id, [key.comic_id or 0]) == {key.comic_id: ReadingState(12)}
     assert [item.page_number for item in feed(store, alice)] == [12]
+
+
+def test_a_save_at_once_is_a_save_or_nothing_at_all(
+    store: ProgressStore, library_index: LibraryIndex, comics_library: Library, alice: User
+) -> None:
+    key = key_of(library_index, comics_library, "a.cbz")
+    saved = store.save_at_once(alice.id, key, ProgressChange(5, 32, client_time=1000), T0)
+    if saved is None:  # it would have waited: nothing written
+        assert store.position(alice.id, key) is None
+        saved = store.save(alice.id, key, ProgressChange(5, 32, client_time=1000), T0)
+    assert (saved.page_number, saved.total_pages, saved.client_updated_at) == (5, 32, 1000)
+    assert store.position(alice.id, key) == saved
+    later = T0 + timedelta(seconds=1)
+    with pytest.raises(StaleProgress):
+        save_soon(store, alice.id, key, ProgressChange(30, client_time=999), later)
+    behind = ProgressChange(3, forward_only=True)
+    assert save_soon(store, alice.id, key, behind, later) == saved
+    assert [item.page_number for item in feed(store, alice)] == [5]
 
 
 def test_each_user_has_their_own_positions(
@@ -438,13 +472,20 @@ def test_concurrent_writers_lose_nothing_and_the_newest_timed_write_wins(
     failures: list[BaseException] = []
 
     def writer(n: int) -> None:
+        # Half of them as the HTTP API saves, at once when that need not wait.
+        def save(key: ComicKey, change: ProgressChange) -> None:
+            if n % 2:
+                store.save(alice.id, key, change, T0)
+            else:
+                save_soon(store, alice.id, key, change, T0)
+
         try:
             start.wait()
             for k in range(10):
                 stamp = 1000 + k * len(own) + n
                 with contextlib.suppress(StaleProgress):
-                    store.save(alice.id, shared, ProgressChange(stamp, client_time=stamp), T0)
-                store.save(alice.id, own[n], ProgressChange(k + 1), T0)
+                    save(shared, ProgressChange(stamp, client_time=stamp))
+                save(own[n], ProgressChange(k + 1))
         except BaseException as exc:
             failures.append(exc)
 

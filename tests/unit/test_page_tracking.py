@@ -178,6 +178,19 @@ def test_a_read_or_write_of_the_user_comes_after_their_noted_pages(world: World)
     assert world.tracked.position(ALICE, b).cleared  # type: ignore[union-attr]
 
 
+def test_a_save_at_once_is_refused_while_the_user_has_noted_pages(world: World) -> None:
+    a, b, _ = world.keys
+    world.fetch(ALICE, a, 4)
+    change = ProgressChange(2, 10)
+    # Writing the noted page first would wait: the caller saves the usual way instead.
+    assert world.tracked.save_at_once(ALICE, b, change, world.clock.now()) is None
+    assert world.store.saves == []
+    assert world.tracked.save_at_once(BOB, b, change, world.clock.now()) is not None
+    world.tracked.position(ALICE, a)  # writes the noted page
+    saved = world.tracked.save_at_once(ALICE, b, change, world.clock.now())
+    assert saved is not None and world.page(ALICE, b) == 2
+
+
 @pytest.mark.parametrize(
     "read",
     [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -89,6 +89,27 @@ def test_use_is_recorded_at_most_once_per_interval(world: SignInWorld) -> None:
     world.service.session(secret)
     stored = world.sessions.find(hash_secret(secret))
     assert stored is not None and stored.last_seen_at == world.clock.now()
+
+
+def test_a_server_records_the_use_through_what_it_gives_not_the_store(
+    world: SignInWorld,
+) -> None:
+    noted: list[tuple[int, datetime]] = []
+    service = WebSessionService(
+        world.users,
+        world.passwords,
+        world.sessions,
+        world.check,
+        world.accounts,
+        world.clock,
+        touch=lambda session_id, at: noted.append((session_id, at)),
+    )
+    secret, session = service.sign_in("alice", PASSWORD, HOME)
+    world.clock.advance(TOUCH_INTERVAL)
+    service.session(secret)
+    assert noted == [(session.id, world.clock.now())]
+    stored = world.sessions.find(hash_secret(secret))
+    assert stored is not None and stored.last_seen_at == session.created_at
 
 
 def test_sign_out_ends_the_session_server_side(world: SignInWorld) -> None:

@@ -57,6 +57,16 @@ class ProgressStore(Protocol):
         nothing (no new server time, no feed entry) and returns the stored position."""
         ...
 
+    def save_at_once(
+        self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+    ) -> ReadingProgress | None:
+        """``save``, made now or not at all: None (nothing written) when it would have to
+        wait, for a lock another write holds, for a disk that has been slow to make writes
+        durable, or for a round trip to a database server; then the caller calls ``save``
+        from a worker thread. What it returns and raises otherwise is ``save``'s. Made for the
+        event loop of a server; by default always None."""
+        return None
+
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         """Delete the position, leaving a tombstone for the feed; False if there was none."""
         ...

@@ -9,8 +9,9 @@ for a few minutes so a reader sending Basic on every page does not pay the hash 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bagboard.domain.errors import ApiDisabled, Unauthorized
 from bagboard.domain.model import ApiToken, User
@@ -58,10 +59,14 @@ class Authenticator:
         session_key: bytes = b"",
         passwords: PasswordCheck | None = None,
         password_store: PasswordStore | None = None,
+        touch: Callable[[int, datetime], None] | None = None,
     ) -> None:
         self._users = users
         self._tokens = tokens
         self._clock = clock
+        # How a token's last use is recorded: by default written at once; a server notes it
+        # for a thread of its own (``token_touches.py``), so no request waits on that write.
+        self._touch = touch or tokens.touch
         # A server passes the change feed: a token revoked by another process (the CLI) is
         # refused on the next request after the revocation reaches the feed; ``forget`` makes
         # an in-process revocation immediate.
@@ -214,7 +219,7 @@ class Authenticator:
             return None
         token, user = found
         if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
-            self._tokens.touch(token.id, now)
+            self._touch(token.id, now)
             self._cache.put(digest, (replace(token, last_used_at=now), user))
         return token, user
 

@@ -122,10 +122,14 @@ class PageTracker:
     def flush_user(self, user_id: int) -> None:
         """Write everything noted for ``user_id`` now, and wait for its writes under way:
         what a read of the user's progress must come after."""
+        if not self.settled(user_id):
+            self._flush(lambda noted: True, user_id=user_id)
+
+    def settled(self, user_id: int) -> bool:
+        """Whether nothing is noted for ``user_id`` or being written: ``flush_user`` would
+        have nothing to do."""
         with self._changed:
-            if user_id not in self._noted and user_id not in self._writing:
-                return
-        self._flush(lambda noted: True, user_id=user_id)
+            return user_id not in self._noted and user_id not in self._writing
 
     def stop(self) -> int:
         """Stop the writer thread and write everything noted, each position tried once: the

@@ -69,6 +69,12 @@ class ProgressService:
         """Store a position; ``StaleProgress`` when the change is older than the stored one."""
         return self._store.save(user.id, self._key(user, path), change, self._clock.now())
 
+    def save_at_once(self, user: User, path: str, change: ProgressChange) -> ReadingProgress | None:
+        """``save``, made now or not at all (``ProgressStore.save_at_once``): None, nothing
+        written, when it would wait; then call ``save`` from a worker thread."""
+        key = self._key(user, path)
+        return self._store.save_at_once(user.id, key, change, self._clock.now())
+
     def position_of(self, user: User, comic_id: int) -> ReadingProgress | None:
         """The live position in an indexed comic; None when never saved or cleared."""
         return self._live(self._store.position(user.id, self._comic_key(user, comic_id)))

@@ -59,6 +59,14 @@ class TrackedProgressStore(ProgressStore):
         self._tracker.flush_user(user_id)
         return self._store.save(user_id, key, change, now)
 
+    def save_at_once(
+        self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+    ) -> ReadingProgress | None:
+        # Writing the noted pages first would wait for them: that is ``save``'s to do.
+        if not self._tracker.settled(user_id):
+            return None
+        return self._store.save_at_once(user_id, key, change, now)
+
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         self._tracker.flush_user(user_id)
         return self._store.clear(user_id, key, now)

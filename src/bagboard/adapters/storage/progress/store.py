@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from bagboard.adapters.storage.db.errors import translate_errors
 from bagboard.adapters.storage.db.lean import LeanConnection, Prepared, lean
+from bagboard.adapters.storage.db.nowait_writes import NoWaitWrites, WouldWait
 from bagboard.adapters.storage.db.tables import (
     index_generation,
     read_marks,
@@ -79,11 +80,19 @@ def _gone() -> ComicNotFound:
 
 class SqlProgressStore(ProgressStore):
     """``changes``: the feed that says when any process wrote positions, marks or the index;
-    without one, each kept value is checked with one small read."""
+    without one, each kept value is checked with one small read. ``at_once``: SQLite's
+    writes that never wait, for ``save_at_once``; without it, that always answers None."""
 
-    def __init__(self, engine: Engine, changes: ChangeFeed | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        changes: ChangeFeed | None = None,
+        *,
+        at_once: NoWaitWrites | None = None,
+    ) -> None:
         self._engine = engine
         self._changes = changes
+        self._at_once = at_once
         self._kept_feed: GenerationCache[Page[FeedItem]] = GenerationCache(_FEED_PAGES_KEPT)
         self._kept_readings: GenerationCache[dict[int, ComicReading]] = GenerationCache(
             _READINGS_KEPT
@@ -132,6 +141,20 @@ class SqlProgressStore(ProgressStore):
         with translate_errors(missing=_gone()), self._engine.begin() as conn:
             at, row = _lock_user(conn, user_id, now, reading_progress, key)
             saved = _save(conn, user_id, key, change, at, row)
+        self._written()
+        return saved
+
+    def save_at_once(
+        self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
+    ) -> ReadingProgress | None:
+        if self._at_once is None:
+            return None
+        try:
+            with translate_errors(missing=_gone()), self._at_once.begin() as conn:
+                at, row = _lock_user(conn, user_id, now, reading_progress, key)
+                saved = _save(conn, user_id, key, change, at, row)
+        except WouldWait:
+            return None
         self._written()
         return saved
 
