@@ -123,6 +123,12 @@ def test_one_slow_write_rests_them_all_for_a_while(writes: NoWaitWrites, clock: 
         touch(writes)
     clock.now += nowait_writes.REST
     touch(writes)
+    # Tried again after the rest: a write slow again rests them again at once.
+    clock.step = nowait_writes.SLOW * 2
+    touch(writes)
+    clock.step = 0.0
+    with pytest.raises(WouldWait):
+        touch(writes)
 
 
 def test_writes_slow_on_average_rest_them_too(writes: NoWaitWrites, clock: Clock) -> None:

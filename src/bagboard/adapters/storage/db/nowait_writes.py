@@ -12,7 +12,8 @@ make such a write where the request is, provided the write never waits:
   in a thread, where waiting is allowed;
 - for a slow disk: every write is timed, and while they are slow (an average of the last
   ones above ``SLOW``, or one above ``TOO_SLOW``: a disk that syncs slowly, a network file
-  system) none is made here for ``REST`` seconds;
+  system, a burst of other writes to the disk) none is made here for ``REST`` seconds; then
+  one is tried again, and a slow one rests them again;
 - for a checkpoint: this connection never copies the WAL back itself (``wal_autocheckpoint``
   0); every ``CHECKPOINT_EVERY`` commits a passive checkpoint runs in a thread of its own on
   the main engine, beside the writes.
@@ -44,7 +45,7 @@ _log = logging.getLogger(__name__)
 
 SLOW = 0.002  # seconds: the average write above which the disk counts as slow
 TOO_SLOW = 0.025  # one write this long is enough
-REST = 30.0  # seconds without writes here once they were slow
+REST = 5.0  # seconds without writes here once they were slow
 CHECKPOINT_EVERY = 256  # commits (a position write adds about four pages to the WAL)
 _WEIGHT = 0.125  # of the newest write in the average
 _BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
@@ -64,6 +65,8 @@ class NoWaitWrites:
         self._engine = make_engine(engine.url.render_as_string(hide_password=False),
                                    busy_timeout_ms=0)  # fmt: skip
         event.listen(self._engine, "connect", _no_autocheckpoint)
+        # Opened now, so that no write's time counts the opening (pragmas, a WAL index map).
+        self._engine.connect().close()
         self._lock = Lock()
         self._average = 0.0
         self._rest_until = 0.0
@@ -109,8 +112,9 @@ class NoWaitWrites:
     def _timed(self, took: float) -> None:
         average = self._average + (took - self._average) * _WEIGHT
         if took > TOO_SLOW or average > SLOW:
+            # After the rest, the first write tells: a slow one rests them again at once.
             self._rest_until = self._clock() + REST
-            average = 0.0
+            average = SLOW
         self._average = average
 
     def _committed(self) -> None:
