@@ -180,3 +180,20 @@ def test_the_progress_store_saves_at_once_or_not_at_all(engine: Engine, clock: C
     finally:
         writes.close()
     assert SqlProgressStore(engine).save_at_once(1, key, ProgressChange(9), NOW) is None
+
+
+def test_a_database_it_cannot_open_now_is_a_write_that_would_wait(engine: Engine) -> None:
+    engine.dispose()  # the only connection: an exclusive one, as another program might hold
+    holder = sqlite3.connect(file_of(engine), isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE users SET name = name")  # no other connection may even read now
+    try:
+        writes = NoWaitWrites(engine)  # starting is not failing
+        with pytest.raises(WouldWait):
+            touch(writes)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    touch(writes)
+    writes.close()

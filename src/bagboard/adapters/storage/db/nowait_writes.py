@@ -26,6 +26,7 @@ trip to the server): ``for_engine`` gives None, and writes go to a thread as bef
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -48,7 +49,6 @@ TOO_SLOW = 0.025  # one write this long is enough
 REST = 5.0  # seconds without writes here once they were slow
 CHECKPOINT_EVERY = 256  # commits (a position write adds about four pages to the WAL)
 _WEIGHT = 0.125  # of the newest write in the average
-_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
 
 
 class WouldWait(Exception):
@@ -65,8 +65,10 @@ class NoWaitWrites:
         self._engine = make_engine(engine.url.render_as_string(hide_password=False),
                                    busy_timeout_ms=0)  # fmt: skip
         event.listen(self._engine, "connect", _no_autocheckpoint)
-        # Opened now, so that no write's time counts the opening (pragmas, a WAL index map).
-        self._engine.connect().close()
+        # Opened now, so that no write's time counts the opening (pragmas, a WAL index map);
+        # if it cannot be (another process holds a lock meanwhile), the first write opens it.
+        with contextlib.suppress(sa_exc.OperationalError):
+            self._engine.connect().close()
         self._lock = Lock()
         self._average = 0.0
         self._rest_until = 0.0
@@ -86,7 +88,9 @@ class NoWaitWrites:
     def begin(self) -> Iterator[Connection]:
         """A transaction, committed when the block ends; ``WouldWait`` (rolled back, or never
         begun) when it would have waited: for the lock, for this connection, or while writes
-        are slow. The block's first statement must be a write, so that it takes the lock
+        are slow; and when SQLite failed in any other way it reports as operational (a file
+        it cannot open, an I/O error), so that the caller's usual write meets the error and
+        reports it. The block's first statement must be a write, so that it takes the lock
         before reading anything (a read first would start a snapshot a concurrent commit
         could invalidate)."""
         if self._clock() < self._rest_until or not self._lock.acquire(blocking=False):
@@ -95,9 +99,7 @@ class NoWaitWrites:
         try:
             with self._engine.begin() as conn:
                 yield conn
-        except sa_exc.DBAPIError as error:
-            if not str(getattr(error.orig, "sqlite_errorname", "")).startswith(_BUSY):
-                raise
+        except sa_exc.OperationalError as error:  # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR...
             raise WouldWait from error
         finally:
             self._lock.release()
