@@ -29,6 +29,7 @@ from bagboard.adapters.storage import (
 )
 from bagboard.adapters.storage.admin.web_sessions import SqlWebSessionStore
 from bagboard.adapters.storage.changes import change_feed
+from bagboard.adapters.storage.changes import sqlite as sqlite_feed
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.errors import Unauthorized
 from bagboard.domain.model import BrowseMode, Role, ServerSettings
@@ -322,4 +323,57 @@ def test_on_a_loop_a_commit_made_before_the_next_turn_is_seen(sqlite_engine: Eng
         users.add("fay", Role.READER)
         assert changes.version(Change.ACCESS) != here
     finally:
+        changes.close()
+
+
+def test_on_a_loop_a_turn_looks_the_running_loop_up_once(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each look-up of the running loop is a ``getpid`` system call: a turn's first call makes
+    it, the calls after it in the same turn none."""
+    changes = change_feed(sqlite_engine)
+    looked_up: list[object] = []
+    running_loop = sqlite_feed.running_loop
+
+    def counted() -> object:
+        looked_up.append(None)
+        return running_loop()
+
+    monkeypatch.setattr(sqlite_feed, "running_loop", counted)
+
+    async def requests() -> list[int]:
+        counts = []
+        for _ in range(2):  # two turns
+            for _ in range(5):
+                changes.version(Change.ACCESS)
+                changes.version(Change.SETTINGS)
+            counts.append(len(looked_up))
+            await asyncio.sleep(0)
+        return counts
+
+    try:
+        assert asyncio.run(requests()) == [1, 2]
+    finally:
+        changes.close()
+
+
+def test_a_stopped_loop_leaves_its_turn_asking_again(sqlite_engine: Engine) -> None:
+    """A loop that asked and stopped (its turn's end never ran) is no longer a turn: a call
+    outside it sees a commit made since."""
+    changes = change_feed(sqlite_engine)
+    loop = asyncio.new_event_loop()
+    asked: list[int] = []
+
+    def ask_and_stop() -> None:
+        asked.append(changes.version(Change.ACCESS))
+        loop.stop()  # the loop ends with this turn, before the callbacks it queued
+
+    try:
+        loop.call_soon(ask_and_stop)
+        loop.run_forever()
+        first = asked[0]
+        SqlUserStore(sqlite_engine).add("dora", Role.OWNER)
+        assert changes.version(Change.ACCESS) != first
+    finally:
+        loop.close()
         changes.close()

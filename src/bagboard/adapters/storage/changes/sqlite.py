@@ -45,19 +45,32 @@ def _database_file(engine: Engine) -> Path | None:
     return Path(database).absolute()
 
 
+class _Turn:
+    """The loop whose current turn has asked already (None: the next call asks), and the
+    feed's count of ``noted`` calls when it asked. A plain object, not the thread-local
+    itself: ``over``, queued on that loop, clears the state of the thread that asked, even if
+    the loop has moved to another thread by the time it runs."""
+
+    __slots__ = ("asked_in", "noted")
+
+    def __init__(self) -> None:
+        self.asked_in: AbstractEventLoop | None = None
+        self.noted = 0
+
+    def over(self) -> None:
+        self.asked_in = None
+
+
 class _Connection(threading.local):
-    """A thread's own connection to the file, and the data version it last saw there: calls
-    from several request threads never wait for one another."""
+    """A thread's own connection to the file, the data version it last saw there, and what
+    its loop's current turn asked: calls from several request threads never wait for one
+    another."""
 
     cursor: sqlite3.Cursor | None = None
     data_version: int | None = None
-    # The loop whose current turn has asked already (None: the next call asks), and the
-    # feed's count of ``noted`` calls when it asked.
-    asked_in: AbstractEventLoop | None = None
-    noted: int = 0
 
-    def turn_over(self) -> None:
-        self.asked_in = None
+    def __init__(self) -> None:
+        self.turn = _Turn()
 
 
 class SqliteChangeFeed(ChangeFeed):
@@ -75,11 +88,17 @@ class SqliteChangeFeed(ChangeFeed):
     def version(self, change: Change) -> int:
         # Asked already in this turn of the loop, and nothing noted since: no call to
         # ``_refresh`` at all (the check it starts with), on every read of every request.
-        local = self._local
+        # The loop that asked in this thread is the one running here for as long as it runs
+        # (a thread runs one loop at a time; one that stopped here and runs elsewhere clears
+        # this at its next turn, ``_Turn.over``): ``is_running`` tells that without
+        # ``asyncio._get_running_loop``, which makes a ``getpid`` system call each time (two
+        # per ``/auth/ping`` under strace, its only ones besides the socket's reads and writes).
+        turn = self._local.turn
+        asked_in = turn.asked_in
         if (
-            local.asked_in is None
-            or local.asked_in is not running_loop()
-            or local.noted != self._noted
+            asked_in is None
+            or not asked_in.is_running()
+            or turn.noted != self._noted
             or self._closed
         ):
             self._refresh()
@@ -116,8 +135,9 @@ class SqliteChangeFeed(ChangeFeed):
             self._versions.observe(self._read_through_engine())
             return
         local = self._local
+        turn = local.turn
         loop = running_loop()
-        if loop is not None and local.asked_in is loop and local.noted == self._noted:
+        if loop is not None and turn.asked_in is loop and turn.noted == self._noted:
             return
         try:
             cursor = local.cursor or self._connect(local)
@@ -137,10 +157,10 @@ class SqliteChangeFeed(ChangeFeed):
             self._versions.observe(None)
             return
         if loop is not None:
-            if local.asked_in is not loop:
-                loop.call_soon(local.turn_over)
-            local.asked_in = loop
-            local.noted = noted
+            if turn.asked_in is not loop:
+                loop.call_soon(turn.over)
+            turn.asked_in = loop
+            turn.noted = noted
 
     def _connect(self, local: _Connection) -> sqlite3.Cursor | None:
         assert self._file is not None
