@@ -82,6 +82,16 @@ def test_head_ping_answers_headers_without_a_body(api: Api) -> None:
     assert head.headers["content-length"] == got.headers["content-length"]
 
 
+def test_ping_has_no_arguments_for_litestar_to_gather() -> None:
+    # Its services are bound when the app is built: per request, Litestar calls it as its
+    # one-route floor calls a handler, with nothing to resolve, gather or check.
+    app = create_app(plain_services())
+    route = next(r for r in app.routes if isinstance(r, HTTPRoute) and r.path == PING)
+    _handler, model = route.route_handler_map["GET"]
+    assert not model.has_kwargs
+    assert not model.dependency_batches
+
+
 def test_every_get_route_also_answers_head() -> None:
     app = create_app(plain_services(), extra_route_handlers=TEST_ROUTES)
     for route in app.routes:

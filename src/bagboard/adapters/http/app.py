@@ -24,7 +24,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler, Message, Scope
 
-from bagboard.adapters.http.api import API_CONTROLLERS
+from bagboard.adapters.http.api import API_CONTROLLERS, auth_controller
 from bagboard.adapters.http.api.schemas import API_PREFIX
 from bagboard.adapters.http.auth import TokenAuthMiddleware, current_user
 from bagboard.adapters.http.dependency_order import resolve_in_order
@@ -187,7 +187,11 @@ def create_app(
     gate, and the public page at ``/`` that links to them.
     ``extra_route_handlers`` are mounted under ``/api/v1``. Wrap it in ``AccessLogMiddleware``
     for a line per request."""
-    handlers = [*API_CONTROLLERS, *extra_route_handlers]
+    handlers = [
+        auth_controller(services.settings, services.version),
+        *API_CONTROLLERS,
+        *extra_route_handlers,
+    ]
     dependencies = {
         "current_user": Provide(current_user, sync_to_thread=False),
         "version": _constant(services.version),

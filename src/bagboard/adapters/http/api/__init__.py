@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from bagboard.adapters.http.api.arcs import ArcsController
-from bagboard.adapters.http.api.auth import AuthController
+from bagboard.adapters.http.api.auth import auth_controller
 from bagboard.adapters.http.api.issues import IssueController
 from bagboard.adapters.http.api.library import LibraryController
 from bagboard.adapters.http.api.next_reading import ComicListsController, ReadingNextController
@@ -16,10 +16,10 @@ from bagboard.adapters.http.api.readlists import ReadingListsController
 from bagboard.adapters.http.api.shelves import ShelvesController
 from bagboard.adapters.http.docs.routes import DocsController
 
-__all__ = ["API_CONTROLLERS"]
+__all__ = ["API_CONTROLLERS", "auth_controller"]
 
+# With ``auth_controller``'s, which ``create_app`` binds to its services.
 API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
-    AuthController,
     DocsController,
     IssueController,
     LibraryController,
