@@ -435,7 +435,9 @@ class Container(containers.DeclarativeContainer):
     server_folders = providers.Singleton(LocalServerFolders)
     library_service = providers.Factory(LibraryService, libraries, users, server_folders)
     problem_service = providers.Factory(ProblemService, problem_list, libraries)
-    settings_service = providers.Factory(SettingsService, settings_store)
+    # A singleton: it holds nothing but the (singleton) store, and ``/auth/ping`` asks for it
+    # on every request.
+    settings_service = providers.Singleton(SettingsService, settings_store)
     # A singleton: it remembers which covers failed, so each is logged and tried once.
     rendition_service = providers.Singleton(
         RenditionService, page_reader, page_images, page_catalog, hot_renditions, renditions

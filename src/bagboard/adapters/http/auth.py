@@ -8,7 +8,6 @@ from typing import Any, Final
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.middleware._utils import should_bypass_for_path_pattern
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bagboard.domain.model import User
@@ -62,13 +61,22 @@ class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
         self._authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Litestar's ``should_bypass_middleware``, in line (the same tests in the same order).
+        # Litestar's ``should_bypass_middleware``, in line (the same tests in the same order),
+        # and its ``should_bypass_for_path_pattern`` too.
         handler = scope.get("route_handler")
+        exclude = self.exclude
         if (
             scope["type"] in self.scopes
             and (handler is None or not handler.opt.get(PUBLIC_OPT_KEY))
             and scope.get("method") not in self.exclude_http_methods
-            and not should_bypass_for_path_pattern(scope, self.exclude)
+            and not (
+                exclude
+                and exclude.findall(
+                    scope["raw_path"].decode()
+                    if getattr(handler, "is_mount", False)
+                    else scope["path"]
+                )
+            )
         ):
             # Run on the loop, like every handler that only reads the index: see app.py.
             scope["user"] = self._user(scope)
