@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import warnings
 from collections.abc import Iterator
 
 import pytest
+from litestar import Litestar
+from litestar.middleware._internal.exceptions.middleware import ExceptionHandlerMiddleware
 from litestar.routes import HTTPRoute
+from litestar.types import Message
 
 from bagboard.adapters.http import HttpServices, create_app
 from bagboard.adapters.memory.clock import ManualClock
@@ -80,6 +84,43 @@ def test_head_ping_answers_headers_without_a_body(api: Api) -> None:
     assert head.content == b""
     assert head.headers["content-type"] == "application/json"
     assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def _raw(app: Litestar, method: str) -> list[Message]:
+    """The messages ``app`` sends in answer to ``method`` at ``PING`` (no token: a 503)."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": PING, "raw_path": PING.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80), "state": {},
+    }  # fmt: skip
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    return sent
+
+
+def test_head_answers_lose_their_body_on_the_wire_and_get_answers_pass_no_hook() -> None:
+    app = create_app(plain_services())
+    got, head = _raw(app, "GET"), _raw(app, "HEAD")
+    assert got[0]["status"] == head[0]["status"] == 503
+    assert got[0]["headers"] == head[0]["headers"]
+    assert b"".join(m.get("body", b"") for m in got[1:])
+    assert b"".join(m.get("body", b"") for m in head[1:]) == b""
+
+    async def send(message: Message) -> None:
+        return None
+
+    # Any other method's answer is sent through the very send the server gave, and no layer
+    # of the app's own runs around Litestar's handling of every request.
+    assert app._wrap_send(send, {"method": "GET"}) is send  # type: ignore[attr-defined,arg-type]
+    assert type(app.asgi_handler) is ExceptionHandlerMiddleware
 
 
 def test_ping_has_no_arguments_for_litestar_to_gather() -> None:

@@ -36,7 +36,7 @@ from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
 from bagboard.adapters.http.koreader import koreader_aware, koreader_router
-from bagboard.adapters.http.method_hooks import Hook, with_method_hooks
+from bagboard.adapters.http.method_hooks import Hook, MethodHookedApp, with_method_hooks
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
@@ -248,7 +248,7 @@ def create_app(
         middleware.append(DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies))
     if services.request_scope is not None:
         middleware.append(DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope))
-    app = Litestar(
+    app = MethodHookedApp(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,

@@ -3,9 +3,12 @@
 Litestar calls each app-level ``before_send`` hook with every message of every request, so
 two hooks that act on HEAD and OPTIONS answers only (``routing.drop_head_body``,
 ``app.FullAllow``) wrapped the send of every GET in a coroutine and two calls that did nothing
-(about 2% of ``/auth/ping``'s work in the app). ``with_method_hooks`` puts the same hooks
-around the same point, the app's send outside its error handling (so every answer passes them,
-a 404's and a 405's included), but only for the methods named.
+(about 2% of ``/auth/ping``'s work in the app). ``MethodHookedApp`` puts the same hooks at the
+same point, the send Litestar hands its whole handling (outside its error handling, so every
+answer passes them, a 404's and a 405's included), but only for the methods named: the app's
+own ``_wrap_send`` (Litestar 2.x, where its ``before_send`` hooks go) returns any other
+request's send as it is, so a GET passes no layer of this at all, not even a coroutine that
+calls on.
 """
 
 from __future__ import annotations
@@ -14,39 +17,37 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import cast
 
 from litestar import Litestar
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope, Send
 
-__all__ = ["Hook", "MethodHooks", "with_method_hooks"]
+__all__ = ["Hook", "MethodHookedApp", "with_method_hooks"]
 
 # What Litestar's ``before_send`` takes (asynchronous ones only).
 Hook = Callable[[Message, Scope], Awaitable[None]]
 Hooks = Sequence[Hook]
 
 
-class MethodHooks:
-    """ASGI wrapper: each message sent in answer to a request whose method ``hooks`` names
-    passes that method's hooks, in order, before it is sent."""
+class MethodHookedApp(Litestar):
+    """A Litestar app whose answer to a request whose method ``method_hooks`` names passes
+    that method's hooks, in order, message by message, before it is sent."""
 
-    def __init__(self, app: ASGIApp, hooks: Mapping[str, Hooks]) -> None:
-        self._app = app
-        self._hooks = dict(hooks)
+    method_hooks: Mapping[str, Hooks] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        hooks = self._hooks.get(cast("str", scope.get("method", "")))
+    def _wrap_send(self, send: Send, scope: Scope) -> Send:
+        if self.before_send:
+            send = super()._wrap_send(send, scope)
+        hooks = self.method_hooks.get(cast("str", scope.get("method", "")))
         if hooks is None:
-            await self._app(scope, receive, send)
-            return
+            return send
 
         async def hooked(message: Message) -> None:
             for hook in hooks:
                 await hook(message, scope)
             await send(message)
 
-        await self._app(scope, receive, hooked)
+        return hooked
 
 
-def with_method_hooks(app: Litestar, hooks: Mapping[str, Hooks]) -> Litestar:
-    """``app`` with ``hooks`` around its handling, where its ``before_send`` hooks would be
-    (``Litestar.asgi_handler`` is what ``Litestar.__call__`` sends each request to)."""
-    app.asgi_handler = MethodHooks(app.asgi_handler, hooks)
+def with_method_hooks(app: MethodHookedApp, hooks: Mapping[str, Hooks]) -> MethodHookedApp:
+    """``app`` with ``hooks`` around its handling, where its ``before_send`` hooks would be."""
+    app.method_hooks = dict(hooks)
     return app
