@@ -78,6 +78,7 @@ class SqliteChangeFeed(ChangeFeed):
         self._engine = engine
         self._file = _database_file(engine)
         self._versions = Versions()
+        self._numbers = self._versions.numbers  # read per call: no method between
         self._local = _Connection()
         self._opened: list[sqlite3.Connection] = []  # every thread's, for ``close``
         self._lock = threading.Lock()
@@ -102,7 +103,7 @@ class SqliteChangeFeed(ChangeFeed):
             or self._closed
         ):
             self._refresh()
-        return self._versions.get(change)
+        return self._numbers[change]
 
     def versions(self) -> tuple[int, ...]:
         self._refresh()

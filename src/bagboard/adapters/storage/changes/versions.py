@@ -41,7 +41,9 @@ def reset_after_fork(method: Callable[[], None]) -> None:
 
 class Versions:
     def __init__(self, uncounted: Collection[Change] = ()) -> None:
+        # Changed in place, never replaced: ``numbers`` may be kept and read (not written).
         self._numbers = dict.fromkeys(Change, 0)
+        self.numbers: Mapping[Change, int] = self._numbers
         self._uncounted = frozenset(uncounted)
         self._seen: dict[str, int] | None = None
         self._lock = Lock()
