@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Final
 
 import msgspec
 from litestar import Controller, MediaType, Response
@@ -16,6 +17,11 @@ from bagboard.domain.model import BrowseMode
 from bagboard.services.settings import SettingsService
 
 __all__ = ["auth_controller"]
+
+
+# A string, not the enum member: Litestar reads a member's ``value`` (two calls of Python) for
+# every answer.
+_JSON: Final = MediaType.JSON.value
 
 
 @lru_cache(maxsize=16)
@@ -33,8 +39,9 @@ def auth_controller(settings: Callable[[], SettingsService], version: str) -> ty
 
     A handler that takes no argument at all is called as Litestar's one-route floor calls its
     own: no ``KwargsModel`` to run, no coroutine gathering its arguments, no dependency looked
-    up. As dependencies, the two were about a tenth of ``/auth/ping``'s work in the app
-    (in process, 27.1 against 24.1 us a request with neither).
+    up. Measured in process, the handler taking the two as dependencies and reading the
+    settings answered in 27.1 us a request, one doing neither in 24.1: most of that
+    difference was the dependencies'.
     """
 
     class AuthController(Controller):
@@ -45,6 +52,6 @@ def auth_controller(settings: Callable[[], SettingsService], version: str) -> ty
         def ping(self) -> Response[bytes]:
             """Verify the token and report the server version and the saved browse mode."""
             body = _ping_body(version, settings().current().browse_mode)
-            return Response(body, media_type=MediaType.JSON)
+            return Response(body, media_type=_JSON)
 
     return AuthController
