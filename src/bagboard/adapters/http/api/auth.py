@@ -40,8 +40,8 @@ def auth_controller(settings: Callable[[], SettingsService], version: str) -> ty
     A handler that takes no argument at all is called as Litestar's one-route floor calls its
     own: no ``KwargsModel`` to run, no coroutine gathering its arguments, no dependency looked
     up. Measured in process, the handler taking the two as dependencies and reading the
-    settings answered in 27.1 us a request, one doing neither in 24.1: most of that
-    difference was the dependencies'.
+    settings answered in 27.1 us a request, one doing neither in 24.1 (the settings read
+    alone, with its cache, is about 1.6 us of it).
     """
 
     class AuthController(Controller):
