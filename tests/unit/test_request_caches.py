@@ -51,6 +51,17 @@ def test_a_value_stands_until_its_kind_changes() -> None:
     assert cache.get("k", load) == 3
 
 
+def test_a_write_of_this_process_moves_its_kind_on_at_once() -> None:
+    # What else is kept under the kind (the kept answers) must not wait for the notification
+    # PostgreSQL sends other processes a little after the commit.
+    changes = MemoryChangeFeed(following=True)
+    settings = CachedSettingsStore(MemorySettingsStore(), ManualClock(), Freshness(changes))
+    before = {kind: changes.version(kind) for kind in Change}
+    settings.save(ServerSettings(browse_mode=BrowseMode.FILESYSTEM))
+    after = {kind: changes.version(kind) for kind in Change}
+    assert [kind for kind in Change if after[kind] != before[kind]] == [Change.SETTINGS]
+
+
 def test_a_value_lives_long_while_followed_and_briefly_otherwise() -> None:
     clock = ManualClock()
     followed: RecentCache[str, int] = RecentCache(

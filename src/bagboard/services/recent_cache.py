@@ -106,9 +106,13 @@ class RecentCache(Generic[K, V]):
                 self._entries[key] = (read_at, version, value)
 
     def forget(self, key: K | None = None) -> None:
-        """Drop one key, or everything."""
+        """Drop one key, or everything: this process has just written a change of the kind.
+        The feed is told too, so that what is kept elsewhere under that kind (the answers of
+        ``kept_answers.py``) goes at once, before another process's notification would say so
+        (on PostgreSQL it comes a little after the commit)."""
         with self._lock:
             if key is None:
                 self._entries.clear()
             else:
                 self._entries.pop(key, None)
+        self._freshness.changes.noted(self._change)
