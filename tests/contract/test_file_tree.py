@@ -91,7 +91,7 @@ class MemoryDisk:
 
 
 def _refuse_locked(disk: LocalDisk, monkeypatch: pytest.MonkeyPatch) -> None:
-    scandir, open_file = os.scandir, Path.open
+    scandir, open_file, open_fd = os.scandir, Path.open, os.open
 
     def guarded_scandir(path: str) -> Any:
         if str(path) in disk.locked:
@@ -103,8 +103,14 @@ def _refuse_locked(disk: LocalDisk, monkeypatch: pytest.MonkeyPatch) -> None:
             raise PermissionError(13, "Permission denied", str(self))
         return open_file(self, *args, **kwargs)
 
+    def guarded_open_fd(path: str, *args: Any, **kwargs: Any) -> int:
+        if str(path) in disk.locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return open_fd(path, *args, **kwargs)
+
     monkeypatch.setattr(os, "scandir", guarded_scandir)
     monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_open_fd)
 
 
 @pytest.fixture(params=["local", "memory"])

@@ -4,6 +4,7 @@ reader cancels, its warm-up threshold, and a read's compact trip between process
 from __future__ import annotations
 
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import replace
@@ -118,6 +119,38 @@ def test_the_pool_map_starts_no_process_for_a_small_library() -> None:
     assert started == []
     pool_map.warm(pools.POOL_THRESHOLD)
     assert started == [True]
+
+
+def test_the_pool_map_starts_its_workers_without_holding_up_the_walk() -> None:
+    # Starting a worker waits for the forkserver; warm() must return before that is done.
+    release, submitted = threading.Event(), threading.Event()
+
+    class Slow(Executor):
+        def __init__(self) -> None:
+            self.tasks = 0
+
+        def submit(self, fn: Callable[..., object], /, *args: object, **kwargs: object) -> Future:  # type: ignore[type-arg]
+            assert release.wait(10)
+            self.tasks += 1
+            if self.tasks == pools.cpu_count():
+                submitted.set()
+            future: Future[object] = Future()
+            future.set_result(fn(*args, **kwargs))
+            return future
+
+    executor = Slow()
+
+    class Source:
+        def __call__(self) -> Executor:
+            return executor
+
+        def shutdown(self) -> None:
+            pass
+
+    pools.PoolMap(Source()).warm(pools.POOL_THRESHOLD)
+    assert executor.tasks == 0  # returned while the first worker was still starting
+    release.set()
+    assert submitted.wait(10)  # one task per CPU, each starting a worker
 
 
 class _CannotStart:

@@ -10,11 +10,11 @@ import hashlib
 import io
 import posixpath
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from bagboard.domain.archive import COMIC_EXTENSIONS
 from bagboard.domain.catalog import THUMBNAIL_NAMES
-from bagboard.domain.kosync import partial_md5
+from bagboard.domain.kosync import Seekable, partial_md5
 
 __all__ = [
     "FINGERPRINT_EDGE_BYTES",
@@ -149,7 +149,7 @@ class FileDigests:
     kosync_md5: str
 
 
-def file_digests(file: BinaryIO, size: int) -> FileDigests:
+def file_digests(file: Seekable, size: int) -> FileDigests:
     """Both digests of ``file`` (open for reading, ``size`` bytes long), in one opening.
 
     The fingerprint reads the first and last 64 KiB; KOReader's samples below 64 KiB come
@@ -169,7 +169,7 @@ def file_digests(file: BinaryIO, size: int) -> FileDigests:
 class _HeadFirst:
     """A file whose first bytes were already read: reads within them come from memory."""
 
-    def __init__(self, head: bytes, file: BinaryIO) -> None:
+    def __init__(self, head: bytes, file: Seekable) -> None:
         self._head = head
         self._file = file
         self._offset = 0

@@ -85,8 +85,8 @@ class LocalFileTree(FileTree):
         if not _is_regular(path):
             return None
         try:
-            with Path(path).open("rb") as file:
-                return file_digests(file, os.fstat(file.fileno()).st_size)
+            with _Positional(path) as file:
+                return file_digests(file, os.fstat(file.fd).st_size)
         except (OSError, ValueError):
             return None
 
@@ -94,7 +94,7 @@ class LocalFileTree(FileTree):
         if not _is_regular(path):
             return None
         try:
-            with Path(path).open("rb") as file:
+            with _Positional(path) as file:
                 return partial_md5(file)
         except (OSError, ValueError):
             return None
@@ -128,6 +128,42 @@ def _linked_entry(entry: os.DirEntry[str], root: str) -> ComicFile | str | bool:
     if is_comic_name(posixpath.basename(path)):
         return ComicFile(path, info.st_size, info.st_mtime_ns)
     return is_thumbnail_name(entry.name)
+
+
+class _Positional:
+    """A file read where ``seek`` last pointed, with ``os.pread``: the digests make four reads
+    a file, for which ``open`` would build a buffered file object (and ask the descriptor
+    whether it is a terminal and where it stands) and ``Path`` parse the path first (a
+    comic's digests: 140 -> 128 us of CPU, of the 350 us its first import reads it in)."""
+
+    __slots__ = ("_offset", "fd")
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        self._offset = 0
+
+    def __enter__(self) -> _Positional:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        os.close(self.fd)
+
+    def seek(self, offset: int, /) -> int:
+        self._offset = offset
+        return offset
+
+    def read(self, size: int, /) -> bytes:
+        """Up to ``size`` bytes, fewer only at the end of the file (as a buffered read)."""
+        data = os.pread(self.fd, size, self._offset)
+        if 0 < len(data) < size:  # a short read before the end: some network file systems
+            parts = [data]
+            got = len(data)
+            while got < size and (more := os.pread(self.fd, size - got, self._offset + got)):
+                parts.append(more)
+                got += len(more)
+            data = b"".join(parts)
+        self._offset += len(data)
+        return data
 
 
 def _is_regular(path: str) -> bool:

@@ -14,7 +14,7 @@ from bagboard.ports.file_tree import FileTree
 from bagboard.ports.inspect_map import InspectMap
 from bagboard.ports.library_index import LibraryIndex
 from bagboard.services.scan.batches import BatchWriter, FileWork
-from bagboard.services.scan.gc_pause import collector_paused
+from bagboard.services.scan.gc_pause import collector_paused, older_objects_set_aside
 from bagboard.services.scan.plan import (
     Comparison,
     compare,
@@ -151,17 +151,19 @@ class Scanner:
             writer.write_digests(plan.digests[start : start + size])
         tracker.start(ScanPhase.INSPECTING, len(to_open))
         batches = [plan.work[i : i + size] for i in range(0, len(plan.work), size)] or [[]]
-        try:
-            for batch in batches[:-1]:
-                writer.write(batch)
-            writer.write(
-                batches[-1],
-                removed_comics=plan.removed,
-                removed_folders=folders_to_remove(folders, snapshot.folders),
-                last=True,
-            )
-        finally:
-            reads.close()  # a scan stopped or failed: the reads queued for it are dropped
+        # The collector leaves the walk and the plan alone from here on (see gc_pause.py).
+        with older_objects_set_aside():
+            try:
+                for batch in batches[:-1]:
+                    writer.write(batch)
+                writer.write(
+                    batches[-1],
+                    removed_comics=plan.removed,
+                    removed_folders=folders_to_remove(folders, snapshot.folders),
+                    last=True,
+                )
+            finally:
+                reads.close()  # a scan stopped or failed: the reads queued for it are dropped
         finished = self._clock.now()
         self._index.finish_scan(library.id, finished)
         return ScanReport(

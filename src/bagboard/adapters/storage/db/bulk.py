@@ -10,6 +10,11 @@ storing the rows (profiled: a fifth of the scan's main process).
 column's processor (the ``UtcDateTime`` conversion, SQLite's booleans) only where the type
 has one, and hands the driver tuples through ``exec_driver_sql``, so errors still leave as
 SQLAlchemy's (an ``IntegrityError`` for a duplicate path) inside the caller's transaction.
+
+PostgreSQL gets the rows through ``COPY ... FROM STDIN`` instead, in the same transaction: an
+``INSERT`` per row runs the executor once per row on the server, and psycopg builds each one's
+message apart. 20,000 comic rows in batches of 500: 1.6-2.3 s -> 1.2-1.8 s, and 0.4 -> 0.15 s
+of this process's CPU. A driver error leaves as SQLAlchemy would raise it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy import Connection, Table
+from sqlalchemy import exc as sa_exc
 
 __all__ = ["insert_rows"]
 
@@ -55,7 +61,28 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
                     last[n] = (value, result)
                 converted[at] = result
             values[i] = tuple(converted)
-    conn.exec_driver_sql(sql, values)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, sql, values)
+    else:
+        conn.exec_driver_sql(sql, values)
+
+
+def _copy(conn: Connection, sql: str, values: list[Any]) -> None:
+    dbapi = conn.dialect.loaded_dbapi
+    # psycopg's own connection, inside the transaction SQLAlchemy began on it.
+    raw: Any = conn.connection.dbapi_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in values:
+                copy.write_row(row)
+    except dbapi.Error as exc:
+        lost = conn.dialect.is_disconnect(exc, raw, None)
+        error = sa_exc.DBAPIError.instance(
+            sql, None, exc, dbapi.Error, connection_invalidated=lost, dialect=conn.dialect
+        )
+        if lost:
+            conn.invalidate(error)
+        raise error from exc
 
 
 def _plan(conn: Connection, table: Table, names: tuple[str, ...]) -> _Plan:
@@ -72,10 +99,12 @@ def _plan(conn: Connection, table: Table, names: tuple[str, ...]) -> _Plan:
         raise NotImplementedError(f"paramstyle {dialect.paramstyle!r}")
     quote = dialect.identifier_preparer.quote
     columns = [table.c[name] for name in names]
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-        f"VALUES ({', '.join([marker] * len(columns))})"
-    )
+    listed = ", ".join(quote(c.name) for c in columns)
+    if dialect.name == "postgresql":
+        sql = f"COPY {quote(table.name)} ({listed}) FROM STDIN"
+    else:
+        markers = ", ".join([marker] * len(columns))
+        sql = f"INSERT INTO {quote(table.name)} ({listed}) VALUES ({markers})"
     processors = []
     for at, column in enumerate(columns):
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
