@@ -18,7 +18,11 @@ from bagboard.adapters.memory.clock import ManualClock
 from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.files import parent_folder
 from bagboard.domain.model import Library
-from bagboard.services.scan.gc_pause import collector_paused, older_objects_set_aside
+from bagboard.services.scan.gc_pause import (
+    collector_paused,
+    freeze_for_good,
+    older_objects_set_aside,
+)
 from bagboard.services.scan.scanner import Scanner
 from tests.unit.scan_support import RecordingIndex, utc, write_cbz
 
@@ -119,6 +123,17 @@ def test_objects_a_process_froze_itself_stay_frozen() -> None:
         with older_objects_set_aside():
             pass
         assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+
+
+def test_a_freeze_for_good_during_a_scan_outlives_the_scan() -> None:
+    # A server's first scan runs beside its start: the app freezing what it holds meanwhile
+    # must not be undone when the scan gives its objects back.
+    try:
+        with older_objects_set_aside():
+            freeze_for_good()
+        assert gc.get_freeze_count() > 0  # still frozen (less what was freed meanwhile)
     finally:
         gc.unfreeze()
 

@@ -55,6 +55,7 @@ from bagboard.services.progress import ProgressService
 from bagboard.services.reading_lists import ReadingListService
 from bagboard.services.reading_orders import ReadingOrderService
 from bagboard.services.renditions import RenditionService
+from bagboard.services.scan.gc_pause import freeze_for_good
 from bagboard.services.scan_jobs import ScanJobs
 from bagboard.services.series_catalog import SeriesCatalog
 from bagboard.services.series_progress import SeriesProgressService
@@ -174,7 +175,7 @@ def _freeze_heap() -> None:
     garbage of requests sets one off every few tens of thousands of them: on ``/auth/ping``, in
     process, about 6 us a request on average, against 0.4 once frozen. ``gc.freeze`` moves
     lists, it walks nothing (no ``gc.collect`` first: an app started per test would pay it)."""
-    gc.freeze()
+    freeze_for_good()
 
 
 def create_app(

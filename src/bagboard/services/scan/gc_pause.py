@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_paused", "older_objects_set_aside"]
+__all__ = ["collector_paused", "freeze_for_good", "older_objects_set_aside"]
 
 _lock = threading.Lock()
 _holders = 0  # pauses in progress, in any thread
@@ -73,3 +73,14 @@ def older_objects_set_aside() -> Iterator[None]:
             _freezers -= 1
             if _freezers == 0 and _froze:
                 gc.unfreeze()
+
+
+def freeze_for_good() -> None:
+    """``gc.freeze`` what exists now, for the life of the process (the started HTTP app:
+    ``adapters/http/app.py``). A scan that set older objects aside meanwhile (a server's
+    first scan runs beside its start) leaves everything frozen at its end, rather than give
+    back these too."""
+    global _froze
+    with _lock:
+        gc.freeze()
+        _froze = False
