@@ -25,7 +25,8 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy import Connection, Table
-from sqlalchemy import exc as sa_exc
+
+from bagboard.adapters.storage.db.errors import driver_error
 
 __all__ = ["insert_rows"]
 
@@ -68,21 +69,14 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def _copy(conn: Connection, sql: str, values: list[Any]) -> None:
-    dbapi = conn.dialect.loaded_dbapi
     # psycopg's own connection, inside the transaction SQLAlchemy began on it.
     raw: Any = conn.connection.dbapi_connection
     try:
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
             for row in values:
                 copy.write_row(row)
-    except dbapi.Error as exc:
-        lost = conn.dialect.is_disconnect(exc, raw, None)
-        error = sa_exc.DBAPIError.instance(
-            sql, None, exc, dbapi.Error, connection_invalidated=lost, dialect=conn.dialect
-        )
-        if lost:
-            conn.invalidate(error)
-        raise error from exc
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise driver_error(conn, sql, None, error) from error
 
 
 def _plan(conn: Connection, table: Table, names: tuple[str, ...]) -> _Plan:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from bagboard.domain.errors import DomainError, StorageUnavailable
 
-__all__ = ["translate_errors"]
+__all__ = ["driver_error", "translate_errors"]
 
 # SQLite result codes (sqlite3.Error.sqlite_errorname) that mean "try again later" rather
 # than "this statement is wrong".
@@ -47,6 +49,24 @@ def translate_errors(
         if _is_unavailable(exc):
             raise StorageUnavailable("the database is unavailable; try again") from exc
         raise
+
+
+def driver_error(
+    conn: Connection, statement: str, parameters: Any, error: Any
+) -> sa_exc.StatementError:
+    """``error`` (the driver's ``Error``), raised for ``statement`` run on the driver
+    connection of Core's ``conn`` (past Core's ``execute``), as Core would raise it: a
+    ``DBAPIError``, which ``translate_errors`` reads, with the connection invalidated when the
+    error says it is gone (the pool then drops it)."""
+    dialect = conn.dialect
+    gone = dialect.is_disconnect(error, conn.connection.dbapi_connection, None)
+    wrapped: sa_exc.StatementError = sa_exc.DBAPIError.instance(
+        statement, parameters, error, dialect.loaded_dbapi.Error,
+        connection_invalidated=gone, dialect=dialect,
+    )  # fmt: skip
+    if gone:
+        conn.invalidate(wrapped)
+    return wrapped
 
 
 def _sqlite_name(exc: sa_exc.DBAPIError) -> str:

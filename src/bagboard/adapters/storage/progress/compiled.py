@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Connection, Select, UpdateBase, exc
+from sqlalchemy import Connection, Select, UpdateBase
 from sqlalchemy.engine import Dialect
+
+from bagboard.adapters.storage.db.errors import driver_error
 
 __all__ = ["Compiled", "Found"]
 
@@ -73,13 +75,7 @@ class Compiled:
             finally:
                 cursor.close()  # before the connection may be invalidated below
         except dialect.loaded_dbapi.Error as error:
-            gone = dialect.is_disconnect(error, raw.dbapi_connection, None)
-            if gone:
-                conn.invalidate(error)
-            raise exc.DBAPIError.instance(
-                plan.sql, parameters, error, dialect.loaded_dbapi.Error,
-                connection_invalidated=gone,
-            ) from error  # fmt: skip
+            raise driver_error(conn, plan.sql, parameters, error) from error
         if plan.row is None:
             return []
         out = []
