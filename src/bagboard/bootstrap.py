@@ -394,8 +394,17 @@ class Container(containers.DeclarativeContainer):
         clock,
         freshness=freshness,
     )
-    # A singleton: it holds the first-run setup link of this process.
+    # Tokens' and web sessions' last uses, written off the requests' path (services/touches.py);
+    # in memory, at once.
+    token_touch_writer = providers.Resource(_touches, tokens.provided.touch, "token")
+    token_touches = providers.Selector(
+        config.storage, memory=providers.Object(None), sql=token_touch_writer
+    )
     session_touch_writer = providers.Resource(_touches, web_session_store.provided.touch, "session")
+    session_touches = providers.Selector(
+        config.storage, memory=providers.Object(None), sql=session_touch_writer
+    )
+    # A singleton: it holds the first-run setup link of this process.
     web_sessions = providers.Singleton(
         WebSessionService,
         users,
@@ -404,9 +413,7 @@ class Container(containers.DeclarativeContainer):
         password_check,
         accounts,
         clock,
-        touch=providers.Selector(
-            config.storage, memory=providers.Object(None), sql=session_touch_writer
-        ),
+        touch=session_touches,
     )
     # Singletons so their caches serve every request (see services/recent_cache.py).
     # Keys the session cookies: kept in the data folder, so sessions survive a restart; a
@@ -415,11 +422,6 @@ class Container(containers.DeclarativeContainer):
         config.storage,
         memory=providers.Singleton(secrets.token_bytes, KEY_BYTES),
         sql=providers.Singleton(load_or_create_key, config.secret_key_path),
-    )
-    # Tokens' and web sessions' last uses, written off the requests' path (services/touches.py).
-    token_touch_writer = providers.Resource(_touches, tokens.provided.touch, "token")
-    token_touches = providers.Selector(
-        config.storage, memory=providers.Object(None), sql=token_touch_writer
     )
     authenticator = providers.Singleton(
         Authenticator,

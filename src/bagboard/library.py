@@ -244,9 +244,9 @@ class ComicLibrary(AfterScanSteps, DatabaseSteps, ScanSteps):
 
     def close(self) -> None:
         """Release the database, the archive-reading processes and the archives kept open."""
-        # Pages streamed with tracking and tokens' last uses not yet written, first, while the
-        # database is still there (the resources are shut down in no order that would see to
-        # it).
+        # What is noted and not yet written (pages streamed with tracking, last uses of tokens
+        # and web sessions), first, while the database is still there: the resources are shut
+        # down in no order that would see to it.
         if self._container.page_tracker.initialized:
             self._container.page_tracker.shutdown()
         for touches in (self._container.token_touch_writer, self._container.session_touch_writer):

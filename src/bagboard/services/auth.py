@@ -65,7 +65,7 @@ class Authenticator:
         self._tokens = tokens
         self._clock = clock
         # How a token's last use is recorded: by default written at once; a server notes it
-        # for a thread of its own (``token_touches.py``), so no request waits on that write.
+        # for a thread of its own (``touches.py``), so no request waits on that write.
         self._touch = touch or tokens.touch
         # A server passes the change feed: a token revoked by another process (the CLI) is
         # refused on the next request after the revocation reaches the feed; ``forget`` makes
