@@ -105,3 +105,34 @@ def test_positions_of_a_page_of_comics(world: World) -> None:
     world.service.save_comic(world.bob, other, ProgressChange(2))
     assert world.service.positions(world.alice, [read, unread, other]) == {read: saved}
     assert world.service.positions(world.alice, []) == {}
+
+
+class _NeverAtOnce(MemoryProgressStore):
+    def writes_at_once(self) -> bool:
+        return False
+
+
+class _CountingIndex(MemoryLibraryIndex):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def place_at(self, path: str):  # type: ignore[no-untyped-def]
+        self.lookups += 1
+        return super().place_at(path)
+
+
+def test_a_save_at_once_looks_nothing_up_where_the_store_never_writes_at_once(
+    world: World,
+) -> None:
+    # On PostgreSQL a lookup on the event loop borrowed a pooled connection for the whole
+    # request, while the write in its thread needed another one.
+    index = _CountingIndex()
+    path = "/srv/comics/a.cbz"
+    add(index, world.comics, entry(path))
+    never = ProgressService(_NeverAtOnce(index), index, world.libraries, world.clock)
+    assert never.save_at_once(world.alice, path, ProgressChange(3)) is None
+    assert index.lookups == 0
+    always = ProgressService(MemoryProgressStore(index), index, world.libraries, world.clock)
+    saved = always.save_at_once(world.alice, path, ProgressChange(3))
+    assert saved is not None and saved.page_number == 3 and index.lookups == 1

@@ -57,6 +57,11 @@ class ProgressStore(Protocol):
         nothing (no new server time, no feed entry) and returns the stored position."""
         ...
 
+    def writes_at_once(self) -> bool:
+        """Whether ``save_at_once`` may write at all: when False it always answers None, and a
+        caller need not look anything up for it. By default False."""
+        return False
+
     def save_at_once(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress | None:

@@ -72,6 +72,12 @@ class ProgressService:
     def save_at_once(self, user: User, path: str, change: ProgressChange) -> ReadingProgress | None:
         """``save``, made now or not at all (``ProgressStore.save_at_once``): None, nothing
         written, when it would wait; then call ``save`` from a worker thread."""
+        if not self._store.writes_at_once():
+            # Nothing looked up for nothing: on PostgreSQL the lookup would borrow a pooled
+            # connection for the rest of the request, on the event loop, and the write in its
+            # thread another one; sixteen such requests at once held every connection of the
+            # pool while waiting for a second (a pool-timeout stall of the whole server).
+            return None
         key = self._key(user, path)
         return self._store.save_at_once(user.id, key, change, self._clock.now())
 

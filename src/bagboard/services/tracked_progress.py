@@ -59,6 +59,9 @@ class TrackedProgressStore(ProgressStore):
         self._tracker.flush_user(user_id)
         return self._store.save(user_id, key, change, now)
 
+    def writes_at_once(self) -> bool:
+        return self._store.writes_at_once()
+
     def save_at_once(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress | None:

@@ -65,10 +65,13 @@ class MemoryProgressStore(ReadingRows, ProgressStore):
             self._link_arrivals()
             return self._save(user_id, key, change, self._next_time(user_id, now))
 
+    def writes_at_once(self) -> bool:
+        return True  # in memory: nothing to wait for
+
     def save_at_once(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress | None:
-        return self.save(user_id, key, change, now)  # in memory: nothing to wait for
+        return self.save(user_id, key, change, now)
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
         with self._lock:

@@ -144,6 +144,9 @@ class SqlProgressStore(ProgressStore):
         self._written()
         return saved
 
+    def writes_at_once(self) -> bool:
+        return self._at_once is not None
+
     def save_at_once(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress | None:
