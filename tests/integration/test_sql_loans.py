@@ -20,6 +20,7 @@ from bagboard.adapters.http.request_scope import RequestScopeMiddleware
 from bagboard.adapters.storage import make_engine, shared_reads
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.liveness import hung_up
+from bagboard.adapters.storage.db.loans import LendingPool
 from bagboard.domain.errors import StorageUnavailable
 from tests.storage_fixtures import POSTGRES_URL
 
@@ -96,6 +97,35 @@ def test_the_connection_goes_back_in_a_state_fit_for_writes_when_the_request_fai
     assert _lent(engine) == 0
     with engine.begin() as conn:  # in a transaction again, not in the reads' autocommit
         assert conn.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+
+
+def test_a_request_that_read_gives_its_connection_back_before_it_writes(engine: Engine) -> None:
+    assert isinstance(engine.pool, LendingPool)
+    # One connection in all: a write borrowing a second one while the reads keep theirs would
+    # wait for the pool until it timed out, as requests reading then writing at once did.
+    one = create_engine(
+        engine.url, poolclass=LendingPool, pool_size=1, max_overflow=0, pool_timeout=1
+    )
+    try:
+        with shared_reads():
+            read = _pid(one)
+            with one.begin() as conn:
+                wrote = conn.execute(select(func.pg_backend_pid())).scalar()
+            assert _pid(one) == read == wrote  # the same one, lent again to the reads
+            assert _lent(one) == 1
+        assert _lent(one) == 0
+    finally:
+        one.dispose()
+
+
+def test_a_connection_a_read_is_using_stays_lent_to_it(engine: Engine) -> None:
+    with shared_reads(), lean(engine) as reading:
+        pid = reading.scalar(BACKEND_PID)
+        with engine.begin() as conn:  # the read is not over: the write takes another
+            assert conn.execute(select(func.pg_backend_pid())).scalar() != pid
+        assert reading.scalar(BACKEND_PID) == pid
+        assert _lent(engine) == 1
+    assert _lent(engine) == 0
 
 
 def test_concurrent_requests_never_share_a_connection(engine: Engine) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from bagboard.adapters.storage.db.durability import DURABLE
 from bagboard.adapters.storage.db.liveness import watch
+from bagboard.adapters.storage.db.loans import LendingPool
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT_MS", "make_engine"]
 
@@ -30,7 +31,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
 
 
 def _postgresql_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    # A request's reads share a connection; its writes take one of their own and give the
+    # shared one back first (``loans.py``).
+    engine = create_engine(url, poolclass=LendingPool)
     # A server restart or an idle-connection reaper leaves dead connections in the pool;
     # checking their sockets on checkout (no round trip, unlike ``pool_pre_ping``) turns that
     # into a transparent reconnect instead of a failed request.

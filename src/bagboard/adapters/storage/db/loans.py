@@ -10,7 +10,10 @@ statement is never run again, since it may have been waiting on something still 
 ``shared_reads()`` lends one connection to every lean read on PostgreSQL made within it (one
 HTTP request: the entry layer installs it around each), instead of one loan per store call,
 borrowed on first use and given back when the block ends, whatever happens in it. Writes
-never use it: they take their own connection and transaction (``engine.begin()``). The scope
+never use it: they take their own connection and transaction (``engine.begin()``), and the
+block's loan, when no read is using it, goes back to the pool first (``LendingPool``): a
+request that has read and then writes holds one connection, not two, so requests doing so
+at once can never hold the whole pool while each waits for a second. The scope
 is a ``ContextVar``, so concurrent requests never share a connection; a worker thread started
 with a copy of the request's context (Litestar's ``sync_to_thread``) shares the request's.
 Reads after the block ends (a task that outlived its request) borrow their own again.
@@ -20,13 +23,13 @@ from __future__ import annotations
 
 from contextlib import suppress
 from contextvars import ContextVar
-from threading import Lock
+from threading import RLock
 from typing import Any
 
 from sqlalchemy import Engine, exc
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 
-__all__ = ["Loan", "shared_loan", "shared_reads"]
+__all__ = ["LendingPool", "Loan", "shared_loan", "shared_reads"]
 
 
 class Loan:
@@ -86,12 +89,13 @@ class _Shared:
     def __init__(self) -> None:
         self._loans: dict[int, Loan] = {}
         self._users: dict[int, int] = {}
-        self._lock = Lock()
+        # Reentrant: borrowing a loan under it goes through ``LendingPool.connect``.
+        self._lock = RLock()
         self._ended = False
 
     def take(self, engine: Engine) -> Loan | None:
         """The block's loan for ``engine``, borrowed if needed; None once the block ended."""
-        key = id(engine)
+        key = id(engine.pool)
         with self._lock:
             if self._ended:
                 return None
@@ -103,7 +107,7 @@ class _Shared:
 
     def release(self, engine: Engine, loan: Loan, *, gone: bool = False) -> None:
         """Done with ``loan``; ``gone``: its connection was discarded, stop sharing it."""
-        key = id(engine)
+        key = id(engine.pool)
         with self._lock:
             self._users[key] -= 1
             shared = self._loans.get(key) is loan
@@ -111,6 +115,15 @@ class _Shared:
                 del self._loans[key]
             last = self._ended and self._users[key] == 0 and shared and not gone
         if last:
+            loan.give_back()
+
+    def set_aside(self, pool: QueuePool) -> None:
+        """Give the loan from ``pool`` back if no read is using it: a write is about to
+        borrow another. A later read of the block borrows again."""
+        key = id(pool)
+        with self._lock:
+            loan = None if self._users.get(key) else self._loans.pop(key, None)
+        if loan is not None:
             loan.give_back()
 
     def end(self) -> None:
@@ -140,6 +153,17 @@ class shared_reads:  # noqa: N801 - used as the function it replaces: ``with sha
         # block stays behind there and lends nothing (``_Shared.take``).
         with suppress(ValueError):
             _CURRENT.reset(self._token)
+
+
+class LendingPool(QueuePool):
+    """The pool of a PostgreSQL engine: before lending a connection within a
+    ``shared_reads`` block, it takes back the block's idle read loan (see the module)."""
+
+    def connect(self) -> PoolProxiedConnection:
+        shared = _CURRENT.get()
+        if shared is not None:
+            shared.set_aside(self)
+        return super().connect()
 
 
 def shared_loan(engine: Engine) -> tuple[_Shared, Loan] | None:
