@@ -1,4 +1,5 @@
-"""ZIP members (.cbz, .zip) through the standard library's zipfile."""
+"""ZIP members (.cbz, .zip): a plain zip's directory and small members read directly
+(``zip_directory``), anything else through the standard library's zipfile."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ import zlib
 from typing import BinaryIO
 
 from bagboard.adapters.archive.source import MemberSource, check_declared_size, read_capped
+from bagboard.adapters.archive.zip_directory import (
+    ZipDirectory,
+    ZipEntry,
+    read_directory,
+    read_small,
+)
 from bagboard.adapters.nowait import read_nowait
 from bagboard.domain.errors import ArchiveUnreadable
 
@@ -33,29 +40,64 @@ def _is_regular(info: zipfile.ZipInfo) -> bool:
     return not info.is_dir() and not stat.S_ISLNK(info.external_attr >> 16)
 
 
+def _is_plain_file(name: str, entry: ZipEntry) -> bool:
+    """``_is_regular`` of a member of a directory read directly (its names are never empty)."""
+    return name[-1] != "/" and not stat.S_ISLNK(entry.external_attr >> 16)
+
+
 class ZipSource(MemberSource):
-    """A zip by its path, or by a file open on it, which it then owns and closes."""
+    """A zip by its path, or by a file open on it, which it then owns and closes.
+
+    A plain zip's directory is read directly, and ``zipfile`` opens it only when something
+    asks for more than names and small members (a large page, an unusual member, a read on
+    the event loop); any other zip is opened with ``zipfile`` at once, which fails as before.
+    """
 
     def __init__(self, path: str | BinaryIO) -> None:
         file: BinaryIO = open(path, "rb") if isinstance(path, str) else path  # noqa: PTH123, SIM115
         try:
-            self._zip = zipfile.ZipFile(file)
+            self._directory: ZipDirectory | None = read_directory(file.fileno())
+            self._entries: dict[str, ZipEntry] | None = None
+            self._names: list[str] | None = None
+            self._opened: zipfile.ZipFile | None = None
+            if self._directory is None:
+                self._opened = zipfile.ZipFile(file)
+            else:
+                members = self._directory.members
+                self._entries = dict(members)
+                self._names = [name for name, entry in members if _is_plain_file(name, entry)]
         except BaseException:
             file.close()
             raise
         self._file = file
 
+    @property
+    def _zip(self) -> zipfile.ZipFile:
+        if self._opened is None:
+            self._opened = zipfile.ZipFile(self._file)
+        return self._opened
+
     def names(self) -> list[str]:
+        if self._names is not None:
+            return list(self._names)
         return [info.filename for info in self._zip.infolist() if _is_regular(info)]
 
     def check_readable(self, name: str) -> None:
-        info = self._zip.getinfo(name)
+        info = self._zip.getinfo(name) if self._entries is None else self._entries.get(name)
+        if info is None:  # as zipfile says it
+            raise KeyError(f"There is no item named {name!r} in the archive")
         if info.flag_bits & _ENCRYPTED:
             raise ArchiveUnreadable("the archive is password-protected")
         if info.compress_type not in _METHODS:
             raise ArchiveUnreadable("the archive uses a compression method that is not supported")
 
     def read(self, name: str, limit: int) -> bytes:
+        entry = self._entries.get(name) if self._entries is not None else None
+        if entry is not None and self._directory is not None:
+            check_declared_size(entry.file_size, limit)
+            data = read_small(self._file.fileno(), entry, self._directory.end_of(entry))
+            if data is not None:
+                return data
         info = self._zip.getinfo(name)
         check_declared_size(info.file_size, limit)
         with self._zip.open(info) as stream:
@@ -96,5 +138,6 @@ class ZipSource(MemberSource):
         return data
 
     def close(self) -> None:
-        self._zip.close()
+        if self._opened is not None:
+            self._opened.close()
         self._file.close()
