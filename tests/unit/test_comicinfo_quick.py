@@ -62,6 +62,8 @@ COMMON = [
         '<Page Image=" 5 " DoublePage="true" Type="  " ImageHeight="0010" /></Pages>'
     ),
     _doc("<Series>Caf\u00e9 \u2013 \u65e5\u672c</Series><Title>\x01control\x02</Title>"),
+    # Past its limit: cut, then stripped again where the cut left a space.
+    _doc("<Series>" + "a" * 199 + " bc</Series><Summary>" + "s" * 20_001 + "</Summary>"),
     _doc(""),
 ]
 
