@@ -202,6 +202,6 @@ def find_comicinfo(names: Iterable[str]) -> str | None:
         and not is_junk_member(name)
         and _segments(name)[-1].casefold() == COMICINFO_NAME
     ]
-    if not candidates:
-        return None
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
     return min(candidates, key=lambda name: (len(_segments(name)), natural_path_key(name)))
