@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import struct
 import zipfile
@@ -46,35 +47,44 @@ def _is_plain_file(name: str, entry: ZipEntry) -> bool:
 
 
 class ZipSource(MemberSource):
-    """A zip by its path, or by a file open on it, which it then owns and closes.
+    """A zip by its path, or by a descriptor open on it for reading, which it then owns and
+    closes.
 
     A plain zip's directory is read directly, and ``zipfile`` opens it only when something
     asks for more than names and small members (a large page, an unusual member, a read on
     the event loop); any other zip is opened with ``zipfile`` at once, which fails as before.
     """
 
-    def __init__(self, path: str | BinaryIO) -> None:
-        file: BinaryIO = open(path, "rb") if isinstance(path, str) else path  # noqa: PTH123, SIM115
+    def __init__(self, path: str | int) -> None:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC) if isinstance(path, str) else path
+        self._fd = fd
+        self._file: BinaryIO | None = None
+        self._opened: zipfile.ZipFile | None = None
         try:
-            self._directory: ZipDirectory | None = read_directory(file.fileno())
+            self._directory: ZipDirectory | None = read_directory(fd)
             self._entries: dict[str, ZipEntry] | None = None
             self._names: list[str] | None = None
-            self._opened: zipfile.ZipFile | None = None
             if self._directory is None:
-                self._opened = zipfile.ZipFile(file)
+                self._opened = zipfile.ZipFile(self._buffered())
             else:
                 members = self._directory.members
                 self._entries = dict(members)
                 self._names = [name for name, entry in members if _is_plain_file(name, entry)]
         except BaseException:
-            file.close()
+            self.close()
             raise
-        self._file = file
+
+    def _buffered(self) -> BinaryIO:
+        """A buffered file on the descriptor, for zipfile (a plain read of the descriptor
+        needs none: building one asks the descriptor whether it is a terminal, and more)."""
+        if self._file is None:
+            self._file = open(self._fd, "rb", closefd=False)  # noqa: SIM115
+        return self._file
 
     @property
     def _zip(self) -> zipfile.ZipFile:
         if self._opened is None:
-            self._opened = zipfile.ZipFile(self._file)
+            self._opened = zipfile.ZipFile(self._buffered())
         return self._opened
 
     def names(self) -> list[str]:
@@ -95,7 +105,7 @@ class ZipSource(MemberSource):
         entry = self._entries.get(name) if self._entries is not None else None
         if entry is not None and self._directory is not None:
             check_declared_size(entry.file_size, limit)
-            data = read_small(self._file.fileno(), entry, self._directory.end_of(entry))
+            data = read_small(self._fd, entry, self._directory.end_of(entry))
             if data is not None:
                 return data
         info = self._zip.getinfo(name)
@@ -117,7 +127,7 @@ class ZipSource(MemberSource):
             or info.compress_size > limit + _SLACK
         ):
             return None
-        fd = self._file.fileno()
+        fd = self._fd
         header = read_nowait(fd, _LOCAL_HEADER.size, info.header_offset)
         if header is None or len(header) != _LOCAL_HEADER.size:
             return None
@@ -140,4 +150,8 @@ class ZipSource(MemberSource):
     def close(self) -> None:
         if self._opened is not None:
             self._opened.close()
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)
