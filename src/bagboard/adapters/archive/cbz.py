@@ -117,10 +117,11 @@ class ZipSource(MemberSource):
         """The member's bytes when every byte of it is in the page cache, stored or deflated,
         of at most ``limit`` bytes and whole (its CRC checks); else None, and ``read`` in a
         thread says what is wrong, if anything is."""
-        info = self._zip.NameToInfo.get(name)
+        # From the directory read directly when there is one: zipfile would read the
+        # directory again, blocking, on the event loop.
+        info = self._member(name)
         if (
             info is None
-            or not _is_regular(info)
             or info.flag_bits & _ENCRYPTED
             or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
             or info.file_size > limit
@@ -143,9 +144,28 @@ class ZipSource(MemberSource):
             data = inflate.decompress(data, limit + 1)
             if not inflate.eof:
                 return None
-        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        if len(data) != info.file_size or zlib.crc32(data) != info.crc:
             return None
         return data
+
+    def _member(self, name: str) -> ZipEntry | None:
+        """A regular member's entry, None for a missing name, a folder or a link."""
+        if self._entries is not None:
+            entry = self._entries.get(name)
+            return entry if entry is not None and _is_plain_file(name, entry) else None
+        info = self._zip.NameToInfo.get(name)
+        if info is None or not _is_regular(info):
+            return None
+        return ZipEntry(
+            b"",  # the raw name: not needed here
+            info.flag_bits,
+            info.compress_type,
+            info.CRC,
+            info.compress_size,
+            info.file_size,
+            info.header_offset,
+            info.external_attr,
+        )
 
     def close(self) -> None:
         if self._opened is not None:
