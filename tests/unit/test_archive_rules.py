@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bagboard.domain import archive as archive_rules
 from bagboard.domain.archive import (
     COMIC_EXTENSIONS,
     MAX_COMICINFO_BYTES,
@@ -221,3 +222,17 @@ def test_the_member_rules_agree_with_one_split_per_question_on_every_shape() -> 
 
 def _reference_path_key(path: str) -> object:
     return (tuple(natural_key(segment)[0] for segment in re.split(r"[/\\]", path)), path)
+
+
+def test_page_order_is_the_same_whether_names_were_seen_before_and_remembers_few(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = ["p10.jpg", "P9.JPG", "ComicInfo.xml", "sub/p1.png", ".hidden.jpg", "p9.jpg"]
+    expected = ("P9.JPG", "p9.jpg", "p10.jpg", "sub/p1.png")
+    monkeypatch.setattr(archive_rules, "_PAGE_KEYS", {})
+    assert page_order(names) == expected  # every name worked out
+    assert page_order(reversed(names)) == expected  # every name remembered
+    monkeypatch.setattr(archive_rules, "_MAX_CACHED_NAMES", 2)
+    monkeypatch.setattr(archive_rules, "_PAGE_KEYS", {})
+    assert page_order(names) == expected
+    assert len(archive_rules._PAGE_KEYS) == 2

@@ -55,7 +55,15 @@ COMMON = [
     ),
     _doc("<Series>default namespace</Series>", head='<ComicInfo xmlns="urn:comicinfo">'),
     _doc('<Pages><Page Image="0"><Extra>child</Extra></Page><Other Image="1" /></Pages>'),
+    # Attributes spelled otherwise, or twice under one local name (the last one wins).
+    _doc(
+        '<Pages><Page image=" 1 " TYPE="Story" doublepage=" TRUE " />'
+        '<Page Image="2" image="3" ImageSize=" 12 " ImageWidth="-4" Bookmark=" b " />'
+        '<Page Image=" 5 " DoublePage="true" Type="  " ImageHeight="0010" /></Pages>'
+    ),
     _doc("<Series>Caf\u00e9 \u2013 \u65e5\u672c</Series><Title>\x01control\x02</Title>"),
+    # Past its limit: cut, then stripped again where the cut left a space.
+    _doc("<Series>" + "a" * 199 + " bc</Series><Summary>" + "s" * 20_001 + "</Summary>"),
     _doc(""),
 ]
 

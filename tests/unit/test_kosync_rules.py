@@ -227,3 +227,17 @@ def test_mupdf_order_by_key_is_the_order_of_its_pairwise_comparison(stems: list[
     names = [f"{stem}.jpg" for stem in stems]
     found = mupdf_page_names(names)
     assert found == sorted(sorted(found), key=cmp_to_key(kosync._mupdf_compare))
+
+
+def test_mupdf_order_is_the_same_whether_names_were_seen_before_and_remembers_few(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = ["page10.jpg", "Page9.JPG", "ComicInfo.xml", "sub/", "a.webp", "page9.jpg"]
+    expected = ["Page9.JPG", "page9.jpg", "page10.jpg"]
+    monkeypatch.setattr(kosync, "_MUPDF_KEYS", {})
+    assert mupdf_page_names(names) == expected  # every name worked out
+    assert mupdf_page_names(reversed(names)) == expected  # every name remembered
+    monkeypatch.setattr(kosync, "_MAX_CACHED_NAMES", 2)
+    monkeypatch.setattr(kosync, "_MUPDF_KEYS", {})
+    assert mupdf_page_names(names) == expected
+    assert len(kosync._MUPDF_KEYS) == 2

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.kosync import KOSYNC_FORMATS, PageMap, kosync_page_map
-from bagboard.domain.naturalsort import natural_path_key
+from bagboard.domain.naturalsort import NaturalPathKey, natural_path_key
 
 __all__ = [
     "COMICINFO_NAME",
@@ -151,9 +151,29 @@ def is_page_image(name: str) -> bool:
     return posixpath.splitext(name.casefold())[1] in PAGE_EXTENSIONS
 
 
+# Each member name's sort key as a page, None when it is no page: the comics of a library
+# mostly name their pages alike (``page001.jpg``...), so a scan works each name out once.
+# Bounded, since nothing makes names repeat; keys are unique per name, so the order is the same.
+_PAGE_KEYS: dict[str, NaturalPathKey | None] = {}
+_MAX_CACHED_NAMES = 4096
+
+
+def _page_key(name: str) -> NaturalPathKey | None:
+    key = natural_path_key(name) if is_page_image(name) else None
+    if len(_PAGE_KEYS) < _MAX_CACHED_NAMES:
+        _PAGE_KEYS[name] = key
+    return key
+
+
 def page_order(names: Iterable[str]) -> tuple[str, ...]:
     """The page members of an archive in reading order: natural sort of the full member path."""
-    return tuple(sorted({name for name in names if is_page_image(name)}, key=natural_path_key))
+    keys: dict[str, NaturalPathKey] = {}
+    known = _PAGE_KEYS
+    for name in names:
+        key = known[name] if name in known else _page_key(name)
+        if key is not None:
+            keys[name] = key
+    return tuple(sorted(keys, key=keys.__getitem__))
 
 
 def kosync_pages(
@@ -182,6 +202,6 @@ def find_comicinfo(names: Iterable[str]) -> str | None:
         and not is_junk_member(name)
         and _segments(name)[-1].casefold() == COMICINFO_NAME
     ]
-    if not candidates:
-        return None
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
     return min(candidates, key=lambda name: (len(_segments(name)), natural_path_key(name)))

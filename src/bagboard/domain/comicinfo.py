@@ -20,6 +20,7 @@ __all__ = [
     "FRONT_COVER",
     "INDEXED_FIELD_LIMIT",
     "STRING_FIELDS",
+    "STRING_LIMITS",
     "TEXT_FIELDS",
     "ComicInfo",
     "ComicPageInfo",
@@ -71,9 +72,7 @@ STRING_FIELDS = (
     "story_arc",
     "story_arc_number",
 )
-_STRING_LIMITS = tuple(
-    (name, FIELD_LIMITS.get(name, DEFAULT_FIELD_LIMIT)) for name in STRING_FIELDS
-)
+STRING_LIMITS = tuple((name, FIELD_LIMITS.get(name, DEFAULT_FIELD_LIMIT)) for name in STRING_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +187,7 @@ class ComicInfo:
     pages: Sequence[ComicPageInfo] = ()
 
     def __post_init__(self) -> None:
-        for name, limit in _STRING_LIMITS:
+        for name, limit in STRING_LIMITS:
             value = getattr(self, name)
             if isinstance(value, str):
                 cleaned = value.strip()[:limit].strip()

@@ -192,15 +192,30 @@ def mupdf_page_names(names: Iterable[str]) -> list[str]:
     """The members MuPDF shows as a comic's pages, in its order: every name with one of its
     image extensions (case-insensitively), sorted by its natural comparison, ties (``01``
     and ``1``) by the names themselves so the order is the same on every run."""
-    pages = [
-        name
-        for name in set(names)
-        if posixpath.splitext(name.casefold())[1] in _MUPDF_EXTENSIONS and not name.endswith("/")
-    ]
-    pages.sort()
+    keys: dict[str, str] = {}
+    known = _MUPDF_KEYS
+    for name in names:
+        key = known[name] if name in known else _mupdf_page_key(name)
+        if key is not None:
+            keys[name] = key
+    pages = sorted(keys)
     if any("\x00" in name for name in pages):  # NUL compares as the end of a name there
         return sorted(pages, key=cmp_to_key(_mupdf_compare))
-    return sorted(pages, key=_mupdf_key)
+    return sorted(pages, key=keys.__getitem__)
+
+
+# Each member name's ``_mupdf_key``, None when MuPDF shows no page for it: worked out once per
+# name in a scan, as most comics of a library name their pages alike. Bounded.
+_MUPDF_KEYS: dict[str, str | None] = {}
+_MAX_CACHED_NAMES = 4096
+
+
+def _mupdf_page_key(name: str) -> str | None:
+    is_page = posixpath.splitext(name.casefold())[1] in _MUPDF_EXTENSIONS
+    key = _mupdf_key(name) if is_page and not name.endswith("/") else None
+    if len(_MUPDF_KEYS) < _MAX_CACHED_NAMES:
+        _MUPDF_KEYS[name] = key
+    return key
 
 
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -25,7 +25,14 @@ from xml.etree.ElementTree import Element, ParseError, XMLParser
 
 from bagboard.adapters.safe_xml import XmlRefused, local_name, parse_xml, prepare_xml
 from bagboard.domain.archive import MAX_COMICINFO_BYTES
-from bagboard.domain.comicinfo import TEXT_FIELDS, ComicInfo, ComicPageInfo, pages_of_values
+from bagboard.domain.comicinfo import (
+    STRING_LIMITS,
+    TEXT_FIELDS,
+    ComicInfo,
+    ComicPageInfo,
+    DeferredPages,
+    pages_of_values,
+)
 
 __all__ = ["parse_comicinfo"]
 
@@ -108,7 +115,24 @@ def _quick_info(root: Element) -> ComicInfo:
             page_count = _to_int(text)
         elif (field := _TEXT_TAGS.get(tag)) is not None and not values.get(field):
             values[field] = text
-    return ComicInfo(**values, page_count=page_count, pages=pages)
+    return _clean_info(values, page_count, pages)
+
+
+def _clean_info(
+    values: dict[str, str], page_count: int | None, pages: Sequence[ComicPageInfo]
+) -> ComicInfo:
+    """``ComicInfo(**values, page_count=page_count, pages=pages)`` of stripped ``values``: as
+    the constructor would leave them when each is within its field's limit, stored as they
+    are (cleaning them again was a tenth of a comic's parse), else through the constructor."""
+    texts = []
+    for name, limit in STRING_LIMITS:
+        text = values.get(name, "")
+        if len(text) > limit:
+            return ComicInfo(**values, page_count=page_count, pages=pages)
+        texts.append(text)
+    return ComicInfo.stored(
+        texts, page_count, pages if isinstance(pages, DeferredPages) else tuple(pages)
+    )
 
 
 def _quick_pages(container: Element) -> Sequence[ComicPageInfo]:
@@ -119,8 +143,29 @@ def _quick_pages(container: Element) -> Sequence[ComicPageInfo]:
     return pages_of_values(tuple(values for values in found if values is not None))
 
 
+# A <Page>'s attributes as taggers spell them: a page naming no others (the usual one) is read
+# by these names, without working out each one's local name.
+_PAGE_ATTRIBUTES = frozenset(
+    ("Image", "Type", "DoublePage", "ImageSize", "ImageWidth", "ImageHeight", "Bookmark")
+)
+
+
 def _page_values(attrib: Mapping[str, str]) -> tuple[Any, ...] | None:
     """``_page`` of one element's attributes, as the page's field values in order."""
+    if attrib.keys() <= _PAGE_ATTRIBUTES:
+        get = attrib.get  # each name once, and its local name is itself casefolded
+        image = _to_int(get("Image", ""))
+        if image is None:
+            return None
+        return (
+            image,
+            get("Type", "").strip(),
+            get("DoublePage", "").strip().casefold() == "true",
+            _to_int(get("ImageSize", "")),
+            _to_int(get("ImageWidth", "")),
+            _to_int(get("ImageHeight", "")),
+            get("Bookmark", "").strip(),
+        )
     attributes = {_local(name): value.strip() for name, value in attrib.items()}
     image = _to_int(attributes.get("image", ""))
     if image is None:

@@ -180,10 +180,10 @@ class FileArchiveReader(ArchiveReader):
         return TarSource(path)
 
     def _open_source(self, path: str) -> tuple[ArchiveFormat, MemberSource]:
-        archive_format, file = open_detected(path)
+        archive_format, fd = open_detected(path)
         if archive_format is ArchiveFormat.ZIP:
-            return archive_format, ZipSource(file)  # the file read to sniff, taken over
-        file.close()
+            return archive_format, ZipSource(fd)  # the file read to sniff, taken over
+        os.close(fd)
         return archive_format, self._source(archive_format, path)
 
     @contextmanager

@@ -5,7 +5,7 @@ Comics are often misnamed (a ``.cbr`` that is really a zip is common), so conten
 
 from __future__ import annotations
 
-from typing import BinaryIO
+import os
 
 from bagboard.domain.archive import ArchiveFormat, format_for_name
 from bagboard.domain.errors import ArchiveUnreadable
@@ -42,22 +42,22 @@ def detect_format(path: str) -> ArchiveFormat:
     The extension still matters for files without a recognisable signature (old v7 tar,
     self-extracting or prefixed zips); the format's own reader then decides.
     """
-    archive_format, file = open_detected(path)
-    file.close()
+    archive_format, fd = open_detected(path)
+    os.close(fd)
     return archive_format
 
 
-def open_detected(path: str) -> tuple[ArchiveFormat, BinaryIO]:
-    """``detect_format`` and the file it read, open at its start: a reader that can take a
-    file (zip) opens it once."""
-    file = open(path, "rb")  # noqa: PTH123, SIM115 - a plain path string is the port's currency
+def open_detected(path: str) -> tuple[ArchiveFormat, int]:
+    """``detect_format`` and a descriptor open on the file it read: a reader that can take
+    one (zip) opens the file once. A bare descriptor, read at an offset: a buffered file
+    would also ask whether the file is a terminal, where it stands, and more, for each comic."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        head = file.read(HEAD_BYTES)
+        head = os.pread(fd, HEAD_BYTES, 0)
         archive_format = sniff_format(head) or format_for_name(path)
         if archive_format is None:
             raise ArchiveUnreadable("not a comic archive (zip, rar, 7z, tar or pdf)")
-        file.seek(0)
     except BaseException:
-        file.close()
+        os.close(fd)
         raise
-    return archive_format, file
+    return archive_format, fd

@@ -10,7 +10,8 @@ and checked it), which is what pickle does for a dataclass anyway.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from bagboard.domain.archive import ArchiveFormat, ArchiveSummary
 from bagboard.domain.comicinfo import ComicInfo, ComicPageInfo, DeferredPages, pages_of_values
@@ -18,6 +19,8 @@ from bagboard.domain.files import FileDigests
 from bagboard.ports.archive_reader import ArchiveReader
 
 __all__ = ["FileRead", "Inspection", "inspect_archive"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,13 @@ class FileRead:
 
 _INFO = tuple(f.name for f in fields(ComicInfo) if f.name != "pages")
 _PAGE = tuple(f.name for f in fields(ComicPageInfo))
+# One call for all of an object's values, and the slots' own setters to put them back (half
+# the cost of ``object.__setattr__``, which looks each name up first): per comic sent.
+_info_values = attrgetter(*_INFO)
+_page_values = attrgetter(*_PAGE)
+_INFO_SETTERS = tuple(ComicInfo.__dict__[name].__set__ for name in (*_INFO, "pages"))
+# ``ArchiveFormat(value)`` goes through the enum's lookup machinery; a dict is one step.
+_FORMATS = {archive_format.value: archive_format for archive_format in ArchiveFormat}
 
 
 def _flat_read(read: FileRead) -> tuple[Any, ...]:
@@ -70,34 +80,48 @@ def _flat_read(read: FileRead) -> tuple[Any, ...]:
         pages = info.pages
         values = pages.values if isinstance(pages, DeferredPages) else None
         if values is None:
-            values = tuple(tuple(getattr(page, name) for name in _PAGE) for page in pages)
-        flat_info = (tuple(getattr(info, name) for name in _INFO), values)
+            values = tuple(_page_values(page) for page in pages)
+        flat_info = (_info_values(info), values)
     flat = (summary.format.value, summary.pages, flat_info, summary.kosync_pages)
     return ((inspection.error, flat), digests)
 
 
 def _rebuild(state: tuple[Any, ...]) -> FileRead:
     flat_inspection, flat_digests = state
-    digests = None if flat_digests is None else FileDigests(*flat_digests)
+    digests = None if flat_digests is None else _restore(FileDigests, flat_digests)
     if flat_inspection is None:
-        return FileRead(None, digests)
+        return _restore(FileRead, (None, digests))
     error, flat = flat_inspection
     if flat is None:
-        return FileRead(Inspection(None, error), digests)
+        return _restore(FileRead, (_restore(Inspection, (None, error)), digests))
     archive_format, pages, flat_info, kosync_pages = flat
     info = None
     if flat_info is not None:
         values, page_values = flat_info
-        info = _restore(ComicInfo, _INFO, values)
-        # Built only if something reads them: the index stores the values as they came.
-        object.__setattr__(info, "pages", pages_of_values(page_values))
-    summary = ArchiveSummary(ArchiveFormat(archive_format), pages, info, kosync_pages)
-    return FileRead(Inspection(summary, error), digests)
+        info = object.__new__(ComicInfo)
+        # The pages are built only if something reads them: the index stores the values.
+        for set_slot, value in zip(
+            _INFO_SETTERS, (*values, pages_of_values(page_values)), strict=True
+        ):
+            set_slot(info, value)
+    summary = _restore(ArchiveSummary, (_FORMATS[archive_format], pages, info, kosync_pages))
+    return _restore(FileRead, (_restore(Inspection, (summary, error)), digests))
 
 
-def _restore(cls: type[Any], names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
-    """An instance of ``cls`` with these field values, as unpickling makes it."""
+def _restore(cls: type[_T], values: tuple[Any, ...]) -> _T:
+    """An instance of ``cls`` with these values of its fields in order, as unpickling makes
+    it: the worker built and checked it, so no ``__init__`` runs again."""
     instance = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(instance, name, value)
+    for set_slot, value in zip(_setters(cls), values, strict=True):
+        set_slot(instance, value)
     return instance
+
+
+_SETTERS: dict[type[Any], tuple[Any, ...]] = {}
+
+
+def _setters(cls: type[Any]) -> tuple[Any, ...]:
+    found = _SETTERS.get(cls)
+    if found is None:
+        found = _SETTERS[cls] = tuple(cls.__dict__[f.name].__set__ for f in fields(cls))
+    return found
