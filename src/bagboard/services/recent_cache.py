@@ -69,7 +69,9 @@ class RecentCache(Generic[K, V]):
         self, clock: Clock, freshness: Freshness, change: Change, max_entries: int = 4096
     ) -> None:
         self._clock = clock
-        self._freshness = freshness
+        self._changes = freshness.changes
+        self._following = freshness.following
+        self._unfollowed = freshness.unfollowed
         self._change = change
         self._max = max_entries
         self._entries: dict[K, tuple[datetime, int, V]] = {}
@@ -77,19 +79,23 @@ class RecentCache(Generic[K, V]):
 
     def version(self) -> int:
         """The version of this cache's kind of change now."""
-        return self._freshness.changes.version(self._change)
+        return self._changes.version(self._change)
 
     def get(self, key: K, load: Callable[[], V], now: datetime | None = None) -> V:
         """The remembered value, or ``load()``, remembered; ``now`` is the clock's time, when
         the caller has just read it."""
         # The version first: a change committed while ``load`` runs moves it on after this.
-        version = self._freshness.changes.version(self._change)
+        changes = self._changes
+        version = changes.version(self._change)
         if now is None:
             now = self._clock.now()
         # One dict read needs no lock (it is atomic under the GIL); writes below take it.
         hit = self._entries.get(key)
-        if hit is not None and hit[1] == version and now - hit[0] < self._freshness.lifetime():
-            return hit[2]
+        if hit is not None and hit[1] == version:
+            # ``Freshness.lifetime``, in line: this runs for every request, some twice.
+            lifetime = self._following if changes.following() else self._unfollowed
+            if now - hit[0] < lifetime:
+                return hit[2]
         value = load()
         with self._lock:
             if len(self._entries) >= self._max:
@@ -115,4 +121,4 @@ class RecentCache(Generic[K, V]):
                 self._entries.clear()
             else:
                 self._entries.pop(key, None)
-        self._freshness.changes.noted(self._change)
+        self._changes.noted(self._change)
