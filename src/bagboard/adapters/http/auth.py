@@ -33,20 +33,6 @@ _AUTHORIZATION: Final = b"authorization"
 _API_KEY: Final = b"x-api-key"
 
 
-def _ungated(scope: Scope) -> bool:
-    """Whether the request passes the gate untouched: its route handler is public, its method
-    is OPTIONS or its path is public (the raw path for a mounted app, as Litestar reads it)."""
-    handler = scope.get("route_handler")
-    if handler is not None and handler.opt.get(PUBLIC_OPT_KEY):
-        return True
-    if scope.get("method") in _UNGATED_METHODS:
-        return True
-    mounted = getattr(handler, "is_mount", False)
-    return (
-        _PUBLIC_PATHS.search(scope["raw_path"].decode() if mounted else scope["path"]) is not None
-    )
-
-
 def credentials(scope: Scope) -> tuple[str | None, str | None]:
     """The first ``Authorization`` and ``X-API-Key`` values of the request's headers.
 
@@ -89,7 +75,19 @@ class TokenAuthMiddleware:
         self._authenticator = authenticator
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
-        if scope["type"] in _SCOPES and not _ungated(scope):
+        # Passed untouched: a scope of another type, a public route handler, OPTIONS, a public
+        # path (the raw path for a mounted app, as Litestar reads it). In line, not a function:
+        # it runs for every request.
+        handler = scope.get("route_handler")
+        if (
+            scope["type"] in _SCOPES
+            and (handler is None or not handler.opt.get(PUBLIC_OPT_KEY))
+            and scope.get("method") not in _UNGATED_METHODS
+            and _PUBLIC_PATHS.search(
+                scope["raw_path"].decode() if getattr(handler, "is_mount", False) else scope["path"]
+            )
+            is None
+        ):
             # Run on the loop, like every handler that only reads the index: see app.py.
             scope["user"] = self._user(scope)
             scope["auth"] = None
