@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 from collections.abc import Iterator
 
 import anyio.to_thread
@@ -20,7 +21,7 @@ from bagboard.adapters.http.request_scope import RequestScopeMiddleware
 from bagboard.adapters.storage import make_engine, shared_reads
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.liveness import hung_up
-from bagboard.adapters.storage.db.loans import LendingPool
+from bagboard.adapters.storage.db.loans import LendingPool, Loan, _Shared
 from bagboard.domain.errors import StorageUnavailable
 from tests.storage_fixtures import POSTGRES_URL
 
@@ -223,3 +224,27 @@ def test_an_http_request_holds_one_connection_and_gives_it_back_when_it_fails(
 def test_prepared_statements_keep_one_generic_plan(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
+
+
+def test_a_loan_borrowed_while_its_request_ends_goes_back_when_released(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request that borrowed nothing ends without taking its block's lock: a worker thread
+    # of it borrowing at that moment still gives its connection back.
+    block = _Shared()
+    borrow = Loan.__init__
+
+    def borrowed_as_the_request_ends(loan: Loan, engine: Engine) -> None:
+        borrow(loan, engine)
+        ending = threading.Thread(target=block.end)
+        ending.start()
+        ending.join(0.5)
+
+    monkeypatch.setattr(Loan, "__init__", borrowed_as_the_request_ends)
+    loan = block.take(engine)
+    monkeypatch.undo()
+    assert loan is not None
+    assert _lent(engine) == 1
+    block.release(engine, loan)
+    assert _lent(engine) == 0
+    assert block.take(engine) is None

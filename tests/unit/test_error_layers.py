@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,12 +44,32 @@ def test_routes_behind_the_token_gate_keep_only_the_apps_error_layer(
     assert error_layers(app, "/no/such/route", "GET") is None
 
 
-def test_a_request_scope_around_the_gate_keeps_the_inner_error_layer(
+def test_a_request_scope_around_the_gate_needs_no_inner_error_layer(
     library: ComicLibrary,
 ) -> None:
-    # As on PostgreSQL: the scope wraps ``send`` and is left when an error's answer starts.
-    services = replace(http_services(library.container, library.config), request_scope=nullcontext)
-    assert error_layers(create_app(services), PING, "GET") == 1
+    # As on PostgreSQL: the scope wraps ``send`` to be left as the answer starts, and is left
+    # as an error passes; the app's own layer answers the error.
+    left: list[bool] = []
+
+    @contextmanager
+    def scope() -> Iterator[None]:
+        left.append(False)
+        try:
+            yield
+        finally:
+            left[-1] = True
+
+    services = replace(http_services(library.container, library.config), request_scope=scope)
+    app = create_app(services)
+    assert error_layers(app, PING, "GET") == 0
+    assert error_layers(app, "/opds/v1.2/catalog", "GET") == 0
+    assert error_layers(app, "/komga/api/v1/libraries", "GET") == 1
+    library.accounts.create_token()
+    with TestClient(app) as client:
+        answer = client.get(PING, headers={"Authorization": "Bearer wrong"})
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "unauthorized"
+    assert left == [True]
 
 
 class _Gate:

@@ -3,7 +3,7 @@ the change feed shows no change of its kind, and for a bounded lifetime."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -77,6 +77,47 @@ def test_a_value_lives_long_while_followed_and_briefly_otherwise() -> None:
     assert unfollowed.get("k", lambda: 2) == 2
     clock.advance(FOLLOWING_LIFETIME)
     assert followed.get("k", lambda: 3) == 3
+
+
+class _CountingClock(ManualClock):
+    reads = 0
+
+    def now(self) -> datetime:
+        self.reads += 1
+        return super().now()
+
+
+def test_an_untimed_value_stands_while_followed_with_no_clock_read() -> None:
+    clock, changes = _CountingClock(), MemoryChangeFeed(following=True)
+    cache: RecentCache[str, int] = RecentCache(
+        clock, Freshness(changes), Change.SETTINGS, untimed=True
+    )
+    assert cache.get("k", lambda: 1) == 1
+    reads = clock.reads
+    clock.advance(FOLLOWING_LIFETIME * 10)
+    assert cache.get("k", lambda: 2) == 1
+    assert clock.reads == reads
+    changes.noted(Change.SETTINGS)
+    assert cache.get("k", lambda: 3) == 3
+    # While the feed cannot tell every change, the short bound holds as for any cache.
+    changes._following = False
+    assert cache.get("k", lambda: 4) == 3
+    clock.advance(UNFOLLOWED_LIFETIME)
+    assert cache.get("k", lambda: 5) == 5
+
+
+def test_the_saved_settings_are_kept_while_followed_whatever_the_time() -> None:
+    clock, changes = _CountingClock(), MemoryChangeFeed(following=True)
+    inner = MemorySettingsStore()
+    settings = CachedSettingsStore(inner, clock, Freshness(changes))
+    assert settings.load().browse_mode is BrowseMode.METADATA
+    inner.save(ServerSettings(browse_mode=BrowseMode.FILESYSTEM))  # as another process
+    clock.advance(FOLLOWING_LIFETIME * 2)
+    reads = clock.reads
+    assert settings.load().browse_mode is BrowseMode.METADATA
+    assert clock.reads == reads
+    changes.noted(Change.SETTINGS)
+    assert settings.load().browse_mode is BrowseMode.FILESYSTEM
 
 
 def test_uncached_keeps_nothing() -> None:

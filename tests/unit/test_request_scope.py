@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import pytest
 from litestar import Litestar, get
 from litestar.middleware import DefineMiddleware
 from litestar.response import Stream
 from litestar.testing import TestClient
 
+from bagboard.adapters.http.error_layers import error_layers, single_error_layer
 from bagboard.adapters.http.request_scope import RequestScopeMiddleware
 
 _INSIDE: ContextVar[bool] = ContextVar("inside", default=False)
@@ -34,7 +36,7 @@ class Recorder:
             self.open -= 1
 
 
-def _client(recorder: Recorder) -> TestClient[Litestar]:
+def _client(recorder: Recorder, *, one_error_layer: bool = False) -> TestClient[Litestar]:
     @get("/loop", sync_to_thread=False)
     def loop() -> dict[str, bool]:
         return {"inside": _INSIDE.get()}
@@ -59,6 +61,9 @@ def _client(recorder: Recorder) -> TestClient[Litestar]:
         middleware=[DefineMiddleware(RequestScopeMiddleware, scope=recorder.scope)],
         logging_config=None,
     )
+    if one_error_layer:
+        single_error_layer(app, through=(RequestScopeMiddleware,))
+        assert error_layers(app, "/boom", "GET") == 0
     return TestClient(app)
 
 
@@ -71,11 +76,14 @@ def test_handlers_run_inside_the_scope_on_the_loop_and_in_worker_threads() -> No
     assert recorder.open == 0
 
 
-def test_the_scope_is_left_when_the_handler_raises() -> None:
+@pytest.mark.parametrize("one_error_layer", [False, True])
+def test_the_scope_is_left_when_the_handler_raises(one_error_layer: bool) -> None:
     recorder = Recorder()
-    with _client(recorder) as client:
+    with _client(recorder, one_error_layer=one_error_layer) as client:
         assert client.get("/boom").status_code == 500
-    assert recorder.entered == 1
+        assert client.get("/stream").text == "0"
+        assert client.get("/loop").json() == {"inside": True}
+    assert recorder.entered == 3
     assert recorder.open == 0
 
 

@@ -2,7 +2,8 @@
 
 Every API request needs the enabled libraries and the saved browse mode. These wrappers keep
 them (``RecentCache``): a write through the same wrapper applies at once, and a change made by
-another process (the ``bagboard`` command) on the next request that follows it.
+another process (the ``bagboard`` command) on the next request that follows it. The settings
+are kept with no time bound while the change feed follows (``RecentCache``'s ``untimed``).
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ class CachedLibraryStore(LibraryStore):
 class CachedSettingsStore(SettingsStore):
     def __init__(self, inner: SettingsStore, clock: Clock, freshness: Freshness) -> None:
         self._inner = inner
+        # Kept while no settings change is told, with no clock read: ``/auth/ping`` reads
+        # them on every call, and its token check reads the clock already.
         self._settings: RecentCache[str, ServerSettings] = RecentCache(
-            clock, freshness, Change.SETTINGS
+            clock, freshness, Change.SETTINGS, untimed=True
         )
 
     def load(self) -> ServerSettings:

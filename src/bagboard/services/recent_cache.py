@@ -6,7 +6,10 @@ read at (``ports/change_feed.py``): a change committed by any process (the ``bag
 revoking a token, another server process disabling a library) ends it on the next request.
 Changes made through the same process also call ``forget`` and apply at once. A value is kept
 no longer than ``Freshness.lifetime``: long while the feed follows changes as they happen (a
-bound should a notification ever be lost), short while it does not.
+bound should a notification ever be lost), short while it does not. A cache made ``untimed``
+keeps a value for as long as its version stands while the feed follows, as the answers of
+``kept_answers.py`` are kept, and reads no clock then: what nothing but the settings guard (the
+saved browse mode, read for every ``/auth/ping``) needs no bound beyond the feed's.
 """
 
 from __future__ import annotations
@@ -66,10 +69,19 @@ class RecentCache(Generic[K, V]):
     """Values by key, each kept with the time and the version of ``change`` it was read at."""
 
     def __init__(
-        self, clock: Clock, freshness: Freshness, change: Change, max_entries: int = 4096
+        self,
+        clock: Clock,
+        freshness: Freshness,
+        change: Change,
+        max_entries: int = 4096,
+        *,
+        untimed: bool = False,
     ) -> None:
         self._clock = clock
-        self._freshness = freshness
+        self._changes = freshness.changes
+        # None: no bound while the feed follows (``untimed``).
+        self._following: timedelta | None = None if untimed else freshness.following
+        self._unfollowed: timedelta | None = freshness.unfollowed
         self._change = change
         self._max = max_entries
         self._entries: dict[K, tuple[datetime, int, V]] = {}
@@ -77,19 +89,27 @@ class RecentCache(Generic[K, V]):
 
     def version(self) -> int:
         """The version of this cache's kind of change now."""
-        return self._freshness.changes.version(self._change)
+        return self._changes.version(self._change)
 
     def get(self, key: K, load: Callable[[], V], now: datetime | None = None) -> V:
         """The remembered value, or ``load()``, remembered; ``now`` is the clock's time, when
         the caller has just read it."""
         # The version first: a change committed while ``load`` runs moves it on after this.
-        version = self._freshness.changes.version(self._change)
-        if now is None:
-            now = self._clock.now()
+        changes = self._changes
+        version = changes.version(self._change)
         # One dict read needs no lock (it is atomic under the GIL); writes below take it.
         hit = self._entries.get(key)
-        if hit is not None and hit[1] == version and now - hit[0] < self._freshness.lifetime():
-            return hit[2]
+        if hit is not None and hit[1] == version:
+            # ``Freshness.lifetime``, in line: this runs for every request, some twice.
+            lifetime = self._following if changes.following() else self._unfollowed
+            if lifetime is None:
+                return hit[2]
+            if now is None:
+                now = self._clock.now()
+            if now - hit[0] < lifetime:
+                return hit[2]
+        if now is None:
+            now = self._clock.now()
         value = load()
         with self._lock:
             if len(self._entries) >= self._max:
@@ -115,4 +135,4 @@ class RecentCache(Generic[K, V]):
                 self._entries.clear()
             else:
                 self._entries.pop(key, None)
-        self._freshness.changes.noted(self._change)
+        self._changes.noted(self._change)

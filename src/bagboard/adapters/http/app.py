@@ -273,6 +273,7 @@ def create_app(
         HttpMethod.HEAD: [drop_head_body],
         HttpMethod.OPTIONS: [FullAllow()],
     }
-    # Behind the token gate, one layer of error handling rather than two (``error_layers.py``).
-    single_error_layer(app, through=(TokenAuthMiddleware,))
+    # Behind the token gate and the request scope, one layer of error handling rather than two
+    # (``error_layers.py``).
+    single_error_layer(app, through=(TokenAuthMiddleware, RequestScopeMiddleware))
     return resolve_in_order(with_method_hooks(app, hooks))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from litestar import Request
-from litestar.connection import ASGIConnection
-from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bagboard.domain.model import User
@@ -23,6 +22,12 @@ PUBLIC_PATH_PATTERNS: Final[tuple[str, ...]] = (
 
 # A route handler declared with ``opt={PUBLIC_OPT_KEY: True}`` is public too, wherever it lives.
 PUBLIC_OPT_KEY: Final = "public"
+
+# What Litestar's authentication middleware gates by default: HTTP and websocket requests,
+# any method but OPTIONS (a CORS preflight carries no credentials).
+_SCOPES: Final = frozenset({"http", "websocket"})
+_UNGATED_METHODS: Final = frozenset({"OPTIONS"})
+_PUBLIC_PATHS: Final = re.compile("|".join(PUBLIC_PATH_PATTERNS))
 
 _AUTHORIZATION: Final = b"authorization"
 _API_KEY: Final = b"x-api-key"
@@ -45,48 +50,48 @@ def credentials(scope: Scope) -> tuple[str | None, str | None]:
     return authorization, api_key
 
 
-class TokenAuthMiddleware(AbstractAuthenticationMiddleware):
+class TokenAuthMiddleware:
     """Resolves the caller to a ``User`` stored as ``request.user``.
 
     The domain ``Authenticator`` decides everything (503 before 401, scheme rules, trimming,
     ``last_used_at``); its ``ApiDisabled``/``Unauthorized`` propagate to the error table.
-    It runs on every request behind the gate, so it reads the scope itself: Litestar's base
-    class would build a connection object and parse every header first.
+
+    It does what Litestar's ``AbstractAuthenticationMiddleware`` does, without deriving from
+    it: the same requests pass untouched (``_SCOPES``, ``_UNGATED_METHODS``, ``PUBLIC_OPT_KEY``
+    on the route handler, ``PUBLIC_PATH_PATTERNS`` on the path, as its
+    ``should_bypass_middleware`` tests them), the others get ``scope["user"]`` and
+    ``scope["auth"]`` (None). Its ``__call__`` is no coroutine of its own: it hands back the
+    next app's, so a request behind the gate runs one coroutine fewer (the base class awaits
+    the next app inside its own, and builds a connection object that parses every header).
+    An error of the authenticator is raised by the call itself, inside the ``await`` of the
+    layer above, which catches it exactly as it catches one raised after the first step.
+    tests/unit/test_token_gate.py pins each of these against Litestar's own.
     """
 
+    __slots__ = ("_authenticator", "app")
+
     def __init__(self, app: ASGIApp, authenticator: Callable[[], Authenticator]) -> None:
-        super().__init__(
-            app, exclude=list(PUBLIC_PATH_PATTERNS), exclude_from_auth_key=PUBLIC_OPT_KEY
-        )
+        self.app = app  # named as Litestar's middleware name the next layer (error_layers.py)
         self._authenticator = authenticator
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Litestar's ``should_bypass_middleware``, in line (the same tests in the same order),
-        # and its ``should_bypass_for_path_pattern`` too.
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Passed untouched: a scope of another type, a public route handler, OPTIONS, a public
+        # path (the raw path for a mounted app, as Litestar reads it). In line, not a function:
+        # it runs for every request.
         handler = scope.get("route_handler")
-        exclude = self.exclude
         if (
-            scope["type"] in self.scopes
+            scope["type"] in _SCOPES
             and (handler is None or not handler.opt.get(PUBLIC_OPT_KEY))
-            and scope.get("method") not in self.exclude_http_methods
-            and not (
-                exclude
-                and exclude.findall(
-                    scope["raw_path"].decode()
-                    if getattr(handler, "is_mount", False)
-                    else scope["path"]
-                )
+            and scope.get("method") not in _UNGATED_METHODS
+            and _PUBLIC_PATHS.search(
+                scope["raw_path"].decode() if getattr(handler, "is_mount", False) else scope["path"]
             )
+            is None
         ):
             # Run on the loop, like every handler that only reads the index: see app.py.
             scope["user"] = self._user(scope)
             scope["auth"] = None
-        await self.app(scope, receive, send)
-
-    async def authenticate_request(
-        self, connection: ASGIConnection[Any, Any, Any, Any]
-    ) -> AuthenticationResult:
-        return AuthenticationResult(user=self._user(connection.scope), auth=None)
+        return self.app(scope, receive, send)
 
     def _user(self, scope: Scope) -> User:
         authorization, api_key = credentials(scope)

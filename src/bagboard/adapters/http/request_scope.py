@@ -3,9 +3,11 @@
 The app knows nothing of what the context holds: the server passes a plain function returning a
 context manager (``HttpServices.request_scope``; on PostgreSQL, one database connection shared
 by the request's reads). The middleware wraps every route (inside the proxy's), so the context
-covers authentication and the handler, an error's answer included (Litestar's error handling
-sits inside the middleware too). It is left as the answer starts: a long download to a slow client
-holds nothing the next requests need while its body is sent.
+covers authentication and the handler. It is left as the answer starts: a long download to a
+slow client holds nothing the next requests need while its body is sent. When an error ends the
+handling it is left as the error passes, and Litestar's error handling around the whole app
+answers it (``error_layers.py``: no second layer inside this one; no error handler reads
+storage).
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ class RequestScopeMiddleware:
     rather than an ``ExitStack``.)"""
 
     def __init__(self, app: ASGIApp, scope: RequestScope) -> None:
-        self._app = app
+        self.app = app  # named as Litestar's middleware name the next layer (error_layers.py)
         self._scope = scope
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
-            await self._app(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         entered = self._scope()
         entered.__enter__()
@@ -47,7 +49,7 @@ class RequestScopeMiddleware:
             await send(message)
 
         try:
-            await self._app(scope, receive, answer)
+            await self.app(scope, receive, answer)
         finally:
             if not left:
                 left = True

@@ -56,7 +56,10 @@ class PostgresChangeFeed(ChangeFeed):
         self._engine = engine
         self._first_pause = first_pause
         self._versions = Versions(uncounted=(Change.READING,))
-        self._listening = threading.Event()
+        self._numbers = self._versions.numbers  # read per call: no method between
+        # Whether the listener hears every change now: a plain flag, not an ``Event`` (nothing
+        # waits on it), read by ``version`` on every call with no method between.
+        self._listening = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -64,15 +67,16 @@ class PostgresChangeFeed(ChangeFeed):
         reset_after_fork(self._forked)
 
     def version(self, change: Change) -> int:
-        self._refresh()
-        return self._versions.get(change)
+        if not self._listening:
+            self._refresh()
+        return self._numbers[change]
 
     def versions(self) -> tuple[int, ...]:
         self._refresh()
         return self._versions.all()
 
     def following(self) -> bool:
-        return self._listening.is_set()
+        return self._listening
 
     def noted(self, change: Change) -> None:
         self._versions.bump(change)
@@ -82,12 +86,12 @@ class PostgresChangeFeed(ChangeFeed):
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5 * _POLL_SECONDS)
-        self._listening.clear()
+        self._listening = False
 
     def _forked(self) -> None:
         # The listener thread stayed in the parent: this process starts its own when asked.
         self._versions.forked()
-        self._listening.clear()
+        self._listening = False
         self._thread = None
         self._start_lock = threading.Lock()
 
@@ -102,7 +106,7 @@ class PostgresChangeFeed(ChangeFeed):
     def _refresh(self) -> None:
         if self._thread is None:
             self._start()
-        if not self._listening.is_set():
+        if not self._listening:
             self._versions.observe(self._read_counters())
 
     def _read_counters(self) -> dict[str, int] | None:
@@ -139,7 +143,7 @@ class PostgresChangeFeed(ChangeFeed):
             if self._stop.wait(pause):
                 break
             pause = min(pause * 2, _LONGEST_PAUSE)
-        self._listening.clear()
+        self._listening = False
 
     def _follow(self, conn: psycopg.Connection[Any]) -> None:
         heard = time.monotonic()  # when anything last arrived
@@ -157,13 +161,13 @@ class PostgresChangeFeed(ChangeFeed):
                 probed = now
 
     def _resumed(self) -> None:
-        self._listening.set()
+        self._listening = True
         if self._lost_logged:
             self._lost_logged = False
             logger.info("Change notifications from PostgreSQL resumed.")
 
     def _lost(self, error: BaseException) -> None:
-        self._listening.clear()
+        self._listening = False
         if not self._lost_logged and not self._stop.is_set():
             self._lost_logged = True
             logger.warning(

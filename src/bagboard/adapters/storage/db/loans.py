@@ -21,7 +21,6 @@ Reads after the block ends (a task that outlived its request) borrow their own a
 
 from __future__ import annotations
 
-from contextlib import suppress
 from contextvars import ContextVar
 from threading import RLock
 from typing import Any
@@ -127,6 +126,12 @@ class _Shared:
             loan.give_back()
 
     def end(self) -> None:
+        if not self._loans:
+            # Nothing borrowed (a request answered from memory): nothing to give back, and
+            # no lock to take. A ``take`` racing this one still sees the block ended, or
+            # borrows a loan whose ``release`` gives it back, since it finds the block ended.
+            self._ended = True
+            return
         with self._lock:
             self._ended = True
             idle = [loan for key, loan in self._loans.items() if not self._users.get(key)]
@@ -150,9 +155,12 @@ class shared_reads:  # noqa: N801 - used as the function it replaces: ``with sha
     def __exit__(self, *_exc: object) -> None:
         self._shared.end()
         # Left from another context (an HTTP answer sent from a task of its own), the ended
-        # block stays behind there and lends nothing (``_Shared.take``).
-        with suppress(ValueError):
+        # block stays behind there and lends nothing (``_Shared.take``). A ``try`` rather than
+        # ``contextlib.suppress``: this runs for every request, and that is an object more.
+        try:  # noqa: SIM105
             _CURRENT.reset(self._token)
+        except ValueError:
+            pass
 
 
 class LendingPool(QueuePool):
