@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from threading import Lock
 from typing import Any
 
@@ -53,6 +54,21 @@ class Compiled:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Found]:
         """Run it with ``values``; a select's rows (an empty list for anything else)."""
+        plan, parameters, cursor = self._execute(conn, values)
+        return _read(conn, plan, parameters, cursor)
+
+    def send(self, conn: Connection, values: Mapping[str, Any]) -> Callable[[], list[Found]]:
+        """Send it with ``values``; what it returns reads the rows, as ``rows`` returns them.
+        In psycopg's pipeline mode the statement is only queued: its rows, or its error, are
+        there once the pipeline has synced (``batches.py``)."""
+        plan, parameters, cursor = self._execute(conn, values)
+        return partial(_read, conn, plan, parameters, cursor)
+
+    def sql(self, dialect: Dialect) -> str:
+        """Its SQL in ``dialect``."""
+        return (self._plans.get(dialect.name) or self._compile(dialect)).sql
+
+    def _execute(self, conn: Connection, values: Mapping[str, Any]) -> tuple[_Plan, Any, Any]:
         dialect = conn.dialect
         plan = self._plans.get(dialect.name) or self._compile(dialect)
         binds = plan.binds
@@ -66,25 +82,15 @@ class Compiled:
                 name: value if name not in binds else binds[name](value)
                 for name, value in values.items()
             }
-        raw = conn.connection
+        cursor = conn.connection.cursor()
         try:
-            cursor = raw.cursor()
-            try:
-                cursor.execute(plan.sql, parameters)
-                found = cursor.fetchall() if plan.row is not None else []
-            finally:
-                cursor.close()  # before the connection may be invalidated below
-        except dialect.loaded_dbapi.Error as error:
-            raise driver_error(conn, plan.sql, parameters, error) from error
-        if plan.row is None:
-            return []
-        out = []
-        for values_in_row in found:
-            row = list(values_in_row)
-            for i, process in plan.results:
-                row[i] = process(row[i])
-            out.append(plan.row(*row))
-        return out
+            cursor.execute(plan.sql, parameters)
+        except BaseException as error:
+            cursor.close()  # before the connection may be invalidated below
+            if isinstance(error, dialect.loaded_dbapi.Error):
+                raise driver_error(conn, plan.sql, parameters, error) from error
+            raise
+        return plan, parameters, cursor
 
     def first(self, conn: Connection, values: Mapping[str, Any]) -> Found | None:
         found = self.rows(conn, values)
@@ -117,6 +123,27 @@ class Compiled:
         with self._lock:
             self._plans[dialect.name] = plan
         return plan
+
+
+def _read(conn: Connection, plan: _Plan, parameters: Any, cursor: Any) -> list[Found]:
+    """The rows of ``plan`` run on ``cursor``, converted as Core converts them."""
+    try:
+        found = cursor.fetchall() if plan.row is not None else []
+    except BaseException as error:
+        cursor.close()  # before the connection may be invalidated below
+        if isinstance(error, conn.dialect.loaded_dbapi.Error):
+            raise driver_error(conn, plan.sql, parameters, error) from error
+        raise
+    cursor.close()
+    if plan.row is None:
+        return []
+    out = []
+    for values_in_row in found:
+        row = list(values_in_row)
+        for i, process in plan.results:
+            row[i] = process(row[i])
+        out.append(plan.row(*row))
+    return out
 
 
 def _row_type(names: tuple[str, ...]) -> Callable[..., Found]:
