@@ -12,7 +12,7 @@ another row) keep Core. (``db/lean.py`` does the same for reads, on connections 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from threading import Lock
@@ -54,21 +54,7 @@ class Compiled:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Found]:
         """Run it with ``values``; a select's rows (an empty list for anything else)."""
-        plan, parameters, cursor = self._execute(conn, values)
-        return _read(conn, plan, parameters, cursor)
-
-    def send(self, conn: Connection, values: Mapping[str, Any]) -> Callable[[], list[Found]]:
-        """Send it with ``values``; what it returns reads the rows, as ``rows`` returns them.
-        In psycopg's pipeline mode the statement is only queued: its rows, or its error, are
-        there once the pipeline has synced (``batches.py``)."""
-        plan, parameters, cursor = self._execute(conn, values)
-        return partial(_read, conn, plan, parameters, cursor)
-
-    def sql(self, dialect: Dialect) -> str:
-        """Its SQL in ``dialect``."""
-        return (self._plans.get(dialect.name) or self._compile(dialect)).sql
-
-    def _execute(self, conn: Connection, values: Mapping[str, Any]) -> tuple[_Plan, Any, Any]:
+        # ``send`` and ``_read`` in one, as every SQLite write runs it: no call in between.
         dialect = conn.dialect
         plan = self._plans.get(dialect.name) or self._compile(dialect)
         binds = plan.binds
@@ -82,7 +68,55 @@ class Compiled:
                 name: value if name not in binds else binds[name](value)
                 for name, value in values.items()
             }
-        cursor = conn.connection.cursor()
+        raw = conn.connection
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(plan.sql, parameters)
+                found = cursor.fetchall() if plan.row is not None else []
+            finally:
+                cursor.close()  # before the connection may be invalidated below
+        except dialect.loaded_dbapi.Error as error:
+            raise driver_error(conn, plan.sql, parameters, error) from error
+        if plan.row is None:
+            return []
+        out = []
+        for values_in_row in found:
+            row = list(values_in_row)
+            for i, process in plan.results:
+                row[i] = process(row[i])
+            out.append(plan.row(*row))
+        return out
+
+    def send(
+        self, conn: Connection, cursor: Any, values: Mapping[str, Any]
+    ) -> Callable[[], list[Found]]:
+        """Run it with ``values`` on ``cursor``, a driver cursor of ``conn``; what it returns
+        reads its rows from the cursor, as ``rows`` returns them, and closes it (a cursor
+        holds the rows of the last statement run on it). In psycopg's pipeline mode
+        the statement is only queued: its rows, or its error, are there once the pipeline has
+        synced (``batches.py``)."""
+        plan, parameters = self._run(conn, cursor, values)
+        return partial(_read, conn, plan, parameters, cursor)
+
+    def sql(self, dialect: Dialect) -> str:
+        """Its SQL in ``dialect``."""
+        return (self._plans.get(dialect.name) or self._compile(dialect)).sql
+
+    def _run(self, conn: Connection, cursor: Any, values: Mapping[str, Any]) -> tuple[_Plan, Any]:
+        dialect = conn.dialect
+        plan = self._plans.get(dialect.name) or self._compile(dialect)
+        binds = plan.binds
+        if plan.order is not None:
+            parameters: Any = tuple(
+                values[name] if name not in binds else binds[name](values[name])
+                for name in plan.order
+            )
+        else:
+            parameters = {
+                name: value if name not in binds else binds[name](value)
+                for name, value in values.items()
+            }
         try:
             cursor.execute(plan.sql, parameters)
         except BaseException as error:
@@ -90,7 +124,7 @@ class Compiled:
             if isinstance(error, dialect.loaded_dbapi.Error):
                 raise driver_error(conn, plan.sql, parameters, error) from error
             raise
-        return plan, parameters, cursor
+        return plan, parameters
 
     def first(self, conn: Connection, values: Mapping[str, Any]) -> Found | None:
         found = self.rows(conn, values)
@@ -126,7 +160,7 @@ class Compiled:
 
 
 def _read(conn: Connection, plan: _Plan, parameters: Any, cursor: Any) -> list[Found]:
-    """The rows of ``plan`` run on ``cursor``, converted as Core converts them."""
+    """The rows of ``plan`` run on ``cursor``, converted as Core converts them; closes it."""
     try:
         found = cursor.fetchall() if plan.row is not None else []
     except BaseException as error:
@@ -135,6 +169,10 @@ def _read(conn: Connection, plan: _Plan, parameters: Any, cursor: Any) -> list[F
             raise driver_error(conn, plan.sql, parameters, error) from error
         raise
     cursor.close()
+    return _converted(plan, found)
+
+
+def _converted(plan: _Plan, found: Sequence[Any]) -> list[Found]:
     if plan.row is None:
         return []
     out = []

@@ -139,14 +139,15 @@ class UserLock:
     def __call__(
         self, conn: Connection, user_id: int, now: datetime, table: Table, key: ComicKey
     ) -> tuple[datetime, Found | None]:
-        lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
         by_comic = key.comic_id is not None
         found = {"comic_id": key.comic_id} if by_comic else {"path": key.path}
-        _, (read,) = opening(
-            conn,
-            (lock, {"user_id": user_id}),
-            (self._reads[table.name, by_comic], {"user_id": user_id, **found}),
-        )
+        reads = self._reads[table.name, by_comic]
+        if conn.dialect.name == "postgresql":
+            lock = (_LOCK_ROW, {"user_id": user_id})
+            (read,) = opening(conn, lock, (reads, {"user_id": user_id, **found}))
+        else:
+            _TOUCH_USER.rows(conn, {"user_id": user_id})
+            (read,) = reads.rows(conn, {"user_id": user_id, **found})
         latest = (t for t in read[: self._count] if t is not None)
         at = next_change_time(now, max(latest, default=None))
         if read.id is not None or not by_comic:
@@ -182,7 +183,7 @@ def write(
         path = {"comic_path": key.path} if moved else {}
         changes = {"row_id": row.id, "comic_id": key.comic_id, **path, **values}
         update = _update(table, tuple(name for name in changes if name != "row_id"))
-        if last:
+        if last and conn.dialect.name == "postgresql":
             closing(conn, update, changes)
         else:
             update.rows(conn, changes)
