@@ -12,8 +12,9 @@ another row) keep Core. (``db/lean.py`` does the same for reads, on connections 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from threading import Lock
 from typing import Any
 
@@ -53,6 +54,7 @@ class Compiled:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Found]:
         """Run it with ``values``; a select's rows (an empty list for anything else)."""
+        # ``send`` and ``_read`` in one, as every SQLite write runs it: no call in between.
         dialect = conn.dialect
         plan = self._plans.get(dialect.name) or self._compile(dialect)
         binds = plan.binds
@@ -86,6 +88,44 @@ class Compiled:
             out.append(plan.row(*row))
         return out
 
+    def send(
+        self, conn: Connection, cursor: Any, values: Mapping[str, Any]
+    ) -> Callable[[], list[Found]]:
+        """Run it with ``values`` on ``cursor``, a driver cursor of ``conn``; what it returns
+        reads its rows from the cursor, as ``rows`` returns them, and closes it (a cursor
+        holds the rows of the last statement run on it). In psycopg's pipeline mode
+        the statement is only queued: its rows, or its error, are there once the pipeline has
+        synced (``batches.py``)."""
+        plan, parameters = self._run(conn, cursor, values)
+        return partial(_read, conn, plan, parameters, cursor)
+
+    def sql(self, dialect: Dialect) -> str:
+        """Its SQL in ``dialect``."""
+        return (self._plans.get(dialect.name) or self._compile(dialect)).sql
+
+    def _run(self, conn: Connection, cursor: Any, values: Mapping[str, Any]) -> tuple[_Plan, Any]:
+        dialect = conn.dialect
+        plan = self._plans.get(dialect.name) or self._compile(dialect)
+        binds = plan.binds
+        if plan.order is not None:
+            parameters: Any = tuple(
+                values[name] if name not in binds else binds[name](values[name])
+                for name in plan.order
+            )
+        else:
+            parameters = {
+                name: value if name not in binds else binds[name](value)
+                for name, value in values.items()
+            }
+        try:
+            cursor.execute(plan.sql, parameters)
+        except BaseException as error:
+            cursor.close()  # before the connection may be invalidated below
+            if isinstance(error, dialect.loaded_dbapi.Error):
+                raise driver_error(conn, plan.sql, parameters, error) from error
+            raise
+        return plan, parameters
+
     def first(self, conn: Connection, values: Mapping[str, Any]) -> Found | None:
         found = self.rows(conn, values)
         return found[0] if found else None
@@ -117,6 +157,31 @@ class Compiled:
         with self._lock:
             self._plans[dialect.name] = plan
         return plan
+
+
+def _read(conn: Connection, plan: _Plan, parameters: Any, cursor: Any) -> list[Found]:
+    """The rows of ``plan`` run on ``cursor``, converted as Core converts them; closes it."""
+    try:
+        found = cursor.fetchall() if plan.row is not None else []
+    except BaseException as error:
+        cursor.close()  # before the connection may be invalidated below
+        if isinstance(error, conn.dialect.loaded_dbapi.Error):
+            raise driver_error(conn, plan.sql, parameters, error) from error
+        raise
+    cursor.close()
+    return _converted(plan, found)
+
+
+def _converted(plan: _Plan, found: Sequence[Any]) -> list[Found]:
+    if plan.row is None:
+        return []
+    out = []
+    for values_in_row in found:
+        row = list(values_in_row)
+        for i, process in plan.results:
+            row[i] = process(row[i])
+        out.append(plan.row(*row))
+    return out
 
 
 def _row_type(names: tuple[str, ...]) -> Callable[..., Found]:

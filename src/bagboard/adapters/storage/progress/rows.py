@@ -3,7 +3,8 @@
 A row is found by the comic's id, else at a path no indexed comic holds (see ``tables.py``
 on how the rows are keyed); a write links it to the key's comic and path. Every write first
 takes the user's lock (``UserLock``), which also reads the row it changes. The statements a
-write always runs are compiled once (``compiled.py``).
+write always runs are compiled once (``compiled.py``), and on PostgreSQL sent in two batches
+(``batches.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import update as sql_update
 
 from bagboard.adapters.storage.db.tables import comics, read_marks, reading_progress, users
 from bagboard.adapters.storage.index.moved_paths import PathHolder, free_path
+from bagboard.adapters.storage.progress.batches import closing, opening
 from bagboard.adapters.storage.progress.compiled import Compiled, Found
 from bagboard.adapters.storage.progress.reads import device
 from bagboard.domain.errors import ComicNotFound
@@ -115,7 +117,9 @@ class UserLock:
     SQLite takes its single write lock with the first write statement of a transaction, so one
     that changes no row comes first (a read first would start a snapshot that a concurrent
     commit invalidates); PostgreSQL locks the user's row. Only then are the times read: a
-    statement's own snapshot, taken after the lock, sees every earlier write of the user.
+    statement's own snapshot, taken after the lock, sees every earlier write of the user. (On
+    PostgreSQL both statements go in one round trip, with the transaction's ``BEGIN``: see
+    ``batches.opening``; the server still runs the read after the lock is granted.)
     """
 
     def __init__(self, last_changes: Sequence[ColumnElement[Any]]) -> None:
@@ -135,11 +139,15 @@ class UserLock:
     def __call__(
         self, conn: Connection, user_id: int, now: datetime, table: Table, key: ComicKey
     ) -> tuple[datetime, Found | None]:
-        lock = _LOCK_ROW if conn.dialect.name == "postgresql" else _TOUCH_USER
-        lock.rows(conn, {"user_id": user_id})
         by_comic = key.comic_id is not None
         found = {"comic_id": key.comic_id} if by_comic else {"path": key.path}
-        (read,) = self._reads[table.name, by_comic].rows(conn, {"user_id": user_id, **found})
+        reads = self._reads[table.name, by_comic]
+        if conn.dialect.name == "postgresql":
+            lock = (_LOCK_ROW, {"user_id": user_id})
+            (read,) = opening(conn, lock, (reads, {"user_id": user_id, **found}))
+        else:
+            _TOUCH_USER.rows(conn, {"user_id": user_id})
+            (read,) = reads.rows(conn, {"user_id": user_id, **found})
         latest = (t for t in read[: self._count] if t is not None)
         at = next_change_time(now, max(latest, default=None))
         if read.id is not None or not by_comic:
@@ -163,15 +171,22 @@ def write(
     key: ComicKey,
     row: Found | None,
     values: Mapping[str, Any],
+    *,
+    last: bool = False,
 ) -> None:
-    """Store ``values`` in ``row`` (linking it to the key's comic and path), or a new row."""
+    """Store ``values`` in ``row`` (linking it to the key's comic and path), or a new row;
+    ``last``: the transaction's last statement (``batches.closing``)."""
     if row is not None:
         moved = row.comic_path != key.path
         if moved and _take_path(conn, table, user_id, key, row.id) is PathHolder.LINKED:
             moved = False  # keep the old path: another comic's row holds this one
         path = {"comic_path": key.path} if moved else {}
         changes = {"row_id": row.id, "comic_id": key.comic_id, **path, **values}
-        _update(table, tuple(name for name in changes if name != "row_id")).rows(conn, changes)
+        update = _update(table, tuple(name for name in changes if name != "row_id"))
+        if last and conn.dialect.name == "postgresql":
+            closing(conn, update, changes)
+        else:
+            update.rows(conn, changes)
         return
     if _take_path(conn, table, user_id, key, None) is PathHolder.LINKED:
         raise ComicNotFound("that comic is not in the library")

@@ -24,6 +24,7 @@ from bagboard.adapters.storage.db.tables import (
 )
 from bagboard.adapters.storage.index.generation import GenerationCache, kept, reading
 from bagboard.adapters.storage.progress import reads
+from bagboard.adapters.storage.progress.batches import transaction
 from bagboard.adapters.storage.progress.feed import count_changes, select_changes
 from bagboard.adapters.storage.progress.rows import (
     Found,
@@ -138,9 +139,9 @@ class SqlProgressStore(ProgressStore):
     def save(
         self, user_id: int, key: ComicKey, change: ProgressChange, now: datetime
     ) -> ReadingProgress:
-        with translate_errors(missing=_gone()), self._engine.begin() as conn:
+        with translate_errors(missing=_gone()), transaction(self._engine) as conn:
             at, row = _lock_user(conn, user_id, now, reading_progress, key)
-            saved = _save(conn, user_id, key, change, at, row)
+            saved = _save(conn, user_id, key, change, at, row, last=True)
         self._written()
         return saved
 
@@ -162,7 +163,7 @@ class SqlProgressStore(ProgressStore):
         return saved
 
     def clear(self, user_id: int, key: ComicKey, now: datetime) -> bool:
-        with translate_errors(missing=_gone()), self._engine.begin() as conn:
+        with translate_errors(missing=_gone()), transaction(self._engine) as conn:
             at, row = _lock_user(conn, user_id, now, reading_progress, key)
             if row is None or row.deleted:
                 return False
@@ -174,7 +175,7 @@ class SqlProgressStore(ProgressStore):
                 "server_stamped": tombstone.server_stamped,
                 **device_values(tombstone.device),
             }
-            write(conn, reading_progress, user_id, key, row, values)
+            write(conn, reading_progress, user_id, key, row, values, last=True)
         self._written()
         return True
 
@@ -189,7 +190,7 @@ class SqlProgressStore(ProgressStore):
         time_spent: int | None = None,
         position: ProgressChange | None = None,
     ) -> ReadingProgress | None:
-        with translate_errors(missing=_gone()), self._engine.begin() as conn:
+        with translate_errors(missing=_gone()), transaction(self._engine) as conn:
             if position is None:
                 at, row = _lock_user(conn, user_id, now, read_marks, key)
                 saved = None
@@ -201,10 +202,10 @@ class SqlProgressStore(ProgressStore):
                 values = {"read_at": at, "updated_at": at, "deleted": False}
                 values["page_count"] = given(page_count, row, "page_count")
                 values["time_spent"] = given(time_spent, row, "time_spent") or 0
-                write(conn, read_marks, user_id, key, row, values)
+                write(conn, read_marks, user_id, key, row, values, last=True)
             elif row is not None and not row.deleted:
                 values = {"deleted": True, "updated_at": at}
-                write(conn, read_marks, user_id, key, row, values)
+                write(conn, read_marks, user_id, key, row, values, last=True)
         self._written()
         return saved
 
@@ -240,9 +241,12 @@ def _save(
     change: ProgressChange,
     at: datetime,
     row: Found | None,
+    *,
+    last: bool = False,
 ) -> ReadingProgress:
     """``save`` within a transaction that holds the user's lock, at server time ``at``, over
-    the key's position ``row`` read under that lock."""
+    the key's position ``row`` read under that lock; ``last``: its write ends the transaction
+    (``rows.write``)."""
     current = None if row is None else progress(row, key.path)
     saved = apply_change(current, change, key.path, at)
     if saved is current:
@@ -257,7 +261,7 @@ def _save(
         "deleted": False,
         **device_values(saved.device),
     }
-    write(conn, reading_progress, user_id, key, row, values)
+    write(conn, reading_progress, user_id, key, row, values, last=last)
     return saved
 
 
