@@ -54,20 +54,9 @@ class Compiled:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Found]:
         """Run it with ``values``; a select's rows (an empty list for anything else)."""
-        # ``send`` and ``_read`` in one, as every SQLite write runs it: no call in between.
         dialect = conn.dialect
         plan = self._plans.get(dialect.name) or self._compile(dialect)
-        binds = plan.binds
-        if plan.order is not None:
-            parameters: Any = tuple(
-                values[name] if name not in binds else binds[name](values[name])
-                for name in plan.order
-            )
-        else:
-            parameters = {
-                name: value if name not in binds else binds[name](value)
-                for name, value in values.items()
-            }
+        parameters = _parameters(plan, values)
         raw = conn.connection
         try:
             cursor = raw.cursor()
@@ -78,15 +67,7 @@ class Compiled:
                 cursor.close()  # before the connection may be invalidated below
         except dialect.loaded_dbapi.Error as error:
             raise driver_error(conn, plan.sql, parameters, error) from error
-        if plan.row is None:
-            return []
-        out = []
-        for values_in_row in found:
-            row = list(values_in_row)
-            for i, process in plan.results:
-                row[i] = process(row[i])
-            out.append(plan.row(*row))
-        return out
+        return _converted(plan, found)
 
     def send(
         self, conn: Connection, cursor: Any, values: Mapping[str, Any]
@@ -106,17 +87,7 @@ class Compiled:
     def _run(self, conn: Connection, cursor: Any, values: Mapping[str, Any]) -> tuple[_Plan, Any]:
         dialect = conn.dialect
         plan = self._plans.get(dialect.name) or self._compile(dialect)
-        binds = plan.binds
-        if plan.order is not None:
-            parameters: Any = tuple(
-                values[name] if name not in binds else binds[name](values[name])
-                for name in plan.order
-            )
-        else:
-            parameters = {
-                name: value if name not in binds else binds[name](value)
-                for name, value in values.items()
-            }
+        parameters = _parameters(plan, values)
         try:
             cursor.execute(plan.sql, parameters)
         except BaseException as error:
@@ -172,7 +143,21 @@ def _read(conn: Connection, plan: _Plan, parameters: Any, cursor: Any) -> list[F
     return _converted(plan, found)
 
 
+def _parameters(plan: _Plan, values: Mapping[str, Any]) -> Any:
+    """``values`` as the driver takes them for ``plan``: converted as the column types
+    convert them, in order for a qmark driver, by name otherwise."""
+    binds = plan.binds
+    if plan.order is not None:
+        return tuple(
+            values[name] if name not in binds else binds[name](values[name]) for name in plan.order
+        )
+    return {
+        name: value if name not in binds else binds[name](value) for name, value in values.items()
+    }
+
+
 def _converted(plan: _Plan, found: Sequence[Any]) -> list[Found]:
+    """A select's rows converted as Core converts them (an empty list for anything else)."""
     if plan.row is None:
         return []
     out = []
