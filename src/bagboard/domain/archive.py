@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.kosync import KOSYNC_FORMATS, PageMap, kosync_page_map
-from bagboard.domain.naturalsort import NaturalPathKey, natural_path_key
+from bagboard.domain.naturalsort import NaturalPathKey, natural_path_key, remembered_keys
 
 __all__ = [
     "COMICINFO_NAME",
@@ -159,20 +159,12 @@ _MAX_CACHED_NAMES = 4096
 
 
 def _page_key(name: str) -> NaturalPathKey | None:
-    key = natural_path_key(name) if is_page_image(name) else None
-    if len(_PAGE_KEYS) < _MAX_CACHED_NAMES:
-        _PAGE_KEYS[name] = key
-    return key
+    return natural_path_key(name) if is_page_image(name) else None
 
 
 def page_order(names: Iterable[str]) -> tuple[str, ...]:
     """The page members of an archive in reading order: natural sort of the full member path."""
-    keys: dict[str, NaturalPathKey] = {}
-    known = _PAGE_KEYS
-    for name in names:
-        key = known[name] if name in known else _page_key(name)
-        if key is not None:
-            keys[name] = key
+    keys = remembered_keys(names, _PAGE_KEYS, _page_key, _MAX_CACHED_NAMES)
     return tuple(sorted(keys, key=keys.__getitem__))
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from functools import cmp_to_key
 from typing import Protocol
 
+from bagboard.domain.naturalsort import remembered_keys
 from bagboard.domain.text import is_storable
 
 __all__ = [
@@ -192,12 +193,7 @@ def mupdf_page_names(names: Iterable[str]) -> list[str]:
     """The members MuPDF shows as a comic's pages, in its order: every name with one of its
     image extensions (case-insensitively), sorted by its natural comparison, ties (``01``
     and ``1``) by the names themselves so the order is the same on every run."""
-    keys: dict[str, str] = {}
-    known = _MUPDF_KEYS
-    for name in names:
-        key = known[name] if name in known else _mupdf_page_key(name)
-        if key is not None:
-            keys[name] = key
+    keys = remembered_keys(names, _MUPDF_KEYS, _mupdf_page_key, _MAX_CACHED_NAMES)
     pages = sorted(keys)
     if any("\x00" in name for name in pages):  # NUL compares as the end of a name there
         return sorted(pages, key=cmp_to_key(_mupdf_compare))
@@ -212,10 +208,7 @@ _MAX_CACHED_NAMES = 4096
 
 def _mupdf_page_key(name: str) -> str | None:
     is_page = posixpath.splitext(name.casefold())[1] in _MUPDF_EXTENSIONS
-    key = _mupdf_key(name) if is_page and not name.endswith("/") else None
-    if len(_MUPDF_KEYS) < _MAX_CACHED_NAMES:
-        _MUPDF_KEYS[name] = key
-    return key
+    return _mupdf_key(name) if is_page and not name.endswith("/") else None
 
 
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

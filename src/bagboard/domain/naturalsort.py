@@ -8,7 +8,8 @@ of letters and digits two names hold.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 __all__ = [
     "NaturalKey",
@@ -19,7 +20,10 @@ __all__ = [
     "natural_sort_text",
     "natural_sorted",
     "natural_sorted_paths",
+    "remembered_keys",
 ]
+
+_K = TypeVar("_K")
 
 # Digits are matched as ASCII only: ``int()`` would accept other Unicode digits, and the
 # comparison below works on the digit strings themselves.
@@ -102,3 +106,25 @@ def natural_sorted(names: Iterable[str]) -> list[str]:
 
 def natural_sorted_paths(paths: Iterable[str]) -> list[str]:
     return sorted(paths, key=natural_path_key)
+
+
+def remembered_keys(
+    names: Iterable[str],
+    known: dict[str, _K | None],
+    key_of: Callable[[str], _K | None],
+    bound: int,
+) -> dict[str, _K]:
+    """Each of ``names`` that has a sort key (``key_of``, None for none) with its key. The
+    comics of a library mostly name their members alike, so each name's key is worked out once
+    and kept in ``known``, up to ``bound`` names (nothing makes names repeat)."""
+    keys: dict[str, _K] = {}
+    for name in names:
+        if name in known:
+            key = known[name]
+        else:
+            key = key_of(name)
+            if len(known) < bound:
+                known[name] = key
+        if key is not None:
+            keys[name] = key
+    return keys
