@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, exc, text
+from sqlalchemy import Connection, Engine, create_engine, exc, text
 
 from bagboard.adapters.storage import SqlProgressStore, SqlUserStore
 from bagboard.adapters.storage.db import nowait_writes
@@ -159,6 +159,39 @@ def test_the_wal_is_copied_back_in_a_thread_every_so_many_commits(
     never = wal_bytes_after(engine, writes, 200) - checkpointed
     # Copied back, the WAL starts over: it stays the size of a few commits.
     assert checkpointed * 5 < never
+
+
+def test_writes_made_while_it_copies_back_are_copied_too_so_the_wal_starts_over(
+    engine: Engine, writes: NoWaitWrites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader turning pages writes on while the checkpoint's thread copies: each pass made
+    # beside the writes ends with one more commit in the WAL than it copied.
+    other = sqlite3.connect(file_of(engine), isolation_level=None, check_same_thread=False)
+    copy_back = nowait_writes._backfill
+    held_off = []
+
+    def meanwhile_a_write(conn: Connection) -> None:
+        if writes._lock.locked():  # the writes held off: none can come now
+            copy_back(conn)
+            with pytest.raises(WouldWait):
+                touch(writes)
+            held_off.append(True)
+            return
+        other.execute("BEGIN IMMEDIATE")  # begun before the pass, committed during it
+        other.execute("UPDATE users SET name = name || ''")
+        copy_back(conn)
+        other.execute("COMMIT")
+
+    monkeypatch.setattr(nowait_writes, "_backfill", meanwhile_a_write)
+    monkeypatch.setattr(nowait_writes, "CHECKPOINT_EVERY", 5)
+    try:
+        grown = wal_bytes_after(engine, writes, 200)
+    finally:
+        other.close()
+    monkeypatch.setattr(nowait_writes, "CHECKPOINT_EVERY", 10_000)
+    never = wal_bytes_after(engine, writes, 200) - grown
+    assert len(held_off) == 200 // 5
+    assert grown * 5 < never  # started over each time, as if no write had come meanwhile
 
 
 def test_the_progress_store_saves_at_once_or_not_at_all(engine: Engine, clock: Clock) -> None:

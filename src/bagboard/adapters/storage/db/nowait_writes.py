@@ -16,7 +16,8 @@ make such a write where the request is, provided the write never waits:
   one is tried again, and a slow one rests them again;
 - for a checkpoint: this connection never copies the WAL back itself (``wal_autocheckpoint``
   0); every ``CHECKPOINT_EVERY`` commits a passive checkpoint runs in a thread of its own on
-  the main engine, beside the writes.
+  the main engine, beside the writes, then copies what they added meanwhile with them held
+  off for that moment, so that the next write starts the WAL over (``_copy_back``).
 
 Commits are as durable as anywhere else (``synchronous=FULL``, ``durability.py``). One
 connection, used by one caller at a time: a second caller, from another thread, is told
@@ -133,10 +134,23 @@ class NoWaitWrites:
     def _copy_back(self) -> None:
         try:
             with self._main.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                _backfill(conn)  # most of it, while writes go on
+                # SQLite starts the WAL over only when a write begins with all of it copied
+                # back: the writes made during the pass above are not, and with a steady
+                # stream of them (a reader turning pages) it would never be, each commit
+                # growing the file (whose size a sync then writes too: 0.3 ms, not 0.16).
+                # Copied with the writes held off (meanwhile they go to a thread), the next
+                # write starts it over.
+                with self._lock:
+                    _backfill(conn)
         except sa_exc.SQLAlchemyError as error:
             # The next one, or any other connection's automatic checkpoint, does it.
             _log.warning("a WAL checkpoint failed (%s)", type(error).__name__)
+
+
+def _backfill(conn: Connection) -> None:
+    """Copy the WAL's committed pages back into the database, waiting for no one."""
+    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
