@@ -115,20 +115,44 @@ def test_any_other_error_is_raised_as_it_was(writes: NoWaitWrites) -> None:
     touch(writes)
 
 
-def test_one_slow_write_rests_them_all_for_a_while(writes: NoWaitWrites, clock: Clock) -> None:
-    clock.step = nowait_writes.TOO_SLOW  # the write's start and end are that far apart
+def rest_after_a_slow_write(writes: NoWaitWrites, clock: Clock) -> float:
+    """Seconds, to about a hundredth, that one write too slow rests them all for."""
+    clock.step = nowait_writes.TOO_SLOW + 0.001  # the write's start and end are that far apart
     touch(writes)
     clock.step = 0.0
-    with pytest.raises(WouldWait):
-        touch(writes)
-    clock.now += nowait_writes.REST
-    touch(writes)
-    # Tried again after the rest: a write slow again rests them again at once.
+    rested = 0.0
+    while True:
+        try:
+            touch(writes)
+        except WouldWait:
+            clock.now += 0.01
+            rested += 0.01
+            continue
+        return rested
+
+
+def test_one_slow_write_rests_them_all_for_a_while(writes: NoWaitWrites, clock: Clock) -> None:
+    def about(seconds: float) -> object:
+        return pytest.approx(seconds, abs=0.015)
+
+    first = nowait_writes.FIRST_REST
+    assert rest_after_a_slow_write(writes, clock) == about(first)
+    # Slow again soon after: a slow disk rather than a stall, each rest twice the last.
+    assert rest_after_a_slow_write(writes, clock) == about(first * 2)
+    assert rest_after_a_slow_write(writes, clock) == about(first * 4)
+    for _ in range(8):
+        rest_after_a_slow_write(writes, clock)
+    assert rest_after_a_slow_write(writes, clock) == about(nowait_writes.REST)
+    # Tried again after the rest: a write slow again (on average) rests them again at once.
     clock.step = nowait_writes.SLOW * 2
     touch(writes)
     clock.step = 0.0
     with pytest.raises(WouldWait):
         touch(writes)
+    # Fast for a while, a slow write is a stall again: a short rest.
+    clock.now += nowait_writes.REST * 2
+    touch(writes)
+    assert rest_after_a_slow_write(writes, clock) == about(first)
 
 
 def test_writes_slow_on_average_rest_them_too(writes: NoWaitWrites, clock: Clock) -> None:

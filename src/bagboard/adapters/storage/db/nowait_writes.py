@@ -12,8 +12,10 @@ make such a write where the request is, provided the write never waits:
   in a thread, where waiting is allowed;
 - for a slow disk: every write is timed, and while they are slow (an average of the last
   ones above ``SLOW``, or one above ``TOO_SLOW``: a disk that syncs slowly, a network file
-  system, a burst of other writes to the disk) none is made here for ``REST`` seconds; then
-  one is tried again, and a slow one rests them again;
+  system, a burst of other writes to the disk) none is made here for a while; then one is
+  tried again, and a slow one rests them again. The first rest is short (``FIRST_REST``: a
+  shared machine's disk stalls now and then), each one soon after twice the last, up to
+  ``REST``;
 - for a checkpoint: this connection never copies the WAL back itself (``wal_autocheckpoint``
   0); every ``CHECKPOINT_EVERY`` commits a passive checkpoint runs in a thread of its own on
   the main engine, beside the writes, then copies what they added meanwhile with them held
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,7 +50,8 @@ _log = logging.getLogger(__name__)
 
 SLOW = 0.002  # seconds: the average write above which the disk counts as slow
 TOO_SLOW = 0.025  # one write this long is enough
-REST = 5.0  # seconds without writes here once they were slow
+FIRST_REST = 0.25  # seconds without writes here after a slow one, when none was slow lately
+REST = 5.0  # the longest rest; a slow write within this of the last rest's end doubles it
 CHECKPOINT_EVERY = 256  # commits (a position write adds about four pages to the WAL)
 _WEIGHT = 0.125  # of the newest write in the average
 
@@ -72,7 +76,8 @@ class NoWaitWrites:
             self._engine.connect().close()
         self._lock = Lock()
         self._average = 0.0
-        self._rest_until = 0.0
+        self._rest_until = -math.inf  # never rested
+        self._rest = FIRST_REST
         self._commits = 0
         self._checkpoints = ThreadPoolExecutor(1, thread_name_prefix="bagboard-checkpoint")
         self._checkpoint: Future[None] | None = None
@@ -116,7 +121,11 @@ class NoWaitWrites:
         average = self._average + (took - self._average) * _WEIGHT
         if took > TOO_SLOW or average > SLOW:
             # After the rest, the first write tells: a slow one rests them again at once.
-            self._rest_until = self._clock() + REST
+            # Slow again within ``REST`` of the last rest's end: a slow disk, not a stall.
+            now = self._clock()
+            lately = now < self._rest_until + REST
+            self._rest = min(self._rest * 2, REST) if lately else FIRST_REST
+            self._rest_until = now + self._rest
             average = SLOW
         self._average = average
 
