@@ -56,7 +56,7 @@ from floor_apps import PING, Floor
 from http_goals import FLOORS
 from http_report import Other, misses, put_share, table
 from http_server import Server, bagboard, fetch, free_port, recreate_database
-from http_targets import PUT_LABEL, choose, date_recent, seed_progress
+from http_targets import PING_SEQUENTIAL_LABEL, PUT_LABEL, choose, date_recent, seed_progress
 from make_library import make_plain_library
 
 RECORD_RUNS = 3
@@ -159,23 +159,26 @@ def _writes_and_floors(
     base: str, token: str, paths: list[str], data: Path, url: str | None, duration: int,
     write_floor: Floor,
 ) -> dict[str, http_wrk.Result]:  # fmt: skip
-    """The sequential writes, the same client's writes to the write floor, and the sync
-    floors (one client's durable commits on the bench's database, a SQLite file beside the
-    server's or PostgreSQL's database, and on SQLite the bare sync of that folder), by turns
-    in slices of ``duration`` s in all each."""
+    """The sequential writes, the same client's writes to the write floor and pings to the
+    server, and the sync floors (one client's durable commits on the bench's database, a
+    SQLite file beside the server's or PostgreSQL's database, and on SQLite the bare sync of
+    that folder), by turns in slices of ``duration`` s in all each."""
     writer = http_put.Writer(base, token, paths)
     floor_writer = http_put.Writer(write_floor.base, token, paths)
+    pinger = http_put.Pinger(base, token)
     try:
         with sync_floor.floor_steps(data, url) as floors:
             steps: dict[str, sync_floor.Step] = {
                 **floors,
                 write_floor.label: floor_writer,
+                PING_SEQUENTIAL_LABEL: pinger,
                 PUT_LABEL: writer,
             }
             found = sync_floor.interleaved(steps, duration=duration, minimum=http_put.CLU_WRITES)
     finally:
         writer.close()
         floor_writer.close()
+        pinger.close()
     for label, r in found.items():
         print(f"{label}: {r.rps:,.0f}/s, p50 {r.p50:.1f} ms, non-2xx {r.non2xx}",
               file=sys.stderr, flush=True)  # fmt: skip

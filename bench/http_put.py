@@ -47,6 +47,25 @@ class Writer:
         self._connection.close()
 
 
+class Pinger:
+    """``GET /api/v1/auth/ping`` one after another on one keep-alive connection, as ``Writer``
+    writes: the same client's requests without a write (a step of ``sync_floor.timed``)."""
+
+    def __init__(self, base: str, token: str) -> None:
+        where = urllib.parse.urlsplit(base)
+        self._connection = http.client.HTTPConnection(where.netloc, timeout=60)
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def __call__(self, n: int) -> bool:
+        self._connection.request("GET", "/api/v1/auth/ping", headers=self._headers)
+        answer = self._connection.getresponse()
+        answer.read()
+        return answer.status == 200
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 def run(
     base: str, token: str, paths: list[str], *, duration: float, minimum: int = CLU_WRITES
 ) -> Result:

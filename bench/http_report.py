@@ -24,6 +24,7 @@ from http_targets import (
     CODEX,
     CODEX_IMPORT,
     CODEX_RSS_MIB,
+    PING_SEQUENTIAL_LABEL,
     PUT_LABEL,
     REFERENCE,
 )
@@ -88,7 +89,9 @@ def table(rows: dict[str, list[Result]], other: Other) -> list[str]:
         errors = str(r.non2xx) + (f" (+{r.socket_errors} socket)" if r.socket_errors else "")
         # One connection against the floor's eight, or no request at all: no fraction of it
         # to speak of (``put_share`` gives the writes' share of their own floor).
-        one_client = label in (PUT_LABEL, WRITE_FLOOR, SYNC_FLOOR, FDATASYNC_FLOOR)
+        one_client = label in (
+            PUT_LABEL, PING_SEQUENTIAL_LABEL, WRITE_FLOOR, SYNC_FLOOR, FDATASYNC_FLOOR
+        )  # fmt: skip
         of_floor = DASH if one_client else _times(r.rps, floor)
         target = goal_cell(label, rps, r.p99)
         lines.append(
@@ -119,7 +122,8 @@ def table(rows: dict[str, list[Result]], other: Other) -> list[str]:
 
 def put_share(rows: dict[str, list[Result]]) -> str | None:
     """The sequential writes as a share of the write floor and of the sync floor (medians),
-    with the bare sync's rate when measured; None without the writes and the sync floor."""
+    with the bare sync's rate when measured, and the most the same client's pings and one
+    durable commit each allow; None without the writes and the sync floor."""
     measured = medians(rows)
     put, sync = measured.get(PUT_LABEL), measured.get(SYNC_FLOOR)
     if put is None or sync is None:
@@ -139,7 +143,17 @@ def put_share(rows: dict[str, list[Result]]) -> str | None:
     bare = measured.get(FDATASYNC_FLOOR)
     if bare is not None:
         line += f"; write + fdatasync alone {bare.rps:,.0f}/s, p50 {bare.p50:.2f} ms"
-    return line + ")"
+    line += ")"
+    ping = measured.get(PING_SEQUENTIAL_LABEL)
+    if ping is not None:
+        # A write costs that client at least a request and a commit, one after the other.
+        most = 1 / (1 / ping.rps + 1 / sync.rps)
+        line += (
+            f"; a ping and a durable commit each allow at most {most:,.0f} writes/s "
+            f"({ping.rps:,.0f} sequential pings/s from the same client; the write is "
+            f"{put.rps / most:.2f}{TIMES} that)"
+        )
+    return line
 
 
 def misses(rows: dict[str, list[Result]], other: Other) -> list[str]:

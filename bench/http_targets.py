@@ -12,6 +12,8 @@ from typing import Any
 from http_server import call
 
 PUT_LABEL = "PUT progress, sequential"
+# The same client's pings, one after another: what a request costs that client without a write.
+PING_SEQUENTIAL_LABEL = "auth/ping, sequential (the PUT row's client)"
 PSE_LABEL = "page streaming, OPDS PSE (page 2)"
 PSE_TRACKED_LABEL = "page streaming, OPDS PSE tracked (page 2, track=1)"
 
