@@ -101,7 +101,9 @@ def test_a_listener_that_hears_nothing_gives_its_connection_up(
     server and the database can take LISTEN and deliver nothing)."""
     monkeypatch.setattr(postgresql, "_HEARTBEAT_SECONDS", 0.1)
     monkeypatch.setattr(postgresql, "_PROBE_WAIT", 0.3)
-    feed = PostgresChangeFeed(other, first_pause=1.0)
+    # Once deaf, it listens again only after this pause, and then on the channel its probes
+    # now go to (and no change does): no such listener may come back within the test.
+    feed = PostgresChangeFeed(other, first_pause=60.0)
     try:
         feed.version(Change.ACCESS)
         wait_for(feed.following, "the listener never started")
