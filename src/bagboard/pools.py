@@ -49,6 +49,9 @@ AHEAD = 1024
 _WORKER_MODULES = (
     "bagboard.services.scan.reading",
     "bagboard.adapters.archive.reader",
+    # The reader imports these when it first opens such a file (``archive/reader.py``).
+    "bagboard.adapters.archive.cbr",
+    "bagboard.adapters.archive.pdf",
     "bagboard.adapters.filesystem.tree",
 )
 

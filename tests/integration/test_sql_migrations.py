@@ -21,7 +21,7 @@ from bagboard.adapters.storage import (
     upgrade,
 )
 from bagboard.adapters.storage.db.facet_tables import SERIES_SEARCH
-from bagboard.adapters.storage.db.migrate import alembic_config
+from bagboard.adapters.storage.db.migrate import HEAD, alembic_config
 from bagboard.adapters.storage.db.tables import change_counters, metadata, reading_progress
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role
@@ -46,6 +46,11 @@ def schema_diff(engine: Engine, target: MetaData) -> list[Any]:
         }
         context = MigrationContext.configure(conn, opts=opts)
         return list(compare_metadata(context, target))
+
+
+def test_head_is_the_newest_shipped_migration() -> None:
+    # upgrade() leaves a database at HEAD alone without asking Alembic.
+    assert head() == HEAD
 
 
 def test_the_migrated_schema_matches_tables_py(sql_engine: Engine) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, event, select
 
 from bagboard.adapters.storage import SqlLibraryIndex, SqlLibraryStore, SqlUserStore, make_engine
-from bagboard.adapters.storage.changes import PostgresChangeFeed
+from bagboard.adapters.storage.changes.postgresql import PostgresChangeFeed
 from bagboard.adapters.storage.db.tables import change_counters
 from bagboard.adapters.storage.progress.store import SqlProgressStore
 from bagboard.domain.model import Role

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 
-from bagboard.adapters.storage.locks import FileScanLocks, PgScanLocks, lock_folder, scan_locks_for
-from bagboard.adapters.storage.locks.postgres import connection_arguments
+from bagboard.adapters.storage.locks import FileScanLocks, lock_folder, scan_locks_for
+from bagboard.adapters.storage.locks.postgres import PgScanLocks, connection_arguments
 from bagboard.process_names import describe_process
 
 

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 
-from bagboard.conformance import run
 from bagboard.domain.errors import InvalidInput
 from bagboard.library import ComicLibrary
 
@@ -15,6 +14,9 @@ __all__ = ["add_conformance_command", "cmd_conformance"]
 
 def cmd_conformance(app: ComicLibrary, args: argparse.Namespace) -> int:
     # The local installation (``app``) plays no part: the server under test may be anywhere.
+    # Imported here: its HTTP client (httpx, with click and rich) is no other command's.
+    from bagboard.conformance import run
+
     def out(line: str) -> None:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()

@@ -1,22 +1,26 @@
 """``FileArchiveReader``: the ``ArchiveReader`` for comic files on disk, any container format.
 
 PDFs go through the same calls: their pages are rendered rather than read (``pdf.py``), at
-the long edge the caller asks for when it says one."""
+the long edge the caller asks for when it says one.
+
+The readers of RAR, 7z and PDF are imported when a file of theirs is first opened: pdfium and
+py7zr's codecs take about 9 MiB a process, which a server of CBZ comics never uses. A scan's
+reading processes load them beforehand (``pools._WORKER_MODULES``).
+"""
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from bagboard.adapters.archive.cbr import RarSource, find_unrar
 from bagboard.adapters.archive.cbt import TarSource
 from bagboard.adapters.archive.cbz import ZipSource
 from bagboard.adapters.archive.comicinfo import parse_comicinfo
 from bagboard.adapters.archive.open_archives import OpenArchives
-from bagboard.adapters.archive.pdf import PdfSource
 from bagboard.adapters.archive.sniff import open_detected
 from bagboard.adapters.archive.source import MemberSource, MemberTooLarge
 from bagboard.domain.archive import (
@@ -34,6 +38,9 @@ from bagboard.domain.comicinfo import ComicInfo
 from bagboard.domain.errors import ArchiveMissing, ArchiveUnreadable
 from bagboard.ports.archive_reader import ArchiveReader
 
+if TYPE_CHECKING:
+    from bagboard.adapters.archive.pdf import PdfSource
+
 __all__ = ["READY_BYTES", "UNREADABLE", "FileArchiveReader"]
 
 UNREADABLE = "the archive is corrupt, truncated or in an unsupported format"
@@ -43,14 +50,20 @@ UNREADABLE = "the archive is corrupt, truncated or in an unsupported format"
 READY_BYTES = 1024 * 1024
 
 
-def _seven_zip_available() -> bool:
+def _seven_zip_installed() -> bool:
     # py7zr leans on several compiled codec packages; a platform without wheels for them
-    # should lose 7z support, not the whole reader, so the 7z source is imported lazily.
-    try:
-        importlib.import_module("bagboard.adapters.archive.cb7")
-    except ImportError:
-        return False
-    return True
+    # should lose 7z support, not the whole reader, so the 7z source is imported lazily
+    # (``_source``). Asked without importing it: a server that lists formats at start would
+    # otherwise keep py7zr loaded for good.
+    return importlib.util.find_spec("py7zr") is not None
+
+
+def _pdf(source: MemberSource) -> PdfSource:
+    """The source of a file opened as a PDF (``_source`` made it a ``PdfSource``)."""
+    from bagboard.adapters.archive.pdf import PdfSource
+
+    assert isinstance(source, PdfSource)
+    return source
 
 
 class FileArchiveReader(ArchiveReader):
@@ -81,8 +94,8 @@ class FileArchiveReader(ArchiveReader):
 
     def inspect(self, path: str) -> ArchiveSummary:
         with self._open(path) as (archive_format, source):
-            if isinstance(source, PdfSource):
-                return self._inspect_pdf(source)
+            if archive_format is ArchiveFormat.PDF:
+                return self._inspect_pdf(_pdf(source))
             names = source.names()
             pages = page_order(names)
             # Fail here, once, rather than on every page request later.
@@ -98,12 +111,12 @@ class FileArchiveReader(ArchiveReader):
     def read_member(self, path: str, name: str, *, long_edge: int | None = None) -> bytes:
         if not is_safe_member_name(name):
             raise ArchiveUnreadable("no such page in the archive")
-        with self._open(path) as (_, source):
+        with self._open(path) as (archive_format, source):
             if name not in source.names():
                 raise ArchiveUnreadable("no such page in the archive")
             try:
-                if isinstance(source, PdfSource):
-                    return source.render(name, long_edge, self._max_member_bytes)
+                if archive_format is ArchiveFormat.PDF:
+                    return _pdf(source).render(name, long_edge, self._max_member_bytes)
                 return source.read(name, self._max_member_bytes)
             except MemberTooLarge:
                 raise ArchiveUnreadable(
@@ -123,21 +136,23 @@ class FileArchiveReader(ArchiveReader):
             return None  # gone, changed or damaged: the blocking read says which
 
     def page_sizes(self, path: str) -> tuple[tuple[int, int], ...] | None:
-        with self._open(path) as (_, source):
-            return source.page_sizes() if isinstance(source, PdfSource) else None
+        with self._open(path) as (archive_format, source):
+            return _pdf(source).page_sizes() if archive_format is ArchiveFormat.PDF else None
 
     def formats(self) -> dict[str, bool]:
         return {
             ArchiveFormat.ZIP.value: True,
             ArchiveFormat.RAR.value: True,
             RAR_COMPRESSED: self._has_unrar(),
-            ArchiveFormat.SEVEN_ZIP.value: _seven_zip_available(),
+            ArchiveFormat.SEVEN_ZIP.value: _seven_zip_installed(),
             ArchiveFormat.TAR.value: True,
             ArchiveFormat.PDF.value: True,
         }
 
     def _has_unrar(self) -> bool:
         if self._unrar is None:
+            from bagboard.adapters.archive.cbr import find_unrar
+
             self._unrar = find_unrar()
         return self._unrar
 
@@ -168,14 +183,18 @@ class FileArchiveReader(ArchiveReader):
         if archive_format is ArchiveFormat.ZIP:
             return ZipSource(path)
         if archive_format is ArchiveFormat.RAR:
+            from bagboard.adapters.archive.cbr import RarSource
+
             return RarSource(path, self._has_unrar)
         if archive_format is ArchiveFormat.SEVEN_ZIP:
-            if not _seven_zip_available():
-                raise ArchiveUnreadable("7z support is not installed (py7zr)")
-            from bagboard.adapters.archive.cb7 import SevenZipSource
-
+            try:
+                from bagboard.adapters.archive.cb7 import SevenZipSource
+            except ImportError:
+                raise ArchiveUnreadable("7z support is not installed (py7zr)") from None
             return SevenZipSource(path)
         if archive_format is ArchiveFormat.PDF:
+            from bagboard.adapters.archive.pdf import PdfSource
+
             return PdfSource(path)
         return TarSource(path)
 

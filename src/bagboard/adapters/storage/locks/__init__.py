@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 
 from bagboard.adapters.storage.locks.files import FileScanLocks, lock_folder
-from bagboard.adapters.storage.locks.postgres import PgScanLocks
 from bagboard.ports.scan_locks import ScanLocks
 
-__all__ = ["FileScanLocks", "PgScanLocks", "lock_folder", "scan_locks_for"]
+__all__ = ["FileScanLocks", "lock_folder", "scan_locks_for"]
 
 
 def scan_locks_for(database_url: str, holder: str) -> ScanLocks | None:
@@ -17,6 +16,9 @@ def scan_locks_for(database_url: str, holder: str) -> ScanLocks | None:
     database in memory, which no other process can open (locks within the process do)."""
     url = make_url(database_url)
     if url.get_backend_name() == "postgresql":
+        # Imported here, as the change feed's: psycopg is for PostgreSQL's servers only.
+        from bagboard.adapters.storage.locks.postgres import PgScanLocks
+
         return PgScanLocks(database_url, holder)
     database = url.database or ""
     if not database or database == ":memory:" or database.startswith("file::memory:"):
