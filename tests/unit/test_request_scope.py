@@ -71,6 +71,7 @@ def _handlers(recorder: Recorder) -> list[Any]:
     def scope(request: Request[Any, Any, Any]) -> dict[str, Any]:
         seen = request.scope
         return {
+            "keys": sorted(seen),
             "app": seen["app"] is seen["litestar_app"] is request.app,
             "state": sorted(seen["state"]),
         }
