@@ -12,9 +12,10 @@ handling) leaves it as it ends, however it ends.
 
 Entered by the app's own entry point (``ScopedApp.__call__``) rather than by a middleware:
 the request runs one coroutine fewer, and the ``send`` that leaves the context is a plain
-function handing back the next ``send``'s awaitable, not a coroutine per message. On
-``/auth/ping`` on PostgreSQL, counted with callgrind, the middleware was about 7% of the
-request's work in the app.
+function handing back the next ``send``'s awaitable, not a coroutine per message. Counted with
+callgrind on ``/auth/ping`` on PostgreSQL (each request a task of its own, as under uvicorn),
+the scope as a middleware was 7% of the request's work in the app; entered here, with the
+lighter block of ``loans.py``, it is 4%.
 """
 
 from __future__ import annotations
