@@ -10,14 +10,13 @@ from collections.abc import Iterator
 
 import anyio.to_thread
 import pytest
-from litestar import Litestar, get
-from litestar.middleware import DefineMiddleware
+from litestar import get
 from litestar.response import Stream
 from litestar.testing import TestClient
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.pool import NullPool, QueuePool
 
-from bagboard.adapters.http.request_scope import RequestScopeMiddleware
+from bagboard.adapters.http.request_scope import ScopedApp, with_request_scope
 from bagboard.adapters.storage import make_engine, shared_reads
 from bagboard.adapters.storage.db.lean import Prepared, lean
 from bagboard.adapters.storage.db.liveness import hung_up
@@ -205,11 +204,8 @@ def test_an_http_request_holds_one_connection_and_gives_it_back_when_it_fails(
 
         return Stream(body())
 
-    app = Litestar(
-        route_handlers=[twice, threaded, boom, stream],
-        middleware=[DefineMiddleware(RequestScopeMiddleware, scope=shared_reads)],
-        logging_config=None,
-    )
+    app = ScopedApp(route_handlers=[twice, threaded, boom, stream], logging_config=None)
+    with_request_scope(app, shared_reads)
     with TestClient(app) as client:
         for path in ("/twice", "/threaded"):
             first, second, lent = client.get(path).json()

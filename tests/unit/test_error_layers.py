@@ -47,8 +47,8 @@ def test_routes_behind_the_token_gate_keep_only_the_apps_error_layer(
 def test_a_request_scope_around_the_gate_needs_no_inner_error_layer(
     library: ComicLibrary,
 ) -> None:
-    # As on PostgreSQL: the scope wraps ``send`` to be left as the answer starts, and is left
-    # as an error passes; the app's own layer answers the error.
+    # As on PostgreSQL: the app enters the scope outside its own error layer, which answers
+    # the error inside it; the answer's start leaves it.
     left: list[bool] = []
 
     @contextmanager

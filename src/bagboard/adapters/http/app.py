@@ -36,11 +36,11 @@ from bagboard.adapters.http.home import about, home
 from bagboard.adapters.http.komga import komga_router
 from bagboard.adapters.http.komga.errors import komga_aware
 from bagboard.adapters.http.koreader import koreader_aware, koreader_router
-from bagboard.adapters.http.method_hooks import Hook, MethodHookedApp, with_method_hooks
+from bagboard.adapters.http.method_hooks import Hook, with_method_hooks
 from bagboard.adapters.http.opds.base_url import BaseUrlPolicy
 from bagboard.adapters.http.opds.context import opds_state
 from bagboard.adapters.http.opds.router import opds_router
-from bagboard.adapters.http.request_scope import RequestScope, RequestScopeMiddleware
+from bagboard.adapters.http.request_scope import RequestScope, ScopedApp, with_request_scope
 from bagboard.adapters.http.routing import drop_head_body
 from bagboard.adapters.http.web import template_config, web_routers
 from bagboard.domain.readlists import ListBook, ParsedList
@@ -241,15 +241,13 @@ def create_app(
         exception_handlers = koreader_aware(exception_handlers)
     document = OpenApiSource(API_PREFIX, handlers, dependencies, services.version)
     policy = BaseUrlPolicy(services.public_url, frozenset(services.trusted_proxies))
-    # Outermost: every handler and gate sees the client behind a trusted proxy (no layer at
-    # all when no proxy is trusted); then the request's scope (``request_scope.py``) around
-    # everything that answers it.
+    # Every handler and gate sees the client behind a trusted proxy (no layer at all when no
+    # proxy is trusted). The request's scope is entered by the app itself, around everything
+    # that answers it (``request_scope.py``).
     middleware = []
     if policy.trusted_proxies:
         middleware.append(DefineMiddleware(ForwardedFor, trusted=policy.trusted_proxies))
-    if services.request_scope is not None:
-        middleware.append(DefineMiddleware(RequestScopeMiddleware, scope=services.request_scope))
-    app = MethodHookedApp(
+    app = ScopedApp(
         route_handlers=routers,
         dependencies=dependencies,
         exception_handlers=exception_handlers,
@@ -273,7 +271,7 @@ def create_app(
         HttpMethod.HEAD: [drop_head_body],
         HttpMethod.OPTIONS: [FullAllow()],
     }
-    # Behind the token gate and the request scope, one layer of error handling rather than two
-    # (``error_layers.py``).
-    single_error_layer(app, through=(TokenAuthMiddleware, RequestScopeMiddleware))
+    # Behind the token gate, one layer of error handling rather than two (``error_layers.py``).
+    single_error_layer(app, through=(TokenAuthMiddleware,))
+    with_request_scope(app, services.request_scope)
     return resolve_in_order(with_method_hooks(app, hooks))

@@ -9,11 +9,9 @@ and calls on, without catching anything. Below it, the second layer answers exac
 outer one would (the same table, read from the same scope state; the same check that nothing
 was sent yet), so ``single_error_layer`` takes it out of every route whose middleware is all
 such layers; a route with any other middleware (one that wraps ``send``, copies the scope or
-catches) keeps it. The request scope (``request_scope.py``, on PostgreSQL) needs none either:
-it wraps ``send`` only to leave its context as the answer starts, and leaves it in its
-``finally`` when an error passes, so the outer layer answers the error as the inner one would,
-once the context is left (no error handler reads storage). Counted with callgrind on
-``/auth/ping``, the second layer was 3% of the request's work in the app.
+catches) keeps it. The request scope (``request_scope.py``, on PostgreSQL) is no middleware:
+the app enters it outside its own error layer. Counted with callgrind on ``/auth/ping``, the
+second layer was 3% of the request's work in the app.
 
 The layers are found in Litestar's routing trie (``asgi_router.root_route_map_node``, its
 nodes' ``children`` and ``asgi_handlers``) and its ``ExceptionHandlerMiddleware``, internals

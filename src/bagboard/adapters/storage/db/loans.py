@@ -22,7 +22,7 @@ Reads after the block ends (a task that outlived its request) borrow their own a
 from __future__ import annotations
 
 from contextvars import ContextVar
-from threading import RLock
+from threading import Lock, RLock
 from typing import Any
 
 from sqlalchemy import Engine, exc
@@ -81,21 +81,38 @@ class Loan:
         raw.close()
 
 
+# Held only to make a block's lock, once, on the block's first borrow.
+_MAKING_LOCK = Lock()
+
+
 class _Shared:
     """The loans of one ``shared_reads`` block, one per engine, borrowed on first use. A loan
-    in use when the block ends (a task that outlived its request) goes back when released."""
+    in use when the block ends (a task that outlived its request) goes back when released.
+    Its lock is made when first needed: most requests borrow nothing (answered from memory),
+    and every one makes a block."""
+
+    __slots__ = ("_ended", "_loans", "_lock", "_users")
 
     def __init__(self) -> None:
         self._loans: dict[int, Loan] = {}
         self._users: dict[int, int] = {}
-        # Reentrant: borrowing a loan under it goes through ``LendingPool.connect``.
-        self._lock = RLock()
+        self._lock: RLock | None = None
         self._ended = False
+
+    def _locked(self) -> RLock:
+        # Reentrant: borrowing a loan under it goes through ``LendingPool.connect``.
+        lock = self._lock
+        if lock is None:
+            with _MAKING_LOCK:  # a worker thread of the request may borrow at the same time
+                lock = self._lock
+                if lock is None:
+                    lock = self._lock = RLock()
+        return lock
 
     def take(self, engine: Engine) -> Loan | None:
         """The block's loan for ``engine``, borrowed if needed; None once the block ended."""
         key = id(engine.pool)
-        with self._lock:
+        with self._locked():
             if self._ended:
                 return None
             loan = self._loans.get(key)
@@ -107,7 +124,7 @@ class _Shared:
     def release(self, engine: Engine, loan: Loan, *, gone: bool = False) -> None:
         """Done with ``loan``; ``gone``: its connection was discarded, stop sharing it."""
         key = id(engine.pool)
-        with self._lock:
+        with self._locked():
             self._users[key] -= 1
             shared = self._loans.get(key) is loan
             if gone and shared:
@@ -120,7 +137,7 @@ class _Shared:
         """Give the loan from ``pool`` back if no read is using it: a write is about to
         borrow another. A later read of the block borrows again."""
         key = id(pool)
-        with self._lock:
+        with self._locked():
             loan = None if self._users.get(key) else self._loans.pop(key, None)
         if loan is not None:
             loan.give_back()
@@ -132,7 +149,7 @@ class _Shared:
             # borrows a loan whose ``release`` gives it back, since it finds the block ended.
             self._ended = True
             return
-        with self._lock:
+        with self._locked():
             self._ended = True
             idle = [loan for key, loan in self._loans.items() if not self._users.get(key)]
         for loan in idle:
@@ -142,18 +159,18 @@ class _Shared:
 _CURRENT: ContextVar[_Shared | None] = ContextVar("bagboard_shared_reads", default=None)
 
 
-class shared_reads:  # noqa: N801 - used as the function it replaces: ``with shared_reads():``
+class shared_reads(_Shared):  # noqa: N801 - used as the function it replaces: ``with shared_reads():``
     """Within the block, lean reads on PostgreSQL share one connection (see the module). A
-    class rather than a generator: it is entered around every request."""
+    class rather than a generator, and the block itself rather than an object holding one: it
+    is entered around every request."""
 
-    __slots__ = ("_shared", "_token")
+    __slots__ = ("_token",)
 
     def __enter__(self) -> None:
-        self._shared = _Shared()
-        self._token = _CURRENT.set(self._shared)
+        self._token = _CURRENT.set(self)
 
     def __exit__(self, *_exc: object) -> None:
-        self._shared.end()
+        self.end()
         # Left from another context (an HTTP answer sent from a task of its own), the ended
         # block stays behind there and lends nothing (``_Shared.take``). A ``try`` rather than
         # ``contextlib.suppress``: this runs for every request, and that is an object more.
