@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +22,7 @@ from bagboard.domain.catalog import IndexChanges
 from bagboard.domain.errors import InvalidPath, StorageUnavailable
 from bagboard.domain.model import Library
 from bagboard.ports.inspect_map import InspectMap
+from bagboard.services.scan import scanner as scanner_module
 from bagboard.services.scan.scanner import Scanner, ScanPhase, ScanProgress, ScanReport
 from tests.unit.scan_support import (
     CountingReader,
@@ -402,3 +406,51 @@ def test_a_pool_can_open_the_archives(
         report = scanner.scan(lib.library)
     assert (report.new, report.unreadable) == (7, 1)
     assert lib.index.must(lib.root / "S/s 3.cbz").page_count == 2
+
+
+def test_the_collector_resumes_with_the_walk_and_the_plan_set_aside(
+    collection: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resumed with them still in its generations, its first collections would traverse all
+    the walk made (a full one, on a large library, depending on what else the process holds)."""
+    paused, set_aside = scanner_module.collector_paused, scanner_module.older_objects_set_aside
+    walked = False
+    seen: list[int] = []  # objects frozen at each collection from the walk's end
+
+    @contextmanager
+    def pause_then_mark() -> Iterator[None]:
+        nonlocal walked
+        with paused():
+            yield
+        walked = True
+
+    @contextmanager
+    def set_aside_then_mark() -> Iterator[None]:
+        nonlocal walked
+        with set_aside():
+            yield
+        walked = False
+
+    def collecting(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start" and walked:
+            seen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(scanner_module, "collector_paused", pause_then_mark)
+    monkeypatch.setattr(scanner_module, "older_objects_set_aside", set_aside_then_mark)
+    frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
+    gc.unfreeze()  # what earlier tests froze for good: the scan's own setting aside counts
+    gc.callbacks.append(collecting)
+    gc.set_threshold(1)  # a collection at every chance
+    try:
+        write_cbz(collection.root / "Marvel/X-Men/x-men 002.cbz")
+        assert collection.scan().new == 1
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(collecting)
+        if frozen:
+            gc.freeze()
+    # Frozen from the first collection after the walk, until given back as the scan ends.
+    assert seen, "no collection after the walk"
+    given_back = seen.index(0) if 0 in seen else len(seen)
+    assert given_back > 0
+    assert not any(seen[given_back:])

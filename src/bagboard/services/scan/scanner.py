@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 
@@ -119,41 +120,44 @@ class Scanner:
         started = self._clock.now()
         root = posixpath.normpath(library.root)
         tracker = ProgressTracker(progress)
-        with collector_paused():  # see gc_pause.py: a fifth of a no-change rescan otherwise
-            snapshot = self._index.snapshot(library.id)
-            walked: WalkProgress = tracker.walked
-            if snapshot.last_scan_at is None:  # a first import: reading follows the walk
-                walked = warm_up(self._map, walked)
-            walk = walk_library(
-                self._tree, root, library.name, snapshot, full=full, progress=walked
+        with ExitStack() as set_aside:
+            with collector_paused():  # see gc_pause.py: a fifth of a no-change rescan otherwise
+                snapshot = self._index.snapshot(library.id)
+                walked: WalkProgress = tracker.walked
+                if snapshot.last_scan_at is None:  # a first import: reading follows the walk
+                    walked = warm_up(self._map, walked)
+                walk = walk_library(
+                    self._tree, root, library.name, snapshot, full=full, progress=walked
+                )
+                found = compare(walk.comics, snapshot.comics)
+                plan = self._plan(found, tracker)
+                kept = [*(file.path for file in found.unchanged), *(w.file.path for w in plan.work)]
+                folders = folder_entries(root, walk.folders, kept)
+                # The collector leaves the snapshot, the walk and the plan alone from here on,
+                # set aside before it resumes: else its first collections traverse them all,
+                # and whether one of them is a full one depends on how much else the process
+                # holds (see gc_pause.py).
+                set_aside.enter_context(older_objects_set_aside())
+            to_open = [w.file.path for w in plan.work if not w.trusts_fingerprint]
+            digest = any(not w.digested for w in plan.work)
+            read = reader_for(self._tree, self._reader, digest=digest)
+            reads = read_stream(self._map, read, to_open, self._batch_size)
+            writer = BatchWriter(
+                self._index,
+                library.id,
+                self._clock,
+                tracker.each(reads),
+                partial(read_known, self._reader),
+                folders_to_write(folders, snapshot.folders),
+                first_scan=snapshot.last_scan_at is None,
+                root=root,
             )
-            found = compare(walk.comics, snapshot.comics)
-        plan = self._plan(found, tracker)
-
-        kept = [*(file.path for file in found.unchanged), *(w.file.path for w in plan.work)]
-        folders = folder_entries(root, walk.folders, kept)
-        to_open = [w.file.path for w in plan.work if not w.trusts_fingerprint]
-        digest = any(not w.digested for w in plan.work)
-        read = reader_for(self._tree, self._reader, digest=digest)
-        reads = read_stream(self._map, read, to_open, self._batch_size)
-        writer = BatchWriter(
-            self._index,
-            library.id,
-            self._clock,
-            tracker.each(reads),
-            partial(read_known, self._reader),
-            folders_to_write(folders, snapshot.folders),
-            first_scan=snapshot.last_scan_at is None,
-            root=root,
-        )
-        size = self._batch_size
-        for start in range(0, len(plan.digests), size):
-            writer.write_digests(plan.digests[start : start + size])
-        tracker.start(ScanPhase.INSPECTING, len(to_open))
-        batches = [plan.work[i : i + size] for i in range(0, len(plan.work), size)] or [[]]
-        # The collector leaves the walk and the plan alone from here on (see gc_pause.py).
-        with older_objects_set_aside():
+            size = self._batch_size
             try:
+                for start in range(0, len(plan.digests), size):
+                    writer.write_digests(plan.digests[start : start + size])
+                tracker.start(ScanPhase.INSPECTING, len(to_open))
+                batches = [plan.work[i : i + size] for i in range(0, len(plan.work), size)] or [[]]
                 for batch in batches[:-1]:
                     writer.write(batch)
                 writer.write(
