@@ -31,6 +31,11 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
         time.sleep(0.005)
 
 
+def told(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    """The messages logged at ``level`` so far."""
+    return [r.getMessage() for r in caplog.records if r.levelno == level]
+
+
 @pytest.fixture
 def other(postgresql_engine: Engine) -> Iterator[Engine]:
     engine = make_engine(postgresql_engine.url.render_as_string(hide_password=False))
@@ -66,12 +71,17 @@ def test_the_listener_survives_its_connection_ending(
         assert feed.version(Change.ACCESS) == before
         SqlUserStore(postgresql_engine).add("alice", Role.OWNER)
         assert feed.version(Change.ACCESS) != before
+        # Told just after it stops trusting silence, from the listener's thread.
+        wait_for(lambda: told(caplog, logging.WARNING), "no warning of the lost connection")
         warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
         assert len(warnings) == 1 and "lost" in warnings[0].getMessage()
         assert "postgresql://" not in warnings[0].getMessage()
         # Back: following again, and notifications move versions once more.
         wait_for(feed.following, "the listener never came back")
-        assert any("resumed" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO)
+        wait_for(
+            lambda: any("resumed" in m for m in told(caplog, logging.INFO)),
+            "no word of the notifications resuming",
+        )
         before = feed.version(Change.ACCESS)
         user = SqlUserStore(postgresql_engine).get_by_name("alice")
         assert user is not None
@@ -99,6 +109,8 @@ def test_a_listener_that_hears_nothing_gives_its_connection_up(
 ) -> None:
     """Silence is not trusted: the listener's own probe must come back (a pooler between the
     server and the database can take LISTEN and deliver nothing)."""
+    # Whatever level an earlier test left the root logger at, the warning is heard here.
+    caplog.set_level(logging.WARNING, logger="bagboard.storage")
     monkeypatch.setattr(postgresql, "_HEARTBEAT_SECONDS", 0.1)
     monkeypatch.setattr(postgresql, "_PROBE_WAIT", 0.3)
     # Once deaf, it listens again only after this pause, and then on the channel its probes
@@ -110,7 +122,9 @@ def test_a_listener_that_hears_nothing_gives_its_connection_up(
         # From now on its probes go where it does not listen: it hears nothing back.
         monkeypatch.setattr(postgresql, "CHANNEL", "bagboard_elsewhere")
         wait_for(lambda: not feed.following(), "a deaf listener was trusted")
-        assert any("lost" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+        # Told just after it stops trusting silence, from the listener's thread.
+        wait_for(lambda: told(caplog, logging.WARNING), "no warning of the lost notifications")
+        assert "lost" in told(caplog, logging.WARNING)[0]
         before = feed.version(Change.ACCESS)
         SqlUserStore(other).add("carol", Role.OWNER)
         assert feed.version(Change.ACCESS) != before  # read from the database meanwhile
