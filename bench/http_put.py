@@ -14,7 +14,28 @@ from sync_floor import timed
 CLU_WRITES = 500
 
 
-class Writer:
+class _Client:
+    """One keep-alive connection to ``base``, one request at a time, with the bearer token."""
+
+    def __init__(self, base: str, token: str) -> None:
+        where = urllib.parse.urlsplit(base)
+        self._connection = http.client.HTTPConnection(where.netloc, timeout=60)
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._json = {**self._headers, "Content-Type": "application/json"}
+
+    def _ok(self, method: str, path: str, body: str | None = None) -> bool:
+        """The request (a JSON ``body``, if any) answered, its body read: whether with 200."""
+        headers = self._headers if body is None else self._json
+        self._connection.request(method, path, body, headers)
+        answer = self._connection.getresponse()
+        answer.read()
+        return answer.status == 200
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class Writer(_Client):
     """``PUT /api/v1/progress`` over ``paths`` in turn, one per call, on one keep-alive
     connection (a step of ``sync_floor.timed`` or ``interleaved``).
 
@@ -24,9 +45,7 @@ class Writer:
     """
 
     def __init__(self, base: str, token: str, paths: list[str]) -> None:
-        where = urllib.parse.urlsplit(base)
-        self._connection = http.client.HTTPConnection(where.netloc, timeout=60)
-        self._headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        super().__init__(base, token)
         self._paths = paths
         self._device_time = 0
 
@@ -38,32 +57,15 @@ class Writer:
             "total_pages": 4,
             "updated_at": self._device_time,
         }
-        self._connection.request("PUT", "/api/v1/progress", json.dumps(body), self._headers)
-        answer = self._connection.getresponse()
-        answer.read()
-        return answer.status == 200
-
-    def close(self) -> None:
-        self._connection.close()
+        return self._ok("PUT", "/api/v1/progress", json.dumps(body))
 
 
-class Pinger:
+class Pinger(_Client):
     """``GET /api/v1/auth/ping`` one after another on one keep-alive connection, as ``Writer``
     writes: the same client's requests without a write (a step of ``sync_floor.timed``)."""
 
-    def __init__(self, base: str, token: str) -> None:
-        where = urllib.parse.urlsplit(base)
-        self._connection = http.client.HTTPConnection(where.netloc, timeout=60)
-        self._headers = {"Authorization": f"Bearer {token}"}
-
     def __call__(self, n: int) -> bool:
-        self._connection.request("GET", "/api/v1/auth/ping", headers=self._headers)
-        answer = self._connection.getresponse()
-        answer.read()
-        return answer.status == 200
-
-    def close(self) -> None:
-        self._connection.close()
+        return self._ok("GET", "/api/v1/auth/ping")
 
 
 def run(
