@@ -55,7 +55,7 @@ import sync_floor
 from floor_apps import PING, Floor
 from http_goals import FLOORS
 from http_report import Other, misses, put_share, table
-from http_server import Server, bagboard, fetch, free_port, recreate_database
+from http_server import Server, bagboard, bench_folders, fetch, free_port, recreate_database
 from http_targets import PING_SEQUENTIAL_LABEL, PUT_LABEL, choose, date_recent, seed_progress
 from make_library import make_plain_library
 
@@ -208,11 +208,10 @@ def main() -> int:
     url = args.database_url
     revision = _revision()
 
-    library = args.work / f"library-plain-{args.comics}-seed{args.seed}-4x800x1200-q80"
+    library, data = bench_folders(args.work, args.comics, url, args.seed)
     summary = make_plain_library(library, args.comics, seed=args.seed)
     print(summary.describe(), file=sys.stderr)
     date_recent(library)
-    data = args.work / f"data-{args.comics}-{'postgresql' if url else 'sqlite'}"
     imports = _imports(library, data, url, args.comics, args.runs)
     token = bagboard("token", "create", "--name", "bench", data=data, url=url).strip()
 

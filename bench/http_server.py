@@ -41,6 +41,13 @@ def recreate_database(url: str) -> None:
     engine.dispose()
 
 
+def bench_folders(work: Path, comics: int, url: str | None, seed: int = 1) -> tuple[Path, Path]:
+    """Where bench/clu.py keeps its plain library of ``comics`` comics and the data folder
+    indexing it (on PostgreSQL when ``url`` is given), in ``work``."""
+    library = work / f"library-plain-{comics}-seed{seed}-4x800x1200-q80"
+    return library, work / f"data-{comics}-{'postgresql' if url else 'sqlite'}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import http_put
 import http_wrk
-from http_server import Server, _status_kib, bagboard
+from http_server import Server, _status_kib, bagboard, bench_folders
 from http_targets import choose, date_recent, seed_progress
 from make_library import make_plain_library
 
@@ -39,8 +39,7 @@ MEASURES = ("start", "peak", "end")
 
 def _indexed(work: Path, comics: int) -> Path:
     """``clu.py``'s data folder for ``comics`` comics, made (library and index) if missing."""
-    library = work / f"library-plain-{comics}-seed1-4x800x1200-q80"
-    data = work / f"data-{comics}-sqlite"
+    library, data = bench_folders(work, comics, None)
     if not (data / "bagboard.db").exists():
         make_plain_library(library, comics, seed=1)
         date_recent(library)
