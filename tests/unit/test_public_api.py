@@ -21,6 +21,7 @@ import bagboard
 from bagboard import PageRequest, ProgressChange, Shelf, StaleProgress
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
 from tests.contract.conftest import POSTGRES_URL, SQL_BACKENDS
+from tests.python_runs import python_output
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -154,16 +155,7 @@ def test_the_readme_example_runs_as_printed_without_the_web_framework(tmp_path: 
         "print('web framework loaded:', loaded) if loaded else None\n"
     )
     for run in (1, 2):  # a second run finds the index and progress already there
-        done = subprocess.run(
-            [sys.executable, "-c", runner],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stdout == expected, f"run {run}"
+        assert python_output("-c", runner, cwd=tmp_path) == expected, f"run {run}"
     assert (tmp_path / "bagboard-data" / "bagboard.db").is_file()
 
 

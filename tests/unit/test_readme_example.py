@@ -5,13 +5,12 @@ one-page comic, and no comics at all."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.archive_factory import comicinfo_xml, jpeg, write_cbz
+from tests.python_runs import python_output
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -35,16 +34,7 @@ def comic(path: Path, pages: int, **fields: str) -> None:
 
 def run_script(folder: Path) -> list[str]:
     (folder / "example.py").write_text(readme_script(), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "example.py"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()
+    return python_output("example.py", cwd=folder).splitlines()
 
 
 def test_it_tours_a_library_of_other_names(tmp_path: Path) -> None:

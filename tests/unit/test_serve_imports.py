@@ -3,11 +3,10 @@ process, for good, once imported)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.archive_factory import jpeg, write_cbz
+from tests.python_runs import python_output
 
 # Imported only by what needs it: another database, another container format, another
 # command, or an index that is not at the newest migration yet.
@@ -34,15 +33,7 @@ print(" ".join(name for name in {UNUSED!r} if name in sys.modules))
 
 
 def _serve(data: Path, library: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", SERVE, str(data), str(library)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+    return python_output("-c", SERVE, str(data), str(library)).strip()
 
 
 def test_a_server_of_cbz_comics_on_sqlite_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
