@@ -5,9 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -413,30 +413,25 @@ def test_the_collector_resumes_with_the_walk_and_the_plan_set_aside(
 ) -> None:
     """Resumed with them still in its generations, its first collections would traverse all
     the walk made (a full one, on a large library, depending on what else the process holds)."""
-    paused, set_aside = scanner_module.collector_paused, scanner_module.older_objects_set_aside
-    walked = False
+    walked = [False]  # from the walk's end
     seen: list[int] = []  # objects frozen at each collection from the walk's end
 
-    @contextmanager
-    def pause_then_mark() -> Iterator[None]:
-        nonlocal walked
-        with paused():
-            yield
-        walked = True
+    def then_walked(block: Callable[[], AbstractContextManager[None]], after: bool) -> object:
+        @contextmanager
+        def marked() -> Iterator[None]:
+            with block():
+                yield
+            walked[0] = after
 
-    @contextmanager
-    def set_aside_then_mark() -> Iterator[None]:
-        nonlocal walked
-        with set_aside():
-            yield
-        walked = False
+        return marked
 
     def collecting(phase: str, _info: dict[str, int]) -> None:
-        if phase == "start" and walked:
+        if phase == "start" and walked[0]:
             seen.append(gc.get_freeze_count())
 
-    monkeypatch.setattr(scanner_module, "collector_paused", pause_then_mark)
-    monkeypatch.setattr(scanner_module, "older_objects_set_aside", set_aside_then_mark)
+    # The pause ends with the walk; the objects set aside are given back as the scan ends.
+    for name, after in (("collector_paused", True), ("older_objects_set_aside", False)):
+        monkeypatch.setattr(scanner_module, name, then_walked(getattr(scanner_module, name), after))
     frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
     gc.unfreeze()  # what earlier tests froze for good: the scan's own setting aside counts
     gc.callbacks.append(collecting)
